@@ -1,0 +1,140 @@
+# Vitrine: `make` builds the hypervisor for CONFIG, `make run` boots it in
+# QEMU, `make test` runs every test. Set-up (cross compiler, QEMU) is done
+# by scripts/deps.sh on first use.
+
+CONFIG   ?= demo
+PLATFORM ?= qemu-aarch64-virt
+O        ?= out
+CROSS    ?= aarch64-linux-gnu-
+HOSTCC   ?= gcc
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+CC_T    := $(CROSS)gcc
+OBJCOPY := $(CROSS)objcopy
+DEPS_OK := $(O)/.deps-ok
+
+WARN      := -Wall -Wextra -Werror
+# Freestanding: only the compiler's own headers (stdint.h, stdarg.h, ...), no libc.
+TGT_FLAGS = -std=c11 -ffreestanding -nostdinc -isystem $(shell $(CC_T) -print-file-name=include) -fno-pie -no-pie -fno-stack-protector -fno-common \
+             -fno-tree-loop-distribute-patterns -mno-outline-atomics -O2 -g $(WARN) -MMD -MP
+
+# ---- host tools --------------------------------------------------------------
+VMCONFIG := $(O)/host/vmconfig
+VMCONFIG_SRC := $(wildcard scripts/vmconfig/*.c)
+
+$(VMCONFIG): $(VMCONFIG_SRC) $(wildcard scripts/vmconfig/*.h) platforms/$(PLATFORM)/platform.h hyp/core/config.h | $(DEPS_OK)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -Iplatforms/$(PLATFORM) -Ihyp/core $(VMCONFIG_SRC) -o $@
+
+# ---- guests ------------------------------------------------------------------
+GUESTS      := hello smp probe psci
+GUEST_BASE  := 0x40000000
+GUEST_BASE_probe := 0x60000000
+GUEST_FLAGS := $(TGT_FLAGS) -mstrict-align -Ibench/guests/rt -Ihyp/include -Ihyp/lib
+RT_SRC      := bench/guests/rt/crt0.S bench/guests/rt/rt.c hyp/lib/fmt.c hyp/lib/string.c
+RT_OBJ      := $(patsubst %,$(O)/guests/obj/%.o,$(RT_SRC))
+
+$(O)/guests/obj/%.c.o: %.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC_T) $(GUEST_FLAGS) -c $< -o $@
+
+$(O)/guests/obj/%.S.o: %.S | $(DEPS_OK)
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	$(Q)$(CC_T) $(GUEST_FLAGS) -c $< -o $@
+
+define guest_rule
+$(O)/guests/$(1).elf: $(patsubst %,$(O)/guests/obj/%.o,$(wildcard bench/guests/$(1)/*.c)) $(RT_OBJ) bench/guests/rt/guest.ld
+	@echo "  LD      $$@"
+	$(Q)$(CC_T) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T bench/guests/rt/guest.ld \
+		-Wl,--defsym=GUEST_BASE=$(or $(GUEST_BASE_$(1)),$(GUEST_BASE)) \
+		$$(filter %.o,$$^) -lgcc -o $$@
+endef
+$(foreach g,$(GUESTS),$(eval $(call guest_rule,$(g))))
+
+$(O)/guests/%.bin: $(O)/guests/%.elf
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+GUEST_BINS := $(patsubst %,$(O)/guests/%.bin,$(GUESTS))
+guests: $(GUEST_BINS)
+
+# ---- hypervisor --------------------------------------------------------------
+ARCH     := aarch64
+HYP_DIRS := hyp/core hyp/arch/$(ARCH) hyp/lib hyp/drivers
+HYP_SRC  := $(filter-out %.ld.S,$(foreach d,$(HYP_DIRS),$(wildcard $(d)/*.c $(d)/*.S)))
+HYP_OBJ  := $(patsubst %,$(O)/hyp/%.o,$(HYP_SRC))
+HYP_INC  := -Ihyp/core -Ihyp/arch/$(ARCH)/include -Ihyp/include -Ihyp/lib -Ihyp/drivers \
+            -Iplatforms/$(PLATFORM)
+# Early boot runs with the MMU off (device memory): no unaligned accesses.
+HYP_FLAGS := $(TGT_FLAGS) -mgeneral-regs-only -mstrict-align $(HYP_INC)
+
+$(O)/hyp/%.c.o: %.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC_T) $(HYP_FLAGS) -c $< -o $@
+
+$(O)/hyp/%.S.o: %.S | $(DEPS_OK)
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	$(Q)$(CC_T) $(HYP_FLAGS) -c $< -o $@
+
+$(O)/hyp/hyp.ld: hyp/arch/$(ARCH)/hyp.ld.S | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(Q)$(CC_T) -E -P -x c -D__ASSEMBLER__ $(HYP_INC) $< -o $@
+
+CFG_DIR := $(O)/$(CONFIG)
+HYP_ELF := $(CFG_DIR)/vitrine.elf
+
+$(CFG_DIR)/config.c: configs/$(CONFIG).cfg $(VMCONFIG) $(GUEST_BINS)
+	@mkdir -p $(@D)
+	@echo "  VMCONFIG $<"
+	$(Q)$(VMCONFIG) -I $(O)/guests -o $@ --summary $< > $(CFG_DIR)/summary.txt || \
+		{ rm -f $@; exit 1; }
+
+$(CFG_DIR)/config.o: $(CFG_DIR)/config.c
+	$(Q)$(CC_T) $(HYP_FLAGS) -c $< -o $@
+
+$(HYP_ELF): $(HYP_OBJ) $(CFG_DIR)/config.o $(O)/hyp/hyp.ld
+	@echo "  LD      $@"
+	$(Q)$(CC_T) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T $(O)/hyp/hyp.ld \
+		$(HYP_OBJ) $(CFG_DIR)/config.o -lgcc -o $@
+	@cat $(CFG_DIR)/summary.txt
+
+# ---- entry points ------------------------------------------------------------
+.DEFAULT_GOAL := all
+.PHONY: all run test format lint clean guests deps
+
+all: $(HYP_ELF)
+
+deps: $(DEPS_OK)
+$(DEPS_OK): scripts/deps.sh
+	$(Q)scripts/deps.sh
+	@mkdir -p $(@D) && touch $@
+
+run: $(HYP_ELF)
+	$(Q)scripts/run.sh $(HYP_ELF)
+
+test: $(DEPS_OK)
+	$(Q)tests/run.sh
+
+FORMAT_SRC = $(shell git ls-files '*.c' '*.h')
+format:
+	$(Q)clang-format -i $(FORMAT_SRC)
+
+lint:
+	$(Q)clang-format --dry-run -Werror $(FORMAT_SRC)
+	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
+		--suppress=missingIncludeSystem $(HYP_INC) -Ibench/guests/rt \
+		hyp bench/guests scripts/vmconfig tests/unit
+
+clean:
+	rm -rf $(O)
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

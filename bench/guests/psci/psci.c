@@ -1,0 +1,80 @@
+/*
+ * Checks the call ABI from inside a VM: PSCI and SMCCC answers over both
+ * conduits, error codes for bad calls, Vitrine's hypercalls; then resets
+ * its own VM twice and checks that each reset gives back a pristine image.
+ */
+#include "rt.h"
+
+static int psci_checks, psci_failed;
+static uint32_t psci_marker = 42; /* .data: must be 42 again after every reset */
+static uint32_t psci_scratch;     /* .bss: must be 0 again after every reset */
+
+static void check(const char *what, int64_t got, int64_t want)
+{
+	psci_checks++;
+	if (got != want) {
+		psci_failed++;
+		rt_printf("FAIL %s: got %lld, want %lld\n", what, (long long)got, (long long)want);
+	}
+}
+
+static void psci_never(uint32_t vcpu)
+{
+	(void)vcpu;
+}
+
+static void psci_abi(void)
+{
+	struct rt_vm_info info;
+
+	check("PSCI_VERSION (hvc)", (int64_t)rt_hvc(PSCI_VERSION, 0, 0, 0).x0, 0x10001);
+	check("PSCI_VERSION (smc)", (int64_t)rt_smc(PSCI_VERSION, 0, 0, 0).x0, 0x10001);
+	check("SMCCC_VERSION", (int64_t)rt_hvc(SMCCC_VERSION, 0, 0, 0).x0, 0x10001);
+	check("FEATURES(CPU_ON)", (int64_t)rt_hvc(PSCI_FEATURES, PSCI_CPU_ON_64, 0, 0).x0, 0);
+	check("FEATURES(SYSTEM_RESET)", (int64_t)rt_hvc(PSCI_FEATURES, PSCI_SYSTEM_RESET, 0, 0).x0,
+	      0);
+	check("FEATURES(0x84000012)", (int64_t)rt_hvc(PSCI_FEATURES, 0x84000012, 0, 0).x0,
+	      PSCI_NOT_SUPPORTED);
+	check("unknown PSCI function", (int64_t)rt_hvc(0x84000012, 0, 0, 0).x0, PSCI_NOT_SUPPORTED);
+	check("unknown vendor hypercall", (int64_t)rt_hvc(VT_HC_BASE + 0x77, 0, 0, 0).x0,
+	      SMCCC_NOT_SUPPORTED);
+	check("unknown owner (SiP)", (int64_t)rt_smc(0xC2000000, 0, 0, 0).x0, SMCCC_NOT_SUPPORTED);
+	check("yielding call", (int64_t)rt_hvc(0x06000000, 0, 0, 0).x0, SMCCC_NOT_SUPPORTED);
+	check("MIGRATE_INFO_TYPE", (int64_t)rt_hvc(PSCI_MIGRATE_INFO_TYPE, 0, 0, 0).x0, 2);
+	check("CPU_ON self", rt_cpu_on(0, psci_never), PSCI_ALREADY_ON);
+	check("CPU_ON vCPU 5", rt_cpu_on(5, psci_never), PSCI_INVALID_PARAMETERS);
+	check("CPU_ON Aff1", (int64_t)rt_hvc(PSCI_CPU_ON_64, 0x100, 0x40000000, 0).x0,
+	      PSCI_INVALID_PARAMETERS);
+	check("CPU_ON bad entry", (int64_t)rt_hvc(PSCI_CPU_ON_64, 0, 0x1000, 0).x0,
+	      PSCI_INVALID_ADDRESS);
+	check("AFFINITY_INFO self", rt_affinity_info(0), PSCI_AFF_ON);
+	check("AFFINITY_INFO level 1", (int64_t)rt_hvc(PSCI_AFFINITY_INFO_64, 0, 1, 0).x0,
+	      PSCI_INVALID_PARAMETERS);
+	check("console_write len 0", rt_console_write("", 0), SMCCC_INVALID_PARAMETER);
+	check("console_write len 49", (int64_t)rt_hvc(VT_HC_CONSOLE_WRITE, 49, 0, 0).x0,
+	      SMCCC_INVALID_PARAMETER);
+	check("console_write", rt_console_write("console_write ok\n", 17), SMCCC_OK);
+	check("vm_info", rt_vm_info(&info), SMCCC_OK);
+	check("vm_info vcpu", (int64_t)info.vcpu, 0);
+	check("vm_info nr_vcpus", (int64_t)info.nr_vcpus, 1);
+	check("CALL_UID", (int64_t)rt_hvc(VT_HC_CALL_UID, 0, 0, 0).x0, 0x5669b0c1);
+}
+
+void main(uint64_t arg)
+{
+	struct rt_vm_info info;
+
+	(void)arg;
+	rt_vm_info(&info);
+	check("pristine .data after reset", psci_marker, 42);
+	check("zeroed .bss after reset", psci_scratch, 0);
+	psci_marker = 7;
+	psci_scratch = 7;
+	psci_abi();
+	rt_printf("boot %u: %d checks, %d failed\n", (unsigned)info.resets, psci_checks,
+		  psci_failed);
+	if (info.resets < 2) {
+		rt_printf("resetting\n");
+		rt_system_reset();
+	}
+}

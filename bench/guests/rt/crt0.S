@@ -1,0 +1,76 @@
+/*
+ * Guest entry at EL1 with the MMU off. vCPU 0 arrives at _start with the
+ * VM's `arg` in x0; secondaries at rt_secondary_start (PSCI CPU_ON) with a
+ * function pointer in x0. Every vCPU turns on its MMU with one shared
+ * identity map (1 GiB blocks: device below 1 GiB, normal memory above) so
+ * caches and exclusives behave as on any real guest.
+ */
+#define STACK_SIZE 0x4000
+
+.section .text.boot, "ax"
+.global _start
+_start:
+	mov	x19, x0
+	bl	rt_cpu_setup
+	adrp	x0, __bss_start
+	add	x0, x0, :lo12:__bss_start
+	adrp	x1, __bss_end
+	add	x1, x1, :lo12:__bss_end
+1:	cmp	x0, x1
+	b.hs	2f
+	str	xzr, [x0], #8
+	b	1b
+2:	mov	x0, x19
+	bl	rt_main
+3:	b	3b
+
+.global rt_secondary_start
+rt_secondary_start:
+	mov	x19, x0
+	bl	rt_cpu_setup
+	mov	x0, x19
+	bl	rt_secondary_main
+4:	b	4b
+
+/* Stack by vCPU index, FP on, MMU and caches on. Clobbers x0-x3, x30 kept. */
+rt_cpu_setup:
+	mrs	x0, mpidr_el1
+	and	x0, x0, #0xff
+	adrp	x1, rt_stacks
+	add	x1, x1, :lo12:rt_stacks
+	mov	x2, #STACK_SIZE
+	madd	x1, x0, x2, x1
+	add	sp, x1, x2
+	mov	x0, #(3 << 20)
+	msr	cpacr_el1, x0
+	ldr	x0, =0x04ff
+	msr	mair_el1, x0
+	/* T0SZ 32 (4 GiB), WBWA inner shareable walks, no TTBR1, 40-bit IPA */
+	ldr	x0, =(32 | (1 << 8) | (1 << 10) | (3 << 12) | (1 << 23) | (2 << 32))
+	msr	tcr_el1, x0
+	adrp	x0, rt_pgtable
+	msr	ttbr0_el1, x0
+	isb
+	tlbi	vmalle1
+	dsb	nsh
+	isb
+	ldr	x0, =(0x30d00800 | (1 << 0) | (1 << 2) | (1 << 12))
+	msr	sctlr_el1, x0
+	isb
+	ret
+.ltorg
+
+.section .data.pgtable, "aw"
+.balign 4096
+rt_pgtable:
+	.quad	0x0000000000000000 | (1 << 2) | (1 << 10) | (3 << 53) | 1	/* device */
+	.quad	0x0000000040000000 | (3 << 8) | (1 << 10) | 1			/* normal */
+	.quad	0x0000000080000000 | (3 << 8) | (1 << 10) | 1
+	.quad	0x00000000c0000000 | (3 << 8) | (1 << 10) | 1
+	.fill	508, 8, 0
+
+.section .bss.stacks, "aw", %nobits
+.balign 16
+.global rt_stacks
+rt_stacks:
+	.fill	8 * STACK_SIZE, 1, 0

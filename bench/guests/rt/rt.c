@@ -1,0 +1,151 @@
+#include "rt.h"
+
+#include <stdarg.h>
+
+#include "fmt.h"
+
+#define UART_BASE 0x09000000ul
+#define UART_DR 0x00
+#define UART_FR 0x18
+#define FR_TXFF (1u << 5)
+
+void rt_secondary_start(void);
+
+static struct rt_ret rt_call(int smc, uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	register uint64_t x0 __asm__("x0") = fid;
+	register uint64_t x1 __asm__("x1") = a1;
+	register uint64_t x2 __asm__("x2") = a2;
+	register uint64_t x3 __asm__("x3") = a3;
+	register uint64_t x4 __asm__("x4") = 0;
+
+	if (smc)
+		__asm__ volatile("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4)::"memory");
+	else
+		__asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4)::"memory");
+	return (struct rt_ret){x0, x1, x2, x3, x4};
+}
+
+struct rt_ret rt_hvc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	return rt_call(0, fid, a1, a2, a3);
+}
+
+struct rt_ret rt_smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	return rt_call(1, fid, a1, a2, a3);
+}
+
+void rt_putc(char c)
+{
+	volatile uint32_t *uart = (volatile uint32_t *)UART_BASE;
+
+	while (uart[UART_FR / 4] & FR_TXFF)
+		;
+	uart[UART_DR / 4] = (uint8_t)c;
+}
+
+void rt_puts(const char *s)
+{
+	while (*s)
+		rt_putc(*s++);
+}
+
+int rt_printf(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = fmt_vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	rt_puts(buf);
+	return n;
+}
+
+int64_t rt_console_write(const char *s, uint64_t len)
+{
+	uint64_t w[6] = {0};
+
+	for (uint64_t i = 0; i < len && i < sizeof w; i++)
+		w[i / 8] |= (uint64_t)(uint8_t)s[i] << (8 * (i % 8));
+	{
+		register uint64_t x0 __asm__("x0") = VT_HC_CONSOLE_WRITE;
+		register uint64_t x1 __asm__("x1") = len;
+		register uint64_t x2 __asm__("x2") = w[0];
+		register uint64_t x3 __asm__("x3") = w[1];
+		register uint64_t x4 __asm__("x4") = w[2];
+		register uint64_t x5 __asm__("x5") = w[3];
+		register uint64_t x6 __asm__("x6") = w[4];
+		register uint64_t x7 __asm__("x7") = w[5];
+
+		__asm__ volatile("hvc #0"
+				 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5),
+				   "+r"(x6), "+r"(x7)::"memory");
+		return (int64_t)x0;
+	}
+}
+
+int64_t rt_vm_info(struct rt_vm_info *info)
+{
+	struct rt_ret r = rt_hvc(VT_HC_VM_INFO, 0, 0, 0);
+
+	*info = (struct rt_vm_info){r.x1, r.x2, r.x3, r.x4};
+	return (int64_t)r.x0;
+}
+
+uint32_t rt_cpu_id(void)
+{
+	uint64_t mpidr;
+
+	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
+	return mpidr & 0xff;
+}
+
+int64_t rt_cpu_on(uint32_t vcpu, void (*fn)(uint32_t vcpu))
+{
+	return (int64_t)rt_hvc(PSCI_CPU_ON_64, vcpu, (uintptr_t)rt_secondary_start, (uintptr_t)fn)
+		.x0;
+}
+
+void rt_cpu_off(void)
+{
+	rt_hvc(PSCI_CPU_OFF, 0, 0, 0);
+	for (;;)
+		;
+}
+
+int64_t rt_affinity_info(uint32_t vcpu)
+{
+	return (int64_t)rt_hvc(PSCI_AFFINITY_INFO_64, vcpu, 0, 0).x0;
+}
+
+void rt_system_off(void)
+{
+	rt_hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
+	for (;;)
+		;
+}
+
+void rt_system_reset(void)
+{
+	rt_hvc(PSCI_SYSTEM_RESET, 0, 0, 0);
+	for (;;)
+		;
+}
+
+void rt_main(uint64_t arg);
+void rt_secondary_main(void (*fn)(uint32_t));
+
+void rt_main(uint64_t arg)
+{
+	main(arg);
+	rt_system_off();
+}
+
+void rt_secondary_main(void (*fn)(uint32_t))
+{
+	fn(rt_cpu_id());
+	rt_cpu_off();
+}

@@ -1,0 +1,40 @@
+/*
+ * The bare-metal runtime for Vitrine's test and benchmark guests (EL1):
+ * console on the (emulated) PL011, SMCCC calls, PSCI, Vitrine hypercalls.
+ */
+#ifndef RT_H
+#define RT_H
+
+#include <stdint.h>
+
+#include "vitrine/abi.h"
+
+struct rt_ret {
+	uint64_t x0, x1, x2, x3, x4;
+};
+
+struct rt_ret rt_hvc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
+struct rt_ret rt_smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
+
+/* The guest's program: vCPU 0 enters here with the VM's configured arg. */
+void main(uint64_t arg);
+
+void rt_putc(char c);
+void rt_puts(const char *s);
+int rt_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Write through the console_write hypercall rather than the UART. */
+int64_t rt_console_write(const char *s, uint64_t len);
+
+struct rt_vm_info {
+	uint64_t vm, vcpu, nr_vcpus, resets;
+};
+int64_t rt_vm_info(struct rt_vm_info *info);
+uint32_t rt_cpu_id(void);
+
+int64_t rt_cpu_on(uint32_t vcpu, void (*fn)(uint32_t vcpu));
+void rt_cpu_off(void) __attribute__((noreturn));
+int64_t rt_affinity_info(uint32_t vcpu);
+void rt_system_off(void) __attribute__((noreturn));
+void rt_system_reset(void) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,39 @@
+/* A multi-vCPU VM: vCPU 0 starts every other vCPU with PSCI CPU_ON and waits for them. */
+#include "rt.h"
+
+static uint32_t smp_up;
+
+static void smp_secondary(uint32_t vcpu)
+{
+	uint64_t mpidr;
+
+	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
+	rt_printf("vCPU %u up (MPIDR 0x%llx)\n", vcpu, (unsigned long long)mpidr);
+	__atomic_add_fetch(&smp_up, 1, __ATOMIC_SEQ_CST);
+}
+
+void main(uint64_t arg)
+{
+	struct rt_vm_info info;
+	uint32_t n, off = 0;
+
+	(void)arg;
+	rt_vm_info(&info);
+	n = (uint32_t)info.nr_vcpus;
+	rt_printf("VM %u has %u vCPUs; starting vCPUs 1..%u\n", (unsigned)info.vm, n, n - 1);
+	for (uint32_t i = 1; i < n; i++) {
+		int64_t r = rt_cpu_on(i, smp_secondary);
+
+		if (r)
+			rt_printf("CPU_ON %u failed: %lld\n", i, (long long)r);
+	}
+	while (__atomic_load_n(&smp_up, __ATOMIC_SEQ_CST) != n - 1)
+		;
+	/* Each secondary powers itself off once it has reported. */
+	while (off != n - 1) {
+		off = 0;
+		for (uint32_t i = 1; i < n; i++)
+			off += rt_affinity_info(i) == PSCI_AFF_OFF;
+	}
+	rt_printf("all %u vCPUs up, %u back off\n", n, off);
+}

@@ -1,0 +1,103 @@
+/* Per-pCPU set-up at EL2, bringing up the other pCPUs, IPIs, power-off. */
+#include "arch.h"
+#include "cpu.h"
+#include "gicv3.h"
+#include "layout.h"
+#include "pl011.h"
+#include "sysreg.h"
+#include "vm.h"
+
+#define FW_PSCI_CPU_ON 0xC4000003ul
+#define FW_PSCI_SYSTEM_OFF 0x84000008ul
+
+uint8_t cpu_stacks[PLAT_CPU_NUM][CPU_STACK_SIZE] __attribute__((aligned(16)));
+
+extern char boot_secondary[];
+void cpu_switch_stack(void (*fn)(void), uintptr_t sp) __attribute__((noreturn));
+
+/* QEMU's built-in PSCI answers SMC from EL2. */
+static int64_t fw_smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	register uint64_t x0 __asm__("x0") = fid;
+	register uint64_t x1 __asm__("x1") = a1;
+	register uint64_t x2 __asm__("x2") = a2;
+	register uint64_t x3 __asm__("x3") = a3;
+
+	__asm__ volatile("smc #0"
+			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+			 :
+			 : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",
+			   "x15", "x16", "x17", "memory");
+	return (int64_t)x0;
+}
+
+struct cpu *arch_cpu_this(void)
+{
+	return (struct cpu *)sysreg_read(tpidr_el2);
+}
+
+/* The frame of the vCPU on this pCPU sits at the top of its stack. */
+static struct arch_regs *cpu_frame(uint32_t id)
+{
+	return (struct arch_regs *)(cpu_stacks[id] + CPU_STACK_SIZE) - 1;
+}
+
+void arch_cpu_init(struct cpu *c)
+{
+	sysreg_write(tpidr_el2, c);
+	if (c->id == 0)
+		gicv3_init_dist();
+	gicv3_init_cpu(c->id);
+	/* FP/SIMD for guests, trace registers trapped (bits 13,12,9,7:0 are RES1). */
+	sysreg_write(cptr_el2, 0x33ffu | (1u << 20));
+	/* Debug and PMU registers trap (TDRA, TDOSA, TDA, TPM): other VMs are visible there. */
+	sysreg_write(mdcr_el2, (1u << 11) | (1u << 10) | (1u << 9) | (1u << 6));
+	/* Guests read the physical counter; the EL1 physical timer is not theirs. */
+	sysreg_write(cnthctl_el2, 1u);
+	sysreg_write(cntvoff_el2, 0);
+	sysreg_write(hcr_el2, HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB |
+				      HCR_BSU_IS | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_TSW |
+				      HCR_RW);
+	isb();
+}
+
+int arch_cpu_start(uint32_t id)
+{
+	uint64_t entry = (uintptr_t)boot_secondary - HYP_VA_OFFSET;
+
+	return fw_smc(FW_PSCI_CPU_ON, id, entry, id) == 0 ? 0 : -1;
+}
+
+void arch_power_off(void)
+{
+	pl011_drain();
+	fw_smc(FW_PSCI_SYSTEM_OFF, 0, 0, 0);
+	for (;;)
+		wfe();
+}
+
+void arch_ipi_send(uint32_t pcpu)
+{
+	gicv3_send_sgi(pcpu, GIC_SGI_IPI);
+}
+
+void arch_event_wait(void)
+{
+	wfe();
+}
+
+void arch_event_send(void)
+{
+	dsb(ish);
+	sev();
+}
+
+void arch_cpu_park(void)
+{
+	cpu_switch_stack(vcpu_loop, (uintptr_t)cpu_frame(arch_cpu_this()->id));
+}
+
+struct arch_regs *arch_vcpu_frame(uint32_t pcpu)
+{
+	return cpu_frame(pcpu);
+}

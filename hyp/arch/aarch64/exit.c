@@ -1,0 +1,150 @@
+/*
+ * Guest exits. Everything a guest can make the hypervisor do starts here:
+ * calls (HVC/SMC), trapped system registers, stage-2 aborts (emulated MMIO
+ * or a fault that stops the VM) and interrupts.
+ */
+#include "arch.h"
+#include "cpu.h"
+#include "gicv3.h"
+#include "log.h"
+#include "smccc.h"
+#include "sysreg.h"
+#include "vm.h"
+
+static struct vcpu *exit_vcpu(void)
+{
+	return arch_cpu_this()->vcpu;
+}
+
+/* Stop the VM and say why; the other VMs are untouched. */
+static void exit_fault(struct vcpu *v, const char *what, uint64_t ipa, uint64_t esr)
+{
+	log_printf("VM %s vCPU %u: %s at IPA 0x%llx, PC 0x%llx (ESR 0x%llx): stopping the VM\n",
+		   v->vm->cfg->name, v->id, what, (unsigned long long)ipa,
+		   (unsigned long long)v->regs->elr, (unsigned long long)esr);
+	vm_stop(v->vm, VM_STOPPED);
+	vcpu_park();
+}
+
+static uint64_t exit_fault_ipa(void)
+{
+	return ((sysreg_read(hpfar_el2) >> 4) << 12) | (sysreg_read(far_el2) & 0xfff);
+}
+
+static const char *exit_abort_kind(uint64_t esr, int fetch)
+{
+	unsigned fsc = esr & 0x3f;
+	int write = !fetch && (esr >> 6 & 1);
+
+	if ((fsc & 0x3c) == 0x0c)
+		return fetch ? "stage-2 fault: instruction fetch from a non-executable page"
+		       : write ? "stage-2 fault: write to a read-only page"
+			       : "stage-2 fault: read not permitted";
+	if ((fsc & 0x3c) == 0x04)
+		return fetch ? "stage-2 fault: instruction fetch outside the VM's memory"
+		       : write ? "stage-2 fault: write outside the VM's memory"
+			       : "stage-2 fault: read outside the VM's memory";
+	return fetch ? "instruction abort" : "data abort";
+}
+
+static void exit_data_abort(struct vcpu *v, struct arch_regs *r, uint64_t esr)
+{
+	uint64_t ipa = exit_fault_ipa();
+	unsigned isv = esr >> 24 & 1, sas = esr >> 22 & 3, srt = esr >> 16 & 31;
+	int write = esr >> 6 & 1;
+	unsigned size = 1u << sas;
+	uint64_t value = 0;
+	int handled;
+
+	if (!isv || (esr & 0x3c) != 0x04) /* only simple loads/stores to unmapped IPAs */
+		exit_fault(v, exit_abort_kind(esr, 0), ipa, esr);
+	if (write && srt != 31)
+		value = r->x[srt] & (size == 8 ? ~0ull : (1ull << (8 * size)) - 1);
+	handled = vmmio_access(v, ipa, size, write, &value);
+	if (handled <= 0)
+		exit_fault(v,
+			   handled ? "unsupported access to an emulated device"
+				   : exit_abort_kind(esr, 0),
+			   ipa, esr);
+	if (!write && srt != 31) {
+		if (esr >> 21 & 1 && size < 8 && value >> (8 * size - 1) & 1) /* SSE */
+			value |= ~0ull << (8 * size);
+		if (!(esr >> 15 & 1)) /* SF: a W register */
+			value &= 0xffffffffull;
+		r->x[srt] = value;
+	}
+	r->elr += 4;
+}
+
+/* Trapped for isolation (debug, PMU, ACTLR, set/way, impdef): reads as zero, writes ignored. */
+static void exit_sysreg(struct vcpu *v, struct arch_regs *r, uint64_t esr)
+{
+	unsigned rt = esr >> 5 & 31;
+
+	if (esr & 1 && rt != 31)
+		r->x[rt] = 0;
+	v->sysreg_traps++;
+	r->elr += 4;
+}
+
+void exit_sync(struct arch_regs *r)
+{
+	struct vcpu *v = exit_vcpu();
+	uint64_t esr = sysreg_read(esr_el2);
+
+	v->exits++;
+	switch (ESR_EC(esr)) {
+	case EC_HVC64:
+		smccc_call(v, r->x);
+		break;
+	case EC_SMC64:
+		smccc_call(v, r->x);
+		r->elr += 4; /* a trapped SMC returns to itself */
+		break;
+	case EC_SYSREG:
+		exit_sysreg(v, r, esr);
+		break;
+	case EC_DABT_LOW:
+		exit_data_abort(v, r, esr);
+		break;
+	case EC_IABT_LOW:
+		exit_fault(v, exit_abort_kind(esr, 1), exit_fault_ipa(), esr);
+		break;
+	case EC_WFX:
+		r->elr += 4;
+		break;
+	default:
+		exit_fault(v, "unexpected exception", 0, esr);
+	}
+	vcpu_check_state(v);
+}
+
+void exit_irq(struct arch_regs *r)
+{
+	struct vcpu *v = exit_vcpu();
+	uint32_t intid = gicv3_ack();
+
+	(void)r;
+	v->exits++;
+	if (intid != GIC_SPURIOUS)
+		gicv3_eoi(intid);
+	/* The only interrupt so far is the IPI: its message is the vCPU's state. */
+	vcpu_check_state(v);
+}
+
+void exit_other(struct arch_regs *r)
+{
+	struct vcpu *v = exit_vcpu();
+
+	(void)r;
+	exit_fault(v, "SError or FIQ from the guest", 0, sysreg_read(esr_el2));
+}
+
+void hyp_exception(struct arch_regs *r, uint64_t kind) __attribute__((noreturn));
+
+void hyp_exception(struct arch_regs *r, uint64_t kind)
+{
+	panic("exception %llu in the hypervisor: ESR 0x%llx ELR 0x%llx FAR 0x%llx\n",
+	      (unsigned long long)kind, (unsigned long long)sysreg_read(esr_el2),
+	      (unsigned long long)r->elr, (unsigned long long)sysreg_read(far_el2));
+}

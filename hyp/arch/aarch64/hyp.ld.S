@@ -1,0 +1,44 @@
+/*
+ * The hypervisor image: loaded by QEMU at PLAT_HYP_BASE (physical), linked
+ * and run at PLAT_HYP_BASE + HYP_VA_OFFSET once the MMU is on. Sections are
+ * page aligned so each gets its own permissions.
+ */
+#include "layout.h"
+#include "platform.h"
+
+OUTPUT_ARCH(aarch64)
+ENTRY(_start_pa)
+
+SECTIONS
+{
+	. = PLAT_HYP_BASE + HYP_VA_OFFSET;
+	__hyp_start = .;
+	.text : AT(ADDR(.text) - HYP_VA_OFFSET) {
+		*(.text.boot)
+		*(.text.vectors)
+		*(.text .text.*)
+	}
+	. = ALIGN(4096);
+	__text_end = .;
+	.rodata : AT(ADDR(.rodata) - HYP_VA_OFFSET) {
+		*(.rodata .rodata.*)
+		. = ALIGN(4096);
+		*(.rodata.vm_images)
+	}
+	. = ALIGN(4096);
+	__rodata_end = .;
+	.data : AT(ADDR(.data) - HYP_VA_OFFSET) { *(.data .data.*) }
+	.bss (NOLOAD) : AT(ADDR(.bss) - HYP_VA_OFFSET) {
+		. = ALIGN(16);
+		__bss_start = .;
+		*(.bss .bss.* COMMON)
+		. = ALIGN(16);
+		__bss_end = .;
+	}
+	. = ALIGN(4096);
+	__hyp_end = .;
+	/DISCARD/ : { *(.comment) *(.note*) *(.eh_frame*) }
+}
+
+_start_pa = _start - HYP_VA_OFFSET;
+ASSERT(__hyp_end - __hyp_start <= PLAT_HYP_SIZE, "the hypervisor image is larger than PLAT_HYP_SIZE")

@@ -1,0 +1,18 @@
+/* A vCPU's saved general-purpose state: what vectors.S stores on an exit. */
+#ifndef ARCH_VCPU_H
+#define ARCH_VCPU_H
+
+#include <stdint.h>
+
+struct arch_regs {
+	uint64_t x[31];
+	uint64_t elr;
+	uint64_t spsr;
+	uint64_t pad;
+};
+
+_Static_assert(sizeof(struct arch_regs) == 272, "FRAME_SIZE in vectors.S");
+
+#define ARCH_REGS_PC(r) ((r)->elr)
+
+#endif

@@ -1,0 +1,17 @@
+/* The hypervisor's table pool, shared by its own map and every stage-2 map. */
+#ifndef MMU_H
+#define MMU_H
+
+#include <stdint.h>
+
+#include "pt.h"
+
+struct vm;
+
+uint64_t *pt_pool_alloc(void);
+uint64_t *mmu_table_alloc(void); /* pt_pool_alloc under the lock */
+void s2_activate(const struct vm *vm);
+int s2_map_range(struct vm *vm, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t attr);
+int mmu_pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t attr);
+
+#endif

@@ -1,0 +1,59 @@
+/* System register access and barriers for Armv8-A at EL2. */
+#ifndef SYSREG_H
+#define SYSREG_H
+
+#include <stdint.h>
+
+#define sysreg_read(reg)                                                                     \
+	({                                                                                   \
+		uint64_t v_;                                                                 \
+		__asm__ volatile("mrs %0, " #reg : "=r"(v_));                                \
+		v_;                                                                          \
+	})
+#define sysreg_write(reg, v) __asm__ volatile("msr " #reg ", %0" ::"r"((uint64_t)(v)))
+
+#define isb() __asm__ volatile("isb" ::: "memory")
+#define dsb(opt) __asm__ volatile("dsb " #opt ::: "memory")
+#define dmb(opt) __asm__ volatile("dmb " #opt ::: "memory")
+#define sev() __asm__ volatile("sev" ::: "memory")
+#define wfe() __asm__ volatile("wfe" ::: "memory")
+
+/* GICv3 CPU interface registers by encoding (older assemblers lack names). */
+#define ICC_SRE_EL2 S3_4_C12_C9_5
+#define ICC_PMR_EL1 S3_0_C4_C6_0
+#define ICC_IAR1_EL1 S3_0_C12_C12_0
+#define ICC_EOIR1_EL1 S3_0_C12_C12_1
+#define ICC_BPR1_EL1 S3_0_C12_C12_3
+#define ICC_CTLR_EL1 S3_0_C12_C12_4
+#define ICC_IGRPEN1_EL1 S3_0_C12_C12_7
+#define ICC_SGI1R_EL1 S3_0_C12_C11_5
+
+/* HCR_EL2 */
+#define HCR_VM (1ul << 0)
+#define HCR_SWIO (1ul << 1)
+#define HCR_FMO (1ul << 3)
+#define HCR_IMO (1ul << 4)
+#define HCR_AMO (1ul << 5)
+#define HCR_FB (1ul << 9)
+#define HCR_BSU_IS (1ul << 10)
+#define HCR_TSC (1ul << 19)
+#define HCR_TIDCP (1ul << 20)
+#define HCR_TACR (1ul << 21)
+#define HCR_TSW (1ul << 22)
+#define HCR_RW (1ul << 31)
+
+/* ESR_ELx */
+#define ESR_EC(esr) (((esr) >> 26) & 0x3f)
+#define ESR_ISS(esr) ((esr)&0x1ffffff)
+#define EC_UNKNOWN 0x00
+#define EC_WFX 0x01
+#define EC_HVC64 0x16
+#define EC_SMC64 0x17
+#define EC_SYSREG 0x18
+#define EC_IABT_LOW 0x20
+#define EC_DABT_LOW 0x24
+
+/* SPSR: EL1h with D, A, I, F masked: how a vCPU starts. */
+#define SPSR_EL1H_MASKED 0x3c5ul
+
+#endif

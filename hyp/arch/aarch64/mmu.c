@@ -1,0 +1,152 @@
+/*
+ * The hypervisor's own EL2 stage-1 map: its image (text RX, rodata RO,
+ * data RW) and its devices at PA + HYP_VA_OFFSET, nothing else. Built by
+ * pCPU 0 with the MMU off, at the physical address, so this file uses no
+ * initialised pointers before mmu_boot_done.
+ */
+#include <stdint.h>
+
+#include "arch.h"
+#include "cpu.h"
+#include "layout.h"
+#include "log.h"
+#include "mmu.h"
+#include "platform.h"
+#include "pt.h"
+#include "spinlock.h"
+#include "sysreg.h"
+
+#define PT_POOL_PAGES 96
+
+extern char __hyp_start[], __text_end[], __rodata_end[], __hyp_end[];
+
+static uint64_t pt_pool[PT_POOL_PAGES][512] __attribute__((aligned(4096)));
+static uint32_t pt_pool_used;
+static struct spinlock mm_lock;
+uint64_t mmu_root_pa; /* read by boot.S */
+static struct pt hyp_pt;
+
+/* Tables for every address space come from here; callers hold mm_lock (or run alone at boot). */
+uint64_t *pt_pool_alloc(void)
+{
+	if (pt_pool_used == PT_POOL_PAGES)
+		return 0;
+	return pt_pool[pt_pool_used++];
+}
+
+static void mmu_map_or_hang(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t attr)
+{
+	if (pt_map(pt, va, pa, size, attr))
+		for (;;) /* no console yet: nothing better to do */
+			;
+}
+
+void mmu_boot_build(void)
+{
+	/* At the physical address, symbol addresses are physical addresses. */
+	uint64_t start = (uintptr_t)__hyp_start, text_end = (uintptr_t)__text_end;
+	uint64_t ro_end = (uintptr_t)__rodata_end, end = (uintptr_t)__hyp_end;
+	struct pt pt = {.root = pt_pool_alloc(), .alloc = pt_pool_alloc, .root_level = 0};
+
+	end = (end + 4095) & ~4095ull;
+	mmu_map_or_hang(&pt, start + HYP_VA_OFFSET, start, text_end - start, PT_S1_NORMAL | PT_S1_RO);
+	mmu_map_or_hang(&pt, text_end + HYP_VA_OFFSET, text_end, ro_end - text_end,
+			PT_S1_NORMAL | PT_S1_RO | PT_XN);
+	mmu_map_or_hang(&pt, ro_end + HYP_VA_OFFSET, ro_end, end - ro_end, PT_S1_NORMAL | PT_XN);
+	/* The identity map of the text is only for the instant the MMU turns on. */
+	mmu_map_or_hang(&pt, start, start, text_end - start, PT_S1_NORMAL | PT_S1_RO);
+	mmu_map_or_hang(&pt, PLAT_UART_BASE + HYP_VA_OFFSET, PLAT_UART_BASE, 0x1000, PT_S1_DEVICE);
+	mmu_map_or_hang(&pt, PLAT_GICD_BASE + HYP_VA_OFFSET, PLAT_GICD_BASE, PLAT_GICD_SIZE,
+			PT_S1_DEVICE);
+	mmu_map_or_hang(&pt, PLAT_GICR_BASE + HYP_VA_OFFSET, PLAT_GICR_BASE, PLAT_GICR_SIZE,
+			PT_S1_DEVICE);
+	mmu_root_pa = (uintptr_t)pt.root;
+}
+
+uintptr_t arch_device_va(uint64_t pa)
+{
+	return (uintptr_t)(pa + HYP_VA_OFFSET);
+}
+
+static void mmu_tlb_flush(void)
+{
+	dsb(ishst);
+	__asm__ volatile("tlbi alle2is" ::: "memory");
+	dsb(ish);
+	isb();
+}
+
+/* All pCPUs run at their virtual addresses now: drop the identity map. */
+void arch_boot_done(void)
+{
+	hyp_pt = (struct pt){
+		.root = (uint64_t *)(uintptr_t)(mmu_root_pa + HYP_VA_OFFSET),
+		.va_offset = HYP_VA_OFFSET,
+		.alloc = pt_pool_alloc,
+		.root_level = 0,
+	};
+	spin_lock(&mm_lock);
+	if (pt_unmap(&hyp_pt, (uintptr_t)__hyp_start - HYP_VA_OFFSET,
+		     (uintptr_t)(__text_end - __hyp_start)))
+		panic("cannot remove the boot identity map\n");
+	mmu_tlb_flush();
+	spin_unlock(&mm_lock);
+}
+
+uint64_t *mmu_table_alloc(void)
+{
+	uint64_t *t;
+
+	spin_lock(&mm_lock);
+	t = pt_pool_alloc();
+	spin_unlock(&mm_lock);
+	return t;
+}
+
+/* Build a table in any address space (stage-2 included) from the shared pool. */
+int mmu_pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t attr)
+{
+	int r;
+
+	spin_lock(&mm_lock);
+	r = pt_map(pt, va, pa, size, attr);
+	spin_unlock(&mm_lock);
+	return r;
+}
+
+void *arch_window_map(uint64_t pa, uint64_t size)
+{
+	uint64_t va = HYP_WINDOW_VA + (uint64_t)arch_cpu_this()->id * HYP_WINDOW_SIZE;
+
+	if (size > HYP_WINDOW_SIZE || mmu_pt_map(&hyp_pt, va, pa, size, PT_S1_NORMAL | PT_XN))
+		panic("cannot map PA 0x%llx (+0x%llx) to load a VM\n", (unsigned long long)pa,
+		      (unsigned long long)size);
+	dsb(ishst);
+	isb();
+	return (void *)(uintptr_t)va;
+}
+
+void arch_window_unmap(void *va, uint64_t size)
+{
+	spin_lock(&mm_lock);
+	if (pt_unmap(&hyp_pt, (uintptr_t)va, size))
+		panic("cannot unmap the load window\n");
+	mmu_tlb_flush();
+	spin_unlock(&mm_lock);
+}
+
+void arch_dcache_clean(const void *va, uint64_t size)
+{
+	uint64_t line = 4ull << ((sysreg_read(ctr_el0) >> 16) & 0xf);
+
+	for (uintptr_t p = (uintptr_t)va & ~(line - 1); p < (uintptr_t)va + size; p += line)
+		__asm__ volatile("dc civac, %0" ::"r"(p) : "memory");
+	dsb(ish);
+}
+
+void arch_icache_invalidate(void)
+{
+	__asm__ volatile("ic ialluis" ::: "memory");
+	dsb(ish);
+	isb();
+}

@@ -1,0 +1,104 @@
+/*
+ * Translation table builder. Written to run both with the MMU off at the
+ * physical load address (early boot: no absolute pointers in data) and at
+ * the hypervisor's virtual address.
+ */
+#include "pt.h"
+
+static uint64_t *pt_next(const struct pt *pt, uint64_t desc)
+{
+	return (uint64_t *)(uintptr_t)((desc & PT_ADDR_MASK) + pt->va_offset);
+}
+
+static int pt_block_fits(unsigned level, uint64_t va, uint64_t pa, uint64_t size)
+{
+	uint64_t span = 1ull << PT_LEVEL_SHIFT(level);
+
+	if (level == 3)
+		return 1;
+	return level >= 1 && size >= span && ((va | pa) & (span - 1)) == 0;
+}
+
+int pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t attr)
+{
+	while (size) {
+		uint64_t *table = pt->root;
+		unsigned level = pt->root_level;
+
+		for (;;) {
+			unsigned shift = PT_LEVEL_SHIFT(level);
+			uint64_t *e = &table[(va >> shift) & 511];
+
+			if (pt_block_fits(level, va, pa, size)) {
+				uint64_t span = 1ull << shift;
+
+				if (*e & PT_VALID)
+					return -1;
+				*e = pa | attr | PT_VALID | (level == 3 ? PT_TABLE_OR_PAGE : 0);
+				va += span;
+				pa += span;
+				size -= span;
+				break;
+			}
+			if (!(*e & PT_VALID)) {
+				uint64_t *t = pt->alloc();
+
+				if (!t)
+					return -1;
+				*e = ((uint64_t)(uintptr_t)t - pt->va_offset) | PT_VALID |
+				     PT_TABLE_OR_PAGE;
+			} else if (!(*e & PT_TABLE_OR_PAGE)) {
+				return -1; /* a block is in the way */
+			}
+			table = pt_next(pt, *e);
+			level++;
+		}
+	}
+	return 0;
+}
+
+int pt_unmap(struct pt *pt, uint64_t va, uint64_t size)
+{
+	while (size) {
+		uint64_t *table = pt->root;
+		unsigned level = pt->root_level;
+
+		for (;;) {
+			unsigned shift = PT_LEVEL_SHIFT(level);
+			uint64_t span = 1ull << shift;
+			uint64_t *e = &table[(va >> shift) & 511];
+
+			if (!(*e & PT_VALID))
+				return -1;
+			if (level == 3 || !(*e & PT_TABLE_OR_PAGE)) {
+				if ((va & (span - 1)) || size < span)
+					return -1;
+				*e = 0;
+				va += span;
+				size -= span;
+				break;
+			}
+			table = pt_next(pt, *e);
+			level++;
+		}
+	}
+	return 0;
+}
+
+uint64_t pt_lookup(const struct pt *pt, uint64_t va, unsigned *level)
+{
+	const uint64_t *table = pt->root;
+
+	for (unsigned l = pt->root_level; l <= 3; l++) {
+		uint64_t e = table[(va >> PT_LEVEL_SHIFT(l)) & 511];
+
+		if (!(e & PT_VALID))
+			return 0;
+		if (l == 3 || !(e & PT_TABLE_OR_PAGE)) {
+			*level = l;
+			return e;
+		}
+		table = pt_next(pt, e);
+	}
+	return 0;
+}

@@ -1,0 +1,62 @@
+/*
+ * Stage-2 translation: one table tree and VMID per VM, built once from the
+ * config. 39-bit IPA space (start at level 1); RAM and shared memory are
+ * normal write-back memory, pass-through devices are device nGnRE and never
+ * executable. Emulated devices are left unmapped so their accesses trap.
+ */
+#include "arch.h"
+#include "layout.h"
+#include "log.h"
+#include "mmu.h"
+#include "sysreg.h"
+#include "vm.h"
+
+#define VTCR_VALUE                                                                           \
+	(25ul | (1ul << 6) | (1ul << 8) | (1ul << 10) | (3ul << 12) | (2ul << 16) | (1ul << 31))
+
+static uint64_t s2_attr(const struct cfg_region *r)
+{
+	uint64_t a = r->kind == CFG_REGION_DEVICE ? PT_S2_DEVICE : PT_S2_NORMAL;
+
+	a |= PT_S2_R;
+	if (r->flags & CFG_REGION_WRITE)
+		a |= PT_S2_W;
+	return a;
+}
+
+int s2_map_range(struct vm *vm, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t attr)
+{
+	return mmu_pt_map(&vm->arch.s2, ipa, pa, size, attr);
+}
+
+void arch_vm_init(struct vm *vm)
+{
+	struct pt *s2 = &vm->arch.s2;
+
+	s2->va_offset = HYP_VA_OFFSET;
+	s2->alloc = pt_pool_alloc;
+	s2->root_level = 1;
+	s2->root = mmu_table_alloc();
+	if (!s2->root)
+		panic("out of page tables for VM %s\n", vm->cfg->name);
+	for (uint32_t i = 0; i < vm->cfg->nr_regions; i++) {
+		const struct cfg_region *r = &vm->cfg->regions[i];
+
+		if (s2_map_range(vm, r->ipa, r->pa, r->size, s2_attr(r)))
+			panic("VM %s: cannot map IPA 0x%llx\n", vm->cfg->name,
+			      (unsigned long long)r->ipa);
+	}
+	dsb(ishst);
+	vm->arch.vttbr = ((uint64_t)(vm->id + 1) << 48) | ((uintptr_t)s2->root - HYP_VA_OFFSET);
+}
+
+/* Called on a pCPU before it first enters a vCPU of vm. */
+void s2_activate(const struct vm *vm)
+{
+	sysreg_write(vtcr_el2, VTCR_VALUE);
+	sysreg_write(vttbr_el2, vm->arch.vttbr);
+	isb();
+	__asm__ volatile("tlbi vmalls12e1is" ::: "memory");
+	dsb(ish);
+	isb();
+}

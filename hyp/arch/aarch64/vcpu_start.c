@@ -1,0 +1,60 @@
+/*
+ * Starting a vCPU: its EL1 state reset to what an Armv8-A core has out of
+ * reset (MMU and caches off, no vectors), its identity (MIDR, MPIDR) set,
+ * and an ERET into the entry point at EL1h with interrupts masked.
+ */
+#include "arch.h"
+#include "mmu.h"
+#include "sysreg.h"
+#include "vm.h"
+
+struct arch_regs *arch_vcpu_frame(uint32_t pcpu);
+void guest_enter(struct arch_regs *frame) __attribute__((noreturn));
+void fp_regs_zero(void);
+
+static void vcpu_reset_el1(void)
+{
+	sysreg_write(sctlr_el1, 0x30d00800ul); /* RES1 bits only */
+	sysreg_write(ttbr0_el1, 0);
+	sysreg_write(ttbr1_el1, 0);
+	sysreg_write(tcr_el1, 0);
+	sysreg_write(mair_el1, 0);
+	sysreg_write(amair_el1, 0);
+	sysreg_write(vbar_el1, 0);
+	sysreg_write(contextidr_el1, 0);
+	sysreg_write(cpacr_el1, 0);
+	sysreg_write(tpidr_el1, 0);
+	sysreg_write(tpidr_el0, 0);
+	sysreg_write(tpidrro_el0, 0);
+	sysreg_write(sp_el0, 0);
+	sysreg_write(sp_el1, 0);
+	sysreg_write(elr_el1, 0);
+	sysreg_write(spsr_el1, 0);
+	sysreg_write(esr_el1, 0);
+	sysreg_write(far_el1, 0);
+	sysreg_write(afsr0_el1, 0);
+	sysreg_write(afsr1_el1, 0);
+	sysreg_write(par_el1, 0);
+	sysreg_write(cntkctl_el1, 0);
+	sysreg_write(cntv_ctl_el0, 0);
+	sysreg_write(cntv_cval_el0, 0);
+	fp_regs_zero();
+}
+
+void arch_vcpu_start(struct vcpu *v)
+{
+	struct arch_regs *r = arch_vcpu_frame(v->pcpu);
+
+	v->regs = r;
+	s2_activate(v->vm);
+	vcpu_reset_el1();
+	sysreg_write(vpidr_el2, sysreg_read(midr_el1));
+	sysreg_write(vmpidr_el2, (1ul << 31) | v->id);
+	for (int i = 0; i < 31; i++)
+		r->x[i] = 0;
+	r->x[0] = v->context;
+	r->elr = v->entry;
+	r->spsr = SPSR_EL1H_MASKED;
+	isb();
+	guest_enter(r);
+}

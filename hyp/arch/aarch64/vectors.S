@@ -1,0 +1,107 @@
+/*
+ * EL2 exception vectors. While a guest runs, SP_EL2 points at its vCPU's
+ * register frame (struct arch_regs, at the top of the pCPU's stack), so an
+ * exit saves the guest's registers straight into it and the C handler runs
+ * on the stack below. One vCPU per pCPU: EL1 system registers stay live in
+ * the CPU and are never switched.
+ */
+#define FRAME_ELR 248
+#define FRAME_SPSR 256
+#define FRAME_SIZE 272
+
+.macro save_guest
+	stp	x0, x1, [sp, #16 * 0]
+	stp	x2, x3, [sp, #16 * 1]
+	stp	x4, x5, [sp, #16 * 2]
+	stp	x6, x7, [sp, #16 * 3]
+	stp	x8, x9, [sp, #16 * 4]
+	stp	x10, x11, [sp, #16 * 5]
+	stp	x12, x13, [sp, #16 * 6]
+	stp	x14, x15, [sp, #16 * 7]
+	stp	x16, x17, [sp, #16 * 8]
+	stp	x18, x19, [sp, #16 * 9]
+	stp	x20, x21, [sp, #16 * 10]
+	stp	x22, x23, [sp, #16 * 11]
+	stp	x24, x25, [sp, #16 * 12]
+	stp	x26, x27, [sp, #16 * 13]
+	stp	x28, x29, [sp, #16 * 14]
+	mrs	x0, elr_el2
+	mrs	x1, spsr_el2
+	stp	x30, x0, [sp, #16 * 15]
+	str	x1, [sp, #FRAME_SPSR]
+	mov	x0, sp
+.endm
+
+.macro guest_slot handler
+.balign 0x80
+	save_guest
+	bl	\handler
+	b	guest_resume
+.endm
+
+/* An exception taken in the hypervisor itself is a bug: report and stop. */
+.macro hyp_slot kind
+.balign 0x80
+	sub	sp, sp, #FRAME_SIZE
+	save_guest
+	mov	x1, #\kind
+	b	hyp_exception
+.endm
+
+.section .text.vectors, "ax"
+.balign 0x800
+.global hyp_vectors
+hyp_vectors:
+	hyp_slot 0	/* current EL, SP0 */
+	hyp_slot 1
+	hyp_slot 2
+	hyp_slot 3
+	hyp_slot 0	/* current EL, SPx */
+	hyp_slot 1
+	hyp_slot 2
+	hyp_slot 3
+	guest_slot exit_sync	/* lower EL, AArch64 */
+	guest_slot exit_irq
+	guest_slot exit_other
+	guest_slot exit_other
+	guest_slot exit_other	/* lower EL, AArch32 */
+	guest_slot exit_other
+	guest_slot exit_other
+	guest_slot exit_other
+
+.text
+/* Return to the guest whose frame SP points at. */
+.global guest_resume
+guest_resume:
+	ldp	x30, x0, [sp, #16 * 15]
+	ldr	x1, [sp, #FRAME_SPSR]
+	msr	elr_el2, x0
+	msr	spsr_el2, x1
+	ldp	x0, x1, [sp, #16 * 0]
+	ldp	x2, x3, [sp, #16 * 1]
+	ldp	x4, x5, [sp, #16 * 2]
+	ldp	x6, x7, [sp, #16 * 3]
+	ldp	x8, x9, [sp, #16 * 4]
+	ldp	x10, x11, [sp, #16 * 5]
+	ldp	x12, x13, [sp, #16 * 6]
+	ldp	x14, x15, [sp, #16 * 7]
+	ldp	x16, x17, [sp, #16 * 8]
+	ldp	x18, x19, [sp, #16 * 9]
+	ldp	x20, x21, [sp, #16 * 10]
+	ldp	x22, x23, [sp, #16 * 11]
+	ldp	x24, x25, [sp, #16 * 12]
+	ldp	x26, x27, [sp, #16 * 13]
+	ldp	x28, x29, [sp, #16 * 14]
+	eret
+
+/* void guest_enter(struct arch_regs *frame): first entry into a vCPU. */
+.global guest_enter
+guest_enter:
+	mov	sp, x0
+	b	guest_resume
+
+/* void cpu_switch_stack(void (*fn)(void), uintptr_t sp): never returns. */
+.global cpu_switch_stack
+cpu_switch_stack:
+	mov	sp, x1
+	br	x0

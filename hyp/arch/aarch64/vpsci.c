@@ -1,0 +1,102 @@
+/*
+ * PSCI 1.1 as a VM sees it: CPU_ON/OFF and AFFINITY_INFO over the VM's own
+ * vCPUs (MPIDR Aff0 = vCPU index), SYSTEM_OFF and SYSTEM_RESET of the VM
+ * alone. CPU_SUSPEND is a standby that returns at once.
+ */
+#include "smccc.h"
+
+#include "vitrine/abi.h"
+#include "vm.h"
+
+static struct vcpu *vpsci_target(struct vcpu *v, uint64_t mpidr)
+{
+	if ((mpidr & 0xff00ffff00ull) || (mpidr & 0xff) >= v->vm->nr_vcpus)
+		return 0;
+	return v->vm->vcpus[mpidr & 0xff];
+}
+
+static int64_t vpsci_cpu_on(struct vcpu *v, uint64_t mpidr, uint64_t entry, uint64_t ctx)
+{
+	struct vcpu *t = vpsci_target(v, mpidr);
+
+	if (!t)
+		return PSCI_INVALID_PARAMETERS;
+	if (!vm_ipa_is_ram(v->vm, entry))
+		return PSCI_INVALID_ADDRESS;
+	return vcpu_power_on(t, entry, ctx);
+}
+
+static int64_t vpsci_affinity_info(struct vcpu *v, uint64_t mpidr, uint64_t level)
+{
+	struct vcpu *t = vpsci_target(v, mpidr);
+
+	if (!t || level != 0)
+		return PSCI_INVALID_PARAMETERS;
+	switch (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE)) {
+	case VCPU_RUNNING:
+		return PSCI_AFF_ON;
+	case VCPU_ON_PENDING:
+		return PSCI_AFF_ON_PENDING;
+	default:
+		return PSCI_AFF_OFF;
+	}
+}
+
+static int vpsci_implemented(uint32_t fid)
+{
+	switch (fid & ~PSCI_SMC64) {
+	case PSCI_VERSION:
+	case PSCI_CPU_SUSPEND_64 & ~PSCI_SMC64:
+	case PSCI_CPU_OFF:
+	case PSCI_CPU_ON_64 & ~PSCI_SMC64:
+	case PSCI_AFFINITY_INFO_64 & ~PSCI_SMC64:
+	case PSCI_MIGRATE_INFO_TYPE:
+	case PSCI_SYSTEM_OFF:
+	case PSCI_SYSTEM_RESET:
+	case PSCI_FEATURES:
+		return 1;
+	}
+	return 0;
+}
+
+void vpsci_call(struct vcpu *v, uint64_t *x)
+{
+	uint32_t fid = (uint32_t)x[0];
+	int64_t ret = PSCI_SUCCESS;
+
+	if (!vpsci_implemented(fid)) {
+		x[0] = (uint64_t)PSCI_NOT_SUPPORTED;
+		return;
+	}
+	if (!(fid & PSCI_SMC64)) /* SMC32 callers pass 32-bit arguments */
+		for (int i = 1; i < 4; i++)
+			x[i] &= 0xffffffffull;
+	switch (fid & ~PSCI_SMC64) {
+	case PSCI_VERSION:
+		ret = 0x10001; /* 1.1 */
+		break;
+	case PSCI_CPU_SUSPEND_64 & ~PSCI_SMC64:
+		break;
+	case PSCI_CPU_OFF:
+		vcpu_power_off(v);
+	case PSCI_CPU_ON_64 & ~PSCI_SMC64:
+		ret = vpsci_cpu_on(v, x[1], x[2], x[3]);
+		break;
+	case PSCI_AFFINITY_INFO_64 & ~PSCI_SMC64:
+		ret = vpsci_affinity_info(v, x[1], x[2]);
+		break;
+	case PSCI_MIGRATE_INFO_TYPE:
+		ret = 2; /* no trusted OS to migrate */
+		break;
+	case PSCI_SYSTEM_OFF:
+		vm_stop(v->vm, VM_OFF);
+		break;
+	case PSCI_SYSTEM_RESET:
+		vm_reset(v->vm);
+		break;
+	case PSCI_FEATURES:
+		ret = vpsci_implemented((uint32_t)x[1]) ? PSCI_SUCCESS : PSCI_NOT_SUPPORTED;
+		break;
+	}
+	x[0] = (uint64_t)ret;
+}

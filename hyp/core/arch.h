@@ -1,0 +1,32 @@
+/* What the arch-neutral core asks of an architecture port. */
+#ifndef ARCH_H
+#define ARCH_H
+
+#include <stdint.h>
+
+struct cpu;
+struct vcpu;
+struct vm;
+
+struct cpu *arch_cpu_this(void);
+uintptr_t arch_device_va(uint64_t pa);
+void arch_cpu_init(struct cpu *c);
+int arch_cpu_start(uint32_t id);
+void arch_boot_done(void);
+void arch_power_off(void) __attribute__((noreturn));
+
+void arch_ipi_send(uint32_t pcpu);
+void arch_event_wait(void);
+void arch_event_send(void);
+
+void arch_vm_init(struct vm *vm);
+void arch_vcpu_start(struct vcpu *v) __attribute__((noreturn));
+void arch_cpu_park(void) __attribute__((noreturn));
+
+/* Map guest physical memory into this pCPU's window just long enough to load it. */
+void *arch_window_map(uint64_t pa, uint64_t size);
+void arch_window_unmap(void *va, uint64_t size);
+void arch_dcache_clean(const void *va, uint64_t size);
+void arch_icache_invalidate(void);
+
+#endif

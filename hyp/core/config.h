@@ -1,0 +1,61 @@
+/*
+ * The static system description. A build-time tool (scripts/vmconfig)
+ * checks configs/<name>.cfg and emits it as C data of these types; nothing
+ * here changes at run time.
+ */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <stdint.h>
+
+enum cfg_region_kind {
+	CFG_REGION_RAM,    /* guest RAM, normal memory */
+	CFG_REGION_SHM,    /* a shared-memory channel, normal memory */
+	CFG_REGION_DEVICE, /* pass-through MMIO, device memory */
+};
+
+#define CFG_REGION_WRITE 1u /* absent: read-only for the VM */
+
+struct cfg_region {
+	uint64_t ipa;
+	uint64_t pa;
+	uint64_t size;
+	uint8_t kind;    /* enum cfg_region_kind */
+	uint8_t flags;   /* CFG_REGION_* */
+	uint16_t channel; /* index in cfg_system.channels for CFG_REGION_SHM */
+};
+
+struct cfg_vm {
+	const char *name;
+	const uint8_t *image; /* embedded in the hypervisor image */
+	uint64_t image_size;
+	uint64_t image_ipa; /* where the image is copied; inside a RAM region */
+	uint64_t entry;     /* vCPU 0 starts here */
+	uint64_t arg;       /* vCPU 0's x0 at entry */
+	uint64_t cpus;      /* pCPU mask; vCPU i runs on the i-th set bit */
+	uint64_t uart_ipa;  /* emulated PL011; 0: none */
+	const struct cfg_region *regions;
+	const uint32_t *intids; /* pass-through interrupts */
+	uint16_t nr_regions;
+	uint16_t nr_intids;
+};
+
+struct cfg_channel {
+	const char *name;
+	uint64_t pa;
+	uint64_t size;
+};
+
+#define CFG_NO_VM 0xffffu
+
+struct cfg_system {
+	const struct cfg_vm *vms;
+	const struct cfg_channel *channels;
+	uint16_t nr_vms;
+	uint16_t nr_channels;
+	uint16_t input_vm; /* receives console input; CFG_NO_VM: nobody */
+};
+
+extern const struct cfg_system cfg_system;
+
+#endif

@@ -1,0 +1,45 @@
+#include "hypercall.h"
+
+#include "vitrine/abi.h"
+#include "vm.h"
+
+/* Bytes travel in registers: the hypervisor never maps guest memory to read a buffer. */
+static int64_t hc_console_write(struct vcpu *v, const uint64_t *x)
+{
+	uint64_t len = x[1];
+
+	if (len == 0 || len > VT_HC_CONSOLE_MAX)
+		return SMCCC_INVALID_PARAMETER;
+	for (uint64_t i = 0; i < len; i++)
+		vconsole_putc(v->vm, (char)(x[2 + i / 8] >> (8 * (i % 8))));
+	return SMCCC_OK;
+}
+
+void hypercall(struct vcpu *v, uint64_t *x)
+{
+	switch ((uint32_t)x[0]) {
+	case VT_HC_VM_INFO:
+		x[1] = v->vm->id;
+		x[2] = v->id;
+		x[3] = v->vm->nr_vcpus;
+		x[4] = v->vm->resets;
+		x[0] = SMCCC_OK;
+		break;
+	case VT_HC_CONSOLE_WRITE:
+		x[0] = (uint64_t)hc_console_write(v, x);
+		break;
+	case VT_HC_CALL_UID: /* 5669b0c1-7472-4e65-a9c4-4b5b1e5d0001, as SMCCC packs it */
+		x[0] = 0x5669b0c1;
+		x[1] = 0x4e657472;
+		x[2] = 0x5b4bc4a9;
+		x[3] = 0x01005d1e;
+		break;
+	case VT_HC_REVISION:
+		x[0] = 0;
+		x[1] = 1;
+		break;
+	default:
+		x[0] = (uint64_t)SMCCC_NOT_SUPPORTED;
+		break;
+	}
+}

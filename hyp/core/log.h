@@ -1,0 +1,12 @@
+/* The hypervisor's own messages on the system console. */
+#ifndef LOG_H
+#define LOG_H
+
+#include <stddef.h>
+
+void log_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* One whole line "[prefix] text" under the console lock. */
+void log_line(const char *prefix, const char *text, size_t len);
+
+#endif

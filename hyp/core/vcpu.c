@@ -1,0 +1,83 @@
+/*
+ * The life of a pCPU: wait until its vCPU is asked to run, run it, and
+ * come back here whenever the vCPU is switched off. There is no scheduler:
+ * one vCPU per pCPU, for good.
+ */
+#include "vm.h"
+
+#include "arch.h"
+#include "cpu.h"
+#include "vitrine/abi.h"
+
+void vcpu_loop(void)
+{
+	struct vcpu *v = arch_cpu_this()->vcpu;
+
+	if (!v)
+		for (;;)
+			arch_event_wait(); /* a pCPU no VM was given */
+	for (;;) {
+		int start = 0;
+
+		__atomic_store_n(&v->parked, 1, __ATOMIC_RELEASE);
+		while (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_ON_PENDING)
+			arch_event_wait();
+		spin_lock(&v->vm->lock);
+		if (v->state == VCPU_ON_PENDING && v->vm->state == VM_RUNNING) {
+			v->state = VCPU_RUNNING;
+			v->parked = 0;
+			start = 1;
+		}
+		spin_unlock(&v->vm->lock);
+		if (start)
+			arch_vcpu_start(v);
+	}
+}
+
+void vcpu_park(void)
+{
+	arch_cpu_park();
+}
+
+/* PSCI CPU_ON, or the reset of a VM: PSCI_SUCCESS or a PSCI error code. */
+int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t context)
+{
+	int ret = 0;
+
+	spin_lock(&v->vm->lock);
+	if (v->state == VCPU_RUNNING)
+		ret = PSCI_ALREADY_ON;
+	else if (v->state == VCPU_ON_PENDING)
+		ret = PSCI_ON_PENDING;
+	else {
+		v->entry = entry;
+		v->context = context;
+		__atomic_store_n(&v->state, VCPU_ON_PENDING, __ATOMIC_RELEASE);
+	}
+	spin_unlock(&v->vm->lock);
+	arch_event_send();
+	return ret;
+}
+
+void vcpu_power_off(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	int any_on = 0;
+
+	spin_lock(&vm->lock);
+	v->state = VCPU_OFF;
+	for (uint32_t i = 0; i < vm->nr_vcpus; i++)
+		any_on |= vm->vcpus[i]->state != VCPU_OFF;
+	spin_unlock(&vm->lock);
+	/* A VM whose vCPUs are all off can never run again: it is off. */
+	if (!any_on)
+		vm_stop(vm, VM_OFF);
+	vcpu_park();
+}
+
+/* After an exit: go back to the guest only if this vCPU is still meant to run. */
+void vcpu_check_state(struct vcpu *v)
+{
+	if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_RUNNING)
+		vcpu_park();
+}

@@ -1,0 +1,173 @@
+/*
+ * VMs from the static config: built once at boot, loaded (zeroed and
+ * given their image) at boot and on every reset, stopped on power-off or
+ * fault. VM memory is mapped into the hypervisor only inside vm_load.
+ */
+#include "vm.h"
+
+#include <string.h>
+
+#include "arch.h"
+#include "cpu.h"
+#include "log.h"
+#include "vuart.h"
+
+struct vm vm_table[VM_MAX];
+uint32_t vm_count;
+static struct vcpu vcpu_table[PLAT_CPU_NUM];
+
+void vm_init_all(void)
+{
+	if (cfg_system.nr_vms > VM_MAX)
+		panic("%u VMs configured, at most %u supported\n", cfg_system.nr_vms, VM_MAX);
+	for (uint32_t i = 0; i < cfg_system.nr_vms; i++) {
+		struct vm *vm = &vm_table[i];
+		const struct cfg_vm *cfg = &cfg_system.vms[i];
+
+		vm->cfg = cfg;
+		vm->id = i;
+		vm->state = VM_RUNNING;
+		for (uint32_t p = 0; p < PLAT_CPU_NUM; p++) {
+			struct vcpu *v = &vcpu_table[p];
+
+			if (!(cfg->cpus >> p & 1))
+				continue;
+			v->vm = vm;
+			v->id = vm->nr_vcpus;
+			v->pcpu = p;
+			v->parked = 1;
+			vm->vcpus[vm->nr_vcpus++] = v;
+			cpus[p].vcpu = v;
+		}
+		if (cfg->uart_ipa)
+			vmmio_add(&vm->mmio, cfg->uart_ipa, VUART_SIZE, vuart_access);
+		arch_vm_init(vm);
+	}
+	vm_count = cfg_system.nr_vms;
+}
+
+int vm_ipa_is_ram(const struct vm *vm, uint64_t ipa)
+{
+	for (uint32_t i = 0; i < vm->cfg->nr_regions; i++) {
+		const struct cfg_region *r = &vm->cfg->regions[i];
+
+		if (r->kind == CFG_REGION_RAM && ipa - r->ipa < r->size)
+			return 1;
+	}
+	return 0;
+}
+
+/* Zero one RAM region and copy the part of the image that falls in it. */
+static void vm_load_region(const struct cfg_vm *cfg, const struct cfg_region *r)
+{
+	const uint64_t chunk = 1ull << 30;
+
+	for (uint64_t off = 0; off < r->size; off += chunk) {
+		uint64_t len = r->size - off < chunk ? r->size - off : chunk;
+		uint64_t ipa = r->ipa + off;
+		uint8_t *va = arch_window_map(r->pa + off, len);
+		uint64_t lo = cfg->image_ipa > ipa ? cfg->image_ipa : ipa;
+		uint64_t hi = cfg->image_ipa + cfg->image_size;
+
+		memset(va, 0, len);
+		if (hi > ipa + len)
+			hi = ipa + len;
+		if (lo < hi)
+			memcpy(va + (lo - ipa), cfg->image + (lo - cfg->image_ipa), hi - lo);
+		arch_dcache_clean(va, len);
+		arch_window_unmap(va, len);
+	}
+}
+
+void vm_load(struct vm *vm)
+{
+	for (uint32_t i = 0; i < vm->cfg->nr_regions; i++)
+		if (vm->cfg->regions[i].kind == CFG_REGION_RAM)
+			vm_load_region(vm->cfg, &vm->cfg->regions[i]);
+	arch_icache_invalidate();
+}
+
+static int vm_all_down(void)
+{
+	for (uint32_t i = 0; i < vm_count; i++) {
+		uint32_t s = __atomic_load_n(&vm_table[i].state, __ATOMIC_ACQUIRE);
+
+		if (s == VM_RUNNING || s == VM_RESETTING)
+			return 0;
+	}
+	return 1;
+}
+
+/* Take every vCPU of vm off (vm->lock held); returns a mask of pCPUs to interrupt. */
+static uint64_t vm_vcpus_off(struct vm *vm)
+{
+	uint64_t kick = 0;
+
+	for (uint32_t i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = vm->vcpus[i];
+
+		__atomic_store_n(&v->state, VCPU_OFF, __ATOMIC_RELEASE);
+		if (!__atomic_load_n(&v->parked, __ATOMIC_ACQUIRE))
+			kick |= 1ull << v->pcpu;
+	}
+	return kick;
+}
+
+static void vm_kick(uint64_t mask)
+{
+	struct cpu *self = arch_cpu_this();
+
+	for (uint32_t p = 0; p < PLAT_CPU_NUM; p++)
+		if (mask >> p & 1 && p != self->id)
+			arch_ipi_send(p);
+}
+
+void vm_stop(struct vm *vm, enum vm_state why)
+{
+	uint64_t kick;
+
+	spin_lock(&vm->lock);
+	if (vm->state != VM_RUNNING) {
+		spin_unlock(&vm->lock);
+		return;
+	}
+	kick = vm_vcpus_off(vm);
+	__atomic_store_n(&vm->state, why, __ATOMIC_RELEASE);
+	spin_unlock(&vm->lock);
+	vm_kick(kick);
+	vconsole_flush(vm);
+	log_printf("VM %s %s\n", vm->cfg->name, why == VM_OFF ? "powered off" : "stopped");
+	if (vm_all_down()) {
+		log_printf("all VMs are down: powering off\n");
+		arch_power_off();
+	}
+}
+
+void vm_reset(struct vm *vm)
+{
+	struct cpu *self = arch_cpu_this();
+	uint64_t kick;
+
+	spin_lock(&vm->lock);
+	if (vm->state != VM_RUNNING) {
+		spin_unlock(&vm->lock);
+		return;
+	}
+	kick = vm_vcpus_off(vm);
+	vm->state = VM_RESETTING;
+	spin_unlock(&vm->lock);
+	vm_kick(kick);
+	/* No vCPU of this VM may run while its memory is rewritten. */
+	for (uint32_t i = 0; i < vm->nr_vcpus; i++)
+		while (vm->vcpus[i]->pcpu != self->id &&
+		       !__atomic_load_n(&vm->vcpus[i]->parked, __ATOMIC_ACQUIRE))
+			;
+	vconsole_flush(vm);
+	log_printf("VM %s reset\n", vm->cfg->name);
+	vm_load(vm);
+	spin_lock(&vm->lock);
+	vm->resets++;
+	vm->state = VM_RUNNING;
+	spin_unlock(&vm->lock);
+	vcpu_power_on(vm->vcpus[0], vm->cfg->entry, vm->cfg->arg);
+}

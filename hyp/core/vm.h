@@ -1,0 +1,75 @@
+/*
+ * VMs and vCPUs. Each vCPU is pinned to one pCPU for life; a VM's state
+ * changes (power off, fault, reset) are made under the VM's lock and seen
+ * by its other pCPUs through an IPI.
+ */
+#ifndef VM_H
+#define VM_H
+
+#include <stdint.h>
+
+#include "arch_vcpu.h"
+#include "arch_vm.h"
+#include "config.h"
+#include "platform.h"
+#include "spinlock.h"
+#include "vconsole.h"
+#include "vmmio.h"
+
+#define VM_MAX 16
+
+enum vm_state {
+	VM_RUNNING,
+	VM_RESETTING,
+	VM_OFF,     /* powered itself off */
+	VM_STOPPED, /* stopped by the hypervisor after a fault */
+};
+
+enum vcpu_state {
+	VCPU_OFF,
+	VCPU_ON_PENDING, /* CPU_ON or reset asked for it; its pCPU will start it */
+	VCPU_RUNNING,
+};
+
+struct vcpu {
+	struct vm *vm;
+	struct arch_regs *regs;
+	uint32_t id;
+	uint32_t pcpu;
+	uint32_t state;  /* enum vcpu_state; written under vm->lock */
+	uint32_t parked; /* its pCPU is waiting in vcpu_loop, not in the guest */
+	uint64_t entry;  /* where an ON_PENDING vCPU starts, and its x0 */
+	uint64_t context;
+	uint64_t exits;
+	uint64_t sysreg_traps;
+};
+
+struct vm {
+	const struct cfg_vm *cfg;
+	struct vcpu *vcpus[PLAT_CPU_NUM];
+	struct spinlock lock;
+	uint32_t id;
+	uint32_t nr_vcpus;
+	uint32_t state; /* enum vm_state */
+	uint32_t resets;
+	struct arch_vm arch;
+	struct vconsole console;
+	struct vmmio mmio;
+};
+
+extern struct vm vm_table[VM_MAX];
+extern uint32_t vm_count;
+
+void vm_init_all(void);
+void vm_load(struct vm *vm);
+int vm_ipa_is_ram(const struct vm *vm, uint64_t ipa);
+void vm_stop(struct vm *vm, enum vm_state why);
+void vm_reset(struct vm *vm);
+
+void vcpu_loop(void) __attribute__((noreturn));
+void vcpu_park(void) __attribute__((noreturn));
+int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t context);
+void vcpu_power_off(struct vcpu *v) __attribute__((noreturn));
+void vcpu_check_state(struct vcpu *v);
+
+#endif

@@ -1,0 +1,30 @@
+/* Emulated MMIO regions of a VM: what a stage-2 fault may be, before it is an error. */
+#ifndef VMMIO_H
+#define VMMIO_H
+
+#include <stdint.h>
+
+struct vcpu;
+
+/* Returns 0 when the access was emulated, -1 to treat it as a fault. */
+typedef int (*vmmio_fn)(struct vcpu *v, uint64_t offset, unsigned size, int write,
+			uint64_t *value);
+
+#define VMMIO_MAX 4
+
+struct vmmio_region {
+	uint64_t base;
+	uint64_t size;
+	vmmio_fn access;
+};
+
+struct vmmio {
+	struct vmmio_region region[VMMIO_MAX];
+	uint32_t count;
+};
+
+void vmmio_add(struct vmmio *m, uint64_t base, uint64_t size, vmmio_fn access);
+/* 1: emulated; 0: no region there; -1: the device refused the access. */
+int vmmio_access(struct vcpu *v, uint64_t ipa, unsigned size, int write, uint64_t *value);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * PL011 register model: enough for polled drivers (and for a driver that
+ * probes the PrimeCell ID). Output goes to the VM's console line; input
+ * comes from the physical UART, for the one VM the config names as `input`.
+ * Interrupts are not modelled yet: the VM sees an idle, always-ready UART.
+ */
+#include "vuart.h"
+
+#include "config.h"
+#include "pl011.h"
+#include "vm.h"
+
+#define UART_DR 0x000
+#define UART_FR 0x018
+#define UART_CR 0x030
+#define FR_RXFE (1u << 4)
+#define FR_TXFE (1u << 7)
+
+static const uint8_t vuart_id[8] = {0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1};
+
+static int vuart_has_input(const struct vm *vm)
+{
+	return cfg_system.input_vm == vm->id;
+}
+
+static uint32_t vuart_read(struct vm *vm, uint64_t offset)
+{
+	if (offset == UART_DR) {
+		int c = vuart_has_input(vm) ? pl011_getc() : -1;
+
+		return c < 0 ? 0 : (uint32_t)c;
+	}
+	if (offset == UART_FR) {
+		uint32_t fr = FR_TXFE | FR_RXFE;
+
+		if (vuart_has_input(vm) && pl011_rx_ready())
+			fr &= ~FR_RXFE;
+		return fr;
+	}
+	if (offset == UART_CR)
+		return 0x301; /* UARTEN, TXE, RXE */
+	if (offset >= 0xfe0)
+		return vuart_id[(offset - 0xfe0) / 4];
+	return 0;
+}
+
+int vuart_access(struct vcpu *v, uint64_t offset, unsigned size, int write, uint64_t *value)
+{
+	if (offset & 3 || size > 4)
+		return -1;
+	if (write) {
+		if (offset == UART_DR)
+			vconsole_putc(v->vm, (char)*value);
+		return 0; /* control registers: accepted and ignored */
+	}
+	*value = vuart_read(v->vm, offset);
+	return 0;
+}

@@ -1,0 +1,13 @@
+/* An emulated PL011 at the VM's UART address, so unmodified guest code has a console. */
+#ifndef VUART_H
+#define VUART_H
+
+#include <stdint.h>
+
+struct vcpu;
+
+#define VUART_SIZE 0x1000
+
+int vuart_access(struct vcpu *v, uint64_t offset, unsigned size, int write, uint64_t *value);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * The guest-visible call ABI: PSCI and SMCCC function IDs the hypervisor
+ * answers, and Vitrine's own hypercalls. Shared by the hypervisor and the
+ * guest runtime. All calls follow SMCCC: function ID in w0, arguments in
+ * x1..x7, results in x0..x3, HVC #0 (SMC works too: it is trapped).
+ */
+#ifndef VITRINE_ABI_H
+#define VITRINE_ABI_H
+
+/* SMCCC */
+#define SMCCC_VERSION 0x80000000u
+#define SMCCC_ARCH_FEATURES 0x80000001u
+#define SMCCC_OK 0
+#define SMCCC_NOT_SUPPORTED (-1)
+#define SMCCC_NOT_REQUIRED (-2)
+#define SMCCC_INVALID_PARAMETER (-3)
+
+/* PSCI 1.1 (function IDs: SMC32 0x840000xx, SMC64 0xC40000xx) */
+#define PSCI_VERSION 0x84000000u
+#define PSCI_CPU_SUSPEND_64 0xC4000001u
+#define PSCI_CPU_OFF 0x84000002u
+#define PSCI_CPU_ON_64 0xC4000003u
+#define PSCI_AFFINITY_INFO_64 0xC4000004u
+#define PSCI_MIGRATE_INFO_TYPE 0x84000006u
+#define PSCI_SYSTEM_OFF 0x84000008u
+#define PSCI_SYSTEM_RESET 0x84000009u
+#define PSCI_FEATURES 0x8400000Au
+#define PSCI_SMC64 0x40000000u /* bit that tells SMC64 from SMC32 IDs */
+
+#define PSCI_SUCCESS 0
+#define PSCI_NOT_SUPPORTED (-1)
+#define PSCI_INVALID_PARAMETERS (-2)
+#define PSCI_DENIED (-3)
+#define PSCI_ALREADY_ON (-4)
+#define PSCI_ON_PENDING (-5)
+#define PSCI_INTERNAL_FAILURE (-6)
+#define PSCI_INVALID_ADDRESS (-9)
+
+#define PSCI_AFF_ON 0
+#define PSCI_AFF_OFF 1
+#define PSCI_AFF_ON_PENDING 2
+
+/*
+ * Vitrine hypercalls: SMCCC fast calls, SMC64, owning entity 6
+ * ("vendor specific hypervisor service").
+ */
+#define VT_HC_BASE 0xC6000000u
+/* -> x0 = 0, x1 = VM id, x2 = vCPU id, x3 = number of vCPUs, x4 = resets so far */
+#define VT_HC_VM_INFO (VT_HC_BASE + 0)
+/* x1 = length (1..48), x2..x7 = the bytes, little-endian -> x0 = 0 */
+#define VT_HC_CONSOLE_WRITE (VT_HC_BASE + 1)
+#define VT_HC_CONSOLE_MAX 48
+/* Standard vendor-service queries (SMCCC): UID in x0..x3, revision x0.x1 */
+#define VT_HC_CALL_UID 0x8600FF01u
+#define VT_HC_REVISION 0x8600FF03u
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * QEMU aarch64 `virt` (GICv3, -smp 4, -m 1G): the physical facts the
+ * hypervisor and the host config tool both need. Plain macros only, so the
+ * host tool can include this file too.
+ */
+#ifndef PLATFORM_H
+#define PLATFORM_H
+
+/* Constants usable from C (64-bit) as well as from assembly and linker scripts. */
+#ifdef __ASSEMBLER__
+#define PLAT_U(x) x
+#else
+#define PLAT_U(x) x##ULL
+#endif
+
+#define PLAT_NAME "qemu-aarch64-virt"
+#define PLAT_CPU_NUM 4
+
+#define PLAT_RAM_BASE PLAT_U(0x40000000)
+#define PLAT_RAM_SIZE PLAT_U(0x40000000) /* -m 1G */
+
+/* The hypervisor is loaded at the start of RAM and owns this much of it. */
+#define PLAT_HYP_BASE PLAT_RAM_BASE
+#define PLAT_HYP_SIZE PLAT_U(0x02000000)
+
+#define PLAT_UART_BASE PLAT_U(0x09000000) /* PL011, SPI 1 (INTID 33) */
+#define PLAT_UART_INTID 33
+#define PLAT_GICD_BASE PLAT_U(0x08000000)
+#define PLAT_GICD_SIZE PLAT_U(0x00010000)
+#define PLAT_GICR_BASE PLAT_U(0x080A0000)
+#define PLAT_GICR_STRIDE PLAT_U(0x00020000)
+#define PLAT_GICR_SIZE (PLAT_GICR_STRIDE * PLAT_CPU_NUM)
+
+/* Largest INTID a pass-through device may name (GICv3 SPIs end at 1019). */
+#define PLAT_INTID_MAX 1019
+
+#endif

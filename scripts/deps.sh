@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs, from Debian's archive, whatever the build and the tests need and
+# this machine lacks. Quiet and quick when everything is there.
+set -euo pipefail
+
+need=()
+have() { command -v "$1" >/dev/null 2>&1; }
+
+have gcc || need+=(gcc libc6-dev)
+have make || need+=(make)
+have aarch64-linux-gnu-gcc || need+=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu)
+have qemu-system-aarch64 || need+=(qemu-system-arm)
+have timeout || need+=(coreutils)
+
+if ((${#need[@]})); then
+	echo "deps: installing ${need[*]}"
+	sudo=
+	[ "$(id -u)" = 0 ] || sudo=sudo
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi

@@ -1,0 +1,440 @@
+/*
+ * Judges how the lines of a parsed config fit together: fields, references,
+ * pCPUs, INTIDs, images, and overlaps of IPA, PA and MMIO ranges. Every
+ * error is reported; a line found broken is marked bad so that the checks
+ * after it neither trip over it nor report it again.
+ */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "vmconfig.h"
+
+#define CFGC_RANGES_MAX (VMC_VMS_MAX * VMC_REGIONS_MAX + VMC_CHANNELS_MAX + 8)
+
+/* A range in one address space, and who it belongs to for messages. */
+struct cfgc_range {
+	uint64_t base, size;
+	const char *kind, *name; /* owner: "vm" 'a', "channel" 'c'; kind NULL: the platform */
+	const char *field;       /* its keyword; for the platform, what the range is */
+	const char *note;        /* said when another range clashes with this one */
+	int line;                /* 0: the platform's, or a default */
+};
+
+static struct cfgc_range cfgc_ranges[CFGC_RANGES_MAX];
+
+static void cfgc_err(const struct vmc_config *c, const struct cfgc_range *r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void cfgc_err(const struct vmc_config *c, const struct cfgc_range *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmc_verror(c, r->line, r->kind, r->name, r->field, fmt, ap);
+	va_end(ap);
+}
+
+static struct cfgc_range cfgc_of(const struct vmc_vm *vm, const struct vmc_region *r, bool pa)
+{
+	return (struct cfgc_range){ .base = pa ? r->pa : r->ipa, .size = r->size, .kind = "vm",
+				    .name = vm->name, .field = vmc_field(r->kind), .line = r->line };
+}
+
+/* Alignment and overflow of base (an `what` address) and, if asked, the size. */
+static bool cfgc_valid(const struct vmc_config *c, const struct cfgc_range *r, const char *what,
+		       bool size)
+{
+	bool ok = true;
+
+	if (r->base % VMC_PAGE) {
+		cfgc_err(c, r, "%s " VMC_X " is not 4 KiB aligned", what, r->base);
+		ok = false;
+	}
+	if (size && !r->size) {
+		cfgc_err(c, r, "size must not be 0");
+		ok = false;
+	} else if (size && r->size % VMC_PAGE) {
+		cfgc_err(c, r, "size " VMC_X " is not 4 KiB aligned", r->size);
+		ok = false;
+	}
+	if (!vmc_fits(r->base, r->size)) {
+		cfgc_err(c, r, "%s " VMC_X " + size " VMC_X " overflows 64 bits", what, r->base,
+			 r->size);
+		ok = false;
+	}
+	return ok;
+}
+
+static const char *cfgc_describe(const struct cfgc_range *r, char *buf, size_t n)
+{
+	char at[32] = " (default)";
+
+	if (r->line)
+		snprintf(at, sizeof at, " at line %d", r->line);
+	if (!r->kind)
+		snprintf(buf, n, "%s [" VMC_X ", " VMC_X ")%s", r->field, r->base,
+			 r->base + r->size, r->note ? r->note : "");
+	else
+		snprintf(buf, n, "%s '%s'%s%s%s [" VMC_X ", " VMC_X ")%s", r->kind, r->name,
+			 r->field ? " " : "", r->field ? r->field : "", at, r->base,
+			 r->base + r->size, r->note ? r->note : "");
+	return buf;
+}
+
+/* Reports r overlapping any of others[0, n). */
+static void cfgc_against(const struct vmc_config *c, const struct cfgc_range *r,
+			 const struct cfgc_range *others, int n, const char *what)
+{
+	char buf[256];
+
+	for (int i = 0; i < n; i++)
+		if (vmc_overlap(r->base, r->size, others[i].base, others[i].size))
+			cfgc_err(c, r, "%s [" VMC_X ", " VMC_X ") overlaps %s", what, r->base,
+				 r->base + r->size, cfgc_describe(&others[i], buf, sizeof buf));
+}
+
+static void cfgc_channels(struct vmc_config *c)
+{
+	for (int i = 0; i < c->nr_channels; i++) {
+		struct vmc_channel *ch = &c->channels[i];
+		struct cfgc_range r = { .size = ch->size, .kind = "channel", .name = ch->name,
+					.line = ch->line };
+		bool used = false;
+
+		ch->bad = !cfgc_valid(c, &r, "size", true);
+		r.base = ch->pa;
+		if (ch->fixed && !ch->bad && !cfgc_valid(c, &r, "PA", false))
+			ch->bad = true;
+		for (int v = 0; v < c->nr_vms; v++)
+			for (int k = 0; k < c->vms[v].nr_regions; k++)
+				used |= !strcmp(c->vms[v].regions[k].chan_name, ch->name);
+		if (!used)
+			cfgc_err(c, &r, "unused channel: no vm maps it with 'shm'");
+	}
+}
+
+static int cfgc_channel(const struct vmc_config *c, const char *name)
+{
+	for (int i = 0; i < c->nr_channels; i++)
+		if (!strcmp(c->channels[i].name, name))
+			return i;
+	return -1;
+}
+
+static void cfgc_fields(struct vmc_config *c, struct vmc_vm *vm)
+{
+	struct cfgc_range at = { .kind = "vm", .name = vm->name, .line = vm->line };
+	bool mem = false;
+
+	for (int i = 0; i < vm->nr_regions; i++) {
+		struct vmc_region *reg = &vm->regions[i];
+		struct cfgc_range r;
+
+		if (reg->kind == CFG_REGION_SHM) {
+			reg->channel = cfgc_channel(c, reg->chan_name);
+			r = cfgc_of(vm, reg, false);
+			if (reg->channel < 0) {
+				cfgc_err(c, &r, "no channel named '%s'", reg->chan_name);
+				reg->bad = true;
+				continue;
+			}
+			reg->size = c->channels[reg->channel].size;
+			if (c->channels[reg->channel].bad) {
+				reg->bad = true;
+				continue;
+			}
+		}
+		mem |= reg->kind == CFG_REGION_RAM;
+		r = cfgc_of(vm, reg, false);
+		reg->bad = !cfgc_valid(c, &r, reg->kind == CFG_REGION_DEVICE ? "base" : "IPA",
+				       reg->kind != CFG_REGION_SHM);
+		r = cfgc_of(vm, reg, true);
+		if (reg->kind == CFG_REGION_RAM && reg->fixed && !reg->bad &&
+		    !cfgc_valid(c, &r, "PA", false))
+			reg->bad = true;
+	}
+	at.field = "image";
+	if (!vm->image_line)
+		cfgc_err(c, &at, "missing (every vm needs image, cpus and mem)");
+	at.field = "cpus";
+	if (!vm->cpus_line)
+		cfgc_err(c, &at, "missing (every vm needs image, cpus and mem)");
+	at.field = "mem";
+	if (!mem)
+		cfgc_err(c, &at, "missing (every vm needs image, cpus and mem)");
+
+	at = (struct cfgc_range){ .base = vm->load, .kind = "vm", .name = vm->name,
+				  .field = "load", .line = vm->load_line };
+	if (vm->load_line)
+		cfgc_valid(c, &at, "IPA", false);
+	at = (struct cfgc_range){ .base = vm->uart, .size = VMC_PAGE, .kind = "vm",
+				  .name = vm->name, .field = "uart", .line = vm->uart_line };
+	if (vm->uart_line && vm->uart)
+		cfgc_valid(c, &at, "IPA", false);
+	at = (struct cfgc_range){ .kind = "vm", .name = vm->name, .field = "entry",
+				  .line = vm->entry_line };
+	if (vm->entry_line && vm->entry % 4)
+		cfgc_err(c, &at, "IPA " VMC_X " is not 4-byte aligned", vm->entry);
+}
+
+/* Within one vm, the IPA ranges of mem, shm, device and the uart page. */
+static void cfgc_ipa(const struct vmc_config *c, const struct vmc_vm *vm)
+{
+	struct cfgc_range *r = cfgc_ranges;
+	int n = 0;
+
+	if (vm->uart && vm->uart % VMC_PAGE == 0 && vmc_fits(vm->uart, VMC_PAGE))
+		r[n++] = (struct cfgc_range){
+			.base = vm->uart, .size = VMC_PAGE, .kind = "vm", .name = vm->name,
+			.field = "uart", .line = vm->uart_line,
+			.note = vm->uart_line ? NULL : " (move it with 'uart IPA' or 'uart none')"
+		};
+	for (int i = 0; i < vm->nr_regions; i++)
+		if (!vm->regions[i].bad)
+			r[n++] = cfgc_of(vm, &vm->regions[i], false);
+	for (int j = 0; j < n; j++)
+		cfgc_against(c, &r[j], r, j, "IPA range");
+}
+
+/* Physical ranges placed by `pa`: inside RAM, apart from each other and the hypervisor. */
+static void cfgc_pa(const struct vmc_config *c)
+{
+	struct cfgc_range *r = cfgc_ranges;
+	int n = 0;
+
+	r[n++] = (struct cfgc_range){ .base = PLAT_HYP_BASE, .size = PLAT_HYP_SIZE,
+				      .field = "the hypervisor's reserved range" };
+	for (int v = 0; v < c->nr_vms; v++)
+		for (int i = 0; i < c->vms[v].nr_regions; i++) {
+			const struct vmc_region *reg = &c->vms[v].regions[i];
+
+			if (reg->kind == CFG_REGION_RAM && reg->fixed && !reg->bad)
+				r[n++] = cfgc_of(&c->vms[v], reg, true);
+		}
+	for (int i = 0; i < c->nr_channels; i++) {
+		const struct vmc_channel *ch = &c->channels[i];
+
+		if (ch->fixed && !ch->bad)
+			r[n++] = (struct cfgc_range){ .base = ch->pa, .size = ch->size,
+						      .kind = "channel", .name = ch->name,
+						      .line = ch->line };
+	}
+	for (int j = 1; j < n; j++) {
+		if (r[j].base < PLAT_RAM_BASE || r[j].base + r[j].size > VMC_RAM_END)
+			cfgc_err(c, &r[j], "PA range [" VMC_X ", " VMC_X ") is outside RAM ["
+				 VMC_X ", " VMC_X ")", r[j].base, r[j].base + r[j].size,
+				 VMC_RAM_BASE, VMC_RAM_END);
+		cfgc_against(c, &r[j], r, j, "PA range");
+	}
+}
+
+/* Pass-through MMIO: one vm per device, and never what the hypervisor keeps. */
+static void cfgc_devices(const struct vmc_config *c)
+{
+	static const char reserved[] = ", reserved by the hypervisor";
+	struct cfgc_range *r = cfgc_ranges;
+	int n = 0;
+
+	r[n++] = (struct cfgc_range){ .base = PLAT_GICD_BASE, .size = PLAT_GICD_SIZE,
+				      .field = "the GIC distributor (GICD)", .note = reserved };
+	r[n++] = (struct cfgc_range){ .base = PLAT_GICR_BASE, .size = PLAT_GICR_SIZE,
+				      .field = "the GIC redistributors (GICR)", .note = reserved };
+	r[n++] = (struct cfgc_range){ .base = PLAT_UART_BASE, .size = VMC_PAGE,
+				      .field = "the platform UART", .note = reserved };
+	r[n++] = (struct cfgc_range){ .base = PLAT_RAM_BASE, .size = PLAT_RAM_SIZE,
+				      .field = "RAM", .note = " (pass-through devices are MMIO)" };
+	for (int v = 0; v < c->nr_vms; v++) {
+		int before = n; /* within a vm, the IPA check already catches a repeat */
+
+		for (int i = 0; i < c->vms[v].nr_regions; i++) {
+			const struct vmc_region *reg = &c->vms[v].regions[i];
+
+			if (reg->kind == CFG_REGION_DEVICE && !reg->bad) {
+				r[n] = cfgc_of(&c->vms[v], reg, true);
+				cfgc_against(c, &r[n], r, before, "MMIO range");
+				n++;
+			}
+		}
+	}
+}
+
+static void cfgc_cpus(const struct vmc_config *c)
+{
+	const struct vmc_vm *owner[PLAT_CPU_NUM] = { 0 };
+	int total = 0;
+
+	for (int v = 0; v < c->nr_vms; v++) {
+		const struct vmc_vm *vm = &c->vms[v];
+		struct cfgc_range at = { .kind = "vm", .name = vm->name, .field = "cpus",
+					 .line = vm->cpus_line };
+
+		for (int i = 0; i < vm->nr_cpus; i++) {
+			uint64_t id = vm->cpus[i];
+
+			if (id >= PLAT_CPU_NUM)
+				cfgc_err(c, &at, "pCPU %" PRIu64 " does not exist: the platform has %d",
+					 id, PLAT_CPU_NUM);
+			else if (owner[id])
+				cfgc_err(c, &at, "pCPU %" PRIu64 " given twice: also in vm '%s' at line %d",
+					 id, owner[id]->name, owner[id]->cpus_line);
+			else
+				owner[id] = vm;
+		}
+		if (total <= PLAT_CPU_NUM && total + vm->nr_cpus > PLAT_CPU_NUM)
+			cfgc_err(c, &at, "%d pCPUs listed in total, the platform has %d",
+				 total + vm->nr_cpus, PLAT_CPU_NUM);
+		total += vm->nr_cpus;
+	}
+}
+
+static void cfgc_intids(const struct vmc_config *c)
+{
+	static struct { const struct vmc_vm *vm; int line; } owner[PLAT_INTID_MAX + 1];
+
+	memset(owner, 0, sizeof owner);
+	for (int v = 0; v < c->nr_vms; v++) {
+		const struct vmc_vm *vm = &c->vms[v];
+
+		for (int i = 0; i < vm->nr_intids; i++) {
+			uint64_t id = vm->intids[i].id;
+			struct cfgc_range at = { .kind = "vm", .name = vm->name, .field = "device",
+						 .line = vm->intids[i].line };
+
+			if (id < 32 || id > PLAT_INTID_MAX)
+				cfgc_err(c, &at, "INTID %" PRIu64 " is not an SPI (32..%d)", id,
+					 PLAT_INTID_MAX);
+			else if (id == PLAT_UART_INTID)
+				cfgc_err(c, &at, "INTID %" PRIu64 " is reserved by the hypervisor "
+					 "(its UART)", id);
+			else if (owner[id].vm)
+				cfgc_err(c, &at, "INTID %" PRIu64 " given twice: also vm '%s' device at "
+					 "line %d", id, owner[id].vm->name, owner[id].line);
+			else {
+				owner[id].vm = vm;
+				owner[id].line = at.line;
+			}
+		}
+	}
+}
+
+/* The RAM region holding [ipa, ipa + size), or NULL. */
+static const struct vmc_region *cfgc_ram(const struct vmc_vm *vm, uint64_t ipa, uint64_t size)
+{
+	for (int i = 0; i < vm->nr_regions; i++) {
+		const struct vmc_region *r = &vm->regions[i];
+
+		if (r->kind == CFG_REGION_RAM && !r->bad && ipa >= r->ipa &&
+		    ipa - r->ipa < r->size && size <= r->size - (ipa - r->ipa))
+			return r;
+	}
+	return NULL;
+}
+
+static bool cfgc_find_image(const struct vmc_config *c, struct vmc_vm *vm, const char *dir)
+{
+	struct cfgc_range at = { .kind = "vm", .name = vm->name, .field = "image",
+				 .line = vm->image_line };
+	char path[VMC_PATH_MAX], *abs;
+	struct stat st = { 0 };
+	FILE *f;
+	int n = strchr(vm->image, '/') ? snprintf(path, sizeof path, "%s", vm->image)
+				       : snprintf(path, sizeof path, "%s/%s.bin", dir, vm->image);
+
+	if (n < 0 || (size_t)n >= sizeof path) {
+		cfgc_err(c, &at, "path of '%s' is too long", vm->image);
+		return false;
+	}
+	if (!(f = fopen(path, "rb"))) { /* opened, not just stat'ed: .incbin will read it */
+		cfgc_err(c, &at, "cannot read '%s': %s", path, strerror(errno));
+		return false;
+	}
+	n = fstat(fileno(f), &st);
+	fclose(f);
+	if (n || !S_ISREG(st.st_mode) || st.st_size <= 0) {
+		cfgc_err(c, &at, "'%s' is %s", path,
+			 S_ISREG(st.st_mode) ? "empty" : "not a regular file");
+		return false;
+	}
+	if (!(abs = realpath(path, NULL)) || strlen(abs) >= sizeof vm->image_path) {
+		cfgc_err(c, &at, "cannot resolve '%s'", path);
+		free(abs);
+		return false;
+	}
+	strcpy(vm->image_path, abs);
+	free(abs);
+	/* The path goes into a C string in an assembler string: no control characters. */
+	for (const char *p = vm->image_path; *p; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			cfgc_err(c, &at, "path '%s' has control characters", path);
+			return false;
+		}
+	}
+	vm->image_size = (uint64_t)st.st_size;
+	return true;
+}
+
+static void cfgc_image(const struct vmc_config *c, struct vmc_vm *vm, const char *dir)
+{
+	struct cfgc_range at = { .kind = "vm", .name = vm->name };
+	const struct vmc_region *ram;
+	char buf[256];
+
+	if (!vm->load_line) /* default: the first mem */
+		for (int i = vm->nr_regions - 1; i >= 0; i--)
+			if (vm->regions[i].kind == CFG_REGION_RAM)
+				vm->load = vm->regions[i].ipa;
+	if (!vm->entry_line) {
+		vm->entry = vm->load;
+	} else if (!cfgc_ram(vm, vm->entry, 1)) {
+		at.field = "entry";
+		at.line = vm->entry_line;
+		cfgc_err(c, &at, "IPA " VMC_X " is not inside a mem region", vm->entry);
+	}
+	if (!vm->image_line || !cfgc_find_image(c, vm, dir) ||
+	    cfgc_ram(vm, vm->load, vm->image_size))
+		return;
+	if ((ram = cfgc_ram(vm, vm->load, 1))) {
+		struct cfgc_range r = cfgc_of(vm, ram, false);
+
+		at.field = "image";
+		at.line = vm->image_line;
+		cfgc_err(c, &at, "'%s' (%" PRIu64 " bytes) loaded at IPA " VMC_X
+			 " does not fit in %s", vm->image, vm->image_size, vm->load,
+			 cfgc_describe(&r, buf, sizeof buf));
+	} else if (vm->load_line) { /* else the first mem is bad, and said so */
+		at.field = "load";
+		at.line = vm->load_line;
+		cfgc_err(c, &at, "IPA " VMC_X " is not inside a mem region", vm->load);
+	}
+}
+
+static void cfgc_input(struct vmc_config *c)
+{
+	if (!c->input_line)
+		return;
+	for (int i = 0; i < c->nr_vms; i++)
+		if (!strcmp(c->vms[i].name, c->input))
+			c->input_vm = i;
+	if (c->input_vm < 0)
+		vmc_error(c, c->input_line, "input", NULL, NULL, "no vm named '%s'", c->input);
+}
+
+void cfgc_check(struct vmc_config *c, const char *images_dir)
+{
+	if (!c->nr_vms)
+		vmc_error(c, 0, NULL, NULL, NULL, "no vm: a config needs at least one");
+	cfgc_channels(c);
+	for (int v = 0; v < c->nr_vms; v++) {
+		cfgc_fields(c, &c->vms[v]);
+		cfgc_ipa(c, &c->vms[v]);
+		cfgc_image(c, &c->vms[v], images_dir);
+	}
+	cfgc_pa(c);
+	cfgc_devices(c);
+	cfgc_cpus(c);
+	cfgc_intids(c);
+	cfgc_input(c);
+}

@@ -1,0 +1,161 @@
+/*
+ * Writes the checked, placed config as C data (hyp/core/config.h) for the
+ * hypervisor to link, with the vm images embedded by .incbin. The file is
+ * written as OUT.tmp and renamed, so a failed run leaves no file behind.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "vmconfig.h"
+
+/* A path inside an assembler string inside a C string literal. */
+static void cfge_path(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\\\\\%c", ch); /* \" or \\ for as, each escaped for C */
+		else if (ch == '?')
+			fputs("\\?", f); /* no trigraphs */
+		else if (ch >= 0x80)
+			fprintf(f, "\\%03o", ch);
+		else
+			fputc(ch, f);
+	}
+}
+
+static void cfge_images(FILE *f, const struct vmc_config *c)
+{
+	fputs("/* The images: local labels, so only this file sees them. */\n"
+	      "__asm__(\".pushsection .rodata.vm_images, \\\"a\\\"\\n\"\n", f);
+	for (int v = 0; v < c->nr_vms; v++) {
+		fprintf(f, "\t\".balign 4096\\n\"\n"
+			   "\t\"vm_image_%d:\\n\"\n"
+			   "\t\".incbin \\\"", v);
+		cfge_path(f, c->vms[v].image_path);
+		fprintf(f, "\\\"\\n\"\n"
+			   "\t\".type vm_image_%d, %%object\\n\"\n"
+			   "\t\".size vm_image_%d, . - vm_image_%d\\n\"\n", v, v, v);
+	}
+	fputs("\t\".popsection\\n\");\n\n", f);
+	for (int v = 0; v < c->nr_vms; v++)
+		fprintf(f, "extern const uint8_t vm_image_%d[];\n", v);
+}
+
+static void cfge_vm_data(FILE *f, const struct vmc_config *c, int v)
+{
+	static const char *const kinds[] = { "CFG_REGION_RAM", "CFG_REGION_SHM",
+					     "CFG_REGION_DEVICE" };
+	const struct vmc_vm *vm = &c->vms[v];
+
+	fprintf(f, "\n/* vm '%s' */\nstatic const struct cfg_region vm%d_regions[] = {\n",
+		vm->name, v);
+	for (uint8_t kind = CFG_REGION_RAM; kind <= CFG_REGION_DEVICE; kind++)
+		for (int i = 0; i < vm->nr_regions; i++) {
+			const struct vmc_region *r = &vm->regions[i];
+
+			if (r->kind != kind)
+				continue;
+			fprintf(f, "\t{ .ipa = " VMC_X ", .pa = " VMC_X ", .size = " VMC_X
+				", .kind = %s, .flags = %s", r->ipa, r->pa, r->size, kinds[kind],
+				r->write ? "CFG_REGION_WRITE" : "0");
+			if (kind == CFG_REGION_SHM)
+				fprintf(f, ", .channel = %d", r->channel);
+			fputs(" },\n", f);
+		}
+	fputs("};\n", f);
+	if (!vm->nr_intids)
+		return;
+	fprintf(f, "static const uint32_t vm%d_intids[] = {", v);
+	for (int i = 0; i < vm->nr_intids; i++)
+		fprintf(f, "%s%" PRIu64, i ? ", " : " ", vm->intids[i].id);
+	fputs(" };\n", f);
+}
+
+static void cfge_vm(FILE *f, const struct vmc_config *c, int v)
+{
+	const struct vmc_vm *vm = &c->vms[v];
+	uint64_t cpus = 0;
+
+	for (int i = 0; i < vm->nr_cpus; i++)
+		cpus |= 1ull << vm->cpus[i];
+	fprintf(f, "\t{\n"
+		   "\t\t.name = \"%s\",\n"
+		   "\t\t.image = vm_image_%d,\n"
+		   "\t\t.image_size = %" PRIu64 ",\n"
+		   "\t\t.image_ipa = " VMC_X ",\n"
+		   "\t\t.entry = " VMC_X ",\n"
+		   "\t\t.arg = " VMC_X ",\n"
+		   "\t\t.cpus = " VMC_X ",\n"
+		   "\t\t.uart_ipa = " VMC_X ",\n"
+		   "\t\t.regions = vm%d_regions,\n"
+		   "\t\t.nr_regions = %d,\n",
+		vm->name, v, vm->image_size, vm->load, vm->entry, vm->arg, cpus, vm->uart, v,
+		vm->nr_regions);
+	if (vm->nr_intids)
+		fprintf(f, "\t\t.intids = vm%d_intids,\n", v);
+	else
+		fputs("\t\t.intids = NULL,\n", f);
+	fprintf(f, "\t\t.nr_intids = %d,\n\t},\n", vm->nr_intids);
+}
+
+static void cfge_write(FILE *f, const struct vmc_config *c)
+{
+	fputs("/* generated from ", f);
+	for (const char *p = c->file; *p; p++) {
+		fputc(*p, f);
+		if (p[0] == '*' && p[1] == '/')
+			fputc(' ', f); /* a file named like that must not end the comment */
+	}
+	fputs(" by vmconfig, do not edit */\n"
+	      "#include \"config.h\"\n#include <stddef.h>\n#include <stdint.h>\n\n", f);
+	cfge_images(f, c);
+	for (int v = 0; v < c->nr_vms; v++)
+		cfge_vm_data(f, c, v);
+	fputs("\nstatic const struct cfg_vm vms[] = {\n", f);
+	for (int v = 0; v < c->nr_vms; v++)
+		cfge_vm(f, c, v);
+	fputs("};\n", f);
+	if (c->nr_channels) {
+		fputs("\nstatic const struct cfg_channel channels[] = {\n", f);
+		for (int i = 0; i < c->nr_channels; i++)
+			fprintf(f, "\t{ .name = \"%s\", .pa = " VMC_X ", .size = " VMC_X " },\n",
+				c->channels[i].name, c->channels[i].pa, c->channels[i].size);
+		fputs("};\n", f);
+	}
+	fprintf(f, "\nconst struct cfg_system cfg_system = {\n"
+		   "\t.vms = vms,\n"
+		   "\t.channels = %s,\n"
+		   "\t.nr_vms = %d,\n"
+		   "\t.nr_channels = %d,\n",
+		c->nr_channels ? "channels" : "NULL", c->nr_vms, c->nr_channels);
+	if (c->input_vm >= 0)
+		fprintf(f, "\t.input_vm = %d, /* '%s' */\n};\n", c->input_vm,
+			c->vms[c->input_vm].name);
+	else
+		fputs("\t.input_vm = CFG_NO_VM,\n};\n", f);
+}
+
+int cfge_emit(const struct vmc_config *c, const char *out)
+{
+	char tmp[VMC_PATH_MAX + 8];
+	FILE *f;
+	int n = snprintf(tmp, sizeof tmp, "%s.tmp", out);
+
+	if (n < 0 || (size_t)n >= sizeof tmp) {
+		fprintf(stderr, "vmconfig: %s: path too long\n", out);
+		return -1;
+	}
+	if (!(f = fopen(tmp, "w"))) {
+		fprintf(stderr, "vmconfig: %s: %s\n", tmp, strerror(errno));
+		return -1;
+	}
+	cfge_write(f, c);
+	if (ferror(f) | fclose(f) || rename(tmp, out)) {
+		fprintf(stderr, "vmconfig: cannot write %s: %s\n", out, strerror(errno));
+		remove(tmp);
+		return -1;
+	}
+	return 0;
+}

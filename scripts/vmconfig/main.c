@@ -1,0 +1,82 @@
+/*
+ * vmconfig [-I IMAGES_DIR] [-o OUT.c] [--summary] FILE.cfg
+ *
+ * Exit status: 0 ok, 1 the config has errors (all of them are printed),
+ * 2 usage or I/O errors.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmconfig.h"
+
+int vmc_errors;
+
+/* Big (vms hold their paths), so not on the stack. */
+static struct vmc_config vmc;
+
+void vmc_verror(const struct vmc_config *c, int line, const char *kind, const char *name,
+		const char *field, const char *fmt, va_list ap)
+{
+	fprintf(stderr, line ? "%s:%d: " : "%s: ", c->file, line);
+	if (kind && name)
+		fprintf(stderr, "%s '%s': ", kind, name);
+	else if (kind)
+		fprintf(stderr, "%s: ", kind);
+	if (field)
+		fprintf(stderr, "%s: ", field);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	vmc_errors++;
+}
+
+void vmc_error(const struct vmc_config *c, int line, const char *kind, const char *name,
+	       const char *field, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmc_verror(c, line, kind, name, field, fmt, ap);
+	va_end(ap);
+}
+
+static int usage(void)
+{
+	fputs("usage: vmconfig [-I IMAGES_DIR] [-o OUT.c] [--summary] FILE.cfg\n", stderr);
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	const char *images = "out/guests", *out = NULL, *file = NULL;
+	bool summary = false;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-I") && i + 1 < argc)
+			images = argv[++i];
+		else if (!strcmp(argv[i], "-o") && i + 1 < argc)
+			out = argv[++i];
+		else if (!strcmp(argv[i], "--summary"))
+			summary = true;
+		else if (argv[i][0] == '-' || file)
+			return usage();
+		else
+			file = argv[i];
+	}
+	if (!file)
+		return usage();
+
+	vmc.file = file;
+	if (cfgp_parse(&vmc, file) < 0)
+		return 2;
+	cfgc_check(&vmc, images);
+	cfga_alloc(&vmc);
+	if (vmc_errors) {
+		fprintf(stderr, "%s: %d error%s\n", file, vmc_errors, vmc_errors == 1 ? "" : "s");
+		return 1;
+	}
+	if (out && cfge_emit(&vmc, out) < 0)
+		return 2;
+	if (summary)
+		cfgs_summary(&vmc, stdout);
+	return 0;
+}

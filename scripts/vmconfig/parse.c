@@ -1,0 +1,437 @@
+/*
+ * Reads a config into struct vmc_config. Only syntax is judged here: each
+ * line on its own (keyword, argument count, numbers, names) plus duplicate
+ * names. Everything that relates lines to each other is check.c's.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+
+#include "vmconfig.h"
+
+#define CFGP_ARGS_MAX (VMC_LINE_MAX / 2) /* cannot be exceeded: tokens need a separator */
+
+struct cfgp_line {
+	struct vmc_config *c;
+	struct vmc_vm *vm; /* the current vm block; NULL outside one */
+	int nr;
+	const char *kind, *name; /* who errors are about: "vm" 'a', "channel" 'c', "input" */
+	const char *keyword;
+	int argc;
+	char **argv; /* after the keyword */
+};
+
+/* Takes the lines of a vm that could not be stored, so they are still parsed. */
+static struct vmc_vm cfgp_spill;
+
+static void cfgp_err(struct cfgp_line *l, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void cfgp_err(struct cfgp_line *l, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (field && l->kind && !strcmp(field, l->kind))
+		field = NULL; /* "channel 'c': channel: ..." says nothing twice */
+	va_start(ap, fmt);
+	vmc_verror(l->c, l->nr, l->kind, l->name, field, fmt, ap);
+	va_end(ap);
+}
+
+/* Decimal or 0x-hex, then an optional K, M or G (powers of 1024). */
+static bool cfgp_number(struct cfgp_line *l, const char *s, uint64_t *out)
+{
+	const char *p = s;
+	unsigned base = 10;
+	uint64_t v = 0, unit = 1;
+
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	}
+	if (!isxdigit((unsigned char)*p) || (base == 10 && !isdigit((unsigned char)*p)))
+		goto bad;
+	for (; isxdigit((unsigned char)*p); p++) {
+		unsigned d = isdigit((unsigned char)*p) ? (unsigned)(*p - '0')
+							 : (unsigned)(tolower(*p) - 'a' + 10);
+		if (d >= base)
+			goto bad;
+		if (v > (UINT64_MAX - d) / base)
+			goto big;
+		v = v * base + d;
+	}
+	switch (*p) {
+	case 'K': unit = 1ull << 10; p++; break;
+	case 'M': unit = 1ull << 20; p++; break;
+	case 'G': unit = 1ull << 30; p++; break;
+	}
+	if (*p)
+		goto bad;
+	if (v > UINT64_MAX / unit)
+		goto big;
+	*out = v * unit;
+	return true;
+bad:
+	cfgp_err(l, l->keyword, "bad number '%s'", s);
+	return false;
+big:
+	cfgp_err(l, l->keyword, "bad number '%s': does not fit in 64 bits", s);
+	return false;
+}
+
+static bool cfgp_name(struct cfgp_line *l, const char *what, const char *s)
+{
+	size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
+
+	if (!s[n] && n <= VMC_NAME_MAX)
+		return true;
+	cfgp_err(l, l->keyword, "bad %s name '%s': use A-Z a-z 0-9 _ -, at most %d characters",
+		 what, s, VMC_NAME_MAX);
+	return false;
+}
+
+/* For keywords a vm has once: records the line, or complains that it is the second. */
+static bool cfgp_once(struct cfgp_line *l, int *line)
+{
+	if (*line) {
+		cfgp_err(l, l->keyword, "given twice, first at line %d", *line);
+		return false;
+	}
+	*line = l->nr;
+	return true;
+}
+
+/* `pa ADDR` after two arguments: mem and channel. */
+static bool cfgp_pa(struct cfgp_line *l, uint64_t *pa, bool *fixed)
+{
+	*fixed = l->argc == 4;
+	if (l->argc == 2)
+		return true;
+	if (l->argc != 4 || strcmp(l->argv[2], "pa")) {
+		cfgp_err(l, l->keyword, "expected 'pa ADDR' after the size, got '%s'", l->argv[2]);
+		return false;
+	}
+	return cfgp_number(l, l->argv[3], pa);
+}
+
+static struct vmc_region *cfgp_region(struct cfgp_line *l, uint8_t kind)
+{
+	struct vmc_vm *vm = l->vm;
+	struct vmc_region *r;
+
+	if (vm->nr_regions == VMC_REGIONS_MAX) {
+		cfgp_err(l, l->keyword, "too many mem, shm and device lines (at most %d)",
+			 VMC_REGIONS_MAX);
+		return NULL;
+	}
+	r = &vm->regions[vm->nr_regions++];
+	memset(r, 0, sizeof *r);
+	r->kind = kind;
+	r->write = true;
+	r->channel = -1;
+	r->line = l->nr;
+	return r;
+}
+
+/* Starts a vm block; its lines go to vm. */
+static void cfgp_open(struct cfgp_line *l, struct vmc_vm *vm, const char *name)
+{
+	memset(vm, 0, sizeof *vm);
+	snprintf(vm->name, sizeof vm->name, "%s", name);
+	vm->line = l->nr;
+	vm->uart = VMC_UART_DEFAULT;
+	l->vm = vm;
+}
+
+static void cfgp_vm(struct cfgp_line *l)
+{
+	struct vmc_config *c = l->c;
+	bool ok = cfgp_name(l, "vm", l->argv[0]);
+
+	for (int i = 0; ok && i < c->nr_vms; i++) {
+		if (!strcmp(c->vms[i].name, l->argv[0])) {
+			cfgp_err(l, "vm", "duplicate vm name, first at line %d", c->vms[i].line);
+			ok = false;
+		}
+	}
+	if (ok && c->nr_vms == VMC_VMS_MAX) {
+		cfgp_err(l, "vm", "too many vms (at most %d)", VMC_VMS_MAX);
+		ok = false;
+	}
+	cfgp_open(l, ok ? &c->vms[c->nr_vms++] : &cfgp_spill, l->argv[0]);
+}
+
+static void cfgp_channel(struct cfgp_line *l)
+{
+	struct vmc_config *c = l->c;
+	struct vmc_channel ch = { .line = l->nr };
+
+	if (!cfgp_name(l, "channel", l->argv[0]))
+		return;
+	for (int i = 0; i < c->nr_channels; i++) {
+		if (!strcmp(c->channels[i].name, l->argv[0])) {
+			cfgp_err(l, NULL, "duplicate channel name, first at line %d",
+				 c->channels[i].line);
+			return;
+		}
+	}
+	if (c->nr_channels == VMC_CHANNELS_MAX) {
+		cfgp_err(l, NULL, "too many channels (at most %d)", VMC_CHANNELS_MAX);
+		return;
+	}
+	/* `|`, not `||`: report every bad number of the line */
+	if (!cfgp_number(l, l->argv[1], &ch.size) | !cfgp_pa(l, &ch.pa, &ch.fixed))
+		return;
+	snprintf(ch.name, sizeof ch.name, "%s", l->argv[0]);
+	c->channels[c->nr_channels++] = ch;
+}
+
+static void cfgp_input(struct cfgp_line *l)
+{
+	struct vmc_config *c = l->c;
+
+	if (!cfgp_name(l, "vm", l->argv[0]) || !cfgp_once(l, &c->input_line))
+		return;
+	snprintf(c->input, sizeof c->input, "%s", l->argv[0]);
+}
+
+static void cfgp_image(struct cfgp_line *l)
+{
+	if (cfgp_once(l, &l->vm->image_line))
+		snprintf(l->vm->image, sizeof l->vm->image, "%s", l->argv[0]);
+}
+
+static void cfgp_cpus(struct cfgp_line *l)
+{
+	struct vmc_vm *vm = l->vm;
+
+	if (!cfgp_once(l, &vm->cpus_line))
+		return;
+	if (l->argc > VMC_CPUS_MAX) {
+		cfgp_err(l, "cpus", "too many pCPUs listed (%d)", l->argc);
+		return;
+	}
+	for (int i = 0; i < l->argc; i++)
+		if (cfgp_number(l, l->argv[i], &vm->cpus[vm->nr_cpus]))
+			vm->nr_cpus++;
+}
+
+static void cfgp_mem(struct cfgp_line *l)
+{
+	uint64_t ipa, size, pa = 0;
+	bool fixed;
+	struct vmc_region *r;
+
+	if (!cfgp_number(l, l->argv[0], &ipa) | !cfgp_number(l, l->argv[1], &size) ||
+	    !cfgp_pa(l, &pa, &fixed) || !(r = cfgp_region(l, CFG_REGION_RAM)))
+		return;
+	r->ipa = ipa;
+	r->size = size;
+	r->pa = pa;
+	r->fixed = fixed;
+}
+
+static void cfgp_value(struct cfgp_line *l, int *line, uint64_t *v)
+{
+	uint64_t x;
+
+	if (cfgp_number(l, l->argv[0], &x) && cfgp_once(l, line))
+		*v = x;
+}
+
+static void cfgp_load(struct cfgp_line *l)
+{
+	cfgp_value(l, &l->vm->load_line, &l->vm->load);
+}
+
+static void cfgp_entry(struct cfgp_line *l)
+{
+	cfgp_value(l, &l->vm->entry_line, &l->vm->entry);
+}
+
+static void cfgp_arg(struct cfgp_line *l)
+{
+	cfgp_value(l, &l->vm->arg_line, &l->vm->arg);
+}
+
+static void cfgp_uart(struct cfgp_line *l)
+{
+	struct vmc_vm *vm = l->vm;
+	bool none = !strcmp(l->argv[0], "none");
+	uint64_t ipa = 0;
+
+	if (!none && !cfgp_number(l, l->argv[0], &ipa))
+		return;
+	if (!none && ipa == 0) {
+		cfgp_err(l, "uart", "IPA 0 is not allowed (to have no uart, write 'uart none')");
+		return;
+	}
+	if (cfgp_once(l, &vm->uart_line))
+		vm->uart = ipa;
+}
+
+static void cfgp_device(struct cfgp_line *l)
+{
+	struct vmc_vm *vm = l->vm;
+	uint64_t base, size, id;
+	struct vmc_region *r;
+
+	if (!cfgp_number(l, l->argv[0], &base) | !cfgp_number(l, l->argv[1], &size))
+		return;
+	if (l->argc > 2 && (strcmp(l->argv[2], "irq") || l->argc == 3)) {
+		cfgp_err(l, "device", "expected 'irq N ...' after the size");
+		return;
+	}
+	if (!(r = cfgp_region(l, CFG_REGION_DEVICE)))
+		return;
+	r->ipa = r->pa = base;
+	r->size = size;
+	r->fixed = true;
+	for (int i = 3; i < l->argc; i++) {
+		if (!cfgp_number(l, l->argv[i], &id))
+			continue;
+		if (vm->nr_intids == VMC_INTIDS_MAX) {
+			cfgp_err(l, "device", "too many INTIDs in this vm (at most %d)",
+				 VMC_INTIDS_MAX);
+			return;
+		}
+		vm->intids[vm->nr_intids++] = (struct vmc_intid){ .id = id, .line = l->nr };
+	}
+}
+
+static void cfgp_shm(struct cfgp_line *l)
+{
+	uint64_t ipa;
+	bool rw = !strcmp(l->argv[2], "rw");
+	struct vmc_region *r;
+
+	if (!cfgp_name(l, "channel", l->argv[0]) | !cfgp_number(l, l->argv[1], &ipa))
+		return;
+	if (!rw && strcmp(l->argv[2], "ro")) {
+		cfgp_err(l, "shm", "rights must be rw or ro, not '%s'", l->argv[2]);
+		return;
+	}
+	if (!(r = cfgp_region(l, CFG_REGION_SHM)))
+		return;
+	r->ipa = ipa;
+	r->write = rw;
+	snprintf(r->chan_name, sizeof r->chan_name, "%s", l->argv[0]);
+}
+
+static const struct cfgp_keyword {
+	const char *name;
+	const char *usage;
+	int min, max; /* argument count; max -1: no limit */
+	bool in_vm;   /* belongs to a vm block */
+	void (*parse)(struct cfgp_line *l);
+} cfgp_keywords[] = {
+	{ "input", "input VMNAME", 1, 1, false, cfgp_input },
+	{ "channel", "channel NAME SIZE [pa ADDR]", 2, 4, false, cfgp_channel },
+	{ "vm", "vm NAME", 1, 1, false, cfgp_vm },
+	{ "image", "image NAME|PATH", 1, 1, true, cfgp_image },
+	{ "cpus", "cpus N [N ...]", 1, -1, true, cfgp_cpus },
+	{ "mem", "mem IPA SIZE [pa ADDR]", 2, 4, true, cfgp_mem },
+	{ "load", "load IPA", 1, 1, true, cfgp_load },
+	{ "entry", "entry IPA", 1, 1, true, cfgp_entry },
+	{ "arg", "arg VALUE", 1, 1, true, cfgp_arg },
+	{ "uart", "uart IPA|none", 1, 1, true, cfgp_uart },
+	{ "device", "device BASE SIZE [irq N ...]", 2, -1, true, cfgp_device },
+	{ "shm", "shm CHANNEL IPA rw|ro", 3, 3, true, cfgp_shm },
+};
+
+static void cfgp_dispatch(struct cfgp_line *l, char **tok, int n)
+{
+	const struct cfgp_keyword *k = NULL;
+
+	for (size_t i = 0; i < sizeof cfgp_keywords / sizeof cfgp_keywords[0]; i++)
+		if (!strcmp(tok[0], cfgp_keywords[i].name))
+			k = &cfgp_keywords[i];
+	l->keyword = tok[0];
+	l->argc = n - 1;
+	l->argv = tok + 1;
+	l->kind = l->vm ? "vm" : NULL;
+	l->name = l->vm ? l->vm->name : NULL;
+	if (!k) {
+		cfgp_err(l, tok[0], "unknown keyword");
+		return;
+	}
+	if (k->in_vm && !l->vm) {
+		cfgp_err(l, tok[0], "outside a vm block (put it after a 'vm NAME' line)");
+		return;
+	}
+	if (!k->in_vm) { /* input, channel, vm: a global line */
+		bool named = k->parse != cfgp_input && n > 1;
+
+		if (k->parse == cfgp_channel)
+			l->vm = NULL; /* a channel line ends the vm block */
+		l->kind = named ? tok[0] : NULL;
+		l->name = named ? tok[1] : NULL;
+	}
+	if (l->argc < k->min || (k->max >= 0 && l->argc > k->max)) {
+		cfgp_err(l, tok[0], "%s arguments: expected '%s'",
+			 l->argc < k->min ? "missing" : "extra", k->usage);
+		if (k->parse == cfgp_vm) /* keep the block's lines out of the previous vm */
+			cfgp_open(l, &cfgp_spill, "?");
+		return;
+	}
+	k->parse(l);
+}
+
+/*
+ * Reads one line (without its newline) into buf, keeping at most
+ * VMC_LINE_MAX - 1 bytes. Returns false at end of file.
+ */
+static bool cfgp_read(FILE *f, char *buf, bool *long_line, bool *binary)
+{
+	size_t n = 0;
+	int ch;
+
+	*long_line = *binary = false;
+	while ((ch = getc(f)) != EOF && ch != '\n') {
+		if ((ch < 0x20 && ch != '\t' && ch != '\r') || ch == 0x7f)
+			*binary = true;
+		if (n < VMC_LINE_MAX - 1)
+			buf[n++] = (char)ch;
+		else
+			*long_line = true;
+	}
+	buf[n] = 0;
+	return ch != EOF || n || *long_line;
+}
+
+int cfgp_parse(struct vmc_config *c, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char buf[VMC_LINE_MAX], *tok[CFGP_ARGS_MAX + 1], *p;
+	struct cfgp_line l = { .c = c };
+	bool long_line, binary;
+
+	c->input_vm = -1;
+	if (!f) {
+		fprintf(stderr, "vmconfig: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while (cfgp_read(f, buf, &long_line, &binary)) {
+		int n = 0;
+
+		l.nr++;
+		if (binary || long_line) {
+			vmc_error(c, l.nr, NULL, NULL, NULL, binary ? "not a text line"
+				  : "line too long (at most %d characters)", VMC_LINE_MAX - 1);
+			continue;
+		}
+		if ((p = strchr(buf, '#')))
+			*p = 0;
+		for (p = strtok(buf, " \t\r"); p; p = strtok(NULL, " \t\r"))
+			tok[n++] = p;
+		if (n)
+			cfgp_dispatch(&l, tok, n);
+	}
+	if (ferror(f)) {
+		fprintf(stderr, "vmconfig: %s: read error\n", path);
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	return 0;
+}

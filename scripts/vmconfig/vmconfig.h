@@ -1,0 +1,122 @@
+/*
+ * vmconfig: checks a Vitrine system config (configs/<name>.cfg), places its
+ * memory in physical RAM and emits it as C data of the types in config.h.
+ * This header is what the tool's parts share: the parsed config and the
+ * steps main() runs over it (parse, check, alloc, then emit or summary).
+ */
+#ifndef VMCONFIG_H
+#define VMCONFIG_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "platform.h"
+
+#define VMC_NAME_MAX 31
+#define VMC_LINE_MAX 1024 /* bytes per config line, newline included */
+#define VMC_PATH_MAX 4096
+#define VMC_VMS_MAX 64
+#define VMC_CHANNELS_MAX 64
+#define VMC_REGIONS_MAX 16 /* mem, shm and device lines of one vm */
+#define VMC_CPUS_MAX 64    /* ids one vm may list, before any check */
+#define VMC_INTIDS_MAX 64  /* per vm */
+
+#define VMC_PAGE 0x1000ull
+#define VMC_UART_DEFAULT 0x09000000ull
+/* RAM as uint64_t, which is what VMC_X prints */
+#define VMC_RAM_BASE ((uint64_t)PLAT_RAM_BASE)
+#define VMC_RAM_END ((uint64_t)(PLAT_RAM_BASE + PLAT_RAM_SIZE))
+
+#define VMC_X "0x%" PRIx64 /* how addresses and sizes are shown */
+
+/* A mem, shm or device line. */
+struct vmc_region {
+	uint64_t ipa;
+	uint64_t pa;   /* device: = ipa; shm: the channel's, once placed */
+	uint64_t size; /* shm: the channel's */
+	uint8_t kind;  /* enum cfg_region_kind */
+	bool write;
+	bool fixed;    /* mem: `pa ADDR` given, so not allocated */
+	bool bad;      /* failed a check of its own; later checks skip it */
+	int channel;   /* shm: index in vmc_config.channels, -1 until resolved */
+	int line;
+	char chan_name[VMC_NAME_MAX + 1];
+};
+
+struct vmc_intid {
+	uint64_t id; /* as written: range is checked later */
+	int line;
+};
+
+struct vmc_vm {
+	char name[VMC_NAME_MAX + 1];
+	int line;
+	/* Lines of the single-valued keywords; 0: not given. */
+	int image_line, cpus_line, load_line, entry_line, arg_line, uart_line;
+	char image[VMC_LINE_MAX];     /* as written */
+	char image_path[VMC_PATH_MAX]; /* absolute, once found */
+	uint64_t image_size;
+	uint64_t load, entry, arg;
+	uint64_t uart; /* 0: none */
+	uint64_t cpus[VMC_CPUS_MAX];
+	int nr_cpus;
+	struct vmc_region regions[VMC_REGIONS_MAX];
+	int nr_regions;
+	struct vmc_intid intids[VMC_INTIDS_MAX];
+	int nr_intids;
+};
+
+struct vmc_channel {
+	char name[VMC_NAME_MAX + 1];
+	int line;
+	uint64_t size, pa;
+	bool fixed, bad;
+};
+
+struct vmc_config {
+	const char *file;
+	struct vmc_vm vms[VMC_VMS_MAX];
+	int nr_vms;
+	struct vmc_channel channels[VMC_CHANNELS_MAX];
+	int nr_channels;
+	char input[VMC_NAME_MAX + 1];
+	int input_line; /* 0: no input line */
+	int input_vm;   /* index in vms once resolved, -1: none */
+};
+
+/* main.c: errors are counted and printed as FILE:LINE: KIND 'NAME': FIELD: message */
+extern int vmc_errors;
+void vmc_error(const struct vmc_config *c, int line, const char *kind, const char *name,
+	       const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+void vmc_verror(const struct vmc_config *c, int line, const char *kind, const char *name,
+		const char *field, const char *fmt, va_list ap);
+
+/* The steps, in the order main() runs them. */
+int cfgp_parse(struct vmc_config *c, const char *path); /* -1: cannot read the file */
+void cfgc_check(struct vmc_config *c, const char *images_dir);
+void cfga_alloc(struct vmc_config *c);
+int cfge_emit(const struct vmc_config *c, const char *out); /* -1: cannot write */
+void cfgs_summary(const struct vmc_config *c, FILE *f);
+
+/* Ranges are [base, base + size); checks make sure base + size does not overflow. */
+static inline bool vmc_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
+{
+	return a < b + bs && b < a + as;
+}
+
+/* A region's keyword, which is also the field its errors name. */
+static inline const char *vmc_field(uint8_t kind)
+{
+	return kind == CFG_REGION_RAM ? "mem" : kind == CFG_REGION_SHM ? "shm" : "device";
+}
+
+static inline bool vmc_fits(uint64_t base, uint64_t size)
+{
+	return size <= UINT64_MAX - base;
+}
+
+#endif

@@ -1,0 +1,161 @@
+#!/bin/sh
+# Config tests for vmconfig: every tests/config/*.cfg, a few generated
+# inputs, the emitted C through the cross compiler, and the repo's own
+# configs/*.cfg. One PASS/FAIL line per test; always exits 0.
+#
+# usage: tests/config/run.sh [VMCONFIG]     (default: out/host/vmconfig)
+# env:   IMAGES_DIR  guest images for configs/*.cfg (default: out/guests)
+#        VALGRIND=1  run the bad cases under valgrind too
+#
+# A .cfg's `# expect: S` lines must all be substrings of its stderr (bad-*,
+# exit 1); `# expect-summary: S` lines of its --summary output (good-*, exit 0).
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+HERE=$ROOT/tests/config
+VMC=${1:-$ROOT/out/host/vmconfig}
+case $VMC in /*) ;; *) VMC=$(pwd)/$VMC ;; esac
+IMAGES_DIR=${IMAGES_DIR:-$ROOT/out/guests}
+case $IMAGES_DIR in /*) ;; *) IMAGES_DIR=$ROOT/$IMAGES_DIR ;; esac
+CROSS=${CROSS:-aarch64-linux-gnu-}
+
+T=$(mktemp -d) || exit 0
+trap 'rm -rf "$T"' EXIT INT TERM
+
+pass() { echo "PASS config/$1"; }
+fail() { echo "FAIL config/$1: $2"; }
+
+if [ ! -x "$VMC" ]; then
+	fail vmconfig "no binary at $VMC"
+	exit 0
+fi
+
+# Images the test configs name: `hello`, `big` (too big for 16M), `empty`.
+head -c 4096 /dev/zero | tr '\0' '\1' >"$T/hello.bin"
+truncate -s 17M "$T/big.bin"
+: >"$T/empty.bin"
+
+# vmc [ARGS...]: runs vmconfig in $T (so `image ./x` finds $T/x), sets rc.
+vmc() {
+	(cd "$T" && $WRAP "$VMC" "$@" >"$T/stdout" 2>"$T/stderr")
+	rc=$?
+}
+
+first_err() { head -n 1 "$T/stderr"; }
+
+# missing FILE PREFIX OUTPUT: prints the first PREFIX line of FILE not found in OUTPUT.
+missing() {
+	sed -n "s/^# $2: //p" "$1" | while IFS= read -r want; do
+		grep -qF -- "$want" "$3" || { printf '%s\n' "$want"; break; }
+	done
+}
+
+# check_bad NAME FILE.cfg: must fail with exit 1 and every `# expect:` in stderr.
+check_bad() {
+	WRAP=
+	[ "$VALGRIND" = 1 ] && WRAP="valgrind --error-exitcode=9 -q"
+	vmc -I "$T" "$2"
+	WRAP=
+	if [ $rc -ne 1 ]; then
+		fail "$1" "exit $rc, expected 1: $(first_err)"
+		return
+	fi
+	if [ -n "$3" ]; then
+		grep -qF -- "$3" "$T/stderr" || fail "$1" "no '$3' in: $(first_err)"
+		grep -qF -- "$3" "$T/stderr" && pass "$1"
+		return
+	fi
+	if ! grep -q '^# expect: ' "$2"; then
+		fail "$1" "has no '# expect:' line"
+		return
+	fi
+	m=$(missing "$2" expect "$T/stderr")
+	if [ -n "$m" ]; then
+		fail "$1" "stderr lacks '$m'; got: $(first_err)"
+	else
+		pass "$1"
+	fi
+}
+
+check_good() {
+	vmc -I "$T" --summary "$2"
+	if [ $rc -ne 0 ] || [ -s "$T/stderr" ]; then
+		fail "$1" "exit $rc: $(first_err)"
+		return
+	fi
+	m=$(missing "$2" expect-summary "$T/stdout")
+	if [ -n "$m" ]; then
+		fail "$1" "summary lacks '$m'"
+	else
+		pass "$1"
+	fi
+}
+
+for cfg in "$HERE"/*.cfg; do
+	[ -e "$cfg" ] || continue
+	name=$(basename "$cfg")
+	case $name in
+	bad-*) check_bad "$name" "$cfg" ;;
+	good-*) check_good "$name" "$cfg" ;;
+	*) fail "$name" "neither bad-* nor good-*" ;;
+	esac
+done
+
+# Inputs that are awkward to keep as files.
+printf 'vm a\n  image hello\n\001\002\377garbage\000\n  cpus 0\n  mem 0x40000000 16M\n' \
+	>"$T/binary.cfg"
+check_bad gen-binary "$T/binary.cfg" "binary.cfg:3: not a text line"
+{ printf 'vm a\n  image hello\n  cpus 0\n  mem 0x40000000 16M\n  arg '
+  head -c 5000 /dev/zero | tr '\0' '7'; echo; } >"$T/long.cfg"
+check_bad gen-long-line "$T/long.cfg" "long.cfg:5: line too long (at most 1023 characters)"
+i=0
+while [ $i -lt 65 ]; do
+	printf 'vm v%d\n  image hello\n  cpus 0\n  mem 0x40000000 4K\n' $i
+	i=$((i + 1))
+done >"$T/many.cfg"
+check_bad gen-too-many-vms "$T/many.cfg" "many.cfg:257: vm 'v64': too many vms (at most 64)"
+head -c 3000 /dev/urandom >"$T/random.cfg"
+vmc -I "$T" "$T/random.cfg"
+if [ $rc -eq 0 ] || [ $rc -eq 1 ]; then pass gen-random; else fail gen-random "exit $rc"; fi
+
+# Usage and I/O errors exit 2; a failed run leaves no output file.
+vmc
+if [ $rc -eq 2 ] && grep -q '^usage: vmconfig' "$T/stderr"; then pass usage; else
+	fail usage "exit $rc: $(first_err)"; fi
+vmc "$T/nonexistent.cfg"
+if [ $rc -eq 2 ]; then pass io-error; else fail io-error "exit $rc: $(first_err)"; fi
+vmc -I "$T" -o "$T/bad.c" "$HERE/bad-overlap-vms.cfg"
+if [ $rc -eq 1 ] && [ ! -e "$T/bad.c" ] && [ ! -e "$T/bad.c.tmp" ]; then pass no-output-on-error
+else fail no-output-on-error "exit $rc, or bad.c left behind"; fi
+
+# The emitted C compiles freestanding for the target and embeds the images.
+vmc -I "$T" -o "$T/full.c" "$HERE/good-full.cfg"
+if [ $rc -ne 0 ]; then
+	fail emit-compiles "vmconfig exit $rc: $(first_err)"
+elif ! "${CROSS}gcc" -std=c11 -ffreestanding -Wall -Wextra -Werror -I"$ROOT/hyp/core" \
+	-c "$T/full.c" -o "$T/full.o" 2>"$T/cc.err"; then
+	fail emit-compiles "$(head -n 1 "$T/cc.err")"
+elif ! "${CROSS}objdump" -h "$T/full.o" | grep -q '\.rodata\.vm_images *00002000 '; then
+	fail emit-compiles ".rodata.vm_images is not two 4 KiB images"
+elif ! grep -q '\.input_vm = 0,' "$T/full.c" || ! grep -q '\.uart_ipa = 0x0,' "$T/full.c"; then
+	fail emit-compiles "input_vm or uart none not emitted as expected"
+else
+	pass emit-compiles
+fi
+
+# The repo's configs must pass, given their images (skipped without them).
+for cfg in "$ROOT"/configs/*.cfg; do
+	[ -e "$cfg" ] || continue
+	ok=1
+	for img in $(sed -n 's/^[[:space:]]*image[[:space:]]\{1,\}\([^[:space:]#]*\).*/\1/p' "$cfg"); do
+		case $img in
+		*/*) (cd "$ROOT" && [ -f "$img" ]) || ok=0 ;;
+		*) [ -f "$IMAGES_DIR/$img.bin" ] || ok=0 ;;
+		esac
+	done
+	[ $ok = 1 ] || continue
+	name=configs/$(basename "$cfg")
+	(cd "$ROOT" && "$VMC" -I "$IMAGES_DIR" "$cfg" >/dev/null 2>"$T/stderr")
+	rc=$?
+	if [ $rc -eq 0 ]; then pass "$name"; else fail "$name" "exit $rc: $(first_err)"; fi
+done
+exit 0
