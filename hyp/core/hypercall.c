@@ -11,7 +11,7 @@ static int64_t hc_console_write(struct vcpu *v, const uint64_t *x)
 	if (len == 0 || len > VT_HC_CONSOLE_MAX)
 		return SMCCC_INVALID_PARAMETER;
 	for (uint64_t i = 0; i < len; i++)
-		vconsole_putc(v->vm, (char)(x[2 + i / 8] >> (8 * (i % 8))));
+		vconsole_putc(v, (char)(x[2 + i / 8] >> (8 * (i % 8))));
 	return SMCCC_OK;
 }
 

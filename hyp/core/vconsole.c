@@ -3,33 +3,21 @@
 #include "log.h"
 #include "vm.h"
 
-static void vconsole_emit(struct vm *vm)
+void vconsole_flush(struct vcpu *v)
 {
-	log_line(vm->cfg->name, vm->console.line, vm->console.len);
-	vm->console.len = 0;
+	if (v->console.len)
+		log_line(v->vm->cfg->name, v->console.line, v->console.len);
+	v->console.len = 0;
 }
 
-void vconsole_putc(struct vm *vm, char c)
+void vconsole_putc(struct vcpu *v, char c)
 {
-	struct vconsole *con = &vm->console;
+	struct vconsole *con = &v->console;
 
 	if (c == '\r')
 		return;
-	spin_lock(&con->lock);
-	if (c == '\n')
-		vconsole_emit(vm);
-	else {
+	if (c != '\n')
 		con->line[con->len++] = c;
-		if (con->len == VCONSOLE_LINE)
-			vconsole_emit(vm);
-	}
-	spin_unlock(&con->lock);
-}
-
-void vconsole_flush(struct vm *vm)
-{
-	spin_lock(&vm->console.lock);
-	if (vm->console.len)
-		vconsole_emit(vm);
-	spin_unlock(&vm->console.lock);
+	if (c == '\n' || con->len == VCONSOLE_LINE)
+		vconsole_flush(v);
 }

@@ -19,6 +19,7 @@ void vcpu_loop(void)
 	for (;;) {
 		int start = 0;
 
+		vconsole_flush(v);
 		__atomic_store_n(&v->parked, 1, __ATOMIC_RELEASE);
 		while (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_ON_PENDING)
 			arch_event_wait();

@@ -122,6 +122,15 @@ static void vm_kick(uint64_t mask)
 			arch_ipi_send(p);
 }
 
+/* Lines a vCPU left unfinished come out before the message about its VM. */
+static void vm_flush_own_console(struct vm *vm)
+{
+	struct vcpu *v = arch_cpu_this()->vcpu;
+
+	if (v && v->vm == vm)
+		vconsole_flush(v);
+}
+
 void vm_stop(struct vm *vm, enum vm_state why)
 {
 	uint64_t kick;
@@ -135,7 +144,7 @@ void vm_stop(struct vm *vm, enum vm_state why)
 	__atomic_store_n(&vm->state, why, __ATOMIC_RELEASE);
 	spin_unlock(&vm->lock);
 	vm_kick(kick);
-	vconsole_flush(vm);
+	vm_flush_own_console(vm);
 	log_printf("VM %s %s\n", vm->cfg->name, why == VM_OFF ? "powered off" : "stopped");
 	if (vm_all_down()) {
 		log_printf("all VMs are down: powering off\n");
@@ -162,7 +171,7 @@ void vm_reset(struct vm *vm)
 		while (vm->vcpus[i]->pcpu != self->id &&
 		       !__atomic_load_n(&vm->vcpus[i]->parked, __ATOMIC_ACQUIRE))
 			;
-	vconsole_flush(vm);
+	vm_flush_own_console(vm);
 	log_printf("VM %s reset\n", vm->cfg->name);
 	vm_load(vm);
 	spin_lock(&vm->lock);

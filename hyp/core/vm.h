@@ -42,6 +42,7 @@ struct vcpu {
 	uint64_t context;
 	uint64_t exits;
 	uint64_t sysreg_traps;
+	struct vconsole console;
 };
 
 struct vm {
@@ -53,7 +54,6 @@ struct vm {
 	uint32_t state; /* enum vm_state */
 	uint32_t resets;
 	struct arch_vm arch;
-	struct vconsole console;
 	struct vmmio mmio;
 };
 

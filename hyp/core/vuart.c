@@ -50,7 +50,7 @@ int vuart_access(struct vcpu *v, uint64_t offset, unsigned size, int write, uint
 		return -1;
 	if (write) {
 		if (offset == UART_DR)
-			vconsole_putc(v->vm, (char)*value);
+			vconsole_putc(v, (char)*value);
 		return 0; /* control registers: accepted and ignored */
 	}
 	*value = vuart_read(v->vm, offset);

@@ -39,8 +39,9 @@ static void cfgc_err(const struct vmc_config *c, const struct cfgc_range *r, con
 
 static struct cfgc_range cfgc_of(const struct vmc_vm *vm, const struct vmc_region *r, bool pa)
 {
-	return (struct cfgc_range){ .base = pa ? r->pa : r->ipa, .size = r->size, .kind = "vm",
-				    .name = vm->name, .field = vmc_field(r->kind), .line = r->line };
+	return (struct cfgc_range){ .base = pa ? r->pa : r->ipa, .size = r->size,
+				    .kind = "vm", .name = vm->name,
+				    .field = vmc_field(r->kind), .line = r->line };
 }
 
 /* Alignment and overflow of base (an `what` address) and, if asked, the size. */
@@ -100,14 +101,11 @@ static void cfgc_channels(struct vmc_config *c)
 {
 	for (int i = 0; i < c->nr_channels; i++) {
 		struct vmc_channel *ch = &c->channels[i];
-		struct cfgc_range r = { .size = ch->size, .kind = "channel", .name = ch->name,
-					.line = ch->line };
+		struct cfgc_range r = { .base = ch->fixed ? ch->pa : 0, .size = ch->size,
+					.kind = "channel", .name = ch->name, .line = ch->line };
 		bool used = false;
 
-		ch->bad = !cfgc_valid(c, &r, "size", true);
-		r.base = ch->pa;
-		if (ch->fixed && !ch->bad && !cfgc_valid(c, &r, "PA", false))
-			ch->bad = true;
+		ch->bad = !cfgc_valid(c, &r, "PA", true);
 		for (int v = 0; v < c->nr_vms; v++)
 			for (int k = 0; k < c->vms[v].nr_regions; k++)
 				used |= !strcmp(c->vms[v].regions[k].chan_name, ch->name);
@@ -275,10 +273,11 @@ static void cfgc_cpus(const struct vmc_config *c)
 			uint64_t id = vm->cpus[i];
 
 			if (id >= PLAT_CPU_NUM)
-				cfgc_err(c, &at, "pCPU %" PRIu64 " does not exist: the platform has %d",
-					 id, PLAT_CPU_NUM);
+				cfgc_err(c, &at, "pCPU %" PRIu64 " does not exist: "
+					 "the platform has %d", id, PLAT_CPU_NUM);
 			else if (owner[id])
-				cfgc_err(c, &at, "pCPU %" PRIu64 " given twice: also in vm '%s' at line %d",
+				cfgc_err(c, &at, "pCPU %" PRIu64 " given twice: "
+					 "also in vm '%s' at line %d",
 					 id, owner[id]->name, owner[id]->cpus_line);
 			else
 				owner[id] = vm;
@@ -310,8 +309,9 @@ static void cfgc_intids(const struct vmc_config *c)
 				cfgc_err(c, &at, "INTID %" PRIu64 " is reserved by the hypervisor "
 					 "(its UART)", id);
 			else if (owner[id].vm)
-				cfgc_err(c, &at, "INTID %" PRIu64 " given twice: also vm '%s' device at "
-					 "line %d", id, owner[id].vm->name, owner[id].line);
+				cfgc_err(c, &at, "INTID %" PRIu64 " given twice: "
+					 "also vm '%s' device at line %d",
+					 id, owner[id].vm->name, owner[id].line);
 			else {
 				owner[id].vm = vm;
 				owner[id].line = at.line;

@@ -415,11 +415,13 @@ int cfgp_parse(struct vmc_config *c, const char *path)
 		int n = 0;
 
 		l.nr++;
-		if (binary || long_line) {
-			vmc_error(c, l.nr, NULL, NULL, NULL, binary ? "not a text line"
-				  : "line too long (at most %d characters)", VMC_LINE_MAX - 1);
+		if (binary)
+			vmc_error(c, l.nr, NULL, NULL, NULL, "not a text line");
+		else if (long_line)
+			vmc_error(c, l.nr, NULL, NULL, NULL,
+				  "line too long (at most %d characters)", VMC_LINE_MAX - 1);
+		if (binary || long_line)
 			continue;
-		}
 		if ((p = strchr(buf, '#')))
 			*p = 0;
 		for (p = strtok(buf, " \t\r"); p; p = strtok(NULL, " \t\r"))

@@ -61,9 +61,9 @@ void cfgs_summary(const struct vmc_config *c, FILE *f)
 {
 	char ram[24], hyp[24], size[24];
 
-	fprintf(f, "%s on %s: RAM 0x%08" PRIx64 " %s, hypervisor 0x%08" PRIx64 " %s\n", c->file,
-		PLAT_NAME, VMC_RAM_BASE, cfgs_size(PLAT_RAM_SIZE, ram, sizeof ram), (uint64_t)PLAT_HYP_BASE,
-		cfgs_size(PLAT_HYP_SIZE, hyp, sizeof hyp));
+	fprintf(f, "%s on %s: RAM 0x%08" PRIx64 " %s, hypervisor 0x%08" PRIx64 " %s\n",
+		c->file, PLAT_NAME, VMC_RAM_BASE, cfgs_size(PLAT_RAM_SIZE, ram, sizeof ram),
+		(uint64_t)PLAT_HYP_BASE, cfgs_size(PLAT_HYP_SIZE, hyp, sizeof hyp));
 	for (int v = 0; v < c->nr_vms; v++)
 		cfgs_vm(f, c, v);
 	for (int i = 0; i < c->nr_channels; i++) {

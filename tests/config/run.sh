@@ -146,7 +146,8 @@ fi
 for cfg in "$ROOT"/configs/*.cfg; do
 	[ -e "$cfg" ] || continue
 	ok=1
-	for img in $(sed -n 's/^[[:space:]]*image[[:space:]]\{1,\}\([^[:space:]#]*\).*/\1/p' "$cfg"); do
+	imgs=$(sed -n 's/^[[:space:]]*image[[:space:]]\{1,\}\([^[:space:]#]*\).*/\1/p' "$cfg")
+	for img in $imgs; do
 		case $img in
 		*/*) (cd "$ROOT" && [ -f "$img" ]) || ok=0 ;;
 		*) [ -f "$IMAGES_DIR/$img.bin" ] || ok=0 ;;

@@ -1,0 +1,38 @@
+# Shared by the test scripts: results are lines "PASS name" / "FAIL name: why",
+# counted by tests/run.sh.
+
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; }
+
+# boot CONFIG [SECONDS]: runs out/CONFIG/vitrine.elf in QEMU under a timeout;
+# the console goes to $LOG and QEMU's exit status to $STATUS.
+boot() {
+	local config=$1 secs=${2:-60}
+	LOG=$O/test/$config.log
+	mkdir -p "$O/test"
+	timeout -k 5 "$secs" scripts/run.sh "$O/$config/vitrine.elf" </dev/null >"$LOG" 2>&1
+	STATUS=$?
+	tr -d '\r' <"$LOG" >"$LOG.txt" && mv "$LOG.txt" "$LOG"
+}
+
+# check NAME CONDITION-COMMAND...: one test line from a command's success.
+check() {
+	local name=$1
+	shift
+	if "$@"; then pass "$name"; else fail "$name" "$(why "$@")"; fi
+}
+
+why() {
+	case $1 in
+	has) echo "no line matching '$2' in $LOG" ;;
+	lacks) echo "unexpected line matching '$2' in $LOG: $(grep -E -m1 -- "$2" "$LOG")" ;;
+	count) echo "$(grep -Ec -- "$3" "$LOG") lines match '$3', want $2 ($LOG)" ;;
+	exited) echo "QEMU exit status $STATUS, want $2 ($LOG)" ;;
+	*) echo "$*" ;;
+	esac
+}
+
+has() { grep -Eq -- "$1" "$LOG"; }
+lacks() { ! grep -Eq -- "$1" "$LOG"; }
+count() { [ "$(grep -Ec -- "$2" "$LOG")" = "$1" ]; }
+exited() { [ "$STATUS" = "$1" ]; }

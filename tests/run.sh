@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# `make test`: host unit tests, config-checker tests, QEMU system tests.
+# Prints one PASS/FAIL line per test and ends with "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+O=${O:-out}
+export O
+results=$O/test/results.txt
+mkdir -p "$O/test"
+: >"$results"
+
+step() { echo "== $*" >&2; }
+run() { "$@" 2>&1 | tee -a "$results" | grep -E '^(PASS|FAIL)' ; }
+
+step "build"
+build_ok=1
+make -s guests "$O/host/vmconfig" >"$O/test/build.log" 2>&1 || build_ok=0
+for c in demo smp4 probe psci; do
+	make -s CONFIG=$c >>"$O/test/build.log" 2>&1 || build_ok=0
+done
+if [ $build_ok = 1 ]; then echo "PASS build/all-configs"; else echo "FAIL build/all-configs: see $O/test/build.log"; tail -20 "$O/test/build.log"; fi | tee -a "$results"
+
+step "unit tests"
+mkdir -p "$O/test/unit"
+if gcc -std=c11 -Wall -Wextra -Werror -O1 -g -fsanitize=address,undefined \
+	-Ihyp/arch/aarch64/include tests/unit/test_pt.c hyp/arch/aarch64/pt.c -o "$O/test/unit/test_pt"; then
+	run "$O/test/unit/test_pt"
+else
+	echo "FAIL unit/pt: does not compile" | tee -a "$results"
+fi
+
+step "config checker"
+run tests/config/run.sh "$O/host/vmconfig"
+
+step "system tests (QEMU)"
+run tests/system.sh
+
+passed=$(grep -c '^PASS' "$results")
+failed=$(grep -c '^FAIL' "$results")
+echo
+grep '^FAIL' "$results"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

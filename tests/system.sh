@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# QEMU system tests: boot real configs and check what the console shows.
+# Every run is under a timeout; a hang is a failure, never a stuck CI.
+set -u
+O=${O:-out}
+. "$(dirname "$0")/lib.sh"
+
+# Every console line is a whole line from the hypervisor or from one VM.
+lines_whole() { ! grep -Ev '^(vitrine: |\[[A-Za-z0-9_-]+\] |qemu-system-aarch64: terminating)' "$LOG" | grep -q .; }
+
+test_demo() {
+	boot demo
+	check system/demo-hello-prints has '^\[hello\] Hello from VM 0, vCPU 0 of 1$'
+	check system/demo-smp-prints has '^\[smp\] all 3 vCPUs up, 2 back off$'
+	check system/demo-fp-in-guest has '^\[hello\] FP works: 1.5 \* 2.25 = 3375/1000$'
+	check system/demo-console-write-hypercall has '^\[hello\] and hello through the console_write hypercall$'
+	check system/demo-whole-lines lines_whole
+	check system/demo-powers-off has '^vitrine: all VMs are down: powering off$'
+	check system/demo-qemu-exit-0 exited 0
+}
+
+test_smp() {
+	boot smp4
+	for i in 1 2 3; do
+		check "system/smp-vcpu$i-up" has "^\[smp\] vCPU $i up \(MPIDR 0x8000000$i\)$"
+	done
+	check system/smp-all-up has '^\[smp\] all 4 vCPUs up, 3 back off$'
+	check system/smp-whole-lines lines_whole
+	check system/smp-qemu-exit-0 exited 0
+}
+
+test_probe() {
+	boot probe
+	check system/probe-other-vm-memory has \
+		"^vitrine: VM probe-vm vCPU 0: stage-2 fault: read outside the VM's memory at IPA 0x48000000, PC 0x6[0-9a-f]+ "
+	check system/probe-hypervisor-memory has \
+		"^vitrine: VM probe-hyp vCPU 0: stage-2 fault: read outside the VM's memory at IPA 0x40000000, PC 0x6[0-9a-f]+ "
+	check system/probe-gic-distributor has \
+		"^vitrine: VM probe-gic vCPU 0: stage-2 fault: write outside the VM's memory at IPA 0x8000000, PC 0x6[0-9a-f]+ "
+	check system/probe-vms-stopped count 3 '^vitrine: VM probe-(vm|hyp|gic) stopped$'
+	check system/probe-nothing-escaped lacks 'PROBE ESCAPED'
+	check system/probe-neighbour-finishes has '^\[hello\] bye$'
+	check system/probe-neighbour-powers-off has '^vitrine: VM hello powered off$'
+	check system/probe-qemu-exit-0 exited 0
+}
+
+test_psci() {
+	boot psci
+	for b in 0 1 2; do
+		check "system/psci-abi-boot$b" has "^\[psci\] boot $b: 26 checks, 0 failed$"
+	done
+	check system/psci-no-failed-check lacks '^\[psci\] FAIL'
+	check system/psci-reset-twice count 2 '^vitrine: VM psci reset$'
+	check system/psci-neighbour-unaffected has '^\[hello\] bye$'
+	check system/psci-qemu-exit-0 exited 0
+}
+
+test_demo
+test_smp
+test_probe
+test_psci

@@ -1,0 +1,153 @@
+/* Host unit tests of the translation-table builder (hyp/arch/aarch64/pt.c). */
+#include <stdio.h>
+#include <string.h>
+
+#include "pt.h"
+
+#define POOL 64
+
+static int failures;
+static int pool_left;
+static uint64_t pool[POOL][512] __attribute__((aligned(4096)));
+
+static uint64_t *test_alloc(void)
+{
+	if (pool_left <= 0)
+		return 0;
+	return pool[POOL - pool_left--];
+}
+
+static struct pt test_pt(unsigned root_level)
+{
+	memset(pool, 0, sizeof pool);
+	pool_left = POOL;
+	return (struct pt){.root = test_alloc(), .alloc = test_alloc, .root_level = root_level};
+}
+
+#define CHECK(cond)                                                                          \
+	do {                                                                                 \
+		if (!(cond)) {                                                               \
+			printf("  %s:%d: %s\n", __FILE__, __LINE__, #cond);                  \
+			ok = 0;                                                              \
+		}                                                                            \
+	} while (0)
+
+static void report(const char *name, int ok)
+{
+	printf("%s unit/pt: %s\n", ok ? "PASS" : "FAIL", name);
+	failures += !ok;
+}
+
+/* The leaf for va must sit at `level` and translate va to pa. */
+static int maps(const struct pt *pt, uint64_t va, uint64_t pa, unsigned level)
+{
+	unsigned got = 99;
+	uint64_t d = pt_lookup(pt, va, &got);
+	uint64_t span = 1ull << PT_LEVEL_SHIFT(got);
+
+	return d && got == level && (d & PT_ADDR_MASK & ~(span - 1)) + (va & (span - 1)) == pa;
+}
+
+static void test_2m_blocks(void)
+{
+	struct pt pt = test_pt(1);
+	int ok = 1;
+
+	CHECK(pt_map(&pt, 0x40000000, 0x42000000, 16 << 20, PT_S2_NORMAL) == 0);
+	for (uint64_t off = 0; off < (16 << 20); off += 0x1000)
+		CHECK(maps(&pt, 0x40000000 + off, 0x42000000 + off, 2));
+	CHECK(pt_lookup(&pt, 0x41000000, &(unsigned){0}) == 0);
+	CHECK(pt_lookup(&pt, 0x3ffff000, &(unsigned){0}) == 0);
+	report("16 MiB at 2 MiB alignment uses 2 MiB blocks only", ok);
+}
+
+static void test_1g_block(void)
+{
+	struct pt pt = test_pt(1);
+	int ok = 1;
+
+	CHECK(pt_map(&pt, 0x80000000, 0x40000000, 1 << 30, PT_S2_NORMAL) == 0);
+	CHECK(maps(&pt, 0x80000000, 0x40000000, 1));
+	CHECK(maps(&pt, 0xbffff000, 0x7ffff000, 1));
+	CHECK(pool_left == POOL - 1); /* the root only */
+	report("1 GiB aligned range is one level-1 block", ok);
+}
+
+static void test_mixed(void)
+{
+	struct pt pt = test_pt(1);
+	int ok = 1;
+
+	/* 4 KiB before a 2 MiB boundary, then a whole block, then 8 KiB more. */
+	CHECK(pt_map(&pt, 0x401ff000, 0x601ff000, 0x1000 + 0x200000 + 0x2000, PT_S2_NORMAL) == 0);
+	CHECK(maps(&pt, 0x401ff000, 0x601ff000, 3));
+	CHECK(maps(&pt, 0x40200000, 0x60200000, 2));
+	CHECK(maps(&pt, 0x40400000, 0x60400000, 3));
+	CHECK(maps(&pt, 0x40401000, 0x60401000, 3));
+	CHECK(pt_lookup(&pt, 0x40402000, &(unsigned){0}) == 0);
+	report("unaligned edges use pages, the aligned middle a block", ok);
+}
+
+static void test_misaligned_pa(void)
+{
+	struct pt pt = test_pt(1);
+	int ok = 1;
+
+	/* IPA and PA disagree modulo 2 MiB: no block may be used. */
+	CHECK(pt_map(&pt, 0x40000000, 0x42001000, 4 << 20, PT_S2_NORMAL) == 0);
+	CHECK(maps(&pt, 0x40000000, 0x42001000, 3));
+	CHECK(maps(&pt, 0x403ff000, 0x423ff000 + 0x1000, 3));
+	report("IPA/PA alignment mismatch falls back to pages", ok);
+}
+
+static void test_attrs_and_overlap(void)
+{
+	struct pt pt = test_pt(1);
+	unsigned level;
+	int ok = 1;
+
+	CHECK(pt_map(&pt, 0x09000000, 0x09000000, 0x1000, PT_S2_DEVICE | PT_S2_R) == 0);
+	CHECK((pt_lookup(&pt, 0x09000000, &level) & ~PT_ADDR_MASK) ==
+	      (PT_S2_DEVICE | PT_S2_R | PT_VALID | PT_TABLE_OR_PAGE));
+	CHECK(pt_map(&pt, 0x09000000, 0x10000000, 0x1000, PT_S2_NORMAL) == -1);
+	CHECK(pt_map(&pt, 0x08e00000, 0x10000000, 0x400000, PT_S2_NORMAL) == -1);
+	report("attributes kept; mapping over a mapping is refused", ok);
+}
+
+static void test_unmap(void)
+{
+	struct pt pt = test_pt(0);
+	int ok = 1;
+
+	CHECK(pt_map(&pt, 0xff8000000000, 0x40000000, 4 << 20, PT_S1_NORMAL) == 0);
+	CHECK(maps(&pt, 0xff8000200000, 0x40200000, 2));
+	CHECK(pt_unmap(&pt, 0xff8000000000, 0x1000) == -1); /* part of a block */
+	CHECK(pt_unmap(&pt, 0xff8000000000, 4 << 20) == 0);
+	CHECK(pt_lookup(&pt, 0xff8000000000, &(unsigned){0}) == 0);
+	CHECK(pt_lookup(&pt, 0xff8000200000, &(unsigned){0}) == 0);
+	CHECK(pt_map(&pt, 0xff8000000000, 0x50000000, 4 << 20, PT_S1_NORMAL) == 0);
+	CHECK(maps(&pt, 0xff8000001000, 0x50001000, 2));
+	report("unmap removes whole entries and the range can be mapped again", ok);
+}
+
+static void test_out_of_tables(void)
+{
+	struct pt pt = test_pt(0);
+	int ok = 1;
+
+	pool_left = 1;
+	CHECK(pt_map(&pt, 0x40000000, 0x40000000, 0x1000, PT_S1_NORMAL) == -1);
+	report("running out of tables is an error, not a crash", ok);
+}
+
+int main(void)
+{
+	test_2m_blocks();
+	test_1g_block();
+	test_mixed();
+	test_misaligned_pa();
+	test_attrs_and_overlap();
+	test_unmap();
+	test_out_of_tables();
+	return failures != 0;
+}
