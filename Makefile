@@ -131,7 +131,7 @@ format:
 lint:
 	$(Q)clang-format --dry-run -Werror $(FORMAT_SRC)
 	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
-		--suppress=missingIncludeSystem $(HYP_INC) -Ibench/guests/rt \
+		--suppress=missingIncludeSystem -U__ASSEMBLER__ $(HYP_INC) -Ibench/guests/rt \
 		hyp bench/guests scripts/vmconfig tests/unit
 
 clean:

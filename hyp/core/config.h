@@ -20,8 +20,8 @@ struct cfg_region {
 	uint64_t ipa;
 	uint64_t pa;
 	uint64_t size;
-	uint8_t kind;    /* enum cfg_region_kind */
-	uint8_t flags;   /* CFG_REGION_* */
+	uint8_t kind;     /* enum cfg_region_kind */
+	uint8_t flags;    /* CFG_REGION_* */
 	uint16_t channel; /* index in cfg_system.channels for CFG_REGION_SHM */
 };
 

@@ -13,9 +13,8 @@ void vcpu_loop(void)
 {
 	struct vcpu *v = arch_cpu_this()->vcpu;
 
-	if (!v)
-		for (;;)
-			arch_event_wait(); /* a pCPU no VM was given */
+	while (!v) /* a pCPU no VM was given sleeps for good */
+		arch_event_wait();
 	for (;;) {
 		int start = 0;
 

@@ -7,8 +7,7 @@
 struct vcpu;
 
 /* Returns 0 when the access was emulated, -1 to treat it as a fault. */
-typedef int (*vmmio_fn)(struct vcpu *v, uint64_t offset, unsigned size, int write,
-			uint64_t *value);
+typedef int (*vmmio_fn)(struct vcpu *v, uint64_t offset, unsigned size, int write, uint64_t *value);
 
 #define VMMIO_MAX 4
 

@@ -41,7 +41,7 @@ static void fmt_str(struct fmt_out *o, const char *s, int width, int left)
 }
 
 static void fmt_num(struct fmt_out *o, uint64_t v, int neg, unsigned base, int width, char pad,
-		    int left)
+                    int left)
 {
 	char tmp[24];
 	int n = 0;
@@ -105,7 +105,8 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		case 'i': {
 			int64_t v = lng ? va_arg(ap, long long) : va_arg(ap, int);
 
-			fmt_num(&o, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0, 10, width, pad, left);
+			fmt_num(&o, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0, 10, width, pad,
+			        left);
 			break;
 		}
 		case 'u':

@@ -27,7 +27,7 @@ static void cfga_take(uint64_t base, uint64_t size)
 		return;
 	for (i = cfga_nr++; i > 0 && cfga_used[i - 1].base > base; i--)
 		cfga_used[i] = cfga_used[i - 1];
-	cfga_used[i] = (struct cfga_used){ base, end };
+	cfga_used[i] = (struct cfga_used){base, end};
 }
 
 static uint64_t cfga_align_up(uint64_t x, uint64_t align)
@@ -57,7 +57,7 @@ static bool cfga_fit(uint64_t size, uint64_t align, uint64_t *pa)
 /* A mem region is aligned like its IPA and size, so stage 2 can map it with blocks. */
 static uint64_t cfga_mem_align(const struct vmc_region *r)
 {
-	static const uint64_t sizes[] = { 1ull << 30, 2ull << 20, VMC_PAGE };
+	static const uint64_t sizes[] = {1ull << 30, 2ull << 20, VMC_PAGE};
 
 	for (int i = 0; i < 2; i++)
 		if (r->ipa % sizes[i] == 0 && r->size % sizes[i] == 0)
@@ -66,11 +66,13 @@ static uint64_t cfga_mem_align(const struct vmc_region *r)
 }
 
 static void cfga_no_room(const struct vmc_config *c, int line, const char *kind, const char *name,
-			 const char *field, uint64_t size, uint64_t align)
+                         const char *field, uint64_t size, uint64_t align)
 {
-	vmc_error(c, line, kind, name, field, "no room in RAM for " VMC_X " bytes aligned to "
-		  VMC_X " (RAM [" VMC_X ", " VMC_X "), the hypervisor and fixed pa ranges take "
-		  "the rest)", size, align, VMC_RAM_BASE, VMC_RAM_END);
+	vmc_error(c, line, kind, name, field,
+	          "no room in RAM for " VMC_X " bytes aligned to " VMC_X " (RAM [" VMC_X ", " VMC_X
+	          "), the hypervisor and fixed pa ranges take "
+	          "the rest)",
+	          size, align, VMC_RAM_BASE, VMC_RAM_END);
 }
 
 void cfga_alloc(struct vmc_config *c)

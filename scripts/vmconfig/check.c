@@ -26,7 +26,7 @@ struct cfgc_range {
 static struct cfgc_range cfgc_ranges[CFGC_RANGES_MAX];
 
 static void cfgc_err(const struct vmc_config *c, const struct cfgc_range *r, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void cfgc_err(const struct vmc_config *c, const struct cfgc_range *r, const char *fmt, ...)
 {
@@ -39,14 +39,17 @@ static void cfgc_err(const struct vmc_config *c, const struct cfgc_range *r, con
 
 static struct cfgc_range cfgc_of(const struct vmc_vm *vm, const struct vmc_region *r, bool pa)
 {
-	return (struct cfgc_range){ .base = pa ? r->pa : r->ipa, .size = r->size,
-				    .kind = "vm", .name = vm->name,
-				    .field = vmc_field(r->kind), .line = r->line };
+	return (struct cfgc_range){.base = pa ? r->pa : r->ipa,
+	                           .size = r->size,
+	                           .kind = "vm",
+	                           .name = vm->name,
+	                           .field = vmc_field(r->kind),
+	                           .line = r->line};
 }
 
 /* Alignment and overflow of base (an `what` address) and, if asked, the size. */
 static bool cfgc_valid(const struct vmc_config *c, const struct cfgc_range *r, const char *what,
-		       bool size)
+                       bool size)
 {
 	bool ok = true;
 
@@ -63,7 +66,7 @@ static bool cfgc_valid(const struct vmc_config *c, const struct cfgc_range *r, c
 	}
 	if (!vmc_fits(r->base, r->size)) {
 		cfgc_err(c, r, "%s " VMC_X " + size " VMC_X " overflows 64 bits", what, r->base,
-			 r->size);
+		         r->size);
 		ok = false;
 	}
 	return ok;
@@ -77,32 +80,35 @@ static const char *cfgc_describe(const struct cfgc_range *r, char *buf, size_t n
 		snprintf(at, sizeof at, " at line %d", r->line);
 	if (!r->kind)
 		snprintf(buf, n, "%s [" VMC_X ", " VMC_X ")%s", r->field, r->base,
-			 r->base + r->size, r->note ? r->note : "");
+		         r->base + r->size, r->note ? r->note : "");
 	else
 		snprintf(buf, n, "%s '%s'%s%s%s [" VMC_X ", " VMC_X ")%s", r->kind, r->name,
-			 r->field ? " " : "", r->field ? r->field : "", at, r->base,
-			 r->base + r->size, r->note ? r->note : "");
+		         r->field ? " " : "", r->field ? r->field : "", at, r->base,
+		         r->base + r->size, r->note ? r->note : "");
 	return buf;
 }
 
 /* Reports r overlapping any of others[0, n). */
 static void cfgc_against(const struct vmc_config *c, const struct cfgc_range *r,
-			 const struct cfgc_range *others, int n, const char *what)
+                         const struct cfgc_range *others, int n, const char *what)
 {
 	char buf[256];
 
 	for (int i = 0; i < n; i++)
 		if (vmc_overlap(r->base, r->size, others[i].base, others[i].size))
 			cfgc_err(c, r, "%s [" VMC_X ", " VMC_X ") overlaps %s", what, r->base,
-				 r->base + r->size, cfgc_describe(&others[i], buf, sizeof buf));
+			         r->base + r->size, cfgc_describe(&others[i], buf, sizeof buf));
 }
 
 static void cfgc_channels(struct vmc_config *c)
 {
 	for (int i = 0; i < c->nr_channels; i++) {
 		struct vmc_channel *ch = &c->channels[i];
-		struct cfgc_range r = { .base = ch->fixed ? ch->pa : 0, .size = ch->size,
-					.kind = "channel", .name = ch->name, .line = ch->line };
+		struct cfgc_range r = {.base = ch->fixed ? ch->pa : 0,
+		                       .size = ch->size,
+		                       .kind = "channel",
+		                       .name = ch->name,
+		                       .line = ch->line};
 		bool used = false;
 
 		ch->bad = !cfgc_valid(c, &r, "PA", true);
@@ -124,7 +130,7 @@ static int cfgc_channel(const struct vmc_config *c, const char *name)
 
 static void cfgc_fields(struct vmc_config *c, struct vmc_vm *vm)
 {
-	struct cfgc_range at = { .kind = "vm", .name = vm->name, .line = vm->line };
+	struct cfgc_range at = {.kind = "vm", .name = vm->name, .line = vm->line};
 	bool mem = false;
 
 	for (int i = 0; i < vm->nr_regions; i++) {
@@ -148,7 +154,7 @@ static void cfgc_fields(struct vmc_config *c, struct vmc_vm *vm)
 		mem |= reg->kind == CFG_REGION_RAM;
 		r = cfgc_of(vm, reg, false);
 		reg->bad = !cfgc_valid(c, &r, reg->kind == CFG_REGION_DEVICE ? "base" : "IPA",
-				       reg->kind != CFG_REGION_SHM);
+		                       reg->kind != CFG_REGION_SHM);
 		r = cfgc_of(vm, reg, true);
 		if (reg->kind == CFG_REGION_RAM && reg->fixed && !reg->bad &&
 		    !cfgc_valid(c, &r, "PA", false))
@@ -164,16 +170,23 @@ static void cfgc_fields(struct vmc_config *c, struct vmc_vm *vm)
 	if (!mem)
 		cfgc_err(c, &at, "missing (every vm needs image, cpus and mem)");
 
-	at = (struct cfgc_range){ .base = vm->load, .kind = "vm", .name = vm->name,
-				  .field = "load", .line = vm->load_line };
+	at = (struct cfgc_range){.base = vm->load,
+	                         .kind = "vm",
+	                         .name = vm->name,
+	                         .field = "load",
+	                         .line = vm->load_line};
 	if (vm->load_line)
 		cfgc_valid(c, &at, "IPA", false);
-	at = (struct cfgc_range){ .base = vm->uart, .size = VMC_PAGE, .kind = "vm",
-				  .name = vm->name, .field = "uart", .line = vm->uart_line };
+	at = (struct cfgc_range){.base = vm->uart,
+	                         .size = VMC_PAGE,
+	                         .kind = "vm",
+	                         .name = vm->name,
+	                         .field = "uart",
+	                         .line = vm->uart_line};
 	if (vm->uart_line && vm->uart)
 		cfgc_valid(c, &at, "IPA", false);
-	at = (struct cfgc_range){ .kind = "vm", .name = vm->name, .field = "entry",
-				  .line = vm->entry_line };
+	at = (struct cfgc_range){
+	    .kind = "vm", .name = vm->name, .field = "entry", .line = vm->entry_line};
 	if (vm->entry_line && vm->entry % 4)
 		cfgc_err(c, &at, "IPA " VMC_X " is not 4-byte aligned", vm->entry);
 }
@@ -186,10 +199,13 @@ static void cfgc_ipa(const struct vmc_config *c, const struct vmc_vm *vm)
 
 	if (vm->uart && vm->uart % VMC_PAGE == 0 && vmc_fits(vm->uart, VMC_PAGE))
 		r[n++] = (struct cfgc_range){
-			.base = vm->uart, .size = VMC_PAGE, .kind = "vm", .name = vm->name,
-			.field = "uart", .line = vm->uart_line,
-			.note = vm->uart_line ? NULL : " (move it with 'uart IPA' or 'uart none')"
-		};
+		    .base = vm->uart,
+		    .size = VMC_PAGE,
+		    .kind = "vm",
+		    .name = vm->name,
+		    .field = "uart",
+		    .line = vm->uart_line,
+		    .note = vm->uart_line ? NULL : " (move it with 'uart IPA' or 'uart none')"};
 	for (int i = 0; i < vm->nr_regions; i++)
 		if (!vm->regions[i].bad)
 			r[n++] = cfgc_of(vm, &vm->regions[i], false);
@@ -203,8 +219,9 @@ static void cfgc_pa(const struct vmc_config *c)
 	struct cfgc_range *r = cfgc_ranges;
 	int n = 0;
 
-	r[n++] = (struct cfgc_range){ .base = PLAT_HYP_BASE, .size = PLAT_HYP_SIZE,
-				      .field = "the hypervisor's reserved range" };
+	r[n++] = (struct cfgc_range){.base = PLAT_HYP_BASE,
+	                             .size = PLAT_HYP_SIZE,
+	                             .field = "the hypervisor's reserved range"};
 	for (int v = 0; v < c->nr_vms; v++)
 		for (int i = 0; i < c->vms[v].nr_regions; i++) {
 			const struct vmc_region *reg = &c->vms[v].regions[i];
@@ -216,15 +233,18 @@ static void cfgc_pa(const struct vmc_config *c)
 		const struct vmc_channel *ch = &c->channels[i];
 
 		if (ch->fixed && !ch->bad)
-			r[n++] = (struct cfgc_range){ .base = ch->pa, .size = ch->size,
-						      .kind = "channel", .name = ch->name,
-						      .line = ch->line };
+			r[n++] = (struct cfgc_range){.base = ch->pa,
+			                             .size = ch->size,
+			                             .kind = "channel",
+			                             .name = ch->name,
+			                             .line = ch->line};
 	}
 	for (int j = 1; j < n; j++) {
 		if (r[j].base < PLAT_RAM_BASE || r[j].base + r[j].size > VMC_RAM_END)
-			cfgc_err(c, &r[j], "PA range [" VMC_X ", " VMC_X ") is outside RAM ["
-				 VMC_X ", " VMC_X ")", r[j].base, r[j].base + r[j].size,
-				 VMC_RAM_BASE, VMC_RAM_END);
+			cfgc_err(c, &r[j],
+			         "PA range [" VMC_X ", " VMC_X ") is outside RAM [" VMC_X ", " VMC_X
+			         ")",
+			         r[j].base, r[j].base + r[j].size, VMC_RAM_BASE, VMC_RAM_END);
 		cfgc_against(c, &r[j], r, j, "PA range");
 	}
 }
@@ -236,14 +256,22 @@ static void cfgc_devices(const struct vmc_config *c)
 	struct cfgc_range *r = cfgc_ranges;
 	int n = 0;
 
-	r[n++] = (struct cfgc_range){ .base = PLAT_GICD_BASE, .size = PLAT_GICD_SIZE,
-				      .field = "the GIC distributor (GICD)", .note = reserved };
-	r[n++] = (struct cfgc_range){ .base = PLAT_GICR_BASE, .size = PLAT_GICR_SIZE,
-				      .field = "the GIC redistributors (GICR)", .note = reserved };
-	r[n++] = (struct cfgc_range){ .base = PLAT_UART_BASE, .size = VMC_PAGE,
-				      .field = "the platform UART", .note = reserved };
-	r[n++] = (struct cfgc_range){ .base = PLAT_RAM_BASE, .size = PLAT_RAM_SIZE,
-				      .field = "RAM", .note = " (pass-through devices are MMIO)" };
+	r[n++] = (struct cfgc_range){.base = PLAT_GICD_BASE,
+	                             .size = PLAT_GICD_SIZE,
+	                             .field = "the GIC distributor (GICD)",
+	                             .note = reserved};
+	r[n++] = (struct cfgc_range){.base = PLAT_GICR_BASE,
+	                             .size = PLAT_GICR_SIZE,
+	                             .field = "the GIC redistributors (GICR)",
+	                             .note = reserved};
+	r[n++] = (struct cfgc_range){.base = PLAT_UART_BASE,
+	                             .size = VMC_PAGE,
+	                             .field = "the platform UART",
+	                             .note = reserved};
+	r[n++] = (struct cfgc_range){.base = PLAT_RAM_BASE,
+	                             .size = PLAT_RAM_SIZE,
+	                             .field = "RAM",
+	                             .note = " (pass-through devices are MMIO)"};
 	for (int v = 0; v < c->nr_vms; v++) {
 		int before = n; /* within a vm, the IPA check already catches a repeat */
 
@@ -261,37 +289,43 @@ static void cfgc_devices(const struct vmc_config *c)
 
 static void cfgc_cpus(const struct vmc_config *c)
 {
-	const struct vmc_vm *owner[PLAT_CPU_NUM] = { 0 };
+	const struct vmc_vm *owner[PLAT_CPU_NUM] = {0};
 	int total = 0;
 
 	for (int v = 0; v < c->nr_vms; v++) {
 		const struct vmc_vm *vm = &c->vms[v];
-		struct cfgc_range at = { .kind = "vm", .name = vm->name, .field = "cpus",
-					 .line = vm->cpus_line };
+		struct cfgc_range at = {
+		    .kind = "vm", .name = vm->name, .field = "cpus", .line = vm->cpus_line};
 
 		for (int i = 0; i < vm->nr_cpus; i++) {
 			uint64_t id = vm->cpus[i];
 
 			if (id >= PLAT_CPU_NUM)
-				cfgc_err(c, &at, "pCPU %" PRIu64 " does not exist: "
-					 "the platform has %d", id, PLAT_CPU_NUM);
+				cfgc_err(c, &at,
+				         "pCPU %" PRIu64 " does not exist: "
+				         "the platform has %d",
+				         id, PLAT_CPU_NUM);
 			else if (owner[id])
-				cfgc_err(c, &at, "pCPU %" PRIu64 " given twice: "
-					 "also in vm '%s' at line %d",
-					 id, owner[id]->name, owner[id]->cpus_line);
+				cfgc_err(c, &at,
+				         "pCPU %" PRIu64 " given twice: "
+				         "also in vm '%s' at line %d",
+				         id, owner[id]->name, owner[id]->cpus_line);
 			else
 				owner[id] = vm;
 		}
 		if (total <= PLAT_CPU_NUM && total + vm->nr_cpus > PLAT_CPU_NUM)
 			cfgc_err(c, &at, "%d pCPUs listed in total, the platform has %d",
-				 total + vm->nr_cpus, PLAT_CPU_NUM);
+			         total + vm->nr_cpus, PLAT_CPU_NUM);
 		total += vm->nr_cpus;
 	}
 }
 
 static void cfgc_intids(const struct vmc_config *c)
 {
-	static struct { const struct vmc_vm *vm; int line; } owner[PLAT_INTID_MAX + 1];
+	static struct {
+		const struct vmc_vm *vm;
+		int line;
+	} owner[PLAT_INTID_MAX + 1];
 
 	memset(owner, 0, sizeof owner);
 	for (int v = 0; v < c->nr_vms; v++) {
@@ -299,19 +333,24 @@ static void cfgc_intids(const struct vmc_config *c)
 
 		for (int i = 0; i < vm->nr_intids; i++) {
 			uint64_t id = vm->intids[i].id;
-			struct cfgc_range at = { .kind = "vm", .name = vm->name, .field = "device",
-						 .line = vm->intids[i].line };
+			struct cfgc_range at = {.kind = "vm",
+			                        .name = vm->name,
+			                        .field = "device",
+			                        .line = vm->intids[i].line};
 
 			if (id < 32 || id > PLAT_INTID_MAX)
 				cfgc_err(c, &at, "INTID %" PRIu64 " is not an SPI (32..%d)", id,
-					 PLAT_INTID_MAX);
+				         PLAT_INTID_MAX);
 			else if (id == PLAT_UART_INTID)
-				cfgc_err(c, &at, "INTID %" PRIu64 " is reserved by the hypervisor "
-					 "(its UART)", id);
+				cfgc_err(c, &at,
+				         "INTID %" PRIu64 " is reserved by the hypervisor "
+				         "(its UART)",
+				         id);
 			else if (owner[id].vm)
-				cfgc_err(c, &at, "INTID %" PRIu64 " given twice: "
-					 "also vm '%s' device at line %d",
-					 id, owner[id].vm->name, owner[id].line);
+				cfgc_err(c, &at,
+				         "INTID %" PRIu64 " given twice: "
+				         "also vm '%s' device at line %d",
+				         id, owner[id].vm->name, owner[id].line);
 			else {
 				owner[id].vm = vm;
 				owner[id].line = at.line;
@@ -335,13 +374,13 @@ static const struct vmc_region *cfgc_ram(const struct vmc_vm *vm, uint64_t ipa, 
 
 static bool cfgc_find_image(const struct vmc_config *c, struct vmc_vm *vm, const char *dir)
 {
-	struct cfgc_range at = { .kind = "vm", .name = vm->name, .field = "image",
-				 .line = vm->image_line };
+	struct cfgc_range at = {
+	    .kind = "vm", .name = vm->name, .field = "image", .line = vm->image_line};
 	char path[VMC_PATH_MAX], *abs;
-	struct stat st = { 0 };
+	struct stat st = {0};
 	FILE *f;
 	int n = strchr(vm->image, '/') ? snprintf(path, sizeof path, "%s", vm->image)
-				       : snprintf(path, sizeof path, "%s/%s.bin", dir, vm->image);
+	                               : snprintf(path, sizeof path, "%s/%s.bin", dir, vm->image);
 
 	if (n < 0 || (size_t)n >= sizeof path) {
 		cfgc_err(c, &at, "path of '%s' is too long", vm->image);
@@ -355,7 +394,7 @@ static bool cfgc_find_image(const struct vmc_config *c, struct vmc_vm *vm, const
 	fclose(f);
 	if (n || !S_ISREG(st.st_mode) || st.st_size <= 0) {
 		cfgc_err(c, &at, "'%s' is %s", path,
-			 S_ISREG(st.st_mode) ? "empty" : "not a regular file");
+		         S_ISREG(st.st_mode) ? "empty" : "not a regular file");
 		return false;
 	}
 	if (!(abs = realpath(path, NULL)) || strlen(abs) >= sizeof vm->image_path) {
@@ -378,7 +417,7 @@ static bool cfgc_find_image(const struct vmc_config *c, struct vmc_vm *vm, const
 
 static void cfgc_image(const struct vmc_config *c, struct vmc_vm *vm, const char *dir)
 {
-	struct cfgc_range at = { .kind = "vm", .name = vm->name };
+	struct cfgc_range at = {.kind = "vm", .name = vm->name};
 	const struct vmc_region *ram;
 	char buf[256];
 
@@ -401,9 +440,9 @@ static void cfgc_image(const struct vmc_config *c, struct vmc_vm *vm, const char
 
 		at.field = "image";
 		at.line = vm->image_line;
-		cfgc_err(c, &at, "'%s' (%" PRIu64 " bytes) loaded at IPA " VMC_X
-			 " does not fit in %s", vm->image, vm->image_size, vm->load,
-			 cfgc_describe(&r, buf, sizeof buf));
+		cfgc_err(c, &at,
+		         "'%s' (%" PRIu64 " bytes) loaded at IPA " VMC_X " does not fit in %s",
+		         vm->image, vm->image_size, vm->load, cfgc_describe(&r, buf, sizeof buf));
 	} else if (vm->load_line) { /* else the first mem is bad, and said so */
 		at.field = "load";
 		at.line = vm->load_line;

@@ -28,15 +28,20 @@ static void cfge_path(FILE *f, const char *s)
 static void cfge_images(FILE *f, const struct vmc_config *c)
 {
 	fputs("/* The images: local labels, so only this file sees them. */\n"
-	      "__asm__(\".pushsection .rodata.vm_images, \\\"a\\\"\\n\"\n", f);
+	      "__asm__(\".pushsection .rodata.vm_images, \\\"a\\\"\\n\"\n",
+	      f);
 	for (int v = 0; v < c->nr_vms; v++) {
-		fprintf(f, "\t\".balign 4096\\n\"\n"
-			   "\t\"vm_image_%d:\\n\"\n"
-			   "\t\".incbin \\\"", v);
+		fprintf(f,
+		        "\t\".balign 4096\\n\"\n"
+		        "\t\"vm_image_%d:\\n\"\n"
+		        "\t\".incbin \\\"",
+		        v);
 		cfge_path(f, c->vms[v].image_path);
-		fprintf(f, "\\\"\\n\"\n"
-			   "\t\".type vm_image_%d, %%object\\n\"\n"
-			   "\t\".size vm_image_%d, . - vm_image_%d\\n\"\n", v, v, v);
+		fprintf(f,
+		        "\\\"\\n\"\n"
+		        "\t\".type vm_image_%d, %%object\\n\"\n"
+		        "\t\".size vm_image_%d, . - vm_image_%d\\n\"\n",
+		        v, v, v);
 	}
 	fputs("\t\".popsection\\n\");\n\n", f);
 	for (int v = 0; v < c->nr_vms; v++)
@@ -45,21 +50,23 @@ static void cfge_images(FILE *f, const struct vmc_config *c)
 
 static void cfge_vm_data(FILE *f, const struct vmc_config *c, int v)
 {
-	static const char *const kinds[] = { "CFG_REGION_RAM", "CFG_REGION_SHM",
-					     "CFG_REGION_DEVICE" };
+	static const char *const kinds[] = {"CFG_REGION_RAM", "CFG_REGION_SHM",
+	                                    "CFG_REGION_DEVICE"};
 	const struct vmc_vm *vm = &c->vms[v];
 
-	fprintf(f, "\n/* vm '%s' */\nstatic const struct cfg_region vm%d_regions[] = {\n",
-		vm->name, v);
+	fprintf(f, "\n/* vm '%s' */\nstatic const struct cfg_region vm%d_regions[] = {\n", vm->name,
+	        v);
 	for (uint8_t kind = CFG_REGION_RAM; kind <= CFG_REGION_DEVICE; kind++)
 		for (int i = 0; i < vm->nr_regions; i++) {
 			const struct vmc_region *r = &vm->regions[i];
 
 			if (r->kind != kind)
 				continue;
-			fprintf(f, "\t{ .ipa = " VMC_X ", .pa = " VMC_X ", .size = " VMC_X
-				", .kind = %s, .flags = %s", r->ipa, r->pa, r->size, kinds[kind],
-				r->write ? "CFG_REGION_WRITE" : "0");
+			fprintf(f,
+			        "\t{ .ipa = " VMC_X ", .pa = " VMC_X ", .size = " VMC_X
+			        ", .kind = %s, .flags = %s",
+			        r->ipa, r->pa, r->size, kinds[kind],
+			        r->write ? "CFG_REGION_WRITE" : "0");
 			if (kind == CFG_REGION_SHM)
 				fprintf(f, ", .channel = %d", r->channel);
 			fputs(" },\n", f);
@@ -80,19 +87,20 @@ static void cfge_vm(FILE *f, const struct vmc_config *c, int v)
 
 	for (int i = 0; i < vm->nr_cpus; i++)
 		cpus |= 1ull << vm->cpus[i];
-	fprintf(f, "\t{\n"
-		   "\t\t.name = \"%s\",\n"
-		   "\t\t.image = vm_image_%d,\n"
-		   "\t\t.image_size = %" PRIu64 ",\n"
-		   "\t\t.image_ipa = " VMC_X ",\n"
-		   "\t\t.entry = " VMC_X ",\n"
-		   "\t\t.arg = " VMC_X ",\n"
-		   "\t\t.cpus = " VMC_X ",\n"
-		   "\t\t.uart_ipa = " VMC_X ",\n"
-		   "\t\t.regions = vm%d_regions,\n"
-		   "\t\t.nr_regions = %d,\n",
-		vm->name, v, vm->image_size, vm->load, vm->entry, vm->arg, cpus, vm->uart, v,
-		vm->nr_regions);
+	fprintf(f,
+	        "\t{\n"
+	        "\t\t.name = \"%s\",\n"
+	        "\t\t.image = vm_image_%d,\n"
+	        "\t\t.image_size = %" PRIu64 ",\n"
+	        "\t\t.image_ipa = " VMC_X ",\n"
+	        "\t\t.entry = " VMC_X ",\n"
+	        "\t\t.arg = " VMC_X ",\n"
+	        "\t\t.cpus = " VMC_X ",\n"
+	        "\t\t.uart_ipa = " VMC_X ",\n"
+	        "\t\t.regions = vm%d_regions,\n"
+	        "\t\t.nr_regions = %d,\n",
+	        vm->name, v, vm->image_size, vm->load, vm->entry, vm->arg, cpus, vm->uart, v,
+	        vm->nr_regions);
 	if (vm->nr_intids)
 		fprintf(f, "\t\t.intids = vm%d_intids,\n", v);
 	else
@@ -109,7 +117,8 @@ static void cfge_write(FILE *f, const struct vmc_config *c)
 			fputc(' ', f); /* a file named like that must not end the comment */
 	}
 	fputs(" by vmconfig, do not edit */\n"
-	      "#include \"config.h\"\n#include <stddef.h>\n#include <stdint.h>\n\n", f);
+	      "#include \"config.h\"\n#include <stddef.h>\n#include <stdint.h>\n\n",
+	      f);
 	cfge_images(f, c);
 	for (int v = 0; v < c->nr_vms; v++)
 		cfge_vm_data(f, c, v);
@@ -121,18 +130,19 @@ static void cfge_write(FILE *f, const struct vmc_config *c)
 		fputs("\nstatic const struct cfg_channel channels[] = {\n", f);
 		for (int i = 0; i < c->nr_channels; i++)
 			fprintf(f, "\t{ .name = \"%s\", .pa = " VMC_X ", .size = " VMC_X " },\n",
-				c->channels[i].name, c->channels[i].pa, c->channels[i].size);
+			        c->channels[i].name, c->channels[i].pa, c->channels[i].size);
 		fputs("};\n", f);
 	}
-	fprintf(f, "\nconst struct cfg_system cfg_system = {\n"
-		   "\t.vms = vms,\n"
-		   "\t.channels = %s,\n"
-		   "\t.nr_vms = %d,\n"
-		   "\t.nr_channels = %d,\n",
-		c->nr_channels ? "channels" : "NULL", c->nr_vms, c->nr_channels);
+	fprintf(f,
+	        "\nconst struct cfg_system cfg_system = {\n"
+	        "\t.vms = vms,\n"
+	        "\t.channels = %s,\n"
+	        "\t.nr_vms = %d,\n"
+	        "\t.nr_channels = %d,\n",
+	        c->nr_channels ? "channels" : "NULL", c->nr_vms, c->nr_channels);
 	if (c->input_vm >= 0)
 		fprintf(f, "\t.input_vm = %d, /* '%s' */\n};\n", c->input_vm,
-			c->vms[c->input_vm].name);
+		        c->vms[c->input_vm].name);
 	else
 		fputs("\t.input_vm = CFG_NO_VM,\n};\n", f);
 }

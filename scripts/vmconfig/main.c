@@ -15,7 +15,7 @@ int vmc_errors;
 static struct vmc_config vmc;
 
 void vmc_verror(const struct vmc_config *c, int line, const char *kind, const char *name,
-		const char *field, const char *fmt, va_list ap)
+                const char *field, const char *fmt, va_list ap)
 {
 	fprintf(stderr, line ? "%s:%d: " : "%s: ", c->file, line);
 	if (kind && name)
@@ -30,7 +30,7 @@ void vmc_verror(const struct vmc_config *c, int line, const char *kind, const ch
 }
 
 void vmc_error(const struct vmc_config *c, int line, const char *kind, const char *name,
-	       const char *field, const char *fmt, ...)
+               const char *field, const char *fmt, ...)
 {
 	va_list ap;
 

@@ -25,7 +25,7 @@ struct cfgp_line {
 static struct vmc_vm cfgp_spill;
 
 static void cfgp_err(struct cfgp_line *l, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void cfgp_err(struct cfgp_line *l, const char *field, const char *fmt, ...)
 {
@@ -53,7 +53,7 @@ static bool cfgp_number(struct cfgp_line *l, const char *s, uint64_t *out)
 		goto bad;
 	for (; isxdigit((unsigned char)*p); p++) {
 		unsigned d = isdigit((unsigned char)*p) ? (unsigned)(*p - '0')
-							 : (unsigned)(tolower(*p) - 'a' + 10);
+		                                        : (unsigned)(tolower(*p) - 'a' + 10);
 		if (d >= base)
 			goto bad;
 		if (v > (UINT64_MAX - d) / base)
@@ -61,9 +61,18 @@ static bool cfgp_number(struct cfgp_line *l, const char *s, uint64_t *out)
 		v = v * base + d;
 	}
 	switch (*p) {
-	case 'K': unit = 1ull << 10; p++; break;
-	case 'M': unit = 1ull << 20; p++; break;
-	case 'G': unit = 1ull << 30; p++; break;
+	case 'K':
+		unit = 1ull << 10;
+		p++;
+		break;
+	case 'M':
+		unit = 1ull << 20;
+		p++;
+		break;
+	case 'G':
+		unit = 1ull << 30;
+		p++;
+		break;
 	}
 	if (*p)
 		goto bad;
@@ -86,7 +95,7 @@ static bool cfgp_name(struct cfgp_line *l, const char *what, const char *s)
 	if (!s[n] && n <= VMC_NAME_MAX)
 		return true;
 	cfgp_err(l, l->keyword, "bad %s name '%s': use A-Z a-z 0-9 _ -, at most %d characters",
-		 what, s, VMC_NAME_MAX);
+	         what, s, VMC_NAME_MAX);
 	return false;
 }
 
@@ -121,7 +130,7 @@ static struct vmc_region *cfgp_region(struct cfgp_line *l, uint8_t kind)
 
 	if (vm->nr_regions == VMC_REGIONS_MAX) {
 		cfgp_err(l, l->keyword, "too many mem, shm and device lines (at most %d)",
-			 VMC_REGIONS_MAX);
+		         VMC_REGIONS_MAX);
 		return NULL;
 	}
 	r = &vm->regions[vm->nr_regions++];
@@ -164,14 +173,14 @@ static void cfgp_vm(struct cfgp_line *l)
 static void cfgp_channel(struct cfgp_line *l)
 {
 	struct vmc_config *c = l->c;
-	struct vmc_channel ch = { .line = l->nr };
+	struct vmc_channel ch = {.line = l->nr};
 
 	if (!cfgp_name(l, "channel", l->argv[0]))
 		return;
 	for (int i = 0; i < c->nr_channels; i++) {
 		if (!strcmp(c->channels[i].name, l->argv[0])) {
 			cfgp_err(l, NULL, "duplicate channel name, first at line %d",
-				 c->channels[i].line);
+			         c->channels[i].line);
 			return;
 		}
 	}
@@ -292,10 +301,10 @@ static void cfgp_device(struct cfgp_line *l)
 			continue;
 		if (vm->nr_intids == VMC_INTIDS_MAX) {
 			cfgp_err(l, "device", "too many INTIDs in this vm (at most %d)",
-				 VMC_INTIDS_MAX);
+			         VMC_INTIDS_MAX);
 			return;
 		}
-		vm->intids[vm->nr_intids++] = (struct vmc_intid){ .id = id, .line = l->nr };
+		vm->intids[vm->nr_intids++] = (struct vmc_intid){.id = id, .line = l->nr};
 	}
 }
 
@@ -325,18 +334,18 @@ static const struct cfgp_keyword {
 	bool in_vm;   /* belongs to a vm block */
 	void (*parse)(struct cfgp_line *l);
 } cfgp_keywords[] = {
-	{ "input", "input VMNAME", 1, 1, false, cfgp_input },
-	{ "channel", "channel NAME SIZE [pa ADDR]", 2, 4, false, cfgp_channel },
-	{ "vm", "vm NAME", 1, 1, false, cfgp_vm },
-	{ "image", "image NAME|PATH", 1, 1, true, cfgp_image },
-	{ "cpus", "cpus N [N ...]", 1, -1, true, cfgp_cpus },
-	{ "mem", "mem IPA SIZE [pa ADDR]", 2, 4, true, cfgp_mem },
-	{ "load", "load IPA", 1, 1, true, cfgp_load },
-	{ "entry", "entry IPA", 1, 1, true, cfgp_entry },
-	{ "arg", "arg VALUE", 1, 1, true, cfgp_arg },
-	{ "uart", "uart IPA|none", 1, 1, true, cfgp_uart },
-	{ "device", "device BASE SIZE [irq N ...]", 2, -1, true, cfgp_device },
-	{ "shm", "shm CHANNEL IPA rw|ro", 3, 3, true, cfgp_shm },
+    {"input", "input VMNAME", 1, 1, false, cfgp_input},
+    {"channel", "channel NAME SIZE [pa ADDR]", 2, 4, false, cfgp_channel},
+    {"vm", "vm NAME", 1, 1, false, cfgp_vm},
+    {"image", "image NAME|PATH", 1, 1, true, cfgp_image},
+    {"cpus", "cpus N [N ...]", 1, -1, true, cfgp_cpus},
+    {"mem", "mem IPA SIZE [pa ADDR]", 2, 4, true, cfgp_mem},
+    {"load", "load IPA", 1, 1, true, cfgp_load},
+    {"entry", "entry IPA", 1, 1, true, cfgp_entry},
+    {"arg", "arg VALUE", 1, 1, true, cfgp_arg},
+    {"uart", "uart IPA|none", 1, 1, true, cfgp_uart},
+    {"device", "device BASE SIZE [irq N ...]", 2, -1, true, cfgp_device},
+    {"shm", "shm CHANNEL IPA rw|ro", 3, 3, true, cfgp_shm},
 };
 
 static void cfgp_dispatch(struct cfgp_line *l, char **tok, int n)
@@ -369,7 +378,7 @@ static void cfgp_dispatch(struct cfgp_line *l, char **tok, int n)
 	}
 	if (l->argc < k->min || (k->max >= 0 && l->argc > k->max)) {
 		cfgp_err(l, tok[0], "%s arguments: expected '%s'",
-			 l->argc < k->min ? "missing" : "extra", k->usage);
+		         l->argc < k->min ? "missing" : "extra", k->usage);
 		if (k->parse == cfgp_vm) /* keep the block's lines out of the previous vm */
 			cfgp_open(l, &cfgp_spill, "?");
 		return;
@@ -403,7 +412,7 @@ int cfgp_parse(struct vmc_config *c, const char *path)
 {
 	FILE *f = fopen(path, "r");
 	char buf[VMC_LINE_MAX], *tok[CFGP_ARGS_MAX + 1], *p;
-	struct cfgp_line l = { .c = c };
+	struct cfgp_line l = {.c = c};
 	bool long_line, binary;
 
 	c->input_vm = -1;
@@ -419,7 +428,7 @@ int cfgp_parse(struct vmc_config *c, const char *path)
 			vmc_error(c, l.nr, NULL, NULL, NULL, "not a text line");
 		else if (long_line)
 			vmc_error(c, l.nr, NULL, NULL, NULL,
-				  "line too long (at most %d characters)", VMC_LINE_MAX - 1);
+			          "line too long (at most %d characters)", VMC_LINE_MAX - 1);
 		if (binary || long_line)
 			continue;
 		if ((p = strchr(buf, '#')))

@@ -24,12 +24,12 @@ static const char *cfgs_size(uint64_t n, char *buf, size_t len)
 }
 
 static void cfgs_region(FILE *f, const struct vmc_config *c, const struct vmc_vm *vm,
-			const struct vmc_region *r)
+                        const struct vmc_region *r)
 {
 	char size[24];
 
-	fprintf(f, "  %-6s 0x%08" PRIx64 " -> 0x%08" PRIx64 " %6s  %s", vmc_field(r->kind),
-		r->ipa, r->pa, cfgs_size(r->size, size, sizeof size), r->write ? "rw" : "ro");
+	fprintf(f, "  %-6s 0x%08" PRIx64 " -> 0x%08" PRIx64 " %6s  %s", vmc_field(r->kind), r->ipa,
+	        r->pa, cfgs_size(r->size, size, sizeof size), r->write ? "rw" : "ro");
 	if (r->kind == CFG_REGION_SHM)
 		fprintf(f, "  channel '%s'", c->channels[r->channel].name);
 	for (int i = 0, n = 0; i < vm->nr_intids; i++)
@@ -47,8 +47,8 @@ static void cfgs_vm(FILE *f, const struct vmc_config *c, int v)
 	for (int i = 0; i < vm->nr_cpus; i++)
 		fprintf(f, "%s%" PRIu64, i ? "," : " ", vm->cpus[i]);
 	fprintf(f, "  image %s (%s) at 0x%08" PRIx64 "  entry 0x%08" PRIx64 "  arg " VMC_X "\n",
-		vm->image, cfgs_size(vm->image_size, size, sizeof size), vm->load, vm->entry,
-		vm->arg);
+	        vm->image, cfgs_size(vm->image_size, size, sizeof size), vm->load, vm->entry,
+	        vm->arg);
 	for (uint8_t kind = CFG_REGION_RAM; kind <= CFG_REGION_DEVICE; kind++)
 		for (int i = 0; i < vm->nr_regions; i++)
 			if (vm->regions[i].kind == kind)
@@ -61,9 +61,9 @@ void cfgs_summary(const struct vmc_config *c, FILE *f)
 {
 	char ram[24], hyp[24], size[24];
 
-	fprintf(f, "%s on %s: RAM 0x%08" PRIx64 " %s, hypervisor 0x%08" PRIx64 " %s\n",
-		c->file, PLAT_NAME, VMC_RAM_BASE, cfgs_size(PLAT_RAM_SIZE, ram, sizeof ram),
-		(uint64_t)PLAT_HYP_BASE, cfgs_size(PLAT_HYP_SIZE, hyp, sizeof hyp));
+	fprintf(f, "%s on %s: RAM 0x%08" PRIx64 " %s, hypervisor 0x%08" PRIx64 " %s\n", c->file,
+	        PLAT_NAME, VMC_RAM_BASE, cfgs_size(PLAT_RAM_SIZE, ram, sizeof ram),
+	        (uint64_t)PLAT_HYP_BASE, cfgs_size(PLAT_HYP_SIZE, hyp, sizeof hyp));
 	for (int v = 0; v < c->nr_vms; v++)
 		cfgs_vm(f, c, v);
 	for (int i = 0; i < c->nr_channels; i++) {
@@ -71,14 +71,14 @@ void cfgs_summary(const struct vmc_config *c, FILE *f)
 		int n = 0;
 
 		fprintf(f, "channel '%s'  0x%08" PRIx64 " %s  mapped by", ch->name, ch->pa,
-			cfgs_size(ch->size, size, sizeof size));
+		        cfgs_size(ch->size, size, sizeof size));
 		for (int v = 0; v < c->nr_vms; v++)
 			for (int k = 0; k < c->vms[v].nr_regions; k++) {
 				const struct vmc_region *r = &c->vms[v].regions[k];
 
 				if (r->kind == CFG_REGION_SHM && r->channel == i)
 					fprintf(f, "%s %s %s", n++ ? "," : "", c->vms[v].name,
-						r->write ? "rw" : "ro");
+					        r->write ? "rw" : "ro");
 			}
 		fputc('\n', f);
 	}

@@ -39,9 +39,9 @@ struct vmc_region {
 	uint64_t size; /* shm: the channel's */
 	uint8_t kind;  /* enum cfg_region_kind */
 	bool write;
-	bool fixed;    /* mem: `pa ADDR` given, so not allocated */
-	bool bad;      /* failed a check of its own; later checks skip it */
-	int channel;   /* shm: index in vmc_config.channels, -1 until resolved */
+	bool fixed;  /* mem: `pa ADDR` given, so not allocated */
+	bool bad;    /* failed a check of its own; later checks skip it */
+	int channel; /* shm: index in vmc_config.channels, -1 until resolved */
 	int line;
 	char chan_name[VMC_NAME_MAX + 1];
 };
@@ -56,7 +56,7 @@ struct vmc_vm {
 	int line;
 	/* Lines of the single-valued keywords; 0: not given. */
 	int image_line, cpus_line, load_line, entry_line, arg_line, uart_line;
-	char image[VMC_LINE_MAX];     /* as written */
+	char image[VMC_LINE_MAX];      /* as written */
 	char image_path[VMC_PATH_MAX]; /* absolute, once found */
 	uint64_t image_size;
 	uint64_t load, entry, arg;
@@ -90,10 +90,9 @@ struct vmc_config {
 /* main.c: errors are counted and printed as FILE:LINE: KIND 'NAME': FIELD: message */
 extern int vmc_errors;
 void vmc_error(const struct vmc_config *c, int line, const char *kind, const char *name,
-	       const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
+               const char *field, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 void vmc_verror(const struct vmc_config *c, int line, const char *kind, const char *name,
-		const char *field, const char *fmt, va_list ap);
+                const char *field, const char *fmt, va_list ap);
 
 /* The steps, in the order main() runs them. */
 int cfgp_parse(struct vmc_config *c, const char *path); /* -1: cannot read the file */

@@ -24,12 +24,12 @@ static struct pt test_pt(unsigned root_level)
 	return (struct pt){.root = test_alloc(), .alloc = test_alloc, .root_level = root_level};
 }
 
-#define CHECK(cond)                                                                          \
-	do {                                                                                 \
-		if (!(cond)) {                                                               \
-			printf("  %s:%d: %s\n", __FILE__, __LINE__, #cond);                  \
-			ok = 0;                                                              \
-		}                                                                            \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			printf("  %s:%d: %s\n", __FILE__, __LINE__, #cond);                        \
+			ok = 0;                                                                    \
+		}                                                                                  \
 	} while (0)
 
 static void report(const char *name, int ok)

@@ -1,4 +1,5 @@
-/* The simplest partition: say hello on the UART and through a hypercall, show FP works, power off. */
+/* The simplest partition: say hello on the UART and through a hypercall, show FP works, power off.
+ */
 #include "rt.h"
 
 static uint64_t hello_sum(const volatile uint64_t *p, uint64_t n)
@@ -20,7 +21,7 @@ void main(uint64_t arg)
 	(void)arg;
 	rt_vm_info(&info);
 	rt_printf("Hello from VM %u, vCPU %u of %u\n", (unsigned)info.vm, (unsigned)info.vcpu,
-		  (unsigned)info.nr_vcpus);
+	          (unsigned)info.nr_vcpus);
 	rt_printf("FP works: 1.5 * 2.25 = %u/1000\n", (unsigned)(b * 1000));
 	for (uint64_t i = 0; i < 4096; i++)
 		buf[i] = i * 3;

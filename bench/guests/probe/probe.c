@@ -17,6 +17,6 @@ void main(uint64_t arg)
 	} else {
 		rt_printf("reading 0x%llx\n", (unsigned long long)addr);
 		rt_printf("PROBE ESCAPED: read 0x%llx = 0x%llx\n", (unsigned long long)addr,
-			  (unsigned long long)*p);
+		          (unsigned long long)*p);
 	}
 }

@@ -72,7 +72,7 @@ void main(uint64_t arg)
 	psci_scratch = 7;
 	psci_abi();
 	rt_printf("boot %u: %d checks, %d failed\n", (unsigned)info.resets, psci_checks,
-		  psci_failed);
+	          psci_failed);
 	if (info.resets < 2) {
 		rt_printf("resetting\n");
 		rt_system_reset();

@@ -20,9 +20,11 @@ static struct rt_ret rt_call(int smc, uint64_t fid, uint64_t a1, uint64_t a2, ui
 	register uint64_t x4 __asm__("x4") = 0;
 
 	if (smc)
-		__asm__ volatile("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4)::"memory");
+		__asm__ volatile("smc #0"
+		                 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4)::"memory");
 	else
-		__asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4)::"memory");
+		__asm__ volatile("hvc #0"
+		                 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4)::"memory");
 	return (struct rt_ret){x0, x1, x2, x3, x4};
 }
 
@@ -67,24 +69,16 @@ int rt_printf(const char *fmt, ...)
 int64_t rt_console_write(const char *s, uint64_t len)
 {
 	uint64_t w[6] = {0};
+	int64_t ret;
 
 	for (uint64_t i = 0; i < len && i < sizeof w; i++)
 		w[i / 8] |= (uint64_t)(uint8_t)s[i] << (8 * (i % 8));
-	{
-		register uint64_t x0 __asm__("x0") = VT_HC_CONSOLE_WRITE;
-		register uint64_t x1 __asm__("x1") = len;
-		register uint64_t x2 __asm__("x2") = w[0];
-		register uint64_t x3 __asm__("x3") = w[1];
-		register uint64_t x4 __asm__("x4") = w[2];
-		register uint64_t x5 __asm__("x5") = w[3];
-		register uint64_t x6 __asm__("x6") = w[4];
-		register uint64_t x7 __asm__("x7") = w[5];
-
-		__asm__ volatile("hvc #0"
-				 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5),
-				   "+r"(x6), "+r"(x7)::"memory");
-		return (int64_t)x0;
-	}
+	__asm__ volatile("mov x0, %1\n\tmov x1, %2\n\tldp x2, x3, [%3]\n\t"
+	                 "ldp x4, x5, [%3, #16]\n\tldp x6, x7, [%3, #32]\n\thvc #0\n\tmov %0, x0"
+	                 : "=r"(ret)
+	                 : "r"((uint64_t)VT_HC_CONSOLE_WRITE), "r"(len), "r"(w)
+	                 : "x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "memory");
+	return ret;
 }
 
 int64_t rt_vm_info(struct rt_vm_info *info)
@@ -106,7 +100,7 @@ uint32_t rt_cpu_id(void)
 int64_t rt_cpu_on(uint32_t vcpu, void (*fn)(uint32_t vcpu))
 {
 	return (int64_t)rt_hvc(PSCI_CPU_ON_64, vcpu, (uintptr_t)rt_secondary_start, (uintptr_t)fn)
-		.x0;
+	    .x0;
 }
 
 void rt_cpu_off(void)

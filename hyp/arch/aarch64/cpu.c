@@ -24,10 +24,10 @@ static int64_t fw_smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 	register uint64_t x3 __asm__("x3") = a3;
 
 	__asm__ volatile("smc #0"
-			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
-			 :
-			 : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",
-			   "x15", "x16", "x17", "memory");
+	                 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+	                 :
+	                 : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",
+	                   "x15", "x16", "x17", "memory");
 	return (int64_t)x0;
 }
 
@@ -56,8 +56,7 @@ void arch_cpu_init(struct cpu *c)
 	sysreg_write(cnthctl_el2, 1u);
 	sysreg_write(cntvoff_el2, 0);
 	sysreg_write(hcr_el2, HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB |
-				      HCR_BSU_IS | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_TSW |
-				      HCR_RW);
+	                          HCR_BSU_IS | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_TSW | HCR_RW);
 	isb();
 }
 

@@ -20,8 +20,8 @@ static struct vcpu *exit_vcpu(void)
 static void exit_fault(struct vcpu *v, const char *what, uint64_t ipa, uint64_t esr)
 {
 	log_printf("VM %s vCPU %u: %s at IPA 0x%llx, PC 0x%llx (ESR 0x%llx): stopping the VM\n",
-		   v->vm->cfg->name, v->id, what, (unsigned long long)ipa,
-		   (unsigned long long)v->regs->elr, (unsigned long long)esr);
+	           v->vm->cfg->name, v->id, what, (unsigned long long)ipa,
+	           (unsigned long long)v->regs->elr, (unsigned long long)esr);
 	vm_stop(v->vm, VM_STOPPED);
 	vcpu_park();
 }
@@ -37,13 +37,13 @@ static const char *exit_abort_kind(uint64_t esr, int fetch)
 	int write = !fetch && (esr >> 6 & 1);
 
 	if ((fsc & 0x3c) == 0x0c)
-		return fetch ? "stage-2 fault: instruction fetch from a non-executable page"
+		return fetch   ? "stage-2 fault: instruction fetch from a non-executable page"
 		       : write ? "stage-2 fault: write to a read-only page"
-			       : "stage-2 fault: read not permitted";
+		               : "stage-2 fault: read not permitted";
 	if ((fsc & 0x3c) == 0x04)
-		return fetch ? "stage-2 fault: instruction fetch outside the VM's memory"
+		return fetch   ? "stage-2 fault: instruction fetch outside the VM's memory"
 		       : write ? "stage-2 fault: write outside the VM's memory"
-			       : "stage-2 fault: read outside the VM's memory";
+		               : "stage-2 fault: read outside the VM's memory";
 	return fetch ? "instruction abort" : "data abort";
 }
 
@@ -63,9 +63,9 @@ static void exit_data_abort(struct vcpu *v, struct arch_regs *r, uint64_t esr)
 	handled = vmmio_access(v, ipa, size, write, &value);
 	if (handled <= 0)
 		exit_fault(v,
-			   handled ? "unsupported access to an emulated device"
-				   : exit_abort_kind(esr, 0),
-			   ipa, esr);
+		           handled ? "unsupported access to an emulated device"
+		                   : exit_abort_kind(esr, 0),
+		           ipa, esr);
 	if (!write && srt != 31) {
 		if (esr >> 21 & 1 && size < 8 && value >> (8 * size - 1) & 1) /* SSE */
 			value |= ~0ull << (8 * size);

@@ -47,8 +47,8 @@ void gicv3_init_cpu(uint32_t cpu)
 	while (*waker & GICR_WAKER_CHILDREN_ASLEEP)
 		;
 	*gic_reg(rd + GICR_SGI + GICR_IGROUPR0) = 0xffffffff;
-	*gic_reg(rd + GICR_SGI + GICR_IPRIORITYR + GIC_SGI_IPI / 4 * 4) = 0x80u
-									  << (8 * (GIC_SGI_IPI % 4));
+	*gic_reg(rd + GICR_SGI + GICR_IPRIORITYR + GIC_SGI_IPI / 4 * 4) =
+	    0x80u << (8 * (GIC_SGI_IPI % 4));
 	*gic_reg(rd + GICR_SGI + GICR_ISENABLER0) = 1u << GIC_SGI_IPI;
 
 	sysreg_write(ICC_SRE_EL2, 0xf); /* SRE, DFB, DIB, and EL1 may use SRE too */

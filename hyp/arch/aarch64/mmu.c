@@ -49,17 +49,18 @@ void mmu_boot_build(void)
 	struct pt pt = {.root = pt_pool_alloc(), .alloc = pt_pool_alloc, .root_level = 0};
 
 	end = (end + 4095) & ~4095ull;
-	mmu_map_or_hang(&pt, start + HYP_VA_OFFSET, start, text_end - start, PT_S1_NORMAL | PT_S1_RO);
+	mmu_map_or_hang(&pt, start + HYP_VA_OFFSET, start, text_end - start,
+	                PT_S1_NORMAL | PT_S1_RO);
 	mmu_map_or_hang(&pt, text_end + HYP_VA_OFFSET, text_end, ro_end - text_end,
-			PT_S1_NORMAL | PT_S1_RO | PT_XN);
+	                PT_S1_NORMAL | PT_S1_RO | PT_XN);
 	mmu_map_or_hang(&pt, ro_end + HYP_VA_OFFSET, ro_end, end - ro_end, PT_S1_NORMAL | PT_XN);
 	/* The identity map of the text is only for the instant the MMU turns on. */
 	mmu_map_or_hang(&pt, start, start, text_end - start, PT_S1_NORMAL | PT_S1_RO);
 	mmu_map_or_hang(&pt, PLAT_UART_BASE + HYP_VA_OFFSET, PLAT_UART_BASE, 0x1000, PT_S1_DEVICE);
 	mmu_map_or_hang(&pt, PLAT_GICD_BASE + HYP_VA_OFFSET, PLAT_GICD_BASE, PLAT_GICD_SIZE,
-			PT_S1_DEVICE);
+	                PT_S1_DEVICE);
 	mmu_map_or_hang(&pt, PLAT_GICR_BASE + HYP_VA_OFFSET, PLAT_GICR_BASE, PLAT_GICR_SIZE,
-			PT_S1_DEVICE);
+	                PT_S1_DEVICE);
 	mmu_root_pa = (uintptr_t)pt.root;
 }
 
@@ -80,14 +81,14 @@ static void mmu_tlb_flush(void)
 void arch_boot_done(void)
 {
 	hyp_pt = (struct pt){
-		.root = (uint64_t *)(uintptr_t)(mmu_root_pa + HYP_VA_OFFSET),
-		.va_offset = HYP_VA_OFFSET,
-		.alloc = pt_pool_alloc,
-		.root_level = 0,
+	    .root = (uint64_t *)(uintptr_t)(mmu_root_pa + HYP_VA_OFFSET),
+	    .va_offset = HYP_VA_OFFSET,
+	    .alloc = pt_pool_alloc,
+	    .root_level = 0,
 	};
 	spin_lock(&mm_lock);
 	if (pt_unmap(&hyp_pt, (uintptr_t)__hyp_start - HYP_VA_OFFSET,
-		     (uintptr_t)(__text_end - __hyp_start)))
+	             (uintptr_t)__text_end - (uintptr_t)__hyp_start))
 		panic("cannot remove the boot identity map\n");
 	mmu_tlb_flush();
 	spin_unlock(&mm_lock);

@@ -11,7 +11,7 @@
 #include "sysreg.h"
 #include "vm.h"
 
-#define VTCR_VALUE                                                                           \
+#define VTCR_VALUE                                                                                 \
 	(25ul | (1ul << 6) | (1ul << 8) | (1ul << 10) | (3ul << 12) | (2ul << 16) | (1ul << 31))
 
 static uint64_t s2_attr(const struct cfg_region *r)

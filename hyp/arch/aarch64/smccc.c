@@ -22,7 +22,7 @@ void smccc_call(struct vcpu *v, uint64_t *x)
 			x[0] = 0x10001; /* SMCCC 1.1 */
 		else if (fid == SMCCC_ARCH_FEATURES)
 			x[0] = (uint32_t)x[1] == SMCCC_VERSION ? SMCCC_OK
-							       : (uint64_t)SMCCC_NOT_SUPPORTED;
+			                                       : (uint64_t)SMCCC_NOT_SUPPORTED;
 		else
 			x[0] = (uint64_t)SMCCC_NOT_SUPPORTED;
 		break;

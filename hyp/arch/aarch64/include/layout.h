@@ -7,9 +7,9 @@
 #ifndef LAYOUT_H
 #define LAYOUT_H
 
-#define HYP_VA_OFFSET 0xff0000000000     /* hypervisor VA = PA + this */
-#define HYP_WINDOW_VA 0xff8000000000     /* per-pCPU transient windows */
-#define HYP_WINDOW_SIZE 0x40000000       /* 1 GiB each */
+#define HYP_VA_OFFSET 0xff0000000000 /* hypervisor VA = PA + this */
+#define HYP_WINDOW_VA 0xff8000000000 /* per-pCPU transient windows */
+#define HYP_WINDOW_SIZE 0x40000000   /* 1 GiB each */
 #define CPU_STACK_SIZE 0x4000
 
 #endif

@@ -28,7 +28,7 @@
 
 struct pt {
 	uint64_t *root;
-	uint64_t va_offset; /* a table's address here = its physical address + va_offset */
+	uint64_t va_offset;       /* a table's address here = its physical address + va_offset */
 	uint64_t *(*alloc)(void); /* a zeroed, 4 KiB aligned table or 0 */
 	unsigned root_level;      /* 0 (48-bit input) or 1 (39-bit input) */
 };
