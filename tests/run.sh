@@ -15,7 +15,8 @@ run() { "$@" 2>&1 | tee -a "$results" | grep -E '^(PASS|FAIL)' ; }
 step "build"
 build_ok=1
 make -s guests "$O/host/vmconfig" >"$O/test/build.log" 2>&1 || build_ok=0
-for c in demo smp4 probe psci; do
+for cfg in configs/*.cfg; do
+	c=$(basename "$cfg" .cfg)
 	make -s CONFIG=$c >>"$O/test/build.log" 2>&1 || build_ok=0
 done
 if [ $build_ok = 1 ]; then echo "PASS build/all-configs"; else echo "FAIL build/all-configs: see $O/test/build.log"; tail -20 "$O/test/build.log"; fi | tee -a "$results"

@@ -8,6 +8,9 @@ O=${O:-out}
 # Every console line is a whole line from the hypervisor or from one VM.
 lines_whole() { ! grep -Ev '^(vitrine: |\[[A-Za-z0-9_-]+\] |qemu-system-aarch64: terminating)' "$LOG" | grep -q .; }
 
+# No console line from VM $1 after the first line matching $2.
+no_vm_line_after() { ! awk -v re="$2" -v vm="[$1]" '$0 ~ re {s = 1; next} s && index($0, vm) == 1 {f = 1} END {exit !f}' "$LOG"; }
+
 test_demo() {
 	boot demo
 	check system/demo-hello-prints has '^\[hello\] Hello from VM 0, vCPU 0 of 1$'
@@ -55,7 +58,29 @@ test_psci() {
 	check system/psci-qemu-exit-0 exited 0
 }
 
+test_smp_fault() {
+	boot smp-fault
+	check system/smp-fault-reported has \
+		"^vitrine: VM smp vCPU 0: stage-2 fault: read outside the VM's memory at IPA 0x7ff00000, PC 0x4[0-9a-f]+ "
+	check system/smp-fault-busy-vcpus-ran has '^\[smp\] vCPU [12] tick [0-9]+ \.$'
+	check system/smp-fault-vm-stopped has '^vitrine: VM smp stopped$'
+	check system/smp-fault-all-vcpus-stopped no_vm_line_after smp '^vitrine: VM smp stopped$'
+	check system/smp-fault-neighbour-finishes has '^\[hello\] bye$'
+	check system/smp-fault-qemu-exit-0 exited 0
+}
+
+test_smp_reset() {
+	boot smp-reset
+	check system/smp-reset-first-boot has '^\[smp\] all up; resetting the VM with its vCPUs busy$'
+	check system/smp-reset-once count 1 '^vitrine: VM smp reset$'
+	check system/smp-reset-vcpus-up-twice count 6 '^\[smp\] vCPU [123] up '
+	check system/smp-reset-second-boot has '^\[smp\] all 4 vCPUs up, 3 back off$'
+	check system/smp-reset-qemu-exit-0 exited 0
+}
+
 test_demo
 test_smp
+test_smp_fault
+test_smp_reset
 test_probe
 test_psci

@@ -98,11 +98,22 @@ static int vm_all_down(void)
 	return 1;
 }
 
-/* Take every vCPU of vm off (vm->lock held); returns a mask of pCPUs to interrupt. */
-static uint64_t vm_vcpus_off(struct vm *vm)
+/*
+ * Move a running VM to state `to` with every vCPU off: interrupt the pCPUs
+ * still in the guest and wait until they have parked, so that no code of
+ * the VM runs once this returns 1. 0 if the VM was not running (a second
+ * fault or power-off racing the first loses).
+ */
+static int vm_leave_running(struct vm *vm, enum vm_state to)
 {
+	struct cpu *self = arch_cpu_this();
 	uint64_t kick = 0;
 
+	spin_lock(&vm->lock);
+	if (vm->state != VM_RUNNING) {
+		spin_unlock(&vm->lock);
+		return 0;
+	}
 	for (uint32_t i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = vm->vcpus[i];
 
@@ -110,41 +121,25 @@ static uint64_t vm_vcpus_off(struct vm *vm)
 		if (!__atomic_load_n(&v->parked, __ATOMIC_ACQUIRE))
 			kick |= 1ull << v->pcpu;
 	}
-	return kick;
-}
-
-static void vm_kick(uint64_t mask)
-{
-	struct cpu *self = arch_cpu_this();
-
+	__atomic_store_n(&vm->state, to, __ATOMIC_RELEASE);
+	spin_unlock(&vm->lock);
 	for (uint32_t p = 0; p < PLAT_CPU_NUM; p++)
-		if (mask >> p & 1 && p != self->id)
+		if (kick >> p & 1 && p != self->id)
 			arch_ipi_send(p);
-}
-
-/* Lines a vCPU left unfinished come out before the message about its VM. */
-static void vm_flush_own_console(struct vm *vm)
-{
-	struct vcpu *v = arch_cpu_this()->vcpu;
-
-	if (v && v->vm == vm)
-		vconsole_flush(v);
+	for (uint32_t i = 0; i < vm->nr_vcpus; i++)
+		while (vm->vcpus[i]->pcpu != self->id &&
+		       !__atomic_load_n(&vm->vcpus[i]->parked, __ATOMIC_ACQUIRE))
+			;
+	/* Lines the calling vCPU left unfinished come out before the message about its VM. */
+	if (self->vcpu && self->vcpu->vm == vm)
+		vconsole_flush(self->vcpu);
+	return 1;
 }
 
 void vm_stop(struct vm *vm, enum vm_state why)
 {
-	uint64_t kick;
-
-	spin_lock(&vm->lock);
-	if (vm->state != VM_RUNNING) {
-		spin_unlock(&vm->lock);
+	if (!vm_leave_running(vm, why))
 		return;
-	}
-	kick = vm_vcpus_off(vm);
-	__atomic_store_n(&vm->state, why, __ATOMIC_RELEASE);
-	spin_unlock(&vm->lock);
-	vm_kick(kick);
-	vm_flush_own_console(vm);
 	log_printf("VM %s %s\n", vm->cfg->name, why == VM_OFF ? "powered off" : "stopped");
 	if (vm_all_down()) {
 		log_printf("all VMs are down: powering off\n");
@@ -154,24 +149,8 @@ void vm_stop(struct vm *vm, enum vm_state why)
 
 void vm_reset(struct vm *vm)
 {
-	struct cpu *self = arch_cpu_this();
-	uint64_t kick;
-
-	spin_lock(&vm->lock);
-	if (vm->state != VM_RUNNING) {
-		spin_unlock(&vm->lock);
+	if (!vm_leave_running(vm, VM_RESETTING))
 		return;
-	}
-	kick = vm_vcpus_off(vm);
-	vm->state = VM_RESETTING;
-	spin_unlock(&vm->lock);
-	vm_kick(kick);
-	/* No vCPU of this VM may run while its memory is rewritten. */
-	for (uint32_t i = 0; i < vm->nr_vcpus; i++)
-		while (vm->vcpus[i]->pcpu != self->id &&
-		       !__atomic_load_n(&vm->vcpus[i]->parked, __ATOMIC_ACQUIRE))
-			;
-	vm_flush_own_console(vm);
 	log_printf("VM %s reset\n", vm->cfg->name);
 	vm_load(vm);
 	spin_lock(&vm->lock);

@@ -18,7 +18,6 @@ void main(uint64_t arg)
 	volatile double a = 1.5;
 	double b = a * 2.25;
 
-	(void)arg;
 	rt_vm_info(&info);
 	rt_printf("Hello from VM %u, vCPU %u of %u\n", (unsigned)info.vm, (unsigned)info.vcpu,
 	          (unsigned)info.nr_vcpus);
@@ -26,6 +25,8 @@ void main(uint64_t arg)
 	for (uint64_t i = 0; i < 4096; i++)
 		buf[i] = i * 3;
 	rt_printf("memory works: checksum 0x%llx\n", (unsigned long long)hello_sum(buf, 4096));
+	for (volatile uint64_t i = 0; i < arg; i++)
+		;
 	rt_console_write("and hello through the console_write hypercall\n", 46);
 	rt_puts("bye\n");
 }

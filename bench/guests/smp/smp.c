@@ -1,7 +1,15 @@
-/* A multi-vCPU VM: vCPU 0 starts every other vCPU with PSCI CPU_ON and waits for them. */
+/*
+ * A multi-vCPU VM: vCPU 0 starts every other vCPU with PSCI CPU_ON. The
+ * VM's `arg` picks what happens next:
+ *   0  the secondaries report and power themselves off; vCPU 0 waits for that;
+ *   1  the secondaries keep printing; vCPU 0 then makes a forbidden access,
+ *      so the hypervisor must stop the secondaries in the middle of their work;
+ *   2  the secondaries spin; vCPU 0 resets the VM, which boots again in mode 0.
+ */
 #include "rt.h"
 
 static uint32_t smp_up;
+static uint32_t smp_mode;
 
 static void smp_secondary(uint32_t vcpu)
 {
@@ -10,6 +18,9 @@ static void smp_secondary(uint32_t vcpu)
 	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
 	rt_printf("vCPU %u up (MPIDR 0x%llx)\n", vcpu, (unsigned long long)mpidr);
 	__atomic_add_fetch(&smp_up, 1, __ATOMIC_SEQ_CST);
+	for (uint32_t tick = 0; smp_mode; tick++)
+		if (smp_mode == 1)
+			rt_printf("vCPU %u tick %u .\n", vcpu, tick);
 }
 
 void main(uint64_t arg)
@@ -17,8 +28,8 @@ void main(uint64_t arg)
 	struct rt_vm_info info;
 	uint32_t n, off = 0;
 
-	(void)arg;
 	rt_vm_info(&info);
+	smp_mode = info.resets ? 0 : (uint32_t)arg;
 	n = (uint32_t)info.nr_vcpus;
 	rt_printf("VM %u has %u vCPUs; starting vCPUs 1..%u\n", (unsigned)info.vm, n, n - 1);
 	for (uint32_t i = 1; i < n; i++) {
@@ -29,6 +40,14 @@ void main(uint64_t arg)
 	}
 	while (__atomic_load_n(&smp_up, __ATOMIC_SEQ_CST) != n - 1)
 		;
+	if (smp_mode == 1) {
+		rt_printf("all up; now touching memory that is not ours\n");
+		(void)*(volatile uint64_t *)0x7ff00000;
+	}
+	if (smp_mode == 2) {
+		rt_printf("all up; resetting the VM with its vCPUs busy\n");
+		rt_system_reset();
+	}
 	/* Each secondary powers itself off once it has reported. */
 	while (off != n - 1) {
 		off = 0;
