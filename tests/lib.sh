@@ -4,13 +4,15 @@
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; }
 
-# boot CONFIG [SECONDS]: runs out/CONFIG/vitrine.elf in QEMU under a timeout;
-# the console goes to $LOG and QEMU's exit status to $STATUS.
+# boot CONFIG [SECONDS [INPUT]]: runs out/CONFIG/vitrine.elf in QEMU under a
+# timeout, INPUT typed on its serial port; the console goes to $LOG and QEMU's
+# exit status to $STATUS.
 boot() {
-	local config=$1 secs=${2:-60}
+	local config=$1 secs=${2:-60} input=${3:-}
 	LOG=$O/test/$config.log
 	mkdir -p "$O/test"
-	timeout -k 5 "$secs" scripts/run.sh "$O/$config/vitrine.elf" </dev/null >"$LOG" 2>&1
+	printf '%s' "$input" | timeout -k 5 "$secs" scripts/run.sh "$O/$config/vitrine.elf" \
+		>"$LOG" 2>&1
 	STATUS=$?
 	tr -d '\r' <"$LOG" >"$LOG.txt" && mv "$LOG.txt" "$LOG"
 }

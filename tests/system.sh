@@ -78,8 +78,16 @@ test_smp_reset() {
 	check system/smp-reset-qemu-exit-0 exited 0
 }
 
+test_input() {
+	boot echo 60 $'typed into the serial port\n'
+	check system/input-reaches-input-vm has '^\[echo\] got: typed into the serial port$'
+	check system/input-not-seen-by-others has '^\[other\] no input$'
+	check system/input-qemu-exit-0 exited 0
+}
+
 test_demo
 test_smp
+test_input
 test_smp_fault
 test_smp_reset
 test_probe
