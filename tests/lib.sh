@@ -1,6 +1,10 @@
 # Shared by the test scripts: results are lines "PASS name" / "FAIL name: why",
 # counted by tests/run.sh.
 
+# MODE names the run (e.g. "/icount") in test names and logs; QEMU_ARGS are added to QEMU's.
+MODE=${MODE:-}
+QEMU_ARGS=${QEMU_ARGS:-}
+
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; }
 
@@ -9,17 +13,18 @@ fail() { echo "FAIL $1: $2"; }
 # exit status to $STATUS.
 boot() {
 	local config=$1 secs=${2:-60} input=${3:-}
-	LOG=$O/test/$config.log
 	mkdir -p "$O/test"
+	LOG=$O/test/$config${MODE//\//.}.log
+	# shellcheck disable=SC2086 # QEMU_ARGS is a list of arguments
 	printf '%s' "$input" | timeout -k 5 "$secs" scripts/run.sh "$O/$config/vitrine.elf" \
-		>"$LOG" 2>&1
+		$QEMU_ARGS >"$LOG" 2>&1
 	STATUS=$?
 	tr -d '\r' <"$LOG" >"$LOG.txt" && mv "$LOG.txt" "$LOG"
 }
 
 # check NAME CONDITION-COMMAND...: one test line from a command's success.
 check() {
-	local name=$1
+	local name=$1$MODE
 	shift
 	if "$@"; then pass "$name"; else fail "$name" "$(why "$@")"; fi
 }

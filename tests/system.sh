@@ -85,10 +85,17 @@ test_input() {
 	check system/input-qemu-exit-0 exited 0
 }
 
-test_demo
-test_smp
-test_input
-test_smp_fault
-test_smp_reset
-test_probe
-test_psci
+run_all() {
+	test_demo
+	test_smp
+	test_input
+	test_smp_fault
+	test_smp_reset
+	test_probe
+	test_psci
+}
+
+# Free-running (QEMU's multi-threaded TCG: real parallelism, varying
+# interleavings), then deterministic (-icount: one thread, round-robin).
+run_all
+MODE=/icount QEMU_ARGS="-icount shift=0,sleep=off" run_all

@@ -27,6 +27,5 @@ void arch_cpu_park(void) __attribute__((noreturn));
 void *arch_window_map(uint64_t pa, uint64_t size);
 void arch_window_unmap(void *va, uint64_t size);
 void arch_dcache_clean(const void *va, uint64_t size);
-void arch_icache_invalidate(void);
 
 #endif

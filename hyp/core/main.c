@@ -4,6 +4,7 @@
  * VM's first vCPU loads that VM and powers the vCPU on.
  */
 #include "arch.h"
+#include "arch_inline.h"
 #include "config.h"
 #include "cpu.h"
 #include "log.h"
@@ -24,7 +25,7 @@ static void boot_primary(void)
 		if (arch_cpu_start(i) == 0)
 			started++;
 	while (__atomic_load_n(&boot_online, __ATOMIC_ACQUIRE) != started - 1)
-		;
+		arch_cpu_relax();
 	for (uint32_t i = 0; i < PLAT_CPU_NUM; i++)
 		if (cpus[i].vcpu && cpus[i].id != i)
 			panic("pCPU %u did not start\n", i);

@@ -2,6 +2,8 @@
 #ifndef SPINLOCK_H
 #define SPINLOCK_H
 
+#include "arch_inline.h"
+
 struct spinlock {
 	unsigned locked;
 };
@@ -10,7 +12,7 @@ static inline void spin_lock(struct spinlock *l)
 {
 	for (;;) {
 		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
-			;
+			arch_cpu_relax();
 		if (!__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
 			return;
 	}

@@ -84,7 +84,6 @@ void vm_load(struct vm *vm)
 	for (uint32_t i = 0; i < vm->cfg->nr_regions; i++)
 		if (vm->cfg->regions[i].kind == CFG_REGION_RAM)
 			vm_load_region(vm->cfg, &vm->cfg->regions[i]);
-	arch_icache_invalidate();
 }
 
 static int vm_all_down(void)
@@ -129,7 +128,7 @@ static int vm_leave_running(struct vm *vm, enum vm_state to)
 	for (uint32_t i = 0; i < vm->nr_vcpus; i++)
 		while (vm->vcpus[i]->pcpu != self->id &&
 		       !__atomic_load_n(&vm->vcpus[i]->parked, __ATOMIC_ACQUIRE))
-			;
+			arch_cpu_relax();
 	/* Lines the calling vCPU left unfinished come out before the message about its VM. */
 	if (self->vcpu && self->vcpu->vm == vm)
 		vconsole_flush(self->vcpu);

@@ -31,6 +31,12 @@ struct rt_vm_info {
 int64_t rt_vm_info(struct rt_vm_info *info);
 uint32_t rt_cpu_id(void);
 
+/* Put in every busy-wait: under QEMU -icount other vCPUs run only when one yields. */
+static inline void rt_relax(void)
+{
+	__asm__ volatile("yield" ::: "memory");
+}
+
 int64_t rt_cpu_on(uint32_t vcpu, void (*fn)(uint32_t vcpu));
 void rt_cpu_off(void) __attribute__((noreturn));
 int64_t rt_affinity_info(uint32_t vcpu);

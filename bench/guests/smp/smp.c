@@ -18,9 +18,11 @@ static void smp_secondary(uint32_t vcpu)
 	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
 	rt_printf("vCPU %u up (MPIDR 0x%llx)\n", vcpu, (unsigned long long)mpidr);
 	__atomic_add_fetch(&smp_up, 1, __ATOMIC_SEQ_CST);
-	for (uint32_t tick = 0; smp_mode; tick++)
+	for (uint32_t tick = 0; smp_mode; tick++) {
 		if (smp_mode == 1)
 			rt_printf("vCPU %u tick %u .\n", vcpu, tick);
+		rt_relax();
+	}
 }
 
 void main(uint64_t arg)
@@ -39,7 +41,7 @@ void main(uint64_t arg)
 			rt_printf("CPU_ON %u failed: %lld\n", i, (long long)r);
 	}
 	while (__atomic_load_n(&smp_up, __ATOMIC_SEQ_CST) != n - 1)
-		;
+		rt_relax();
 	if (smp_mode == 1) {
 		rt_printf("all up; now touching memory that is not ours\n");
 		(void)*(volatile uint64_t *)0x7ff00000;

@@ -55,8 +55,8 @@ void arch_cpu_init(struct cpu *c)
 	/* Guests read the physical counter; the EL1 physical timer is not theirs. */
 	sysreg_write(cnthctl_el2, 1u);
 	sysreg_write(cntvoff_el2, 0);
-	sysreg_write(hcr_el2, HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB |
-	                          HCR_BSU_IS | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_TSW | HCR_RW);
+	sysreg_write(hcr_el2, HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_BSU_IS |
+	                          HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_TSW | HCR_RW);
 	isb();
 }
 

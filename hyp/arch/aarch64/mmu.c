@@ -69,11 +69,20 @@ uintptr_t arch_device_va(uint64_t pa)
 	return (uintptr_t)(pa + HYP_VA_OFFSET);
 }
 
-static void mmu_tlb_flush(void)
+static void mmu_tlb_flush_all_cpus(void)
 {
 	dsb(ishst);
 	__asm__ volatile("tlbi alle2is" ::: "memory");
 	dsb(ish);
+	isb();
+}
+
+/* A load window is only ever used by its own pCPU: a local flush is enough. */
+static void mmu_tlb_flush_this_cpu(void)
+{
+	dsb(ishst);
+	__asm__ volatile("tlbi alle2" ::: "memory");
+	dsb(nsh);
 	isb();
 }
 
@@ -90,7 +99,7 @@ void arch_boot_done(void)
 	if (pt_unmap(&hyp_pt, (uintptr_t)__hyp_start - HYP_VA_OFFSET,
 	             (uintptr_t)__text_end - (uintptr_t)__hyp_start))
 		panic("cannot remove the boot identity map\n");
-	mmu_tlb_flush();
+	mmu_tlb_flush_all_cpus();
 	spin_unlock(&mm_lock);
 }
 
@@ -132,7 +141,7 @@ void arch_window_unmap(void *va, uint64_t size)
 	spin_lock(&mm_lock);
 	if (pt_unmap(&hyp_pt, (uintptr_t)va, size))
 		panic("cannot unmap the load window\n");
-	mmu_tlb_flush();
+	mmu_tlb_flush_this_cpu();
 	spin_unlock(&mm_lock);
 }
 
@@ -143,11 +152,4 @@ void arch_dcache_clean(const void *va, uint64_t size)
 	for (uintptr_t p = (uintptr_t)va & ~(line - 1); p < (uintptr_t)va + size; p += line)
 		__asm__ volatile("dc civac, %0" ::"r"(p) : "memory");
 	dsb(ish);
-}
-
-void arch_icache_invalidate(void)
-{
-	__asm__ volatile("ic ialluis" ::: "memory");
-	dsb(ish);
-	isb();
 }

@@ -50,13 +50,20 @@ void arch_vm_init(struct vm *vm)
 	vm->arch.vttbr = ((uint64_t)(vm->id + 1) << 48) | ((uintptr_t)s2->root - HYP_VA_OFFSET);
 }
 
-/* Called on a pCPU before it first enters a vCPU of vm. */
+/*
+ * Called on a pCPU each time it starts a vCPU of vm (boot, CPU_ON, reset).
+ * Stage-2 tables never change and a vCPU never moves, so only this pCPU's
+ * TLB and I-cache can hold stale entries for the VM (from before a reset):
+ * local maintenance is enough, and broadcast operations would also stall
+ * every other pCPU.
+ */
 void s2_activate(const struct vm *vm)
 {
 	sysreg_write(vtcr_el2, VTCR_VALUE);
 	sysreg_write(vttbr_el2, vm->arch.vttbr);
 	isb();
-	__asm__ volatile("tlbi vmalls12e1is" ::: "memory");
-	dsb(ish);
+	__asm__ volatile("tlbi vmalls12e1" ::: "memory");
+	__asm__ volatile("ic iallu" ::: "memory");
+	dsb(nsh);
 	isb();
 }
