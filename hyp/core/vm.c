@@ -91,7 +91,7 @@ static int vm_all_down(void)
 	for (uint32_t i = 0; i < vm_count; i++) {
 		uint32_t s = __atomic_load_n(&vm_table[i].state, __ATOMIC_ACQUIRE);
 
-		if (s == VM_RUNNING || s == VM_RESETTING)
+		if (s != VM_OFF && s != VM_STOPPED)
 			return 0;
 	}
 	return 1;
@@ -120,7 +120,7 @@ static int vm_leave_running(struct vm *vm, enum vm_state to)
 		if (!__atomic_load_n(&v->parked, __ATOMIC_ACQUIRE))
 			kick |= 1ull << v->pcpu;
 	}
-	__atomic_store_n(&vm->state, to, __ATOMIC_RELEASE);
+	vm->state = VM_LEAVING;
 	spin_unlock(&vm->lock);
 	for (uint32_t p = 0; p < PLAT_CPU_NUM; p++)
 		if (kick >> p & 1 && p != self->id)
@@ -132,6 +132,7 @@ static int vm_leave_running(struct vm *vm, enum vm_state to)
 	/* Lines the calling vCPU left unfinished come out before the message about its VM. */
 	if (self->vcpu && self->vcpu->vm == vm)
 		vconsole_flush(self->vcpu);
+	__atomic_store_n(&vm->state, to, __ATOMIC_RELEASE);
 	return 1;
 }
 

@@ -20,6 +20,7 @@
 
 enum vm_state {
 	VM_RUNNING,
+	VM_LEAVING, /* its vCPUs are being stopped; becomes OFF, STOPPED or RESETTING */
 	VM_RESETTING,
 	VM_OFF,     /* powered itself off */
 	VM_STOPPED, /* stopped by the hypervisor after a fault */
