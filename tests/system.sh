@@ -18,6 +18,7 @@ test_demo() {
 	check system/demo-fp-in-guest has '^\[hello\] FP works: 1.5 \* 2.25 = 3375/1000$'
 	check system/demo-console-write-hypercall has '^\[hello\] and hello through the console_write hypercall$'
 	check system/demo-whole-lines lines_whole
+	check system/demo-el2-maps-no-vm-memory has '^vitrine: EL2 map: [0-9]+ KiB hypervisor image, [0-9]+ KiB devices, 0 KiB other$'
 	check system/demo-powers-off has '^vitrine: all VMs are down: powering off$'
 	check system/demo-qemu-exit-0 exited 0
 }
@@ -54,6 +55,7 @@ test_psci() {
 	done
 	check system/psci-no-failed-check lacks '^\[psci\] FAIL'
 	check system/psci-reset-twice count 2 '^vitrine: VM psci reset$'
+	check system/psci-el2-maps-no-vm-memory-after-resets has '^vitrine: EL2 map: [0-9]+ KiB hypervisor image, [0-9]+ KiB devices, 0 KiB other$'
 	check system/psci-neighbour-unaffected has '^\[hello\] bye$'
 	check system/psci-qemu-exit-0 exited 0
 }

@@ -142,6 +142,7 @@ void vm_stop(struct vm *vm, enum vm_state why)
 		return;
 	log_printf("VM %s %s\n", vm->cfg->name, why == VM_OFF ? "powered off" : "stopped");
 	if (vm_all_down()) {
+		arch_audit_hyp_map();
 		log_printf("all VMs are down: powering off\n");
 		arch_power_off();
 	}

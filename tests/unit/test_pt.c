@@ -140,6 +140,38 @@ static void test_out_of_tables(void)
 	report("running out of tables is an error, not a crash", ok);
 }
 
+struct walk_sum {
+	uint64_t bytes, leaves, last_va;
+	int ordered;
+};
+
+static void walk_leaf(void *ctx, uint64_t va, uint64_t desc, unsigned level)
+{
+	struct walk_sum *w = ctx;
+
+	(void)desc;
+	w->ordered &= w->leaves == 0 || va > w->last_va;
+	w->last_va = va;
+	w->bytes += 1ull << PT_LEVEL_SHIFT(level);
+	w->leaves++;
+}
+
+static void test_walk(void)
+{
+	struct pt pt = test_pt(0);
+	struct walk_sum w = {0, 0, 0, 1};
+	int ok = 1;
+
+	CHECK(pt_map(&pt, 0xff0040000000, 0x40000000, 0x203000, PT_S1_NORMAL) == 0);
+	CHECK(pt_map(&pt, 0xff0009000000, 0x09000000, 0x1000, PT_S1_DEVICE) == 0);
+	CHECK(pt_map(&pt, 0x80000000, 0x80000000, 1 << 30, PT_S1_NORMAL) == 0);
+	pt_walk(&pt, walk_leaf, &w);
+	CHECK(w.bytes == 0x203000 + 0x1000 + (1 << 30));
+	CHECK(w.leaves == 1 + 3 + 1 + 1); /* 2 MiB block + 3 pages, a page, a 1 GiB block */
+	CHECK(w.ordered);
+	report("walk visits every leaf once, in address order", ok);
+}
+
 int main(void)
 {
 	test_2m_blocks();
@@ -149,5 +181,6 @@ int main(void)
 	test_attrs_and_overlap();
 	test_unmap();
 	test_out_of_tables();
+	test_walk();
 	return failures != 0;
 }

@@ -153,3 +153,43 @@ void arch_dcache_clean(const void *va, uint64_t size)
 		__asm__ volatile("dc civac, %0" ::"r"(p) : "memory");
 	dsb(ish);
 }
+
+struct mmu_audit {
+	uint64_t image, devices, other;
+};
+
+static void mmu_audit_leaf(void *ctx, uint64_t va, uint64_t desc, unsigned level)
+{
+	struct mmu_audit *a = ctx;
+	uint64_t span = 1ull << PT_LEVEL_SHIFT(level);
+	uint64_t pa = desc & PT_ADDR_MASK & ~(span - 1);
+	uint64_t image_lo = (uintptr_t)__hyp_start - HYP_VA_OFFSET;
+	uint64_t image_hi = (uintptr_t)__hyp_end - HYP_VA_OFFSET;
+
+	if (va - pa != HYP_VA_OFFSET)
+		a->other += span;
+	else if (pa >= image_lo && pa + span <= image_hi)
+		a->image += span;
+	else if ((pa == PLAT_UART_BASE && span == 0x1000) ||
+	         (pa >= PLAT_GICD_BASE && pa + span <= PLAT_GICD_BASE + PLAT_GICD_SIZE) ||
+	         (pa >= PLAT_GICR_BASE && pa + span <= PLAT_GICR_BASE + PLAT_GICR_SIZE))
+		a->devices += span;
+	else
+		a->other += span;
+}
+
+/*
+ * Prove, from the tables themselves, that the hypervisor maps nothing but
+ * its image and its devices (no VM memory) at the moment of the call.
+ */
+void arch_audit_hyp_map(void)
+{
+	struct mmu_audit a = {0, 0, 0};
+
+	spin_lock(&mm_lock);
+	pt_walk(&hyp_pt, mmu_audit_leaf, &a);
+	spin_unlock(&mm_lock);
+	log_printf("EL2 map: %llu KiB hypervisor image, %llu KiB devices, %llu KiB other\n",
+	           (unsigned long long)a.image >> 10, (unsigned long long)a.devices >> 10,
+	           (unsigned long long)a.other >> 10);
+}

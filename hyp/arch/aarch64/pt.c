@@ -85,6 +85,27 @@ int pt_unmap(struct pt *pt, uint64_t va, uint64_t size)
 	return 0;
 }
 
+static void pt_walk_table(const struct pt *pt, const uint64_t *table, unsigned level, uint64_t va,
+                          void (*fn)(void *, uint64_t, uint64_t, unsigned), void *ctx)
+{
+	for (unsigned i = 0; i < 512; i++) {
+		uint64_t e = table[i], at = va | (uint64_t)i << PT_LEVEL_SHIFT(level);
+
+		if (!(e & PT_VALID))
+			continue;
+		if (level == 3 || !(e & PT_TABLE_OR_PAGE))
+			fn(ctx, at, e, level);
+		else
+			pt_walk_table(pt, pt_next(pt, e), level + 1, at, fn, ctx);
+	}
+}
+
+void pt_walk(const struct pt *pt, void (*fn)(void *ctx, uint64_t va, uint64_t desc, unsigned level),
+             void *ctx)
+{
+	pt_walk_table(pt, pt->root, pt->root_level, 0, fn, ctx);
+}
+
 uint64_t pt_lookup(const struct pt *pt, uint64_t va, unsigned *level)
 {
 	const uint64_t *table = pt->root;

@@ -45,6 +45,10 @@ int pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t attr
 /* Remove the entries that map [va, va+size); -1 if one only partly covers it. */
 int pt_unmap(struct pt *pt, uint64_t va, uint64_t size);
 
+/* Calls fn for every leaf (block or page) of the tree, in address order. */
+void pt_walk(const struct pt *pt, void (*fn)(void *ctx, uint64_t va, uint64_t desc, unsigned level),
+             void *ctx);
+
 /* The leaf descriptor that maps va (0 if none), and its level. */
 uint64_t pt_lookup(const struct pt *pt, uint64_t va, unsigned *level);
 
