@@ -26,6 +26,7 @@ void arch_cpu_park(void) __attribute__((noreturn));
 /* Map guest physical memory into this pCPU's window just long enough to load it. */
 void *arch_window_map(uint64_t pa, uint64_t size);
 void arch_window_unmap(void *va, uint64_t size);
+void arch_zero(void *va, uint64_t size);
 void arch_dcache_clean(const void *va, uint64_t size);
 /* Log what the hypervisor's own page tables map, by kind. */
 void arch_audit_hyp_map(void);

@@ -69,7 +69,7 @@ static void vm_load_region(const struct cfg_vm *cfg, const struct cfg_region *r)
 		uint64_t lo = cfg->image_ipa > ipa ? cfg->image_ipa : ipa;
 		uint64_t hi = cfg->image_ipa + cfg->image_size;
 
-		memset(va, 0, len);
+		arch_zero(va, len);
 		if (hi > ipa + len)
 			hi = ipa + len;
 		if (lo < hi)
