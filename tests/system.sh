@@ -87,6 +87,17 @@ test_input() {
 	check system/input-qemu-exit-0 exited 0
 }
 
+test_shm() {
+	boot shm
+	check system/shm-second-ram-region has '^\[writer\] second RAM region: read back 0x1234$'
+	check system/shm-passthrough-device has '^\[writer\] pass-through device: magic 0x74726976$'
+	check system/shm-channel-carries-data has '^\[reader\] channel says: written by the other VM$'
+	check system/shm-read-only-enforced has \
+		"^vitrine: VM reader vCPU 0: stage-2 fault: write to a read-only page at IPA 0x50000000, PC 0x4[0-9a-f]+ "
+	check system/shm-nothing-escaped lacks 'ESCAPED'
+	check system/shm-qemu-exit-0 exited 0
+}
+
 run_all() {
 	test_demo
 	test_smp
@@ -95,6 +106,7 @@ run_all() {
 	test_smp_reset
 	test_probe
 	test_psci
+	test_shm
 }
 
 # Free-running (QEMU's multi-threaded TCG: real parallelism, varying

@@ -7,6 +7,7 @@
 #include "fmt.h"
 #include "pl011.h"
 #include "spinlock.h"
+#include "string.h"
 
 static struct spinlock log_lock;
 
@@ -34,7 +35,7 @@ void log_line(const char *prefix, const char *text, size_t len)
 	spin_unlock(&log_lock);
 }
 
-static void log_vprintf(const char *fmt, va_list ap)
+static void log_vprintf(const char *tag, const char *fmt, va_list ap)
 {
 	char buf[256];
 	int n = fmt_vsnprintf(buf, sizeof buf, fmt, ap);
@@ -42,7 +43,7 @@ static void log_vprintf(const char *fmt, va_list ap)
 	if (n >= (int)sizeof buf)
 		n = sizeof buf - 1;
 	spin_lock(&log_lock);
-	log_puts("vitrine: ", 9);
+	log_puts(tag, strlen(tag));
 	log_puts(buf, (size_t)n);
 	spin_unlock(&log_lock);
 }
@@ -52,7 +53,7 @@ void log_printf(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_vprintf(fmt, ap);
+	log_vprintf("vitrine: ", fmt, ap);
 	va_end(ap);
 }
 
@@ -60,9 +61,8 @@ void panic(const char *fmt, ...)
 {
 	va_list ap;
 
-	log_printf("PANIC: ");
 	va_start(ap, fmt);
-	log_vprintf(fmt, ap);
+	log_vprintf("vitrine: PANIC: ", fmt, ap);
 	va_end(ap);
 	arch_power_off();
 }

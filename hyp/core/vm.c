@@ -16,6 +16,53 @@ struct vm vm_table[VM_MAX];
 uint32_t vm_count;
 static struct vcpu vcpu_table[PLAT_CPU_NUM];
 
+int vm_ipa_is_ram(const struct vm *vm, uint64_t ipa)
+{
+	for (uint32_t i = 0; i < vm->cfg->nr_regions; i++) {
+		const struct cfg_region *r = &vm->cfg->regions[i];
+
+		if (r->kind == CFG_REGION_RAM && ipa - r->ipa < r->size)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Zero [pa, pa+size) and copy into it the part of src (an image at IPA
+ * src_ipa, src_size bytes; none if src is 0) that falls in [ipa, ipa+size).
+ */
+static void vm_fill(uint64_t pa, uint64_t ipa, uint64_t size, const uint8_t *src, uint64_t src_ipa,
+                    uint64_t src_size)
+{
+	const uint64_t chunk = 1ull << 30;
+
+	for (uint64_t off = 0; off < size; off += chunk) {
+		uint64_t len = size - off < chunk ? size - off : chunk;
+		uint64_t at = ipa + off;
+		uint8_t *va = arch_window_map(pa + off, len);
+		uint64_t lo = src_ipa > at ? src_ipa : at;
+		uint64_t hi = src_ipa + src_size;
+
+		arch_zero(va, len);
+		if (hi > at + len)
+			hi = at + len;
+		if (src && lo < hi)
+			memcpy(va + (lo - at), src + (lo - src_ipa), hi - lo);
+		arch_dcache_clean(va, len);
+		arch_window_unmap(va, len);
+	}
+}
+
+/* Channels start zeroed once, at boot; a member's reset leaves them alone. */
+static void vm_zero_channels(void)
+{
+	for (uint32_t i = 0; i < cfg_system.nr_channels; i++) {
+		const struct cfg_channel *c = &cfg_system.channels[i];
+
+		vm_fill(c->pa, 0, c->size, 0, 0, 0);
+	}
+}
+
 void vm_init_all(void)
 {
 	if (cfg_system.nr_vms > VM_MAX)
@@ -44,46 +91,18 @@ void vm_init_all(void)
 		arch_vm_init(vm);
 	}
 	vm_count = cfg_system.nr_vms;
-}
-
-int vm_ipa_is_ram(const struct vm *vm, uint64_t ipa)
-{
-	for (uint32_t i = 0; i < vm->cfg->nr_regions; i++) {
-		const struct cfg_region *r = &vm->cfg->regions[i];
-
-		if (r->kind == CFG_REGION_RAM && ipa - r->ipa < r->size)
-			return 1;
-	}
-	return 0;
-}
-
-/* Zero one RAM region and copy the part of the image that falls in it. */
-static void vm_load_region(const struct cfg_vm *cfg, const struct cfg_region *r)
-{
-	const uint64_t chunk = 1ull << 30;
-
-	for (uint64_t off = 0; off < r->size; off += chunk) {
-		uint64_t len = r->size - off < chunk ? r->size - off : chunk;
-		uint64_t ipa = r->ipa + off;
-		uint8_t *va = arch_window_map(r->pa + off, len);
-		uint64_t lo = cfg->image_ipa > ipa ? cfg->image_ipa : ipa;
-		uint64_t hi = cfg->image_ipa + cfg->image_size;
-
-		arch_zero(va, len);
-		if (hi > ipa + len)
-			hi = ipa + len;
-		if (lo < hi)
-			memcpy(va + (lo - ipa), cfg->image + (lo - cfg->image_ipa), hi - lo);
-		arch_dcache_clean(va, len);
-		arch_window_unmap(va, len);
-	}
+	vm_zero_channels();
 }
 
 void vm_load(struct vm *vm)
 {
-	for (uint32_t i = 0; i < vm->cfg->nr_regions; i++)
-		if (vm->cfg->regions[i].kind == CFG_REGION_RAM)
-			vm_load_region(vm->cfg, &vm->cfg->regions[i]);
+	for (uint32_t i = 0; i < vm->cfg->nr_regions; i++) {
+		const struct cfg_region *r = &vm->cfg->regions[i];
+
+		if (r->kind == CFG_REGION_RAM)
+			vm_fill(r->pa, r->ipa, r->size, vm->cfg->image, vm->cfg->image_ipa,
+			        vm->cfg->image_size);
+	}
 }
 
 static int vm_all_down(void)

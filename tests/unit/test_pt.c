@@ -130,6 +130,39 @@ static void test_unmap(void)
 	report("unmap removes whole entries and the range can be mapped again", ok);
 }
 
+static int freed;
+
+static void test_free(uint64_t *t)
+{
+	int ok = 1;
+
+	for (int i = 0; i < 512; i++)
+		ok &= t[i] == 0;
+	freed += ok ? 1 : 1000; /* a non-empty table must never be given back */
+}
+
+static void test_unmap_frees(void)
+{
+	struct pt pt = test_pt(0);
+	int ok = 1;
+
+	pt.free = test_free;
+	freed = 0;
+	/* A page first (L1, L2 and L3 tables), then a 2 MiB block at the same place. */
+	CHECK(pt_map(&pt, 0xff8000000000, 0x44200000, 0x1000, PT_S1_NORMAL) == 0);
+	CHECK(pt_unmap(&pt, 0xff8000000000, 0x1000) == 0);
+	CHECK(freed == 2); /* L3 and L2; the L1 table hangs off the root and stays */
+	CHECK(pt_map(&pt, 0xff8000000000, 0x42000000, 16 << 20, PT_S1_NORMAL) == 0);
+	CHECK(maps(&pt, 0xff8000000000, 0x42000000, 2));
+	/* Two pages in one L3 table: unmapping one keeps the table. */
+	freed = 0;
+	CHECK(pt_map(&pt, 0xff8040000000, 0x50000000, 0x2000, PT_S1_NORMAL) == 0);
+	CHECK(pt_unmap(&pt, 0xff8040000000, 0x1000) == 0);
+	CHECK(freed == 0);
+	CHECK(maps(&pt, 0xff8040001000, 0x50001000, 3));
+	report("unmap gives back emptied tables (only), so blocks can replace pages", ok);
+}
+
 static void test_out_of_tables(void)
 {
 	struct pt pt = test_pt(0);
@@ -182,5 +215,6 @@ int main(void)
 	test_unmap();
 	test_out_of_tables();
 	test_walk();
+	test_unmap_frees();
 	return failures != 0;
 }

@@ -3,6 +3,7 @@
 #include "cpu.h"
 #include "gicv3.h"
 #include "layout.h"
+#include "mmu.h"
 #include "pl011.h"
 #include "sysreg.h"
 #include "vm.h"
@@ -45,8 +46,10 @@ static struct arch_regs *cpu_frame(uint32_t id)
 void arch_cpu_init(struct cpu *c)
 {
 	sysreg_write(tpidr_el2, c);
-	if (c->id == 0)
+	if (c->id == 0) {
+		mmu_init();
 		gicv3_init_dist();
+	}
 	gicv3_init_cpu(c->id);
 	/* FP/SIMD for guests, trace registers trapped (bits 13,12,9,7:0 are RES1). */
 	sysreg_write(cptr_el2, 0x33ffu | (1u << 20));

@@ -23,6 +23,7 @@ extern char __hyp_start[], __text_end[], __rodata_end[], __hyp_end[];
 
 static uint64_t pt_pool[PT_POOL_PAGES][512] __attribute__((aligned(4096)));
 static uint32_t pt_pool_used;
+static uint64_t *pt_pool_freed; /* given-back tables, linked through their first entry */
 static struct spinlock mm_lock;
 uint64_t mmu_root_pa; /* read by boot.S */
 static struct pt hyp_pt;
@@ -30,9 +31,22 @@ static struct pt hyp_pt;
 /* Tables for every address space come from here; callers hold mm_lock (or run alone at boot). */
 uint64_t *pt_pool_alloc(void)
 {
+	uint64_t *t = pt_pool_freed;
+
+	if (t) {
+		pt_pool_freed = (uint64_t *)(uintptr_t)t[0];
+		t[0] = 0; /* the rest is zero: only empty tables are given back */
+		return t;
+	}
 	if (pt_pool_used == PT_POOL_PAGES)
 		return 0;
 	return pt_pool[pt_pool_used++];
+}
+
+static void pt_pool_free(uint64_t *t)
+{
+	t[0] = (uintptr_t)pt_pool_freed;
+	pt_pool_freed = t;
 }
 
 static void mmu_map_or_hang(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t attr)
@@ -87,15 +101,21 @@ static void mmu_tlb_flush_this_cpu(void)
 	isb();
 }
 
-/* All pCPUs run at their virtual addresses now: drop the identity map. */
-void arch_boot_done(void)
+/* pCPU 0, first thing at the virtual address: the tables, as C sees them from now on. */
+void mmu_init(void)
 {
 	hyp_pt = (struct pt){
 	    .root = (uint64_t *)(uintptr_t)(mmu_root_pa + HYP_VA_OFFSET),
 	    .va_offset = HYP_VA_OFFSET,
 	    .alloc = pt_pool_alloc,
+	    .free = pt_pool_free,
 	    .root_level = 0,
 	};
+}
+
+/* All pCPUs run at their virtual addresses now: drop the identity map. */
+void arch_boot_done(void)
+{
 	spin_lock(&mm_lock);
 	if (pt_unmap(&hyp_pt, (uintptr_t)__hyp_start - HYP_VA_OFFSET,
 	             (uintptr_t)__text_end - (uintptr_t)__hyp_start))

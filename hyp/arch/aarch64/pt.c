@@ -57,32 +57,48 @@ int pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t attr
 	return 0;
 }
 
-int pt_unmap(struct pt *pt, uint64_t va, uint64_t size)
+static int pt_table_empty(const uint64_t *t)
 {
-	while (size) {
-		uint64_t *table = pt->root;
-		unsigned level = pt->root_level;
+	for (unsigned i = 0; i < 512; i++)
+		if (t[i] & PT_VALID)
+			return 0;
+	return 1;
+}
 
-		for (;;) {
-			unsigned shift = PT_LEVEL_SHIFT(level);
-			uint64_t span = 1ull << shift;
-			uint64_t *e = &table[(va >> shift) & 511];
+static int pt_unmap_level(struct pt *pt, uint64_t *table, unsigned level, uint64_t va, uint64_t end)
+{
+	unsigned shift = PT_LEVEL_SHIFT(level);
+	uint64_t span = 1ull << shift;
 
-			if (!(*e & PT_VALID))
+	while (va < end) {
+		uint64_t *e = &table[(va >> shift) & 511];
+		uint64_t next = (va & ~(span - 1)) + span;
+		uint64_t stop = next < end ? next : end;
+
+		if (!(*e & PT_VALID))
+			return -1;
+		if (level == 3 || !(*e & PT_TABLE_OR_PAGE)) {
+			if (va & (span - 1) || stop != next)
+				return -1; /* would split a block */
+			*e = 0;
+		} else {
+			uint64_t *t = pt_next(pt, *e);
+
+			if (pt_unmap_level(pt, t, level + 1, va, stop))
 				return -1;
-			if (level == 3 || !(*e & PT_TABLE_OR_PAGE)) {
-				if ((va & (span - 1)) || size < span)
-					return -1;
+			if (pt->free && level > pt->root_level && pt_table_empty(t)) {
 				*e = 0;
-				va += span;
-				size -= span;
-				break;
+				pt->free(t);
 			}
-			table = pt_next(pt, *e);
-			level++;
 		}
+		va = stop;
 	}
 	return 0;
+}
+
+int pt_unmap(struct pt *pt, uint64_t va, uint64_t size)
+{
+	return pt_unmap_level(pt, pt->root, pt->root_level, va, va + size);
 }
 
 static void pt_walk_table(const struct pt *pt, const uint64_t *table, unsigned level, uint64_t va,

@@ -8,6 +8,7 @@
 
 struct vm;
 
+void mmu_init(void);
 uint64_t *pt_pool_alloc(void);
 uint64_t *mmu_table_alloc(void); /* pt_pool_alloc under the lock */
 void s2_activate(const struct vm *vm);

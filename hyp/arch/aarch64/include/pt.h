@@ -30,7 +30,8 @@ struct pt {
 	uint64_t *root;
 	uint64_t va_offset;       /* a table's address here = its physical address + va_offset */
 	uint64_t *(*alloc)(void); /* a zeroed, 4 KiB aligned table or 0 */
-	unsigned root_level;      /* 0 (48-bit input) or 1 (39-bit input) */
+	void (*free)(uint64_t *table); /* 0: tables are never given back */
+	unsigned root_level;           /* 0 (48-bit input) or 1 (39-bit input) */
 };
 
 #define PT_LEVEL_SHIFT(level) (39u - 9u * (level))
@@ -42,7 +43,12 @@ struct pt {
  */
 int pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t attr);
 
-/* Remove the entries that map [va, va+size); -1 if one only partly covers it. */
+/*
+ * Remove the entries that map [va, va+size); -1 if one only partly covers
+ * it. Tables left empty are given back to pt->free, except those hanging
+ * directly off the root (they may be shared by ranges other users map).
+ * The caller invalidates the TLBs before a freed table can be reused.
+ */
 int pt_unmap(struct pt *pt, uint64_t va, uint64_t size);
 
 /* Calls fn for every leaf (block or page) of the tree, in address order. */
