@@ -11,6 +11,8 @@ have make || need+=(make)
 have aarch64-linux-gnu-gcc || need+=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu)
 have qemu-system-aarch64 || need+=(qemu-system-arm)
 have timeout || need+=(coreutils)
+have clang-format || need+=(clang-format)
+have cppcheck || need+=(cppcheck)
 
 if ((${#need[@]})); then
 	echo "deps: installing ${need[*]}"

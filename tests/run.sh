@@ -33,6 +33,13 @@ fi
 step "config checker"
 run tests/config/run.sh "$O/host/vmconfig"
 
+step "lint"
+if make -s lint >"$O/test/lint.log" 2>&1; then
+	echo "PASS lint/clang-format-and-cppcheck"
+else
+	echo "FAIL lint/clang-format-and-cppcheck: $(head -3 "$O/test/lint.log" | tr '\n' ' ')"
+fi | tee -a "$results"
+
 step "system tests (QEMU)"
 run tests/system.sh
 
