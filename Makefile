@@ -98,6 +98,10 @@ $(CFG_DIR)/config.c: configs/$(CONFIG).cfg $(VMCONFIG) $(GUEST_BINS)
 	$(Q)$(VMCONFIG) -I $(O)/guests -o $@ --summary $< > $(CFG_DIR)/summary.txt || \
 		{ rm -f $@; exit 1; }
 
+configs/%.cfg:
+	@echo "no configs/$*.cfg; the configs are: $(basename $(notdir $(wildcard configs/*.cfg)))" >&2
+	@exit 1
+
 $(CFG_DIR)/config.o: $(CFG_DIR)/config.c
 	$(Q)$(CC_T) $(HYP_FLAGS) -c $< -o $@
 
