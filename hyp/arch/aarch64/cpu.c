@@ -1,6 +1,7 @@
 /* Per-pCPU set-up at EL2, bringing up the other pCPUs, IPIs, power-off. */
 #include "arch.h"
 #include "cpu.h"
+#include "entry.h"
 #include "gicv3.h"
 #include "layout.h"
 #include "mmu.h"
@@ -12,9 +13,6 @@
 #define FW_PSCI_SYSTEM_OFF 0x84000008ul
 
 uint8_t cpu_stacks[PLAT_CPU_NUM][CPU_STACK_SIZE] __attribute__((aligned(16)));
-
-extern char boot_secondary[];
-void cpu_switch_stack(void (*fn)(void), uintptr_t sp) __attribute__((noreturn));
 
 /* QEMU's built-in PSCI answers SMC from EL2. */
 static int64_t fw_smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)

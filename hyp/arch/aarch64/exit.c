@@ -5,6 +5,7 @@
  */
 #include "arch.h"
 #include "cpu.h"
+#include "entry.h"
 #include "gicv3.h"
 #include "log.h"
 #include "smccc.h"
@@ -139,8 +140,6 @@ void exit_other(struct arch_regs *r)
 	(void)r;
 	exit_fault(v, "SError or FIQ from the guest", 0, sysreg_read(esr_el2));
 }
-
-void hyp_exception(struct arch_regs *r, uint64_t kind) __attribute__((noreturn));
 
 void hyp_exception(struct arch_regs *r, uint64_t kind)
 {

@@ -8,6 +8,7 @@
 
 #include "arch.h"
 #include "cpu.h"
+#include "entry.h"
 #include "layout.h"
 #include "log.h"
 #include "mmu.h"

@@ -4,13 +4,10 @@
  * and an ERET into the entry point at EL1h with interrupts masked.
  */
 #include "arch.h"
+#include "entry.h"
 #include "mmu.h"
 #include "sysreg.h"
 #include "vm.h"
-
-struct arch_regs *arch_vcpu_frame(uint32_t pcpu);
-void guest_enter(struct arch_regs *frame) __attribute__((noreturn));
-void fp_regs_zero(void);
 
 static void vcpu_reset_el1(void)
 {

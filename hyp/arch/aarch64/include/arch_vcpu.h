@@ -13,6 +13,4 @@ struct arch_regs {
 
 _Static_assert(sizeof(struct arch_regs) == 272, "FRAME_SIZE in vectors.S");
 
-#define ARCH_REGS_PC(r) ((r)->elr)
-
 #endif

@@ -1,0 +1,29 @@
+/* The seams between the assembly (boot.S, vectors.S, fpregs.S) and the C of this port. */
+#ifndef ENTRY_H
+#define ENTRY_H
+
+#include <stdint.h>
+
+#include "arch_vcpu.h"
+
+/* boot.S */
+extern char boot_secondary[];
+/* mmu.c, called by boot.S with the MMU off */
+void mmu_boot_build(void);
+
+/* vectors.S */
+void guest_enter(struct arch_regs *frame) __attribute__((noreturn));
+void cpu_switch_stack(void (*fn)(void), uintptr_t sp) __attribute__((noreturn));
+/* exit.c, called by vectors.S */
+void exit_sync(struct arch_regs *r);
+void exit_irq(struct arch_regs *r);
+void exit_other(struct arch_regs *r);
+void hyp_exception(struct arch_regs *r, uint64_t kind) __attribute__((noreturn));
+
+/* fpregs.S */
+void fp_regs_zero(void);
+
+/* cpu.c: the register frame of the vCPU pinned to pcpu, at the top of its stack */
+struct arch_regs *arch_vcpu_frame(uint32_t pcpu);
+
+#endif
