@@ -50,6 +50,18 @@
 /* x1 = length (1..48), x2..x7 = the bytes, little-endian -> x0 = 0 */
 #define VT_HC_CONSOLE_WRITE (VT_HC_BASE + 1)
 #define VT_HC_CONSOLE_MAX 48
+/*
+ * Doorbells. x1 = channel (its index in the config, in file order),
+ * x2 = event (0..63): sets that event bit for every other member of the
+ * channel and raises the virtual interrupt the member's `shm ... irq N`
+ * names. -> x0 = 0, VT_ERR_DENIED if the caller is not a member,
+ * SMCCC_INVALID_PARAMETER for an unknown channel or event.
+ */
+#define VT_HC_IPC_NOTIFY (VT_HC_BASE + 2)
+/* x1 = channel -> x0 = 0, x1 = the caller's pending event bits, now cleared */
+#define VT_HC_IPC_EVENTS (VT_HC_BASE + 3)
+#define VT_ERR_DENIED (-4)
+
 /* Standard vendor-service queries (SMCCC): UID in x0..x3, revision x0.x1 */
 #define VT_HC_CALL_UID 0x8600FF01u
 #define VT_HC_REVISION 0x8600FF03u
