@@ -39,8 +39,8 @@ test_probe() {
 		"^vitrine: VM probe-vm vCPU 0: stage-2 fault: read outside the VM's memory at IPA 0x48000000, PC 0x6[0-9a-f]+ "
 	check system/probe-hypervisor-memory has \
 		"^vitrine: VM probe-hyp vCPU 0: stage-2 fault: read outside the VM's memory at IPA 0x40000000, PC 0x6[0-9a-f]+ "
-	check system/probe-gic-distributor has \
-		"^vitrine: VM probe-gic vCPU 0: stage-2 fault: write outside the VM's memory at IPA 0x8000000, PC 0x6[0-9a-f]+ "
+	check system/probe-gic-redistributor has \
+		"^vitrine: VM probe-gic vCPU 0: stage-2 fault: write outside the VM's memory at IPA 0x80c0000, PC 0x6[0-9a-f]+ "
 	check system/probe-vms-stopped count 3 '^vitrine: VM probe-(vm|hyp|gic) stopped$'
 	check system/probe-nothing-escaped lacks 'PROBE ESCAPED'
 	check system/probe-neighbour-finishes has '^\[hello\] bye$'

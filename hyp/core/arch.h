@@ -20,6 +20,10 @@ void arch_event_wait(void);
 void arch_event_send(void);
 
 void arch_vm_init(struct vm *vm);
+/* All vCPUs of vm are parked: silence its devices' interrupts, reset its interrupt state. */
+void arch_vm_quiesce(struct vm *vm);
+/* Raise virtual interrupt intid in vm, in the vCPU it is routed to. */
+void arch_virq_raise(struct vm *vm, uint32_t intid);
 void arch_vcpu_start(struct vcpu *v) __attribute__((noreturn));
 void arch_cpu_park(void) __attribute__((noreturn));
 

@@ -23,6 +23,7 @@ struct cfg_region {
 	uint8_t kind;     /* enum cfg_region_kind */
 	uint8_t flags;    /* CFG_REGION_* */
 	uint16_t channel; /* index in cfg_system.channels for CFG_REGION_SHM */
+	uint16_t intid;   /* for CFG_REGION_SHM, the doorbell vINTID raised in this VM, 0 = none */
 };
 
 struct cfg_vm {
@@ -47,6 +48,7 @@ struct cfg_channel {
 };
 
 #define CFG_NO_VM 0xffffu
+#define CFG_CHANNEL_MAX 64 /* vmconfig enforces it */
 
 struct cfg_system {
 	const struct cfg_vm *vms;

@@ -1,5 +1,6 @@
 #include "hypercall.h"
 
+#include "ipc.h"
 #include "vitrine/abi.h"
 #include "vm.h"
 
@@ -27,6 +28,12 @@ void hypercall(struct vcpu *v, uint64_t *x)
 		break;
 	case VT_HC_CONSOLE_WRITE:
 		x[0] = (uint64_t)hc_console_write(v, x);
+		break;
+	case VT_HC_IPC_NOTIFY:
+		x[0] = (uint64_t)ipc_notify(v, x[1], x[2]);
+		break;
+	case VT_HC_IPC_EVENTS:
+		x[0] = (uint64_t)ipc_events(v, x[1], &x[1]);
 		break;
 	case VT_HC_CALL_UID: /* 5669b0c1-7472-4e65-a9c4-4b5b1e5d0001, as SMCCC packs it */
 		x[0] = 0x5669b0c1;

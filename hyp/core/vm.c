@@ -151,6 +151,7 @@ static int vm_leave_running(struct vm *vm, enum vm_state to)
 	/* Lines the calling vCPU left unfinished come out before the message about its VM. */
 	if (self->vcpu && self->vcpu->vm == vm)
 		vconsole_flush(self->vcpu);
+	arch_vm_quiesce(vm);
 	__atomic_store_n(&vm->state, to, __ATOMIC_RELEASE);
 	return 1;
 }

@@ -15,6 +15,7 @@
 #include "spinlock.h"
 #include "vconsole.h"
 #include "vmmio.h"
+#include "vuart.h"
 
 #define VM_MAX 16
 
@@ -44,6 +45,7 @@ struct vcpu {
 	uint64_t exits;
 	uint64_t sysreg_traps;
 	struct vconsole console;
+	struct arch_vcpu arch;
 };
 
 struct vm {
@@ -54,8 +56,10 @@ struct vm {
 	uint32_t nr_vcpus;
 	uint32_t state; /* enum vm_state */
 	uint32_t resets;
+	uint64_t ipc_events[CFG_CHANNEL_MAX]; /* doorbell events not yet fetched, by channel */
 	struct arch_vm arch;
 	struct vmmio mmio;
+	struct vuart vuart;
 };
 
 extern struct vm vm_table[VM_MAX];

@@ -1,8 +1,10 @@
 /*
- * PL011 register model: enough for polled drivers (and for a driver that
- * probes the PrimeCell ID). Output goes to the VM's console line; input
- * comes from the physical UART, for the one VM the config names as `input`.
- * Interrupts are not modelled yet: the VM sees an idle, always-ready UART.
+ * PL011 register model: enough for polled and interrupt-driven drivers
+ * (and for a driver that probes the PrimeCell ID). Output goes to the VM's
+ * console line and is always done at once (the transmitter never raises an
+ * interrupt). Input comes from the physical UART, for the one VM the config
+ * names as `input`: its receive interrupt is the physical one, passed
+ * through (INTID 33) and enabled while the guest's mask asks for it.
  */
 #include "vuart.h"
 
@@ -13,8 +15,12 @@
 #define UART_DR 0x000
 #define UART_FR 0x018
 #define UART_CR 0x030
+#define UART_IMSC 0x038
+#define UART_RIS 0x03c
+#define UART_MIS 0x040
 #define FR_RXFE (1u << 4)
 #define FR_TXFE (1u << 7)
+#define INT_RX (1u << 4 | 1u << 6) /* receive, receive timeout */
 
 static const uint8_t vuart_id[8] = {0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1};
 
@@ -39,6 +45,13 @@ static uint32_t vuart_read(struct vm *vm, uint64_t offset)
 	}
 	if (offset == UART_CR)
 		return 0x301; /* UARTEN, TXE, RXE */
+	if (offset == UART_IMSC)
+		return vm->vuart.imsc;
+	if (offset == UART_RIS || offset == UART_MIS) {
+		uint32_t ris = vuart_has_input(vm) && pl011_rx_ready() ? INT_RX : 0;
+
+		return offset == UART_RIS ? ris : ris & vm->vuart.imsc;
+	}
 	if (offset >= 0xfe0)
 		return vuart_id[(offset - 0xfe0) / 4];
 	return 0;
@@ -51,7 +64,12 @@ int vuart_access(struct vcpu *v, uint64_t offset, unsigned size, int write, uint
 	if (write) {
 		if (offset == UART_DR)
 			vconsole_putc(v, (char)*value);
-		return 0; /* control registers: accepted and ignored */
+		if (offset == UART_IMSC) {
+			v->vm->vuart.imsc = (uint32_t)*value & 0x7ff;
+			if (vuart_has_input(v->vm))
+				pl011_rx_irq(v->vm->vuart.imsc & INT_RX);
+		}
+		return 0; /* other control registers: accepted and ignored */
 	}
 	*value = vuart_read(v->vm, offset);
 	return 0;

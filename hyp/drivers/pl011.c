@@ -2,6 +2,8 @@
 
 #define UART_DR 0x00
 #define UART_FR 0x18
+#define UART_IMSC 0x38
+#define IMSC_RX (1u << 4 | 1u << 6) /* receive, receive timeout */
 #define FR_BUSY (1u << 3)
 #define FR_RXFE (1u << 4)
 #define FR_TXFF (1u << 5)
@@ -36,6 +38,11 @@ int pl011_getc(void)
 	if (!pl011_rx_ready())
 		return -1;
 	return (int)(pl011_read(UART_DR) & 0xff);
+}
+
+void pl011_rx_irq(int on)
+{
+	pl011_regs[UART_IMSC / 4] = on ? IMSC_RX : 0;
 }
 
 void pl011_drain(void)

@@ -9,5 +9,7 @@ void pl011_putc(char c);
 int pl011_rx_ready(void);
 int pl011_getc(void); /* -1 if nothing was received */
 void pl011_drain(void);
+/* Raise the UART's interrupt while received data waits (or not). */
+void pl011_rx_irq(int on);
 
 #endif

@@ -359,6 +359,58 @@ static void cfgc_intids(const struct vmc_config *c)
 	}
 }
 
+/*
+ * Doorbells are virtual and per vm: unlike device INTIDs, the same one may
+ * serve in several vms. Within a vm it must be an SPI that nothing else
+ * raises there: none of its devices, other doorbells, or the emulated UART
+ * of the input vm.
+ */
+static void cfgc_doorbells(const struct vmc_config *c)
+{
+	for (int v = 0; v < c->nr_vms; v++) {
+		const struct vmc_vm *vm = &c->vms[v];
+
+		for (int i = 0; i < vm->nr_regions; i++) {
+			const struct vmc_region *reg = &vm->regions[i];
+			uint64_t id = reg->intid;
+			struct cfgc_range at = {
+			    .kind = "vm", .name = vm->name, .field = "shm", .line = reg->line};
+			int line = 0;
+			const char *what = "device";
+
+			if (reg->kind != CFG_REGION_SHM || !reg->irq)
+				continue;
+			if (id < 32 || id > PLAT_INTID_MAX) {
+				cfgc_err(c, &at,
+				         "doorbell INTID %" PRIu64 " is not an SPI (32..%d)", id,
+				         PLAT_INTID_MAX);
+				continue;
+			}
+			if (id == PLAT_UART_INTID && c->input_vm == v) {
+				cfgc_err(c, &at,
+				         "doorbell INTID %" PRIu64 " is raised by the hypervisor "
+				         "in the input vm (its emulated UART)",
+				         id);
+				continue;
+			}
+			for (int k = 0; k < vm->nr_intids && !line; k++)
+				if (vm->intids[k].id == id)
+					line = vm->intids[k].line;
+			for (int k = 0; k < i && !line; k++)
+				if (vm->regions[k].kind == CFG_REGION_SHM && vm->regions[k].irq &&
+				    vm->regions[k].intid == id) {
+					line = vm->regions[k].line;
+					what = "shm";
+				}
+			if (line)
+				cfgc_err(c, &at,
+				         "doorbell INTID %" PRIu64 " given twice in this vm: "
+				         "also %s at line %d",
+				         id, what, line);
+		}
+	}
+}
+
 /* The RAM region holding [ipa, ipa + size), or NULL. */
 static const struct vmc_region *cfgc_ram(const struct vmc_vm *vm, uint64_t ipa, uint64_t size)
 {
@@ -476,4 +528,5 @@ void cfgc_check(struct vmc_config *c, const char *images_dir)
 	cfgc_cpus(c);
 	cfgc_intids(c);
 	cfgc_input(c);
+	cfgc_doorbells(c); /* after cfgc_input: the input vm has the UART's INTID */
 }

@@ -69,6 +69,8 @@ static void cfge_vm_data(FILE *f, const struct vmc_config *c, int v)
 			        r->write ? "CFG_REGION_WRITE" : "0");
 			if (kind == CFG_REGION_SHM)
 				fprintf(f, ", .channel = %d", r->channel);
+			if (kind == CFG_REGION_SHM && r->irq)
+				fprintf(f, ", .intid = %" PRIu64, r->intid);
 			fputs(" },\n", f);
 		}
 	fputs("};\n", f);

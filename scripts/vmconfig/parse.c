@@ -310,7 +310,7 @@ static void cfgp_device(struct cfgp_line *l)
 
 static void cfgp_shm(struct cfgp_line *l)
 {
-	uint64_t ipa;
+	uint64_t ipa, id = 0;
 	bool rw = !strcmp(l->argv[2], "rw");
 	struct vmc_region *r;
 
@@ -320,10 +320,17 @@ static void cfgp_shm(struct cfgp_line *l)
 		cfgp_err(l, "shm", "rights must be rw or ro, not '%s'", l->argv[2]);
 		return;
 	}
-	if (!(r = cfgp_region(l, CFG_REGION_SHM)))
+	if (l->argc > 3 && (strcmp(l->argv[3], "irq") || l->argc == 4)) {
+		cfgp_err(l, "shm", "expected 'irq N' after the rights");
+		return;
+	}
+	if ((l->argc == 5 && !cfgp_number(l, l->argv[4], &id)) ||
+	    !(r = cfgp_region(l, CFG_REGION_SHM)))
 		return;
 	r->ipa = ipa;
 	r->write = rw;
+	r->irq = l->argc == 5;
+	r->intid = id;
 	snprintf(r->chan_name, sizeof r->chan_name, "%s", l->argv[0]);
 }
 
@@ -345,7 +352,7 @@ static const struct cfgp_keyword {
     {"arg", "arg VALUE", 1, 1, true, cfgp_arg},
     {"uart", "uart IPA|none", 1, 1, true, cfgp_uart},
     {"device", "device BASE SIZE [irq N ...]", 2, -1, true, cfgp_device},
-    {"shm", "shm CHANNEL IPA rw|ro", 3, 3, true, cfgp_shm},
+    {"shm", "shm CHANNEL IPA rw|ro [irq N]", 3, 5, true, cfgp_shm},
 };
 
 static void cfgp_dispatch(struct cfgp_line *l, char **tok, int n)

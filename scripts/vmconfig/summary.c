@@ -32,6 +32,8 @@ static void cfgs_region(FILE *f, const struct vmc_config *c, const struct vmc_vm
 	        r->pa, cfgs_size(r->size, size, sizeof size), r->write ? "rw" : "ro");
 	if (r->kind == CFG_REGION_SHM)
 		fprintf(f, "  channel '%s'", c->channels[r->channel].name);
+	if (r->kind == CFG_REGION_SHM && r->irq)
+		fprintf(f, "  doorbell vINTID %" PRIu64, r->intid);
 	for (int i = 0, n = 0; i < vm->nr_intids; i++)
 		if (r->kind == CFG_REGION_DEVICE && vm->intids[i].line == r->line)
 			fprintf(f, "%s%" PRIu64, n++ ? " " : "  INTIDs ", vm->intids[i].id);

@@ -35,12 +35,14 @@
 /* A mem, shm or device line. */
 struct vmc_region {
 	uint64_t ipa;
-	uint64_t pa;   /* device: = ipa; shm: the channel's, once placed */
-	uint64_t size; /* shm: the channel's */
-	uint8_t kind;  /* enum cfg_region_kind */
+	uint64_t pa;    /* device: = ipa; shm: the channel's, once placed */
+	uint64_t size;  /* shm: the channel's */
+	uint64_t intid; /* shm: the doorbell vINTID, as written: range is checked later */
+	uint8_t kind;   /* enum cfg_region_kind */
 	bool write;
 	bool fixed;  /* mem: `pa ADDR` given, so not allocated */
 	bool bad;    /* failed a check of its own; later checks skip it */
+	bool irq;    /* shm: `irq N` given */
 	int channel; /* shm: index in vmc_config.channels, -1 until resolved */
 	int line;
 	char chan_name[VMC_NAME_MAX + 1];

@@ -127,7 +127,8 @@ vmc -I "$T" -o "$T/bad.c" "$HERE/bad-overlap-vms.cfg"
 if [ $rc -eq 1 ] && [ ! -e "$T/bad.c" ] && [ ! -e "$T/bad.c.tmp" ]; then pass no-output-on-error
 else fail no-output-on-error "exit $rc, or bad.c left behind"; fi
 
-# The emitted C compiles freestanding for the target and embeds the images.
+# The emitted C compiles freestanding for the target and embeds the images;
+# good-full.cfg has shm doorbells, so .intid is compiled too.
 vmc -I "$T" -o "$T/full.c" "$HERE/good-full.cfg"
 if [ $rc -ne 0 ]; then
 	fail emit-compiles "vmconfig exit $rc: $(first_err)"
@@ -138,6 +139,8 @@ elif ! "${CROSS}objdump" -h "$T/full.o" | grep -q '\.rodata\.vm_images *00002000
 	fail emit-compiles ".rodata.vm_images is not two 4 KiB images"
 elif ! grep -q '\.input_vm = 0,' "$T/full.c" || ! grep -q '\.uart_ipa = 0x0,' "$T/full.c"; then
 	fail emit-compiles "input_vm or uart none not emitted as expected"
+elif ! grep -q '\.channel = 0, \.intid = 42 }' "$T/full.c"; then
+	fail emit-compiles "shm doorbell .intid not emitted"
 else
 	pass emit-compiles
 fi

@@ -77,15 +77,35 @@ static void exit_data_abort(struct vcpu *v, struct arch_regs *r, uint64_t esr)
 	r->elr += 4;
 }
 
-/* Trapped for isolation (debug, PMU, ACTLR, set/way, impdef): reads as zero, writes ignored. */
+#define SYSREG_ISS(op0, op1, crn, crm, op2)                                                        \
+	((op0) << 20 | (op2) << 17 | (op1) << 14 | (crn) << 10 | (crm) << 1)
+#define SYSREG_ISS_MASK SYSREG_ISS(3, 7, 15, 15, 7)
+#define ICC_SGI1R_ISS SYSREG_ISS(3, 0, 12, 11, 5)
+
+/*
+ * ICC_SGI1R_EL1 writes (trapped because HCR_EL2.IMO is set) become virtual
+ * SGIs. Everything else trapped for isolation (debug, PMU, ACTLR, set/way,
+ * impdef) reads as zero and ignores writes.
+ */
 static void exit_sysreg(struct vcpu *v, struct arch_regs *r, uint64_t esr)
 {
 	unsigned rt = esr >> 5 & 31;
+	int read = esr & 1;
 
-	if (esr & 1 && rt != 31)
+	if ((esr & SYSREG_ISS_MASK) == ICC_SGI1R_ISS && !read)
+		vgic_sgi_write(v, rt == 31 ? 0 : r->x[rt]);
+	else if (read && rt != 31)
 		r->x[rt] = 0;
 	v->sysreg_traps++;
 	r->elr += 4;
+}
+
+/* The way back to the guest: still meant to run, with its interrupts in list registers. */
+static void exit_return(struct vcpu *v)
+{
+	vcpu_check_state(v);
+	if (__atomic_load_n(&v->arch.vgic.pending_any, __ATOMIC_ACQUIRE))
+		vgic_flush(v);
 }
 
 void exit_sync(struct arch_regs *r)
@@ -117,9 +137,16 @@ void exit_sync(struct arch_regs *r)
 	default:
 		exit_fault(v, "unexpected exception", 0, esr);
 	}
-	vcpu_check_state(v);
+	exit_return(v);
 }
 
+/*
+ * A physical interrupt while the guest ran. The running priority drops at
+ * once; an interrupt the guest owns stays active until the guest's EOI
+ * deactivates it through its hardware-linked list register. The IPI and
+ * the maintenance interrupt carry no data: what they ask for (look at the
+ * vCPU's state, refill the list registers) is what exit_return does.
+ */
 void exit_irq(struct arch_regs *r)
 {
 	struct vcpu *v = exit_vcpu();
@@ -127,10 +154,15 @@ void exit_irq(struct arch_regs *r)
 
 	(void)r;
 	v->exits++;
-	if (intid != GIC_SPURIOUS)
+	if (intid != GIC_SPURIOUS) {
 		gicv3_eoi(intid);
-	/* The only interrupt so far is the IPI: its message is the vCPU's state. */
-	vcpu_check_state(v);
+		if (!vgic_physical_irq(v, intid)) {
+			gicv3_deactivate(intid);
+			if (intid == GIC_PPI_MAINT)
+				__atomic_store_n(&v->arch.vgic.pending_any, 1, __ATOMIC_RELAXED);
+		}
+	}
+	exit_return(v);
 }
 
 void exit_other(struct arch_regs *r)

@@ -1,7 +1,10 @@
 /*
- * Physical GICv3: distributor with affinity routing, this pCPU's
- * redistributor and the EL2 system-register CPU interface. All interrupts
- * are Group 1; the hypervisor takes them only while a guest runs.
+ * Physical GICv3: distributor with affinity routing, each pCPU's
+ * redistributor and the EL2 system-register CPU interface, in EOImode 1:
+ * the hypervisor drops priority at once, and an interrupt forwarded to a
+ * guest stays active until the guest's EOI deactivates it through a
+ * hardware-linked list register. All interrupts are Group 1; the
+ * hypervisor takes them only while a guest runs.
  */
 #include "gicv3.h"
 
@@ -13,49 +16,93 @@
 #define GICD_CTLR_RWP (1u << 31)
 #define GICD_CTLR_ARE (1u << 4)
 #define GICD_CTLR_GRP1 (1u << 1)
+#define GICD_TYPER 0x0004
+#define GICD_IGROUPR 0x0080
+#define GICD_ISENABLER 0x0100
+#define GICD_ICENABLER 0x0180
+#define GICD_ICACTIVER 0x0380
+#define GICD_IPRIORITYR 0x0400
+#define GICD_ICFGR 0x0c00
+#define GICD_IROUTER 0x6000
 #define GICR_WAKER 0x0014
 #define GICR_WAKER_SLEEP (1u << 1)
 #define GICR_WAKER_CHILDREN_ASLEEP (1u << 2)
 #define GICR_SGI 0x10000 /* SGI and PPI frame */
-#define GICR_IGROUPR0 0x0080
-#define GICR_ISENABLER0 0x0100
-#define GICR_IPRIORITYR 0x0400
+#define ICC_CTLR_EOIMODE (1u << 1)
 
-static volatile uint32_t *gic_reg(uint64_t pa)
+static uint32_t gic_intids; /* SPIs end below this */
+
+static volatile uint32_t *gicd(uint32_t off)
 {
-	return (volatile uint32_t *)arch_device_va(pa);
+	return (volatile uint32_t *)arch_device_va(PLAT_GICD_BASE + off);
+}
+
+static volatile uint32_t *gicr(uint32_t cpu, uint32_t off)
+{
+	return (volatile uint32_t *)arch_device_va(PLAT_GICR_BASE + cpu * PLAT_GICR_STRIDE + off);
+}
+
+static void gicd_wait(void)
+{
+	while (*gicd(GICD_CTLR) & GICD_CTLR_RWP)
+		;
+}
+
+static void gic_set_prio(volatile uint32_t *base, uint32_t intid, uint8_t prio)
+{
+	volatile uint8_t *p = (volatile uint8_t *)base;
+
+	p[intid] = prio;
+}
+
+uint32_t gicv3_nr_intids(void)
+{
+	return gic_intids;
 }
 
 void gicv3_init_dist(void)
 {
-	volatile uint32_t *ctlr = gic_reg(PLAT_GICD_BASE + GICD_CTLR);
+	uint32_t lines = (*gicd(GICD_TYPER) & 0x1f) + 1;
 
-	*ctlr = GICD_CTLR_ARE;
-	while (*ctlr & GICD_CTLR_RWP)
-		;
-	*ctlr = GICD_CTLR_ARE | GICD_CTLR_GRP1;
-	while (*ctlr & GICD_CTLR_RWP)
-		;
+	gic_intids = lines * 32 > 1020 ? 1020 : lines * 32;
+	*gicd(GICD_CTLR) = 0;
+	gicd_wait();
+	for (uint32_t i = 32; i < gic_intids; i += 32) {
+		*gicd(GICD_ICENABLER + i / 8) = 0xffffffff;
+		*gicd(GICD_ICACTIVER + i / 8) = 0xffffffff;
+		*gicd(GICD_IGROUPR + i / 8) = 0xffffffff;
+	}
+	for (uint32_t i = 32; i < gic_intids; i++) {
+		gic_set_prio(gicd(GICD_IPRIORITYR), i, GIC_GUEST_PRIO);
+		*(volatile uint64_t *)gicd(GICD_IROUTER + 8 * i) = 0;
+	}
+	*gicd(GICD_CTLR) = GICD_CTLR_ARE;
+	gicd_wait();
+	*gicd(GICD_CTLR) = GICD_CTLR_ARE | GICD_CTLR_GRP1;
+	gicd_wait();
 }
 
 void gicv3_init_cpu(uint32_t cpu)
 {
-	uint64_t rd = PLAT_GICR_BASE + cpu * PLAT_GICR_STRIDE;
-	volatile uint32_t *waker = gic_reg(rd + GICR_WAKER);
+	volatile uint32_t *waker = gicr(cpu, GICR_WAKER);
 
 	*waker &= ~GICR_WAKER_SLEEP;
 	while (*waker & GICR_WAKER_CHILDREN_ASLEEP)
 		;
-	*gic_reg(rd + GICR_SGI + GICR_IGROUPR0) = 0xffffffff;
-	*gic_reg(rd + GICR_SGI + GICR_IPRIORITYR + GIC_SGI_IPI / 4 * 4) =
-	    0x80u << (8 * (GIC_SGI_IPI % 4));
-	*gic_reg(rd + GICR_SGI + GICR_ISENABLER0) = 1u << GIC_SGI_IPI;
+	*gicr(cpu, GICR_SGI + GICD_ICENABLER) = 0xffffffff;
+	*gicr(cpu, GICR_SGI + GICD_ICACTIVER) = 0xffffffff;
+	*gicr(cpu, GICR_SGI + GICD_IGROUPR) = 0xffffffff;
+	gic_set_prio(gicr(cpu, GICR_SGI + GICD_IPRIORITYR), GIC_SGI_IPI, GIC_HYP_PRIO);
+	gic_set_prio(gicr(cpu, GICR_SGI + GICD_IPRIORITYR), GIC_PPI_MAINT, GIC_HYP_PRIO);
+	gic_set_prio(gicr(cpu, GICR_SGI + GICD_IPRIORITYR), GIC_PPI_VTIMER, GIC_GUEST_PRIO);
+	*gicr(cpu, GICR_SGI + GICD_ISENABLER) =
+	    1u << GIC_SGI_IPI | 1u << GIC_PPI_MAINT | 1u << GIC_PPI_VTIMER;
 
 	sysreg_write(ICC_SRE_EL2, 0xf); /* SRE, DFB, DIB, and EL1 may use SRE too */
 	isb();
 	sysreg_write(ICC_PMR_EL1, 0xff);
 	sysreg_write(ICC_BPR1_EL1, 0);
-	sysreg_write(ICC_CTLR_EL1, 0);
+	sysreg_write(ICC_CTLR_EL1, ICC_CTLR_EOIMODE);
 	sysreg_write(ICC_IGRPEN1_EL1, 1);
 	isb();
 }
@@ -78,5 +125,36 @@ uint32_t gicv3_ack(void)
 void gicv3_eoi(uint32_t intid)
 {
 	sysreg_write(ICC_EOIR1_EL1, intid);
+}
+
+void gicv3_deactivate(uint32_t intid)
+{
+	sysreg_write(icc_dir_el1, intid);
 	isb();
+}
+
+void gicv3_spi_enable(uint32_t intid, int on)
+{
+	*gicd((on ? GICD_ISENABLER : GICD_ICENABLER) + intid / 32 * 4) = 1u << (intid % 32);
+}
+
+void gicv3_spi_route(uint32_t intid, uint32_t cpu)
+{
+	*(volatile uint64_t *)gicd(GICD_IROUTER + 8 * intid) = cpu; /* Aff0 = pCPU on virt */
+}
+
+void gicv3_spi_edge(uint32_t intid, int edge)
+{
+	volatile uint32_t *cfg = gicd(GICD_ICFGR + intid / 16 * 4);
+	uint32_t bit = 2u << (2 * (intid % 16));
+
+	*cfg = edge ? *cfg | bit : *cfg & ~bit;
+}
+
+void gicv3_clear_active(uint32_t intid, uint32_t cpu)
+{
+	if (intid < 32)
+		*gicr(cpu, GICR_SGI + GICD_ICACTIVER) = 1u << intid;
+	else
+		*gicd(GICD_ICACTIVER + intid / 32 * 4) = 1u << (intid % 32);
 }

@@ -1,5 +1,6 @@
 /*
- * Stage-2 translation: one table tree and VMID per VM, built once from the
+ * A VM's architectural set-up: its virtual GIC at the platform's GIC
+ * addresses, and stage-2 translation: one table tree and VMID per VM, built once from the
  * config. 39-bit IPA space (start at level 1); RAM and shared memory are
  * normal write-back memory, pass-through devices are device nGnRE and never
  * executable. Emulated devices are left unmapped so their accesses trap.
@@ -47,6 +48,9 @@ void arch_vm_init(struct vm *vm)
 			      (unsigned long long)r->ipa);
 	}
 	dsb(ishst);
+	vmmio_add(&vm->mmio, PLAT_GICD_BASE, PLAT_GICD_SIZE, vgicd_access);
+	vmmio_add(&vm->mmio, PLAT_GICR_BASE, PLAT_GICR_STRIDE * vm->nr_vcpus, vgicr_access);
+	vgic_vm_init(vm);
 	vm->arch.vttbr = ((uint64_t)(vm->id + 1) << 48) | ((uintptr_t)s2->root - HYP_VA_OFFSET);
 }
 

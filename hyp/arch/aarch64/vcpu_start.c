@@ -45,6 +45,7 @@ void arch_vcpu_start(struct vcpu *v)
 	v->regs = r;
 	s2_activate(v->vm);
 	vcpu_reset_el1();
+	vgic_vcpu_reset(v);
 	sysreg_write(vpidr_el2, sysreg_read(midr_el1));
 	sysreg_write(vmpidr_el2, (1ul << 31) | v->id);
 	for (int i = 0; i < 31; i++)

@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "vgic.h"
+
 struct arch_regs {
 	uint64_t x[31];
 	uint64_t elr;
@@ -12,5 +14,9 @@ struct arch_regs {
 };
 
 _Static_assert(sizeof(struct arch_regs) == 272, "FRAME_SIZE in vectors.S");
+
+struct arch_vcpu {
+	struct vgic_cpu vgic;
+};
 
 #endif

@@ -1,16 +1,27 @@
-/* The physical GICv3, as far as the hypervisor itself needs it. */
+/* The physical GICv3, as the hypervisor drives it. */
 #ifndef GICV3_H
 #define GICV3_H
 
 #include <stdint.h>
 
-#define GIC_SGI_IPI 0 /* hypervisor IPI: "look at your vCPU's state" */
+#define GIC_SGI_IPI 0     /* hypervisor IPI: "look at your vCPU" */
+#define GIC_PPI_MAINT 25  /* virtual CPU interface maintenance */
+#define GIC_PPI_VTIMER 27 /* EL1 virtual timer */
 #define GIC_SPURIOUS 1023
+#define GIC_HYP_PRIO 0x80   /* hypervisor's own interrupts */
+#define GIC_GUEST_PRIO 0xa0 /* interrupts forwarded to guests */
 
 void gicv3_init_dist(void);
 void gicv3_init_cpu(uint32_t cpu);
 void gicv3_send_sgi(uint32_t cpu, uint32_t intid);
 uint32_t gicv3_ack(void);
+/* EOImode 1: eoi drops the running priority, deactivate ends the interrupt. */
 void gicv3_eoi(uint32_t intid);
+void gicv3_deactivate(uint32_t intid);
+void gicv3_spi_enable(uint32_t intid, int on);
+void gicv3_spi_route(uint32_t intid, uint32_t cpu);
+void gicv3_spi_edge(uint32_t intid, int edge);
+void gicv3_clear_active(uint32_t intid, uint32_t cpu);
+uint32_t gicv3_nr_intids(void);
 
 #endif

@@ -1,0 +1,77 @@
+/*
+ * The virtual GICv3 each VM sees: an emulated distributor and emulated
+ * redistributors (trapped MMIO, state kept here), and the real virtual CPU
+ * interface of its pCPU, fed through the ICH list registers. A vCPU never
+ * moves, so the list registers are never switched: they are the vCPU's.
+ */
+#ifndef VGIC_H
+#define VGIC_H
+
+#include <stdint.h>
+
+#include "spinlock.h"
+
+#define VGIC_NR_INTIDS 1024 /* INTIDs 0..1019 and the special ones */
+#define VGIC_WORDS (VGIC_NR_INTIDS / 64)
+#define VGIC_PRIVATE 32 /* SGIs 0-15 and PPIs 16-31 are per vCPU */
+#define VGIC_VTIMER_INTID 27
+#define VGIC_DEFAULT_PRIO 0xa0
+
+struct vcpu;
+struct vm;
+
+/* Per vCPU: its private interrupts, and what waits for a list register. */
+struct vgic_cpu {
+	uint64_t pending[VGIC_WORDS]; /* raised, not yet in a list register */
+	uint32_t pending_any;         /* some bit above is set: flush before the ERET */
+	uint32_t enabled;             /* SGIs and PPIs */
+	uint32_t icfgr1;              /* PPI trigger modes, as the guest wrote them */
+	uint32_t waker;
+	uint8_t prio[VGIC_PRIVATE];
+};
+
+/* Per VM: the distributor, for the SPIs it owns (all others read as zero). */
+struct vgic {
+	struct spinlock lock;
+	uint32_t ctlr;
+	uint64_t owned[VGIC_WORDS]; /* pass-through SPIs, doorbells, the UART for `input` */
+	uint64_t hw[VGIC_WORDS];    /* of those, backed by a physical SPI of the same INTID */
+	uint64_t enabled[VGIC_WORDS];
+	uint32_t icfgr[VGIC_NR_INTIDS / 16];
+	uint8_t prio[VGIC_NR_INTIDS];
+	uint8_t target[VGIC_NR_INTIDS]; /* vCPU index an SPI is routed to */
+	uint64_t foreign;               /* accesses to INTIDs the VM does not own */
+};
+
+void vgic_vm_init(struct vm *vm);
+void vgic_vm_reset(struct vm *vm);
+void vgic_vcpu_reset(struct vcpu *v);
+
+void vgic_kick(struct vcpu *v);
+struct vcpu *vgic_spi_target(struct vm *vm, uint32_t intid);
+/* Make intid pending in vCPU v (any pCPU may call it). */
+void vgic_raise(struct vcpu *v, uint32_t intid);
+/* Make SPI intid pending in the vCPU it is routed to. */
+void vgic_raise_spi(struct vm *vm, uint32_t intid);
+/* Move pending interrupts into this pCPU's list registers (v is this pCPU's vCPU). */
+void vgic_flush(struct vcpu *v);
+/* A physical interrupt arrived while v ran: 1 if it was v's to take. */
+int vgic_physical_irq(struct vcpu *v, uint32_t intid);
+/* The guest wrote ICC_SGI1R_EL1. */
+void vgic_sgi_write(struct vcpu *v, uint64_t value);
+int vgic_is_enabled(struct vcpu *v, uint32_t intid);
+uint8_t vgic_priority(struct vcpu *v, uint32_t intid);
+int vgic_lr_find(uint32_t intid, int *pending);
+void vgic_lr_withdraw(struct vcpu *v, uint32_t intid);
+void vgic_unraise(struct vcpu *v, uint32_t intid);
+void vgic_lr_reset(void);
+
+int vgicd_access(struct vcpu *v, uint64_t offset, unsigned size, int write, uint64_t *value);
+int vgicr_access(struct vcpu *v, uint64_t offset, unsigned size, int write, uint64_t *value);
+
+static inline int vgic_test(const uint64_t *bits, uint32_t intid)
+{
+	return bits[intid / 64] >> (intid % 64) & 1;
+}
+
+#endif

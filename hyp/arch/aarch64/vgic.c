@@ -1,0 +1,158 @@
+/*
+ * Virtual GIC state and injection. An interrupt for a vCPU is a bit in its
+ * pending bitmap (any pCPU may set it, atomically); the vCPU's own pCPU
+ * moves bits into list registers before it returns to the guest, and
+ * another pCPU that raised one sends it an IPI so that happens promptly.
+ */
+#include "vgic.h"
+
+#include "arch.h"
+#include "cpu.h"
+#include "gicv3.h"
+#include "sysreg.h"
+#include "vm.h"
+
+int vgic_is_enabled(struct vcpu *v, uint32_t intid)
+{
+	if (intid < VGIC_PRIVATE)
+		return v->arch.vgic.enabled >> intid & 1;
+	return vgic_test(v->vm->arch.vgic.enabled, intid);
+}
+
+uint8_t vgic_priority(struct vcpu *v, uint32_t intid)
+{
+	if (intid < VGIC_PRIVATE)
+		return v->arch.vgic.prio[intid];
+	return v->vm->arch.vgic.prio[intid % VGIC_NR_INTIDS]; /* INTIDs are 10 bits */
+}
+
+/* Have v look at its pending bitmap before it next runs guest code. */
+void vgic_kick(struct vcpu *v)
+{
+	__atomic_store_n(&v->arch.vgic.pending_any, 1, __ATOMIC_RELEASE);
+	if (arch_cpu_this()->vcpu != v && __atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_RUNNING)
+		arch_ipi_send(v->pcpu);
+}
+
+void vgic_raise(struct vcpu *v, uint32_t intid)
+{
+	__atomic_or_fetch(&v->arch.vgic.pending[intid / 64], 1ull << (intid % 64), __ATOMIC_RELAXED);
+	vgic_kick(v);
+}
+
+struct vcpu *vgic_spi_target(struct vm *vm, uint32_t intid)
+{
+	uint32_t t = vm->arch.vgic.target[intid];
+
+	return vm->vcpus[t < vm->nr_vcpus ? t : 0];
+}
+
+void vgic_raise_spi(struct vm *vm, uint32_t intid)
+{
+	vgic_raise(vgic_spi_target(vm, intid), intid);
+}
+
+void arch_virq_raise(struct vm *vm, uint32_t intid)
+{
+	vgic_raise_spi(vm, intid);
+}
+
+void arch_vm_quiesce(struct vm *vm)
+{
+	vgic_vm_reset(vm);
+}
+
+int vgic_physical_irq(struct vcpu *v, uint32_t intid)
+{
+	struct vm *vm = v->vm;
+
+	if (intid == VGIC_VTIMER_INTID) {
+		vgic_raise(v, intid);
+		return 1;
+	}
+	if (intid >= 32 && intid < VGIC_NR_INTIDS && vgic_test(vm->arch.vgic.hw, intid)) {
+		vgic_raise_spi(vm, intid);
+		return 1;
+	}
+	return 0;
+}
+
+/* ICC_SGI1R_EL1: SGI INTID in [27:24], IRM in [40], Aff1 [23:16], target list [15:0]. */
+void vgic_sgi_write(struct vcpu *v, uint64_t value)
+{
+	uint32_t intid = value >> 24 & 0xf;
+	int all_but_self = value >> 40 & 1;
+	uint64_t aff_hi = value & 0x00ff00ff00ff0000ull; /* Aff3, Aff2, Aff1: vCPUs have none */
+	struct vm *vm = v->vm;
+
+	for (uint32_t i = 0; i < vm->nr_vcpus; i++) {
+		int hit = all_but_self ? i != v->id : !aff_hi && i < 16 && (value >> i & 1);
+
+		if (hit)
+			vgic_raise(vm->vcpus[i], intid);
+	}
+}
+
+void vgic_vm_init(struct vm *vm)
+{
+	struct vgic *g = &vm->arch.vgic;
+	const struct cfg_vm *cfg = vm->cfg;
+
+	for (uint32_t i = 0; i < cfg->nr_intids; i++) {
+		uint32_t intid = cfg->intids[i];
+
+		g->owned[intid / 64] |= 1ull << (intid % 64);
+		g->hw[intid / 64] |= 1ull << (intid % 64);
+	}
+	for (uint32_t i = 0; i < cfg->nr_regions; i++) {
+		uint32_t intid = cfg->regions[i].intid;
+
+		if (cfg->regions[i].kind == CFG_REGION_SHM && intid)
+			g->owned[intid / 64] |= 1ull << (intid % 64);
+	}
+	if (cfg_system.input_vm == vm->id) {
+		g->owned[PLAT_UART_INTID / 64] |= 1ull << (PLAT_UART_INTID % 64);
+		g->hw[PLAT_UART_INTID / 64] |= 1ull << (PLAT_UART_INTID % 64);
+	}
+	vgic_vm_reset(vm);
+}
+
+/* Distributor state as out of reset; physical SPIs disabled and sent to vCPU 0's pCPU. */
+void vgic_vm_reset(struct vm *vm)
+{
+	struct vgic *g = &vm->arch.vgic;
+
+	spin_lock(&g->lock);
+	g->ctlr = 0;
+	for (uint32_t w = 0; w < VGIC_WORDS; w++)
+		g->enabled[w] = 0;
+	for (uint32_t i = 0; i < VGIC_NR_INTIDS / 16; i++)
+		g->icfgr[i] = 0;
+	for (uint32_t i = 0; i < VGIC_NR_INTIDS; i++) {
+		g->prio[i] = 0;
+		g->target[i] = 0;
+		if (i >= 32 && vgic_test(g->hw, i)) {
+			gicv3_spi_enable(i, 0);
+			gicv3_clear_active(i, 0);
+			gicv3_spi_route(i, vm->vcpus[0]->pcpu);
+		}
+	}
+	spin_unlock(&g->lock);
+}
+
+/* At every start of the vCPU (boot, CPU_ON, reset) on its own pCPU. */
+void vgic_vcpu_reset(struct vcpu *v)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+
+	for (uint32_t w = 0; w < VGIC_WORDS; w++)
+		c->pending[w] = 0;
+	c->pending_any = 0;
+	c->enabled = 0;
+	c->icfgr1 = 0;
+	c->waker = 2; /* ProcessorSleep */
+	for (uint32_t i = 0; i < VGIC_PRIVATE; i++)
+		c->prio[i] = 0;
+	gicv3_clear_active(VGIC_VTIMER_INTID, v->pcpu);
+	vgic_lr_reset();
+}

@@ -1,0 +1,229 @@
+/*
+ * The list registers of this pCPU's virtual CPU interface: the hardware
+ * side of injection. Pending interrupts wait in the vCPU's bitmap; a flush
+ * puts the highest-priority enabled ones into free list registers, evicts
+ * a lower-priority pending one when all are taken, and asks for a
+ * maintenance interrupt (underflow) while some still wait.
+ */
+#include "arch.h"
+#include "cpu.h"
+#include "gicv3.h"
+#include "sysreg.h"
+#include "vgic.h"
+#include "vm.h"
+
+#define LR_STATE_SHIFT 62
+#define LR_PENDING (1ull << 62)
+#define LR_ACTIVE (2ull << 62)
+#define LR_HW (1ull << 61)
+#define LR_GROUP1 (1ull << 60)
+#define LR_PRIO_SHIFT 48
+#define LR_PINTID_SHIFT 32
+#define ICH_HCR_EN (1ull << 0)
+#define ICH_HCR_UIE (1ull << 1)
+
+static unsigned lr_count;
+
+static uint64_t lr_read(unsigned i)
+{
+	switch (i) {
+	case 0:
+		return sysreg_read(ich_lr0_el2);
+	case 1:
+		return sysreg_read(ich_lr1_el2);
+	case 2:
+		return sysreg_read(ich_lr2_el2);
+	case 3:
+		return sysreg_read(ich_lr3_el2);
+	case 4:
+		return sysreg_read(ich_lr4_el2);
+	case 5:
+		return sysreg_read(ich_lr5_el2);
+	case 6:
+		return sysreg_read(ich_lr6_el2);
+	default:
+		return sysreg_read(ich_lr7_el2);
+	}
+}
+
+static void lr_write(unsigned i, uint64_t v)
+{
+	switch (i) {
+	case 0:
+		sysreg_write(ich_lr0_el2, v);
+		break;
+	case 1:
+		sysreg_write(ich_lr1_el2, v);
+		break;
+	case 2:
+		sysreg_write(ich_lr2_el2, v);
+		break;
+	case 3:
+		sysreg_write(ich_lr3_el2, v);
+		break;
+	case 4:
+		sysreg_write(ich_lr4_el2, v);
+		break;
+	case 5:
+		sysreg_write(ich_lr5_el2, v);
+		break;
+	case 6:
+		sysreg_write(ich_lr6_el2, v);
+		break;
+	default:
+		sysreg_write(ich_lr7_el2, v);
+		break;
+	}
+}
+
+/* At vCPU start: empty list registers, no active priorities, interface on. */
+void vgic_lr_reset(void)
+{
+	lr_count = (sysreg_read(ich_vtr_el2) & 0x1f) + 1;
+	if (lr_count > 8)
+		lr_count = 8;
+	for (unsigned i = 0; i < lr_count; i++)
+		lr_write(i, 0);
+	sysreg_write(ich_ap1r0_el2, 0);
+	sysreg_write(ich_vmcr_el2, 0);
+	sysreg_write(ich_hcr_el2, ICH_HCR_EN);
+	isb();
+}
+
+/* The list register holding intid, or -1; *pending tells whether it is only pending. */
+int vgic_lr_find(uint32_t intid, int *pending)
+{
+	uint64_t empty = sysreg_read(ich_elrsr_el2);
+
+	for (unsigned i = 0; i < lr_count; i++) {
+		uint64_t lr;
+
+		if (empty >> i & 1)
+			continue;
+		lr = lr_read(i);
+		if ((uint32_t)lr == intid) {
+			*pending = (lr >> LR_STATE_SHIFT) == 1;
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+/* Take intid out of its list register if it is there only pending (not acknowledged). */
+static int vgic_lr_drop_pending(uint32_t intid)
+{
+	int pending, i = vgic_lr_find(intid, &pending);
+
+	if (i < 0 || !pending)
+		return 0;
+	lr_write((unsigned)i, 0);
+	return 1;
+}
+
+/* A pending interrupt goes back to the bitmap, e.g. when disabled or outranked. */
+void vgic_lr_withdraw(struct vcpu *v, uint32_t intid)
+{
+	if (!vgic_lr_drop_pending(intid))
+		return;
+	__atomic_or_fetch(&v->arch.vgic.pending[intid / 64], 1ull << (intid % 64), __ATOMIC_RELAXED);
+	__atomic_store_n(&v->arch.vgic.pending_any, 1, __ATOMIC_RELEASE);
+}
+
+/* The guest cleared intid's pending state (ICPENDR). */
+void vgic_unraise(struct vcpu *v, uint32_t intid)
+{
+	__atomic_and_fetch(&v->arch.vgic.pending[intid / 64], ~(1ull << (intid % 64)),
+	                   __ATOMIC_RELAXED);
+	if (arch_cpu_this()->vcpu == v)
+		vgic_lr_drop_pending(intid);
+}
+
+static uint64_t lr_make(struct vcpu *v, uint32_t intid)
+{
+	uint64_t lr = intid | LR_PENDING | LR_GROUP1 |
+	              (uint64_t)vgic_priority(v, intid) << LR_PRIO_SHIFT;
+
+	if (intid == VGIC_VTIMER_INTID || (intid >= 32 && vgic_test(v->vm->arch.vgic.hw, intid)))
+		lr |= LR_HW | (uint64_t)intid << LR_PINTID_SHIFT;
+	return lr;
+}
+
+/* The best (lowest value) priority enabled pending interrupt, or GIC_SPURIOUS. */
+static uint32_t vgic_best_pending(struct vcpu *v)
+{
+	uint32_t best = GIC_SPURIOUS;
+	unsigned best_prio = 0x100;
+
+	for (uint32_t w = 0; w < VGIC_WORDS; w++) {
+		uint64_t bits = __atomic_load_n(&v->arch.vgic.pending[w], __ATOMIC_RELAXED);
+
+		while (bits) {
+			uint32_t intid = w * 64 + (uint32_t)__builtin_ctzll(bits);
+
+			bits &= bits - 1;
+			if (vgic_is_enabled(v, intid) && vgic_priority(v, intid) < best_prio) {
+				best = intid;
+				best_prio = vgic_priority(v, intid);
+			}
+		}
+	}
+	return best;
+}
+
+/* Into a free list register, or over the lowest-priority pending one if intid beats it. */
+static int vgic_lr_place(struct vcpu *v, uint32_t intid)
+{
+	uint64_t empty = sysreg_read(ich_elrsr_el2);
+	unsigned victim = lr_count, victim_prio = 0;
+	int pending;
+	int at = vgic_lr_find(intid, &pending);
+
+	if (at >= 0) { /* already there: pending stays pending, active becomes active+pending */
+		uint64_t lr = lr_read((unsigned)at);
+
+		if (!pending && !(lr & LR_HW))
+			lr_write((unsigned)at, lr | LR_PENDING);
+		return 0;
+	}
+	for (unsigned i = 0; i < lr_count; i++) {
+		uint64_t lr;
+
+		if (empty >> i & 1) {
+			lr_write(i, lr_make(v, intid));
+			return 0;
+		}
+		lr = lr_read(i);
+		if ((lr >> LR_STATE_SHIFT) == 1 && (lr >> LR_PRIO_SHIFT & 0xff) >= victim_prio) {
+			victim = i;
+			victim_prio = lr >> LR_PRIO_SHIFT & 0xff;
+		}
+	}
+	if (victim == lr_count || victim_prio <= vgic_priority(v, intid))
+		return -1;
+	vgic_lr_withdraw(v, (uint32_t)lr_read(victim));
+	lr_write(victim, lr_make(v, intid));
+	return 0;
+}
+
+void vgic_flush(struct vcpu *v)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+	uint64_t hcr = ICH_HCR_EN;
+
+	__atomic_store_n(&c->pending_any, 0, __ATOMIC_RELAXED);
+	for (;;) {
+		uint32_t intid = vgic_best_pending(v);
+
+		if (intid == GIC_SPURIOUS)
+			break;
+		if (vgic_lr_place(v, intid)) {
+			hcr |= ICH_HCR_UIE; /* tell us when list registers free up */
+			__atomic_store_n(&c->pending_any, 1, __ATOMIC_RELAXED);
+			break;
+		}
+		__atomic_and_fetch(&c->pending[intid / 64], ~(1ull << (intid % 64)),
+		                   __ATOMIC_RELAXED);
+	}
+	sysreg_write(ich_hcr_el2, hcr);
+	isb();
+}
