@@ -55,11 +55,6 @@ static void gic_set_prio(volatile uint32_t *base, uint32_t intid, uint8_t prio)
 	p[intid] = prio;
 }
 
-uint32_t gicv3_nr_intids(void)
-{
-	return gic_intids;
-}
-
 void gicv3_init_dist(void)
 {
 	uint32_t lines = (*gicd(GICD_TYPER) & 0x1f) + 1;

@@ -170,8 +170,8 @@ static uint64_t vgicd_read(struct vcpu *v, uint64_t off, unsigned size)
 
 	if (off == GICD_CTLR)
 		return g->ctlr | GICD_CTLR_ARE | GICD_CTLR_DS;
-	if (off == GICD_TYPER) /* ITLinesNumber, 10 INTID bits */
-		return (gicv3_nr_intids() / 32 - 1) | 9u << 19;
+	if (off == GICD_TYPER) /* all 1020 INTIDs (doorbells are virtual), 10 INTID bits */
+		return (VGIC_NR_INTIDS / 32 - 1) | 9u << 19;
 	if (off == GICD_PIDR2)
 		return 0x30; /* GICv3 */
 	if (off >= GICD_IGROUPR && off < GICD_IPRIORITYR) {

@@ -22,6 +22,5 @@ void gicv3_spi_enable(uint32_t intid, int on);
 void gicv3_spi_route(uint32_t intid, uint32_t cpu);
 void gicv3_spi_edge(uint32_t intid, int edge);
 void gicv3_clear_active(uint32_t intid, uint32_t cpu);
-uint32_t gicv3_nr_intids(void);
 
 #endif
