@@ -9,6 +9,7 @@
 #include "arch.h"
 #include "cpu.h"
 #include "gicv3.h"
+#include "log.h"
 #include "sysreg.h"
 #include "vm.h"
 
@@ -59,6 +60,12 @@ void arch_virq_raise(struct vm *vm, uint32_t intid)
 
 void arch_vm_quiesce(struct vm *vm)
 {
+	uint64_t foreign = vm->arch.vgic.foreign;
+
+	if (foreign)
+		log_printf("VM %s: %llu accesses to interrupts it does not own, ignored\n",
+		           vm->cfg->name, (unsigned long long)foreign);
+	vm->arch.vgic.foreign = 0;
 	vgic_vm_reset(vm);
 }
 
