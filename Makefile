@@ -33,11 +33,12 @@ $(VMCONFIG): $(VMCONFIG_SRC) $(wildcard scripts/vmconfig/*.h) platforms/$(PLATFO
 	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -Iplatforms/$(PLATFORM) -Ihyp/core $(VMCONFIG_SRC) -o $@
 
 # ---- guests ------------------------------------------------------------------
-GUESTS      := hello smp probe psci echo shm exitbench
+GUESTS      := hello smp probe psci echo shm exitbench timer sgi pingpong uartirq gicprobe storm
 GUEST_BASE  := 0x40000000
 GUEST_BASE_probe := 0x60000000
 GUEST_FLAGS := $(TGT_FLAGS) -mstrict-align -Ibench/guests/rt -Ihyp/include -Ihyp/lib
-RT_SRC      := bench/guests/rt/crt0.S bench/guests/rt/rt.c hyp/lib/fmt.c hyp/lib/string.c
+RT_SRC      := bench/guests/rt/crt0.S bench/guests/rt/vectors.S bench/guests/rt/rt.c \
+               bench/guests/rt/gic.c bench/guests/rt/timer.c hyp/lib/fmt.c hyp/lib/string.c
 RT_OBJ      := $(patsubst %,$(O)/guests/obj/%.o,$(RT_SRC))
 
 $(O)/guests/obj/%.c.o: %.c | $(DEPS_OK)

@@ -16,8 +16,9 @@ void arch_boot_done(void);
 void arch_power_off(void) __attribute__((noreturn));
 
 void arch_ipi_send(uint32_t pcpu);
-void arch_event_wait(void);
-void arch_event_send(void);
+/* Sleep until arch_cpu_wake(this pCPU) (or a spurious wake-up: callers loop). */
+void arch_cpu_idle(void);
+void arch_cpu_wake(uint32_t pcpu);
 
 void arch_vm_init(struct vm *vm);
 /* All vCPUs of vm are parked: silence its devices' interrupts, reset its interrupt state. */

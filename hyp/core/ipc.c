@@ -6,6 +6,7 @@
 #include "ipc.h"
 
 #include "arch.h"
+#include "log.h"
 #include "vitrine/abi.h"
 #include "vm.h"
 
@@ -44,6 +45,15 @@ int64_t ipc_notify(struct vcpu *v, uint64_t ch, uint64_t event)
 		__atomic_add_fetch(&ipc_stats[ch].delivered, 1, __ATOMIC_RELAXED);
 	}
 	return SMCCC_OK;
+}
+
+void ipc_report(void)
+{
+	for (uint32_t i = 0; i < cfg_system.nr_channels; i++)
+		log_printf("channel %s: %llu notifies, %llu delivered, %llu denied\n",
+		           cfg_system.channels[i].name, (unsigned long long)ipc_stats[i].notifies,
+		           (unsigned long long)ipc_stats[i].delivered,
+		           (unsigned long long)ipc_stats[i].denied);
 }
 
 int64_t ipc_events(struct vcpu *v, uint64_t ch, uint64_t *events)

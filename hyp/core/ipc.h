@@ -18,5 +18,6 @@ extern struct ipc_channel_stats ipc_stats[CFG_CHANNEL_MAX];
 
 int64_t ipc_notify(struct vcpu *v, uint64_t ch, uint64_t event);
 int64_t ipc_events(struct vcpu *v, uint64_t ch, uint64_t *events);
+void ipc_report(void);
 
 #endif

@@ -31,7 +31,8 @@ static void boot_primary(void)
 			panic("pCPU %u did not start\n", i);
 	arch_boot_done();
 	__atomic_store_n(&boot_released, 1, __ATOMIC_RELEASE);
-	arch_event_send();
+	for (uint32_t i = 1; i < PLAT_CPU_NUM; i++)
+		arch_cpu_wake(i);
 }
 
 void cpu_entry(uint32_t id) __attribute__((noreturn));
@@ -50,7 +51,7 @@ void cpu_entry(uint32_t id)
 	} else {
 		__atomic_add_fetch(&boot_online, 1, __ATOMIC_RELEASE);
 		while (!__atomic_load_n(&boot_released, __ATOMIC_ACQUIRE))
-			arch_event_wait();
+			arch_cpu_idle();
 	}
 	v = c->vcpu;
 	if (v && v->id == 0) {

@@ -14,14 +14,14 @@ void vcpu_loop(void)
 	struct vcpu *v = arch_cpu_this()->vcpu;
 
 	while (!v) /* a pCPU no VM was given sleeps for good */
-		arch_event_wait();
+		arch_cpu_idle();
 	for (;;) {
 		int start = 0;
 
 		vconsole_flush(v);
 		__atomic_store_n(&v->parked, 1, __ATOMIC_RELEASE);
 		while (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_ON_PENDING)
-			arch_event_wait();
+			arch_cpu_idle();
 		spin_lock(&v->vm->lock);
 		if (v->state == VCPU_ON_PENDING && v->vm->state == VM_RUNNING) {
 			v->state = VCPU_RUNNING;
@@ -55,7 +55,8 @@ int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t context)
 		__atomic_store_n(&v->state, VCPU_ON_PENDING, __ATOMIC_RELEASE);
 	}
 	spin_unlock(&v->vm->lock);
-	arch_event_send();
+	if (!ret)
+		arch_cpu_wake(v->pcpu);
 	return ret;
 }
 

@@ -9,6 +9,7 @@
 
 #include "arch.h"
 #include "cpu.h"
+#include "ipc.h"
 #include "log.h"
 #include "vuart.h"
 
@@ -162,6 +163,7 @@ void vm_stop(struct vm *vm, enum vm_state why)
 		return;
 	log_printf("VM %s %s\n", vm->cfg->name, why == VM_OFF ? "powered off" : "stopped");
 	if (vm_all_down()) {
+		ipc_report();
 		arch_audit_hyp_map();
 		log_printf("all VMs are down: powering off\n");
 		arch_power_off();

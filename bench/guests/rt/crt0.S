@@ -32,8 +32,11 @@ rt_secondary_start:
 	bl	rt_secondary_main
 4:	b	4b
 
-/* Stack by vCPU index, FP on, MMU and caches on. Clobbers x0-x3, x30 kept. */
+/* Stack by vCPU index, FP on, exception vectors, MMU and caches on. Clobbers x0-x3, x30 kept. */
 rt_cpu_setup:
+	adrp	x0, rt_vectors
+	add	x0, x0, :lo12:rt_vectors
+	msr	vbar_el1, x0
 	mrs	x0, mpidr_el1
 	and	x0, x0, #0xff
 	adrp	x1, rt_stacks

@@ -84,9 +84,26 @@ int64_t rt_console_write(const char *s, uint64_t len)
 int64_t rt_vm_info(struct rt_vm_info *info)
 {
 	struct rt_ret r = rt_hvc(VT_HC_VM_INFO, 0, 0, 0);
+	uint32_t n = 0;
 
-	*info = (struct rt_vm_info){r.x1, r.x2, r.x3, r.x4};
+	if (r.x0 == 0) {
+		*info = (struct rt_vm_info){r.x1, r.x2, r.x3, r.x4};
+		return 0;
+	}
+	/* Not under Vitrine (native QEMU): the vCPU from MPIDR, the count from PSCI. */
+	while (n < RT_MAX_VCPUS && rt_affinity_info(n) >= 0)
+		n++;
+	*info = (struct rt_vm_info){0, rt_cpu_id(), n ? n : 1, 0};
 	return (int64_t)r.x0;
+}
+
+int rt_native(void)
+{
+	uint64_t pfr0;
+
+	/* ID_AA64PFR0_EL1.EL2: Vitrine runs the guests on a CPU with EL2, native runs lack it. */
+	__asm__ volatile("mrs %0, id_aa64pfr0_el1" : "=r"(pfr0));
+	return ((pfr0 >> 8) & 0xf) == 0;
 }
 
 uint32_t rt_cpu_id(void)
@@ -130,10 +147,30 @@ void rt_system_reset(void)
 }
 
 void rt_main(uint64_t arg);
+void rt_exception(uint64_t vector, uint64_t esr, uint64_t elr, uint64_t far);
+
+/* From rt_vectors: any exception but an IRQ at EL1 is the end of this VM. */
+void rt_exception(uint64_t vector, uint64_t esr, uint64_t elr, uint64_t far)
+{
+	static const char *const kind[] = {"synchronous", "IRQ", "FIQ", "SError"};
+	static const char *const from[] = {"EL1 with SP_EL0", "EL1", "EL0 (AArch64)",
+	                                   "EL0 (AArch32)"};
+
+	rt_printf("rt: %s exception from %s on vCPU %u: ESR 0x%llx ELR 0x%llx FAR 0x%llx\n",
+	          kind[vector % 4], from[vector / 4 % 4], rt_cpu_id(), (unsigned long long)esr,
+	          (unsigned long long)elr, (unsigned long long)far);
+	rt_system_off();
+}
+
 void rt_secondary_main(void (*fn)(uint32_t));
 
 void rt_main(uint64_t arg)
 {
+	const volatile uint64_t *native_arg = (const volatile uint64_t *)RT_NATIVE_ARG_ADDR;
+
+	/* QEMU's -kernel boot cannot set x0: bench/guests/native.sh leaves arg in memory. */
+	if (!arg && rt_native() && native_arg[0] == RT_NATIVE_ARG_MAGIC)
+		arg = native_arg[1];
 	main(arg);
 	rt_system_off();
 }

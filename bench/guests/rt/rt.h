@@ -28,8 +28,22 @@ int64_t rt_console_write(const char *s, uint64_t len);
 struct rt_vm_info {
 	uint64_t vm, vcpu, nr_vcpus, resets;
 };
+/*
+ * Natively (no hypervisor) vm_info fails: info is then filled from MPIDR and
+ * PSCI (VM 0, this vCPU, the CPUs PSCI knows, no resets) and the error returned.
+ */
 int64_t rt_vm_info(struct rt_vm_info *info);
 uint32_t rt_cpu_id(void);
+/* 1 when running directly on QEMU at EL1 (no EL2 implemented), not under Vitrine. */
+int rt_native(void);
+
+#define RT_MAX_VCPUS 8 /* stacks in crt0.S */
+/*
+ * Natively, an arg of 0 is replaced by the second word at this address if
+ * the first holds the magic (QEMU's loader device puts them there).
+ */
+#define RT_NATIVE_ARG_ADDR 0x7ffff000ul
+#define RT_NATIVE_ARG_MAGIC 0x4752414e54495656ull /* "VVITNARG" */
 
 /* Put in every busy-wait: under QEMU -icount other vCPUs run only when one yields. */
 static inline void rt_relax(void)

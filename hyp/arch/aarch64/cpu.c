@@ -81,19 +81,37 @@ void arch_ipi_send(uint32_t pcpu)
 	gicv3_send_sgi(pcpu, GIC_SGI_IPI);
 }
 
-void arch_event_wait(void)
+/*
+ * Sleep until another pCPU wakes this one with an IPI. WFI, not WFE: the
+ * core (and QEMU, which then skips idle time under -icount) sees an idle
+ * CPU. Guest interrupts are held off by the priority mask meanwhile, so
+ * only the hypervisor's own IPI wakes it, and is consumed here.
+ */
+void arch_cpu_idle(void)
 {
-	wfe();
+	sysreg_write(ICC_PMR_EL1, GIC_GUEST_PRIO);
+	isb();
+	__asm__ volatile("wfi" ::: "memory");
+	if ((sysreg_read(icc_hppir1_el1) & 0xffffff) == GIC_SGI_IPI) {
+		uint32_t intid = gicv3_ack();
+
+		gicv3_eoi(intid);
+		gicv3_deactivate(intid);
+	}
+	sysreg_write(ICC_PMR_EL1, 0xff);
 }
 
-void arch_event_send(void)
+void arch_cpu_wake(uint32_t pcpu)
 {
-	dsb(ish);
-	sev();
+	if (pcpu != arch_cpu_this()->id)
+		gicv3_send_sgi(pcpu, GIC_SGI_IPI);
 }
 
+/* Back to vcpu_loop with the vCPU's timer and interrupt interface quiet. */
 void arch_cpu_park(void)
 {
+	sysreg_write(cntv_ctl_el0, 0);
+	sysreg_write(ich_hcr_el2, 0);
 	cpu_switch_stack(vcpu_loop, (uintptr_t)cpu_frame(arch_cpu_this()->id));
 }
 

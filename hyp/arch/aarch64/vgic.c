@@ -31,14 +31,27 @@ uint8_t vgic_priority(struct vcpu *v, uint32_t intid)
 void vgic_kick(struct vcpu *v)
 {
 	__atomic_store_n(&v->arch.vgic.pending_any, 1, __ATOMIC_RELEASE);
-	if (arch_cpu_this()->vcpu != v && __atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_RUNNING)
+	if (arch_cpu_this()->vcpu != v &&
+	    __atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_RUNNING)
 		arch_ipi_send(v->pcpu);
 }
 
 void vgic_raise(struct vcpu *v, uint32_t intid)
 {
-	__atomic_or_fetch(&v->arch.vgic.pending[intid / 64], 1ull << (intid % 64), __ATOMIC_RELAXED);
+	__atomic_or_fetch(&v->arch.vgic.pending[intid / 64], 1ull << (intid % 64),
+	                  __ATOMIC_RELAXED);
 	vgic_kick(v);
+}
+
+uint32_t vgic_pending_bits(struct vcpu *v, uint32_t first)
+{
+	uint32_t bits =
+	    (uint32_t)(__atomic_load_n(&v->arch.vgic.pending[first / 64], __ATOMIC_RELAXED) >>
+	               (first % 64));
+
+	if (arch_cpu_this()->vcpu == v) /* a sibling's list registers are out of reach */
+		bits |= vgic_lr_pending_bits(first);
+	return bits;
 }
 
 struct vcpu *vgic_spi_target(struct vm *vm, uint32_t intid)

@@ -109,6 +109,26 @@ int vgic_lr_find(uint32_t intid, int *pending)
 	return -1;
 }
 
+/* INTIDs first..first+31 that this pCPU's list registers hold as pending. */
+uint32_t vgic_lr_pending_bits(uint32_t first)
+{
+	uint64_t empty = sysreg_read(ich_elrsr_el2);
+	uint32_t bits = 0;
+
+	for (unsigned i = 0; i < lr_count; i++) {
+		uint64_t lr;
+		uint32_t intid;
+
+		if (empty >> i & 1)
+			continue;
+		lr = lr_read(i);
+		intid = (uint32_t)lr;
+		if (lr & LR_PENDING && intid - first < 32)
+			bits |= 1u << (intid - first);
+	}
+	return bits;
+}
+
 /* Take intid out of its list register if it is there only pending (not acknowledged). */
 static int vgic_lr_drop_pending(uint32_t intid)
 {
@@ -125,7 +145,8 @@ void vgic_lr_withdraw(struct vcpu *v, uint32_t intid)
 {
 	if (!vgic_lr_drop_pending(intid))
 		return;
-	__atomic_or_fetch(&v->arch.vgic.pending[intid / 64], 1ull << (intid % 64), __ATOMIC_RELAXED);
+	__atomic_or_fetch(&v->arch.vgic.pending[intid / 64], 1ull << (intid % 64),
+	                  __ATOMIC_RELAXED);
 	__atomic_store_n(&v->arch.vgic.pending_any, 1, __ATOMIC_RELEASE);
 }
 
@@ -140,8 +161,8 @@ void vgic_unraise(struct vcpu *v, uint32_t intid)
 
 static uint64_t lr_make(struct vcpu *v, uint32_t intid)
 {
-	uint64_t lr = intid | LR_PENDING | LR_GROUP1 |
-	              (uint64_t)vgic_priority(v, intid) << LR_PRIO_SHIFT;
+	uint64_t lr =
+	    intid | LR_PENDING | LR_GROUP1 | (uint64_t)vgic_priority(v, intid) << LR_PRIO_SHIFT;
 
 	if (intid == VGIC_VTIMER_INTID || (intid >= 32 && vgic_test(v->vm->arch.vgic.hw, intid)))
 		lr |= LR_HW | (uint64_t)intid << LR_PINTID_SHIFT;

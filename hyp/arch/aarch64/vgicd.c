@@ -93,7 +93,7 @@ static uint32_t vgicd_bits_read(struct vm *vm, uint32_t reg, uint32_t first)
 	case GICD_ISPENDR:
 	case GICD_ICPENDR:
 		for (uint32_t i = 0; i < vm->nr_vcpus; i++)
-			r |= (uint32_t)(vm->vcpus[i]->arch.vgic.pending[first / 64] >> (first % 64));
+			r |= vgic_pending_bits(vm->vcpus[i], first);
 		break;
 	}
 	return r & vgicd_owned_bits(g, first);
@@ -109,7 +109,8 @@ static void vgicd_route(struct vm *vm, uint32_t intid, uint64_t value)
 	struct vgic *g = &vm->arch.vgic;
 	uint32_t aff0 = value & 0xff;
 	/* IRM (any vCPU) and affinities no vCPU has both mean vCPU 0. */
-	uint32_t t = (value >> 31 & 1) || (value & 0xffffff00ull) || aff0 >= vm->nr_vcpus ? 0 : aff0;
+	uint32_t t =
+	    (value >> 31 & 1) || (value & 0xffffff00ull) || aff0 >= vm->nr_vcpus ? 0 : aff0;
 
 	g->target[intid] = (uint8_t)t;
 	if (vgic_test(g->hw, intid))

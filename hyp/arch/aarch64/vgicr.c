@@ -56,8 +56,8 @@ static void vgicr_pend(struct vcpu *t, uint32_t bits, int on)
 static uint64_t vgicr_read(struct vcpu *t, uint64_t off, unsigned size)
 {
 	struct vgic_cpu *c = &t->arch.vgic;
-	uint64_t typer = (uint64_t)t->id << 32 | t->id << 8 |
-	                 (t->id == t->vm->nr_vcpus - 1 ? 1u << 4 : 0);
+	uint64_t typer =
+	    (uint64_t)t->id << 32 | t->id << 8 | (t->id == t->vm->nr_vcpus - 1 ? 1u << 4 : 0);
 	uint64_t r = 0;
 
 	switch (off) {
@@ -76,7 +76,7 @@ static uint64_t vgicr_read(struct vcpu *t, uint64_t off, unsigned size)
 		return c->enabled;
 	case GICR_ISPENDR0:
 	case GICR_ICPENDR0:
-		return (uint32_t)c->pending[0];
+		return vgic_pending_bits(t, 0);
 	case GICR_ICFGR0:
 		return 0xaaaaaaaa; /* SGIs are edge-triggered */
 	case GICR_ICFGR1:

@@ -65,6 +65,9 @@ int vgic_lr_find(uint32_t intid, int *pending);
 void vgic_lr_withdraw(struct vcpu *v, uint32_t intid);
 void vgic_unraise(struct vcpu *v, uint32_t intid);
 void vgic_lr_reset(void);
+uint32_t vgic_lr_pending_bits(uint32_t first);
+/* Pending INTIDs first..first+31 of vCPU v: waiting, or in its list registers. */
+uint32_t vgic_pending_bits(struct vcpu *v, uint32_t first);
 
 int vgicd_access(struct vcpu *v, uint64_t offset, unsigned size, int write, uint64_t *value);
 int vgicr_access(struct vcpu *v, uint64_t offset, unsigned size, int write, uint64_t *value);
