@@ -56,7 +56,6 @@ void main(uint64_t arg)
 		rt_relax();
 	__atomic_store_n(&storm_stop, 1, __ATOMIC_RELEASE);
 	irq_disable_local();
-	rt_printf("storm: %u SGIs in %llu ms (per vCPU: %u, %u)\n",
-	          storm_count[0] + storm_count[1], (unsigned long long)ms, storm_count[0],
-	          storm_count[1]);
+	rt_printf("storm: %u SGIs in %llu ms (per vCPU: %u, %u)\n", storm_count[0] + storm_count[1],
+	          (unsigned long long)ms, storm_count[0], storm_count[1]);
 }
