@@ -4,11 +4,12 @@
 
 #include <stdint.h>
 
+#include "arch_inline.h"
+
 struct cpu;
 struct vcpu;
 struct vm;
 
-struct cpu *arch_cpu_this(void);
 uintptr_t arch_device_va(uint64_t pa);
 void arch_cpu_init(struct cpu *c);
 int arch_cpu_start(uint32_t id);

@@ -75,10 +75,3 @@ void vcpu_power_off(struct vcpu *v)
 		vm_stop(vm, VM_OFF);
 	vcpu_park();
 }
-
-/* After an exit: go back to the guest only if this vCPU is still meant to run. */
-void vcpu_check_state(struct vcpu *v)
-{
-	if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_RUNNING)
-		vcpu_park();
-}

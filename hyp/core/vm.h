@@ -75,6 +75,12 @@ void vcpu_loop(void) __attribute__((noreturn));
 void vcpu_park(void) __attribute__((noreturn));
 int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t context);
 void vcpu_power_off(struct vcpu *v) __attribute__((noreturn));
-void vcpu_check_state(struct vcpu *v);
+
+/* After an exit: go back to the guest only if this vCPU is still meant to run. */
+static inline void vcpu_check_state(struct vcpu *v)
+{
+	if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_RUNNING)
+		vcpu_park();
+}
 
 #endif

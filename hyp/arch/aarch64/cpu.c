@@ -30,11 +30,6 @@ static int64_t fw_smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 	return (int64_t)x0;
 }
 
-struct cpu *arch_cpu_this(void)
-{
-	return (struct cpu *)sysreg_read(tpidr_el2);
-}
-
 /* The frame of the vCPU on this pCPU sits at the top of its stack. */
 static struct arch_regs *cpu_frame(uint32_t id)
 {

@@ -109,25 +109,6 @@ void gicv3_send_sgi(uint32_t cpu, uint32_t intid)
 	isb();
 }
 
-uint32_t gicv3_ack(void)
-{
-	uint32_t intid = (uint32_t)sysreg_read(ICC_IAR1_EL1) & 0xffffff;
-
-	dsb(sy);
-	return intid;
-}
-
-void gicv3_eoi(uint32_t intid)
-{
-	sysreg_write(ICC_EOIR1_EL1, intid);
-}
-
-void gicv3_deactivate(uint32_t intid)
-{
-	sysreg_write(icc_dir_el1, intid);
-	isb();
-}
-
 void gicv3_spi_enable(uint32_t intid, int on)
 {
 	*gicd((on ? GICD_ISENABLER : GICD_ICENABLER) + intid / 32 * 4) = 1u << (intid % 32);

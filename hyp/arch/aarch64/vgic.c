@@ -11,21 +11,8 @@
 #include "gicv3.h"
 #include "log.h"
 #include "sysreg.h"
+#include "vgic_state.h"
 #include "vm.h"
-
-int vgic_is_enabled(struct vcpu *v, uint32_t intid)
-{
-	if (intid < VGIC_PRIVATE)
-		return v->arch.vgic.enabled >> intid & 1;
-	return vgic_test(v->vm->arch.vgic.enabled, intid);
-}
-
-uint8_t vgic_priority(struct vcpu *v, uint32_t intid)
-{
-	if (intid < VGIC_PRIVATE)
-		return v->arch.vgic.prio[intid];
-	return v->vm->arch.vgic.prio[intid % VGIC_NR_INTIDS]; /* INTIDs are 10 bits */
-}
 
 /* Have v look at its pending bitmap before it next runs guest code. */
 void vgic_kick(struct vcpu *v)
@@ -38,8 +25,10 @@ void vgic_kick(struct vcpu *v)
 
 void vgic_raise(struct vcpu *v, uint32_t intid)
 {
-	__atomic_or_fetch(&v->arch.vgic.pending[intid / 64], 1ull << (intid % 64),
-	                  __ATOMIC_RELAXED);
+	/* The common case, e.g. the timer: for this pCPU's vCPU, straight into a list register. */
+	if (arch_cpu_this()->vcpu == v && !vgic_lr_inject_now(v, intid))
+		return;
+	vgic_pend(&v->arch.vgic, intid);
 	vgic_kick(v);
 }
 
@@ -167,6 +156,7 @@ void vgic_vcpu_reset(struct vcpu *v)
 
 	for (uint32_t w = 0; w < VGIC_WORDS; w++)
 		c->pending[w] = 0;
+	c->pending_words = 0;
 	c->pending_any = 0;
 	c->enabled = 0;
 	c->icfgr1 = 0;

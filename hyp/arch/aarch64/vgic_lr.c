@@ -10,6 +10,7 @@
 #include "gicv3.h"
 #include "sysreg.h"
 #include "vgic.h"
+#include "vgic_state.h"
 #include "vm.h"
 
 #define LR_STATE_SHIFT 62
@@ -90,23 +91,27 @@ void vgic_lr_reset(void)
 	isb();
 }
 
-/* The list register holding intid, or -1; *pending tells whether it is only pending. */
-int vgic_lr_find(uint32_t intid, int *pending)
+static int vgic_lr_find_in(uint64_t empty, uint32_t intid, int *pending)
 {
-	uint64_t empty = sysreg_read(ich_elrsr_el2);
+	uint64_t used = ~empty & ((1ull << lr_count) - 1);
 
-	for (unsigned i = 0; i < lr_count; i++) {
-		uint64_t lr;
+	while (used) {
+		unsigned i = (unsigned)__builtin_ctzll(used);
+		uint64_t lr = lr_read(i);
 
-		if (empty >> i & 1)
-			continue;
-		lr = lr_read(i);
+		used &= used - 1;
 		if ((uint32_t)lr == intid) {
 			*pending = (lr >> LR_STATE_SHIFT) == 1;
 			return (int)i;
 		}
 	}
 	return -1;
+}
+
+/* The list register holding intid, or -1; *pending tells whether it is only pending. */
+int vgic_lr_find(uint32_t intid, int *pending)
+{
+	return vgic_lr_find_in(sysreg_read(ich_elrsr_el2), intid, pending);
 }
 
 /* INTIDs first..first+31 that this pCPU's list registers hold as pending. */
@@ -169,15 +174,17 @@ static uint64_t lr_make(struct vcpu *v, uint32_t intid)
 	return lr;
 }
 
-/* The best (lowest value) priority enabled pending interrupt, or GIC_SPURIOUS. */
-static uint32_t vgic_best_pending(struct vcpu *v)
+/* The best (lowest value) priority enabled pending interrupt in the words, or GIC_SPURIOUS. */
+static uint32_t vgic_best_pending(struct vcpu *v, uint32_t words)
 {
 	uint32_t best = GIC_SPURIOUS;
 	unsigned best_prio = 0x100;
 
-	for (uint32_t w = 0; w < VGIC_WORDS; w++) {
+	while (words) {
+		uint32_t w = (uint32_t)__builtin_ctz(words);
 		uint64_t bits = __atomic_load_n(&v->arch.vgic.pending[w], __ATOMIC_RELAXED);
 
+		words &= words - 1;
 		while (bits) {
 			uint32_t intid = w * 64 + (uint32_t)__builtin_ctzll(bits);
 
@@ -189,6 +196,20 @@ static uint32_t vgic_best_pending(struct vcpu *v)
 		}
 	}
 	return best;
+}
+
+int vgic_lr_inject_now(struct vcpu *v, uint32_t intid)
+{
+	uint64_t empty;
+	int pending;
+
+	if (v->arch.vgic.pending_any || !vgic_is_enabled(v, intid))
+		return -1;
+	empty = sysreg_read(ich_elrsr_el2) & ((1ull << lr_count) - 1);
+	if (!empty || vgic_lr_find_in(empty, intid, &pending) >= 0)
+		return -1;
+	lr_write((unsigned)__builtin_ctzll(empty), lr_make(v, intid));
+	return 0;
 }
 
 /* Into a free list register, or over the lowest-priority pending one if intid beats it. */
@@ -230,11 +251,15 @@ void vgic_flush(struct vcpu *v)
 {
 	struct vgic_cpu *c = &v->arch.vgic;
 	uint64_t hcr = ICH_HCR_EN;
+	uint32_t words = 0;
 
 	__atomic_store_n(&c->pending_any, 0, __ATOMIC_RELAXED);
 	for (;;) {
-		uint32_t intid = vgic_best_pending(v);
+		uint32_t intid;
 
+		/* Taking the summary bits empty lets a concurrent raise set them again. */
+		words |= __atomic_exchange_n(&c->pending_words, 0, __ATOMIC_ACQUIRE);
+		intid = vgic_best_pending(v, words);
 		if (intid == GIC_SPURIOUS)
 			break;
 		if (vgic_lr_place(v, intid)) {
@@ -244,6 +269,14 @@ void vgic_flush(struct vcpu *v)
 		}
 		__atomic_and_fetch(&c->pending[intid / 64], ~(1ull << (intid % 64)),
 		                   __ATOMIC_RELAXED);
+	}
+	/* Words still holding interrupts (disabled, or waiting for a list register) stay marked. */
+	while (words) {
+		uint32_t w = (uint32_t)__builtin_ctz(words);
+
+		words &= words - 1;
+		if (__atomic_load_n(&c->pending[w], __ATOMIC_RELAXED))
+			__atomic_or_fetch(&c->pending_words, 1u << w, __ATOMIC_RELAXED);
 	}
 	sysreg_write(ich_hcr_el2, hcr);
 	isb();

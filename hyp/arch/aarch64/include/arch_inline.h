@@ -2,6 +2,8 @@
 #ifndef ARCH_INLINE_H
 #define ARCH_INLINE_H
 
+struct cpu;
+
 /*
  * In every busy-wait: a hint to the core, and under QEMU's single-threaded
  * round-robin (-icount) the only way other vCPUs get to run before this
@@ -10,6 +12,15 @@
 static inline void arch_cpu_relax(void)
 {
 	__asm__ volatile("yield" ::: "memory");
+}
+
+/* This pCPU's struct cpu: TPIDR_EL2 holds it. */
+static inline struct cpu *arch_cpu_this(void)
+{
+	struct cpu *c;
+
+	__asm__ volatile("mrs %0, tpidr_el2" : "=r"(c));
+	return c;
 }
 
 #endif

@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "sysreg.h"
+
 #define GIC_SGI_IPI 0     /* hypervisor IPI: "look at your vCPU" */
 #define GIC_PPI_MAINT 25  /* virtual CPU interface maintenance */
 #define GIC_PPI_VTIMER 27 /* EL1 virtual timer */
@@ -14,10 +16,22 @@
 void gicv3_init_dist(void);
 void gicv3_init_cpu(uint32_t cpu);
 void gicv3_send_sgi(uint32_t cpu, uint32_t intid);
-uint32_t gicv3_ack(void);
+static inline uint32_t gicv3_ack(void)
+{
+	return (uint32_t)sysreg_read(ICC_IAR1_EL1) & 0xffffff;
+}
+
 /* EOImode 1: eoi drops the running priority, deactivate ends the interrupt. */
-void gicv3_eoi(uint32_t intid);
-void gicv3_deactivate(uint32_t intid);
+static inline void gicv3_eoi(uint32_t intid)
+{
+	sysreg_write(ICC_EOIR1_EL1, intid);
+}
+
+static inline void gicv3_deactivate(uint32_t intid)
+{
+	sysreg_write(icc_dir_el1, intid);
+	isb();
+}
 void gicv3_spi_enable(uint32_t intid, int on);
 void gicv3_spi_route(uint32_t intid, uint32_t cpu);
 void gicv3_spi_edge(uint32_t intid, int edge);

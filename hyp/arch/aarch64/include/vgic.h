@@ -23,7 +23,8 @@ struct vm;
 /* Per vCPU: its private interrupts, and what waits for a list register. */
 struct vgic_cpu {
 	uint64_t pending[VGIC_WORDS]; /* raised, not yet in a list register */
-	uint32_t pending_any;         /* some bit above is set: flush before the ERET */
+	uint32_t pending_words;       /* bit w: pending[w] may be non-zero */
+	uint32_t pending_any;         /* look at the bitmap before the ERET */
 	uint32_t enabled;             /* SGIs and PPIs */
 	uint32_t icfgr1;              /* PPI trigger modes, as the guest wrote them */
 	uint32_t waker;
@@ -59,12 +60,12 @@ void vgic_flush(struct vcpu *v);
 int vgic_physical_irq(struct vcpu *v, uint32_t intid);
 /* The guest wrote ICC_SGI1R_EL1. */
 void vgic_sgi_write(struct vcpu *v, uint64_t value);
-int vgic_is_enabled(struct vcpu *v, uint32_t intid);
-uint8_t vgic_priority(struct vcpu *v, uint32_t intid);
 int vgic_lr_find(uint32_t intid, int *pending);
 void vgic_lr_withdraw(struct vcpu *v, uint32_t intid);
 void vgic_unraise(struct vcpu *v, uint32_t intid);
 void vgic_lr_reset(void);
+/* Into a free list register at once, if nothing else waits: 0, or -1 to take the slow path. */
+int vgic_lr_inject_now(struct vcpu *v, uint32_t intid);
 uint32_t vgic_lr_pending_bits(uint32_t first);
 /* Pending INTIDs first..first+31 of vCPU v: waiting, or in its list registers. */
 uint32_t vgic_pending_bits(struct vcpu *v, uint32_t first);
@@ -75,6 +76,13 @@ int vgicr_access(struct vcpu *v, uint64_t offset, unsigned size, int write, uint
 static inline int vgic_test(const uint64_t *bits, uint32_t intid)
 {
 	return bits[intid / 64] >> (intid % 64) & 1;
+}
+
+/* Set intid in v's pending bitmap (any pCPU). */
+static inline void vgic_pend(struct vgic_cpu *c, uint32_t intid)
+{
+	__atomic_or_fetch(&c->pending[intid / 64], 1ull << (intid % 64), __ATOMIC_RELAXED);
+	__atomic_or_fetch(&c->pending_words, 1u << (intid / 64), __ATOMIC_RELEASE);
 }
 
 #endif
