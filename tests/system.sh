@@ -155,6 +155,12 @@ test_gicprobe() {
 	check system/gicprobe-qemu-exit-0 exited 0
 }
 
+test_lrflood() {
+	boot lrflood
+	check system/more-pending-than-list-registers has '^\[lrflood\] lrflood: 12 of 12 arrived, 12 in priority order$'
+	check system/lrflood-qemu-exit-0 exited 0
+}
+
 test_storm() {
 	boot storm
 	check system/storm-happened storm_at_least 1000
@@ -178,6 +184,7 @@ run_all() {
 	test_uartirq
 	test_gicprobe
 	test_storm
+	test_lrflood
 }
 
 # Free-running (QEMU's multi-threaded TCG: real parallelism, varying
