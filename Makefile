@@ -129,7 +129,7 @@ run: $(HYP_ELF)
 test: $(DEPS_OK)
 	$(Q)tests/run.sh
 
-FORMAT_SRC = $(shell git ls-files '*.c' '*.h')
+FORMAT_SRC = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h')
 format:
 	$(Q)clang-format -i $(FORMAT_SRC)
 

@@ -39,8 +39,8 @@ void main(uint64_t arg)
 	for (uint32_t i = 0; i < LRF_N; i++)
 		gic_send_sgi(i, rt_cpu_id());
 	irq_enable_local();
-	for (uint32_t spins = 0; __atomic_load_n(&lrf_n, __ATOMIC_ACQUIRE) < LRF_N && spins < 1000000;
-	     spins++)
+	for (uint32_t spins = 0;
+	     __atomic_load_n(&lrf_n, __ATOMIC_ACQUIRE) < LRF_N && spins < 1000000; spins++)
 		rt_relax();
 	n = __atomic_load_n(&lrf_n, __ATOMIC_ACQUIRE);
 	for (uint32_t i = 0; i < LRF_N && i < n; i++)
