@@ -29,7 +29,7 @@ static const char *const gp_names[GP_FIELDS] = {"enable", "pending", "priority",
 
 static uintptr_t gp_bank(uint32_t intid)
 {
-	return intid < 32 ? gic_redist() + GICR_SGI_OFFSET : GICD_BASE;
+	return intid < 32 ? gic_redist() + GICR_SGI_BASE : GICD_BASE;
 }
 
 static uint32_t gp_read32(uintptr_t a)

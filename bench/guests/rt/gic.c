@@ -58,7 +58,7 @@ uintptr_t gic_redist(void)
 /* SGIs and PPIs live in this vCPU's SGI frame, SPIs in the distributor. */
 static uintptr_t gic_bank(uint32_t intid)
 {
-	return intid < 32 ? gic_redist() + GICR_SGI_OFFSET : GICD_BASE;
+	return intid < 32 ? gic_redist() + GICR_SGI_BASE : GICD_BASE;
 }
 
 static void gic_wait_rwp(uint32_t intid)
@@ -129,7 +129,7 @@ void gic_init(void)
 	            gic_read32(rd + GICR_WAKER) & ~(uint32_t)GICR_WAKER_PROCESSOR_SLEEP);
 	while (gic_read32(rd + GICR_WAKER) & GICR_WAKER_CHILDREN_ASLEEP)
 		rt_relax();
-	sgi = rd + GICR_SGI_OFFSET;
+	sgi = rd + GICR_SGI_BASE;
 	gic_write32(sgi + GICR_IGROUPR0, 0xffffffffu);
 
 	/* System-register interface on, nothing masked by priority, no preemption groups. */
@@ -198,7 +198,7 @@ void gic_set_edge(uint32_t intid, int edge)
 
 	if (intid < 16)
 		return;
-	reg = intid < 32 ? gic_redist() + GICR_SGI_OFFSET + GICR_ICFGR1
+	reg = intid < 32 ? gic_redist() + GICR_SGI_BASE + GICR_ICFGR1
 	                 : GICD_BASE + GICD_ICFGR + intid / 16 * 4;
 	gic_update32(reg, 1u << shift, edge ? 1u << shift : 0);
 }

@@ -13,48 +13,10 @@
 
 #include <stdint.h>
 
+#include "gicv3_regs.h"
+
 #define GICD_BASE 0x08000000ul
 #define GICR_BASE 0x080A0000ul
-#define GICR_SGI_OFFSET 0x10000ul
-
-/* Distributor registers (offsets); the per-INTID arrays are indexed by INTID. */
-#define GICD_CTLR 0x0000
-#define GICD_TYPER 0x0004
-#define GICD_IIDR 0x0008
-#define GICD_IGROUPR 0x0080
-#define GICD_ISENABLER 0x0100
-#define GICD_ICENABLER 0x0180
-#define GICD_ISPENDR 0x0200
-#define GICD_ICPENDR 0x0280
-#define GICD_ISACTIVER 0x0300
-#define GICD_ICACTIVER 0x0380
-#define GICD_IPRIORITYR 0x0400
-#define GICD_ICFGR 0x0c00
-#define GICD_IROUTER 0x6000
-
-#define GICD_CTLR_ENABLE_G1 (1u << 1) /* EnableGrp1 (DS=1) or EnableGrp1A (Non-secure) */
-#define GICD_CTLR_ARE (1u << 4)
-#define GICD_CTLR_DS (1u << 6)
-#define GICD_CTLR_RWP (1u << 31)
-
-/* Redistributor RD frame */
-#define GICR_CTLR 0x0000
-#define GICR_TYPER 0x0008
-#define GICR_WAKER 0x0014
-#define GICR_CTLR_RWP (1u << 3)
-#define GICR_TYPER_VLPIS (1u << 1)
-#define GICR_TYPER_LAST (1u << 4)
-#define GICR_WAKER_PROCESSOR_SLEEP (1u << 1)
-#define GICR_WAKER_CHILDREN_ASLEEP (1u << 2)
-
-/* Redistributor SGI frame: the same layout as the distributor's first words. */
-#define GICR_IGROUPR0 0x0080
-#define GICR_ISENABLER0 0x0100
-#define GICR_ICENABLER0 0x0180
-#define GICR_ISPENDR0 0x0200
-#define GICR_ICPENDR0 0x0280
-#define GICR_IPRIORITYR 0x0400
-#define GICR_ICFGR1 0x0c04
 
 #define GIC_NR_INTIDS 1020 /* 0-15 SGIs, 16-31 PPIs, 32-1019 SPIs */
 #define GIC_SPURIOUS 1023

@@ -9,25 +9,10 @@
 #include "gicv3.h"
 
 #include "arch.h"
+#include "gicv3_regs.h"
 #include "platform.h"
 #include "sysreg.h"
 
-#define GICD_CTLR 0x0000
-#define GICD_CTLR_RWP (1u << 31)
-#define GICD_CTLR_ARE (1u << 4)
-#define GICD_CTLR_GRP1 (1u << 1)
-#define GICD_TYPER 0x0004
-#define GICD_IGROUPR 0x0080
-#define GICD_ISENABLER 0x0100
-#define GICD_ICENABLER 0x0180
-#define GICD_ICACTIVER 0x0380
-#define GICD_IPRIORITYR 0x0400
-#define GICD_ICFGR 0x0c00
-#define GICD_IROUTER 0x6000
-#define GICR_WAKER 0x0014
-#define GICR_WAKER_SLEEP (1u << 1)
-#define GICR_WAKER_CHILDREN_ASLEEP (1u << 2)
-#define GICR_SGI 0x10000 /* SGI and PPI frame */
 #define ICC_CTLR_EOIMODE (1u << 1)
 
 static uint32_t gic_intids; /* SPIs end below this */
@@ -73,7 +58,7 @@ void gicv3_init_dist(void)
 	}
 	*gicd(GICD_CTLR) = GICD_CTLR_ARE;
 	gicd_wait();
-	*gicd(GICD_CTLR) = GICD_CTLR_ARE | GICD_CTLR_GRP1;
+	*gicd(GICD_CTLR) = GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1;
 	gicd_wait();
 }
 
@@ -81,16 +66,16 @@ void gicv3_init_cpu(uint32_t cpu)
 {
 	volatile uint32_t *waker = gicr(cpu, GICR_WAKER);
 
-	*waker &= ~GICR_WAKER_SLEEP;
+	*waker &= ~GICR_WAKER_PROCESSOR_SLEEP;
 	while (*waker & GICR_WAKER_CHILDREN_ASLEEP)
 		;
-	*gicr(cpu, GICR_SGI + GICD_ICENABLER) = 0xffffffff;
-	*gicr(cpu, GICR_SGI + GICD_ICACTIVER) = 0xffffffff;
-	*gicr(cpu, GICR_SGI + GICD_IGROUPR) = 0xffffffff;
-	gic_set_prio(gicr(cpu, GICR_SGI + GICD_IPRIORITYR), GIC_SGI_IPI, GIC_HYP_PRIO);
-	gic_set_prio(gicr(cpu, GICR_SGI + GICD_IPRIORITYR), GIC_PPI_MAINT, GIC_HYP_PRIO);
-	gic_set_prio(gicr(cpu, GICR_SGI + GICD_IPRIORITYR), GIC_PPI_VTIMER, GIC_GUEST_PRIO);
-	*gicr(cpu, GICR_SGI + GICD_ISENABLER) =
+	*gicr(cpu, GICR_SGI_BASE + GICR_ICENABLER0) = 0xffffffff;
+	*gicr(cpu, GICR_SGI_BASE + GICR_ICACTIVER0) = 0xffffffff;
+	*gicr(cpu, GICR_SGI_BASE + GICR_IGROUPR0) = 0xffffffff;
+	gic_set_prio(gicr(cpu, GICR_SGI_BASE + GICR_IPRIORITYR), GIC_SGI_IPI, GIC_HYP_PRIO);
+	gic_set_prio(gicr(cpu, GICR_SGI_BASE + GICR_IPRIORITYR), GIC_PPI_MAINT, GIC_HYP_PRIO);
+	gic_set_prio(gicr(cpu, GICR_SGI_BASE + GICR_IPRIORITYR), GIC_PPI_VTIMER, GIC_GUEST_PRIO);
+	*gicr(cpu, GICR_SGI_BASE + GICR_ISENABLER0) =
 	    1u << GIC_SGI_IPI | 1u << GIC_PPI_MAINT | 1u << GIC_PPI_VTIMER;
 
 	sysreg_write(ICC_SRE_EL2, 0xf); /* SRE, DFB, DIB, and EL1 may use SRE too */
@@ -130,7 +115,7 @@ void gicv3_spi_edge(uint32_t intid, int edge)
 void gicv3_clear_active(uint32_t intid, uint32_t cpu)
 {
 	if (intid < 32)
-		*gicr(cpu, GICR_SGI + GICD_ICACTIVER) = 1u << intid;
+		*gicr(cpu, GICR_SGI_BASE + GICR_ICACTIVER0) = 1u << intid;
 	else
 		*gicd(GICD_ICACTIVER + intid / 32 * 4) = 1u << (intid % 32);
 }

@@ -8,26 +8,9 @@
 #include "arch.h"
 #include "cpu.h"
 #include "gicv3.h"
+#include "gicv3_regs.h"
 #include "vgic.h"
 #include "vm.h"
-
-#define GICD_CTLR 0x0000
-#define GICD_TYPER 0x0004
-#define GICD_IIDR 0x0008
-#define GICD_IGROUPR 0x0080
-#define GICD_ISENABLER 0x0100
-#define GICD_ICENABLER 0x0180
-#define GICD_ISPENDR 0x0200
-#define GICD_ICPENDR 0x0280
-#define GICD_ISACTIVER 0x0300
-#define GICD_ICACTIVER 0x0380
-#define GICD_IPRIORITYR 0x0400
-#define GICD_ICFGR 0x0c00
-#define GICD_IROUTER 0x6000
-#define GICD_IROUTER_END 0x7fe0
-#define GICD_PIDR2 0xffe8
-#define GICD_CTLR_ARE (1u << 4)
-#define GICD_CTLR_DS (1u << 6)
 
 /* One bit per INTID, 32 INTIDs per register starting at `first`. */
 static uint32_t vgicd_owned_bits(const struct vgic *g, uint32_t first)

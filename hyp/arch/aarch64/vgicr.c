@@ -5,25 +5,12 @@
  */
 #include "arch.h"
 #include "cpu.h"
+#include "gicv3_regs.h"
 #include "vgic.h"
 #include "vm.h"
 
-#define GICR_FRAME 0x20000
-#define GICR_CTLR 0x0000
-#define GICR_TYPER 0x0008
-#define GICR_TYPER_HI 0x000c
-#define GICR_WAKER 0x0014
-#define GICR_PIDR2 0xffe8
-#define GICR_SGI 0x10000
-#define GICR_IGROUPR0 (GICR_SGI + 0x0080)
-#define GICR_ISENABLER0 (GICR_SGI + 0x0100)
-#define GICR_ICENABLER0 (GICR_SGI + 0x0180)
-#define GICR_ISPENDR0 (GICR_SGI + 0x0200)
-#define GICR_ICPENDR0 (GICR_SGI + 0x0280)
-#define GICR_IPRIORITYR (GICR_SGI + 0x0400)
-#define GICR_ICFGR0 (GICR_SGI + 0x0c00)
-#define GICR_ICFGR1 (GICR_SGI + 0x0c04)
-#define GICR_WAKER_SLEEP (1u << 1)
+#define GICR_TYPER_HI (GICR_TYPER + 4)
+#define SGI(reg) (GICR_SGI_BASE + (reg))
 
 static void vgicr_enable(struct vcpu *t, uint32_t bits, int on)
 {
@@ -56,8 +43,8 @@ static void vgicr_pend(struct vcpu *t, uint32_t bits, int on)
 static uint64_t vgicr_read(struct vcpu *t, uint64_t off, unsigned size)
 {
 	struct vgic_cpu *c = &t->arch.vgic;
-	uint64_t typer =
-	    (uint64_t)t->id << 32 | t->id << 8 | (t->id == t->vm->nr_vcpus - 1 ? 1u << 4 : 0);
+	uint64_t typer = (uint64_t)t->id << 32 | t->id << 8 |
+	                 (t->id == t->vm->nr_vcpus - 1 ? GICR_TYPER_LAST : 0);
 	uint64_t r = 0;
 
 	switch (off) {
@@ -66,25 +53,25 @@ static uint64_t vgicr_read(struct vcpu *t, uint64_t off, unsigned size)
 	case GICR_TYPER_HI:
 		return typer >> 32;
 	case GICR_WAKER: /* ChildrenAsleep follows ProcessorSleep at once */
-		return c->waker & GICR_WAKER_SLEEP ? 6 : 0;
+		return c->waker & GICR_WAKER_PROCESSOR_SLEEP ? 6 : 0;
 	case GICR_PIDR2:
 		return 0x30;
-	case GICR_IGROUPR0:
+	case SGI(GICR_IGROUPR0):
 		return 0xffffffff;
-	case GICR_ISENABLER0:
-	case GICR_ICENABLER0:
+	case SGI(GICR_ISENABLER0):
+	case SGI(GICR_ICENABLER0):
 		return c->enabled;
-	case GICR_ISPENDR0:
-	case GICR_ICPENDR0:
+	case SGI(GICR_ISPENDR0):
+	case SGI(GICR_ICPENDR0):
 		return vgic_pending_bits(t, 0);
-	case GICR_ICFGR0:
+	case SGI(GICR_ICFGR0):
 		return 0xaaaaaaaa; /* SGIs are edge-triggered */
-	case GICR_ICFGR1:
+	case SGI(GICR_ICFGR1):
 		return c->icfgr1;
 	}
-	if (off >= GICR_IPRIORITYR && off < GICR_IPRIORITYR + VGIC_PRIVATE) {
+	if (off >= SGI(GICR_IPRIORITYR) && off < SGI(GICR_IPRIORITYR) + VGIC_PRIVATE) {
 		for (unsigned i = 0; i < size; i++)
-			r |= (uint64_t)c->prio[off - GICR_IPRIORITYR + i] << (8 * i);
+			r |= (uint64_t)c->prio[off - SGI(GICR_IPRIORITYR) + i] << (8 * i);
 		return r;
 	}
 	return 0;
@@ -97,23 +84,23 @@ static void vgicr_write(struct vcpu *t, uint64_t off, unsigned size, uint64_t va
 
 	switch (off) {
 	case GICR_WAKER:
-		c->waker = bits & GICR_WAKER_SLEEP;
+		c->waker = bits & GICR_WAKER_PROCESSOR_SLEEP;
 		return;
-	case GICR_ISENABLER0:
-	case GICR_ICENABLER0:
-		vgicr_enable(t, bits, off == GICR_ISENABLER0);
+	case SGI(GICR_ISENABLER0):
+	case SGI(GICR_ICENABLER0):
+		vgicr_enable(t, bits, off == SGI(GICR_ISENABLER0));
 		return;
-	case GICR_ISPENDR0:
-	case GICR_ICPENDR0:
-		vgicr_pend(t, bits, off == GICR_ISPENDR0);
+	case SGI(GICR_ISPENDR0):
+	case SGI(GICR_ICPENDR0):
+		vgicr_pend(t, bits, off == SGI(GICR_ISPENDR0));
 		return;
-	case GICR_ICFGR1:
+	case SGI(GICR_ICFGR1):
 		c->icfgr1 = bits;
 		return;
 	}
-	if (off >= GICR_IPRIORITYR && off < GICR_IPRIORITYR + VGIC_PRIVATE)
+	if (off >= SGI(GICR_IPRIORITYR) && off < SGI(GICR_IPRIORITYR) + VGIC_PRIVATE)
 		for (unsigned i = 0; i < size; i++)
-			c->prio[off - GICR_IPRIORITYR + i] = (uint8_t)(value >> (8 * i));
+			c->prio[off - SGI(GICR_IPRIORITYR) + i] = (uint8_t)(value >> (8 * i));
 }
 
 int vgicr_access(struct vcpu *v, uint64_t offset, unsigned size, int write, uint64_t *value)
