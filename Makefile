@@ -72,10 +72,10 @@ ARCH     := aarch64
 HYP_DIRS := hyp/core hyp/arch/$(ARCH) hyp/lib hyp/drivers
 HYP_SRC  := $(filter-out %.ld.S,$(foreach d,$(HYP_DIRS),$(wildcard $(d)/*.c $(d)/*.S)))
 HYP_OBJ  := $(patsubst %,$(O)/hyp/%.o,$(HYP_SRC))
-HYP_INC  := -Ihyp/core -Ihyp/arch/$(ARCH)/include -Ihyp/include -Ihyp/lib -Ihyp/drivers \
+HYP_INC  := -Itrace -Ihyp/core -Ihyp/arch/$(ARCH)/include -Ihyp/include -Ihyp/lib -Ihyp/drivers \
             -Iplatforms/$(PLATFORM)
 # Early boot runs with the MMU off (device memory): no unaligned accesses.
-HYP_FLAGS := $(TGT_FLAGS) -mgeneral-regs-only -mstrict-align $(HYP_INC)
+HYP_FLAGS := $(TGT_FLAGS) -mgeneral-regs-only -mstrict-align -DVT_RING_PLAIN_STORES $(HYP_INC)
 
 $(O)/hyp/%.c.o: %.c | $(DEPS_OK)
 	@mkdir -p $(@D)
@@ -125,7 +125,7 @@ $(DEPS_OK): scripts/deps.sh
 	@mkdir -p $(@D) && touch $@
 
 run: $(HYP_ELF)
-	$(Q)scripts/run.sh $(HYP_ELF)
+	$(Q)TRACE="$(TRACE)" TRACE_MODE="$(TRACE_MODE)" scripts/run.sh $(HYP_ELF)
 
 test: $(DEPS_OK)
 	$(Q)tests/run.sh

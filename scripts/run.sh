@@ -1,8 +1,36 @@
 #!/usr/bin/env bash
 # Boots a Vitrine image on QEMU's aarch64 `virt` board: 4 cores, GICv3,
 # EL2 available, 1 GiB. Extra arguments go to QEMU. Quit with Ctrl-A x.
+#
+# TRACE=FILE       save the hypervisor's trace rings to FILE at power-off
+#                  (read it with out/host/vtrace)
+# TRACE_MODE=stream  drop new events when a ring is full (default: flight
+#                  recorder, the oldest are overwritten)
 set -euo pipefail
 elf=${1:?usage: run.sh vitrine.elf [qemu args...]}
 shift
-exec qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 -smp 4 -m 1G \
-	-nographic -nic none -kernel "$elf" "$@"
+qemu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 -smp 4 -m 1G
+	-nographic -nic none -kernel "$elf")
+[ -n "${TRACE:-}" ] || exec "${qemu[@]}" "$@"
+
+# The options word (hyp/core/bootparam.h) at the last page of the hypervisor's RAM.
+flags=1
+[ "${TRACE_MODE:-flight}" = stream ] && flags=3
+word=$(printf '0x56544250%08x' "$flags")
+b64=$TRACE.b64
+set +e
+"${qemu[@]}" -device "loader,addr=0x41fff000,data=$word,data-len=8" "$@" |
+	awk -v out="$b64" '
+		/^vitrine-trace-begin/ { inside = 1; printf "" > out; next }
+		/^vitrine-trace-end/ { inside = 0; close(out); next }
+		inside { sub(/\r$/, ""); print >> out; next }
+		{ print; fflush() }'
+status=${PIPESTATUS[0]}
+set -e
+if [ -s "$b64" ]; then
+	base64 -d "$b64" >"$TRACE" && rm -f "$b64"
+	echo "run.sh: trace saved to $TRACE ($(stat -c %s "$TRACE") bytes)" >&2
+else
+	echo "run.sh: no trace came out of the run" >&2
+fi
+exit "$status"

@@ -33,6 +33,8 @@ void arch_cpu_park(void) __attribute__((noreturn));
 void *arch_window_map(uint64_t pa, uint64_t size);
 void arch_window_unmap(void *va, uint64_t size);
 void arch_zero(void *va, uint64_t size);
+/* The run's options (bootparam.h) or 0 if it gave none. */
+uint32_t arch_boot_param(void);
 void arch_dcache_clean(const void *va, uint64_t size);
 /* Log what the hypervisor's own page tables map, by kind. */
 void arch_audit_hyp_map(void);

@@ -7,10 +7,12 @@
 #include "platform.h"
 
 struct vcpu;
+struct vt_ring;
 
 struct cpu {
 	uint32_t id;
-	struct vcpu *vcpu; /* the vCPU pinned here, or 0 */
+	struct vcpu *vcpu;     /* the vCPU pinned here, or 0 */
+	struct vt_ring *trace; /* this pCPU's trace ring */
 };
 
 extern struct cpu cpus[PLAT_CPU_NUM];

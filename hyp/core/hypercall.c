@@ -1,6 +1,7 @@
 #include "hypercall.h"
 
 #include "ipc.h"
+#include "trace.h"
 #include "vitrine/abi.h"
 #include "vm.h"
 
@@ -18,7 +19,10 @@ static int64_t hc_console_write(struct vcpu *v, const uint64_t *x)
 
 void hypercall(struct vcpu *v, uint64_t *x)
 {
-	switch ((uint32_t)x[0]) {
+	uint32_t fid = (uint32_t)x[0];
+	uint64_t arg = x[1];
+
+	switch (fid) {
 	case VT_HC_VM_INFO:
 		x[1] = v->vm->id;
 		x[2] = v->id;
@@ -35,6 +39,11 @@ void hypercall(struct vcpu *v, uint64_t *x)
 	case VT_HC_IPC_EVENTS:
 		x[0] = (uint64_t)ipc_events(v, x[1], &x[1]);
 		break;
+	case VT_HC_TRACE_MARK:
+		trace_emit(VT_CLASS_MARK, VT_EV_MARK, (uint8_t)v->vm->id, (uint8_t)v->id,
+		           (uint32_t)x[1], x[2], 0);
+		x[0] = SMCCC_OK;
+		break;
 	case VT_HC_CALL_UID: /* 5669b0c1-7472-4e65-a9c4-4b5b1e5d0001, as SMCCC packs it */
 		x[0] = 0x5669b0c1;
 		x[1] = 0x4e657472;
@@ -49,4 +58,5 @@ void hypercall(struct vcpu *v, uint64_t *x)
 		x[0] = (uint64_t)SMCCC_NOT_SUPPORTED;
 		break;
 	}
+	trace_vcpu(VT_CLASS_CALL, VT_EV_HVC, v, fid, arg, x[0]);
 }

@@ -7,6 +7,7 @@
 
 #include "arch.h"
 #include "log.h"
+#include "trace.h"
 #include "vitrine/abi.h"
 #include "vm.h"
 
@@ -40,6 +41,7 @@ int64_t ipc_notify(struct vcpu *v, uint64_t ch, uint64_t event)
 		if (to == v->vm || !r || to->state != VM_RUNNING)
 			continue;
 		__atomic_or_fetch(&to->ipc_events[ch], 1ull << event, __ATOMIC_RELEASE);
+		trace_vcpu(VT_CLASS_IPC, VT_EV_IPC, v, (uint32_t)ch, event, to->id);
 		if (r->intid)
 			arch_virq_raise(to, r->intid);
 		__atomic_add_fetch(&ipc_stats[ch].delivered, 1, __ATOMIC_RELAXED);

@@ -35,6 +35,21 @@ void log_line(const char *prefix, const char *text, size_t len)
 	spin_unlock(&log_lock);
 }
 
+void log_hold(void)
+{
+	spin_lock(&log_lock);
+}
+
+void log_raw(const char *s)
+{
+	log_puts(s, strlen(s));
+}
+
+void log_release(void)
+{
+	spin_unlock(&log_lock);
+}
+
 static void log_vprintf(const char *tag, const char *fmt, va_list ap)
 {
 	char buf[256];

@@ -9,6 +9,7 @@
 #include "cpu.h"
 #include "log.h"
 #include "pl011.h"
+#include "trace.h"
 #include "vm.h"
 
 struct cpu cpus[PLAT_CPU_NUM];
@@ -46,6 +47,7 @@ void cpu_entry(uint32_t id)
 	if (id == 0)
 		pl011_init(arch_device_va(PLAT_UART_BASE));
 	arch_cpu_init(c);
+	trace_init_cpu(c);
 	if (id == 0) {
 		boot_primary();
 	} else {

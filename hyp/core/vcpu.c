@@ -7,6 +7,7 @@
 
 #include "arch.h"
 #include "cpu.h"
+#include "trace.h"
 #include "vitrine/abi.h"
 
 void vcpu_loop(void)
@@ -29,8 +30,10 @@ void vcpu_loop(void)
 			start = 1;
 		}
 		spin_unlock(&v->vm->lock);
-		if (start)
+		if (start) {
+			trace_vcpu(VT_CLASS_STATE, VT_EV_VCPU_STATE, v, VCPU_RUNNING, v->entry, 0);
 			arch_vcpu_start(v);
+		}
 	}
 }
 
@@ -65,6 +68,8 @@ void vcpu_power_off(struct vcpu *v)
 	struct vm *vm = v->vm;
 	int any_on = 0;
 
+	trace_emit(VT_CLASS_STATE, VT_EV_VCPU_STATE, (uint8_t)vm->id, (uint8_t)v->id, VCPU_OFF, 0,
+	           0);
 	spin_lock(&vm->lock);
 	v->state = VCPU_OFF;
 	for (uint32_t i = 0; i < vm->nr_vcpus; i++)

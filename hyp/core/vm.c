@@ -11,6 +11,7 @@
 #include "cpu.h"
 #include "ipc.h"
 #include "log.h"
+#include "trace.h"
 #include "vuart.h"
 
 struct vm vm_table[VM_MAX];
@@ -83,6 +84,7 @@ void vm_init_all(void)
 			v->vm = vm;
 			v->id = vm->nr_vcpus;
 			v->pcpu = p;
+			v->trace_who = vt_word1(0, (uint8_t)i, (uint8_t)v->id, 0);
 			v->parked = 1;
 			vm->vcpus[vm->nr_vcpus++] = v;
 			cpus[p].vcpu = v;
@@ -154,6 +156,7 @@ static int vm_leave_running(struct vm *vm, enum vm_state to)
 		vconsole_flush(self->vcpu);
 	arch_vm_quiesce(vm);
 	__atomic_store_n(&vm->state, to, __ATOMIC_RELEASE);
+	trace_emit(VT_CLASS_STATE, VT_EV_VM_STATE, (uint8_t)vm->id, VT_NONE, to, 0, 0);
 	return 1;
 }
 
@@ -166,6 +169,7 @@ void vm_stop(struct vm *vm, enum vm_state why)
 		ipc_report();
 		arch_audit_hyp_map();
 		log_printf("all VMs are down: powering off\n");
+		trace_dump();
 		arch_power_off();
 	}
 }
@@ -180,5 +184,6 @@ void vm_reset(struct vm *vm)
 	vm->resets++;
 	vm->state = VM_RUNNING;
 	spin_unlock(&vm->lock);
+	trace_emit(VT_CLASS_STATE, VT_EV_VM_STATE, (uint8_t)vm->id, VT_NONE, VM_RUNNING, 0, 0);
 	vcpu_power_on(vm->vcpus[0], vm->cfg->entry, vm->cfg->arg);
 }

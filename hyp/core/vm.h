@@ -44,6 +44,7 @@ struct vcpu {
 	uint64_t context;
 	uint64_t exits;
 	uint64_t sysreg_traps;
+	uint64_t trace_who; /* VM and vCPU ids as placed in a trace record's second word */
 	struct vconsole console;
 	struct arch_vcpu arch;
 };

@@ -7,6 +7,7 @@
 #include "mmu.h"
 #include "pl011.h"
 #include "sysreg.h"
+#include "trace.h"
 #include "vm.h"
 
 #define FW_PSCI_CPU_ON 0xC4000003ul
@@ -73,6 +74,7 @@ void arch_power_off(void)
 
 void arch_ipi_send(uint32_t pcpu)
 {
+	trace_emit(VT_CLASS_IRQ, VT_EV_IPI, VT_NONE, VT_NONE, pcpu, 0, 0);
 	gicv3_send_sgi(pcpu, GIC_SGI_IPI);
 }
 

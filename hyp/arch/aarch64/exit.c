@@ -10,6 +10,7 @@
 #include "log.h"
 #include "smccc.h"
 #include "sysreg.h"
+#include "trace.h"
 #include "vm.h"
 
 static struct vcpu *exit_vcpu(void)
@@ -20,6 +21,7 @@ static struct vcpu *exit_vcpu(void)
 /* Stop the VM and say why; the other VMs are untouched. */
 static void exit_fault(struct vcpu *v, const char *what, uint64_t ipa, uint64_t esr)
 {
+	trace_vcpu(VT_CLASS_FAULT, VT_EV_FAULT, v, (uint32_t)esr, ipa, v->regs->elr);
 	log_printf("VM %s vCPU %u: %s at IPA 0x%llx, PC 0x%llx (ESR 0x%llx): stopping the VM\n",
 	           v->vm->cfg->name, v->id, what, (unsigned long long)ipa,
 	           (unsigned long long)v->regs->elr, (unsigned long long)esr);
@@ -106,6 +108,7 @@ static void exit_return(struct vcpu *v)
 	vcpu_check_state(v);
 	if (__atomic_load_n(&v->arch.vgic.pending_any, __ATOMIC_ACQUIRE))
 		vgic_flush(v);
+	trace_vcpu(VT_CLASS_EXIT, VT_EV_ENTER, v, 0, 0, 0);
 }
 
 void exit_sync(struct arch_regs *r)
@@ -114,6 +117,9 @@ void exit_sync(struct arch_regs *r)
 	uint64_t esr = sysreg_read(esr_el2);
 
 	v->exits++;
+	trace_vcpu(VT_CLASS_EXIT, VT_EV_EXIT, v, ESR_EC(esr), esr,
+	           ESR_EC(esr) == EC_DABT_LOW || ESR_EC(esr) == EC_IABT_LOW ? exit_fault_ipa()
+	                                                                    : r->elr);
 	switch (ESR_EC(esr)) {
 	case EC_HVC64:
 		smccc_call(v, r->x);
@@ -152,8 +158,8 @@ void exit_irq(struct arch_regs *r)
 	struct vcpu *v = exit_vcpu();
 	uint32_t intid = gicv3_ack();
 
-	(void)r;
 	v->exits++;
+	trace_vcpu(VT_CLASS_EXIT, VT_EV_EXIT, v, VT_EXIT_IRQ, intid, r->elr);
 	if (intid != GIC_SPURIOUS) {
 		gicv3_eoi(intid);
 		if (!vgic_physical_irq(v, intid)) {

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "arch.h"
+#include "bootparam.h"
 #include "cpu.h"
 #include "entry.h"
 #include "layout.h"
@@ -72,12 +73,21 @@ void mmu_boot_build(void)
 	mmu_map_or_hang(&pt, ro_end + HYP_VA_OFFSET, ro_end, end - ro_end, PT_S1_NORMAL | PT_XN);
 	/* The identity map of the text is only for the instant the MMU turns on. */
 	mmu_map_or_hang(&pt, start, start, text_end - start, PT_S1_NORMAL | PT_S1_RO);
+	mmu_map_or_hang(&pt, PLAT_BOOTPARAM_PA + HYP_VA_OFFSET, PLAT_BOOTPARAM_PA, 0x1000,
+	                PT_S1_NORMAL | PT_S1_RO | PT_XN);
 	mmu_map_or_hang(&pt, PLAT_UART_BASE + HYP_VA_OFFSET, PLAT_UART_BASE, 0x1000, PT_S1_DEVICE);
 	mmu_map_or_hang(&pt, PLAT_GICD_BASE + HYP_VA_OFFSET, PLAT_GICD_BASE, PLAT_GICD_SIZE,
 	                PT_S1_DEVICE);
 	mmu_map_or_hang(&pt, PLAT_GICR_BASE + HYP_VA_OFFSET, PLAT_GICR_BASE, PLAT_GICR_SIZE,
 	                PT_S1_DEVICE);
 	mmu_root_pa = (uintptr_t)pt.root;
+}
+
+uint32_t arch_boot_param(void)
+{
+	uint64_t w = *(volatile uint64_t *)(uintptr_t)(PLAT_BOOTPARAM_PA + HYP_VA_OFFSET);
+
+	return w >> 32 == BOOTPARAM_MAGIC ? (uint32_t)w : 0;
 }
 
 uintptr_t arch_device_va(uint64_t pa)
@@ -200,8 +210,8 @@ static void mmu_audit_leaf(void *ctx, uint64_t va, uint64_t desc, unsigned level
 	struct mmu_audit *a = ctx;
 	uint64_t span = 1ull << PT_LEVEL_SHIFT(level);
 	uint64_t pa = desc & PT_ADDR_MASK & ~(span - 1);
-	uint64_t image_lo = (uintptr_t)__hyp_start - HYP_VA_OFFSET;
-	uint64_t image_hi = (uintptr_t)__hyp_end - HYP_VA_OFFSET;
+	uint64_t image_lo = PLAT_HYP_BASE; /* the image, and the rest of the hypervisor's RAM */
+	uint64_t image_hi = PLAT_HYP_BASE + PLAT_HYP_SIZE;
 
 	if (va - pa != HYP_VA_OFFSET)
 		a->other += span;

@@ -9,6 +9,7 @@
 #include "cpu.h"
 #include "gicv3.h"
 #include "sysreg.h"
+#include "trace.h"
 #include "vgic.h"
 #include "vgic_state.h"
 #include "vm.h"
@@ -263,6 +264,7 @@ void vgic_flush(struct vcpu *v)
 		if (intid == GIC_SPURIOUS)
 			break;
 		if (vgic_lr_place(v, intid)) {
+			trace_vcpu(VT_CLASS_IRQ, VT_EV_LR_FULL, v, intid, 0, 0);
 			hcr |= ICH_HCR_UIE; /* tell us when list registers free up */
 			__atomic_store_n(&c->pending_any, 1, __ATOMIC_RELAXED);
 			break;

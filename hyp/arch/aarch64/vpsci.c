@@ -6,6 +6,7 @@
 #include "smccc.h"
 
 #include "vitrine/abi.h"
+#include "trace.h"
 #include "vm.h"
 
 static struct vcpu *vpsci_target(struct vcpu *v, uint64_t mpidr)
@@ -99,4 +100,5 @@ void vpsci_call(struct vcpu *v, uint64_t *x)
 		break;
 	}
 	x[0] = (uint64_t)ret;
+	trace_vcpu(VT_CLASS_CALL, VT_EV_PSCI, v, fid, x[1], x[0]);
 }

@@ -61,6 +61,8 @@
 /* x1 = channel -> x0 = 0, x1 = the caller's pending event bits, now cleared */
 #define VT_HC_IPC_EVENTS (VT_HC_BASE + 3)
 #define VT_ERR_DENIED (-4)
+/* x1 = marker id, x2 = value: recorded in the trace (VT_EV_MARK) -> x0 = 0 */
+#define VT_HC_TRACE_MARK (VT_HC_BASE + 4)
 
 /* Standard vendor-service queries (SMCCC): UID in x0..x3, revision x0.x1 */
 #define VT_HC_CALL_UID 0x8600FF01u

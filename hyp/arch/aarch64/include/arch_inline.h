@@ -2,6 +2,8 @@
 #ifndef ARCH_INLINE_H
 #define ARCH_INLINE_H
 
+#include <stdint.h>
+
 struct cpu;
 
 /*
@@ -12,6 +14,23 @@ struct cpu;
 static inline void arch_cpu_relax(void)
 {
 	__asm__ volatile("yield" ::: "memory");
+}
+
+/* The generic counter, and its frequency. */
+static inline uint64_t arch_counter(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mrs %0, cntpct_el0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t arch_counter_freq(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
+	return v;
 }
 
 /* This pCPU's struct cpu: TPIDR_EL2 holds it. */

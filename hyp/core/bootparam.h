@@ -1,0 +1,13 @@
+/*
+ * Options a run passes to the hypervisor without firmware: one 64-bit word
+ * at PLAT_BOOTPARAM_PA, written there by QEMU (-device loader), the magic
+ * in the upper half and these flags in the lower (scripts/run.sh).
+ */
+#ifndef BOOTPARAM_H
+#define BOOTPARAM_H
+
+#define BOOTPARAM_MAGIC 0x56544250u /* "VTBP" */
+#define BOOTPARAM_TRACE_DUMP 1u     /* dump the trace rings on the console at power-off */
+#define BOOTPARAM_TRACE_STREAM 2u   /* stream mode (drop when full), not flight recorder */
+
+#endif

@@ -1,0 +1,154 @@
+/*
+ * The per-pCPU trace rings and their dump. Records are timestamped with
+ * the generic counter; the dump goes out on the console as base64 between
+ * marker lines, which scripts/run.sh (TRACE=file) turns back into a file.
+ */
+#include "trace.h"
+
+#include "arch.h"
+#include "bootparam.h"
+#include "cpu.h"
+#include "log.h"
+#include "pl011.h"
+#include "ring.h"
+#include "string.h"
+#include "vm.h"
+
+#define TRACE_RECORDS 16384 /* per pCPU: 512 KiB */
+
+struct trace_cpu_ring {
+	struct vt_ring ring;
+	struct vt_record records[TRACE_RECORDS];
+};
+
+static struct trace_cpu_ring trace_rings[PLAT_CPU_NUM] __attribute__((aligned(64)));
+uint32_t trace_mask = VT_CLASS_ALL;
+
+void trace_init_cpu(struct cpu *c)
+{
+	uint32_t mode =
+	    arch_boot_param() & BOOTPARAM_TRACE_STREAM ? VT_MODE_STREAM : VT_MODE_FLIGHT;
+
+	c->trace = &trace_rings[c->id].ring;
+	vt_ring_init(c->trace, c->id, TRACE_RECORDS, mode, arch_counter_freq());
+}
+
+/* base64, streamed: 3 bytes in, 4 characters out, 76 to a line. */
+struct trace_b64 {
+	uint8_t in[3];
+	uint32_t n_in, col;
+};
+
+static void trace_b64_flush(struct trace_b64 *e, int last)
+{
+	static const char abc[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	uint32_t v = (uint32_t)e->in[0] << 16 | (uint32_t)e->in[1] << 8 | e->in[2];
+
+	if (e->n_in) {
+		pl011_putc(abc[v >> 18 & 63]);
+		pl011_putc(abc[v >> 12 & 63]);
+		pl011_putc(e->n_in > 1 ? abc[v >> 6 & 63] : '=');
+		pl011_putc(e->n_in > 2 ? abc[v & 63] : '=');
+		e->col += 4;
+	}
+	e->n_in = 0;
+	e->in[0] = e->in[1] = e->in[2] = 0;
+	if (e->col >= 76 || (last && e->col)) {
+		pl011_putc('\r');
+		pl011_putc('\n');
+		e->col = 0;
+	}
+}
+
+static void trace_b64_put(struct trace_b64 *e, const void *data, uint64_t len)
+{
+	const uint8_t *p = data;
+
+	for (uint64_t i = 0; i < len; i++) {
+		e->in[e->n_in++] = p[i];
+		if (e->n_in == 3)
+			trace_b64_flush(e, 0);
+	}
+}
+
+static uint64_t trace_dump_size(void)
+{
+	uint64_t size = sizeof(struct vt_dump) + vm_count * sizeof(struct vt_dump_vm);
+
+	for (uint32_t i = 0; i < vm_count; i++)
+		size += vm_table[i].nr_vcpus * sizeof(struct vt_dump_vcpu);
+	for (uint32_t c = 0; c < PLAT_CPU_NUM; c++) {
+		struct vt_ring *r = &trace_rings[c].ring;
+		uint64_t n = r->head - r->tail;
+
+		size += sizeof(struct vt_dump_ring) +
+		        (n > r->capacity ? r->capacity : n) * sizeof(struct vt_record);
+	}
+	return size;
+}
+
+static void trace_dump_ring(struct trace_b64 *e, struct vt_ring *r)
+{
+	struct vt_record buf[32];
+	uint64_t pos = r->tail, skipped = 0, avail = r->head - r->tail;
+	struct vt_dump_ring dr = {
+	    .cpu = r->cpu,
+	    .mode = r->mode,
+	    .first = avail > r->capacity ? r->head - r->capacity : r->tail,
+	    .count = avail > r->capacity ? r->capacity : avail,
+	    .lost = r->lost,
+	    .skipped = avail > r->capacity ? avail - r->capacity : 0,
+	};
+	uint32_t n;
+
+	trace_b64_put(e, &dr, sizeof dr);
+	/* Every pCPU is parked or in this power-off: the ring holds still while we read it. */
+	while ((n = vt_ring_read(r, &pos, buf, 32, &skipped)) != 0)
+		trace_b64_put(e, buf, n * sizeof(struct vt_record));
+}
+
+void trace_dump(void)
+{
+	struct trace_b64 e = {{0, 0, 0}, 0, 0};
+	struct vt_dump d = {
+	    .magic = VT_DUMP_MAGIC,
+	    .version = VT_VERSION,
+	    .record_size = sizeof(struct vt_record),
+	    .nr_rings = PLAT_CPU_NUM,
+	    .nr_vms = vm_count,
+	    .timer_freq = arch_counter_freq(),
+	};
+
+	if (!(arch_boot_param() & BOOTPARAM_TRACE_DUMP))
+		return;
+	for (uint32_t i = 0; i < vm_count; i++)
+		d.nr_vcpus += vm_table[i].nr_vcpus;
+	log_printf("trace: dumping %llu bytes\n", (unsigned long long)trace_dump_size());
+	log_hold(); /* nothing may interleave with the encoded lines */
+	log_raw("vitrine-trace-begin\n");
+	trace_b64_put(&e, &d, sizeof d);
+	for (uint32_t i = 0; i < vm_count; i++) {
+		struct vt_dump_vm dv = {
+		    .id = i, .nr_vcpus = vm_table[i].nr_vcpus, .cpus = vm_table[i].cfg->cpus};
+
+		for (uint32_t k = 0; k + 1 < sizeof dv.name && vm_table[i].cfg->name[k]; k++)
+			dv.name[k] = vm_table[i].cfg->name[k];
+		trace_b64_put(&e, &dv, sizeof dv);
+	}
+	for (uint32_t i = 0; i < vm_count; i++)
+		for (uint32_t j = 0; j < vm_table[i].nr_vcpus; j++) {
+			struct vcpu *v = vm_table[i].vcpus[j];
+			struct vt_dump_vcpu dc = {.vm = (uint8_t)i,
+			                          .vcpu = (uint8_t)j,
+			                          .pcpu = (uint8_t)v->pcpu,
+			                          .exits = v->exits};
+
+			trace_b64_put(&e, &dc, sizeof dc);
+		}
+	for (uint32_t c = 0; c < PLAT_CPU_NUM; c++)
+		trace_dump_ring(&e, &trace_rings[c].ring);
+	trace_b64_flush(&e, 1);
+	log_raw("vitrine-trace-end\n");
+	log_release();
+}
