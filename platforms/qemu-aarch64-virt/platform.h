@@ -22,6 +22,8 @@
 /* The hypervisor is loaded at the start of RAM and owns this much of it. */
 #define PLAT_HYP_BASE PLAT_RAM_BASE
 #define PLAT_HYP_SIZE PLAT_U(0x02000000)
+/* Its last page: options a run script leaves there (QEMU -device loader). */
+#define PLAT_BOOTPARAM_PA (PLAT_HYP_BASE + PLAT_HYP_SIZE - PLAT_U(0x1000))
 
 #define PLAT_UART_BASE PLAT_U(0x09000000) /* PL011, SPI 1 (INTID 33) */
 #define PLAT_UART_INTID 33
