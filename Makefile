@@ -125,7 +125,8 @@ $(DEPS_OK): scripts/deps.sh
 	@mkdir -p $(@D) && touch $@
 
 run: $(HYP_ELF)
-	$(Q)TRACE="$(TRACE)" TRACE_MODE="$(TRACE_MODE)" scripts/run.sh $(HYP_ELF)
+	$(Q)TRACE="$(TRACE)" TRACE_MODE="$(TRACE_MODE)" TRACE_CLASSES="$(TRACE_CLASSES)" \
+		scripts/run.sh $(HYP_ELF)
 
 test: $(DEPS_OK)
 	$(Q)tests/run.sh

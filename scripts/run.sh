@@ -6,6 +6,8 @@
 #                  (read it with out/host/vtrace)
 # TRACE_MODE=stream  drop new events when a ring is full (default: flight
 #                  recorder, the oldest are overwritten)
+# TRACE_CLASSES=exit,irq,...  record only these classes (exit irq call ipc
+#                  fault state mark; default: all)
 set -euo pipefail
 elf=${1:?usage: run.sh vitrine.elf [qemu args...]}
 shift
@@ -16,6 +18,20 @@ qemu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a5
 # The options word (hyp/core/bootparam.h) at the last page of the hypervisor's RAM.
 flags=1
 [ "${TRACE_MODE:-flight}" = stream ] && flags=3
+classes=0
+for c in ${TRACE_CLASSES//,/ }; do
+	case $c in
+	exit) classes=$((classes | 2)) ;;
+	irq) classes=$((classes | 4)) ;;
+	call) classes=$((classes | 8)) ;;
+	ipc) classes=$((classes | 16)) ;;
+	fault) classes=$((classes | 32)) ;;
+	state) classes=$((classes | 64)) ;;
+	mark) classes=$((classes | 128)) ;;
+	*) echo "run.sh: unknown trace class '$c'" >&2; exit 2 ;;
+	esac
+done
+flags=$((flags | classes << 8))
 word=$(printf '0x56544250%08x' "$flags")
 b64=$TRACE.b64
 set +e

@@ -10,4 +10,6 @@
 #define BOOTPARAM_TRACE_DUMP 1u     /* dump the trace rings on the console at power-off */
 #define BOOTPARAM_TRACE_STREAM 2u   /* stream mode (drop when full), not flight recorder */
 
+#define BOOTPARAM_TRACE_CLASSES(w) (((w) >> 8) & 0xff) /* enum vt_class mask; 0: all */
+
 #endif

@@ -29,6 +29,8 @@ void trace_init_cpu(struct cpu *c)
 	uint32_t mode =
 	    arch_boot_param() & BOOTPARAM_TRACE_STREAM ? VT_MODE_STREAM : VT_MODE_FLIGHT;
 
+	if (c->id == 0 && BOOTPARAM_TRACE_CLASSES(arch_boot_param()))
+		trace_mask = BOOTPARAM_TRACE_CLASSES(arch_boot_param()) | VT_CLASS_RING;
 	c->trace = &trace_rings[c->id].ring;
 	vt_ring_init(c->trace, c->id, TRACE_RECORDS, mode, arch_counter_freq());
 }

@@ -106,6 +106,11 @@ int rt_native(void)
 	return ((pfr0 >> 8) & 0xf) == 0;
 }
 
+int64_t rt_trace_mark(uint32_t id, uint64_t value)
+{
+	return (int64_t)rt_hvc(VT_HC_TRACE_MARK, id, value, 0).x0;
+}
+
 uint32_t rt_cpu_id(void)
 {
 	uint64_t mpidr;

@@ -33,6 +33,8 @@ struct rt_vm_info {
  * PSCI (VM 0, this vCPU, the CPUs PSCI knows, no resets) and the error returned.
  */
 int64_t rt_vm_info(struct rt_vm_info *info);
+/* A marker in the hypervisor's trace (VT_EV_MARK): the guest names its own phases. */
+int64_t rt_trace_mark(uint32_t id, uint64_t value);
 uint32_t rt_cpu_id(void);
 /* 1 when running directly on QEMU at EL1 (no EL2 implemented), not under Vitrine. */
 int rt_native(void);
