@@ -75,7 +75,9 @@ HYP_OBJ  := $(patsubst %,$(O)/hyp/%.o,$(HYP_SRC))
 HYP_INC  := -Itrace -Ihyp/core -Ihyp/arch/$(ARCH)/include -Ihyp/include -Ihyp/lib -Ihyp/drivers \
             -Iplatforms/$(PLATFORM)
 # Early boot runs with the MMU off (device memory): no unaligned accesses.
-HYP_FLAGS := $(TGT_FLAGS) -mgeneral-regs-only -mstrict-align -DVT_RING_PLAIN_STORES $(HYP_INC)
+# EXTRA_HYP_FLAGS: e.g. -DVT_TRACE_CLASSES=0 (tracing compiled out; use another O=).
+HYP_FLAGS := $(TGT_FLAGS) -mgeneral-regs-only -mstrict-align -DVT_RING_PLAIN_STORES $(HYP_INC) \
+             $(EXTRA_HYP_FLAGS)
 
 $(O)/hyp/%.c.o: %.c | $(DEPS_OK)
 	@mkdir -p $(@D)

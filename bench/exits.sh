@@ -20,7 +20,9 @@ B=$O/bench
 PLUGIN_SRC=${PLUGIN_SRC:-../shared/tools/el2count/el2count.c}
 mkdir -p "$B"
 
-if [ ! -f "$B/libel2count.so" ]; then
+if [ -n "${PLUGIN_SO:-}" ] && [ "$PLUGIN_SO" != "$B/libel2count.so" ]; then
+	cp "$PLUGIN_SO" "$B/libel2count.so"
+elif [ ! -f "$B/libel2count.so" ]; then
 	[ -f "$PLUGIN_SRC" ] || { echo "exits.sh: $PLUGIN_SRC not found" >&2; exit 1; }
 	dpkg -s libglib2.0-dev >/dev/null 2>&1 ||
 		apt-get install -y -qq --no-install-recommends libglib2.0-dev >/dev/null
@@ -44,7 +46,8 @@ measure() {
 	args="lo=$(sym "$E" __hyp_start),hi=$(sym "$E" __text_end),vbar=$(sym "$E" hyp_vectors)"
 	args="$args,glo=0x40000000,ghi=0x40100000$marks"
 	args="$args,start_pc=$(sym "$guest" "$4"),start_count=$5,stop_pc=$(sym "$guest" "$6"),stop_count=$7"
-	timeout 300 scripts/run.sh "$E" -icount shift=0,sleep=off \
+	# shellcheck disable=SC2086 # QEMU_EXTRA holds several arguments
+	timeout 300 scripts/run.sh "$E" -icount shift=0,sleep=off ${QEMU_EXTRA:-} \
 		-plugin "$B/libel2count.so,$args,out=$B/exits-$name.txt" </dev/null >"$B/exits-$name.log" 2>&1
 	# "  0x...(lower64_sync) exit_sync+hypercall: 1000 123456 123.5 120 130"
 	awk -v scen="$name" '
