@@ -19,7 +19,8 @@ qemu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a5
 flags=1
 [ "${TRACE_MODE:-flight}" = stream ] && flags=3
 classes=0
-for c in ${TRACE_CLASSES//,/ }; do
+wanted=${TRACE_CLASSES:-}
+for c in ${wanted//,/ }; do
 	case $c in
 	exit) classes=$((classes | 2)) ;;
 	irq) classes=$((classes | 4)) ;;
