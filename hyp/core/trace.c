@@ -74,40 +74,51 @@ static void trace_b64_put(struct trace_b64 *e, const void *data, uint64_t len)
 	}
 }
 
+/*
+ * Records a reader can take from a ring now. In flight mode vt_ring_read
+ * leaves out the oldest slot of a full ring (it could be half rewritten by
+ * a running producer), so a dump promises one record less.
+ */
+static uint64_t trace_readable(const struct vt_ring *r)
+{
+	uint64_t avail = r->head - r->tail;
+	uint64_t room = r->mode == VT_MODE_FLIGHT ? r->capacity - 1 : r->capacity;
+
+	return avail < room ? avail : room;
+}
+
 static uint64_t trace_dump_size(void)
 {
 	uint64_t size = sizeof(struct vt_dump) + vm_count * sizeof(struct vt_dump_vm);
 
 	for (uint32_t i = 0; i < vm_count; i++)
 		size += vm_table[i].nr_vcpus * sizeof(struct vt_dump_vcpu);
-	for (uint32_t c = 0; c < PLAT_CPU_NUM; c++) {
-		struct vt_ring *r = &trace_rings[c].ring;
-		uint64_t n = r->head - r->tail;
-
+	for (uint32_t c = 0; c < PLAT_CPU_NUM; c++)
 		size += sizeof(struct vt_dump_ring) +
-		        (n > r->capacity ? r->capacity : n) * sizeof(struct vt_record);
-	}
+		        trace_readable(&trace_rings[c].ring) * sizeof(struct vt_record);
 	return size;
 }
 
 static void trace_dump_ring(struct trace_b64 *e, struct vt_ring *r)
 {
 	struct vt_record buf[32];
-	uint64_t pos = r->tail, skipped = 0, avail = r->head - r->tail;
+	uint64_t n = trace_readable(r), pos = r->head - n, skipped = 0;
 	struct vt_dump_ring dr = {
 	    .cpu = r->cpu,
 	    .mode = r->mode,
-	    .first = avail > r->capacity ? r->head - r->capacity : r->tail,
-	    .count = avail > r->capacity ? r->capacity : avail,
+	    .first = pos,
+	    .count = n,
 	    .lost = r->lost,
-	    .skipped = avail > r->capacity ? avail - r->capacity : 0,
+	    .skipped = r->head - r->tail - n,
 	};
-	uint32_t n;
+	uint32_t got;
 
 	trace_b64_put(e, &dr, sizeof dr);
 	/* Every pCPU is parked or in this power-off: the ring holds still while we read it. */
-	while ((n = vt_ring_read(r, &pos, buf, 32, &skipped)) != 0)
-		trace_b64_put(e, buf, n * sizeof(struct vt_record));
+	while (n && (got = vt_ring_read(r, &pos, buf, n < 32 ? (uint32_t)n : 32, &skipped)) != 0) {
+		trace_b64_put(e, buf, got * sizeof(struct vt_record));
+		n -= got;
+	}
 }
 
 void trace_dump(void)
