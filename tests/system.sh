@@ -163,7 +163,8 @@ test_lrflood() {
 
 test_storm() {
 	boot storm
-	check system/storm-happened storm_at_least 1000
+	# How many SGIs fit in the storm's time is the host's business unless time is -icount's.
+	check system/storm-happened storm_at_least "$([ -n "$MODE" ] && echo 100000 || echo 1)"
 	check system/storm-neighbour-timer-ok has '^\[timer\] timer: ok$'
 	[ -n "$MODE" ] && check system/storm-neighbour-never-a-period-late timer_max_below 62500
 	check system/storm-qemu-exit-0 exited 0
