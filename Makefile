@@ -147,3 +147,37 @@ clean:
 	rm -rf $(O)
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
+
+# ---- trace: vtrace (host tool), its lint and fuzzing --------------------------
+# trace/ and tests/trace/; `make fuzz-trace [FUZZ_SECONDS=N]` needs clang, which
+# `scripts/deps.sh fuzz` installs (only for this target).
+VTRACE     := $(O)/host/vtrace
+VTRACE_LIB := trace/dump.c trace/decode.c trace/stats.c trace/pb.c trace/perfetto.c \
+              trace/pbcheck.c trace/svg.c
+VTRACE_SRC := trace/vtrace.c $(VTRACE_LIB)
+FUZZ_SECONDS ?= 300
+.PHONY: vtrace fuzz-trace lint-trace
+
+all: $(VTRACE)
+vtrace: $(VTRACE)
+$(VTRACE): $(VTRACE_SRC) $(wildcard trace/*.h) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) $(VTRACE_SRC) -o $@
+
+$(O)/host/fuzz_dump: tests/trace/fuzz_dump.c $(VTRACE_LIB) $(wildcard trace/*.h)
+	$(Q)scripts/deps.sh fuzz
+	@mkdir -p $(@D)
+	@echo "  CLANG   $@"
+	$(Q)clang-14 -std=c11 -O1 -g $(WARN) -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all $(filter %.c,$^) -o $@
+
+fuzz-trace: $(O)/host/fuzz_dump
+	@mkdir -p $(O)/fuzz/corpus $(O)/fuzz/crashes
+	$(O)/host/fuzz_dump -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+		-artifact_prefix=$(O)/fuzz/crashes/ $(O)/fuzz/corpus tests/trace/corpus
+
+lint: lint-trace
+lint-trace:
+	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
+		--suppress=missingIncludeSystem trace tests/trace

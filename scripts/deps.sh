@@ -13,6 +13,13 @@ have qemu-system-aarch64 || need+=(qemu-system-arm)
 have timeout || need+=(coreutils)
 have clang-format || need+=(clang-format)
 have cppcheck || need+=(cppcheck)
+have protoc || need+=(protobuf-compiler) # tests/trace: decodes vtrace's Perfetto output
+# `scripts/deps.sh fuzz` (make fuzz-trace): clang with libFuzzer, not needed by `make test`.
+if [ "${1:-}" = fuzz ]; then
+	have clang-14 || need+=(clang-14)
+	ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 ||
+		need+=(libclang-rt-14-dev)
+fi
 
 if ((${#need[@]})); then
 	echo "deps: installing ${need[*]}"

@@ -43,6 +43,10 @@ fi | tee -a "$results"
 step "system tests (QEMU)"
 run tests/system.sh
 
+# ---- trace: ring tests, vtrace, corpus replay (tests/trace/run.sh) ----
+step "trace"
+run tests/trace/run.sh
+
 passed=$(grep -c '^PASS' "$results")
 failed=$(grep -c '^FAIL' "$results")
 echo

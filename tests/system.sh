@@ -170,6 +170,50 @@ test_storm() {
 	check system/storm-qemu-exit-0 exited 0
 }
 
+# Every vCPU line of `vtrace stats` says the trace's exit count equals the hypervisor's.
+exits_all_equal() {
+	local n
+	n=$(grep -c '^vCPU .*: exits: trace [0-9]*, hypervisor [0-9]*, equal$' "$1")
+	[ "$n" = "$2" ] && ! grep -q 'DIFFERENT' "$1"
+}
+
+# traced CONFIG VCPUS: boot with the rings dumped, then every host-side check.
+traced() {
+	local name=$1 vt=$O/host/vtrace f
+	f=$O/test/$1${MODE//\//.}.vtr
+	rm -f "$f"
+	TRACE=$f boot "$1"
+	check "system/trace-$name-saved" test -s "$f"
+	"$vt" stats "$f" >"$f.stats" 2>&1
+	check "system/trace-$name-exit-counts-equal" exits_all_equal "$f.stats" "$2"
+	"$vt" perfetto "$f" -o "$f.pftrace" 2>"$f.err"
+	check "system/trace-$name-perfetto-decodes" \
+		sh -c "protoc --decode=perfetto.protos.Trace -Itrace trace/perfetto_subset.proto <'$f.pftrace' >'$f.pftxt'"
+	check "system/trace-$name-perfetto-checks" "$vt" check-perfetto "$f.pftrace"
+	STATS=$f.stats
+}
+
+stats_has() { grep -Eq -- "$1" "$STATS"; }
+
+test_trace() {
+	traced demo 4
+	check system/trace-demo-guest-markers stats_has '^VM hello: .*, markers 2, '
+	check system/trace-demo-hypercalls stats_has '^VM hello: .*, hypercalls 4, psci 1, '
+	traced timer 1
+	check system/trace-timer-1000-injections stats_has '^VM timer: injections 1000, '
+	check system/trace-timer-1000-arrivals stats_has '^VM timer: irqs 1000: INTID 27 x1000$'
+	check system/trace-timer-flows has_flows "$O/test/timer${MODE//\//.}.vtr.pftrace" 1000
+	traced probe 4
+	check system/trace-probe-faults stats_has '^VM probe-vm: .*, faults 1, '
+}
+
+# The Perfetto trace has at least $2 flows (IRQ arrival to injection).
+has_flows() {
+	local n
+	n=$("$O/host/vtrace" check-perfetto "$1" | sed -n 's/.* \([0-9]*\) flows$/\1/p')
+	[ -n "$n" ] && [ "$n" -ge "$2" ]
+}
+
 run_all() {
 	test_demo
 	test_smp
@@ -186,6 +230,7 @@ run_all() {
 	test_gicprobe
 	test_storm
 	test_lrflood
+	test_trace
 }
 
 # Free-running (QEMU's multi-threaded TCG: real parallelism, varying

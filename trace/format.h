@@ -47,7 +47,7 @@ struct vt_ring {
 struct vt_record {
 	uint64_t ts;    /* generic counter (CNTPCT) when the event happened */
 	uint16_t event; /* enum vt_event */
-	uint8_t vm;     /* VT_NONE if not about a VM */
+	uint8_t vm;     /* index in the dump's VM table (= VM id); VT_NONE if not about a VM */
 	uint8_t vcpu;   /* VT_NONE if not about a vCPU */
 	uint32_t a;     /* payload: see enum vt_event */
 	uint64_t b;

@@ -34,6 +34,7 @@ static inline struct vt_record *vt_ring_records(struct vt_ring *r)
 	return (struct vt_record *)(r + 1);
 }
 
+/* capacity: a power of two, at least 2 (a loss report and a record must fit). */
 static inline void vt_ring_init(struct vt_ring *r, uint32_t cpu, uint32_t capacity, uint32_t mode,
                                 uint64_t timer_freq)
 {
@@ -87,10 +88,12 @@ static __attribute__((noinline)) int vt_ring_write_stream(struct vt_ring *r, uin
 		__atomic_store_n(&r->lost, r->lost + 1, __ATOMIC_RELAXED);
 		return -1;
 	}
-	if (unnoted) {
+	if (unnoted) { /* a record carries at most 2^32 - 1: more are told in the next ones */
+		uint32_t told = unnoted > 0xffffffffu ? 0xffffffffu : (uint32_t)unnoted;
+
 		vt_slot_store(&vt_ring_records(r)[h & mask], ts,
-		              vt_word1(VT_EV_LOST, VT_NONE, VT_NONE, (uint32_t)unnoted), 0, 0);
-		r->lost_noted = r->lost;
+		              vt_word1(VT_EV_LOST, VT_NONE, VT_NONE, told), 0, 0);
+		__atomic_store_n(&r->lost_noted, r->lost_noted + told, __ATOMIC_RELAXED);
 		h++;
 	}
 	vt_slot_store(&vt_ring_records(r)[h & mask], ts, w1, b, c);

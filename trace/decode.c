@@ -1,0 +1,214 @@
+/*
+ * Names and payloads of events, and the `vtrace dump` listing: one line per
+ * record, every ring merged in timestamp order.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "vtrace.h"
+
+/* Exit classes that get a name; anything else is "other" (its EC is printed). */
+static const struct {
+	uint32_t class;
+	const char *name;
+} dec_exits[VT_EXIT_KINDS - 1] = {
+    {0x01, "WFx"},
+    {0x16, "HVC"},
+    {0x17, "SMC"},
+    {0x18, "sysreg"},
+    {0x20, "instruction abort"},
+    {0x24, "data abort"},
+    {VT_EXIT_IRQ, "IRQ"},
+};
+
+int vt_dec_exit_kind(uint32_t class)
+{
+	for (int i = 0; i < VT_EXIT_KINDS - 1; i++)
+		if (dec_exits[i].class == class)
+			return i;
+	return VT_EXIT_KINDS - 1;
+}
+
+const char *vt_dec_exit_kind_name(int kind)
+{
+	return kind >= 0 && kind < VT_EXIT_KINDS - 1 ? dec_exits[kind].name : "other";
+}
+
+int vt_dec_irq_arrival(const struct vt_record *r, uint32_t *intid)
+{
+	if (r->event == VT_EV_IRQ)
+		*intid = r->a;
+	else if (r->event == VT_EV_EXIT && r->a == VT_EXIT_IRQ)
+		*intid = (uint32_t)r->b;
+	else
+		return 0;
+	return 1;
+}
+
+const char *vt_dec_event_name(uint16_t event)
+{
+	static const char *const names[VT_EV_COUNT] = {
+	    [VT_EV_LOST] = "LOST",
+	    [VT_EV_EXIT] = "EXIT",
+	    [VT_EV_ENTER] = "ENTER",
+	    [VT_EV_IRQ] = "IRQ",
+	    [VT_EV_INJECT] = "INJECT",
+	    [VT_EV_LR_FULL] = "LR_FULL",
+	    [VT_EV_IPI] = "IPI",
+	    [VT_EV_HVC] = "HVC",
+	    [VT_EV_PSCI] = "PSCI",
+	    [VT_EV_IPC] = "IPC",
+	    [VT_EV_FAULT] = "FAULT",
+	    [VT_EV_VM_STATE] = "VM_STATE",
+	    [VT_EV_VCPU_STATE] = "VCPU_STATE",
+	    [VT_EV_MARK] = "MARK",
+	};
+
+	return event < VT_EV_COUNT && names[event] ? names[event] : "?";
+}
+
+const char *vt_dec_vm_name(const struct vt_trace *t, uint8_t vm)
+{
+	return vm < t->nr_vms ? t->vms[vm].name : "-";
+}
+
+/*
+ * Counter ticks to ns, exact while it fits (timer_freq is at most 10 GHz, so
+ * the remainder's product fits), saturating after: never decreasing.
+ */
+uint64_t vt_dec_ns(const struct vt_trace *t, uint64_t ts)
+{
+	uint64_t f = t->timer_freq, q = ts / f;
+
+	if (q > (UINT64_MAX - 1000000000ull) / 1000000000ull)
+		return UINT64_MAX;
+	return q * 1000000000ull + ts % f * 1000000000ull / f;
+}
+
+/* The name of the hypervisor's work after an exit, as a Perfetto slice. */
+void vt_dec_exit_slice(const struct vt_record *r, char *buf, size_t len)
+{
+	int kind = vt_dec_exit_kind(r->a);
+
+	if (r->a == VT_EXIT_IRQ)
+		snprintf(buf, len, "IRQ %" PRIu64, r->b);
+	else if (r->a == 0x24)
+		snprintf(buf, len, "MMIO 0x%" PRIx64, r->c);
+	else if (kind == VT_EXIT_KINDS - 1)
+		snprintf(buf, len, "EC 0x%x", r->a);
+	else
+		snprintf(buf, len, "%s", vt_dec_exit_kind_name(kind));
+}
+
+static void dec_exit(const struct vt_record *r, char *buf, size_t len)
+{
+	int kind = vt_dec_exit_kind(r->a);
+
+	if (r->a == VT_EXIT_IRQ)
+		snprintf(buf, len, "IRQ INTID %" PRIu64, r->b);
+	else if (r->a == 0x24 || r->a == 0x20)
+		snprintf(buf, len, "%s IPA 0x%" PRIx64 " ESR 0x%" PRIx64,
+		         vt_dec_exit_kind_name(kind), r->c, r->b);
+	else if (kind == VT_EXIT_KINDS - 1)
+		snprintf(buf, len, "EC 0x%x ESR 0x%" PRIx64 " PC 0x%" PRIx64, r->a, r->b, r->c);
+	else
+		snprintf(buf, len, "%s ESR 0x%" PRIx64 " PC 0x%" PRIx64,
+		         vt_dec_exit_kind_name(kind), r->b, r->c);
+}
+
+void vt_dec_payload(const struct vt_trace *t, const struct vt_record *r, char *buf, size_t len)
+{
+	static const char *const vcpu_states[] = {"off", "pending", "running"};
+
+	switch (r->event) {
+	case VT_EV_LOST:
+		snprintf(buf, len, "%u records lost", r->a);
+		break;
+	case VT_EV_EXIT:
+		dec_exit(r, buf, len);
+		break;
+	case VT_EV_IRQ:
+		snprintf(buf, len, "INTID %u", r->a);
+		break;
+	case VT_EV_INJECT:
+		if (r->b)
+			snprintf(buf, len, "vINTID %u (hw INTID %" PRIu64 ")", r->a, r->b);
+		else
+			snprintf(buf, len, "vINTID %u", r->a);
+		break;
+	case VT_EV_LR_FULL:
+		snprintf(buf, len, "vINTID %u waits for a list register", r->a);
+		break;
+	case VT_EV_IPI:
+		snprintf(buf, len, "to cpu %u", r->a);
+		break;
+	case VT_EV_HVC:
+	case VT_EV_PSCI:
+		snprintf(buf, len, "fn 0x%08x x1 0x%" PRIx64 " -> x0 0x%" PRIx64, r->a, r->b, r->c);
+		break;
+	case VT_EV_IPC:
+		snprintf(buf, len, "channel %u event %" PRIu64 " to VM %s", r->a, r->b,
+		         r->c < VT_NONE ? vt_dec_vm_name(t, (uint8_t)r->c) : "-");
+		break;
+	case VT_EV_FAULT:
+		snprintf(buf, len, "ESR 0x%x IPA 0x%" PRIx64 " PC 0x%" PRIx64, r->a, r->b, r->c);
+		break;
+	case VT_EV_VM_STATE:
+		snprintf(buf, len, "state %u", r->a);
+		break;
+	case VT_EV_VCPU_STATE:
+		snprintf(buf, len, "%s", r->a < 3 ? vcpu_states[r->a] : "state ?");
+		break;
+	case VT_EV_MARK:
+		snprintf(buf, len, "marker %u value %" PRIu64, r->a, r->b);
+		break;
+	default:
+		buf[0] = '\0';
+	}
+}
+
+/* The VM whose vCPU runs on pCPU cpu, from the vCPU table, or -1. */
+int vt_dec_owner(const struct vt_trace *t, uint32_t cpu)
+{
+	for (uint32_t i = 0; i < t->nr_vcpus; i++)
+		if (t->vcpus[i].pcpu == cpu)
+			return t->vcpus[i].vm;
+	return -1;
+}
+
+void vt_dec_list(const struct vt_trace *t, FILE *out)
+{
+	uint64_t *next = calloc((size_t)t->nr_rings + 1, sizeof(*next));
+	char payload[160], vcpu[8];
+
+	if (!next)
+		return;
+	fprintf(out, "%14s %4s %-16s %4s %-10s %s\n", "ns", "cpu", "VM", "vCPU", "event",
+	        "details");
+	for (;;) {
+		const struct vt_record *r = NULL;
+		uint32_t ri = 0;
+
+		/* The oldest next record over every ring; ties go to the lower ring. */
+		for (uint32_t i = 0; i < t->nr_rings; i++) {
+			const struct vt_trace_ring *ring = &t->rings[i];
+
+			if (next[i] < ring->count && (!r || ring->rec[next[i]].ts < r->ts)) {
+				r = &ring->rec[next[i]];
+				ri = i;
+			}
+		}
+		if (!r)
+			break;
+		next[ri]++;
+		vt_dec_payload(t, r, payload, sizeof(payload));
+		if (r->vcpu == VT_NONE)
+			snprintf(vcpu, sizeof(vcpu), "-");
+		else
+			snprintf(vcpu, sizeof(vcpu), "%u", r->vcpu);
+		fprintf(out, "%14" PRIu64 " %4u %-16s %4s %-10s %s\n",
+		        vt_dec_ns(t, r->ts) - vt_dec_ns(t, t->t0), t->rings[ri].cpu,
+		        vt_dec_vm_name(t, r->vm), vcpu, vt_dec_event_name(r->event), payload);
+	}
+	free(next);
+}

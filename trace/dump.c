@@ -1,0 +1,330 @@
+/*
+ * Parses and validates a dump file. Fields are read by offset, little-endian,
+ * so the tool neither depends on the host's struct layout nor trusts a
+ * single byte before checking it: every error names the byte offset.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vtrace.h"
+
+_Static_assert(sizeof(struct vt_dump) == VT_DUMP_HDR_SIZE, "struct vt_dump size");
+_Static_assert(sizeof(struct vt_dump_vm) == VT_DUMP_VM_SIZE, "struct vt_dump_vm size");
+_Static_assert(sizeof(struct vt_dump_vcpu) == VT_DUMP_VCPU_SIZE, "struct vt_dump_vcpu size");
+_Static_assert(sizeof(struct vt_dump_ring) == VT_DUMP_RING_SIZE, "struct vt_dump_ring size");
+_Static_assert(sizeof(struct vt_record) == VT_RECORD_SIZE, "struct vt_record size");
+
+static uint16_t dump_u16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t dump_u32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t dump_u64(const uint8_t *p)
+{
+	return (uint64_t)dump_u32(p) | (uint64_t)dump_u32(p + 4) << 32;
+}
+
+static int dump_err(char *err, size_t errlen, size_t off, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(err, errlen, "offset %zu: ", off);
+
+	if (n >= 0 && (size_t)n < errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/* Checks that n items of size sz fit at off; names what would not. */
+static int dump_fits(size_t len, size_t off, uint64_t n, size_t sz, const char *what, char *err,
+                     size_t errlen)
+{
+	size_t left = len - off;
+
+	if (n > left / sz)
+		return dump_err(err, errlen, off,
+		                "%s: %llu x %zu bytes expected but only %zu bytes remain", what,
+		                (unsigned long long)n, sz, left);
+	return 0;
+}
+
+static int dump_header(const uint8_t *buf, size_t len, struct vt_trace *t, char *err, size_t errlen)
+{
+	uint32_t magic;
+
+	if (len < VT_DUMP_HDR_SIZE)
+		return dump_err(err, errlen, 0, "file has %zu bytes, a dump header needs %u", len,
+		                VT_DUMP_HDR_SIZE);
+	magic = dump_u32(buf);
+	if (magic != VT_DUMP_MAGIC)
+		return dump_err(err, errlen, 0, "magic 0x%08x, expected 0x%08x (\"VTDP\")", magic,
+		                VT_DUMP_MAGIC);
+	if (dump_u16(buf + 4) != VT_VERSION)
+		return dump_err(err, errlen, 4, "version %u, expected %u", dump_u16(buf + 4),
+		                VT_VERSION);
+	if (dump_u16(buf + 6) != VT_RECORD_SIZE)
+		return dump_err(err, errlen, 6, "record size %u, expected %u", dump_u16(buf + 6),
+		                VT_RECORD_SIZE);
+	t->nr_rings = dump_u32(buf + 8);
+	t->nr_vms = dump_u32(buf + 12);
+	t->nr_vcpus = dump_u32(buf + 16);
+	t->timer_freq = dump_u64(buf + 24);
+	if (t->nr_vms >= VT_NONE) /* VM indices are bytes and 0xff means none */
+		return dump_err(err, errlen, 12, "%u VMs, expected at most %u", t->nr_vms,
+		                VT_NONE - 1);
+	if (t->timer_freq == 0 || t->timer_freq > VT_MAX_FREQ)
+		return dump_err(err, errlen, 24, "timer frequency %llu Hz, expected 1 Hz to 10 GHz",
+		                (unsigned long long)t->timer_freq);
+	return 0;
+}
+
+static int dump_vms(const uint8_t *buf, size_t len, size_t *off, struct vt_trace *t, char *err,
+                    size_t errlen)
+{
+	if (dump_fits(len, *off, t->nr_vms, VT_DUMP_VM_SIZE, "VM table", err, errlen))
+		return -1;
+	t->vms = calloc(t->nr_vms + 1, sizeof(*t->vms));
+	if (!t->vms)
+		return dump_err(err, errlen, *off, "out of memory");
+	for (uint32_t i = 0; i < t->nr_vms; i++, *off += VT_DUMP_VM_SIZE) {
+		const uint8_t *p = buf + *off;
+		struct vt_dump_vm *vm = &t->vms[i];
+
+		memcpy(vm->name, p, sizeof(vm->name));
+		if (!memchr(vm->name, '\0', sizeof(vm->name)))
+			return dump_err(err, errlen, *off, "VM %u: name not NUL-terminated", i);
+		for (const char *c = vm->name; *c; c++)
+			if (*c < 0x20 || *c > 0x7e)
+				return dump_err(
+				    err, errlen, *off,
+				    "VM %u: name has byte 0x%02x, expected printable ASCII", i,
+				    (unsigned)(uint8_t)*c);
+		vm->id = dump_u32(p + 32);
+		vm->nr_vcpus = dump_u32(p + 36);
+		vm->cpus = dump_u64(p + 40);
+		if (vm->nr_vcpus == 0 || vm->nr_vcpus >= VT_NONE)
+			return dump_err(err, errlen, *off + 36, "VM %u: %u vCPUs, expected 1..%u",
+			                i, vm->nr_vcpus, VT_NONE - 1);
+	}
+	return 0;
+}
+
+static int dump_vcpus(const uint8_t *buf, size_t len, size_t *off, struct vt_trace *t, char *err,
+                      size_t errlen)
+{
+	if (dump_fits(len, *off, t->nr_vcpus, VT_DUMP_VCPU_SIZE, "vCPU table", err, errlen))
+		return -1;
+	t->vcpus = calloc((size_t)t->nr_vcpus + 1, sizeof(*t->vcpus));
+	if (!t->vcpus)
+		return dump_err(err, errlen, *off, "out of memory");
+	for (uint32_t i = 0; i < t->nr_vcpus; i++, *off += VT_DUMP_VCPU_SIZE) {
+		const uint8_t *p = buf + *off;
+		struct vt_dump_vcpu *v = &t->vcpus[i];
+
+		v->vm = p[0];
+		v->vcpu = p[1];
+		v->pcpu = p[2];
+		v->exits = dump_u64(p + 8);
+		if (v->vm >= t->nr_vms)
+			return dump_err(err, errlen, *off,
+			                "vCPU entry %u: VM %u, expected below %u", i, v->vm,
+			                t->nr_vms);
+		if (v->vcpu >= t->vms[v->vm].nr_vcpus)
+			return dump_err(err, errlen, *off + 1,
+			                "vCPU entry %u: vCPU %u, VM %s has %u", i, v->vcpu,
+			                t->vms[v->vm].name, t->vms[v->vm].nr_vcpus);
+	}
+	return 0;
+}
+
+static void dump_record(const uint8_t *p, struct vt_record *r)
+{
+	r->ts = dump_u64(p);
+	r->event = dump_u16(p + 8);
+	r->vm = p[10];
+	r->vcpu = p[11];
+	r->a = dump_u32(p + 12);
+	r->b = dump_u64(p + 16);
+	r->c = dump_u64(p + 24);
+}
+
+static int dump_records(const uint8_t *buf, size_t off, uint32_t ri, struct vt_trace *t,
+                        struct vt_trace_ring *ring, char *err, size_t errlen)
+{
+	for (uint64_t i = 0; i < ring->count; i++, off += VT_RECORD_SIZE) {
+		struct vt_record *r = &ring->rec[i];
+
+		dump_record(buf + off, r);
+		if (r->event == 0 || r->event >= VT_EV_COUNT)
+			return dump_err(err, errlen, off + 8,
+			                "ring %u record %llu: event id %u, expected 1..%u", ri,
+			                (unsigned long long)i, r->event, VT_EV_COUNT - 1);
+		if (r->vm != VT_NONE && r->vm >= t->nr_vms)
+			return dump_err(err, errlen, off + 10,
+			                "ring %u record %llu: VM %u, expected below %u or 0xff", ri,
+			                (unsigned long long)i, r->vm, t->nr_vms);
+		if (r->vcpu != VT_NONE && (r->vm == VT_NONE || r->vcpu >= t->vms[r->vm].nr_vcpus))
+			return dump_err(err, errlen, off + 11,
+			                "ring %u record %llu: vCPU %u, expected 0xff or a vCPU of "
+			                "the record's VM",
+			                ri, (unsigned long long)i, r->vcpu);
+		if (i > 0 && r->ts < ring->rec[i - 1].ts)
+			return dump_err(
+			    err, errlen, off,
+			    "ring %u record %llu: timestamp %llu is before the previous "
+			    "record's %llu",
+			    ri, (unsigned long long)i, (unsigned long long)r->ts,
+			    (unsigned long long)ring->rec[i - 1].ts);
+		if (t->nr_records++ == 0 || r->ts < t->t0)
+			t->t0 = r->ts;
+		if (r->ts > t->t1)
+			t->t1 = r->ts;
+	}
+	return 0;
+}
+
+static int dump_rings(const uint8_t *buf, size_t len, size_t *off, struct vt_trace *t, char *err,
+                      size_t errlen)
+{
+	if (dump_fits(len, *off, t->nr_rings, VT_DUMP_RING_SIZE, "ring headers", err, errlen))
+		return -1;
+	t->rings = calloc((size_t)t->nr_rings + 1, sizeof(*t->rings));
+	if (!t->rings)
+		return dump_err(err, errlen, *off, "out of memory");
+	for (uint32_t i = 0; i < t->nr_rings; i++) {
+		const uint8_t *p = buf + *off;
+		struct vt_trace_ring *ring = &t->rings[i];
+
+		if (len - *off < VT_DUMP_RING_SIZE)
+			return dump_err(err, errlen, *off,
+			                "ring %u header needs %u bytes but only %zu remain", i,
+			                VT_DUMP_RING_SIZE, len - *off);
+		ring->offset = *off;
+		ring->cpu = dump_u32(p);
+		ring->mode = dump_u32(p + 4);
+		ring->first = dump_u64(p + 8);
+		ring->count = dump_u64(p + 16);
+		ring->lost = dump_u64(p + 24);
+		ring->skipped = dump_u64(p + 32);
+		if (ring->cpu >= VT_MAX_CPU)
+			return dump_err(err, errlen, *off, "ring %u: cpu %u, expected below %u", i,
+			                ring->cpu, VT_MAX_CPU);
+		for (uint32_t j = 0; j < i; j++)
+			if (t->rings[j].cpu == ring->cpu)
+				return dump_err(err, errlen, *off,
+				                "ring %u: cpu %u already has ring %u", i, ring->cpu,
+				                j);
+		if (ring->mode != VT_MODE_STREAM && ring->mode != VT_MODE_FLIGHT)
+			return dump_err(err, errlen, *off + 4,
+			                "ring %u: mode %u, expected 0 (stream) or 1 (flight)", i,
+			                ring->mode);
+		*off += VT_DUMP_RING_SIZE;
+		if (ring->count > (len - *off) / VT_RECORD_SIZE)
+			return dump_err(
+			    err, errlen, ring->offset,
+			    "ring %u header says %llu records but only %zu bytes remain", i,
+			    (unsigned long long)ring->count, len - *off);
+		ring->rec = malloc((size_t)ring->count * sizeof(*ring->rec) + 1);
+		if (!ring->rec)
+			return dump_err(err, errlen, *off, "out of memory");
+		if (dump_records(buf, *off, i, t, ring, err, errlen))
+			return -1;
+		*off += (size_t)ring->count * VT_RECORD_SIZE;
+	}
+	return 0;
+}
+
+int vt_dump_parse(const uint8_t *buf, size_t len, struct vt_trace *t, char *err, size_t errlen)
+{
+	size_t off = VT_DUMP_HDR_SIZE;
+
+	memset(t, 0, sizeof(*t));
+	if (dump_header(buf, len, t, err, errlen) || dump_vms(buf, len, &off, t, err, errlen) ||
+	    dump_vcpus(buf, len, &off, t, err, errlen) ||
+	    dump_rings(buf, len, &off, t, err, errlen))
+		goto fail;
+	if (off != len) {
+		dump_err(err, errlen, off,
+		         "%zu bytes after the last ring, expected the end of the file", len - off);
+		goto fail;
+	}
+	return 0;
+fail:
+	vt_dump_free(t);
+	return -1;
+}
+
+int vt_read_file(const char *path, uint8_t **buf, size_t *len, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 1 << 16, n = 0;
+	uint8_t *p = malloc(cap);
+
+	if (!f || !p) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		free(p);
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	for (;;) {
+		n += fread(p + n, 1, cap - n, f);
+		if (n < cap)
+			break;
+		uint8_t *q = cap > SIZE_MAX / 2 ? NULL : realloc(p, cap * 2);
+
+		if (!q) {
+			snprintf(err, errlen, "out of memory");
+			free(p);
+			fclose(f);
+			return -1;
+		}
+		p = q;
+		cap *= 2;
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "read error: %s", strerror(errno));
+		free(p);
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	*buf = p;
+	*len = n;
+	return 0;
+}
+
+int vt_dump_load(const char *path, struct vt_trace *t, char *err, size_t errlen)
+{
+	uint8_t *buf;
+	size_t len;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if (vt_read_file(path, &buf, &len, err, errlen))
+		return -1;
+	rc = vt_dump_parse(buf, len, t, err, errlen);
+	free(buf);
+	return rc;
+}
+
+void vt_dump_free(struct vt_trace *t)
+{
+	if (t->rings)
+		for (uint32_t i = 0; i < t->nr_rings; i++)
+			free(t->rings[i].rec);
+	free(t->rings);
+	free(t->vms);
+	free(t->vcpus);
+	memset(t, 0, sizeof(*t));
+}

@@ -1,0 +1,144 @@
+/*
+ * A picture of a trace without Perfetto: an SVG timeline with one lane per
+ * pCPU, coloured by the VM running there, dark where the hypervisor runs
+ * (between an exit and the next entry), ticks for interrupts injected and
+ * guest markers. Tiny spans are merged per pixel so big traces stay small.
+ */
+#include <stdio.h>
+
+#include "vtrace.h"
+
+#define SVG_W 1200
+#define SVG_LEFT 70
+#define SVG_LANE 34
+#define SVG_TOP 40
+
+static const char *const svg_colours[] = {"#4e79a7", "#f28e2b", "#59a14f", "#b07aa1",
+                                          "#76b7b2", "#edc948", "#ff9da7", "#9c755f"};
+
+#define SVG_PX (SVG_W - SVG_LEFT - 10)
+
+static double svg_x(const struct vt_trace *t, uint64_t ts)
+{
+	double span = t->t1 > t->t0 ? (double)(t->t1 - t->t0) : 1.0;
+
+	return SVG_LEFT + (double)(ts - t->t0) * SVG_PX / span;
+}
+
+/* Time per pixel column: index 0..7 a VM (by id % 8), 8 the hypervisor. */
+struct svg_cols {
+	double t[SVG_PX][9];
+};
+
+static void svg_add(const struct vt_trace *t, struct svg_cols *c, uint64_t from, uint64_t to,
+                    int who)
+{
+	double x0 = svg_x(t, from) - SVG_LEFT, x1 = svg_x(t, to) - SVG_LEFT;
+
+	for (int px = (int)x0; px <= (int)x1 && px < SVG_PX; px++) {
+		double lo = px > x0 ? px : x0, hi = px + 1 < x1 ? px + 1 : x1;
+
+		if (px >= 0 && hi > lo)
+			c->t[px][who] += hi - lo;
+	}
+}
+
+/* Each column gets the colour of whatever ran there longest; runs become one rectangle. */
+static void svg_draw(const struct svg_cols *c, FILE *out, int y)
+{
+	int run_who = -1, run_from = 0;
+
+	for (int px = 0; px <= SVG_PX; px++) {
+		int who = -1;
+		double best = 0;
+
+		for (int k = 0; px < SVG_PX && k < 9; k++)
+			if (c->t[px][k] > best) {
+				best = c->t[px][k];
+				who = k;
+			}
+		if (who == run_who)
+			continue;
+		if (run_who >= 0)
+			fprintf(out, "<rect x='%d' y='%d' width='%d' height='22' fill='%s'/>\n",
+			        SVG_LEFT + run_from, y + 2, px - run_from,
+			        run_who == 8 ? "#333333" : svg_colours[run_who]);
+		run_who = who;
+		run_from = px;
+	}
+}
+
+static void svg_ring(const struct vt_trace *t, const struct vt_trace_ring *r, FILE *out, int y,
+                     struct svg_cols *c)
+{
+	uint64_t since = 0;
+	int vm = -1, in_guest = 0;
+
+	for (int px = 0; px < SVG_PX; px++)
+		for (int k = 0; k < 9; k++)
+			c->t[px][k] = 0;
+	fprintf(out, "<text x='8' y='%d' font-size='13'>pCPU %u</text>\n", y + 17, r->cpu);
+	for (uint64_t i = 0; i < r->count; i++) {
+		const struct vt_record *rec = &r->rec[i];
+
+		if (rec->event == VT_EV_ENTER) {
+			if (!in_guest && since)
+				svg_add(t, c, since, rec->ts, 8);
+			vm = rec->vm;
+			in_guest = 1;
+			since = rec->ts;
+		} else if (rec->event == VT_EV_EXIT) {
+			if (in_guest && vm >= 0 && vm != VT_NONE)
+				svg_add(t, c, since, rec->ts, vm % 8);
+			in_guest = 0;
+			since = rec->ts;
+		}
+	}
+	svg_draw(c, out, y);
+	for (uint64_t i = 0; i < r->count; i++) {
+		const struct vt_record *rec = &r->rec[i];
+
+		if (rec->event == VT_EV_INJECT || rec->event == VT_EV_MARK)
+			fprintf(out,
+			        "<line x1='%.1f' y1='%d' x2='%.1f' y2='%d' stroke='%s' "
+			        "stroke-width='1'/>\n",
+			        svg_x(t, rec->ts), y, svg_x(t, rec->ts), y + 4,
+			        rec->event == VT_EV_MARK ? "#e15759" : "#000000");
+	}
+}
+
+int vt_svg_write(const struct vt_trace *t, FILE *out)
+{
+	int h = SVG_TOP + (int)t->nr_rings * SVG_LANE + 40;
+	double ms = (double)vt_dec_ns(t, t->t1) / 1e6;
+
+	fprintf(out,
+	        "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' "
+	        "font-family='sans-serif'>\n<rect width='100%%' height='100%%' fill='white'/>\n",
+	        SVG_W, h);
+	fprintf(out,
+	        "<text x='8' y='22' font-size='14'>Vitrine trace: %.3f ms, %llu records; "
+	        "colour: VM running, dark: hypervisor, ticks: injections (black), guest "
+	        "markers (red)</text>\n",
+	        ms, (unsigned long long)t->nr_records);
+	static struct svg_cols cols;
+
+	for (uint32_t i = 0; i < t->nr_rings; i++)
+		svg_ring(t, &t->rings[i], out, SVG_TOP + (int)i * SVG_LANE, &cols);
+	for (int i = 0; i <= 10; i++) {
+		double x = SVG_LEFT + i * SVG_PX / 10.0;
+
+		fprintf(out,
+		        "<line x1='%.1f' y1='%d' x2='%.1f' y2='%d' stroke='#999'/><text x='%.1f' "
+		        "y='%d' font-size='11' text-anchor='middle'>%.2f ms</text>\n",
+		        x, h - 36, x, h - 30, x, h - 18, ms * i / 10);
+	}
+	for (uint32_t v = 0; v < t->nr_vms; v++)
+		fprintf(out,
+		        "<rect x='%u' y='%d' width='12' height='12' fill='%s'/><text x='%u' y='%d' "
+		        "font-size='12'>%.31s</text>\n",
+		        SVG_LEFT + v * 140, h - 12, svg_colours[v % 8], SVG_LEFT + v * 140 + 16,
+		        h - 2, t->vms[v].name);
+	fprintf(out, "</svg>\n");
+	return ferror(out) ? -1 : 0;
+}

@@ -1,0 +1,78 @@
+/*
+ * vtrace, the host side of Vitrine tracing: a dump file (format.h) parsed
+ * and validated into memory, and what the commands do with it.
+ */
+#ifndef VTRACE_H
+#define VTRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "format.h"
+
+/* Sizes of the on-disk structures: the parser reads fields by offset. */
+#define VT_DUMP_HDR_SIZE 32u
+#define VT_DUMP_VM_SIZE 48u
+#define VT_DUMP_VCPU_SIZE 16u
+#define VT_DUMP_RING_SIZE 40u
+#define VT_RECORD_SIZE 32u
+
+#define VT_MAX_CPU 4096u           /* rings for higher pCPU numbers are rejected */
+#define VT_MAX_FREQ 10000000000ull /* 10 GHz: keeps the ns conversion exact in 64 bits */
+
+struct vt_trace_ring {
+	uint32_t cpu;
+	uint32_t mode; /* enum vt_mode */
+	uint64_t first, count, lost, skipped;
+	size_t offset; /* of its struct vt_dump_ring in the file, for messages */
+	struct vt_record *rec;
+};
+
+struct vt_trace {
+	uint64_t timer_freq;
+	uint32_t nr_rings, nr_vms, nr_vcpus;
+	struct vt_dump_vm *vms;
+	struct vt_dump_vcpu *vcpus;
+	struct vt_trace_ring *rings;
+	uint64_t nr_records;
+	uint64_t t0, t1; /* first and last timestamp over every ring */
+};
+
+/* dump.c: 0, or -1 with "offset N: what was expected" in err. */
+int vt_dump_parse(const uint8_t *buf, size_t len, struct vt_trace *t, char *err, size_t errlen);
+int vt_dump_load(const char *path, struct vt_trace *t, char *err, size_t errlen);
+void vt_dump_free(struct vt_trace *t);
+int vt_read_file(const char *path, uint8_t **buf, size_t *len, char *err, size_t errlen);
+
+/* decode.c */
+/* A physical interrupt's arrival: VT_EV_IRQ, or an exit of class VT_EXIT_IRQ. */
+int vt_dec_irq_arrival(const struct vt_record *r, uint32_t *intid);
+#define VT_EXIT_KINDS 8
+int vt_dec_exit_kind(uint32_t class);
+const char *vt_dec_exit_kind_name(int kind);
+const char *vt_dec_event_name(uint16_t event);
+const char *vt_dec_vm_name(const struct vt_trace *t, uint8_t vm);
+uint64_t vt_dec_ns(const struct vt_trace *t, uint64_t ts);
+void vt_dec_exit_slice(const struct vt_record *r, char *buf, size_t len);
+void vt_dec_payload(const struct vt_trace *t, const struct vt_record *r, char *buf, size_t len);
+int vt_dec_owner(const struct vt_trace *t, uint32_t cpu);
+void vt_dec_list(const struct vt_trace *t, FILE *out);
+
+/* stats.c: 0, or 1 if a vCPU's exit counts disagree although nothing was lost. */
+int vt_stats_print(const struct vt_trace *t, FILE *out);
+
+/* perfetto.c: the trace as a Perfetto protobuf, in a malloc'd buffer. */
+int vt_pf_write(const struct vt_trace *t, uint8_t **out, size_t *len);
+
+/* svg.c: a timeline picture of the trace. */
+int vt_svg_write(const struct vt_trace *t, FILE *out);
+
+/* pbcheck.c: 0, or -1 with the first violation in err. */
+struct vt_pbc_summary {
+	uint64_t packets, tracks, slices, instants, counters, flows, sequences;
+};
+int vt_pbc_check(const uint8_t *buf, size_t len, struct vt_pbc_summary *s, char *err,
+                 size_t errlen);
+
+#endif
