@@ -31,9 +31,9 @@ struct vt_ring {
 	uint16_t version;
 	uint16_t record_size; /* sizeof(struct vt_record) */
 	uint32_t cpu;
-	uint32_t capacity; /* records, a power of two */
-	uint32_t mode;     /* enum vt_mode */
-	uint32_t pad0;
+	uint32_t capacity;   /* records, a power of two */
+	uint32_t mode;       /* enum vt_mode */
+	uint32_t mask;       /* capacity - 1: slot = position & mask */
 	uint64_t timer_freq; /* Hz of vt_record.ts */
 	/* Written by the producer only. */
 	uint64_t head __attribute__((aligned(64))); /* records written (published with release) */

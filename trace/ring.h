@@ -43,6 +43,7 @@ static inline void vt_ring_init(struct vt_ring *r, uint32_t cpu, uint32_t capaci
 	r->record_size = sizeof(struct vt_record);
 	r->cpu = cpu;
 	r->capacity = capacity;
+	r->mask = capacity - 1;
 	r->mode = mode;
 	r->timer_freq = timer_freq;
 	r->head = r->lost = r->lost_noted = r->tail = 0;
@@ -80,7 +81,7 @@ static inline uint64_t vt_word1(uint16_t event, uint8_t vm, uint8_t vcpu, uint32
 static __attribute__((noinline)) int vt_ring_write_stream(struct vt_ring *r, uint64_t ts,
                                                           uint64_t w1, uint64_t b, uint64_t c)
 {
-	uint64_t h = r->head, mask = r->capacity - 1;
+	uint64_t h = r->head, mask = r->mask;
 	uint64_t unnoted = r->lost - r->lost_noted;
 	uint64_t used = h - __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
 
@@ -109,7 +110,7 @@ static inline int vt_ring_write(struct vt_ring *r, uint64_t ts, uint64_t w1, uin
 	if (r->mode == VT_MODE_STREAM)
 		return vt_ring_write_stream(r, ts, w1, b, c);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
-	vt_slot_store(&vt_ring_records(r)[h & (r->capacity - 1)], ts, w1, b, c);
+	vt_slot_store(&vt_ring_records(r)[h & r->mask], ts, w1, b, c);
 	__atomic_store_n(&r->head, h + 1, __ATOMIC_RELEASE);
 	return 0;
 }

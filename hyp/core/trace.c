@@ -31,8 +31,16 @@ void trace_init_cpu(struct cpu *c)
 
 	if (c->id == 0 && BOOTPARAM_TRACE_CLASSES(arch_boot_param()))
 		trace_mask = BOOTPARAM_TRACE_CLASSES(arch_boot_param()) | VT_CLASS_RING;
+	c->trace_mask = trace_mask;
 	c->trace = &trace_rings[c->id].ring;
 	vt_ring_init(c->trace, c->id, TRACE_RECORDS, mode, arch_counter_freq());
+}
+
+void trace_set_mask(uint32_t mask)
+{
+	__atomic_store_n(&trace_mask, mask | VT_CLASS_RING, __ATOMIC_RELAXED);
+	for (uint32_t i = 0; i < PLAT_CPU_NUM; i++)
+		__atomic_store_n(&cpus[i].trace_mask, mask | VT_CLASS_RING, __ATOMIC_RELAXED);
 }
 
 /* base64, streamed: 3 bytes in, 4 characters out, 76 to a line. */

@@ -19,6 +19,9 @@
 
 extern uint32_t trace_mask;
 
+/* Change the classes recorded, on every pCPU. */
+void trace_set_mask(uint32_t mask);
+
 void trace_init_cpu(struct cpu *c);
 /* At power-off: the rings, encoded on the console, if the run asked for it. */
 void trace_dump(void);
@@ -26,8 +29,11 @@ void trace_dump(void);
 /* A record of class cls whose second word (event, VM, vCPU, a) is w1. */
 static inline void trace_put(uint32_t cls, uint64_t w1, uint64_t b, uint64_t c)
 {
-	if ((VT_TRACE_CLASSES & cls) && (__atomic_load_n(&trace_mask, __ATOMIC_RELAXED) & cls))
-		vt_ring_write(arch_cpu_this()->trace, arch_counter(), w1, b, c);
+	struct cpu *self = arch_cpu_this();
+
+	if ((VT_TRACE_CLASSES & cls) &&
+	    (__atomic_load_n(&self->trace_mask, __ATOMIC_RELAXED) & cls))
+		vt_ring_write(self->trace, arch_counter(), w1, b, c);
 }
 
 static inline void trace_emit(uint32_t cls, uint16_t event, uint8_t vm, uint8_t vcpu, uint32_t a,
