@@ -190,10 +190,18 @@ traced() {
 	check "system/trace-$name-perfetto-decodes" \
 		sh -c "protoc --decode=perfetto.protos.Trace -Itrace trace/perfetto_subset.proto <'$f.pftrace' >'$f.pftxt'"
 	check "system/trace-$name-perfetto-checks" "$vt" check-perfetto "$f.pftrace"
+	"$vt" svg "$f" -o "$f.svg" 2>"$f.err"
+	check "system/trace-$name-svg-timeline" svg_has_lanes "$f.svg"
 	STATS=$f.stats
 }
 
 stats_has() { grep -Eq -- "$1" "$STATS"; }
+
+# An SVG document with a lane per pCPU and some coloured spans in it.
+svg_has_lanes() {
+	head -c 5 "$1" | grep -q '^<svg ' && [ "$(grep -c '>pCPU [0-3]<' "$1")" = 4 ] &&
+		[ "$(grep -c '<rect' "$1")" -gt 10 ] && tail -1 "$1" | grep -q '^</svg>$'
+}
 
 test_trace() {
 	traced demo 4

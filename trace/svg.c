@@ -1,8 +1,9 @@
 /*
  * A picture of a trace without Perfetto: an SVG timeline with one lane per
- * pCPU, coloured by the VM running there, dark where the hypervisor runs
- * (between an exit and the next entry), ticks for interrupts injected and
- * guest markers. Tiny spans are merged per pixel so big traces stay small.
+ * pCPU, coloured by the VM running there, in dark shades by exit class
+ * where the hypervisor runs (between an exit and the next entry), ticks for
+ * interrupts injected and guest markers. Each pixel column takes the
+ * colour of what ran longest in it, so big traces stay small.
  */
 #include <stdio.h>
 
@@ -15,6 +16,10 @@
 
 static const char *const svg_colours[] = {"#4e79a7", "#f28e2b", "#59a14f", "#b07aa1",
                                           "#76b7b2", "#edc948", "#ff9da7", "#9c755f"};
+/* Hypervisor time, by exit kind (vt_dec_exit_kind): dark, told apart by hue. */
+static const char *const svg_hyp_colours[VT_EXIT_KINDS] = {
+    "#1b1b3a", "#3a1b1b", "#1b3a1b", "#4a3000", "#30004a", "#00404a", "#5a0000", "#333333"};
+#define SVG_WHO (8 + VT_EXIT_KINDS) /* VMs by id % 8, then exit kinds */
 
 #define SVG_PX (SVG_W - SVG_LEFT - 10)
 
@@ -22,12 +27,12 @@ static double svg_x(const struct vt_trace *t, uint64_t ts)
 {
 	double span = t->t1 > t->t0 ? (double)(t->t1 - t->t0) : 1.0;
 
-	return SVG_LEFT + (double)(ts - t->t0) * SVG_PX / span;
+	return SVG_LEFT + ((double)ts - (double)t->t0) * SVG_PX / span;
 }
 
-/* Time per pixel column: index 0..7 a VM (by id % 8), 8 the hypervisor. */
+/* Time per pixel column: index 0..7 a VM (by id % 8), 8.. the hypervisor by exit kind. */
 struct svg_cols {
-	double t[SVG_PX][9];
+	double t[SVG_PX][SVG_WHO];
 };
 
 static void svg_add(const struct vt_trace *t, struct svg_cols *c, uint64_t from, uint64_t to,
@@ -35,7 +40,9 @@ static void svg_add(const struct vt_trace *t, struct svg_cols *c, uint64_t from,
 {
 	double x0 = svg_x(t, from) - SVG_LEFT, x1 = svg_x(t, to) - SVG_LEFT;
 
-	for (int px = (int)x0; px <= (int)x1 && px < SVG_PX; px++) {
+	if (x1 < 0 || x0 >= SVG_PX)
+		return;
+	for (int px = x0 < 0 ? 0 : (int)x0; px <= (int)x1 && px < SVG_PX; px++) {
 		double lo = px > x0 ? px : x0, hi = px + 1 < x1 ? px + 1 : x1;
 
 		if (px >= 0 && hi > lo)
@@ -52,7 +59,7 @@ static void svg_draw(const struct svg_cols *c, FILE *out, int y)
 		int who = -1;
 		double best = 0;
 
-		for (int k = 0; px < SVG_PX && k < 9; k++)
+		for (int k = 0; px < SVG_PX && k < SVG_WHO; k++)
 			if (c->t[px][k] > best) {
 				best = c->t[px][k];
 				who = k;
@@ -62,7 +69,7 @@ static void svg_draw(const struct svg_cols *c, FILE *out, int y)
 		if (run_who >= 0)
 			fprintf(out, "<rect x='%d' y='%d' width='%d' height='22' fill='%s'/>\n",
 			        SVG_LEFT + run_from, y + 2, px - run_from,
-			        run_who == 8 ? "#333333" : svg_colours[run_who]);
+			        run_who >= 8 ? svg_hyp_colours[run_who - 8] : svg_colours[run_who]);
 		run_who = who;
 		run_from = px;
 	}
@@ -72,10 +79,10 @@ static void svg_ring(const struct vt_trace *t, const struct vt_trace_ring *r, FI
                      struct svg_cols *c)
 {
 	uint64_t since = 0;
-	int vm = -1, in_guest = 0;
+	int vm = -1, in_guest = 0, kind = VT_EXIT_KINDS - 1;
 
 	for (int px = 0; px < SVG_PX; px++)
-		for (int k = 0; k < 9; k++)
+		for (int k = 0; k < SVG_WHO; k++)
 			c->t[px][k] = 0;
 	fprintf(out, "<text x='8' y='%d' font-size='13'>pCPU %u</text>\n", y + 17, r->cpu);
 	for (uint64_t i = 0; i < r->count; i++) {
@@ -83,7 +90,7 @@ static void svg_ring(const struct vt_trace *t, const struct vt_trace_ring *r, FI
 
 		if (rec->event == VT_EV_ENTER) {
 			if (!in_guest && since)
-				svg_add(t, c, since, rec->ts, 8);
+				svg_add(t, c, since, rec->ts, 8 + kind);
 			vm = rec->vm;
 			in_guest = 1;
 			since = rec->ts;
@@ -91,6 +98,7 @@ static void svg_ring(const struct vt_trace *t, const struct vt_trace_ring *r, FI
 			if (in_guest && vm >= 0 && vm != VT_NONE)
 				svg_add(t, c, since, rec->ts, vm % 8);
 			in_guest = 0;
+			kind = vt_dec_exit_kind(rec->a);
 			since = rec->ts;
 		}
 	}
@@ -98,7 +106,10 @@ static void svg_ring(const struct vt_trace *t, const struct vt_trace_ring *r, FI
 	for (uint64_t i = 0; i < r->count; i++) {
 		const struct vt_record *rec = &r->rec[i];
 
-		if (rec->event == VT_EV_INJECT || rec->event == VT_EV_MARK)
+		double x = svg_x(t, rec->ts);
+
+		if ((rec->event == VT_EV_INJECT || rec->event == VT_EV_MARK) && x >= SVG_LEFT &&
+		    x <= SVG_LEFT + SVG_PX)
 			fprintf(out,
 			        "<line x1='%.1f' y1='%d' x2='%.1f' y2='%d' stroke='%s' "
 			        "stroke-width='1'/>\n",
@@ -109,8 +120,8 @@ static void svg_ring(const struct vt_trace *t, const struct vt_trace_ring *r, FI
 
 int vt_svg_write(const struct vt_trace *t, FILE *out)
 {
-	int h = SVG_TOP + (int)t->nr_rings * SVG_LANE + 40;
-	double ms = (double)vt_dec_ns(t, t->t1) / 1e6;
+	int h = SVG_TOP + (int)t->nr_rings * SVG_LANE + 58;
+	double ms = (double)(t->t1 - t->t0) * 1e3 / (double)t->timer_freq;
 
 	fprintf(out,
 	        "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' "
@@ -126,19 +137,26 @@ int vt_svg_write(const struct vt_trace *t, FILE *out)
 	for (uint32_t i = 0; i < t->nr_rings; i++)
 		svg_ring(t, &t->rings[i], out, SVG_TOP + (int)i * SVG_LANE, &cols);
 	for (int i = 0; i <= 10; i++) {
-		double x = SVG_LEFT + i * SVG_PX / 10.0;
+		double x = SVG_LEFT + i * SVG_PX / 10.0, at = ms * i / 10;
 
 		fprintf(out,
 		        "<line x1='%.1f' y1='%d' x2='%.1f' y2='%d' stroke='#999'/><text x='%.1f' "
-		        "y='%d' font-size='11' text-anchor='middle'>%.2f ms</text>\n",
-		        x, h - 36, x, h - 30, x, h - 18, ms * i / 10);
+		        "y='%d' font-size='11' text-anchor='middle'>%.*f %s</text>\n",
+		        x, h - 54, x, h - 48, x, h - 36, ms < 1 ? 1 : 2, ms < 1 ? at * 1000 : at,
+		        ms < 1 ? "us" : "ms");
 	}
 	for (uint32_t v = 0; v < t->nr_vms; v++)
 		fprintf(out,
 		        "<rect x='%u' y='%d' width='12' height='12' fill='%s'/><text x='%u' y='%d' "
-		        "font-size='12'>%.31s</text>\n",
-		        SVG_LEFT + v * 140, h - 12, svg_colours[v % 8], SVG_LEFT + v * 140 + 16,
-		        h - 2, t->vms[v].name);
+		        "font-size='12'>VM %.31s</text>\n",
+		        SVG_LEFT + v * 140, h - 30, svg_colours[v % 8], SVG_LEFT + v * 140 + 16,
+		        h - 20, t->vms[v].name);
+	for (int k = 0; k < VT_EXIT_KINDS; k++)
+		fprintf(out,
+		        "<rect x='%d' y='%d' width='12' height='12' fill='%s'/><text x='%d' y='%d' "
+		        "font-size='12'>%s</text>\n",
+		        SVG_LEFT + k * 140, h - 14, svg_hyp_colours[k], SVG_LEFT + k * 140 + 16,
+		        h - 4, vt_dec_exit_kind_name(k));
 	fprintf(out, "</svg>\n");
 	return ferror(out) ? -1 : 0;
 }

@@ -5,7 +5,8 @@
  *   vtrace stats FILE                        counts per VM and pCPU, exit cross-check
  *   vtrace perfetto FILE -o OUT              a Perfetto trace (ui.perfetto.dev)
  *   vtrace check-perfetto OUT                checks a Perfetto trace's structure
- *   vtrace svg FILE -o OUT.svg               a timeline picture, one lane per pCPU
+ *   vtrace svg FILE -o OUT.svg [FROM TO]     a timeline picture, one lane per pCPU
+ *                                            (FROM, TO: a window, in us from the start)
  *
  * Exit status: 0, 1 for a bad input (the message names the byte offset) or a
  * failed check, 2 for a usage error.
@@ -23,7 +24,7 @@ static int vtrace_usage(void)
 	                "       vtrace stats FILE\n"
 	                "       vtrace perfetto FILE -o OUT.perfetto-trace\n"
 	                "       vtrace check-perfetto OUT.perfetto-trace\n"
-	                "       vtrace svg FILE -o OUT.svg\n");
+	                "       vtrace svg FILE -o OUT.svg [FROM_US TO_US]\n");
 	return 2;
 }
 
@@ -90,7 +91,7 @@ static int vtrace_check(const char *path)
 	return 0;
 }
 
-static int vtrace_svg(const char *in, const char *outpath)
+static int vtrace_svg(const char *in, const char *outpath, const char *from, const char *to)
 {
 	struct vt_trace t;
 	FILE *f;
@@ -98,6 +99,17 @@ static int vtrace_svg(const char *in, const char *outpath)
 
 	if (vtrace_load(in, &t))
 		return 1;
+	if (from) { /* a window: the picture's time axis is all svg.c looks at */
+		uint64_t t0 = t.t0;
+
+		t.t0 = t0 + (uint64_t)(strtod(from, NULL) * 1e-6 * (double)t.timer_freq);
+		t.t1 = t0 + (uint64_t)(strtod(to, NULL) * 1e-6 * (double)t.timer_freq);
+		if (t.t1 <= t.t0) {
+			fprintf(stderr, "vtrace: svg: the window ends before it starts\n");
+			vt_dump_free(&t);
+			return 2;
+		}
+	}
 	f = fopen(outpath, "w");
 	rc = !f || vt_svg_write(&t, f) != 0;
 	if ((f && fclose(f) != 0) || rc) {
@@ -135,8 +147,9 @@ int main(int argc, char **argv)
 	}
 	if (argc == 5 && strcmp(argv[1], "perfetto") == 0 && strcmp(argv[3], "-o") == 0)
 		return vtrace_perfetto(argv[2], argv[4]);
-	if (argc == 5 && strcmp(argv[1], "svg") == 0 && strcmp(argv[3], "-o") == 0)
-		return vtrace_svg(argv[2], argv[4]);
+	if ((argc == 5 || argc == 7) && strcmp(argv[1], "svg") == 0 && strcmp(argv[3], "-o") == 0)
+		return vtrace_svg(argv[2], argv[4], argc == 7 ? argv[5] : NULL,
+		                  argc == 7 ? argv[6] : NULL);
 	if (argc == 3 && strcmp(argv[1], "check-perfetto") == 0)
 		return vtrace_check(argv[2]);
 	return vtrace_usage();
