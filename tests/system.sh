@@ -134,6 +134,7 @@ test_pingpong() {
 	check system/pingpong-non-member-refused has '^\[ping\] pingpong: notify on a foreign channel -> -4$'
 	check system/pingpong-refusal-counted has '^vitrine: channel side: 0 notifies, 0 delivered, 1 denied$'
 	check system/pingpong-doorbells-counted has '^vitrine: channel pp: 20000 notifies, 20000 delivered, 0 denied$'
+	check system/pingpong-powers-off-once count 1 '^vitrine: all VMs are down: powering off$'
 	check system/pingpong-qemu-exit-0 exited 0
 }
 
@@ -213,6 +214,9 @@ test_trace() {
 	check system/trace-timer-flows has_flows "$O/test/timer${MODE//\//.}.vtr.pftrace" 1000
 	traced probe 4
 	check system/trace-probe-faults stats_has '^VM probe-vm: .*, faults 1, '
+	traced pingpong-short 2
+	check system/trace-pingpong-doorbells stats_has '^VM ping: injections 1000, .*, ipc 1000, '
+	check system/trace-pingpong-flows has_flows "$O/test/pingpong-short${MODE//\//.}.vtr.pftrace" 1000
 }
 
 # The Perfetto trace has at least $2 flows (IRQ arrival to injection).

@@ -16,6 +16,7 @@
 
 struct vm vm_table[VM_MAX];
 uint32_t vm_count;
+static uint32_t vm_powering_off;
 static struct vcpu vcpu_table[PLAT_CPU_NUM];
 
 int vm_ipa_is_ram(const struct vm *vm, uint64_t ipa)
@@ -165,7 +166,8 @@ void vm_stop(struct vm *vm, enum vm_state why)
 	if (!vm_leave_running(vm, why))
 		return;
 	log_printf("VM %s %s\n", vm->cfg->name, why == VM_OFF ? "powered off" : "stopped");
-	if (vm_all_down()) {
+	/* The last two VMs may go down at once on two pCPUs: one of them powers off. */
+	if (vm_all_down() && !__atomic_exchange_n(&vm_powering_off, 1, __ATOMIC_ACQ_REL)) {
 		ipc_report();
 		arch_audit_hyp_map();
 		log_printf("all VMs are down: powering off\n");
