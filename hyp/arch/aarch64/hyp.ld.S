@@ -41,4 +41,4 @@ SECTIONS
 }
 
 _start_pa = _start - HYP_VA_OFFSET;
-ASSERT(__hyp_end - __hyp_start <= PLAT_HYP_SIZE, "the hypervisor image is larger than PLAT_HYP_SIZE")
+ASSERT(__hyp_end - HYP_VA_OFFSET <= PLAT_BOOTPARAM_PA, "the hypervisor image runs into the boot parameter page")
