@@ -191,11 +191,19 @@ static void cfgc_fields(struct vmc_config *c, struct vmc_vm *vm)
 		cfgc_err(c, &at, "IPA " VMC_X " is not 4-byte aligned", vm->entry);
 }
 
-/* Within one vm, the IPA ranges of mem, shm, device and the uart page. */
+/* Within one vm, the IPA ranges of mem, shm, device, the uart page and its virtual GIC. */
 static void cfgc_ipa(const struct vmc_config *c, const struct vmc_vm *vm)
 {
 	struct cfgc_range *r = cfgc_ranges;
 	int n = 0;
+
+	/* The emulated GIC sits at the platform's GIC addresses: RAM there would hide it. */
+	r[n++] = (struct cfgc_range){
+	    .base = PLAT_GICD_BASE, .size = PLAT_GICD_SIZE, .field = "its virtual GIC distributor"};
+	r[n++] = (struct cfgc_range){.base = PLAT_GICR_BASE,
+	                             .size = PLAT_GICR_STRIDE *
+	                                     (uint64_t)(vm->nr_cpus ? vm->nr_cpus : 1),
+	                             .field = "its virtual GIC redistributors"};
 
 	if (vm->uart && vm->uart % VMC_PAGE == 0 && vmc_fits(vm->uart, VMC_PAGE))
 		r[n++] = (struct cfgc_range){
