@@ -21,7 +21,9 @@ struct trace_cpu_ring {
 	struct vt_record records[TRACE_RECORDS];
 };
 
-static struct trace_cpu_ring trace_rings[PLAT_CPU_NUM] __attribute__((aligned(64)));
+/* A record is read only once written: the rings need no zeroing at boot. */
+static struct trace_cpu_ring trace_rings[PLAT_CPU_NUM]
+    __attribute__((aligned(64), section(".noinit")));
 uint32_t trace_mask = VT_CLASS_ALL;
 
 void trace_init_cpu(struct cpu *c)

@@ -35,6 +35,11 @@ SECTIONS
 		. = ALIGN(16);
 		__bss_end = .;
 	}
+	/* Not zeroed at boot: memory whose users initialise what they read (the trace rings). */
+	.noinit (NOLOAD) : AT(ADDR(.noinit) - HYP_VA_OFFSET) {
+		. = ALIGN(64);
+		*(.noinit .noinit.*)
+	}
 	. = ALIGN(4096);
 	__hyp_end = .;
 	/DISCARD/ : { *(.comment) *(.note*) *(.eh_frame*) }
