@@ -72,6 +72,9 @@ void vpsci_call(struct vcpu *v, uint64_t *x)
 	if (!(fid & PSCI_SMC64)) /* SMC32 callers pass 32-bit arguments */
 		for (int i = 1; i < 4; i++)
 			x[i] &= 0xffffffffull;
+	/* These may never return (the machine may even power off): record them first. */
+	if (fid == PSCI_CPU_OFF || fid == PSCI_SYSTEM_OFF || fid == PSCI_SYSTEM_RESET)
+		trace_vcpu(VT_CLASS_CALL, VT_EV_PSCI, v, fid, x[1], 0);
 	switch (fid & ~PSCI_SMC64) {
 	case PSCI_VERSION:
 		ret = 0x10001; /* 1.1 */
@@ -100,5 +103,6 @@ void vpsci_call(struct vcpu *v, uint64_t *x)
 		break;
 	}
 	x[0] = (uint64_t)ret;
-	trace_vcpu(VT_CLASS_CALL, VT_EV_PSCI, v, fid, x[1], x[0]);
+	if (fid != PSCI_SYSTEM_OFF && fid != PSCI_SYSTEM_RESET)
+		trace_vcpu(VT_CLASS_CALL, VT_EV_PSCI, v, fid, x[1], x[0]);
 }
