@@ -65,6 +65,7 @@ $(O)/guests/%.bin: $(O)/guests/%.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
 
 GUEST_BINS := $(patsubst %,$(O)/guests/%.bin,$(GUESTS))
+include monitor/monitor.mk
 guests: $(GUEST_BINS)
 
 # ---- hypervisor --------------------------------------------------------------
