@@ -142,7 +142,7 @@ lint:
 	$(Q)clang-format --dry-run -Werror $(FORMAT_SRC)
 	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
 		--suppress=missingIncludeSystem -U__ASSEMBLER__ $(HYP_INC) -Ibench/guests/rt \
-		hyp bench/guests scripts/vmconfig tests/unit
+		hyp bench/guests scripts/vmconfig tests/unit monitor
 
 clean:
 	rm -rf $(O)

@@ -14,6 +14,8 @@ have timeout || need+=(coreutils)
 have clang-format || need+=(clang-format)
 have cppcheck || need+=(cppcheck)
 have protoc || need+=(protobuf-compiler) # tests/trace: decodes vtrace's Perfetto output
+# The monitor's C library (monitor/monitor.mk links with --specs=picolibc.specs).
+[ -f /usr/lib/picolibc/aarch64-linux-gnu/picolibc.specs ] || need+=(picolibc-aarch64-linux-gnu)
 # `scripts/deps.sh fuzz` (make fuzz-trace): clang with libFuzzer, not needed by `make test`.
 if [ "${1:-}" = fuzz ]; then
 	have clang-14 || need+=(clang-14)

@@ -226,6 +226,37 @@ has_flows() {
 	[ -n "$n" ] && [ "$n" -ge "$2" ]
 }
 
+# The monitor's Lua console, driven through the serial port: answers, errors
+# that leave it working, line editing (DEL, Ctrl-U), a chunk over several
+# lines, CR LF line ends, and vitrine.poweroff() with the monitor's sizes.
+test_monitor() {
+	local in
+	in=$'print(1+2)\n2^10\nstring.rep(\'ab\',3)\nx = = 1\nerror(\'boom\')\nprint(\'still here\')\n'
+	in+=$'print(6*77\x7f)\ngarbage\x15print(\'after ctrl-u\')\nfunction sq(x)\nreturn x*x\nend\nsq(12)\n'
+	in+=$'print(\'crlf\')\r\nprint(\'next\')\r\nvitrine.poweroff()\n'
+	boot monitor 60 "$in"
+	check system/monitor-banner has '^\[monitor\] monitor: Lua 5\.4\.[0-9]+ console; '
+	check system/monitor-echoes-input has '^\[monitor\] lua> print\(1\+2\)$'
+	check system/monitor-print has '^\[monitor\] 3$'
+	check system/monitor-expression-value has '^\[monitor\] 1024\.0$'
+	check system/monitor-string-lib has '^\[monitor\] ababab$'
+	check system/monitor-syntax-error has "^\[monitor\] console:1: unexpected symbol near '='$"
+	check system/monitor-runtime-error has '^\[monitor\] console:1: boom$'
+	check system/monitor-carries-on-after-errors has '^\[monitor\] still here$'
+	check system/monitor-backspace has '^\[monitor\] 42$'
+	check system/monitor-ctrl-u has '^\[monitor\] after ctrl-u$'
+	check system/monitor-continued-chunk has '^\[monitor\] lua>> end$'
+	check system/monitor-continued-chunk-runs has '^\[monitor\] 144$'
+	check system/monitor-crlf-line-ends has '^\[monitor\] crlf$'
+	check system/monitor-no-empty-line-from-crlf lacks '^\[monitor\] lua> $'
+	check system/monitor-sizes has \
+		'^\[monitor\] monitor: image [0-9]+ KiB, Lua state uses [0-9]+ KiB after a full collection, heap top [0-9]+ KiB$'
+	check system/monitor-powered-off has '^vitrine: VM monitor powered off$'
+	check system/monitor-neighbour-runs has '^\[hello\] bye$'
+	check system/monitor-whole-lines lines_whole
+	check system/monitor-qemu-exit-0 exited 0
+}
+
 run_all() {
 	test_demo
 	test_smp
@@ -243,6 +274,7 @@ run_all() {
 	test_storm
 	test_lrflood
 	test_trace
+	test_monitor
 }
 
 # Free-running (QEMU's multi-threaded TCG: real parallelism, varying

@@ -1,0 +1,12 @@
+/* The monitor's C library set-up (monitor/sys.c). */
+#ifndef MONITOR_SYS_H
+#define MONITOR_SYS_H
+
+#include <stddef.h>
+
+/* Before any C library call: points TPIDR_EL0 at the TLS block (errno lives there). */
+void sys_init(void);
+/* How far malloc has taken the heap with sbrk (from __heap_start). */
+size_t sys_heap_used(void);
+
+#endif
