@@ -13,6 +13,7 @@ have qemu-system-aarch64 || need+=(qemu-system-arm)
 have timeout || need+=(coreutils)
 have clang-format || need+=(clang-format)
 have cppcheck || need+=(cppcheck)
+have dpkg-source || need+=(dpkg-dev) # apt-get source (scripts/fetch-src.sh)
 have protoc || need+=(protobuf-compiler) # tests/trace: decodes vtrace's Perfetto output
 # The monitor's C library (monitor/monitor.mk links with --specs=picolibc.specs).
 [ -f /usr/lib/picolibc/aarch64-linux-gnu/picolibc.specs ] || need+=(picolibc-aarch64-linux-gnu)
