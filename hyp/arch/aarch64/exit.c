@@ -50,9 +50,8 @@ static const char *exit_abort_kind(uint64_t esr, int fetch)
 	return fetch ? "instruction abort" : "data abort";
 }
 
-static void exit_data_abort(struct vcpu *v, struct arch_regs *r, uint64_t esr)
+static void exit_data_abort(struct vcpu *v, struct arch_regs *r, uint64_t esr, uint64_t ipa)
 {
-	uint64_t ipa = exit_fault_ipa();
 	unsigned isv = esr >> 24 & 1, sas = esr >> 22 & 3, srt = esr >> 16 & 31;
 	int write = esr >> 6 & 1;
 	unsigned size = 1u << sas;
@@ -115,11 +114,11 @@ void exit_sync(struct arch_regs *r)
 {
 	struct vcpu *v = exit_vcpu();
 	uint64_t esr = sysreg_read(esr_el2);
+	int abort = ESR_EC(esr) == EC_DABT_LOW || ESR_EC(esr) == EC_IABT_LOW;
+	uint64_t ipa = abort ? exit_fault_ipa() : 0; /* read once: the record and the handler */
 
 	v->exits++;
-	trace_vcpu(VT_CLASS_EXIT, VT_EV_EXIT, v, ESR_EC(esr), esr,
-	           ESR_EC(esr) == EC_DABT_LOW || ESR_EC(esr) == EC_IABT_LOW ? exit_fault_ipa()
-	                                                                    : r->elr);
+	trace_vcpu(VT_CLASS_EXIT, VT_EV_EXIT, v, ESR_EC(esr), esr, abort ? ipa : r->elr);
 	switch (ESR_EC(esr)) {
 	case EC_HVC64:
 		smccc_call(v, r->x);
@@ -132,10 +131,10 @@ void exit_sync(struct arch_regs *r)
 		exit_sysreg(v, r, esr);
 		break;
 	case EC_DABT_LOW:
-		exit_data_abort(v, r, esr);
+		exit_data_abort(v, r, esr, ipa);
 		break;
 	case EC_IABT_LOW:
-		exit_fault(v, exit_abort_kind(esr, 1), exit_fault_ipa(), esr);
+		exit_fault(v, exit_abort_kind(esr, 1), ipa, esr);
 		break;
 	case EC_WFX:
 		r->elr += 4;

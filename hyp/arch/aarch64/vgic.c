@@ -26,12 +26,7 @@ void vgic_kick(struct vcpu *v)
 
 void vgic_raise(struct vcpu *v, uint32_t intid)
 {
-	trace_vcpu(VT_CLASS_IRQ, VT_EV_INJECT, v, intid,
-	           intid == VGIC_VTIMER_INTID ||
-	                   (intid >= 32 && vgic_test(v->vm->arch.vgic.hw, intid))
-	               ? intid
-	               : 0,
-	           0);
+	trace_vcpu(VT_CLASS_IRQ, VT_EV_INJECT, v, intid, vgic_hw_pintid(v, intid), 0);
 	/* The common case, e.g. the timer: for this pCPU's vCPU, straight into a list register. */
 	if (arch_cpu_this()->vcpu == v && !vgic_lr_inject_now(v, intid))
 		return;

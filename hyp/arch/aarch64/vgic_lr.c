@@ -170,7 +170,7 @@ static uint64_t lr_make(struct vcpu *v, uint32_t intid)
 	uint64_t lr =
 	    intid | LR_PENDING | LR_GROUP1 | (uint64_t)vgic_priority(v, intid) << LR_PRIO_SHIFT;
 
-	if (intid == VGIC_VTIMER_INTID || (intid >= 32 && vgic_test(v->vm->arch.vgic.hw, intid)))
+	if (vgic_hw_pintid(v, intid))
 		lr |= LR_HW | (uint64_t)intid << LR_PINTID_SHIFT;
 	return lr;
 }

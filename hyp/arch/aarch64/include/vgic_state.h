@@ -19,4 +19,12 @@ static inline uint8_t vgic_priority(struct vcpu *v, uint32_t intid)
 	return v->vm->arch.vgic.prio[intid % VGIC_NR_INTIDS]; /* INTIDs are 10 bits */
 }
 
+/* The physical INTID behind a hardware-linked vINTID (same number), or 0. */
+static inline uint32_t vgic_hw_pintid(struct vcpu *v, uint32_t intid)
+{
+	return intid == VGIC_VTIMER_INTID || (intid >= 32 && vgic_test(v->vm->arch.vgic.hw, intid))
+	           ? intid
+	           : 0;
+}
+
 #endif
