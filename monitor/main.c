@@ -14,6 +14,7 @@
 #include "lualib.h"
 #include "rt.h"
 #include "sys.h"
+#include "trace_view.h"
 
 #define MON_UART_BASE 0x09000000ul
 #define MON_UART_DR 0x00
@@ -215,6 +216,7 @@ static lua_State *mon_lua(void)
 	}
 	luaL_newlib(L, mon_vitrine);
 	lua_setglobal(L, "vitrine");
+	trace_view_open(L);
 	return L;
 }
 

@@ -19,7 +19,8 @@ MON_RAM  := 0x2000000
 MON_CC   := --specs=picolibc.specs -fno-pie -fno-stack-protector -fno-common \
             -mno-outline-atomics -O2 -g -MMD -MP
 # -Wno-main: rt calls the guest's `void main(uint64_t arg)`, not a hosted main.
-MON_FLAGS := -std=c11 $(MON_CC) $(WARN) -Wno-main -Ibench/guests/rt -Ihyp/include \
+MON_FLAGS := -std=c11 $(MON_CC) $(WARN) -Wno-main -Ibench/guests/rt -Ihyp/include -Itrace \
+             -Ihyp/core -Iplatforms/$(PLATFORM) \
              -I$(LUA_DIR)/src
 LUA_FLAGS := -std=c99 $(MON_CC) -Wall -Wextra -I$(LUA_DIR)/src
 MON_OBJ  := $(patsubst monitor/%.c,$(O)/monitor/%.o,$(wildcard monitor/*.c))

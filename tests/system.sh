@@ -229,6 +229,20 @@ has_flows() {
 # The monitor's Lua console, driven through the serial port: answers, errors
 # that leave it working, line editing (DEL, Ctrl-U), a chunk over several
 # lines, CR LF line ends, and vitrine.poweroff() with the monitor's sizes.
+test_monitor_rings() {
+	local in
+	in=$'#trace.rings()\nr = trace.rings()[1]\nprint(r.cpu, r.mode, r.capacity)\n'
+	in+=$'print(r.written > 0, r.lost)\ntrace.poke(0)\n'
+	boot monitor 60 "$in"
+	check system/monitor-sees-4-rings has '^\[monitor\] 4$'
+	check system/monitor-ring-header has $'^\\[monitor\\] 0\tflight\t16384$'
+	check system/monitor-ring-written has $'^\\[monitor\\] true\t0$'
+	check system/monitor-ring-read-only has \
+		"^vitrine: VM monitor vCPU 0: stage-2 fault: write to a read-only page at IPA 0x70000000, "
+	check system/monitor-fault-neighbour-finishes has '^\[hello\] bye$'
+	check system/monitor-rings-qemu-exit-0 exited 0
+}
+
 test_monitor() {
 	local in
 	in=$'print(1+2)\n2^10\nstring.rep(\'ab\',3)\nx = = 1\nerror(\'boom\')\nprint(\'still here\')\n'
@@ -275,6 +289,7 @@ run_all() {
 	test_lrflood
 	test_trace
 	test_monitor
+	test_monitor_rings
 }
 
 # Free-running (QEMU's multi-threaded TCG: real parallelism, varying

@@ -22,6 +22,8 @@ void arch_cpu_idle(void);
 void arch_cpu_wake(uint32_t pcpu);
 
 void arch_vm_init(struct vm *vm);
+/* Show vm some of the hypervisor's own memory, read-only, at ipa. */
+void arch_vm_map_readonly(struct vm *vm, uint64_t ipa, const void *va, uint64_t size);
 /* All vCPUs of vm are parked: silence its devices' interrupts, reset its interrupt state. */
 void arch_vm_quiesce(struct vm *vm);
 /* Raise virtual interrupt intid in vm, in the vCPU it is routed to. */

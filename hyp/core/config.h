@@ -48,6 +48,9 @@ struct cfg_channel {
 };
 
 #define CFG_NO_VM 0xffffu
+/* The monitor sees pCPU n's trace ring at CFG_MONITOR_RINGS_IPA + n * CFG_MONITOR_RING_STRIDE. */
+#define CFG_MONITOR_RINGS_IPA 0x70000000ull
+#define CFG_MONITOR_RING_STRIDE 0x100000ull
 #define CFG_CHANNEL_MAX 64 /* vmconfig enforces it */
 
 struct cfg_system {
@@ -55,7 +58,8 @@ struct cfg_system {
 	const struct cfg_channel *channels;
 	uint16_t nr_vms;
 	uint16_t nr_channels;
-	uint16_t input_vm; /* receives console input; CFG_NO_VM: nobody */
+	uint16_t input_vm;   /* receives console input; CFG_NO_VM: nobody */
+	uint16_t monitor_vm; /* is shown the trace rings, read-only; CFG_NO_VM: nobody */
 };
 
 extern const struct cfg_system cfg_system;

@@ -16,15 +16,24 @@
 
 #define TRACE_RECORDS 16384 /* per pCPU: 512 KiB */
 
+/* Page aligned and sized: the monitor partition is shown each ring, read-only. */
 struct trace_cpu_ring {
 	struct vt_ring ring;
 	struct vt_record records[TRACE_RECORDS];
-};
+} __attribute__((aligned(4096)));
+
+_Static_assert(sizeof(struct trace_cpu_ring) <= CFG_MONITOR_RING_STRIDE, "ring window");
 
 /* A record is read only once written: the rings need no zeroing at boot. */
-static struct trace_cpu_ring trace_rings[PLAT_CPU_NUM]
-    __attribute__((aligned(64), section(".noinit")));
+static struct trace_cpu_ring trace_rings[PLAT_CPU_NUM] __attribute__((section(".noinit")));
 uint32_t trace_mask = VT_CLASS_ALL;
+
+void trace_show_rings(struct vm *vm)
+{
+	for (uint32_t c = 0; c < PLAT_CPU_NUM; c++)
+		arch_vm_map_readonly(vm, CFG_MONITOR_RINGS_IPA + c * CFG_MONITOR_RING_STRIDE,
+		                     &trace_rings[c], sizeof trace_rings[c]);
+}
 
 void trace_init_cpu(struct cpu *c)
 {

@@ -23,6 +23,8 @@ extern uint32_t trace_mask;
 void trace_set_mask(uint32_t mask);
 
 void trace_init_cpu(struct cpu *c);
+/* Map every pCPU's ring into vm, read-only, at CFG_MONITOR_RINGS_IPA (config.h). */
+void trace_show_rings(struct vm *vm);
 /* At power-off: the rings, encoded on the console, if the run asked for it. */
 void trace_dump(void);
 

@@ -93,6 +93,8 @@ void vm_init_all(void)
 		if (cfg->uart_ipa)
 			vmmio_add(&vm->mmio, cfg->uart_ipa, VUART_SIZE, vuart_access);
 		arch_vm_init(vm);
+		if (cfg_system.monitor_vm == i)
+			trace_show_rings(vm);
 	}
 	vm_count = cfg_system.nr_vms;
 	vm_zero_channels();

@@ -204,6 +204,10 @@ static void cfgc_ipa(const struct vmc_config *c, const struct vmc_vm *vm)
 	                             .size = PLAT_GICR_STRIDE *
 	                                     (uint64_t)(vm->nr_cpus ? vm->nr_cpus : 1),
 	                             .field = "its virtual GIC redistributors"};
+	if (c->monitor_vm >= 0 && vm == &c->vms[c->monitor_vm])
+		r[n++] = (struct cfgc_range){.base = CFG_MONITOR_RINGS_IPA,
+		                             .size = CFG_MONITOR_RING_STRIDE * PLAT_CPU_NUM,
+		                             .field = "the trace rings it is shown (monitor)"};
 
 	if (vm->uart && vm->uart % VMC_PAGE == 0 && vmc_fits(vm->uart, VMC_PAGE))
 		r[n++] = (struct cfgc_range){
@@ -521,10 +525,23 @@ static void cfgc_input(struct vmc_config *c)
 		vmc_error(c, c->input_line, "input", NULL, NULL, "no vm named '%s'", c->input);
 }
 
+static void cfgc_monitor(struct vmc_config *c)
+{
+	if (!c->monitor_line)
+		return;
+	for (int i = 0; i < c->nr_vms; i++)
+		if (!strcmp(c->vms[i].name, c->monitor))
+			c->monitor_vm = i;
+	if (c->monitor_vm < 0)
+		vmc_error(c, c->monitor_line, "monitor", NULL, NULL, "no vm named '%s'",
+		          c->monitor);
+}
+
 void cfgc_check(struct vmc_config *c, const char *images_dir)
 {
 	if (!c->nr_vms)
 		vmc_error(c, 0, NULL, NULL, NULL, "no vm: a config needs at least one");
+	cfgc_monitor(c); /* before cfgc_ipa: the monitor's view of the rings takes IPA space */
 	cfgc_channels(c);
 	for (int v = 0; v < c->nr_vms; v++) {
 		cfgc_fields(c, &c->vms[v]);

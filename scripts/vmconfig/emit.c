@@ -142,6 +142,11 @@ static void cfge_write(FILE *f, const struct vmc_config *c)
 	        "\t.nr_vms = %d,\n"
 	        "\t.nr_channels = %d,\n",
 	        c->nr_channels ? "channels" : "NULL", c->nr_vms, c->nr_channels);
+	if (c->monitor_vm >= 0)
+		fprintf(f, "\t.monitor_vm = %d, /* '%s' */\n", c->monitor_vm,
+		        c->vms[c->monitor_vm].name);
+	else
+		fputs("\t.monitor_vm = CFG_NO_VM,\n", f);
 	if (c->input_vm >= 0)
 		fprintf(f, "\t.input_vm = %d, /* '%s' */\n};\n", c->input_vm,
 		        c->vms[c->input_vm].name);

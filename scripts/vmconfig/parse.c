@@ -204,6 +204,15 @@ static void cfgp_input(struct cfgp_line *l)
 	snprintf(c->input, sizeof c->input, "%s", l->argv[0]);
 }
 
+static void cfgp_monitor(struct cfgp_line *l)
+{
+	struct vmc_config *c = l->c;
+
+	if (!cfgp_name(l, "vm", l->argv[0]) || !cfgp_once(l, &c->monitor_line))
+		return;
+	snprintf(c->monitor, sizeof c->monitor, "%s", l->argv[0]);
+}
+
 static void cfgp_image(struct cfgp_line *l)
 {
 	if (cfgp_once(l, &l->vm->image_line))
@@ -342,6 +351,7 @@ static const struct cfgp_keyword {
 	void (*parse)(struct cfgp_line *l);
 } cfgp_keywords[] = {
     {"input", "input VMNAME", 1, 1, false, cfgp_input},
+    {"monitor", "monitor VMNAME", 1, 1, false, cfgp_monitor},
     {"channel", "channel NAME SIZE [pa ADDR]", 2, 4, false, cfgp_channel},
     {"vm", "vm NAME", 1, 1, false, cfgp_vm},
     {"image", "image NAME|PATH", 1, 1, true, cfgp_image},
@@ -376,7 +386,7 @@ static void cfgp_dispatch(struct cfgp_line *l, char **tok, int n)
 		return;
 	}
 	if (!k->in_vm) { /* input, channel, vm: a global line */
-		bool named = k->parse != cfgp_input && n > 1;
+		bool named = k->parse != cfgp_input && k->parse != cfgp_monitor && n > 1;
 
 		if (k->parse == cfgp_channel)
 			l->vm = NULL; /* a channel line ends the vm block */
@@ -423,6 +433,7 @@ int cfgp_parse(struct vmc_config *c, const char *path)
 	bool long_line, binary;
 
 	c->input_vm = -1;
+	c->monitor_vm = -1;
 	if (!f) {
 		fprintf(stderr, "vmconfig: %s: %s\n", path, strerror(errno));
 		return -1;

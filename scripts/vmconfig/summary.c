@@ -45,7 +45,8 @@ static void cfgs_vm(FILE *f, const struct vmc_config *c, int v)
 	const struct vmc_vm *vm = &c->vms[v];
 	char size[24];
 
-	fprintf(f, "vm '%s'%s  pCPUs", vm->name, c->input_vm == v ? " (console input)" : "");
+	fprintf(f, "vm '%s'%s%s  pCPUs", vm->name, c->input_vm == v ? " (console input)" : "",
+	        c->monitor_vm == v ? " (monitor)" : "");
 	for (int i = 0; i < vm->nr_cpus; i++)
 		fprintf(f, "%s%" PRIu64, i ? "," : " ", vm->cpus[i]);
 	fprintf(f, "  image %s (%s) at 0x%08" PRIx64 "  entry 0x%08" PRIx64 "  arg " VMC_X "\n",

@@ -87,6 +87,9 @@ struct vmc_config {
 	char input[VMC_NAME_MAX + 1];
 	int input_line; /* 0: no input line */
 	int input_vm;   /* index in vms once resolved, -1: none */
+	char monitor[VMC_NAME_MAX + 1];
+	int monitor_line; /* 0: no monitor line */
+	int monitor_vm;   /* index in vms once resolved, -1: none */
 };
 
 /* main.c: errors are counted and printed as FILE:LINE: KIND 'NAME': FIELD: message */

@@ -54,6 +54,16 @@ void arch_vm_init(struct vm *vm)
 	vm->arch.vttbr = ((uint64_t)(vm->id + 1) << 48) | ((uintptr_t)s2->root - HYP_VA_OFFSET);
 }
 
+void arch_vm_map_readonly(struct vm *vm, uint64_t ipa, const void *va, uint64_t size)
+{
+	uint64_t pa = (uintptr_t)va - HYP_VA_OFFSET;
+
+	size = (size + 0xfff) & ~0xfffull;
+	if (s2_map_range(vm, ipa, pa, size, PT_S2_NORMAL | PT_S2_R))
+		panic("VM %s: cannot map IPA 0x%llx\n", vm->cfg->name, (unsigned long long)ipa);
+	dsb(ishst);
+}
+
 /*
  * Called on a pCPU each time it starts a vCPU of vm (boot, CPU_ON, reset).
  * Stage-2 tables never change and a vCPU never moves, so only this pCPU's
