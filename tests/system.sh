@@ -232,11 +232,17 @@ has_flows() {
 test_monitor_rings() {
 	local in
 	in=$'#trace.rings()\nr = trace.rings()[1]\nprint(r.cpu, r.mode, r.capacity)\n'
-	in+=$'print(r.written > 0, r.lost)\ntrace.poke(0)\n'
+	in+=$'print(r.written > 0, r.lost)\nt = trace.read{cpu=0}\n'
+	in+=$'print(#t.records > 0, t.records[1].event, t.skipped, t.next == #t.records)\n'
+	in+=$'n=0 for _, e in ipairs(trace.read{cpu=0, max=100000}.records) do if e.event == "exit" and e.vm == 0 then n = n + 1 end end print(n > 10)\n'
+	in+=$'trace.read{cpu=9}\ntrace.poke(0)\n'
 	boot monitor 60 "$in"
 	check system/monitor-sees-4-rings has '^\[monitor\] 4$'
 	check system/monitor-ring-header has $'^\\[monitor\\] 0\tflight\t16384$'
 	check system/monitor-ring-written has $'^\\[monitor\\] true\t0$'
+	check system/monitor-reads-records has $'^\\[monitor\\] true\tvcpu_state\t0\ttrue$'
+	check system/monitor-reads-its-own-exits has '^\[monitor\] true$'
+	check system/monitor-read-bad-cpu-is-an-error has "^\[monitor\] console:1: bad argument #1 to 'read' \(no such pCPU\)$"
 	check system/monitor-ring-read-only has \
 		"^vitrine: VM monitor vCPU 0: stage-2 fault: write to a read-only page at IPA 0x70000000, "
 	check system/monitor-fault-neighbour-finishes has '^\[hello\] bye$'
