@@ -15,6 +15,7 @@
 #include "rt.h"
 #include "sys.h"
 #include "trace_view.h"
+#include "vm_view.h"
 
 #define MON_UART_BASE 0x09000000ul
 #define MON_UART_DR 0x00
@@ -217,6 +218,7 @@ static lua_State *mon_lua(void)
 	luaL_newlib(L, mon_vitrine);
 	lua_setglobal(L, "vitrine");
 	trace_view_open(L);
+	vm_view_open(L);
 	return L;
 }
 

@@ -51,7 +51,7 @@ test_probe() {
 test_psci() {
 	boot psci
 	for b in 0 1 2; do
-		check "system/psci-abi-boot$b" has "^\[psci\] boot $b: 26 checks, 0 failed$"
+		check "system/psci-abi-boot$b" has "^\[psci\] boot $b: 27 checks, 0 failed$"
 	done
 	check system/psci-no-failed-check lacks '^\[psci\] FAIL'
 	check system/psci-reset-twice count 2 '^vitrine: VM psci reset$'
@@ -235,7 +235,10 @@ test_monitor_rings() {
 	in+=$'print(r.written > 0, r.lost)\nt = trace.read{cpu=0}\n'
 	in+=$'print(#t.records > 0, t.records[1].event, t.skipped, t.next == #t.records)\n'
 	in+=$'n=0 for _, e in ipairs(trace.read{cpu=0, max=100000}.records) do if e.event == "exit" and e.vm == 0 then n = n + 1 end end print(n > 10)\n'
-	in+=$'trace.read{cpu=9}\ntrace.poke(0)\n'
+	in+=$'trace.read{cpu=9}\n#vm.list()\n'
+	in+=$'for _, v in ipairs(vm.list()) do print(v.id, v.name, v.state, #v.pcpus, v.ram) end\n'
+	in+=$'a = vm.info(\'monitor\').exits b = vm.info(0).exits print(b > a, vm.info(0).vcpus[1].state)\n'
+	in+=$'vm.info(\'nope\')\ntrace.poke(0)\n'
 	boot monitor 60 "$in"
 	check system/monitor-sees-4-rings has '^\[monitor\] 4$'
 	check system/monitor-ring-header has $'^\\[monitor\\] 0\tflight\t16384$'
@@ -243,6 +246,10 @@ test_monitor_rings() {
 	check system/monitor-reads-records has $'^\\[monitor\\] true\tvcpu_state\t0\ttrue$'
 	check system/monitor-reads-its-own-exits has '^\[monitor\] true$'
 	check system/monitor-read-bad-cpu-is-an-error has "^\[monitor\] console:1: bad argument #1 to 'read' \(no such pCPU\)$"
+	check system/monitor-vm-list-count has '^\[monitor\] 2$'
+	check system/monitor-vm-list-row has $'^\\[monitor\\] 0\tmonitor\trunning\t1\t33554432$'
+	check system/monitor-vm-counters-grow has $'^\\[monitor\\] true\trunning$'
+	check system/monitor-vm-info-unknown has '^\[monitor\] console:1: no VM nope$'
 	check system/monitor-ring-read-only has \
 		"^vitrine: VM monitor vCPU 0: stage-2 fault: write to a read-only page at IPA 0x70000000, "
 	check system/monitor-fault-neighbour-finishes has '^\[hello\] bye$'

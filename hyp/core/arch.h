@@ -26,6 +26,8 @@ void arch_vm_init(struct vm *vm);
 void arch_vm_map_readonly(struct vm *vm, uint64_t ipa, const void *va, uint64_t size);
 /* All vCPUs of vm are parked: silence its devices' interrupts, reset its interrupt state. */
 void arch_vm_quiesce(struct vm *vm);
+/* How many of vm's interrupt-controller accesses touched interrupts it does not own. */
+uint64_t arch_vm_foreign_irq_accesses(const struct vm *vm);
 /* Raise virtual interrupt intid in vm, in the vCPU it is routed to. */
 void arch_virq_raise(struct vm *vm, uint32_t intid);
 void arch_vcpu_start(struct vcpu *v) __attribute__((noreturn));

@@ -1,6 +1,7 @@
 #include "hypercall.h"
 
 #include "ipc.h"
+#include "sysview.h"
 #include "trace.h"
 #include "vitrine/abi.h"
 #include "vm.h"
@@ -43,6 +44,9 @@ void hypercall(struct vcpu *v, uint64_t *x)
 		trace_emit(VT_CLASS_MARK, VT_EV_MARK, (uint8_t)v->vm->id, (uint8_t)v->id,
 		           (uint32_t)x[1], x[2], 0);
 		x[0] = SMCCC_OK;
+		break;
+	case VT_HC_SYS_REFRESH:
+		x[0] = (uint64_t)sysview_refresh(v);
 		break;
 	case VT_HC_CALL_UID: /* 5669b0c1-7472-4e65-a9c4-4b5b1e5d0001, as SMCCC packs it */
 		x[0] = 0x5669b0c1;

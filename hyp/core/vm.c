@@ -11,6 +11,7 @@
 #include "cpu.h"
 #include "ipc.h"
 #include "log.h"
+#include "sysview.h"
 #include "trace.h"
 #include "vuart.h"
 
@@ -98,6 +99,8 @@ void vm_init_all(void)
 	}
 	vm_count = cfg_system.nr_vms;
 	vm_zero_channels();
+	if (cfg_system.monitor_vm < vm_count)
+		sysview_show(&vm_table[cfg_system.monitor_vm]);
 }
 
 void vm_load(struct vm *vm)

@@ -206,7 +206,7 @@ static void cfgc_ipa(const struct vmc_config *c, const struct vmc_vm *vm)
 	                             .field = "its virtual GIC redistributors"};
 	if (c->monitor_vm >= 0 && vm == &c->vms[c->monitor_vm])
 		r[n++] = (struct cfgc_range){.base = CFG_MONITOR_RINGS_IPA,
-		                             .size = CFG_MONITOR_RING_STRIDE * PLAT_CPU_NUM,
+		                             .size = CFG_MONITOR_WINDOW,
 		                             .field = "the trace rings it is shown (monitor)"};
 
 	if (vm->uart && vm->uart % VMC_PAGE == 0 && vmc_fits(vm->uart, VMC_PAGE))

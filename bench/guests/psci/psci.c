@@ -58,6 +58,8 @@ static void psci_abi(void)
 	check("vm_info vcpu", (int64_t)info.vcpu, 0);
 	check("vm_info nr_vcpus", (int64_t)info.nr_vcpus, 1);
 	check("CALL_UID", (int64_t)rt_hvc(VT_HC_CALL_UID, 0, 0, 0).x0, 0x5669b0c1);
+	check("monitor-only call refused", (int64_t)rt_hvc(VT_HC_SYS_REFRESH, 0, 0, 0).x0,
+	      VT_ERR_DENIED);
 }
 
 void main(uint64_t arg)

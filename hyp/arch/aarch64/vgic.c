@@ -62,6 +62,11 @@ void arch_virq_raise(struct vm *vm, uint32_t intid)
 	vgic_raise_spi(vm, intid);
 }
 
+uint64_t arch_vm_foreign_irq_accesses(const struct vm *vm)
+{
+	return vm->arch.vgic.foreign;
+}
+
 void arch_vm_quiesce(struct vm *vm)
 {
 	uint64_t foreign = vm->arch.vgic.foreign;

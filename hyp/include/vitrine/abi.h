@@ -64,6 +64,9 @@
 /* x1 = marker id, x2 = value: recorded in the trace (VT_EV_MARK) -> x0 = 0 */
 #define VT_HC_TRACE_MARK (VT_HC_BASE + 4)
 
+/* Monitor only (the config's `monitor` VM): refresh the system page -> x0 = 0, else DENIED */
+#define VT_HC_SYS_REFRESH (VT_HC_BASE + 5)
+
 /* Standard vendor-service queries (SMCCC): UID in x0..x3, revision x0.x1 */
 #define VT_HC_CALL_UID 0x8600FF01u
 #define VT_HC_REVISION 0x8600FF03u
