@@ -37,7 +37,7 @@ GUESTS      := hello smp probe psci echo shm exitbench timer sgi pingpong uartir
 GUEST_BASE  := 0x40000000
 GUEST_BASE_probe := 0x60000000
 GUEST_FLAGS := $(TGT_FLAGS) -mstrict-align -Ibench/guests/rt -Ihyp/include -Ihyp/lib \
-               -Ihyp/arch/aarch64/include
+               -Ihyp/arch/aarch64/include -Itrace
 RT_SRC      := bench/guests/rt/crt0.S bench/guests/rt/vectors.S bench/guests/rt/rt.c \
                bench/guests/rt/gic.c bench/guests/rt/timer.c hyp/lib/fmt.c hyp/lib/string.c
 RT_OBJ      := $(patsubst %,$(O)/guests/obj/%.o,$(RT_SRC))

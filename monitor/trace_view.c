@@ -12,6 +12,7 @@
 #include "format.h"
 #include "lauxlib.h"
 #include "platform.h"
+#include "rt.h"
 
 static const volatile struct vt_ring *tv_ring(uint32_t cpu)
 {
@@ -146,6 +147,29 @@ static int tv_read(lua_State *L)
 	return 1;
 }
 
+/* trace.enable{"exit", "irq", ...}: the event classes recorded from now on. */
+static int tv_enable(lua_State *L)
+{
+	static const char *const names[] = {"exit", "irq", "call", "ipc", "fault", "state", "mark"};
+	uint64_t mask = 0;
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	for (lua_Integer i = 1; lua_rawgeti(L, 1, i) != LUA_TNIL; i++) {
+		const char *c = luaL_checkstring(L, -1);
+		unsigned k = 0;
+
+		while (k < sizeof names / sizeof names[0] && strcmp(c, names[k]))
+			k++;
+		if (k == sizeof names / sizeof names[0])
+			return luaL_error(L, "no trace class '%s'", c);
+		mask |= VT_CLASS_EXIT << k;
+		lua_pop(L, 1);
+	}
+	if (rt_hvc(VT_HC_TRACE_ENABLE, mask, 0, 0).x0)
+		return luaL_error(L, "the hypervisor refused to change the trace classes");
+	return 0;
+}
+
 /* trace.poke(cpu): write into a ring the monitor may only read. */
 static int tv_poke(lua_State *L)
 {
@@ -160,10 +184,7 @@ static int tv_poke(lua_State *L)
 }
 
 static const luaL_Reg tv_lib[] = {
-    {"rings", tv_rings},
-    {"read", tv_read},
-    {"poke", tv_poke},
-    {NULL, NULL},
+    {"rings", tv_rings}, {"read", tv_read}, {"enable", tv_enable}, {"poke", tv_poke}, {NULL, NULL},
 };
 
 void trace_view_open(lua_State *L)

@@ -101,28 +101,45 @@ static int vv_list(lua_State *L)
 	return 1;
 }
 
-/* vm.info(id or name): one VM, with its vCPUs. */
-static int vv_info(lua_State *L)
+/* The VM argument 1 names (an id or a name), or a Lua error. */
+static uint32_t vv_find(lua_State *L, const struct vt_sys *s)
 {
-	const struct vt_sys *s = vv_page(L);
-
 	for (uint32_t i = 0; i < s->nr_vms; i++) {
 		int hit = lua_type(L, 1) == LUA_TNUMBER
 		              ? lua_tointeger(L, 1) == (lua_Integer)i
 		              : strncmp(luaL_checkstring(L, 1), s->vms[i].name,
 		                        sizeof s->vms[i].name) == 0;
 
-		if (hit) {
-			vv_vm(L, s, i, 1);
-			return 1;
-		}
+		if (hit)
+			return i;
 	}
-	return luaL_error(L, "no VM %s", luaL_tolstring(L, 1, NULL));
+	return (uint32_t)luaL_error(L, "no VM %s", luaL_tolstring(L, 1, NULL));
+}
+
+/* vm.info(id or name): one VM, with its vCPUs. */
+static int vv_info(lua_State *L)
+{
+	const struct vt_sys *s = vv_page(L);
+
+	vv_vm(L, s, vv_find(L, s), 1);
+	return 1;
+}
+
+/* vm.reset(id or name): restart another VM from its image. */
+static int vv_reset(lua_State *L)
+{
+	uint32_t id = vv_find(L, vv_page(L));
+	int64_t r = (int64_t)rt_hvc(VT_HC_VM_RESET, id, 0, 0).x0;
+
+	if (r)
+		return luaL_error(L, "the hypervisor refused to reset VM %d (%d)", (int)id, (int)r);
+	return 0;
 }
 
 static const luaL_Reg vv_lib[] = {
     {"list", vv_list},
     {"info", vv_info},
+    {"reset", vv_reset},
     {NULL, NULL},
 };
 

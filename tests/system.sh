@@ -51,7 +51,7 @@ test_probe() {
 test_psci() {
 	boot psci
 	for b in 0 1 2; do
-		check "system/psci-abi-boot$b" has "^\[psci\] boot $b: 27 checks, 0 failed$"
+		check "system/psci-abi-boot$b" has "^\[psci\] boot $b: 29 checks, 0 failed$"
 	done
 	check system/psci-no-failed-check lacks '^\[psci\] FAIL'
 	check system/psci-reset-twice count 2 '^vitrine: VM psci reset$'
@@ -238,7 +238,11 @@ test_monitor_rings() {
 	in+=$'trace.read{cpu=9}\n#vm.list()\n'
 	in+=$'for _, v in ipairs(vm.list()) do print(v.id, v.name, v.state, #v.pcpus, v.ram) end\n'
 	in+=$'a = vm.info(\'monitor\').exits b = vm.info(0).exits print(b > a, vm.info(0).vcpus[1].state)\n'
-	in+=$'vm.info(\'nope\')\ntrace.poke(0)\n'
+	in+=$'vm.info(\'nope\')\nvm.reset(\'hello\')\nprint(\'resets\', vm.info(\'hello\').resets)\n'
+	in+=$'vm.reset(\'monitor\')\n'
+	in+=$'trace.enable{\'mark\'} w = trace.rings()[1].written print(\'masked\', trace.rings()[1].written == w)\n'
+	in+=$'trace.enable{\'exit\', \'bogus\'}\ntrace.enable{\'exit\',\'irq\',\'call\',\'ipc\',\'fault\',\'state\',\'mark\'}\n'
+	in+=$'trace.poke(0)\n'
 	boot monitor 60 "$in"
 	check system/monitor-sees-4-rings has '^\[monitor\] 4$'
 	check system/monitor-ring-header has $'^\\[monitor\\] 0\tflight\t16384$'
@@ -250,6 +254,11 @@ test_monitor_rings() {
 	check system/monitor-vm-list-row has $'^\\[monitor\\] 0\tmonitor\trunning\t1\t33554432$'
 	check system/monitor-vm-counters-grow has $'^\\[monitor\\] true\trunning$'
 	check system/monitor-vm-info-unknown has '^\[monitor\] console:1: no VM nope$'
+	check system/monitor-resets-another-vm has '^vitrine: VM hello reset$'
+	check system/monitor-reset-counted has $'^\\[monitor\\] resets\t1$'
+	check system/monitor-may-not-reset-itself has "^\[monitor\] console:1: the hypervisor refused to reset VM 0 \(-3\)$"
+	check system/monitor-trace-classes-masked has $'^\\[monitor\\] masked\ttrue$'
+	check system/monitor-trace-class-unknown has "^\[monitor\] console:1: no trace class 'bogus'$"
 	check system/monitor-ring-read-only has \
 		"^vitrine: VM monitor vCPU 0: stage-2 fault: write to a read-only page at IPA 0x70000000, "
 	check system/monitor-fault-neighbour-finishes has '^\[hello\] bye$'

@@ -18,6 +18,31 @@ static int64_t hc_console_write(struct vcpu *v, const uint64_t *x)
 	return SMCCC_OK;
 }
 
+static int hc_is_monitor(const struct vcpu *v)
+{
+	return v->vm->id == cfg_system.monitor_vm;
+}
+
+/* The monitor resets another VM (resetting itself is PSCI SYSTEM_RESET's job). */
+static int64_t hc_vm_reset(struct vcpu *v, uint64_t id)
+{
+	if (!hc_is_monitor(v))
+		return VT_ERR_DENIED;
+	if (id >= vm_count || id == v->vm->id)
+		return SMCCC_INVALID_PARAMETER;
+	return vm_reset(&vm_table[id]) ? VT_ERR_DENIED : SMCCC_OK;
+}
+
+static int64_t hc_trace_enable(struct vcpu *v, uint64_t classes)
+{
+	if (!hc_is_monitor(v))
+		return VT_ERR_DENIED;
+	if (classes & ~(uint64_t)VT_CLASS_ALL)
+		return SMCCC_INVALID_PARAMETER;
+	trace_set_mask((uint32_t)classes);
+	return SMCCC_OK;
+}
+
 void hypercall(struct vcpu *v, uint64_t *x)
 {
 	uint32_t fid = (uint32_t)x[0];
@@ -47,6 +72,12 @@ void hypercall(struct vcpu *v, uint64_t *x)
 		break;
 	case VT_HC_SYS_REFRESH:
 		x[0] = (uint64_t)sysview_refresh(v);
+		break;
+	case VT_HC_VM_RESET:
+		x[0] = (uint64_t)hc_vm_reset(v, x[1]);
+		break;
+	case VT_HC_TRACE_ENABLE:
+		x[0] = (uint64_t)hc_trace_enable(v, x[1]);
 		break;
 	case VT_HC_CALL_UID: /* 5669b0c1-7472-4e65-a9c4-4b5b1e5d0001, as SMCCC packs it */
 		x[0] = 0x5669b0c1;

@@ -181,10 +181,22 @@ void vm_stop(struct vm *vm, enum vm_state why)
 	}
 }
 
-void vm_reset(struct vm *vm)
+/*
+ * Reset vm: a running VM is stopped first; one that is off or stopped is
+ * simply started again. Its memory is zeroed and its image reloaded.
+ * 0, or -1 if the VM is in the middle of another change.
+ */
+int vm_reset(struct vm *vm)
 {
-	if (!vm_leave_running(vm, VM_RESETTING))
-		return;
+	int down;
+
+	spin_lock(&vm->lock);
+	down = vm->state == VM_OFF || vm->state == VM_STOPPED;
+	if (down)
+		vm->state = VM_RESETTING; /* claimed: no other reset may start it too */
+	spin_unlock(&vm->lock);
+	if (!down && !vm_leave_running(vm, VM_RESETTING))
+		return -1;
 	log_printf("VM %s reset\n", vm->cfg->name);
 	vm_load(vm);
 	spin_lock(&vm->lock);
@@ -193,4 +205,5 @@ void vm_reset(struct vm *vm)
 	spin_unlock(&vm->lock);
 	trace_emit(VT_CLASS_STATE, VT_EV_VM_STATE, (uint8_t)vm->id, VT_NONE, VM_RUNNING, 0, 0);
 	vcpu_power_on(vm->vcpus[0], vm->cfg->entry, vm->cfg->arg);
+	return 0;
 }

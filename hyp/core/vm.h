@@ -70,7 +70,7 @@ void vm_init_all(void);
 void vm_load(struct vm *vm);
 int vm_ipa_is_ram(const struct vm *vm, uint64_t ipa);
 void vm_stop(struct vm *vm, enum vm_state why);
-void vm_reset(struct vm *vm);
+int vm_reset(struct vm *vm);
 
 void vcpu_loop(void) __attribute__((noreturn));
 void vcpu_park(void) __attribute__((noreturn));

@@ -3,6 +3,7 @@
  * conduits, error codes for bad calls, Vitrine's hypercalls; then resets
  * its own VM twice and checks that each reset gives back a pristine image.
  */
+#include "format.h"
 #include "rt.h"
 
 static int psci_checks, psci_failed;
@@ -60,6 +61,10 @@ static void psci_abi(void)
 	check("CALL_UID", (int64_t)rt_hvc(VT_HC_CALL_UID, 0, 0, 0).x0, 0x5669b0c1);
 	check("monitor-only call refused", (int64_t)rt_hvc(VT_HC_SYS_REFRESH, 0, 0, 0).x0,
 	      VT_ERR_DENIED);
+	check("monitor-only vm_reset refused", (int64_t)rt_hvc(VT_HC_VM_RESET, 1, 0, 0).x0,
+	      VT_ERR_DENIED);
+	check("monitor-only trace_enable refused",
+	      (int64_t)rt_hvc(VT_HC_TRACE_ENABLE, VT_CLASS_MARK, 0, 0).x0, VT_ERR_DENIED);
 }
 
 void main(uint64_t arg)

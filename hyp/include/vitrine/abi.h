@@ -66,6 +66,10 @@
 
 /* Monitor only (the config's `monitor` VM): refresh the system page -> x0 = 0, else DENIED */
 #define VT_HC_SYS_REFRESH (VT_HC_BASE + 5)
+/* Monitor only: x1 = VM id: reset it (restart it if it is off or stopped) -> x0 = 0 */
+#define VT_HC_VM_RESET (VT_HC_BASE + 6)
+/* Monitor only: x1 = enum vt_class mask to record from now on -> x0 = 0 */
+#define VT_HC_TRACE_ENABLE (VT_HC_BASE + 7)
 
 /* Standard vendor-service queries (SMCCC): UID in x0..x3, revision x0.x1 */
 #define VT_HC_CALL_UID 0x8600FF01u
