@@ -14,6 +14,7 @@
 #include "lualib.h"
 #include "rt.h"
 #include "sys.h"
+#include "irq_view.h"
 #include "trace_view.h"
 #include "vm_view.h"
 
@@ -219,6 +220,7 @@ static lua_State *mon_lua(void)
 	lua_setglobal(L, "vitrine");
 	trace_view_open(L);
 	vm_view_open(L);
+	irq_view_open(L);
 	return L;
 }
 

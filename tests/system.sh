@@ -265,6 +265,19 @@ test_monitor_rings() {
 	check system/monitor-rings-qemu-exit-0 exited 0
 }
 
+test_monitor_irqlat() {
+	local in
+	in=$'for i = 1, 2000000 do end\n'
+	in+=$'l = irq.latency{vm=1, intid=27} print(\'sane\', l.count > 0, l.min <= l.p50, l.p50 <= l.p99, l.p99 <= l.max)\n'
+	in+=$'print(l.histogram)\nirq.latency{vm=1}\nvitrine.poweroff()\n'
+	boot monitor-timer 60 "$in"
+	check system/monitor-irq-latency-sane has $'^\\[monitor\\] sane\ttrue\ttrue\ttrue\ttrue$'
+	check system/monitor-irq-latency-histogram has '^\[monitor\] +[0-9]+-[0-9]+ +ns +[0-9]+ #+$'
+	check system/monitor-irq-latency-usage has '^\[monitor\] console:1: usage: irq.latency\{vm=ID, intid=N\}$'
+	check system/monitor-irq-latency-timer-ok has '^\[timer\] timer: ok$'
+	check system/monitor-irq-latency-qemu-exit-0 exited 0
+}
+
 test_monitor() {
 	local in
 	in=$'print(1+2)\n2^10\nstring.rep(\'ab\',3)\nx = = 1\nerror(\'boom\')\nprint(\'still here\')\n'
@@ -312,6 +325,7 @@ run_all() {
 	test_trace
 	test_monitor
 	test_monitor_rings
+	test_monitor_irqlat
 }
 
 # Free-running (QEMU's multi-threaded TCG: real parallelism, varying
