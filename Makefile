@@ -129,7 +129,7 @@ $(DEPS_OK): scripts/deps.sh
 
 run: $(HYP_ELF)
 	$(Q)TRACE="$(TRACE)" TRACE_MODE="$(TRACE_MODE)" TRACE_CLASSES="$(TRACE_CLASSES)" \
-		scripts/run.sh $(HYP_ELF)
+		SCRIPT="$(SCRIPT)" scripts/run.sh $(HYP_ELF)
 
 test: $(DEPS_OK)
 	$(Q)tests/run.sh

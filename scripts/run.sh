@@ -2,6 +2,8 @@
 # Boots a Vitrine image on QEMU's aarch64 `virt` board: 4 cores, GICv3,
 # EL2 available, 1 GiB. Extra arguments go to QEMU. Quit with Ctrl-A x.
 #
+# SCRIPT=FILE      type FILE into the console (the `input` VM: the monitor's
+#                  Lua REPL), then vitrine.poweroff(): a batch run
 # TRACE=FILE       save the hypervisor's trace rings to FILE at power-off
 #                  (read it with out/host/vtrace)
 # TRACE_MODE=stream  drop new events when a ring is full (default: flight
@@ -13,6 +15,11 @@ elf=${1:?usage: run.sh vitrine.elf [qemu args...]}
 shift
 qemu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 -smp 4 -m 1G
 	-nographic -nic none -kernel "$elf")
+if [ -n "${SCRIPT:-}" ]; then
+	[ -r "$SCRIPT" ] || { echo "run.sh: cannot read $SCRIPT" >&2; exit 2; }
+	# The console reads what is typed as the guest asks for it: nothing is lost.
+	exec < <(cat "$SCRIPT"; printf '\nvitrine.poweroff()\n')
+fi
 [ -n "${TRACE:-}" ] || exec "${qemu[@]}" "$@"
 
 # The options word (hyp/core/bootparam.h) at the last page of the hypervisor's RAM.

@@ -278,6 +278,15 @@ test_monitor_irqlat() {
 	check system/monitor-irq-latency-qemu-exit-0 exited 0
 }
 
+test_monitor_scripts() {
+	SCRIPT=monitor/scripts/vmstat.lua boot monitor
+	check system/monitor-script-vmstat has '^\[monitor\] vmstat: hello +(off|running) +1 +16 +0 +[0-9]+$'
+	check system/monitor-script-vmstat-exit-0 exited 0
+	SCRIPT=monitor/scripts/irqlat.lua boot monitor-timer
+	check system/monitor-script-irqlat has '^\[monitor\] irqlat: timer: [1-9][0-9]* interrupts, ns min [0-9]+ avg '
+	check system/monitor-script-irqlat-exit-0 exited 0
+}
+
 test_monitor() {
 	local in
 	in=$'print(1+2)\n2^10\nstring.rep(\'ab\',3)\nx = = 1\nerror(\'boom\')\nprint(\'still here\')\n'
@@ -326,6 +335,7 @@ run_all() {
 	test_monitor
 	test_monitor_rings
 	test_monitor_irqlat
+	test_monitor_scripts
 }
 
 # Free-running (QEMU's multi-threaded TCG: real parallelism, varying
