@@ -39,13 +39,41 @@ static uint8_t mon_stack[MON_STACK] __attribute__((aligned(16)));
 static char mon_chunk[MON_CHUNK];
 static size_t mon_chunk_len;
 
+static int mon_typed_ahead = -1; /* a character the Ctrl-C watch read, for mon_getc */
+
 static int mon_getc(void)
 {
 	volatile uint32_t *uart = (volatile uint32_t *)MON_UART_BASE;
+	int c = mon_typed_ahead;
 
+	if (c >= 0) {
+		mon_typed_ahead = -1;
+		return c;
+	}
 	while (uart[MON_UART_FR / 4] & MON_FR_RXFE)
 		rt_relax();
 	return (int)(uart[MON_UART_DR / 4] & 0xff);
+}
+
+/*
+ * While a chunk runs, every MON_WATCH Lua instructions: has Ctrl-C been
+ * typed? Anything else typed meanwhile is kept for the next prompt (one
+ * character; the rest waits in the UART).
+ */
+#define MON_WATCH 100000
+
+static void mon_watch(lua_State *L, lua_Debug *ar)
+{
+	volatile uint32_t *uart = (volatile uint32_t *)MON_UART_BASE;
+	int c;
+
+	(void)ar;
+	if (mon_typed_ahead >= 0 || uart[MON_UART_FR / 4] & MON_FR_RXFE)
+		return;
+	c = (int)(uart[MON_UART_DR / 4] & 0xff);
+	if (c == 0x03)
+		luaL_error(L, "interrupted (Ctrl-C)");
+	mon_typed_ahead = c;
 }
 
 static void mon_erase(size_t n)
@@ -186,7 +214,9 @@ static int mon_run(lua_State *L)
 	if (status == LUA_OK) {
 		lua_pushcfunction(L, mon_msghandler);
 		lua_insert(L, 1);
+		lua_sethook(L, mon_watch, LUA_MASKCOUNT, MON_WATCH);
 		status = lua_pcall(L, 0, LUA_MULTRET, 1);
+		lua_sethook(L, NULL, 0, 0);
 		lua_remove(L, 1);
 	}
 	if (status == LUA_OK)

@@ -278,6 +278,13 @@ test_monitor_irqlat() {
 	check system/monitor-irq-latency-qemu-exit-0 exited 0
 }
 
+test_monitor_ctrlc() {
+	boot monitor 60 $'while true do end\n\x03print(\'alive\')\nvitrine.poweroff()\n'
+	check system/monitor-ctrl-c-interrupts has '^\[monitor\] interrupted \(Ctrl-C\)$'
+	check system/monitor-ctrl-c-console-carries-on has '^\[monitor\] alive$'
+	check system/monitor-ctrl-c-qemu-exit-0 exited 0
+}
+
 test_monitor_scripts() {
 	SCRIPT=monitor/scripts/vmstat.lua boot monitor
 	check system/monitor-script-vmstat has '^\[monitor\] vmstat: hello +(off|running) +1 +16 +0 +[0-9]+$'
@@ -336,6 +343,7 @@ run_all() {
 	test_monitor_rings
 	test_monitor_irqlat
 	test_monitor_scripts
+	test_monitor_ctrlc
 }
 
 # Free-running (QEMU's multi-threaded TCG: real parallelism, varying
