@@ -137,8 +137,29 @@ static int mon_poweroff(lua_State *L)
 	return 0;
 }
 
+/* vitrine.now(): the generic counter; vitrine.freq(): its ticks per second. */
+static int mon_now(lua_State *L)
+{
+	uint64_t v;
+
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
+	lua_pushinteger(L, (lua_Integer)v);
+	return 1;
+}
+
+static int mon_freq(lua_State *L)
+{
+	uint64_t v;
+
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
+	lua_pushinteger(L, (lua_Integer)v);
+	return 1;
+}
+
 static const luaL_Reg mon_vitrine[] = {
     {"poweroff", mon_poweroff},
+    {"now", mon_now},
+    {"freq", mon_freq},
     {NULL, NULL},
 };
 

@@ -289,6 +289,10 @@ test_monitor_scripts() {
 	SCRIPT=monitor/scripts/vmstat.lua boot monitor
 	check system/monitor-script-vmstat has '^\[monitor\] vmstat: hello +(off|running) +1 +16 +0 +[0-9]+$'
 	check system/monitor-script-vmstat-exit-0 exited 0
+	{ printf 'interval = 0.05\nrounds = 2\n'; cat monitor/scripts/top.lua; } >"$O/test/top-short.lua"
+	SCRIPT=$O/test/top-short.lua boot monitor-timer
+	check system/monitor-script-top has '^\[monitor\] top: timer +running +[1-9][0-9]* +0$'
+	check system/monitor-script-top-exit-0 exited 0
 	SCRIPT=monitor/scripts/irqlat.lua boot monitor-timer
 	check system/monitor-script-irqlat has '^\[monitor\] irqlat: timer: [1-9][0-9]* interrupts, ns min [0-9]+ avg '
 	check system/monitor-script-irqlat-exit-0 exited 0
