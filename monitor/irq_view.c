@@ -7,12 +7,12 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "config.h"
 #include "format.h"
 #include "lauxlib.h"
 #include "platform.h"
+#include "ring.h"
+#include "trace_view.h"
 
 static int iv_cmp(const void *a, const void *b)
 {
@@ -22,27 +22,26 @@ static int iv_cmp(const void *a, const void *b)
 }
 
 /* Arrival-to-injection delays of intid into vm on one ring, appended to s[*n..cap). */
-static void iv_ring(const volatile struct vt_ring *r, uint32_t vm, uint32_t intid, uint64_t *s,
-                    size_t *n, size_t cap)
+static void iv_ring(const struct vt_ring *r, uint32_t vm, uint32_t intid, uint64_t *s, size_t *n,
+                    size_t cap)
 {
-	uint64_t head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE), c = r->capacity;
-	uint64_t first = head > c - 1 ? head - (c - 1) : 0, arrival = 0;
-	const volatile uint8_t *base = (const volatile uint8_t *)(r + 1);
+	struct vt_record buf[64];
+	uint64_t pos = 0, skipped = 0, arrival = 0;
+	uint32_t got;
 
-	for (uint64_t p = first; p < head && *n < cap; p++) {
-		const volatile uint64_t *w =
-		    (const volatile uint64_t *)(base + (p & (c - 1)) * sizeof(struct vt_record));
-		uint64_t ts = w[0], w1 = w[1], b = w[2];
-		uint32_t event = w1 & 0xffff, rvm = w1 >> 16 & 0xff, a = (uint32_t)(w1 >> 32);
+	while (*n < cap && (got = vt_ring_peek(r, &pos, buf, 64, &skipped)) != 0)
+		for (uint32_t k = 0; k < got && *n < cap; k++) {
+			const struct vt_record *e = &buf[k];
 
-		if (event == VT_EV_EXIT && a == VT_EXIT_IRQ && b == intid)
-			arrival = ts;
-		else if (event == VT_EV_INJECT && a == intid && rvm == vm && arrival) {
-			s[(*n)++] = ts - arrival;
-			arrival = 0;
-		} else if (event == VT_EV_LOST)
-			arrival = 0;
-	}
+			if (e->event == VT_EV_EXIT && e->a == VT_EXIT_IRQ && e->b == intid)
+				arrival = e->ts;
+			else if (e->event == VT_EV_INJECT && e->a == intid && e->vm == vm &&
+			         arrival) {
+				s[(*n)++] = e->ts - arrival;
+				arrival = 0;
+			} else if (e->event == VT_EV_LOST)
+				arrival = 0;
+		}
 }
 
 static void iv_num(lua_State *L, const char *name, lua_Integer v)
@@ -71,11 +70,9 @@ static int iv_latency(lua_State *L)
 	if (!s)
 		return luaL_error(L, "not enough memory");
 	for (uint32_t cpu = 0; cpu < PLAT_CPU_NUM; cpu++) {
-		const volatile struct vt_ring *r =
-		    (const volatile struct vt_ring *)(uintptr_t)(CFG_MONITOR_RINGS_IPA +
-		                                                 cpu * CFG_MONITOR_RING_STRIDE);
+		const struct vt_ring *r = trace_view_ring(cpu);
 
-		if (r->magic != VT_RING_MAGIC)
+		if (!r)
 			continue;
 		freq = r->timer_freq;
 		iv_ring(r, (uint32_t)vm, (uint32_t)intid, s, &n, cap);

@@ -12,15 +12,18 @@
 #include "format.h"
 #include "lauxlib.h"
 #include "platform.h"
+#include "ring.h"
 #include "rt.h"
 
-static const volatile struct vt_ring *tv_ring(uint32_t cpu)
+const struct vt_ring *trace_view_ring(uint32_t cpu)
 {
 	const volatile struct vt_ring *r =
 	    (const volatile struct vt_ring *)(uintptr_t)(CFG_MONITOR_RINGS_IPA +
 	                                                 cpu * CFG_MONITOR_RING_STRIDE);
 
-	return r->magic == VT_RING_MAGIC && r->version == VT_VERSION ? r : 0;
+	if (cpu >= PLAT_CPU_NUM || r->magic != VT_RING_MAGIC || r->version != VT_VERSION)
+		return 0;
+	return (const struct vt_ring *)r; /* fields that change are read atomically */
 }
 
 static void tv_field(lua_State *L, const char *name, lua_Integer v)
@@ -36,7 +39,7 @@ static int tv_rings(lua_State *L)
 
 	lua_newtable(L);
 	for (uint32_t cpu = 0; cpu < PLAT_CPU_NUM; cpu++) {
-		const volatile struct vt_ring *r = tv_ring(cpu);
+		const struct vt_ring *r = trace_view_ring(cpu);
 
 		if (!r)
 			continue;
@@ -87,63 +90,38 @@ static void tv_record(lua_State *L, const struct vt_record *rec, uint64_t pos)
 	tv_field(L, "c", (lua_Integer)rec->c);
 }
 
-/*
- * trace.read{cpu=N, since=POS, max=M}: {records = {...}, next = POS, skipped = K}. The
- * monitor may not move a ring's tail (it is read-only here), so every ring is read the way a
- * flight-recorder reader does: copy, read head again, throw away what may have been
- * overwritten meanwhile (trace/ring.h argues why that is exact).
- */
+/* trace.read{cpu=N, since=POS, max=M}: {records = {...}, next = POS, skipped = K}. */
 static int tv_read(lua_State *L)
 {
-	const volatile struct vt_ring *r;
-	uint64_t since, head, first, cap, n, bad = 0;
+	const struct vt_ring *r;
+	struct vt_record buf[64];
+	uint64_t pos, skipped = 0;
 	lua_Integer cpu, max;
+	uint32_t got;
 	int i = 0;
 
 	luaL_checktype(L, 1, LUA_TTABLE);
 	cpu = (lua_getfield(L, 1, "cpu"), luaL_optinteger(L, -1, 0));
-	since = (uint64_t)(lua_getfield(L, 1, "since"), luaL_optinteger(L, -1, 0));
+	pos = (uint64_t)(lua_getfield(L, 1, "since"), luaL_optinteger(L, -1, 0));
 	max = (lua_getfield(L, 1, "max"), luaL_optinteger(L, -1, 1000));
 	lua_pop(L, 3);
 	luaL_argcheck(L, cpu >= 0 && cpu < PLAT_CPU_NUM, 1, "no such pCPU");
 	luaL_argcheck(L, max > 0 && max <= 100000, 1, "max must be 1..100000");
-	r = tv_ring((uint32_t)cpu);
+	r = trace_view_ring((uint32_t)cpu);
 	if (!r)
 		return luaL_error(L, "pCPU %d has no trace ring", (int)cpu);
-	cap = r->capacity;
-	head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
-	first = head - since > cap ? head - cap : since;
-	n = head - first < (uint64_t)max ? head - first : (uint64_t)max;
 	lua_createtable(L, 0, 3);
-	lua_createtable(L, (int)n, 0);
-	for (uint64_t p = first; p < first + n; p++) {
-		struct vt_record rec;
-		const volatile uint64_t *w =
-		    (const volatile uint64_t *)((const volatile uint8_t *)(r + 1) +
-		                                (p & (cap - 1)) * sizeof(struct vt_record));
-		uint64_t words[4];
-
-		for (int k = 0; k < 4; k++)
-			words[k] = w[k];
-		memcpy(&rec, words, sizeof rec);
-		tv_record(L, &rec, p);
-		lua_rawseti(L, -2, ++i);
-	}
-	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	head = __atomic_load_n(&r->head, __ATOMIC_RELAXED);
-	if (head + 1 > cap + first) /* records below head - cap + 1 may be half rewritten */
-		bad = head + 1 - cap - first < n ? head + 1 - cap - first : n;
-	for (uint64_t k = 0; k < bad; k++) { /* drop them from the front */
-		lua_getglobal(L, "table");
-		lua_getfield(L, -1, "remove");
-		lua_remove(L, -2);
-		lua_pushvalue(L, -2);
-		lua_pushinteger(L, 1);
-		lua_call(L, 2, 0);
-	}
+	lua_newtable(L);
+	/* The ring is read-only here: read it without consuming (trace/ring.h). */
+	while (i < max && (got = vt_ring_peek(r, &pos, buf, max - i < 64 ? (uint32_t)(max - i) : 64,
+	                                      &skipped)) != 0)
+		for (uint32_t k = 0; k < got; k++) {
+			tv_record(L, &buf[k], pos - got + k);
+			lua_rawseti(L, -2, ++i);
+		}
 	lua_setfield(L, -2, "records");
-	tv_field(L, "next", (lua_Integer)(first + n));
-	tv_field(L, "skipped", (lua_Integer)(first - since + bad));
+	tv_field(L, "next", (lua_Integer)pos);
+	tv_field(L, "skipped", (lua_Integer)skipped);
 	return 1;
 }
 

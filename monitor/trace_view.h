@@ -2,8 +2,13 @@
 #ifndef TRACE_VIEW_H
 #define TRACE_VIEW_H
 
+#include <stdint.h>
+
+#include "format.h"
 #include "lua.h"
 
 void trace_view_open(lua_State *L);
+/* pCPU cpu's trace ring as the monitor is shown it, or 0. */
+const struct vt_ring *trace_view_ring(uint32_t cpu);
 
 #endif

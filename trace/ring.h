@@ -115,45 +115,71 @@ static inline int vt_ring_write(struct vt_ring *r, uint64_t ts, uint64_t w1, uin
 	return 0;
 }
 
-/*
- * Reader side: copy up to n records from position *pos into out, oldest
- * first; *pos moves past them. Records already gone (flight mode) are
- * added to *skipped and passed over. In stream mode the reader owns tail:
- * there must be one reader, and it starts at tail.
- */
-static inline uint32_t vt_ring_read(struct vt_ring *r, uint64_t *pos, struct vt_record *out,
-                                    uint32_t n, uint64_t *skipped)
+/* Copy the records at positions p, p+1, ... (up to n, below h) into out. */
+static inline uint32_t vt_ring_copy(const struct vt_ring *r, uint64_t p, uint64_t h,
+                                    struct vt_record *out, uint32_t n)
 {
-	uint64_t cap = r->capacity, mask = cap - 1, p = *pos;
-	uint64_t h = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
-	uint32_t count = 0, bad = 0;
+	const struct vt_record *recs = (const struct vt_record *)(r + 1);
+	uint32_t count = 0;
 
-	if (h - p > cap) { /* overwritten before we came */
-		*skipped += h - cap - p;
-		p = h - cap;
-	}
 	for (; count < n && p + count < h; count++) {
-		const uint64_t *w = (const uint64_t *)&vt_ring_records(r)[(p + count) & mask];
+		const uint64_t *w = (const uint64_t *)&recs[(p + count) & (r->capacity - 1)];
 		uint64_t *o = (uint64_t *)&out[count];
 
 		for (int i = 0; i < 4; i++)
 			o[i] = __atomic_load_n(&w[i], __ATOMIC_RELAXED);
 	}
-	if (r->mode == VT_MODE_FLIGHT) {
-		uint64_t h2;
+	return count;
+}
 
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		h2 = __atomic_load_n(&r->head, __ATOMIC_RELAXED);
-		if (h2 + 1 > cap + p)
-			bad = h2 + 1 - cap - p < count ? (uint32_t)(h2 + 1 - cap - p) : count;
-		for (uint32_t i = bad; i < count; i++)
-			out[i - bad] = out[i];
-		*skipped += bad;
-	} else {
-		__atomic_store_n(&r->tail, p + count, __ATOMIC_RELEASE);
+/*
+ * Reader side, without consuming: copy up to n records from position *pos
+ * into out, oldest first; *pos moves past them. Records already gone (or
+ * possibly half rewritten while we copied) are added to *skipped and passed
+ * over. Writes nothing to the ring, so it also serves a reader that may only
+ * read it (the monitor partition, which sees the rings read-only).
+ */
+static inline uint32_t vt_ring_peek(const struct vt_ring *r, uint64_t *pos, struct vt_record *out,
+                                    uint32_t n, uint64_t *skipped)
+{
+	uint64_t cap = r->capacity, p = *pos, h2;
+	uint64_t h = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
+	uint32_t count, bad = 0;
+
+	if (h - p > cap) { /* overwritten before we came */
+		*skipped += h - cap - p;
+		p = h - cap;
 	}
+	count = vt_ring_copy(r, p, h, out, n);
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	h2 = __atomic_load_n(&r->head, __ATOMIC_RELAXED);
+	if (h2 + 1 > cap + p)
+		bad = h2 + 1 - cap - p < count ? (uint32_t)(h2 + 1 - cap - p) : count;
+	for (uint32_t i = bad; i < count; i++)
+		out[i - bad] = out[i];
+	*skipped += bad;
 	*pos = p + count;
 	return count - bad;
+}
+
+/*
+ * Reader side, consuming: in stream mode the reader owns tail (there must
+ * be one reader, and it starts at tail), so records are copied and tail
+ * moves past them; in flight mode this is vt_ring_peek.
+ */
+static inline uint32_t vt_ring_read(struct vt_ring *r, uint64_t *pos, struct vt_record *out,
+                                    uint32_t n, uint64_t *skipped)
+{
+	uint64_t h;
+	uint32_t count;
+
+	if (r->mode == VT_MODE_FLIGHT)
+		return vt_ring_peek(r, pos, out, n, skipped);
+	h = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
+	count = vt_ring_copy(r, *pos, h, out, n);
+	*pos += count;
+	__atomic_store_n(&r->tail, *pos, __ATOMIC_RELEASE);
+	return count;
 }
 
 #endif
