@@ -149,8 +149,9 @@ void exit_sync(struct arch_regs *r)
  * A physical interrupt while the guest ran. The running priority drops at
  * once; an interrupt the guest owns stays active until the guest's EOI
  * deactivates it through its hardware-linked list register. The IPI and
- * the maintenance interrupt carry no data: what they ask for (look at the
- * vCPU's state, refill the list registers) is what exit_return does.
+ * the maintenance interrupt (see vgic_physical_irq) carry no data: what
+ * they ask for (look at the vCPU's state, refill the list registers) is
+ * what exit_return does.
  */
 void exit_irq(struct arch_regs *r)
 {
@@ -161,11 +162,8 @@ void exit_irq(struct arch_regs *r)
 	trace_vcpu(VT_CLASS_EXIT, VT_EV_EXIT, v, VT_EXIT_IRQ, intid, r->elr);
 	if (intid != GIC_SPURIOUS) {
 		gicv3_eoi(intid);
-		if (!vgic_physical_irq(v, intid)) {
+		if (!vgic_physical_irq(v, intid))
 			gicv3_deactivate(intid);
-			if (intid == GIC_PPI_MAINT)
-				__atomic_store_n(&v->arch.vgic.pending_any, 1, __ATOMIC_RELAXED);
-		}
 	}
 	exit_return(v);
 }

@@ -82,6 +82,10 @@ int vgic_physical_irq(struct vcpu *v, uint32_t intid)
 {
 	struct vm *vm = v->vm;
 
+	if (intid == GIC_PPI_MAINT) { /* list registers drained: refill them on the way out */
+		__atomic_store_n(&v->arch.vgic.pending_any, 1, __ATOMIC_RELAXED);
+		return 0;
+	}
 	if (intid == VGIC_VTIMER_INTID) {
 		vgic_raise(v, intid);
 		return 1;

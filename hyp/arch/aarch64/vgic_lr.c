@@ -204,7 +204,9 @@ int vgic_lr_inject_now(struct vcpu *v, uint32_t intid)
 	uint64_t empty;
 	int pending;
 
-	if (v->arch.vgic.pending_any || !vgic_is_enabled(v, intid))
+	/* Anything already waiting may outrank intid: then the slow path sorts it out. */
+	if (__atomic_load_n(&v->arch.vgic.pending_words, __ATOMIC_RELAXED) ||
+	    !vgic_is_enabled(v, intid))
 		return -1;
 	empty = sysreg_read(ich_elrsr_el2) & ((1ull << lr_count) - 1);
 	if (!empty || vgic_lr_find_in(empty, intid, &pending) >= 0)
@@ -265,8 +267,8 @@ void vgic_flush(struct vcpu *v)
 			break;
 		if (vgic_lr_place(v, intid)) {
 			trace_vcpu(VT_CLASS_IRQ, VT_EV_LR_FULL, v, intid, 0, 0);
-			hcr |= ICH_HCR_UIE; /* tell us when list registers free up */
-			__atomic_store_n(&c->pending_any, 1, __ATOMIC_RELAXED);
+			/* The maintenance interrupt, when list registers free up, calls us back. */
+			hcr |= ICH_HCR_UIE;
 			break;
 		}
 		__atomic_and_fetch(&c->pending[intid / 64], ~(1ull << (intid % 64)),

@@ -56,7 +56,10 @@ void vgic_raise(struct vcpu *v, uint32_t intid);
 void vgic_raise_spi(struct vm *vm, uint32_t intid);
 /* Move pending interrupts into this pCPU's list registers (v is this pCPU's vCPU). */
 void vgic_flush(struct vcpu *v);
-/* A physical interrupt arrived while v ran: 1 if it was v's to take. */
+/*
+ * A physical interrupt arrived while v ran: 1 if it went to v (active until its EOI), 0 if
+ * it was the hypervisor's own (IPI, maintenance: noted), which the caller deactivates.
+ */
 int vgic_physical_irq(struct vcpu *v, uint32_t intid);
 /* The guest wrote ICC_SGI1R_EL1. */
 void vgic_sgi_write(struct vcpu *v, uint64_t value);
