@@ -18,29 +18,25 @@ static int64_t hc_console_write(struct vcpu *v, const uint64_t *x)
 	return SMCCC_OK;
 }
 
-static int hc_is_monitor(const struct vcpu *v)
+/* The calls only the config's monitor VM may make: refused to every other VM, in one place. */
+static int64_t hc_monitor(struct vcpu *v, uint32_t fid, uint64_t a1)
 {
-	return v->vm->id == cfg_system.monitor_vm;
-}
-
-/* The monitor resets another VM (resetting itself is PSCI SYSTEM_RESET's job). */
-static int64_t hc_vm_reset(struct vcpu *v, uint64_t id)
-{
-	if (!hc_is_monitor(v))
+	if (v->vm->id != cfg_system.monitor_vm)
 		return VT_ERR_DENIED;
-	if (id >= vm_count || id == v->vm->id)
-		return SMCCC_INVALID_PARAMETER;
-	return vm_reset(&vm_table[id]) ? VT_ERR_DENIED : SMCCC_OK;
-}
-
-static int64_t hc_trace_enable(struct vcpu *v, uint64_t classes)
-{
-	if (!hc_is_monitor(v))
-		return VT_ERR_DENIED;
-	if (classes & ~(uint64_t)VT_CLASS_ALL)
-		return SMCCC_INVALID_PARAMETER;
-	trace_set_mask((uint32_t)classes);
-	return SMCCC_OK;
+	switch (fid) {
+	case VT_HC_SYS_REFRESH:
+		sysview_refresh();
+		return SMCCC_OK;
+	case VT_HC_VM_RESET: /* another VM: resetting itself is PSCI SYSTEM_RESET's job */
+		if (a1 >= vm_count || a1 == v->vm->id)
+			return SMCCC_INVALID_PARAMETER;
+		return vm_reset(&vm_table[a1]) ? VT_ERR_DENIED : SMCCC_OK;
+	default: /* VT_HC_TRACE_ENABLE */
+		if (a1 & ~(uint64_t)VT_CLASS_ALL)
+			return SMCCC_INVALID_PARAMETER;
+		trace_set_mask((uint32_t)a1);
+		return SMCCC_OK;
+	}
 }
 
 void hypercall(struct vcpu *v, uint64_t *x)
@@ -66,18 +62,13 @@ void hypercall(struct vcpu *v, uint64_t *x)
 		x[0] = (uint64_t)ipc_events(v, x[1], &x[1]);
 		break;
 	case VT_HC_TRACE_MARK:
-		trace_emit(VT_CLASS_MARK, VT_EV_MARK, (uint8_t)v->vm->id, (uint8_t)v->id,
-		           (uint32_t)x[1], x[2], 0);
+		trace_vcpu(VT_CLASS_MARK, VT_EV_MARK, v, (uint32_t)x[1], x[2], 0);
 		x[0] = SMCCC_OK;
 		break;
 	case VT_HC_SYS_REFRESH:
-		x[0] = (uint64_t)sysview_refresh(v);
-		break;
 	case VT_HC_VM_RESET:
-		x[0] = (uint64_t)hc_vm_reset(v, x[1]);
-		break;
 	case VT_HC_TRACE_ENABLE:
-		x[0] = (uint64_t)hc_trace_enable(v, x[1]);
+		x[0] = (uint64_t)hc_monitor(v, fid, x[1]);
 		break;
 	case VT_HC_CALL_UID: /* 5669b0c1-7472-4e65-a9c4-4b5b1e5d0001, as SMCCC packs it */
 		x[0] = 0x5669b0c1;

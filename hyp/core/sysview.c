@@ -6,7 +6,6 @@
 
 #include "arch.h"
 #include "config.h"
-#include "vitrine/abi.h"
 #include "vitrine/sysview.h"
 #include "vm.h"
 
@@ -65,12 +64,9 @@ void sysview_show(struct vm *vm)
 	arch_vm_map_readonly(vm, CFG_MONITOR_SYS_IPA, &sysview, sizeof sysview);
 }
 
-int64_t sysview_refresh(struct vcpu *v)
+void sysview_refresh(void)
 {
-	if (v->vm->id != cfg_system.monitor_vm)
-		return VT_ERR_DENIED;
 	spin_lock(&sysview_lock);
 	sysview_fill();
 	spin_unlock(&sysview_lock);
-	return SMCCC_OK;
 }

@@ -5,11 +5,10 @@
 #include <stdint.h>
 
 struct vm;
-struct vcpu;
 
 /* Map the system page into vm (the monitor), filled. */
 void sysview_show(struct vm *vm);
-/* VT_HC_SYS_REFRESH: 0, or VT_ERR_DENIED unless v is the monitor's. */
-int64_t sysview_refresh(struct vcpu *v);
+/* VT_HC_SYS_REFRESH: rewrite the page from the hypervisor's state now. */
+void sysview_refresh(void);
 
 #endif
