@@ -14,6 +14,7 @@
 #include "lualib.h"
 #include "rt.h"
 #include "sys.h"
+#include "timer.h"
 #include "irq_view.h"
 #include "trace_view.h"
 #include "vm_view.h"
@@ -137,22 +138,16 @@ static int mon_poweroff(lua_State *L)
 	return 0;
 }
 
-/* vitrine.now(): the generic counter; vitrine.freq(): its ticks per second. */
+/* vitrine.now(): the virtual counter; vitrine.freq(): its ticks per second (rt's timer.h). */
 static int mon_now(lua_State *L)
 {
-	uint64_t v;
-
-	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
-	lua_pushinteger(L, (lua_Integer)v);
+	lua_pushinteger(L, (lua_Integer)timer_now());
 	return 1;
 }
 
 static int mon_freq(lua_State *L)
 {
-	uint64_t v;
-
-	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
-	lua_pushinteger(L, (lua_Integer)v);
+	lua_pushinteger(L, (lua_Integer)timer_freq());
 	return 1;
 }
 
