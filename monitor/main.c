@@ -1,14 +1,17 @@
 /*
- * The monitor partition: a Lua 5.4 console on the VM's (emulated) PL011.
- * Reads a line with simple editing, runs it, prints the results or the
- * error, and carries on. Like the standalone lua, a line is first tried as
+ * The monitor partition: a Lua 5.4 console on the system's PL011, which
+ * it owns (console.c). Reads an edited line (edit.c), runs it, prints the
+ * results or the error, and carries on. Like the standalone lua, a line is first tried as
  * `return <line>` so that expressions print their values, and a chunk left
  * incomplete at the end of a line (`function f()`) continues on the next.
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "console.h"
+#include "edit.h"
 #include "lauxlib.h"
 #include "lua.h"
 #include "lualib.h"
@@ -19,19 +22,10 @@
 #include "trace_view.h"
 #include "vm_view.h"
 
-#define MON_UART_BASE 0x09000000ul
-#define MON_UART_DR 0x00
-#define MON_UART_FR 0x18
-#define MON_FR_RXFE (1u << 4)
-
 #define MON_LINE 256   /* one console line, as typed */
 #define MON_CHUNK 4096 /* lines of one incomplete chunk, joined */
 /* rt's 16 KiB boot stack is too small for Lua's parser and C calls (up to 200 deep). */
 #define MON_STACK (256 * 1024)
-
-#define MON_CTRL_U 0x15
-#define MON_BS 0x08
-#define MON_DEL 0x7f
 
 /* Defined by monitor/monitor.ld. */
 extern char __image_start[], __image_end[];
@@ -40,86 +34,26 @@ static uint8_t mon_stack[MON_STACK] __attribute__((aligned(16)));
 static char mon_chunk[MON_CHUNK];
 static size_t mon_chunk_len;
 
-static int mon_typed_ahead = -1; /* a character the Ctrl-C watch read, for mon_getc */
-
-static int mon_getc(void)
-{
-	volatile uint32_t *uart = (volatile uint32_t *)MON_UART_BASE;
-	int c = mon_typed_ahead;
-
-	if (c >= 0) {
-		mon_typed_ahead = -1;
-		return c;
-	}
-	while (uart[MON_UART_FR / 4] & MON_FR_RXFE)
-		rt_relax();
-	return (int)(uart[MON_UART_DR / 4] & 0xff);
-}
-
 /*
  * While a chunk runs, every MON_WATCH Lua instructions: has Ctrl-C been
- * typed? Anything else typed meanwhile is kept for the next prompt (one
- * character; the rest waits in the UART).
+ * typed? Another key is kept for the next prompt (the rest waits in the
+ * UART). What the system printed meanwhile comes out here too.
  */
 #define MON_WATCH 100000
 
 static void mon_watch(lua_State *L, lua_Debug *ar)
 {
-	volatile uint32_t *uart = (volatile uint32_t *)MON_UART_BASE;
-	int c;
+	int c = con_key();
 
 	(void)ar;
-	if (mon_typed_ahead >= 0 || uart[MON_UART_FR / 4] & MON_FR_RXFE)
-		return;
-	c = (int)(uart[MON_UART_DR / 4] & 0xff);
 	if (c == 0x03)
 		luaL_error(L, "interrupted (Ctrl-C)");
-	mon_typed_ahead = c;
-}
-
-static void mon_erase(size_t n)
-{
-	while (n--)
-		rt_puts("\b \b");
-}
-
-/*
- * One line into buf (NUL-terminated), echoing what is typed: a terminal in
- * raw mode (QEMU's) shows nothing itself. Enter is CR (a terminal) or LF (a
- * pipe); the LF of a CR LF pair is skipped rather than taken as an empty line.
- */
-static size_t mon_readline(const char *prompt, char *buf, size_t size)
-{
-	static int after_cr;
-	size_t n = 0;
-
-	rt_puts(prompt);
-	for (;;) {
-		int c = mon_getc();
-
-		if (c == '\n' && after_cr) {
-			after_cr = 0;
-			continue;
-		}
-		after_cr = c == '\r';
-		if (c == '\r' || c == '\n')
-			break;
-		if (c == MON_BS || c == MON_DEL) {
-			if (n) {
-				n--;
-				mon_erase(1);
-			}
-		} else if (c == MON_CTRL_U) {
-			mon_erase(n);
-			n = 0;
-		} else if (c >= ' ' && c < MON_DEL && n < size - 1) {
-			buf[n++] = (char)c;
-			rt_putc((char)c);
-		}
+	if (c >= 0)
+		con_unget(c);
+	if (con_pending()) {
+		fflush(stdout);
+		con_pump();
 	}
-	rt_putc('\n');
-	buf[n] = 0;
-	return n;
 }
 
 /* vitrine.poweroff(): the partition's last words (its sizes), then PSCI SYSTEM_OFF. */
@@ -127,13 +61,13 @@ static int mon_poweroff(lua_State *L)
 {
 	size_t bytes;
 
-	fflush(stdout);
 	lua_gc(L, LUA_GCCOLLECT);
 	bytes = (size_t)lua_gc(L, LUA_GCCOUNT) * 1024 + (size_t)lua_gc(L, LUA_GCCOUNTB);
-	rt_printf("monitor: image %u KiB, Lua state uses %u KiB after a full collection, "
-	          "heap top %u KiB\n",
-	          (unsigned)(((uintptr_t)__image_end - (uintptr_t)__image_start + 1023) / 1024),
-	          (unsigned)((bytes + 1023) / 1024), (unsigned)((sys_heap_used() + 1023) / 1024));
+	printf("monitor: image %u KiB, Lua state uses %u KiB after a full collection, "
+	       "heap top %u KiB\n",
+	       (unsigned)(((uintptr_t)__image_end - (uintptr_t)__image_start + 1023) / 1024),
+	       (unsigned)((bytes + 1023) / 1024), (unsigned)((sys_heap_used() + 1023) / 1024));
+	fflush(stdout);
 	rt_system_off();
 	return 0;
 }
@@ -255,7 +189,7 @@ static lua_State *mon_lua(void)
 	lua_State *L = luaL_newstate();
 
 	if (!L) {
-		rt_printf("monitor: no memory for a Lua state\n");
+		con_puts("monitor: no memory for a Lua state\n");
 		rt_system_off();
 	}
 	for (size_t i = 0; i < sizeof libs / sizeof libs[0]; i++) {
@@ -267,7 +201,28 @@ static lua_State *mon_lua(void)
 	trace_view_open(L);
 	vm_view_open(L);
 	irq_view_open(L);
+	con_open(L);
 	return L;
+}
+
+/* `console NAME` (not Lua: two names in a row) is console.attach('NAME'). */
+static int mon_command(lua_State *L, const char *line)
+{
+	char name[40], extra;
+
+	if (sscanf(line, " console %39s %c", name, &extra) != 1)
+		return 0;
+	lua_getglobal(L, "console");
+	lua_getfield(L, -1, "attach");
+	if (name[strspn(name, "0123456789")]) /* `console 1` is VM 1 */
+		lua_pushstring(L, name);
+	else
+		lua_pushinteger(L, atoi(name));
+	if (lua_pcall(L, 1, 0, 0) != LUA_OK)
+		printf("%s\n", lua_tostring(L, -1));
+	fflush(stdout);
+	lua_settop(L, 0);
+	return 1;
 }
 
 static void mon_repl(void) __attribute__((noreturn));
@@ -276,20 +231,28 @@ static void mon_repl(void)
 	lua_State *L = mon_lua();
 	char line[MON_LINE];
 
-	rt_printf("monitor: %s console; vitrine.poweroff() ends it\n", LUA_RELEASE);
+	con_init();
+	con_pump(); /* what the hypervisor said before the monitor started */
+	printf("monitor: %s console; vitrine.poweroff() ends it, `console VM` shows one VM\n",
+	       LUA_RELEASE);
+	fflush(stdout);
 	for (;;) {
-		size_t n = mon_readline(mon_chunk_len ? "lua>> " : "lua> ", line, sizeof line);
+		int n = edit_readline(mon_chunk_len ? "lua>> " : "lua> ", line, sizeof line);
 
+		if (n < 0 || (!mon_chunk_len && mon_command(L, line))) {
+			mon_chunk_len = 0; /* Ctrl-C drops an unfinished chunk too */
+			continue;
+		}
 		/* Lines of one chunk are joined with newlines, so line numbers stay right. */
-		if (mon_chunk_len + !!mon_chunk_len + n > sizeof mon_chunk) {
-			rt_printf("monitor: chunk longer than %u bytes, dropped\n", MON_CHUNK);
+		if (mon_chunk_len + !!mon_chunk_len + (size_t)n > sizeof mon_chunk) {
+			printf("monitor: chunk longer than %d bytes, dropped\n", MON_CHUNK);
 			mon_chunk_len = 0;
 			continue;
 		}
 		if (mon_chunk_len)
 			mon_chunk[mon_chunk_len++] = '\n';
-		memcpy(mon_chunk + mon_chunk_len, line, n);
-		mon_chunk_len += n;
+		memcpy(mon_chunk + mon_chunk_len, line, (size_t)n);
+		mon_chunk_len += (size_t)n;
 		if (mon_run(L))
 			mon_chunk_len = 0;
 	}

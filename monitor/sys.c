@@ -1,6 +1,6 @@
 /*
- * The picolibc glue the monitor needs: stdout and stderr on the (emulated)
- * PL011 through rt_putc, no stdin stream (the REPL reads the UART itself),
+ * The picolibc glue the monitor needs: stdout and stderr on the PL011
+ * through con_putc, no stdin stream (the REPL reads the UART itself),
  * TLS set-up, and the POSIX calls picolibc's stdio, signal and time code
  * refer to. There is no file system, process or clock here: each of those
  * fails with ENOSYS rather than pretending.
@@ -18,6 +18,7 @@
 #include <sys/times.h>
 #include <unistd.h>
 
+#include "console.h"
 #include "rt.h"
 
 /* Defined by monitor/monitor.ld. */
@@ -26,7 +27,7 @@ extern char __tls_base[], __heap_start[];
 static int sys_put(char c, FILE *f)
 {
 	(void)f;
-	rt_putc(c);
+	con_putc(c);
 	return (unsigned char)c;
 }
 
@@ -126,6 +127,7 @@ int gettimeofday(struct timeval *restrict tv, void *restrict tz)
 /* exit() and abort() end here: the partition has nowhere to return to, so it powers off. */
 void _exit(int status)
 {
-	rt_printf("monitor: exit(%d): powering off\n", status);
+	printf("monitor: exit(%d): powering off\n", status);
+	fflush(stdout);
 	rt_system_off();
 }

@@ -9,18 +9,24 @@ pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; }
 
 # boot CONFIG [SECONDS [INPUT]]: runs out/CONFIG/vitrine.elf in QEMU under a
-# timeout, INPUT typed on its serial port; the console goes to $LOG and QEMU's
+# timeout, INPUT typed on its serial port (or what $FEED types); the console goes to $LOG and QEMU's
 # exit status to $STATUS.
 boot() {
 	local config=$1 secs=${2:-60} input=${3:-}
 	mkdir -p "$O/test"
 	LOG=$O/test/$config${MODE//\//.}.log
 	# shellcheck disable=SC2086 # QEMU_ARGS is a list of arguments
-	printf '%s' "$input" | timeout -k 5 "$secs" scripts/run.sh "$O/$config/vitrine.elf" \
+	# FEED, if set, is a command that types instead (e.g. with pauses between keys).
+	${FEED:-printf %s "$input"} | timeout -k 5 "$secs" scripts/run.sh "$O/$config/vitrine.elf" \
 		$QEMU_ARGS >"$LOG" 2>&1
 	STATUS=$?
-	tr -d '\r' <"$LOG" >"$LOG.txt" && mv "$LOG.txt" "$LOG"
+	render <"$LOG" >"$LOG.txt" && mv "$LOG.txt" "$LOG"
 }
+
+# The console as a terminal shows it: CR LF ends a line, a lone CR returns
+# to the start of the line (the monitor redraws its prompt that way), and
+# escape sequences (cursor moves, clear to end of line) are dropped.
+render() { sed -e 's/\r$//' -e 's/.*\r//' -e 's/\x1b\[[0-9;]*[A-Za-z]//g'; }
 
 # check NAME CONDITION-COMMAND...: one test line from a command's success.
 check() {

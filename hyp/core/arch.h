@@ -24,6 +24,8 @@ void arch_cpu_wake(uint32_t pcpu);
 void arch_vm_init(struct vm *vm);
 /* Show vm some of the hypervisor's own memory, read-only, at ipa. */
 void arch_vm_map_readonly(struct vm *vm, uint64_t ipa, const void *va, uint64_t size);
+/* ... and read-write: for what the VM hands the hypervisor (which checks every value). */
+void arch_vm_map_writable(struct vm *vm, uint64_t ipa, void *va, uint64_t size);
 /* All vCPUs of vm are parked: silence its devices' interrupts, reset its interrupt state. */
 void arch_vm_quiesce(struct vm *vm);
 /* How many of vm's interrupt-controller accesses touched interrupts it does not own. */

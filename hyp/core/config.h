@@ -51,9 +51,15 @@ struct cfg_channel {
 /* The monitor sees pCPU n's trace ring at CFG_MONITOR_RINGS_IPA + n * CFG_MONITOR_RING_STRIDE. */
 #define CFG_MONITOR_RINGS_IPA 0x70000000ull
 #define CFG_MONITOR_RING_STRIDE 0x100000ull
-/* ... and the system page (hyp/include/vitrine/sysview.h) after the rings. */
+/* ... then the system page(s) (vitrine/sysview.h), up to 16 KiB, read-only ... */
 #define CFG_MONITOR_SYS_IPA (CFG_MONITOR_RINGS_IPA + 4 * CFG_MONITOR_RING_STRIDE)
-#define CFG_MONITOR_WINDOW (4 * CFG_MONITOR_RING_STRIDE + 0x1000ull)
+#define CFG_MONITOR_SYS_SIZE 0x4000ull
+/* ... the console ring (vitrine/conring.h), read-only ... */
+#define CFG_MONITOR_CON_IPA (CFG_MONITOR_SYS_IPA + CFG_MONITOR_SYS_SIZE)
+#define CFG_MONITOR_CON_SIZE 0x11000ull
+/* ... and the one page the monitor may write: its consumer positions. */
+#define CFG_MONITOR_CTL_IPA (CFG_MONITOR_CON_IPA + CFG_MONITOR_CON_SIZE)
+#define CFG_MONITOR_WINDOW (CFG_MONITOR_CTL_IPA + 0x1000ull - CFG_MONITOR_RINGS_IPA)
 #define CFG_CHANNEL_MAX 64 /* vmconfig enforces it */
 
 struct cfg_system {
@@ -61,8 +67,9 @@ struct cfg_system {
 	const struct cfg_channel *channels;
 	uint16_t nr_vms;
 	uint16_t nr_channels;
-	uint16_t input_vm;   /* receives console input; CFG_NO_VM: nobody */
-	uint16_t monitor_vm; /* is shown the trace rings, read-only; CFG_NO_VM: nobody */
+	uint16_t input_vm; /* receives console input; CFG_NO_VM: nobody */
+	/* Is shown the trace rings and owns the console (the PL011 is passed through to it). */
+	uint16_t monitor_vm; /* CFG_NO_VM: nobody */
 };
 
 extern const struct cfg_system cfg_system;

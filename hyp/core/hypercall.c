@@ -18,9 +18,23 @@ static int64_t hc_console_write(struct vcpu *v, const uint64_t *x)
 	return SMCCC_OK;
 }
 
-/* The calls only the config's monitor VM may make: refused to every other VM, in one place. */
-static int64_t hc_monitor(struct vcpu *v, uint32_t fid, uint64_t a1)
+/* Typed at the monitor's console while attached to VM x[1]. */
+static int64_t hc_console_input(const uint64_t *x)
 {
+	uint8_t bytes[8];
+
+	if (x[1] >= vm_count || !vm_table[x[1]].cfg->uart_ipa || x[2] == 0 || x[2] > 8)
+		return SMCCC_INVALID_PARAMETER;
+	for (uint32_t i = 0; i < x[2]; i++)
+		bytes[i] = (uint8_t)(x[3] >> (8 * i));
+	return vuart_input(&vm_table[x[1]], bytes, (uint32_t)x[2]);
+}
+
+/* The calls only the config's monitor VM may make: refused to every other VM, in one place. */
+static int64_t hc_monitor(struct vcpu *v, uint32_t fid, const uint64_t *x)
+{
+	uint64_t a1 = x[1];
+
 	if (v->vm->id != cfg_system.monitor_vm)
 		return VT_ERR_DENIED;
 	switch (fid) {
@@ -31,6 +45,8 @@ static int64_t hc_monitor(struct vcpu *v, uint32_t fid, uint64_t a1)
 		if (a1 >= vm_count || a1 == v->vm->id)
 			return SMCCC_INVALID_PARAMETER;
 		return vm_reset(&vm_table[a1]) ? VT_ERR_DENIED : SMCCC_OK;
+	case VT_HC_CONSOLE_INPUT:
+		return hc_console_input(x);
 	default: /* VT_HC_TRACE_ENABLE */
 		if (a1 & ~(uint64_t)VT_CLASS_ALL)
 			return SMCCC_INVALID_PARAMETER;
@@ -68,7 +84,8 @@ void hypercall(struct vcpu *v, uint64_t *x)
 	case VT_HC_SYS_REFRESH:
 	case VT_HC_VM_RESET:
 	case VT_HC_TRACE_ENABLE:
-		x[0] = (uint64_t)hc_monitor(v, fid, x[1]);
+	case VT_HC_CONSOLE_INPUT:
+		x[0] = (uint64_t)hc_monitor(v, fid, x);
 		break;
 	case VT_HC_CALL_UID: /* 5669b0c1-7472-4e65-a9c4-4b5b1e5d0001, as SMCCC packs it */
 		x[0] = 0x5669b0c1;

@@ -1,15 +1,24 @@
-/* The system console: the hypervisor's messages and the VMs' lines, one lock. */
+/*
+ * The system console: the hypervisor's messages and the VMs' lines, one
+ * lock. While a monitor VM runs it owns the UART, and lines go to the
+ * console ring for it to print; otherwise (no monitor, the monitor down,
+ * a panic) they go to the UART, after whatever the monitor left unread.
+ */
 #include "log.h"
 
 #include <stdarg.h>
 
 #include "arch.h"
+#include "conring.h"
 #include "fmt.h"
 #include "pl011.h"
 #include "spinlock.h"
 #include "string.h"
+#include "vitrine/conring.h"
+#include "vm.h"
 
 static struct spinlock log_lock;
+static int log_direct; /* set by a panic: the UART, whoever owns it */
 
 static void log_puts(const char *s, size_t len)
 {
@@ -20,24 +29,43 @@ static void log_puts(const char *s, size_t len)
 	}
 }
 
-void log_line(const char *prefix, const char *text, size_t len)
+/* One record as the UART shows it: VMs' lines get "[name] " and a newline. */
+static void log_to_uart(uint32_t src, const char *text, size_t len)
 {
-	size_t plen = 0;
+	const char *name = src < vm_count ? vm_table[src].cfg->name : NULL;
 
-	while (prefix[plen])
-		plen++;
-	spin_lock(&log_lock);
-	log_puts("[", 1);
-	log_puts(prefix, plen);
-	log_puts("] ", 2);
+	if (name) {
+		log_puts("[", 1);
+		log_puts(name, strlen(name));
+		log_puts("] ", 2);
+	}
 	log_puts(text, len);
-	log_puts("\n", 1);
+	if (name)
+		log_puts("\n", 1);
+}
+
+/* Under log_lock. */
+static void log_emit(uint32_t src, const char *text, size_t len)
+{
+	if (!log_direct && conring_owned()) {
+		conring_put(src, text, len);
+		return;
+	}
+	conring_drain(log_to_uart);
+	log_to_uart(src, text, len);
+}
+
+void log_line(uint32_t vm, const char *text, size_t len)
+{
+	spin_lock(&log_lock);
+	log_emit(vm, text, len);
 	spin_unlock(&log_lock);
 }
 
 void log_hold(void)
 {
 	spin_lock(&log_lock);
+	conring_drain(log_to_uart);
 }
 
 void log_raw(const char *s)
@@ -53,13 +81,15 @@ void log_release(void)
 static void log_vprintf(const char *tag, const char *fmt, va_list ap)
 {
 	char buf[256];
-	int n = fmt_vsnprintf(buf, sizeof buf, fmt, ap);
+	size_t t = strlen(tag);
+	int n;
 
-	if (n >= (int)sizeof buf)
-		n = sizeof buf - 1;
+	memcpy(buf, tag, t);
+	n = fmt_vsnprintf(buf + t, sizeof buf - t, fmt, ap);
+	if (n >= (int)(sizeof buf - t))
+		n = (int)(sizeof buf - t) - 1;
 	spin_lock(&log_lock);
-	log_puts(tag, strlen(tag));
-	log_puts(buf, (size_t)n);
+	log_emit(VT_CON_HYP, buf, t + (size_t)n);
 	spin_unlock(&log_lock);
 }
 
@@ -76,6 +106,7 @@ void panic(const char *fmt, ...)
 {
 	va_list ap;
 
+	__atomic_store_n(&log_direct, 1, __ATOMIC_RELAXED);
 	va_start(ap, fmt);
 	log_vprintf("vitrine: PANIC: ", fmt, ap);
 	va_end(ap);

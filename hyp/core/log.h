@@ -3,11 +3,12 @@
 #define LOG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 void log_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-/* One whole line "[prefix] text" under the console lock. */
-void log_line(const char *prefix, const char *text, size_t len);
+/* One whole line of VM vm's console, shown as "[name] text". */
+void log_line(uint32_t vm, const char *text, size_t len);
 /* For output that must not be interleaved with anything: hold, raw..., release. */
 void log_hold(void);
 void log_raw(const char *s);

@@ -6,7 +6,7 @@
 void vconsole_flush(struct vcpu *v)
 {
 	if (v->console.len)
-		log_line(v->vm->cfg->name, v->console.line, v->console.len);
+		log_line(v->vm->id, v->console.line, v->console.len);
 	v->console.len = 0;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "arch.h"
+#include "conring.h"
 #include "cpu.h"
 #include "ipc.h"
 #include "log.h"
@@ -94,8 +95,10 @@ void vm_init_all(void)
 		if (cfg->uart_ipa)
 			vmmio_add(&vm->mmio, cfg->uart_ipa, VUART_SIZE, vuart_access);
 		arch_vm_init(vm);
-		if (cfg_system.monitor_vm == i)
+		if (cfg_system.monitor_vm == i) {
 			trace_show_rings(vm);
+			conring_show(vm);
+		}
 	}
 	vm_count = cfg_system.nr_vms;
 	vm_zero_channels();

@@ -2,12 +2,14 @@
  * PL011 register model: enough for polled and interrupt-driven drivers
  * (and for a driver that probes the PrimeCell ID). Output goes to the VM's
  * console line and is always done at once (the transmitter never raises an
- * interrupt). Input comes from the physical UART, for the one VM the config
- * names as `input`: its receive interrupt is the physical one, passed
- * through (INTID 33) and enabled while the guest's mask asks for it.
+ * interrupt). Input comes from the physical UART for the one VM the config
+ * names as `input` (its receive interrupt is the physical one, INTID 33,
+ * passed through); every other VM receives what the monitor types to it
+ * (console attach), with a virtual INTID 33.
  */
 #include "vuart.h"
 
+#include "arch.h"
 #include "config.h"
 #include "pl011.h"
 #include "vm.h"
@@ -29,26 +31,56 @@ static int vuart_has_input(const struct vm *vm)
 	return cfg_system.input_vm == vm->id;
 }
 
+static int vuart_rx_ready(struct vm *vm)
+{
+	if (vuart_has_input(vm))
+		return pl011_rx_ready();
+	return __atomic_load_n(&vm->vuart.rx_head, __ATOMIC_ACQUIRE) != vm->vuart.rx_tail;
+}
+
+static int vuart_getc(struct vm *vm)
+{
+	struct vuart *u = &vm->vuart;
+	int c = -1;
+
+	if (vuart_has_input(vm))
+		return pl011_getc();
+	spin_lock(&u->lock);
+	if (u->rx_head != u->rx_tail)
+		c = u->rx[u->rx_tail++ % VUART_FIFO];
+	spin_unlock(&u->lock);
+	return c;
+}
+
+uint32_t vuart_input(struct vm *vm, const uint8_t *bytes, uint32_t n)
+{
+	struct vuart *u = &vm->vuart;
+	uint32_t took = 0;
+
+	spin_lock(&u->lock);
+	while (took < n && u->rx_head - u->rx_tail < VUART_FIFO)
+		u->rx[u->rx_head++ % VUART_FIFO] = bytes[took++];
+	spin_unlock(&u->lock);
+	if (took && u->imsc & INT_RX)
+		arch_virq_raise(vm, PLAT_UART_INTID);
+	return took;
+}
+
 static uint32_t vuart_read(struct vm *vm, uint64_t offset)
 {
 	if (offset == UART_DR) {
-		int c = vuart_has_input(vm) ? pl011_getc() : -1;
+		int c = vuart_getc(vm);
 
 		return c < 0 ? 0 : (uint32_t)c;
 	}
-	if (offset == UART_FR) {
-		uint32_t fr = FR_TXFE | FR_RXFE;
-
-		if (vuart_has_input(vm) && pl011_rx_ready())
-			fr &= ~FR_RXFE;
-		return fr;
-	}
+	if (offset == UART_FR)
+		return FR_TXFE | (vuart_rx_ready(vm) ? 0 : FR_RXFE);
 	if (offset == UART_CR)
 		return 0x301; /* UARTEN, TXE, RXE */
 	if (offset == UART_IMSC)
 		return vm->vuart.imsc;
 	if (offset == UART_RIS || offset == UART_MIS) {
-		uint32_t ris = vuart_has_input(vm) && pl011_rx_ready() ? INT_RX : 0;
+		uint32_t ris = vuart_rx_ready(vm) ? INT_RX : 0;
 
 		return offset == UART_RIS ? ris : ris & vm->vuart.imsc;
 	}
@@ -68,6 +100,8 @@ int vuart_access(struct vcpu *v, uint64_t offset, unsigned size, int write, uint
 			v->vm->vuart.imsc = (uint32_t)*value & 0x7ff;
 			if (vuart_has_input(v->vm))
 				pl011_rx_irq(v->vm->vuart.imsc & INT_RX);
+			else if (v->vm->vuart.imsc & INT_RX && vuart_rx_ready(v->vm))
+				arch_virq_raise(v->vm, PLAT_UART_INTID);
 		}
 		return 0; /* other control registers: accepted and ignored */
 	}

@@ -374,8 +374,8 @@ static void cfgc_intids(const struct vmc_config *c)
 /*
  * Doorbells are virtual and per vm: unlike device INTIDs, the same one may
  * serve in several vms. Within a vm it must be an SPI that nothing else
- * raises there: none of its devices, other doorbells, or the emulated UART
- * of the input vm.
+ * raises there: none of its devices, other doorbells, or its UART's
+ * receive interrupt.
  */
 static void cfgc_doorbells(const struct vmc_config *c)
 {
@@ -398,10 +398,10 @@ static void cfgc_doorbells(const struct vmc_config *c)
 				         PLAT_INTID_MAX);
 				continue;
 			}
-			if (id == PLAT_UART_INTID && c->input_vm == v) {
+			if (id == PLAT_UART_INTID && vm->uart) {
 				cfgc_err(c, &at,
-				         "doorbell INTID %" PRIu64 " is raised by the hypervisor "
-				         "in the input vm (its emulated UART)",
+				         "doorbell INTID %" PRIu64 " is the receive interrupt of "
+				         "the vm's uart (write 'uart none' to free it)",
 				         id);
 				continue;
 			}
@@ -514,10 +514,26 @@ static void cfgc_image(const struct vmc_config *c, struct vmc_vm *vm, const char
 	}
 }
 
+/* The monitor owns the console: its input too, and it needs the UART to drive. */
 static void cfgc_input(struct vmc_config *c)
 {
+	const struct vmc_vm *mon = c->monitor_vm >= 0 ? &c->vms[c->monitor_vm] : NULL;
+
+	if (mon && !mon->uart)
+		vmc_error(c, mon->uart_line, "vm", mon->name, "uart",
+		          "the monitor owns the console and needs a uart (the platform PL011 is "
+		          "passed through to it there)");
+	if (mon)
+		c->input_vm = c->monitor_vm;
 	if (!c->input_line)
 		return;
+	if (mon && strcmp(mon->name, c->input)) {
+		vmc_error(c, c->input_line, "input", NULL, NULL,
+		          "'%s' cannot have the console input: the monitor '%s' (line %d) owns the "
+		          "console",
+		          c->input, mon->name, c->monitor_line);
+		return;
+	}
 	for (int i = 0; i < c->nr_vms; i++)
 		if (!strcmp(c->vms[i].name, c->input))
 			c->input_vm = i;
@@ -553,5 +569,5 @@ void cfgc_check(struct vmc_config *c, const char *images_dir)
 	cfgc_cpus(c);
 	cfgc_intids(c);
 	cfgc_input(c);
-	cfgc_doorbells(c); /* after cfgc_input: the input vm has the UART's INTID */
+	cfgc_doorbells(c);
 }

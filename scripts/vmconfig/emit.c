@@ -73,6 +73,11 @@ static void cfge_vm_data(FILE *f, const struct vmc_config *c, int v)
 				fprintf(f, ", .intid = %" PRIu64, r->intid);
 			fputs(" },\n", f);
 		}
+	if (v == c->monitor_vm) /* the monitor owns the console: the real PL011, not a model */
+		fprintf(f,
+		        "\t{ .ipa = " VMC_X ", .pa = " VMC_X ", .size = 0x1000, "
+		        ".kind = CFG_REGION_DEVICE, .flags = CFG_REGION_WRITE },\n",
+		        vm->uart, (uint64_t)PLAT_UART_BASE);
 	fputs("};\n", f);
 	if (!vm->nr_intids)
 		return;
@@ -101,8 +106,8 @@ static void cfge_vm(FILE *f, const struct vmc_config *c, int v)
 	        "\t\t.uart_ipa = " VMC_X ",\n"
 	        "\t\t.regions = vm%d_regions,\n"
 	        "\t\t.nr_regions = %d,\n",
-	        vm->name, v, vm->image_size, vm->load, vm->entry, vm->arg, cpus, vm->uart, v,
-	        vm->nr_regions);
+	        vm->name, v, vm->image_size, vm->load, vm->entry, vm->arg, cpus,
+	        v == c->monitor_vm ? 0 : vm->uart, v, vm->nr_regions + (v == c->monitor_vm));
 	if (vm->nr_intids)
 		fprintf(f, "\t\t.intids = vm%d_intids,\n", v);
 	else

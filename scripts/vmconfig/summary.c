@@ -57,7 +57,10 @@ static void cfgs_vm(FILE *f, const struct vmc_config *c, int v)
 			if (vm->regions[i].kind == kind)
 				cfgs_region(f, c, vm, &vm->regions[i]);
 	if (vm->uart)
-		fprintf(f, "  %-6s 0x%08" PRIx64 " (emulated PL011)\n", "uart", vm->uart);
+		fprintf(f, "  %-6s 0x%08" PRIx64 " (%s)\n", "uart", vm->uart,
+		        c->monitor_vm == v
+		            ? "the platform PL011, passed through: it owns the console"
+		            : "emulated PL011");
 }
 
 void cfgs_summary(const struct vmc_config *c, FILE *f)

@@ -54,14 +54,24 @@ void arch_vm_init(struct vm *vm)
 	vm->arch.vttbr = ((uint64_t)(vm->id + 1) << 48) | ((uintptr_t)s2->root - HYP_VA_OFFSET);
 }
 
-void arch_vm_map_readonly(struct vm *vm, uint64_t ipa, const void *va, uint64_t size)
+static void s2_map_hyp(struct vm *vm, uint64_t ipa, const void *va, uint64_t size, uint64_t attr)
 {
 	uint64_t pa = (uintptr_t)va - HYP_VA_OFFSET;
 
 	size = (size + 0xfff) & ~0xfffull;
-	if (s2_map_range(vm, ipa, pa, size, PT_S2_NORMAL | PT_S2_R))
+	if (s2_map_range(vm, ipa, pa, size, attr))
 		panic("VM %s: cannot map IPA 0x%llx\n", vm->cfg->name, (unsigned long long)ipa);
 	dsb(ishst);
+}
+
+void arch_vm_map_readonly(struct vm *vm, uint64_t ipa, const void *va, uint64_t size)
+{
+	s2_map_hyp(vm, ipa, va, size, PT_S2_NORMAL | PT_S2_R);
+}
+
+void arch_vm_map_writable(struct vm *vm, uint64_t ipa, void *va, uint64_t size)
+{
+	s2_map_hyp(vm, ipa, va, size, PT_S2_NORMAL | PT_S2_R | PT_S2_W);
 }
 
 /*

@@ -133,6 +133,8 @@ void vgic_vm_init(struct vm *vm)
 	if (cfg_system.input_vm == vm->id) {
 		g->owned[PLAT_UART_INTID / 64] |= 1ull << (PLAT_UART_INTID % 64);
 		g->hw[PLAT_UART_INTID / 64] |= 1ull << (PLAT_UART_INTID % 64);
+	} else if (cfg->uart_ipa) { /* its emulated UART's, for what the monitor types to it */
+		g->owned[PLAT_UART_INTID / 64] |= 1ull << (PLAT_UART_INTID % 64);
 	}
 	vgic_vm_reset(vm);
 }

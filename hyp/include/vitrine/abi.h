@@ -70,6 +70,11 @@
 #define VT_HC_VM_RESET (VT_HC_BASE + 6)
 /* Monitor only: x1 = enum vt_class mask to record from now on -> x0 = 0 */
 #define VT_HC_TRACE_ENABLE (VT_HC_BASE + 7)
+/*
+ * Monitor only: x1 = VM id, x2 = length (1..8), x3 = the bytes: typed to
+ * that VM's emulated UART -> x0 = how many fitted in its receive FIFO
+ */
+#define VT_HC_CONSOLE_INPUT (VT_HC_BASE + 8)
 
 /* Standard vendor-service queries (SMCCC): UID in x0..x3, revision x0.x1 */
 #define VT_HC_CALL_UID 0x8600FF01u

@@ -1,0 +1,259 @@
+/*
+ * The system console, owned by the monitor: the platform PL011 is passed
+ * through to it, and the hypervisor's messages and the other VMs' lines
+ * arrive through the console ring (vitrine/conring.h), which this file
+ * prints in the hypervisor's own format ("[name] line"). `console.attach`
+ * shows one VM's lines alone and types what is typed into its UART.
+ *
+ * The ring and the system page are read-only here and written by the
+ * hypervisor: every length and id read from them is checked before use.
+ */
+#include "console.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "lauxlib.h"
+#include "rt.h"
+#include "vitrine/abi.h"
+#include "vitrine/conring.h"
+#include "vitrine/sysview.h"
+
+#define CON_UART ((volatile uint32_t *)0x09000000ul) /* the uart IPA monitor configs give */
+#define CON_DR 0x00
+#define CON_FR 0x18
+#define CON_FR_RXFE (1u << 4)
+#define CON_FR_TXFF (1u << 5)
+#define CON_REC_MAX 512 /* as hyp/core/conring.c cuts them */
+#define CON_DETACH 0x1d /* Ctrl-], as in telnet */
+
+#define con_hdr ((const volatile struct vt_con *)(uintptr_t)CFG_MONITOR_CON_IPA)
+#define con_data ((const volatile uint8_t *)(uintptr_t)(CFG_MONITOR_CON_IPA + 4096))
+#define con_ctl ((volatile struct vt_mon_ctl *)(uintptr_t)CFG_MONITOR_CTL_IPA)
+
+static uint64_t con_pos;   /* ring bytes consumed; mirrored in con_ctl->con_tail */
+static int con_ring_ok;    /* the ring is there and sane */
+static int con_typed = -1; /* a key read ahead by con_unget */
+
+struct con_rec {
+	uint32_t src;
+	uint32_t len;
+	char text[CON_REC_MAX];
+};
+
+void con_putc(char c)
+{
+	if (c == '\n')
+		con_putc('\r');
+	while (CON_UART[CON_FR / 4] & CON_FR_TXFF)
+		rt_relax();
+	CON_UART[CON_DR / 4] = (uint8_t)c;
+}
+
+void con_write(const char *s, size_t n)
+{
+	while (n--)
+		con_putc(*s++);
+}
+
+void con_puts(const char *s)
+{
+	con_write(s, strlen(s));
+}
+
+int con_key(void)
+{
+	int c = con_typed;
+
+	if (c >= 0) {
+		con_typed = -1;
+		return c;
+	}
+	if (CON_UART[CON_FR / 4] & CON_FR_RXFE)
+		return -1;
+	return (int)(CON_UART[CON_DR / 4] & 0xff);
+}
+
+void con_unget(int c)
+{
+	con_typed = c;
+}
+
+void con_init(void)
+{
+	uint64_t head = con_hdr->head, tail = con_ctl->con_tail;
+
+	con_ring_ok = con_hdr->magic == VT_CON_MAGIC && con_hdr->size == VT_CON_DATA;
+	/* After a restart of the monitor, go on where the last one stopped. */
+	con_pos = tail <= head && head - tail <= VT_CON_DATA ? tail : head;
+}
+
+/* The next record, or 0 if there is none (or the ring makes no sense: then skip it all). */
+static int con_next(struct con_rec *r)
+{
+	uint64_t head = __atomic_load_n(&con_hdr->head, __ATOMIC_ACQUIRE);
+	uint8_t h[sizeof(struct vt_con_rec)];
+	struct vt_con_rec rec;
+
+	if (!con_ring_ok || head - con_pos < sizeof rec)
+		return 0;
+	for (uint32_t i = 0; i < sizeof rec; i++)
+		h[i] = con_data[(con_pos + i) & (VT_CON_DATA - 1)];
+	memcpy(&rec, h, sizeof rec);
+	if (head - con_pos > VT_CON_DATA || rec.len > CON_REC_MAX ||
+	    rec.len > head - con_pos - sizeof rec) {
+		con_pos = head;
+		return 0;
+	}
+	for (uint32_t i = 0; i < rec.len; i++)
+		r->text[i] = (char)con_data[(con_pos + sizeof rec + i) & (VT_CON_DATA - 1)];
+	r->src = rec.src;
+	r->len = rec.len;
+	con_pos += sizeof rec + rec.len;
+	return 1;
+}
+
+static void con_done(void)
+{
+	__atomic_store_n(&con_ctl->con_tail, con_pos, __ATOMIC_RELEASE);
+}
+
+/* VM id's name from the system page, checked; NULL if there is no such VM. */
+static const char *con_vm_name(uint32_t id, char *buf, size_t size)
+{
+	const volatile struct vt_sys *s = (const volatile struct vt_sys *)CFG_MONITOR_SYS_IPA;
+
+	if (s->magic != VT_SYS_MAGIC || id >= s->nr_vms || id >= VT_SYS_VMS)
+		return NULL;
+	for (size_t i = 0; i < size; i++)
+		if (i == size - 1 || i == sizeof s->vms[id].name ||
+		    !(buf[i] = s->vms[id].name[i])) {
+			buf[i] = 0;
+			break;
+		}
+	return buf;
+}
+
+/* The VM argument 1 names (an id or a name), or a Lua error. */
+static lua_Integer con_find(lua_State *L)
+{
+	char name[40];
+
+	for (uint32_t i = 0; con_vm_name(i, name, sizeof name); i++)
+		if (lua_type(L, 1) == LUA_TNUMBER ? lua_tointeger(L, 1) == (lua_Integer)i
+		                                  : !strcmp(luaL_checkstring(L, 1), name))
+			return i;
+	return luaL_error(L, "no VM %s", luaL_tolstring(L, 1, NULL));
+}
+
+static void con_show(const struct con_rec *r, int prefix)
+{
+	char name[40];
+
+	if (r->src == VT_CON_HYP) {
+		con_write(r->text, r->len);
+		return;
+	}
+	if (prefix) {
+		con_putc('[');
+		con_puts(con_vm_name(r->src, name, sizeof name) ? name : "?");
+		con_puts("] ");
+	}
+	con_write(r->text, r->len);
+	con_putc('\n');
+}
+
+int con_pending(void)
+{
+	return con_ring_ok && __atomic_load_n(&con_hdr->head, __ATOMIC_ACQUIRE) != con_pos;
+}
+
+void con_pump(void)
+{
+	static struct con_rec r;
+
+	while (con_next(&r))
+		con_show(&r, 1);
+	con_done(); /* also mends a position someone poked */
+}
+
+/* console.attach(vm): its lines alone, keys typed into its UART, until Ctrl-]. */
+static int con_attach(lua_State *L)
+{
+	static struct con_rec r;
+	lua_Integer id = con_find(L);
+	uint64_t others = 0;
+	char name[40];
+	int key = -1;
+
+	con_vm_name((uint32_t)id, name, sizeof name);
+	con_pump();
+	printf("console: attached to %s; Ctrl-] leaves\n", name);
+	fflush(stdout);
+	for (;;) {
+		if (key < 0)
+			key = con_key();
+		if (key == CON_DETACH)
+			break;
+		if (key >= 0) {
+			int64_t took =
+			    (int64_t)rt_hvc(VT_HC_CONSOLE_INPUT, (uint64_t)id, 1, (uint64_t)key).x0;
+
+			if (took < 0)
+				return luaL_error(L, "%s has no UART to type to (%d)", name,
+				                  (int)took);
+			if (took)
+				key = -1; /* else its FIFO is full: the key waits */
+		}
+		while (con_next(&r)) {
+			if (r.src == (uint32_t)id || r.src == VT_CON_HYP)
+				con_show(&r, 0);
+			else
+				others++;
+			con_done();
+		}
+		rt_relax();
+	}
+	printf("console: left %s", name);
+	if (others)
+		printf(" (%llu lines of other VMs were not shown)", (unsigned long long)others);
+	printf("\n");
+	return 0;
+}
+
+/* console.stats(): the ring as the hypervisor keeps it. */
+static int con_stats(lua_State *L)
+{
+	lua_newtable(L);
+	lua_pushinteger(L, (lua_Integer)con_hdr->head);
+	lua_setfield(L, -2, "written");
+	lua_pushinteger(L, (lua_Integer)con_pos);
+	lua_setfield(L, -2, "read");
+	lua_pushinteger(L, (lua_Integer)con_hdr->lost);
+	lua_setfield(L, -2, "lost");
+	lua_pushinteger(L, (lua_Integer)con_hdr->bad_tail);
+	lua_setfield(L, -2, "bad_positions");
+	return 1;
+}
+
+/* console.poke(n): write a position no reader could have, for the test of the hypervisor's check.
+ */
+static int con_poke(lua_State *L)
+{
+	con_ctl->con_tail = (uint64_t)luaL_checkinteger(L, 1);
+	return 0;
+}
+
+static const luaL_Reg con_lib[] = {
+    {"attach", con_attach},
+    {"stats", con_stats},
+    {"poke", con_poke},
+    {NULL, NULL},
+};
+
+void con_open(lua_State *L)
+{
+	luaL_newlib(L, con_lib);
+	lua_setglobal(L, "console");
+}
