@@ -58,6 +58,7 @@ measure() {
 			if (c ~ /vuart/) n = "emulated MMIO read (PL011 FR)"
 			else if (c ~ /vpsci/) n = "PSCI call (PSCI_VERSION)"
 			else if (c ~ /sgi_write/) n = "SGI sent (trapped ICC_SGI1R_EL1)"
+			else if (c ~ /hypercall/ && scen == "timer") n = "trace_mark hypercall (handler entry marker)"
 			else if (c ~ /hypercall/ && scen == "doorbell") n = "doorbell hypercall (ipc_notify/ipc_events)"
 			else if (c ~ /hypercall/) n = "hypercall (vm_info)"
 			else if (c == "exit_sync") n = "trapped sysreg (PMCR_EL0 read as zero)"

@@ -90,21 +90,51 @@ static void tv_record(lua_State *L, const struct vt_record *rec, uint64_t pos)
 	tv_field(L, "c", (lua_Integer)rec->c);
 }
 
-/* trace.read{cpu=N, since=POS, max=M}: {records = {...}, next = POS, skipped = K}. */
+/* The events argument: a name or a list of names, as a mask of enum vt_event bits; 0 if nil. */
+static uint32_t tv_event_mask(lua_State *L, int idx)
+{
+	uint32_t mask = 0;
+	int list = lua_istable(L, idx);
+
+	if (lua_isnil(L, idx))
+		return 0;
+	if (!list && lua_type(L, idx) != LUA_TSTRING)
+		luaL_error(L, "events must be an event name or a list of them");
+	for (lua_Integer i = 1; list ? lua_rawgeti(L, idx, i) != LUA_TNIL : i == 1; i++) {
+		const char *name = list ? lua_tostring(L, -1) : lua_tostring(L, idx);
+		unsigned e = 1;
+
+		while (name && e < VT_EV_COUNT && strcmp(name, tv_event_names[e]))
+			e++;
+		if (!name || e == VT_EV_COUNT)
+			luaL_error(L, "no trace event '%s'", name ? name : luaL_typename(L, -1));
+		mask |= 1u << e;
+		if (list)
+			lua_pop(L, 1);
+	}
+	return mask;
+}
+
+/*
+ * trace.read{cpu=N, since=POS, max=M, events=NAMES}: {records = {...}, next = POS, skipped = K}.
+ * With events, only those records count towards max; next is past the last one returned
+ * (or past all there is), so a reader can go on from it.
+ */
 static int tv_read(lua_State *L)
 {
 	const struct vt_ring *r;
 	struct vt_record buf[64];
-	uint64_t pos, skipped = 0;
+	uint64_t pos, next, skipped = 0;
 	lua_Integer cpu, max;
-	uint32_t got;
+	uint32_t got, events;
 	int i = 0;
 
 	luaL_checktype(L, 1, LUA_TTABLE);
 	cpu = (lua_getfield(L, 1, "cpu"), luaL_optinteger(L, -1, 0));
 	pos = (uint64_t)(lua_getfield(L, 1, "since"), luaL_optinteger(L, -1, 0));
 	max = (lua_getfield(L, 1, "max"), luaL_optinteger(L, -1, 1000));
-	lua_pop(L, 3);
+	events = (lua_getfield(L, 1, "events"), tv_event_mask(L, -1));
+	lua_pop(L, 4);
 	luaL_argcheck(L, cpu >= 0 && cpu < PLAT_CPU_NUM, 1, "no such pCPU");
 	luaL_argcheck(L, max > 0 && max <= 100000, 1, "max must be 1..100000");
 	r = trace_view_ring((uint32_t)cpu);
@@ -112,16 +142,114 @@ static int tv_read(lua_State *L)
 		return luaL_error(L, "pCPU %d has no trace ring", (int)cpu);
 	lua_createtable(L, 0, 3);
 	lua_newtable(L);
+	next = pos;
 	/* The ring is read-only here: read it without consuming (trace/ring.h). */
-	while (i < max && (got = vt_ring_peek(r, &pos, buf, max - i < 64 ? (uint32_t)(max - i) : 64,
-	                                      &skipped)) != 0)
-		for (uint32_t k = 0; k < got; k++) {
+	while (i < max &&
+	       (got = vt_ring_peek(r, &pos, buf, events || max - i > 64 ? 64 : (uint32_t)(max - i),
+	                           &skipped)) != 0) {
+		next = pos;
+		for (uint32_t k = 0; k < got && i < max; k++) {
+			if (events && !(buf[k].event < 32 && events >> buf[k].event & 1))
+				continue;
 			tv_record(L, &buf[k], pos - got + k);
 			lua_rawseti(L, -2, ++i);
+			next = pos - got + k + 1;
 		}
+	}
+	if (i < max) /* everything there was has been looked at */
+		next = pos;
 	lua_setfield(L, -2, "records");
-	tv_field(L, "next", (lua_Integer)pos);
+	tv_field(L, "next", (lua_Integer)next);
 	tv_field(L, "skipped", (lua_Integer)skipped);
+	return 1;
+}
+
+/*
+ * One ring's loss accounting, from a single look at its head. Stream mode:
+ * records the producer dropped because the ring was full (the ring's own
+ * `lost`). Flight mode: records written but no longer readable, overwritten
+ * by newer ones (a reader also leaves out the oldest slot of a full ring:
+ * it may be half rewritten). fill: records a reader can get now.
+ */
+struct tv_ring_stats {
+	uint64_t written, lost, fill;
+};
+
+static struct tv_ring_stats tv_ring_stats(const struct vt_ring *r)
+{
+	struct tv_ring_stats st;
+
+	st.written = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
+	if (r->mode == VT_MODE_FLIGHT) {
+		st.fill = st.written < r->capacity - 1 ? st.written : r->capacity - 1;
+		st.lost = st.written - st.fill;
+	} else {
+		uint64_t held = st.written - __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
+
+		st.fill = held < r->capacity ? held : r->capacity;
+		st.lost = __atomic_load_n(&r->lost, __ATOMIC_RELAXED);
+	}
+	return st;
+}
+
+/*
+ * trace.stats(): {{cpu=, mode=, capacity=, written=, lost=, fill=}, ...,
+ * total = {capacity=, written=, lost=, fill=}}, a row per ring as in trace.rings().
+ */
+static int tv_stats(lua_State *L)
+{
+	uint64_t cap = 0, written = 0, lost = 0, fill = 0;
+	int n = 0;
+
+	lua_newtable(L);
+	for (uint32_t cpu = 0; cpu < PLAT_CPU_NUM; cpu++) {
+		const struct vt_ring *r = trace_view_ring(cpu);
+		struct tv_ring_stats st;
+
+		if (!r)
+			continue;
+		st = tv_ring_stats(r);
+		lua_createtable(L, 0, 6);
+		tv_field(L, "cpu", r->cpu);
+		lua_pushstring(L, r->mode == VT_MODE_FLIGHT ? "flight" : "stream");
+		lua_setfield(L, -2, "mode");
+		tv_field(L, "capacity", r->capacity);
+		tv_field(L, "written", (lua_Integer)st.written);
+		tv_field(L, "lost", (lua_Integer)st.lost);
+		tv_field(L, "fill", (lua_Integer)st.fill);
+		lua_rawseti(L, -2, ++n);
+		cap += r->capacity;
+		written += st.written;
+		lost += st.lost;
+		fill += st.fill;
+	}
+	lua_createtable(L, 0, 4);
+	tv_field(L, "capacity", (lua_Integer)cap);
+	tv_field(L, "written", (lua_Integer)written);
+	tv_field(L, "lost", (lua_Integer)lost);
+	tv_field(L, "fill", (lua_Integer)fill);
+	lua_setfield(L, -2, "total");
+	return 1;
+}
+
+/* trace.lost(): {[cpu] = lost, ..., total = N}, keyed by pCPU number; lost as in trace.stats(). */
+static int tv_lost(lua_State *L)
+{
+	uint64_t total = 0;
+
+	lua_newtable(L);
+	for (uint32_t cpu = 0; cpu < PLAT_CPU_NUM; cpu++) {
+		const struct vt_ring *r = trace_view_ring(cpu);
+		uint64_t lost;
+
+		if (!r)
+			continue;
+		lost = tv_ring_stats(r).lost;
+		lua_pushinteger(L, (lua_Integer)lost);
+		lua_rawseti(L, -2, cpu);
+		total += lost;
+	}
+	tv_field(L, "total", (lua_Integer)total);
 	return 1;
 }
 
@@ -162,7 +290,8 @@ static int tv_poke(lua_State *L)
 }
 
 static const luaL_Reg tv_lib[] = {
-    {"rings", tv_rings}, {"read", tv_read}, {"enable", tv_enable}, {"poke", tv_poke}, {NULL, NULL},
+    {"rings", tv_rings},   {"read", tv_read}, {"stats", tv_stats}, {"lost", tv_lost},
+    {"enable", tv_enable}, {"poke", tv_poke}, {NULL, NULL},
 };
 
 void trace_view_open(lua_State *L)

@@ -213,6 +213,7 @@ test_trace() {
 	traced timer 1
 	check system/trace-timer-1000-injections stats_has '^VM timer: injections 1000, '
 	check system/trace-timer-1000-arrivals stats_has '^VM timer: irqs 1000: INTID 27 x1000$'
+	check system/trace-timer-1000-handler-markers stats_has '^VM timer: .*, markers 1000, '
 	check system/trace-timer-flows has_flows "$O/test/timer${MODE//\//.}.vtr.pftrace" 1000
 	traced probe 4
 	check system/trace-probe-faults stats_has '^VM probe-vm: .*, faults 1, '
@@ -227,6 +228,25 @@ has_flows() {
 	n=$("$O/host/vtrace" check-perfetto "$1" | sed -n 's/.* \([0-9]*\) flows$/\1/p')
 	[ -n "$n" ] && [ "$n" -ge "$2" ]
 }
+
+# Lua for the monitor: statsok(s, r1, r2) says whether trace.stats() rows s agree with
+# trace.rings() taken before (r1) and after (r2), and their totals with the rows;
+# lostok(l, s1, s2) the same of trace.lost() between two trace.stats().
+MON_STATS_OK=$'function statsok(s, r1, r2)\nlocal ok, w, l, f = #s == #r1 and #s > 0, 0, 0, 0\n'
+MON_STATS_OK+=$'for i, x in ipairs(s) do local a, b = r1[i], r2[i]\n'
+MON_STATS_OK+=$'ok = ok and x.cpu == a.cpu and x.mode == a.mode and x.capacity == a.capacity\n'
+MON_STATS_OK+=$'ok = ok and a.written <= x.written and x.written <= b.written and x.fill <= x.capacity\n'
+MON_STATS_OK+=$'if x.mode == \'flight\' then ok = ok and x.written == x.fill + x.lost\n'
+MON_STATS_OK+=$'else ok = ok and a.lost <= x.lost and x.lost <= b.lost end\n'
+MON_STATS_OK+=$'w, l, f = w + x.written, l + x.lost, f + x.fill end\n'
+MON_STATS_OK+=$'return ok and s.total.written == w and s.total.lost == l and s.total.fill == f end\n'
+MON_STATS_OK+=$'function lostok(l, s1, s2)\nlocal ok, t = true, 0\n'
+MON_STATS_OK+=$'for i, x in ipairs(s1) do ok = ok and x.lost <= l[x.cpu] and l[x.cpu] <= s2[i].lost t = t + l[x.cpu] end\n'
+MON_STATS_OK+=$'return ok and l.total == t end\n'
+# Enough hypercalls (sys_refresh: 3 records each) to fill pCPU 0's ring, then both checks.
+MON_STATS_RUN=$'for i = 1, 7000 do vm.list() end\n'
+MON_STATS_RUN+=$'r1 = trace.rings() s = trace.stats() r2 = trace.rings() print(\'stats\', statsok(s, r1, r2))\n'
+MON_STATS_RUN+=$'s1 = trace.stats() l = trace.lost() s2 = trace.stats() print(\'lost\', lostok(l, s1, s2), l[0] > 0)\n'
 
 # The monitor's Lua console, driven through the serial port: answers, errors
 # that leave it working, line editing (DEL, Ctrl-U), a chunk over several
@@ -244,6 +264,13 @@ test_monitor_rings() {
 	in+=$'vm.reset(\'monitor\')\n'
 	in+=$'trace.enable{\'mark\'} w = trace.rings()[1].written print(\'masked\', trace.rings()[1].written == w)\n'
 	in+=$'trace.enable{\'exit\', \'bogus\'}\ntrace.enable{\'exit\',\'irq\',\'call\',\'ipc\',\'fault\',\'state\',\'mark\'}\n'
+	in+=$'t = trace.read{cpu=0, max=100000, events={\'exit\', \'enter\'}} n = 0\n'
+	in+=$'for _, e in ipairs(t.records) do if e.event ~= \'exit\' and e.event ~= \'enter\' then n = n + 1 end end\n'
+	in+=$'print(\'filtered\', #t.records > 0, n)\n'
+	in+=$'t = trace.read{cpu=0, max=3, events=\'exit\'} print(\'three\', #t.records, t.records[3].event, t.next == t.records[3].pos + 1)\n'
+	in+=$'trace.read{cpu=0, events={\'exit\', \'bogus\'}}\n'
+	in+="$MON_STATS_OK$MON_STATS_RUN"
+	in+=$'s = trace.stats()[1] print(\'flight\', s.mode, s.fill == s.capacity - 1, s.lost == s.written - s.fill)\n'
 	in+=$'trace.poke(0)\n'
 	boot monitor 60 "$in"
 	check system/monitor-sees-4-rings has '^4$'
@@ -261,18 +288,41 @@ test_monitor_rings() {
 	check system/monitor-may-not-reset-itself has "^console:1: the hypervisor refused to reset VM 0 \(-3\)$"
 	check system/monitor-trace-classes-masked has $'^masked\ttrue$'
 	check system/monitor-trace-class-unknown has "^console:1: no trace class 'bogus'$"
+	check system/monitor-read-events-filter has $'^filtered\ttrue\t0$'
+	check system/monitor-read-events-one-name has $'^three\t3\texit\ttrue$'
+	check system/monitor-read-events-unknown has "^console:1: no trace event 'bogus'$"
+	check system/monitor-trace-stats-agree has $'^stats\ttrue$'
+	check system/monitor-trace-lost-agrees has $'^lost\ttrue\ttrue$'
+	check system/monitor-flight-lost-is-overwritten has $'^flight\tflight\ttrue\ttrue$'
 	check system/monitor-ring-read-only has \
 		"^vitrine: VM monitor vCPU 0: stage-2 fault: write to a read-only page at IPA 0x70000000, "
 	check system/monitor-fault-neighbour-finishes has '^\[hello\] bye$'
 	check system/monitor-rings-qemu-exit-0 exited 0
 }
 
+# In stream mode nobody consumes the rings the monitor reads: pCPU 0's fills, then drops.
+test_monitor_stream() {
+	local in=$MON_STATS_OK$MON_STATS_RUN
+	in+=$'s = trace.stats()[1] print(\'stream\', s.mode, s.lost > 0, s.lost == trace.rings()[1].lost, s.fill == s.capacity)\n'
+	in+=$'vitrine.poweroff()\n'
+	TRACE=$O/test/monitor-stream${MODE//\//.}.vtr TRACE_MODE=stream boot monitor 60 "$in"
+	check system/monitor-stream-stats-agree has $'^stats\ttrue$'
+	check system/monitor-stream-lost-agrees has $'^lost\ttrue\ttrue$'
+	check system/monitor-stream-lost-is-dropped has $'^stream\tstream\ttrue\ttrue\ttrue$'
+	check system/monitor-stream-qemu-exit-0 exited 0
+}
+
 test_monitor_irqlat() {
 	local in
 	in=$'for i = 1, 2000000 do end\n'
 	in+=$'l = irq.latency{vm=1, intid=27} print(\'sane\', l.count > 0, l.min <= l.p50, l.p50 <= l.p99, l.p99 <= l.max)\n'
+	in+=$'s = l.stages.injection_to_marker t = l.stages.arrival_to_marker\n'
+	in+=$'print(\'stages\', s.count > 0, t.count > 0, t.count <= s.count, t.count <= l.count, t.min >= l.min, t.min >= s.min)\n'
+	in+=$'print(\'stages-sane\', s.min <= s.p50, s.p50 <= s.p99, s.p99 <= s.max, t.min <= t.p50, t.p50 <= t.p99, t.p99 <= t.max)\n'
 	in+=$'print(l.histogram)\nirq.latency{vm=1}\nvitrine.poweroff()\n'
 	boot monitor-timer 60 "$in"
+	check system/monitor-irq-latency-stages has $'^stages\ttrue\ttrue\ttrue\ttrue\ttrue\ttrue$'
+	check system/monitor-irq-latency-stages-sane has $'^stages-sane\ttrue\ttrue\ttrue\ttrue\ttrue\ttrue$'
 	check system/monitor-irq-latency-sane has $'^sane\ttrue\ttrue\ttrue\ttrue$'
 	check system/monitor-irq-latency-histogram has '^ +[0-9]+-[0-9]+ +ns +[0-9]+ #+$'
 	check system/monitor-irq-latency-usage has '^console:1: usage: irq.latency\{vm=ID, intid=N\}$'
@@ -296,7 +346,9 @@ test_monitor_scripts() {
 	check system/monitor-script-top has '^top: timer +running +[1-9][0-9]* +0$'
 	check system/monitor-script-top-exit-0 exited 0
 	SCRIPT=monitor/scripts/irqlat.lua boot monitor-timer
-	check system/monitor-script-irqlat has '^irqlat: timer: [1-9][0-9]* interrupts, ns min [0-9]+ avg '
+	check system/monitor-script-irqlat has '^irqlat: timer: arrival->injection +[1-9][0-9]* interrupts, ns min [0-9]+ avg '
+	check system/monitor-script-irqlat-to-handler has '^irqlat: timer: injection->handler +[1-9][0-9]* interrupts, ns min [0-9]+ avg '
+	check system/monitor-script-irqlat-total has '^irqlat: timer: arrival->handler +[1-9][0-9]* interrupts, ns min [0-9]+ avg '
 	check system/monitor-script-irqlat-exit-0 exited 0
 }
 
@@ -391,6 +443,7 @@ run_all() {
 	test_trace
 	test_monitor
 	test_monitor_rings
+	test_monitor_stream
 	test_monitor_irqlat
 	test_monitor_scripts
 	test_monitor_ctrlc

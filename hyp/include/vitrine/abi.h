@@ -63,6 +63,12 @@
 #define VT_ERR_DENIED (-4)
 /* x1 = marker id, x2 = value: recorded in the trace (VT_EV_MARK) -> x0 = 0 */
 #define VT_HC_TRACE_MARK (VT_HC_BASE + 4)
+/*
+ * Marker ids with a meaning to Vitrine's tools (irq.latency in the monitor);
+ * a guest's own ids stay below 0x10000.
+ * VT_MARK_IRQ_ENTRY, value = INTID: the guest's handler for that interrupt starts.
+ */
+#define VT_MARK_IRQ_ENTRY 0x10000u
 
 /* Monitor only (the config's `monitor` VM): refresh the system page -> x0 = 0, else DENIED */
 #define VT_HC_SYS_REFRESH (VT_HC_BASE + 5)

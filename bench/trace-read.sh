@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# bench/trace-read.sh: what the monitor's trace.read costs, in instructions.
+#
+# Boots CONFIG=monitor under QEMU -icount shift=0,sleep=off: one emulated
+# instruction is one ns of virtual time, so the virtual counter the monitor
+# reads (vitrine.now(), vitrine.freq() ticks a second) counts instructions.
+# While it measures, only the monitor's pCPU runs (hello has powered off,
+# the other pCPUs sleep), so they are that pCPU's: Lua, the C of
+# trace.read, the Lua tables it builds and the garbage collector's share.
+# The monitor first fills pCPU 0's ring (hypercalls: 3 records each), then
+# reads the rings in turn, from their oldest record, until N events
+# (default 100,000) were returned. Prints
+#   trace.read: N events in M instructions (X per event)
+# then what the C side alone costs: the same rings scanned through an
+# events filter that keeps nothing (no Lua table is made).
+# A figure, not a test: nothing here is asserted.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+O=${O:-out}
+N=${N:-100000}
+mkdir -p "$O/bench"
+make -s CONFIG=monitor >/dev/null
+script=$O/bench/trace-read.lua
+cat >"$script" <<EOF
+for i = 1, 7000 do vm.list() end
+want, got, calls = $N, 0, 0
+t0 = vitrine.now()
+while got < want do
+  for cpu = 0, 3 do
+    if got < want then
+      got = got + #trace.read{cpu = cpu, max = math.min(want - got, 100000)}.records
+      calls = calls + 1
+    end
+  end
+end
+insns = (vitrine.now() - t0) * 1000000000 // vitrine.freq()
+print(string.format("trace.read: %d events in %d instructions (%.1f per event), %d calls", got, insns, insns / got, calls))
+fill = {} for _, s in ipairs(trace.stats()) do fill[s.cpu] = s.fill end
+seen, t0 = 0, vitrine.now()
+while seen < want do
+  for cpu = 0, 3 do
+    if seen < want and fill[cpu] > 0 then
+      seen = seen + fill[cpu] + #trace.read{cpu = cpu, max = 1, events = "fault"}.records
+    end
+  end
+end
+insns = (vitrine.now() - t0) * 1000000000 // vitrine.freq()
+print(string.format("trace.read: %d records scanned by an events filter that keeps none, in %d instructions (%.1f per record)", seen, insns, insns / seen))
+EOF
+SCRIPT=$script timeout 600 scripts/run.sh "$O/monitor/vitrine.elf" -icount shift=0,sleep=off \
+	>"$O/bench/trace-read.log" 2>&1
+tr -d '\r' <"$O/bench/trace-read.log" | sed -n 's/^\[monitor\] \(trace\.read: .*\)/\1/p'
