@@ -51,9 +51,10 @@ struct cfg_channel {
 /* The monitor sees pCPU n's trace ring at CFG_MONITOR_RINGS_IPA + n * CFG_MONITOR_RING_STRIDE. */
 #define CFG_MONITOR_RINGS_IPA 0x70000000ull
 #define CFG_MONITOR_RING_STRIDE 0x100000ull
-/* ... and the system page (hyp/include/vitrine/sysview.h) after the rings. */
+/* ... and the system page (hyp/include/vitrine/sysview.h, up to 4 pages) after the rings. */
 #define CFG_MONITOR_SYS_IPA (CFG_MONITOR_RINGS_IPA + 4 * CFG_MONITOR_RING_STRIDE)
-#define CFG_MONITOR_WINDOW (4 * CFG_MONITOR_RING_STRIDE + 0x1000ull)
+#define CFG_MONITOR_SYS_SIZE 0x4000ull
+#define CFG_MONITOR_WINDOW (4 * CFG_MONITOR_RING_STRIDE + CFG_MONITOR_SYS_SIZE)
 #define CFG_CHANNEL_MAX 64 /* vmconfig enforces it */
 
 struct cfg_system {
