@@ -18,7 +18,9 @@
 #include "rt.h"
 #include "sys.h"
 #include "timer.h"
+#include "cache_view.h"
 #include "irq_view.h"
+#include "pmu_view.h"
 #include "trace_view.h"
 #include "vm_view.h"
 
@@ -202,6 +204,8 @@ static lua_State *mon_lua(void)
 	vm_view_open(L);
 	irq_view_open(L);
 	con_open(L);
+	cache_view_open(L);
+	pmu_view_open(L);
 	return L;
 }
 

@@ -1,32 +1,17 @@
 /*
  * The Lua table `vm`: the VM table and live counters from the system page
  * the hypervisor shows the monitor (vitrine/sysview.h), refreshed by a
- * monitor-only hypercall before each look.
+ * monitor-only hypercall and checked (syspage.c) before each look.
  */
 #include "vm_view.h"
 
-#include <string.h>
-
-#include "config.h"
 #include "lauxlib.h"
 #include "rt.h"
-#include "vitrine/sysview.h"
+#include "syspage.h"
 
 static const char *const vv_vm_states[] = {"running", "leaving", "resetting", "off", "stopped"};
 static const char *const vv_vcpu_states[] = {"off", "pending", "running"};
-
-static struct vt_sys *vv_page(lua_State *L)
-{
-	struct vt_sys *s = (struct vt_sys *)(uintptr_t)CFG_MONITOR_SYS_IPA;
-	int64_t r = (int64_t)rt_hvc(VT_HC_SYS_REFRESH, 0, 0, 0).x0;
-
-	if (r)
-		luaL_error(L, "the hypervisor refused to refresh the system page (%d)", (int)r);
-	if (s->magic != VT_SYS_MAGIC || s->version != VT_SYS_VERSION || s->nr_vms > VT_SYS_VMS ||
-	    s->nr_vcpus > VT_SYS_VCPUS)
-		luaL_error(L, "no system page (is this VM the config's monitor?)");
-	return s;
-}
+static const char *const vv_kinds[] = {"ram", "shm", "device"};
 
 static void vv_int(lua_State *L, const char *name, lua_Integer v)
 {
@@ -40,19 +25,90 @@ static void vv_str(lua_State *L, const char *name, const char *v)
 	lua_setfield(L, -2, name);
 }
 
-/* One VM as a table; with_vcpus adds its vCPUs and their counters. */
-static void vv_vm(lua_State *L, const struct vt_sys *s, uint32_t i, int with_vcpus)
+static void vv_bool(lua_State *L, const char *name, int v)
 {
-	const struct vt_sys_vm *m = &s->vms[i];
-	char name[sizeof m->name + 1];
-	uint64_t exits = 0;
+	lua_pushboolean(L, v);
+	lua_setfield(L, -2, name);
+}
+
+/* The VM's memory map, its pass-through devices and the channels it belongs to. */
+static void vv_regions(lua_State *L, const struct vt_sys *s, const struct vt_sys_vm *m)
+{
+	int nm = 0, nd = 0, nc = 0;
+
+	lua_newtable(L); /* memory */
+	lua_newtable(L); /* devices */
+	lua_newtable(L); /* channels */
+	for (uint32_t k = 0; k < m->nr_regions; k++) {
+		const struct vt_sys_region *r = &s->regions[m->first_region + k];
+		const struct vt_sys_channel *c = &s->channels[r->channel];
+
+		lua_newtable(L);
+		vv_str(L, "kind", vv_kinds[r->kind]);
+		vv_int(L, "ipa", (lua_Integer)r->ipa);
+		vv_int(L, "pa", (lua_Integer)r->pa);
+		vv_int(L, "size", (lua_Integer)r->size);
+		vv_bool(L, "writable", r->flags & VT_SYS_REGION_WRITE);
+		if (r->kind == VT_SYS_SHM) {
+			vv_str(L, "channel", c->name);
+			if (r->intid)
+				vv_int(L, "doorbell", r->intid);
+		}
+		if (r->kind == VT_SYS_DEVICE) {
+			lua_pushvalue(L, -1);
+			lua_rawseti(L, -4, ++nd);
+		}
+		lua_rawseti(L, -4, ++nm);
+		if (r->kind != VT_SYS_SHM)
+			continue;
+		lua_newtable(L);
+		vv_str(L, "name", c->name);
+		vv_str(L, "rights", r->flags & VT_SYS_REGION_WRITE ? "rw" : "ro");
+		if (r->intid)
+			vv_int(L, "doorbell", r->intid);
+		vv_int(L, "ipa", (lua_Integer)r->ipa);
+		vv_int(L, "size", (lua_Integer)r->size);
+		vv_int(L, "notifies", (lua_Integer)c->notifies);
+		vv_int(L, "delivered", (lua_Integer)c->delivered);
+		vv_int(L, "denied", (lua_Integer)c->denied);
+		lua_rawseti(L, -2, ++nc);
+	}
+	lua_setfield(L, -4, "channels");
+	lua_setfield(L, -3, "devices");
+	lua_setfield(L, -2, "memory");
+}
+
+/* Pass-through INTIDs and LLC colours, as lists. */
+static void vv_lists(lua_State *L, const struct vt_sys *s, const struct vt_sys_vm *m)
+{
 	int n = 0;
 
-	memcpy(name, m->name, sizeof m->name);
-	name[sizeof m->name] = 0;
+	lua_newtable(L);
+	for (uint32_t k = 0; k < m->nr_intids; k++) {
+		lua_pushinteger(L, s->intids[m->first_intid + k]);
+		lua_rawseti(L, -2, (lua_Integer)k + 1);
+	}
+	lua_setfield(L, -2, "intids");
+	lua_newtable(L);
+	for (uint32_t c = 0; c < s->llc.colors; c++)
+		if (syspage_has_color(m, c)) {
+			lua_pushinteger(L, c);
+			lua_rawseti(L, -2, ++n);
+		}
+	lua_setfield(L, -2, "colors");
+	vv_bool(L, "uncolored", m->flags & VT_SYS_VM_UNCOLORED);
+}
+
+/* One VM as a table; detail adds its vCPUs, memory map, interrupts, channels and colours. */
+static void vv_vm(lua_State *L, const struct vt_sys *s, uint32_t i, int detail)
+{
+	const struct vt_sys_vm *m = &s->vms[i];
+	uint64_t exits = 0, traps = 0;
+	int n = 0;
+
 	lua_newtable(L);
 	vv_int(L, "id", m->id);
-	vv_str(L, "name", name);
+	vv_str(L, "name", m->name);
 	vv_str(L, "state", m->state < 5 ? vv_vm_states[m->state] : "?");
 	vv_int(L, "resets", m->resets);
 	vv_int(L, "ram", (lua_Integer)m->ram_bytes);
@@ -64,8 +120,15 @@ static void vv_vm(lua_State *L, const struct vt_sys *s, uint32_t i, int with_vcp
 			lua_rawseti(L, -2, ++n);
 		}
 	lua_setfield(L, -2, "pcpus");
-	if (with_vcpus)
+	if (detail) {
+		vv_int(L, "uart", (lua_Integer)m->uart_ipa);
+		vv_bool(L, "input", m->flags & VT_SYS_VM_INPUT);
+		vv_bool(L, "monitor", m->flags & VT_SYS_VM_MONITOR);
+		vv_bool(L, "pmu", m->flags & VT_SYS_VM_PMU);
+		vv_regions(L, s, m);
+		vv_lists(L, s, m);
 		lua_newtable(L);
+	}
 	n = 0;
 	for (uint32_t k = 0; k < s->nr_vcpus; k++) {
 		const struct vt_sys_vcpu *v = &s->vcpus[k];
@@ -73,7 +136,8 @@ static void vv_vm(lua_State *L, const struct vt_sys *s, uint32_t i, int with_vcp
 		if (v->vm != i)
 			continue;
 		exits += v->exits;
-		if (!with_vcpus)
+		traps += v->sysreg_traps;
+		if (!detail)
 			continue;
 		lua_newtable(L);
 		vv_int(L, "vcpu", v->vcpu);
@@ -83,15 +147,16 @@ static void vv_vm(lua_State *L, const struct vt_sys *s, uint32_t i, int with_vcp
 		vv_int(L, "sysreg_traps", (lua_Integer)v->sysreg_traps);
 		lua_rawseti(L, -2, ++n);
 	}
-	if (with_vcpus)
+	if (detail)
 		lua_setfield(L, -2, "vcpus");
 	vv_int(L, "exits", (lua_Integer)exits);
+	vv_int(L, "sysreg_traps", (lua_Integer)traps);
 }
 
-/* vm.list(): every VM, without per-vCPU detail. */
+/* vm.list(): every VM, without the detail. */
 static int vv_list(lua_State *L)
 {
-	const struct vt_sys *s = vv_page(L);
+	const struct vt_sys *s = syspage_get(L);
 
 	lua_newtable(L);
 	for (uint32_t i = 0; i < s->nr_vms; i++) {
@@ -101,34 +166,20 @@ static int vv_list(lua_State *L)
 	return 1;
 }
 
-/* The VM argument 1 names (an id or a name), or a Lua error. */
-static uint32_t vv_find(lua_State *L, const struct vt_sys *s)
-{
-	for (uint32_t i = 0; i < s->nr_vms; i++) {
-		int hit = lua_type(L, 1) == LUA_TNUMBER
-		              ? lua_tointeger(L, 1) == (lua_Integer)i
-		              : strncmp(luaL_checkstring(L, 1), s->vms[i].name,
-		                        sizeof s->vms[i].name) == 0;
-
-		if (hit)
-			return i;
-	}
-	return (uint32_t)luaL_error(L, "no VM %s", luaL_tolstring(L, 1, NULL));
-}
-
-/* vm.info(id or name): one VM, with its vCPUs. */
+/* vm.info(id or name): one VM, in detail. */
 static int vv_info(lua_State *L)
 {
-	const struct vt_sys *s = vv_page(L);
+	const struct vt_sys *s = syspage_get(L);
 
-	vv_vm(L, s, vv_find(L, s), 1);
+	vv_vm(L, s, syspage_find_vm(L, s, 1), 1);
 	return 1;
 }
 
 /* vm.reset(id or name): restart another VM from its image. */
 static int vv_reset(lua_State *L)
 {
-	uint32_t id = vv_find(L, vv_page(L));
+	const struct vt_sys *s = syspage_get(L);
+	uint32_t id = syspage_find_vm(L, s, 1);
 	int64_t r = (int64_t)rt_hvc(VT_HC_VM_RESET, id, 0, 0).x0;
 
 	if (r)

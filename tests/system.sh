@@ -51,7 +51,7 @@ test_probe() {
 test_psci() {
 	boot psci
 	for b in 0 1 2; do
-		check "system/psci-abi-boot$b" has "^\[psci\] boot $b: 29 checks, 0 failed$"
+		check "system/psci-abi-boot$b" has "^\[psci\] boot $b: 30 checks, 0 failed$"
 	done
 	check system/psci-no-failed-check lacks '^\[psci\] FAIL'
 	check system/psci-reset-twice count 2 '^vitrine: VM psci reset$'
@@ -271,6 +271,7 @@ test_monitor_rings() {
 	in+=$'trace.read{cpu=0, events={\'exit\', \'bogus\'}}\n'
 	in+="$MON_STATS_OK$MON_STATS_RUN"
 	in+=$'s = trace.stats()[1] print(\'flight\', s.mode, s.fill == s.capacity - 1, s.lost == s.written - s.fill)\n'
+	in+=$'r = vm.info(\'monitor\').memory[1] print(\'monram\', r.kind, string.format(\'0x%x\', r.ipa), r.size, r.writable, vm.info(\'hello\').pcpus[1])\n'
 	in+=$'trace.poke(0)\n'
 	boot monitor 60 "$in"
 	check system/monitor-sees-4-rings has '^4$'
@@ -294,6 +295,11 @@ test_monitor_rings() {
 	check system/monitor-trace-stats-agree has $'^stats\ttrue$'
 	check system/monitor-trace-lost-agrees has $'^lost\ttrue\ttrue$'
 	check system/monitor-flight-lost-is-overwritten has $'^flight\tflight\ttrue\ttrue$'
+	check system/monitor-reset-counted has $'^resets\t1$'
+	check system/monitor-may-not-reset-itself has "^console:1: the hypervisor refused to reset VM 0 \(-3\)$"
+	check system/monitor-trace-classes-masked has $'^masked\ttrue$'
+	check system/monitor-trace-class-unknown has "^console:1: no trace class 'bogus'$"
+	check system/monitor-vm-info-memory-map has $'^monram\tram\t0x40000000\t33554432\ttrue\t1$'
 	check system/monitor-ring-read-only has \
 		"^vitrine: VM monitor vCPU 0: stage-2 fault: write to a read-only page at IPA 0x70000000, "
 	check system/monitor-fault-neighbour-finishes has '^\[hello\] bye$'
@@ -310,6 +316,62 @@ test_monitor_stream() {
 	check system/monitor-stream-lost-agrees has $'^lost\ttrue\ttrue$'
 	check system/monitor-stream-lost-is-dropped has $'^stream\tstream\ttrue\ttrue\ttrue$'
 	check system/monitor-stream-qemu-exit-0 exited 0
+}
+
+# The system page v2 (monitor-sys: a channel between the monitor and hello,
+# a device in hello): memory maps, devices, INTIDs, channels, flags and
+# counters; the LLC's colours (every VM owns all: no colouring yet); the
+# monitor's own PMU. Only under -icount does QEMU count INST_RETIRED.
+test_monitor_sys() {
+	local in inst=false
+	[ -n "$MODE" ] && inst=true
+	in=$(
+		cat <<'LUA'
+m = vm.info('monitor') r = m.memory[1] print('ram', r.kind, string.format('0x%x', r.ipa), r.size // 1048576, r.writable)
+c = m.channels[1] print('chan', #m.channels, c.name, c.rights, c.doorbell, string.format('0x%x', c.ipa), c.size)
+h = vm.info('hello') d = h.devices[1] print('hello', h.pcpus[1], #h.memory, #h.devices, string.format('0x%x', d.ipa), d.size, table.concat(h.intids, ','))
+print('hchan', h.channels[1].name, h.channels[1].rights, h.channels[1].doorbell)
+for _, r in ipairs(h.memory) do print('map', r.kind, string.format('0x%x', r.ipa), r.size, r.writable, r.channel) end
+print('flags', m.monitor, m.input, m.pmu, h.monitor, h.input, h.pmu)
+print('counted', m.exits > 0, m.vcpus[1].exits > 0, m.vcpus[1].pcpu, c.notifies, c.denied)
+c = cache.colors() l = c.llc print('llc', l.level >= 1, l.size == l.sets * l.ways * l.line, l.colors == l.size // (l.ways * 4096), l.colors >= 1)
+all = true for _, v in ipairs(c.vms) do all = all and #v.colors == l.colors and v.uncolored end print('allcolors', all, #c.vms)
+print('overlaps', #c.overlaps, c.overlaps[1].a, c.overlaps[1].b, #c.overlaps[1].colors == l.colors)
+print(c.map)
+has = {} for _, n in ipairs(pmu.events()) do has[n] = true end print('events', #pmu.events() > 0, has.cpu_cycles, has.inst_retired == true)
+s = pmu.sample{events={'cpu_cycles'}, run=function() for i = 1, 100000 do end end} print('cycles', s.cpu_cycles > 0, s.ticks > 0)
+s = pmu.sample{events={'cpu_cycles'}, ms=2} print('busy', s.cpu_cycles > 0, s.ticks >= vitrine.freq() // 500)
+if has.inst_retired then s = pmu.sample{events={'inst_retired', 'cpu_cycles'}, run=function() for i = 1, 100000 do end end} print('inst', s.inst_retired > 100000) end
+pmu.sample{events={'sw_incr', 'sw_incr'}, ms=1}
+pmu.sample{events={'nope'}, ms=1}
+pmu.sample{events={'cpu_cycles'}}
+vitrine.poweroff()
+LUA
+	)
+	boot monitor-sys 60 "$in"$'\n'
+	check system/monitor-sys-ram-region has $'^ram\tram\t0x40000000\t32\ttrue$'
+	check system/monitor-sys-channel has $'^chan\t1\tmbox\trw\t100\t0x50000000\t4096$'
+	check system/monitor-sys-device-intids has $'^hello\t1\t3\t1\t0xa000000\t4096\t48$'
+	check system/monitor-sys-channel-read-only has $'^hchan\tmbox\tro\t101$'
+	check system/monitor-sys-map-ram has $'^map\tram\t0x40000000\t16777216\ttrue\tnil$'
+	check system/monitor-sys-map-shm has $'^map\tshm\t0x50000000\t4096\tfalse\tmbox$'
+	check system/monitor-sys-map-device has $'^map\tdevice\t0xa000000\t4096\ttrue\tnil$'
+	check system/monitor-sys-flags has $'^flags\ttrue\ttrue\ttrue\tfalse\tfalse\tfalse$'
+	check system/monitor-sys-counters has $'^counted\ttrue\ttrue\t0\t0\t0$'
+	check system/monitor-sys-llc-geometry has $'^llc\ttrue\ttrue\ttrue\ttrue$'
+	check system/monitor-sys-every-vm-all-colours has $'^allcolors\ttrue\t2$'
+	check system/monitor-sys-overlap-listed has $'^overlaps\t1\tmonitor\thello\ttrue$'
+	check system/monitor-sys-map-rows count 2 '^(monitor|hello) +#{16}  16 \(uncoloured\)$'
+	check system/monitor-sys-map-overlap has '^overlap monitor/hello: 16 colours$'
+	check system/monitor-sys-pmu-events has $'^events\ttrue\ttrue\t'"$inst"'$'
+	check system/monitor-sys-pmu-cycles has $'^cycles\ttrue\ttrue$'
+	check system/monitor-sys-pmu-busy-ms has $'^busy\ttrue\ttrue$'
+	[ -n "$MODE" ] && check system/monitor-sys-pmu-inst-retired has $'^inst\ttrue$'
+	check system/monitor-sys-pmu-event-twice has "^console:1: pmu.sample: 'sw_incr' given twice$"
+	check system/monitor-sys-pmu-unknown-event has "^console:1: pmu.sample: no event 'nope' \(see pmu.events\(\)\)$"
+	check system/monitor-sys-pmu-usage has '^console:1: pmu.sample: run=function or ms=N \(N > 0\) wanted$'
+	check system/monitor-sys-neighbour-runs has '^\[hello\] bye$'
+	check system/monitor-sys-qemu-exit-0 exited 0
 }
 
 test_monitor_irqlat() {
@@ -350,6 +412,13 @@ test_monitor_scripts() {
 	check system/monitor-script-irqlat-to-handler has '^irqlat: timer: injection->handler +[1-9][0-9]* interrupts, ns min [0-9]+ avg '
 	check system/monitor-script-irqlat-total has '^irqlat: timer: arrival->handler +[1-9][0-9]* interrupts, ns min [0-9]+ avg '
 	check system/monitor-script-irqlat-exit-0 exited 0
+	SCRIPT=monitor/scripts/colors.lua boot monitor
+	# QEMU's cortex-a53: a 1 MiB 16-way L2 with 64-byte lines, so 16 colours.
+	check system/monitor-script-colors-llc has \
+		'^colors: LLC: L2, 1024 KiB, 16 ways, 64-byte lines: 16 colours of 4 KiB$'
+	check system/monitor-script-colors-rows count 2 '^colors: (monitor|hello) +#{16}  16 \(uncoloured\)$'
+	check system/monitor-script-colors-uncoloured has '^colors: uncoloured: cache colouring is not built yet'
+	check system/monitor-script-colors-exit-0 exited 0
 }
 
 test_monitor() {
@@ -445,6 +514,7 @@ run_all() {
 	test_monitor_rings
 	test_monitor_stream
 	test_monitor_irqlat
+	test_monitor_sys
 	test_monitor_scripts
 	test_monitor_ctrlc
 	# Its pauses pace a free-running machine; under -icount they mean nothing.

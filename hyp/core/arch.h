@@ -9,6 +9,7 @@
 struct cpu;
 struct vcpu;
 struct vm;
+struct vt_sys_llc;
 
 uintptr_t arch_device_va(uint64_t pa);
 void arch_cpu_init(struct cpu *c);
@@ -42,6 +43,8 @@ void arch_zero(void *va, uint64_t size);
 /* The run's options (bootparam.h) or 0 if it gave none. */
 uint32_t arch_boot_param(void);
 void arch_dcache_clean(const void *va, uint64_t size);
+/* The last-level cache's geometry, as this pCPU's cache ID registers describe it. */
+void arch_llc_geometry(struct vt_sys_llc *llc);
 /* Log what the hypervisor's own page tables map, by kind. */
 void arch_audit_hyp_map(void);
 

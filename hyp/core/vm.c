@@ -79,6 +79,8 @@ void vm_init_all(void)
 		vm->cfg = cfg;
 		vm->id = i;
 		vm->state = VM_RUNNING;
+		/* The monitor measures with the PMU; it already sees every VM through the rings. */
+		vm->pmu = cfg_system.monitor_vm == i;
 		for (uint32_t p = 0; p < PLAT_CPU_NUM; p++) {
 			struct vcpu *v = &vcpu_table[p];
 

@@ -57,6 +57,7 @@ struct vm {
 	uint32_t nr_vcpus;
 	uint32_t state; /* enum vm_state */
 	uint32_t resets;
+	uint32_t pmu; /* its pCPUs' PMUs are its own, untrapped (the config's monitor) */
 	uint64_t ipc_events[CFG_CHANNEL_MAX]; /* doorbell events not yet fetched, by channel */
 	struct arch_vm arch;
 	struct vmmio mmio;

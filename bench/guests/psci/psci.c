@@ -24,6 +24,15 @@ static void psci_never(uint32_t vcpu)
 	(void)vcpu;
 }
 
+/* Only the monitor owns its PMU; here PMCR_EL0 (its IMP and N fields are never all zero) traps. */
+static uint64_t psci_pmcr(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mrs %0, pmcr_el0" : "=r"(v));
+	return v;
+}
+
 static void psci_abi(void)
 {
 	struct rt_vm_info info;
@@ -65,6 +74,7 @@ static void psci_abi(void)
 	      VT_ERR_DENIED);
 	check("monitor-only trace_enable refused",
 	      (int64_t)rt_hvc(VT_HC_TRACE_ENABLE, VT_CLASS_MARK, 0, 0).x0, VT_ERR_DENIED);
+	check("PMU trapped: PMCR_EL0 reads zero", (int64_t)psci_pmcr(), 0);
 }
 
 void main(uint64_t arg)

@@ -47,8 +47,11 @@ void arch_cpu_init(struct cpu *c)
 	gicv3_init_cpu(c->id);
 	/* FP/SIMD for guests, trace registers trapped (bits 13,12,9,7:0 are RES1). */
 	sysreg_write(cptr_el2, 0x33ffu | (1u << 20));
-	/* Debug and PMU registers trap (TDRA, TDOSA, TDA, TPM): other VMs are visible there. */
-	sysreg_write(mdcr_el2, (1u << 11) | (1u << 10) | (1u << 9) | (1u << 6));
+	/*
+	 * Debug and PMU registers trap (TDRA, TDOSA, TDA, TPM): other VMs are visible there.
+	 * A VM that owns its pCPUs' PMUs gets them when its vCPU starts (vcpu_start.c).
+	 */
+	sysreg_write(mdcr_el2, MDCR_TRAP_DEBUG | MDCR_TPM);
 	/* Guests read the physical counter; the EL1 physical timer is not theirs. */
 	sysreg_write(cnthctl_el2, 1u);
 	sysreg_write(cntvoff_el2, 0);

@@ -38,6 +38,28 @@ static void vcpu_reset_el1(void)
 	fp_regs_zero();
 }
 
+/*
+ * PMU registers trap (read as zero) unless the VM owns its pCPUs' PMUs (the
+ * monitor): then every event counter is EL1's (HPMN = N) and a (re)start
+ * finds them all stopped, zero and without interrupts. Its filters leave
+ * EL2 out unless the VM sets their NSH bits.
+ */
+static void vcpu_pmu(const struct vm *vm)
+{
+	if (!vm->pmu) {
+		sysreg_write(mdcr_el2, MDCR_TRAP_DEBUG | MDCR_TPM);
+		return;
+	}
+	sysreg_write(mdcr_el2, MDCR_TRAP_DEBUG | (PMCR_N(sysreg_read(pmcr_el0)) & MDCR_HPMN_MASK));
+	sysreg_write(pmcntenclr_el0, 0xffffffffu);
+	sysreg_write(pmintenclr_el1, 0xffffffffu);
+	sysreg_write(pmovsclr_el0, 0xffffffffu);
+	sysreg_write(pmuserenr_el0, 0);
+	sysreg_write(pmselr_el0, 0);
+	sysreg_write(pmccfiltr_el0, 0);
+	sysreg_write(pmcr_el0, PMCR_P | PMCR_C);
+}
+
 void arch_vcpu_start(struct vcpu *v)
 {
 	struct arch_regs *r = arch_vcpu_frame(v->pcpu);
@@ -45,6 +67,7 @@ void arch_vcpu_start(struct vcpu *v)
 	v->regs = r;
 	s2_activate(v->vm);
 	vcpu_reset_el1();
+	vcpu_pmu(v->vm);
 	vgic_vcpu_reset(v);
 	sysreg_write(vpidr_el2, sysreg_read(midr_el1));
 	sysreg_write(vmpidr_el2, (1ul << 31) | v->id);

@@ -42,6 +42,19 @@
 #define HCR_TSW (1ul << 22)
 #define HCR_RW (1ul << 31)
 
+/* MDCR_EL2 */
+#define MDCR_HPMN_MASK 0x1ful
+#define MDCR_TPM (1ul << 6)
+#define MDCR_TDA (1ul << 9)
+#define MDCR_TDOSA (1ul << 10)
+#define MDCR_TDRA (1ul << 11)
+#define MDCR_TRAP_DEBUG (MDCR_TDRA | MDCR_TDOSA | MDCR_TDA)
+
+/* PMCR_EL0 */
+#define PMCR_P (1ul << 1) /* reset the event counters */
+#define PMCR_C (1ul << 2) /* reset the cycle counter */
+#define PMCR_N(pmcr) (((pmcr) >> 11) & 0x1f)
+
 /* ESR_ELx */
 #define ESR_EC(esr) (((esr) >> 26) & 0x3f)
 #define ESR_ISS(esr) ((esr)&0x1ffffff)

@@ -1,0 +1,164 @@
+/*
+ * cache.colors(): the last-level cache's geometry and colours as the system
+ * page gives them, each VM's colours, the colours any two VMs share, and a
+ * printable map. Colouring is not built yet: every VM owns every colour, so
+ * every pair overlaps everywhere, and the map says so rather than hiding it.
+ */
+#include "cache_view.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "lauxlib.h"
+#include "syspage.h"
+
+#define CV_BAND 64 /* colours per row of the map: rows stay well inside a console line */
+
+static void cv_int(lua_State *L, const char *name, lua_Integer v)
+{
+	lua_pushinteger(L, v);
+	lua_setfield(L, -2, name);
+}
+
+/* {c, ...}: the colours both a and b own (b NULL: a's own). */
+static int cv_colors(lua_State *L, const struct vt_sys *s, const struct vt_sys_vm *a,
+                     const struct vt_sys_vm *b)
+{
+	int n = 0;
+
+	lua_newtable(L);
+	for (uint32_t c = 0; c < s->llc.colors; c++)
+		if (syspage_has_color(a, c) && (!b || syspage_has_color(b, c))) {
+			lua_pushinteger(L, c);
+			lua_rawseti(L, -2, ++n);
+		}
+	return n;
+}
+
+/* lua_pushfstring has no field widths. */
+static void cv_addf(luaL_Buffer *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void cv_addf(luaL_Buffer *b, const char *fmt, ...)
+{
+	char line[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	luaL_addstring(b, line);
+}
+
+static void cv_map(lua_State *L, const struct vt_sys *s)
+{
+	const struct vt_sys_llc *llc = &s->llc;
+	int uncolored = 0;
+	luaL_Buffer b;
+
+	luaL_buffinit(L, &b);
+	if (!llc->level) {
+		luaL_addstring(&b, "no data or unified cache described (CLIDR_EL1)\n");
+		luaL_pushresult(&b);
+		return;
+	}
+	cv_addf(&b, "LLC: L%u, %llu KiB, %u ways, %u-byte lines: %u colours of 4 KiB\n",
+	        (unsigned)llc->level, (unsigned long long)(llc->size / 1024), (unsigned)llc->ways,
+	        (unsigned)llc->line, (unsigned)llc->colors);
+	for (uint32_t lo = 0; lo < llc->colors; lo += CV_BAND) {
+		uint32_t hi = lo + CV_BAND < llc->colors ? lo + CV_BAND : llc->colors;
+
+		cv_addf(&b, "%-16s ", llc->colors > CV_BAND ? "colour (hex)" : "colour");
+		for (uint32_t c = lo; c < hi; c++)
+			luaL_addchar(&b, "0123456789abcdef"[c % 16]);
+		cv_addf(&b, "  %u-%u\n", (unsigned)lo, (unsigned)hi - 1);
+		for (uint32_t i = 0; i < s->nr_vms; i++) {
+			const struct vt_sys_vm *m = &s->vms[i];
+			uint32_t owned = 0;
+
+			cv_addf(&b, "%-16s ", m->name);
+			for (uint32_t c = lo; c < hi; c++) {
+				owned += syspage_has_color(m, c);
+				luaL_addchar(&b, syspage_has_color(m, c) ? '#' : '.');
+			}
+			cv_addf(&b, "  %u%s\n", (unsigned)owned,
+			        m->flags & VT_SYS_VM_UNCOLORED ? " (uncoloured)" : "");
+			uncolored |= (m->flags & VT_SYS_VM_UNCOLORED) != 0;
+		}
+	}
+	for (uint32_t i = 0; i < s->nr_vms; i++)
+		for (uint32_t j = i + 1; j < s->nr_vms; j++) {
+			uint32_t shared = 0;
+
+			for (uint32_t c = 0; c < llc->colors; c++)
+				shared += syspage_has_color(&s->vms[i], c) &&
+				          syspage_has_color(&s->vms[j], c);
+			if (shared)
+				cv_addf(&b, "overlap %s/%s: %u colours\n", s->vms[i].name,
+				        s->vms[j].name, (unsigned)shared);
+		}
+	if (uncolored)
+		luaL_addstring(&b, "uncoloured: cache colouring is not built yet, so a VM may\n"
+		                   "allocate in every colour and evict any other VM's lines");
+	luaL_pushresult(&b);
+}
+
+/* cache.colors(): {llc={...}, vms={{name=, colors={...}}...}, overlaps={{a=, b=, colors=}...},
+ * map=} */
+static int cv_colors_fn(lua_State *L)
+{
+	const struct vt_sys *s = syspage_get(L);
+	int n = 0;
+
+	lua_newtable(L);
+	lua_newtable(L);
+	cv_int(L, "level", s->llc.level);
+	cv_int(L, "size", (lua_Integer)s->llc.size);
+	cv_int(L, "ways", s->llc.ways);
+	cv_int(L, "line", s->llc.line);
+	cv_int(L, "sets", s->llc.sets);
+	cv_int(L, "colors", s->llc.colors);
+	lua_pushboolean(L, (s->flags & VT_SYS_COLORS_CAPPED) != 0);
+	lua_setfield(L, -2, "capped");
+	lua_setfield(L, -2, "llc");
+	lua_newtable(L);
+	for (uint32_t i = 0; i < s->nr_vms; i++) {
+		lua_newtable(L);
+		lua_pushstring(L, s->vms[i].name);
+		lua_setfield(L, -2, "name");
+		cv_colors(L, s, &s->vms[i], NULL);
+		lua_setfield(L, -2, "colors");
+		lua_pushboolean(L, (s->vms[i].flags & VT_SYS_VM_UNCOLORED) != 0);
+		lua_setfield(L, -2, "uncolored");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "vms");
+	lua_newtable(L);
+	for (uint32_t i = 0; i < s->nr_vms; i++)
+		for (uint32_t j = i + 1; j < s->nr_vms; j++) {
+			lua_newtable(L);
+			lua_pushstring(L, s->vms[i].name);
+			lua_setfield(L, -2, "a");
+			lua_pushstring(L, s->vms[j].name);
+			lua_setfield(L, -2, "b");
+			if (!cv_colors(L, s, &s->vms[i], &s->vms[j])) {
+				lua_pop(L, 2);
+				continue;
+			}
+			lua_setfield(L, -2, "colors");
+			lua_rawseti(L, -2, ++n);
+		}
+	lua_setfield(L, -2, "overlaps");
+	cv_map(L, s);
+	lua_setfield(L, -2, "map");
+	return 1;
+}
+
+static const luaL_Reg cv_lib[] = {
+    {"colors", cv_colors_fn},
+    {NULL, NULL},
+};
+
+void cache_view_open(lua_State *L)
+{
+	luaL_newlib(L, cv_lib);
+	lua_setglobal(L, "cache");
+}
