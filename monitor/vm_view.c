@@ -9,8 +9,9 @@
 #include "rt.h"
 #include "syspage.h"
 
-static const char *const vv_vm_states[] = {"running", "leaving", "resetting", "off", "stopped"};
-static const char *const vv_vcpu_states[] = {"off", "pending", "running"};
+static const char *const vv_vm_states[] = {"running", "leaving", "resetting",
+                                           "off",     "stopped", "paused"};
+static const char *const vv_vcpu_states[] = {"off", "pending", "running", "paused"};
 static const char *const vv_kinds[] = {"ram", "shm", "device"};
 
 static void vv_int(lua_State *L, const char *name, lua_Integer v)
@@ -109,7 +110,7 @@ static void vv_vm(lua_State *L, const struct vt_sys *s, uint32_t i, int detail)
 	lua_newtable(L);
 	vv_int(L, "id", m->id);
 	vv_str(L, "name", m->name);
-	vv_str(L, "state", m->state < 5 ? vv_vm_states[m->state] : "?");
+	vv_str(L, "state", m->state < 6 ? vv_vm_states[m->state] : "?");
 	vv_int(L, "resets", m->resets);
 	vv_int(L, "ram", (lua_Integer)m->ram_bytes);
 	vv_int(L, "foreign_irq_accesses", (lua_Integer)m->foreign);
@@ -142,7 +143,7 @@ static void vv_vm(lua_State *L, const struct vt_sys *s, uint32_t i, int detail)
 		lua_newtable(L);
 		vv_int(L, "vcpu", v->vcpu);
 		vv_int(L, "pcpu", v->pcpu);
-		vv_str(L, "state", v->state < 3 ? vv_vcpu_states[v->state] : "?");
+		vv_str(L, "state", v->state < 4 ? vv_vcpu_states[v->state] : "?");
 		vv_int(L, "exits", (lua_Integer)v->exits);
 		vv_int(L, "sysreg_traps", (lua_Integer)v->sysreg_traps);
 		lua_rawseti(L, -2, ++n);
@@ -176,22 +177,40 @@ static int vv_info(lua_State *L)
 }
 
 /* vm.reset(id or name): restart another VM from its image. */
-static int vv_reset(lua_State *L)
+/* A monitor-only control on the VM argument 1 names; `what` is for the error. */
+static int vv_control(lua_State *L, uint32_t fid, const char *what)
 {
 	const struct vt_sys *s = syspage_get(L);
 	uint32_t id = syspage_find_vm(L, s, 1);
-	int64_t r = (int64_t)rt_hvc(VT_HC_VM_RESET, id, 0, 0).x0;
+	int64_t r = (int64_t)rt_hvc(fid, id, 0, 0).x0;
 
 	if (r)
-		return luaL_error(L, "the hypervisor refused to reset VM %d (%d)", (int)id, (int)r);
+		return luaL_error(L, "the hypervisor refused to %s VM %d (%d)", what, (int)id,
+		                  (int)r);
 	return 0;
 }
 
+/* vm.reset(id or name): restart another VM from its image. */
+static int vv_reset(lua_State *L)
+{
+	return vv_control(L, VT_HC_VM_RESET, "reset");
+}
+
+/* vm.pause(id or name): hold another VM's vCPUs where they are; returns once they are held. */
+static int vv_pause(lua_State *L)
+{
+	return vv_control(L, VT_HC_VM_PAUSE, "pause");
+}
+
+/* vm.resume(id or name): let a paused VM run on. */
+static int vv_resume(lua_State *L)
+{
+	return vv_control(L, VT_HC_VM_RESUME, "resume");
+}
+
 static const luaL_Reg vv_lib[] = {
-    {"list", vv_list},
-    {"info", vv_info},
-    {"reset", vv_reset},
-    {NULL, NULL},
+    {"list", vv_list},   {"info", vv_info},     {"reset", vv_reset},
+    {"pause", vv_pause}, {"resume", vv_resume}, {NULL, NULL},
 };
 
 void vm_view_open(lua_State *L)

@@ -51,7 +51,7 @@ test_probe() {
 test_psci() {
 	boot psci
 	for b in 0 1 2; do
-		check "system/psci-abi-boot$b" has "^\[psci\] boot $b: 30 checks, 0 failed$"
+		check "system/psci-abi-boot$b" has "^\[psci\] boot $b: 33 checks, 0 failed$"
 	done
 	check system/psci-no-failed-check lacks '^\[psci\] FAIL'
 	check system/psci-reset-twice count 2 '^vitrine: VM psci reset$'
@@ -392,6 +392,30 @@ test_monitor_irqlat() {
 	check system/monitor-irq-latency-qemu-exit-0 exited 0
 }
 
+# vm.pause/resume on the timer guest: held (its exits stand still), then
+# running on; the monitor may not pause itself; a paused VM can be reset.
+test_monitor_pause() {
+	local in
+	in=$'while vm.info(\'timer\').vcpus[1].state ~= \'running\' do end\n'
+	in+=$'vm.pause(\'timer\') a = vm.info(\'timer\') for i = 1, 300000 do end b = vm.info(\'timer\')\n'
+	in+=$'print(\'paused\', a.state, a.vcpus[1].state, a.exits == b.exits)\n'
+	in+=$'n = 0 for _, r in ipairs(trace.read{cpu=0, events=\'vm_state\'}.records) do if r.vm == 1 and r.a == 5 then n = n + 1 end end print(\'traced\', n)\n'
+	in+=$'vm.resume(\'timer\') for i = 1, 3000000 do end c = vm.info(\'timer\')\n'
+	in+=$'print(\'resumed\', c.state, c.vcpus[1].state, c.exits > b.exits)\n'
+	in+=$'vm.pause(\'monitor\')\nvm.resume(\'timer\')\n'
+	in+=$'vm.pause(\'timer\') vm.reset(\'timer\') print(\'after reset\', vm.info(\'timer\').state)\n'
+	in+=$'vitrine.poweroff()\n' # the timer guest finishes on its own
+	boot monitor-timer 60 "$in"
+	check system/monitor-pause-holds has $'^paused\tpaused\tpaused\ttrue$'
+	check system/monitor-pause-traced has $'^traced\t1$'
+	check system/monitor-resume-runs-on has $'^resumed\trunning\trunning\ttrue$'
+	check system/monitor-may-not-pause-itself has '^console:1: the hypervisor refused to pause VM 0 \(-3\)$'
+	check system/monitor-resume-not-paused-refused has '^console:1: the hypervisor refused to resume VM 1 \(-4\)$'
+	check system/monitor-paused-vm-resets has $'^after reset\trunning$'
+	check system/monitor-paused-reset-vm-finishes count 1 '^\[timer\] timer: ok$'
+	check system/monitor-pause-qemu-exit-0 exited 0
+}
+
 test_monitor_ctrlc() {
 	boot monitor 60 $'while true do end\n\x03print(\'alive\')\nvitrine.poweroff()\n'
 	check system/monitor-ctrl-c-interrupts has '^interrupted \(Ctrl-C\)$'
@@ -517,6 +541,7 @@ run_all() {
 	test_monitor_sys
 	test_monitor_scripts
 	test_monitor_ctrlc
+	test_monitor_pause
 	# Its pauses pace a free-running machine; under -icount they mean nothing.
 	if [ -z "$MODE" ]; then test_monitor_console; fi
 }

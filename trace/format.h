@@ -72,7 +72,7 @@ enum vt_event {
 	VT_EV_PSCI = 9,        /* call: a = function ID, b = x1 argument, c = result x0 */
 	VT_EV_IPC = 10,        /* ipc: a = channel, b = event bit, c = receiving VM */
 	VT_EV_FAULT = 11,      /* fault: a = ESR, b = IPA, c = PC; the VM is stopped */
-	VT_EV_VM_STATE = 12,   /* state: a = new VM state (vm.h enum vm_state) */
+	VT_EV_VM_STATE = 12,   /* state: a = new VM state (vm.h enum vm_state; 5: paused) */
 	VT_EV_VCPU_STATE = 13, /* state: a = new vCPU state (0 off, 1 pending, 2 running) */
 	VT_EV_MARK = 14,       /* mark: a = guest marker id, b = value (trace_mark hypercall) */
 	VT_EV_COUNT

@@ -47,6 +47,13 @@ static int64_t hc_monitor(struct vcpu *v, uint32_t fid, const uint64_t *x)
 		return vm_reset(&vm_table[a1]) ? VT_ERR_DENIED : SMCCC_OK;
 	case VT_HC_CONSOLE_INPUT:
 		return hc_console_input(x);
+	case VT_HC_VM_PAUSE:
+	case VT_HC_VM_RESUME: /* another VM: a monitor that held itself could never resume */
+		if (a1 >= vm_count || a1 == v->vm->id)
+			return SMCCC_INVALID_PARAMETER;
+		if (fid == VT_HC_VM_PAUSE)
+			return vm_pause(&vm_table[a1]) ? VT_ERR_DENIED : SMCCC_OK;
+		return vm_resume(&vm_table[a1]) ? VT_ERR_DENIED : SMCCC_OK;
 	default: /* VT_HC_TRACE_ENABLE */
 		if (a1 & ~(uint64_t)VT_CLASS_ALL)
 			return SMCCC_INVALID_PARAMETER;
@@ -85,6 +92,8 @@ void hypercall(struct vcpu *v, uint64_t *x)
 	case VT_HC_VM_RESET:
 	case VT_HC_TRACE_ENABLE:
 	case VT_HC_CONSOLE_INPUT:
+	case VT_HC_VM_PAUSE:
+	case VT_HC_VM_RESUME:
 		x[0] = (uint64_t)hc_monitor(v, fid, x);
 		break;
 	case VT_HC_CALL_UID: /* 5669b0c1-7472-4e65-a9c4-4b5b1e5d0001, as SMCCC packs it */

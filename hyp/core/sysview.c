@@ -119,6 +119,8 @@ static void sysview_fill(void)
 		struct vt_sys_vm *s = &sysview.vms[i];
 
 		s->state = __atomic_load_n(&vm->state, __ATOMIC_RELAXED);
+		if (s->state == VM_RUNNING && __atomic_load_n(&vm->paused, __ATOMIC_RELAXED))
+			s->state = VM_PAUSED;
 		s->resets = vm->resets;
 		s->foreign = arch_vm_foreign_irq_accesses(vm);
 		for (uint32_t j = 0; j < vm->nr_vcpus; j++) {

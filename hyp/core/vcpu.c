@@ -24,7 +24,7 @@ void vcpu_loop(void)
 		while (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_ON_PENDING)
 			arch_cpu_idle();
 		spin_lock(&v->vm->lock);
-		if (v->state == VCPU_ON_PENDING && v->vm->state == VM_RUNNING) {
+		if (v->state == VCPU_ON_PENDING && v->vm->state == VM_RUNNING && !v->vm->paused) {
 			v->state = VCPU_RUNNING;
 			v->parked = 0;
 			start = 1;
@@ -40,6 +40,24 @@ void vcpu_loop(void)
 void vcpu_park(void)
 {
 	arch_cpu_park();
+}
+
+/*
+ * At an exit, the vCPU is no longer RUNNING: paused, it waits here with its
+ * context on this stack and returns to the guest when resumed; anything
+ * else (off, reset, stopped, also while paused) parks it.
+ */
+void vcpu_not_running(struct vcpu *v)
+{
+	if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_PAUSED) {
+		__atomic_store_n(&v->held, 1, __ATOMIC_RELEASE);
+		while (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_PAUSED)
+			arch_cpu_idle();
+		__atomic_store_n(&v->held, 0, __ATOMIC_RELEASE);
+		if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_RUNNING)
+			return;
+	}
+	vcpu_park();
 }
 
 /* PSCI CPU_ON, or the reset of a VM: PSCI_SUCCESS or a PSCI error code. */

@@ -206,9 +206,69 @@ int vm_reset(struct vm *vm)
 	vm_load(vm);
 	spin_lock(&vm->lock);
 	vm->resets++;
+	vm->paused = 0;
 	vm->state = VM_RUNNING;
 	spin_unlock(&vm->lock);
 	trace_emit(VT_CLASS_STATE, VT_EV_VM_STATE, (uint8_t)vm->id, VT_NONE, VM_RUNNING, 0, 0);
 	vcpu_power_on(vm->vcpus[0], vm->cfg->entry, vm->cfg->arg);
+	return 0;
+}
+
+/*
+ * Pause a running VM: each running vCPU is held at its next exit (an IPI
+ * makes one at once), with its context kept, and this returns once they
+ * all are, so counters read afterwards stand still. Guest time runs on:
+ * the virtual counter is not stopped. 0, or -1 if the VM is not running.
+ */
+int vm_pause(struct vm *vm)
+{
+	struct cpu *self = arch_cpu_this();
+
+	spin_lock(&vm->lock);
+	if (vm->state != VM_RUNNING) {
+		spin_unlock(&vm->lock);
+		return -1;
+	}
+	vm->paused = 1;
+	for (uint32_t i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = vm->vcpus[i];
+
+		if (v->state == VCPU_RUNNING) {
+			__atomic_store_n(&v->state, VCPU_PAUSED, __ATOMIC_RELEASE);
+			if (v->pcpu != self->id)
+				arch_ipi_send(v->pcpu);
+		}
+	}
+	spin_unlock(&vm->lock);
+	for (uint32_t i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = vm->vcpus[i];
+
+		while (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_PAUSED &&
+		       !__atomic_load_n(&v->held, __ATOMIC_ACQUIRE))
+			arch_cpu_relax();
+	}
+	trace_emit(VT_CLASS_STATE, VT_EV_VM_STATE, (uint8_t)vm->id, VT_NONE, VM_PAUSED, 0, 0);
+	return 0;
+}
+
+/* Let a paused VM run on where it stopped. 0, or -1 if it is not paused. */
+int vm_resume(struct vm *vm)
+{
+	int was;
+
+	spin_lock(&vm->lock);
+	was = vm->paused && vm->state == VM_RUNNING;
+	vm->paused = 0;
+	for (uint32_t i = 0; was && i < vm->nr_vcpus; i++) {
+		struct vcpu *v = vm->vcpus[i];
+
+		if (v->state == VCPU_PAUSED)
+			__atomic_store_n(&v->state, VCPU_RUNNING, __ATOMIC_RELEASE);
+		arch_cpu_wake(v->pcpu); /* also a vCPU CPU_ON left pending meanwhile */
+	}
+	spin_unlock(&vm->lock);
+	if (!was)
+		return -1;
+	trace_emit(VT_CLASS_STATE, VT_EV_VM_STATE, (uint8_t)vm->id, VT_NONE, VM_RUNNING, 0, 0);
 	return 0;
 }

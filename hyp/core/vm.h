@@ -25,12 +25,15 @@ enum vm_state {
 	VM_RESETTING,
 	VM_OFF,     /* powered itself off */
 	VM_STOPPED, /* stopped by the hypervisor after a fault */
+	VM_PAUSED,  /* never in vm->state: how a paused RUNNING VM is reported (trace, system page)
+	             */
 };
 
 enum vcpu_state {
 	VCPU_OFF,
 	VCPU_ON_PENDING, /* CPU_ON or reset asked for it; its pCPU will start it */
 	VCPU_RUNNING,
+	VCPU_PAUSED, /* held by the monitor at its next exit, its context kept; resumes RUNNING */
 };
 
 struct vcpu {
@@ -40,6 +43,7 @@ struct vcpu {
 	uint32_t pcpu;
 	uint32_t state;  /* enum vcpu_state; written under vm->lock */
 	uint32_t parked; /* its pCPU is waiting in vcpu_loop, not in the guest */
+	uint32_t held;   /* its pCPU is waiting out a pause, not in the guest */
 	uint64_t entry;  /* where an ON_PENDING vCPU starts, and its x0 */
 	uint64_t context;
 	uint64_t exits;
@@ -56,6 +60,8 @@ struct vm {
 	uint32_t id;
 	uint32_t nr_vcpus;
 	uint32_t state; /* enum vm_state */
+	uint32_t
+	    paused; /* by the monitor: no vCPU of it runs until resumed (state stays RUNNING) */
 	uint32_t resets;
 	uint32_t pmu; /* its pCPUs' PMUs are its own, untrapped (the config's monitor) */
 	uint64_t ipc_events[CFG_CHANNEL_MAX]; /* doorbell events not yet fetched, by channel */
@@ -72,9 +78,12 @@ void vm_load(struct vm *vm);
 int vm_ipa_is_ram(const struct vm *vm, uint64_t ipa);
 void vm_stop(struct vm *vm, enum vm_state why);
 int vm_reset(struct vm *vm);
+int vm_pause(struct vm *vm);
+int vm_resume(struct vm *vm);
 
 void vcpu_loop(void) __attribute__((noreturn));
 void vcpu_park(void) __attribute__((noreturn));
+void vcpu_not_running(struct vcpu *v);
 int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t context);
 void vcpu_power_off(struct vcpu *v) __attribute__((noreturn));
 
@@ -82,7 +91,7 @@ void vcpu_power_off(struct vcpu *v) __attribute__((noreturn));
 static inline void vcpu_check_state(struct vcpu *v)
 {
 	if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_RUNNING)
-		vcpu_park();
+		vcpu_not_running(v);
 }
 
 #endif

@@ -74,6 +74,12 @@ static void psci_abi(void)
 	      VT_ERR_DENIED);
 	check("monitor-only trace_enable refused",
 	      (int64_t)rt_hvc(VT_HC_TRACE_ENABLE, VT_CLASS_MARK, 0, 0).x0, VT_ERR_DENIED);
+	check("monitor-only vm_pause refused", (int64_t)rt_hvc(VT_HC_VM_PAUSE, 1, 0, 0).x0,
+	      VT_ERR_DENIED);
+	check("monitor-only vm_resume refused", (int64_t)rt_hvc(VT_HC_VM_RESUME, 1, 0, 0).x0,
+	      VT_ERR_DENIED);
+	check("monitor-only console_input refused",
+	      (int64_t)rt_hvc(VT_HC_CONSOLE_INPUT, 1, 1, 'x').x0, VT_ERR_DENIED);
 	check("PMU trapped: PMCR_EL0 reads zero", (int64_t)psci_pmcr(), 0);
 }
 

@@ -81,6 +81,13 @@
  * that VM's emulated UART -> x0 = how many fitted in its receive FIFO
  */
 #define VT_HC_CONSOLE_INPUT (VT_HC_BASE + 8)
+/*
+ * Monitor only: x1 = VM id (not the monitor's): hold its vCPUs at their
+ * next exit, returning once they are held -> x0 = 0, DENIED if it is not
+ * running; resume lets it run on -> x0 = 0, DENIED if it is not paused.
+ */
+#define VT_HC_VM_PAUSE (VT_HC_BASE + 9)
+#define VT_HC_VM_RESUME (VT_HC_BASE + 10)
 
 /* Standard vendor-service queries (SMCCC): UID in x0..x3, revision x0.x1 */
 #define VT_HC_CALL_UID 0x8600FF01u
