@@ -166,6 +166,9 @@ static int vm_leave_running(struct vm *vm, enum vm_state to)
 	if (self->vcpu && self->vcpu->vm == vm)
 		vconsole_flush(self->vcpu);
 	arch_vm_quiesce(vm);
+	/* Said before it is down: the pCPU that sees every VM down powers off at once. */
+	if (to != VM_RESETTING)
+		log_printf("VM %s %s\n", vm->cfg->name, to == VM_OFF ? "powered off" : "stopped");
 	__atomic_store_n(&vm->state, to, __ATOMIC_RELEASE);
 	trace_emit(VT_CLASS_STATE, VT_EV_VM_STATE, (uint8_t)vm->id, VT_NONE, to, 0, 0);
 	return 1;
@@ -175,7 +178,6 @@ void vm_stop(struct vm *vm, enum vm_state why)
 {
 	if (!vm_leave_running(vm, why))
 		return;
-	log_printf("VM %s %s\n", vm->cfg->name, why == VM_OFF ? "powered off" : "stopped");
 	/* The last two VMs may go down at once on two pCPUs: one of them powers off. */
 	if (vm_all_down() && !__atomic_exchange_n(&vm_powering_off, 1, __ATOMIC_ACQ_REL)) {
 		ipc_report();
