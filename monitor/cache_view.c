@@ -1,8 +1,8 @@
 /*
  * cache.colors(): the last-level cache's geometry and colours as the system
  * page gives them, each VM's colours, the colours any two VMs share, and a
- * printable map. Colouring is not built yet: every VM owns every colour, so
- * every pair overlaps everywhere, and the map says so rather than hiding it.
+ * printable map. An uncoloured VM (no `colors` in the config) owns every
+ * colour, so it overlaps every other VM everywhere, and the map says so.
  */
 #include "cache_view.h"
 
@@ -96,8 +96,8 @@ static void cv_map(lua_State *L, const struct vt_sys *s)
 				        s->vms[j].name, (unsigned)shared);
 		}
 	if (uncolored)
-		luaL_addstring(&b, "uncoloured: cache colouring is not built yet, so a VM may\n"
-		                   "allocate in every colour and evict any other VM's lines");
+		luaL_addstring(&b, "uncoloured: a VM without `colors` in its config may allocate\n"
+		                   "in every colour and evict any other VM's lines");
 	luaL_pushresult(&b);
 }
 

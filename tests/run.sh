@@ -29,6 +29,12 @@ if gcc -std=c11 -Wall -Wextra -Werror -O1 -g -fsanitize=address,undefined \
 else
 	echo "FAIL unit/pt: does not compile" | tee -a "$results"
 fi
+if gcc -std=c11 -Wall -Wextra -Werror -O1 -g -fsanitize=address,undefined \
+	-Ihyp/core -Iplatforms/qemu-aarch64-virt tests/unit/test_color.c -o "$O/test/unit/test_color"; then
+	run "$O/test/unit/test_color"
+else
+	echo "FAIL unit/color: does not compile" | tee -a "$results"
+fi
 
 step "config checker"
 run tests/config/run.sh "$O/host/vmconfig"

@@ -18,9 +18,35 @@ test_demo() {
 	check system/demo-fp-in-guest has '^\[hello\] FP works: 1.5 \* 2.25 = 3375/1000$'
 	check system/demo-console-write-hypercall has '^\[hello\] and hello through the console_write hypercall$'
 	check system/demo-whole-lines lines_whole
+	check system/demo-colour-walk-hello has '^vitrine: VM hello: colours 0-7: 4096 RAM frames mapped, 0 outside them$'
+	check system/demo-colour-walk-smp has '^vitrine: VM smp: colours 8-15: 8192 RAM frames mapped, 0 outside them$'
 	check system/demo-el2-maps-no-vm-memory has '^vitrine: EL2 map: [0-9]+ KiB hypervisor image, [0-9]+ KiB devices, 0 KiB other$'
 	check system/demo-powers-off has '^vitrine: all VMs are down: powering off$'
 	check system/demo-qemu-exit-0 exited 0
+}
+
+# Three VMs on disjoint, exclusive colours: every frame of each in its own
+# colours (the hypervisor's walk of their stage-2 tables), and they run.
+test_colors() {
+	local in
+	boot colors3
+	check system/colors-walk-a has '^vitrine: VM a: colours 0-3: 4096 RAM frames mapped, 0 outside them$'
+	check system/colors-walk-b has '^vitrine: VM b: colours 4-7: 4096 RAM frames mapped, 0 outside them$'
+	check system/colors-walk-c has '^vitrine: VM c: colours 8-15: 4096 RAM frames mapped, 0 outside them$'
+	check system/colors-memory-works count 2 '^\[(a|b)\] memory works: checksum 0x1554000$'
+	check system/colors-smp-in-colours has '^\[c\] all 2 vCPUs up, 1 back off$'
+	check system/colors-qemu-exit-0 exited 0
+	in=$'c = cache.colors() for _, v in ipairs(c.vms) do print(\'vm\', v.name, #v.colors, v.colors[1], v.uncolored) end\n'
+	in+=$'for _, o in ipairs(c.overlaps) do print(\'overlap\', o.a, o.b, #o.colors) end\n'
+	in+=$'print(\'info\', vm.info(\'hello\').colors[1], #vm.info(\'timer\').colors)\nvitrine.poweroff()\n'
+	boot monitor-colors 60 "$in"
+	check system/colors-monitor-uncoloured has $'^vm\tmonitor\t16\t0\ttrue$'
+	check system/colors-monitor-hello has $'^vm\thello\t8\t0\tfalse$'
+	check system/colors-monitor-timer has $'^vm\ttimer\t8\t8\tfalse$'
+	check system/colors-monitor-overlaps count 2 $'^overlap\tmonitor\t(hello|timer)\t8$'
+	check system/colors-vm-info has $'^info\t0\t8$'
+	check system/colors-monitor-disjoint lacks $'^overlap\thello\ttimer'
+	check system/colors-monitor-qemu-exit-0 exited 0
 }
 
 test_smp() {
@@ -441,7 +467,7 @@ test_monitor_scripts() {
 	check system/monitor-script-colors-llc has \
 		'^colors: LLC: L2, 1024 KiB, 16 ways, 64-byte lines: 16 colours of 4 KiB$'
 	check system/monitor-script-colors-rows count 2 '^colors: (monitor|hello) +#{16}  16 \(uncoloured\)$'
-	check system/monitor-script-colors-uncoloured has '^colors: uncoloured: cache colouring is not built yet'
+	check system/monitor-script-colors-uncoloured has '^colors: uncoloured: a VM without .colors. in its config'
 	check system/monitor-script-colors-exit-0 exited 0
 }
 
@@ -519,6 +545,7 @@ test_monitor_console() {
 
 run_all() {
 	test_demo
+	test_colors
 	test_smp
 	test_input
 	test_smp_fault

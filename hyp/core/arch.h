@@ -23,6 +23,8 @@ void arch_cpu_idle(void);
 void arch_cpu_wake(uint32_t pcpu);
 
 void arch_vm_init(struct vm *vm);
+/* Log whether every frame of vm's coloured RAM, as its stage-2 tables map it, is of its colours. */
+void arch_vm_audit_colors(const struct vm *vm);
 /* Show vm some of the hypervisor's own memory, read-only, at ipa. */
 void arch_vm_map_readonly(struct vm *vm, uint64_t ipa, const void *va, uint64_t size);
 /* ... and read-write: for what the VM hands the hypervisor (which checks every value). */

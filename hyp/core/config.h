@@ -24,6 +24,12 @@ struct cfg_region {
 	uint8_t flags;    /* CFG_REGION_* */
 	uint16_t channel; /* index in cfg_system.channels for CFG_REGION_SHM */
 	uint16_t intid;   /* for CFG_REGION_SHM, the doorbell vINTID raised in this VM, 0 = none */
+	/*
+	 * RAM built from 4 KiB pages of these LLC colours (a bit each), 0:
+	 * contiguous from pa. Coloured: page i is at pa + (i / k) periods of
+	 * PLAT_LLC_COLORS pages, plus the (i % k)-th of its k colours' page.
+	 */
+	uint32_t colors;
 };
 
 struct cfg_vm {

@@ -32,9 +32,21 @@ static void sysview_name(char *to, const char *from)
 		to[k] = from[k];
 }
 
-/* Every colour the LLC has: nothing is coloured yet, so every VM may use (and evict) all. */
-static void sysview_all_colors(struct vt_sys_vm *s)
+/*
+ * The colours a VM's RAM is built from; an uncoloured VM may use (and
+ * evict) every colour the LLC has.
+ */
+static void sysview_colors(const struct cfg_vm *cfg, struct vt_sys_vm *s)
 {
+	uint32_t set = 0;
+
+	for (uint32_t r = 0; r < cfg->nr_regions; r++)
+		if (cfg->regions[r].kind == CFG_REGION_RAM)
+			set |= cfg->regions[r].colors;
+	if (set) {
+		s->colors[0] = set;
+		return;
+	}
 	for (uint32_t c = 0; c < sysview.llc.colors; c++)
 		s->colors[c / 64] |= 1ull << (c % 64);
 	s->flags |= VT_SYS_VM_UNCOLORED;
@@ -53,7 +65,7 @@ static int sysview_describe_vm(const struct vm *vm, struct vt_sys_vm *s)
 	s->flags = (cfg_system.input_vm == vm->id ? VT_SYS_VM_INPUT : 0) |
 	           (cfg_system.monitor_vm == vm->id ? VT_SYS_VM_MONITOR : 0) |
 	           (vm->pmu ? VT_SYS_VM_PMU : 0);
-	sysview_all_colors(s);
+	sysview_colors(cfg, s);
 	if (sysview.nr_regions + cfg->nr_regions > VT_SYS_REGIONS ||
 	    sysview.nr_intids + cfg->nr_intids > VT_SYS_INTIDS)
 		return 0;
@@ -85,6 +97,11 @@ static int sysview_describe_vm(const struct vm *vm, struct vt_sys_vm *s)
 static void sysview_describe(void)
 {
 	arch_llc_geometry(&sysview.llc);
+	if (sysview.llc.colors != PLAT_LLC_COLORS)
+		log_printf(
+		    "the LLC has %u colours, the platform's configs assume %u: colouring does "
+		    "not isolate as configured\n",
+		    sysview.llc.colors, PLAT_LLC_COLORS);
 	if (sysview.llc.colors > VT_SYS_COLORS) {
 		sysview.llc.colors = VT_SYS_COLORS;
 		sysview.flags |= VT_SYS_COLORS_CAPPED;

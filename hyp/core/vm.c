@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "arch.h"
+#include "color.h"
 #include "conring.h"
 #include "cpu.h"
 #include "ipc.h"
@@ -97,6 +98,7 @@ void vm_init_all(void)
 		if (cfg->uart_ipa)
 			vmmio_add(&vm->mmio, cfg->uart_ipa, VUART_SIZE, vuart_access);
 		arch_vm_init(vm);
+		arch_vm_audit_colors(vm);
 		if (cfg_system.monitor_vm == i) {
 			trace_show_rings(vm);
 			conring_show(vm);
@@ -113,9 +115,16 @@ void vm_load(struct vm *vm)
 	for (uint32_t i = 0; i < vm->cfg->nr_regions; i++) {
 		const struct cfg_region *r = &vm->cfg->regions[i];
 
-		if (r->kind == CFG_REGION_RAM)
+		if (r->kind != CFG_REGION_RAM)
+			continue;
+		if (!r->colors) {
 			vm_fill(r->pa, r->ipa, r->size, vm->cfg->image, vm->cfg->image_ipa,
 			        vm->cfg->image_size);
+			continue;
+		}
+		for (uint64_t off = 0; off < r->size; off += COLOR_PAGE) /* page by page */
+			vm_fill(color_pa(r, off), r->ipa + off, COLOR_PAGE, vm->cfg->image,
+			        vm->cfg->image_ipa, vm->cfg->image_size);
 	}
 }
 

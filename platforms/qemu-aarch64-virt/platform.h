@@ -33,6 +33,13 @@
 #define PLAT_GICR_STRIDE PLAT_U(0x00020000)
 #define PLAT_GICR_SIZE (PLAT_GICR_STRIDE * PLAT_CPU_NUM)
 
+/*
+ * Cache colours: the LLC's size / (ways x 4 KiB), as the config checker
+ * allocates them. QEMU's cortex-a53 reports a 1 MiB, 16-way L2: 16 colours
+ * (the hypervisor compares with CLIDR/CCSIDR at boot and says if they differ).
+ */
+#define PLAT_LLC_COLORS 16
+
 /* Largest INTID a pass-through device may name (GICv3 SPIs end at 1019). */
 #define PLAT_INTID_MAX 1019
 

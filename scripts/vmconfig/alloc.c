@@ -97,7 +97,7 @@ void cfga_alloc(struct vmc_config *c)
 			struct vmc_region *r = &vm->regions[i];
 			uint64_t align = cfga_mem_align(r);
 
-			if (r->kind != CFG_REGION_RAM || r->fixed || r->bad)
+			if (r->kind != CFG_REGION_RAM || r->fixed || r->bad || vm->colors)
 				continue;
 			if (!cfga_fit(r->size, align, &r->pa))
 				cfga_no_room(c, r->line, "vm", vm->name, "mem", r->size, align);
@@ -112,6 +112,7 @@ void cfga_alloc(struct vmc_config *c)
 		if (!cfga_fit(ch->size, align, &ch->pa))
 			cfga_no_room(c, ch->line, "channel", ch->name, NULL, ch->size, align);
 	}
+	cfga_colored(c, cfga_fit);
 	/* shm regions show the channel's PA */
 	for (int v = 0; v < c->nr_vms; v++)
 		for (int i = 0; i < c->vms[v].nr_regions; i++) {

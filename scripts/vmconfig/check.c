@@ -567,6 +567,7 @@ void cfgc_check(struct vmc_config *c, const char *images_dir)
 	cfgc_pa(c);
 	cfgc_devices(c);
 	cfgc_cpus(c);
+	cfgc_colors(c);
 	cfgc_intids(c);
 	cfgc_input(c);
 	cfgc_doorbells(c);

@@ -67,6 +67,8 @@ static void cfge_vm_data(FILE *f, const struct vmc_config *c, int v)
 			        ", .kind = %s, .flags = %s",
 			        r->ipa, r->pa, r->size, kinds[kind],
 			        r->write ? "CFG_REGION_WRITE" : "0");
+			if (kind == CFG_REGION_RAM && vm->colors)
+				fprintf(f, ", .colors = 0x%x", vm->colors);
 			if (kind == CFG_REGION_SHM)
 				fprintf(f, ", .channel = %d", r->channel);
 			if (kind == CFG_REGION_SHM && r->irq)

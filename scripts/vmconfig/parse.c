@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vmconfig.h"
@@ -249,6 +250,46 @@ static void cfgp_mem(struct cfgp_line *l)
 	r->fixed = fixed;
 }
 
+/* colors LIST [exclusive]: LIST is numbers and ranges, "0-3,8". */
+static void cfgp_colors(struct cfgp_line *l)
+{
+	struct vmc_vm *vm = l->vm;
+	uint32_t set = 0;
+	char *p = l->argv[0];
+
+	if (l->argc == 2 && strcmp(l->argv[1], "exclusive")) {
+		cfgp_err(l, "colors", "expected 'exclusive' after the colours, not '%s'",
+		         l->argv[1]);
+		return;
+	}
+	while (*p) {
+		char *end;
+		unsigned long lo = strtoul(p, &end, 10), hi = lo;
+
+		if (end != p && *end == '-') {
+			p = end + 1;
+			hi = strtoul(p, &end, 10);
+		}
+		if (end == p || (*end && *end != ',') || lo > hi) {
+			cfgp_err(l, "colors", "expected colours like '0-3,8', not '%s'",
+			         l->argv[0]);
+			return;
+		}
+		if (hi >= PLAT_LLC_COLORS) {
+			cfgp_err(l, "colors", "colour %lu does not exist (%s has %d: 0-%d)", hi,
+			         PLAT_NAME, PLAT_LLC_COLORS, PLAT_LLC_COLORS - 1);
+			return;
+		}
+		for (unsigned long c = lo; c <= hi; c++)
+			set |= 1u << c;
+		p = *end ? end + 1 : end;
+	}
+	if (cfgp_once(l, &vm->colors_line)) {
+		vm->colors = set;
+		vm->exclusive = l->argc == 2;
+	}
+}
+
 static void cfgp_value(struct cfgp_line *l, int *line, uint64_t *v)
 {
 	uint64_t x;
@@ -361,6 +402,7 @@ static const struct cfgp_keyword {
     {"entry", "entry IPA", 1, 1, true, cfgp_entry},
     {"arg", "arg VALUE", 1, 1, true, cfgp_arg},
     {"uart", "uart IPA|none", 1, 1, true, cfgp_uart},
+    {"colors", "colors LIST [exclusive]", 1, 2, true, cfgp_colors},
     {"device", "device BASE SIZE [irq N ...]", 2, -1, true, cfgp_device},
     {"shm", "shm CHANNEL IPA rw|ro [irq N]", 3, 5, true, cfgp_shm},
 };

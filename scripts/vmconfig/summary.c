@@ -30,6 +30,16 @@ static void cfgs_region(FILE *f, const struct vmc_config *c, const struct vmc_vm
 
 	fprintf(f, "  %-6s 0x%08" PRIx64 " -> 0x%08" PRIx64 " %6s  %s", vmc_field(r->kind), r->ipa,
 	        r->pa, cfgs_size(r->size, size, sizeof size), r->write ? "rw" : "ro");
+	if (r->kind == CFG_REGION_RAM && vm->colors) {
+		char list[64];
+
+		uint64_t k = (uint64_t)__builtin_popcount(vm->colors);
+		uint64_t end = r->pa + (r->size / VMC_PAGE + k - 1) / k * VMC_COLOR_PERIOD;
+
+		cfgs_colors(vm->colors, list, sizeof list);
+		fprintf(f, "  colours %s%s: its pages of [0x%08" PRIx64 ", 0x%08" PRIx64 ")", list,
+		        vm->exclusive ? " (exclusive)" : "", r->pa, end);
+	}
 	if (r->kind == CFG_REGION_SHM)
 		fprintf(f, "  channel '%s'", c->channels[r->channel].name);
 	if (r->kind == CFG_REGION_SHM && r->irq)

@@ -25,6 +25,9 @@
 #define VMC_INTIDS_MAX 64  /* per vm */
 
 #define VMC_PAGE 0x1000ull
+/* One page of every colour: coloured memory comes in such periods. */
+#define VMC_COLOR_PERIOD ((uint64_t)(PLAT_LLC_COLORS * VMC_PAGE))
+#define VMC_ALL_COLORS ((uint32_t)((1ull << PLAT_LLC_COLORS) - 1))
 #define VMC_UART_DEFAULT 0x09000000ull
 /* RAM as uint64_t, which is what VMC_X prints */
 #define VMC_RAM_BASE ((uint64_t)PLAT_RAM_BASE)
@@ -57,12 +60,14 @@ struct vmc_vm {
 	char name[VMC_NAME_MAX + 1];
 	int line;
 	/* Lines of the single-valued keywords; 0: not given. */
-	int image_line, cpus_line, load_line, entry_line, arg_line, uart_line;
+	int image_line, cpus_line, load_line, entry_line, arg_line, uart_line, colors_line;
 	char image[VMC_LINE_MAX];      /* as written */
 	char image_path[VMC_PATH_MAX]; /* absolute, once found */
 	uint64_t image_size;
 	uint64_t load, entry, arg;
-	uint64_t uart; /* 0: none */
+	uint64_t uart;   /* 0: none */
+	uint32_t colors; /* LLC colours its RAM is built from, a bit each; 0: uncoloured */
+	bool exclusive;  /* no other vm may use its colours */
 	uint64_t cpus[VMC_CPUS_MAX];
 	int nr_cpus;
 	struct vmc_region regions[VMC_REGIONS_MAX];
@@ -105,6 +110,10 @@ void cfgc_check(struct vmc_config *c, const char *images_dir);
 void cfga_alloc(struct vmc_config *c);
 int cfge_emit(const struct vmc_config *c, const char *out); /* -1: cannot write */
 void cfgs_summary(const struct vmc_config *c, FILE *f);
+/* color.c */
+void cfgc_colors(const struct vmc_config *c);
+void cfga_colored(struct vmc_config *c, bool (*fit)(uint64_t size, uint64_t align, uint64_t *pa));
+void cfgs_colors(uint32_t colors, char *buf, size_t size); /* "0-3,8" */
 
 /* Ranges are [base, base + size); checks make sure base + size does not overflow. */
 static inline bool vmc_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)

@@ -6,6 +6,8 @@
  * executable. Emulated devices are left unmapped so their accesses trap.
  */
 #include "arch.h"
+#include "color.h"
+#include "fmt.h"
 #include "layout.h"
 #include "log.h"
 #include "mmu.h"
@@ -30,6 +32,88 @@ int s2_map_range(struct vm *vm, uint64_t ipa, uint64_t pa, uint64_t size, uint64
 	return mmu_pt_map(&vm->arch.s2, ipa, pa, size, attr);
 }
 
+/* A coloured region page by page (runs of neighbouring colours at once), the others in blocks. */
+static int s2_map_region(struct vm *vm, const struct cfg_region *r)
+{
+	uint64_t off = 0;
+
+	if (!r->colors)
+		return s2_map_range(vm, r->ipa, r->pa, r->size, s2_attr(r));
+	while (off < r->size) {
+		uint64_t pa = color_pa(r, off), run = COLOR_PAGE;
+
+		while (off + run < r->size && color_pa(r, off + run) == pa + run)
+			run += COLOR_PAGE;
+		if (s2_map_range(vm, r->ipa + off, pa, run, s2_attr(r)))
+			return -1;
+		off += run;
+	}
+	return 0;
+}
+
+struct s2_audit {
+	const struct vm *vm;
+	uint64_t frames, outside;
+};
+
+/* Every 4 KiB frame of a leaf that maps coloured RAM: is it of the region's colours? */
+static void s2_audit_leaf(void *ctx, uint64_t ipa, uint64_t desc, unsigned level)
+{
+	struct s2_audit *a = ctx;
+	uint64_t size = 1ull << PT_LEVEL_SHIFT(level), pa = desc & PT_ADDR_MASK;
+
+	for (uint32_t i = 0; i < a->vm->cfg->nr_regions; i++) {
+		const struct cfg_region *r = &a->vm->cfg->regions[i];
+
+		if (r->kind != CFG_REGION_RAM || !r->colors || ipa - r->ipa >= r->size)
+			continue;
+		for (uint64_t off = 0; off < size; off += COLOR_PAGE) {
+			a->frames++;
+			a->outside += !(r->colors >> color_of(pa + off) & 1);
+		}
+	}
+}
+
+/* "0-3,8": a colour set as configs write it. */
+static const char *s2_color_list(uint32_t set, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (uint32_t c = 0; c < 32 && n < size; c++) {
+		uint32_t e = c;
+
+		if (!(set >> c & 1))
+			continue;
+		while (e + 1 < 32 && set >> (e + 1) & 1)
+			e++;
+		n += (size_t)fmt_snprintf(buf + n, size - n, e > c ? "%s%u-%u" : "%s%u",
+		                          n ? "," : "", c, e);
+		c = e;
+	}
+	return buf;
+}
+
+/* Walk vm's stage-2 tables and say whether its coloured RAM is all in its colours. */
+void arch_vm_audit_colors(const struct vm *vm)
+{
+	struct s2_audit a = {vm, 0, 0};
+	uint32_t colors = 0;
+	char list[64];
+
+	for (uint32_t i = 0; i < vm->cfg->nr_regions; i++)
+		if (vm->cfg->regions[i].kind == CFG_REGION_RAM)
+			colors |= vm->cfg->regions[i].colors;
+	if (!colors) {
+		log_printf("VM %s: uncoloured (its RAM spans every colour)\n", vm->cfg->name);
+		return;
+	}
+	pt_walk(&vm->arch.s2, s2_audit_leaf, &a);
+	log_printf("VM %s: colours %s: %llu RAM frames mapped, %llu outside them\n", vm->cfg->name,
+	           s2_color_list(colors, list, sizeof list), (unsigned long long)a.frames,
+	           (unsigned long long)a.outside);
+}
+
 void arch_vm_init(struct vm *vm)
 {
 	struct pt *s2 = &vm->arch.s2;
@@ -43,7 +127,7 @@ void arch_vm_init(struct vm *vm)
 	for (uint32_t i = 0; i < vm->cfg->nr_regions; i++) {
 		const struct cfg_region *r = &vm->cfg->regions[i];
 
-		if (s2_map_range(vm, r->ipa, r->pa, r->size, s2_attr(r)))
+		if (s2_map_region(vm, r))
 			panic("VM %s: cannot map IPA 0x%llx\n", vm->cfg->name,
 			      (unsigned long long)r->ipa);
 	}

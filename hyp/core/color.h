@@ -1,0 +1,40 @@
+/*
+ * Cache colouring of VM memory: a coloured RAM region (cfg_region.colors)
+ * is built from the 4 KiB pages of its colours, period after period (a
+ * period is one page of every colour, PLAT_LLC_COLORS pages), so that two
+ * VMs with disjoint colours never share an LLC set. vmconfig placed it;
+ * this is where its page i is.
+ */
+#ifndef COLOR_H
+#define COLOR_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "platform.h"
+
+#define COLOR_PAGE 0x1000ull
+#define COLOR_PERIOD ((uint64_t)PLAT_LLC_COLORS * COLOR_PAGE)
+
+/* The LLC colour of physical address pa. */
+static inline uint32_t color_of(uint64_t pa)
+{
+	return (uint32_t)(pa / COLOR_PAGE % PLAT_LLC_COLORS);
+}
+
+/* The physical address of byte off of region r (coloured or not). */
+static inline uint64_t color_pa(const struct cfg_region *r, uint64_t off)
+{
+	uint64_t page = off / COLOR_PAGE, k, n;
+	uint32_t set = r->colors;
+
+	if (!set)
+		return r->pa + off;
+	k = (uint64_t)__builtin_popcount(set);
+	for (n = page % k; n; n--) /* the (page % k)-th colour of the set */
+		set &= set - 1;
+	return r->pa + page / k * COLOR_PERIOD + (uint64_t)__builtin_ctz(set) * COLOR_PAGE +
+	       off % COLOR_PAGE;
+}
+
+#endif

@@ -1,0 +1,117 @@
+/*
+ * Cache colours in configs: the checks (`colors` against `pa` and
+ * `exclusive`), the placement of coloured RAM, and how a set is written.
+ */
+#include "vmconfig.h"
+
+/*
+ * A coloured vm's RAM is built from pages of its colours, so it cannot
+ * also have a fixed `pa`; `exclusive` colours are used by no other vm (an
+ * uncoloured one uses them all).
+ */
+void cfgc_colors(const struct vmc_config *c)
+{
+	for (int v = 0; v < c->nr_vms; v++) {
+		const struct vmc_vm *vm = &c->vms[v];
+
+		for (int i = 0; vm->colors && i < vm->nr_regions; i++)
+			if (vm->regions[i].kind == CFG_REGION_RAM && vm->regions[i].fixed)
+				vmc_error(
+				    c, vm->regions[i].line, "vm", vm->name, "mem",
+				    "'pa' clashes with 'colors' (line %d): a coloured vm's memory "
+				    "is allocated from its colours",
+				    vm->colors_line);
+		if (!vm->exclusive)
+			continue;
+		for (int o = 0; o < c->nr_vms; o++) {
+			const struct vmc_vm *other = &c->vms[o];
+			uint32_t shared =
+			    vm->colors & (other->colors ? other->colors : VMC_ALL_COLORS);
+			char list[64];
+
+			if (o == v || !shared)
+				continue;
+			cfgs_colors(shared, list, sizeof list);
+			if (other->colors)
+				vmc_error(
+				    c, vm->colors_line, "vm", vm->name, "colors",
+				    "colours %s are exclusive but vm '%s' uses them too (line %d)",
+				    list, other->name, other->colors_line);
+			else
+				vmc_error(
+				    c, vm->colors_line, "vm", vm->name, "colors",
+				    "colours %s are exclusive but vm '%s' (line %d) is uncoloured: "
+				    "it uses every colour",
+				    list, other->name, other->line);
+		}
+	}
+}
+
+/*
+ * Coloured RAM comes from one pool of whole periods (a page of every
+ * colour, VMC_COLOR_PERIOD bytes), placed after everything else. A region
+ * takes its pages colour by colour, period after period, from the first
+ * period none of its colours has used yet; vms with disjoint colours share
+ * periods but never a page. The hypervisor finds page i of a region at
+ * pa + (i / k) periods + the (i % k)-th colour's page, k its colour count.
+ */
+void cfga_colored(struct vmc_config *c, bool (*fit)(uint64_t size, uint64_t align, uint64_t *pa))
+{
+	uint64_t used[PLAT_LLC_COLORS] = {0}, periods = 0, pool = 0;
+
+	for (int v = 0; v < c->nr_vms; v++) {
+		struct vmc_vm *vm = &c->vms[v];
+		int k = __builtin_popcount(vm->colors);
+
+		for (int i = 0; vm->colors && i < vm->nr_regions; i++) {
+			struct vmc_region *r = &vm->regions[i];
+			uint64_t from = 0, n = (r->size / VMC_PAGE + (uint64_t)k - 1) / (uint64_t)k;
+
+			if (r->kind != CFG_REGION_RAM || r->bad)
+				continue;
+			for (int col = 0; col < PLAT_LLC_COLORS; col++)
+				if (vm->colors >> col & 1 && used[col] > from)
+					from = used[col];
+			for (int col = 0; col < PLAT_LLC_COLORS; col++)
+				if (vm->colors >> col & 1)
+					used[col] = from + n;
+			r->pa = from; /* a period number until the pool is placed */
+			if (from + n > periods)
+				periods = from + n;
+		}
+	}
+	if (!periods)
+		return;
+	if (!fit(periods * VMC_COLOR_PERIOD, VMC_COLOR_PERIOD, &pool)) {
+		vmc_error(c, 0, NULL, NULL, NULL,
+		          "no room in RAM for the coloured vms: their colours need " VMC_X
+		          " bytes of RAM (%" PRIu64 " periods of " VMC_X ")",
+		          periods * VMC_COLOR_PERIOD, periods, VMC_COLOR_PERIOD);
+		return;
+	}
+	for (int v = 0; v < c->nr_vms; v++)
+		for (int i = 0; c->vms[v].colors && i < c->vms[v].nr_regions; i++) {
+			struct vmc_region *r = &c->vms[v].regions[i];
+
+			if (r->kind == CFG_REGION_RAM && !r->bad)
+				r->pa = pool + r->pa * VMC_COLOR_PERIOD;
+		}
+}
+
+void cfgs_colors(uint32_t colors, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (int c = 0; c < PLAT_LLC_COLORS && n < size; c++) {
+		int e = c;
+
+		if (!(colors >> c & 1))
+			continue;
+		while (e + 1 < PLAT_LLC_COLORS && colors >> (e + 1) & 1)
+			e++;
+		n += (size_t)snprintf(buf + n, size - n, e > c ? "%s%d-%d" : "%s%d", n ? "," : "",
+		                      c, e);
+		c = e;
+	}
+}
