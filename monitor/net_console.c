@@ -199,6 +199,12 @@ static void net_con_take(struct net_client *c, size_t n)
 		tcp_recved(c->pcb, (u16_t)n);
 }
 
+/* console.attach reads the UART's keys: from TCP it would take the UART's keyboard. */
+static int net_con_no_attach(lua_State *L)
+{
+	return luaL_error(L, "console.attach: only on the UART console");
+}
+
 static err_t net_con_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 {
 	struct net_client *c = NULL;
@@ -223,6 +229,10 @@ static err_t net_con_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 		return ERR_OK;
 	}
 	*(struct net_client **)lua_getextraspace(c->L) = c;
+	lua_getglobal(c->L, "console");
+	lua_pushcfunction(c->L, net_con_no_attach);
+	lua_setfield(c->L, -2, "attach");
+	lua_pop(c->L, 1);
 	c->state = NC_OPEN;
 	c->pcb = pcb;
 	c->id = ++net_con_accepted;

@@ -100,6 +100,9 @@ def run(port, tport, log, exprs, flag):
     # print() goes to the client that ran the chunk (the UART log must lack it).
     check("print-to-client", a.ev("print('only-tcp-' .. 'marker')") == "only-tcp-marker\n")
 
+    att = a.ev("console.attach('hello')")
+    check("no-attach-over-tcp", att == "console:1: console.attach: only on the UART console\n", att)
+
     # Multi-line chunks with the continuation prompt.
     a.send("function sq(x)")
     check("continuation-prompt", a.until_prompt() == b"lua>> ")

@@ -533,7 +533,7 @@ print(*(x.getsockname()[1] for x in s))')
 	unset NET_PORT NET_TRACE_PORT
 	check system/monitor-net-up has '^monitor: network 10\.0\.2\.15/24 via 10\.0\.2\.2, MAC '
 	for name in banner state-own-global state-separate state-separate-after-set print-to-client \
-		continuation-prompt continued-chunk-runs error-carries-on eight-clients-answered \
+		no-attach-over-tcp continuation-prompt continued-chunk-runs error-carries-on eight-clients-answered \
 		ninth-client-refused long-line-refused long-line-session-goes-on \
 		garbage-then-valid-line ctrl-c-interrupts ctrl-c-session-goes-on lua-memory-capped \
 		lua-memory-recovers others-after-disconnect slot-reused console-after-stream \
