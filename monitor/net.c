@@ -13,6 +13,7 @@
 
 #include "console.h"
 #include "gic.h"
+#include "lauxlib.h"
 #include "lwip/init.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/netif.h"
@@ -189,4 +190,35 @@ void net_flush(void)
 		net_poll();
 		rt_relax();
 	}
+}
+
+static void net_field(lua_State *L, const char *name, uint64_t v)
+{
+	lua_pushinteger(L, (lua_Integer)v);
+	lua_setfield(L, -2, name);
+}
+
+/* net.stats(): whether the network is up, the device's counters, the console's clients. */
+static int net_stats(lua_State *L)
+{
+	const struct vnet_stats *v = vnet_stats();
+
+	lua_newtable(L);
+	lua_pushboolean(L, net_up);
+	lua_setfield(L, -2, "up");
+	net_field(L, "irqs", v->irqs);
+	net_field(L, "rx_frames", v->rx_frames);
+	net_field(L, "rx_dropped", v->rx_dropped);
+	net_field(L, "tx_frames", v->tx_frames);
+	net_field(L, "tx_full", v->tx_full);
+	net_field(L, "clients", net_con_clients());
+	return 1;
+}
+
+void net_open(lua_State *L)
+{
+	static const luaL_Reg lib[] = {{"stats", net_stats}, {NULL, NULL}};
+
+	luaL_newlib(L, lib);
+	lua_setglobal(L, "net");
 }

@@ -425,3 +425,12 @@ int net_con_settled(void)
 	}
 	return 1;
 }
+
+unsigned net_con_clients(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < NET_CLIENTS; i++)
+		n += net_clients[i].state == NC_OPEN;
+	return n;
+}

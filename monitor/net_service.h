@@ -10,6 +10,8 @@ const char *net_con_init(uint16_t port);
 void net_con_poll(void);
 /* Run at most one client's complete line (a chunk to completion). */
 void net_con_serve(void);
+/* Console clients connected now. */
+unsigned net_con_clients(void);
 /* Has every client's output been sent and acknowledged? */
 int net_con_settled(void);
 

@@ -170,6 +170,7 @@ static int repl_open(lua_State *L)
 	con_open(L);
 	cache_view_open(L);
 	pmu_view_open(L);
+	net_open(L);
 	return 0;
 }
 

@@ -12,7 +12,7 @@
 
 /*
  * A Lua state with the base, string, table, math and utf8 libraries and
- * the tables vitrine, trace, vm, irq, console, cache and pmu; allocated by
+ * the tables vitrine, trace, vm, irq, console, cache, pmu and net; allocated by
  * alloc (NULL: the C library's heap, unlimited). NULL if out of memory.
  */
 lua_State *repl_state(lua_Alloc alloc, void *ud);

@@ -100,6 +100,9 @@ def run(port, tport, log, exprs, flag):
     # print() goes to the client that ran the chunk (the UART log must lack it).
     check("print-to-client", a.ev("print('only-tcp-' .. 'marker')") == "only-tcp-marker\n")
 
+    # Frames came in through the device's interrupt (vnet_poll works only on one).
+    st = a.ev("s = net.stats() print('netstats', s.up, s.irqs > 0, s.rx_frames > 0, s.tx_frames > 0, s.clients)")
+    check("net-stats-interrupts", st == "netstats\ttrue\ttrue\ttrue\ttrue\t2\n", st)  # a and b
     att = a.ev("console.attach('hello')")
     check("no-attach-over-tcp", att == "console:1: console.attach: only on the UART console\n", att)
 

@@ -533,7 +533,7 @@ print(*(x.getsockname()[1] for x in s))')
 	unset NET_PORT NET_TRACE_PORT
 	check system/monitor-net-up has '^monitor: network 10\.0\.2\.15/24 via 10\.0\.2\.2, MAC '
 	for name in banner state-own-global state-separate state-separate-after-set print-to-client \
-		no-attach-over-tcp continuation-prompt continued-chunk-runs error-carries-on eight-clients-answered \
+		net-stats-interrupts no-attach-over-tcp continuation-prompt continued-chunk-runs error-carries-on eight-clients-answered \
 		ninth-client-refused long-line-refused long-line-session-goes-on \
 		garbage-then-valid-line ctrl-c-interrupts ctrl-c-session-goes-on lua-memory-capped \
 		lua-memory-recovers others-after-disconnect slot-reused console-after-stream \
@@ -550,6 +550,20 @@ print(*(x.getsockname()[1] for x in s))')
 	check system/monitor-net-uart-after-tcp has $'^uart-after\t42$'
 	check system/monitor-net-neighbour-runs has '^\[hello\] bye$'
 	check system/monitor-net-qemu-exit-0 exited 0
+}
+
+# A legacy virtio-mmio device is refused with a message; the UART console runs on.
+# Without the device's page (the plain monitor config) there is no network at all.
+test_monitor_net_legacy() {
+	local in=$'s = net.stats() print(\'netup\', s.up, s.clients)\nvitrine.poweroff()\n'
+	QEMU_ARGS="$QEMU_ARGS -global virtio-mmio.force-legacy=true" boot monitor-net 60 "$in"
+	check system/monitor-net-legacy-refused has \
+		'^monitor: no network: the virtio-mmio device is legacy \(version 1\): run QEMU with -global virtio-mmio.force-legacy=false$'
+	check system/monitor-net-legacy-console-runs has $'^netup\tfalse\t0$'
+	check system/monitor-net-legacy-qemu-exit-0 exited 0
+	boot monitor 60 "$in"
+	check system/monitor-no-device-no-network has $'^netup\tfalse\t0$'
+	check system/monitor-no-device-says-nothing lacks 'network'
 }
 
 run_all() {
@@ -577,6 +591,7 @@ run_all() {
 	test_monitor_scripts
 	test_monitor_ctrlc
 	test_monitor_net
+	test_monitor_net_legacy
 	# Its pauses pace a free-running machine; under -icount they mean nothing.
 	if [ -z "$MODE" ]; then test_monitor_console; fi
 }
