@@ -330,6 +330,11 @@ static int net_con_line(struct net_client *c)
 			c->line[c->line_len++] = (char)b;
 		}
 	}
+	/* The client closed after a last line without its newline: that line ends there. */
+	if (got == NL_NONE && c->eof && n == c->in_len && (c->line_len || c->discarding)) {
+		got = c->discarding ? NL_SAY_TOO_LONG : NL_LINE;
+		c->discarding = 0;
+	}
 	net_con_take(c, n);
 	return got;
 }

@@ -166,6 +166,16 @@ def run(port, tport, log, exprs, flag):
     # Its slot is free again: a new client is served.
     n = Client(port)
     check("slot-reused", n.ev("1 + 2") == "3\n")
+    # Half-closed after a last line without its newline: it runs, then the monitor closes.
+    n.send(b"print('last', 7)")
+    n.s.shutdown(socket.SHUT_WR)
+    out = b""
+    while True:
+        d = n.s.recv(4096)
+        if not d:
+            break
+        out += d
+    check("half-close-last-line", out == b"last\t7\nlua> ", out)
 
     # The trace stream port accepts; the console is not disturbed.
     t = socket.create_connection(("127.0.0.1", tport), timeout=WAIT)

@@ -536,7 +536,8 @@ print(*(x.getsockname()[1] for x in s))')
 		net-stats-interrupts no-attach-over-tcp continuation-prompt continued-chunk-runs error-carries-on eight-clients-answered \
 		ninth-client-refused long-line-refused long-line-session-goes-on \
 		garbage-then-valid-line ctrl-c-interrupts ctrl-c-session-goes-on lua-memory-capped \
-		lua-memory-recovers others-after-disconnect slot-reused console-after-stream \
+		lua-memory-recovers others-after-disconnect slot-reused half-close-last-line \
+		console-after-stream \
 		poweroff-over-tcp; do
 		check "system/monitor-net-$name" grep -q "^ok $name\$" "$out"
 	done
