@@ -129,7 +129,8 @@ $(DEPS_OK): scripts/deps.sh
 
 run: $(HYP_ELF)
 	$(Q)TRACE="$(TRACE)" TRACE_MODE="$(TRACE_MODE)" TRACE_CLASSES="$(TRACE_CLASSES)" \
-		SCRIPT="$(SCRIPT)" scripts/run.sh $(HYP_ELF)
+		SCRIPT="$(SCRIPT)" NET_PORT="$(NET_PORT)" NET_TRACE_PORT="$(NET_TRACE_PORT)" \
+		scripts/run.sh $(HYP_ELF)
 
 test: $(DEPS_OK)
 	$(Q)tests/run.sh

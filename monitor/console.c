@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "lauxlib.h"
+#include "net.h"
 #include "rt.h"
 #include "vitrine/abi.h"
 #include "vitrine/conring.h"
@@ -213,6 +214,7 @@ static int con_attach(lua_State *L)
 				others++;
 			con_done();
 		}
+		net_poll(); /* TCP clients' input is buffered, streams flow; their chunks wait */
 		rt_relax();
 	}
 	printf("console: left %s", name);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "console.h"
+#include "net.h"
 #include "rt.h"
 
 #define EDIT_HISTORY 32
@@ -32,7 +33,19 @@ static const char *edit_prompt;
 static char *edit_buf;
 static size_t edit_len, edit_cur, edit_size;
 
-/* Wait for a key; print what the system says meanwhile. */
+void edit_pump(void)
+{
+	if (!con_pending())
+		return;
+	con_puts("\r\033[K");
+	con_pump();
+	edit_redraw();
+}
+
+/*
+ * Wait for a key; print what the system says meanwhile, and serve the
+ * network (TCP clients' chunks run from here, one at a time).
+ */
 static int edit_getc(void)
 {
 	for (;;) {
@@ -40,11 +53,8 @@ static int edit_getc(void)
 
 		if (c >= 0)
 			return c;
-		if (con_pending()) {
-			con_puts("\r\033[K");
-			con_pump();
-			edit_redraw();
-		}
+		edit_pump();
+		net_idle();
 		rt_relax();
 	}
 }

@@ -11,5 +11,7 @@
 int edit_readline(const char *prompt, char *buf, size_t size);
 /* Show the prompt and the line being edited again (after other output). */
 void edit_redraw(void);
+/* Print what the system has said (the console ring) above the line being edited. */
+void edit_pump(void);
 
 #endif

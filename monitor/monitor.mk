@@ -13,6 +13,16 @@ LUA_SRC  := lapi lcode lctype ldebug ldo ldump lfunc lgc llex lmem lobject lopco
             lstate lstring ltable ltm lundump lvm lzio lauxlib lbaselib lstrlib ltablib \
             lmathlib lutf8lib
 LUA_OBJ  := $(patsubst %,$(O)/monitor/lua/%.o,$(LUA_SRC))
+# lwIP 2.1 (issue 6) the same way: Debian's source package, the pristine tarball
+# extracted under $(O), built with the options in monitor/lwip/ (lwipopts.h, arch/cc.h).
+LWIP_TAR  := third_party/lwip/lwip_2.1.3+dfsg1.orig.tar.xz
+LWIP_DIR  := $(O)/lwip-2.1.3
+LWIP_STAMP := $(LWIP_DIR)/.extracted
+LWIP_SRC  := core/init core/def core/inet_chksum core/ip core/mem core/memp core/netif core/pbuf \
+             core/tcp core/tcp_in core/tcp_out core/timeouts core/ipv4/etharp core/ipv4/icmp \
+             core/ipv4/ip4 core/ipv4/ip4_addr netif/ethernet
+LWIP_OBJ  := $(patsubst %,$(O)/monitor/lwip/%.o,$(LWIP_SRC))
+LWIP_INC  := -Imonitor/lwip -I$(LWIP_DIR)/src/include
 # The heap ends here: a config naming `image monitor` gives it at least this much `mem`.
 MON_RAM  := 0x2000000
 # Hosted C on picolibc, FP allowed (Lua's numbers are doubles).
@@ -20,9 +30,11 @@ MON_CC   := --specs=picolibc.specs -fno-pie -fno-stack-protector -fno-common \
             -mno-outline-atomics -O2 -g -MMD -MP
 # -Wno-main: rt calls the guest's `void main(uint64_t arg)`, not a hosted main.
 MON_FLAGS := -std=c11 $(MON_CC) $(WARN) -Wno-main -Ibench/guests/rt -Ihyp/include -Itrace \
+             -Ihyp/arch/aarch64/include \
              -Ihyp/core -Iplatforms/$(PLATFORM) \
-             -I$(LUA_DIR)/src
+             -I$(LUA_DIR)/src $(LWIP_INC)
 LUA_FLAGS := -std=c99 $(MON_CC) -Wall -Wextra -I$(LUA_DIR)/src
+LWIP_FLAGS := -std=c99 $(MON_CC) -Wall -Wextra $(LWIP_INC)
 MON_OBJ  := $(patsubst monitor/%.c,$(O)/monitor/%.o,$(wildcard monitor/*.c))
 # Of rt: the boot code, vectors (their IRQ path is in gic.c), calls and console.
 MON_RT_OBJ := $(patsubst %,$(O)/guests/obj/%.o,bench/guests/rt/crt0.S bench/guests/rt/vectors.S \
@@ -41,15 +53,42 @@ $(O)/monitor/lua/%.o: $(LUA_STAMP) | $(DEPS_OK)
 	@echo "  CC      lua/$*.c"
 	$(Q)$(CC_T) $(LUA_FLAGS) -c $(LUA_DIR)/src/$*.c -o $@
 
-$(O)/monitor/%.o: monitor/%.c $(LUA_STAMP) | $(DEPS_OK)
+$(LWIP_TAR): | $(DEPS_OK)
+	$(Q)scripts/fetch-src.sh lwip >/dev/null
+
+$(LWIP_STAMP): $(LWIP_TAR)
+	@mkdir -p $(O)
+	@echo "  UNTAR   $<"
+	$(Q)rm -rf $(LWIP_DIR) && tar -xJf $< -C $(O) && touch $@
+
+$(O)/monitor/lwip/%.o: $(LWIP_STAMP) monitor/lwip/lwipopts.h monitor/lwip/arch/cc.h | $(DEPS_OK)
+	@mkdir -p $(@D)
+	@echo "  CC      lwip/$*.c"
+	$(Q)$(CC_T) $(LWIP_FLAGS) -c $(LWIP_DIR)/src/$*.c -o $@
+
+$(O)/monitor/%.o: monitor/%.c $(LUA_STAMP) $(LWIP_STAMP) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC_T) $(MON_FLAGS) -c $< -o $@
 
-$(O)/guests/monitor.elf: $(MON_OBJ) $(LUA_OBJ) $(MON_RT_OBJ) monitor/monitor.ld
+# Two links of the same objects: `monitor` at GUEST_BASE, and `monitor-net` at
+# MON_NET_BASE for configs that give it the virtio-net device. The device reads
+# and writes the monitor's buffers by physical address (no IOMMU on `virt`), so
+# that config maps the monitor's RAM at IPA == PA (`mem 0x48000000 32M pa
+# 0x48000000`) and a buffer's address is the same for both (monitor/vnet.c).
+MON_NET_BASE := 0x48000000
+MON_LINK_OBJ := $(MON_OBJ) $(LUA_OBJ) $(LWIP_OBJ) $(MON_RT_OBJ)
+
+$(O)/guests/monitor.elf: $(MON_LINK_OBJ) monitor/monitor.ld
 	@echo "  LD      $@"
 	$(Q)$(CC_T) --specs=picolibc.specs -nostartfiles -static -no-pie -Wl,--no-warn-rwx-segments \
 		-T monitor/monitor.ld -Wl,--defsym=GUEST_BASE=$(GUEST_BASE) \
 		-Wl,--defsym=MONITOR_RAM=$(MON_RAM) $(filter %.o,$^) -o $@
 
-GUEST_BINS += $(O)/guests/monitor.bin
+$(O)/guests/monitor-net.elf: $(MON_LINK_OBJ) monitor/monitor.ld
+	@echo "  LD      $@"
+	$(Q)$(CC_T) --specs=picolibc.specs -nostartfiles -static -no-pie -Wl,--no-warn-rwx-segments \
+		-T monitor/monitor.ld -Wl,--defsym=GUEST_BASE=$(MON_NET_BASE) \
+		-Wl,--defsym=MONITOR_RAM=$(MON_RAM) $(filter %.o,$^) -o $@
+
+GUEST_BINS += $(O)/guests/monitor.bin $(O)/guests/monitor-net.bin

@@ -1,9 +1,9 @@
 /*
  * The picolibc glue the monitor needs: stdout and stderr on the PL011
- * through con_putc, no stdin stream (the REPL reads the UART itself),
- * TLS set-up, and the POSIX calls picolibc's stdio, signal and time code
- * refer to. There is no file system, process or clock here: each of those
- * fails with ENOSYS rather than pretending.
+ * through con_putc (or a TCP client's socket while its chunk runs), no stdin stream (the REPL reads
+ * the UART itself), TLS set-up, and the POSIX calls picolibc's stdio, signal and time code refer
+ * to. There is no file system, process or clock here: each of those fails with ENOSYS rather than
+ * pretending.
  */
 #define _DEFAULT_SOURCE /* sbrk */
 #include "sys.h"
@@ -24,10 +24,22 @@
 /* Defined by monitor/monitor.ld. */
 extern char __tls_base[], __heap_start[];
 
+static void (*sys_out)(void *ctx, char c);
+static void *sys_out_ctx;
+
+void sys_set_output(void (*put)(void *ctx, char c), void *ctx)
+{
+	sys_out = put;
+	sys_out_ctx = ctx;
+}
+
 static int sys_put(char c, FILE *f)
 {
 	(void)f;
-	con_putc(c);
+	if (sys_out)
+		sys_out(sys_out_ctx, c);
+	else
+		con_putc(c);
 	return (unsigned char)c;
 }
 

@@ -58,19 +58,27 @@ static const char *sp_check(const struct vt_sys *s)
 	return NULL;
 }
 
-const struct vt_sys *syspage_get(lua_State *L)
+const struct vt_sys *syspage_read(const char **why)
 {
 	const struct vt_sys *page = (const struct vt_sys *)(uintptr_t)CFG_MONITOR_SYS_IPA;
-	int64_t r = (int64_t)rt_hvc(VT_HC_SYS_REFRESH, 0, 0, 0).x0;
-	const char *bad;
 
-	if (r)
-		luaL_error(L, "the hypervisor refused to refresh the system page (%d)", (int)r);
+	if (rt_hvc(VT_HC_SYS_REFRESH, 0, 0, 0).x0) {
+		*why = "the hypervisor refused to refresh the system page";
+		return NULL;
+	}
 	memcpy(&sp_copy, page, sizeof sp_copy);
-	bad = sp_check(&sp_copy);
-	if (bad)
-		luaL_error(L, "system page: %s", bad);
-	return &sp_copy;
+	*why = sp_check(&sp_copy);
+	return *why ? NULL : &sp_copy;
+}
+
+const struct vt_sys *syspage_get(lua_State *L)
+{
+	const char *why;
+	const struct vt_sys *s = syspage_read(&why);
+
+	if (!s)
+		luaL_error(L, "system page: %s", why);
+	return s;
 }
 
 uint32_t syspage_find_vm(lua_State *L, const struct vt_sys *s, int idx)

@@ -10,11 +10,23 @@
 #                  recorder, the oldest are overwritten)
 # TRACE_CLASSES=exit,irq,...  record only these classes (exit irq call ipc
 #                  fault state mark; default: all)
+# NET_PORT=P       with a config that gives the monitor the virtio-net device
+#                  (a `device 0x0a003000` line), the host's 127.0.0.1:P reaches the
+#                  monitor's Lua console (TCP 5555 inside; default P = 5555)
+# NET_TRACE_PORT=P  the same for the trace stream (TCP 5556 inside; default 5556)
 set -euo pipefail
 elf=${1:?usage: run.sh vitrine.elf [qemu args...]}
 shift
 qemu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 -smp 4 -m 1G
 	-nographic -nic none -kernel "$elf")
+# The config is out/CONFIG/vitrine.elf's configs/CONFIG.cfg. Only a networked
+# config gets the NIC and the forwarded ports, so other runs never compete for them.
+cfg=$(dirname "$0")/../configs/$(basename "$(dirname "$elf")").cfg
+if [ -r "$cfg" ] && grep -Eiq '^[[:space:]]*device[[:space:]]+0x0*a003000[[:space:]]' "$cfg"; then
+	fwd=hostfwd=tcp:127.0.0.1:${NET_PORT:-5555}-:5555,hostfwd=tcp:127.0.0.1:${NET_TRACE_PORT:-5556}-:5556
+	qemu+=(-netdev "user,id=n0,$fwd" -device virtio-net-device,netdev=n0
+		-global virtio-mmio.force-legacy=false)
+fi
 if [ -n "${SCRIPT:-}" ]; then
 	[ -r "$SCRIPT" ] || { echo "run.sh: cannot read $SCRIPT" >&2; exit 2; }
 	# The console reads what is typed as the guest asks for it: nothing is lost.

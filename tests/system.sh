@@ -543,6 +543,80 @@ test_monitor_console() {
 	check system/console-qemu-exit-0 exited 0
 }
 
+# The Lua console over TCP (monitor-net: the virtio-net device passed through to
+# the monitor, QEMU user networking forwarding two free loopback ports).
+# tests/net_client.py is the client; the UART types the same expressions, and
+# one more line once the client is done (FLAG), then the client powers off.
+NET_EXPRS=("2^10" "string.rep('ab', 3)" "error('boom')" "x = = 1" "1, 'two', nil"
+	"#vm.list()" "trace.rings()[1].capacity" "vm.info('monitor').intids[1]")
+feed_net() {
+	printf '%s\n' "${NET_EXPRS[@]}"
+	for _ in $(seq 600); do [ -e "$NET_FLAG" ] && break; sleep 0.2; done
+	printf 'print("uart-after", 6*7)\n'
+	# If the client could not power off, the UART does (the checks then fail, not hang).
+	for _ in $(seq 600); do [ -e "$NET_FLAG.done" ] && break; sleep 0.2; done
+	sleep 1
+	printf 'vitrine.poweroff()\n'
+}
+
+# The UART's answer to expression $1: the line after its echo (other VMs' lines skipped).
+uart_answer() { awk -v e="lua> $1" '$0 == e {f = 1; next} f && !/^(\[|vitrine: )/ {print; exit}' "$LOG"; }
+
+test_monitor_net() {
+	local ports out i
+	ports=$(python3 -c 'import socket
+s = [socket.socket() for _ in range(2)]
+for x in s: x.bind(("127.0.0.1", 0))
+print(*(x.getsockname()[1] for x in s))')
+	read -r NET_PORT NET_TRACE_PORT <<<"$ports"
+	export NET_PORT NET_TRACE_PORT
+	NET_FLAG=$O/test/monitor-net${MODE//\//.}.flag
+	out=$O/test/monitor-net${MODE//\//.}.client
+	rm -f "$NET_FLAG" "$NET_FLAG.done"
+	mkdir -p "$O/test"
+	# The client watches the console log that boot() writes.
+	python3 tests/net_client.py "$NET_PORT" "$NET_TRACE_PORT" "$NET_FLAG" \
+		"$O/test/monitor-net${MODE//\//.}.log" "${NET_EXPRS[@]}" >"$out" 2>&1 &
+	local client=$!
+	FEED=feed_net boot monitor-net 240
+	wait "$client"
+	unset NET_PORT NET_TRACE_PORT
+	check system/monitor-net-up has '^monitor: network 10\.0\.2\.15/24 via 10\.0\.2\.2, MAC '
+	for name in banner state-own-global state-separate state-separate-after-set print-to-client \
+		net-stats-interrupts no-attach-over-tcp continuation-prompt continued-chunk-runs error-carries-on eight-clients-answered \
+		ninth-client-refused long-line-refused long-line-session-goes-on \
+		garbage-then-valid-line ctrl-c-interrupts ctrl-c-session-goes-on lua-memory-capped \
+		lua-memory-recovers others-after-disconnect slot-reused half-close-last-line \
+		console-after-stream \
+		poweroff-over-tcp; do
+		check "system/monitor-net-$name" grep -q "^ok $name\$" "$out"
+	done
+	for i in "${!NET_EXPRS[@]}"; do
+		local want
+		want=$(uart_answer "${NET_EXPRS[$i]}")
+		check "system/monitor-net-same-answer-$i" \
+			grep -qxF -- "answer $i ${want:-(no UART answer)}" "$out"
+	done
+	check system/monitor-net-print-not-on-uart lacks 'only-tcp-marker'
+	check system/monitor-net-uart-after-tcp has $'^uart-after\t42$'
+	check system/monitor-net-neighbour-runs has '^\[hello\] bye$'
+	check system/monitor-net-qemu-exit-0 exited 0
+}
+
+# A legacy virtio-mmio device is refused with a message; the UART console runs on.
+# Without the device's page (the plain monitor config) there is no network at all.
+test_monitor_net_legacy() {
+	local in=$'s = net.stats() print(\'netup\', s.up, s.clients)\nvitrine.poweroff()\n'
+	QEMU_ARGS="$QEMU_ARGS -global virtio-mmio.force-legacy=true" boot monitor-net 60 "$in"
+	check system/monitor-net-legacy-refused has \
+		'^monitor: no network: the virtio-mmio device is legacy \(version 1\): run QEMU with -global virtio-mmio.force-legacy=false$'
+	check system/monitor-net-legacy-console-runs has $'^netup\tfalse\t0$'
+	check system/monitor-net-legacy-qemu-exit-0 exited 0
+	boot monitor 60 "$in"
+	check system/monitor-no-device-no-network has $'^netup\tfalse\t0$'
+	check system/monitor-no-device-says-nothing lacks 'network'
+}
+
 run_all() {
 	test_demo
 	test_colors
@@ -569,6 +643,8 @@ run_all() {
 	test_monitor_scripts
 	test_monitor_ctrlc
 	test_monitor_pause
+	test_monitor_net
+	test_monitor_net_legacy
 	# Its pauses pace a free-running machine; under -icount they mean nothing.
 	if [ -z "$MODE" ]; then test_monitor_console; fi
 }

@@ -1,0 +1,224 @@
+/*
+ * lwIP in the monitor: NO_SYS, raw API. net_init finds the device in the
+ * system page, checks that the monitor's RAM is identity-mapped (the
+ * device's DMA uses physical addresses: vnet.c), starts the device, its
+ * interrupt and lwIP, and opens the services. The main loop (the line
+ * editor's idle loop) calls net_idle; Lua count hooks call net_poll.
+ */
+#include "net.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "console.h"
+#include "gic.h"
+#include "lauxlib.h"
+#include "lwip/init.h"
+#include "lwip/ip4_addr.h"
+#include "lwip/netif.h"
+#include "lwip/timeouts.h"
+#include "net_service.h"
+#include "netif/ethernet.h"
+#include "rt.h"
+#include "syspage.h"
+#include "timer.h"
+#include "vnet.h"
+
+#define NET_DEFAULT_ADDR 0x0a00020fu /* 10.0.2.15: what QEMU user networking forwards to */
+#define NET_DEFAULT_PREFIX 24
+#define NET_DEFAULT_GW_HOST 2 /* 10.0.2.2 */
+#define NET_IRQ_PRIO 0x80
+
+/* Defined by monitor/monitor.ld. */
+extern char __image_start[];
+
+static struct netif net_if;
+static int net_up;
+static int net_in_poll; /* net_poll is not reentrant (an lwIP callback must not recurse) */
+
+/* lwIP's clock: milliseconds from the generic timer (its frequency read, never assumed). */
+uint32_t sys_now(void)
+{
+	return (uint32_t)(timer_now() / (timer_freq() / 1000));
+}
+
+void net_diag(const char *fmt, ...)
+{
+	char buf[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	con_puts(buf);
+}
+
+void net_assert(const char *msg, const char *file, int line)
+{
+	net_diag("monitor: lwIP assertion \"%s\" failed at %s:%d\n", msg, file, line);
+	rt_system_off();
+}
+
+/* TCP's initial ports and sequence numbers: unpredictable enough from the counter. */
+uint32_t net_rand(void)
+{
+	static uint64_t x;
+
+	x ^= timer_now() + 0x9e3779b97f4a7c15ull;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return (uint32_t)x;
+}
+
+/* Does the config give the monitor the device's page and INTID? Is its RAM at IPA == PA? */
+static const char *net_check_config(int *wanted)
+{
+	const char *why;
+	const struct vt_sys *s = syspage_read(&why);
+	const struct vt_sys_vm *m = NULL;
+	int page = 0, intid = 0, identity = 0;
+
+	*wanted = 0;
+	if (!s)
+		return why;
+	for (uint32_t i = 0; i < s->nr_vms; i++)
+		if (s->vms[i].flags & VT_SYS_VM_MONITOR)
+			m = &s->vms[i];
+	if (!m)
+		return "no monitor in the system page";
+	for (uint32_t i = m->first_region; i < (uint32_t)m->first_region + m->nr_regions; i++) {
+		const struct vt_sys_region *r = &s->regions[i];
+		uintptr_t at = (uintptr_t)__image_start;
+
+		if (r->kind == VT_SYS_DEVICE && r->ipa <= VNET_BASE && VNET_BASE - r->ipa < r->size)
+			page = 1;
+		if (r->kind == VT_SYS_RAM && r->ipa <= at && at - r->ipa < r->size)
+			identity = r->ipa == r->pa;
+	}
+	for (uint32_t i = m->first_intid; i < (uint32_t)m->first_intid + m->nr_intids; i++)
+		intid |= s->intids[i] == VNET_INTID;
+	if (!page)
+		return NULL; /* no network in this config: not an error */
+	*wanted = 1;
+	if (!intid)
+		return "the config passes the virtio-mmio page through without its INTID 79";
+	if (!identity)
+		return "the device's DMA needs the monitor's RAM at IPA == PA "
+		       "(image monitor-net, mem 0x48000000 32M pa 0x48000000)";
+	return NULL;
+}
+
+void net_init(uint64_t arg)
+{
+	uint32_t addr = arg ? (uint32_t)arg : NET_DEFAULT_ADDR;
+	uint32_t prefix =
+	    arg && (arg >> 32 & 0xff) ? (uint32_t)(arg >> 32 & 0xff) : NET_DEFAULT_PREFIX;
+	uint32_t gw_host =
+	    arg && (arg >> 40 & 0xff) ? (uint32_t)(arg >> 40 & 0xff) : NET_DEFAULT_GW_HOST;
+	uint32_t mask = prefix >= 32 ? ~0u : ~(~0u >> prefix);
+	ip4_addr_t ip, nm, gw;
+	const char *why;
+	int wanted;
+	char a[16], g[16];
+
+	why = net_check_config(&wanted);
+	if (!why && !wanted)
+		return;
+	if (!why)
+		why = vnet_probe();
+	if (!why && (prefix < 8 || prefix > 30))
+		why = "the config's arg gives a prefix length outside 8-30";
+	if (why) {
+		net_diag("monitor: no network: %s\n", why);
+		return;
+	}
+	gic_init();
+	irq_register(VNET_INTID, vnet_irq);
+	gic_set_edge(VNET_INTID, 1);
+	gic_route_spi(VNET_INTID, 0);
+	gic_enable(VNET_INTID, NET_IRQ_PRIO);
+
+	lwip_init();
+	ip4_addr_set_u32(&ip, lwip_htonl(addr));
+	ip4_addr_set_u32(&nm, lwip_htonl(mask));
+	ip4_addr_set_u32(&gw, lwip_htonl((addr & mask) | gw_host));
+	netif_add(&net_if, &ip, &nm, &gw, NULL, vnet_netif_init, ethernet_input);
+	netif_set_default(&net_if);
+	netif_set_up(&net_if);
+	netif_set_link_up(&net_if);
+	net_up = 1;
+	if ((why = net_con_init(NET_CONSOLE_PORT)) != NULL ||
+	    (why = net_stream_init(NET_STREAM_PORT)) != NULL)
+		net_diag("monitor: network: %s\n", why);
+	irq_enable_local();
+	ip4addr_ntoa_r(&ip, a, sizeof a);
+	ip4addr_ntoa_r(&gw, g, sizeof g);
+	net_diag("monitor: network %s/%u via %s, MAC %02x:%02x:%02x:%02x:%02x:%02x; Lua console "
+	         "on TCP port %d, trace stream on %d\n",
+	         a, (unsigned)prefix, g, net_if.hwaddr[0], net_if.hwaddr[1], net_if.hwaddr[2],
+	         net_if.hwaddr[3], net_if.hwaddr[4], net_if.hwaddr[5], NET_CONSOLE_PORT,
+	         NET_STREAM_PORT);
+}
+
+void net_poll(void)
+{
+	if (!net_up || net_in_poll)
+		return;
+	net_in_poll = 1;
+	vnet_poll(&net_if);
+	sys_check_timeouts();
+	net_con_poll();
+	net_stream_poll();
+	net_in_poll = 0;
+}
+
+void net_idle(void)
+{
+	if (!net_up)
+		return;
+	net_poll();
+	net_con_serve();
+}
+
+void net_flush(void)
+{
+	uint64_t end = timer_now() + timer_freq();
+
+	while (net_up && !net_con_settled() && timer_now() < end) {
+		net_poll();
+		rt_relax();
+	}
+}
+
+static void net_field(lua_State *L, const char *name, uint64_t v)
+{
+	lua_pushinteger(L, (lua_Integer)v);
+	lua_setfield(L, -2, name);
+}
+
+/* net.stats(): whether the network is up, the device's counters, the console's clients. */
+static int net_stats(lua_State *L)
+{
+	const struct vnet_stats *v = vnet_stats();
+
+	lua_newtable(L);
+	lua_pushboolean(L, net_up);
+	lua_setfield(L, -2, "up");
+	net_field(L, "irqs", v->irqs);
+	net_field(L, "rx_frames", v->rx_frames);
+	net_field(L, "rx_dropped", v->rx_dropped);
+	net_field(L, "tx_frames", v->tx_frames);
+	net_field(L, "tx_full", v->tx_full);
+	net_field(L, "clients", net_con_clients());
+	return 1;
+}
+
+void net_open(lua_State *L)
+{
+	static const luaL_Reg lib[] = {{"stats", net_stats}, {NULL, NULL}};
+
+	luaL_newlib(L, lib);
+	lua_setglobal(L, "net");
+}

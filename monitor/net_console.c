@@ -1,0 +1,441 @@
+/*
+ * The Lua console over TCP (port 5555): the UART console's REPL semantics
+ * (repl.c), one Lua state per client, up to NET_CLIENTS at once.
+ *
+ * Sharing rule: the monitor is single-threaded, so chunks run one at a
+ * time, each to completion (net_con_serve runs at most one line per call
+ * of the idle loop, clients in turn). While any chunk runs (a TCP
+ * client's or the UART's), the count hook polls the network: other
+ * clients' input is buffered, up to TCP's window, never dropped. A 0x03
+ * byte (Ctrl-C) from the client whose chunk runs interrupts it; so does
+ * its closing the connection. print() and errors go to the client that
+ * ran the chunk (stdout is pointed at it: sys_set_output).
+ *
+ * Bounds: a line of more than NET_LINE - 1 bytes is answered "line too
+ * long" and discarded up to its newline, never buffered; a client's state
+ * may allocate NET_LUA_MAX (then "not enough memory"); input waits in a
+ * ring of NET_IN >= TCP_WND bytes, acknowledged to TCP only as it is
+ * read, so a client that sends faster than its chunks run is throttled.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "edit.h"
+#include "lauxlib.h"
+#include "lwip/tcp.h"
+#include "net.h"
+#include "net_service.h"
+#include "repl.h"
+#include "rt.h"
+#include "sys.h"
+#include "timer.h"
+
+#define NET_CLIENTS 8
+#define NET_IN 8192 /* >= TCP_WND: what TCP lets a client send before it is read */
+#define NET_LINE 4096
+#define NET_CHUNK 8192
+#define NET_OUT 8192
+#define NET_LUA_MAX (1024 * 1024)
+#define NET_OUT_WAIT_MS 5000 /* a chunk's output waits this long for a client that reads */
+#define NET_CTRL_C 0x03
+
+_Static_assert(NET_IN >= TCP_WND, "the input ring holds a whole window");
+
+enum { NC_FREE, NC_OPEN };
+
+struct net_client {
+	int state;
+	unsigned id;         /* for the banner: how many clients came before */
+	struct tcp_pcb *pcb; /* NULL once the connection is gone */
+	lua_State *L;
+	size_t lua_bytes;
+	int running, eof, discarding, after_cr, out_dropped;
+	size_t in_head, in_len;
+	size_t line_len, chunk_len, out_len;
+	uint8_t in[NET_IN];
+	char line[NET_LINE];
+	char chunk[NET_CHUNK];
+	char out[NET_OUT];
+};
+
+static struct net_client net_clients[NET_CLIENTS];
+static unsigned net_con_accepted;
+static unsigned net_con_next; /* whose line runs next: clients take turns */
+
+static void net_con_flush(struct net_client *c)
+{
+	size_t n;
+
+	if (!c->pcb || !c->out_len)
+		return;
+	n = tcp_sndbuf(c->pcb);
+	if (n > c->out_len)
+		n = c->out_len;
+	if (!n || tcp_sndqueuelen(c->pcb) >= TCP_SND_QUEUELEN - 1)
+		return;
+	if (tcp_write(c->pcb, c->out, (u16_t)n, TCP_WRITE_FLAG_COPY) != ERR_OK)
+		return; /* lwIP's heap is short: later */
+	memmove(c->out, c->out + n, c->out_len - n);
+	c->out_len -= n;
+	tcp_output(c->pcb);
+}
+
+/* Queue output for c; when its buffer is full, wait (polling) for the client to read. */
+static void net_con_putc(void *ctx, char ch)
+{
+	struct net_client *c = ctx;
+
+	if (!c->pcb || c->out_dropped)
+		return;
+	if (c->out_len == NET_OUT) {
+		uint64_t end = timer_now() + timer_freq() / 1000 * NET_OUT_WAIT_MS;
+
+		while (c->out_len == NET_OUT && c->pcb && timer_now() < end) {
+			net_poll();
+			rt_relax();
+		}
+		if (c->out_len == NET_OUT) {
+			c->out_dropped = 1;
+			return;
+		}
+	}
+	c->out[c->out_len++] = ch;
+}
+
+static void net_con_puts(struct net_client *c, const char *s)
+{
+	while (*s)
+		net_con_putc(c, *s++);
+}
+
+/* Lua's allocator for a client's state: the C heap, NET_LUA_MAX bytes at most. */
+static void *net_con_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	struct net_client *c = ud;
+	void *p;
+
+	if (!ptr)
+		osize = 0; /* then osize is the kind of object, not a size */
+	if (!nsize) {
+		free(ptr);
+		c->lua_bytes -= osize;
+		return NULL;
+	}
+	if (nsize > osize && c->lua_bytes + (nsize - osize) > NET_LUA_MAX)
+		return NULL; /* Lua collects and retries, then raises "not enough memory" */
+	p = realloc(ptr, nsize);
+	if (p)
+		c->lua_bytes = c->lua_bytes - osize + nsize;
+	return p;
+}
+
+static void net_con_free(struct net_client *c)
+{
+	if (c->L)
+		lua_close(c->L);
+	c->L = NULL;
+	c->state = NC_FREE;
+}
+
+/* Our side closes (or the connection is already gone): the slot is freed unless its chunk runs. */
+static void net_con_drop(struct net_client *c)
+{
+	if (c->pcb) {
+		tcp_arg(c->pcb, NULL);
+		tcp_recv(c->pcb, NULL);
+		tcp_err(c->pcb, NULL);
+		if (tcp_close(c->pcb) != ERR_OK)
+			tcp_abort(c->pcb);
+		c->pcb = NULL;
+	}
+	if (!c->running)
+		net_con_free(c);
+}
+
+static void net_con_err(void *arg, err_t err)
+{
+	struct net_client *c = arg;
+
+	(void)err;
+	if (!c)
+		return;
+	c->pcb = NULL; /* lwIP has freed it */
+	net_con_drop(c);
+}
+
+static err_t net_con_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+	struct net_client *c = arg;
+
+	(void)err;
+	if (!p) { /* the client closed its side: its lines still run, then we close */
+		if (c)
+			c->eof = 1;
+		return ERR_OK;
+	}
+	if (!c) {
+		tcp_recved(pcb, p->tot_len);
+		pbuf_free(p);
+		return ERR_OK;
+	}
+	if (p->tot_len > NET_IN - c->in_len)
+		return ERR_MEM; /* cannot happen within the window; lwIP keeps it and retries */
+	for (struct pbuf *q = p; q; q = q->next)
+		for (u16_t i = 0; i < q->len; i++)
+			c->in[(c->in_head + c->in_len++) % NET_IN] =
+			    ((const uint8_t *)q->payload)[i];
+	pbuf_free(p);
+	return ERR_OK;
+}
+
+/* n bytes of input read: TCP may send that much more. */
+static void net_con_take(struct net_client *c, size_t n)
+{
+	c->in_head = (c->in_head + n) % NET_IN;
+	c->in_len -= n;
+	if (c->pcb && n)
+		tcp_recved(c->pcb, (u16_t)n);
+}
+
+/* console.attach reads the UART's keys: from TCP it would take the UART's keyboard. */
+static int net_con_no_attach(lua_State *L)
+{
+	return luaL_error(L, "console.attach: only on the UART console");
+}
+
+static err_t net_con_accept(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+	struct net_client *c = NULL;
+	char banner[160];
+
+	(void)arg;
+	if (err != ERR_OK || !pcb)
+		return ERR_VAL;
+	for (int i = 0; i < NET_CLIENTS && !c; i++)
+		if (net_clients[i].state == NC_FREE)
+			c = &net_clients[i];
+	if (c) {
+		memset(c, 0, offsetof(struct net_client, in));
+		c->L = repl_state(net_con_alloc, c);
+	}
+	if (!c || !c->L) {
+		static const char full[] =
+		    "monitor: too many clients, or no memory for a Lua state\n";
+
+		tcp_write(pcb, full, sizeof full - 1, 0);
+		tcp_close(pcb); /* sends the message, then FIN */
+		return ERR_OK;
+	}
+	*(struct net_client **)lua_getextraspace(c->L) = c;
+	lua_getglobal(c->L, "console");
+	lua_pushcfunction(c->L, net_con_no_attach);
+	lua_setfield(c->L, -2, "attach");
+	lua_pop(c->L, 1);
+	c->state = NC_OPEN;
+	c->pcb = pcb;
+	c->id = ++net_con_accepted;
+	tcp_arg(pcb, c);
+	tcp_recv(pcb, net_con_recv);
+	tcp_err(pcb, net_con_err);
+	snprintf(
+	    banner, sizeof banner,
+	    "monitor: %s console over TCP (client %u); vitrine.poweroff() ends the system\nlua> ",
+	    LUA_RELEASE, c->id);
+	net_con_puts(c, banner);
+	net_con_flush(c);
+	return ERR_OK;
+}
+
+const char *net_con_init(uint16_t port)
+{
+	struct tcp_pcb *pcb = tcp_new();
+	struct tcp_pcb *l;
+
+	if (!pcb)
+		return "no TCP PCB for the console";
+	if (tcp_bind(pcb, IP_ADDR_ANY, port) != ERR_OK) {
+		tcp_close(pcb);
+		return "cannot bind the console port";
+	}
+	l = tcp_listen(pcb);
+	if (!l) {
+		tcp_close(pcb);
+		return "cannot listen on the console port";
+	}
+	tcp_accept(l, net_con_accept);
+	return NULL;
+}
+
+/* Forget the line and chunk being typed (Ctrl-C, or after a line too long). */
+static void net_con_reset(struct net_client *c)
+{
+	c->line_len = c->chunk_len = 0;
+	c->discarding = 0;
+}
+
+/* A 0x03 in what the client sent while its chunk runs: drop input up to it, say so. */
+static int net_con_ctrl_c(struct net_client *c)
+{
+	for (size_t i = 0; i < c->in_len; i++)
+		if (c->in[(c->in_head + i) % NET_IN] == NET_CTRL_C) {
+			net_con_take(c, i + 1);
+			return 1;
+		}
+	return 0;
+}
+
+/* While a client's chunk runs: the network keeps going, and the client may stop it. */
+static void net_con_hook(lua_State *L, lua_Debug *ar)
+{
+	struct net_client *c = *(struct net_client **)lua_getextraspace(L);
+
+	(void)ar;
+	net_poll();
+	edit_pump(); /* what other VMs print reaches the UART meanwhile */
+	if (!c->pcb || c->eof)
+		luaL_error(L, "interrupted (the client closed the connection)");
+	if (net_con_ctrl_c(c))
+		luaL_error(L, "interrupted (Ctrl-C)");
+}
+
+enum { NL_NONE, NL_LINE, NL_SAY_TOO_LONG, NL_CTRL_C };
+
+/* Reads input up to a line's end: NL_LINE with c->line ready, or another event. */
+static int net_con_line(struct net_client *c)
+{
+	size_t n = 0;
+	int got = NL_NONE;
+
+	while (n < c->in_len && got == NL_NONE) {
+		uint8_t b = c->in[(c->in_head + n++) % NET_IN];
+
+		/* Enter is LF (nc), CR LF or CR (telnet-like); the LF of CR LF is no empty line. */
+		if (b == '\n' && c->after_cr) {
+			c->after_cr = 0;
+			continue;
+		}
+		c->after_cr = b == '\r';
+		if (b == NET_CTRL_C) {
+			got = NL_CTRL_C;
+		} else if (b == '\r' || b == '\n') {
+			got = c->discarding ? NL_SAY_TOO_LONG : NL_LINE;
+			c->discarding = 0;
+		} else if (c->discarding) {
+			continue;
+		} else if (c->line_len == NET_LINE - 1) {
+			c->discarding = 1; /* from here to the newline, nothing is kept */
+		} else {
+			c->line[c->line_len++] = (char)b;
+		}
+	}
+	/* The client closed after a last line without its newline: that line ends there. */
+	if (got == NL_NONE && c->eof && n == c->in_len && (c->line_len || c->discarding)) {
+		got = c->discarding ? NL_SAY_TOO_LONG : NL_LINE;
+		c->discarding = 0;
+	}
+	net_con_take(c, n);
+	return got;
+}
+
+/* Appends the line to the chunk and runs it (maybe waiting for more lines). */
+static void net_con_exec(struct net_client *c)
+{
+	int done;
+
+	if (c->chunk_len + !!c->chunk_len + c->line_len > sizeof c->chunk) {
+		net_con_puts(c, "monitor: chunk too long, dropped\n");
+		net_con_reset(c);
+		return;
+	}
+	if (c->chunk_len)
+		c->chunk[c->chunk_len++] = '\n';
+	memcpy(c->chunk + c->chunk_len, c->line, c->line_len);
+	c->chunk_len += c->line_len;
+	c->line_len = 0;
+	if (!c->chunk_len)
+		return; /* an empty line: just a new prompt */
+	c->running = 1;
+	sys_set_output(net_con_putc, c);
+	done = repl_run(c->L, c->chunk, c->chunk_len, net_con_hook);
+	fflush(stdout);
+	sys_set_output(NULL, NULL);
+	c->running = 0;
+	if (done)
+		c->chunk_len = 0;
+	if (c->out_dropped) {
+		c->out_dropped = 0;
+		net_con_puts(c, "monitor: output dropped: the client was not reading it\n");
+	}
+}
+
+static void net_con_step(struct net_client *c)
+{
+	switch (net_con_line(c)) {
+	case NL_LINE:
+		net_con_exec(c);
+		break;
+	case NL_SAY_TOO_LONG:
+		net_con_reset(c);
+		net_con_puts(c, "line too long: more than 4095 bytes, discarded\n");
+		break;
+	case NL_CTRL_C:
+		net_con_reset(c);
+		net_con_puts(c, "^C\n");
+		break;
+	default:
+		if (c->eof && !c->out_len)
+			net_con_drop(c); /* all its lines ran and were answered */
+		return;
+	}
+	if (c->state != NC_OPEN || !c->pcb) {
+		net_con_drop(c); /* it went away while its chunk ran */
+		return;
+	}
+	net_con_puts(c, c->chunk_len ? "lua>> " : "lua> ");
+	net_con_flush(c);
+}
+
+void net_con_serve(void)
+{
+	for (unsigned i = 0; i < NET_CLIENTS; i++) {
+		struct net_client *c = &net_clients[(net_con_next + i) % NET_CLIENTS];
+
+		if (c->state != NC_OPEN || c->running)
+			continue;
+		if (c->in_len || c->eof) {
+			net_con_next = (net_con_next + i + 1) % NET_CLIENTS;
+			net_con_step(c);
+			return;
+		}
+	}
+}
+
+void net_con_poll(void)
+{
+	for (unsigned i = 0; i < NET_CLIENTS; i++)
+		if (net_clients[i].state == NC_OPEN)
+			net_con_flush(&net_clients[i]);
+}
+
+int net_con_settled(void)
+{
+	for (unsigned i = 0; i < NET_CLIENTS; i++) {
+		const struct net_client *c = &net_clients[i];
+
+		if (c->state == NC_OPEN && c->pcb &&
+		    (c->out_len || c->pcb->unsent || c->pcb->unacked))
+			return 0;
+	}
+	return 1;
+}
+
+unsigned net_con_clients(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < NET_CLIENTS; i++)
+		n += net_clients[i].state == NC_OPEN;
+	return n;
+}

@@ -1,0 +1,146 @@
+/*
+ * The trace stream over TCP (port 5556): each client gets its own struct
+ * stream (stream.h), started when it connects. Whenever its socket has
+ * room, net_stream_poll asks stream_fill for frames and queues them; bytes
+ * filled but not yet taken by TCP wait in the client's buffer, so a frame
+ * is never lost or cut. At most one fill per client per call: the console
+ * is never stalled by a stream. What a stream client sends is ignored.
+ */
+#include <string.h>
+
+#include "lwip/tcp.h"
+#include "net_service.h"
+#include "stream.h"
+
+#define NET_STREAMS 4
+#define NET_STREAM_BUF (2 * TCP_MSS)
+#define NET_STREAM_MIN 512 /* no fill for less room than this: frames are not tiny */
+
+struct net_stream {
+	struct tcp_pcb *pcb; /* NULL: the slot is free */
+	struct stream s;
+	size_t off, len; /* filled bytes not yet queued: buf[off, off + len) */
+	uint8_t buf[NET_STREAM_BUF];
+};
+
+static struct net_stream net_streams[NET_STREAMS];
+
+static void net_stream_close(struct net_stream *n)
+{
+	if (!n->pcb)
+		return;
+	tcp_arg(n->pcb, NULL);
+	tcp_recv(n->pcb, NULL);
+	tcp_err(n->pcb, NULL);
+	tcp_sent(n->pcb, NULL);
+	if (tcp_close(n->pcb) != ERR_OK)
+		tcp_abort(n->pcb);
+	n->pcb = NULL;
+}
+
+static void net_stream_err(void *arg, err_t err)
+{
+	struct net_stream *n = arg;
+
+	(void)err;
+	if (n)
+		n->pcb = NULL; /* lwIP has freed it */
+}
+
+static err_t net_stream_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+	(void)err;
+	if (!p) {
+		if (arg)
+			net_stream_close(arg);
+		return ERR_OK;
+	}
+	tcp_recved(pcb, p->tot_len);
+	pbuf_free(p);
+	return ERR_OK;
+}
+
+static void net_stream_push(struct net_stream *n)
+{
+	size_t room;
+
+	if (!n->pcb)
+		return;
+	room = tcp_sndbuf(n->pcb);
+	if (!n->len && room >= NET_STREAM_MIN && tcp_sndqueuelen(n->pcb) < TCP_SND_QUEUELEN - 2) {
+		n->off = 0;
+		n->len = stream_fill(&n->s, n->buf, room < sizeof n->buf ? room : sizeof n->buf);
+		if (n->len > sizeof n->buf)
+			n->len = 0; /* an encoder that overran: nothing sane to send */
+	}
+	if (!n->len)
+		return;
+	if (room > n->len)
+		room = n->len;
+	if (!room || tcp_write(n->pcb, n->buf + n->off, (u16_t)room, TCP_WRITE_FLAG_COPY) != ERR_OK)
+		return; /* kept for the next call */
+	n->off += room;
+	n->len -= room;
+	tcp_output(n->pcb);
+}
+
+/* Acknowledged data made room: send more now rather than at the next loop. */
+static err_t net_stream_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
+{
+	(void)pcb;
+	(void)len;
+	if (arg)
+		net_stream_push(arg);
+	return ERR_OK;
+}
+
+static err_t net_stream_accept(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+	(void)arg;
+	if (err != ERR_OK || !pcb)
+		return ERR_VAL;
+	for (int i = 0; i < NET_STREAMS; i++) {
+		struct net_stream *n = &net_streams[i];
+
+		if (n->pcb)
+			continue;
+		memset(&n->s, 0, sizeof n->s);
+		stream_start(&n->s);
+		n->off = n->len = 0;
+		n->pcb = pcb;
+		tcp_arg(pcb, n);
+		tcp_recv(pcb, net_stream_recv);
+		tcp_err(pcb, net_stream_err);
+		tcp_sent(pcb, net_stream_sent);
+		net_stream_push(n);
+		return ERR_OK;
+	}
+	tcp_abort(pcb); /* no slot: refused */
+	return ERR_ABRT;
+}
+
+const char *net_stream_init(uint16_t port)
+{
+	struct tcp_pcb *pcb = tcp_new();
+	struct tcp_pcb *l;
+
+	if (!pcb)
+		return "no TCP PCB for the trace stream";
+	if (tcp_bind(pcb, IP_ADDR_ANY, port) != ERR_OK) {
+		tcp_close(pcb);
+		return "cannot bind the trace stream port";
+	}
+	l = tcp_listen(pcb);
+	if (!l) {
+		tcp_close(pcb);
+		return "cannot listen on the trace stream port";
+	}
+	tcp_accept(l, net_stream_accept);
+	return NULL;
+}
+
+void net_stream_poll(void)
+{
+	for (int i = 0; i < NET_STREAMS; i++)
+		net_stream_push(&net_streams[i]);
+}

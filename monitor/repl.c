@@ -1,0 +1,199 @@
+/*
+ * The REPL's Lua side, shared by the UART console (main.c) and the TCP
+ * console (net_console.c): the state every console gets, and how a chunk
+ * is run. Like the standalone lua, a chunk is first tried as
+ * `return <chunk>` so that expressions print their values.
+ */
+#include "repl.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cache_view.h"
+#include "console.h"
+#include "irq_view.h"
+#include "lauxlib.h"
+#include "lualib.h"
+#include "net.h"
+#include "pmu_view.h"
+#include "rt.h"
+#include "sys.h"
+#include "timer.h"
+#include "trace_view.h"
+#include "vm_view.h"
+
+/* Defined by monitor/monitor.ld. */
+extern char __image_start[], __image_end[];
+
+/* vitrine.poweroff(): the partition's last words (its sizes), then PSCI SYSTEM_OFF. */
+static int mon_poweroff(lua_State *L)
+{
+	size_t bytes;
+
+	lua_gc(L, LUA_GCCOLLECT);
+	bytes = (size_t)lua_gc(L, LUA_GCCOUNT) * 1024 + (size_t)lua_gc(L, LUA_GCCOUNTB);
+	printf("monitor: image %u KiB, Lua state uses %u KiB after a full collection, "
+	       "heap top %u KiB\n",
+	       (unsigned)(((uintptr_t)__image_end - (uintptr_t)__image_start + 1023) / 1024),
+	       (unsigned)((bytes + 1023) / 1024), (unsigned)((sys_heap_used() + 1023) / 1024));
+	fflush(stdout);
+	net_flush(); /* a TCP client that asked sees the answer */
+	rt_system_off();
+	return 0;
+}
+
+/* vitrine.now(): the virtual counter; vitrine.freq(): its ticks per second (rt's timer.h). */
+static int mon_now(lua_State *L)
+{
+	lua_pushinteger(L, (lua_Integer)timer_now());
+	return 1;
+}
+
+static int mon_freq(lua_State *L)
+{
+	lua_pushinteger(L, (lua_Integer)timer_freq());
+	return 1;
+}
+
+static const luaL_Reg mon_vitrine[] = {
+    {"poweroff", mon_poweroff},
+    {"now", mon_now},
+    {"freq", mon_freq},
+    {NULL, NULL},
+};
+
+/* Errors that are not strings still print: through __tostring, or by their type. */
+static int mon_msghandler(lua_State *L)
+{
+	if (lua_type(L, 1) == LUA_TSTRING)
+		return 1;
+	if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+		return 1;
+	lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+	return 1;
+}
+
+static void mon_print_results(lua_State *L)
+{
+	int n = lua_gettop(L);
+
+	if (!n)
+		return;
+	luaL_checkstack(L, LUA_MINSTACK, "too many results to print");
+	lua_getglobal(L, "print");
+	lua_insert(L, 1);
+	if (lua_pcall(L, n, 0, 0) != LUA_OK)
+		printf("error calling 'print' (%s)\n", lua_tostring(L, -1));
+}
+
+/* A syntax error at the end of the input: the chunk is not finished yet. */
+static int mon_incomplete(lua_State *L, int status)
+{
+	static const char eof[] = "<eof>";
+	size_t len;
+	const char *msg;
+
+	if (status != LUA_ERRSYNTAX)
+		return 0;
+	msg = lua_tolstring(L, -1, &len);
+	return len >= sizeof eof - 1 && !strcmp(msg + len - (sizeof eof - 1), eof);
+}
+
+/*
+ * Compiles the chunk, as an expression first. Returns LUA_OK with the
+ * function on the stack, -1 if the chunk is incomplete, or an error status
+ * with the message on the stack.
+ */
+static int mon_load(lua_State *L, const char *chunk, size_t len)
+{
+	int status;
+
+	lua_pushliteral(L, "return ");
+	lua_pushlstring(L, chunk, len);
+	lua_concat(L, 2);
+	status = luaL_loadbuffer(L, lua_tostring(L, -1), lua_rawlen(L, -1), "=console");
+	lua_remove(L, -2);
+	if (status == LUA_OK)
+		return status;
+	lua_pop(L, 1);
+	status = luaL_loadbuffer(L, chunk, len, "=console");
+	if (mon_incomplete(L, status)) {
+		lua_pop(L, 1);
+		return -1;
+	}
+	return status;
+}
+
+int repl_run(lua_State *L, const char *chunk, size_t len, lua_Hook hook)
+{
+	int status = mon_load(L, chunk, len);
+
+	if (status < 0)
+		return 0;
+	if (status == LUA_OK) {
+		lua_pushcfunction(L, mon_msghandler);
+		lua_insert(L, 1);
+		lua_sethook(L, hook, LUA_MASKCOUNT, REPL_WATCH);
+		status = lua_pcall(L, 0, LUA_MULTRET, 1);
+		lua_sethook(L, NULL, 0, 0);
+		lua_remove(L, 1);
+	}
+	if (status == LUA_OK)
+		mon_print_results(L);
+	else
+		printf("%s\n", lua_tostring(L, -1));
+	fflush(stdout);
+	lua_settop(L, 0);
+	return 1;
+}
+
+/* Opens the libraries inside a protected call: a state short of memory fails, not panics. */
+static int repl_open(lua_State *L)
+{
+	/* No io, os, package or debug: there is no file system or process here. */
+	static const luaL_Reg libs[] = {
+	    {LUA_GNAME, luaopen_base},       {LUA_STRLIBNAME, luaopen_string},
+	    {LUA_TABLIBNAME, luaopen_table}, {LUA_MATHLIBNAME, luaopen_math},
+	    {LUA_UTF8LIBNAME, luaopen_utf8},
+	};
+
+	for (size_t i = 0; i < sizeof libs / sizeof libs[0]; i++) {
+		luaL_requiref(L, libs[i].name, libs[i].func, 1);
+		lua_pop(L, 1);
+	}
+	luaL_newlib(L, mon_vitrine);
+	lua_setglobal(L, "vitrine");
+	trace_view_open(L);
+	vm_view_open(L);
+	irq_view_open(L);
+	con_open(L);
+	cache_view_open(L);
+	pmu_view_open(L);
+	net_open(L);
+	return 0;
+}
+
+/* An error outside any protected call: a bug here, not in the user's chunk. */
+static int repl_panic(lua_State *L)
+{
+	con_puts("monitor: Lua panic: ");
+	con_puts(lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "(no message)");
+	con_puts("\n");
+	rt_system_off();
+}
+
+lua_State *repl_state(lua_Alloc alloc, void *ud)
+{
+	lua_State *L = alloc ? lua_newstate(alloc, ud) : luaL_newstate();
+
+	if (!L)
+		return NULL;
+	lua_atpanic(L, repl_panic);
+	lua_pushcfunction(L, repl_open);
+	if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
+		lua_close(L);
+		return NULL;
+	}
+	return L;
+}
