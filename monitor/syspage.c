@@ -58,16 +58,20 @@ static const char *sp_check(const struct vt_sys *s)
 	return NULL;
 }
 
-const struct vt_sys *syspage_get(lua_State *L)
+const char *syspage_load(struct vt_sys *copy)
 {
 	const struct vt_sys *page = (const struct vt_sys *)(uintptr_t)CFG_MONITOR_SYS_IPA;
-	int64_t r = (int64_t)rt_hvc(VT_HC_SYS_REFRESH, 0, 0, 0).x0;
-	const char *bad;
 
-	if (r)
-		luaL_error(L, "the hypervisor refused to refresh the system page (%d)", (int)r);
-	memcpy(&sp_copy, page, sizeof sp_copy);
-	bad = sp_check(&sp_copy);
+	if ((int64_t)rt_hvc(VT_HC_SYS_REFRESH, 0, 0, 0).x0)
+		return "the hypervisor refused to refresh the system page";
+	memcpy(copy, page, sizeof(*copy));
+	return sp_check(copy);
+}
+
+const struct vt_sys *syspage_get(lua_State *L)
+{
+	const char *bad = syspage_load(&sp_copy);
+
 	if (bad)
 		luaL_error(L, "system page: %s", bad);
 	return &sp_copy;
