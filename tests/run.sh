@@ -47,6 +47,10 @@ run tests/system.sh
 step "trace"
 run tests/trace/run.sh
 
+# ---- the vitrine client and the trace stream (tests/client/run.sh) ----
+step "client"
+run tests/client/run.sh
+
 passed=$(grep -c '^PASS' "$results")
 failed=$(grep -c '^FAIL' "$results")
 echo

@@ -55,7 +55,8 @@ int vs_dec_push(struct vs_dec *d, const uint8_t *p, size_t n)
 
 		if (!b)
 			return -1;
-		memcpy(b, d->buf + d->start, keep);
+		if (keep)
+			memcpy(b, d->buf + d->start, keep);
 		free(d->buf);
 		d->buf = b;
 		d->cap = cap;
