@@ -137,6 +137,31 @@ wait
 if [ $rc -eq 0 ] && [ "$out" = "3
 console:1: boom" ]; then pass repl-piped; else fail repl-piped "exit $rc, output '$out'"; fi
 
+# repl on a terminal (script(1) gives it one): typing "prin(1+2)", Home, four Rights, "t",
+# Enter; then Up and Enter (history); Ctrl-D leaves. The pauses only pace the keys.
+serve console
+keys() {
+	sleep 0.5
+	printf 'prin(1+2)'
+	sleep 0.2
+	printf '\001\033[C\033[C\033[C\033[Ct'
+	sleep 0.2
+	printf '\r'
+	sleep 0.5
+	printf '\033[A\r'
+	sleep 0.5
+	printf '\004'
+}
+keys | timeout 20 script -qec "$VC repl --port $PORT" /dev/null >"$B/tty.out" 2>&1
+rc=$?
+wait
+n=$(tr '\r' '\n' <"$B/tty.out" | grep -c '^3$')
+if [ $rc -eq 0 ] && [ "$n" = 2 ] && grep -q 'lua> print(1+2)' "$B/tty.out"; then
+	pass repl-tty-editing-history
+else
+	fail repl-tty-editing-history "exit $rc, '3' shown $n times (want 2), see $B/tty.out"
+fi
+
 # top: defines its function (continuation prompts), two rounds parsed into a table.
 serve console
 out=$(timeout 20 "$VC" top --port "$PORT" --rounds 1 --interval 0.1 2>&1)
