@@ -183,3 +183,23 @@ lint: lint-trace
 lint-trace:
 	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
 		--suppress=missingIncludeSystem trace tests/trace
+
+# ---- vitrine: the host client (scripts/vitrine/) of a running system ------------
+# The console (TCP 5555) and the trace stream (TCP 5556, trace/stream.h) into
+# Perfetto through trace/perfetto.c's incremental writer.
+VITRINE     := $(O)/host/vitrine
+VITRINE_SRC := $(wildcard scripts/vitrine/*.c) trace/dump.c trace/decode.c trace/pb.c \
+               trace/perfetto.c
+.PHONY: vitrine lint-vitrine
+
+all: $(VITRINE)
+vitrine: $(VITRINE)
+$(VITRINE): $(VITRINE_SRC) $(wildcard scripts/vitrine/*.h) $(wildcard trace/*.h) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -Itrace $(VITRINE_SRC) -o $@
+
+lint: lint-vitrine
+lint-vitrine:
+	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
+		--suppress=missingIncludeSystem -Itrace -Ihyp/include scripts/vitrine tests/client

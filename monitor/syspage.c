@@ -58,16 +58,19 @@ static const char *sp_check(const struct vt_sys *s)
 	return NULL;
 }
 
-const struct vt_sys *syspage_read(const char **why)
+const char *syspage_load(struct vt_sys *copy)
 {
 	const struct vt_sys *page = (const struct vt_sys *)(uintptr_t)CFG_MONITOR_SYS_IPA;
 
-	if (rt_hvc(VT_HC_SYS_REFRESH, 0, 0, 0).x0) {
-		*why = "the hypervisor refused to refresh the system page";
-		return NULL;
-	}
-	memcpy(&sp_copy, page, sizeof sp_copy);
-	*why = sp_check(&sp_copy);
+	if ((int64_t)rt_hvc(VT_HC_SYS_REFRESH, 0, 0, 0).x0)
+		return "the hypervisor refused to refresh the system page";
+	memcpy(copy, page, sizeof(*copy));
+	return sp_check(copy);
+}
+
+const struct vt_sys *syspage_read(const char **why)
+{
+	*why = syspage_load(&sp_copy);
 	return *why ? NULL : &sp_copy;
 }
 

@@ -14,7 +14,7 @@ run() { "$@" 2>&1 | tee -a "$results" | grep -E '^(PASS|FAIL)' ; }
 
 step "build"
 build_ok=1
-make -s guests "$O/host/vmconfig" >"$O/test/build.log" 2>&1 || build_ok=0
+make -s guests "$O/host/vmconfig" "$O/host/vitrine" "$O/host/vtrace" >"$O/test/build.log" 2>&1 || build_ok=0
 for cfg in configs/*.cfg; do
 	c=$(basename "$cfg" .cfg)
 	make -s CONFIG=$c >>"$O/test/build.log" 2>&1 || build_ok=0
@@ -52,6 +52,10 @@ run tests/system.sh
 # ---- trace: ring tests, vtrace, corpus replay (tests/trace/run.sh) ----
 step "trace"
 run tests/trace/run.sh
+
+# ---- the vitrine client and the trace stream (tests/client/run.sh) ----
+step "client"
+run tests/client/run.sh
 
 passed=$(grep -c '^PASS' "$results")
 failed=$(grep -c '^FAIL' "$results")

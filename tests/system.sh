@@ -617,6 +617,39 @@ test_monitor_net_legacy() {
 	check system/monitor-no-device-says-nothing lacks 'network'
 }
 
+# The vitrine client against the networked monitor (issue 6): `vitrine eval`
+# over the Lua console (TCP 5555) and `vitrine record` of the trace stream
+# (TCP 5556), through QEMU's user networking on two free loopback ports.
+test_vitrine_net() {
+	local cport sport pid out vc=$O/host/vitrine
+	read -r cport sport <<<"$(python3 -c 'import socket
+s = [socket.socket() for _ in range(2)]
+for x in s: x.bind(("127.0.0.1", 0))
+print(*(x.getsockname()[1] for x in s))')"
+	LOG=$O/test/vitrine-net${MODE//\//.}.log
+	# The UART types nothing: the system stays up until the client powers it off.
+	# shellcheck disable=SC2086 # QEMU_ARGS is a list of arguments
+	sleep 120 | NET_PORT=$cport NET_TRACE_PORT=$sport timeout -k 5 120 \
+		scripts/run.sh "$O/monitor-net/vitrine.elf" $QEMU_ARGS >"$LOG" 2>&1 &
+	pid=$!
+	for _ in $(seq 120); do
+		out=$("$vc" eval --port "$cport" 'print(6*7)' 2>/dev/null) && break
+		sleep 0.5
+	done
+	check system/vitrine-eval-answers test "$out" = 42
+	"$vc" eval --port "$cport" "error('boom')" >"$O/test/net-eval.out" 2>&1
+	check system/vitrine-eval-lua-error-exit-1 test $? = 1
+	"$vc" record --seconds 3 --port "$sport" -o "$O/test/net.perfetto-trace" >"$O/test/net-record.out" 2>&1
+	check system/vitrine-record-exit-0 test $? = 0
+	check system/vitrine-record-summary grep -Eq '^recorded [1-9][0-9]* events, [0-9]+ lost, in [0-9.]+ s$' "$O/test/net-record.out"
+	check system/vitrine-record-check-perfetto "$O/host/vtrace" check-perfetto "$O/test/net.perfetto-trace"
+	check system/vitrine-record-protoc sh -c "protoc --decode=perfetto.protos.Trace -Itrace trace/perfetto_subset.proto <'$O/test/net.perfetto-trace' >/dev/null"
+	"$vc" eval --port "$cport" 'vitrine.poweroff()' >/dev/null 2>&1
+	wait "$pid"
+	STATUS=$?
+	check system/vitrine-net-qemu-exit-0 exited 0
+}
+
 run_all() {
 	test_demo
 	test_colors
@@ -647,6 +680,8 @@ run_all() {
 	test_monitor_net_legacy
 	# Its pauses pace a free-running machine; under -icount they mean nothing.
 	if [ -z "$MODE" ]; then test_monitor_console; fi
+	# Over the network, free-running only (under -icount the slirp timers crawl).
+	if [ -z "$MODE" ]; then test_vitrine_net; fi
 }
 
 # Free-running (QEMU's multi-threaded TCG: real parallelism, varying

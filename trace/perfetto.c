@@ -17,8 +17,15 @@
  * its last timestamp. Instants: IRQs, injections, calls, markers, faults.
  * Flows: from an interrupt's arrival (an IRQ exit, or VT_EV_IRQ) to the next VT_EV_INJECT of that
  * INTID on the same ring.
+ *
+ * Written incrementally (vt_pf_open/add/ring_end), so `vitrine record` can
+ * convert a live stream as it comes: a Trace is a sequence of packets, and
+ * appending packets keeps it one. A ring's records wait until the
+ * PF_FLOW_WINDOW records after them are known (or the ring ends): the
+ * output is the same as if the whole ring had been there at once.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "pb.h"
 #include "vtrace.h"
@@ -54,21 +61,31 @@ struct pf_arg {
 	int pointer; /* shown in hex */
 };
 
-struct pf {
+/* One ring's state while it is written. */
+struct pf_ring {
+	uint64_t cpu_track;
+	int outer_vm;          /* VM of the open "VM <name>" slice, or -1 */
+	int inner;             /* an exit slice is open */
+	int started;           /* its first record has been written */
+	uint64_t guest;        /* track of the open "running" slice, or 0 */
+	uint64_t missing;      /* records lost or skipped so far (the counter's value) */
+	uint64_t ts;           /* of the last record written */
+	struct vt_record *rec; /* records not yet written, oldest first */
+	uint64_t *flow;        /* per such record: the flow id that starts or ends there */
+	size_t n, cap;
+};
+
+struct vt_pf {
 	const struct vt_trace *t;
 	struct pb_buf out;
 	uint32_t seq;
 	uint64_t next_flow;
-	uint32_t *vcpu_owner; /* ring index + 1 that draws a vCPU's "running" slices */
-	/* The ring being written. */
-	uint64_t cpu_track;
-	int outer_vm;      /* VM of the open "VM <name>" slice, or -1 */
-	int inner;         /* an exit slice is open */
-	uint64_t guest;    /* track of the open "running" slice, or 0 */
-	uint64_t *flow_of; /* per record: flow id that starts or ends there */
+	uint32_t *vcpu_owner;  /* ring index + 1 that draws a vCPU's "running" slices */
+	struct pf_ring *rings; /* per ring of t */
+	struct pf_ring *r;     /* the ring being written */
 };
 
-static void pf_packet(struct pf *pf, uint32_t seq, int has_ts, uint64_t ts, uint32_t field,
+static void pf_packet(struct vt_pf *pf, uint32_t seq, int has_ts, uint64_t ts, uint32_t field,
                       const struct pb_buf *body)
 {
 	struct pb_buf pkt = {0};
@@ -81,7 +98,7 @@ static void pf_packet(struct pf *pf, uint32_t seq, int has_ts, uint64_t ts, uint
 	pb_free(&pkt);
 }
 
-static void pf_event(struct pf *pf, uint64_t ts, uint64_t track, int type, const char *name,
+static void pf_event(struct vt_pf *pf, uint64_t ts, uint64_t track, int type, const char *name,
                      const struct pf_arg *args, int nargs, uint64_t flow, int terminating)
 {
 	struct pb_buf ev = {0};
@@ -106,7 +123,7 @@ static void pf_event(struct pf *pf, uint64_t ts, uint64_t track, int type, const
 	pb_free(&ev);
 }
 
-static void pf_counter(struct pf *pf, uint64_t ts, uint64_t track, uint64_t value)
+static void pf_counter(struct vt_pf *pf, uint64_t ts, uint64_t track, uint64_t value)
 {
 	struct pb_buf ev = {0};
 
@@ -118,7 +135,7 @@ static void pf_counter(struct pf *pf, uint64_t ts, uint64_t track, uint64_t valu
 }
 
 /* A TrackDescriptor; kind 'p' process, 't' thread, 'c' counter, with pid/tid. */
-static void pf_track(struct pf *pf, uint64_t uuid, uint64_t parent, const char *name, int kind,
+static void pf_track(struct vt_pf *pf, uint64_t uuid, uint64_t parent, const char *name, int kind,
                      uint32_t pid, uint32_t tid)
 {
 	struct pb_buf td = {0}, sub = {0};
@@ -145,7 +162,7 @@ static void pf_track(struct pf *pf, uint64_t uuid, uint64_t parent, const char *
 	pb_free(&sub);
 }
 
-static void pf_descriptors(struct pf *pf)
+static void pf_descriptors(struct vt_pf *pf)
 {
 	const struct vt_trace *t = pf->t;
 	char name[64];
@@ -168,71 +185,69 @@ static void pf_descriptors(struct pf *pf)
 	}
 }
 
-/* Pairs each interrupt arrival with the next injection of its INTID, if any, before a loss. */
-static void pf_flows(struct pf *pf, const struct vt_trace_ring *ring)
+/* Pairs pending record i, if an interrupt arrival, with the next injection of its INTID before a
+ * loss. */
+static void pf_pair(struct vt_pf *pf, struct pf_ring *rs, size_t i)
 {
-	for (uint64_t i = 0; i < ring->count; i++) {
-		uint32_t intid, again;
+	uint32_t intid, again;
 
-		if (!vt_dec_irq_arrival(&ring->rec[i], &intid))
-			continue;
-		for (uint64_t j = i + 1; j < ring->count && j - i <= PF_FLOW_WINDOW; j++) {
-			const struct vt_record *r = &ring->rec[j];
+	if (!vt_dec_irq_arrival(&rs->rec[i], &intid))
+		return;
+	for (size_t j = i + 1; j < rs->n && j - i <= PF_FLOW_WINDOW; j++) {
+		const struct vt_record *r = &rs->rec[j];
 
-			if (r->event == VT_EV_LOST ||
-			    (vt_dec_irq_arrival(r, &again) && again == intid))
-				break;
-			if (r->event == VT_EV_INJECT && !pf->flow_of[j] &&
-			    (r->b == intid || (r->b == 0 && r->a == intid))) {
-				pf->flow_of[i] = pf->flow_of[j] = pf->next_flow++;
-				break;
-			}
+		if (r->event == VT_EV_LOST || (vt_dec_irq_arrival(r, &again) && again == intid))
+			break;
+		if (r->event == VT_EV_INJECT && !rs->flow[j] &&
+		    (r->b == intid || (r->b == 0 && r->a == intid))) {
+			rs->flow[i] = rs->flow[j] = pf->next_flow++;
+			break;
 		}
 	}
 }
 
-static void pf_close_inner(struct pf *pf, uint64_t ts)
+static void pf_close_inner(struct vt_pf *pf, uint64_t ts)
 {
-	if (pf->inner)
-		pf_event(pf, ts, pf->cpu_track, PF_TYPE_SLICE_END, NULL, NULL, 0, 0, 0);
-	pf->inner = 0;
+	if (pf->r->inner)
+		pf_event(pf, ts, pf->r->cpu_track, PF_TYPE_SLICE_END, NULL, NULL, 0, 0, 0);
+	pf->r->inner = 0;
 }
 
-static void pf_close_guest(struct pf *pf, uint64_t ts)
+static void pf_close_guest(struct vt_pf *pf, uint64_t ts)
 {
-	if (pf->guest)
-		pf_event(pf, ts, pf->guest, PF_TYPE_SLICE_END, NULL, NULL, 0, 0, 0);
-	pf->guest = 0;
+	if (pf->r->guest)
+		pf_event(pf, ts, pf->r->guest, PF_TYPE_SLICE_END, NULL, NULL, 0, 0, 0);
+	pf->r->guest = 0;
 }
 
 /* The "VM <name>" slice for vm, opened if another (or none) is open. */
-static void pf_outer(struct pf *pf, uint64_t ts, int vm)
+static void pf_outer(struct vt_pf *pf, uint64_t ts, int vm)
 {
 	char name[48];
 
-	if (vm < 0 || vm == pf->outer_vm)
+	if (vm < 0 || vm == pf->r->outer_vm)
 		return;
 	pf_close_inner(pf, ts);
-	if (pf->outer_vm >= 0)
-		pf_event(pf, ts, pf->cpu_track, PF_TYPE_SLICE_END, NULL, NULL, 0, 0, 0);
+	if (pf->r->outer_vm >= 0)
+		pf_event(pf, ts, pf->r->cpu_track, PF_TYPE_SLICE_END, NULL, NULL, 0, 0, 0);
 	snprintf(name, sizeof(name), "VM %s", pf->t->vms[vm].name);
-	pf_event(pf, ts, pf->cpu_track, PF_TYPE_SLICE_BEGIN, name, NULL, 0, 0, 0);
-	pf->outer_vm = vm;
+	pf_event(pf, ts, pf->r->cpu_track, PF_TYPE_SLICE_BEGIN, name, NULL, 0, 0, 0);
+	pf->r->outer_vm = vm;
 }
 
 /* Instants go to the vCPU the record names, else to its VM's or the pCPU's track. */
-static uint64_t pf_target(const struct pf *pf, const struct vt_record *r)
+static uint64_t pf_target(const struct vt_pf *pf, const struct vt_record *r)
 {
 	if (r->vm == VT_NONE)
-		return pf->cpu_track;
+		return pf->r->cpu_track;
 	if (r->vcpu == VT_NONE)
 		return pf_uuid_vm(r->vm);
 	return pf_uuid_vcpu(r->vm, r->vcpu);
 }
 
-static void pf_instant(struct pf *pf, uint64_t ts, uint64_t ri, uint64_t i, uint64_t *missing)
+static void pf_instant(struct vt_pf *pf, uint64_t ts, uint32_t ri, const struct vt_record *r,
+                       uint64_t flow)
 {
-	const struct vt_record *r = &pf->t->rings[ri].rec[i];
 	struct pf_arg args[3] = {{"a", r->a, 0}, {"b", r->b, 0}, {"c", r->c, 0}};
 	uint64_t track = pf_target(pf, r);
 	char name[64];
@@ -243,13 +258,13 @@ static void pf_instant(struct pf *pf, uint64_t ts, uint64_t ri, uint64_t i, uint
 		pf_close_guest(pf, ts);
 		pf_close_inner(pf, ts);
 		snprintf(name, sizeof(name), "LOST %u", r->a);
-		*missing += r->a;
-		pf_counter(pf, ts, pf_uuid_counter(pf->t->rings[ri].cpu), *missing);
-		track = pf->cpu_track;
+		pf->r->missing += r->a;
+		pf_counter(pf, ts, pf_uuid_counter(pf->t->rings[ri].cpu), pf->r->missing);
+		track = pf->r->cpu_track;
 		break;
 	case VT_EV_IRQ:
 		snprintf(name, sizeof(name), "IRQ %u", r->a);
-		track = pf->cpu_track;
+		track = pf->r->cpu_track;
 		break;
 	case VT_EV_INJECT:
 		snprintf(name, sizeof(name), "inject vINTID %u", r->a);
@@ -262,7 +277,7 @@ static void pf_instant(struct pf *pf, uint64_t ts, uint64_t ri, uint64_t i, uint
 		break;
 	case VT_EV_IPI:
 		snprintf(name, sizeof(name), "IPI to cpu %u", r->a);
-		track = pf->cpu_track;
+		track = pf->r->cpu_track;
 		break;
 	case VT_EV_HVC:
 	case VT_EV_PSCI:
@@ -305,93 +320,183 @@ static void pf_instant(struct pf *pf, uint64_t ts, uint64_t ri, uint64_t i, uint
 	default:
 		return;
 	}
-	pf_event(pf, ts, track, PF_TYPE_INSTANT, name, args, nargs, pf->flow_of[i],
-	         r->event == VT_EV_INJECT);
+	pf_event(pf, ts, track, PF_TYPE_INSTANT, name, args, nargs, flow, r->event == VT_EV_INJECT);
 }
 
-static void pf_ring(struct pf *pf, uint32_t ri)
+/* Writes one record of ring ri (pf->r) and what it opens or closes. */
+static void pf_record(struct vt_pf *pf, uint32_t ri, const struct vt_record *r, uint64_t flow)
 {
-	const struct vt_trace_ring *ring = &pf->t->rings[ri];
-	uint64_t missing = ring->skipped, ts = 0;
+	int vm = r->vm == VT_NONE ? -1 : r->vm;
+	uint32_t *owner = vm < 0 || r->vcpu == VT_NONE ? NULL : &pf->vcpu_owner[vm * 256 + r->vcpu];
+	uint64_t ts = vt_dec_ns(pf->t, r->ts);
 	char name[64];
 
-	pf->cpu_track = pf_uuid_cpu(ring->cpu);
-	pf->outer_vm = -1;
-	pf->inner = 0;
-	pf->guest = 0;
-	pf_flows(pf, ring);
-	for (uint64_t i = 0; i < ring->count; i++) {
-		const struct vt_record *r = &ring->rec[i];
-		int vm = r->vm == VT_NONE ? -1 : r->vm;
-		uint32_t *owner =
-		    vm < 0 || r->vcpu == VT_NONE ? NULL : &pf->vcpu_owner[vm * 256 + r->vcpu];
+	pf->r->ts = ts;
+	if (!pf->r->started)
+		pf_counter(pf, ts, pf_uuid_counter(pf->t->rings[ri].cpu), pf->r->missing);
+	pf->r->started = 1;
+	if (r->event == VT_EV_EXIT) {
+		struct pf_arg args[2] = {
+		    {r->a == VT_EXIT_IRQ ? "INTID" : "ESR", r->b, r->a != VT_EXIT_IRQ},
+		    {r->a == 0x24 || r->a == 0x20 ? "IPA" : "PC", r->c, 1},
+		};
 
-		ts = vt_dec_ns(pf->t, r->ts);
-		if (i == 0)
-			pf_counter(pf, ts, pf_uuid_counter(ring->cpu), missing);
-		if (r->event == VT_EV_EXIT) {
-			struct pf_arg args[2] = {
-			    {r->a == VT_EXIT_IRQ ? "INTID" : "ESR", r->b, r->a != VT_EXIT_IRQ},
-			    {r->a == 0x24 || r->a == 0x20 ? "IPA" : "PC", r->c, 1},
-			};
-
-			pf_close_guest(pf, ts);
-			pf_close_inner(pf, ts);
-			pf_outer(pf, ts, vm);
-			vt_dec_exit_slice(r, name, sizeof(name));
-			pf_event(pf, ts, pf->cpu_track, PF_TYPE_SLICE_BEGIN, name, args,
-			         r->a == VT_EXIT_IRQ ? 1 : 2, pf->flow_of[i], 0);
-			pf->inner = 1;
-		} else if (r->event == VT_EV_ENTER) {
-			pf_close_inner(pf, ts);
-			pf_outer(pf, ts, vm);
-			pf_close_guest(pf, ts);
-			/* Each vCPU's guest time is drawn from one ring only. */
-			if (owner && (!*owner || *owner == ri + 1)) {
-				*owner = ri + 1;
-				pf->guest = pf_uuid_vcpu((uint32_t)vm, r->vcpu);
-				pf_event(pf, ts, pf->guest, PF_TYPE_SLICE_BEGIN, "running", NULL, 0,
-				         0, 0);
-			}
-		} else {
-			pf_instant(pf, ts, ri, i, &missing);
-		}
-	}
-	if (ring->count) {
 		pf_close_guest(pf, ts);
 		pf_close_inner(pf, ts);
-		if (pf->outer_vm >= 0)
-			pf_event(pf, ts, pf->cpu_track, PF_TYPE_SLICE_END, NULL, NULL, 0, 0, 0);
-		if (ring->skipped + ring->lost > missing)
-			missing = ring->skipped + ring->lost;
-		pf_counter(pf, ts, pf_uuid_counter(ring->cpu), missing);
+		pf_outer(pf, ts, vm);
+		vt_dec_exit_slice(r, name, sizeof(name));
+		pf_event(pf, ts, pf->r->cpu_track, PF_TYPE_SLICE_BEGIN, name, args,
+		         r->a == VT_EXIT_IRQ ? 1 : 2, flow, 0);
+		pf->r->inner = 1;
+	} else if (r->event == VT_EV_ENTER) {
+		pf_close_inner(pf, ts);
+		pf_outer(pf, ts, vm);
+		pf_close_guest(pf, ts);
+		/* Each vCPU's guest time is drawn from one ring only. */
+		if (owner && (!*owner || *owner == ri + 1)) {
+			*owner = ri + 1;
+			pf->r->guest = pf_uuid_vcpu((uint32_t)vm, r->vcpu);
+			pf_event(pf, ts, pf->r->guest, PF_TYPE_SLICE_BEGIN, "running", NULL, 0, 0,
+			         0);
+		}
+	} else {
+		pf_instant(pf, ts, ri, r, flow);
 	}
+}
+
+/* Writes ring ri's pending records whose flows are known: all of them if the ring has ended. */
+static void pf_drain(struct vt_pf *pf, uint32_t ri, int all)
+{
+	struct pf_ring *rs = &pf->rings[ri];
+	size_t i = 0;
+
+	pf->seq = PF_SEQ_DESCRIPTORS + 1 + ri;
+	pf->r = rs;
+	for (; i < rs->n && (all || rs->n - i > PF_FLOW_WINDOW); i++) {
+		pf_pair(pf, rs, i);
+		pf_record(pf, ri, &rs->rec[i], rs->flow[i]);
+	}
+	memmove(rs->rec, rs->rec + i, (rs->n - i) * sizeof(*rs->rec));
+	memmove(rs->flow, rs->flow + i, (rs->n - i) * sizeof(*rs->flow));
+	rs->n -= i;
+}
+
+struct vt_pf *vt_pf_open(const struct vt_trace *t)
+{
+	struct vt_pf *pf = calloc(1, sizeof(*pf));
+
+	if (!pf)
+		return NULL;
+	pf->t = t;
+	pf->next_flow = 1;
+	pf->vcpu_owner = calloc(256 * 256, sizeof(*pf->vcpu_owner));
+	pf->rings = calloc((size_t)t->nr_rings + 1, sizeof(*pf->rings));
+	if (!pf->vcpu_owner || !pf->rings) {
+		vt_pf_close(pf);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < t->nr_rings; i++) {
+		pf->rings[i].cpu_track = pf_uuid_cpu(t->rings[i].cpu);
+		pf->rings[i].outer_vm = -1;
+		pf->rings[i].missing = t->rings[i].skipped;
+	}
+	pf_descriptors(pf);
+	return pf;
+}
+
+int vt_pf_add(struct vt_pf *pf, uint32_t ri, const struct vt_record *rec, size_t n)
+{
+	struct pf_ring *rs = &pf->rings[ri];
+
+	if (rs->n + n > rs->cap) {
+		size_t cap = (rs->n + n) * 2;
+		struct vt_record *r = realloc(rs->rec, cap * sizeof(*r));
+		uint64_t *f = r ? realloc(rs->flow, cap * sizeof(*f)) : NULL;
+
+		if (r)
+			rs->rec = r;
+		if (!f) {
+			pf->out.oom = 1;
+			return -1;
+		}
+		rs->flow = f;
+		rs->cap = cap;
+	}
+	memcpy(rs->rec + rs->n, rec, n * sizeof(*rec));
+	memset(rs->flow + rs->n, 0, n * sizeof(*rs->flow));
+	rs->n += n;
+	pf_drain(pf, ri, 0);
+	return pf->out.oom ? -1 : 0;
+}
+
+void vt_pf_ring_end(struct vt_pf *pf, uint32_t ri)
+{
+	const struct vt_trace_ring *ring = &pf->t->rings[ri];
+	struct pf_ring *rs = &pf->rings[ri];
+
+	pf_drain(pf, ri, 1);
+	if (!rs->started)
+		return;
+	pf_close_guest(pf, rs->ts);
+	pf_close_inner(pf, rs->ts);
+	if (rs->outer_vm >= 0)
+		pf_event(pf, rs->ts, rs->cpu_track, PF_TYPE_SLICE_END, NULL, NULL, 0, 0, 0);
+	rs->outer_vm = -1;
+	if (ring->skipped + ring->lost > rs->missing)
+		rs->missing = ring->skipped + ring->lost;
+	pf_counter(pf, rs->ts, pf_uuid_counter(ring->cpu), rs->missing);
+	rs->started = 0; /* ended: nothing more is written for it */
+}
+
+const uint8_t *vt_pf_bytes(struct vt_pf *pf, size_t *len)
+{
+	*len = pf->out.oom ? 0 : pf->out.len;
+	return pf->out.p;
+}
+
+void vt_pf_clear(struct vt_pf *pf)
+{
+	pf->out.len = 0;
+}
+
+int vt_pf_failed(const struct vt_pf *pf)
+{
+	return pf->out.oom;
+}
+
+void vt_pf_close(struct vt_pf *pf)
+{
+	if (!pf)
+		return;
+	if (pf->rings)
+		for (uint32_t i = 0; i < pf->t->nr_rings; i++) {
+			free(pf->rings[i].rec);
+			free(pf->rings[i].flow);
+		}
+	free(pf->rings);
+	free(pf->vcpu_owner);
+	pb_free(&pf->out);
+	free(pf);
 }
 
 int vt_pf_write(const struct vt_trace *t, uint8_t **out, size_t *len)
 {
-	struct pf pf = {.t = t, .next_flow = 1};
+	struct vt_pf *pf = vt_pf_open(t);
 
-	pf.vcpu_owner = calloc(256 * 256, sizeof(*pf.vcpu_owner));
-	if (!pf.vcpu_owner)
+	if (!pf)
 		return -1;
-	pf_descriptors(&pf);
 	for (uint32_t i = 0; i < t->nr_rings; i++) {
-		pf.seq = PF_SEQ_DESCRIPTORS + 1 + i;
-		pf.flow_of = calloc((size_t)t->rings[i].count + 1, sizeof(*pf.flow_of));
-		if (!pf.flow_of) {
-			pf.out.oom = 1;
+		if (vt_pf_add(pf, i, t->rings[i].rec, (size_t)t->rings[i].count))
 			break;
-		}
-		pf_ring(&pf, i);
-		free(pf.flow_of);
+		vt_pf_ring_end(pf, i);
 	}
-	free(pf.vcpu_owner);
-	if (pf.out.oom) {
-		pb_free(&pf.out);
+	if (pf->out.oom) {
+		vt_pf_close(pf);
 		return -1;
 	}
-	*out = pf.out.p;
-	*len = pf.out.len;
+	*out = pf->out.p;
+	*len = pf->out.len;
+	pf->out = (struct pb_buf){0};
+	vt_pf_close(pf);
 	return 0;
 }

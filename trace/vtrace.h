@@ -64,6 +64,20 @@ int vt_stats_print(const struct vt_trace *t, FILE *out);
 
 /* perfetto.c: the trace as a Perfetto protobuf, in a malloc'd buffer. */
 int vt_pf_write(const struct vt_trace *t, uint8_t **out, size_t *len);
+/*
+ * The same, incrementally: open (t's tables and rings; their records are
+ * not looked at) writes the track descriptors; add gives ring ri's next
+ * records (-1: out of memory); ring_end writes what is pending and closes
+ * what is open. bytes: the output not yet taken; clear: it was taken.
+ */
+struct vt_pf;
+struct vt_pf *vt_pf_open(const struct vt_trace *t);
+int vt_pf_add(struct vt_pf *pf, uint32_t ri, const struct vt_record *rec, size_t n);
+void vt_pf_ring_end(struct vt_pf *pf, uint32_t ri);
+const uint8_t *vt_pf_bytes(struct vt_pf *pf, size_t *len);
+void vt_pf_clear(struct vt_pf *pf);
+int vt_pf_failed(const struct vt_pf *pf);
+void vt_pf_close(struct vt_pf *pf);
 
 /* svg.c: a timeline picture of the trace. */
 int vt_svg_write(const struct vt_trace *t, FILE *out);

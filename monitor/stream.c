@@ -1,0 +1,218 @@
+/*
+ * The trace stream's encoder: frames (trace/stream.h) of what the rings
+ * hold, for one client at a time per struct stream. The rings are only
+ * peeked (vt_ring_peek: they are read-only here, and several clients may
+ * read them at once), each client at its own positions, and every record
+ * the producer overwrote before we read it is counted, exactly, in the
+ * next frame of its ring. Needs only <stdint.h> and <string.h>, and finds
+ * rings and system page through stream_source, so that the host tests
+ * compile it too.
+ */
+#include "stream.h"
+
+#include <string.h>
+
+#include "../trace/stream.h" /* not monitor/stream.h: both are "stream.h" */
+#include "format.h"
+#include "ring.h"
+#include "vitrine/sysview.h"
+
+#define ST_FRAME_RECORDS 64 /* records per frame: one peek, on the stack */
+#define ST_FILL_FRAMES 16   /* frames per stream_fill: bounded work per call */
+#define ST_DUMP_SIZE 32u
+#define ST_VM_SIZE 48u
+#define ST_VCPU_SIZE 16u
+#define ST_RING_SIZE 40u
+
+_Static_assert(sizeof(struct vt_frame) == VT_FRAME_HDR_SIZE, "struct vt_frame size");
+_Static_assert(sizeof(struct vt_frame_records) == VT_FRAME_RECORDS_SIZE, "records header size");
+_Static_assert(sizeof(struct vt_record) == 32, "struct vt_record size");
+
+static void st_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void st_put32(uint8_t *p, uint32_t v)
+{
+	st_put16(p, (uint16_t)v);
+	st_put16(p + 2, (uint16_t)(v >> 16));
+}
+
+static void st_put64(uint8_t *p, uint64_t v)
+{
+	st_put32(p, (uint32_t)v);
+	st_put32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* The frame header; the frame's sequence number is taken. */
+static void st_header(struct stream *s, uint8_t *p, uint16_t type, uint32_t len)
+{
+	st_put16(p, VT_FRAME_MAGIC);
+	st_put16(p + 2, type);
+	st_put32(p + 4, len);
+	st_put64(p + 8, s->seq++);
+}
+
+/* An error frame, the last one: the client shows the message. */
+static size_t st_error(struct stream *s, uint8_t *buf, size_t room, const char *why)
+{
+	size_t n = strlen(why) + 1, len = VT_FRAME_HDR_SIZE + n;
+
+	if (len > room)
+		return 0;
+	st_header(s, buf, VT_FRAME_ERROR, (uint32_t)len);
+	memcpy(buf + VT_FRAME_HDR_SIZE, why, n);
+	s->failed = 1;
+	return len;
+}
+
+/* The oldest record a reader can still get whole (trace/ring.h). */
+static uint64_t st_oldest(const struct vt_ring *r)
+{
+	uint64_t h = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE), t;
+
+	if (r->mode == VT_MODE_FLIGHT)
+		return h > r->capacity - 1 ? h - (r->capacity - 1) : 0;
+	t = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
+	return h - t > r->capacity ? h - r->capacity : t;
+}
+
+void stream_start(struct stream *s)
+{
+	memset(s, 0, sizeof(*s));
+	for (uint32_t cpu = 0; cpu < STREAM_CPUS; cpu++) {
+		const struct vt_ring *r = stream_source.ring(cpu);
+
+		if (r)
+			s->pos[cpu] = st_oldest(r);
+	}
+}
+
+/* The hello frame: a dump with no records (trace/stream.h); 0 if it does not fit. */
+static size_t st_hello(struct stream *s, uint8_t *buf, size_t room)
+{
+	const char *why = "no system page";
+	const struct vt_sys *sys = stream_source.sys(&why);
+	const struct vt_ring *rings[STREAM_CPUS];
+	uint32_t nr_rings = 0;
+	uint64_t freq = 0;
+	size_t len;
+	uint8_t *p;
+
+	if (!sys)
+		return st_error(s, buf, room, why);
+	for (uint32_t cpu = 0; cpu < STREAM_CPUS; cpu++) {
+		rings[cpu] = stream_source.ring(cpu);
+		nr_rings += rings[cpu] != NULL;
+		if (rings[cpu] && !freq)
+			freq = rings[cpu]->timer_freq;
+	}
+	len = VT_FRAME_HDR_SIZE + ST_DUMP_SIZE + (size_t)sys->nr_vms * ST_VM_SIZE +
+	      (size_t)sys->nr_vcpus * ST_VCPU_SIZE + (size_t)nr_rings * ST_RING_SIZE;
+	if (len > room)
+		return 0;
+	memset(buf, 0, len);
+	st_header(s, buf, VT_FRAME_HELLO, (uint32_t)len);
+	p = buf + VT_FRAME_HDR_SIZE;
+	st_put32(p, VT_DUMP_MAGIC);
+	st_put16(p + 4, VT_VERSION);
+	st_put16(p + 6, sizeof(struct vt_record));
+	st_put32(p + 8, nr_rings);
+	st_put32(p + 12, sys->nr_vms);
+	st_put32(p + 16, sys->nr_vcpus);
+	st_put64(p + 24, sys->timer_freq ? sys->timer_freq : freq);
+	p += ST_DUMP_SIZE;
+	for (uint32_t i = 0; i < sys->nr_vms; i++, p += ST_VM_SIZE) {
+		memcpy(p, sys->vms[i].name, VT_SYS_NAME); /* NUL-terminated: syspage checked */
+		st_put32(p + 32, sys->vms[i].id);
+		st_put32(p + 36, sys->vms[i].nr_vcpus);
+		st_put64(p + 40, sys->vms[i].cpus);
+	}
+	for (uint32_t i = 0; i < sys->nr_vcpus; i++, p += ST_VCPU_SIZE) {
+		p[0] = (uint8_t)sys->vcpus[i].vm;
+		p[1] = (uint8_t)sys->vcpus[i].vcpu;
+		p[2] = (uint8_t)sys->vcpus[i].pcpu;
+		st_put64(p + 8, sys->vcpus[i].exits);
+	}
+	for (uint32_t cpu = 0; cpu < STREAM_CPUS; cpu++) {
+		if (!rings[cpu])
+			continue;
+		st_put32(p, cpu);
+		st_put32(p + 4, rings[cpu]->mode);
+		st_put64(p + 8, s->pos[cpu]); /* where this stream starts; count 0 */
+		st_put64(p + 24, __atomic_load_n(&rings[cpu]->lost, __ATOMIC_RELAXED));
+		p += ST_RING_SIZE;
+	}
+	return len;
+}
+
+/* One records frame of pCPU cpu's ring; 0 if nothing is new or it does not fit. */
+static size_t st_records(struct stream *s, uint32_t cpu, uint8_t *buf, size_t room)
+{
+	const struct vt_ring *r = stream_source.ring(cpu);
+	struct vt_record rec[ST_FRAME_RECORDS];
+	const size_t hdr = VT_FRAME_HDR_SIZE + VT_FRAME_RECORDS_SIZE;
+	uint64_t pos = s->pos[cpu], skipped = 0;
+	size_t n, len;
+	uint32_t got;
+	uint8_t *p;
+
+	if (!r || room < hdr + sizeof(rec[0]))
+		return 0;
+	n = (room - hdr) / sizeof(rec[0]);
+	got = vt_ring_peek(r, &pos, rec, n < ST_FRAME_RECORDS ? (uint32_t)n : ST_FRAME_RECORDS,
+	                   &skipped);
+	if (!got && !skipped)
+		return 0;
+	len = hdr + got * sizeof(rec[0]);
+	st_header(s, buf, VT_FRAME_RECORDS, (uint32_t)len);
+	p = buf + VT_FRAME_HDR_SIZE;
+	st_put32(p, cpu);
+	st_put32(p + 4, got);
+	st_put64(p + 8, pos - got);
+	st_put64(p + 16, skipped);
+	p += VT_FRAME_RECORDS_SIZE;
+	for (uint32_t i = 0; i < got; i++, p += sizeof(rec[0])) {
+		st_put64(p, rec[i].ts);
+		st_put16(p + 8, rec[i].event);
+		p[10] = rec[i].vm;
+		p[11] = rec[i].vcpu;
+		st_put32(p + 12, rec[i].a);
+		st_put64(p + 16, rec[i].b);
+		st_put64(p + 24, rec[i].c);
+	}
+	s->pos[cpu] = pos;
+	return len;
+}
+
+size_t stream_fill(struct stream *s, uint8_t *buf, size_t room)
+{
+	uint32_t frames = 0, quiet = 0;
+	size_t used = 0;
+
+	if (s->failed)
+		return 0;
+	if (!s->hello_sent) {
+		used = st_hello(s, buf, room);
+		if (!used || s->failed)
+			return used;
+		s->hello_sent = 1;
+	}
+	/* Rings take turns, a frame each, until all are quiet or the call has done enough. */
+	while (frames < ST_FILL_FRAMES && quiet < STREAM_CPUS) {
+		uint32_t cpu = s->next_cpu % STREAM_CPUS;
+		size_t n = st_records(s, cpu, buf + used, room - used);
+
+		s->next_cpu = (cpu + 1) % STREAM_CPUS;
+		if (n) {
+			used += n;
+			frames++;
+			quiet = 0;
+		} else {
+			quiet++;
+		}
+	}
+	return used;
+}

@@ -1,0 +1,16 @@
+/* The REPL's line editor (edit.c). */
+#ifndef VITRINE_EDIT_H
+#define VITRINE_EDIT_H
+
+#include <stddef.h>
+
+/*
+ * Show prompt and read one edited line from the terminal on fd 0 into buf;
+ * its length, -1 at the end (Ctrl-D on an empty line), -2 if dropped with
+ * Ctrl-C. While waiting, when fd other (if >= 0) is readable, on_other(arg)
+ * prints above the line.
+ */
+int ve_readline(const char *prompt, char *buf, size_t size, int other, void (*on_other)(void *),
+                void *arg);
+
+#endif
