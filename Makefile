@@ -142,7 +142,7 @@ lint:
 	$(Q)clang-format --dry-run -Werror $(FORMAT_SRC)
 	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
 		--suppress=missingIncludeSystem -U__ASSEMBLER__ $(HYP_INC) -Ibench/guests/rt \
-		hyp bench/guests scripts/vmconfig tests/unit monitor
+		hyp bench/guests bench/llc scripts/vmconfig tests/unit tests/llc monitor
 
 clean:
 	rm -rf $(O)
@@ -182,3 +182,26 @@ lint: lint-trace
 lint-trace:
 	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
 		--suppress=missingIncludeSystem trace tests/trace
+
+# ---- the emulated LLC: a QEMU TCG plugin (bench/llc/), `make llc` ---------------
+# Its one QEMU header comes from Debian's qemu source package (scripts/fetch-src.sh),
+# taken out of the upstream tarball at build time. `make run LLC=1` loads it.
+LLC_SO   := $(O)/host/libllc.so
+QPLUGIN_H := $(O)/host/qemu-plugin/qemu-plugin.h
+.PHONY: llc
+llc: $(LLC_SO)
+
+$(QPLUGIN_H): scripts/fetch-src.sh
+	@mkdir -p $(@D)
+	@echo "  EXTRACT $@"
+	$(Q)src=$$(scripts/fetch-src.sh qemu) && \
+		tar -xJOf "$$src"/qemu_*.orig.tar.xz --wildcards '*/include/qemu/qemu-plugin.h' >$@.tmp && \
+		mv $@.tmp $@
+
+$(LLC_SO): bench/llc/llc.c bench/llc/llc_model.c bench/llc/llc_model.h hyp/include/vitrine/llc.h \
+           platforms/$(PLATFORM)/platform.h $(QPLUGIN_H)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -shared -fPIC -fvisibility=hidden \
+		-I$(dir $(QPLUGIN_H)) -Ibench/llc -Ihyp/include -Iplatforms/$(PLATFORM) \
+		bench/llc/llc.c bench/llc/llc_model.c -o $@

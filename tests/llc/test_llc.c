@@ -14,15 +14,14 @@
 
 static int failures;
 
-static void llct_result(const char *name, bool ok, const char *fmt, uint64_t a, uint64_t b)
+/* One result line; a failure says what was got and what was wanted. */
+static void llct_result(const char *name, bool ok, const char *what, uint64_t got, uint64_t want)
 {
 	if (ok) {
 		printf("PASS llc/%s\n", name);
 		return;
 	}
-	printf("FAIL llc/%s: ", name);
-	printf(fmt, a, b);
-	printf("\n");
+	printf("FAIL llc/%s: %s %" PRIu64 ", want %" PRIu64 "\n", name, what, got, want);
 	failures++;
 }
 
@@ -60,7 +59,7 @@ static void llct_thrash(void)
 	for (unsigned r = 0; r < rounds; r++)
 		misses += llct_misses(&m, pa, ways + 1, false);
 	llct_result("lru-thrash-ways-plus-one-lines-miss-always", misses == rounds * (ways + 1),
-	            "%" PRIu64 " misses, want %" PRIu64, misses, rounds * (ways + 1));
+	            "misses:", misses, rounds * (ways + 1));
 	llc_free(&m);
 }
 
@@ -77,10 +76,8 @@ static void llct_fit(void)
 	first = llct_misses(&m, pa, ways, false);
 	for (unsigned r = 1; r < rounds; r++)
 		later += llct_misses(&m, pa, ways, false);
-	llct_result("lru-ways-lines-first-pass-misses", first == ways,
-	            "%" PRIu64 " misses, want %" PRIu64, first, ways);
-	llct_result("lru-ways-lines-then-hit", later == 0, "%" PRIu64 " misses, want %" PRIu64,
-	            later, 0);
+	llct_result("lru-ways-lines-first-pass-misses", first == ways, "misses:", first, ways);
+	llct_result("lru-ways-lines-then-hit", later == 0, "misses:", later, 0);
 	llc_free(&m);
 }
 
@@ -103,10 +100,9 @@ static void llct_sweep_fit(void)
 	llct_setup(&m, MIB, 16, 64, 1);
 	first = llct_sweep(&m, 0x48000000, MIB, 8);
 	second = llct_sweep(&m, 0x48000000, MIB, 8);
-	llct_result("cache-size-first-pass-one-miss-per-line", first == MIB / 64,
-	            "%" PRIu64 " misses, want %" PRIu64, first, MIB / 64);
-	llct_result("cache-size-second-pass-all-hits", second == 0,
-	            "%" PRIu64 " misses, want %" PRIu64, second, 0);
+	llct_result("cache-size-first-pass-one-miss-per-line", first == MIB / 64, "misses:", first,
+	            MIB / 64);
+	llct_result("cache-size-second-pass-all-hits", second == 0, "misses:", second, 0);
 	llc_free(&m);
 }
 
@@ -120,7 +116,7 @@ static void llct_sweep_twice_size(void)
 	first = llct_sweep(&m, 0x48000000, 2 * MIB, 64);
 	second = llct_sweep(&m, 0x48000000, 2 * MIB, 64);
 	llct_result("twice-cache-size-misses-always", first + second == 2 * (2 * MIB / 64),
-	            "%" PRIu64 " misses, want %" PRIu64, first + second, 2 * (2 * MIB / 64));
+	            "misses:", first + second, 2 * (2 * MIB / 64));
 	llc_free(&m);
 }
 
@@ -141,7 +137,7 @@ static void llct_lru_order(void)
 	bool kept2 = llc_access(&m, 0, pa[2], false);
 	bool lost1 = !llc_access(&m, 0, pa[1], false);
 	llct_result("lru-evicts-least-recently-used", kept0 && kept2 && lost1,
-	            "kept0/kept2 %" PRIu64 ", lost1 %" PRIu64, kept0 * 10 + kept2, lost1);
+	            "of line 0 kept, line 2 kept, line 1 evicted, true:", kept0 + kept2 + lost1, 3);
 	llc_free(&m);
 }
 
@@ -154,13 +150,11 @@ static void llct_shared_and_stores(void)
 	bool miss = !llc_access(&m, 0, 0x41000008, true);
 	bool hit = llc_access(&m, 1, 0x41000030, false);
 	llct_result("store-allocates-and-cache-is-shared", miss && hit,
-	            "store missed %" PRIu64 ", other CPU's load hit %" PRIu64, miss, hit);
-	llct_result("store-and-load-counted-apart",
-	            m.count[0].stores == 1 && m.count[0].store_misses == 1 &&
-	                m.count[0].loads == 0 && m.count[1].loads == 1 &&
-	                m.count[1].load_misses == 0,
-	            "cpu0 stores %" PRIu64 ", cpu1 loads %" PRIu64, m.count[0].stores,
-	            m.count[1].loads);
+	            "of the store's miss and the other CPU's hit, seen:", miss + hit, 2);
+	int right = (m.count[0].stores == 1) + (m.count[0].store_misses == 1) +
+	            (m.count[0].loads == 0) + (m.count[1].loads == 1) +
+	            (m.count[1].load_misses == 0);
+	llct_result("store-and-load-counted-apart", right == 5, "counts right:", right, 5);
 	llc_free(&m);
 }
 
@@ -185,6 +179,7 @@ static void llct_reference(void)
 	struct llc_model m;
 	uint64_t ref_line[sets][ways], ref_used[sets][ways], disagree = 0;
 	uint64_t issued[2] = {0, 0}, missed = 0;
+	int right;
 
 	llct_setup(&m, ways * sets * line, ways, line, cpus);
 	for (unsigned s = 0; s < sets; s++)
@@ -209,20 +204,19 @@ static void llct_reference(void)
 		issued[store]++;
 		missed += !ref_hit;
 	}
-	llct_result("matches-reference-lru", disagree == 0,
-	            "%" PRIu64 " of %" PRIu64 " accesses disagree", disagree, n);
+	llct_result("matches-reference-lru", disagree == 0, "accesses disagreeing:", disagree, 0);
 
 	struct llc_count t;
 	llc_total(&m, &t);
-	llct_result("per-cpu-counts-add-up-to-totals",
-	            t.loads == issued[0] && t.stores == issued[1] &&
-	                t.load_misses + t.store_misses == missed,
-	            "counted %" PRIu64 " accesses, issued %" PRIu64, t.loads + t.stores,
-	            issued[0] + issued[1]);
-	bool every_cpu = true;
+	right = (t.loads == issued[0]) + (t.stores == issued[1]) +
+	        (t.load_misses + t.store_misses == missed);
+	llct_result("per-cpu-counts-add-up-to-totals", right == 3,
+	            "of loads, stores, misses, sums right:", right, 3);
+	unsigned counted = 0;
 	for (unsigned c = 0; c < cpus; c++)
-		every_cpu = every_cpu && m.count[c].loads > 0 && m.count[c].store_misses > 0;
-	llct_result("every-cpu-counted", every_cpu, "%" PRIu64 "%" PRIu64, 0, 0);
+		counted += m.count[c].loads > 0 && m.count[c].store_misses > 0;
+	llct_result("every-cpu-counted", counted == cpus,
+	            "CPUs with loads and store misses:", counted, cpus);
 	llc_free(&m);
 }
 
@@ -233,13 +227,12 @@ static void llct_geometry(void)
 	const char *err = llc_init(&m, MIB, 16, 64, 4);
 
 	llct_result("default-geometry-1024-sets", !err && llc_sets(&m) == 1024 && m.line_shift == 6,
-	            "sets %" PRIu64 ", line shift %" PRIu64, err ? 0 : llc_sets(&m), m.line_shift);
+	            "sets", err ? 0 : llc_sets(&m), 1024);
 	llc_free(&m);
 	int refused = !!llc_init(&m, MIB, 16, 48, 4) + !!llc_init(&m, MIB, 0, 64, 4) +
 	              !!llc_init(&m, 3 * MIB, 16, 64, 4) + !!llc_init(&m, MIB + 64, 16, 64, 4) +
 	              !!llc_init(&m, MIB, 16, 64, 0);
-	llct_result("bad-geometry-refused", refused == 5, "%" PRIu64 " of %" PRIu64 " refused",
-	            refused, 5);
+	llct_result("bad-geometry-refused", refused == 5, "refused:", refused, 5);
 }
 
 int main(void)

@@ -41,14 +41,14 @@ struct vt_llc_cpu {
 };
 
 struct vt_llc_page {
-	uint32_t magic;   /* VT_LLC_MAGIC */
-	uint32_t version; /* VT_LLC_VERSION */
-	uint64_t seq;     /* odd while the plugin rewrites the page */
-	uint64_t size;    /* the modelled cache: bytes, */
-	uint32_t ways;    /* ways, */
-	uint32_t line;    /* bytes per line, */
-	uint32_t sets;    /* size / (ways * line) */
-	uint32_t cpus;    /* rows of cpu[] in use: QEMU's vCPUs, at most VT_LLC_CPUS */
+	uint32_t magic;     /* VT_LLC_MAGIC */
+	uint32_t version;   /* VT_LLC_VERSION */
+	uint64_t seq;       /* odd while the plugin rewrites the page */
+	uint64_t size;      /* the modelled cache: bytes, */
+	uint32_t ways;      /* ways, */
+	uint32_t line;      /* bytes per line, */
+	uint32_t sets;      /* size / (ways * line) */
+	uint32_t cpus;      /* rows of cpu[] in use: QEMU's vCPUs, at most VT_LLC_CPUS */
 	uint64_t publishes; /* copies made so far (the last one at QEMU's exit) */
 	uint64_t io;        /* accesses to I/O (MMIO), not modelled, all vCPUs */
 	struct vt_llc_cpu cpu[VT_LLC_CPUS];
