@@ -10,17 +10,63 @@
 #                  recorder, the oldest are overwritten)
 # TRACE_CLASSES=exit,irq,...  record only these classes (exit irq call ipc
 #                  fault state mark; default: all)
+# LLC=1            load the emulated LLC (`make llc`: $O/host/libllc.so; or
+#                  LLC=path/to/libllc.so), a model of the shared L2 that
+#                  prints per-vCPU accesses, hits and misses at exit. QEMU's
+#                  RAM becomes a shared file (in /dev/shm, removed afterwards)
+#                  whose page at 0x7ffff000 (hyp/include/vitrine/llc.h) the
+#                  plugin keeps its counts in, live. Adds -accel
+#                  tcg,thread=single unless -icount is given (the model wants
+#                  one vCPU thread).
+# LLC_ARGS=size=N,ways=N,line=N,publish=N  more plugin options (bench/llc/llc.c)
+# LLC_OUT=FILE     also write the plugin's summary to FILE
+# LLC_PAGE=FILE    save the counters page (4 KiB) to FILE after the run
+#                  (out/host/llc-page FILE 0 prints it)
+# LLC_RAM_DIR=DIR  where the RAM file goes (default /dev/shm)
 set -euo pipefail
 elf=${1:?usage: run.sh vitrine.elf [qemu args...]}
 shift
-qemu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 -smp 4 -m 1G
+ram_size=1G
+qemu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 -smp 4 -m "$ram_size"
 	-nographic -nic none -kernel "$elf")
+llc_ram=
+if [ -n "${LLC:-}" ] && [ "$LLC" != 0 ]; then
+	so=$LLC
+	if [ "$LLC" = 1 ]; then
+		so=${O:-out}/host/libllc.so
+		case $so in /*) ;; *) so=$(cd "$(dirname "$0")/.." && pwd)/$so ;; esac
+	fi
+	[ -r "$so" ] || { echo "run.sh: no LLC plugin $so (make llc)" >&2; exit 2; }
+	tmp=${LLC_RAM_DIR:-/dev/shm}
+	[ -d "$tmp" ] && [ -w "$tmp" ] || tmp=${TMPDIR:-/tmp}
+	llc_ram=$(mktemp "$tmp/vitrine-ram.XXXXXX")
+	# The page to save: VT_LLC_PAGE_PA - the RAM's base, in pages.
+	llc_save() {
+		if [ -n "${LLC_PAGE:-}" ]; then
+			dd if="$llc_ram" of="$LLC_PAGE" bs=4096 skip=$(((0x7ffff000 - 0x40000000) / 4096)) \
+				count=1 status=none || true
+		fi
+		rm -f "$llc_ram"
+	}
+	trap llc_save EXIT
+	trap 'exit 143' TERM
+	trap 'exit 130' INT
+	truncate -s $ram_size "$llc_ram"
+	qemu+=(-object "memory-backend-file,id=vitrine-ram,size=$ram_size,mem-path=$llc_ram,share=on"
+		-machine memory-backend=vitrine-ram
+		-plugin "$so,counters=$llc_ram${LLC_ARGS:+,$LLC_ARGS}${LLC_OUT:+,out=$LLC_OUT}")
+	case " $* " in *" -icount "*) ;; *) qemu+=(-accel tcg,thread=single) ;; esac
+fi
 if [ -n "${SCRIPT:-}" ]; then
 	[ -r "$SCRIPT" ] || { echo "run.sh: cannot read $SCRIPT" >&2; exit 2; }
 	# The console reads what is typed as the guest asks for it: nothing is lost.
 	exec < <(cat "$SCRIPT"; printf '\nvitrine.poweroff()\n')
 fi
-[ -n "${TRACE:-}" ] || exec "${qemu[@]}" "$@"
+if [ -z "${TRACE:-}" ]; then
+	[ -n "$llc_ram" ] || exec "${qemu[@]}" "$@"
+	"${qemu[@]}" "$@" # not exec: the RAM file goes afterwards
+	exit
+fi
 
 # The options word (hyp/core/bootparam.h) at the last page of the hypervisor's RAM.
 flags=1

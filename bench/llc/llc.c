@@ -136,29 +136,6 @@ static void llc_vcpu_resume(qemu_plugin_id_t id, unsigned int vcpu)
 	llc_check_thread();
 }
 
-static void llc_rate(char *buf, size_t len, uint64_t misses, uint64_t accesses)
-{
-	if (accesses)
-		snprintf(buf, len, "%.2f%%", 100.0 * (double)misses / (double)accesses);
-	else
-		snprintf(buf, len, "-");
-}
-
-/* One summary line: "llc: NAME: accesses A hits H misses M miss_rate R loads ..." */
-static void llc_line(FILE *f, const char *name, const struct llc_count *c)
-{
-	uint64_t acc = c->loads + c->stores, miss = c->load_misses + c->store_misses;
-	char rate[32];
-
-	llc_rate(rate, sizeof(rate), miss, acc);
-	fprintf(f,
-	        "llc: %s: accesses %" PRIu64 " hits %" PRIu64 " misses %" PRIu64
-	        " miss_rate %s loads %" PRIu64 " load_misses %" PRIu64 " stores %" PRIu64
-	        " store_misses %" PRIu64 "\n",
-	        name, acc, acc - miss, miss, rate, c->loads, c->load_misses, c->stores,
-	        c->store_misses);
-}
-
 static void llc_summary(FILE *f)
 {
 	struct llc_count t;
@@ -170,10 +147,10 @@ static void llc_summary(FILE *f)
 	        llc_m.size / 1024, llc_m.ways, 1u << llc_m.line_shift, llc_sets(&llc_m));
 	for (unsigned i = 0; i < llc_m.cpus; i++) {
 		snprintf(name, sizeof(name), "vcpu %u", i);
-		llc_line(f, name, &llc_m.count[i]);
+		llc_print(f, name, &llc_m.count[i]);
 	}
 	llc_total(&llc_m, &t);
-	llc_line(f, "total", &t);
+	llc_print(f, "total", &t);
 	fprintf(f, "llc: io accesses (not modelled) %" PRIu64 "; RAM PAs seen ", llc_io);
 	if (llc_pa_lo <= llc_pa_hi)
 		fprintf(f, "0x%" PRIx64 "-0x%" PRIx64, llc_pa_lo, llc_pa_hi);

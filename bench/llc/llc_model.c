@@ -1,6 +1,8 @@
 /* The cache model's set-up and sums; the per-access path is in llc_model.h. */
 #include "llc_model.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 static bool llc_pow2(uint64_t x)
@@ -58,4 +60,27 @@ void llc_total(const struct llc_model *m, struct llc_count *t)
 		t->stores += m->count[i].stores;
 		t->store_misses += m->count[i].store_misses;
 	}
+}
+
+static void llc_rate(char *buf, size_t len, uint64_t misses, uint64_t accesses)
+{
+	if (accesses)
+		snprintf(buf, len, "%.2f%%", 100.0 * (double)misses / (double)accesses);
+	else
+		snprintf(buf, len, "-");
+}
+
+/* "llc: NAME: accesses A hits H misses M miss_rate R% loads ...": the summary's lines */
+void llc_print(FILE *f, const char *name, const struct llc_count *c)
+{
+	uint64_t acc = c->loads + c->stores, miss = c->load_misses + c->store_misses;
+	char rate[32];
+
+	llc_rate(rate, sizeof(rate), miss, acc);
+	fprintf(f,
+	        "llc: %s: accesses %" PRIu64 " hits %" PRIu64 " misses %" PRIu64
+	        " miss_rate %s loads %" PRIu64 " load_misses %" PRIu64 " stores %" PRIu64
+	        " store_misses %" PRIu64 "\n",
+	        name, acc, acc - miss, miss, rate, c->loads, c->load_misses, c->stores,
+	        c->store_misses);
 }

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #define LLC_EMPTY UINT64_MAX /* a way never filled: no line number is this */
@@ -42,6 +43,9 @@ struct llc_model {
 const char *llc_init(struct llc_model *m, uint64_t size, unsigned ways, unsigned line,
                      unsigned cpus);
 void llc_free(struct llc_model *m);
+
+/* One line of counts, named (e.g. "vcpu 0", "total"), as the summary prints it. */
+void llc_print(FILE *f, const char *name, const struct llc_count *c);
 
 /* The sum of every CPU's counts. */
 void llc_total(const struct llc_model *m, struct llc_count *t);
