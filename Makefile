@@ -127,10 +127,13 @@ $(DEPS_OK): scripts/deps.sh
 	$(Q)scripts/deps.sh
 	@mkdir -p $(@D) && touch $@
 
-run: $(HYP_ELF)
+# LLC=1: with the emulated LLC plugin (built first), see scripts/run.sh.
+LLC_SO := $(O)/host/libllc.so
+run: $(HYP_ELF) $(if $(filter 1,$(LLC)),$(LLC_SO))
 	$(Q)TRACE="$(TRACE)" TRACE_MODE="$(TRACE_MODE)" TRACE_CLASSES="$(TRACE_CLASSES)" \
 		SCRIPT="$(SCRIPT)" NET_PORT="$(NET_PORT)" NET_TRACE_PORT="$(NET_TRACE_PORT)" \
-		scripts/run.sh $(HYP_ELF)
+		LLC="$(LLC)" LLC_ARGS="$(LLC_ARGS)" LLC_OUT="$(LLC_OUT)" \
+		LLC_PAGE="$(LLC_PAGE)" O="$(O)" scripts/run.sh $(HYP_ELF)
 
 test: $(DEPS_OK)
 	$(Q)tests/run.sh
@@ -143,7 +146,7 @@ lint:
 	$(Q)clang-format --dry-run -Werror $(FORMAT_SRC)
 	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
 		--suppress=missingIncludeSystem -U__ASSEMBLER__ $(HYP_INC) -Ibench/guests/rt \
-		hyp bench/guests scripts/vmconfig tests/unit monitor
+		hyp bench/guests bench/llc scripts/vmconfig tests/unit tests/llc monitor
 
 clean:
 	rm -rf $(O)
@@ -203,3 +206,33 @@ lint: lint-vitrine
 lint-vitrine:
 	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
 		--suppress=missingIncludeSystem -Itrace -Ihyp/include scripts/vitrine tests/client
+# ---- the emulated LLC: a QEMU TCG plugin (bench/llc/), `make llc` ---------------
+# Its one QEMU header comes from Debian's qemu source package (scripts/fetch-src.sh),
+# taken out of the upstream tarball at build time. `make run LLC=1` loads it.
+QPLUGIN_H := $(O)/host/qemu-plugin/qemu-plugin.h
+LLC_PAGE_TOOL := $(O)/host/llc-page
+.PHONY: llc
+llc: $(LLC_SO) $(LLC_PAGE_TOOL)
+
+# Prints the counters page of a RAM file (or a saved copy) like the plugin's summary.
+$(LLC_PAGE_TOOL): bench/llc/llc_page.c bench/llc/llc_model.c bench/llc/llc_model.h \
+                  hyp/include/vitrine/llc.h platforms/$(PLATFORM)/platform.h
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -Ibench/llc -Ihyp/include -Iplatforms/$(PLATFORM) \
+		bench/llc/llc_page.c bench/llc/llc_model.c -o $@
+
+$(QPLUGIN_H): scripts/fetch-src.sh
+	@mkdir -p $(@D)
+	@echo "  EXTRACT $@"
+	$(Q)src=$$(scripts/fetch-src.sh qemu) && \
+		tar -xJOf "$$src"/qemu_*.orig.tar.xz --wildcards '*/include/qemu/qemu-plugin.h' >$@.tmp && \
+		mv $@.tmp $@
+
+$(LLC_SO): bench/llc/llc.c bench/llc/llc_model.c bench/llc/llc_model.h hyp/include/vitrine/llc.h \
+           platforms/$(PLATFORM)/platform.h $(QPLUGIN_H)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -shared -fPIC -fvisibility=hidden \
+		-I$(dir $(QPLUGIN_H)) -Ibench/llc -Ihyp/include -Iplatforms/$(PLATFORM) \
+		bench/llc/llc.c bench/llc/llc_model.c -o $@

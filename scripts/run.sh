@@ -14,10 +14,24 @@
 #                  (a `device 0x0a003000` line), the host's 127.0.0.1:P reaches the
 #                  monitor's Lua console (TCP 5555 inside; default P = 5555)
 # NET_TRACE_PORT=P  the same for the trace stream (TCP 5556 inside; default 5556)
+# LLC=1            load the emulated LLC (`make llc`: $O/host/libllc.so; or
+#                  LLC=path/to/libllc.so), a model of the shared L2 that
+#                  prints per-vCPU accesses, hits and misses at exit. QEMU's
+#                  RAM becomes a shared file (in /dev/shm, removed afterwards)
+#                  whose page at 0x7ffff000 (hyp/include/vitrine/llc.h) the
+#                  plugin keeps its counts in, live. Adds -accel
+#                  tcg,thread=single unless -icount is given (the model wants
+#                  one vCPU thread).
+# LLC_ARGS=size=N,ways=N,line=N,publish=N  more plugin options (bench/llc/llc.c)
+# LLC_OUT=FILE     also write the plugin's summary to FILE
+# LLC_PAGE=FILE    save the counters page (4 KiB) to FILE after the run
+#                  (out/host/llc-page FILE 0 prints it)
+# LLC_RAM_DIR=DIR  where the RAM file goes (default /dev/shm)
 set -euo pipefail
 elf=${1:?usage: run.sh vitrine.elf [qemu args...]}
 shift
-qemu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 -smp 4 -m 1G
+ram_size=1G
+qemu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 -smp 4 -m "$ram_size"
 	-nographic -nic none -kernel "$elf")
 # The config is out/CONFIG/vitrine.elf's configs/CONFIG.cfg. Only a networked
 # config gets the NIC and the forwarded ports, so other runs never compete for them.
@@ -27,12 +41,44 @@ if [ -r "$cfg" ] && grep -Eiq '^[[:space:]]*device[[:space:]]+0x0*a003000[[:spac
 	qemu+=(-netdev "user,id=n0,$fwd" -device virtio-net-device,netdev=n0
 		-global virtio-mmio.force-legacy=false)
 fi
+llc_ram=
+if [ -n "${LLC:-}" ] && [ "$LLC" != 0 ]; then
+	so=$LLC
+	if [ "$LLC" = 1 ]; then
+		so=${O:-out}/host/libllc.so
+		case $so in /*) ;; *) so=$(cd "$(dirname "$0")/.." && pwd)/$so ;; esac
+	fi
+	[ -r "$so" ] || { echo "run.sh: no LLC plugin $so (make llc)" >&2; exit 2; }
+	tmp=${LLC_RAM_DIR:-/dev/shm}
+	[ -d "$tmp" ] && [ -w "$tmp" ] || tmp=${TMPDIR:-/tmp}
+	llc_ram=$(mktemp "$tmp/vitrine-ram.XXXXXX")
+	# The page to save: VT_LLC_PAGE_PA - the RAM's base, in pages.
+	llc_save() {
+		if [ -n "${LLC_PAGE:-}" ]; then
+			dd if="$llc_ram" of="$LLC_PAGE" bs=4096 skip=$(((0x7ffff000 - 0x40000000) / 4096)) \
+				count=1 status=none || true
+		fi
+		rm -f "$llc_ram"
+	}
+	trap llc_save EXIT
+	trap 'exit 143' TERM
+	trap 'exit 130' INT
+	truncate -s $ram_size "$llc_ram"
+	qemu+=(-object "memory-backend-file,id=vitrine-ram,size=$ram_size,mem-path=$llc_ram,share=on"
+		-machine memory-backend=vitrine-ram
+		-plugin "$so,counters=$llc_ram${LLC_ARGS:+,$LLC_ARGS}${LLC_OUT:+,out=$LLC_OUT}")
+	case " $* " in *" -icount "*) ;; *) qemu+=(-accel tcg,thread=single) ;; esac
+fi
 if [ -n "${SCRIPT:-}" ]; then
 	[ -r "$SCRIPT" ] || { echo "run.sh: cannot read $SCRIPT" >&2; exit 2; }
 	# The console reads what is typed as the guest asks for it: nothing is lost.
 	exec < <(cat "$SCRIPT"; printf '\nvitrine.poweroff()\n')
 fi
-[ -n "${TRACE:-}" ] || exec "${qemu[@]}" "$@"
+if [ -z "${TRACE:-}" ]; then
+	[ -n "$llc_ram" ] || exec "${qemu[@]}" "$@"
+	"${qemu[@]}" "$@" # not exec: the RAM file goes afterwards
+	exit
+fi
 
 # The options word (hyp/core/bootparam.h) at the last page of the hypervisor's RAM.
 flags=1

@@ -46,6 +46,10 @@ else
 	echo "FAIL lint/clang-format-and-cppcheck: $(head -3 "$O/test/lint.log" | tr '\n' ' ')"
 fi | tee -a "$results"
 
+# ---- the emulated LLC: cache model unit tests, the plugin in QEMU (tests/llc/run.sh) ----
+step "emulated LLC"
+run tests/llc/run.sh
+
 step "system tests (QEMU)"
 run tests/system.sh
 
