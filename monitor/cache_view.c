@@ -9,7 +9,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "config.h"
 #include "lauxlib.h"
+#include "vitrine/llc.h"
 #include "syspage.h"
 
 #define CV_BAND 64 /* colours per row of the map: rows stay well inside a console line */
@@ -152,8 +154,91 @@ static int cv_colors_fn(lua_State *L)
 	return 1;
 }
 
+/* A consistent copy of the emulated LLC's page (a seqlock: see vitrine/llc.h); 0 if none. */
+static int cv_llc_copy(struct vt_llc_page *copy)
+{
+	const volatile struct vt_llc_page *p =
+	    (const volatile struct vt_llc_page *)(uintptr_t)CFG_MONITOR_LLC_IPA;
+
+	for (int tries = 0; tries < 1000; tries++) {
+		uint64_t seq = __atomic_load_n(&p->seq, __ATOMIC_ACQUIRE);
+
+		if (seq & 1)
+			continue;
+		for (size_t i = 0; i < sizeof *copy; i++)
+			((uint8_t *)copy)[i] = ((const volatile uint8_t *)p)[i];
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&p->seq, __ATOMIC_RELAXED) == seq)
+			return copy->magic == VT_LLC_MAGIC && copy->version == VT_LLC_VERSION &&
+			       copy->cpus <= VT_LLC_CPUS;
+	}
+	return 0;
+}
+
+static void cv_counts(lua_State *L, uint64_t accesses, uint64_t misses)
+{
+	cv_int(L, "accesses", (lua_Integer)accesses);
+	cv_int(L, "misses", (lua_Integer)misses);
+	lua_pushnumber(L, accesses ? (lua_Number)misses / (lua_Number)accesses : 0);
+	lua_setfield(L, -2, "miss_rate");
+}
+
+/*
+ * cache.llc(): the emulated LLC's counts (QEMU with `LLC=1`), per pCPU and
+ * per VM (over its pCPUs), since QEMU started; nil and why without it.
+ */
+static int cv_llc(lua_State *L)
+{
+	static struct vt_llc_page c;
+	const struct vt_sys *s = syspage_get(L);
+
+	if (!cv_llc_copy(&c)) {
+		lua_pushnil(L);
+		lua_pushliteral(L, "no emulated LLC: run QEMU with its plugin (make run LLC=1)");
+		return 2;
+	}
+	lua_newtable(L);
+	cv_int(L, "size", (lua_Integer)c.size);
+	cv_int(L, "ways", c.ways);
+	cv_int(L, "line", c.line);
+	cv_int(L, "sets", c.sets);
+	cv_int(L, "publishes", (lua_Integer)c.publishes);
+	lua_newtable(L);
+	for (uint32_t i = 0; i < c.cpus; i++) {
+		const struct vt_llc_cpu *k = &c.cpu[i];
+
+		lua_newtable(L);
+		cv_int(L, "cpu", i);
+		cv_int(L, "loads", (lua_Integer)k->loads);
+		cv_int(L, "load_misses", (lua_Integer)k->load_misses);
+		cv_int(L, "stores", (lua_Integer)k->stores);
+		cv_int(L, "store_misses", (lua_Integer)k->store_misses);
+		cv_counts(L, k->loads + k->stores, k->load_misses + k->store_misses);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "cpus");
+	lua_newtable(L);
+	for (uint32_t v = 0; v < s->nr_vms; v++) {
+		uint64_t acc = 0, miss = 0;
+
+		for (uint32_t i = 0; i < c.cpus; i++)
+			if (s->vms[v].cpus >> i & 1) {
+				acc += c.cpu[i].loads + c.cpu[i].stores;
+				miss += c.cpu[i].load_misses + c.cpu[i].store_misses;
+			}
+		lua_newtable(L);
+		lua_pushstring(L, s->vms[v].name);
+		lua_setfield(L, -2, "name");
+		cv_counts(L, acc, miss);
+		lua_rawseti(L, -2, (lua_Integer)v + 1);
+	}
+	lua_setfield(L, -2, "vms");
+	return 1;
+}
+
 static const luaL_Reg cv_lib[] = {
     {"colors", cv_colors_fn},
+    {"llc", cv_llc},
     {NULL, NULL},
 };
 

@@ -14,7 +14,7 @@ run() { "$@" 2>&1 | tee -a "$results" | grep -E '^(PASS|FAIL)' ; }
 
 step "build"
 build_ok=1
-make -s guests "$O/host/vmconfig" "$O/host/vitrine" "$O/host/vtrace" >"$O/test/build.log" 2>&1 || build_ok=0
+make -s guests llc "$O/host/vmconfig" "$O/host/vitrine" "$O/host/vtrace" >"$O/test/build.log" 2>&1 || build_ok=0
 for cfg in configs/*.cfg; do
 	c=$(basename "$cfg" .cfg)
 	make -s CONFIG=$c >>"$O/test/build.log" 2>&1 || build_ok=0

@@ -47,6 +47,17 @@ test_colors() {
 	check system/colors-vm-info has $'^info\t0\t8$'
 	check system/colors-monitor-disjoint lacks $'^overlap\thello\ttimer'
 	check system/colors-monitor-qemu-exit-0 exited 0
+	# The emulated LLC's counters, live in the monitor; without the plugin, nil and why.
+	in=$'for i = 1, 3000000 do end c = cache.llc() print(\'llc\', c.ways, c.line, #c.vms, c.publishes > 0)\n'
+	in+=$'t = 0 for _, k in ipairs(c.cpus) do t = t + k.accesses end s = 0 for _, v in ipairs(c.vms) do s = s + v.accesses end\n'
+	in+=$'print(\'sums\', c.vms[2].accesses > 0, c.vms[3].accesses > 0, s <= t, c.vms[2].misses <= c.vms[2].accesses)\n'
+	in+=$'vitrine.poweroff()\n'
+	LLC=1 boot monitor-colors 120 "$in"
+	check system/colors-llc-in-monitor has $'^llc\t16\t64\t3\ttrue$'
+	check system/colors-llc-per-vm has $'^sums\ttrue\ttrue\ttrue\ttrue$'
+	check system/colors-llc-qemu-exit-0 exited 0
+	boot monitor-colors 60 $'cache.llc()\nvitrine.poweroff()\n'
+	check system/colors-no-llc-says-why has $'^nil\tno emulated LLC: run QEMU with its plugin \\(make run LLC=1\\)$'
 }
 
 test_smp() {
@@ -644,6 +655,14 @@ print(*(x.getsockname()[1] for x in s))')"
 	check system/vitrine-record-summary grep -Eq '^recorded [1-9][0-9]* events, [0-9]+ lost, in [0-9.]+ s$' "$O/test/net-record.out"
 	check system/vitrine-record-check-perfetto "$O/host/vtrace" check-perfetto "$O/test/net.perfetto-trace"
 	check system/vitrine-record-protoc sh -c "protoc --decode=perfetto.protos.Trace -Itrace trace/perfetto_subset.proto <'$O/test/net.perfetto-trace' >/dev/null"
+	"$vc" top --interval 0.5 --rounds 2 --port "$cport" >"$O/test/net-top.out" 2>&1
+	check system/vitrine-top-rows grep -Eq '^0 +monitor +running +[0-9]+ +[0-9]+ +0$' "$O/test/net-top.out"
+	# Exact counts: with every class masked nothing more is written, so the
+	# stream must deliver what the rings hold, less what it reports lost.
+	out=$("$vc" eval --port "$cport" "trace.enable{} s = trace.stats() print(s.total.fill)")
+	"$vc" record --seconds 2 --port "$sport" -o "$O/test/net2.perfetto-trace" >"$O/test/net-record2.out" 2>&1
+	check system/vitrine-record-counts-equal-monitor sh -c "sed -nE 's/^recorded ([0-9]+) events, ([0-9]+) lost, .*/\1 \2/p' '$O/test/net-record2.out' |
+		awk -v f='$out' '{ exit !(\$1 + \$2 == f && f > 0) }'"
 	"$vc" eval --port "$cport" 'vitrine.poweroff()' >/dev/null 2>&1
 	wait "$pid"
 	STATUS=$?

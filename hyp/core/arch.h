@@ -27,6 +27,8 @@ void arch_vm_init(struct vm *vm);
 void arch_vm_audit_colors(const struct vm *vm);
 /* Show vm some of the hypervisor's own memory, read-only, at ipa. */
 void arch_vm_map_readonly(struct vm *vm, uint64_t ipa, const void *va, uint64_t size);
+/* Show vm physical memory no VM owns (and the hypervisor never maps), read-only, at ipa. */
+void arch_vm_map_pa_readonly(struct vm *vm, uint64_t ipa, uint64_t pa, uint64_t size);
 /* ... and read-write: for what the VM hands the hypervisor (which checks every value). */
 void arch_vm_map_writable(struct vm *vm, uint64_t ipa, void *va, uint64_t size);
 /* All vCPUs of vm are parked: silence its devices' interrupts, reset its interrupt state. */

@@ -63,9 +63,11 @@ struct cfg_channel {
 /* ... the console ring (vitrine/conring.h), read-only ... */
 #define CFG_MONITOR_CON_IPA (CFG_MONITOR_SYS_IPA + CFG_MONITOR_SYS_SIZE)
 #define CFG_MONITOR_CON_SIZE 0x11000ull
-/* ... and the one page the monitor may write: its consumer positions. */
+/* ... the one page the monitor may write: its consumer positions ... */
 #define CFG_MONITOR_CTL_IPA (CFG_MONITOR_CON_IPA + CFG_MONITOR_CON_SIZE)
-#define CFG_MONITOR_WINDOW (CFG_MONITOR_CTL_IPA + 0x1000ull - CFG_MONITOR_RINGS_IPA)
+/* ... and the emulated LLC's counters page (vitrine/llc.h), read-only. */
+#define CFG_MONITOR_LLC_IPA (CFG_MONITOR_CTL_IPA + 0x1000ull)
+#define CFG_MONITOR_WINDOW (CFG_MONITOR_LLC_IPA + 0x1000ull - CFG_MONITOR_RINGS_IPA)
 #define CFG_CHANNEL_MAX 64 /* vmconfig enforces it */
 
 struct cfg_system {

@@ -15,7 +15,10 @@
 #include "log.h"
 #include "sysview.h"
 #include "trace.h"
+#include "vitrine/llc.h"
 #include "vuart.h"
+
+_Static_assert(PLAT_LLC_PAGE_PA == VT_LLC_PAGE_PA, "the plugin and the platform agree");
 
 struct vm vm_table[VM_MAX];
 uint32_t vm_count;
@@ -102,6 +105,9 @@ void vm_init_all(void)
 		if (cfg_system.monitor_vm == i) {
 			trace_show_rings(vm);
 			conring_show(vm);
+			/* The emulated LLC's counters, where QEMU's plugin writes them (or zeros).
+			 */
+			arch_vm_map_pa_readonly(vm, CFG_MONITOR_LLC_IPA, PLAT_LLC_PAGE_PA, 0x1000);
 		}
 	}
 	vm_count = cfg_system.nr_vms;

@@ -19,6 +19,13 @@
 #define PLAT_RAM_BASE PLAT_U(0x40000000)
 #define PLAT_RAM_SIZE PLAT_U(0x40000000) /* -m 1G */
 
+/*
+ * The last page of RAM: where the emulated LLC (bench/llc, QEMU TCG plugin)
+ * publishes its counters (vitrine/llc.h). No VM is given it; the monitor is
+ * shown it read-only.
+ */
+#define PLAT_LLC_PAGE_PA (PLAT_RAM_BASE + PLAT_RAM_SIZE - PLAT_U(0x1000))
+
 /* The hypervisor is loaded at the start of RAM and owns this much of it. */
 #define PLAT_HYP_BASE PLAT_RAM_BASE
 #define PLAT_HYP_SIZE PLAT_U(0x02000000)

@@ -6,7 +6,7 @@
  */
 #include "vmconfig.h"
 
-#define CFGA_USED_MAX (VMC_VMS_MAX * VMC_REGIONS_MAX + VMC_CHANNELS_MAX + 1)
+#define CFGA_USED_MAX (VMC_VMS_MAX * VMC_REGIONS_MAX + VMC_CHANNELS_MAX + 3)
 
 /* Taken parts of RAM, clipped to it, sorted by base. */
 static struct cfga_used {
@@ -79,6 +79,7 @@ void cfga_alloc(struct vmc_config *c)
 {
 	cfga_nr = 0;
 	cfga_take(PLAT_HYP_BASE, PLAT_HYP_SIZE);
+	cfga_take(PLAT_LLC_PAGE_PA, VMC_PAGE);
 	for (int v = 0; v < c->nr_vms; v++)
 		for (int i = 0; i < c->vms[v].nr_regions; i++) {
 			struct vmc_region *r = &c->vms[v].regions[i];

@@ -234,6 +234,9 @@ static void cfgc_pa(const struct vmc_config *c)
 	r[n++] = (struct cfgc_range){.base = PLAT_HYP_BASE,
 	                             .size = PLAT_HYP_SIZE,
 	                             .field = "the hypervisor's reserved range"};
+	r[n++] = (struct cfgc_range){.base = PLAT_LLC_PAGE_PA,
+	                             .size = VMC_PAGE,
+	                             .field = "the emulated LLC's counters page"};
 	for (int v = 0; v < c->nr_vms; v++)
 		for (int i = 0; i < c->vms[v].nr_regions; i++) {
 			const struct vmc_region *reg = &c->vms[v].regions[i];
@@ -251,7 +254,7 @@ static void cfgc_pa(const struct vmc_config *c)
 			                             .name = ch->name,
 			                             .line = ch->line};
 	}
-	for (int j = 1; j < n; j++) {
+	for (int j = 2; j < n; j++) {
 		if (r[j].base < PLAT_RAM_BASE || r[j].base + r[j].size > VMC_RAM_END)
 			cfgc_err(c, &r[j],
 			         "PA range [" VMC_X ", " VMC_X ") is outside RAM [" VMC_X ", " VMC_X

@@ -153,6 +153,13 @@ void arch_vm_map_readonly(struct vm *vm, uint64_t ipa, const void *va, uint64_t 
 	s2_map_hyp(vm, ipa, va, size, PT_S2_NORMAL | PT_S2_R);
 }
 
+void arch_vm_map_pa_readonly(struct vm *vm, uint64_t ipa, uint64_t pa, uint64_t size)
+{
+	if (s2_map_range(vm, ipa, pa, size, PT_S2_NORMAL | PT_S2_R))
+		panic("VM %s: cannot map IPA 0x%llx\n", vm->cfg->name, (unsigned long long)ipa);
+	dsb(ishst);
+}
+
 void arch_vm_map_writable(struct vm *vm, uint64_t ipa, void *va, uint64_t size)
 {
 	s2_map_hyp(vm, ipa, va, size, PT_S2_NORMAL | PT_S2_R | PT_S2_W);
