@@ -79,7 +79,8 @@ static void kern_swap(uint32_t *a, uint32_t *b)
 	*b = t;
 }
 
-/* Quicksort with a median-of-three pivot; insertion sort below 16; recursion on the smaller side. */
+/* Quicksort with a median-of-three pivot; insertion sort below 16; recursion on the smaller side.
+ */
 static void kern_sort(uint32_t *a, int32_t lo, int32_t hi)
 {
 	while (hi - lo >= 16) {
