@@ -48,14 +48,14 @@ for k in chase qsort crc32 matmul search work; do
 done
 
 {
-	echo "set terminal pngcairo size 900,420 font ',9'"
+	echo "set terminal pngcairo noenhanced size 1000,460 font ',9'"
 	echo "set output '$B/overhead.png'"
 	echo "set title 'Hypervisor instructions per exit (el2count, -icount; tracing on)'"
 	echo "set style data histograms; set style fill solid 0.8 border -1; set boxwidth 0.6"
 	echo "set ylabel 'EL2 instructions'; set grid ytics; set yrange [0:*]; unset key; set xtics rotate by -30 left"
-	echo "set bmargin 8; set rmargin 12"
+	echo "set bmargin 9; set rmargin 14"
 	echo "plot '-' using 2:xtic(1) lc rgb '#aa4466'"
-	awk -F, 'NR > 1 && $2 !~ /^round trip/ { print "\"" $1 ": " $2 "\"", $4 }' "$B/exits.csv"
+	awk -F, 'NR > 1 && $2 !~ /^round trip/ { c = $2; sub(/ \(.*/, "", c); print "\"" $1 ": " c "\"", $4 }' "$B/exits.csv"
 	echo e
 } | gnuplot
 column -t -s, "$B/exits.csv"
