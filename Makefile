@@ -33,7 +33,7 @@ $(VMCONFIG): $(VMCONFIG_SRC) $(wildcard scripts/vmconfig/*.h) platforms/$(PLATFO
 	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -Iplatforms/$(PLATFORM) -Ihyp/core $(VMCONFIG_SRC) -o $@
 
 # ---- guests ------------------------------------------------------------------
-GUESTS      := hello smp probe psci echo shm exitbench timer sgi pingpong uartirq gicprobe storm lrflood
+GUESTS      := hello smp probe psci echo shm exitbench timer sgi pingpong uartirq gicprobe storm lrflood victim hog boot
 GUEST_BASE  := 0x40000000
 GUEST_BASE_probe := 0x60000000
 GUEST_FLAGS := $(TGT_FLAGS) -mstrict-align -Ibench/guests/rt -Ihyp/include -Ihyp/lib \
@@ -94,10 +94,18 @@ $(O)/hyp/hyp.ld: hyp/arch/$(ARCH)/hyp.ld.S | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(Q)$(CC_T) -E -P -x c -D__ASSEMBLER__ $(HYP_INC) $< -o $@
 
-CFG_DIR := $(O)/$(CONFIG)
+# CONFIG is a name in configs/ or a path to a .cfg file anywhere (with a `/`,
+# e.g. the experiments' generated out/bench/cfg/NAME.cfg), built in $(O)/cfg/NAME.
+ifneq ($(findstring /,$(CONFIG)),)
+CONFIG_FILE := $(CONFIG)
+CFG_DIR     := $(O)/cfg/$(basename $(notdir $(CONFIG)))
+else
+CONFIG_FILE := configs/$(CONFIG).cfg
+CFG_DIR     := $(O)/$(CONFIG)
+endif
 HYP_ELF := $(CFG_DIR)/vitrine.elf
 
-$(CFG_DIR)/config.c: configs/$(CONFIG).cfg $(VMCONFIG) $(GUEST_BINS)
+$(CFG_DIR)/config.c: $(CONFIG_FILE) $(VMCONFIG) $(GUEST_BINS)
 	@mkdir -p $(@D)
 	@echo "  VMCONFIG $<"
 	$(Q)$(VMCONFIG) -I $(O)/guests -o $@ --summary $< > $(CFG_DIR)/summary.txt || \
@@ -118,7 +126,7 @@ $(HYP_ELF): $(HYP_OBJ) $(CFG_DIR)/config.o $(O)/hyp/hyp.ld
 
 # ---- entry points ------------------------------------------------------------
 .DEFAULT_GOAL := all
-.PHONY: all run test format lint clean guests deps
+.PHONY: all run test bench format lint clean guests deps
 
 all: $(HYP_ELF)
 
@@ -137,6 +145,11 @@ run: $(HYP_ELF) $(if $(filter 1,$(LLC)),$(LLC_SO))
 
 test: $(DEPS_OK)
 	$(Q)tests/run.sh
+
+# The experiments (bench/all.sh): CSVs and PNGs in $(O)/bench/, generated configs
+# in $(O)/bench/cfg/ (built in $(O)/cfg/NAME), a tracing-free build in $(O)/bench/notrace.
+bench: $(DEPS_OK)
+	$(Q)O="$(O)" BENCH="$(BENCH)" bench/all.sh
 
 FORMAT_SRC = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h')
 format:

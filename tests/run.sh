@@ -53,6 +53,10 @@ run tests/llc/run.sh
 step "system tests (QEMU)"
 run tests/system.sh
 
+# ---- the experiments' guests: smoke tests, never speed (tests/bench.sh) ----
+step "bench guests"
+run tests/bench.sh
+
 # ---- trace: ring tests, vtrace, corpus replay (tests/trace/run.sh) ----
 step "trace"
 run tests/trace/run.sh

@@ -10,6 +10,7 @@
 .section .text.boot, "ax"
 .global _start
 _start:
+	mrs	x20, cntvct_el0		/* the VM's first instruction: for bench/boot.sh */
 	mov	x19, x0
 	bl	rt_cpu_setup
 	adrp	x0, __bss_start
@@ -20,12 +21,15 @@ _start:
 	b.hs	2f
 	str	xzr, [x0], #8
 	b	1b
-2:	mov	x0, x19
+2:	adrp	x0, rt_entry_ticks
+	str	x20, [x0, :lo12:rt_entry_ticks]
+	mov	x0, x19
 	bl	rt_main
 3:	b	3b
 
 .global rt_secondary_start
 rt_secondary_start:
+	mrs	x20, cntvct_el0		/* the VM's first instruction: for bench/boot.sh */
 	mov	x19, x0
 	bl	rt_cpu_setup
 	mov	x0, x19

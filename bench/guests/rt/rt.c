@@ -11,6 +11,8 @@
 
 void rt_secondary_start(void);
 
+uint64_t rt_entry_ticks;
+
 static struct rt_ret rt_call(int smc, uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	register uint64_t x0 __asm__("x0") = fid;

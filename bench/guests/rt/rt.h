@@ -39,6 +39,9 @@ uint32_t rt_cpu_id(void);
 /* 1 when running directly on QEMU at EL1 (no EL2 implemented), not under Vitrine. */
 int rt_native(void);
 
+/* CNTVCT_EL0 at vCPU 0's first instruction (crt0.S). */
+extern uint64_t rt_entry_ticks;
+
 #define RT_MAX_VCPUS 8 /* stacks in crt0.S */
 /*
  * Natively, an arg of 0 is replaced by the second word at this address if
