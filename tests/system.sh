@@ -655,6 +655,15 @@ print(*(x.getsockname()[1] for x in s))')"
 	check system/vitrine-record-summary grep -Eq '^recorded [1-9][0-9]* events, [0-9]+ lost, in [0-9.]+ s$' "$O/test/net-record.out"
 	check system/vitrine-record-check-perfetto "$O/host/vtrace" check-perfetto "$O/test/net.perfetto-trace"
 	check system/vitrine-record-protoc sh -c "protoc --decode=perfetto.protos.Trace -Itrace trace/perfetto_subset.proto <'$O/test/net.perfetto-trace' >/dev/null"
+	# Ctrl-C in the middle of a recording: a complete, valid file and the summary.
+	"$vc" record --seconds 60 --port "$sport" -o "$O/test/net-int.perfetto-trace" >"$O/test/net-int.out" 2>&1 &
+	local rec=$!
+	sleep 2
+	kill -INT "$rec"
+	wait "$rec"
+	check system/vitrine-record-ctrl-c-exit-0 test $? = 0
+	check system/vitrine-record-ctrl-c-summary grep -Eq '^recorded [1-9][0-9]* events, [0-9]+ lost, in [0-9.]+ s$' "$O/test/net-int.out"
+	check system/vitrine-record-ctrl-c-valid "$O/host/vtrace" check-perfetto "$O/test/net-int.perfetto-trace"
 	"$vc" top --interval 0.5 --rounds 2 --port "$cport" >"$O/test/net-top.out" 2>&1
 	check system/vitrine-top-rows grep -Eq '^0 +monitor +running +[0-9]+ +[0-9]+ +0$' "$O/test/net-top.out"
 	# Exact counts: with every class masked nothing more is written, so the
