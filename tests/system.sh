@@ -18,8 +18,8 @@ test_demo() {
 	check system/demo-fp-in-guest has '^\[hello\] FP works: 1.5 \* 2.25 = 3375/1000$'
 	check system/demo-console-write-hypercall has '^\[hello\] and hello through the console_write hypercall$'
 	check system/demo-whole-lines lines_whole
-	check system/demo-colour-walk-hello has '^vitrine: VM hello: colours 0-7: 4096 RAM frames mapped, 0 outside them$'
-	check system/demo-colour-walk-smp has '^vitrine: VM smp: colours 8-15: 8192 RAM frames mapped, 0 outside them$'
+	check system/demo-colour-walk-hello has '^vitrine: VM hello: colours 0-7: 4096 coloured frames mapped, 0 outside their colours$'
+	check system/demo-colour-walk-smp has '^vitrine: VM smp: colours 8-15: 8192 coloured frames mapped, 0 outside their colours$'
 	check system/demo-el2-maps-no-vm-memory has '^vitrine: EL2 map: [0-9]+ KiB hypervisor image, [0-9]+ KiB devices, 0 KiB other$'
 	check system/demo-powers-off has '^vitrine: all VMs are down: powering off$'
 	check system/demo-qemu-exit-0 exited 0
@@ -30,9 +30,9 @@ test_demo() {
 test_colors() {
 	local in
 	boot colors3
-	check system/colors-walk-a has '^vitrine: VM a: colours 0-3: 4096 RAM frames mapped, 0 outside them$'
-	check system/colors-walk-b has '^vitrine: VM b: colours 4-7: 4096 RAM frames mapped, 0 outside them$'
-	check system/colors-walk-c has '^vitrine: VM c: colours 8-15: 4096 RAM frames mapped, 0 outside them$'
+	check system/colors-walk-a has '^vitrine: VM a: colours 0-3,14-15: 4112 coloured frames mapped, 0 outside their colours$'
+	check system/colors-walk-b has '^vitrine: VM b: colours 4-7,14-15: 4112 coloured frames mapped, 0 outside their colours$'
+	check system/colors-walk-c has '^vitrine: VM c: colours 8-13: 4096 coloured frames mapped, 0 outside their colours$'
 	check system/colors-memory-works count 2 '^\[(a|b)\] memory works: checksum 0x1554000$'
 	check system/colors-smp-in-colours has '^\[c\] all 2 vCPUs up, 1 back off$'
 	check system/colors-qemu-exit-0 exited 0
@@ -166,6 +166,7 @@ test_sgi() {
 
 test_pingpong() {
 	boot pingpong
+	check system/pingpong-coloured-channel count 2 '^vitrine: VM (ping|pong): colours 15: 1 coloured frames mapped, 0 outside their colours$'
 	check system/pingpong-10000-round-trips has '^\[ping\] pingpong: 10000 round trips, 0 bad$'
 	check system/pingpong-pong-answered-all has '^\[pong\] pingpong: answered 10000, 0 bad$'
 	check system/pingpong-non-member-refused has '^\[ping\] pingpong: notify on a foreign channel -> -4$'

@@ -51,6 +51,7 @@ struct cfg_channel {
 	const char *name;
 	uint64_t pa;
 	uint64_t size;
+	uint32_t colors; /* as cfg_region.colors: 0, contiguous from pa */
 };
 
 #define CFG_NO_VM 0xffffu

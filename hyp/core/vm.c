@@ -67,8 +67,10 @@ static void vm_zero_channels(void)
 {
 	for (uint32_t i = 0; i < cfg_system.nr_channels; i++) {
 		const struct cfg_channel *c = &cfg_system.channels[i];
+		const struct cfg_region r = {.pa = c->pa, .size = c->size, .colors = c->colors};
 
-		vm_fill(c->pa, 0, c->size, 0, 0, 0);
+		for (uint64_t off = 0; off < c->size; off += c->colors ? COLOR_PAGE : c->size)
+			vm_fill(color_pa(&r, off), 0, c->colors ? COLOR_PAGE : c->size, 0, 0, 0);
 	}
 }
 

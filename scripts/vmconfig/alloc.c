@@ -108,7 +108,7 @@ void cfga_alloc(struct vmc_config *c)
 		struct vmc_channel *ch = &c->channels[i];
 		uint64_t align = ch->size % (2ull << 20) ? VMC_PAGE : 2ull << 20;
 
-		if (ch->fixed || ch->bad)
+		if (ch->fixed || ch->bad || ch->colors)
 			continue;
 		if (!cfga_fit(ch->size, align, &ch->pa))
 			cfga_no_room(c, ch->line, "channel", ch->name, NULL, ch->size, align);

@@ -23,6 +23,21 @@ void cfgc_colors(const struct vmc_config *c)
 				    vm->colors_line);
 		if (!vm->exclusive)
 			continue;
+		for (int i = 0; i < c->nr_channels; i++) {
+			const struct vmc_channel *ch = &c->channels[i];
+			bool member = false;
+			char list[64];
+
+			for (int k = 0; k < vm->nr_regions; k++)
+				member |= vm->regions[k].kind == CFG_REGION_SHM &&
+				          vm->regions[k].channel == i;
+			if (member || !(vm->colors & ch->colors))
+				continue;
+			cfgs_colors(vm->colors & ch->colors, list, sizeof list);
+			vmc_error(c, vm->colors_line, "vm", vm->name, "colors",
+			          "colours %s are exclusive but channel '%s' (line %d) uses them",
+			          list, ch->name, ch->line);
+		}
 		for (int o = 0; o < c->nr_vms; o++) {
 			const struct vmc_vm *other = &c->vms[o];
 			uint32_t shared =
@@ -55,38 +70,58 @@ void cfgc_colors(const struct vmc_config *c)
  * periods but never a page. The hypervisor finds page i of a region at
  * pa + (i / k) periods + the (i % k)-th colour's page, k its colour count.
  */
+/* Take n periods for the colours in set: the first period number none of them has used. */
+static uint64_t cfga_periods(uint64_t *used, uint32_t set, uint64_t n, uint64_t *periods)
+{
+	uint64_t from = 0;
+
+	for (int col = 0; col < PLAT_LLC_COLORS; col++)
+		if (set >> col & 1 && used[col] > from)
+			from = used[col];
+	for (int col = 0; col < PLAT_LLC_COLORS; col++)
+		if (set >> col & 1)
+			used[col] = from + n;
+	if (from + n > *periods)
+		*periods = from + n;
+	return from;
+}
+
+static uint64_t cfga_need(uint64_t size, uint32_t set)
+{
+	uint64_t k = (uint64_t)__builtin_popcount(set);
+
+	return (size / VMC_PAGE + k - 1) / k;
+}
+
 void cfga_colored(struct vmc_config *c, bool (*fit)(uint64_t size, uint64_t align, uint64_t *pa))
 {
 	uint64_t used[PLAT_LLC_COLORS] = {0}, periods = 0, pool = 0;
 
-	for (int v = 0; v < c->nr_vms; v++) {
-		struct vmc_vm *vm = &c->vms[v];
-		int k = __builtin_popcount(vm->colors);
+	/* Period numbers first (in pa), addresses once the pool is placed. */
+	for (int v = 0; v < c->nr_vms; v++)
+		for (int i = 0; c->vms[v].colors && i < c->vms[v].nr_regions; i++) {
+			struct vmc_region *r = &c->vms[v].regions[i];
 
-		for (int i = 0; vm->colors && i < vm->nr_regions; i++) {
-			struct vmc_region *r = &vm->regions[i];
-			uint64_t from = 0, n = (r->size / VMC_PAGE + (uint64_t)k - 1) / (uint64_t)k;
-
-			if (r->kind != CFG_REGION_RAM || r->bad)
-				continue;
-			for (int col = 0; col < PLAT_LLC_COLORS; col++)
-				if (vm->colors >> col & 1 && used[col] > from)
-					from = used[col];
-			for (int col = 0; col < PLAT_LLC_COLORS; col++)
-				if (vm->colors >> col & 1)
-					used[col] = from + n;
-			r->pa = from; /* a period number until the pool is placed */
-			if (from + n > periods)
-				periods = from + n;
+			if (r->kind == CFG_REGION_RAM && !r->bad)
+				r->pa =
+				    cfga_periods(used, c->vms[v].colors,
+				                 cfga_need(r->size, c->vms[v].colors), &periods);
 		}
+	for (int i = 0; i < c->nr_channels; i++) {
+		struct vmc_channel *ch = &c->channels[i];
+
+		if (ch->colors && !ch->bad)
+			ch->pa = cfga_periods(used, ch->colors, cfga_need(ch->size, ch->colors),
+			                      &periods);
 	}
 	if (!periods)
 		return;
 	if (!fit(periods * VMC_COLOR_PERIOD, VMC_COLOR_PERIOD, &pool)) {
-		vmc_error(c, 0, NULL, NULL, NULL,
-		          "no room in RAM for the coloured vms: their colours need " VMC_X
-		          " bytes of RAM (%" PRIu64 " periods of " VMC_X ")",
-		          periods * VMC_COLOR_PERIOD, periods, VMC_COLOR_PERIOD);
+		vmc_error(
+		    c, 0, NULL, NULL, NULL,
+		    "no room in RAM for the coloured vms and channels: their colours need " VMC_X
+		    " bytes of RAM (%" PRIu64 " periods of " VMC_X ")",
+		    periods * VMC_COLOR_PERIOD, periods, VMC_COLOR_PERIOD);
 		return;
 	}
 	for (int v = 0; v < c->nr_vms; v++)
@@ -96,6 +131,9 @@ void cfga_colored(struct vmc_config *c, bool (*fit)(uint64_t size, uint64_t alig
 			if (r->kind == CFG_REGION_RAM && !r->bad)
 				r->pa = pool + r->pa * VMC_COLOR_PERIOD;
 		}
+	for (int i = 0; i < c->nr_channels; i++)
+		if (c->channels[i].colors && !c->channels[i].bad)
+			c->channels[i].pa = pool + c->channels[i].pa * VMC_COLOR_PERIOD;
 }
 
 void cfgs_colors(uint32_t colors, char *buf, size_t size)

@@ -69,6 +69,8 @@ static void cfge_vm_data(FILE *f, const struct vmc_config *c, int v)
 			        r->write ? "CFG_REGION_WRITE" : "0");
 			if (kind == CFG_REGION_RAM && vm->colors)
 				fprintf(f, ", .colors = 0x%x", vm->colors);
+			if (kind == CFG_REGION_SHM && c->channels[r->channel].colors)
+				fprintf(f, ", .colors = 0x%x", c->channels[r->channel].colors);
 			if (kind == CFG_REGION_SHM)
 				fprintf(f, ", .channel = %d", r->channel);
 			if (kind == CFG_REGION_SHM && r->irq)
@@ -138,8 +140,11 @@ static void cfge_write(FILE *f, const struct vmc_config *c)
 	if (c->nr_channels) {
 		fputs("\nstatic const struct cfg_channel channels[] = {\n", f);
 		for (int i = 0; i < c->nr_channels; i++)
-			fprintf(f, "\t{ .name = \"%s\", .pa = " VMC_X ", .size = " VMC_X " },\n",
-			        c->channels[i].name, c->channels[i].pa, c->channels[i].size);
+			fprintf(f,
+			        "\t{ .name = \"%s\", .pa = " VMC_X ", .size = " VMC_X
+			        ", .colors = 0x%x },\n",
+			        c->channels[i].name, c->channels[i].pa, c->channels[i].size,
+			        c->channels[i].colors);
 		fputs("};\n", f);
 	}
 	fprintf(f,

@@ -171,10 +171,13 @@ static void cfgp_vm(struct cfgp_line *l)
 	cfgp_open(l, ok ? &c->vms[c->nr_vms++] : &cfgp_spill, l->argv[0]);
 }
 
+static bool cfgp_color_list(struct cfgp_line *l, const char *s, uint32_t *out);
+
 static void cfgp_channel(struct cfgp_line *l)
 {
 	struct vmc_config *c = l->c;
 	struct vmc_channel ch = {.line = l->nr};
+	bool colored = l->argc == 4 && !strcmp(l->argv[2], "colors");
 
 	if (!cfgp_name(l, "channel", l->argv[0]))
 		return;
@@ -190,7 +193,9 @@ static void cfgp_channel(struct cfgp_line *l)
 		return;
 	}
 	/* `|`, not `||`: report every bad number of the line */
-	if (!cfgp_number(l, l->argv[1], &ch.size) | !cfgp_pa(l, &ch.pa, &ch.fixed))
+	if (colored ? !cfgp_number(l, l->argv[1], &ch.size) |
+	                  !cfgp_color_list(l, l->argv[3], &ch.colors)
+	            : !cfgp_number(l, l->argv[1], &ch.size) | !cfgp_pa(l, &ch.pa, &ch.fixed))
 		return;
 	snprintf(ch.name, sizeof ch.name, "%s", l->argv[0]);
 	c->channels[c->nr_channels++] = ch;
@@ -250,18 +255,12 @@ static void cfgp_mem(struct cfgp_line *l)
 	r->fixed = fixed;
 }
 
-/* colors LIST [exclusive]: LIST is numbers and ranges, "0-3,8". */
-static void cfgp_colors(struct cfgp_line *l)
+/* A colour list, numbers and ranges: "0-3,8"; false (and said) if it is bad. */
+static bool cfgp_color_list(struct cfgp_line *l, const char *s, uint32_t *out)
 {
-	struct vmc_vm *vm = l->vm;
 	uint32_t set = 0;
-	char *p = l->argv[0];
+	const char *p = s;
 
-	if (l->argc == 2 && strcmp(l->argv[1], "exclusive")) {
-		cfgp_err(l, "colors", "expected 'exclusive' after the colours, not '%s'",
-		         l->argv[1]);
-		return;
-	}
 	while (*p) {
 		char *end;
 		unsigned long lo = strtoul(p, &end, 10), hi = lo;
@@ -271,20 +270,34 @@ static void cfgp_colors(struct cfgp_line *l)
 			hi = strtoul(p, &end, 10);
 		}
 		if (end == p || (*end && *end != ',') || lo > hi) {
-			cfgp_err(l, "colors", "expected colours like '0-3,8', not '%s'",
-			         l->argv[0]);
-			return;
+			cfgp_err(l, "colors", "expected colours like '0-3,8', not '%s'", s);
+			return false;
 		}
 		if (hi >= PLAT_LLC_COLORS) {
 			cfgp_err(l, "colors", "colour %lu does not exist (%s has %d: 0-%d)", hi,
 			         PLAT_NAME, PLAT_LLC_COLORS, PLAT_LLC_COLORS - 1);
-			return;
+			return false;
 		}
 		for (unsigned long c = lo; c <= hi; c++)
 			set |= 1u << c;
 		p = *end ? end + 1 : end;
 	}
-	if (cfgp_once(l, &vm->colors_line)) {
+	*out = set;
+	return true;
+}
+
+/* colors LIST [exclusive] */
+static void cfgp_colors(struct cfgp_line *l)
+{
+	struct vmc_vm *vm = l->vm;
+	uint32_t set;
+
+	if (l->argc == 2 && strcmp(l->argv[1], "exclusive")) {
+		cfgp_err(l, "colors", "expected 'exclusive' after the colours, not '%s'",
+		         l->argv[1]);
+		return;
+	}
+	if (cfgp_color_list(l, l->argv[0], &set) && cfgp_once(l, &vm->colors_line)) {
 		vm->colors = set;
 		vm->exclusive = l->argc == 2;
 	}
@@ -393,7 +406,7 @@ static const struct cfgp_keyword {
 } cfgp_keywords[] = {
     {"input", "input VMNAME", 1, 1, false, cfgp_input},
     {"monitor", "monitor VMNAME", 1, 1, false, cfgp_monitor},
-    {"channel", "channel NAME SIZE [pa ADDR]", 2, 4, false, cfgp_channel},
+    {"channel", "channel NAME SIZE [pa ADDR | colors LIST]", 2, 4, false, cfgp_channel},
     {"vm", "vm NAME", 1, 1, false, cfgp_vm},
     {"image", "image NAME|PATH", 1, 1, true, cfgp_image},
     {"cpus", "cpus N [N ...]", 1, -1, true, cfgp_cpus},

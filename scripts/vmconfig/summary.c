@@ -96,6 +96,12 @@ void cfgs_summary(const struct vmc_config *c, FILE *f)
 					fprintf(f, "%s %s %s", n++ ? "," : "", c->vms[v].name,
 					        r->write ? "rw" : "ro");
 			}
+		if (ch->colors) {
+			char list[64];
+
+			cfgs_colors(ch->colors, list, sizeof list);
+			fprintf(f, "  colours %s", list);
+		}
 		fputc('\n', f);
 	}
 }

@@ -80,6 +80,7 @@ struct vmc_channel {
 	char name[VMC_NAME_MAX + 1];
 	int line;
 	uint64_t size, pa;
+	uint32_t colors; /* built from pages of these LLC colours; 0: contiguous */
 	bool fixed, bad;
 };
 

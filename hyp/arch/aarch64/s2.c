@@ -56,7 +56,7 @@ struct s2_audit {
 	uint64_t frames, outside;
 };
 
-/* Every 4 KiB frame of a leaf that maps coloured RAM: is it of the region's colours? */
+/* Every 4 KiB frame of a leaf that maps coloured memory: is it of its region's colours? */
 static void s2_audit_leaf(void *ctx, uint64_t ipa, uint64_t desc, unsigned level)
 {
 	struct s2_audit *a = ctx;
@@ -65,7 +65,7 @@ static void s2_audit_leaf(void *ctx, uint64_t ipa, uint64_t desc, unsigned level
 	for (uint32_t i = 0; i < a->vm->cfg->nr_regions; i++) {
 		const struct cfg_region *r = &a->vm->cfg->regions[i];
 
-		if (r->kind != CFG_REGION_RAM || !r->colors || ipa - r->ipa >= r->size)
+		if (!r->colors || ipa - r->ipa >= r->size)
 			continue;
 		for (uint64_t off = 0; off < size; off += COLOR_PAGE) {
 			a->frames++;
@@ -94,7 +94,7 @@ static const char *s2_color_list(uint32_t set, char *buf, size_t size)
 	return buf;
 }
 
-/* Walk vm's stage-2 tables and say whether its coloured RAM is all in its colours. */
+/* Walk vm's stage-2 tables and say whether its coloured RAM and channels are in their colours. */
 void arch_vm_audit_colors(const struct vm *vm)
 {
 	struct s2_audit a = {vm, 0, 0};
@@ -102,16 +102,15 @@ void arch_vm_audit_colors(const struct vm *vm)
 	char list[64];
 
 	for (uint32_t i = 0; i < vm->cfg->nr_regions; i++)
-		if (vm->cfg->regions[i].kind == CFG_REGION_RAM)
-			colors |= vm->cfg->regions[i].colors;
+		colors |= vm->cfg->regions[i].colors;
 	if (!colors) {
-		log_printf("VM %s: uncoloured (its RAM spans every colour)\n", vm->cfg->name);
+		log_printf("VM %s: uncoloured (its memory spans every colour)\n", vm->cfg->name);
 		return;
 	}
 	pt_walk(&vm->arch.s2, s2_audit_leaf, &a);
-	log_printf("VM %s: colours %s: %llu RAM frames mapped, %llu outside them\n", vm->cfg->name,
-	           s2_color_list(colors, list, sizeof list), (unsigned long long)a.frames,
-	           (unsigned long long)a.outside);
+	log_printf("VM %s: colours %s: %llu coloured frames mapped, %llu outside their colours\n",
+	           vm->cfg->name, s2_color_list(colors, list, sizeof list),
+	           (unsigned long long)a.frames, (unsigned long long)a.outside);
 }
 
 void arch_vm_init(struct vm *vm)
