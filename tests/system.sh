@@ -32,19 +32,24 @@ test_colors() {
 	boot colors3
 	check system/colors-walk-a has '^vitrine: VM a: colours 0-3,14-15: 4112 coloured frames mapped, 0 outside their colours$'
 	check system/colors-walk-b has '^vitrine: VM b: colours 4-7,14-15: 4112 coloured frames mapped, 0 outside their colours$'
+	check system/colors-rings-in-their-colours has '^vitrine: trace rings: colours 14-15: 516 frames mapped at EL2, 0 outside their colours$'
+	check system/colors-rings-in-el2-map has '^vitrine: EL2 map: [0-9]+ KiB hypervisor image, [0-9]+ KiB devices, 2064 KiB coloured trace rings, 0 KiB other$'
 	check system/colors-walk-c has '^vitrine: VM c: colours 8-13: 4096 coloured frames mapped, 0 outside their colours$'
 	check system/colors-memory-works count 2 '^\[(a|b)\] memory works: checksum 0x1554000$'
 	check system/colors-smp-in-colours has '^\[c\] all 2 vCPUs up, 1 back off$'
 	check system/colors-qemu-exit-0 exited 0
 	in=$'c = cache.colors() for _, v in ipairs(c.vms) do print(\'vm\', v.name, #v.colors, v.colors[1], v.uncolored) end\n'
 	in+=$'for _, o in ipairs(c.overlaps) do print(\'overlap\', o.a, o.b, #o.colors) end\n'
-	in+=$'print(\'info\', vm.info(\'hello\').colors[1], #vm.info(\'timer\').colors)\nvitrine.poweroff()\n'
+	in+=$'print(\'info\', vm.info(\'hello\').colors[1], #vm.info(\'timer\').colors)\n'
+	in+=$'vm.list() r = trace.read{cpu=0, max=100} print(\'coloured rings\', trace.rings()[1].written > 0, #r.records > 0)\n'
+	in+=$'vitrine.poweroff()\n'
 	boot monitor-colors 60 "$in"
 	check system/colors-monitor-uncoloured has $'^vm\tmonitor\t16\t0\ttrue$'
 	check system/colors-monitor-hello has $'^vm\thello\t8\t0\tfalse$'
 	check system/colors-monitor-timer has $'^vm\ttimer\t8\t8\tfalse$'
 	check system/colors-monitor-overlaps count 2 $'^overlap\tmonitor\t(hello|timer)\t8$'
 	check system/colors-vm-info has $'^info\t0\t8$'
+	check system/colors-monitor-reads-coloured-rings has $'^coloured rings\ttrue\ttrue$'
 	check system/colors-monitor-disjoint lacks $'^overlap\thello\ttimer'
 	check system/colors-monitor-qemu-exit-0 exited 0
 	# The emulated LLC's counters, live in the monitor; without the plugin, nil and why.

@@ -49,6 +49,9 @@ uint32_t arch_boot_param(void);
 void arch_dcache_clean(const void *va, uint64_t size);
 /* The last-level cache's geometry, as this pCPU's cache ID registers describe it. */
 void arch_llc_geometry(struct vt_sys_llc *llc);
+struct cfg_region;
+/* Map the trace rings' coloured pages (r: placement and colours) contiguously at EL2. */
+void *arch_map_trace_rings(const struct cfg_region *r);
 /* Log what the hypervisor's own page tables map, by kind. */
 void arch_audit_hyp_map(void);
 

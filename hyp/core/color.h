@@ -8,6 +8,7 @@
 #ifndef COLOR_H
 #define COLOR_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -36,5 +37,8 @@ static inline uint64_t color_pa(const struct cfg_region *r, uint64_t off)
 	return r->pa + page / k * COLOR_PERIOD + (uint64_t)__builtin_ctz(set) * COLOR_PAGE +
 	       off % COLOR_PAGE;
 }
+
+/* "0-3,8": a colour set as configs write it, in buf. */
+const char *color_list(uint32_t set, char *buf, size_t size);
 
 #endif

@@ -70,12 +70,18 @@ struct cfg_channel {
 #define CFG_MONITOR_LLC_IPA (CFG_MONITOR_CTL_IPA + 0x1000ull)
 #define CFG_MONITOR_WINDOW (CFG_MONITOR_LLC_IPA + 0x1000ull - CFG_MONITOR_RINGS_IPA)
 #define CFG_CHANNEL_MAX 64 /* vmconfig enforces it */
+/* One pCPU's trace ring, header page and records (hyp/core/trace.c), as vmconfig places them. */
+#define CFG_TRACE_RING_BYTES 0x81000ull
 
 struct cfg_system {
 	const struct cfg_vm *vms;
 	const struct cfg_channel *channels;
 	uint16_t nr_vms;
 	uint16_t nr_channels;
+	/* The trace rings' memory: 0 (the hypervisor's own), or these colours' pages from trace_pa.
+	 */
+	uint32_t trace_colors;
+	uint64_t trace_pa;
 	uint16_t input_vm; /* receives console input; CFG_NO_VM: nobody */
 	/* Is shown the trace rings and owns the console (the PL011 is passed through to it). */
 	uint16_t monitor_vm; /* CFG_NO_VM: nobody */

@@ -47,6 +47,8 @@ void cpu_entry(uint32_t id)
 	if (id == 0)
 		pl011_init(arch_device_va(PLAT_UART_BASE));
 	arch_cpu_init(c);
+	if (id == 0)
+		trace_place();
 	trace_init_cpu(c);
 	if (id == 0) {
 		boot_primary();

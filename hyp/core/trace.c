@@ -7,6 +7,7 @@
 
 #include "arch.h"
 #include "bootparam.h"
+#include "color.h"
 #include "cpu.h"
 #include "log.h"
 #include "pl011.h"
@@ -23,16 +24,49 @@ struct trace_cpu_ring {
 } __attribute__((aligned(4096)));
 
 _Static_assert(sizeof(struct trace_cpu_ring) <= CFG_MONITOR_RING_STRIDE, "ring window");
+_Static_assert(sizeof(struct trace_cpu_ring) == CFG_TRACE_RING_BYTES, "as vmconfig places them");
 
-/* A record is read only once written: the rings need no zeroing at boot. */
-static struct trace_cpu_ring trace_rings[PLAT_CPU_NUM] __attribute__((section(".noinit")));
+/*
+ * A record is read only once written: the rings need no zeroing at boot.
+ * They are here, in the hypervisor's RAM, unless the config colours them
+ * (`trace colors`): then trace_place maps their pages, placed by vmconfig
+ * in those colours, at HYP_RINGS_VA.
+ */
+static struct trace_cpu_ring trace_ring_ram[PLAT_CPU_NUM] __attribute__((section(".noinit")));
+static struct trace_cpu_ring *trace_rings = trace_ring_ram;
 uint32_t trace_mask = VT_CLASS_ALL;
+
+static struct cfg_region trace_region(void)
+{
+	return (struct cfg_region){.pa = cfg_system.trace_pa,
+	                           .size = PLAT_CPU_NUM * sizeof *trace_rings,
+	                           .colors = cfg_system.trace_colors};
+}
+
+void trace_place(void)
+{
+	struct cfg_region r = trace_region();
+
+	if (cfg_system.trace_colors)
+		trace_rings = arch_map_trace_rings(&r);
+}
 
 void trace_show_rings(struct vm *vm)
 {
-	for (uint32_t c = 0; c < PLAT_CPU_NUM; c++)
-		arch_vm_map_readonly(vm, CFG_MONITOR_RINGS_IPA + c * CFG_MONITOR_RING_STRIDE,
-		                     &trace_rings[c], sizeof trace_rings[c]);
+	struct cfg_region r = trace_region();
+
+	for (uint32_t c = 0; c < PLAT_CPU_NUM; c++) {
+		uint64_t ipa = CFG_MONITOR_RINGS_IPA + c * CFG_MONITOR_RING_STRIDE;
+
+		if (!cfg_system.trace_colors) {
+			arch_vm_map_readonly(vm, ipa, &trace_rings[c], sizeof trace_rings[c]);
+			continue;
+		}
+		for (uint64_t off = 0; off < sizeof trace_rings[c]; off += COLOR_PAGE)
+			arch_vm_map_pa_readonly(vm, ipa + off,
+			                        color_pa(&r, c * sizeof trace_rings[c] + off),
+			                        COLOR_PAGE);
+	}
 }
 
 void trace_init_cpu(struct cpu *c)

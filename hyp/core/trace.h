@@ -22,6 +22,8 @@ extern uint32_t trace_mask;
 /* Change the classes recorded, on every pCPU. */
 void trace_set_mask(uint32_t mask);
 
+/* pCPU 0, before any trace_init_cpu: the rings in the colours the config gives them. */
+void trace_place(void);
 void trace_init_cpu(struct cpu *c);
 /* Map every pCPU's ring into vm, read-only, at CFG_MONITOR_RINGS_IPA (config.h). */
 void trace_show_rings(struct vm *vm);

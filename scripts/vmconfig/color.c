@@ -23,6 +23,14 @@ void cfgc_colors(const struct vmc_config *c)
 				    vm->colors_line);
 		if (!vm->exclusive)
 			continue;
+		if (vm->colors & c->trace_colors) { /* every exit of every VM writes there */
+			char list[64];
+
+			cfgs_colors(vm->colors & c->trace_colors, list, sizeof list);
+			vmc_error(c, vm->colors_line, "vm", vm->name, "colors",
+			          "colours %s are exclusive but the trace rings use them (line %d)",
+			          list, c->trace_line);
+		}
 		for (int i = 0; i < c->nr_channels; i++) {
 			const struct vmc_channel *ch = &c->channels[i];
 			bool member = false;
@@ -114,14 +122,17 @@ void cfga_colored(struct vmc_config *c, bool (*fit)(uint64_t size, uint64_t alig
 			ch->pa = cfga_periods(used, ch->colors, cfga_need(ch->size, ch->colors),
 			                      &periods);
 	}
+	if (c->trace_colors)
+		c->trace_pa = cfga_periods(
+		    used, c->trace_colors,
+		    cfga_need(PLAT_CPU_NUM * CFG_TRACE_RING_BYTES, c->trace_colors), &periods);
 	if (!periods)
 		return;
 	if (!fit(periods * VMC_COLOR_PERIOD, VMC_COLOR_PERIOD, &pool)) {
-		vmc_error(
-		    c, 0, NULL, NULL, NULL,
-		    "no room in RAM for the coloured vms and channels: their colours need " VMC_X
-		    " bytes of RAM (%" PRIu64 " periods of " VMC_X ")",
-		    periods * VMC_COLOR_PERIOD, periods, VMC_COLOR_PERIOD);
+		vmc_error(c, 0, NULL, NULL, NULL,
+		          "no room in RAM for the coloured vms, channels and rings: their colours "
+		          "need " VMC_X " bytes of RAM (%" PRIu64 " periods of " VMC_X ")",
+		          periods * VMC_COLOR_PERIOD, periods, VMC_COLOR_PERIOD);
 		return;
 	}
 	for (int v = 0; v < c->nr_vms; v++)
@@ -134,6 +145,8 @@ void cfga_colored(struct vmc_config *c, bool (*fit)(uint64_t size, uint64_t alig
 	for (int i = 0; i < c->nr_channels; i++)
 		if (c->channels[i].colors && !c->channels[i].bad)
 			c->channels[i].pa = pool + c->channels[i].pa * VMC_COLOR_PERIOD;
+	if (c->trace_colors)
+		c->trace_pa = pool + c->trace_pa * VMC_COLOR_PERIOD;
 }
 
 void cfgs_colors(uint32_t colors, char *buf, size_t size)

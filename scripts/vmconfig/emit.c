@@ -154,6 +154,9 @@ static void cfge_write(FILE *f, const struct vmc_config *c)
 	        "\t.nr_vms = %d,\n"
 	        "\t.nr_channels = %d,\n",
 	        c->nr_channels ? "channels" : "NULL", c->nr_vms, c->nr_channels);
+	if (c->trace_colors)
+		fprintf(f, "\t.trace_colors = 0x%x,\n\t.trace_pa = " VMC_X ",\n", c->trace_colors,
+		        c->trace_pa);
 	if (c->monitor_vm >= 0)
 		fprintf(f, "\t.monitor_vm = %d, /* '%s' */\n", c->monitor_vm,
 		        c->vms[c->monitor_vm].name);

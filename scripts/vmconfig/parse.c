@@ -286,6 +286,19 @@ static bool cfgp_color_list(struct cfgp_line *l, const char *s, uint32_t *out)
 	return true;
 }
 
+/* trace colors LIST (top level): the trace rings' colours */
+static void cfgp_trace(struct cfgp_line *l)
+{
+	uint32_t set;
+
+	if (strcmp(l->argv[0], "colors")) {
+		cfgp_err(l, "trace", "expected 'colors LIST', not '%s'", l->argv[0]);
+		return;
+	}
+	if (cfgp_color_list(l, l->argv[1], &set) && cfgp_once(l, &l->c->trace_line))
+		l->c->trace_colors = set;
+}
+
 /* colors LIST [exclusive] */
 static void cfgp_colors(struct cfgp_line *l)
 {
@@ -406,6 +419,7 @@ static const struct cfgp_keyword {
 } cfgp_keywords[] = {
     {"input", "input VMNAME", 1, 1, false, cfgp_input},
     {"monitor", "monitor VMNAME", 1, 1, false, cfgp_monitor},
+    {"trace", "trace colors LIST", 2, 2, false, cfgp_trace},
     {"channel", "channel NAME SIZE [pa ADDR | colors LIST]", 2, 4, false, cfgp_channel},
     {"vm", "vm NAME", 1, 1, false, cfgp_vm},
     {"image", "image NAME|PATH", 1, 1, true, cfgp_image},
@@ -441,7 +455,8 @@ static void cfgp_dispatch(struct cfgp_line *l, char **tok, int n)
 		return;
 	}
 	if (!k->in_vm) { /* input, channel, vm: a global line */
-		bool named = k->parse != cfgp_input && k->parse != cfgp_monitor && n > 1;
+		bool named = k->parse != cfgp_input && k->parse != cfgp_monitor &&
+		             k->parse != cfgp_trace && n > 1;
 
 		if (k->parse == cfgp_channel)
 			l->vm = NULL; /* a channel line ends the vm block */

@@ -80,6 +80,13 @@ void cfgs_summary(const struct vmc_config *c, FILE *f)
 	fprintf(f, "%s on %s: RAM 0x%08" PRIx64 " %s, hypervisor 0x%08" PRIx64 " %s\n", c->file,
 	        PLAT_NAME, VMC_RAM_BASE, cfgs_size(PLAT_RAM_SIZE, ram, sizeof ram),
 	        (uint64_t)PLAT_HYP_BASE, cfgs_size(PLAT_HYP_SIZE, hyp, sizeof hyp));
+	if (c->trace_colors) {
+		char list[64];
+
+		cfgs_colors(c->trace_colors, list, sizeof list);
+		fprintf(f, "trace rings  0x%08" PRIx64 " %s  colours %s\n", c->trace_pa,
+		        cfgs_size(PLAT_CPU_NUM * CFG_TRACE_RING_BYTES, size, sizeof size), list);
+	}
 	for (int v = 0; v < c->nr_vms; v++)
 		cfgs_vm(f, c, v);
 	for (int i = 0; i < c->nr_channels; i++) {

@@ -8,8 +8,10 @@
 
 #include "arch.h"
 #include "bootparam.h"
+#include "color.h"
 #include "cpu.h"
 #include "entry.h"
+#include "fmt.h"
 #include "layout.h"
 #include "log.h"
 #include "mmu.h"
@@ -201,8 +203,35 @@ void arch_dcache_clean(const void *va, uint64_t size)
 	dsb(ish);
 }
 
+static uint64_t mmu_rings_size; /* bytes mapped at HYP_RINGS_VA */
+
+/*
+ * The trace rings in their colours: page by page at HYP_RINGS_VA, each
+ * page's colour checked as mapped. Before any other pCPU runs.
+ */
+void *arch_map_trace_rings(const struct cfg_region *r)
+{
+	uint64_t outside = 0;
+	char list[64];
+
+	for (uint64_t off = 0; off < r->size; off += COLOR_PAGE) {
+		uint64_t pa = color_pa(r, off);
+
+		mmu_map_or_hang(&hyp_pt, HYP_RINGS_VA + off, pa, COLOR_PAGE, PT_S1_NORMAL | PT_XN);
+		outside += !(r->colors >> color_of(pa) & 1);
+	}
+	dsb(ishst);
+	mmu_tlb_flush_this_cpu();
+	mmu_rings_size = r->size;
+	log_printf(
+	    "trace rings: colours %s: %llu frames mapped at EL2, %llu outside their colours\n",
+	    color_list(r->colors, list, sizeof list), (unsigned long long)(r->size / COLOR_PAGE),
+	    (unsigned long long)outside);
+	return (void *)HYP_RINGS_VA;
+}
+
 struct mmu_audit {
-	uint64_t image, devices, other;
+	uint64_t image, devices, rings, other;
 };
 
 static void mmu_audit_leaf(void *ctx, uint64_t va, uint64_t desc, unsigned level)
@@ -213,7 +242,9 @@ static void mmu_audit_leaf(void *ctx, uint64_t va, uint64_t desc, unsigned level
 	uint64_t image_lo = PLAT_HYP_BASE; /* the image, and the rest of the hypervisor's RAM */
 	uint64_t image_hi = PLAT_HYP_BASE + PLAT_HYP_SIZE;
 
-	if (va - pa != HYP_VA_OFFSET)
+	if (va - HYP_RINGS_VA < mmu_rings_size)
+		a->rings += span;
+	else if (va - pa != HYP_VA_OFFSET)
 		a->other += span;
 	else if (pa >= image_lo && pa + span <= image_hi)
 		a->image += span;
@@ -231,12 +262,16 @@ static void mmu_audit_leaf(void *ctx, uint64_t va, uint64_t desc, unsigned level
  */
 void arch_audit_hyp_map(void)
 {
-	struct mmu_audit a = {0, 0, 0};
+	struct mmu_audit a = {0, 0, 0, 0};
+	char rings[48] = "";
 
 	spin_lock(&mm_lock);
 	pt_walk(&hyp_pt, mmu_audit_leaf, &a);
 	spin_unlock(&mm_lock);
-	log_printf("EL2 map: %llu KiB hypervisor image, %llu KiB devices, %llu KiB other\n",
-	           (unsigned long long)a.image >> 10, (unsigned long long)a.devices >> 10,
+	if (a.rings)
+		fmt_snprintf(rings, sizeof rings, "%llu KiB coloured trace rings, ",
+		             (unsigned long long)a.rings >> 10);
+	log_printf("EL2 map: %llu KiB hypervisor image, %llu KiB devices, %s%llu KiB other\n",
+	           (unsigned long long)a.image >> 10, (unsigned long long)a.devices >> 10, rings,
 	           (unsigned long long)a.other >> 10);
 }

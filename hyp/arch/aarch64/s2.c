@@ -7,7 +7,6 @@
  */
 #include "arch.h"
 #include "color.h"
-#include "fmt.h"
 #include "layout.h"
 #include "log.h"
 #include "mmu.h"
@@ -74,26 +73,6 @@ static void s2_audit_leaf(void *ctx, uint64_t ipa, uint64_t desc, unsigned level
 	}
 }
 
-/* "0-3,8": a colour set as configs write it. */
-static const char *s2_color_list(uint32_t set, char *buf, size_t size)
-{
-	size_t n = 0;
-
-	buf[0] = 0;
-	for (uint32_t c = 0; c < 32 && n < size; c++) {
-		uint32_t e = c;
-
-		if (!(set >> c & 1))
-			continue;
-		while (e + 1 < 32 && set >> (e + 1) & 1)
-			e++;
-		n += (size_t)fmt_snprintf(buf + n, size - n, e > c ? "%s%u-%u" : "%s%u",
-		                          n ? "," : "", c, e);
-		c = e;
-	}
-	return buf;
-}
-
 /* Walk vm's stage-2 tables and say whether its coloured RAM and channels are in their colours. */
 void arch_vm_audit_colors(const struct vm *vm)
 {
@@ -109,7 +88,7 @@ void arch_vm_audit_colors(const struct vm *vm)
 	}
 	pt_walk(&vm->arch.s2, s2_audit_leaf, &a);
 	log_printf("VM %s: colours %s: %llu coloured frames mapped, %llu outside their colours\n",
-	           vm->cfg->name, s2_color_list(colors, list, sizeof list),
+	           vm->cfg->name, color_list(colors, list, sizeof list),
 	           (unsigned long long)a.frames, (unsigned long long)a.outside);
 }
 
