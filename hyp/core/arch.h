@@ -52,6 +52,10 @@ void arch_llc_geometry(struct vt_sys_llc *llc);
 struct cfg_region;
 /* Map the trace rings' coloured pages (r: placement and colours) contiguously at EL2. */
 void *arch_map_trace_rings(const struct cfg_region *r);
+/* The physical address behind one of the hypervisor's own virtual addresses. */
+uint64_t arch_hyp_pa(const void *va);
+/* Log where the hypervisor's image went, if the config colours it. */
+void arch_audit_hyp_colors(void);
 /* Log what the hypervisor's own page tables map, by kind. */
 void arch_audit_hyp_map(void);
 

@@ -70,6 +70,8 @@ struct cfg_channel {
 #define CFG_MONITOR_LLC_IPA (CFG_MONITOR_CTL_IPA + 0x1000ull)
 #define CFG_MONITOR_WINDOW (CFG_MONITOR_LLC_IPA + 0x1000ull - CFG_MONITOR_RINGS_IPA)
 #define CFG_CHANNEL_MAX 64 /* vmconfig enforces it */
+/* What vmconfig reserves for a coloured hypervisor (boot checks that its image fits). */
+#define CFG_HYP_COLORED_BYTES 0x600000ull
 /* One pCPU's trace ring, header page and records (hyp/core/trace.c), as vmconfig places them. */
 #define CFG_TRACE_RING_BYTES 0x81000ull
 
@@ -78,8 +80,13 @@ struct cfg_system {
 	const struct cfg_channel *channels;
 	uint16_t nr_vms;
 	uint16_t nr_channels;
-	/* The trace rings' memory: 0 (the hypervisor's own), or these colours' pages from trace_pa.
+	/*
+	 * The hypervisor's own image and data: 0, where it was loaded; or
+	 * these colours' pages from hyp_pa (CFG_HYP_COLORED_BYTES of them).
 	 */
+	uint32_t hyp_colors;
+	uint64_t hyp_pa;
+	/* The trace rings: 0, in the hypervisor's RAM; or these colours' pages from trace_pa. */
 	uint32_t trace_colors;
 	uint64_t trace_pa;
 	uint16_t input_vm; /* receives console input; CFG_NO_VM: nobody */

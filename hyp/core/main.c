@@ -21,6 +21,7 @@ static void boot_primary(void)
 	uint32_t started = 1;
 
 	log_printf("Vitrine on %s: %u pCPUs, %u VMs\n", PLAT_NAME, PLAT_CPU_NUM, cfg_system.nr_vms);
+	arch_audit_hyp_colors();
 	vm_init_all();
 	for (uint32_t i = 1; i < PLAT_CPU_NUM; i++)
 		if (arch_cpu_start(i) == 0)

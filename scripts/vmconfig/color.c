@@ -23,6 +23,14 @@ void cfgc_colors(const struct vmc_config *c)
 				    vm->colors_line);
 		if (!vm->exclusive)
 			continue;
+		if (vm->colors & c->hyp_colors) { /* the hypervisor runs on every pCPU */
+			char list[64];
+
+			cfgs_colors(vm->colors & c->hyp_colors, list, sizeof list);
+			vmc_error(c, vm->colors_line, "vm", vm->name, "colors",
+			          "colours %s are exclusive but the hypervisor uses them (line %d)",
+			          list, c->hyp_line);
+		}
 		if (vm->colors & c->trace_colors) { /* every exit of every VM writes there */
 			char list[64];
 
@@ -122,6 +130,9 @@ void cfga_colored(struct vmc_config *c, bool (*fit)(uint64_t size, uint64_t alig
 			ch->pa = cfga_periods(used, ch->colors, cfga_need(ch->size, ch->colors),
 			                      &periods);
 	}
+	if (c->hyp_colors)
+		c->hyp_pa = cfga_periods(used, c->hyp_colors,
+		                         cfga_need(CFG_HYP_COLORED_BYTES, c->hyp_colors), &periods);
 	if (c->trace_colors)
 		c->trace_pa = cfga_periods(
 		    used, c->trace_colors,
@@ -130,7 +141,8 @@ void cfga_colored(struct vmc_config *c, bool (*fit)(uint64_t size, uint64_t alig
 		return;
 	if (!fit(periods * VMC_COLOR_PERIOD, VMC_COLOR_PERIOD, &pool)) {
 		vmc_error(c, 0, NULL, NULL, NULL,
-		          "no room in RAM for the coloured vms, channels and rings: their colours "
+		          "no room in RAM for the coloured vms, channels, rings and hypervisor: "
+		          "their colours "
 		          "need " VMC_X " bytes of RAM (%" PRIu64 " periods of " VMC_X ")",
 		          periods * VMC_COLOR_PERIOD, periods, VMC_COLOR_PERIOD);
 		return;
@@ -147,6 +159,8 @@ void cfga_colored(struct vmc_config *c, bool (*fit)(uint64_t size, uint64_t alig
 			c->channels[i].pa = pool + c->channels[i].pa * VMC_COLOR_PERIOD;
 	if (c->trace_colors)
 		c->trace_pa = pool + c->trace_pa * VMC_COLOR_PERIOD;
+	if (c->hyp_colors)
+		c->hyp_pa = pool + c->hyp_pa * VMC_COLOR_PERIOD;
 }
 
 void cfgs_colors(uint32_t colors, char *buf, size_t size)

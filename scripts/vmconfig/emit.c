@@ -157,6 +157,9 @@ static void cfge_write(FILE *f, const struct vmc_config *c)
 	if (c->trace_colors)
 		fprintf(f, "\t.trace_colors = 0x%x,\n\t.trace_pa = " VMC_X ",\n", c->trace_colors,
 		        c->trace_pa);
+	if (c->hyp_colors)
+		fprintf(f, "\t.hyp_colors = 0x%x,\n\t.hyp_pa = " VMC_X ",\n", c->hyp_colors,
+		        c->hyp_pa);
 	if (c->monitor_vm >= 0)
 		fprintf(f, "\t.monitor_vm = %d, /* '%s' */\n", c->monitor_vm,
 		        c->vms[c->monitor_vm].name);

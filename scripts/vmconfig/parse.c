@@ -286,17 +286,27 @@ static bool cfgp_color_list(struct cfgp_line *l, const char *s, uint32_t *out)
 	return true;
 }
 
-/* trace colors LIST (top level): the trace rings' colours */
-static void cfgp_trace(struct cfgp_line *l)
+/* trace colors LIST, hypervisor colors LIST (top level) */
+static void cfgp_top_colors(struct cfgp_line *l, int *line, uint32_t *colors)
 {
 	uint32_t set;
 
 	if (strcmp(l->argv[0], "colors")) {
-		cfgp_err(l, "trace", "expected 'colors LIST', not '%s'", l->argv[0]);
+		cfgp_err(l, l->keyword, "expected 'colors LIST', not '%s'", l->argv[0]);
 		return;
 	}
-	if (cfgp_color_list(l, l->argv[1], &set) && cfgp_once(l, &l->c->trace_line))
-		l->c->trace_colors = set;
+	if (cfgp_color_list(l, l->argv[1], &set) && cfgp_once(l, line))
+		*colors = set;
+}
+
+static void cfgp_trace(struct cfgp_line *l)
+{
+	cfgp_top_colors(l, &l->c->trace_line, &l->c->trace_colors);
+}
+
+static void cfgp_hypervisor(struct cfgp_line *l)
+{
+	cfgp_top_colors(l, &l->c->hyp_line, &l->c->hyp_colors);
 }
 
 /* colors LIST [exclusive] */
@@ -420,6 +430,7 @@ static const struct cfgp_keyword {
     {"input", "input VMNAME", 1, 1, false, cfgp_input},
     {"monitor", "monitor VMNAME", 1, 1, false, cfgp_monitor},
     {"trace", "trace colors LIST", 2, 2, false, cfgp_trace},
+    {"hypervisor", "hypervisor colors LIST", 2, 2, false, cfgp_hypervisor},
     {"channel", "channel NAME SIZE [pa ADDR | colors LIST]", 2, 4, false, cfgp_channel},
     {"vm", "vm NAME", 1, 1, false, cfgp_vm},
     {"image", "image NAME|PATH", 1, 1, true, cfgp_image},
@@ -456,7 +467,7 @@ static void cfgp_dispatch(struct cfgp_line *l, char **tok, int n)
 	}
 	if (!k->in_vm) { /* input, channel, vm: a global line */
 		bool named = k->parse != cfgp_input && k->parse != cfgp_monitor &&
-		             k->parse != cfgp_trace && n > 1;
+		             k->parse != cfgp_trace && k->parse != cfgp_hypervisor && n > 1;
 
 		if (k->parse == cfgp_channel)
 			l->vm = NULL; /* a channel line ends the vm block */

@@ -80,6 +80,14 @@ void cfgs_summary(const struct vmc_config *c, FILE *f)
 	fprintf(f, "%s on %s: RAM 0x%08" PRIx64 " %s, hypervisor 0x%08" PRIx64 " %s\n", c->file,
 	        PLAT_NAME, VMC_RAM_BASE, cfgs_size(PLAT_RAM_SIZE, ram, sizeof ram),
 	        (uint64_t)PLAT_HYP_BASE, cfgs_size(PLAT_HYP_SIZE, hyp, sizeof hyp));
+	if (c->hyp_colors) {
+		char list[64];
+
+		cfgs_colors(c->hyp_colors, list, sizeof list);
+		fprintf(f,
+		        "hypervisor   0x%08" PRIx64 " %s  colours %s (its image, moved at boot)\n",
+		        c->hyp_pa, cfgs_size(CFG_HYP_COLORED_BYTES, size, sizeof size), list);
+	}
 	if (c->trace_colors) {
 		char list[64];
 

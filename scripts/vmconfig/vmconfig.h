@@ -94,8 +94,11 @@ struct vmc_config {
 	int input_line; /* 0: no input line */
 	int input_vm;   /* index in vms once resolved, -1: none */
 	char monitor[VMC_NAME_MAX + 1];
-	int monitor_line;      /* 0: no monitor line */
-	int monitor_vm;        /* index in vms once resolved, -1: none */
+	int monitor_line;    /* 0: no monitor line */
+	int monitor_vm;      /* index in vms once resolved, -1: none */
+	uint32_t hyp_colors; /* `hypervisor colors LIST`; 0: it stays where it was loaded */
+	int hyp_line;
+	uint64_t hyp_pa;
 	uint32_t trace_colors; /* `trace colors LIST`; 0: the rings stay in the hypervisor's RAM */
 	int trace_line;
 	uint64_t trace_pa;

@@ -9,6 +9,7 @@
 #include "arch.h"
 #include "bootparam.h"
 #include "color.h"
+#include "config.h"
 #include "cpu.h"
 #include "entry.h"
 #include "fmt.h"
@@ -23,14 +24,22 @@
 
 #define PT_POOL_PAGES 96
 
-extern char __hyp_start[], __text_end[], __rodata_end[], __hyp_end[];
+extern char __hyp_start[], __text_end[], __rodata_end[], __hyp_end[], __pt_start[], __pt_end[];
 
-static uint64_t pt_pool[PT_POOL_PAGES][512] __attribute__((aligned(4096)));
+/*
+ * Every table of every address space comes from this pool. When the config
+ * colours the hypervisor, the pool alone stays where it was loaded, so a
+ * table's physical address is always its virtual address - HYP_VA_OFFSET.
+ */
+static uint64_t pt_pool[PT_POOL_PAGES][512]
+    __attribute__((aligned(4096), section(".bss.pagetables")));
 static uint32_t pt_pool_used;
 static uint64_t *pt_pool_freed; /* given-back tables, linked through their first entry */
 static struct spinlock mm_lock;
 uint64_t mmu_root_pa; /* read by boot.S */
 static struct pt hyp_pt;
+/* Set at boot if the image was moved to its colours (mmu_boot_color), or could not be. */
+static uint32_t mmu_colored, mmu_too_big;
 
 /* Tables for every address space come from here; callers hold mm_lock (or run alone at boot). */
 uint64_t *pt_pool_alloc(void)
@@ -60,19 +69,59 @@ static void mmu_map_or_hang(struct pt *pt, uint64_t va, uint64_t pa, uint64_t si
 			;
 }
 
+/*
+ * The config colours the hypervisor (`hypervisor colors`): map its image
+ * page by page to pages of those colours (the table pool excepted) and
+ * copy it there. Runs with the MMU off, last thing before the MMU goes on,
+ * so nothing is written after the copy that the moved image would miss;
+ * secondary pCPUs still enter the original text, which stays, and find
+ * mmu_root_pa there, written before the copy.
+ */
+static void mmu_boot_color(struct pt *pt, uint64_t start, uint64_t text_end, uint64_t ro_end,
+                           uint64_t end)
+{
+	struct cfg_region r = {
+	    .pa = cfg_system.hyp_pa, .size = end - start, .colors = cfg_system.hyp_colors};
+	uint64_t pt_lo = (uintptr_t)__pt_start, pt_hi = (uintptr_t)__pt_end;
+
+	for (uint64_t at = start; at < end; at += COLOR_PAGE) {
+		uint64_t attr = at < text_end ? PT_S1_NORMAL | PT_S1_RO
+		                : at < ro_end ? PT_S1_NORMAL | PT_S1_RO | PT_XN
+		                              : PT_S1_NORMAL | PT_XN;
+		int pool = at >= pt_lo && at < pt_hi;
+
+		mmu_map_or_hang(pt, at + HYP_VA_OFFSET, pool ? at : color_pa(&r, at - start),
+		                COLOR_PAGE, attr);
+	}
+	mmu_colored = 1;
+	mmu_root_pa = (uintptr_t)pt->root;
+	for (uint64_t at = start; at < end; at += COLOR_PAGE) /* the last writes before the MMU */
+		if (at < pt_lo || at >= pt_hi)
+			memcpy((void *)(uintptr_t)color_pa(&r, at - start), (void *)(uintptr_t)at,
+			       COLOR_PAGE);
+}
+
 void mmu_boot_build(void)
 {
 	/* At the physical address, symbol addresses are physical addresses. */
 	uint64_t start = (uintptr_t)__hyp_start, text_end = (uintptr_t)__text_end;
 	uint64_t ro_end = (uintptr_t)__rodata_end, end = (uintptr_t)__hyp_end;
 	struct pt pt = {.root = pt_pool_alloc(), .alloc = pt_pool_alloc, .root_level = 0};
+	int color = cfg_system.hyp_colors != 0;
 
 	end = (end + 4095) & ~4095ull;
-	mmu_map_or_hang(&pt, start + HYP_VA_OFFSET, start, text_end - start,
-	                PT_S1_NORMAL | PT_S1_RO);
-	mmu_map_or_hang(&pt, text_end + HYP_VA_OFFSET, text_end, ro_end - text_end,
-	                PT_S1_NORMAL | PT_S1_RO | PT_XN);
-	mmu_map_or_hang(&pt, ro_end + HYP_VA_OFFSET, ro_end, end - ro_end, PT_S1_NORMAL | PT_XN);
+	if (color && end - start > CFG_HYP_COLORED_BYTES) {
+		mmu_too_big = 1; /* said once there is a console */
+		color = 0;
+	}
+	if (!color) {
+		mmu_map_or_hang(&pt, start + HYP_VA_OFFSET, start, text_end - start,
+		                PT_S1_NORMAL | PT_S1_RO);
+		mmu_map_or_hang(&pt, text_end + HYP_VA_OFFSET, text_end, ro_end - text_end,
+		                PT_S1_NORMAL | PT_S1_RO | PT_XN);
+		mmu_map_or_hang(&pt, ro_end + HYP_VA_OFFSET, ro_end, end - ro_end,
+		                PT_S1_NORMAL | PT_XN);
+	}
 	/* The identity map of the text is only for the instant the MMU turns on. */
 	mmu_map_or_hang(&pt, start, start, text_end - start, PT_S1_NORMAL | PT_S1_RO);
 	mmu_map_or_hang(&pt, PLAT_BOOTPARAM_PA + HYP_VA_OFFSET, PLAT_BOOTPARAM_PA, 0x1000,
@@ -83,6 +132,45 @@ void mmu_boot_build(void)
 	mmu_map_or_hang(&pt, PLAT_GICR_BASE + HYP_VA_OFFSET, PLAT_GICR_BASE, PLAT_GICR_SIZE,
 	                PT_S1_DEVICE);
 	mmu_root_pa = (uintptr_t)pt.root;
+	if (color)
+		mmu_boot_color(&pt, start, text_end, ro_end, end);
+}
+
+uint64_t arch_hyp_pa(const void *va)
+{
+	unsigned level;
+	uint64_t desc = pt_lookup(&hyp_pt, (uintptr_t)va, &level);
+	uint64_t span = 1ull << PT_LEVEL_SHIFT(level);
+
+	if (!desc)
+		panic("no physical address for %p\n", va);
+	return (desc & PT_ADDR_MASK & ~(span - 1)) + ((uintptr_t)va & (span - 1));
+}
+
+void arch_audit_hyp_colors(void)
+{
+	uint64_t frames = 0, outside = 0;
+	char list[64];
+
+	if (mmu_too_big)
+		log_printf(
+		    "hypervisor: its image (%llu KiB) is bigger than its colours' reservation "
+		    "(%llu KiB): left uncoloured\n",
+		    (unsigned long long)((uintptr_t)__hyp_end - (uintptr_t)__hyp_start) >> 10,
+		    (unsigned long long)CFG_HYP_COLORED_BYTES >> 10);
+	if (!mmu_colored)
+		return;
+	for (uintptr_t va = (uintptr_t)__hyp_start; va < (uintptr_t)__hyp_end; va += COLOR_PAGE) {
+		if (va >= (uintptr_t)__pt_start && va < (uintptr_t)__pt_end)
+			continue;
+		frames++;
+		outside += !(cfg_system.hyp_colors >> color_of(arch_hyp_pa((void *)va)) & 1);
+	}
+	log_printf("hypervisor: colours %s: %llu frames of its image, %llu outside their colours; "
+	           "%llu KiB of page tables stay put\n",
+	           color_list(cfg_system.hyp_colors, list, sizeof list), (unsigned long long)frames,
+	           (unsigned long long)outside,
+	           (unsigned long long)((uintptr_t)__pt_end - (uintptr_t)__pt_start) >> 10);
 }
 
 uint32_t arch_boot_param(void)
@@ -244,6 +332,8 @@ static void mmu_audit_leaf(void *ctx, uint64_t va, uint64_t desc, unsigned level
 
 	if (va - HYP_RINGS_VA < mmu_rings_size)
 		a->rings += span;
+	else if (mmu_colored && va >= (uintptr_t)__hyp_start && va < (uintptr_t)__hyp_end)
+		a->image += span; /* moved to its colours */
 	else if (va - pa != HYP_VA_OFFSET)
 		a->other += span;
 	else if (pa >= image_lo && pa + span <= image_hi)

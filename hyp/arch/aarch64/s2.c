@@ -116,13 +116,14 @@ void arch_vm_init(struct vm *vm)
 	vm->arch.vttbr = ((uint64_t)(vm->id + 1) << 48) | ((uintptr_t)s2->root - HYP_VA_OFFSET);
 }
 
+/* Page by page: a coloured hypervisor's pages are not contiguous. */
 static void s2_map_hyp(struct vm *vm, uint64_t ipa, const void *va, uint64_t size, uint64_t attr)
 {
-	uint64_t pa = (uintptr_t)va - HYP_VA_OFFSET;
-
-	size = (size + 0xfff) & ~0xfffull;
-	if (s2_map_range(vm, ipa, pa, size, attr))
-		panic("VM %s: cannot map IPA 0x%llx\n", vm->cfg->name, (unsigned long long)ipa);
+	for (uint64_t off = 0; off < size; off += COLOR_PAGE)
+		if (s2_map_range(vm, ipa + off, arch_hyp_pa((const char *)va + off), COLOR_PAGE,
+		                 attr))
+			panic("VM %s: cannot map IPA 0x%llx\n", vm->cfg->name,
+			      (unsigned long long)(ipa + off));
 	dsb(ishst);
 }
 
