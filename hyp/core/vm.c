@@ -130,9 +130,16 @@ void vm_load(struct vm *vm)
 			        vm->cfg->image_size);
 			continue;
 		}
-		for (uint64_t off = 0; off < r->size; off += COLOR_PAGE) /* page by page */
-			vm_fill(color_pa(r, off), r->ipa + off, COLOR_PAGE, vm->cfg->image,
-			        vm->cfg->image_ipa, vm->cfg->image_size);
+		/* Run by run of neighbouring colours' pages, which are contiguous. */
+		for (uint64_t off = 0, run; off < r->size; off += run) {
+			uint64_t pa = color_pa(r, off);
+
+			for (run = COLOR_PAGE;
+			     off + run < r->size && color_pa(r, off + run) == pa + run;)
+				run += COLOR_PAGE;
+			vm_fill(pa, r->ipa + off, run, vm->cfg->image, vm->cfg->image_ipa,
+			        vm->cfg->image_size);
+		}
 	}
 }
 
