@@ -11,6 +11,8 @@
 
 #include "config.h"
 #include "lauxlib.h"
+#include "rt.h"
+#include "vitrine/abi.h"
 #include "vitrine/llc.h"
 #include "syspage.h"
 
@@ -184,13 +186,15 @@ static void cv_counts(lua_State *L, uint64_t accesses, uint64_t misses)
 }
 
 /*
- * cache.llc(): the emulated LLC's counts (QEMU with `LLC=1`), per pCPU and
- * per VM (over its pCPUs), since QEMU started; nil and why without it.
+ * cache.llc([{mark = true}]): the emulated LLC's counts (QEMU with
+ * `LLC=1`), per pCPU and per VM (over its pCPUs), since QEMU started; nil
+ * and why without it. mark also puts each VM's misses in the trace.
  */
 static int cv_llc(lua_State *L)
 {
 	static struct vt_llc_page c;
 	const struct vt_sys *s = syspage_get(L);
+	int mark = lua_istable(L, 1) && (lua_getfield(L, 1, "mark"), lua_toboolean(L, -1));
 
 	if (!cv_llc_copy(&c)) {
 		lua_pushnil(L);
@@ -231,6 +235,8 @@ static int cv_llc(lua_State *L)
 		lua_setfield(L, -2, "name");
 		cv_counts(L, acc, miss);
 		lua_rawseti(L, -2, (lua_Integer)v + 1);
+		if (mark)
+			rt_hvc(VT_HC_TRACE_MARK, VT_MARK_LLC_MISSES + v, miss, 0);
 	}
 	lua_setfield(L, -2, "vms");
 	return 1;

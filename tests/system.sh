@@ -58,10 +58,13 @@ test_colors() {
 	in=$'for i = 1, 3000000 do end c = cache.llc() print(\'llc\', c.ways, c.line, #c.vms, c.publishes > 0)\n'
 	in+=$'t = 0 for _, k in ipairs(c.cpus) do t = t + k.accesses end s = 0 for _, v in ipairs(c.vms) do s = s + v.accesses end\n'
 	in+=$'print(\'sums\', c.vms[2].accesses > 0, c.vms[3].accesses > 0, s <= t, c.vms[2].misses <= c.vms[2].accesses)\n'
+	in+=$'c = cache.llc{mark = true} n = 0 for _, e in ipairs(trace.read{cpu=0, events=\'mark\'}.records) do\n'
+	in+=$'if e.a == 0x10100 + 2 and e.b > 0 then n = n + 1 end end print(\'llc marks\', n >= 1)\n'
 	in+=$'vitrine.poweroff()\n'
 	LLC=1 boot monitor-colors 120 "$in"
 	check system/colors-llc-in-monitor has $'^llc\t16\t64\t3\ttrue$'
 	check system/colors-llc-per-vm has $'^sums\ttrue\ttrue\ttrue\ttrue$'
+	check system/colors-llc-marks-in-trace has $'^llc marks\ttrue$'
 	check system/colors-llc-qemu-exit-0 exited 0
 	boot monitor-colors 60 $'cache.llc()\nvitrine.poweroff()\n'
 	check system/colors-no-llc-says-why has $'^nil\tno emulated LLC: run QEMU with its plugin \\(make run LLC=1\\)$'

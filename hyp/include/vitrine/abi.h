@@ -67,8 +67,11 @@
  * Marker ids with a meaning to Vitrine's tools (irq.latency in the monitor);
  * a guest's own ids stay below 0x10000.
  * VT_MARK_IRQ_ENTRY, value = INTID: the guest's handler for that interrupt starts.
+ * VT_MARK_LLC_MISSES + VM id, value = that VM's emulated-LLC misses so far
+ * (the monitor's cache.llc{mark = true}).
  */
 #define VT_MARK_IRQ_ENTRY 0x10000u
+#define VT_MARK_LLC_MISSES 0x10100u
 
 /* Monitor only (the config's `monitor` VM): refresh the system page -> x0 = 0, else DENIED */
 #define VT_HC_SYS_REFRESH (VT_HC_BASE + 5)
