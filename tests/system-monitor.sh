@@ -1,0 +1,417 @@
+#!/usr/bin/env bash
+# QEMU system tests of the monitor partition, its network console and the
+# vitrine client; sourced by tests/system.sh (which has boot, check and
+# run_all). Each function boots a config and checks what the console shows.
+
+# Lua for the monitor: statsok(s, r1, r2) says whether trace.stats() rows s agree with
+# trace.rings() taken before (r1) and after (r2), and their totals with the rows;
+# lostok(l, s1, s2) the same of trace.lost() between two trace.stats().
+MON_STATS_OK=$'function statsok(s, r1, r2)\nlocal ok, w, l, f = #s == #r1 and #s > 0, 0, 0, 0\n'
+MON_STATS_OK+=$'for i, x in ipairs(s) do local a, b = r1[i], r2[i]\n'
+MON_STATS_OK+=$'ok = ok and x.cpu == a.cpu and x.mode == a.mode and x.capacity == a.capacity\n'
+MON_STATS_OK+=$'ok = ok and a.written <= x.written and x.written <= b.written and x.fill <= x.capacity\n'
+MON_STATS_OK+=$'if x.mode == \'flight\' then ok = ok and x.written == x.fill + x.lost\n'
+MON_STATS_OK+=$'else ok = ok and a.lost <= x.lost and x.lost <= b.lost end\n'
+MON_STATS_OK+=$'w, l, f = w + x.written, l + x.lost, f + x.fill end\n'
+MON_STATS_OK+=$'return ok and s.total.written == w and s.total.lost == l and s.total.fill == f end\n'
+MON_STATS_OK+=$'function lostok(l, s1, s2)\nlocal ok, t = true, 0\n'
+MON_STATS_OK+=$'for i, x in ipairs(s1) do ok = ok and x.lost <= l[x.cpu] and l[x.cpu] <= s2[i].lost t = t + l[x.cpu] end\n'
+MON_STATS_OK+=$'return ok and l.total == t end\n'
+# Enough hypercalls (sys_refresh: 3 records each) to fill pCPU 0's ring, then both checks.
+MON_STATS_RUN=$'for i = 1, 7000 do vm.list() end\n'
+MON_STATS_RUN+=$'r1 = trace.rings() s = trace.stats() r2 = trace.rings() print(\'stats\', statsok(s, r1, r2))\n'
+MON_STATS_RUN+=$'s1 = trace.stats() l = trace.lost() s2 = trace.stats() print(\'lost\', lostok(l, s1, s2), l[0] > 0)\n'
+
+# The monitor's Lua console, driven through the serial port: answers, errors
+# that leave it working, line editing (DEL, Ctrl-U), a chunk over several
+# lines, CR LF line ends, and vitrine.poweroff() with the monitor's sizes.
+test_monitor_rings() {
+	local in
+	in=$'#trace.rings()\nr = trace.rings()[1]\nprint(r.cpu, r.mode, r.capacity)\n'
+	in+=$'print(r.written > 0, r.lost)\nt = trace.read{cpu=0}\n'
+	in+=$'print(#t.records > 0, t.records[1].event, t.skipped, t.next == #t.records)\n'
+	in+=$'vm.list() n=0 for _, e in ipairs(trace.read{cpu=0, max=100000}.records) do if e.event == "exit" and e.vm == 0 then n = n + 1 end end print(n > 0)\n'
+	in+=$'trace.read{cpu=9}\n#vm.list()\n'
+	in+=$'for _, v in ipairs(vm.list()) do print(v.id, v.name, v.state, #v.pcpus, v.ram) end\n'
+	in+=$'a = vm.info(\'monitor\').exits b = vm.info(0).exits print(b > a, vm.info(0).vcpus[1].state)\n'
+	in+=$'vm.info(\'nope\')\nvm.reset(\'hello\')\nprint(\'resets\', vm.info(\'hello\').resets)\n'
+	in+=$'vm.reset(\'monitor\')\n'
+	in+=$'trace.enable{\'mark\'} w = trace.rings()[1].written print(\'masked\', trace.rings()[1].written == w)\n'
+	in+=$'trace.enable{\'exit\', \'bogus\'}\ntrace.enable{\'exit\',\'irq\',\'call\',\'ipc\',\'fault\',\'state\',\'mark\'}\n'
+	in+=$'t = trace.read{cpu=0, max=100000, events={\'exit\', \'enter\'}} n = 0\n'
+	in+=$'for _, e in ipairs(t.records) do if e.event ~= \'exit\' and e.event ~= \'enter\' then n = n + 1 end end\n'
+	in+=$'print(\'filtered\', #t.records > 0, n)\n'
+	in+=$'t = trace.read{cpu=0, max=3, events=\'exit\'} print(\'three\', #t.records, t.records[3].event, t.next == t.records[3].pos + 1)\n'
+	in+=$'trace.read{cpu=0, events={\'exit\', \'bogus\'}}\n'
+	in+="$MON_STATS_OK$MON_STATS_RUN"
+	in+=$'s = trace.stats()[1] print(\'flight\', s.mode, s.fill == s.capacity - 1, s.lost == s.written - s.fill)\n'
+	in+=$'r = vm.info(\'monitor\').memory[1] print(\'monram\', r.kind, string.format(\'0x%x\', r.ipa), r.size, r.writable, vm.info(\'hello\').pcpus[1])\n'
+	in+=$'trace.poke(0)\n'
+	boot monitor 60 "$in"
+	check system/monitor-sees-4-rings has '^4$'
+	check system/monitor-ring-header has $'^0\tflight\t16384$'
+	check system/monitor-ring-written has $'^true\t0$'
+	check system/monitor-reads-records has $'^true\tvcpu_state\t0\ttrue$'
+	check system/monitor-reads-its-own-exits has '^true$'
+	check system/monitor-read-bad-cpu-is-an-error has "^console:1: bad argument #1 to 'read' \(no such pCPU\)$"
+	check system/monitor-vm-list-count has '^2$'
+	check system/monitor-vm-list-row has $'^0\tmonitor\trunning\t1\t33554432$'
+	check system/monitor-vm-counters-grow has $'^true\trunning$'
+	check system/monitor-vm-info-unknown has '^console:1: no VM nope$'
+	check system/monitor-resets-another-vm has '^vitrine: VM hello reset$'
+	check system/monitor-reset-counted has $'^resets\t1$'
+	check system/monitor-may-not-reset-itself has "^console:1: the hypervisor refused to reset VM 0 \(-3\)$"
+	check system/monitor-trace-classes-masked has $'^masked\ttrue$'
+	check system/monitor-trace-class-unknown has "^console:1: no trace class 'bogus'$"
+	check system/monitor-read-events-filter has $'^filtered\ttrue\t0$'
+	check system/monitor-read-events-one-name has $'^three\t3\texit\ttrue$'
+	check system/monitor-read-events-unknown has "^console:1: no trace event 'bogus'$"
+	check system/monitor-trace-stats-agree has $'^stats\ttrue$'
+	check system/monitor-trace-lost-agrees has $'^lost\ttrue\ttrue$'
+	check system/monitor-flight-lost-is-overwritten has $'^flight\tflight\ttrue\ttrue$'
+	check system/monitor-reset-counted has $'^resets\t1$'
+	check system/monitor-may-not-reset-itself has "^console:1: the hypervisor refused to reset VM 0 \(-3\)$"
+	check system/monitor-trace-classes-masked has $'^masked\ttrue$'
+	check system/monitor-trace-class-unknown has "^console:1: no trace class 'bogus'$"
+	check system/monitor-vm-info-memory-map has $'^monram\tram\t0x40000000\t33554432\ttrue\t1$'
+	check system/monitor-ring-read-only has \
+		"^vitrine: VM monitor vCPU 0: stage-2 fault: write to a read-only page at IPA 0x70000000, "
+	check system/monitor-fault-neighbour-finishes has '^\[hello\] bye$'
+	check system/monitor-rings-qemu-exit-0 exited 0
+}
+
+# In stream mode nobody consumes the rings the monitor reads: pCPU 0's fills, then drops.
+test_monitor_stream() {
+	local in=$MON_STATS_OK$MON_STATS_RUN
+	in+=$'s = trace.stats()[1] print(\'stream\', s.mode, s.lost > 0, s.lost == trace.rings()[1].lost, s.fill == s.capacity)\n'
+	in+=$'vitrine.poweroff()\n'
+	TRACE=$O/test/monitor-stream${MODE//\//.}.vtr TRACE_MODE=stream boot monitor 60 "$in"
+	check system/monitor-stream-stats-agree has $'^stats\ttrue$'
+	check system/monitor-stream-lost-agrees has $'^lost\ttrue\ttrue$'
+	check system/monitor-stream-lost-is-dropped has $'^stream\tstream\ttrue\ttrue\ttrue$'
+	check system/monitor-stream-qemu-exit-0 exited 0
+}
+
+# The system page v2 (monitor-sys: a channel between the monitor and hello,
+# a device in hello): memory maps, devices, INTIDs, channels, flags and
+# counters; the LLC's colours (every VM owns all: no colouring yet); the
+# monitor's own PMU. Only under -icount does QEMU count INST_RETIRED.
+test_monitor_sys() {
+	local in inst=false
+	[ -n "$MODE" ] && inst=true
+	in=$(
+		cat <<'LUA'
+m = vm.info('monitor') r = m.memory[1] print('ram', r.kind, string.format('0x%x', r.ipa), r.size // 1048576, r.writable)
+c = m.channels[1] print('chan', #m.channels, c.name, c.rights, c.doorbell, string.format('0x%x', c.ipa), c.size)
+h = vm.info('hello') d = h.devices[1] print('hello', h.pcpus[1], #h.memory, #h.devices, string.format('0x%x', d.ipa), d.size, table.concat(h.intids, ','))
+print('hchan', h.channels[1].name, h.channels[1].rights, h.channels[1].doorbell)
+for _, r in ipairs(h.memory) do print('map', r.kind, string.format('0x%x', r.ipa), r.size, r.writable, r.channel) end
+print('flags', m.monitor, m.input, m.pmu, h.monitor, h.input, h.pmu)
+print('counted', m.exits > 0, m.vcpus[1].exits > 0, m.vcpus[1].pcpu, c.notifies, c.denied)
+c = cache.colors() l = c.llc print('llc', l.level >= 1, l.size == l.sets * l.ways * l.line, l.colors == l.size // (l.ways * 4096), l.colors >= 1)
+all = true for _, v in ipairs(c.vms) do all = all and #v.colors == l.colors and v.uncolored end print('allcolors', all, #c.vms)
+print('overlaps', #c.overlaps, c.overlaps[1].a, c.overlaps[1].b, #c.overlaps[1].colors == l.colors)
+print(c.map)
+has = {} for _, n in ipairs(pmu.events()) do has[n] = true end print('events', #pmu.events() > 0, has.cpu_cycles, has.inst_retired == true)
+s = pmu.sample{events={'cpu_cycles'}, run=function() for i = 1, 100000 do end end} print('cycles', s.cpu_cycles > 0, s.ticks > 0)
+s = pmu.sample{events={'cpu_cycles'}, ms=2} print('busy', s.cpu_cycles > 0, s.ticks >= vitrine.freq() // 500)
+if has.inst_retired then s = pmu.sample{events={'inst_retired', 'cpu_cycles'}, run=function() for i = 1, 100000 do end end} print('inst', s.inst_retired > 100000) end
+pmu.sample{events={'sw_incr', 'sw_incr'}, ms=1}
+pmu.sample{events={'nope'}, ms=1}
+pmu.sample{events={'cpu_cycles'}}
+vitrine.poweroff()
+LUA
+	)
+	boot monitor-sys 60 "$in"$'\n'
+	check system/monitor-sys-ram-region has $'^ram\tram\t0x40000000\t32\ttrue$'
+	check system/monitor-sys-channel has $'^chan\t1\tmbox\trw\t100\t0x50000000\t4096$'
+	check system/monitor-sys-device-intids has $'^hello\t1\t3\t1\t0xa000000\t4096\t48$'
+	check system/monitor-sys-channel-read-only has $'^hchan\tmbox\tro\t101$'
+	check system/monitor-sys-map-ram has $'^map\tram\t0x40000000\t16777216\ttrue\tnil$'
+	check system/monitor-sys-map-shm has $'^map\tshm\t0x50000000\t4096\tfalse\tmbox$'
+	check system/monitor-sys-map-device has $'^map\tdevice\t0xa000000\t4096\ttrue\tnil$'
+	check system/monitor-sys-flags has $'^flags\ttrue\ttrue\ttrue\tfalse\tfalse\tfalse$'
+	check system/monitor-sys-counters has $'^counted\ttrue\ttrue\t0\t0\t0$'
+	check system/monitor-sys-llc-geometry has $'^llc\ttrue\ttrue\ttrue\ttrue$'
+	check system/monitor-sys-every-vm-all-colours has $'^allcolors\ttrue\t2$'
+	check system/monitor-sys-overlap-listed has $'^overlaps\t1\tmonitor\thello\ttrue$'
+	check system/monitor-sys-map-rows count 2 '^(monitor|hello) +#{16}  16 \(uncoloured\)$'
+	check system/monitor-sys-map-overlap has '^overlap monitor/hello: 16 colours$'
+	check system/monitor-sys-pmu-events has $'^events\ttrue\ttrue\t'"$inst"'$'
+	check system/monitor-sys-pmu-cycles has $'^cycles\ttrue\ttrue$'
+	check system/monitor-sys-pmu-busy-ms has $'^busy\ttrue\ttrue$'
+	[ -n "$MODE" ] && check system/monitor-sys-pmu-inst-retired has $'^inst\ttrue$'
+	check system/monitor-sys-pmu-event-twice has "^console:1: pmu.sample: 'sw_incr' given twice$"
+	check system/monitor-sys-pmu-unknown-event has "^console:1: pmu.sample: no event 'nope' \(see pmu.events\(\)\)$"
+	check system/monitor-sys-pmu-usage has '^console:1: pmu.sample: run=function or ms=N \(N > 0\) wanted$'
+	check system/monitor-sys-neighbour-runs has '^\[hello\] bye$'
+	check system/monitor-sys-qemu-exit-0 exited 0
+}
+
+test_monitor_irqlat() {
+	local in
+	in=$'for i = 1, 2000000 do end\n'
+	in+=$'l = irq.latency{vm=1, intid=27} print(\'sane\', l.count > 0, l.min <= l.p50, l.p50 <= l.p99, l.p99 <= l.max)\n'
+	in+=$'s = l.stages.injection_to_marker t = l.stages.arrival_to_marker\n'
+	in+=$'print(\'stages\', s.count > 0, t.count > 0, t.count <= s.count, t.count <= l.count, t.min >= l.min, t.min >= s.min)\n'
+	in+=$'print(\'stages-sane\', s.min <= s.p50, s.p50 <= s.p99, s.p99 <= s.max, t.min <= t.p50, t.p50 <= t.p99, t.p99 <= t.max)\n'
+	in+=$'print(l.histogram)\nirq.latency{vm=1}\nvitrine.poweroff()\n'
+	boot monitor-timer 60 "$in"
+	check system/monitor-irq-latency-stages has $'^stages\ttrue\ttrue\ttrue\ttrue\ttrue\ttrue$'
+	check system/monitor-irq-latency-stages-sane has $'^stages-sane\ttrue\ttrue\ttrue\ttrue\ttrue\ttrue$'
+	check system/monitor-irq-latency-sane has $'^sane\ttrue\ttrue\ttrue\ttrue$'
+	check system/monitor-irq-latency-histogram has '^ +[0-9]+-[0-9]+ +ns +[0-9]+ #+$'
+	check system/monitor-irq-latency-usage has '^console:1: usage: irq.latency\{vm=ID, intid=N\}$'
+	check system/monitor-irq-latency-timer-ok has '^\[timer\] timer: ok$'
+	check system/monitor-irq-latency-qemu-exit-0 exited 0
+}
+
+# vm.pause/resume on the timer guest: held (its exits stand still), then
+# running on; the monitor may not pause itself; a paused VM can be reset.
+test_monitor_pause() {
+	local in
+	in=$'while vm.info(\'timer\').vcpus[1].state ~= \'running\' do end\n'
+	in+=$'vm.pause(\'timer\') a = vm.info(\'timer\') for i = 1, 300000 do end b = vm.info(\'timer\')\n'
+	in+=$'print(\'paused\', a.state, a.vcpus[1].state, a.exits == b.exits)\n'
+	in+=$'n = 0 for _, r in ipairs(trace.read{cpu=0, events=\'vm_state\'}.records) do if r.vm == 1 and r.a == 5 then n = n + 1 end end print(\'traced\', n)\n'
+	in+=$'vm.resume(\'timer\') for i = 1, 3000000 do end c = vm.info(\'timer\')\n'
+	in+=$'print(\'resumed\', c.state, c.vcpus[1].state, c.exits > b.exits)\n'
+	in+=$'vm.pause(\'monitor\')\nvm.resume(\'timer\')\n'
+	in+=$'vm.pause(\'timer\') vm.reset(\'timer\') print(\'after reset\', vm.info(\'timer\').state)\n'
+	in+=$'vitrine.poweroff()\n' # the timer guest finishes on its own
+	boot monitor-timer 60 "$in"
+	check system/monitor-pause-holds has $'^paused\tpaused\tpaused\ttrue$'
+	check system/monitor-pause-traced has $'^traced\t1$'
+	check system/monitor-resume-runs-on has $'^resumed\trunning\trunning\ttrue$'
+	check system/monitor-may-not-pause-itself has '^console:1: the hypervisor refused to pause VM 0 \(-3\)$'
+	check system/monitor-resume-not-paused-refused has '^console:1: the hypervisor refused to resume VM 1 \(-4\)$'
+	check system/monitor-paused-vm-resets has $'^after reset\trunning$'
+	check system/monitor-paused-reset-vm-finishes count 1 '^\[timer\] timer: ok$'
+	check system/monitor-pause-qemu-exit-0 exited 0
+}
+
+test_monitor_ctrlc() {
+	boot monitor 60 $'while true do end\n\x03print(\'alive\')\nvitrine.poweroff()\n'
+	check system/monitor-ctrl-c-interrupts has '^interrupted \(Ctrl-C\)$'
+	check system/monitor-ctrl-c-console-carries-on has '^alive$'
+	check system/monitor-ctrl-c-qemu-exit-0 exited 0
+}
+
+test_monitor_scripts() {
+	SCRIPT=monitor/scripts/vmstat.lua boot monitor
+	check system/monitor-script-vmstat has '^vmstat: hello +(off|running) +1 +16 +0 +[0-9]+$'
+	check system/monitor-script-vmstat-exit-0 exited 0
+	{ printf 'interval = 0.05\nrounds = 2\n'; cat monitor/scripts/top.lua; } >"$O/test/top-short.lua"
+	SCRIPT=$O/test/top-short.lua boot monitor-timer
+	check system/monitor-script-top has '^top: timer +running +[1-9][0-9]* +0$'
+	check system/monitor-script-top-exit-0 exited 0
+	SCRIPT=monitor/scripts/irqlat.lua boot monitor-timer
+	check system/monitor-script-irqlat has '^irqlat: timer: arrival->injection +[1-9][0-9]* interrupts, ns min [0-9]+ avg '
+	check system/monitor-script-irqlat-to-handler has '^irqlat: timer: injection->handler +[1-9][0-9]* interrupts, ns min [0-9]+ avg '
+	check system/monitor-script-irqlat-total has '^irqlat: timer: arrival->handler +[1-9][0-9]* interrupts, ns min [0-9]+ avg '
+	check system/monitor-script-irqlat-exit-0 exited 0
+	SCRIPT=monitor/scripts/colors.lua boot monitor
+	# QEMU's cortex-a53: a 1 MiB 16-way L2 with 64-byte lines, so 16 colours.
+	check system/monitor-script-colors-llc has \
+		'^colors: LLC: L2, 1024 KiB, 16 ways, 64-byte lines: 16 colours of 4 KiB$'
+	check system/monitor-script-colors-rows count 2 '^colors: (monitor|hello) +#{16}  16 \(uncoloured\)$'
+	check system/monitor-script-colors-uncoloured has '^colors: uncoloured: a VM without .colors. in its config'
+	check system/monitor-script-colors-exit-0 exited 0
+}
+
+test_monitor() {
+	local in
+	in=$'print(1+2)\n2^10\nstring.rep(\'ab\',3)\nx = = 1\nerror(\'boom\')\nprint(\'still here\')\n'
+	in+=$'print(6*77\x7f)\ngarbage\x15print(\'after ctrl-u\')\nfunction sq(x)\nreturn x*x\nend\nsq(12)\n'
+	in+=$'print(\'crlf\')\r\nprint(\'next\')\r\nvitrine.poweroff()\n'
+	boot monitor 60 "$in"
+	check system/monitor-banner has '^monitor: Lua 5\.4\.[0-9]+ console; '
+	check system/monitor-echoes-input has '^lua> print\(1\+2\)$'
+	check system/monitor-print has '^3$'
+	check system/monitor-expression-value has '^1024\.0$'
+	check system/monitor-string-lib has '^ababab$'
+	check system/monitor-syntax-error has "^console:1: unexpected symbol near '='$"
+	check system/monitor-runtime-error has '^console:1: boom$'
+	check system/monitor-carries-on-after-errors has '^still here$'
+	check system/monitor-backspace has '^42$'
+	check system/monitor-ctrl-u has '^after ctrl-u$'
+	check system/monitor-continued-chunk has '^lua>> end$'
+	check system/monitor-continued-chunk-runs has '^144$'
+	check system/monitor-crlf-line-ends has '^crlf$'
+	check system/monitor-no-empty-line-from-crlf lacks '^lua> $'
+	check system/monitor-sizes has \
+		'^monitor: image [0-9]+ KiB, Lua state uses [0-9]+ KiB after a full collection, heap top [0-9]+ KiB$'
+	check system/monitor-powered-off has '^vitrine: VM monitor powered off$'
+	check system/monitor-neighbour-runs has '^\[hello\] bye$'
+	check system/monitor-vm-lines-whole lacks '.\[hello\] '
+	check system/monitor-qemu-exit-0 exited 0
+}
+
+# Attached to echo's console, typing to it, then back; the line editor.
+# The pauses let echo answer while the console is attached, however slow
+# the machine; nothing is timed.
+feed_console() {
+	printf 'console echo\r'
+	sleep 1
+	printf 'hi there\r'
+	sleep 2
+	printf '\x1d'
+	printf 'print(40+2)\r\x1b[A\r'                         # Up: the last line again
+	printf 'prnt(7)\x1b[H\x1b[C\x1b[Ci\x1b[F\r'             # Home, Right, Right, insert, End
+	printf 'print(5)\x02\x7f6\r'                          # Ctrl-B, Backspace, 6: print(6)
+	printf 'print("w") junk\x17\r'                         # Ctrl-W
+	printf 'garbage garbage\x03print("after ^C")\r'        # Ctrl-C drops the line
+	printf 'function f()\r\x03print("chunk dropped")\r'    # ... and an unfinished chunk
+	printf 'console nope\r'
+	printf 'console.poke(123456789) vm.reset("echo")\r'
+	printf 's = console.stats() print("con", s.lost > 0, s.bad_positions > 0, s.read == s.written)\r'
+	printf 'console 1\r' # echo again, after its reset: it waits for a line
+	sleep 1
+	printf 'again\r'
+	sleep 2
+	printf '\x1dvitrine.poweroff()\r'
+}
+
+test_monitor_console() {
+	FEED=feed_console boot monitor-echo 60
+	check system/console-attach-banner has '^console: attached to echo; Ctrl-\] leaves$'
+	check system/console-attached-vm-line-unprefixed has '^got: hi there$'
+	check system/console-detach has '^console: left echo$'
+	check system/console-history-up count 2 '^42$'
+	check system/console-edit-home-insert has '^7$'
+	check system/console-edit-left-backspace has '^6$'
+	check system/console-edit-ctrl-w has '^w$'
+	check system/console-ctrl-c-drops-line has '^after \^C$'
+	check system/console-ctrl-c-no-garbage-error lacks 'garbage'"'"' \(a nil value\)|near .garbage'
+	check system/console-ctrl-c-drops-chunk has '^chunk dropped$'
+	check system/console-attach-unknown-vm has '^no VM nope$'
+	check system/console-bad-position-costs-only-output has $'^con\ttrue\ttrue\ttrue$'
+	check system/console-reattach-after-reset has '^got: again$'
+	check system/console-hyp-lines-through-monitor count 2 '^vitrine: VM echo powered off$'
+	check system/console-qemu-exit-0 exited 0
+}
+
+# The Lua console over TCP (monitor-net: the virtio-net device passed through to
+# the monitor, QEMU user networking forwarding two free loopback ports).
+# tests/net_client.py is the client; the UART types the same expressions, and
+# one more line once the client is done (FLAG), then the client powers off.
+NET_EXPRS=("2^10" "string.rep('ab', 3)" "error('boom')" "x = = 1" "1, 'two', nil"
+	"#vm.list()" "trace.rings()[1].capacity" "vm.info('monitor').intids[1]")
+feed_net() {
+	printf '%s\n' "${NET_EXPRS[@]}"
+	for _ in $(seq 600); do [ -e "$NET_FLAG" ] && break; sleep 0.2; done
+	printf 'print("uart-after", 6*7)\n'
+	# If the client could not power off, the UART does (the checks then fail, not hang).
+	for _ in $(seq 600); do [ -e "$NET_FLAG.done" ] && break; sleep 0.2; done
+	sleep 1
+	printf 'vitrine.poweroff()\n'
+}
+
+# The UART's answer to expression $1: the line after its echo (other VMs' lines skipped).
+uart_answer() { awk -v e="lua> $1" '$0 == e {f = 1; next} f && !/^(\[|vitrine: )/ {print; exit}' "$LOG"; }
+
+test_monitor_net() {
+	local ports out i
+	ports=$(python3 -c 'import socket
+s = [socket.socket() for _ in range(2)]
+for x in s: x.bind(("127.0.0.1", 0))
+print(*(x.getsockname()[1] for x in s))')
+	read -r NET_PORT NET_TRACE_PORT <<<"$ports"
+	export NET_PORT NET_TRACE_PORT
+	NET_FLAG=$O/test/monitor-net${MODE//\//.}.flag
+	out=$O/test/monitor-net${MODE//\//.}.client
+	rm -f "$NET_FLAG" "$NET_FLAG.done"
+	mkdir -p "$O/test"
+	# The client watches the console log that boot() writes.
+	python3 tests/net_client.py "$NET_PORT" "$NET_TRACE_PORT" "$NET_FLAG" \
+		"$O/test/monitor-net${MODE//\//.}.log" "${NET_EXPRS[@]}" >"$out" 2>&1 &
+	local client=$!
+	FEED=feed_net boot monitor-net 240
+	wait "$client"
+	unset NET_PORT NET_TRACE_PORT
+	check system/monitor-net-up has '^monitor: network 10\.0\.2\.15/24 via 10\.0\.2\.2, MAC '
+	for name in banner state-own-global state-separate state-separate-after-set print-to-client \
+		net-stats-interrupts no-attach-over-tcp continuation-prompt continued-chunk-runs error-carries-on eight-clients-answered \
+		ninth-client-refused long-line-refused long-line-session-goes-on \
+		garbage-then-valid-line ctrl-c-interrupts ctrl-c-session-goes-on lua-memory-capped \
+		lua-memory-recovers others-after-disconnect slot-reused half-close-last-line \
+		console-after-stream \
+		poweroff-over-tcp; do
+		check "system/monitor-net-$name" grep -q "^ok $name\$" "$out"
+	done
+	for i in "${!NET_EXPRS[@]}"; do
+		local want
+		want=$(uart_answer "${NET_EXPRS[$i]}")
+		check "system/monitor-net-same-answer-$i" \
+			grep -qxF -- "answer $i ${want:-(no UART answer)}" "$out"
+	done
+	check system/monitor-net-print-not-on-uart lacks 'only-tcp-marker'
+	check system/monitor-net-uart-after-tcp has $'^uart-after\t42$'
+	check system/monitor-net-neighbour-runs has '^\[hello\] bye$'
+	check system/monitor-net-qemu-exit-0 exited 0
+}
+
+# A legacy virtio-mmio device is refused with a message; the UART console runs on.
+# Without the device's page (the plain monitor config) there is no network at all.
+test_monitor_net_legacy() {
+	local in=$'s = net.stats() print(\'netup\', s.up, s.clients)\nvitrine.poweroff()\n'
+	QEMU_ARGS="$QEMU_ARGS -global virtio-mmio.force-legacy=true" boot monitor-net 60 "$in"
+	check system/monitor-net-legacy-refused has \
+		'^monitor: no network: the virtio-mmio device is legacy \(version 1\): run QEMU with -global virtio-mmio.force-legacy=false$'
+	check system/monitor-net-legacy-console-runs has $'^netup\tfalse\t0$'
+	check system/monitor-net-legacy-qemu-exit-0 exited 0
+	boot monitor 60 "$in"
+	check system/monitor-no-device-no-network has $'^netup\tfalse\t0$'
+	check system/monitor-no-device-says-nothing lacks 'network'
+}
+
+# The vitrine client against the networked monitor (issue 6): `vitrine eval`
+# over the Lua console (TCP 5555) and `vitrine record` of the trace stream
+# (TCP 5556), through QEMU's user networking on two free loopback ports.
+test_vitrine_net() {
+	local cport sport pid out vc=$O/host/vitrine
+	read -r cport sport <<<"$(python3 -c 'import socket
+s = [socket.socket() for _ in range(2)]
+for x in s: x.bind(("127.0.0.1", 0))
+print(*(x.getsockname()[1] for x in s))')"
+	LOG=$O/test/vitrine-net${MODE//\//.}.log
+	# The UART types nothing: the system stays up until the client powers it off.
+	# shellcheck disable=SC2086 # QEMU_ARGS is a list of arguments
+	sleep 120 | NET_PORT=$cport NET_TRACE_PORT=$sport timeout -k 5 120 \
+		scripts/run.sh "$O/monitor-net/vitrine.elf" $QEMU_ARGS >"$LOG" 2>&1 &
+	pid=$!
+	for _ in $(seq 120); do
+		out=$("$vc" eval --port "$cport" 'print(6*7)' 2>/dev/null) && break
+		sleep 0.5
+	done
+	check system/vitrine-eval-answers test "$out" = 42
+	"$vc" eval --port "$cport" "error('boom')" >"$O/test/net-eval.out" 2>&1
+	check system/vitrine-eval-lua-error-exit-1 test $? = 1
+	"$vc" record --seconds 3 --port "$sport" -o "$O/test/net.perfetto-trace" >"$O/test/net-record.out" 2>&1
+	check system/vitrine-record-exit-0 test $? = 0
+	check system/vitrine-record-summary grep -Eq '^recorded [1-9][0-9]* events, [0-9]+ lost, in [0-9.]+ s$' "$O/test/net-record.out"
+	check system/vitrine-record-check-perfetto "$O/host/vtrace" check-perfetto "$O/test/net.perfetto-trace"
+	check system/vitrine-record-protoc sh -c "protoc --decode=perfetto.protos.Trace -Itrace trace/perfetto_subset.proto <'$O/test/net.perfetto-trace' >/dev/null"
+	# Ctrl-C in the middle of a recording: a complete, valid file and the summary.
+	"$vc" record --seconds 60 --port "$sport" -o "$O/test/net-int.perfetto-trace" >"$O/test/net-int.out" 2>&1 &
+	local rec=$!
+	sleep 2
+	kill -INT "$rec"
+	wait "$rec"
+	check system/vitrine-record-ctrl-c-exit-0 test $? = 0
+	check system/vitrine-record-ctrl-c-summary grep -Eq '^recorded [1-9][0-9]* events, [0-9]+ lost, in [0-9.]+ s$' "$O/test/net-int.out"
+	check system/vitrine-record-ctrl-c-valid "$O/host/vtrace" check-perfetto "$O/test/net-int.perfetto-trace"
+	"$vc" top --interval 0.5 --rounds 2 --port "$cport" >"$O/test/net-top.out" 2>&1
+	check system/vitrine-top-rows grep -Eq '^0 +monitor +running +[0-9]+ +[0-9]+ +0$' "$O/test/net-top.out"
+	# Exact counts: with every class masked nothing more is written, so the
+	# stream must deliver what the rings hold, less what it reports lost.
+	out=$("$vc" eval --port "$cport" "trace.enable{} s = trace.stats() print(s.total.fill)")
+	"$vc" record --seconds 2 --port "$sport" -o "$O/test/net2.perfetto-trace" >"$O/test/net-record2.out" 2>&1
+	check system/vitrine-record-counts-equal-monitor sh -c "sed -nE 's/^recorded ([0-9]+) events, ([0-9]+) lost, .*/\1 \2/p' '$O/test/net-record2.out' |
+		awk -v f='$out' '{ exit !(\$1 + \$2 == f && f > 0) }'"
+	"$vc" eval --port "$cport" 'vitrine.poweroff()' >/dev/null 2>&1
+	wait "$pid"
+	STATUS=$?
+	check system/vitrine-net-qemu-exit-0 exited 0
+}
+
