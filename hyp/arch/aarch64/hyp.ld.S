@@ -31,12 +31,6 @@ SECTIONS
 	.bss (NOLOAD) : AT(ADDR(.bss) - HYP_VA_OFFSET) {
 		. = ALIGN(16);
 		__bss_start = .;
-		/* The page-table pool: it stays where it was loaded when the rest is coloured. */
-		. = ALIGN(4096);
-		__pt_start = .;
-		*(.bss.pagetables)
-		. = ALIGN(4096);
-		__pt_end = .;
 		*(.bss .bss.* COMMON)
 		. = ALIGN(16);
 		__bss_end = .;

@@ -24,15 +24,9 @@
 
 #define PT_POOL_PAGES 96
 
-extern char __hyp_start[], __text_end[], __rodata_end[], __hyp_end[], __pt_start[], __pt_end[];
+extern char __hyp_start[], __text_end[], __rodata_end[], __hyp_end[];
 
-/*
- * Every table of every address space comes from this pool. When the config
- * colours the hypervisor, the pool alone stays where it was loaded, so a
- * table's physical address is always its virtual address - HYP_VA_OFFSET.
- */
-static uint64_t pt_pool[PT_POOL_PAGES][512]
-    __attribute__((aligned(4096), section(".bss.pagetables")));
+static uint64_t pt_pool[PT_POOL_PAGES][512] __attribute__((aligned(4096)));
 static uint32_t pt_pool_used;
 static uint64_t *pt_pool_freed; /* given-back tables, linked through their first entry */
 static struct spinlock mm_lock;
@@ -40,6 +34,58 @@ uint64_t mmu_root_pa; /* read by boot.S */
 static struct pt hyp_pt;
 /* Set at boot if the image was moved to its colours (mmu_boot_color), or could not be. */
 static uint32_t mmu_colored, mmu_too_big;
+/*
+ * A coloured image, tables included: where it went (mmu_hyp), where C sees
+ * it (its physical address at boot, its virtual address after) and what
+ * else is offset by (0, then HYP_VA_OFFSET).
+ */
+static struct cfg_region mmu_hyp;
+static uint64_t mmu_hyp_base, mmu_offset;
+
+/* The offset in the image of coloured physical address pa, or -1. */
+static int64_t mmu_hyp_offset(uint64_t pa)
+{
+	uint32_t c = color_of(pa), set = mmu_hyp.colors;
+	uint64_t page;
+
+	if (pa < mmu_hyp.pa || !(set >> c & 1))
+		return -1;
+	page = (pa - mmu_hyp.pa) / COLOR_PERIOD * (uint64_t)__builtin_popcount(set) +
+	       (uint64_t)__builtin_popcount(set & ((1u << c) - 1));
+	if (page * COLOR_PAGE >= mmu_hyp.size)
+		return -1;
+	return (int64_t)(page * COLOR_PAGE + pa % COLOR_PAGE);
+}
+
+/* A table's physical address, and back: what pt.c uses when the hypervisor is coloured. */
+static uint64_t mmu_table_pa(const uint64_t *t)
+{
+	uint64_t a = (uintptr_t)t;
+
+	if (a - mmu_hyp_base < mmu_hyp.size)
+		return color_pa(&mmu_hyp, a - mmu_hyp_base);
+	return a - mmu_offset;
+}
+
+static uint64_t *mmu_table_at(uint64_t pa)
+{
+	int64_t off = mmu_hyp_offset(pa);
+
+	return (uint64_t *)(uintptr_t)(off >= 0 ? mmu_hyp_base + (uint64_t)off : pa + mmu_offset);
+}
+
+void mmu_pt_translate(struct pt *pt)
+{
+	if (mmu_colored) {
+		pt->pa_of = mmu_table_pa;
+		pt->table_at = mmu_table_at;
+	}
+}
+
+uint64_t mmu_pt_root_pa(const struct pt *pt)
+{
+	return pt->pa_of ? pt->pa_of(pt->root) : (uintptr_t)pt->root - pt->va_offset;
+}
 
 /* Tables for every address space come from here; callers hold mm_lock (or run alone at boot). */
 uint64_t *pt_pool_alloc(void)
@@ -70,35 +116,31 @@ static void mmu_map_or_hang(struct pt *pt, uint64_t va, uint64_t pa, uint64_t si
 }
 
 /*
- * The config colours the hypervisor (`hypervisor colors`): map its image
- * page by page to pages of those colours (the table pool excepted) and
- * copy it there. Runs with the MMU off, last thing before the MMU goes on,
- * so nothing is written after the copy that the moved image would miss;
+ * The config colours the hypervisor (`hypervisor colors`): map its image,
+ * page tables included, page by page to pages of those colours and copy
+ * it there. Runs with the MMU off, last thing before the MMU goes on, so
+ * nothing is written after the copy that the moved image would miss;
  * secondary pCPUs still enter the original text, which stays, and find
  * mmu_root_pa there, written before the copy.
  */
 static void mmu_boot_color(struct pt *pt, uint64_t start, uint64_t text_end, uint64_t ro_end,
                            uint64_t end)
 {
-	struct cfg_region r = {
-	    .pa = cfg_system.hyp_pa, .size = end - start, .colors = cfg_system.hyp_colors};
-	uint64_t pt_lo = (uintptr_t)__pt_start, pt_hi = (uintptr_t)__pt_end;
-
 	for (uint64_t at = start; at < end; at += COLOR_PAGE) {
 		uint64_t attr = at < text_end ? PT_S1_NORMAL | PT_S1_RO
 		                : at < ro_end ? PT_S1_NORMAL | PT_S1_RO | PT_XN
 		                              : PT_S1_NORMAL | PT_XN;
-		int pool = at >= pt_lo && at < pt_hi;
 
-		mmu_map_or_hang(pt, at + HYP_VA_OFFSET, pool ? at : color_pa(&r, at - start),
-		                COLOR_PAGE, attr);
+		mmu_map_or_hang(pt, at + HYP_VA_OFFSET, color_pa(&mmu_hyp, at - start), COLOR_PAGE,
+		                attr);
 	}
+	mmu_root_pa = mmu_table_pa(pt->root);
 	mmu_colored = 1;
-	mmu_root_pa = (uintptr_t)pt->root;
+	mmu_hyp_base = start + HYP_VA_OFFSET; /* as the moved image will see itself */
+	mmu_offset = HYP_VA_OFFSET;
 	for (uint64_t at = start; at < end; at += COLOR_PAGE) /* the last writes before the MMU */
-		if (at < pt_lo || at >= pt_hi)
-			memcpy((void *)(uintptr_t)color_pa(&r, at - start), (void *)(uintptr_t)at,
-			       COLOR_PAGE);
+		memcpy((void *)(uintptr_t)color_pa(&mmu_hyp, at - start), (void *)(uintptr_t)at,
+		       COLOR_PAGE);
 }
 
 void mmu_boot_build(void)
@@ -106,7 +148,7 @@ void mmu_boot_build(void)
 	/* At the physical address, symbol addresses are physical addresses. */
 	uint64_t start = (uintptr_t)__hyp_start, text_end = (uintptr_t)__text_end;
 	uint64_t ro_end = (uintptr_t)__rodata_end, end = (uintptr_t)__hyp_end;
-	struct pt pt = {.root = pt_pool_alloc(), .alloc = pt_pool_alloc, .root_level = 0};
+	struct pt pt = {.alloc = pt_pool_alloc, .root_level = 0};
 	int color = cfg_system.hyp_colors != 0;
 
 	end = (end + 4095) & ~4095ull;
@@ -114,6 +156,14 @@ void mmu_boot_build(void)
 		mmu_too_big = 1; /* said once there is a console */
 		color = 0;
 	}
+	if (color) { /* the tables too will move: their entries hold where they will be */
+		mmu_hyp = (struct cfg_region){
+		    .pa = cfg_system.hyp_pa, .size = end - start, .colors = cfg_system.hyp_colors};
+		mmu_hyp_base = start;
+		pt.pa_of = mmu_table_pa;
+		pt.table_at = mmu_table_at;
+	}
+	pt.root = pt_pool_alloc();
 	if (!color) {
 		mmu_map_or_hang(&pt, start + HYP_VA_OFFSET, start, text_end - start,
 		                PT_S1_NORMAL | PT_S1_RO);
@@ -161,16 +211,13 @@ void arch_audit_hyp_colors(void)
 	if (!mmu_colored)
 		return;
 	for (uintptr_t va = (uintptr_t)__hyp_start; va < (uintptr_t)__hyp_end; va += COLOR_PAGE) {
-		if (va >= (uintptr_t)__pt_start && va < (uintptr_t)__pt_end)
-			continue;
 		frames++;
 		outside += !(cfg_system.hyp_colors >> color_of(arch_hyp_pa((void *)va)) & 1);
 	}
-	log_printf("hypervisor: colours %s: %llu frames of its image, %llu outside their colours; "
-	           "%llu KiB of page tables stay put\n",
+	log_printf("hypervisor: colours %s: %llu frames of its image (page tables included), "
+	           "%llu outside their colours\n",
 	           color_list(cfg_system.hyp_colors, list, sizeof list), (unsigned long long)frames,
-	           (unsigned long long)outside,
-	           (unsigned long long)((uintptr_t)__pt_end - (uintptr_t)__pt_start) >> 10);
+	           (unsigned long long)outside);
 }
 
 uint32_t arch_boot_param(void)
@@ -206,12 +253,14 @@ static void mmu_tlb_flush_this_cpu(void)
 void mmu_init(void)
 {
 	hyp_pt = (struct pt){
-	    .root = (uint64_t *)(uintptr_t)(mmu_root_pa + HYP_VA_OFFSET),
 	    .va_offset = HYP_VA_OFFSET,
 	    .alloc = pt_pool_alloc,
 	    .free = pt_pool_free,
 	    .root_level = 0,
 	};
+	mmu_pt_translate(&hyp_pt);
+	hyp_pt.root = hyp_pt.table_at ? hyp_pt.table_at(mmu_root_pa)
+	                              : (uint64_t *)(uintptr_t)(mmu_root_pa + HYP_VA_OFFSET);
 }
 
 /* All pCPUs run at their virtual addresses now: drop the identity map. */

@@ -7,7 +7,16 @@
 
 static uint64_t *pt_next(const struct pt *pt, uint64_t desc)
 {
+	if (pt->table_at)
+		return pt->table_at(desc & PT_ADDR_MASK);
 	return (uint64_t *)(uintptr_t)((desc & PT_ADDR_MASK) + pt->va_offset);
+}
+
+static uint64_t pt_table_pa(const struct pt *pt, const uint64_t *t)
+{
+	if (pt->pa_of)
+		return pt->pa_of(t);
+	return (uint64_t)(uintptr_t)t - pt->va_offset;
 }
 
 static int pt_block_fits(unsigned level, uint64_t va, uint64_t pa, uint64_t size)
@@ -45,8 +54,7 @@ int pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t attr
 
 				if (!t)
 					return -1;
-				*e = ((uint64_t)(uintptr_t)t - pt->va_offset) | PT_VALID |
-				     PT_TABLE_OR_PAGE;
+				*e = pt_table_pa(pt, t) | PT_VALID | PT_TABLE_OR_PAGE;
 			} else if (!(*e & PT_TABLE_OR_PAGE)) {
 				return -1; /* a block is in the way */
 			}

@@ -97,6 +97,7 @@ void arch_vm_init(struct vm *vm)
 	struct pt *s2 = &vm->arch.s2;
 
 	s2->va_offset = HYP_VA_OFFSET;
+	mmu_pt_translate(s2);
 	s2->alloc = pt_pool_alloc;
 	s2->root_level = 1;
 	s2->root = mmu_table_alloc();
@@ -113,7 +114,7 @@ void arch_vm_init(struct vm *vm)
 	vmmio_add(&vm->mmio, PLAT_GICD_BASE, PLAT_GICD_SIZE, vgicd_access);
 	vmmio_add(&vm->mmio, PLAT_GICR_BASE, PLAT_GICR_STRIDE * vm->nr_vcpus, vgicr_access);
 	vgic_vm_init(vm);
-	vm->arch.vttbr = ((uint64_t)(vm->id + 1) << 48) | ((uintptr_t)s2->root - HYP_VA_OFFSET);
+	vm->arch.vttbr = ((uint64_t)(vm->id + 1) << 48) | mmu_pt_root_pa(s2);
 }
 
 /* Page by page: a coloured hypervisor's pages are not contiguous. */

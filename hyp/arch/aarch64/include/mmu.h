@@ -14,5 +14,9 @@ uint64_t *mmu_table_alloc(void); /* pt_pool_alloc under the lock */
 void s2_activate(const struct vm *vm);
 int s2_map_range(struct vm *vm, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t attr);
 int mmu_pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t attr);
+/* Tables of a coloured hypervisor are not contiguous: give pt its translation then. */
+void mmu_pt_translate(struct pt *pt);
+/* The physical address of pt's root table (for TTBR/VTTBR). */
+uint64_t mmu_pt_root_pa(const struct pt *pt);
 
 #endif

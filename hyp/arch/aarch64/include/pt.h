@@ -28,8 +28,11 @@
 
 struct pt {
 	uint64_t *root;
-	uint64_t va_offset;       /* a table's address here = its physical address + va_offset */
-	uint64_t *(*alloc)(void); /* a zeroed, 4 KiB aligned table or 0 */
+	uint64_t va_offset; /* a table's address here = its physical address + va_offset, */
+	/* ... unless these translate (a coloured hypervisor's tables are not contiguous) */
+	uint64_t (*pa_of)(const uint64_t *table);
+	uint64_t *(*table_at)(uint64_t pa);
+	uint64_t *(*alloc)(void);      /* a zeroed, 4 KiB aligned table or 0 */
 	void (*free)(uint64_t *table); /* 0: tables are never given back */
 	unsigned root_level;           /* 0 (48-bit input) or 1 (39-bit input) */
 };
