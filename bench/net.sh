@@ -39,8 +39,9 @@ print(*(x.getsockname()[1] for x in s))')"
 	wait "$pid" 2>/dev/null || true
 	# "recorded N events, L lost, in S s"
 	read -r n l s <<<"$(sed -E 's/^recorded ([0-9]+) events, ([0-9]+) lost, in ([0-9.]+) s$/\1 \2 \3/' <<<"$line")"
+	echo "bench: net: round $r: $line" >&2
 	awk -v r="$r" -v n="$n" -v l="$l" -v s="$s" 'BEGIN {
 		printf "%d,%.2f,%d,%d,%.0f,%.3f,%.2f\n", r, s, n, l, n / s, n * 32 / s / 1e6, 100 * l / (n + l) }' >>"$csv"
-	echo "round $r: $line" >&2
 done
 column -s, -t "$csv"
+echo "bench: net: $csv"
