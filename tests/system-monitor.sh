@@ -94,7 +94,7 @@ test_monitor_stream() {
 
 # The system page v2 (monitor-sys: a channel between the monitor and hello,
 # a device in hello): memory maps, devices, INTIDs, channels, flags and
-# counters; the LLC's colours (every VM owns all: no colouring yet); the
+# counters; the LLC's colours (monitor-sys colours no VM: each owns all); the
 # monitor's own PMU. Only under -icount does QEMU count INST_RETIRED.
 test_monitor_sys() {
 	local in inst=false

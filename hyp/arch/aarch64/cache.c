@@ -1,6 +1,6 @@
 /*
- * The last-level cache's geometry, for the system page: what cache
- * colouring (not built yet) would divide among VMs. Read at EL2 from
+ * The last-level cache's geometry, for the system page and to check the
+ * platform's colour count (PLAT_LLC_COLORS) against. Read at EL2 from
  * CLIDR_EL1 and, through CSSELR_EL1, CCSIDR_EL1: the highest level that
  * holds data is taken as the LLC.
  */
