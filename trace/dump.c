@@ -17,21 +17,6 @@ _Static_assert(sizeof(struct vt_dump_vcpu) == VT_DUMP_VCPU_SIZE, "struct vt_dump
 _Static_assert(sizeof(struct vt_dump_ring) == VT_DUMP_RING_SIZE, "struct vt_dump_ring size");
 _Static_assert(sizeof(struct vt_record) == VT_RECORD_SIZE, "struct vt_record size");
 
-static uint16_t dump_u16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t dump_u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t dump_u64(const uint8_t *p)
-{
-	return (uint64_t)dump_u32(p) | (uint64_t)dump_u32(p + 4) << 32;
-}
-
 static int dump_err(char *err, size_t errlen, size_t off, const char *fmt, ...)
 {
 	va_list ap;
@@ -65,20 +50,20 @@ static int dump_header(const uint8_t *buf, size_t len, struct vt_trace *t, char 
 	if (len < VT_DUMP_HDR_SIZE)
 		return dump_err(err, errlen, 0, "file has %zu bytes, a dump header needs %u", len,
 		                VT_DUMP_HDR_SIZE);
-	magic = dump_u32(buf);
+	magic = vt_le32(buf);
 	if (magic != VT_DUMP_MAGIC)
 		return dump_err(err, errlen, 0, "magic 0x%08x, expected 0x%08x (\"VTDP\")", magic,
 		                VT_DUMP_MAGIC);
-	if (dump_u16(buf + 4) != VT_VERSION)
-		return dump_err(err, errlen, 4, "version %u, expected %u", dump_u16(buf + 4),
+	if (vt_le16(buf + 4) != VT_VERSION)
+		return dump_err(err, errlen, 4, "version %u, expected %u", vt_le16(buf + 4),
 		                VT_VERSION);
-	if (dump_u16(buf + 6) != VT_RECORD_SIZE)
-		return dump_err(err, errlen, 6, "record size %u, expected %u", dump_u16(buf + 6),
+	if (vt_le16(buf + 6) != VT_RECORD_SIZE)
+		return dump_err(err, errlen, 6, "record size %u, expected %u", vt_le16(buf + 6),
 		                VT_RECORD_SIZE);
-	t->nr_rings = dump_u32(buf + 8);
-	t->nr_vms = dump_u32(buf + 12);
-	t->nr_vcpus = dump_u32(buf + 16);
-	t->timer_freq = dump_u64(buf + 24);
+	t->nr_rings = vt_le32(buf + 8);
+	t->nr_vms = vt_le32(buf + 12);
+	t->nr_vcpus = vt_le32(buf + 16);
+	t->timer_freq = vt_le64(buf + 24);
 	if (t->nr_vms >= VT_NONE) /* VM indices are bytes and 0xff means none */
 		return dump_err(err, errlen, 12, "%u VMs, expected at most %u", t->nr_vms,
 		                VT_NONE - 1);
@@ -109,9 +94,9 @@ static int dump_vms(const uint8_t *buf, size_t len, size_t *off, struct vt_trace
 				    err, errlen, *off,
 				    "VM %u: name has byte 0x%02x, expected printable ASCII", i,
 				    (unsigned)(uint8_t)*c);
-		vm->id = dump_u32(p + 32);
-		vm->nr_vcpus = dump_u32(p + 36);
-		vm->cpus = dump_u64(p + 40);
+		vm->id = vt_le32(p + 32);
+		vm->nr_vcpus = vt_le32(p + 36);
+		vm->cpus = vt_le64(p + 40);
 		if (vm->nr_vcpus == 0 || vm->nr_vcpus >= VT_NONE)
 			return dump_err(err, errlen, *off + 36, "VM %u: %u vCPUs, expected 1..%u",
 			                i, vm->nr_vcpus, VT_NONE - 1);
@@ -134,7 +119,7 @@ static int dump_vcpus(const uint8_t *buf, size_t len, size_t *off, struct vt_tra
 		v->vm = p[0];
 		v->vcpu = p[1];
 		v->pcpu = p[2];
-		v->exits = dump_u64(p + 8);
+		v->exits = vt_le64(p + 8);
 		if (v->vm >= t->nr_vms)
 			return dump_err(err, errlen, *off,
 			                "vCPU entry %u: VM %u, expected below %u", i, v->vm,
@@ -149,13 +134,13 @@ static int dump_vcpus(const uint8_t *buf, size_t len, size_t *off, struct vt_tra
 
 static void dump_record(const uint8_t *p, struct vt_record *r)
 {
-	r->ts = dump_u64(p);
-	r->event = dump_u16(p + 8);
+	r->ts = vt_le64(p);
+	r->event = vt_le16(p + 8);
 	r->vm = p[10];
 	r->vcpu = p[11];
-	r->a = dump_u32(p + 12);
-	r->b = dump_u64(p + 16);
-	r->c = dump_u64(p + 24);
+	r->a = vt_le32(p + 12);
+	r->b = vt_le64(p + 16);
+	r->c = vt_le64(p + 24);
 }
 
 static int dump_records(const uint8_t *buf, size_t off, uint32_t ri, struct vt_trace *t,
@@ -210,12 +195,12 @@ static int dump_rings(const uint8_t *buf, size_t len, size_t *off, struct vt_tra
 			                "ring %u header needs %u bytes but only %zu remain", i,
 			                VT_DUMP_RING_SIZE, len - *off);
 		ring->offset = *off;
-		ring->cpu = dump_u32(p);
-		ring->mode = dump_u32(p + 4);
-		ring->first = dump_u64(p + 8);
-		ring->count = dump_u64(p + 16);
-		ring->lost = dump_u64(p + 24);
-		ring->skipped = dump_u64(p + 32);
+		ring->cpu = vt_le32(p);
+		ring->mode = vt_le32(p + 4);
+		ring->first = vt_le64(p + 8);
+		ring->count = vt_le64(p + 16);
+		ring->lost = vt_le64(p + 24);
+		ring->skipped = vt_le64(p + 32);
 		if (ring->cpu >= VT_MAX_CPU)
 			return dump_err(err, errlen, *off, "ring %u: cpu %u, expected below %u", i,
 			                ring->cpu, VT_MAX_CPU);

@@ -15,21 +15,6 @@
 #include "stream.h"
 #include "vitrine.h"
 
-static uint16_t fr_u16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t fr_u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t fr_u64(const uint8_t *p)
-{
-	return (uint64_t)fr_u32(p) | (uint64_t)fr_u32(p + 4) << 32;
-}
-
 static int fr_err(const struct vs_dec *d, char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
@@ -98,13 +83,13 @@ static int fr_record(struct vs_dec *d, struct vs_frame *f, uint32_t i, const uin
 	struct vt_record *r = &d->rec[i];
 	const struct vt_trace *t = &d->t;
 
-	r->ts = fr_u64(p);
-	r->event = fr_u16(p + 8);
+	r->ts = vt_le64(p);
+	r->event = vt_le16(p + 8);
 	r->vm = p[10];
 	r->vcpu = p[11];
-	r->a = fr_u32(p + 12);
-	r->b = fr_u64(p + 16);
-	r->c = fr_u64(p + 24);
+	r->a = vt_le32(p + 12);
+	r->b = vt_le64(p + 16);
+	r->c = vt_le64(p + 24);
 	if (r->event == 0 || r->event >= VT_EV_COUNT)
 		return fr_err(d, err, errlen, "cpu %u record %u: event id %u, expected 1..%u",
 		              f->cpu, i, r->event, VT_EV_COUNT - 1);
@@ -136,10 +121,10 @@ static int fr_records(struct vs_dec *d, struct vs_frame *f, const uint8_t *p, si
 	if (n < VT_FRAME_RECORDS_SIZE)
 		return fr_err(d, err, errlen, "records frame of %zu bytes, its header needs %u", n,
 		              VT_FRAME_RECORDS_SIZE);
-	f->cpu = fr_u32(p);
-	f->count = fr_u32(p + 4);
-	f->first = fr_u64(p + 8);
-	f->lost = fr_u64(p + 16);
+	f->cpu = vt_le32(p);
+	f->count = vt_le32(p + 4);
+	f->first = vt_le64(p + 8);
+	f->lost = vt_le64(p + 16);
 	for (f->ri = 0; f->ri < d->t.nr_rings && d->t.rings[f->ri].cpu != f->cpu; f->ri++)
 		;
 	if (f->ri == d->t.nr_rings)
@@ -181,12 +166,12 @@ int vs_dec_next(struct vs_dec *d, struct vs_frame *f, char *err, size_t errlen)
 	memset(f, 0, sizeof(*f));
 	if (avail < VT_FRAME_HDR_SIZE)
 		return 0;
-	if (fr_u16(p) != VT_FRAME_MAGIC)
+	if (vt_le16(p) != VT_FRAME_MAGIC)
 		return fr_err(d, err, errlen, "magic 0x%04x, expected 0x%04x: not a frame",
-		              fr_u16(p), VT_FRAME_MAGIC);
-	f->type = fr_u16(p + 2);
-	len = fr_u32(p + 4);
-	f->seq = fr_u64(p + 8);
+		              vt_le16(p), VT_FRAME_MAGIC);
+	f->type = vt_le16(p + 2);
+	len = vt_le32(p + 4);
+	f->seq = vt_le64(p + 8);
 	if (len < VT_FRAME_HDR_SIZE || len > VT_FRAME_MAX)
 		return fr_err(d, err, errlen, "length %u, expected %u..%u", len, VT_FRAME_HDR_SIZE,
 		              VT_FRAME_MAX);
@@ -228,7 +213,7 @@ int vs_dec_end(const struct vs_dec *d, char *err, size_t errlen)
 		              "the stream ends inside a frame header (%zu of %u bytes)", avail,
 		              VT_FRAME_HDR_SIZE);
 	return fr_err(d, err, errlen, "the stream ends inside a frame (%zu of %u bytes)", avail,
-	              fr_u32(d->buf + d->start + 4));
+	              vt_le32(d->buf + d->start + 4));
 }
 
 void vs_dec_free(struct vs_dec *d)
