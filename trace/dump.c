@@ -132,7 +132,7 @@ static int dump_vcpus(const uint8_t *buf, size_t len, size_t *off, struct vt_tra
 	return 0;
 }
 
-static void dump_record(const uint8_t *p, struct vt_record *r)
+void vt_record_decode(const uint8_t *p, struct vt_record *r)
 {
 	r->ts = vt_le64(p);
 	r->event = vt_le16(p + 8);
@@ -149,7 +149,7 @@ static int dump_records(const uint8_t *buf, size_t off, uint32_t ri, struct vt_t
 	for (uint64_t i = 0; i < ring->count; i++, off += VT_RECORD_SIZE) {
 		struct vt_record *r = &ring->rec[i];
 
-		dump_record(buf + off, r);
+		vt_record_decode(buf + off, r);
 		if (r->event == 0 || r->event >= VT_EV_COUNT)
 			return dump_err(err, errlen, off + 8,
 			                "ring %u record %llu: event id %u, expected 1..%u", ri,

@@ -55,6 +55,8 @@ struct vt_trace {
 	uint64_t t0, t1; /* first and last timestamp over every ring */
 };
 
+/* dump.c: one 32-byte record as the dump and the stream carry it (not checked). */
+void vt_record_decode(const uint8_t *p, struct vt_record *r);
 /* dump.c: 0, or -1 with "offset N: what was expected" in err. */
 int vt_dump_parse(const uint8_t *buf, size_t len, struct vt_trace *t, char *err, size_t errlen);
 int vt_dump_load(const char *path, struct vt_trace *t, char *err, size_t errlen);

@@ -83,13 +83,7 @@ static int fr_record(struct vs_dec *d, struct vs_frame *f, uint32_t i, const uin
 	struct vt_record *r = &d->rec[i];
 	const struct vt_trace *t = &d->t;
 
-	r->ts = vt_le64(p);
-	r->event = vt_le16(p + 8);
-	r->vm = p[10];
-	r->vcpu = p[11];
-	r->a = vt_le32(p + 12);
-	r->b = vt_le64(p + 16);
-	r->c = vt_le64(p + 24);
+	vt_record_decode(p, r);
 	if (r->event == 0 || r->event >= VT_EV_COUNT)
 		return fr_err(d, err, errlen, "cpu %u record %u: event id %u, expected 1..%u",
 		              f->cpu, i, r->event, VT_EV_COUNT - 1);
