@@ -17,6 +17,7 @@
 #include "lauxlib.h"
 #include "net.h"
 #include "rt.h"
+#include "syspage.h"
 #include "vitrine/abi.h"
 #include "vitrine/conring.h"
 #include "vitrine/sysview.h"
@@ -120,7 +121,11 @@ static void con_done(void)
 	__atomic_store_n(&con_ctl->con_tail, con_pos, __ATOMIC_RELEASE);
 }
 
-/* VM id's name from the system page, checked; NULL if there is no such VM. */
+/*
+ * VM id's name from the system page, checked; NULL if there is no such VM.
+ * Read in place, not through syspage_get: names are written once at boot,
+ * and a refresh hypercall for every printed line would cost an exit each.
+ */
 static const char *con_vm_name(uint32_t id, char *buf, size_t size)
 {
 	const volatile struct vt_sys *s = (const volatile struct vt_sys *)CFG_MONITOR_SYS_IPA;
@@ -134,18 +139,6 @@ static const char *con_vm_name(uint32_t id, char *buf, size_t size)
 			break;
 		}
 	return buf;
-}
-
-/* The VM argument 1 names (an id or a name), or a Lua error. */
-static lua_Integer con_find(lua_State *L)
-{
-	char name[40];
-
-	for (uint32_t i = 0; con_vm_name(i, name, sizeof name); i++)
-		if (lua_type(L, 1) == LUA_TNUMBER ? lua_tointeger(L, 1) == (lua_Integer)i
-		                                  : !strcmp(luaL_checkstring(L, 1), name))
-			return i;
-	return luaL_error(L, "no VM %s", luaL_tolstring(L, 1, NULL));
 }
 
 static void con_show(const struct con_rec *r, int prefix)
@@ -183,12 +176,13 @@ void con_pump(void)
 static int con_attach(lua_State *L)
 {
 	static struct con_rec r;
-	lua_Integer id = con_find(L);
+	const struct vt_sys *s = syspage_get(L);
+	uint32_t id = syspage_find_vm(L, s, 1);
 	uint64_t others = 0;
-	char name[40];
+	char name[sizeof s->vms[id].name];
 	int key = -1;
 
-	con_vm_name((uint32_t)id, name, sizeof name);
+	memcpy(name, s->vms[id].name, sizeof name); /* checked: NUL-terminated */
 	con_pump();
 	printf("console: attached to %s; Ctrl-] leaves\n", name);
 	fflush(stdout);

@@ -89,6 +89,8 @@ void conring_drain(void (*out)(uint32_t src, const char *text, size_t len))
 	uint64_t head = conring.hdr.head, pos;
 	char text[CON_REC_MAX];
 
+	if (!conring_vm) /* no monitor: the ring was never used */
+		return;
 	if (conring_tail(&pos))
 		pos = head;
 	while (head - pos >= sizeof(struct vt_con_rec)) {

@@ -30,6 +30,13 @@ static int64_t hc_console_input(const uint64_t *x)
 	return vuart_input(&vm_table[x[1]], bytes, (uint32_t)x[2]);
 }
 
+static int hc_vm_control(uint32_t fid, struct vm *vm)
+{
+	if (fid == VT_HC_VM_RESET)
+		return vm_reset(vm);
+	return fid == VT_HC_VM_PAUSE ? vm_pause(vm) : vm_resume(vm);
+}
+
 /* The calls only the config's monitor VM may make: refused to every other VM, in one place. */
 static int64_t hc_monitor(struct vcpu *v, uint32_t fid, const uint64_t *x)
 {
@@ -41,19 +48,14 @@ static int64_t hc_monitor(struct vcpu *v, uint32_t fid, const uint64_t *x)
 	case VT_HC_SYS_REFRESH:
 		sysview_refresh();
 		return SMCCC_OK;
-	case VT_HC_VM_RESET: /* another VM: resetting itself is PSCI SYSTEM_RESET's job */
-		if (a1 >= vm_count || a1 == v->vm->id)
-			return SMCCC_INVALID_PARAMETER;
-		return vm_reset(&vm_table[a1]) ? VT_ERR_DENIED : SMCCC_OK;
 	case VT_HC_CONSOLE_INPUT:
 		return hc_console_input(x);
-	case VT_HC_VM_PAUSE:
-	case VT_HC_VM_RESUME: /* another VM: a monitor that held itself could never resume */
+	case VT_HC_VM_RESET: /* Another VM only: resetting itself is PSCI SYSTEM_RESET's */
+	case VT_HC_VM_PAUSE: /* job, and a monitor that held itself could never resume. */
+	case VT_HC_VM_RESUME:
 		if (a1 >= vm_count || a1 == v->vm->id)
 			return SMCCC_INVALID_PARAMETER;
-		if (fid == VT_HC_VM_PAUSE)
-			return vm_pause(&vm_table[a1]) ? VT_ERR_DENIED : SMCCC_OK;
-		return vm_resume(&vm_table[a1]) ? VT_ERR_DENIED : SMCCC_OK;
+		return hc_vm_control(fid, &vm_table[a1]) ? VT_ERR_DENIED : SMCCC_OK;
 	default: /* VT_HC_TRACE_ENABLE */
 		if (a1 & ~(uint64_t)VT_CLASS_ALL)
 			return SMCCC_INVALID_PARAMETER;
