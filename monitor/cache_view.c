@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "lauxlib.h"
+#include "pmu_view.h"
 #include "rt.h"
 #include "vitrine/abi.h"
 #include "vitrine/llc.h"
@@ -177,63 +178,136 @@ static int cv_llc_copy(struct vt_llc_page *copy)
 	return 0;
 }
 
-static void cv_counts(lua_State *L, uint64_t accesses, uint64_t misses)
+static void cv_counts(lua_State *L, uint64_t accesses, uint64_t misses, int have_accesses)
 {
-	cv_int(L, "accesses", (lua_Integer)accesses);
+	if (have_accesses)
+		cv_int(L, "accesses", (lua_Integer)accesses);
 	cv_int(L, "misses", (lua_Integer)misses);
-	lua_pushnumber(L, accesses ? (lua_Number)misses / (lua_Number)accesses : 0);
-	lua_setfield(L, -2, "miss_rate");
+	if (have_accesses) {
+		lua_pushnumber(L, accesses ? (lua_Number)misses / (lua_Number)accesses : 0);
+		lua_setfield(L, -2, "miss_rate");
+	}
 }
 
-/*
- * cache.llc([{mark = true}]): the emulated LLC's counts (QEMU with
- * `LLC=1`), per pCPU and per VM (over its pCPUs), since QEMU started; nil
- * and why without it. mark also puts each VM's misses in the trace.
- */
-static int cv_llc(lua_State *L)
+/* Per pCPU accesses and misses, from one source or the other. */
+struct cv_llc_counts {
+	uint32_t cpus;
+	int have_accesses;
+	uint64_t accesses[VT_SYS_PCPUS];
+	uint64_t misses[VT_SYS_PCPUS];
+};
+
+/* The emulated LLC's page: its geometry and each vCPU's loads and stores. */
+static void cv_llc_emulated(lua_State *L, const struct vt_llc_page *c, struct cv_llc_counts *n)
 {
-	static struct vt_llc_page c;
-	const struct vt_sys *s = syspage_get(L);
-	int mark = lua_istable(L, 1) && (lua_getfield(L, 1, "mark"), lua_toboolean(L, -1));
-
-	if (!cv_llc_copy(&c)) {
-		lua_pushnil(L);
-		lua_pushliteral(L, "no emulated LLC: run QEMU with its plugin (make run LLC=1)");
-		return 2;
-	}
+	lua_pushliteral(L, "emulated");
+	lua_setfield(L, -2, "source");
+	cv_int(L, "size", (lua_Integer)c->size);
+	cv_int(L, "ways", c->ways);
+	cv_int(L, "line", c->line);
+	cv_int(L, "sets", c->sets);
+	cv_int(L, "publishes", (lua_Integer)c->publishes);
 	lua_newtable(L);
-	cv_int(L, "size", (lua_Integer)c.size);
-	cv_int(L, "ways", c.ways);
-	cv_int(L, "line", c.line);
-	cv_int(L, "sets", c.sets);
-	cv_int(L, "publishes", (lua_Integer)c.publishes);
-	lua_newtable(L);
-	for (uint32_t i = 0; i < c.cpus; i++) {
-		const struct vt_llc_cpu *k = &c.cpu[i];
+	n->cpus = c->cpus < VT_SYS_PCPUS ? c->cpus : VT_SYS_PCPUS;
+	n->have_accesses = 1;
+	for (uint32_t i = 0; i < n->cpus; i++) {
+		const struct vt_llc_cpu *k = &c->cpu[i];
 
+		n->accesses[i] = k->loads + k->stores;
+		n->misses[i] = k->load_misses + k->store_misses;
 		lua_newtable(L);
 		cv_int(L, "cpu", i);
 		cv_int(L, "loads", (lua_Integer)k->loads);
 		cv_int(L, "load_misses", (lua_Integer)k->load_misses);
 		cv_int(L, "stores", (lua_Integer)k->stores);
 		cv_int(L, "store_misses", (lua_Integer)k->store_misses);
-		cv_counts(L, k->loads + k->stores, k->load_misses + k->store_misses);
+		cv_counts(L, n->accesses[i], n->misses[i], 1);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 	lua_setfield(L, -2, "cpus");
+}
+
+/* The hypervisor's PMU counters, each pCPU's read just now (those that answered in time). */
+static void cv_llc_pmu(lua_State *L, const struct vt_sys *s, struct cv_llc_counts *n, int answered)
+{
+	lua_pushliteral(L, "pmu");
+	lua_setfield(L, -2, "source");
+	cv_int(L, "refill_event", s->llc.pmu_refill);
+	lua_pushstring(L, pmu_view_event_name(s->llc.pmu_refill));
+	lua_setfield(L, -2, "refill_name");
+	n->have_accesses = s->llc.pmu_access != VT_SYS_PMU_NONE;
+	if (n->have_accesses) {
+		cv_int(L, "access_event", s->llc.pmu_access);
+		lua_pushstring(L, pmu_view_event_name(s->llc.pmu_access));
+		lua_setfield(L, -2, "access_name");
+	}
+	cv_int(L, "answered", answered);
+	lua_newtable(L);
+	n->cpus = s->nr_pcpus;
+	for (uint32_t i = 0, row = 0; i < n->cpus; i++) {
+		const struct vt_sys_pcpu *p = &s->pcpus[i];
+
+		n->accesses[i] = p->llc_accesses;
+		n->misses[i] = p->llc_refills;
+		if (!p->sampled)
+			continue; /* never read: a pCPU without a vCPU */
+		lua_newtable(L);
+		cv_int(L, "cpu", i);
+		cv_counts(L, n->accesses[i], n->misses[i], n->have_accesses);
+		cv_int(L, "sampled", (lua_Integer)p->sampled);
+		lua_rawseti(L, -2, (lua_Integer)++row);
+	}
+	lua_setfield(L, -2, "cpus");
+}
+
+/*
+ * cache.llc([{mark = true}]): LLC accesses and misses per pCPU and per VM
+ * (over its pCPUs), from the emulated LLC when QEMU runs its plugin (`make
+ * run LLC=1`, counts since QEMU started, guest and hypervisor alike), else
+ * from the PMU events the hypervisor counts on every pCPU (since boot, its
+ * guest's only); nil and why without either. mark also puts each VM's
+ * misses in the trace.
+ */
+static int cv_llc(lua_State *L)
+{
+	static struct vt_llc_page c;
+	static struct cv_llc_counts n;
+	const struct vt_sys *s = syspage_get(L);
+	int mark = lua_istable(L, 1) && (lua_getfield(L, 1, "mark"), lua_toboolean(L, -1));
+	int answered = 0, emulated = cv_llc_copy(&c);
+
+	if (!emulated) {
+		if (s->llc.pmu_refill == VT_SYS_PMU_NONE) {
+			lua_pushnil(L);
+			lua_pushliteral(L,
+			                "no LLC counts: no emulated LLC (QEMU: make run LLC=1) and "
+			                "no LLC refill event in this PMU (PMCEID; see llc-events)");
+			return 2;
+		}
+		answered = (int)(int64_t)rt_hvc(VT_HC_LLC_SAMPLE, 0, 0, 0).x0;
+		if (answered < 0)
+			return luaL_error(L, "cache.llc: the hypervisor refused to sample (%d)",
+			                  answered);
+		s = syspage_get(L); /* with the rows just written */
+	}
+	lua_newtable(L);
+	if (emulated)
+		cv_llc_emulated(L, &c, &n);
+	else
+		cv_llc_pmu(L, s, &n, answered);
 	lua_newtable(L);
 	for (uint32_t v = 0; v < s->nr_vms; v++) {
 		uint64_t acc = 0, miss = 0;
 
-		for (uint32_t i = 0; i < c.cpus; i++)
+		for (uint32_t i = 0; i < n.cpus; i++)
 			if (s->vms[v].cpus >> i & 1) {
-				acc += c.cpu[i].loads + c.cpu[i].stores;
-				miss += c.cpu[i].load_misses + c.cpu[i].store_misses;
+				acc += n.accesses[i];
+				miss += n.misses[i];
 			}
 		lua_newtable(L);
 		lua_pushstring(L, s->vms[v].name);
 		lua_setfield(L, -2, "name");
-		cv_counts(L, acc, miss);
+		cv_counts(L, acc, miss, n.have_accesses);
 		lua_rawseti(L, -2, (lua_Integer)v + 1);
 		if (mark)
 			rt_hvc(VT_HC_TRACE_MARK, VT_MARK_LLC_MISSES + v, miss, 0);

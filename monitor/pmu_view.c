@@ -13,6 +13,7 @@
 
 #include "lauxlib.h"
 #include "rt.h"
+#include "syspage.h"
 #include "timer.h"
 
 #define PV_READ(reg)                                                                               \
@@ -24,7 +25,6 @@
 #define PV_WRITE(reg, v) __asm__ volatile("msr " #reg ", %0\n\tisb" ::"r"((uint64_t)(v)) : "memory")
 
 #define PV_PMCR_E (1u << 0)
-#define PV_PMCR_P (1u << 1)
 #define PV_PMCR_C (1u << 2)
 #define PV_PMCR_LC (1u << 6) /* the cycle counter overflows at 64 bits, not 32 */
 #define PV_CYCLE_BIT (1u << 31)
@@ -100,16 +100,30 @@ static const char *const pv_names[64] = {
     "stall_slot",
 };
 
+const char *pmu_view_event_name(uint32_t e)
+{
+	return e < 64 ? pv_names[e] : NULL;
+}
+
 /* Bit e: common event e is implemented (PMCEID0_EL0 for 0x00-0x1F, PMCEID1_EL0 for 0x20-0x3F). */
 static uint64_t pv_implemented(void)
 {
 	return (PV_READ(pmceid1_el0) & PV_ALL) << 32 | (PV_READ(pmceid0_el0) & PV_ALL);
 }
 
-/* Event counters besides the cycle counter: 0 if the PMU is trapped (read as zero). */
+/*
+ * Event counters besides the cycle counter: 0 if the PMU is trapped (read
+ * as zero). The hypervisor keeps the top ones (MDCR_EL2.HPMN, for its LLC
+ * counts): hardware then shows EL1 only the rest in PMCR_EL0.N, QEMU 7.2
+ * shows them all, so the system page has the last word.
+ */
 static uint32_t pv_counters(void)
 {
-	return (uint32_t)(PV_READ(pmcr_el0) >> 11 & 0x1f);
+	uint32_t n = (uint32_t)(PV_READ(pmcr_el0) >> 11 & 0x1f);
+	const char *why;
+	const struct vt_sys *s = syspage_read(&why);
+
+	return s && s->pmu_counters < n ? s->pmu_counters : n;
 }
 
 /* pmu.events(): the names of the common events this CPU implements, by number. */
@@ -204,6 +218,7 @@ static void pv_check_what(lua_State *L)
 static int pv_sample(lua_State *L)
 {
 	uint32_t counters = pv_counters(), n, mask = 0, status;
+	uint32_t mine = (uint32_t)((1ull << counters) - 1) | PV_CYCLE_BIT;
 	uint8_t ev[32];
 	uint64_t count[32], ticks, ovf;
 
@@ -213,8 +228,8 @@ static int pv_sample(lua_State *L)
 		                  "pmu.sample: no PMU counters here (only the monitor has them)");
 	n = pv_parse(L, ev, counters);
 	pv_check_what(L);
-	PV_WRITE(pmcntenclr_el0, PV_ALL);
-	PV_WRITE(pmovsclr_el0, PV_ALL);
+	PV_WRITE(pmcntenclr_el0, mine);
+	PV_WRITE(pmovsclr_el0, mine);
 	for (uint32_t i = 0, c = 0; i < n; i++) {
 		if (ev[i] == PV_CPU_CYCLES) {
 			mask |= PV_CYCLE_BIT;
@@ -222,16 +237,17 @@ static int pv_sample(lua_State *L)
 		}
 		PV_WRITE(pmselr_el0, c);
 		PV_WRITE(pmxevtyper_el0, ev[i]); /* filter bits 0: EL0 and EL1, not EL2 */
+		PV_WRITE(pmxevcntr_el0, 0);      /* not PMCR.P: QEMU would zero the hypervisor's */
 		mask |= 1u << c++;
 	}
 	PV_WRITE(pmccfiltr_el0, 0);
-	PV_WRITE(pmcr_el0, PV_PMCR_E | PV_PMCR_P | PV_PMCR_C | PV_PMCR_LC);
+	PV_WRITE(pmcr_el0, PV_PMCR_E | PV_PMCR_C | PV_PMCR_LC);
 	ticks = timer_now();
 	PV_WRITE(pmcntenset_el0, mask);
 	lua_pushcfunction(L, pv_run);
 	lua_pushvalue(L, 1);
 	status = (uint32_t)lua_pcall(L, 1, 0, 0);
-	PV_WRITE(pmcntenclr_el0, PV_ALL);
+	PV_WRITE(pmcntenclr_el0, mine);
 	ticks = timer_now() - ticks;
 	if (status != LUA_OK)
 		return lua_error(L); /* after the counters are stopped */

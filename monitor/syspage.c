@@ -29,7 +29,7 @@ static const char *sp_check(const struct vt_sys *s)
 		return "no system page of this version (is this VM the config's monitor?)";
 	if (s->nr_vms > VT_SYS_VMS || s->nr_vcpus > VT_SYS_VCPUS ||
 	    s->nr_regions > VT_SYS_REGIONS || s->nr_intids > VT_SYS_INTIDS ||
-	    s->nr_channels > VT_SYS_CHANNELS)
+	    s->nr_channels > VT_SYS_CHANNELS || s->nr_pcpus > VT_SYS_PCPUS)
 		return "a table count out of range";
 	if (s->llc.colors > VT_SYS_COLORS || s->llc.level > 7)
 		return "cache geometry out of range";

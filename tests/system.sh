@@ -56,19 +56,19 @@ test_colors() {
 	check system/colors-monitor-disjoint lacks $'^overlap\thello\ttimer'
 	check system/colors-monitor-qemu-exit-0 exited 0
 	# The emulated LLC's counters, live in the monitor; without the plugin, nil and why.
-	in=$'for i = 1, 3000000 do end c = cache.llc() print(\'llc\', c.ways, c.line, #c.vms, c.publishes > 0)\n'
+	in=$'for i = 1, 3000000 do end c = cache.llc() print(\'llc\', c.source, c.ways, c.line, #c.vms, c.publishes > 0)\n'
 	in+=$'t = 0 for _, k in ipairs(c.cpus) do t = t + k.accesses end s = 0 for _, v in ipairs(c.vms) do s = s + v.accesses end\n'
 	in+=$'print(\'sums\', c.vms[2].accesses > 0, c.vms[3].accesses > 0, s <= t, c.vms[2].misses <= c.vms[2].accesses)\n'
 	in+=$'c = cache.llc{mark = true} n = 0 for _, e in ipairs(trace.read{cpu=0, events=\'mark\'}.records) do\n'
 	in+=$'if e.a == 0x10100 + 2 and e.b > 0 then n = n + 1 end end print(\'llc marks\', n >= 1)\n'
 	in+=$'vitrine.poweroff()\n'
 	LLC=1 boot monitor-colors 120 "$in"
-	check system/colors-llc-in-monitor has $'^llc\t16\t64\t3\ttrue$'
+	check system/colors-llc-in-monitor has $'^llc\temulated\t16\t64\t3\ttrue$'
 	check system/colors-llc-per-vm has $'^sums\ttrue\ttrue\ttrue\ttrue$'
 	check system/colors-llc-marks-in-trace has $'^llc marks\ttrue$'
 	check system/colors-llc-qemu-exit-0 exited 0
 	boot monitor-colors 60 $'cache.llc()\nvitrine.poweroff()\n'
-	check system/colors-no-llc-says-why has $'^nil\tno emulated LLC: run QEMU with its plugin \\(make run LLC=1\\)$'
+	check system/colors-no-llc-says-why has $'^nil\tno LLC counts: no emulated LLC \\(QEMU: make run LLC=1\\) and no LLC refill event in this PMU \\(PMCEID; see llc-events\\)$'
 }
 
 test_smp() {
@@ -99,7 +99,7 @@ test_probe() {
 test_psci() {
 	boot psci
 	for b in 0 1 2; do
-		check "system/psci-abi-boot$b" has "^\[psci\] boot $b: 33 checks, 0 failed$"
+		check "system/psci-abi-boot$b" has "^\[psci\] boot $b: 34 checks, 0 failed$"
 	done
 	check system/psci-no-failed-check lacks '^\[psci\] FAIL'
 	check system/psci-reset-twice count 2 '^vitrine: VM psci reset$'
@@ -304,6 +304,7 @@ run_all() {
 	test_monitor_scripts
 	test_monitor_ctrlc
 	test_monitor_pause
+	test_monitor_llc_pmu
 	test_monitor_net
 	test_monitor_net_legacy
 	# Its pauses pace a free-running machine; under -icount they mean nothing.

@@ -9,6 +9,7 @@
 struct cpu;
 struct vcpu;
 struct vm;
+struct vt_sys;
 struct vt_sys_llc;
 
 uintptr_t arch_device_va(uint64_t pa);
@@ -49,6 +50,10 @@ uint32_t arch_boot_param(void);
 void arch_dcache_clean(const void *va, uint64_t size);
 /* The last-level cache's geometry, as this pCPU's cache ID registers describe it. */
 void arch_llc_geometry(struct vt_sys_llc *llc);
+/* The PMU's LLC events and the counters left to guests, in the system page. */
+void arch_llc_pmu_describe(struct vt_sys *s);
+/* Every pCPU's LLC event counts into s->pcpus: how many answered, or SMCCC_NOT_SUPPORTED. */
+int arch_llc_sample(struct vt_sys *s);
 struct cfg_region;
 /* Map the trace rings' coloured pages (r: placement and colours) contiguously at EL2. */
 void *arch_map_trace_rings(const struct cfg_region *r);

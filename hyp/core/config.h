@@ -92,7 +92,17 @@ struct cfg_system {
 	uint16_t input_vm; /* receives console input; CFG_NO_VM: nobody */
 	/* Is shown the trace rings and owns the console (the PL011 is passed through to it). */
 	uint16_t monitor_vm; /* CFG_NO_VM: nobody */
+	/*
+	 * The PMU events behind cache.llc() on hardware (`llc-events`): with
+	 * llc_events 0 the hypervisor looks for LLC refill and access events
+	 * in PMCEID; else it counts these (CFG_PMU_NONE: nothing).
+	 */
+	uint16_t llc_events;
+	uint16_t llc_refill_event;
+	uint16_t llc_access_event;
 };
+
+#define CFG_PMU_NONE 0xffffu
 
 extern const struct cfg_system cfg_system;
 

@@ -50,6 +50,8 @@ static int64_t hc_monitor(struct vcpu *v, uint32_t fid, const uint64_t *x)
 		return SMCCC_OK;
 	case VT_HC_CONSOLE_INPUT:
 		return hc_console_input(x);
+	case VT_HC_LLC_SAMPLE:
+		return sysview_llc_sample();
 	case VT_HC_VM_RESET: /* Another VM only: resetting itself is PSCI SYSTEM_RESET's */
 	case VT_HC_VM_PAUSE: /* job, and a monitor that held itself could never resume. */
 	case VT_HC_VM_RESUME:
@@ -96,6 +98,7 @@ void hypercall(struct vcpu *v, uint64_t *x)
 	case VT_HC_CONSOLE_INPUT:
 	case VT_HC_VM_PAUSE:
 	case VT_HC_VM_RESUME:
+	case VT_HC_LLC_SAMPLE:
 		x[0] = (uint64_t)hc_monitor(v, fid, x);
 		break;
 	case VT_HC_CALL_UID: /* 5669b0c1-7472-4e65-a9c4-4b5b1e5d0001, as SMCCC packs it */

@@ -97,6 +97,7 @@ static int sysview_describe_vm(const struct vm *vm, struct vt_sys_vm *s)
 static void sysview_describe(void)
 {
 	arch_llc_geometry(&sysview.llc);
+	arch_llc_pmu_describe(&sysview);
 	if (sysview.llc.colors != PLAT_LLC_COLORS)
 		log_printf(
 		    "the LLC has %u colours, the platform's configs assume %u: colouring does "
@@ -176,4 +177,14 @@ void sysview_refresh(void)
 	spin_lock(&sysview_lock);
 	sysview_fill();
 	spin_unlock(&sysview_lock);
+}
+
+int sysview_llc_sample(void)
+{
+	int n;
+
+	spin_lock(&sysview_lock);
+	n = arch_llc_sample(&sysview);
+	spin_unlock(&sysview_lock);
+	return n;
 }

@@ -160,6 +160,11 @@ static void cfge_write(FILE *f, const struct vmc_config *c)
 	if (c->hyp_colors)
 		fprintf(f, "\t.hyp_colors = 0x%x,\n\t.hyp_pa = " VMC_X ",\n", c->hyp_colors,
 		        c->hyp_pa);
+	if (c->llc_events_line)
+		fprintf(f,
+		        "\t.llc_events = 1,\n\t.llc_refill_event = 0x%x,\n\t.llc_access_event = "
+		        "0x%x,\n",
+		        (unsigned)c->llc_refill_event, (unsigned)c->llc_access_event);
 	if (c->monitor_vm >= 0)
 		fprintf(f, "\t.monitor_vm = %d, /* '%s' */\n", c->monitor_vm,
 		        c->vms[c->monitor_vm].name);

@@ -219,6 +219,32 @@ static void cfgp_monitor(struct cfgp_line *l)
 	snprintf(c->monitor, sizeof c->monitor, "%s", l->argv[0]);
 }
 
+/* llc-events REFILL [ACCESS] | none: PMU event numbers, at most 16 bits (PMUv3.1) */
+static void cfgp_llc_events(struct cfgp_line *l)
+{
+	struct vmc_config *c = l->c;
+	uint64_t ev[2] = {CFG_PMU_NONE, CFG_PMU_NONE};
+
+	if (l->argc == 1 && !strcmp(l->argv[0], "none")) {
+		if (cfgp_once(l, &c->llc_events_line))
+			c->llc_refill_event = c->llc_access_event = CFG_PMU_NONE;
+		return;
+	}
+	for (int i = 0; i < l->argc; i++) {
+		if (!cfgp_number(l, l->argv[i], &ev[i]))
+			return;
+		if (ev[i] >= CFG_PMU_NONE) {
+			cfgp_err(l, "llc-events",
+			         "event 0x%" PRIx64 " is not a PMU event (0-0xfffe)", ev[i]);
+			return;
+		}
+	}
+	if (cfgp_once(l, &c->llc_events_line)) {
+		c->llc_refill_event = (uint32_t)ev[0];
+		c->llc_access_event = (uint32_t)ev[1];
+	}
+}
+
 static void cfgp_image(struct cfgp_line *l)
 {
 	if (cfgp_once(l, &l->vm->image_line))
@@ -431,6 +457,7 @@ static const struct cfgp_keyword {
     {"monitor", "monitor VMNAME", 1, 1, false, cfgp_monitor},
     {"trace", "trace colors LIST", 2, 2, false, cfgp_trace},
     {"hypervisor", "hypervisor colors LIST", 2, 2, false, cfgp_hypervisor},
+    {"llc-events", "llc-events REFILL [ACCESS] | none", 1, 2, false, cfgp_llc_events},
     {"channel", "channel NAME SIZE [pa ADDR | colors LIST]", 2, 4, false, cfgp_channel},
     {"vm", "vm NAME", 1, 1, false, cfgp_vm},
     {"image", "image NAME|PATH", 1, 1, true, cfgp_image},
@@ -467,7 +494,8 @@ static void cfgp_dispatch(struct cfgp_line *l, char **tok, int n)
 	}
 	if (!k->in_vm) { /* input, channel, vm: a global line */
 		bool named = k->parse != cfgp_input && k->parse != cfgp_monitor &&
-		             k->parse != cfgp_trace && k->parse != cfgp_hypervisor && n > 1;
+		             k->parse != cfgp_trace && k->parse != cfgp_hypervisor &&
+		             k->parse != cfgp_llc_events && n > 1;
 
 		if (k->parse == cfgp_channel)
 			l->vm = NULL; /* a channel line ends the vm block */

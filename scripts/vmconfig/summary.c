@@ -95,6 +95,14 @@ void cfgs_summary(const struct vmc_config *c, FILE *f)
 		fprintf(f, "trace rings  0x%08" PRIx64 " %s  colours %s\n", c->trace_pa,
 		        cfgs_size(PLAT_CPU_NUM * CFG_TRACE_RING_BYTES, size, sizeof size), list);
 	}
+	if (c->llc_events_line && c->llc_refill_event == CFG_PMU_NONE)
+		fputs("llc events   none: the PMU counts no LLC event for cache.llc()\n", f);
+	else if (c->llc_events_line && c->llc_access_event == CFG_PMU_NONE)
+		fprintf(f, "llc events   PMU event 0x%x as refills, no accesses\n",
+		        (unsigned)c->llc_refill_event);
+	else if (c->llc_events_line)
+		fprintf(f, "llc events   PMU event 0x%x as refills, 0x%x as accesses\n",
+		        (unsigned)c->llc_refill_event, (unsigned)c->llc_access_event);
 	for (int v = 0; v < c->nr_vms; v++)
 		cfgs_vm(f, c, v);
 	for (int i = 0; i < c->nr_channels; i++) {

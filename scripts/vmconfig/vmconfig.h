@@ -102,6 +102,8 @@ struct vmc_config {
 	uint32_t trace_colors; /* `trace colors LIST`; 0: the rings stay in the hypervisor's RAM */
 	int trace_line;
 	uint64_t trace_pa;
+	int llc_events_line; /* `llc-events REFILL [ACCESS] | none`; 0: the hypervisor finds them */
+	uint32_t llc_refill_event, llc_access_event; /* CFG_PMU_NONE: not counted */
 };
 
 /* main.c: errors are counted and printed as FILE:LINE: KIND 'NAME': FIELD: message */

@@ -80,6 +80,8 @@ static void psci_abi(void)
 	      VT_ERR_DENIED);
 	check("monitor-only console_input refused",
 	      (int64_t)rt_hvc(VT_HC_CONSOLE_INPUT, 1, 1, 'x').x0, VT_ERR_DENIED);
+	check("monitor-only llc_sample refused", (int64_t)rt_hvc(VT_HC_LLC_SAMPLE, 0, 0, 0).x0,
+	      VT_ERR_DENIED);
 	check("PMU trapped: PMCR_EL0 reads zero", (int64_t)psci_pmcr(), 0);
 }
 

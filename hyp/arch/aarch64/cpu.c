@@ -6,6 +6,7 @@
 #include "layout.h"
 #include "mmu.h"
 #include "pl011.h"
+#include "pmu_llc.h"
 #include "sysreg.h"
 #include "trace.h"
 #include "vm.h"
@@ -45,13 +46,15 @@ void arch_cpu_init(struct cpu *c)
 		gicv3_init_dist();
 	}
 	gicv3_init_cpu(c->id);
+	pmu_llc_cpu_init(c->id);
 	/* FP/SIMD for guests, trace registers trapped (bits 13,12,9,7:0 are RES1). */
 	sysreg_write(cptr_el2, 0x33ffu | (1u << 20));
 	/*
 	 * Debug and PMU registers trap (TDRA, TDOSA, TDA, TPM): other VMs are visible there.
-	 * A VM that owns its pCPUs' PMUs gets them when its vCPU starts (vcpu_start.c).
+	 * A VM that owns its pCPUs' PMUs gets them when its vCPU starts (vcpu_start.c);
+	 * the counters from HPMN up are the hypervisor's (pmu_llc.c).
 	 */
-	sysreg_write(mdcr_el2, MDCR_TRAP_DEBUG | MDCR_TPM);
+	sysreg_write(mdcr_el2, MDCR_TRAP_DEBUG | MDCR_TPM | pmu_llc_mdcr());
 	/* Guests read the physical counter; the EL1 physical timer is not theirs. */
 	sysreg_write(cnthctl_el2, 1u);
 	sysreg_write(cntvoff_el2, 0);
@@ -81,21 +84,34 @@ void arch_ipi_send(uint32_t pcpu)
 	gicv3_send_sgi(pcpu, GIC_SGI_IPI);
 }
 
+void cpu_own_irq(uint32_t intid)
+{
+	if (intid == GIC_SGI_IPI)
+		pmu_llc_serve(); /* the IPI's other meaning, "look at your vCPU", needs nothing here
+		                  */
+	else if (intid == PLAT_PMU_PPI)
+		pmu_llc_overflow(); /* level-triggered: cleared before it is deactivated */
+}
+
 /*
  * Sleep until another pCPU wakes this one with an IPI. WFI, not WFE: the
  * core (and QEMU, which then skips idle time under -icount) sees an idle
  * CPU. Guest interrupts are held off by the priority mask meanwhile, so
- * only the hypervisor's own IPI wakes it, and is consumed here.
+ * only the hypervisor's own interrupts (its IPI, the PMU's overflow) wake
+ * it, and are handled here.
  */
 void arch_cpu_idle(void)
 {
+	uint32_t intid;
+
 	sysreg_write(ICC_PMR_EL1, GIC_GUEST_PRIO);
 	isb();
 	__asm__ volatile("wfi" ::: "memory");
-	if ((sysreg_read(icc_hppir1_el1) & 0xffffff) == GIC_SGI_IPI) {
-		uint32_t intid = gicv3_ack();
-
+	intid = sysreg_read(icc_hppir1_el1) & 0xffffff;
+	if (intid == GIC_SGI_IPI || intid == PLAT_PMU_PPI) {
+		intid = gicv3_ack();
 		gicv3_eoi(intid);
+		cpu_own_irq(intid);
 		gicv3_deactivate(intid);
 	}
 	sysreg_write(ICC_PMR_EL1, 0xff);

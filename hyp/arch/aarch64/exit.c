@@ -162,8 +162,10 @@ void exit_irq(struct arch_regs *r)
 	trace_vcpu(VT_CLASS_EXIT, VT_EV_EXIT, v, VT_EXIT_IRQ, intid, r->elr);
 	if (intid != GIC_SPURIOUS) {
 		gicv3_eoi(intid);
-		if (!vgic_physical_irq(v, intid))
+		if (!vgic_physical_irq(v, intid)) {
+			cpu_own_irq(intid);
 			gicv3_deactivate(intid);
+		}
 	}
 	exit_return(v);
 }

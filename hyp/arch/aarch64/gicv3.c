@@ -99,6 +99,12 @@ void gicv3_spi_enable(uint32_t intid, int on)
 	*gicd((on ? GICD_ISENABLER : GICD_ICENABLER) + intid / 32 * 4) = 1u << (intid % 32);
 }
 
+void gicv3_ppi_enable(uint32_t cpu, uint32_t intid)
+{
+	gic_set_prio(gicr(cpu, GICR_SGI_BASE + GICR_IPRIORITYR), intid, GIC_HYP_PRIO);
+	*gicr(cpu, GICR_SGI_BASE + GICR_ISENABLER0) = 1u << intid;
+}
+
 void gicv3_spi_route(uint32_t intid, uint32_t cpu)
 {
 	*(volatile uint64_t *)gicd(GICD_IROUTER + 8 * intid) = cpu; /* Aff0 = pCPU on virt */

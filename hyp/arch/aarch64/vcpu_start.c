@@ -6,6 +6,7 @@
 #include "arch.h"
 #include "entry.h"
 #include "mmu.h"
+#include "pmu_llc.h"
 #include "sysreg.h"
 #include "vm.h"
 
@@ -40,24 +41,33 @@ static void vcpu_reset_el1(void)
 
 /*
  * PMU registers trap (read as zero) unless the VM owns its pCPUs' PMUs (the
- * monitor): then every event counter is EL1's (HPMN = N) and a (re)start
- * finds them all stopped, zero and without interrupts. Its filters leave
- * EL2 out unless the VM sets their NSH bits.
+ * monitor): then the event counters below HPMN are EL1's (those above are
+ * the hypervisor's, pmu_llc.c) and a (re)start finds them all stopped,
+ * zero and without interrupts. Its filters leave EL2 out unless the VM
+ * sets their NSH bits.
  */
 static void vcpu_pmu(const struct vm *vm)
 {
+	uint64_t mdcr = pmu_llc_mdcr(), mine = (1ull << (mdcr & MDCR_HPMN_MASK)) - 1;
+
 	if (!vm->pmu) {
-		sysreg_write(mdcr_el2, MDCR_TRAP_DEBUG | MDCR_TPM);
+		sysreg_write(mdcr_el2, MDCR_TRAP_DEBUG | MDCR_TPM | mdcr);
 		return;
 	}
-	sysreg_write(mdcr_el2, MDCR_TRAP_DEBUG | (PMCR_N(sysreg_read(pmcr_el0)) & MDCR_HPMN_MASK));
-	sysreg_write(pmcntenclr_el0, 0xffffffffu);
-	sysreg_write(pmintenclr_el1, 0xffffffffu);
-	sysreg_write(pmovsclr_el0, 0xffffffffu);
+	sysreg_write(mdcr_el2, MDCR_TRAP_DEBUG | mdcr);
+	mine |= 1ull << 31; /* the cycle counter */
+	sysreg_write(pmcntenclr_el0, mine);
+	sysreg_write(pmintenclr_el1, mine);
+	sysreg_write(pmovsclr_el0, mine);
+	for (uint32_t i = 0; i < (mdcr & MDCR_HPMN_MASK); i++) {
+		sysreg_write(pmselr_el0, i);
+		isb();
+		sysreg_write(pmxevcntr_el0, 0);
+	}
 	sysreg_write(pmuserenr_el0, 0);
 	sysreg_write(pmselr_el0, 0);
 	sysreg_write(pmccfiltr_el0, 0);
-	sysreg_write(pmcr_el0, PMCR_P | PMCR_C);
+	sysreg_write(pmcr_el0, PMCR_C); /* not P: at EL2 it would zero the hypervisor's too */
 }
 
 void arch_vcpu_start(struct vcpu *v)

@@ -91,6 +91,12 @@
  */
 #define VT_HC_VM_PAUSE (VT_HC_BASE + 9)
 #define VT_HC_VM_RESUME (VT_HC_BASE + 10)
+/*
+ * Monitor only: every pCPU reads its LLC event counters into the system
+ * page (vt_sys.pcpus) -> x0 = how many pCPUs did within 50 ms,
+ * NOT_SUPPORTED if the hypervisor counts no LLC event (vt_sys.llc.pmu_refill)
+ */
+#define VT_HC_LLC_SAMPLE (VT_HC_BASE + 11)
 
 /* Standard vendor-service queries (SMCCC): UID in x0..x3, revision x0.x1 */
 #define VT_HC_CALL_UID 0x8600FF01u

@@ -13,9 +13,10 @@
 #include <stdint.h>
 
 #define VT_SYS_MAGIC 0x53595456u /* "VTYS" */
-#define VT_SYS_VERSION 2
+#define VT_SYS_VERSION 3
 #define VT_SYS_VMS 16
 #define VT_SYS_VCPUS 16
+#define VT_SYS_PCPUS 16
 #define VT_SYS_REGIONS 128 /* of all VMs together */
 #define VT_SYS_INTIDS 256  /* of all VMs together */
 #define VT_SYS_CHANNELS 64
@@ -88,13 +89,33 @@ struct vt_sys_llc {
 	uint32_t sets;
 	uint64_t size; /* bytes */
 	uint32_t colors;
-	uint32_t reserved;
+	/*
+	 * The PMU events the hypervisor counts on every pCPU, in counters it
+	 * keeps from the guests (MDCR_EL2.HPMN), for cache.llc() on hardware:
+	 * LLC refills and LLC accesses (the config's `llc-events`, or what
+	 * PMCEID offers); VT_SYS_PMU_NONE: not counted.
+	 */
+	uint16_t pmu_refill;
+	uint16_t pmu_access;
 };
+
+#define VT_SYS_PMU_NONE 0xffffu
 
 struct vt_sys_vcpu {
 	uint32_t vm, vcpu, pcpu, state; /* state: 0 off, 1 pending, 2 running, 3 paused */
 	uint64_t exits;
 	uint64_t sysreg_traps;
+};
+
+/*
+ * One pCPU's counts of llc.pmu_refill and llc.pmu_access since boot, at
+ * EL1 and EL0 only (its guest's, not the hypervisor's), as of `sampled`
+ * (counter time; 0: never). VT_HC_LLC_SAMPLE brings them up to date.
+ */
+struct vt_sys_pcpu {
+	uint64_t llc_refills;
+	uint64_t llc_accesses;
+	uint64_t sampled;
 };
 
 struct vt_sys {
@@ -114,6 +135,9 @@ struct vt_sys {
 	struct vt_sys_region regions[VT_SYS_REGIONS];
 	uint32_t intids[VT_SYS_INTIDS];
 	struct vt_sys_channel channels[VT_SYS_CHANNELS];
+	uint32_t nr_pcpus;
+	uint32_t pmu_counters; /* the event counters left to a VM that owns its PMU (HPMN) */
+	struct vt_sys_pcpu pcpus[VT_SYS_PCPUS];
 };
 
 #endif

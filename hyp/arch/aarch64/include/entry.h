@@ -18,6 +18,8 @@ void cpu_switch_stack(void (*fn)(void), uintptr_t sp) __attribute__((noreturn));
 void exit_sync(struct arch_regs *r);
 void exit_irq(struct arch_regs *r);
 void exit_other(struct arch_regs *r);
+/* One of the hypervisor's own interrupts (not a guest's), acknowledged and not yet deactivated. */
+void cpu_own_irq(uint32_t intid);
 void hyp_exception(struct arch_regs *r, uint64_t kind) __attribute__((noreturn));
 
 /* fpregs.S */

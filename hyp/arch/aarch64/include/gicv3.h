@@ -33,6 +33,8 @@ static inline void gicv3_deactivate(uint32_t intid)
 	isb();
 }
 void gicv3_spi_enable(uint32_t intid, int on);
+/* A PPI of the hypervisor's own on pCPU cpu, at its priority. */
+void gicv3_ppi_enable(uint32_t cpu, uint32_t intid);
 void gicv3_spi_route(uint32_t intid, uint32_t cpu);
 void gicv3_spi_edge(uint32_t intid, int edge);
 void gicv3_clear_active(uint32_t intid, uint32_t cpu);

@@ -45,6 +45,7 @@
 /* MDCR_EL2 */
 #define MDCR_HPMN_MASK 0x1ful
 #define MDCR_TPM (1ul << 6)
+#define MDCR_HPME (1ul << 7) /* counters from HPMN up count (they are EL2's) */
 #define MDCR_TDA (1ul << 9)
 #define MDCR_TDOSA (1ul << 10)
 #define MDCR_TDRA (1ul << 11)
