@@ -260,6 +260,13 @@ test_monitor_scripts() {
 	check system/monitor-script-colors-rows count 2 '^colors: (monitor|hello) +#{16}  16 \(uncoloured\)$'
 	check system/monitor-script-colors-uncoloured has '^colors: uncoloured: a VM without .colors. in its config'
 	check system/monitor-script-colors-exit-0 exited 0
+	{ printf 'interval = 0.1\nrounds = 2\n'; cat monitor/scripts/llctop.lua; } >"$O/test/llctop-short.lua"
+	SCRIPT=$O/test/llctop-short.lua boot monitor-pmu
+	check system/monitor-script-llctop-source has '^llctop: source pmu \(cpu_cycles\)$'
+	check system/monitor-script-llctop-rows count 2 '^llctop: timer +[1-9][0-9]* +(-|[0-9.]+%)  monitor$'
+	check system/monitor-script-llctop-exit-0 exited 0
+	SCRIPT=monitor/scripts/llctop.lua boot monitor-colors
+	check system/monitor-script-llctop-says-why has '^llctop: no LLC counts: '
 }
 
 test_monitor() {
