@@ -129,7 +129,9 @@ static int exit_needs_frame(uint64_t esr)
 	return 0;
 }
 
-static void exit_sync_handle(struct vcpu *v, struct arch_regs *r, uint64_t esr)
+/* Inlined into exit_sync: a call and a second prologue on every exit otherwise. */
+static inline __attribute__((always_inline)) void
+exit_sync_handle(struct vcpu *v, struct arch_regs *r, uint64_t esr)
 {
 	int abort = ESR_EC(esr) == EC_DABT_LOW || ESR_EC(esr) == EC_IABT_LOW;
 	uint64_t ipa = abort ? exit_fault_ipa() : 0; /* read once: the record and the handler */
@@ -191,6 +193,9 @@ uint32_t exit_irq(struct arch_regs *r)
 	if (intid == VGIC_VTIMER_INTID) {
 		gicv3_eoi(intid);
 		vgic_raise_local(v, intid);
+	} else if (intid == GIC_SGI_IPI) {
+		gicv3_eoi(intid);
+		gicv3_deactivate(intid);
 	} else if (intid != GIC_SPURIOUS) {
 		gicv3_eoi(intid);
 		if (!vgic_physical_irq(v, intid))

@@ -195,7 +195,7 @@ static int vgic_lr_place(struct vcpu *v, uint32_t intid)
 	uint64_t empty = sysreg_read(ich_elrsr_el2);
 	unsigned victim = lr_count, victim_prio = 0;
 	int pending;
-	int at = vgic_lr_find(intid, &pending);
+	int at = empty == lr_all ? -1 : vgic_lr_find_in(empty, intid, &pending);
 
 	if (at >= 0) { /* already there: pending stays pending, active becomes active+pending */
 		uint64_t lr = lr_read((unsigned)at);
@@ -245,8 +245,10 @@ void vgic_flush(struct vcpu *v)
 			hcr |= ICH_HCR_UIE;
 			break;
 		}
-		__atomic_and_fetch(&c->pending[intid / 64], ~(1ull << (intid % 64)),
-		                   __ATOMIC_RELAXED);
+		/* A word left empty needs no second look: a raise into it marks it again. */
+		if (!__atomic_and_fetch(&c->pending[intid / 64], ~(1ull << (intid % 64)),
+		                        __ATOMIC_RELAXED))
+			words &= ~(1u << intid / 64);
 	}
 	/* Words still holding interrupts (disabled, or waiting for a list register) stay marked. */
 	while (words) {
