@@ -102,16 +102,26 @@ static __attribute__((noinline)) int vt_ring_write_stream(struct vt_ring *r, uin
 	return 0;
 }
 
-/* Producer side: 0, or -1 if the record was dropped (stream mode, ring full). */
-static inline int vt_ring_write(struct vt_ring *r, uint64_t ts, uint64_t w1, uint64_t b, uint64_t c)
+/*
+ * Flight mode, for a producer that knows the ring's mode (and may know its
+ * capacity at compile time: mask = capacity - 1, a constant, saves a load).
+ */
+static inline void vt_ring_write_flight(struct vt_ring *r, uint64_t mask, uint64_t ts, uint64_t w1,
+                                        uint64_t b, uint64_t c)
 {
 	uint64_t h = r->head;
 
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	vt_slot_store(&vt_ring_records(r)[h & mask], ts, w1, b, c);
+	__atomic_store_n(&r->head, h + 1, __ATOMIC_RELEASE);
+}
+
+/* Producer side: 0, or -1 if the record was dropped (stream mode, ring full). */
+static inline int vt_ring_write(struct vt_ring *r, uint64_t ts, uint64_t w1, uint64_t b, uint64_t c)
+{
 	if (r->mode == VT_MODE_STREAM)
 		return vt_ring_write_stream(r, ts, w1, b, c);
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-	vt_slot_store(&vt_ring_records(r)[h & r->mask], ts, w1, b, c);
-	__atomic_store_n(&r->head, h + 1, __ATOMIC_RELEASE);
+	vt_ring_write_flight(r, r->mask, ts, w1, b, c);
 	return 0;
 }
 

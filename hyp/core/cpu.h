@@ -13,7 +13,7 @@ struct cpu {
 	uint32_t id;
 	struct vcpu *vcpu;     /* the vCPU pinned here, or 0 */
 	struct vt_ring *trace; /* this pCPU's trace ring */
-	uint32_t trace_mask;   /* a copy of trace_mask, next to the ring pointer */
+	uint32_t trace_on;     /* trace_mask, placed by ring mode: see trace.h trace_put */
 };
 
 extern struct cpu cpus[PLAT_CPU_NUM];

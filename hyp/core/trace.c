@@ -15,8 +15,6 @@
 #include "string.h"
 #include "vm.h"
 
-#define TRACE_RECORDS 16384 /* per pCPU: 512 KiB */
-
 /* Page aligned and sized: the monitor partition is shown each ring, read-only. */
 struct trace_cpu_ring {
 	struct vt_ring ring;
@@ -35,6 +33,7 @@ _Static_assert(sizeof(struct trace_cpu_ring) == CFG_TRACE_RING_BYTES, "as vmconf
 static struct trace_cpu_ring trace_ring_ram[PLAT_CPU_NUM] __attribute__((section(".noinit")));
 static struct trace_cpu_ring *trace_rings = trace_ring_ram;
 uint32_t trace_mask = VT_CLASS_ALL;
+static uint32_t trace_on_shift; /* where trace_mask goes in struct cpu's trace_on */
 
 static struct cfg_region trace_region(void)
 {
@@ -76,7 +75,8 @@ void trace_init_cpu(struct cpu *c)
 
 	if (c->id == 0 && BOOTPARAM_TRACE_CLASSES(arch_boot_param()))
 		trace_mask = BOOTPARAM_TRACE_CLASSES(arch_boot_param()) | VT_CLASS_RING;
-	c->trace_mask = trace_mask;
+	trace_on_shift = mode == VT_MODE_STREAM ? TRACE_ON_STREAM_SHIFT : 0;
+	c->trace_on = trace_mask << trace_on_shift;
 	c->trace = &trace_rings[c->id].ring;
 	vt_ring_init(c->trace, c->id, TRACE_RECORDS, mode, arch_counter_freq());
 }
@@ -85,7 +85,14 @@ void trace_set_mask(uint32_t mask)
 {
 	__atomic_store_n(&trace_mask, mask | VT_CLASS_RING, __ATOMIC_RELAXED);
 	for (uint32_t i = 0; i < PLAT_CPU_NUM; i++)
-		__atomic_store_n(&cpus[i].trace_mask, mask | VT_CLASS_RING, __ATOMIC_RELAXED);
+		__atomic_store_n(&cpus[i].trace_on, (mask | VT_CLASS_RING) << trace_on_shift,
+		                 __ATOMIC_RELAXED);
+}
+
+/* Stream mode: a full ring drops the record and counts it (ring.h). */
+void trace_put_stream(uint64_t w1, uint64_t b, uint64_t c)
+{
+	vt_ring_write(arch_cpu_this()->trace, arch_counter(), w1, b, c);
 }
 
 /* base64, streamed: 3 bytes in, 4 characters out, 76 to a line. */

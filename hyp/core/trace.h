@@ -17,6 +17,11 @@
 #define VT_TRACE_CLASSES VT_CLASS_ALL
 #endif
 
+#define TRACE_RECORDS 16384 /* per pCPU ring: 512 KiB */
+/* In struct cpu's trace_on: the classes written inline (flight mode), and, shifted, through
+ * trace_put_stream (stream mode, where a full ring drops records). */
+#define TRACE_ON_STREAM_SHIFT 16
+
 extern uint32_t trace_mask;
 
 /* Change the classes recorded, on every pCPU. */
@@ -29,15 +34,25 @@ void trace_init_cpu(struct cpu *c);
 void trace_show_rings(struct vm *vm);
 /* At power-off: the rings, encoded on the console, if the run asked for it. */
 void trace_dump(void);
+void trace_put_stream(uint64_t w1, uint64_t b, uint64_t c);
 
-/* A record of class cls whose second word (event, VM, vCPU, a) is w1. */
+/*
+ * A record of class cls whose second word (event, VM, vCPU, a) is w1. The
+ * flight recorder, the usual mode, is written inline: one load and one
+ * bit test decide, and the ring's capacity is a constant.
+ */
 static inline void trace_put(uint32_t cls, uint64_t w1, uint64_t b, uint64_t c)
 {
 	struct cpu *self = arch_cpu_this();
+	uint32_t on;
 
-	if ((VT_TRACE_CLASSES & cls) &&
-	    (__atomic_load_n(&self->trace_mask, __ATOMIC_RELAXED) & cls))
-		vt_ring_write(self->trace, arch_counter(), w1, b, c);
+	if (!(VT_TRACE_CLASSES & cls))
+		return;
+	on = *(volatile uint32_t *)&self->trace_on; /* relaxed: GCC 12 adds an ADD for the atomic */
+	if (__builtin_expect(on & cls, 1))
+		vt_ring_write_flight(self->trace, TRACE_RECORDS - 1, arch_counter(), w1, b, c);
+	else if (on & cls << TRACE_ON_STREAM_SHIFT)
+		trace_put_stream(w1, b, c);
 }
 
 static inline void trace_emit(uint32_t cls, uint16_t event, uint8_t vm, uint8_t vcpu, uint32_t a,

@@ -8,6 +8,7 @@
 #include "entry.h"
 #include "gicv3.h"
 #include "log.h"
+#include "pmu_llc.h"
 #include "smccc.h"
 #include "sysreg.h"
 #include "trace.h"
@@ -19,7 +20,8 @@ static struct vcpu *exit_vcpu(void)
 }
 
 /* Stop the VM and say why; the other VMs are untouched. */
-static void exit_fault(struct vcpu *v, const char *what, uint64_t ipa, uint64_t esr)
+static __attribute__((noreturn)) void exit_fault(struct vcpu *v, const char *what, uint64_t ipa,
+                                                 uint64_t esr)
 {
 	trace_vcpu(VT_CLASS_FAULT, VT_EV_FAULT, v, (uint32_t)esr, ipa, v->regs->elr);
 	log_printf("VM %s vCPU %u: %s at IPA 0x%llx, PC 0x%llx (ESR 0x%llx): stopping the VM\n",
@@ -101,19 +103,37 @@ static void exit_sysreg(struct vcpu *v, struct arch_regs *r, uint64_t esr)
 	r->elr += 4;
 }
 
-/* The way back to the guest: still meant to run, with its interrupts in list registers. */
-static void exit_return(struct vcpu *v)
+/* Back to the guest with its interrupts in list registers. */
+static void exit_resume(struct vcpu *v)
 {
-	vcpu_check_state(v);
 	if (__atomic_load_n(&v->arch.vgic.pending_any, __ATOMIC_ACQUIRE))
 		vgic_flush(v);
 	trace_vcpu(VT_CLASS_EXIT, VT_EV_ENTER, v, 0, 0, 0);
 }
 
-void exit_sync(struct arch_regs *r)
+/* The way back, if the vCPU is still meant to run; if not, exit_slow holds or parks it. */
+static uint32_t exit_return(struct vcpu *v)
 {
-	struct vcpu *v = exit_vcpu();
-	uint64_t esr = sysreg_read(esr_el2);
+	if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_RUNNING)
+		return EXIT_FINISH;
+	exit_resume(v);
+	return EXIT_DONE;
+}
+
+/* A register x20-x30 the exit reads or writes: those are saved on the slow path only. */
+static int exit_needs_frame(uint64_t esr)
+{
+	unsigned rt = ESR_EC(esr) == EC_SYSREG ? esr >> 5 & 31 : esr >> 16 & 31;
+
+	if (ESR_EC(esr) == EC_SYSREG || (ESR_EC(esr) == EC_DABT_LOW && esr >> 24 & 1))
+		return rt >= 20 && rt != 31;
+	return 0;
+}
+
+/* Inlined into exit_sync: a call and a second prologue on every exit otherwise. */
+static inline __attribute__((always_inline)) void
+exit_sync_handle(struct vcpu *v, struct arch_regs *r, uint64_t esr)
+{
 	int abort = ESR_EC(esr) == EC_DABT_LOW || ESR_EC(esr) == EC_IABT_LOW;
 	uint64_t ipa = abort ? exit_fault_ipa() : 0; /* read once: the record and the handler */
 
@@ -142,7 +162,17 @@ void exit_sync(struct arch_regs *r)
 	default:
 		exit_fault(v, "unexpected exception", 0, esr);
 	}
-	exit_return(v);
+}
+
+uint32_t exit_sync(struct arch_regs *r)
+{
+	struct vcpu *v = exit_vcpu();
+	uint64_t esr = sysreg_read(esr_el2);
+
+	if (exit_needs_frame(esr))
+		return EXIT_HANDLE;
+	exit_sync_handle(v, r, esr);
+	return exit_return(v);
 }
 
 /*
@@ -151,31 +181,48 @@ void exit_sync(struct arch_regs *r)
  * deactivates it through its hardware-linked list register. The IPI and
  * the maintenance interrupt (see vgic_physical_irq) carry no data: what
  * they ask for (look at the vCPU's state, refill the list registers) is
- * what exit_return does.
+ * what exit_return does. The virtual timer, the most frequent, goes
+ * straight to its vCPU.
  */
-void exit_irq(struct arch_regs *r)
+uint32_t exit_irq(struct arch_regs *r)
 {
 	struct vcpu *v = exit_vcpu();
 	uint32_t intid = gicv3_ack();
 
 	v->exits++;
 	trace_vcpu(VT_CLASS_EXIT, VT_EV_EXIT, v, VT_EXIT_IRQ, intid, r->elr);
-	if (intid != GIC_SPURIOUS) {
+	if (intid == VGIC_VTIMER_INTID) {
+		gicv3_eoi(intid);
+		vgic_raise_local(v, intid);
+	} else if (intid == GIC_SGI_IPI) {
+		gicv3_eoi(intid);
+		pmu_llc_serve(); /* or the monitor wants this pCPU's LLC counts */
+		gicv3_deactivate(intid);
+	} else if (intid != GIC_SPURIOUS) {
 		gicv3_eoi(intid);
 		if (!vgic_physical_irq(v, intid)) {
 			cpu_own_irq(intid);
 			gicv3_deactivate(intid);
 		}
 	}
-	exit_return(v);
+	return exit_return(v);
 }
 
-void exit_other(struct arch_regs *r)
+uint32_t exit_other(struct arch_regs *r)
+{
+	(void)r;
+	exit_fault(exit_vcpu(), "SError or FIQ from the guest", 0, sysreg_read(esr_el2));
+}
+
+/* With the whole frame: finish what exit_sync, exit_irq or exit_other could not. */
+void exit_slow(struct arch_regs *r, uint32_t what)
 {
 	struct vcpu *v = exit_vcpu();
 
-	(void)r;
-	exit_fault(v, "SError or FIQ from the guest", 0, sysreg_read(esr_el2));
+	if (what == EXIT_HANDLE)
+		exit_sync_handle(v, r, sysreg_read(esr_el2));
+	vcpu_check_state(v);
+	exit_resume(v);
 }
 
 void hyp_exception(struct arch_regs *r, uint64_t kind)

@@ -4,12 +4,18 @@
  * exit saves the guest's registers straight into it and the C handler runs
  * on the stack below. One vCPU per pCPU: EL1 system registers stay live in
  * the CPU and are never switched.
+ *
+ * An exit saves only what C may clobber (x0-x19, x30, ELR, SPSR; x19 rides
+ * along in a pair): C preserves x20-x29 for us. The handler returns 0 to go
+ * straight back, or an EXIT_* code (entry.h) when the full frame is wanted
+ * (a register above x19 to read, or a vCPU that may be held or parked with
+ * its context): then x20-x29 join the frame and exit_slow finishes.
  */
 #define FRAME_ELR 248
 #define FRAME_SPSR 256
 #define FRAME_SIZE 272
 
-.macro save_guest
+.macro save_x0_x19
 	stp	x0, x1, [sp, #16 * 0]
 	stp	x2, x3, [sp, #16 * 1]
 	stp	x4, x5, [sp, #16 * 2]
@@ -20,11 +26,18 @@
 	stp	x14, x15, [sp, #16 * 7]
 	stp	x16, x17, [sp, #16 * 8]
 	stp	x18, x19, [sp, #16 * 9]
+.endm
+
+.macro save_x20_x29
 	stp	x20, x21, [sp, #16 * 10]
 	stp	x22, x23, [sp, #16 * 11]
 	stp	x24, x25, [sp, #16 * 12]
 	stp	x26, x27, [sp, #16 * 13]
 	stp	x28, x29, [sp, #16 * 14]
+.endm
+
+/* x30, ELR, SPSR; x0 = the frame, for the C handler. */
+.macro save_lr_elr_spsr
 	mrs	x0, elr_el2
 	mrs	x1, spsr_el2
 	stp	x30, x0, [sp, #16 * 15]
@@ -34,16 +47,20 @@
 
 .macro guest_slot handler
 .balign 0x80
-	save_guest
+	save_x0_x19
+	save_lr_elr_spsr
 	bl	\handler
-	b	guest_resume
+	cbnz	w0, exit_slow_path	/* w0: EXIT_DONE or an EXIT_* code (entry.h) */
+	b	guest_resume_x0_x19
 .endm
 
 /* An exception taken in the hypervisor itself is a bug: report and stop. */
 .macro hyp_slot kind
 .balign 0x80
 	sub	sp, sp, #FRAME_SIZE
-	save_guest
+	save_x0_x19
+	save_x20_x29
+	save_lr_elr_spsr
 	mov	x1, #\kind
 	b	hyp_exception
 .endm
@@ -70,9 +87,23 @@ hyp_vectors:
 	guest_slot exit_other
 
 .text
+/* The whole frame for exit_slow(frame, w0), then back to the guest. */
+exit_slow_path:
+	save_x20_x29
+	mov	w1, w0
+	mov	x0, sp
+	bl	exit_slow
+
 /* Return to the guest whose frame SP points at. */
 .global guest_resume
 guest_resume:
+	ldp	x20, x21, [sp, #16 * 10]
+	ldp	x22, x23, [sp, #16 * 11]
+	ldp	x24, x25, [sp, #16 * 12]
+	ldp	x26, x27, [sp, #16 * 13]
+	ldp	x28, x29, [sp, #16 * 14]
+/* The same, when x20-x29 still hold the guest's values. */
+guest_resume_x0_x19:
 	ldp	x30, x0, [sp, #16 * 15]
 	ldr	x1, [sp, #FRAME_SPSR]
 	msr	elr_el2, x0
@@ -87,11 +118,6 @@ guest_resume:
 	ldp	x14, x15, [sp, #16 * 7]
 	ldp	x16, x17, [sp, #16 * 8]
 	ldp	x18, x19, [sp, #16 * 9]
-	ldp	x20, x21, [sp, #16 * 10]
-	ldp	x22, x23, [sp, #16 * 11]
-	ldp	x24, x25, [sp, #16 * 12]
-	ldp	x26, x27, [sp, #16 * 13]
-	ldp	x28, x29, [sp, #16 * 14]
 	eret
 
 /* void guest_enter(struct arch_regs *frame): first entry into a vCPU. */

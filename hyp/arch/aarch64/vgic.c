@@ -24,12 +24,23 @@ void vgic_kick(struct vcpu *v)
 		arch_ipi_send(v->pcpu);
 }
 
-void vgic_raise(struct vcpu *v, uint32_t intid)
+void vgic_raise_local(struct vcpu *v, uint32_t intid)
 {
 	trace_vcpu(VT_CLASS_IRQ, VT_EV_INJECT, v, intid, vgic_hw_pintid(v, intid), 0);
-	/* The common case, e.g. the timer: for this pCPU's vCPU, straight into a list register. */
-	if (arch_cpu_this()->vcpu == v && !vgic_lr_inject_now(v, intid))
+	/* The common case, e.g. the timer: straight into a list register. */
+	if (!vgic_lr_inject_now(v, intid))
 		return;
+	vgic_pend(&v->arch.vgic, intid);
+	__atomic_store_n(&v->arch.vgic.pending_any, 1, __ATOMIC_RELEASE);
+}
+
+void vgic_raise(struct vcpu *v, uint32_t intid)
+{
+	if (arch_cpu_this()->vcpu == v) {
+		vgic_raise_local(v, intid);
+		return;
+	}
+	trace_vcpu(VT_CLASS_IRQ, VT_EV_INJECT, v, intid, vgic_hw_pintid(v, intid), 0);
 	vgic_pend(&v->arch.vgic, intid);
 	vgic_kick(v);
 }

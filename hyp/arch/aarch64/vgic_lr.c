@@ -25,57 +25,31 @@
 #define ICH_HCR_UIE (1ull << 1)
 
 static unsigned lr_count;
+static uint64_t lr_all; /* a bit per list register */
 
-static uint64_t lr_read(unsigned i)
+/*
+ * ICH_LR<i>_EL2 by number: a register is named in its instruction, so jump
+ * into a table of two-instruction entries (i < lr_count <= 8).
+ */
+#define LR_ENTRY(op, n) op(n) "\n\tb 2f\n\t"
+#define LR_TABLE(op)                                                                               \
+	"adr x16, 1f\n\tadd x16, x16, %x[i], lsl #3\n\tbr x16\n1:\t" LR_ENTRY(op, 0)               \
+	    LR_ENTRY(op, 1) LR_ENTRY(op, 2) LR_ENTRY(op, 3) LR_ENTRY(op, 4) LR_ENTRY(op, 5)        \
+	        LR_ENTRY(op, 6) op(7) "\n2:"
+#define LR_MRS(n) "mrs %[v], ich_lr" #n "_el2"
+#define LR_MSR(n) "msr ich_lr" #n "_el2, %[v]"
+
+static inline uint64_t lr_read(unsigned i)
 {
-	switch (i) {
-	case 0:
-		return sysreg_read(ich_lr0_el2);
-	case 1:
-		return sysreg_read(ich_lr1_el2);
-	case 2:
-		return sysreg_read(ich_lr2_el2);
-	case 3:
-		return sysreg_read(ich_lr3_el2);
-	case 4:
-		return sysreg_read(ich_lr4_el2);
-	case 5:
-		return sysreg_read(ich_lr5_el2);
-	case 6:
-		return sysreg_read(ich_lr6_el2);
-	default:
-		return sysreg_read(ich_lr7_el2);
-	}
+	uint64_t v;
+
+	__asm__ volatile(LR_TABLE(LR_MRS) : [v] "=r"(v) : [i] "r"((uint64_t)(i & 7)) : "x16");
+	return v;
 }
 
-static void lr_write(unsigned i, uint64_t v)
+static inline void lr_write(unsigned i, uint64_t v)
 {
-	switch (i) {
-	case 0:
-		sysreg_write(ich_lr0_el2, v);
-		break;
-	case 1:
-		sysreg_write(ich_lr1_el2, v);
-		break;
-	case 2:
-		sysreg_write(ich_lr2_el2, v);
-		break;
-	case 3:
-		sysreg_write(ich_lr3_el2, v);
-		break;
-	case 4:
-		sysreg_write(ich_lr4_el2, v);
-		break;
-	case 5:
-		sysreg_write(ich_lr5_el2, v);
-		break;
-	case 6:
-		sysreg_write(ich_lr6_el2, v);
-		break;
-	default:
-		sysreg_write(ich_lr7_el2, v);
-		break;
-	}
+	__asm__ volatile(LR_TABLE(LR_MSR)::[v] "r"(v), [i] "r"((uint64_t)(i & 7)) : "x16");
 }
 
 /* At vCPU start: empty list registers, no active priorities, interface on. */
@@ -84,6 +58,7 @@ void vgic_lr_reset(void)
 	lr_count = (sysreg_read(ich_vtr_el2) & 0x1f) + 1;
 	if (lr_count > 8)
 		lr_count = 8;
+	lr_all = (1ull << lr_count) - 1;
 	for (unsigned i = 0; i < lr_count; i++)
 		lr_write(i, 0);
 	sysreg_write(ich_ap1r0_el2, 0);
@@ -94,7 +69,7 @@ void vgic_lr_reset(void)
 
 static int vgic_lr_find_in(uint64_t empty, uint32_t intid, int *pending)
 {
-	uint64_t used = ~empty & ((1ull << lr_count) - 1);
+	uint64_t used = ~empty & lr_all;
 
 	while (used) {
 		unsigned i = (unsigned)__builtin_ctzll(used);
@@ -165,7 +140,7 @@ void vgic_unraise(struct vcpu *v, uint32_t intid)
 		vgic_lr_drop_pending(intid);
 }
 
-static uint64_t lr_make(struct vcpu *v, uint32_t intid)
+static inline uint64_t lr_make(struct vcpu *v, uint32_t intid)
 {
 	uint64_t lr =
 	    intid | LR_PENDING | LR_GROUP1 | (uint64_t)vgic_priority(v, intid) << LR_PRIO_SHIFT;
@@ -205,11 +180,10 @@ int vgic_lr_inject_now(struct vcpu *v, uint32_t intid)
 	int pending;
 
 	/* Anything already waiting may outrank intid: then the slow path sorts it out. */
-	if (__atomic_load_n(&v->arch.vgic.pending_words, __ATOMIC_RELAXED) ||
-	    !vgic_is_enabled(v, intid))
+	if (*(volatile uint32_t *)&v->arch.vgic.pending_words || !vgic_is_enabled(v, intid))
 		return -1;
-	empty = sysreg_read(ich_elrsr_el2) & ((1ull << lr_count) - 1);
-	if (!empty || vgic_lr_find_in(empty, intid, &pending) >= 0)
+	empty = sysreg_read(ich_elrsr_el2) & lr_all;
+	if (!empty || (empty != lr_all && vgic_lr_find_in(empty, intid, &pending) >= 0))
 		return -1;
 	lr_write((unsigned)__builtin_ctzll(empty), lr_make(v, intid));
 	return 0;
@@ -221,7 +195,7 @@ static int vgic_lr_place(struct vcpu *v, uint32_t intid)
 	uint64_t empty = sysreg_read(ich_elrsr_el2);
 	unsigned victim = lr_count, victim_prio = 0;
 	int pending;
-	int at = vgic_lr_find(intid, &pending);
+	int at = empty == lr_all ? -1 : vgic_lr_find_in(empty, intid, &pending);
 
 	if (at >= 0) { /* already there: pending stays pending, active becomes active+pending */
 		uint64_t lr = lr_read((unsigned)at);
@@ -271,8 +245,10 @@ void vgic_flush(struct vcpu *v)
 			hcr |= ICH_HCR_UIE;
 			break;
 		}
-		__atomic_and_fetch(&c->pending[intid / 64], ~(1ull << (intid % 64)),
-		                   __ATOMIC_RELAXED);
+		/* A word left empty needs no second look: a raise into it marks it again. */
+		if (!__atomic_and_fetch(&c->pending[intid / 64], ~(1ull << (intid % 64)),
+		                        __ATOMIC_RELAXED))
+			words &= ~(1u << intid / 64);
 	}
 	/* Words still holding interrupts (disabled, or waiting for a list register) stay marked. */
 	while (words) {

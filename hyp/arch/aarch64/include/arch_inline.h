@@ -33,12 +33,15 @@ static inline uint64_t arch_counter_freq(void)
 	return v;
 }
 
-/* This pCPU's struct cpu: TPIDR_EL2 holds it. */
+/*
+ * This pCPU's struct cpu: TPIDR_EL2 holds it. It never changes once set
+ * (arch_cpu_init), so the read is not volatile: the compiler may reuse it.
+ */
 static inline struct cpu *arch_cpu_this(void)
 {
 	struct cpu *c;
 
-	__asm__ volatile("mrs %0, tpidr_el2" : "=r"(c));
+	__asm__("mrs %0, tpidr_el2" : "=r"(c));
 	return c;
 }
 

@@ -14,11 +14,19 @@ void mmu_boot_build(void);
 /* vectors.S */
 void guest_enter(struct arch_regs *frame) __attribute__((noreturn));
 void cpu_switch_stack(void (*fn)(void), uintptr_t sp) __attribute__((noreturn));
-/* exit.c, called by vectors.S */
-void exit_sync(struct arch_regs *r);
-void exit_irq(struct arch_regs *r);
-void exit_other(struct arch_regs *r);
-/* One of the hypervisor's own interrupts (not a guest's), acknowledged and not yet deactivated. */
+/*
+ * exit.c, called by vectors.S with x0-x19, x30, ELR and SPSR in the frame.
+ * They return EXIT_DONE (back to the guest) or what exit_slow, called with
+ * the whole frame, is to do.
+ */
+#define EXIT_DONE 0
+#define EXIT_HANDLE 1 /* the sync exit is not handled yet: it reads x20-x30 */
+#define EXIT_FINISH 2 /* handled, but the vCPU is no longer RUNNING */
+uint32_t exit_sync(struct arch_regs *r);
+uint32_t exit_irq(struct arch_regs *r);
+uint32_t exit_other(struct arch_regs *r);
+void exit_slow(struct arch_regs *r, uint32_t what);
+/* cpu.c: one of the hypervisor's own interrupts (not a guest's), acknowledged and not yet deactivated */
 void cpu_own_irq(uint32_t intid);
 void hyp_exception(struct arch_regs *r, uint64_t kind) __attribute__((noreturn));
 
