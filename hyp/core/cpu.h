@@ -14,7 +14,10 @@ struct cpu {
 	struct vcpu *vcpu;     /* the vCPU pinned here, or 0 */
 	struct vt_ring *trace; /* this pCPU's trace ring */
 	uint32_t trace_on;     /* trace_mask, placed by ring mode: see trace.h trace_put */
+	uint32_t requests;     /* CPU_REQ_*: work another pCPU asked for, then sent an IPI */
 };
+
+#define CPU_REQ_LLC_SAMPLE 1u /* read the LLC event counters (pmu_llc.c) */
 
 extern struct cpu cpus[PLAT_CPU_NUM];
 

@@ -86,9 +86,10 @@ void arch_ipi_send(uint32_t pcpu)
 
 void cpu_own_irq(uint32_t intid)
 {
-	if (intid == GIC_SGI_IPI)
-		pmu_llc_serve(); /* the IPI's other meaning, "look at your vCPU", needs nothing here
-		                  */
+	/* The IPI's other meaning, "look at your vCPU", needs nothing here. */
+	if (intid == GIC_SGI_IPI &&
+	    __atomic_load_n(&arch_cpu_this()->requests, __ATOMIC_ACQUIRE) & CPU_REQ_LLC_SAMPLE)
+		pmu_llc_serve();
 	else if (intid == PLAT_PMU_PPI)
 		pmu_llc_overflow(); /* level-triggered: cleared before it is deactivated */
 }

@@ -8,7 +8,6 @@
 #include "entry.h"
 #include "gicv3.h"
 #include "log.h"
-#include "pmu_llc.h"
 #include "smccc.h"
 #include "sysreg.h"
 #include "trace.h"
@@ -196,7 +195,9 @@ uint32_t exit_irq(struct arch_regs *r)
 		vgic_raise_local(v, intid);
 	} else if (intid == GIC_SGI_IPI) {
 		gicv3_eoi(intid);
-		pmu_llc_serve(); /* or the monitor wants this pCPU's LLC counts */
+		/* Work asked of this pCPU, besides "look at your vCPU"? */
+		if (__atomic_load_n(&arch_cpu_this()->requests, __ATOMIC_ACQUIRE))
+			cpu_own_irq(intid);
 		gicv3_deactivate(intid);
 	} else if (intid != GIC_SPURIOUS) {
 		gicv3_eoi(intid);

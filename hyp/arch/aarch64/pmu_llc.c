@@ -13,9 +13,11 @@
  * starts at PMU_LLC_BIAS, and its overflow interrupt adds PMU_LLC_SPAN to a
  * 64-bit total and puts it back at PMU_LLC_BIAS plus what it counted since
  * (exact: it is still). The overflow path thus runs every 2^28 events, not
- * once in 2^32, and a fault in it cannot hide from a test. A pCPU reads its counters only when the
- * monitor asks (VT_HC_LLC_SAMPLE, by IPI): the exit path pays a two-load check on the hypervisor's
- * IPI and nothing elsewhere.
+ * once in 2^32, and a fault in it cannot hide from a test.
+ *
+ * A pCPU reads its counters only when the monitor asks (VT_HC_LLC_SAMPLE:
+ * a bit in struct cpu's requests, then an IPI); the exit path pays a load
+ * and a branch on the hypervisor's IPI, and nothing elsewhere.
  */
 #include "pmu_llc.h"
 
@@ -178,10 +180,13 @@ void pmu_llc_overflow(void)
 /* Answer the monitor's latest request, if there is one this pCPU has not answered. */
 void pmu_llc_serve(void)
 {
-	struct pmu_llc_cpu *p = &pmu_llc_cpus[arch_cpu_this()->id];
-	uint32_t gen = __atomic_load_n(&p->asked, __ATOMIC_ACQUIRE);
+	struct cpu *self = arch_cpu_this();
+	struct pmu_llc_cpu *p = &pmu_llc_cpus[self->id];
+	uint32_t gen;
 	uint64_t sel;
 
+	__atomic_fetch_and(&self->requests, ~CPU_REQ_LLC_SAMPLE, __ATOMIC_ACQUIRE);
+	gen = __atomic_load_n(&p->asked, __ATOMIC_ACQUIRE);
 	if (gen == p->answered)
 		return;
 	if (!p->on) { /* nothing to read: say so (sampled stays 0) */
@@ -212,6 +217,7 @@ int arch_llc_sample(struct vt_sys *s)
 	for (uint32_t i = 0; i < PLAT_CPU_NUM; i++)
 		if (cpus[i].vcpu) {
 			__atomic_store_n(&pmu_llc_cpus[i].asked, gen, __ATOMIC_RELEASE);
+			__atomic_fetch_or(&cpus[i].requests, CPU_REQ_LLC_SAMPLE, __ATOMIC_RELEASE);
 			if (i != self)
 				arch_cpu_wake(i);
 		}

@@ -26,7 +26,8 @@ uint32_t exit_sync(struct arch_regs *r);
 uint32_t exit_irq(struct arch_regs *r);
 uint32_t exit_other(struct arch_regs *r);
 void exit_slow(struct arch_regs *r, uint32_t what);
-/* cpu.c: one of the hypervisor's own interrupts (not a guest's), acknowledged and not yet deactivated */
+/* cpu.c: one of the hypervisor's own interrupts (not a guest's), acknowledged and not yet
+ * deactivated */
 void cpu_own_irq(uint32_t intid);
 void hyp_exception(struct arch_regs *r, uint64_t kind) __attribute__((noreturn));
 
