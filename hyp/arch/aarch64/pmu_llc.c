@@ -56,6 +56,15 @@ static uint32_t pmu_llc_gen;
 static struct spinlock pmu_llc_lock;
 static struct pmu_llc_cpu pmu_llc_cpus[PLAT_CPU_NUM];
 
+/* Event counters of this core's PMUv3 (ID_AA64DFR0_EL1.PMUVer): 0 without one, whose registers
+ * trap. */
+static uint32_t pmu_llc_counters(void)
+{
+	uint64_t ver = sysreg_read(id_aa64dfr0_el1) >> 8 & 0xf;
+
+	return ver == 0 || ver == 0xf ? 0 : (uint32_t)PMCR_N(sysreg_read(pmcr_el0));
+}
+
 /* Counter index of event kind k: refills in the top counter, accesses below it. */
 static uint32_t pmu_llc_counter(int k)
 {
@@ -113,10 +122,10 @@ static void pmu_llc_choose(uint32_t counters)
 
 void pmu_llc_cpu_init(uint32_t cpu)
 {
-	uint32_t counters = (uint32_t)PMCR_N(sysreg_read(pmcr_el0));
+	uint32_t counters = pmu_llc_counters();
 	uint32_t mask = 0;
 
-	if (cpu == 0)
+	if (cpu == 0 && counters)
 		pmu_llc_choose(counters);
 	if (!pmu_llc_reserved || counters != pmu_llc_hpmn + pmu_llc_reserved)
 		return; /* cores unlike pCPU 0 keep their counters to themselves */
@@ -139,7 +148,7 @@ void pmu_llc_cpu_init(uint32_t cpu)
 
 uint64_t pmu_llc_mdcr(void)
 {
-	uint64_t n = PMCR_N(sysreg_read(pmcr_el0));
+	uint64_t n = pmu_llc_counters();
 
 	if (!pmu_llc_reserved || n != pmu_llc_hpmn + pmu_llc_reserved)
 		return n;
@@ -248,6 +257,6 @@ void arch_llc_pmu_describe(struct vt_sys *s)
 {
 	s->llc.pmu_refill = pmu_llc_event[PMU_LLC_REFILL];
 	s->llc.pmu_access = pmu_llc_event[PMU_LLC_ACCESS];
-	s->pmu_counters = pmu_llc_reserved ? pmu_llc_hpmn : (uint32_t)PMCR_N(sysreg_read(pmcr_el0));
+	s->pmu_counters = pmu_llc_reserved ? pmu_llc_hpmn : pmu_llc_counters();
 	s->nr_pcpus = PLAT_CPU_NUM;
 }

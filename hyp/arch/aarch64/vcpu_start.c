@@ -50,7 +50,7 @@ static void vcpu_pmu(const struct vm *vm)
 {
 	uint64_t mdcr = pmu_llc_mdcr(), mine = (1ull << (mdcr & MDCR_HPMN_MASK)) - 1;
 
-	if (!vm->pmu) {
+	if (!vm->pmu || !(mdcr & MDCR_HPMN_MASK)) { /* not its PMU, or no PMU at all */
 		sysreg_write(mdcr_el2, MDCR_TRAP_DEBUG | MDCR_TPM | mdcr);
 		return;
 	}
