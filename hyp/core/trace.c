@@ -95,6 +95,34 @@ void trace_put_stream(uint64_t w1, uint64_t b, uint64_t c)
 	vt_ring_write(arch_cpu_this()->trace, arch_counter(), w1, b, c);
 }
 
+/* Stream mode's EXIT: trace_exit's folding, through the mode's checks (ring.h). */
+void trace_exit_stream(uint64_t w1, uint64_t b, uint64_t c)
+{
+	struct cpu *self = arch_cpu_this();
+	uint64_t ts = arch_counter(), last = self->last_enter;
+	uint32_t run = vt_fold_run(ts, last);
+
+	if (run == VT_RUN_NONE && last)
+		trace_enter_unfolded(self, w1 & 0xffff0000u);
+	vt_ring_write(self->trace, ts, w1, vt_fold_b(b, run), c);
+}
+
+/*
+ * An ENTER too long ago to fold into the EXIT about to be written: a record
+ * at its own time, which is after every earlier record of this ring (they
+ * were written before that return to the guest). `who`: vm and vCPU as in
+ * struct vcpu's trace_who.
+ */
+void trace_enter_unfolded(struct cpu *self, uint64_t who)
+{
+	if (self->trace->mode == VT_MODE_STREAM)
+		vt_ring_write(self->trace, self->last_enter, who | VT_EV_ENTER, 0, 0);
+	else
+		vt_ring_write_flight(self->trace, TRACE_RECORDS - 1, self->last_enter,
+		                     who | VT_EV_ENTER, 0, 0);
+	self->last_enter = 0;
+}
+
 /* base64, streamed: 3 bytes in, 4 characters out, 76 to a line. */
 struct trace_b64 {
 	uint8_t in[3];

@@ -4,6 +4,7 @@
  * and an ERET into the entry point at EL1h with interrupts masked.
  */
 #include "arch.h"
+#include "cpu.h"
 #include "entry.h"
 #include "mmu.h"
 #include "pmu_llc.h"
@@ -86,6 +87,7 @@ void arch_vcpu_start(struct vcpu *v)
 	r->x[0] = v->context;
 	r->elr = v->entry;
 	r->spsr = SPSR_EL1H_MASKED;
+	arch_cpu_this()->last_enter = 0; /* a first entry has no ENTER, as in trace format 1 */
 	isb();
 	guest_enter(r);
 }
