@@ -13,8 +13,16 @@
 #include "format.h"
 
 /*
+ * Writer: what it keeps of the guest's last entry when there is none to
+ * fold (a vCPU about to start). Not 0 but a time no counter reaches, so
+ * that ts - last is at least VT_RUN_NONE for it as for a run too long:
+ * one compare on the exit path says "fold" or "do not".
+ */
+#define VT_ENTER_NONE (1ull << 63)
+
+/*
  * Writer: the run-time field of an EXIT at ts whose guest was entered at
- * last (0: no entry since the vCPU started). VT_RUN_NONE when there is
+ * last (VT_ENTER_NONE: not since it started). VT_RUN_NONE when there is
  * none, or when the run does not fit: the writer then records that entry
  * as an explicit VT_EV_ENTER at last, before the EXIT.
  */
@@ -22,7 +30,7 @@ static inline uint32_t vt_fold_run(uint64_t ts, uint64_t last)
 {
 	uint64_t run = ts - last;
 
-	return last == 0 || run >= VT_RUN_NONE ? VT_RUN_NONE : (uint32_t)run;
+	return run < VT_RUN_NONE ? (uint32_t)run : VT_RUN_NONE;
 }
 
 /* Writer: the b of an EXIT: ESR or INTID (32 bits) and the run-time field. */

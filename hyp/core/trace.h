@@ -37,7 +37,8 @@ void trace_show_rings(struct vm *vm);
 void trace_dump(void);
 void trace_put_stream(uint64_t w1, uint64_t b, uint64_t c);
 void trace_exit_stream(uint64_t w1, uint64_t b, uint64_t c);
-/* The ENTER that last_enter holds, as a record of its own: see trace_exit. */
+void trace_exit_unfolded(uint64_t ts, uint64_t w1, uint64_t b, uint64_t c);
+/* The ENTER that last_enter holds, if any, as a record of its own: see trace_exit. */
 void trace_enter_unfolded(struct cpu *self, uint64_t who);
 
 /*
@@ -85,25 +86,27 @@ static inline void trace_enter(void)
 /*
  * The EXIT of vCPU v (a = exit class, b = ESR or INTID, c = IPA or PC),
  * with the guest's run time since last_enter folded into b's high half.
- * A run too long for 32 bits (over a minute) gets its ENTER written as a
- * record of its own first, out of line.
+ * One compare decides: no entry to fold (VT_ENTER_NONE) and a run too long
+ * for 32 bits (over a minute) both go out of line, where the ENTER, if
+ * any, is written as a record of its own first.
  */
 static inline void trace_exit(const struct vcpu *v, uint32_t a, uint64_t b, uint64_t c)
 {
 	struct cpu *self = arch_cpu_this();
-	uint64_t w1 = v->trace_who | VT_EV_EXIT | (uint64_t)a << 32, ts, last;
-	uint32_t on, run;
+	uint64_t w1 = v->trace_who | VT_EV_EXIT | (uint64_t)a << 32, ts, run;
+	uint32_t on;
 
 	if (!(VT_TRACE_CLASSES & VT_CLASS_EXIT))
 		return;
 	on = *(volatile uint32_t *)&self->trace_on; /* as in trace_put */
 	if (__builtin_expect(on & VT_CLASS_EXIT, 1)) {
 		ts = arch_counter();
-		last = self->last_enter;
-		run = vt_fold_run(ts, last);
-		if (__builtin_expect(run == VT_RUN_NONE && last, 0))
-			trace_enter_unfolded(self, v->trace_who);
-		vt_ring_write_flight(self->trace, TRACE_RECORDS - 1, ts, w1, vt_fold_b(b, run), c);
+		run = ts - self->last_enter;
+		if (__builtin_expect(run < VT_RUN_NONE, 1))
+			vt_ring_write_flight(self->trace, TRACE_RECORDS - 1, ts, w1,
+			                     vt_fold_b(b, (uint32_t)run), c);
+		else
+			trace_exit_unfolded(ts, w1, b, c);
 	} else if (on & VT_CLASS_EXIT << TRACE_ON_STREAM_SHIFT) {
 		trace_exit_stream(w1, b, c);
 	}
@@ -115,7 +118,7 @@ static inline void trace_enter_flush(const struct vcpu *v)
 	struct cpu *self = arch_cpu_this();
 	uint32_t on = *(volatile uint32_t *)&self->trace_on;
 
-	if ((VT_TRACE_CLASSES & VT_CLASS_EXIT) && self->last_enter &&
+	if ((VT_TRACE_CLASSES & VT_CLASS_EXIT) &&
 	    on & (VT_CLASS_EXIT | VT_CLASS_EXIT << TRACE_ON_STREAM_SHIFT))
 		trace_enter_unfolded(self, v->trace_who);
 }

@@ -16,7 +16,7 @@ static void tf_check(const char *name, int ok)
 	tf_failed |= !ok;
 }
 
-/* An EXIT of VM 2 vCPU 1 (HVC) at ts, its guest entered at last (0: never), as written. */
+/* An EXIT of VM 2 vCPU 1 (HVC) at ts, its guest entered at last (or VT_ENTER_NONE), as written. */
 static struct vt_record tf_exit(uint64_t ts, uint64_t last)
 {
 	return (struct vt_record){.ts = ts,
@@ -48,10 +48,12 @@ int main(void)
 	r = tf_exit(1000000, 1000000); /* re-entered and out again within one tick */
 	tf_check("run-zero", vt_unfold(&r, VT_VERSION, out) == 2 && out[0].ts == 1000000 &&
 	                         tf_is_exit(&out[1], 1000000));
-	/* No entry since the vCPU started: nothing folded, the EXIT alone. */
-	r = tf_exit(1000000, 0);
+	/* No entry since the vCPU started: nothing folded, the EXIT alone, even near time 0. */
+	r = tf_exit(1000000, VT_ENTER_NONE);
 	tf_check("none", (uint32_t)(r.b >> 32) == VT_RUN_NONE &&
-	                     vt_unfold(&r, VT_VERSION, out) == 1 && tf_is_exit(&out[0], 1000000));
+	                     vt_unfold(&r, VT_VERSION, out) == 1 && tf_is_exit(&out[0], 1000000) &&
+	                     vt_fold_run(0, VT_ENTER_NONE) == VT_RUN_NONE &&
+	                     vt_fold_run(1ull << 56, VT_ENTER_NONE) == VT_RUN_NONE);
 	/* The longest run that folds, and the first that does not: the writer then records the
 	 * ENTER itself (the hypervisor's trace_enter_unfolded) and the EXIT says none. */
 	r = tf_exit(10ull << 32, (10ull << 32) - 0xfffffffe);

@@ -6,6 +6,7 @@
 #include "arch.h"
 #include "cpu.h"
 #include "entry.h"
+#include "fold.h"
 #include "mmu.h"
 #include "pmu_llc.h"
 #include "sysreg.h"
@@ -87,7 +88,7 @@ void arch_vcpu_start(struct vcpu *v)
 	r->x[0] = v->context;
 	r->elr = v->entry;
 	r->spsr = SPSR_EL1H_MASKED;
-	arch_cpu_this()->last_enter = 0; /* a first entry has no ENTER, as in trace format 1 */
+	arch_cpu_this()->last_enter = VT_ENTER_NONE; /* a first entry: no ENTER, as in format 1 */
 	isb();
 	guest_enter(r);
 }
