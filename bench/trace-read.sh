@@ -7,9 +7,9 @@
 # While it measures, only the monitor's pCPU runs (hello has powered off,
 # the other pCPUs sleep), so they are that pCPU's: Lua, the C of
 # trace.read, the Lua tables it builds and the garbage collector's share.
-# The monitor first fills pCPU 0's ring (hypercalls: 3 records each), then
-# reads the rings in turn, from their oldest record, until N events
-# (default 100,000) were returned. Prints
+# The monitor first fills pCPU 0's ring (hypercalls: 2 records each, 3 events
+# with the ENTER rebuilt from its exit), then reads the rings in turn, from
+# their oldest record, until N events (default 100,000) were returned. Prints
 #   trace.read: N events in M instructions (X per event)
 # then what the C side alone costs: the same rings scanned through an
 # events filter that keeps nothing (no Lua table is made).
@@ -22,7 +22,7 @@ mkdir -p "$O/bench"
 make -s CONFIG=monitor >/dev/null
 script=$O/bench/trace-read.lua
 cat >"$script" <<EOF
-for i = 1, 7000 do vm.list() end
+for i = 1, 10000 do vm.list() end
 want, got, calls = $N, 0, 0
 t0 = vitrine.now()
 while got < want do

@@ -21,8 +21,8 @@ O=$O QEMU_EXTRA="-device loader,addr=0x41fff000,data=0x5654425000008000,data-len
 cp "$B/exits.csv" "$B/exits-masked.csv"
 cp "$B/exits-traced.csv" "$B/exits.csv"
 
-# Records per exit: EXIT + ENTER, plus HVC or PSCI for calls, plus INJECT for the timer
-# (its trace_mark call adds MARK to the HVC).
+# Records per exit: EXIT (the ENTER is folded into it: trace/fold.h), plus HVC or PSCI for
+# calls, plus INJECT for the timer (its trace_mark call adds MARK to the HVC).
 awk -F, '
 	FNR == 1 { file++; next }
 	{ key = $1 "," $2; v[file, key] = $4; keys[key] = 1 }
@@ -30,10 +30,10 @@ awk -F, '
 		print "scenario,class,untraced,masked,traced,records_per_exit,insns_per_record"
 		for (k in keys) {
 			n = 0
-			if (k ~ /sysreg|MMIO/) n = 2
-			else if (k ~ /vm_info|PSCI/) n = 3
-			else if (k ~ /trace_mark/) n = 4 # and the MARK itself
-			else if (k ~ /timer/) n = 3
+			if (k ~ /sysreg|MMIO/) n = 1
+			else if (k ~ /vm_info|PSCI/) n = 2
+			else if (k ~ /trace_mark/) n = 3 # and the MARK itself
+			else if (k ~ /timer/) n = 2
 			if (n)
 				printf "%s,%s,%s,%s,%d,%.1f\n", k, v[1, k], v[2, k], v[3, k], n,
 				    (v[3, k] - v[1, k]) / n

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "fold.h"
 #include "format.h"
 #include "lauxlib.h"
 #include "platform.h"
@@ -59,13 +60,16 @@ static int iv_cmp_event(const void *a, const void *b)
 static void iv_collect(const struct vt_ring *r, uint32_t cpu, uint32_t vm, uint32_t intid,
                        struct iv_event *ev, size_t *n, size_t cap)
 {
-	struct vt_record buf[64];
+	struct vt_record buf[64], unfolded[2];
 	uint64_t pos = 0, skipped = 0;
 	uint32_t got;
 
 	while (*n < cap && (got = vt_ring_peek(r, &pos, buf, 64, &skipped)) != 0)
 		for (uint32_t k = 0; k < got && *n < cap; k++) {
-			const struct vt_record *e = &buf[k];
+			/* The EXIT as it was before folding (b cut to the INTID); its ENTER is not
+			 * a stage. */
+			const struct vt_record *e =
+			    &unfolded[vt_unfold(&buf[k], VT_VERSION, unfolded) - 1];
 			int kind = -1;
 
 			if (e->event == VT_EV_EXIT && e->a == VT_EXIT_IRQ && e->b == intid)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "fold.h"
 #include "format.h"
 #include "lauxlib.h"
 #include "platform.h"
@@ -118,12 +119,14 @@ static uint32_t tv_event_mask(lua_State *L, int idx)
 /*
  * trace.read{cpu=N, since=POS, max=M, events=NAMES}: {records = {...}, next = POS, skipped = K}.
  * With events, only those records count towards max; next is past the last one returned
- * (or past all there is), so a reader can go on from it.
+ * (or past all there is), so a reader can go on from it. An exit and the entry folded into
+ * it (trace/fold.h) are one ring record at one position: they come together, entry first,
+ * so the table may hold max + 1 records.
  */
 static int tv_read(lua_State *L)
 {
 	const struct vt_ring *r;
-	struct vt_record buf[64];
+	struct vt_record buf[64], ev[2];
 	uint64_t pos, next, skipped = 0;
 	lua_Integer cpu, max;
 	uint32_t got, events;
@@ -149,11 +152,17 @@ static int tv_read(lua_State *L)
 	                           &skipped)) != 0) {
 		next = pos;
 		for (uint32_t k = 0; k < got && i < max; k++) {
-			if (events && !(buf[k].event < 32 && events >> buf[k].event & 1))
-				continue;
-			tv_record(L, &buf[k], pos - got + k);
-			lua_rawseti(L, -2, ++i);
-			next = pos - got + k + 1;
+			uint32_t n = vt_unfold(&buf[k], VT_VERSION, ev), kept = 0;
+
+			for (uint32_t e = 0; e < n; e++) {
+				if (events && !(ev[e].event < 32 && events >> ev[e].event & 1))
+					continue;
+				tv_record(L, &ev[e], pos - got + k);
+				lua_rawseti(L, -2, ++i);
+				kept = 1;
+			}
+			if (kept)
+				next = pos - got + k + 1;
 		}
 	}
 	if (i < max) /* everything there was has been looked at */

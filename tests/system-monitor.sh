@@ -17,8 +17,9 @@ MON_STATS_OK+=$'return ok and s.total.written == w and s.total.lost == l and s.t
 MON_STATS_OK+=$'function lostok(l, s1, s2)\nlocal ok, t = true, 0\n'
 MON_STATS_OK+=$'for i, x in ipairs(s1) do ok = ok and x.lost <= l[x.cpu] and l[x.cpu] <= s2[i].lost t = t + l[x.cpu] end\n'
 MON_STATS_OK+=$'return ok and l.total == t end\n'
-# Enough hypercalls (sys_refresh: 3 records each) to fill pCPU 0's ring, then both checks.
-MON_STATS_RUN=$'for i = 1, 7000 do vm.list() end\n'
+# Enough hypercalls (sys_refresh: 2 records each, EXIT and HVC) to fill pCPU 0's ring, then
+# both checks.
+MON_STATS_RUN=$'for i = 1, 10000 do vm.list() end\n'
 MON_STATS_RUN+=$'r1 = trace.rings() s = trace.stats() r2 = trace.rings() print(\'stats\', statsok(s, r1, r2))\n'
 MON_STATS_RUN+=$'s1 = trace.stats() l = trace.lost() s2 = trace.stats() print(\'lost\', lostok(l, s1, s2), l[0] > 0)\n'
 

@@ -193,7 +193,7 @@ void vt_dec_list(const struct vt_trace *t, FILE *out)
 		for (uint32_t i = 0; i < t->nr_rings; i++) {
 			const struct vt_trace_ring *ring = &t->rings[i];
 
-			if (next[i] < ring->count && (!r || ring->rec[next[i]].ts < r->ts)) {
+			if (next[i] < ring->n && (!r || ring->rec[next[i]].ts < r->ts)) {
 				r = &ring->rec[next[i]];
 				ri = i;
 			}

@@ -54,9 +54,10 @@ static int dump_header(const uint8_t *buf, size_t len, struct vt_trace *t, char 
 	if (magic != VT_DUMP_MAGIC)
 		return dump_err(err, errlen, 0, "magic 0x%08x, expected 0x%08x (\"VTDP\")", magic,
 		                VT_DUMP_MAGIC);
-	if (vt_le16(buf + 4) != VT_VERSION)
-		return dump_err(err, errlen, 4, "version %u, expected %u", vt_le16(buf + 4),
-		                VT_VERSION);
+	t->version = vt_le16(buf + 4);
+	if (t->version != VT_VERSION && t->version != VT_VERSION_UNFOLDED)
+		return dump_err(err, errlen, 4, "version %u, expected %u or %u", t->version,
+		                VT_VERSION_UNFOLDED, VT_VERSION);
 	if (vt_le16(buf + 6) != VT_RECORD_SIZE)
 		return dump_err(err, errlen, 6, "record size %u, expected %u", vt_le16(buf + 6),
 		                VT_RECORD_SIZE);
@@ -143,37 +144,59 @@ void vt_record_decode(const uint8_t *p, struct vt_record *r)
 	r->c = vt_le64(p + 24);
 }
 
+const char *vt_fold_check(const struct vt_record *r, uint32_t version, uint64_t prev_ts)
+{
+	uint32_t run = vt_exit_run(r, version);
+
+	if (run == VT_RUN_NONE)
+		return NULL;
+	if (run > r->ts)
+		return "run time folded into this exit goes back past time 0";
+	if (r->ts - run < prev_ts)
+		return "run time folded into this exit puts its entry before the previous record";
+	return NULL;
+}
+
+/* Ring ri's records, from off: checked, then unfolded into ring->rec (ring->n events). */
 static int dump_records(const uint8_t *buf, size_t off, uint32_t ri, struct vt_trace *t,
                         struct vt_trace_ring *ring, char *err, size_t errlen)
 {
 	for (uint64_t i = 0; i < ring->count; i++, off += VT_RECORD_SIZE) {
-		struct vt_record *r = &ring->rec[i];
+		struct vt_record r;
+		uint64_t prev = ring->n ? ring->rec[ring->n - 1].ts : 0;
+		const char *why;
+		uint32_t n;
 
-		vt_record_decode(buf + off, r);
-		if (r->event == 0 || r->event >= VT_EV_COUNT)
+		vt_record_decode(buf + off, &r);
+		if (r.event == 0 || r.event >= VT_EV_COUNT)
 			return dump_err(err, errlen, off + 8,
 			                "ring %u record %llu: event id %u, expected 1..%u", ri,
-			                (unsigned long long)i, r->event, VT_EV_COUNT - 1);
-		if (r->vm != VT_NONE && r->vm >= t->nr_vms)
+			                (unsigned long long)i, r.event, VT_EV_COUNT - 1);
+		if (r.vm != VT_NONE && r.vm >= t->nr_vms)
 			return dump_err(err, errlen, off + 10,
 			                "ring %u record %llu: VM %u, expected below %u or 0xff", ri,
-			                (unsigned long long)i, r->vm, t->nr_vms);
-		if (r->vcpu != VT_NONE && (r->vm == VT_NONE || r->vcpu >= t->vms[r->vm].nr_vcpus))
+			                (unsigned long long)i, r.vm, t->nr_vms);
+		if (r.vcpu != VT_NONE && (r.vm == VT_NONE || r.vcpu >= t->vms[r.vm].nr_vcpus))
 			return dump_err(err, errlen, off + 11,
 			                "ring %u record %llu: vCPU %u, expected 0xff or a vCPU of "
 			                "the record's VM",
-			                ri, (unsigned long long)i, r->vcpu);
-		if (i > 0 && r->ts < ring->rec[i - 1].ts)
+			                ri, (unsigned long long)i, r.vcpu);
+		if (ring->n && r.ts < prev)
 			return dump_err(
 			    err, errlen, off,
 			    "ring %u record %llu: timestamp %llu is before the previous "
 			    "record's %llu",
-			    ri, (unsigned long long)i, (unsigned long long)r->ts,
-			    (unsigned long long)ring->rec[i - 1].ts);
-		if (t->nr_records++ == 0 || r->ts < t->t0)
-			t->t0 = r->ts;
-		if (r->ts > t->t1)
-			t->t1 = r->ts;
+			    ri, (unsigned long long)i, (unsigned long long)r.ts,
+			    (unsigned long long)prev);
+		if ((why = vt_fold_check(&r, t->version, prev)) != NULL)
+			return dump_err(err, errlen, off + 16, "ring %u record %llu: %s", ri,
+			                (unsigned long long)i, why);
+		n = vt_unfold(&r, t->version, &ring->rec[ring->n]);
+		if (t->nr_records++ == 0 || ring->rec[ring->n].ts < t->t0)
+			t->t0 = ring->rec[ring->n].ts; /* the rebuilt ENTER's, if any */
+		if (r.ts > t->t1)
+			t->t1 = r.ts;
+		ring->n += n;
 	}
 	return 0;
 }
@@ -219,7 +242,8 @@ static int dump_rings(const uint8_t *buf, size_t len, size_t *off, struct vt_tra
 			    err, errlen, ring->offset,
 			    "ring %u header says %llu records but only %zu bytes remain", i,
 			    (unsigned long long)ring->count, len - *off);
-		ring->rec = malloc((size_t)ring->count * sizeof(*ring->rec) + 1);
+		/* Room for an ENTER rebuilt from each record: at most 2 events per record. */
+		ring->rec = malloc((size_t)ring->count * 2 * sizeof(*ring->rec) + 1);
 		if (!ring->rec)
 			return dump_err(err, errlen, *off, "out of memory");
 		if (dump_records(buf, *off, i, t, ring, err, errlen))

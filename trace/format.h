@@ -1,5 +1,5 @@
 /*
- * Vitrine trace format, version 1: one header shared by the hypervisor
+ * Vitrine trace format, version 2: one header shared by the hypervisor
  * (writer), the monitor partition and the host tools (readers).
  *
  * Each pCPU owns one ring: a struct vt_ring header, then `capacity` (a
@@ -11,6 +11,18 @@
  * A dump (what `make run TRACE=file` saves) is a struct vt_dump header,
  * the VM table, the vCPU counters, then per ring a struct vt_dump_ring and
  * its records, oldest first. All fields little-endian.
+ *
+ * Version 2 folds the ENTER (back into the guest) into the next EXIT of the
+ * same pCPU: one record per exit instead of two. The EXIT's b holds the ESR
+ * or INTID in its low 32 bits (ESR_EL2[63:32] is RES0 before FEAT_LS64's
+ * ISS2, which this hypervisor's CPUs lack; an INTID has 24 bits) and in its
+ * high 32 bits the guest's run time: EXIT ts - ENTER ts, in counter ticks,
+ * or VT_RUN_NONE when no ENTER is folded (the vCPU's first exit, or a run
+ * too long for 32 bits: then an explicit ENTER record precedes the EXIT).
+ * Readers rebuild the ENTER with fold.h's vt_unfold, right before its EXIT.
+ * A folded ENTER is not a ring record: positions, counts and every lost or
+ * skipped figure count ring records only. Version 1 (every ENTER a record
+ * of its own, b the whole ESR) is still read.
  */
 #ifndef VT_FORMAT_H
 #define VT_FORMAT_H
@@ -19,7 +31,8 @@
 
 #define VT_RING_MAGIC 0x43525456u /* "VTRC" */
 #define VT_DUMP_MAGIC 0x50445456u /* "VTDP" */
-#define VT_VERSION 1
+#define VT_VERSION 2
+#define VT_VERSION_UNFOLDED 1 /* the last version without folded ENTERs */
 
 enum vt_mode {
 	VT_MODE_STREAM = 0, /* full: new records are dropped and counted in `lost` */
@@ -62,8 +75,8 @@ struct vt_record {
  */
 enum vt_event {
 	VT_EV_LOST = 1,        /* ring: a = records dropped just before this one (stream mode) */
-	VT_EV_EXIT = 2,        /* exit: a = class, b = ESR or INTID, c = IPA (aborts) or PC */
-	VT_EV_ENTER = 3,       /* exit: back into the guest */
+	VT_EV_EXIT = 2,        /* exit: a = class, b = ESR or INTID | run << 32, c = IPA or PC */
+	VT_EV_ENTER = 3,       /* exit: back into the guest (v2: only when it cannot be folded) */
 	VT_EV_IRQ = 4,         /* irq: a = physical INTID taken by the hypervisor */
 	VT_EV_INJECT = 5,      /* irq: vm/vcpu = target, a = vINTID, b = physical INTID (hw) or 0 */
 	VT_EV_LR_FULL = 6,     /* irq: vm/vcpu = target, a = vINTID waiting for a list register */
@@ -78,7 +91,9 @@ enum vt_event {
 	VT_EV_COUNT
 };
 
-#define VT_EXIT_IRQ 0x100 /* a of VT_EV_EXIT for an interrupt exit; b = INTID */
+#define VT_EXIT_IRQ 0x100       /* a of VT_EV_EXIT for an interrupt exit; b = INTID */
+#define VT_RUN_SHIFT 32         /* the run time's place in the b of VT_EV_EXIT (v2) */
+#define VT_RUN_NONE 0xffffffffu /* ... when no ENTER is folded into it */
 
 enum vt_class {
 	VT_CLASS_RING = 1u << 0, /* VT_EV_LOST: cannot be masked */

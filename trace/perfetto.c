@@ -14,7 +14,10 @@
  * stay balanced: an ENTER with no EXIT before it (ring start, after a loss)
  * closes nothing, a VT_EV_LOST closes what is open (the records that would
  * close it are gone), and whatever is open at the ring's end is closed at
- * its last timestamp. Instants: IRQs, injections, calls, markers, faults.
+ * its last timestamp. The ENTERs come rebuilt from the EXITs they were
+ * folded into (trace/fold.h), so the guest's last entry before the trace
+ * ends is not known: a ring usually ends inside an exit slice, closed
+ * there. Instants: IRQs, injections, calls, markers, faults.
  * Flows: from an interrupt's arrival (an IRQ exit, or VT_EV_IRQ) to the next VT_EV_INJECT of that
  * INTID on the same ring.
  *
@@ -486,7 +489,7 @@ int vt_pf_write(const struct vt_trace *t, uint8_t **out, size_t *len)
 	if (!pf)
 		return -1;
 	for (uint32_t i = 0; i < t->nr_rings; i++) {
-		if (vt_pf_add(pf, i, t->rings[i].rec, (size_t)t->rings[i].count))
+		if (vt_pf_add(pf, i, t->rings[i].rec, (size_t)t->rings[i].n))
 			break;
 		vt_pf_ring_end(pf, i);
 	}

@@ -143,7 +143,7 @@ int vt_stats_print(const struct vt_trace *t, FILE *out)
 		const struct vt_trace_ring *ring = &t->rings[i];
 		int owner = vt_dec_owner(t, ring->cpu);
 
-		for (uint64_t j = 0; j < ring->count; j++) {
+		for (uint64_t j = 0; j < ring->n; j++) {
 			const struct vt_record *r = &ring->rec[j];
 			int vm = r->vm != VT_NONE ? r->vm : owner;
 

@@ -85,7 +85,7 @@ static void svg_ring(const struct vt_trace *t, const struct vt_trace_ring *r, FI
 		for (int k = 0; k < SVG_WHO; k++)
 			c->t[px][k] = 0;
 	fprintf(out, "<text x='8' y='%d' font-size='13'>pCPU %u</text>\n", y + 17, r->cpu);
-	for (uint64_t i = 0; i < r->count; i++) {
+	for (uint64_t i = 0; i < r->n; i++) {
 		const struct vt_record *rec = &r->rec[i];
 
 		if (rec->event == VT_EV_ENTER) {
@@ -103,7 +103,7 @@ static void svg_ring(const struct vt_trace *t, const struct vt_trace_ring *r, FI
 		}
 	}
 	svg_draw(c, out, y);
-	for (uint64_t i = 0; i < r->count; i++) {
+	for (uint64_t i = 0; i < r->n; i++) {
 		const struct vt_record *rec = &r->rec[i];
 
 		double x = svg_x(t, rec->ts);

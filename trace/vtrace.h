@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "fold.h"
 #include "format.h"
 
 /* Sizes of the on-disk structures: the parser reads fields by offset. */
@@ -39,24 +40,32 @@ static inline uint64_t vt_le64(const uint8_t *p)
 
 struct vt_trace_ring {
 	uint32_t cpu;
-	uint32_t mode; /* enum vt_mode */
-	uint64_t first, count, lost, skipped;
-	size_t offset; /* of its struct vt_dump_ring in the file, for messages */
-	struct vt_record *rec;
+	uint32_t mode;                        /* enum vt_mode */
+	uint64_t first, count, lost, skipped; /* ring records, as in struct vt_dump_ring */
+	size_t offset;         /* of its struct vt_dump_ring in the file, for messages */
+	struct vt_record *rec; /* n events: the records with their folded ENTERs rebuilt (fold.h) */
+	uint64_t n;
 };
 
 struct vt_trace {
+	uint32_t version; /* of the dump's format: 1 or VT_VERSION */
 	uint64_t timer_freq;
 	uint32_t nr_rings, nr_vms, nr_vcpus;
 	struct vt_dump_vm *vms;
 	struct vt_dump_vcpu *vcpus;
 	struct vt_trace_ring *rings;
-	uint64_t nr_records;
-	uint64_t t0, t1; /* first and last timestamp over every ring */
+	uint64_t nr_records; /* ring records (not counting the ENTERs rebuilt from them) */
+	uint64_t t0, t1;     /* first and last timestamp over every event */
 };
 
 /* dump.c: one 32-byte record as the dump and the stream carry it (not checked). */
 void vt_record_decode(const uint8_t *p, struct vt_record *r);
+/*
+ * dump.c: a ring record's ENTER folded into it (fold.h), checked: NULL if
+ * it is well placed (none, or not before prev_ts, the ring's previous
+ * event, or 0), else why not.
+ */
+const char *vt_fold_check(const struct vt_record *r, uint32_t version, uint64_t prev_ts);
 /* dump.c: 0, or -1 with "offset N: what was expected" in err. */
 int vt_dump_parse(const uint8_t *buf, size_t len, struct vt_trace *t, char *err, size_t errlen);
 int vt_dump_load(const char *path, struct vt_trace *t, char *err, size_t errlen);
@@ -85,7 +94,8 @@ int vt_pf_write(const struct vt_trace *t, uint8_t **out, size_t *len);
 /*
  * The same, incrementally: open (t's tables and rings; their records are
  * not looked at) writes the track descriptors; add gives ring ri's next
- * records (-1: out of memory); ring_end writes what is pending and closes
+ * events, folded ENTERs rebuilt (vt_unfold, as in struct vt_trace_ring;
+ * -1: out of memory); ring_end writes what is pending and closes
  * what is open. bytes: the output not yet taken; clear: it was taken.
  */
 struct vt_pf;

@@ -78,6 +78,7 @@ void trace_init_cpu(struct cpu *c)
 	trace_on_shift = mode == VT_MODE_STREAM ? TRACE_ON_STREAM_SHIFT : 0;
 	c->trace_on = trace_mask << trace_on_shift;
 	c->trace = &trace_rings[c->id].ring;
+	c->last_enter = VT_ENTER_NONE;
 	vt_ring_init(c->trace, c->id, TRACE_RECORDS, mode, arch_counter_freq());
 }
 
@@ -93,6 +94,45 @@ void trace_set_mask(uint32_t mask)
 void trace_put_stream(uint64_t w1, uint64_t b, uint64_t c)
 {
 	vt_ring_write(arch_cpu_this()->trace, arch_counter(), w1, b, c);
+}
+
+/* Stream mode's EXIT: trace_exit's folding, through the mode's checks (ring.h). */
+void trace_exit_stream(uint64_t w1, uint64_t b, uint64_t c)
+{
+	struct cpu *self = arch_cpu_this();
+	uint64_t ts = arch_counter();
+	uint32_t run = vt_fold_run(ts, self->last_enter);
+
+	if (run == VT_RUN_NONE)
+		trace_enter_unfolded(self, w1 & 0xffff0000u);
+	vt_ring_write(self->trace, ts, w1, vt_fold_b(b, run), c);
+}
+
+/* Flight mode's EXIT when nothing folds into it: trace_exit's cold path. */
+void trace_exit_unfolded(uint64_t ts, uint64_t w1, uint64_t b, uint64_t c)
+{
+	struct cpu *self = arch_cpu_this();
+
+	trace_enter_unfolded(self, w1 & 0xffff0000u);
+	vt_ring_write_flight(self->trace, TRACE_RECORDS - 1, ts, w1, vt_fold_b(b, VT_RUN_NONE), c);
+}
+
+/*
+ * An ENTER too long ago to fold into the EXIT about to be written: a record
+ * at its own time, which is after every earlier record of this ring (they
+ * were written before that return to the guest). `who`: VM and vCPU as in
+ * struct vcpu's trace_who. Nothing if there was no entry since the start.
+ */
+void trace_enter_unfolded(struct cpu *self, uint64_t who)
+{
+	if (self->last_enter == VT_ENTER_NONE)
+		return;
+	if (self->trace->mode == VT_MODE_STREAM)
+		vt_ring_write(self->trace, self->last_enter, who | VT_EV_ENTER, 0, 0);
+	else
+		vt_ring_write_flight(self->trace, TRACE_RECORDS - 1, self->last_enter,
+		                     who | VT_EV_ENTER, 0, 0);
+	self->last_enter = VT_ENTER_NONE;
 }
 
 /* base64, streamed: 3 bytes in, 4 characters out, 76 to a line. */

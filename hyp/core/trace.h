@@ -10,6 +10,7 @@
 
 #include "arch_inline.h"
 #include "cpu.h"
+#include "fold.h"
 #include "ring.h"
 #include "vm.h"
 
@@ -35,6 +36,10 @@ void trace_show_rings(struct vm *vm);
 /* At power-off: the rings, encoded on the console, if the run asked for it. */
 void trace_dump(void);
 void trace_put_stream(uint64_t w1, uint64_t b, uint64_t c);
+void trace_exit_stream(uint64_t w1, uint64_t b, uint64_t c);
+void trace_exit_unfolded(uint64_t ts, uint64_t w1, uint64_t b, uint64_t c);
+/* The ENTER that last_enter holds, if any, as a record of its own: see trace_exit. */
+void trace_enter_unfolded(struct cpu *self, uint64_t who);
 
 /*
  * A record of class cls whose second word (event, VM, vCPU, a) is w1. The
@@ -66,6 +71,56 @@ static inline void trace_vcpu(uint32_t cls, uint16_t event, const struct vcpu *v
                               uint64_t b, uint64_t c)
 {
 	trace_put(cls, v->trace_who | event | (uint64_t)a << 32, b, c);
+}
+
+/*
+ * Back into the guest: no record, only the time, which the next EXIT of
+ * this pCPU carries (trace/fold.h). The counter's read and one store.
+ */
+static inline void trace_enter(void)
+{
+	if (VT_TRACE_CLASSES & VT_CLASS_EXIT)
+		arch_cpu_this()->last_enter = arch_counter();
+}
+
+/*
+ * The EXIT of vCPU v (a = exit class, b = ESR or INTID, c = IPA or PC),
+ * with the guest's run time since last_enter folded into b's high half.
+ * One compare decides: no entry to fold (VT_ENTER_NONE) and a run too long
+ * for 32 bits (over a minute) both go out of line, where the ENTER, if
+ * any, is written as a record of its own first.
+ */
+static inline void trace_exit(const struct vcpu *v, uint32_t a, uint64_t b, uint64_t c)
+{
+	struct cpu *self = arch_cpu_this();
+	uint64_t w1 = v->trace_who | VT_EV_EXIT | (uint64_t)a << 32, ts, run;
+	uint32_t on;
+
+	if (!(VT_TRACE_CLASSES & VT_CLASS_EXIT))
+		return;
+	on = *(volatile uint32_t *)&self->trace_on; /* as in trace_put */
+	if (__builtin_expect(on & VT_CLASS_EXIT, 1)) {
+		ts = arch_counter();
+		run = ts - self->last_enter;
+		if (__builtin_expect(run < VT_RUN_NONE, 1))
+			vt_ring_write_flight(self->trace, TRACE_RECORDS - 1, ts, w1,
+			                     vt_fold_b(b, (uint32_t)run), c);
+		else
+			trace_exit_unfolded(ts, w1, b, c);
+	} else if (on & VT_CLASS_EXIT << TRACE_ON_STREAM_SHIFT) {
+		trace_exit_stream(w1, b, c);
+	}
+}
+
+/* An exit that writes no EXIT (exit_other's fault): the pending ENTER, as a record of its own. */
+static inline void trace_enter_flush(const struct vcpu *v)
+{
+	struct cpu *self = arch_cpu_this();
+	uint32_t on = *(volatile uint32_t *)&self->trace_on;
+
+	if ((VT_TRACE_CLASSES & VT_CLASS_EXIT) &&
+	    on & (VT_CLASS_EXIT | VT_CLASS_EXIT << TRACE_ON_STREAM_SHIFT))
+		trace_enter_unfolded(self, v->trace_who);
 }
 
 #endif

@@ -76,12 +76,13 @@ static int fr_hello(struct vs_dec *d, const uint8_t *body, size_t n, char *err, 
 	return 0;
 }
 
-/* One record, checked as the dump parser checks them. */
+/* One record, checked as the dump parser checks them (its folded ENTER too). */
 static int fr_record(struct vs_dec *d, struct vs_frame *f, uint32_t i, const uint8_t *p, char *err,
                      size_t errlen)
 {
 	struct vt_record *r = &d->rec[i];
 	const struct vt_trace *t = &d->t;
+	const char *why;
 
 	vt_record_decode(p, r);
 	if (r->event == 0 || r->event >= VT_EV_COUNT)
@@ -99,6 +100,8 @@ static int fr_record(struct vs_dec *d, struct vs_frame *f, uint32_t i, const uin
 		              "cpu %u record %u: timestamp %llu is before the previous one's %llu",
 		              f->cpu, i, (unsigned long long)r->ts,
 		              (unsigned long long)d->last_ts[f->ri]);
+	if ((why = vt_fold_check(r, t->version, d->last_ts[f->ri])) != NULL)
+		return fr_err(d, err, errlen, "cpu %u record %u: %s", f->cpu, i, why);
 	d->last_ts[f->ri] = r->ts;
 	if (r->event == VT_EV_LOST)
 		d->lost += r->a; /* stream mode: the producer's own drops, in-band */

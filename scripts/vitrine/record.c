@@ -39,7 +39,9 @@ static double vr_now(void)
 struct vr {
 	struct vs_dec d;
 	struct vt_pf *pf;
-	uint64_t *pending; /* per ring: lost records not yet placed in the trace */
+	uint64_t *pending;    /* per ring: lost records not yet placed in the trace */
+	struct vt_record *ev; /* a frame's records as events (trace/fold.h) */
+	size_t ev_cap;
 	FILE *out;
 	const char *path;
 	int werr;
@@ -70,6 +72,29 @@ static void vr_place_lost(struct vr *v, uint32_t ri, uint64_t ts)
 	}
 }
 
+/*
+ * Frame f's records to the writer as events, the ENTERs folded into exits
+ * rebuilt (vt_unfold, as the dump parser does), a loss before them placed
+ * at the first one's time. -1: out of memory.
+ */
+static int vr_add(struct vr *v, const struct vs_frame *f)
+{
+	size_t n = 0;
+
+	if (2 * (size_t)f->count > v->ev_cap) {
+		struct vt_record *e = realloc(v->ev, 2 * (size_t)f->count * sizeof(*e));
+
+		if (!e)
+			return -1;
+		v->ev = e;
+		v->ev_cap = 2 * (size_t)f->count;
+	}
+	for (uint32_t i = 0; i < f->count; i++)
+		n += vt_unfold(&f->rec[i], v->d.t.version, &v->ev[n]);
+	vr_place_lost(v, f->ri, v->ev[0].ts);
+	return vt_pf_add(v->pf, f->ri, v->ev, n);
+}
+
 /* 0, or 1 if the stream cannot go on (the message is printed). */
 static int vr_frame(struct vr *v, const struct vs_frame *f)
 {
@@ -89,9 +114,9 @@ static int vr_frame(struct vr *v, const struct vs_frame *f)
 		}
 	} else if (f->type == VT_FRAME_RECORDS) {
 		v->pending[f->ri] += f->lost;
-		if (f->count) {
-			vr_place_lost(v, f->ri, f->rec[0].ts);
-			vt_pf_add(v->pf, f->ri, f->rec, f->count);
+		if (f->count && vr_add(v, f)) {
+			fprintf(stderr, "vitrine: record: out of memory\n");
+			return 1;
 		}
 	} /* other types: a newer server's, skipped */
 	if (v->pf && vt_pf_failed(v->pf)) {
@@ -126,6 +151,7 @@ static int vr_finish(struct vr *v, int rc)
 		rc = VC_FAIL;
 	}
 	free(v->pending);
+	free(v->ev);
 	vs_dec_free(&v->d);
 	return rc;
 }

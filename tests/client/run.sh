@@ -75,7 +75,8 @@ if protoc --decode=perfetto.protos.Trace -Itrace trace/perfetto_subset.proto \
 	missing=
 	for want in 'process_name: "guest"' 'thread_name: "vCPU 1"' 'thread_name: "pCPU 3"' \
 		'name: "VM monitor"' 'name: "HVC"' 'name: "LOST 177"' 'name: "LOST 5"' \
-		'name: "inject vINTID 27"' 'terminating_flow_ids: 1' 'counter_value: 2674'; do
+		'name: "inject vINTID 27"' 'terminating_flow_ids: 1' 'counter_value: 2674' \
+		'name: "running"'; do
 		grep -qF -- "$want" "$B/whole.txt" || missing=$want
 	done
 	if [ -n "$missing" ]; then fail record-protoc "no '$missing' in $B/whole.txt"; else pass record-protoc; fi

@@ -15,6 +15,7 @@
 
 #include "../../monitor/stream.h"
 #include "../../trace/stream.h"
+#include "fold.h"
 #include "ring.h"
 #include "vitrine.h"
 #include "vitrine/sysview.h"
@@ -65,7 +66,11 @@ static uint64_t t_tag(uint32_t cpu, uint64_t p)
 	return (uint64_t)cpu << 48 | p;
 }
 
-/* n records into cpu's ring: exit (HVC), enter, IRQ 27, its injection, in turn. */
+/*
+ * n records into cpu's ring: exit (HVC), IRQ 27, its injection, a guest marker, in turn.
+ * Each exit carries the ENTER just before it (trace/fold.h: run time 1 tick), but every
+ * second one, which has none to carry.
+ */
 static void t_write(uint32_t cpu, unsigned n)
 {
 	static const uint8_t vm[4] = {0, 1, 0, 1}, vcpu[4] = {0, 0, 0, 1};
@@ -73,14 +78,17 @@ static void t_write(uint32_t cpu, unsigned n)
 
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t p = r->head, c = t_tag(cpu, p);
-		static const uint16_t ev[4] = {VT_EV_EXIT, VT_EV_ENTER, VT_EV_IRQ, VT_EV_INJECT};
+		static const uint16_t ev[4] = {VT_EV_EXIT, VT_EV_IRQ, VT_EV_INJECT, VT_EV_MARK};
 		uint16_t e = ev[p % 4];
 		int none = e == VT_EV_IRQ;
+		uint64_t b = e == VT_EV_INJECT ? 27 : 0x5a000000;
 
+		if (e == VT_EV_EXIT)
+			b = vt_fold_b(b, p % 8 ? VT_RUN_NONE : 1);
 		vt_ring_write(r, t_ts++,
 		              vt_word1(e, none ? VT_NONE : vm[cpu], none ? VT_NONE : vcpu[cpu],
 		                       e == VT_EV_EXIT ? 0x16 : 27),
-		              e == VT_EV_INJECT ? 27 : 0x5a000000, c);
+		              b, c);
 	}
 }
 
@@ -266,6 +274,10 @@ int main(int argc, char **argv)
 	off = t_frame_at(2);
 	copy[off + 16 + 24 + 8] = 99; /* the first record's event */
 	t_bad("bad-record-detected", copy, t_len, "event id 99");
+	memcpy(copy, t_out, t_len);
+	copy[off + 16 + 24 + 8] = VT_EV_EXIT; /* an exit whose folded ENTER would be before 0 */
+	memset(copy + off + 16 + 24 + 20, 0xfe, 4);
+	t_bad("bad-fold-detected", copy, t_len, "goes back past time 0");
 	memcpy(copy, t_out, t_len);
 	copy[off + 16 + 16]++; /* its lost count: positions no longer add up */
 	t_bad("bad-position-detected", copy, t_len, "expected");

@@ -3,6 +3,8 @@
  *
  *   gen_dump valid OUT       4 VMs' worth of rings (stream, lost, flight, a fault);
  *                            prints the lines `vtrace stats OUT` must print
+ *   gen_dump valid1 OUT      the same events in trace format 1: each ENTER a
+ *                            record (format 2 folds it into the next EXIT)
  *   gen_dump mismatch OUT    the same, one hypervisor exit counter off by one
  *   gen_dump small OUT       2 VMs, 2 rings, 10 records: for truncation
  *   gen_dump corrupt KIND OUT  the small dump with one defect; prints the
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../trace/fold.h"
 #include "../../trace/format.h"
 #include "../../trace/pb.h"
 
@@ -40,6 +43,7 @@ static struct gen_ring gen_rings[4];
 static struct gen_counts gen_vm_counts[4];
 static uint8_t gen_buf[1 << 20];
 static size_t gen_len;
+static unsigned gen_version = VT_VERSION;
 
 static void gen_bytes(const void *p, size_t n)
 {
@@ -56,7 +60,7 @@ static void gen_le(uint64_t v, unsigned n)
 static void gen_header(uint32_t rings, uint32_t vms, uint32_t vcpus)
 {
 	gen_le(VT_DUMP_MAGIC, 4);
-	gen_le(VT_VERSION, 2);
+	gen_le(gen_version, 2);
 	gen_le(sizeof(struct vt_record), 2);
 	gen_le(rings, 4);
 	gen_le(vms, 4);
@@ -85,23 +89,52 @@ static void gen_vcpu(uint8_t vm, uint8_t vcpu, uint8_t pcpu, uint64_t exits)
 	gen_le(exits, 8);
 }
 
+/*
+ * Whether record i, an ENTER, goes into the EXIT after it (format 2), as
+ * the hypervisor folds it: only the same vCPU's EXIT, and a run that fits.
+ */
+static int gen_folds(const struct gen_ring *r, uint64_t i)
+{
+	const struct vt_record *e = &r->rec[i], *x = &r->rec[i + 1];
+
+	return gen_version > VT_VERSION_UNFOLDED && e->event == VT_EV_ENTER && i + 1 < r->count &&
+	       x->event == VT_EV_EXIT && x->vm == e->vm && x->vcpu == e->vcpu &&
+	       vt_fold_run(x->ts, e->ts) != VT_RUN_NONE;
+}
+
+/* The ring's records as written: fewer than its events where ENTERs fold. */
+static uint64_t gen_ring_records(const struct gen_ring *r)
+{
+	uint64_t n = r->count;
+
+	for (uint64_t i = 0; i < r->count; i++)
+		n -= (uint64_t)gen_folds(r, i);
+	return n;
+}
+
 static void gen_ring_out(const struct gen_ring *r)
 {
 	gen_le(r->cpu, 4);
 	gen_le(r->mode, 4);
 	gen_le(r->first, 8);
-	gen_le(r->count, 8);
+	gen_le(gen_ring_records(r), 8);
 	gen_le(r->lost, 8);
 	gen_le(r->skipped, 8);
 	for (uint64_t i = 0; i < r->count; i++) {
 		const struct vt_record *e = &r->rec[i];
+		uint64_t b = e->b;
 
+		if (gen_folds(r, i))
+			continue;
+		if (e->event == VT_EV_EXIT && gen_version > VT_VERSION_UNFOLDED)
+			b = vt_fold_b(b, i && gen_folds(r, i - 1) ? vt_fold_run(e->ts, e[-1].ts)
+			                                          : VT_RUN_NONE);
 		gen_le(e->ts, 8);
 		gen_le(e->event, 2);
 		gen_le(e->vm, 1);
 		gen_le(e->vcpu, 1);
 		gen_le(e->a, 4);
-		gen_le(e->b, 8);
+		gen_le(b, 8);
 		gen_le(e->c, 8);
 	}
 }
@@ -291,6 +324,7 @@ static void gen_valid(int mismatch)
 		gen_exit(&r[3], k * 3);
 	gen_ev(&r[3], VT_EV_EXIT, 0x07, 0x1fe00000, 0x40008000);
 	gen_ev(&r[3], VT_EV_ENTER, 0, 0, 0);
+	r[3].ts += 5000000000ull; /* 80 s: too long to fold, an ENTER record in format 2 too */
 	gen_ev(&r[3], VT_EV_EXIT, 0x24, 0x93c28006, 0x48000000);
 	gen_ev(&r[3], VT_EV_FAULT, 0x93c28006, 0x48000000, 0x6000011c);
 	gen_ev(&r[3], VT_EV_VM_STATE, 3, 0, 0);
@@ -315,8 +349,8 @@ static void gen_valid(int mismatch)
 		gen_print_counts(who, &r[i].n);
 		printf("cpu %u: ring %s, first %" PRIu64 ", records %" PRIu64 ", lost %" PRIu64
 		       " (%" PRIu64 " reported in the ring), skipped %" PRIu64 "\n",
-		       r[i].cpu, r[i].mode ? "flight" : "stream", r[i].first, r[i].count, r[i].lost,
-		       r[i].reported, r[i].skipped);
+		       r[i].cpu, r[i].mode ? "flight" : "stream", r[i].first,
+		       gen_ring_records(&r[i]), r[i].lost, r[i].reported, r[i].skipped);
 	}
 	printf("vCPU hello/0 on cpu 0: exits: trace %" PRIu64 ", hypervisor %" PRIu64 ", %s\n",
 	       r[0].trace_exits, r[0].trace_exits + (mismatch ? 1 : 0),
@@ -332,8 +366,10 @@ static void gen_valid(int mismatch)
 }
 
 /*
- * The small dump: header 0, VMs 32 and 80, vCPUs 128 and 144, ring 0 at 160
- * (records from 200, 6 of them), ring 1 at 392 (records from 432, 4), end 560.
+ * The small dump (format 2): header 0, VMs 32 and 80, vCPUs 128 and 144, ring 0
+ * at 160 (records from 200, 5 of them: record 3 an HVC exit with its ENTER
+ * folded, record 4 an ENTER no exit follows), ring 1 at 360 (records from 400:
+ * 2 exits, ENTERs folded), end 464.
  */
 static void gen_small(void)
 {
@@ -374,7 +410,7 @@ static const struct {
 	const char *expect;
 } gen_defects[] = {
     {"magic", 0, 0x50445457, 4, "offset 0: magic 0x50445457"},
-    {"version", 4, 2, 2, "offset 4: version 2, expected 1"},
+    {"version", 4, 3, 2, "offset 4: version 3, expected 1 or 2"},
     {"record-size", 6, 24, 2, "offset 6: record size 24, expected 32"},
     {"freq-zero", 24, 0, 8, "offset 24: timer frequency 0 Hz"},
     {"vms-255", 12, 255, 4, "offset 12: 255 VMs"},
@@ -386,17 +422,21 @@ static const struct {
     {"vcpu-index", 145, 3, 1, "offset 145: vCPU entry 1: vCPU 3"},
     {"ring-cpu", 160, 99999, 4, "offset 160: ring 0: cpu 99999"},
     {"ring-mode", 164, 7, 4, "offset 164: ring 0: mode 7"},
-    {"ring-dup-cpu", 392, 0, 4, "offset 392: ring 1: cpu 0 already has ring 0"},
+    {"ring-dup-cpu", 360, 0, 4, "offset 360: ring 1: cpu 0 already has ring 0"},
     {"count-too-large", 176, 1000, 8,
-     "offset 160: ring 0 header says 1000 records but only 360 bytes remain"},
-    {"count-huge", 408, 1ull << 60, 8, "offset 392: ring 1 header says"},
+     "offset 160: ring 0 header says 1000 records but only 264 bytes remain"},
+    {"count-huge", 376, 1ull << 60, 8, "offset 360: ring 1 header says"},
     {"event-bad", 200 + 32 * 2 + 8, 99, 2, "offset 272: ring 0 record 2: event id 99"},
-    {"event-zero", 432 + 8, 0, 2, "offset 440: ring 1 record 0: event id 0"},
+    {"event-zero", 400 + 8, 0, 2, "offset 408: ring 1 record 0: event id 0"},
     {"record-vm", 200 + 10, 5, 1, "offset 210: ring 0 record 0: VM 5"},
     {"record-vcpu", 200 + 11, 1, 1, "offset 211: ring 0 record 0: vCPU 1"},
     {"ts-decrease", 200 + 32 * 3, 5, 8, "offset 296: ring 0 record 3: timestamp 5 is before"},
+    {"fold-past-zero", 400 + 20, 0xfffffffe, 4,
+     "offset 416: ring 1 record 0: run time folded into this exit goes back past time 0"},
+    {"fold-before-previous", 200 + 32 * 3 + 20, 1000, 4,
+     "offset 312: ring 0 record 3: run time folded into this exit puts its entry before"},
     {"vm-name", 32, 0, 0, "offset 32: VM 0: name not NUL-terminated"},
-    {"trailing", 560, 0xdead, 2, "offset 560: 2 bytes after the last ring"},
+    {"trailing", 464, 0xdead, 2, "offset 464: 2 bytes after the last ring"},
 };
 
 /* One TracePacket: a descriptor of track `uuid` (type 0) or an event of `type` on it. */
@@ -506,7 +546,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "gen_dump: no Perfetto defect '%s'\n", argv[2]);
 			return 2;
 		}
-	} else if (argc == 3 && strcmp(argv[1], "valid") == 0) {
+	} else if (argc == 3 && (strcmp(argv[1], "valid") == 0 || strcmp(argv[1], "valid1") == 0)) {
+		gen_version = argv[1][5] ? VT_VERSION_UNFOLDED : VT_VERSION;
 		gen_valid(0);
 	} else if (argc == 3 && strcmp(argv[1], "mismatch") == 0) {
 		gen_valid(1);
@@ -531,8 +572,9 @@ int main(int argc, char **argv)
 		}
 		printf("%s\n", gen_defects[i].expect);
 	} else {
-		fprintf(stderr, "usage: gen_dump valid|mismatch|small OUT | corrupt KIND OUT | "
-		                "badpf KIND OUT | kinds | pfkinds\n");
+		fprintf(stderr,
+		        "usage: gen_dump valid|valid1|mismatch|small OUT | corrupt KIND OUT | "
+		        "badpf KIND OUT | kinds | pfkinds\n");
 		return 2;
 	}
 	f = fopen(out, "wb");

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Trace tests: the ring (trace/ring.h) under two threads, plain and under
-# ThreadSanitizer; vtrace on generated dumps (stats numbers, dump listing,
-# Perfetto output through protoc and check-perfetto); corrupted and truncated
+# ThreadSanitizer; the ENTER folded into an EXIT (trace/fold.h); vtrace on
+# generated dumps (stats numbers, dump listing, Perfetto output through
+# protoc and check-perfetto, format 1 read as format 2); corrupted and truncated
 # dumps (exit 1 and an offset, never a signal); the checker's own rules; the
 # fuzzing corpus replayed with ASan/UBSan. One PASS/FAIL line per test;
 # always exits 0.
@@ -49,6 +50,14 @@ build ring-tsan "$B/test_ring_tsan" -O1 -pthread -fsanitize=thread -Wno-tsan \
 	$HERE/test_ring.c &&
 	TSAN_OPTIONS="halt_on_error=1 exitcode=66" ring " (tsan)" "$B/test_ring_tsan" 500000
 
+# The fold's writer and reader sides, and the parser's check of a folded run.
+if build fold "$B/test_fold" -O1 $HERE/test_fold.c trace/dump.c; then
+	"$B/test_fold" >"$B/fold.out" 2>&1
+	rc=$?
+	cat "$B/fold.out"
+	[ $rc -eq 0 ] || grep -q '^FAIL' "$B/fold.out" || fail fold "exit $rc"
+fi
+
 if ! make -s "$VT" >"$B/build.log" 2>&1; then
 	fail vtrace/build "$(tail -3 "$B/build.log" | tr '\n' ' ')"
 	exit 0
@@ -74,6 +83,27 @@ if [ $rc -eq 1 ] && grep -q 'hello/0 on cpu 0: exits: trace 41, hypervisor 42, D
 	pass vtrace/stats-exit-mismatch
 else
 	fail vtrace/stats-exit-mismatch "exit $rc, $(grep hello/0 "$B/mismatch.stats")"
+fi
+
+# Format 1 (each ENTER a record) and format 2 (folded, and one run too long to fold: an
+# ENTER record) of the same events: the same listing and Perfetto trace; stats differ
+# only in ring record counts, which count what the rings held.
+$G valid1 "$B/valid1.vtr" >"$B/valid1.expect"
+why=
+for f in valid valid1; do
+	timeout 10 "$VT" dump "$B/$f.vtr" >"$B/$f.list" 2>&1 || why="$why dump $f: exit $?"
+	timeout 10 "$VT" perfetto "$B/$f.vtr" -o "$B/$f.pf" 2>&1 || why="$why perfetto $f: exit $?"
+done
+timeout 10 "$VT" stats "$B/valid1.vtr" >"$B/valid1.stats" 2>&1 || why="$why stats: exit $?"
+cmp -s "$B/valid.list" "$B/valid1.list" || why="$why dump listings differ"
+cmp -s "$B/valid.pf" "$B/valid1.pf" || why="$why Perfetto traces differ"
+m=$(grep -vxF -f "$B/valid1.stats" "$B/valid1.expect" | head -1)
+[ -z "$m" ] || why="$why stats: missing or different '$m'"
+[ "$(cmp -s "$B/valid.vtr" "$B/valid1.vtr"; echo $?)" = 1 ] || why="$why the dumps are the same"
+if [ -n "$why" ]; then
+	fail vtrace/format-1-same-events "$why"
+else
+	pass vtrace/format-1-same-events
 fi
 
 # dump: one line per record plus the heading, payloads decoded.
@@ -175,7 +205,7 @@ for k in $($G kinds); do
 	fi
 done
 
-# Truncated at every byte of the small dump (560 bytes).
+# Truncated at every byte of the small dump (464 bytes).
 $G small "$B/small.vtr" >/dev/null
 size=$(wc -c <"$B/small.vtr") bad=
 i=0

@@ -107,7 +107,7 @@ static void exit_resume(struct vcpu *v)
 {
 	if (__atomic_load_n(&v->arch.vgic.pending_any, __ATOMIC_ACQUIRE))
 		vgic_flush(v);
-	trace_vcpu(VT_CLASS_EXIT, VT_EV_ENTER, v, 0, 0, 0);
+	trace_enter();
 }
 
 /* The way back, if the vCPU is still meant to run; if not, exit_slow holds or parks it. */
@@ -137,7 +137,7 @@ exit_sync_handle(struct vcpu *v, struct arch_regs *r, uint64_t esr)
 	uint64_t ipa = abort ? exit_fault_ipa() : 0; /* read once: the record and the handler */
 
 	v->exits++;
-	trace_vcpu(VT_CLASS_EXIT, VT_EV_EXIT, v, ESR_EC(esr), esr, abort ? ipa : r->elr);
+	trace_exit(v, ESR_EC(esr), esr, abort ? ipa : r->elr);
 	switch (ESR_EC(esr)) {
 	case EC_HVC64:
 		smccc_call(v, r->x);
@@ -189,7 +189,7 @@ uint32_t exit_irq(struct arch_regs *r)
 	uint32_t intid = gicv3_ack();
 
 	v->exits++;
-	trace_vcpu(VT_CLASS_EXIT, VT_EV_EXIT, v, VT_EXIT_IRQ, intid, r->elr);
+	trace_exit(v, VT_EXIT_IRQ, intid, r->elr);
 	if (intid == VGIC_VTIMER_INTID) {
 		gicv3_eoi(intid);
 		vgic_raise_local(v, intid);
@@ -212,6 +212,7 @@ uint32_t exit_irq(struct arch_regs *r)
 uint32_t exit_other(struct arch_regs *r)
 {
 	(void)r;
+	trace_enter_flush(exit_vcpu()); /* no EXIT to fold the guest's entry into */
 	exit_fault(exit_vcpu(), "SError or FIQ from the guest", 0, sysreg_read(esr_el2));
 }
 

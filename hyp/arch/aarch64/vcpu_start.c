@@ -4,7 +4,9 @@
  * and an ERET into the entry point at EL1h with interrupts masked.
  */
 #include "arch.h"
+#include "cpu.h"
 #include "entry.h"
+#include "fold.h"
 #include "mmu.h"
 #include "pmu_llc.h"
 #include "sysreg.h"
@@ -86,6 +88,7 @@ void arch_vcpu_start(struct vcpu *v)
 	r->x[0] = v->context;
 	r->elr = v->entry;
 	r->spsr = SPSR_EL1H_MASKED;
+	arch_cpu_this()->last_enter = VT_ENTER_NONE; /* a first entry: no ENTER, as in format 1 */
 	isb();
 	guest_enter(r);
 }
