@@ -49,4 +49,4 @@ print(string.format("trace.read: %d records scanned by an events filter that kee
 EOF
 SCRIPT=$script timeout 600 scripts/run.sh "$O/monitor/vitrine.elf" -icount shift=0,sleep=off \
 	>"$O/bench/trace-read.log" 2>&1
-tr -d '\r' <"$O/bench/trace-read.log" | sed -n 's/^\[monitor\] \(trace\.read: .*\)/\1/p'
+tr -d '\r' <"$O/bench/trace-read.log" | sed -n 's/^\(\[monitor\] \)\{0,1\}\(trace\.read: .*\)/\2/p'
