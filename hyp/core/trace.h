@@ -41,6 +41,21 @@ void trace_exit_unfolded(uint64_t ts, uint64_t w1, uint64_t b, uint64_t c);
 /* The ENTER that last_enter holds, if any, as a record of its own: see trace_exit. */
 void trace_enter_unfolded(struct cpu *self, uint64_t who);
 
+/* This pCPU's trace_on, read once for all the records of an exit. */
+static inline uint32_t trace_on_read(const struct cpu *self)
+{
+	/* Relaxed, as volatile: GCC 12 adds an ADD for the atomic. */
+	return *(const volatile uint32_t *)&self->trace_on;
+}
+
+/* A record of class cls in flight mode, trace_on (on) read by the caller: none if cls is off. */
+static inline void trace_put_flight(struct cpu *self, uint32_t on, uint32_t cls, uint64_t w1,
+                                    uint64_t b, uint64_t c)
+{
+	if (__builtin_expect(VT_TRACE_CLASSES & on & cls, 1))
+		vt_ring_write_flight(self->trace, TRACE_RECORDS - 1, arch_counter(), w1, b, c);
+}
+
 /*
  * A record of class cls whose second word (event, VM, vCPU, a) is w1. The
  * flight recorder, the usual mode, is written inline: one load and one
@@ -53,9 +68,9 @@ static inline void trace_put(uint32_t cls, uint64_t w1, uint64_t b, uint64_t c)
 
 	if (!(VT_TRACE_CLASSES & cls))
 		return;
-	on = *(volatile uint32_t *)&self->trace_on; /* relaxed: GCC 12 adds an ADD for the atomic */
+	on = trace_on_read(self);
 	if (__builtin_expect(on & cls, 1))
-		vt_ring_write_flight(self->trace, TRACE_RECORDS - 1, arch_counter(), w1, b, c);
+		trace_put_flight(self, on, cls, w1, b, c);
 	else if (on & cls << TRACE_ON_STREAM_SHIFT)
 		trace_put_stream(w1, b, c);
 }
@@ -84,6 +99,19 @@ static inline void trace_enter(void)
 }
 
 /*
+ * The EXIT as trace_exit writes it in flight mode, at ts, folding the run
+ * since last_enter; who is the vCPU's trace_who.
+ */
+static inline void trace_exit_flight(struct cpu *self, uint32_t on, uint64_t who, uint32_t a,
+                                     uint64_t b, uint64_t c, uint64_t ts)
+{
+	if (__builtin_expect(VT_TRACE_CLASSES & on & VT_CLASS_EXIT, 1))
+		vt_ring_write_flight(self->trace, TRACE_RECORDS - 1, ts,
+		                     who | VT_EV_EXIT | (uint64_t)a << 32,
+		                     vt_fold_b(b, (uint32_t)(ts - self->last_enter)), c);
+}
+
+/*
  * The EXIT of vCPU v (a = exit class, b = ESR or INTID, c = IPA or PC),
  * with the guest's run time since last_enter folded into b's high half.
  * One compare decides: no entry to fold (VT_ENTER_NONE) and a run too long
@@ -93,18 +121,16 @@ static inline void trace_enter(void)
 static inline void trace_exit(const struct vcpu *v, uint32_t a, uint64_t b, uint64_t c)
 {
 	struct cpu *self = arch_cpu_this();
-	uint64_t w1 = v->trace_who | VT_EV_EXIT | (uint64_t)a << 32, ts, run;
+	uint64_t w1 = v->trace_who | VT_EV_EXIT | (uint64_t)a << 32, ts;
 	uint32_t on;
 
 	if (!(VT_TRACE_CLASSES & VT_CLASS_EXIT))
 		return;
-	on = *(volatile uint32_t *)&self->trace_on; /* as in trace_put */
+	on = trace_on_read(self);
 	if (__builtin_expect(on & VT_CLASS_EXIT, 1)) {
 		ts = arch_counter();
-		run = ts - self->last_enter;
-		if (__builtin_expect(run < VT_RUN_NONE, 1))
-			vt_ring_write_flight(self->trace, TRACE_RECORDS - 1, ts, w1,
-			                     vt_fold_b(b, (uint32_t)run), c);
+		if (__builtin_expect(ts - self->last_enter < VT_RUN_NONE, 1))
+			trace_exit_flight(self, on, v->trace_who, a, b, c, ts);
 		else
 			trace_exit_unfolded(ts, w1, b, c);
 	} else if (on & VT_CLASS_EXIT << TRACE_ON_STREAM_SHIFT) {
@@ -112,11 +138,28 @@ static inline void trace_exit(const struct vcpu *v, uint32_t a, uint64_t b, uint
 	}
 }
 
+/*
+ * For an exit path written all inline for the usual case: 1 if the records
+ * of classes cls go to the flight recorder or nowhere (none is streamed:
+ * that is a call) and the EXIT can fold the guest's run, its time then in
+ * *ts for trace_exit_flight; 0 and nothing written, else.
+ */
+static inline int trace_exit_inline(const struct cpu *self, uint32_t on, uint32_t cls, uint64_t *ts)
+{
+	cls &= VT_TRACE_CLASSES;
+	if (on & cls << TRACE_ON_STREAM_SHIFT)
+		return 0;
+	if (!(on & cls & VT_CLASS_EXIT))
+		return 1;
+	*ts = arch_counter();
+	return *ts - self->last_enter < VT_RUN_NONE;
+}
+
 /* An exit that writes no EXIT (exit_other's fault): the pending ENTER, as a record of its own. */
 static inline void trace_enter_flush(const struct vcpu *v)
 {
 	struct cpu *self = arch_cpu_this();
-	uint32_t on = *(volatile uint32_t *)&self->trace_on;
+	uint32_t on = trace_on_read(self);
 
 	if ((VT_TRACE_CLASSES & VT_CLASS_EXIT) &&
 	    on & (VT_CLASS_EXIT | VT_CLASS_EXIT << TRACE_ON_STREAM_SHIFT))

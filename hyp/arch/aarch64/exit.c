@@ -11,6 +11,7 @@
 #include "smccc.h"
 #include "sysreg.h"
 #include "trace.h"
+#include "vgic_state.h"
 #include "vm.h"
 
 static struct vcpu *exit_vcpu(void)
@@ -110,12 +111,22 @@ static void exit_resume(struct vcpu *v)
 	trace_enter();
 }
 
+/* exit_return's flush, out of line: the inline exit paths then make no call of their own. */
+static __attribute__((noinline)) uint32_t exit_return_flush(struct vcpu *v)
+{
+	vgic_flush(v);
+	trace_enter();
+	return EXIT_DONE;
+}
+
 /* The way back, if the vCPU is still meant to run; if not, exit_slow holds or parks it. */
-static uint32_t exit_return(struct vcpu *v)
+static inline uint32_t exit_return(struct vcpu *v)
 {
 	if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_RUNNING)
 		return EXIT_FINISH;
-	exit_resume(v);
+	if (__atomic_load_n(&v->arch.vgic.pending_any, __ATOMIC_ACQUIRE))
+		return exit_return_flush(v);
+	trace_enter();
 	return EXIT_DONE;
 }
 
@@ -183,11 +194,9 @@ uint32_t exit_sync(struct arch_regs *r)
  * what exit_return does. The virtual timer, the most frequent, goes
  * straight to its vCPU.
  */
-uint32_t exit_irq(struct arch_regs *r)
+static __attribute__((noinline)) uint32_t exit_irq_any(struct arch_regs *r, struct vcpu *v,
+                                                       uint32_t intid)
 {
-	struct vcpu *v = exit_vcpu();
-	uint32_t intid = gicv3_ack();
-
 	v->exits++;
 	trace_exit(v, VT_EXIT_IRQ, intid, r->elr);
 	if (intid == VGIC_VTIMER_INTID) {
@@ -207,6 +216,39 @@ uint32_t exit_irq(struct arch_regs *r)
 		}
 	}
 	return exit_return(v);
+}
+
+/*
+ * The virtual timer when nothing is unusual (exit_irq_any does the same
+ * otherwise): its list register value ready, all of them free, the records
+ * inline. No call, so no stack frame.
+ */
+static inline __attribute__((always_inline)) uint32_t exit_vtimer(struct cpu *self, struct vcpu *v,
+                                                                  struct arch_regs *r)
+{
+	uint32_t on = trace_on_read(self);
+	uint64_t ts = 0, who = v->trace_who, lr = vgic_vtimer_lr_ready(v);
+
+	if (!lr || !trace_exit_inline(self, on, VT_CLASS_EXIT | VT_CLASS_IRQ, &ts))
+		return exit_irq_any(r, v, VGIC_VTIMER_INTID);
+	trace_exit_flight(self, on, who, VT_EXIT_IRQ, VGIC_VTIMER_INTID, r->elr, ts);
+	gicv3_eoi(VGIC_VTIMER_INTID);
+	trace_put_flight(self, on, VT_CLASS_IRQ,
+	                 who | VT_EV_INJECT | (uint64_t)VGIC_VTIMER_INTID << 32, VGIC_VTIMER_INTID,
+	                 0); /* as vgic_raise_local writes it */
+	vgic_lr0_write(lr);
+	v->exits++;
+	return exit_return(v);
+}
+
+uint32_t exit_irq(struct arch_regs *r)
+{
+	struct cpu *self = arch_cpu_this();
+	uint32_t intid = gicv3_ack();
+
+	if (intid == VGIC_VTIMER_INTID)
+		return exit_vtimer(self, self->vcpu, r);
+	return exit_irq_any(r, self->vcpu, intid);
 }
 
 uint32_t exit_other(struct arch_regs *r)

@@ -187,6 +187,7 @@ void vgic_vcpu_reset(struct vcpu *v)
 	c->waker = 2; /* ProcessorSleep */
 	for (uint32_t i = 0; i < VGIC_PRIVATE; i++)
 		c->prio[i] = 0;
+	vgic_lr_vtimer_update(v);
 	gicv3_clear_active(VGIC_VTIMER_INTID, v->pcpu);
 	vgic_lr_reset();
 }

@@ -25,7 +25,7 @@
 #define ICH_HCR_UIE (1ull << 1)
 
 static unsigned lr_count;
-static uint64_t lr_all; /* a bit per list register */
+uint64_t vgic_lr_all; /* a bit per list register */
 
 /*
  * ICH_LR<i>_EL2 by number: a register is named in its instruction, so jump
@@ -58,7 +58,7 @@ void vgic_lr_reset(void)
 	lr_count = (sysreg_read(ich_vtr_el2) & 0x1f) + 1;
 	if (lr_count > 8)
 		lr_count = 8;
-	lr_all = (1ull << lr_count) - 1;
+	vgic_lr_all = (1ull << lr_count) - 1;
 	for (unsigned i = 0; i < lr_count; i++)
 		lr_write(i, 0);
 	sysreg_write(ich_ap1r0_el2, 0);
@@ -69,7 +69,7 @@ void vgic_lr_reset(void)
 
 static int vgic_lr_find_in(uint64_t empty, uint32_t intid, int *pending)
 {
-	uint64_t used = ~empty & lr_all;
+	uint64_t used = ~empty & vgic_lr_all;
 
 	while (used) {
 		unsigned i = (unsigned)__builtin_ctzll(used);
@@ -150,6 +150,13 @@ static inline uint64_t lr_make(struct vcpu *v, uint32_t intid)
 	return lr;
 }
 
+void vgic_lr_vtimer_update(struct vcpu *v)
+{
+	uint64_t lr = vgic_is_enabled(v, VGIC_VTIMER_INTID) ? lr_make(v, VGIC_VTIMER_INTID) : 0;
+
+	__atomic_store_n(&v->arch.vgic.vtimer_lr, lr, __ATOMIC_RELAXED);
+}
+
 /* The best (lowest value) priority enabled pending interrupt in the words, or GIC_SPURIOUS. */
 static uint32_t vgic_best_pending(struct vcpu *v, uint32_t words)
 {
@@ -182,8 +189,8 @@ int vgic_lr_inject_now(struct vcpu *v, uint32_t intid)
 	/* Anything already waiting may outrank intid: then the slow path sorts it out. */
 	if (*(volatile uint32_t *)&v->arch.vgic.pending_words || !vgic_is_enabled(v, intid))
 		return -1;
-	empty = sysreg_read(ich_elrsr_el2) & lr_all;
-	if (!empty || (empty != lr_all && vgic_lr_find_in(empty, intid, &pending) >= 0))
+	empty = sysreg_read(ich_elrsr_el2) & vgic_lr_all;
+	if (!empty || (empty != vgic_lr_all && vgic_lr_find_in(empty, intid, &pending) >= 0))
 		return -1;
 	lr_write((unsigned)__builtin_ctzll(empty), lr_make(v, intid));
 	return 0;
@@ -195,7 +202,7 @@ static int vgic_lr_place(struct vcpu *v, uint32_t intid)
 	uint64_t empty = sysreg_read(ich_elrsr_el2);
 	unsigned victim = lr_count, victim_prio = 0;
 	int pending;
-	int at = empty == lr_all ? -1 : vgic_lr_find_in(empty, intid, &pending);
+	int at = empty == vgic_lr_all ? -1 : vgic_lr_find_in(empty, intid, &pending);
 
 	if (at >= 0) { /* already there: pending stays pending, active becomes active+pending */
 		uint64_t lr = lr_read((unsigned)at);

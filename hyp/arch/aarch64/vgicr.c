@@ -16,10 +16,12 @@ static void vgicr_enable(struct vcpu *t, uint32_t bits, int on)
 {
 	if (on) {
 		t->arch.vgic.enabled |= bits;
+		vgic_lr_vtimer_update(t);
 		vgic_kick(t);
 		return;
 	}
 	t->arch.vgic.enabled &= ~bits;
+	vgic_lr_vtimer_update(t);
 	if (arch_cpu_this()->vcpu == t)
 		while (bits) {
 			vgic_lr_withdraw(t, (uint32_t)__builtin_ctz(bits));
@@ -98,9 +100,11 @@ static void vgicr_write(struct vcpu *t, uint64_t off, unsigned size, uint64_t va
 		c->icfgr1 = bits;
 		return;
 	}
-	if (off >= SGI(GICR_IPRIORITYR) && off < SGI(GICR_IPRIORITYR) + VGIC_PRIVATE)
+	if (off >= SGI(GICR_IPRIORITYR) && off < SGI(GICR_IPRIORITYR) + VGIC_PRIVATE) {
 		for (unsigned i = 0; i < size; i++)
 			c->prio[off - SGI(GICR_IPRIORITYR) + i] = (uint8_t)(value >> (8 * i));
+		vgic_lr_vtimer_update(t);
+	}
 }
 
 int vgicr_access(struct vcpu *v, uint64_t offset, unsigned size, int write, uint64_t *value)

@@ -29,6 +29,7 @@ struct vgic_cpu {
 	uint32_t icfgr1;              /* PPI trigger modes, as the guest wrote them */
 	uint32_t waker;
 	uint8_t prio[VGIC_PRIVATE];
+	uint64_t vtimer_lr; /* the virtual timer's list register value, 0 while it is disabled */
 };
 
 /* Per VM: the distributor, for the SPIs it owns (all others read as zero). */
@@ -71,6 +72,8 @@ void vgic_unraise(struct vcpu *v, uint32_t intid);
 void vgic_lr_reset(void);
 /* Into a free list register at once, if nothing else waits: 0, or -1 to take the slow path. */
 int vgic_lr_inject_now(struct vcpu *v, uint32_t intid);
+/* After a change to the virtual timer's enable or priority: its vtimer_lr again. */
+void vgic_lr_vtimer_update(struct vcpu *v);
 uint32_t vgic_lr_pending_bits(uint32_t first);
 /* Pending INTIDs first..first+31 of vCPU v: waiting, or in its list registers. */
 uint32_t vgic_pending_bits(struct vcpu *v, uint32_t first);
