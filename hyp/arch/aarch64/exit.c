@@ -241,6 +241,26 @@ static inline __attribute__((always_inline)) uint32_t exit_vtimer(struct cpu *se
 	return exit_return(v);
 }
 
+/*
+ * The hypervisor's IPI when it only says "look at your vCPU" (no request
+ * for this pCPU), its EXIT inline; exit_irq_any does the same otherwise.
+ */
+static inline __attribute__((always_inline)) uint32_t exit_ipi(struct cpu *self, struct vcpu *v,
+                                                               struct arch_regs *r)
+{
+	uint32_t on = trace_on_read(self);
+	uint64_t ts = 0;
+
+	if (__atomic_load_n(&self->requests, __ATOMIC_ACQUIRE) ||
+	    !trace_exit_inline(self, on, VT_CLASS_EXIT, &ts))
+		return exit_irq_any(r, v, GIC_SGI_IPI);
+	trace_exit_flight(self, on, v->trace_who, VT_EXIT_IRQ, GIC_SGI_IPI, r->elr, ts);
+	gicv3_eoi(GIC_SGI_IPI);
+	gicv3_deactivate_nosync(GIC_SGI_IPI); /* the ERET synchronizes */
+	v->exits++;
+	return exit_return(v);
+}
+
 uint32_t exit_irq(struct arch_regs *r)
 {
 	struct cpu *self = arch_cpu_this();
@@ -248,6 +268,8 @@ uint32_t exit_irq(struct arch_regs *r)
 
 	if (intid == VGIC_VTIMER_INTID)
 		return exit_vtimer(self, self->vcpu, r);
+	if (intid == GIC_SGI_IPI)
+		return exit_ipi(self, self->vcpu, r);
 	return exit_irq_any(r, self->vcpu, intid);
 }
 

@@ -201,9 +201,13 @@ static int vgic_lr_place(struct vcpu *v, uint32_t intid)
 {
 	uint64_t empty = sysreg_read(ich_elrsr_el2);
 	unsigned victim = lr_count, victim_prio = 0;
-	int pending;
-	int at = empty == vgic_lr_all ? -1 : vgic_lr_find_in(empty, intid, &pending);
+	int pending, at;
 
+	if (empty == vgic_lr_all) { /* all free (the usual case), so intid is in none */
+		vgic_lr0_write(lr_make(v, intid));
+		return 0;
+	}
+	at = vgic_lr_find_in(empty, intid, &pending);
 	if (at >= 0) { /* already there: pending stays pending, active becomes active+pending */
 		uint64_t lr = lr_read((unsigned)at);
 
@@ -231,19 +235,38 @@ static int vgic_lr_place(struct vcpu *v, uint32_t intid)
 	return 0;
 }
 
-void vgic_flush(struct vcpu *v)
+/*
+ * The usual flush: the one interrupt in words (a bit of one word), enabled,
+ * into list register 0 of all free ones. 0 when done, -1 with nothing done.
+ */
+static inline int vgic_flush_one(struct vcpu *v, uint32_t words)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+	uint32_t w = (uint32_t)__builtin_ctz(words), intid;
+	uint64_t bits = __atomic_load_n(&c->pending[w], __ATOMIC_RELAXED);
+
+	if (words & (words - 1) || !bits || bits & (bits - 1))
+		return -1;
+	intid = w * 64 + (uint32_t)__builtin_ctzll(bits);
+	if (!vgic_is_enabled(v, intid) || sysreg_read(ich_elrsr_el2) != vgic_lr_all)
+		return -1;
+	vgic_lr0_write(lr_make(v, intid));
+	/* Raised again meanwhile (it is in a list register now, but pending again): marked again.
+	 */
+	if (__atomic_and_fetch(&c->pending[w], ~bits, __ATOMIC_RELAXED))
+		__atomic_or_fetch(&c->pending_words, 1u << w, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* Pending interrupts in words into list registers, by priority, for as long as they fit. */
+static __attribute__((noinline)) void vgic_flush_words(struct vcpu *v, uint32_t words)
 {
 	struct vgic_cpu *c = &v->arch.vgic;
 	uint64_t hcr = ICH_HCR_EN;
-	uint32_t words = 0;
 
-	__atomic_store_n(&c->pending_any, 0, __ATOMIC_RELAXED);
 	for (;;) {
-		uint32_t intid;
+		uint32_t intid = vgic_best_pending(v, words);
 
-		/* Taking the summary bits empty lets a concurrent raise set them again. */
-		words |= __atomic_exchange_n(&c->pending_words, 0, __ATOMIC_ACQUIRE);
-		intid = vgic_best_pending(v, words);
 		if (intid == GIC_SPURIOUS)
 			break;
 		if (vgic_lr_place(v, intid)) {
@@ -265,6 +288,25 @@ void vgic_flush(struct vcpu *v)
 		if (__atomic_load_n(&c->pending[w], __ATOMIC_RELAXED))
 			__atomic_or_fetch(&c->pending_words, 1u << w, __ATOMIC_RELAXED);
 	}
-	sysreg_write(ich_hcr_el2, hcr);
-	isb();
+	sysreg_write(ich_hcr_el2, hcr); /* no ISB: the ERET that follows synchronizes */
+}
+
+void vgic_flush(struct vcpu *v)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+	uint32_t words;
+
+	/*
+	 * Taking the summary bits empty lets a concurrent raise set them again;
+	 * one that comes after (into a word not taken here) sets pending_any
+	 * after this clears it (sequentially consistent: the store is ordered
+	 * before the exchange) and sends an IPI, whose exit flushes again.
+	 */
+	__atomic_store_n(&c->pending_any, 0, __ATOMIC_SEQ_CST);
+	words = __atomic_exchange_n(&c->pending_words, 0, __ATOMIC_SEQ_CST);
+	if (words && !vgic_flush_one(v, words)) {
+		sysreg_write(ich_hcr_el2, ICH_HCR_EN); /* nothing waits for a list register */
+		return;
+	}
+	vgic_flush_words(v, words); /* a tail call: this needs no stack frame */
 }

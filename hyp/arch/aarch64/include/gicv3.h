@@ -27,9 +27,15 @@ static inline void gicv3_eoi(uint32_t intid)
 	sysreg_write(ICC_EOIR1_EL1, intid);
 }
 
-static inline void gicv3_deactivate(uint32_t intid)
+/* Deactivation, in effect at the next context synchronization (an ERET to the guest, or): */
+static inline void gicv3_deactivate_nosync(uint32_t intid)
 {
 	sysreg_write(icc_dir_el1, intid);
+}
+
+static inline void gicv3_deactivate(uint32_t intid)
+{
+	gicv3_deactivate_nosync(intid);
 	isb();
 }
 void gicv3_spi_enable(uint32_t intid, int on);
