@@ -90,7 +90,8 @@ static void exit_data_abort(struct vcpu *v, struct arch_regs *r, uint64_t esr, u
  * SGIs. Everything else trapped for isolation (debug, PMU, ACTLR, set/way,
  * impdef) reads as zero and ignores writes.
  */
-static void exit_sysreg(struct vcpu *v, struct arch_regs *r, uint64_t esr)
+static inline __attribute__((always_inline)) void exit_sysreg(struct vcpu *v, struct arch_regs *r,
+                                                              uint64_t esr)
 {
 	unsigned rt = esr >> 5 & 31;
 	int read = esr & 1;

@@ -89,8 +89,7 @@ void gicv3_init_cpu(uint32_t cpu)
 
 void gicv3_send_sgi(uint32_t cpu, uint32_t intid)
 {
-	dsb(ishst);
-	sysreg_write(ICC_SGI1R_EL1, ((uint64_t)intid << 24) | (1ull << cpu));
+	gicv3_sgi_write(cpu, intid);
 	isb();
 }
 

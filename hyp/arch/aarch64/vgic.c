@@ -15,13 +15,29 @@
 #include "vgic_state.h"
 #include "vm.h"
 
-/* Have v look at its pending bitmap before it next runs guest code. */
+/*
+ * Have v, on another pCPU, look at its pending bitmap before it next runs
+ * guest code. Only exits call this, so the IPI's SGI write needs no ISB
+ * (as arch_ipi_send has): the ERET to the guest that follows is a context
+ * synchronization event.
+ */
+static inline void vgic_kick_remote(struct vcpu *v)
+{
+	uint32_t pcpu = v->pcpu;
+
+	__atomic_store_n(&v->arch.vgic.pending_any, 1, __ATOMIC_RELEASE);
+	if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_RUNNING) {
+		trace_emit(VT_CLASS_IRQ, VT_EV_IPI, VT_NONE, VT_NONE, pcpu, 0, 0);
+		gicv3_sgi_write(pcpu, GIC_SGI_IPI);
+	}
+}
+
 void vgic_kick(struct vcpu *v)
 {
-	__atomic_store_n(&v->arch.vgic.pending_any, 1, __ATOMIC_RELEASE);
-	if (arch_cpu_this()->vcpu != v &&
-	    __atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_RUNNING)
-		arch_ipi_send(v->pcpu);
+	if (arch_cpu_this()->vcpu == v)
+		__atomic_store_n(&v->arch.vgic.pending_any, 1, __ATOMIC_RELEASE);
+	else
+		vgic_kick_remote(v);
 }
 
 void vgic_raise_local(struct vcpu *v, uint32_t intid)
@@ -34,7 +50,7 @@ void vgic_raise_local(struct vcpu *v, uint32_t intid)
 	__atomic_store_n(&v->arch.vgic.pending_any, 1, __ATOMIC_RELEASE);
 }
 
-void vgic_raise(struct vcpu *v, uint32_t intid)
+static inline __attribute__((always_inline)) void vgic_raise_inline(struct vcpu *v, uint32_t intid)
 {
 	if (arch_cpu_this()->vcpu == v) {
 		vgic_raise_local(v, intid);
@@ -42,7 +58,12 @@ void vgic_raise(struct vcpu *v, uint32_t intid)
 	}
 	trace_vcpu(VT_CLASS_IRQ, VT_EV_INJECT, v, intid, vgic_hw_pintid(v, intid), 0);
 	vgic_pend(&v->arch.vgic, intid);
-	vgic_kick(v);
+	vgic_kick_remote(v);
+}
+
+void vgic_raise(struct vcpu *v, uint32_t intid)
+{
+	vgic_raise_inline(v, intid);
 }
 
 uint32_t vgic_pending_bits(struct vcpu *v, uint32_t first)
@@ -108,20 +129,37 @@ int vgic_physical_irq(struct vcpu *v, uint32_t intid)
 	return 0;
 }
 
+_Static_assert(PLAT_CPU_NUM < 32, "a VM's vCPUs as a 32-bit mask");
+
+/* An SGI to each vCPU in targets but the last. */
+static __attribute__((noinline)) void vgic_sgi_many(struct vm *vm, uint32_t intid, uint32_t targets)
+{
+	while (targets & (targets - 1)) {
+		uint32_t i = (uint32_t)__builtin_ctz(targets);
+
+		targets &= targets - 1;
+		vgic_raise_inline(vm->vcpus[i], intid);
+	}
+}
+
 /* ICC_SGI1R_EL1: SGI INTID in [27:24], IRM in [40], Aff1 [23:16], target list [15:0]. */
 void vgic_sgi_write(struct vcpu *v, uint64_t value)
 {
-	uint32_t intid = value >> 24 & 0xf;
-	int all_but_self = value >> 40 & 1;
-	uint64_t aff_hi = value & 0x00ff00ff00ff0000ull; /* Aff3, Aff2, Aff1: vCPUs have none */
 	struct vm *vm = v->vm;
+	uint32_t intid = value >> 24 & 0xf, all = (1u << vm->nr_vcpus) - 1, targets;
 
-	for (uint32_t i = 0; i < vm->nr_vcpus; i++) {
-		int hit = all_but_self ? i != v->id : !aff_hi && i < 16 && (value >> i & 1);
-
-		if (hit)
-			vgic_raise(vm->vcpus[i], intid);
-	}
+	if (value >> 40 & 1) /* all but self */
+		targets = all & ~(1u << v->id);
+	else if (value & 0x00ff00ff00ff0000ull) /* Aff3, Aff2, Aff1: vCPUs have none */
+		targets = 0;
+	else
+		targets = (uint32_t)value & all; /* vCPU i is Aff0 = i (a target list bit) */
+	if (!targets)
+		return;
+	if (targets & (targets - 1))
+		vgic_sgi_many(vm, intid, targets);
+	/* The last (the usual only) target here: no loop, fewer registers to save. */
+	vgic_raise_inline(vm->vcpus[31 - __builtin_clz(targets)], intid);
 }
 
 void vgic_vm_init(struct vm *vm)

@@ -16,6 +16,14 @@
 void gicv3_init_dist(void);
 void gicv3_init_cpu(uint32_t cpu);
 void gicv3_send_sgi(uint32_t cpu, uint32_t intid);
+
+/* gicv3_send_sgi without its ISB: sent at the next context synchronization at the latest. */
+static inline void gicv3_sgi_write(uint32_t cpu, uint32_t intid)
+{
+	dsb(ishst); /* what the target is to see, before it sees the SGI */
+	sysreg_write(ICC_SGI1R_EL1, ((uint64_t)intid << 24) | (1ull << cpu));
+}
+
 static inline uint32_t gicv3_ack(void)
 {
 	return (uint32_t)sysreg_read(ICC_IAR1_EL1) & 0xffffff;
