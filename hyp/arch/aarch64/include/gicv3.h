@@ -35,7 +35,7 @@ static inline void gicv3_eoi(uint32_t intid)
 	sysreg_write(ICC_EOIR1_EL1, intid);
 }
 
-/* Deactivation, in effect at the next context synchronization (an ERET to the guest, or): */
+/* Deactivation, in effect at the next context synchronization at the latest (an ERET). */
 static inline void gicv3_deactivate_nosync(uint32_t intid)
 {
 	sysreg_write(icc_dir_el1, intid);
