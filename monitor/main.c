@@ -34,12 +34,15 @@ static size_t mon_chunk_len;
  * typed? Another key is kept for the next prompt (the rest waits in the
  * UART). What the system printed meanwhile comes out here too, and the
  * network is polled (TCP clients' input is buffered, their chunks wait).
+ * And a yield: under QEMU -icount a vCPU that never yields starves the
+ * others' timer interrupts, so a long chunk would stall every other VM.
  */
 static void mon_watch(lua_State *L, lua_Debug *ar)
 {
 	int c = con_key();
 
 	(void)ar;
+	rt_relax();
 	if (c == 0x03)
 		luaL_error(L, "interrupted (Ctrl-C)");
 	if (c >= 0)

@@ -292,6 +292,7 @@ static void net_con_hook(lua_State *L, lua_Debug *ar)
 	struct net_client *c = *(struct net_client **)lua_getextraspace(L);
 
 	(void)ar;
+	rt_relax(); /* as the UART console's hook does (main.c) */
 	net_poll();
 	edit_pump(); /* what other VMs print reaches the UART meanwhile */
 	if (!c->pcb || c->eof)
