@@ -204,21 +204,21 @@ lint-trace:
 # The console (TCP 5555) and the trace stream (TCP 5556, trace/stream.h) into
 # Perfetto through trace/perfetto.c's incremental writer.
 VITRINE     := $(O)/host/vitrine
-VITRINE_SRC := $(wildcard scripts/vitrine/*.c) trace/dump.c trace/decode.c trace/pb.c \
+VITRINE_SRC := $(wildcard scripts/vitrine/*.c) monitor/line.c trace/dump.c trace/decode.c trace/pb.c \
                trace/perfetto.c
 .PHONY: vitrine lint-vitrine
 
 all: $(VITRINE)
 vitrine: $(VITRINE)
-$(VITRINE): $(VITRINE_SRC) $(wildcard scripts/vitrine/*.h) $(wildcard trace/*.h) | $(DEPS_OK)
+$(VITRINE): $(VITRINE_SRC) $(wildcard scripts/vitrine/*.h) $(wildcard trace/*.h) monitor/line.h | $(DEPS_OK)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -Itrace $(VITRINE_SRC) -o $@
+	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -Itrace -Imonitor $(VITRINE_SRC) -o $@
 
 lint: lint-vitrine
 lint-vitrine:
 	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
-		--suppress=missingIncludeSystem -Itrace -Ihyp/include scripts/vitrine tests/client
+		--suppress=missingIncludeSystem -Itrace -Imonitor -Ihyp/include scripts/vitrine tests/client
 # ---- the emulated LLC: a QEMU TCG plugin (bench/llc/), `make llc` ---------------
 # Its one QEMU header comes from Debian's qemu source package (scripts/fetch-src.sh),
 # taken out of the upstream tarball at build time. `make run LLC=1` loads it.
