@@ -110,6 +110,27 @@ static const char *net_check_config(int *wanted)
 	return NULL;
 }
 
+/* A service's listening socket: 0, or why there is none. */
+static const char *net_listen(uint16_t port, tcp_accept_fn accept)
+{
+	struct tcp_pcb *pcb = tcp_new();
+	struct tcp_pcb *l;
+
+	if (!pcb)
+		return "no TCP PCB";
+	if (tcp_bind(pcb, IP_ADDR_ANY, port) != ERR_OK) {
+		tcp_close(pcb);
+		return "cannot bind it";
+	}
+	l = tcp_listen(pcb);
+	if (!l) {
+		tcp_close(pcb);
+		return "cannot listen on it";
+	}
+	tcp_accept(l, accept);
+	return NULL;
+}
+
 void net_init(uint64_t arg)
 {
 	uint32_t addr = arg ? (uint32_t)arg : NET_DEFAULT_ADDR;
@@ -149,9 +170,12 @@ void net_init(uint64_t arg)
 	netif_set_up(&net_if);
 	netif_set_link_up(&net_if);
 	net_up = 1;
-	if ((why = net_con_init(NET_CONSOLE_PORT)) != NULL ||
-	    (why = net_stream_init(NET_STREAM_PORT)) != NULL)
-		net_diag("monitor: network: %s\n", why);
+	if ((why = net_listen(NET_CONSOLE_PORT, net_con_accept)) != NULL)
+		net_diag("monitor: network: the Lua console's TCP port %d: %s\n", NET_CONSOLE_PORT,
+		         why);
+	if ((why = net_listen(NET_STREAM_PORT, net_stream_accept)) != NULL)
+		net_diag("monitor: network: the trace stream's TCP port %d: %s\n", NET_STREAM_PORT,
+		         why);
 	irq_enable_local();
 	ip4addr_ntoa_r(&ip, a, sizeof a);
 	ip4addr_ntoa_r(&gw, g, sizeof g);

@@ -205,7 +205,7 @@ static int net_con_no_attach(lua_State *L)
 	return luaL_error(L, "console.attach: only on the UART console");
 }
 
-static err_t net_con_accept(void *arg, struct tcp_pcb *pcb, err_t err)
+err_t net_con_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 {
 	struct net_client *c = NULL;
 	char banner[160];
@@ -246,26 +246,6 @@ static err_t net_con_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 	net_con_puts(c, banner);
 	net_con_flush(c);
 	return ERR_OK;
-}
-
-const char *net_con_init(uint16_t port)
-{
-	struct tcp_pcb *pcb = tcp_new();
-	struct tcp_pcb *l;
-
-	if (!pcb)
-		return "no TCP PCB for the console";
-	if (tcp_bind(pcb, IP_ADDR_ANY, port) != ERR_OK) {
-		tcp_close(pcb);
-		return "cannot bind the console port";
-	}
-	l = tcp_listen(pcb);
-	if (!l) {
-		tcp_close(pcb);
-		return "cannot listen on the console port";
-	}
-	tcp_accept(l, net_con_accept);
-	return NULL;
 }
 
 /* Forget the line and chunk being typed (Ctrl-C, or after a line too long). */

@@ -4,8 +4,11 @@
 
 #include <stdint.h>
 
-/* Listen on port; 0 or a message saying why not. */
-const char *net_con_init(uint16_t port);
+#include "lwip/tcp.h"
+
+/* tcp_accept callbacks: a new Lua console client, a new trace stream client. */
+err_t net_con_accept(void *arg, struct tcp_pcb *pcb, err_t err);
+err_t net_stream_accept(void *arg, struct tcp_pcb *pcb, err_t err);
 /* Send what clients' chunks printed, as their sockets take it. */
 void net_con_poll(void);
 /* Run at most one client's complete line (a chunk to completion). */
@@ -15,7 +18,6 @@ unsigned net_con_clients(void);
 /* Has every client's output been sent and acknowledged? */
 int net_con_settled(void);
 
-const char *net_stream_init(uint16_t port);
 /* Fill each stream client's socket, a bounded amount per call. */
 void net_stream_poll(void);
 

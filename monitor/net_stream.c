@@ -94,7 +94,7 @@ static err_t net_stream_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 	return ERR_OK;
 }
 
-static err_t net_stream_accept(void *arg, struct tcp_pcb *pcb, err_t err)
+err_t net_stream_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 {
 	(void)arg;
 	if (err != ERR_OK || !pcb)
@@ -117,26 +117,6 @@ static err_t net_stream_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 	}
 	tcp_abort(pcb); /* no slot: refused */
 	return ERR_ABRT;
-}
-
-const char *net_stream_init(uint16_t port)
-{
-	struct tcp_pcb *pcb = tcp_new();
-	struct tcp_pcb *l;
-
-	if (!pcb)
-		return "no TCP PCB for the trace stream";
-	if (tcp_bind(pcb, IP_ADDR_ANY, port) != ERR_OK) {
-		tcp_close(pcb);
-		return "cannot bind the trace stream port";
-	}
-	l = tcp_listen(pcb);
-	if (!l) {
-		tcp_close(pcb);
-		return "cannot listen on the trace stream port";
-	}
-	tcp_accept(l, net_stream_accept);
-	return NULL;
 }
 
 void net_stream_poll(void)
