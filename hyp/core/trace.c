@@ -96,8 +96,12 @@ void trace_put_stream(uint64_t w1, uint64_t b, uint64_t c)
 	vt_ring_write(arch_cpu_this()->trace, arch_counter(), w1, b, c);
 }
 
-/* Stream mode's EXIT: trace_exit's folding, through the mode's checks (ring.h). */
-void trace_exit_stream(uint64_t w1, uint64_t b, uint64_t c)
+/*
+ * An EXIT trace_exit could not write inline: to be streamed, or with a run
+ * that does not fold (none since the vCPU started, or over a minute), the
+ * ENTER then a record of its own first. Either mode (vt_ring_write).
+ */
+void trace_exit_slow(uint64_t w1, uint64_t b, uint64_t c)
 {
 	struct cpu *self = arch_cpu_this();
 	uint64_t ts = arch_counter();
@@ -106,15 +110,6 @@ void trace_exit_stream(uint64_t w1, uint64_t b, uint64_t c)
 	if (run == VT_RUN_NONE)
 		trace_enter_unfolded(self, w1 & 0xffff0000u);
 	vt_ring_write(self->trace, ts, w1, vt_fold_b(b, run), c);
-}
-
-/* Flight mode's EXIT when nothing folds into it: trace_exit's cold path. */
-void trace_exit_unfolded(uint64_t ts, uint64_t w1, uint64_t b, uint64_t c)
-{
-	struct cpu *self = arch_cpu_this();
-
-	trace_enter_unfolded(self, w1 & 0xffff0000u);
-	vt_ring_write_flight(self->trace, TRACE_RECORDS - 1, ts, w1, vt_fold_b(b, VT_RUN_NONE), c);
 }
 
 /*
@@ -127,11 +122,7 @@ void trace_enter_unfolded(struct cpu *self, uint64_t who)
 {
 	if (self->last_enter == VT_ENTER_NONE)
 		return;
-	if (self->trace->mode == VT_MODE_STREAM)
-		vt_ring_write(self->trace, self->last_enter, who | VT_EV_ENTER, 0, 0);
-	else
-		vt_ring_write_flight(self->trace, TRACE_RECORDS - 1, self->last_enter,
-		                     who | VT_EV_ENTER, 0, 0);
+	vt_ring_write(self->trace, self->last_enter, who | VT_EV_ENTER, 0, 0);
 	self->last_enter = VT_ENTER_NONE;
 }
 

@@ -36,8 +36,7 @@ void trace_show_rings(struct vm *vm);
 /* At power-off: the rings, encoded on the console, if the run asked for it. */
 void trace_dump(void);
 void trace_put_stream(uint64_t w1, uint64_t b, uint64_t c);
-void trace_exit_stream(uint64_t w1, uint64_t b, uint64_t c);
-void trace_exit_unfolded(uint64_t ts, uint64_t w1, uint64_t b, uint64_t c);
+void trace_exit_slow(uint64_t w1, uint64_t b, uint64_t c);
 /* The ENTER that last_enter holds, if any, as a record of its own: see trace_exit. */
 void trace_enter_unfolded(struct cpu *self, uint64_t who);
 
@@ -112,33 +111,6 @@ static inline void trace_exit_flight(struct cpu *self, uint32_t on, uint64_t who
 }
 
 /*
- * The EXIT of vCPU v (a = exit class, b = ESR or INTID, c = IPA or PC),
- * with the guest's run time since last_enter folded into b's high half.
- * One compare decides: no entry to fold (VT_ENTER_NONE) and a run too long
- * for 32 bits (over a minute) both go out of line, where the ENTER, if
- * any, is written as a record of its own first.
- */
-static inline void trace_exit(const struct vcpu *v, uint32_t a, uint64_t b, uint64_t c)
-{
-	struct cpu *self = arch_cpu_this();
-	uint64_t w1 = v->trace_who | VT_EV_EXIT | (uint64_t)a << 32, ts;
-	uint32_t on;
-
-	if (!(VT_TRACE_CLASSES & VT_CLASS_EXIT))
-		return;
-	on = trace_on_read(self);
-	if (__builtin_expect(on & VT_CLASS_EXIT, 1)) {
-		ts = arch_counter();
-		if (__builtin_expect(ts - self->last_enter < VT_RUN_NONE, 1))
-			trace_exit_flight(self, on, v->trace_who, a, b, c, ts);
-		else
-			trace_exit_unfolded(ts, w1, b, c);
-	} else if (on & VT_CLASS_EXIT << TRACE_ON_STREAM_SHIFT) {
-		trace_exit_stream(w1, b, c);
-	}
-}
-
-/*
  * For an exit path written all inline for the usual case: 1 if the records
  * of classes cls go to the flight recorder or nowhere (none is streamed:
  * that is a call) and the EXIT can fold the guest's run, its time then in
@@ -153,6 +125,33 @@ static inline int trace_exit_inline(const struct cpu *self, uint32_t on, uint32_
 		return 1;
 	*ts = arch_counter();
 	return *ts - self->last_enter < VT_RUN_NONE;
+}
+
+/*
+ * The EXIT of vCPU v (a = exit class, b = ESR or INTID, c = IPA or PC),
+ * with the guest's run time since last_enter folded into b's high half.
+ * Streamed, or with no run to fold (VT_ENTER_NONE, or over a minute), it
+ * goes out of line, where the ENTER, if any, becomes a record of its own.
+ */
+static inline void trace_exit(const struct vcpu *v, uint32_t a, uint64_t b, uint64_t c)
+{
+	struct cpu *self = arch_cpu_this();
+	uint64_t w1 = v->trace_who | VT_EV_EXIT | (uint64_t)a << 32, ts;
+	uint32_t on;
+
+	if (!(VT_TRACE_CLASSES & VT_CLASS_EXIT))
+		return;
+	on = trace_on_read(self);
+	if (__builtin_expect(on & VT_CLASS_EXIT, 1)) { /* the flight recorder's */
+		ts = arch_counter();
+		if (__builtin_expect(ts - self->last_enter < VT_RUN_NONE, 1)) {
+			trace_exit_flight(self, on, v->trace_who, a, b, c, ts);
+			return;
+		}
+	} else if (!(on & VT_CLASS_EXIT << TRACE_ON_STREAM_SHIFT)) {
+		return; /* not recorded */
+	}
+	trace_exit_slow(w1, b, c);
 }
 
 /* An exit that writes no EXIT (exit_other's fault): the pending ENTER, as a record of its own. */

@@ -104,18 +104,19 @@ static inline __attribute__((always_inline)) void exit_sysreg(struct vcpu *v, st
 	r->elr += 4;
 }
 
-/* Back to the guest with its interrupts in list registers. */
-static void exit_resume(struct vcpu *v)
-{
-	if (__atomic_load_n(&v->arch.vgic.pending_any, __ATOMIC_ACQUIRE))
-		vgic_flush(v);
-	trace_enter();
-}
-
-/* exit_return's flush, out of line: the inline exit paths then make no call of their own. */
-static __attribute__((noinline)) uint32_t exit_return_flush(struct vcpu *v)
+/* The flush, out of line: the inline exit paths then make no call of their own. */
+static __attribute__((noinline)) uint32_t exit_flush(struct vcpu *v)
 {
 	vgic_flush(v);
+	trace_enter();
+	return EXIT_DONE;
+}
+
+/* Back to the guest with its interrupts in list registers. */
+static inline uint32_t exit_resume(struct vcpu *v)
+{
+	if (__atomic_load_n(&v->arch.vgic.pending_any, __ATOMIC_ACQUIRE))
+		return exit_flush(v);
 	trace_enter();
 	return EXIT_DONE;
 }
@@ -125,10 +126,7 @@ static inline uint32_t exit_return(struct vcpu *v)
 {
 	if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_RUNNING)
 		return EXIT_FINISH;
-	if (__atomic_load_n(&v->arch.vgic.pending_any, __ATOMIC_ACQUIRE))
-		return exit_return_flush(v);
-	trace_enter();
-	return EXIT_DONE;
+	return exit_resume(v);
 }
 
 /* A register x20-x30 the exit reads or writes: those are saved on the slow path only. */
@@ -189,27 +187,18 @@ uint32_t exit_sync(struct arch_regs *r)
 /*
  * A physical interrupt while the guest ran. The running priority drops at
  * once; an interrupt the guest owns stays active until the guest's EOI
- * deactivates it through its hardware-linked list register. The IPI and
- * the maintenance interrupt (see vgic_physical_irq) carry no data: what
- * they ask for (look at the vCPU's state, refill the list registers) is
- * what exit_return does. The virtual timer, the most frequent, goes
- * straight to its vCPU.
+ * deactivates it through its hardware-linked list register. The
+ * hypervisor's own (the IPI, the maintenance interrupt, the PMU's) are
+ * deactivated here, after cpu_own_irq did what they ask beyond what
+ * exit_return does (look at the vCPU's state, refill the list registers).
+ * The virtual timer and the IPI usually take exit_vtimer and exit_ipi.
  */
 static __attribute__((noinline)) uint32_t exit_irq_any(struct arch_regs *r, struct vcpu *v,
                                                        uint32_t intid)
 {
 	v->exits++;
 	trace_exit(v, VT_EXIT_IRQ, intid, r->elr);
-	if (intid == VGIC_VTIMER_INTID) {
-		gicv3_eoi(intid);
-		vgic_raise_local(v, intid);
-	} else if (intid == GIC_SGI_IPI) {
-		gicv3_eoi(intid);
-		/* Work asked of this pCPU, besides "look at your vCPU"? */
-		if (__atomic_load_n(&arch_cpu_this()->requests, __ATOMIC_ACQUIRE))
-			cpu_own_irq(intid);
-		gicv3_deactivate(intid);
-	} else if (intid != GIC_SPURIOUS) {
+	if (intid != GIC_SPURIOUS) {
 		gicv3_eoi(intid);
 		if (!vgic_physical_irq(v, intid)) {
 			cpu_own_irq(intid);
@@ -236,7 +225,7 @@ static inline __attribute__((always_inline)) uint32_t exit_vtimer(struct cpu *se
 	gicv3_eoi(VGIC_VTIMER_INTID);
 	trace_put_flight(self, on, VT_CLASS_IRQ,
 	                 who | VT_EV_INJECT | (uint64_t)VGIC_VTIMER_INTID << 32, VGIC_VTIMER_INTID,
-	                 0); /* as vgic_raise_local writes it */
+	                 0); /* as vgic_raise writes it */
 	vgic_lr0_write(lr);
 	v->exits++;
 	return exit_return(v);
@@ -289,7 +278,7 @@ void exit_slow(struct arch_regs *r, uint32_t what)
 	if (what == EXIT_HANDLE)
 		exit_sync_handle(v, r, sysreg_read(esr_el2));
 	vcpu_check_state(v);
-	exit_resume(v);
+	(void)exit_resume(v);
 }
 
 void hyp_exception(struct arch_regs *r, uint64_t kind)

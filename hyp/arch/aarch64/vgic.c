@@ -40,7 +40,8 @@ void vgic_kick(struct vcpu *v)
 		vgic_kick_remote(v);
 }
 
-void vgic_raise_local(struct vcpu *v, uint32_t intid)
+/* vgic_raise for this pCPU's own vCPU v. */
+static void vgic_raise_local(struct vcpu *v, uint32_t intid)
 {
 	trace_vcpu(VT_CLASS_IRQ, VT_EV_INJECT, v, intid, vgic_hw_pintid(v, intid), 0);
 	/* The common case, e.g. the timer: straight into a list register. */

@@ -53,8 +53,6 @@ void vgic_kick(struct vcpu *v);
 struct vcpu *vgic_spi_target(struct vm *vm, uint32_t intid);
 /* Make intid pending in vCPU v (any pCPU may call it). */
 void vgic_raise(struct vcpu *v, uint32_t intid);
-/* The same, for this pCPU's own vCPU v. */
-void vgic_raise_local(struct vcpu *v, uint32_t intid);
 /* Make SPI intid pending in the vCPU it is routed to. */
 void vgic_raise_spi(struct vm *vm, uint32_t intid);
 /* Move pending interrupts into this pCPU's list registers (v is this pCPU's vCPU). */

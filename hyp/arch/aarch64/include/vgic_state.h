@@ -34,7 +34,7 @@ static inline uint32_t vgic_hw_pintid(struct vcpu *v, uint32_t intid)
  * The virtual timer's list register value if it can go straight into list
  * register 0: it is enabled, nothing else waits (which might outrank it)
  * and every list register is free (so none holds it already). 0 if not:
- * then vgic_raise_local decides.
+ * then vgic_raise decides.
  */
 static inline uint64_t vgic_vtimer_lr_ready(struct vcpu *v)
 {
