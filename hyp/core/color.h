@@ -38,6 +38,21 @@ static inline uint64_t color_pa(const struct cfg_region *r, uint64_t off)
 	       off % COLOR_PAGE;
 }
 
+/*
+ * Bytes from off on that are contiguous in physical memory: the rest of an
+ * uncoloured region, else a run of pages of neighbouring colours.
+ */
+static inline uint64_t color_run(const struct cfg_region *r, uint64_t off)
+{
+	uint64_t pa = color_pa(r, off), run = COLOR_PAGE - off % COLOR_PAGE;
+
+	if (!r->colors)
+		return r->size - off;
+	while (off + run < r->size && color_pa(r, off + run) == pa + run)
+		run += COLOR_PAGE;
+	return run < r->size - off ? run : r->size - off;
+}
+
 /* "0-3,8": a colour set as configs write it, in buf. */
 const char *color_list(uint32_t set, char *buf, size_t size);
 

@@ -69,8 +69,10 @@ static void vm_zero_channels(void)
 		const struct cfg_channel *c = &cfg_system.channels[i];
 		const struct cfg_region r = {.pa = c->pa, .size = c->size, .colors = c->colors};
 
-		for (uint64_t off = 0; off < c->size; off += c->colors ? COLOR_PAGE : c->size)
-			vm_fill(color_pa(&r, off), 0, c->colors ? COLOR_PAGE : c->size, 0, 0, 0);
+		for (uint64_t off = 0, run; off < c->size; off += run) {
+			run = color_run(&r, off);
+			vm_fill(color_pa(&r, off), 0, run, 0, 0, 0);
+		}
 	}
 }
 
@@ -125,20 +127,10 @@ void vm_load(struct vm *vm)
 
 		if (r->kind != CFG_REGION_RAM)
 			continue;
-		if (!r->colors) {
-			vm_fill(r->pa, r->ipa, r->size, vm->cfg->image, vm->cfg->image_ipa,
-			        vm->cfg->image_size);
-			continue;
-		}
-		/* Run by run of neighbouring colours' pages, which are contiguous. */
-		for (uint64_t off = 0, run; off < r->size; off += run) {
-			uint64_t pa = color_pa(r, off);
-
-			for (run = COLOR_PAGE;
-			     off + run < r->size && color_pa(r, off + run) == pa + run;)
-				run += COLOR_PAGE;
-			vm_fill(pa, r->ipa + off, run, vm->cfg->image, vm->cfg->image_ipa,
-			        vm->cfg->image_size);
+		for (uint64_t off = 0, run; off < r->size; off += run) { /* whole if uncoloured */
+			run = color_run(r, off);
+			vm_fill(color_pa(r, off), r->ipa + off, run, vm->cfg->image,
+			        vm->cfg->image_ipa, vm->cfg->image_size);
 		}
 	}
 }

@@ -31,21 +31,13 @@ int s2_map_range(struct vm *vm, uint64_t ipa, uint64_t pa, uint64_t size, uint64
 	return mmu_pt_map(&vm->arch.s2, ipa, pa, size, attr);
 }
 
-/* A coloured region page by page (runs of neighbouring colours at once), the others in blocks. */
+/* A region by its physically contiguous runs: whole (in blocks) if uncoloured. */
 static int s2_map_region(struct vm *vm, const struct cfg_region *r)
 {
-	uint64_t off = 0;
-
-	if (!r->colors)
-		return s2_map_range(vm, r->ipa, r->pa, r->size, s2_attr(r));
-	while (off < r->size) {
-		uint64_t pa = color_pa(r, off), run = COLOR_PAGE;
-
-		while (off + run < r->size && color_pa(r, off + run) == pa + run)
-			run += COLOR_PAGE;
-		if (s2_map_range(vm, r->ipa + off, pa, run, s2_attr(r)))
+	for (uint64_t off = 0, run; off < r->size; off += run) {
+		run = color_run(r, off);
+		if (s2_map_range(vm, r->ipa + off, color_pa(r, off), run, s2_attr(r)))
 			return -1;
-		off += run;
 	}
 	return 0;
 }
