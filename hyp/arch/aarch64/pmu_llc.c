@@ -38,13 +38,12 @@
 #define PMU_LLC_WAIT_HZ_DIV 20 /* a sample waits at most 1/20 s for every pCPU */
 
 struct pmu_llc_cpu {
-	uint64_t total[2];    /* PMU_LLC_SPAN per overflow so far */
-	uint64_t value[2];    /* as of the last sample */
-	uint64_t sampled;     /* counter time of the last sample; 0: never */
-	uint32_t asked;       /* the sample generation the monitor wants (any pCPU writes) */
-	uint32_t answered;    /* the last generation this pCPU wrote (only it writes) */
-	uint32_t on;          /* its counters are programmed (a core like pCPU 0) */
-	uint32_t ovs_foreign; /* overflow interrupts of counters not ours, switched off */
+	uint64_t total[2]; /* PMU_LLC_SPAN per overflow so far */
+	uint64_t value[2]; /* as of the last sample */
+	uint64_t sampled;  /* counter time of the last sample; 0: never */
+	uint32_t asked;    /* the sample generation the monitor wants (any pCPU writes) */
+	uint32_t answered; /* the last generation this pCPU wrote (only it writes) */
+	uint32_t on;       /* its counters are programmed (a core like pCPU 0) */
 };
 
 _Static_assert(PLAT_CPU_NUM <= VT_SYS_PCPUS, "every pCPU has a row in the system page");
@@ -170,10 +169,8 @@ static void pmu_llc_fold(struct pmu_llc_cpu *p)
 			sysreg_write(pmovsclr_el0, 1u << pmu_llc_counter(k));
 			p->total[k] += PMU_LLC_SPAN;
 		}
-	if (foreign) {
+	if (foreign)
 		sysreg_write(pmintenclr_el1, foreign);
-		p->ovs_foreign++;
-	}
 }
 
 void pmu_llc_overflow(void)
