@@ -313,7 +313,12 @@ run_all() {
 	if [ -z "$MODE" ]; then test_vitrine_net; fi
 }
 
+# ONLY="test_a test_b" runs just those (while working on them); MODES=free or
+# MODES=icount just one of the two runs.
+if [ -n "${ONLY:-}" ]; then run_all() { for t in $ONLY; do "$t"; done; }; fi
+
 # Free-running (QEMU's multi-threaded TCG: real parallelism, varying
 # interleavings), then deterministic (-icount: one thread, round-robin).
-run_all
+[ "${MODES:-}" = icount ] || run_all
+[ "${MODES:-}" = free ] && exit 0
 MODE=/icount QEMU_ARGS="-icount shift=0,sleep=off" run_all
