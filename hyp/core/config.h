@@ -32,6 +32,10 @@ struct cfg_region {
 	uint32_t colors;
 };
 
+/* cfg_vm.flags */
+#define CFG_VM_DMA_UNCONFINED 1u /* `dma unconfined`: a DMA master it owns reaches all of RAM */
+#define CFG_VM_FAULT_RESTART 2u  /* `on-fault restart`: reset, not stop, after a fault */
+
 struct cfg_vm {
 	const char *name;
 	const uint8_t *image; /* embedded in the hypervisor image */
@@ -41,6 +45,7 @@ struct cfg_vm {
 	uint64_t arg;       /* vCPU 0's x0 at entry */
 	uint64_t cpus;      /* pCPU mask; vCPU i runs on the i-th set bit */
 	uint64_t uart_ipa;  /* emulated PL011; 0: none */
+	uint32_t flags;     /* CFG_VM_* */
 	const struct cfg_region *regions;
 	const uint32_t *intids; /* pass-through interrupts */
 	uint16_t nr_regions;

@@ -108,10 +108,13 @@ static void cfge_vm(FILE *f, const struct vmc_config *c, int v)
 	        "\t\t.arg = " VMC_X ",\n"
 	        "\t\t.cpus = " VMC_X ",\n"
 	        "\t\t.uart_ipa = " VMC_X ",\n"
+	        "\t\t.flags = 0x%x,\n"
 	        "\t\t.regions = vm%d_regions,\n"
 	        "\t\t.nr_regions = %d,\n",
 	        vm->name, v, vm->image_size, vm->load, vm->entry, vm->arg, cpus,
-	        v == c->monitor_vm ? 0 : vm->uart, v, vm->nr_regions + (v == c->monitor_vm));
+	        v == c->monitor_vm ? 0 : vm->uart,
+	        vm->flags | (v == c->monitor_vm ? CFG_VM_FAULT_RESTART : 0), v,
+	        vm->nr_regions + (v == c->monitor_vm));
 	if (vm->nr_intids)
 		fprintf(f, "\t\t.intids = vm%d_intids,\n", v);
 	else
