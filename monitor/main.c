@@ -18,14 +18,13 @@
 #include "net.h"
 #include "repl.h"
 #include "rt.h"
+#include "stack.h"
 #include "sys.h"
 
 #define MON_LINE 256   /* one console line, as typed */
 #define MON_CHUNK 4096 /* lines of one incomplete chunk, joined */
-/* rt's 16 KiB boot stack is too small for Lua's parser and C calls (up to 200 deep). */
-#define MON_STACK (256 * 1024)
-
-static uint8_t mon_stack[MON_STACK] __attribute__((aligned(16)));
+/* The UART's Lua state may take half the heap: TCP clients' states keep the rest. */
+#define MON_LUA_MAX (16 * 1024 * 1024)
 static char mon_chunk[MON_CHUNK];
 static size_t mon_chunk_len;
 
@@ -79,7 +78,8 @@ static uint64_t mon_arg;
 static void mon_repl(void) __attribute__((noreturn));
 static void mon_repl(void)
 {
-	lua_State *L = repl_state(NULL, NULL);
+	static struct repl_mem mem = {.cap = MON_LUA_MAX};
+	lua_State *L = repl_state(&mem);
 	char line[MON_LINE];
 
 	con_init();
@@ -119,7 +119,5 @@ void main(uint64_t arg)
 	mon_arg = arg; /* the network's address (net.h); the stack switch below loses x0 */
 	sys_init();
 	/* The REPL never returns (vitrine.poweroff() ends the partition): no way back needed. */
-	__asm__ volatile("mov sp, %0\n\tbr %1" ::"r"(mon_stack + sizeof mon_stack), "r"(mon_repl)
-	                 : "memory");
-	__builtin_unreachable();
+	stack_run(mon_repl);
 }

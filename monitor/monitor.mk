@@ -33,7 +33,11 @@ MON_FLAGS := -std=c11 $(MON_CC) $(WARN) -Wno-main -Ibench/guests/rt -Ihyp/includ
              -Ihyp/arch/aarch64/include \
              -Ihyp/core -Iplatforms/$(PLATFORM) \
              -I$(LUA_DIR)/src $(LWIP_INC)
-LUA_FLAGS := -std=c99 $(MON_CC) -Wall -Wextra -I$(LUA_DIR)/src
+# Lua's limit on nested C calls (and parser levels): an error, never a crash,
+# as long as that many of the deepest levels fit in the monitor's C stack
+# (STACK_SIZE, monitor/stack.h, where the figures are).
+MON_LUA_CCALLS := 200
+LUA_FLAGS := -std=c99 $(MON_CC) -Wall -Wextra -I$(LUA_DIR)/src -DLUAI_MAXCCALLS=$(MON_LUA_CCALLS)
 LWIP_FLAGS := -std=c99 $(MON_CC) -Wall -Wextra $(LWIP_INC)
 MON_OBJ  := $(patsubst monitor/%.c,$(O)/monitor/%.o,$(wildcard monitor/*.c))
 # Of rt: the boot code, vectors (their IRQ path is in gic.c), calls and console.

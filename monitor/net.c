@@ -241,7 +241,8 @@ static int net_stats(lua_State *L)
 
 void net_open(lua_State *L)
 {
-	static const luaL_Reg lib[] = {{"stats", net_stats}, {NULL, NULL}};
+	static const luaL_Reg lib[] = {
+	    {"stats", net_stats}, {"budget", net_con_budget}, {NULL, NULL}};
 
 	luaL_newlib(L, lib);
 	lua_setglobal(L, "net");

@@ -11,9 +11,16 @@
  * its closing the connection. print() and errors go to the client that
  * ran the chunk (stdout is pointed at it: sys_set_output).
  *
+ * The UART is the operator's console and always wins: a Ctrl-C typed there
+ * interrupts the TCP chunk that runs, and a line typed there meanwhile
+ * waits in the UART and runs as soon as the chunk ends, before any other
+ * TCP line (the editor reads keys before it serves the network). And no
+ * TCP chunk runs longer than its budget (net.budget, NET_BUDGET_MS by
+ * default, set from the UART only).
+ *
  * Bounds: a line of more than NET_LINE - 1 bytes is answered "line too
  * long" and discarded up to its newline, never buffered; a client's state
- * may allocate NET_LUA_MAX (then "not enough memory"); input waits in a
+ * may allocate NET_LUA_MAX (then "not enough memory", repl.h); input waits in a
  * ring of NET_IN >= TCP_WND bytes, acknowledged to TCP only as it is
  * read, so a client that sends faster than its chunks run is throttled.
  */
@@ -22,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "console.h"
 #include "edit.h"
 #include "lauxlib.h"
 #include "lwip/tcp.h"
@@ -40,6 +48,8 @@
 #define NET_LUA_MAX (1024 * 1024)
 #define NET_OUT_WAIT_MS 5000 /* a chunk's output waits this long for a client that reads */
 #define NET_CTRL_C 0x03
+#define NET_BUDGET_MS 10000             /* a TCP chunk's run time, by default (net.budget) */
+#define NET_BUDGET_MAX_MS (3600 * 1000) /* what net.budget accepts */
 
 _Static_assert(NET_IN >= TCP_WND, "the input ring holds a whole window");
 
@@ -50,7 +60,8 @@ struct net_client {
 	unsigned id;         /* for the banner: how many clients came before */
 	struct tcp_pcb *pcb; /* NULL once the connection is gone */
 	lua_State *L;
-	size_t lua_bytes;
+	struct repl_mem mem;
+	uint64_t chunk_start; /* the counter when its running chunk started */
 	int running, eof, discarding, after_cr, out_dropped;
 	size_t in_head, in_len;
 	size_t line_len, chunk_len, out_len;
@@ -108,27 +119,6 @@ static void net_con_puts(struct net_client *c, const char *s)
 {
 	while (*s)
 		net_con_putc(c, *s++);
-}
-
-/* Lua's allocator for a client's state: the C heap, NET_LUA_MAX bytes at most. */
-static void *net_con_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-	struct net_client *c = ud;
-	void *p;
-
-	if (!ptr)
-		osize = 0; /* then osize is the kind of object, not a size */
-	if (!nsize) {
-		free(ptr);
-		c->lua_bytes -= osize;
-		return NULL;
-	}
-	if (nsize > osize && c->lua_bytes + (nsize - osize) > NET_LUA_MAX)
-		return NULL; /* Lua collects and retries, then raises "not enough memory" */
-	p = realloc(ptr, nsize);
-	if (p)
-		c->lua_bytes = c->lua_bytes - osize + nsize;
-	return p;
 }
 
 static void net_con_free(struct net_client *c)
@@ -218,7 +208,8 @@ err_t net_con_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 			c = &net_clients[i];
 	if (c) {
 		memset(c, 0, offsetof(struct net_client, in));
-		c->L = repl_state(net_con_alloc, c);
+		c->mem.cap = NET_LUA_MAX;
+		c->L = repl_state(&c->mem);
 	}
 	if (!c || !c->L) {
 		static const char full[] =
@@ -266,7 +257,30 @@ static int net_con_ctrl_c(struct net_client *c)
 	return 0;
 }
 
-/* While a client's chunk runs: the network keeps going, and the client may stop it. */
+/* How long one TCP chunk may run, in ms of the generic timer: net.budget(). */
+static uint32_t net_con_budget_ms = NET_BUDGET_MS;
+
+/* The UART is the operator's: its Ctrl-C stops a TCP chunk, which it says there. */
+static int net_con_uart_ctrl_c(const struct net_client *c)
+{
+	int key = con_key();
+	char msg[64];
+
+	if (key != NET_CTRL_C) {
+		if (key >= 0)
+			con_unget(key); /* the UART's line, for its editor once the chunk is done */
+		return 0;
+	}
+	snprintf(msg, sizeof msg, "\r\033[K^C: TCP client %u's chunk interrupted\n", c->id);
+	con_puts(msg);
+	edit_redraw();
+	return 1;
+}
+
+/*
+ * While a client's chunk runs: the network keeps going, and the client,
+ * the UART or the chunk's budget may stop it.
+ */
 static void net_con_hook(lua_State *L, lua_Debug *ar)
 {
 	struct net_client *c = *(struct net_client **)lua_getextraspace(L);
@@ -279,6 +293,26 @@ static void net_con_hook(lua_State *L, lua_Debug *ar)
 		luaL_error(L, "interrupted (the client closed the connection)");
 	if (net_con_ctrl_c(c))
 		luaL_error(L, "interrupted (Ctrl-C)");
+	if (net_con_uart_ctrl_c(c))
+		luaL_error(L, "interrupted (Ctrl-C on the UART console)");
+	if (timer_now() - c->chunk_start > timer_freq() / 1000 * net_con_budget_ms)
+		luaL_error(L, "interrupted: ran past its budget of %d ms (net.budget)",
+		           (int)net_con_budget_ms);
+}
+
+/* net.budget([ms]): the TCP chunks' budget; only the UART console may change it. */
+int net_con_budget(lua_State *L)
+{
+	if (!lua_isnoneornil(L, 1)) {
+		lua_Integer ms = luaL_checkinteger(L, 1);
+
+		if (*(struct net_client **)lua_getextraspace(L))
+			return luaL_error(L, "net.budget: only the UART console sets it");
+		luaL_argcheck(L, ms >= 1 && ms <= NET_BUDGET_MAX_MS, 1, "from 1 to 3600000 ms");
+		net_con_budget_ms = (uint32_t)ms;
+	}
+	lua_pushinteger(L, net_con_budget_ms);
+	return 1;
 }
 
 enum { NL_NONE, NL_LINE, NL_SAY_TOO_LONG, NL_CTRL_C };
@@ -338,6 +372,7 @@ static void net_con_exec(struct net_client *c)
 	if (!c->chunk_len)
 		return; /* an empty line: just a new prompt */
 	c->running = 1;
+	c->chunk_start = timer_now();
 	sys_set_output(net_con_putc, c);
 	done = repl_run(c->L, c->chunk, c->chunk_len, net_con_hook);
 	fflush(stdout);

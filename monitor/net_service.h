@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "lua.h"
 #include "lwip/tcp.h"
 
 /* tcp_accept callbacks: a new Lua console client, a new trace stream client. */
@@ -17,6 +18,8 @@ void net_con_serve(void);
 unsigned net_con_clients(void);
 /* Has every client's output been sent and acknowledged? */
 int net_con_settled(void);
+/* net.budget([ms]): how long a TCP chunk may run; the UART console alone sets it. */
+int net_con_budget(lua_State *L);
 
 /* Fill each stream client's socket, a bounded amount per call. */
 void net_stream_poll(void);

@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cache_view.h"
@@ -18,6 +19,7 @@
 #include "net.h"
 #include "pmu_view.h"
 #include "rt.h"
+#include "stack.h"
 #include "sys.h"
 #include "timer.h"
 #include "trace_view.h"
@@ -57,10 +59,8 @@ static int mon_freq(lua_State *L)
 }
 
 static const luaL_Reg mon_vitrine[] = {
-    {"poweroff", mon_poweroff},
-    {"now", mon_now},
-    {"freq", mon_freq},
-    {NULL, NULL},
+    {"poweroff", mon_poweroff}, {"now", mon_now}, {"freq", mon_freq},
+    {"stack", stack_lua},       {NULL, NULL},
 };
 
 /* Errors that are not strings still print: through __tostring, or by their type. */
@@ -125,6 +125,35 @@ static int mon_load(lua_State *L, const char *chunk, size_t len)
 	return status;
 }
 
+/* The state's allocator: the C heap, mem->cap bytes (+ mem->slack) at most. */
+static void *repl_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	struct repl_mem *mem = ud;
+	void *p;
+
+	if (!ptr)
+		osize = 0; /* then osize is the kind of object, not a size */
+	if (!nsize) {
+		free(ptr);
+		mem->used -= osize;
+		return NULL;
+	}
+	if (nsize > osize && mem->used + (nsize - osize) > mem->cap + mem->slack)
+		return NULL; /* Lua collects and retries, then raises "not enough memory" */
+	p = realloc(ptr, nsize);
+	if (p)
+		mem->used = mem->used - osize + nsize;
+	return p;
+}
+
+static void repl_slack(lua_State *L, size_t slack)
+{
+	void *ud;
+
+	lua_getallocf(L, &ud);
+	((struct repl_mem *)ud)->slack = slack;
+}
+
 int repl_run(lua_State *L, const char *chunk, size_t len, lua_Hook hook)
 {
 	int status = mon_load(L, chunk, len);
@@ -135,7 +164,9 @@ int repl_run(lua_State *L, const char *chunk, size_t len, lua_Hook hook)
 		lua_pushcfunction(L, mon_msghandler);
 		lua_insert(L, 1);
 		lua_sethook(L, hook, LUA_MASKCOUNT, REPL_WATCH);
+		repl_slack(L, 0);
 		status = lua_pcall(L, 0, LUA_MULTRET, 1);
+		repl_slack(L, REPL_SLACK);
 		lua_sethook(L, NULL, 0, 0);
 		lua_remove(L, 1);
 	}
@@ -183,12 +214,15 @@ static int repl_panic(lua_State *L)
 	rt_system_off();
 }
 
-lua_State *repl_state(lua_Alloc alloc, void *ud)
+lua_State *repl_state(struct repl_mem *mem)
 {
-	lua_State *L = alloc ? lua_newstate(alloc, ud) : luaL_newstate();
+	lua_State *L;
 
+	mem->slack = REPL_SLACK;
+	L = lua_newstate(repl_alloc, mem);
 	if (!L)
 		return NULL;
+	memset(lua_getextraspace(L), 0, LUA_EXTRASPACE); /* a console's own pointer, or NULL */
 	lua_atpanic(L, repl_panic);
 	lua_pushcfunction(L, repl_open);
 	if (lua_pcall(L, 0, 0, 0) != LUA_OK) {

@@ -11,11 +11,25 @@
 #include "lua.h"
 
 /*
- * A Lua state with the base, string, table, math and utf8 libraries and
- * the tables vitrine, trace, vm, irq, console, cache, pmu and net; allocated by
- * alloc (NULL: the C library's heap, unlimited). NULL if out of memory.
+ * What a state may allocate from the C heap: at most cap bytes while a
+ * chunk runs; while the REPL compiles a chunk or prints what it gave, a
+ * little more (REPL_SLACK), so that a state full to its cap can still run
+ * `t = nil` and `collectgarbage()` and so free what it holds.
  */
-lua_State *repl_state(lua_Alloc alloc, void *ud);
+struct repl_mem {
+	size_t used;
+	size_t cap;
+	size_t slack; /* 0, or REPL_SLACK outside a running chunk */
+};
+
+#define REPL_SLACK (64 * 1024)
+
+/*
+ * A Lua state with the base, string, table, math and utf8 libraries and
+ * the tables vitrine, trace, vm, irq, console, cache, pmu and net, its
+ * memory counted in mem (cap set by the caller). NULL if out of memory.
+ */
+lua_State *repl_state(struct repl_mem *mem);
 /*
  * Runs chunk (the lines typed so far, joined by newlines) as the REPL
  * does: first as `return <chunk>`, results printed on stdout, an error

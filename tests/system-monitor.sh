@@ -47,7 +47,8 @@ test_monitor_rings() {
 	in+="$MON_STATS_OK$MON_STATS_RUN"
 	in+=$'s = trace.stats()[1] print(\'flight\', s.mode, s.fill == s.capacity - 1, s.lost == s.written - s.fill)\n'
 	in+=$'r = vm.info(\'monitor\').memory[1] print(\'monram\', r.kind, string.format(\'0x%x\', r.ipa), r.size, r.writable, vm.info(\'hello\').pcpus[1])\n'
-	in+=$'trace.poke(0)\n'
+	# A write to its read-only ring: the hypervisor restarts the monitor, whose UART answers on.
+	in+=$'trace.poke(0)\nprint(\'restarted\', vm.info(\'monitor\').resets, 6*7)\nvitrine.poweroff()\n'
 	boot monitor 60 "$in"
 	check system/monitor-sees-4-rings has '^4$'
 	check system/monitor-ring-header has $'^0\tflight\t16384$'
@@ -76,7 +77,10 @@ test_monitor_rings() {
 	check system/monitor-trace-class-unknown has "^console:1: no trace class 'bogus'$"
 	check system/monitor-vm-info-memory-map has $'^monram\tram\t0x40000000\t33554432\ttrue\t1$'
 	check system/monitor-ring-read-only has \
-		"^vitrine: VM monitor vCPU 0: stage-2 fault: write to a read-only page at IPA 0x70000000, "
+		"^vitrine: VM monitor vCPU 0: stage-2 fault: write to a read-only page at IPA 0x70000000, .*: restarting the VM$"
+	check system/monitor-restart-said has '^vitrine: VM monitor reset$'
+	check system/monitor-restart-banner count 2 '^monitor: Lua 5\.4\.4 console'
+	check system/monitor-restart-uart-answers has $'^restarted\t1\t42$'
 	check system/monitor-fault-neighbour-finishes has '^\[hello\] bye$'
 	check system/monitor-rings-qemu-exit-0 exited 0
 }

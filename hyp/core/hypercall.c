@@ -1,6 +1,7 @@
 #include "hypercall.h"
 
 #include "ipc.h"
+#include "log.h"
 #include "sysview.h"
 #include "trace.h"
 #include "vitrine/abi.h"
@@ -28,6 +29,19 @@ static int64_t hc_console_input(const uint64_t *x)
 	for (uint32_t i = 0; i < x[2]; i++)
 		bytes[i] = (uint8_t)(x[3] >> (8 * i));
 	return vuart_input(&vm_table[x[1]], bytes, (uint32_t)x[2]);
+}
+
+/* The trace's FAULT record keeps its layout: here its address is the guest's FAR, a VA. */
+static __attribute__((noreturn)) void hc_guest_fault(struct vcpu *v, const uint64_t *x)
+{
+	int restart = vm_fault_restarts(v->vm);
+
+	trace_vcpu(VT_CLASS_FAULT, VT_EV_FAULT, v, (uint32_t)x[1], x[3], x[2]);
+	log_printf("VM %s vCPU %u: exception the guest could not handle at PC 0x%llx (ESR_EL1 "
+	           "0x%llx, FAR 0x%llx): %s the VM\n",
+	           v->vm->cfg->name, v->id, (unsigned long long)x[2], (unsigned long long)x[1],
+	           (unsigned long long)x[3], restart ? "restarting" : "stopping");
+	vm_fault(v, restart);
 }
 
 static int hc_vm_control(uint32_t fid, struct vm *vm)
@@ -92,6 +106,8 @@ void hypercall(struct vcpu *v, uint64_t *x)
 		trace_vcpu(VT_CLASS_MARK, VT_EV_MARK, v, (uint32_t)x[1], x[2], 0);
 		x[0] = SMCCC_OK;
 		break;
+	case VT_HC_GUEST_FAULT:
+		hc_guest_fault(v, x);
 	case VT_HC_SYS_REFRESH:
 	case VT_HC_VM_RESET:
 	case VT_HC_TRACE_ENABLE:

@@ -205,6 +205,48 @@ void vm_stop(struct vm *vm, enum vm_state why)
 }
 
 /*
+ * After a fault: a VM whose config says `on-fault restart` is restarted,
+ * at most VM_RESTART_BURST times within VM_RESTART_WINDOW seconds, so a
+ * VM that faults at once on every start cannot keep a pCPU busy
+ * reloading it; past that it is stopped like any other.
+ */
+#define VM_RESTART_BURST 3
+#define VM_RESTART_WINDOW 60
+
+int vm_fault_restarts(struct vm *vm)
+{
+	uint64_t now = arch_counter(), window = arch_counter_freq() * VM_RESTART_WINDOW;
+	int restart;
+
+	if (!(vm->cfg->flags & CFG_VM_FAULT_RESTART))
+		return 0;
+	spin_lock(&vm->lock); /* two vCPUs may fault at once */
+	if (!vm->fault_restarts_at || now - vm->fault_restarts_at > window) {
+		vm->fault_restarts_at = now; /* a new window opens with this restart */
+		vm->fault_restarts_recent = 0;
+	}
+	restart = vm->fault_restarts_recent < VM_RESTART_BURST;
+	if (restart) {
+		vm->fault_restarts_recent++;
+		vm->fault_restarts++;
+	}
+	spin_unlock(&vm->lock);
+	if (!restart)
+		log_printf("VM %s restarted %u times in %u s after faults: not again\n",
+		           vm->cfg->name, VM_RESTART_BURST, VM_RESTART_WINDOW);
+	return restart;
+}
+
+void vm_fault(struct vcpu *v, int restart)
+{
+	if (restart)
+		vm_reset(v->vm);
+	else
+		vm_stop(v->vm, VM_STOPPED);
+	vcpu_park();
+}
+
+/*
  * Reset vm: a running VM is stopped first; one that is off or stopped is
  * simply started again. Its memory is zeroed and its image reloaded.
  * 0, or -1 if the VM is in the middle of another change.

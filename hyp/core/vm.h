@@ -63,6 +63,9 @@ struct vm {
 	uint32_t
 	    paused; /* by the monitor: no vCPU of it runs until resumed (state stays RUNNING) */
 	uint32_t resets;
+	uint32_t fault_restarts;        /* restarts after a fault (`on-fault restart`), in all */
+	uint32_t fault_restarts_recent; /* ... since fault_restarts_at */
+	uint64_t fault_restarts_at;     /* counter value when the current window opened; 0: none */
 	uint32_t pmu; /* its pCPUs' PMUs are its own, untrapped (the config's monitor) */
 	uint64_t ipc_events[CFG_CHANNEL_MAX]; /* doorbell events not yet fetched, by channel */
 	struct arch_vm arch;
@@ -77,6 +80,13 @@ void vm_init_all(void);
 void vm_load(struct vm *vm);
 int vm_ipa_is_ram(const struct vm *vm, uint64_t ipa);
 void vm_stop(struct vm *vm, enum vm_state why);
+/*
+ * After a fault of one of vm's vCPUs: 1 if vm restarts (its config says
+ * `on-fault restart` and it has not done so too often lately; counted), 0
+ * if it stops. The caller reports the fault, then vm_fault acts on it.
+ */
+int vm_fault_restarts(struct vm *vm);
+void vm_fault(struct vcpu *v, int restart) __attribute__((noreturn));
 int vm_reset(struct vm *vm);
 int vm_pause(struct vm *vm);
 int vm_resume(struct vm *vm);

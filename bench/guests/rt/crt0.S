@@ -36,18 +36,27 @@ rt_secondary_start:
 	bl	rt_secondary_main
 4:	b	4b
 
-/* Stack by vCPU index, FP on, exception vectors, MMU and caches on. Clobbers x0-x3, x30 kept. */
-rt_cpu_setup:
-	adrp	x0, rt_vectors
-	add	x0, x0, :lo12:rt_vectors
-	msr	vbar_el1, x0
+/* x0 = the top of this vCPU's boot stack (by MPIDR Aff0). Clobbers x1, x2; no stack used. */
+.global rt_stack_top
+rt_stack_top:
 	mrs	x0, mpidr_el1
 	and	x0, x0, #0xff
 	adrp	x1, rt_stacks
 	add	x1, x1, :lo12:rt_stacks
 	mov	x2, #STACK_SIZE
 	madd	x1, x0, x2, x1
-	add	sp, x1, x2
+	add	x0, x1, x2
+	ret
+
+/* Stack by vCPU index, FP on, exception vectors, MMU and caches on. Clobbers x0-x3, x30 kept. */
+rt_cpu_setup:
+	adrp	x0, rt_vectors
+	add	x0, x0, :lo12:rt_vectors
+	msr	vbar_el1, x0
+	mov	x3, x30
+	bl	rt_stack_top
+	mov	sp, x0
+	mov	x30, x3
 	mov	x0, #(3 << 20)
 	msr	cpacr_el1, x0
 	ldr	x0, =0x04ff

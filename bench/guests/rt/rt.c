@@ -156,7 +156,11 @@ void rt_system_reset(void)
 void rt_main(uint64_t arg);
 void rt_exception(uint64_t vector, uint64_t esr, uint64_t elr, uint64_t far);
 
-/* From rt_vectors: any exception but an IRQ at EL1 is the end of this VM. */
+/*
+ * From rt_vectors (on a fresh stack: the old one may be what faulted): any
+ * exception but an IRQ at EL1 is the end of this VM. The hypervisor is
+ * told, and stops or restarts the VM as after a stage-2 fault.
+ */
 void rt_exception(uint64_t vector, uint64_t esr, uint64_t elr, uint64_t far)
 {
 	static const char *const kind[] = {"synchronous", "IRQ", "FIQ", "SError"};
@@ -166,7 +170,8 @@ void rt_exception(uint64_t vector, uint64_t esr, uint64_t elr, uint64_t far)
 	rt_printf("rt: %s exception from %s on vCPU %u: ESR 0x%llx ELR 0x%llx FAR 0x%llx\n",
 	          kind[vector % 4], from[vector / 4 % 4], rt_cpu_id(), (unsigned long long)esr,
 	          (unsigned long long)elr, (unsigned long long)far);
-	rt_system_off();
+	rt_hvc(VT_HC_GUEST_FAULT, esr, elr, far);
+	rt_system_off(); /* not reached */
 }
 
 void rt_secondary_main(void (*fn)(uint32_t));

@@ -4,8 +4,8 @@
  * clobber saved: x0-x18, x29, x30, and the caller-saved half of FP/SIMD
  * (q0-q7, q16-q31, FPCR, FPSR), since GCC vectorizes integer loops at -O2
  * and a handler may clobber what the interrupted code keeps in them.
- * Everything else is a bug in the guest: rt_exception reports it and
- * powers the VM off.
+ * Everything else is a bug in the guest: rt_exception reports it to the
+ * hypervisor, which ends (or restarts) the VM.
  */
 #define FRAME_GPRS 192 /* x0-x18, x29, x30, ELR, SPSR, padding */
 #define FRAME_SIZE (FRAME_GPRS + 24 * 16 + 16)
@@ -41,7 +41,12 @@ rt_vectors:
 	vector_unexpected 14
 	vector_unexpected 15
 
+/* The stack may be what faulted (an overflow into a guard page): take the boot stack's top. */
 rt_vector_fault:
+	mov	x19, x0
+	bl	rt_stack_top
+	mov	sp, x0
+	mov	x0, x19
 	mrs	x1, esr_el1
 	mrs	x2, elr_el1
 	mrs	x3, far_el1

@@ -98,6 +98,14 @@
  */
 #define VT_HC_LLC_SAMPLE (VT_HC_BASE + 11)
 
+/*
+ * The caller met an exception it cannot handle (x1 = ESR_EL1, x2 = ELR_EL1,
+ * x3 = FAR_EL1, as its own vectors saw them): the hypervisor reports it
+ * and stops the VM, or restarts it (`on-fault restart`), as after a
+ * stage-2 fault. Does not return.
+ */
+#define VT_HC_GUEST_FAULT (VT_HC_BASE + 12)
+
 /* Standard vendor-service queries (SMCCC): UID in x0..x3, revision x0.x1 */
 #define VT_HC_CALL_UID 0x8600FF01u
 #define VT_HC_REVISION 0x8600FF03u
