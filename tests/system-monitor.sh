@@ -406,6 +406,80 @@ print(*(x.getsockname()[1] for x in s))')
 	check system/monitor-net-qemu-exit-0 exited 0
 }
 
+# What a hostile client or a careless operator does to the monitor, and that
+# it serves on: recursion through C functions over TCP and on the UART (a Lua
+# error each, tests/net_hostile.py), a state full to its cap that frees, a TCP
+# chunk's budget, and the UART's Ctrl-C interrupting a TCP client's loop.
+HOSTILE_GSUB="function f(s) return (string.gsub('x', 'x', f)) end return f('x')"
+feed_hostile() {
+	printf '%s\n' "$HOSTILE_GSUB" "print('uart-recursion', 6*7)" "print('budget', net.budget(3000))"
+	for _ in $(seq 600); do [ -e "$NET_FLAG.budget" ] && break; sleep 0.2; done
+	printf '%s\n' "print('budget', net.budget(600000))"
+	for _ in $(seq 600); do [ -e "$NET_FLAG.loop" ] && break; sleep 0.2; done
+	sleep 2
+	printf '\003'
+	printf '%s\n' "print('uart-wins', 6*7)"
+	for _ in $(seq 600); do [ -e "$NET_FLAG.done" ] && break; sleep 0.2; done
+	printf 'vitrine.poweroff()\n'
+}
+
+test_monitor_hostile() {
+	local out name
+	read -r NET_PORT NET_TRACE_PORT <<<"$(python3 -c 'import socket
+s = [socket.socket() for _ in range(2)]
+for x in s: x.bind(("127.0.0.1", 0))
+print(*(x.getsockname()[1] for x in s))')"
+	export NET_PORT NET_TRACE_PORT
+	NET_FLAG=$O/test/monitor-hostile${MODE//\//.}.flag
+	out=$O/test/monitor-hostile${MODE//\//.}.client
+	rm -f "$NET_FLAG".*
+	mkdir -p "$O/test"
+	python3 tests/net_hostile.py "$NET_PORT" "$NET_FLAG" "$O/test/monitor-net${MODE//\//.}.log" >"$out" 2>&1 &
+	local client=$!
+	FEED=feed_hostile boot monitor-net 240
+	wait "$client"
+	unset NET_PORT NET_TRACE_PORT
+	for name in format gsub concat; do
+		check "system/hostile-recursion-$name-error" grep -q "^ok recursion-$name-error\$" "$out"
+		check "system/hostile-recursion-$name-goes-on" grep -q "^ok recursion-$name-goes-on\$" "$out"
+	done
+	for name in recursion-new-client recursion-within-stack full-state-capped full-state-frees \
+		full-state-collects budget-uart-only budget-set-from-uart budget-interrupts budget-goes-on \
+		budget-long-from-uart uart-ctrl-c-interrupts uart-ctrl-c-goes-on; do
+		check "system/hostile-$name" grep -q "^ok $name\$" "$out"
+	done
+	check system/hostile-uart-recursion-error has '^C stack overflow$'
+	check system/hostile-uart-recursion-goes-on has $'^uart-recursion\t42$'
+	check system/hostile-uart-ctrl-c-said has "^\^C: TCP client [0-9]+'s chunk interrupted$"
+	check system/hostile-uart-line-after-ctrl-c has $'^uart-wins\t42$'
+	check system/hostile-monitor-not-restarted count 1 '^monitor: Lua 5\.4\.4 console'
+	check system/hostile-qemu-exit-0 exited 0
+}
+
+# The guard below the monitor's C stack, in a monitor built with Lua's C-call
+# limit far past what its stack holds: the recursion Lua would stop runs into
+# the guard page, the hypervisor restarts the monitor, and its UART answers.
+test_monitor_guard() {
+	local o=$O/guard guard far
+	if ! make -s O="$o" MON_LUA_CCALLS=100000 CONFIG=monitor >"$O/test/guard-build.log" 2>&1; then
+		fail system/guard-build "see $O/test/guard-build.log"
+		return
+	fi
+	O=$o boot monitor 120 "print(string.format('guard 0x%x', vitrine.stack().guard))
+$HOSTILE_GSUB
+print('after-guard', vm.info('monitor').resets, 6*7)
+vitrine.poweroff()
+"
+	guard=$(sed -n 's/^guard 0x\([0-9a-f]*\)$/\1/p' "$LOG" | head -1)
+	far=$(sed -n 's/^vitrine: VM monitor vCPU 0: exception the guest could not handle .*FAR 0x\([0-9a-f]*\)).*/\1/p' "$LOG")
+	check system/guard-fault-restarts has \
+		'^vitrine: VM monitor vCPU 0: exception the guest could not handle at PC 0x[0-9a-f]+ \(ESR_EL1 0x9[67][0-9a-f]+, FAR 0x[0-9a-f]+\): restarting the VM$'
+	check system/guard-fault-in-guard-page test -n "$guard" -a -n "$far" -a "$((0x${far:-0} >> 12))" = "$((0x${guard:-1} >> 12))"
+	check system/guard-restart-said has '^vitrine: VM monitor reset$'
+	check system/guard-uart-answers has $'^after-guard\t1\t42$'
+	check system/guard-qemu-exit-0 exited 0
+}
+
 # A legacy virtio-mmio device is refused with a message; the UART console runs on.
 # Without the device's page (the plain monitor config) there is no network at all.
 test_monitor_net_legacy() {

@@ -311,6 +311,9 @@ run_all() {
 	if [ -z "$MODE" ]; then test_monitor_console; fi
 	# Over the network, free-running only (under -icount the slirp timers crawl).
 	if [ -z "$MODE" ]; then test_vitrine_net; fi
+	if [ -z "$MODE" ]; then test_monitor_hostile; fi
+	# A build of its own: once is enough.
+	if [ -z "$MODE" ]; then test_monitor_guard; fi
 }
 
 # ONLY="test_a test_b" runs just those (while working on them); MODES=free or
