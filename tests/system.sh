@@ -214,7 +214,7 @@ test_lrflood() {
 }
 
 test_storm() {
-	boot storm
+	boot storm 120
 	# How many SGIs fit in the storm's time is the host's business unless time is -icount's.
 	check system/storm-happened storm_at_least "$([ -n "$MODE" ] && echo 100000 || echo 1)"
 	check system/storm-neighbour-timer-ok has '^\[timer\] timer: ok$'
