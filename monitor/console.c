@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../hyp/lib/fmt.h" /* not on the path: hyp/lib/string.h would hide picolibc's */
 #include "config.h"
 #include "lauxlib.h"
 #include "net.h"
@@ -153,8 +154,10 @@ static void con_show(const struct con_rec *r, int prefix)
 		con_putc('[');
 		con_puts(con_vm_name(r->src, name, sizeof name) ? name : "?");
 		con_puts("] ");
+		fmt_visible(r->text, r->len, con_write); /* as the hypervisor shows it (log.c) */
+	} else {
+		con_write(r->text, r->len); /* attached: the VM's own terminal, raw */
 	}
-	con_write(r->text, r->len);
 	con_putc('\n');
 }
 

@@ -108,6 +108,41 @@ test_psci() {
 	check system/psci-qemu-exit-0 exited 0
 }
 
+# The exact line $1 is in the log (no pattern: carets and brackets as they are).
+has_line() { grep -Fxq -- "$1" "$LOG"; }
+
+# VM $1's lines hold no control byte but tab: nothing in them a terminal would obey.
+vm_lines_visible() { ! LC_ALL=C grep -a "^\[$1\] " "$LOG" | tr -d '\t' | LC_ALL=C grep -aq '[[:cntrl:]]'; }
+
+# The spoof guest's lines, whose control bytes would let them pass for the
+# hypervisor's or another VM's on a terminal, in caret notation ($1: the test names).
+spoof_shown() {
+	check "$1-escape" has_line '[spoof] ^[[2K^Mvitrine: VM hello stopped'
+	check "$1-backspaces" has_line '[spoof] ^H^H^H^H^H^H^H^H[hello] bye'
+	check "$1-title-and-bell" has_line '[spoof] ^[]0;owned^G title'
+	check "$1-utf8-c1" has_line '[spoof] C1 CSI M-^[2K gone'
+	check "$1-del" has_line '[spoof] erase^?^?^?^?^?'
+	check "$1-cr-within-line" has_line '[spoof] progress 1^Mprogress 2'
+	check "$1-nul" has_line '[spoof] nul ^@ byte'
+	check "$1-tab-and-utf8-kept" has_line $'[spoof] tab\tand caf\xc3\xa9 stay'
+	check "$1-no-control-bytes" vm_lines_visible spoof
+	check "$1-no-line-passes-for-another" lacks '^(vitrine: VM hello|\[hello\])'
+}
+
+# Without a monitor (the hypervisor's console) and with one (the monitor's view of the ring).
+test_console_visible() {
+	local in
+	boot spoof
+	spoof_shown system/console-visible
+	check system/console-visible-qemu-exit-0 exited 0
+	in=$'while vm.info(\'spoof\').state == \'running\' do end for i = 1, 1000000 do end\n'
+	in+=$'s = console.stats() print(\'all shown\', s.read == s.written)\nvitrine.poweroff()\n'
+	boot monitor-spoof 60 "$in"
+	check system/console-visible-monitor-showed-all has $'^all shown\ttrue$'
+	spoof_shown system/console-visible-monitor
+	check system/console-visible-monitor-qemu-exit-0 exited 0
+}
+
 test_smp_fault() {
 	boot smp-fault
 	check system/smp-fault-reported has \
@@ -287,6 +322,7 @@ run_all() {
 	test_smp_reset
 	test_probe
 	test_psci
+	test_console_visible
 	test_shm
 	test_timer
 	test_sgi

@@ -29,19 +29,25 @@ static void log_puts(const char *s, size_t len)
 	}
 }
 
-/* One record as the UART shows it: VMs' lines get "[name] " and a newline. */
+/*
+ * One record as the UART shows it: the hypervisor's text as it is; a VM's
+ * line after "[name] ", its control bytes made visible (fmt_visible), so it
+ * stays on its own line and cannot pass for the hypervisor's or another's.
+ */
 static void log_to_uart(uint32_t src, const char *text, size_t len)
 {
-	const char *name = src < vm_count ? vm_table[src].cfg->name : NULL;
+	const char *name;
 
-	if (name) {
-		log_puts("[", 1);
-		log_puts(name, strlen(name));
-		log_puts("] ", 2);
+	if (src >= vm_count) {
+		log_puts(text, len);
+		return;
 	}
-	log_puts(text, len);
-	if (name)
-		log_puts("\n", 1);
+	name = vm_table[src].cfg->name;
+	log_puts("[", 1);
+	log_puts(name, strlen(name));
+	log_puts("] ", 2);
+	fmt_visible(text, len, log_puts);
+	log_puts("\n", 1);
 }
 
 /* Under log_lock. */
