@@ -108,6 +108,35 @@ test_psci() {
 	check system/psci-qemu-exit-0 exited 0
 }
 
+# A hypervisor panic is a failure: run.sh exits 3, not the 0 of a clean
+# power-off. Forced with no hook in the product: a valid config, built in a
+# directory of its own ($O/cfg/panic) and booted, then its generated tables
+# edited (more VMs than the hypervisor supports) and relinked.
+test_panic() {
+	local cfg=$O/test/panic.cfg tables=$O/cfg/panic/config.c
+	mkdir -p "$O/test/cfg"
+	# Written anew, so newer than the tables: they are generated again, unedited.
+	printf 'vm hello\n  image hello\n  cpus 0\n  mem 0x40000000 16M\n' >"$cfg"
+	if ! make -s O="$O" CONFIG="$cfg" >"$O/test/panic-build.log" 2>&1; then
+		fail "system/panic-build$MODE" "see $O/test/panic-build.log"
+		return
+	fi
+	boot cfg/panic
+	check system/panic-clean-run-exits-0 exited 0
+	check system/panic-clean-run-no-panic lacks 'PANIC'
+	sed -i 's/\.nr_vms = 1,/.nr_vms = 99,/' "$tables"
+	check system/panic-tables-edited grep -q '\.nr_vms = 99,' "$tables"
+	make -s O="$O" CONFIG="$cfg" >>"$O/test/panic-build.log" 2>&1
+	boot cfg/panic
+	check system/panic-line has '^vitrine: PANIC: 99 VMs configured, at most 16 supported$'
+	check system/panic-line-last lines_after_panic 0
+	check system/panic-run-sh-says-so has '^run.sh: the hypervisor panicked$'
+	check system/panic-exit-status-3 exited 3
+}
+
+# $1 lines of the console come after the panic line (run.sh's own notes aside).
+lines_after_panic() { [ "$(sed -n '/^vitrine: PANIC: /,$p' "$LOG" | grep -cv '^\(vitrine: PANIC: \|run.sh: \)')" = "$1" ]; }
+
 # The exact line $1 is in the log (no pattern: carets and brackets as they are).
 has_line() { grep -Fxq -- "$1" "$LOG"; }
 
@@ -323,6 +352,7 @@ run_all() {
 	test_probe
 	test_psci
 	test_console_visible
+	test_panic
 	test_shm
 	test_timer
 	test_sgi

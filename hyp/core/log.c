@@ -17,8 +17,9 @@
 #include "vitrine/conring.h"
 #include "vm.h"
 
+#define LOG_MSG_MAX 256
+
 static struct spinlock log_lock;
-static int log_direct; /* set by a panic: the UART, whoever owns it */
 
 static void log_puts(const char *s, size_t len)
 {
@@ -53,7 +54,7 @@ static void log_to_uart(uint32_t src, const char *text, size_t len)
 /* Under log_lock. */
 static void log_emit(uint32_t src, const char *text, size_t len)
 {
-	if (!log_direct && conring_owned()) {
+	if (conring_owned()) {
 		conring_put(src, text, len);
 		return;
 	}
@@ -84,37 +85,54 @@ void log_release(void)
 	spin_unlock(&log_lock);
 }
 
-static void log_vprintf(const char *tag, const char *fmt, va_list ap)
+/* tag and the message in buf, cut to fit; its length. */
+static size_t log_format(char *buf, size_t size, const char *tag, const char *fmt, va_list ap)
 {
-	char buf[256];
 	size_t t = strlen(tag);
 	int n;
 
 	memcpy(buf, tag, t);
-	n = fmt_vsnprintf(buf + t, sizeof buf - t, fmt, ap);
-	if (n >= (int)(sizeof buf - t))
-		n = (int)(sizeof buf - t) - 1;
-	spin_lock(&log_lock);
-	log_emit(VT_CON_HYP, buf, t + (size_t)n);
-	spin_unlock(&log_lock);
+	n = fmt_vsnprintf(buf + t, size - t, fmt, ap);
+	if (n >= (int)(size - t))
+		n = (int)(size - t) - 1;
+	return t + (size_t)n;
 }
 
 void log_printf(const char *fmt, ...)
 {
+	char buf[LOG_MSG_MAX];
 	va_list ap;
+	size_t n;
 
 	va_start(ap, fmt);
-	log_vprintf("vitrine: ", fmt, ap);
+	n = log_format(buf, sizeof buf, "vitrine: ", fmt, ap);
 	va_end(ap);
+	spin_lock(&log_lock);
+	log_emit(VT_CON_HYP, buf, n);
+	spin_unlock(&log_lock);
 }
 
+/*
+ * The panic line goes to the UART, whoever owns it, after what the monitor
+ * left unread, on a line of its own (the monitor may have left one
+ * unfinished). The lock is never released: nothing the hypervisor or a VM
+ * says comes after it, which is how scripts/run.sh tells a panic from a
+ * clean power-off (log.h).
+ */
 void panic(const char *fmt, ...)
 {
+	char buf[LOG_MSG_MAX];
 	va_list ap;
+	size_t n;
 
-	__atomic_store_n(&log_direct, 1, __ATOMIC_RELAXED);
 	va_start(ap, fmt);
-	log_vprintf("vitrine: PANIC: ", fmt, ap);
+	n = log_format(buf, sizeof buf - 1, LOG_PANIC, fmt, ap);
 	va_end(ap);
+	if (buf[n - 1] != '\n')
+		buf[n++] = '\n';
+	spin_lock(&log_lock);
+	conring_drain(log_to_uart);
+	log_puts("\n", 1);
+	log_puts(buf, n);
 	arch_power_off();
 }
