@@ -2,8 +2,9 @@
  * The system console, owned by the monitor: the platform PL011 is passed
  * through to it, and the hypervisor's messages and the other VMs' lines
  * arrive through the console ring (vitrine/conring.h), which this file
- * prints in the hypervisor's own format ("[name] line"). `console.attach`
- * shows one VM's lines alone and types what is typed into its UART.
+ * prints in the hypervisor's own format ("[name] line", control bytes
+ * shown: fmt_visible). `console.attach` shows one VM's lines alone, raw,
+ * and types what is typed into its UART.
  *
  * The ring and the system page are read-only here and written by the
  * hypervisor: every length and id read from them is checked before use.
