@@ -2,8 +2,9 @@
  * The system console, owned by the monitor: the platform PL011 is passed
  * through to it, and the hypervisor's messages and the other VMs' lines
  * arrive through the console ring (vitrine/conring.h), which this file
- * prints in the hypervisor's own format ("[name] line"). `console.attach`
- * shows one VM's lines alone and types what is typed into its UART.
+ * prints in the hypervisor's own format ("[name] line", control bytes
+ * shown: fmt_visible). `console.attach` shows one VM's lines alone, raw,
+ * and types what is typed into its UART.
  *
  * The ring and the system page are read-only here and written by the
  * hypervisor: every length and id read from them is checked before use.
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../hyp/lib/fmt.h" /* not on the path: hyp/lib/string.h would hide picolibc's */
 #include "config.h"
 #include "lauxlib.h"
 #include "net.h"
@@ -153,8 +155,10 @@ static void con_show(const struct con_rec *r, int prefix)
 		con_putc('[');
 		con_puts(con_vm_name(r->src, name, sizeof name) ? name : "?");
 		con_puts("] ");
+		fmt_visible(r->text, r->len, con_write); /* as the hypervisor shows it (log.c) */
+	} else {
+		con_write(r->text, r->len); /* attached: the VM's own terminal, raw */
 	}
-	con_write(r->text, r->len);
 	con_putc('\n');
 }
 

@@ -27,6 +27,11 @@
 # LLC_PAGE=FILE    save the counters page (4 KiB) to FILE after the run
 #                  (out/host/llc-page FILE 0 prints it)
 # LLC_RAM_DIR=DIR  where the RAM file goes (default /dev/shm)
+#
+# Exit status: 0 the machine powered off (every VM down, vitrine.poweroff(),
+# or Ctrl-A x); 3 the hypervisor panicked (it powers off too: run.sh knows
+# by its panic line, below); 2 a bad setting of run.sh's; otherwise QEMU's
+# own failure (1) or 128+N when it was killed by signal N (124: `timeout`).
 set -euo pipefail
 elf=${1:?usage: run.sh vitrine.elf [qemu args...]}
 shift
@@ -69,15 +74,40 @@ if [ -n "${LLC:-}" ] && [ "$LLC" != 0 ]; then
 		-plugin "$so,counters=$llc_ram${LLC_ARGS:+,$LLC_ARGS}${LLC_OUT:+,out=$LLC_OUT}")
 	case " $* " in *" -icount "*) ;; *) qemu+=(-accel tcg,thread=single) ;; esac
 fi
+# The console passes through tee (byte by byte: the prompt and the raw
+# terminal work as before) to a check for the hypervisor's panic line,
+# "vitrine: PANIC: ..." (hyp/core/log.c). It must be the last line that
+# begins "vitrine: ": no VM's line begins so (each is "[name] ..." with its
+# control bytes shown) and nothing is printed after a panic. QEMU's status,
+# or PANIC_STATUS after a panic.
+PANIC_STATUS=3
+console() {
+	local last check pid status
+	last=$(mktemp)
+	exec {check}> >(LC_ALL=C grep -a '^vitrine: ' | tail -n 1 >"$last")
+	pid=$!
+	set +e
+	"$@" {check}>&- | tee /dev/fd/"$check" # a pipe: tee opens it again
+	status=${PIPESTATUS[0]}
+	set -e
+	exec {check}>&-
+	wait "$pid" || true # the check has read it all
+	if LC_ALL=C grep -q '^vitrine: PANIC: ' "$last"; then
+		echo "run.sh: the hypervisor panicked" >&2
+		status=$PANIC_STATUS
+	fi
+	rm -f "$last"
+	return "$status"
+}
 if [ -n "${SCRIPT:-}" ]; then
 	[ -r "$SCRIPT" ] || { echo "run.sh: cannot read $SCRIPT" >&2; exit 2; }
 	# The console reads what is typed as the guest asks for it: nothing is lost.
 	exec < <(cat "$SCRIPT"; printf '\nvitrine.poweroff()\n')
 fi
 if [ -z "${TRACE:-}" ]; then
-	[ -n "$llc_ram" ] || exec "${qemu[@]}" "$@"
-	"${qemu[@]}" "$@" # not exec: the RAM file goes afterwards
-	exit
+	status=0
+	console "${qemu[@]}" "$@" || status=$?
+	exit "$status"
 fi
 
 # The options word (hyp/core/bootparam.h) at the last page of the hypervisor's RAM.
@@ -101,7 +131,7 @@ flags=$((flags | classes << 8))
 word=$(printf '0x56544250%08x' "$flags")
 b64=$TRACE.b64
 set +e
-"${qemu[@]}" -device "loader,addr=0x41fff000,data=$word,data-len=8" "$@" |
+console "${qemu[@]}" -device "loader,addr=0x41fff000,data=$word,data-len=8" "$@" |
 	awk -v out="$b64" '
 		/^vitrine-trace-begin/ { inside = 1; printf "" > out; next }
 		/^vitrine-trace-end/ { inside = 0; close(out); next }

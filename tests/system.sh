@@ -99,13 +99,77 @@ test_probe() {
 test_psci() {
 	boot psci
 	for b in 0 1 2; do
-		check "system/psci-abi-boot$b" has "^\[psci\] boot $b: 34 checks, 0 failed$"
+		check "system/psci-abi-boot$b" has "^\[psci\] boot $b: 52 checks, 0 failed$"
 	done
 	check system/psci-no-failed-check lacks '^\[psci\] FAIL'
 	check system/psci-reset-twice count 2 '^vitrine: VM psci reset$'
 	check system/psci-el2-maps-no-vm-memory-after-resets has '^vitrine: EL2 map: [0-9]+ KiB hypervisor image, [0-9]+ KiB devices, 0 KiB other$'
 	check system/psci-neighbour-unaffected has '^\[hello\] bye$'
 	check system/psci-qemu-exit-0 exited 0
+}
+
+# A hypervisor panic is a failure: run.sh exits 3, not the 0 of a clean
+# power-off. Forced with no hook in the product: a valid config, built in a
+# directory of its own ($O/cfg/panic) and booted, then its generated tables
+# edited (more VMs than the hypervisor supports) and relinked.
+test_panic() {
+	local cfg=$O/test/panic.cfg tables=$O/cfg/panic/config.c
+	mkdir -p "$O/test/cfg"
+	# Written anew, so newer than the tables: they are generated again, unedited.
+	printf 'vm hello\n  image hello\n  cpus 0\n  mem 0x40000000 16M\n' >"$cfg"
+	if ! make -s O="$O" CONFIG="$cfg" >"$O/test/panic-build.log" 2>&1; then
+		fail "system/panic-build$MODE" "see $O/test/panic-build.log"
+		return
+	fi
+	boot cfg/panic
+	check system/panic-clean-run-exits-0 exited 0
+	check system/panic-clean-run-no-panic lacks 'PANIC'
+	sed -i 's/\.nr_vms = 1,/.nr_vms = 99,/' "$tables"
+	check system/panic-tables-edited grep -q '\.nr_vms = 99,' "$tables"
+	make -s O="$O" CONFIG="$cfg" >>"$O/test/panic-build.log" 2>&1
+	boot cfg/panic
+	check system/panic-line has '^vitrine: PANIC: 99 VMs configured, at most 16 supported$'
+	check system/panic-line-last lines_after_panic 0
+	check system/panic-run-sh-says-so has '^run.sh: the hypervisor panicked$'
+	check system/panic-exit-status-3 exited 3
+}
+
+# $1 lines of the console come after the panic line (run.sh's own notes aside).
+lines_after_panic() { [ "$(sed -n '/^vitrine: PANIC: /,$p' "$LOG" | grep -cv '^\(vitrine: PANIC: \|run.sh: \)')" = "$1" ]; }
+
+# The exact line $1 is in the log (no pattern: carets and brackets as they are).
+has_line() { grep -Fxq -- "$1" "$LOG"; }
+
+# VM $1's lines hold no control byte but tab: nothing in them a terminal would obey.
+vm_lines_visible() { ! LC_ALL=C grep -a "^\[$1\] " "$LOG" | tr -d '\t' | LC_ALL=C grep -aq '[[:cntrl:]]'; }
+
+# The spoof guest's lines, whose control bytes would let them pass for the
+# hypervisor's or another VM's on a terminal, in caret notation ($1: the test names).
+spoof_shown() {
+	check "$1-escape" has_line '[spoof] ^[[2K^Mvitrine: VM hello stopped'
+	check "$1-backspaces" has_line '[spoof] ^H^H^H^H^H^H^H^H[hello] bye'
+	check "$1-title-and-bell" has_line '[spoof] ^[]0;owned^G title'
+	check "$1-utf8-c1" has_line '[spoof] C1 CSI M-^[2K gone'
+	check "$1-del" has_line '[spoof] erase^?^?^?^?^?'
+	check "$1-cr-within-line" has_line '[spoof] progress 1^Mprogress 2'
+	check "$1-nul" has_line '[spoof] nul ^@ byte'
+	check "$1-tab-and-utf8-kept" has_line $'[spoof] tab\tand caf\xc3\xa9 stay'
+	check "$1-no-control-bytes" vm_lines_visible spoof
+	check "$1-no-line-passes-for-another" lacks '^(vitrine: VM hello|\[hello\])'
+}
+
+# Without a monitor (the hypervisor's console) and with one (the monitor's view of the ring).
+test_console_visible() {
+	local in
+	boot spoof
+	spoof_shown system/console-visible
+	check system/console-visible-qemu-exit-0 exited 0
+	in=$'while vm.info(\'spoof\').state == \'running\' do end for i = 1, 1000000 do end\n'
+	in+=$'s = console.stats() print(\'all shown\', s.read == s.written)\nvitrine.poweroff()\n'
+	boot monitor-spoof 60 "$in"
+	check system/console-visible-monitor-showed-all has $'^all shown\ttrue$'
+	spoof_shown system/console-visible-monitor
+	check system/console-visible-monitor-qemu-exit-0 exited 0
 }
 
 test_smp_fault() {
@@ -287,6 +351,8 @@ run_all() {
 	test_smp_reset
 	test_probe
 	test_psci
+	test_console_visible
+	test_panic
 	test_shm
 	test_timer
 	test_sgi

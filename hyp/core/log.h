@@ -6,6 +6,11 @@
 #include <stdint.h>
 
 void log_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * The panic line: LOG_PANIC and the message, the last line of the console,
+ * then power-off. scripts/run.sh exits with its own status when it sees it.
+ */
+#define LOG_PANIC "vitrine: PANIC: "
 void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* One whole line of VM vm's console, shown as "[name] text". */
 void log_line(uint32_t vm, const char *text, size_t len);

@@ -1,5 +1,5 @@
 /*
- * Shared by the hypervisor and the guest runtime; freestanding, no
+ * Shared by the hypervisor, the guest runtime and the monitor; freestanding, no
  * floating point. Output is always NUL-terminated; the return value is the
  * length the full output would have had, as in C's snprintf.
  */
@@ -143,4 +143,33 @@ int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
 	n = fmt_vsnprintf(buf, size, fmt, ap);
 	va_end(ap);
 	return n;
+}
+
+/* Is s[i] (of len) the first byte of a C1 control in UTF-8 (0xc2 0x80-0x9f)? */
+static int fmt_c1(const char *s, size_t len, size_t i)
+{
+	return (unsigned char)s[i] == 0xc2 && i + 1 < len &&
+	       ((unsigned char)s[i + 1] & 0xe0) == 0x80;
+}
+
+void fmt_visible(const char *s, size_t len, void (*put)(const char *s, size_t n))
+{
+	size_t done = 0; /* s[done..i) is shown as it is, in one put */
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char b = (unsigned char)s[i];
+		char caret[2] = {'^', 0};
+
+		if (b == '\t' || (b >= 0x20 && b != 0x7f && !fmt_c1(s, len, i)))
+			continue;
+		put(s + done, i - done);
+		if (b == 0xc2) {
+			put("M-", 2);
+			b = (unsigned char)s[++i] & 0x7f;
+		}
+		caret[1] = (char)(b ^ 0x40);
+		put(caret, 2);
+		done = i + 1;
+	}
+	put(s + done, len - done);
 }

@@ -3,6 +3,7 @@
  * conduits, error codes for bad calls, Vitrine's hypercalls; then resets
  * its own VM twice and checks that each reset gives back a pristine image.
  */
+#include "fmt.h"
 #include "format.h"
 #include "rt.h"
 
@@ -17,6 +18,31 @@ static void check(const char *what, int64_t got, int64_t want)
 		psci_failed++;
 		rt_printf("FAIL %s: got %lld, want %lld\n", what, (long long)got, (long long)want);
 	}
+}
+
+/* Target MPIDRs that name no vCPU of a 1-vCPU VM, though their Aff0 is 0. */
+static const uint64_t psci_bad_mpidr[] = {
+    0x40000000,            /* U (bit 30) */
+    0x80000000,            /* bit 31: RES1 in MPIDR_EL1, zero in a PSCI target */
+    1u << 24,              /* MT */
+    1ull << 40,            /* above Aff3 */
+    1ull << 63,            /* the top bit */
+    0x10000,               /* Aff2 */
+    0x100000000ull,        /* Aff3 */
+    0xffffffff00000000ull, /* an SMC64 caller's garbage in the top half */
+};
+
+/* CPU_ON and AFFINITY_INFO of an MPIDR that names no vCPU: both refuse it. */
+static void psci_bad_target(uint64_t mpidr)
+{
+	char what[48];
+
+	fmt_snprintf(what, sizeof what, "CPU_ON 0x%llx", (unsigned long long)mpidr);
+	check(what, (int64_t)rt_hvc(PSCI_CPU_ON_64, mpidr, 0x40000000, 0).x0,
+	      PSCI_INVALID_PARAMETERS);
+	fmt_snprintf(what, sizeof what, "AFFINITY_INFO 0x%llx", (unsigned long long)mpidr);
+	check(what, (int64_t)rt_hvc(PSCI_AFFINITY_INFO_64, mpidr, 0, 0).x0,
+	      PSCI_INVALID_PARAMETERS);
 }
 
 static void psci_never(uint32_t vcpu)
@@ -55,6 +81,15 @@ static void psci_abi(void)
 	check("CPU_ON vCPU 5", rt_cpu_on(5, psci_never), PSCI_INVALID_PARAMETERS);
 	check("CPU_ON Aff1", (int64_t)rt_hvc(PSCI_CPU_ON_64, 0x100, 0x40000000, 0).x0,
 	      PSCI_INVALID_PARAMETERS);
+	for (unsigned i = 0; i < sizeof psci_bad_mpidr / sizeof psci_bad_mpidr[0]; i++)
+		psci_bad_target(psci_bad_mpidr[i]);
+	/* SMC32 callers' arguments are 32 bits: the top half is not theirs. */
+	check("AFFINITY_INFO (SMC32) 0x40000000",
+	      (int64_t)rt_hvc(PSCI_AFFINITY_INFO_64 & ~PSCI_SMC64, 0xffffffff40000000ull, 0, 0).x0,
+	      PSCI_INVALID_PARAMETERS);
+	check("AFFINITY_INFO (SMC32) self",
+	      (int64_t)rt_hvc(PSCI_AFFINITY_INFO_64 & ~PSCI_SMC64, 0xffffffff00000000ull, 0, 0).x0,
+	      PSCI_AFF_ON);
 	check("CPU_ON bad entry", (int64_t)rt_hvc(PSCI_CPU_ON_64, 0, 0x1000, 0).x0,
 	      PSCI_INVALID_ADDRESS);
 	check("AFFINITY_INFO self", rt_affinity_info(0), PSCI_AFF_ON);

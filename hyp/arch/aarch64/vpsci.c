@@ -1,7 +1,7 @@
 /*
  * PSCI 1.1 as a VM sees it: CPU_ON/OFF and AFFINITY_INFO over the VM's own
- * vCPUs (MPIDR Aff0 = vCPU index), SYSTEM_OFF and SYSTEM_RESET of the VM
- * alone. CPU_SUSPEND is a standby that returns at once.
+ * vCPUs, SYSTEM_OFF and SYSTEM_RESET of the VM alone. CPU_SUSPEND is a
+ * standby that returns at once.
  */
 #include "smccc.h"
 
@@ -9,11 +9,17 @@
 #include "trace.h"
 #include "vm.h"
 
+/*
+ * The vCPU a PSCI target_cpu names, or NULL. A vCPU's MPIDR_EL1 is its index
+ * in Aff0 with Aff1-3 zero (VMPIDR_EL2, vcpu_start.c), and target_cpu holds
+ * the affinity fields alone (bits 24-31 and 40-63 zero), so the target is
+ * exactly the index: any other bit set names no vCPU of this VM.
+ */
 static struct vcpu *vpsci_target(struct vcpu *v, uint64_t mpidr)
 {
-	if ((mpidr & 0xff00ffff00ull) || (mpidr & 0xff) >= v->vm->nr_vcpus)
+	if (mpidr >= v->vm->nr_vcpus)
 		return 0;
-	return v->vm->vcpus[mpidr & 0xff];
+	return v->vm->vcpus[mpidr];
 }
 
 static int64_t vpsci_cpu_on(struct vcpu *v, uint64_t mpidr, uint64_t entry, uint64_t ctx)
