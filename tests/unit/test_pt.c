@@ -173,6 +173,20 @@ static void test_out_of_tables(void)
 	report("running out of tables is an error, not a crash", ok);
 }
 
+static void test_beyond_reach(void)
+{
+	struct pt pt = test_pt(1); /* 39-bit input, as stage 2 */
+	int ok = 1;
+
+	CHECK(pt_map(&pt, 0x8040000000, 0x40000000, 16 << 20, PT_S2_NORMAL) == -1);
+	CHECK(pt_map(&pt, 0x7fffe00000, 0x40000000, 4 << 20, PT_S2_NORMAL) == -1);
+	CHECK(pt_map(&pt, ~0ull << 12, 0x40000000, 0x2000, PT_S2_NORMAL) == -1);
+	CHECK(pt_lookup(&pt, 0x40000000, &(unsigned){0}) == 0); /* nothing aliased low */
+	CHECK(pt_lookup(&pt, 0, &(unsigned){0}) == 0);
+	CHECK(pt_map(&pt, 0x7fffe00000, 0x40000000, 2 << 20, PT_S2_NORMAL) == 0);
+	report("addresses beyond the root's reach are refused, never wrapped", ok);
+}
+
 struct walk_sum {
 	uint64_t bytes, leaves, last_va;
 	int ordered;
@@ -214,6 +228,7 @@ int main(void)
 	test_attrs_and_overlap();
 	test_unmap();
 	test_out_of_tables();
+	test_beyond_reach();
 	test_walk();
 	test_unmap_frees();
 	return failures != 0;

@@ -30,6 +30,11 @@ static int pt_block_fits(unsigned level, uint64_t va, uint64_t pa, uint64_t size
 
 int pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t attr)
 {
+	/* Beyond the root's reach, the index would wrap: another address would be mapped. */
+	uint64_t reach = 1ull << (PT_LEVEL_SHIFT(pt->root_level) + 9);
+
+	if (size > reach || va > reach - size)
+		return -1;
 	while (size) {
 		uint64_t *table = pt->root;
 		unsigned level = pt->root_level;

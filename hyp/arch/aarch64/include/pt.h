@@ -42,7 +42,8 @@ struct pt {
 /*
  * Map [va, va+size) to pa with attribute bits attr, using 1 GiB and 2 MiB
  * blocks wherever va, pa and the remaining size allow. Returns 0, or -1 if
- * a table could not be allocated or the range is partly mapped already.
+ * a table could not be allocated, the range is partly mapped already, or
+ * it goes beyond what the root level translates.
  */
 int pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t attr);
 
