@@ -351,6 +351,10 @@ NET_EXPRS=("2^10" "string.rep('ab', 3)" "error('boom')" "x = = 1" "1, 'two', nil
 feed_net() {
 	printf '%s\n' "${NET_EXPRS[@]}"
 	for _ in $(seq 600); do [ -e "$NET_FLAG" ] && break; sleep 0.2; done
+	# The connections as the UART sees them; the client whose id is in $NET_FLAG.kick kicked.
+	printf '%s\n' "for _, c in ipairs(net.clients()) do print('peer', c.service, c.address, c.port > 0, c.authenticated, c.idle >= 0, c.id > 0) end"
+	printf 'net.kick(%s)\nnet.kick(99999)\n' "$(cat "$NET_FLAG.kick" 2>/dev/null)"
+	printf '%s\n' "print('authcost', net.stats().auth_ticks)"
 	printf 'print("uart-after", 6*7)\n'
 	# If the client could not power off, the UART does (the checks then fail, not hang).
 	for _ in $(seq 600); do [ -e "$NET_FLAG.done" ] && break; sleep 0.2; done
@@ -371,10 +375,10 @@ print(*(x.getsockname()[1] for x in s))')
 	export NET_PORT NET_TRACE_PORT
 	NET_FLAG=$O/test/monitor-net${MODE//\//.}.flag
 	out=$O/test/monitor-net${MODE//\//.}.client
-	rm -f "$NET_FLAG" "$NET_FLAG.done"
+	rm -f "$NET_FLAG" "$NET_FLAG.done" "$NET_FLAG.kick"
 	mkdir -p "$O/test"
 	# The client watches the console log that boot() writes.
-	python3 tests/net_client.py "$NET_PORT" "$NET_TRACE_PORT" "$NET_FLAG" \
+	python3 tests/net_client.py "$NET_PORT" "$NET_TRACE_PORT" "$O/net.key" "$NET_FLAG" \
 		"$O/test/monitor-net${MODE//\//.}.log" "${NET_EXPRS[@]}" >"$out" 2>&1 &
 	local client=$!
 	FEED=feed_net boot monitor-net 240
@@ -386,7 +390,11 @@ print(*(x.getsockname()[1] for x in s))')
 		ninth-client-refused long-line-refused long-line-session-goes-on \
 		garbage-then-valid-line ctrl-c-interrupts ctrl-c-session-goes-on lua-memory-capped \
 		lua-memory-recovers others-after-disconnect slot-reused half-close-last-line \
-		console-after-stream \
+		stream-after-auth console-after-stream \
+		idle-unauthenticated-do-not-lock-out oldest-pending-dropped idle-unauthenticated-dropped \
+		no-lua-before-auth-poweroff no-lua-before-auth-return still-up-after-unauthenticated \
+		wrong-secret-refused recorded-session-ok replayed-answer-refused stream-demands-auth \
+		net-clients-not-over-tcp net-kick-not-over-tcp kicked-from-uart others-after-kick \
 		poweroff-over-tcp; do
 		check "system/monitor-net-$name" grep -q "^ok $name\$" "$out"
 	done
@@ -398,6 +406,10 @@ print(*(x.getsockname()[1] for x in s))')
 	done
 	check system/monitor-net-print-not-on-uart lacks 'only-tcp-marker'
 	check system/monitor-net-uart-after-tcp has $'^uart-after\t42$'
+	check system/monitor-net-uart-clients-listed has $'^peer\tconsole\t10\.0\.2\.2\ttrue\ttrue\ttrue\ttrue$'
+	check system/monitor-net-uart-kick-unknown has '^console:1: net.kick: no client 99999$'
+	check system/monitor-net-seeded lacks 'no boot seed'
+	check system/monitor-net-auth-cost has $'^authcost\t[1-9][0-9]*$'
 	check system/monitor-net-neighbour-runs has '^\[hello\] bye$'
 	check system/monitor-net-qemu-exit-0 exited 0
 }
@@ -438,6 +450,14 @@ print(*(x.getsockname()[1] for x in s))')"
 	check system/vitrine-eval-answers test "$out" = 42
 	"$vc" eval --port "$cport" "error('boom')" >"$O/test/net-eval.out" 2>&1
 	check system/vitrine-eval-lua-error-exit-1 test $? = 1
+	# Another secret than the system's: refused, exit status 4, and said so.
+	od -An -tx1 -N32 -v /dev/urandom | tr -d ' \n' >"$O/test/wrong.key"
+	"$vc" eval --key "$O/test/wrong.key" --port "$cport" 'print(6*7)' >"$O/test/net-wrong.out" 2>&1
+	check system/vitrine-wrong-key-exit-4 test $? = 4
+	check system/vitrine-wrong-key-said grep -q 'refused the key .*wrong answer to the challenge' "$O/test/net-wrong.out"
+	check system/vitrine-wrong-key-no-answer sh -c "! grep -q '^42$' '$O/test/net-wrong.out'"
+	VITRINE_KEY=$O/test/wrong.key "$vc" record --seconds 1 --port "$sport" -o "$O/test/net-wrong.perfetto-trace" >"$O/test/net-wrong-rec.out" 2>&1
+	check system/vitrine-record-wrong-key-exit-4 test $? = 4
 	"$vc" record --seconds 3 --port "$sport" -o "$O/test/net.perfetto-trace" >"$O/test/net-record.out" 2>&1
 	check system/vitrine-record-exit-0 test $? = 0
 	check system/vitrine-record-summary grep -Eq '^recorded [1-9][0-9]* events, [0-9]+ lost, in [0-9.]+ s$' "$O/test/net-record.out"
