@@ -416,6 +416,7 @@ print(*(x.getsockname()[1] for x in s))')
 
 # A legacy virtio-mmio device is refused with a message; the UART console runs on.
 # Without the device's page (the plain monitor config) there is no network at all.
+# Without a boot seed the network comes up, saying what that costs.
 test_monitor_net_legacy() {
 	local in=$'s = net.stats() print(\'netup\', s.up, s.clients)\nvitrine.poweroff()\n'
 	QEMU_ARGS="$QEMU_ARGS -global virtio-mmio.force-legacy=true" boot monitor-net 60 "$in"
@@ -426,6 +427,20 @@ test_monitor_net_legacy() {
 	boot monitor 60 "$in"
 	check system/monitor-no-device-no-network has $'^netup\tfalse\t0$'
 	check system/monitor-no-device-says-nothing lacks 'network'
+	# QEMU run by hand, without scripts/run.sh and so without a boot seed: the monitor
+	# says that its challenges may repeat across boots, and serves on.
+	LOG=$O/test/monitor-net-unseeded${MODE//\//.}.log
+	# shellcheck disable=SC2086 # QEMU_ARGS is a list of arguments
+	printf %s "$in" | timeout -k 5 60 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 \
+		-cpu cortex-a53 -smp 4 -m 1G -nographic -nic none -kernel "$O/monitor-net/vitrine.elf" \
+		-netdev user,id=n0 -device virtio-net-device,netdev=n0 -global virtio-mmio.force-legacy=false \
+		$QEMU_ARGS >"$LOG" 2>&1
+	STATUS=$?
+	render <"$LOG" >"$LOG.txt" && mv "$LOG.txt" "$LOG"
+	check system/monitor-net-unseeded-says-so has \
+		'^monitor: no boot seed was passed \(QEMU run without scripts/run.sh\): network challenges may repeat'
+	check system/monitor-net-unseeded-serves has $'^netup\ttrue\t0$'
+	check system/monitor-net-unseeded-qemu-exit-0 exited 0
 }
 
 # The vitrine client against the networked monitor (issue 6): `vitrine eval`
