@@ -20,6 +20,7 @@
 #define VA_KEY 32
 #define VA_WAIT_MS 10000 /* for each line of the handshake */
 #define VA_LINE 160
+#define VA_REFUSED "vitrine-auth refused: "
 
 const char *va_key_path;
 
@@ -172,10 +173,14 @@ int va_handshake(int fd, const char *service, const char *where)
 		return VC_NOCONN;
 	}
 	if (strcmp(line, "vitrine-auth ok")) {
+		const char *why = strncmp(line, VA_REFUSED, strlen(VA_REFUSED))
+		                      ? line
+		                      : line + strlen(VA_REFUSED);
+
 		fprintf(stderr,
-		        "vitrine: %s refused the key %s (%s): is it the key the running system was "
-		        "built with?\n",
-		        where, path, line);
+		        "vitrine: %s refused the key %s: %s\n"
+		        "vitrine: is it the key the running system was built with?\n",
+		        where, path, why);
 		return VC_AUTH;
 	}
 	return VC_OK;
