@@ -35,10 +35,7 @@
 /* Defined by monitor/monitor.ld. */
 extern char __image_start[];
 
-static const struct net_service net_services[] = {
-    {"console", NET_CONSOLE_PORT, net_con_start, net_con_recv},
-    {"stream", NET_STREAM_PORT, net_stream_start, net_stream_recv},
-};
+static const struct net_service *const net_services[] = {&net_console, &net_stream};
 
 static struct netif net_if;
 static int net_up;
@@ -205,9 +202,9 @@ void net_init(uint64_t arg)
 	netif_set_link_up(&net_if);
 	net_up = 1;
 	for (size_t i = 0; i < sizeof net_services / sizeof net_services[0]; i++)
-		if ((why = net_listen(&net_services[i])) != NULL)
+		if ((why = net_listen(net_services[i])) != NULL)
 			net_diag("monitor: network: the %s's TCP port %d: %s\n",
-			         net_services[i].name, net_services[i].port, why);
+			         net_services[i]->name, net_services[i]->port, why);
 	irq_enable_local();
 	ip4addr_ntoa_r(&ip, a, sizeof a);
 	ip4addr_ntoa_r(&gw, g, sizeof g);

@@ -167,7 +167,7 @@ static void net_con_err(void *arg, err_t err)
 	net_con_drop(c);
 }
 
-err_t net_con_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+static err_t net_con_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
 	struct net_client *c = arg;
 
@@ -209,7 +209,7 @@ static int net_con_no_attach(lua_State *L)
 	return luaL_error(L, "console.attach: only on the UART console");
 }
 
-const char *net_con_start(struct tcp_pcb *pcb, unsigned id)
+static const char *net_con_start(struct tcp_pcb *pcb, unsigned id)
 {
 	struct net_client *c = NULL;
 	char banner[160];
@@ -244,6 +244,8 @@ const char *net_con_start(struct tcp_pcb *pcb, unsigned id)
 	net_con_flush(c);
 	return NULL;
 }
+
+const struct net_service net_console = {"console", NET_CONSOLE_PORT, net_con_start, net_con_recv};
 
 /* Forget the line and chunk being typed (Ctrl-C, or after a line too long). */
 static void net_con_reset(struct net_client *c)
@@ -433,7 +435,7 @@ void net_con_peers(net_peer_fn fn, void *arg)
 		const struct net_client *c = &net_clients[i];
 
 		if (c->state == NC_OPEN && c->pcb)
-			fn(&(struct net_peer){c->id, "console", c->pcb, 1,
+			fn(&(struct net_peer){c->id, net_console.name, c->pcb, 1,
 			                      c->running ? timer_now() : c->last},
 			   arg);
 	}

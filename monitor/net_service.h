@@ -47,9 +47,8 @@ void net_auth_peers(net_peer_fn fn, void *arg);
 /* Closes connection id if it is a pending handshake: 1, else 0. */
 int net_auth_kick(unsigned id);
 
-/* net_console.c */
-const char *net_con_start(struct tcp_pcb *pcb, unsigned id);
-err_t net_con_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err);
+/* net_console.c: the Lua console, "console" on NET_CONSOLE_PORT. */
+extern const struct net_service net_console;
 /* Send what clients' chunks printed, as their sockets take it; drop idle clients. */
 void net_con_poll(void);
 /* Run at most one client's complete line (a chunk to completion). */
@@ -63,9 +62,8 @@ int net_con_kick(unsigned id);
 /* A Lua state's `net.clients` and `net.kick` refuse: it is a TCP client's. */
 void net_uart_only(lua_State *L);
 
-/* net_stream.c */
-const char *net_stream_start(struct tcp_pcb *pcb, unsigned id);
-err_t net_stream_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err);
+/* net_stream.c: the trace stream, "stream" on NET_STREAM_PORT. */
+extern const struct net_service net_stream;
 /* Fill each stream client's socket, a bounded amount per call; drop idle clients. */
 void net_stream_poll(void);
 void net_stream_peers(net_peer_fn fn, void *arg);

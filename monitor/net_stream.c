@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lwip/tcp.h"
+#include "net.h"
 #include "net_service.h"
 #include "stream.h"
 #include "timer.h"
@@ -52,7 +53,7 @@ static void net_stream_err(void *arg, err_t err)
 		n->pcb = NULL; /* lwIP has freed it */
 }
 
-err_t net_stream_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+static err_t net_stream_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
 	(void)err;
 	if (!p) {
@@ -103,7 +104,7 @@ static err_t net_stream_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 	return ERR_OK;
 }
 
-const char *net_stream_start(struct tcp_pcb *pcb, unsigned id)
+static const char *net_stream_start(struct tcp_pcb *pcb, unsigned id)
 {
 	for (int i = 0; i < NET_STREAMS; i++) {
 		struct net_stream *n = &net_streams[i];
@@ -125,6 +126,9 @@ const char *net_stream_start(struct tcp_pcb *pcb, unsigned id)
 	}
 	return "monitor: too many trace stream clients\n";
 }
+
+const struct net_service net_stream = {"stream", NET_STREAM_PORT, net_stream_start,
+                                       net_stream_recv};
 
 void net_stream_poll(void)
 {
@@ -149,7 +153,7 @@ void net_stream_peers(net_peer_fn fn, void *arg)
 		const struct net_stream *n = &net_streams[i];
 
 		if (n->pcb)
-			fn(&(struct net_peer){n->id, "stream", n->pcb, 1, n->last}, arg);
+			fn(&(struct net_peer){n->id, net_stream.name, n->pcb, 1, n->last}, arg);
 	}
 }
 
