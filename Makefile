@@ -206,14 +206,24 @@ lint-trace:
 VITRINE     := $(O)/host/vitrine
 VITRINE_SRC := $(wildcard scripts/vitrine/*.c) monitor/line.c trace/dump.c trace/decode.c trace/pb.c \
                trace/perfetto.c
+# The handshake's HMAC: the monitor's mbedTLS sources (monitor/monitor.mk), built for the host.
+MBED_HOST_OBJ := $(patsubst %,$(O)/host/mbedtls/%.o,$(MBED_SRC))
 .PHONY: vitrine lint-vitrine
 
 all: $(VITRINE)
 vitrine: $(VITRINE)
-$(VITRINE): $(VITRINE_SRC) $(wildcard scripts/vitrine/*.h) $(wildcard trace/*.h) monitor/line.h | $(DEPS_OK)
+$(MBED_HOST_OBJ): $(O)/host/mbedtls/%.o: $(MBED_STAMP) monitor/mbedtls/vitrine_mbedtls.h | $(DEPS_OK)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  mbedtls/$*.c"
+	$(Q)$(HOSTCC) -std=c99 -O2 -Wall -Wextra $(MBED_INC) -c $(MBED_DIR)/library/$*.c -o $@
+
+# The key is the build's too: vitrine reads it by default ($(O)/host/../net.key).
+$(VITRINE): $(VITRINE_SRC) $(MBED_HOST_OBJ) $(wildcard scripts/vitrine/*.h) $(wildcard trace/*.h) \
+            monitor/line.h | $(DEPS_OK) $(NET_KEY)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -Itrace -Imonitor $(VITRINE_SRC) -o $@
+	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -Itrace -Imonitor $(MBED_INC) $(VITRINE_SRC) \
+		$(MBED_HOST_OBJ) -o $@
 
 lint: lint-vitrine
 lint-vitrine:

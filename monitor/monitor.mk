@@ -23,6 +23,19 @@ LWIP_SRC  := core/init core/def core/inet_chksum core/ip core/mem core/memp core
              core/ipv4/ip4 core/ipv4/ip4_addr netif/ethernet
 LWIP_OBJ  := $(patsubst %,$(O)/monitor/lwip/%.o,$(LWIP_SRC))
 LWIP_INC  := -Imonitor/lwip -I$(LWIP_DIR)/src/include
+# mbedTLS 2.28 the same way, only what HMAC-SHA-256 and a constant-time compare need,
+# configured by monitor/mbedtls/vitrine_mbedtls.h (the network's challenge-response:
+# monitor/auth.c). The host client `vitrine` is built from the same sources.
+MBED_TAR  := third_party/mbedtls/mbedtls_2.28.3.orig.tar.gz
+MBED_DIR  := $(O)/mbedtls-2.28.3
+MBED_STAMP := $(MBED_DIR)/.extracted
+MBED_SRC  := md sha256 platform_util constant_time
+MBED_OBJ  := $(patsubst %,$(O)/monitor/mbedtls/%.o,$(MBED_SRC))
+MBED_INC  := -Imonitor/mbedtls -I$(MBED_DIR)/include '-DMBEDTLS_CONFIG_FILE="vitrine_mbedtls.h"'
+# The system's secret (docs/hardening.md, "The network console"): 32 random bytes as 64 hex
+# digits, made once, never committed; the monitor's image embeds it, vitrine reads it.
+NET_KEY   := $(O)/net.key
+NET_KEY_C := $(O)/monitor/net_key.c
 # The heap ends here: a config naming `image monitor` gives it at least this much `mem`.
 MON_RAM  := 0x2000000
 # Hosted C on picolibc, FP allowed (Lua's numbers are doubles).
@@ -32,13 +45,14 @@ MON_CC   := --specs=picolibc.specs -fno-pie -fno-stack-protector -fno-common \
 MON_FLAGS := -std=c11 $(MON_CC) $(WARN) -Wno-main -Ibench/guests/rt -Ihyp/include -Itrace \
              -Ihyp/arch/aarch64/include \
              -Ihyp/core -Iplatforms/$(PLATFORM) \
-             -I$(LUA_DIR)/src $(LWIP_INC)
+             -I$(LUA_DIR)/src $(LWIP_INC) $(MBED_INC)
 # Lua's limit on nested C calls (and parser levels): an error, never a crash,
 # as long as that many of the deepest levels fit in the monitor's C stack
 # (STACK_SIZE, monitor/stack.h, where the figures are).
 MON_LUA_CCALLS := 200
 LUA_FLAGS := -std=c99 $(MON_CC) -Wall -Wextra -I$(LUA_DIR)/src -DLUAI_MAXCCALLS=$(MON_LUA_CCALLS)
 LWIP_FLAGS := -std=c99 $(MON_CC) -Wall -Wextra $(LWIP_INC)
+MBED_FLAGS := -std=c99 $(MON_CC) -Wall -Wextra $(MBED_INC)
 MON_OBJ  := $(patsubst monitor/%.c,$(O)/monitor/%.o,$(wildcard monitor/*.c))
 # Of rt: the boot code, vectors (their IRQ path is in gic.c), calls and console.
 MON_RT_OBJ := $(patsubst %,$(O)/guests/obj/%.o,bench/guests/rt/crt0.S bench/guests/rt/vectors.S \
@@ -70,7 +84,39 @@ $(O)/monitor/lwip/%.o: $(LWIP_STAMP) monitor/lwip/lwipopts.h monitor/lwip/arch/c
 	@echo "  CC      lwip/$*.c"
 	$(Q)$(CC_T) $(LWIP_FLAGS) -c $(LWIP_DIR)/src/$*.c -o $@
 
-$(O)/monitor/%.o: monitor/%.c $(LUA_STAMP) $(LWIP_STAMP) | $(DEPS_OK)
+$(MBED_TAR): | $(DEPS_OK)
+	$(Q)scripts/fetch-src.sh mbedtls >/dev/null
+
+# Its headers and sources only (its ChangeLog.d/ would look like a dependency file to make).
+$(MBED_STAMP): $(MBED_TAR)
+	@mkdir -p $(MBED_DIR)
+	@echo "  UNTAR   $<"
+	$(Q)rm -rf $(MBED_DIR) && mkdir -p $(MBED_DIR) && \
+		tar -xzf $< -C $(MBED_DIR) --strip-components=1 --wildcards '*/include/*' '*/library/*' && \
+		touch $@
+
+$(MBED_OBJ): $(O)/monitor/mbedtls/%.o: $(MBED_STAMP) monitor/mbedtls/vitrine_mbedtls.h | $(DEPS_OK)
+	@mkdir -p $(@D)
+	@echo "  CC      mbedtls/$*.c"
+	$(Q)$(CC_T) $(MBED_FLAGS) -c $(MBED_DIR)/library/$*.c -o $@
+
+# Made once: `rm $(NET_KEY)` (then rebuild) for a new one, or write 64 hex digits into it.
+$(NET_KEY):
+	@mkdir -p $(@D)
+	@echo "  KEY     $@"
+	$(Q)umask 077 && od -An -tx1 -N32 -v /dev/urandom | tr -d ' \n' >$@.tmp && echo >>$@.tmp && \
+		mv $@.tmp $@
+
+$(NET_KEY_C): $(NET_KEY)
+	@mkdir -p $(@D)
+	$(Q)grep -Eqx '[0-9a-fA-F]{64}' $< || { echo "$<: not 64 hex digits (a key of 32 bytes)" >&2; exit 1; }
+	$(Q){ echo '#include "auth.h"'; printf 'const uint8_t auth_key[AUTH_KEY] = {'; \
+		sed -E 's/(..)/0x\1,/g' $<; echo '};'; } >$@
+
+$(O)/monitor/net_key.o: $(NET_KEY_C) monitor/auth.h | $(DEPS_OK)
+	$(Q)$(CC_T) $(MON_FLAGS) -Imonitor -c $< -o $@
+
+$(O)/monitor/%.o: monitor/%.c $(LUA_STAMP) $(LWIP_STAMP) $(MBED_STAMP) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC_T) $(MON_FLAGS) -c $< -o $@
@@ -81,7 +127,7 @@ $(O)/monitor/%.o: monitor/%.c $(LUA_STAMP) $(LWIP_STAMP) | $(DEPS_OK)
 # that config maps the monitor's RAM at IPA == PA (`mem 0x48000000 32M pa
 # 0x48000000`) and a buffer's address is the same for both (monitor/vnet.c).
 MON_NET_BASE := 0x48000000
-MON_LINK_OBJ := $(MON_OBJ) $(LUA_OBJ) $(LWIP_OBJ) $(MON_RT_OBJ)
+MON_LINK_OBJ := $(MON_OBJ) $(LUA_OBJ) $(LWIP_OBJ) $(MBED_OBJ) $(O)/monitor/net_key.o $(MON_RT_OBJ)
 
 $(O)/guests/monitor.elf: $(MON_LINK_OBJ) monitor/monitor.ld
 	@echo "  LD      $@"

@@ -2,8 +2,9 @@
  * lwIP in the monitor: NO_SYS, raw API. net_init finds the device in the
  * system page, checks that the monitor's RAM is identity-mapped (the
  * device's DMA uses physical addresses: vnet.c), starts the device, its
- * interrupt and lwIP, and opens the services. The main loop (the line
- * editor's idle loop) calls net_idle; Lua count hooks call net_poll.
+ * interrupt and lwIP, and opens the services, each behind the handshake
+ * (net_auth.c). The main loop (the line editor's idle loop) calls
+ * net_idle; Lua count hooks call net_poll.
  */
 #include "net.h"
 
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auth.h"
 #include "console.h"
 #include "gic.h"
 #include "lauxlib.h"
@@ -32,6 +34,8 @@
 
 /* Defined by monitor/monitor.ld. */
 extern char __image_start[];
+
+static const struct net_service *const net_services[] = {&net_console, &net_stream};
 
 static struct netif net_if;
 static int net_up;
@@ -111,14 +115,14 @@ static const char *net_check_config(int *wanted)
 }
 
 /* A service's listening socket: 0, or why there is none. */
-static const char *net_listen(uint16_t port, tcp_accept_fn accept)
+static const char *net_listen(const struct net_service *svc)
 {
 	struct tcp_pcb *pcb = tcp_new();
 	struct tcp_pcb *l;
 
 	if (!pcb)
 		return "no TCP PCB";
-	if (tcp_bind(pcb, IP_ADDR_ANY, port) != ERR_OK) {
+	if (tcp_bind(pcb, IP_ADDR_ANY, svc->port) != ERR_OK) {
 		tcp_close(pcb);
 		return "cannot bind it";
 	}
@@ -127,8 +131,33 @@ static const char *net_listen(uint16_t port, tcp_accept_fn accept)
 		tcp_close(pcb);
 		return "cannot listen on it";
 	}
-	tcp_accept(l, accept);
+	tcp_arg(l, (void *)svc);
+	tcp_accept(l, net_auth_accept);
 	return NULL;
+}
+
+/*
+ * The handshake's HMAC, seeded with the run's boot seed and how often the
+ * monitor was reset (a restarted monitor's counter starts again). Without
+ * a seed, it says so: nonces may then repeat from one boot to the next.
+ */
+static const char *net_auth_init(void)
+{
+	const char *why;
+	const struct vt_sys *s = syspage_read(&why);
+	uint64_t resets = 0;
+
+	if (!s)
+		return why;
+	for (uint32_t i = 0; i < s->nr_vms; i++)
+		if (s->vms[i].flags & VT_SYS_VM_MONITOR)
+			resets = s->vms[i].resets;
+	why = auth_init(s->boot_seed, resets);
+	if (!why && !auth_seeded())
+		net_diag(
+		    "monitor: no boot seed was passed (QEMU run without scripts/run.sh): network "
+		    "challenges may repeat from one boot to the next\n");
+	return why;
 }
 
 void net_init(uint64_t arg)
@@ -151,6 +180,8 @@ void net_init(uint64_t arg)
 		why = vnet_probe();
 	if (!why && (prefix < 8 || prefix > 30))
 		why = "the config's arg gives a prefix length outside 8-30";
+	if (!why)
+		why = net_auth_init();
 	if (why) {
 		net_diag("monitor: no network: %s\n", why);
 		return;
@@ -170,12 +201,10 @@ void net_init(uint64_t arg)
 	netif_set_up(&net_if);
 	netif_set_link_up(&net_if);
 	net_up = 1;
-	if ((why = net_listen(NET_CONSOLE_PORT, net_con_accept)) != NULL)
-		net_diag("monitor: network: the Lua console's TCP port %d: %s\n", NET_CONSOLE_PORT,
-		         why);
-	if ((why = net_listen(NET_STREAM_PORT, net_stream_accept)) != NULL)
-		net_diag("monitor: network: the trace stream's TCP port %d: %s\n", NET_STREAM_PORT,
-		         why);
+	for (size_t i = 0; i < sizeof net_services / sizeof net_services[0]; i++)
+		if ((why = net_listen(net_services[i])) != NULL)
+			net_diag("monitor: network: the %s's TCP port %d: %s\n",
+			         net_services[i]->name, net_services[i]->port, why);
 	irq_enable_local();
 	ip4addr_ntoa_r(&ip, a, sizeof a);
 	ip4addr_ntoa_r(&gw, g, sizeof g);
@@ -193,6 +222,7 @@ void net_poll(void)
 	net_in_poll = 1;
 	vnet_poll(&net_if);
 	sys_check_timeouts();
+	net_auth_poll();
 	net_con_poll();
 	net_stream_poll();
 	net_in_poll = 0;
@@ -236,13 +266,79 @@ static int net_stats(lua_State *L)
 	net_field(L, "tx_frames", v->tx_frames);
 	net_field(L, "tx_full", v->tx_full);
 	net_field(L, "clients", net_con_clients());
+	net_field(L, "auth_ticks", auth_last_ticks());
 	return 1;
+}
+
+/* One row of net.clients(), appended to the table on top of the stack. */
+static void net_client_row(const struct net_peer *p, void *arg)
+{
+	lua_State *L = arg;
+	char addr[IP4ADDR_STRLEN_MAX];
+
+	ip4addr_ntoa_r(&p->pcb->remote_ip, addr, sizeof addr);
+	lua_createtable(L, 0, 6);
+	net_field(L, "id", p->id);
+	lua_pushstring(L, p->service);
+	lua_setfield(L, -2, "service");
+	lua_pushstring(L, addr);
+	lua_setfield(L, -2, "address");
+	net_field(L, "port", p->pcb->remote_port);
+	lua_pushboolean(L, p->authenticated);
+	lua_setfield(L, -2, "authenticated");
+	lua_pushnumber(L, (lua_Number)(timer_now() - p->last) / (lua_Number)timer_freq());
+	lua_setfield(L, -2, "idle");
+	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+}
+
+/* net.clients(): every TCP connection, authenticated or still in the handshake. */
+static int net_clients(lua_State *L)
+{
+	lua_newtable(L);
+	net_auth_peers(net_client_row, L);
+	net_con_peers(net_client_row, L);
+	net_stream_peers(net_client_row, L);
+	return 1;
+}
+
+/* net.kick(id): close connection id (net.clients()). */
+static int net_kick(lua_State *L)
+{
+	lua_Integer id = luaL_checkinteger(L, 1);
+
+	if (id <= 0 || id > UINT32_MAX ||
+	    !(net_auth_kick((unsigned)id) || net_con_kick((unsigned)id) ||
+	      net_stream_kick((unsigned)id)))
+		return luaL_error(L, "net.kick: no client %I", id);
+	return 0;
+}
+
+/* Seeing and closing others' connections is the UART's: a TCP client gets these. */
+static int net_clients_refused(lua_State *L)
+{
+	return luaL_error(L, "net.clients: only on the UART console");
+}
+
+static int net_kick_refused(lua_State *L)
+{
+	return luaL_error(L, "net.kick: only on the UART console");
+}
+
+void net_uart_only(lua_State *L)
+{
+	lua_getglobal(L, "net");
+	lua_pushcfunction(L, net_clients_refused);
+	lua_setfield(L, -2, "clients");
+	lua_pushcfunction(L, net_kick_refused);
+	lua_setfield(L, -2, "kick");
+	lua_pop(L, 1);
 }
 
 void net_open(lua_State *L)
 {
 	static const luaL_Reg lib[] = {
-	    {"stats", net_stats}, {"budget", net_con_budget}, {NULL, NULL}};
+	    {"stats", net_stats},     {"clients", net_clients}, {"kick", net_kick},
+	    {"budget", net_con_budget}, {NULL, NULL}};
 
 	luaL_newlib(L, lib);
 	lua_setglobal(L, "net");

@@ -1,6 +1,8 @@
 /*
  * The Lua console over TCP (port 5555): the UART console's REPL semantics
- * (repl.c), one Lua state per client, up to NET_CLIENTS at once.
+ * (repl.c), one Lua state per client, up to NET_CLIENTS at once. A client
+ * gets here only once it authenticated (net_auth.c), and leaves after
+ * NET_IDLE_MS without sending anything while no chunk of its runs.
  *
  * Sharing rule: the monitor is single-threaded, so chunks run one at a
  * time, each to completion (net_con_serve runs at most one line per call
@@ -57,8 +59,9 @@ enum { NC_FREE, NC_OPEN };
 
 struct net_client {
 	int state;
-	unsigned id;         /* for the banner: how many clients came before */
+	unsigned id;         /* the connection's (net.clients(), the banner) */
 	struct tcp_pcb *pcb; /* NULL once the connection is gone */
+	uint64_t last;       /* counter time of its last input or answer */
 	lua_State *L;
 	struct repl_mem mem;
 	uint64_t chunk_start; /* the counter when its running chunk started */
@@ -72,7 +75,6 @@ struct net_client {
 };
 
 static struct net_client net_clients[NET_CLIENTS];
-static unsigned net_con_accepted;
 static unsigned net_con_next; /* whose line runs next: clients take turns */
 
 static void net_con_flush(struct net_client *c)
@@ -160,6 +162,8 @@ static err_t net_con_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t 
 	struct net_client *c = arg;
 
 	(void)err;
+	if (c)
+		c->last = timer_now();
 	if (!p) { /* the client closed its side: its lines still run, then we close */
 		if (c)
 			c->eof = 1;
@@ -195,38 +199,33 @@ static int net_con_no_attach(lua_State *L)
 	return luaL_error(L, "console.attach: only on the UART console");
 }
 
-err_t net_con_accept(void *arg, struct tcp_pcb *pcb, err_t err)
+static const char *net_con_start(struct tcp_pcb *pcb, unsigned id)
 {
 	struct net_client *c = NULL;
 	char banner[160];
 
-	(void)arg;
-	if (err != ERR_OK || !pcb)
-		return ERR_VAL;
 	for (int i = 0; i < NET_CLIENTS && !c; i++)
 		if (net_clients[i].state == NC_FREE)
 			c = &net_clients[i];
-	if (c) {
-		memset(c, 0, offsetof(struct net_client, in));
-		c->mem.cap = NET_LUA_MAX;
-		c->L = repl_state(&c->mem);
-	}
-	if (!c || !c->L) {
-		static const char full[] =
-		    "monitor: too many clients, or no memory for a Lua state\n";
-
-		tcp_write(pcb, full, sizeof full - 1, 0);
-		tcp_close(pcb); /* sends the message, then FIN */
-		return ERR_OK;
-	}
+	if (!c)
+		return "monitor: too many clients
+";
+	memset(c, 0, offsetof(struct net_client, in));
+	c->mem.cap = NET_LUA_MAX;
+	c->L = repl_state(&c->mem);
+	if (!c->L)
+		return "monitor: no memory for a Lua state
+";
 	*(struct net_client **)lua_getextraspace(c->L) = c;
 	lua_getglobal(c->L, "console");
 	lua_pushcfunction(c->L, net_con_no_attach);
 	lua_setfield(c->L, -2, "attach");
 	lua_pop(c->L, 1);
+	net_uart_only(c->L);
 	c->state = NC_OPEN;
 	c->pcb = pcb;
-	c->id = ++net_con_accepted;
+	c->id = id;
+	c->last = timer_now();
 	tcp_arg(pcb, c);
 	tcp_recv(pcb, net_con_recv);
 	tcp_err(pcb, net_con_err);
@@ -236,8 +235,10 @@ err_t net_con_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 	    LUA_RELEASE, c->id);
 	net_con_puts(c, banner);
 	net_con_flush(c);
-	return ERR_OK;
+	return NULL;
 }
+
+const struct net_service net_console = {"console", NET_CONSOLE_PORT, net_con_start, net_con_recv};
 
 /* Forget the line and chunk being typed (Ctrl-C, or after a line too long). */
 static void net_con_reset(struct net_client *c)
@@ -378,6 +379,7 @@ static void net_con_exec(struct net_client *c)
 	fflush(stdout);
 	sys_set_output(NULL, NULL);
 	c->running = 0;
+	c->last = timer_now();
 	if (done)
 		c->chunk_len = 0;
 	if (c->out_dropped) {
@@ -428,11 +430,28 @@ void net_con_serve(void)
 	}
 }
 
+/* Say line to c, then close. */
+static void net_con_bye(struct net_client *c, const char *line)
+{
+	net_con_take(c, c->in_len); /* all read: TCP closes with a FIN, after the line */
+	net_con_puts(c, line);
+	net_con_flush(c);
+	net_con_drop(c);
+}
+
 void net_con_poll(void)
 {
-	for (unsigned i = 0; i < NET_CLIENTS; i++)
-		if (net_clients[i].state == NC_OPEN)
-			net_con_flush(&net_clients[i]);
+	uint64_t idle = timer_freq() / 1000 * NET_IDLE_MS;
+
+	for (unsigned i = 0; i < NET_CLIENTS; i++) {
+		struct net_client *c = &net_clients[i];
+
+		if (c->state != NC_OPEN)
+			continue;
+		net_con_flush(c);
+		if (!c->running && c->pcb && timer_now() - c->last > idle)
+			net_con_bye(c, "\nmonitor: idle too long, disconnected\n");
+	}
 }
 
 int net_con_settled(void)
@@ -445,6 +464,31 @@ int net_con_settled(void)
 			return 0;
 	}
 	return 1;
+}
+
+void net_con_peers(net_peer_fn fn, void *arg)
+{
+	for (unsigned i = 0; i < NET_CLIENTS; i++) {
+		const struct net_client *c = &net_clients[i];
+
+		if (c->state == NC_OPEN && c->pcb)
+			fn(&(struct net_peer){c->id, net_console.name, c->pcb, 1,
+			                      c->running ? timer_now() : c->last},
+			   arg);
+	}
+}
+
+int net_con_kick(unsigned id)
+{
+	for (unsigned i = 0; i < NET_CLIENTS; i++) {
+		struct net_client *c = &net_clients[i];
+
+		if (c->state == NC_OPEN && c->pcb && c->id == id) {
+			net_con_bye(c, "\nmonitor: disconnected from the UART console\n");
+			return 1;
+		}
+	}
+	return 0;
 }
 
 unsigned net_con_clients(void)

@@ -1,4 +1,7 @@
-/* Between net.c and the services it runs (net_console.c, net_stream.c). */
+/*
+ * Between net.c, the handshake (net_auth.c) and the services it hands
+ * authenticated connections to (net_console.c, net_stream.c).
+ */
 #ifndef NET_SERVICE_H
 #define NET_SERVICE_H
 
@@ -7,10 +10,46 @@
 #include "lua.h"
 #include "lwip/tcp.h"
 
-/* tcp_accept callbacks: a new Lua console client, a new trace stream client. */
-err_t net_con_accept(void *arg, struct tcp_pcb *pcb, err_t err);
-err_t net_stream_accept(void *arg, struct tcp_pcb *pcb, err_t err);
-/* Send what clients' chunks printed, as their sockets take it. */
+#define NET_AUTH_MS 5000   /* to answer the challenge, from the connection's start */
+#define NET_IDLE_MS 600000 /* an authenticated client that sends (or takes) nothing */
+
+/*
+ * A TCP service: its port and name (in the challenge and the MAC), and
+ * what takes a connection over once it authenticated. start sets the
+ * pcb's callbacks, or returns the line that says why it cannot (full)
+ * and leaves the closing to the caller; recv is then given what the
+ * client sent after its answer.
+ */
+struct net_service {
+	const char *name;
+	uint16_t port;
+	const char *(*start)(struct tcp_pcb *pcb, unsigned id);
+	tcp_recv_fn recv;
+};
+
+/* A connection as net.clients() shows it. */
+struct net_peer {
+	unsigned id;
+	const char *service;
+	const struct tcp_pcb *pcb;
+	int authenticated;
+	uint64_t last; /* counter time of its last sign of life */
+};
+
+/* Called for each connection by the *_peers functions. */
+typedef void (*net_peer_fn)(const struct net_peer *p, void *arg);
+
+/* net_auth.c: the listener's accept callback (arg: the struct net_service). */
+err_t net_auth_accept(void *arg, struct tcp_pcb *pcb, err_t err);
+/* Drop handshakes that took longer than NET_AUTH_MS. */
+void net_auth_poll(void);
+void net_auth_peers(net_peer_fn fn, void *arg);
+/* Closes connection id if it is a pending handshake: 1, else 0. */
+int net_auth_kick(unsigned id);
+
+/* net_console.c: the Lua console, "console" on NET_CONSOLE_PORT. */
+extern const struct net_service net_console;
+/* Send what clients' chunks printed, as their sockets take it; drop idle clients. */
 void net_con_poll(void);
 /* Run at most one client's complete line (a chunk to completion). */
 void net_con_serve(void);
@@ -18,10 +57,18 @@ void net_con_serve(void);
 unsigned net_con_clients(void);
 /* Has every client's output been sent and acknowledged? */
 int net_con_settled(void);
+void net_con_peers(net_peer_fn fn, void *arg);
+int net_con_kick(unsigned id);
+/* A Lua state's `net.clients` and `net.kick` refuse: it is a TCP client's. */
+void net_uart_only(lua_State *L);
 /* net.budget([ms]): how long a TCP chunk may run; the UART console alone sets it. */
 int net_con_budget(lua_State *L);
 
-/* Fill each stream client's socket, a bounded amount per call. */
+/* net_stream.c: the trace stream, "stream" on NET_STREAM_PORT. */
+extern const struct net_service net_stream;
+/* Fill each stream client's socket, a bounded amount per call; drop idle clients. */
 void net_stream_poll(void);
+void net_stream_peers(net_peer_fn fn, void *arg);
+int net_stream_kick(unsigned id);
 
 #endif

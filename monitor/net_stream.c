@@ -5,12 +5,16 @@
  * filled but not yet taken by TCP wait in the client's buffer, so a frame
  * is never lost or cut. At most one fill per client per call: the console
  * is never stalled by a stream. What a stream client sends is ignored.
+ * A client gets here only once it authenticated (net_auth.c); one that
+ * takes nothing of what waits for it for NET_IDLE_MS is dropped.
  */
 #include <string.h>
 
 #include "lwip/tcp.h"
+#include "net.h"
 #include "net_service.h"
 #include "stream.h"
+#include "timer.h"
 
 #define NET_STREAMS 4
 #define NET_STREAM_BUF (2 * TCP_MSS)
@@ -18,6 +22,8 @@
 
 struct net_stream {
 	struct tcp_pcb *pcb; /* NULL: the slot is free */
+	unsigned id;         /* the connection's (net.clients()) */
+	uint64_t last;       /* counter time it last took data, or had none waiting */
 	struct stream s;
 	size_t off, len; /* filled bytes not yet queued: buf[off, off + len) */
 	uint8_t buf[NET_STREAM_BUF];
@@ -87,18 +93,19 @@ static void net_stream_push(struct net_stream *n)
 /* Acknowledged data made room: send more now rather than at the next loop. */
 static err_t net_stream_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 {
+	struct net_stream *n = arg;
+
 	(void)pcb;
 	(void)len;
-	if (arg)
-		net_stream_push(arg);
+	if (n) {
+		n->last = timer_now();
+		net_stream_push(n);
+	}
 	return ERR_OK;
 }
 
-err_t net_stream_accept(void *arg, struct tcp_pcb *pcb, err_t err)
+static const char *net_stream_start(struct tcp_pcb *pcb, unsigned id)
 {
-	(void)arg;
-	if (err != ERR_OK || !pcb)
-		return ERR_VAL;
 	for (int i = 0; i < NET_STREAMS; i++) {
 		struct net_stream *n = &net_streams[i];
 
@@ -108,19 +115,54 @@ err_t net_stream_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 		stream_start(&n->s);
 		n->off = n->len = 0;
 		n->pcb = pcb;
+		n->id = id;
+		n->last = timer_now();
 		tcp_arg(pcb, n);
 		tcp_recv(pcb, net_stream_recv);
 		tcp_err(pcb, net_stream_err);
 		tcp_sent(pcb, net_stream_sent);
 		net_stream_push(n);
-		return ERR_OK;
+		return NULL;
 	}
-	tcp_abort(pcb); /* no slot: refused */
-	return ERR_ABRT;
+	return "monitor: too many trace stream clients\n";
 }
+
+const struct net_service net_stream = {"stream", NET_STREAM_PORT, net_stream_start,
+                                       net_stream_recv};
 
 void net_stream_poll(void)
 {
+	uint64_t idle = timer_freq() / 1000 * NET_IDLE_MS;
+
+	for (int i = 0; i < NET_STREAMS; i++) {
+		struct net_stream *n = &net_streams[i];
+
+		net_stream_push(n);
+		if (!n->pcb)
+			continue;
+		if (!n->len && !n->pcb->unsent && !n->pcb->unacked)
+			n->last = timer_now(); /* nothing waits for it: not idle, just quiet */
+		else if (timer_now() - n->last > idle)
+			net_stream_close(n);
+	}
+}
+
+void net_stream_peers(net_peer_fn fn, void *arg)
+{
+	for (int i = 0; i < NET_STREAMS; i++) {
+		const struct net_stream *n = &net_streams[i];
+
+		if (n->pcb)
+			fn(&(struct net_peer){n->id, net_stream.name, n->pcb, 1, n->last}, arg);
+	}
+}
+
+int net_stream_kick(unsigned id)
+{
 	for (int i = 0; i < NET_STREAMS; i++)
-		net_stream_push(&net_streams[i]);
+		if (net_streams[i].pcb && net_streams[i].id == id) {
+			net_stream_close(&net_streams[i]);
+			return 1;
+		}
+	return 0;
 }

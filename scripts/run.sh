@@ -46,6 +46,13 @@ if [ -r "$cfg" ] && grep -Eiq '^[[:space:]]*device[[:space:]]+0x0*a003000[[:spac
 	qemu+=(-netdev "user,id=n0,$fwd" -device virtio-net-device,netdev=n0
 		-global virtio-mmio.force-legacy=false)
 fi
+# The boot seed (hyp/core/bootparam.h: words 1-3 of the boot-parameter page), always:
+# 128 random bits that keep the monitor's network challenges from repeating across boots.
+i=0
+for w in 0x4445455350425456 $(od -An -tx8 -N16 -v /dev/urandom); do
+	qemu+=(-device "loader,addr=$((0x41fff008 + 8 * i)),data=0x${w#0x},data-len=8")
+	i=$((i + 1))
+done
 llc_ram=
 if [ -n "${LLC:-}" ] && [ "$LLC" != 0 ]; then
 	so=$LLC

@@ -3,7 +3,8 @@
 hostile client of the monitor's Lua console tries, and that the monitor
 serves on. Prints "ok NAME" or "bad NAME: why" per check.
 
-usage: net_hostile.py CONSOLE_PORT FLAG LOG
+usage: net_hostile.py CONSOLE_PORT KEY FLAG LOG
+KEY is the system's secret (out/net.key: net_client.py authenticates).
 FLAG.budget is created when the UART may lengthen the budget; FLAG.loop
 once a `while true do end` runs (the UART then types Ctrl-C); FLAG.done
 when the client is finished. LOG is QEMU's console, watched for the
@@ -14,6 +15,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import net_client  # noqa: E402
 from net_client import WAIT, Client, check, say  # noqa: E402
 
 # Recursion through C functions: each level a C call, none a Lua call.
@@ -71,7 +73,8 @@ def run(port, flag, log):
 
 
 def main():
-    port, flag, log = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+    port, flag, log = int(sys.argv[1]), sys.argv[3], sys.argv[4]
+    net_client.KEY = bytes.fromhex(open(sys.argv[2]).read().strip())
     try:
         run(port, flag, log)
     except Exception as e:  # every check not reached counts as failed

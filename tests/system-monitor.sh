@@ -355,6 +355,10 @@ NET_EXPRS=("2^10" "string.rep('ab', 3)" "error('boom')" "x = = 1" "1, 'two', nil
 feed_net() {
 	printf '%s\n' "${NET_EXPRS[@]}"
 	for _ in $(seq 600); do [ -e "$NET_FLAG" ] && break; sleep 0.2; done
+	# The connections as the UART sees them; the client whose id is in $NET_FLAG.kick kicked.
+	printf '%s\n' "for _, c in ipairs(net.clients()) do print('peer', c.service, c.address, c.port > 0, c.authenticated, c.idle >= 0, c.id > 0) end"
+	printf 'net.kick(%s)\nnet.kick(99999)\n' "$(cat "$NET_FLAG.kick" 2>/dev/null)"
+	printf '%s\n' "print('authcost', net.stats().auth_ticks)"
 	printf 'print("uart-after", 6*7)\n'
 	# If the client could not power off, the UART does (the checks then fail, not hang).
 	for _ in $(seq 600); do [ -e "$NET_FLAG.done" ] && break; sleep 0.2; done
@@ -375,10 +379,10 @@ print(*(x.getsockname()[1] for x in s))')
 	export NET_PORT NET_TRACE_PORT
 	NET_FLAG=$O/test/monitor-net${MODE//\//.}.flag
 	out=$O/test/monitor-net${MODE//\//.}.client
-	rm -f "$NET_FLAG" "$NET_FLAG.done"
+	rm -f "$NET_FLAG" "$NET_FLAG.done" "$NET_FLAG.kick"
 	mkdir -p "$O/test"
 	# The client watches the console log that boot() writes.
-	python3 tests/net_client.py "$NET_PORT" "$NET_TRACE_PORT" "$NET_FLAG" \
+	python3 tests/net_client.py "$NET_PORT" "$NET_TRACE_PORT" "$O/net.key" "$NET_FLAG" \
 		"$O/test/monitor-net${MODE//\//.}.log" "${NET_EXPRS[@]}" >"$out" 2>&1 &
 	local client=$!
 	FEED=feed_net boot monitor-net 240
@@ -390,7 +394,11 @@ print(*(x.getsockname()[1] for x in s))')
 		ninth-client-refused long-line-refused long-line-session-goes-on \
 		garbage-then-valid-line ctrl-c-interrupts ctrl-c-session-goes-on lua-memory-capped \
 		lua-memory-recovers others-after-disconnect slot-reused half-close-last-line \
-		console-after-stream \
+		stream-after-auth console-after-stream \
+		idle-unauthenticated-do-not-lock-out oldest-pending-dropped idle-unauthenticated-dropped \
+		no-lua-before-auth-poweroff no-lua-before-auth-return still-up-after-unauthenticated \
+		wrong-secret-refused recorded-session-ok replayed-answer-refused stream-demands-auth \
+		net-clients-not-over-tcp net-kick-not-over-tcp kicked-from-uart others-after-kick \
 		poweroff-over-tcp; do
 		check "system/monitor-net-$name" grep -q "^ok $name\$" "$out"
 	done
@@ -402,6 +410,10 @@ print(*(x.getsockname()[1] for x in s))')
 	done
 	check system/monitor-net-print-not-on-uart lacks 'only-tcp-marker'
 	check system/monitor-net-uart-after-tcp has $'^uart-after\t42$'
+	check system/monitor-net-uart-clients-listed has $'^peer\tconsole\t10\.0\.2\.2\ttrue\ttrue\ttrue\ttrue$'
+	check system/monitor-net-uart-kick-unknown has '^console:1: net.kick: no client 99999$'
+	check system/monitor-net-seeded lacks 'no boot seed'
+	check system/monitor-net-auth-cost has $'^authcost\t[1-9][0-9]*$'
 	check system/monitor-net-neighbour-runs has '^\[hello\] bye$'
 	check system/monitor-net-qemu-exit-0 exited 0
 }
@@ -434,7 +446,7 @@ print(*(x.getsockname()[1] for x in s))')"
 	out=$O/test/monitor-hostile${MODE//\//.}.client
 	rm -f "$NET_FLAG".*
 	mkdir -p "$O/test"
-	python3 tests/net_hostile.py "$NET_PORT" "$NET_FLAG" "$O/test/monitor-net${MODE//\//.}.log" >"$out" 2>&1 &
+	python3 tests/net_hostile.py "$NET_PORT" "$O/net.key" "$NET_FLAG" "$O/test/monitor-net${MODE//\//.}.log" >"$out" 2>&1 &
 	local client=$!
 	FEED=feed_hostile boot monitor-net 240
 	wait "$client"
@@ -482,6 +494,7 @@ vitrine.poweroff()
 
 # A legacy virtio-mmio device is refused with a message; the UART console runs on.
 # Without the device's page (the plain monitor config) there is no network at all.
+# Without a boot seed the network comes up, saying what that costs.
 test_monitor_net_legacy() {
 	local in=$'s = net.stats() print(\'netup\', s.up, s.clients)\nvitrine.poweroff()\n'
 	QEMU_ARGS="$QEMU_ARGS -global virtio-mmio.force-legacy=true" boot monitor-net 60 "$in"
@@ -492,6 +505,20 @@ test_monitor_net_legacy() {
 	boot monitor 60 "$in"
 	check system/monitor-no-device-no-network has $'^netup\tfalse\t0$'
 	check system/monitor-no-device-says-nothing lacks 'network'
+	# QEMU run by hand, without scripts/run.sh and so without a boot seed: the monitor
+	# says that its challenges may repeat across boots, and serves on.
+	LOG=$O/test/monitor-net-unseeded${MODE//\//.}.log
+	# shellcheck disable=SC2086 # QEMU_ARGS is a list of arguments
+	printf %s "$in" | timeout -k 5 60 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 \
+		-cpu cortex-a53 -smp 4 -m 1G -nographic -nic none -kernel "$O/monitor-net/vitrine.elf" \
+		-netdev user,id=n0 -device virtio-net-device,netdev=n0 -global virtio-mmio.force-legacy=false \
+		$QEMU_ARGS >"$LOG" 2>&1
+	STATUS=$?
+	render <"$LOG" >"$LOG.txt" && mv "$LOG.txt" "$LOG"
+	check system/monitor-net-unseeded-says-so has \
+		'^monitor: no boot seed was passed \(QEMU run without scripts/run.sh\): network challenges may repeat'
+	check system/monitor-net-unseeded-serves has $'^netup\ttrue\t0$'
+	check system/monitor-net-unseeded-qemu-exit-0 exited 0
 }
 
 # The vitrine client against the networked monitor (issue 6): `vitrine eval`
@@ -516,6 +543,14 @@ print(*(x.getsockname()[1] for x in s))')"
 	check system/vitrine-eval-answers test "$out" = 42
 	"$vc" eval --port "$cport" "error('boom')" >"$O/test/net-eval.out" 2>&1
 	check system/vitrine-eval-lua-error-exit-1 test $? = 1
+	# Another secret than the system's: refused, exit status 4, and said so.
+	od -An -tx1 -N32 -v /dev/urandom | tr -d ' \n' >"$O/test/wrong.key"
+	"$vc" eval --key "$O/test/wrong.key" --port "$cport" 'print(6*7)' >"$O/test/net-wrong.out" 2>&1
+	check system/vitrine-wrong-key-exit-4 test $? = 4
+	check system/vitrine-wrong-key-said grep -q 'refused the key .*wrong answer to the challenge' "$O/test/net-wrong.out"
+	check system/vitrine-wrong-key-no-answer sh -c "! grep -q '^42$' '$O/test/net-wrong.out'"
+	VITRINE_KEY=$O/test/wrong.key "$vc" record --seconds 1 --port "$sport" -o "$O/test/net-wrong.perfetto-trace" >"$O/test/net-wrong-rec.out" 2>&1
+	check system/vitrine-record-wrong-key-exit-4 test $? = 4
 	"$vc" record --seconds 3 --port "$sport" -o "$O/test/net.perfetto-trace" >"$O/test/net-record.out" 2>&1
 	check system/vitrine-record-exit-0 test $? = 0
 	check system/vitrine-record-summary grep -Eq '^recorded [1-9][0-9]* events, [0-9]+ lost, in [0-9.]+ s$' "$O/test/net-record.out"

@@ -7,6 +7,7 @@
 #include "sysview.h"
 
 #include "arch.h"
+#include "bootparam.h"
 #include "config.h"
 #include "ipc.h"
 #include "log.h"
@@ -93,9 +94,22 @@ static int sysview_describe_vm(const struct vm *vm, struct vt_sys_vm *s)
 	return 1;
 }
 
+/* The run's seed, if it passed one (bootparam.h): the monitor's nonces differ across boots. */
+static void sysview_boot_seed(void)
+{
+	const volatile uint64_t *w =
+	    (const volatile uint64_t *)arch_device_va(PLAT_BOOTPARAM_PA) + BOOTPARAM_SEED_WORD;
+
+	if (w[0] != BOOTPARAM_SEED_MAGIC)
+		return;
+	sysview.boot_seed[0] = w[1];
+	sysview.boot_seed[1] = w[2];
+}
+
 /* What never changes, once, at boot. */
 static void sysview_describe(void)
 {
+	sysview_boot_seed();
 	arch_llc_geometry(&sysview.llc);
 	arch_llc_pmu_describe(&sysview);
 	if (sysview.llc.colors != PLAT_LLC_COLORS)

@@ -166,11 +166,10 @@ static void vc_collect(const char *text, size_t len, void *arg)
 int vc_open(struct vc_conn *c, const char *host, const char *port, int *echo)
 {
 	struct vc_out o = {0};
-	int k;
+	int k, rc = vn_open(host, port, "console", &c->fd);
 
-	c->fd = vn_connect(host, port, "Lua console");
-	if (c->fd < 0)
-		return VC_NOCONN;
+	if (rc != VC_OK)
+		return rc;
 	if (vc_until_prompt(c, NULL, NULL, VC_HELLO_MS) < 0 || vc_send_line(c, "") ||
 	    (k = vc_until_prompt(c, vc_collect, &o, VC_HELLO_MS)) < 0) {
 		fprintf(stderr, "vitrine: no Lua prompt from %s:%s within %d s\n", host, port,

@@ -8,9 +8,12 @@
  *   vitrine top [--interval S] [--rounds N] [--host H] [--port P]
  *                                             exits and interrupts per second, per VM
  *
+ * Every command also takes --key FILE: the system's secret, by default
+ * $VITRINE_KEY or the build's net.key beside out/host/ (auth.c).
  * Defaults: host 127.0.0.1, port 5555 (console) or 5556 (record). Exit
  * status: 0 ok, 1 a Lua error (eval), a bad stream or a write error, 2
- * usage, 3 cannot connect or the connection was lost.
+ * usage, 3 cannot connect or the connection was lost, 4 the system
+ * refused the key (or there is none).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <signal.h>
@@ -28,9 +31,11 @@ static int vm_usage(void)
 	        "       vitrine eval [--host H] [--port P] 'LUA'\n"
 	        "       vitrine record [--seconds N] -o OUT.perfetto-trace [--host H] [--port P]\n"
 	        "       vitrine top [--interval SECONDS] [--rounds N] [--host H] [--port P]\n"
+	        "every command: [--key FILE] the system's secret (default: $VITRINE_KEY, or the\n"
+	        "                build's net.key beside out/host/)\n"
 	        "defaults: --host 127.0.0.1, --port 5555 (record: 5556)\n"
 	        "exit status: 0 ok, 1 Lua error / bad stream / write error, 2 usage, "
-	        "3 not reachable or connection lost\n");
+	        "3 not reachable or connection lost, 4 key refused (wrong secret) or missing\n");
 	return VC_USAGE;
 }
 
@@ -57,6 +62,8 @@ int main(int argc, char **argv)
 			host = argv[++i];
 		else if (!strcmp(a, "--port") && v)
 			port = argv[++i];
+		else if (!strcmp(a, "--key") && v)
+			va_key_path = argv[++i];
 		else if (!strcmp(a, "-o") && v)
 			out = argv[++i];
 		else if (!strcmp(a, "--seconds") && v && (seconds = vm_number(argv[++i])) > 0)

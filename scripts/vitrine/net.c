@@ -9,7 +9,7 @@
 
 #include "vitrine.h"
 
-int vn_connect(const char *host, const char *port, const char *what)
+static int vn_connect(const char *host, const char *port, const char *what)
 {
 	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res, *ai;
 	int rc = getaddrinfo(host, port, &hints, &res), fd = -1, err = 0;
@@ -34,6 +34,24 @@ int vn_connect(const char *host, const char *port, const char *what)
 		        "CONFIG=monitor-net` running?\n",
 		        host, port, what, strerror(err ? err : errno));
 	return fd;
+}
+
+int vn_open(const char *host, const char *port, const char *service, int *fd)
+{
+	const char *what = strcmp(service, "stream") ? "Lua console" : "trace stream";
+	char where[300];
+	int rc;
+
+	*fd = vn_connect(host, port, what);
+	if (*fd < 0)
+		return VC_NOCONN;
+	snprintf(where, sizeof where, "%s:%s (%s)", host, port, what);
+	rc = va_handshake(*fd, service, where);
+	if (rc != VC_OK) {
+		close(*fd);
+		*fd = -1;
+	}
+	return rc;
 }
 
 int vn_write(int fd, const void *buf, size_t len)

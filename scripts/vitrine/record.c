@@ -165,9 +165,9 @@ int vr_record(const char *host, const char *port, double seconds, const char *pa
 	static uint8_t buf[1 << 16];
 	char err[320];
 
-	fd = vn_connect(host, port, "trace stream");
-	if (fd < 0)
-		return VC_NOCONN;
+	rc = vn_open(host, port, "stream", &fd);
+	if (rc != VC_OK)
+		return rc;
 	v.out = fopen(path, "wb");
 	if (!v.out) {
 		fprintf(stderr, "vitrine: record: %s: %s\n", path, strerror(errno));

@@ -16,6 +16,7 @@
 #define VC_FAIL 1   /* a Lua error (eval), a bad stream, a write error */
 #define VC_USAGE 2  /* bad command line */
 #define VC_NOCONN 3 /* cannot connect, or the connection was lost */
+#define VC_AUTH 4   /* the system refused the key (wrong secret), or there is no key */
 
 /* frame.c: the trace stream (trace/stream.h), decoded and checked. */
 struct vs_frame {
@@ -52,10 +53,18 @@ int vs_dec_end(const struct vs_dec *d, char *err, size_t errlen);
 void vs_dec_free(struct vs_dec *d);
 
 /* net.c */
-/* A connected TCP socket, or -1 after printing why (naming host and port). */
-int vn_connect(const char *host, const char *port, const char *what);
+/*
+ * A connected TCP socket to service ("console", "stream"), authenticated
+ * (auth.c): VC_OK with *fd, or VC_NOCONN / VC_AUTH after printing why.
+ */
+int vn_open(const char *host, const char *port, const char *service, int *fd);
 /* Write all of buf; -1 on error. */
 int vn_write(int fd, const void *buf, size_t len);
+
+/* auth.c: the monitor's handshake; the key file (NULL: VITRINE_KEY, or the build's). */
+extern const char *va_key_path;
+/* VC_OK, or VC_NOCONN / VC_AUTH / VC_FAIL after printing why (naming where). */
+int va_handshake(int fd, const char *service, const char *where);
 
 /* record.c */
 int vr_record(const char *host, const char *port, double seconds, const char *out);

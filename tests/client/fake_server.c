@@ -1,7 +1,10 @@
 /*
  * A stand-in for the monitor's TCP services, for the client's tests only
  * (the real end to end test needs the networked monitor): one connection
- * on 127.0.0.1, an ephemeral port written to PORTFILE.
+ * on 127.0.0.1, an ephemeral port written to PORTFILE. First the
+ * monitor's handshake (monitor/net_auth.c), with the secret in the file
+ * $VITRINE_KEY, as the client reads it: a wrong answer is refused as the
+ * monitor refuses it, and nothing more is served.
  *
  *   fake_server PORTFILE stream FILE      sends FILE's bytes, then closes
  *   fake_server PORTFILE console [echo]   a scripted Lua console: prompts as
@@ -17,6 +20,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "mbedtls/constant_time.h"
+#include "mbedtls/md.h"
+
 static void fs_send(int fd, const char *s, size_t n)
 {
 	while (n) {
@@ -30,6 +36,54 @@ static void fs_send(int fd, const char *s, size_t n)
 }
 
 #define fs_puts(fd, s) fs_send(fd, s, strlen(s))
+
+static void fs_hex(const uint8_t *p, size_t n, char *out)
+{
+	for (size_t i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", p[i]);
+}
+
+/* The challenge, the answer checked: 1 if right (then "vitrine-auth ok" was sent). */
+static int fs_auth(int fd, const char *service)
+{
+	const mbedtls_md_info_t *sha = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
+	uint8_t key[32], msg[48], mac[32];
+	char hex[65], line[128];
+	size_t n = 0, sl = strlen(service);
+	const char *path = getenv("VITRINE_KEY");
+	FILE *f = path ? fopen(path, "r") : NULL;
+	unsigned b;
+
+	if (!f || !fgets(line, sizeof(line), f))
+		exit(2);
+	fclose(f);
+	for (size_t i = 0; i < 32; i++) {
+		if (sscanf(line + 2 * i, "%2x", &b) != 1)
+			exit(2);
+		key[i] = (uint8_t)b;
+	}
+	f = fopen("/dev/urandom", "rb");
+	if (!f || fread(msg, 1, 32, f) != 32)
+		exit(2);
+	fclose(f);
+	fs_hex(msg, 32, hex);
+	snprintf(line, sizeof(line), "vitrine-auth %s %s\n", service, hex);
+	fs_puts(fd, line);
+	while (n < sizeof(line) - 1 && read(fd, &line[n], 1) == 1 && line[n] != '\n')
+		n++;
+	line[n] = '\0';
+	memcpy(msg + 32, service, sl);
+	mbedtls_md_hmac(sha, key, sizeof(key), msg, 32 + sl, mac);
+	fs_hex(mac, sizeof(mac), hex);
+	if (n != 64 || mbedtls_ct_memcmp(line, hex, 64)) {
+		fs_puts(
+		    fd,
+		    "vitrine-auth refused: wrong answer to the challenge (is the secret right?)\n");
+		return 0;
+	}
+	fs_puts(fd, "vitrine-auth ok\n");
+	return 1;
+}
 
 static void fs_console(int fd, int echo)
 {
@@ -95,7 +149,9 @@ int main(int argc, char **argv)
 	fd = accept(s, NULL, NULL);
 	if (fd < 0)
 		return 1;
-	if (!strcmp(argv[2], "stream") && argc == 4) {
+	if (!fs_auth(fd, strcmp(argv[2], "stream") ? "console" : "stream")) {
+		; /* refused: closed */
+	} else if (!strcmp(argv[2], "stream") && argc == 4) {
 		FILE *f = fopen(argv[3], "rb");
 		char buf[4096];
 		size_t n;

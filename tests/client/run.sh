@@ -5,8 +5,10 @@
 # (whole, with a gap, truncated, garbage, an error frame), its Perfetto
 # output through check-perfetto and protoc; `vitrine eval`, `repl` and `top`
 # against a scripted stand-in console (prompt handling only: the real end to
-# end test needs the networked monitor). One PASS/FAIL line per test;
-# always exits 0.
+# end test needs the networked monitor). Every connection first goes
+# through the handshake with the key in $VITRINE_KEY (a test key here);
+# a wrong or missing key is refused with exit status 4. One PASS/FAIL line
+# per test; always exits 0.
 #
 # usage: tests/client/run.sh     (env: O, default out)
 
@@ -29,7 +31,9 @@ fi
 if ! gcc -std=c11 -Wall -Wextra -Werror -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-Itrace -Ihyp/include -Iscripts/vitrine $HERE/test_stream.c monitor/stream.c \
 	scripts/vitrine/frame.c trace/dump.c -o "$B/test_stream" 2>"$B/cc.log" ||
-	! gcc -std=c11 -Wall -Wextra -Werror $HERE/fake_server.c -o "$B/fake_server" 2>>"$B/cc.log"; then
+	! gcc -std=c11 -Wall -Wextra -Werror -Imonitor/mbedtls -I"$O"/mbedtls-2.28.3/include \
+		'-DMBEDTLS_CONFIG_FILE="vitrine_mbedtls.h"' $HERE/fake_server.c "$O"/host/mbedtls/*.o \
+		-o "$B/fake_server" 2>>"$B/cc.log"; then
 	fail build-tests "$(head -3 "$B/cc.log" | tr '\n' ' ')"
 	exit 0
 fi
@@ -40,6 +44,11 @@ cat "$B/test_stream.out"
 if [ $rc -ne 0 ] && ! grep -q '^FAIL' "$B/test_stream.out" || grep -q . "$B/test_stream.err"; then
 	fail test_stream "exit $rc: $(grep -m1 -E 'ERROR|runtime error|.' "$B/test_stream.err")"
 fi
+
+# The secret both sides read (vitrine and fake_server: $VITRINE_KEY), and a wrong one.
+od -An -tx1 -N32 -v /dev/urandom | tr -d ' \n' >"$B/test.key"
+od -An -tx1 -N32 -v /dev/urandom | tr -d ' \n' >"$B/wrong.key"
+export VITRINE_KEY=$B/test.key
 
 # serve MODE [ARG]: a stand-in server in the background; its port in $PORT.
 serve() {
@@ -106,6 +115,36 @@ if [ $rc -eq 3 ] && grep -q 'cannot connect to 127.0.0.1:1 .*Connection refused.
 	pass not-reachable
 else
 	fail not-reachable "exit $rc: $(head -1 "$B/noconn.err")"
+fi
+
+# The wrong secret: exit 4, the refusal said, no answer; the stream is refused the same.
+serve console
+out=$(timeout 10 "$VC" eval --key "$B/wrong.key" --port "$PORT" 'print(1+2)' 2>"$B/wrong.err")
+rc=$?
+wait
+if [ $rc -eq 4 ] && [ -z "$out" ] && grep -q 'refused the key .*wrong.key.*wrong answer to the challenge' "$B/wrong.err"; then
+	pass wrong-key-refused
+else
+	fail wrong-key-refused "exit $rc, output '$out', $(head -1 "$B/wrong.err")"
+fi
+serve stream "$B/stream.bin"
+VITRINE_KEY=$B/wrong.key timeout 10 "$VC" record -o "$B/wrong.perfetto-trace" --port "$PORT" >/dev/null 2>"$B/wrong-rec.err"
+rc=$?
+wait
+if [ $rc -eq 4 ] && grep -q 'refused the key' "$B/wrong-rec.err"; then
+	pass record-wrong-key-refused
+else
+	fail record-wrong-key-refused "exit $rc, $(head -1 "$B/wrong-rec.err")"
+fi
+# No key file at all: exit 4 before anything is sent, and where to get one.
+serve console
+VITRINE_KEY=$B/no.key timeout 10 "$VC" eval --port "$PORT" 'print(1+2)' >/dev/null 2>"$B/nokey.err"
+rc=$?
+wait
+if [ $rc -eq 4 ] && grep -q "cannot read the system's key .*no.key" "$B/nokey.err"; then
+	pass no-key
+else
+	fail no-key "exit $rc, $(head -1 "$B/nokey.err")"
 fi
 
 # eval NAME ECHO WANT-EXIT WANT-OUTPUT LUA: against the stand-in console.

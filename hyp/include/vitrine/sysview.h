@@ -124,7 +124,8 @@ struct vt_sys {
 	uint32_t nr_vms;
 	uint32_t nr_vcpus;
 	uint64_t timer_freq;
-	uint64_t refreshed; /* counter value when the hypervisor last wrote this page */
+	uint64_t refreshed;    /* counter value when the hypervisor last wrote this page */
+	uint64_t boot_seed[2]; /* the run's random seed (hyp/core/bootparam.h); 0, 0: none */
 	uint32_t nr_regions;
 	uint32_t nr_intids;
 	uint32_t nr_channels;
