@@ -208,14 +208,12 @@ static const char *net_con_start(struct tcp_pcb *pcb, unsigned id)
 		if (net_clients[i].state == NC_FREE)
 			c = &net_clients[i];
 	if (!c)
-		return "monitor: too many clients
-";
+		return "monitor: too many clients\n";
 	memset(c, 0, offsetof(struct net_client, in));
 	c->mem.cap = NET_LUA_MAX;
 	c->L = repl_state(&c->mem);
 	if (!c->L)
-		return "monitor: no memory for a Lua state
-";
+		return "monitor: no memory for a Lua state\n";
 	*(struct net_client **)lua_getextraspace(c->L) = c;
 	lua_getglobal(c->L, "console");
 	lua_pushcfunction(c->L, net_con_no_attach);
