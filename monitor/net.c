@@ -336,9 +336,11 @@ void net_uart_only(lua_State *L)
 
 void net_open(lua_State *L)
 {
-	static const luaL_Reg lib[] = {
-	    {"stats", net_stats},     {"clients", net_clients}, {"kick", net_kick},
-	    {"budget", net_con_budget}, {NULL, NULL}};
+	static const luaL_Reg lib[] = {{"stats", net_stats},
+	                               {"clients", net_clients},
+	                               {"kick", net_kick},
+	                               {"budget", net_con_budget},
+	                               {NULL, NULL}};
 
 	luaL_newlib(L, lib);
 	lua_setglobal(L, "net");
