@@ -1,4 +1,4 @@
-# The monitor partition (issue 5): a Lua 5.4 console, linked with picolibc
+# The monitor partition: a Lua 5.4 console, linked with picolibc
 # (Debian's picolibc-aarch64-linux-gnu) and rt's crt0 (MMU, FP on). Lua is
 # not in the tree: scripts/fetch-src.sh downloads Debian's source package
 # and the pristine upstream tarball is extracted under $(O). Included by the
@@ -13,7 +13,7 @@ LUA_SRC  := lapi lcode lctype ldebug ldo ldump lfunc lgc llex lmem lobject lopco
             lstate lstring ltable ltm lundump lvm lzio lauxlib lbaselib lstrlib ltablib \
             lmathlib lutf8lib
 LUA_OBJ  := $(patsubst %,$(O)/monitor/lua/%.o,$(LUA_SRC))
-# lwIP 2.1 (issue 6) the same way: Debian's source package, the pristine tarball
+# lwIP 2.1 the same way: Debian's source package, the pristine tarball
 # extracted under $(O), built with the options in monitor/lwip/ (lwipopts.h, arch/cc.h).
 LWIP_TAR  := third_party/lwip/lwip_2.1.3+dfsg1.orig.tar.xz
 LWIP_DIR  := $(O)/lwip-2.1.3

@@ -1,5 +1,5 @@
 /*
- * The monitor's network (issue 6): lwIP over the virtio-net device the
+ * The monitor's network: lwIP over the virtio-net device the
  * config passes through (vnet.c), serving the Lua console (net_console.c)
  * and the trace stream (net_stream.c) over TCP. Single-threaded: nothing
  * runs but what the main loop and the Lua count hooks call.

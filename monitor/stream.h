@@ -1,5 +1,5 @@
 /*
- * The trace stream the monitor serves over TCP (issue 6): what the rings
+ * The trace stream the monitor serves over TCP: what the rings
  * hold, framed (trace/stream.h) so that a client can tell every record
  * from every loss. One struct stream per connected client; the service
  * asks for bytes whenever its socket has room, and never waits.

@@ -521,7 +521,7 @@ test_monitor_net_legacy() {
 	check system/monitor-net-unseeded-qemu-exit-0 exited 0
 }
 
-# The vitrine client against the networked monitor (issue 6): `vitrine eval`
+# The vitrine client against the networked monitor: `vitrine eval`
 # over the Lua console (TCP 5555) and `vitrine record` of the trace stream
 # (TCP 5556), through QEMU's user networking on two free loopback ports.
 test_vitrine_net() {

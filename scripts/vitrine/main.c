@@ -1,5 +1,5 @@
 /*
- * vitrine: the host client of a running Vitrine system (issue 6).
+ * vitrine: the host client of a running Vitrine system.
  *
  *   vitrine repl [--host H] [--port P]        the monitor's Lua console, edited here
  *   vitrine eval [--host H] [--port P] 'LUA'  run LUA, print its output up to the next prompt
