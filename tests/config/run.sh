@@ -145,6 +145,14 @@ else
 	pass emit-compiles
 fi
 
+# A vm's flags as emitted: an explicit `on-fault stop` on the monitor is kept,
+# `dma unconfined` and `on-fault restart` set their bits, the rest is 0.
+vmc -I "$T" -o "$T/flags.c" "$HERE/good-dma-on-fault.cfg"
+flags=$(awk '/^\t\t\.name = /{n=$3} /^\t\t\.flags = /{printf "%s%s ", n, $3}' "$T/flags.c" 2>/dev/null)
+want='"m",0x0, "n",0x3, "d",0x0, '
+if [ $rc -eq 0 ] && [ "$flags" = "$want" ]; then pass emit-vm-flags; else
+	fail emit-vm-flags "exit $rc, flags '$flags', want '$want'"; fi
+
 # The repo's configs must pass, given their images (skipped without them).
 for cfg in "$ROOT"/configs/*.cfg; do
 	[ -e "$cfg" ] || continue
