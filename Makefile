@@ -225,7 +225,7 @@ fuzz-config: $(O)/host/fuzz_config
 lint: lint-config
 lint-config:
 	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
-		--suppress=missingIncludeSystem -Iscripts/vmconfig -Iplatforms/$(PLATFORM) -Ihyp/core \
+		--suppress=missingIncludeSystem -U__ASSEMBLER__ -Iscripts/vmconfig -Iplatforms/$(PLATFORM) -Ihyp/core \
 		tests/config
 
 # ---- vitrine: the host client (scripts/vitrine/) of a running system ------------
