@@ -287,10 +287,10 @@ static void cfgc_pa(const struct vmc_config *c)
 
 static const struct cfgc_range cfgc_reserved[] = {PLAT_RESERVED_MMIO(CFGC_RESERVED)};
 static const struct cfgc_range cfgc_dma[] = {PLAT_DMA_MMIO(CFGC_DMA)};
-static const struct cfgc_range cfgc_ram = {.base = PLAT_RAM_BASE,
-                                           .size = PLAT_RAM_SIZE,
-                                           .field = "RAM",
-                                           .note = " (pass-through devices are MMIO)"};
+static const struct cfgc_range cfgc_ram_mmio = {.base = PLAT_RAM_BASE,
+                                                .size = PLAT_RAM_SIZE,
+                                                .field = "RAM",
+                                                .note = " (pass-through devices are MMIO)"};
 
 #define CFGC_COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -315,7 +315,7 @@ static void cfgc_devices(const struct vmc_config *c)
 			r[n] = cfgc_of(vm, reg, true);
 			cfgc_against(c, &r[n], cfgc_reserved, CFGC_COUNT(cfgc_reserved),
 			             "MMIO range");
-			cfgc_against(c, &r[n], &cfgc_ram, 1, "MMIO range");
+			cfgc_against(c, &r[n], &cfgc_ram_mmio, 1, "MMIO range");
 			if (!(vm->flags & CFG_VM_DMA_UNCONFINED))
 				cfgc_against(c, &r[n], cfgc_dma, CFGC_COUNT(cfgc_dma),
 				             "MMIO range");
