@@ -1,6 +1,8 @@
 /*
  * Judges how the lines of a parsed config fit together: fields, references,
- * pCPUs, INTIDs, images, and overlaps of IPA, PA and MMIO ranges. Every
+ * pCPUs, INTIDs, images against their mem, IPAs within what stage 2
+ * translates, overlaps of IPA, PA and MMIO ranges, and devices against the
+ * platform's reserved and DMA-capable MMIO. Every
  * error is reported; a line found broken is marked bad so that the checks
  * after it neither trip over it nor report it again.
  */
