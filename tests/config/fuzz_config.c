@@ -18,6 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct vmc_config fz_config;
 static FILE *fz_sink;
+static int fz_accepted; /* inputs whose promises were checked */
 
 /* 4 KiB per character of the name: small, varied, never a file. */
 bool cfgi_find(const struct vmc_config *c, struct vmc_vm *vm, const char *images_dir)
@@ -118,6 +119,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cfga_alloc(&fz_config);
 		if (!vmc_errors) {
 			fz_promises(&fz_config);
+			fz_accepted++;
 			cfge_write(fz_sink, &fz_config);
 			cfgs_summary(&fz_config, fz_sink);
 		}
@@ -143,7 +145,7 @@ int main(int argc, char **argv)
 		fclose(f);
 		LLVMFuzzerTestOneInput(buf, n);
 	}
-	printf("replayed %d inputs\n", argc - 1);
+	printf("replayed %d inputs, %d accepted\n", argc - 1, fz_accepted);
 	return 0;
 }
 #endif
