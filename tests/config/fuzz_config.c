@@ -37,16 +37,22 @@ static void fz_broken(const struct vmc_vm *vm, const struct vmc_region *r, const
 	abort();
 }
 
-/* Where a RAM or shm region's pages are: its span of RAM (a coloured one spreads out). */
+/* The span of RAM size bytes in these colours take from pa (no colours: size). */
+static void fz_colored(uint64_t pa, uint64_t size, uint32_t colors, uint64_t *base, uint64_t *end)
+{
+	uint64_t k = (uint64_t)__builtin_popcount(colors);
+
+	*base = pa;
+	*end = colors ? pa + (size / VMC_PAGE + k - 1) / k * VMC_COLOR_PERIOD : pa + size;
+}
+
+/* Where a RAM or shm region's pages are. */
 static void fz_span(const struct vmc_config *c, const struct vmc_vm *vm, const struct vmc_region *r,
                     uint64_t *base, uint64_t *end)
 {
-	uint32_t colors = r->kind == CFG_REGION_RAM ? vm->colors : c->channels[r->channel].colors;
-	uint64_t k = (uint64_t)__builtin_popcount(colors);
-
-	*base = r->pa;
-	*end =
-	    colors ? r->pa + (r->size / VMC_PAGE + k - 1) / k * VMC_COLOR_PERIOD : r->pa + r->size;
+	fz_colored(r->pa, r->size,
+	           r->kind == CFG_REGION_RAM ? vm->colors : c->channels[r->channel].colors, base,
+	           end);
 }
 
 #define FZ_RANGE(b, s, what) {b, s},
@@ -60,6 +66,53 @@ static bool fz_hits(const uint64_t (*t)[2], size_t n, uint64_t base, uint64_t si
 		if (vmc_overlap(base, size, t[i][0], t[i][1]))
 			return true;
 	return false;
+}
+
+/*
+ * No two pieces of RAM given out overlap: each vm's mem, each channel, the
+ * coloured hypervisor and trace rings, as [base, end) spans. Coloured spans
+ * may interleave (pages of other colours share their periods), so only
+ * pairs with an uncoloured span are compared.
+ */
+static struct fz_piece {
+	uint64_t base, end;
+	uint32_t colors;
+} fz_pieces[VMC_VMS_MAX * VMC_REGIONS_MAX + VMC_CHANNELS_MAX + 2];
+
+static int fz_piece(int n, uint64_t pa, uint64_t size, uint32_t colors)
+{
+	fz_colored(pa, size, colors, &fz_pieces[n].base, &fz_pieces[n].end);
+	fz_pieces[n].colors = colors;
+	return n + 1;
+}
+
+static void fz_disjoint(const struct vmc_config *c)
+{
+	const struct fz_piece *s = fz_pieces;
+	int n = 0;
+
+	for (int v = 0; v < c->nr_vms; v++)
+		for (int i = 0; i < c->vms[v].nr_regions; i++)
+			if (c->vms[v].regions[i].kind == CFG_REGION_RAM)
+				n = fz_piece(n, c->vms[v].regions[i].pa, c->vms[v].regions[i].size,
+				             c->vms[v].colors);
+	for (int i = 0; i < c->nr_channels; i++)
+		n = fz_piece(n, c->channels[i].pa, c->channels[i].size, c->channels[i].colors);
+	if (c->hyp_colors)
+		n = fz_piece(n, c->hyp_pa, CFG_HYP_COLORED_BYTES, c->hyp_colors);
+	if (c->trace_colors)
+		n = fz_piece(n, c->trace_pa, PLAT_CPU_NUM * CFG_TRACE_RING_BYTES, c->trace_colors);
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < i; j++)
+			if ((!s[i].colors || !s[j].colors) &&
+			    vmc_overlap(s[i].base, s[i].end - s[i].base, s[j].base,
+			                s[j].end - s[j].base)) {
+				fprintf(stderr,
+				        "accepted, but RAM [0x%" PRIx64 ", 0x%" PRIx64
+				        ") is given out twice\n",
+				        s[i].base, s[i].end);
+				abort();
+			}
 }
 
 /* What an accepted config guarantees the hypervisor that builds it. */
@@ -119,6 +172,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cfga_alloc(&fz_config);
 		if (!vmc_errors) {
 			fz_promises(&fz_config);
+			fz_disjoint(&fz_config);
 			fz_accepted++;
 			cfge_write(fz_sink, &fz_config);
 			cfgs_summary(&fz_config, fz_sink);
