@@ -200,6 +200,34 @@ lint-trace:
 	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
 		--suppress=missingIncludeSystem trace tests/trace
 
+# ---- vmconfig fuzzing: `make fuzz-config [FUZZ_SECONDS=N]` (clang, as fuzz-trace) ----
+# The tool without main.c and image.c: tests/config/fuzz_config.c stands in for the
+# image lookup, so no input reaches the file system. The parser's `|` on booleans is
+# meant (every bad number of a line is reported), hence -Wno-bitwise-instead-of-logical.
+VMCONFIG_FUZZ_SRC := tests/config/fuzz_config.c $(filter-out %/main.c %/image.c,$(VMCONFIG_SRC))
+.PHONY: fuzz-config lint-config
+
+$(O)/host/fuzz_config: $(VMCONFIG_FUZZ_SRC) $(wildcard scripts/vmconfig/*.h) \
+                       platforms/$(PLATFORM)/platform.h hyp/core/config.h
+	$(Q)scripts/deps.sh fuzz
+	@mkdir -p $(@D)
+	@echo "  CLANG   $@"
+	$(Q)clang-14 -std=c11 -O1 -g $(WARN) -Wno-bitwise-instead-of-logical \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iscripts/vmconfig -Iplatforms/$(PLATFORM) -Ihyp/core \
+		$(VMCONFIG_FUZZ_SRC) -o $@
+
+fuzz-config: $(O)/host/fuzz_config
+	@mkdir -p $(O)/fuzz/config-corpus $(O)/fuzz/config-crashes
+	$(O)/host/fuzz_config -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=4096 \
+		-dict=tests/config/fuzz_config.dict -artifact_prefix=$(O)/fuzz/config-crashes/ \
+		$(O)/fuzz/config-corpus tests/config/corpus
+
+lint: lint-config
+lint-config:
+	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
+		--suppress=missingIncludeSystem -U__ASSEMBLER__ -Iscripts/vmconfig -Iplatforms/$(PLATFORM) -Ihyp/core \
+		tests/config
+
 # ---- vitrine: the host client (scripts/vitrine/) of a running system ------------
 # The console (TCP 5555) and the trace stream (TCP 5556, trace/stream.h) into
 # Perfetto through trace/perfetto.c's incremental writer.

@@ -126,6 +126,7 @@ static void vv_vm(lua_State *L, const struct vt_sys *s, uint32_t i, int detail)
 		vv_bool(L, "input", m->flags & VT_SYS_VM_INPUT);
 		vv_bool(L, "monitor", m->flags & VT_SYS_VM_MONITOR);
 		vv_bool(L, "pmu", m->flags & VT_SYS_VM_PMU);
+		vv_bool(L, "dma_unconfined", m->flags & VT_SYS_VM_DMA_UNCONFINED);
 		vv_regions(L, s, m);
 		vv_lists(L, s, m);
 		lua_newtable(L);

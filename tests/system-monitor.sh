@@ -124,6 +124,7 @@ if has.inst_retired then s = pmu.sample{events={'inst_retired', 'cpu_cycles'}, r
 pmu.sample{events={'sw_incr', 'sw_incr'}, ms=1}
 pmu.sample{events={'nope'}, ms=1}
 pmu.sample{events={'cpu_cycles'}}
+print('dma', m.dma_unconfined, h.dma_unconfined)
 vitrine.poweroff()
 LUA
 	)
@@ -150,6 +151,10 @@ LUA
 	check system/monitor-sys-pmu-unknown-event has "^console:1: pmu.sample: no event 'nope' \(see pmu.events\(\)\)$"
 	check system/monitor-sys-pmu-usage has '^console:1: pmu.sample: run=function or ms=N \(N > 0\) wanted$'
 	check system/monitor-sys-neighbour-runs has '^\[hello\] bye$'
+	check system/monitor-sys-dma-unconfined has $'^dma\tfalse\ttrue$'
+	check system/monitor-sys-dma-boot-log has \
+		'^vitrine: VM hello: dma unconfined: a device it owns can write all physical memory$'
+	check system/monitor-sys-dma-said-once count 1 'dma unconfined'
 	check system/monitor-sys-qemu-exit-0 exited 0
 }
 

@@ -65,7 +65,8 @@ static int sysview_describe_vm(const struct vm *vm, struct vt_sys_vm *s)
 	s->uart_ipa = cfg->uart_ipa;
 	s->flags = (cfg_system.input_vm == vm->id ? VT_SYS_VM_INPUT : 0) |
 	           (cfg_system.monitor_vm == vm->id ? VT_SYS_VM_MONITOR : 0) |
-	           (vm->pmu ? VT_SYS_VM_PMU : 0);
+	           (vm->pmu ? VT_SYS_VM_PMU : 0) |
+	           (cfg->flags & CFG_VM_DMA_UNCONFINED ? VT_SYS_VM_DMA_UNCONFINED : 0);
 	sysview_colors(cfg, s);
 	if (sysview.nr_regions + cfg->nr_regions > VT_SYS_REGIONS ||
 	    sysview.nr_intids + cfg->nr_intids > VT_SYS_INTIDS)

@@ -106,6 +106,11 @@ void vm_init_all(void)
 			vmmio_add(&vm->mmio, cfg->uart_ipa, VUART_SIZE, vuart_access);
 		arch_vm_init(vm);
 		arch_vm_audit_colors(vm);
+		/* Said at every boot: no SMMU confines what such a device writes. */
+		if (cfg->flags & CFG_VM_DMA_UNCONFINED)
+			log_printf("VM %s: dma unconfined: a device it owns can write all physical "
+			           "memory\n",
+			           cfg->name);
 		if (cfg_system.monitor_vm == i) {
 			trace_show_rings(vm);
 			conring_show(vm);

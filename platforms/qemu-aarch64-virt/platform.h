@@ -42,6 +42,40 @@
 #define PLAT_GICR_SIZE (PLAT_GICR_STRIDE * PLAT_CPU_NUM)
 
 /*
+ * IPA bits stage 2 translates (VTCR_EL2.T0SZ = 64 - this, tables from level
+ * 1; s2.c asserts it): an IPA at or above 1 << PLAT_IPA_BITS would alias a
+ * lower one, so the config checker refuses it.
+ */
+#define PLAT_IPA_BITS 39
+
+/*
+ * MMIO no VM may be given as a pass-through device: X(base, size, what).
+ * Every GIC frame on virt (the hypervisor owns the GIC and emulates it;
+ * the redistributor region is the one QEMU reserves for 123 CPUs) and the
+ * hypervisor's UART (the monitor gets it through `uart`, not `device`).
+ */
+#define PLAT_RESERVED_MMIO(X)                                                                      \
+	X(PLAT_GICD_BASE, PLAT_GICD_SIZE, "the GIC distributor (GICD)")                            \
+	X(PLAT_U(0x08010000), PLAT_U(0x00070000), "the GICv2 CPU, v2m, GICH and GICV frames")      \
+	X(PLAT_U(0x08080000), PLAT_U(0x00020000), "the GIC ITS")                                   \
+	X(PLAT_GICR_BASE, PLAT_U(0x00F60000), "the GIC redistributors (GICR)")                     \
+	X(PLAT_UART_BASE, PLAT_U(0x1000), "the platform UART")
+
+/*
+ * Devices that are DMA masters: they read and write physical memory by
+ * address, and there is no SMMU on virt to confine them to their VM's RAM.
+ * Passing one through needs `dma unconfined`. X(base, size, what).
+ */
+#define PLAT_DMA_MMIO(X)                                                                           \
+	X(PLAT_U(0x09020000), PLAT_U(0x1000), "fw_cfg (its DMA interface)")                        \
+	X(PLAT_U(0x0a000000), PLAT_U(0x4000), "the virtio-mmio slots")                             \
+	X(PLAT_U(0x10000000), PLAT_U(0x2eff0000), "the PCIe MMIO window")                          \
+	X(PLAT_U(0x3eff0000), PLAT_U(0x10000), "the PCIe PIO window")                              \
+	X(PLAT_U(0x3f000000), PLAT_U(0x01000000), "the PCIe ECAM")                                 \
+	X(PLAT_U(0x4010000000), PLAT_U(0x10000000), "the high PCIe ECAM")                          \
+	X(PLAT_U(0x8000000000), PLAT_U(0x8000000000), "the high PCIe MMIO window")
+
+/*
  * Cache colours: the LLC's size / (ways x 4 KiB), as the config checker
  * allocates them. QEMU's cortex-a53 reports a 1 MiB, 16-way L2: 16 colours
  * (the hypervisor compares with CLIDR/CCSIDR at boot and says if they differ).

@@ -1,14 +1,12 @@
 /*
  * Judges how the lines of a parsed config fit together: fields, references,
- * pCPUs, INTIDs, images, and overlaps of IPA, PA and MMIO ranges. Every
+ * pCPUs, INTIDs, images against their mem, IPAs within what stage 2
+ * translates, overlaps of IPA, PA and MMIO ranges, and devices against the
+ * platform's reserved and DMA-capable MMIO. Every
  * error is reported; a line found broken is marked bad so that the checks
  * after it neither trip over it nor report it again.
  */
-#define _XOPEN_SOURCE 700 /* realpath */
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "vmconfig.h"
 
@@ -70,6 +68,20 @@ static bool cfgc_valid(const struct vmc_config *c, const struct cfgc_range *r, c
 		ok = false;
 	}
 	return ok;
+}
+
+/* Stage 2 translates PLAT_IPA_BITS: an IPA past that would alias a lower one. */
+static bool cfgc_ipa_limit(const struct vmc_config *c, const struct cfgc_range *r)
+{
+	const uint64_t limit = 1ull << PLAT_IPA_BITS;
+
+	if (r->base < limit && r->size <= limit - r->base)
+		return true;
+	cfgc_err(c, r,
+	         "IPA range [" VMC_X ", " VMC_X ") ends above the %d-bit IPA space stage 2 "
+	         "translates (" VMC_X ")",
+	         r->base, r->base + r->size, PLAT_IPA_BITS, limit);
+	return false;
 }
 
 static const char *cfgc_describe(const struct cfgc_range *r, char *buf, size_t n)
@@ -154,7 +166,8 @@ static void cfgc_fields(struct vmc_config *c, struct vmc_vm *vm)
 		mem |= reg->kind == CFG_REGION_RAM;
 		r = cfgc_of(vm, reg, false);
 		reg->bad = !cfgc_valid(c, &r, reg->kind == CFG_REGION_DEVICE ? "base" : "IPA",
-		                       reg->kind != CFG_REGION_SHM);
+		                       reg->kind != CFG_REGION_SHM) ||
+		           !cfgc_ipa_limit(c, &r);
 		r = cfgc_of(vm, reg, true);
 		if (reg->kind == CFG_REGION_RAM && reg->fixed && !reg->bad &&
 		    !cfgc_valid(c, &r, "PA", false))
@@ -183,8 +196,8 @@ static void cfgc_fields(struct vmc_config *c, struct vmc_vm *vm)
 	                         .name = vm->name,
 	                         .field = "uart",
 	                         .line = vm->uart_line};
-	if (vm->uart_line && vm->uart)
-		cfgc_valid(c, &at, "IPA", false);
+	if (vm->uart_line && vm->uart && cfgc_valid(c, &at, "IPA", false))
+		cfgc_ipa_limit(c, &at);
 	at = (struct cfgc_range){
 	    .kind = "vm", .name = vm->name, .field = "entry", .line = vm->entry_line};
 	if (vm->entry_line && vm->entry % 4)
@@ -264,40 +277,52 @@ static void cfgc_pa(const struct vmc_config *c)
 	}
 }
 
-/* Pass-through MMIO: one vm per device, and never what the hypervisor keeps. */
+/* The platform's MMIO a device must stay out of (platform.h), as ranges. */
+#define CFGC_RESERVED(b, s, what)                                                                  \
+	{.base = b, .size = s, .field = what, .note = ", reserved by the hypervisor"},
+#define CFGC_DMA(b, s, what)                                                                       \
+	{.base = b,                                                                                \
+	 .size = s,                                                                                \
+	 .field = what,                                                                            \
+	 .note = ", a DMA master: it can write all physical memory (say 'dma unconfined' in the "  \
+	         "vm to pass it through anyway)"},
+
+static const struct cfgc_range cfgc_reserved[] = {PLAT_RESERVED_MMIO(CFGC_RESERVED)};
+static const struct cfgc_range cfgc_dma[] = {PLAT_DMA_MMIO(CFGC_DMA)};
+static const struct cfgc_range cfgc_ram_mmio = {.base = PLAT_RAM_BASE,
+                                                .size = PLAT_RAM_SIZE,
+                                                .field = "RAM",
+                                                .note = " (pass-through devices are MMIO)"};
+
+#define CFGC_COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/*
+ * Pass-through MMIO: one vm per device, never what the hypervisor keeps,
+ * and a DMA master only to a vm that says `dma unconfined`.
+ */
 static void cfgc_devices(const struct vmc_config *c)
 {
-	static const char reserved[] = ", reserved by the hypervisor";
 	struct cfgc_range *r = cfgc_ranges;
 	int n = 0;
 
-	r[n++] = (struct cfgc_range){.base = PLAT_GICD_BASE,
-	                             .size = PLAT_GICD_SIZE,
-	                             .field = "the GIC distributor (GICD)",
-	                             .note = reserved};
-	r[n++] = (struct cfgc_range){.base = PLAT_GICR_BASE,
-	                             .size = PLAT_GICR_SIZE,
-	                             .field = "the GIC redistributors (GICR)",
-	                             .note = reserved};
-	r[n++] = (struct cfgc_range){.base = PLAT_UART_BASE,
-	                             .size = VMC_PAGE,
-	                             .field = "the platform UART",
-	                             .note = reserved};
-	r[n++] = (struct cfgc_range){.base = PLAT_RAM_BASE,
-	                             .size = PLAT_RAM_SIZE,
-	                             .field = "RAM",
-	                             .note = " (pass-through devices are MMIO)"};
 	for (int v = 0; v < c->nr_vms; v++) {
+		const struct vmc_vm *vm = &c->vms[v];
 		int before = n; /* within a vm, the IPA check already catches a repeat */
 
-		for (int i = 0; i < c->vms[v].nr_regions; i++) {
-			const struct vmc_region *reg = &c->vms[v].regions[i];
+		for (int i = 0; i < vm->nr_regions; i++) {
+			const struct vmc_region *reg = &vm->regions[i];
 
-			if (reg->kind == CFG_REGION_DEVICE && !reg->bad) {
-				r[n] = cfgc_of(&c->vms[v], reg, true);
-				cfgc_against(c, &r[n], r, before, "MMIO range");
-				n++;
-			}
+			if (reg->kind != CFG_REGION_DEVICE || reg->bad)
+				continue;
+			r[n] = cfgc_of(vm, reg, true);
+			cfgc_against(c, &r[n], cfgc_reserved, CFGC_COUNT(cfgc_reserved),
+			             "MMIO range");
+			cfgc_against(c, &r[n], &cfgc_ram_mmio, 1, "MMIO range");
+			if (!(vm->flags & CFG_VM_DMA_UNCONFINED))
+				cfgc_against(c, &r[n], cfgc_dma, CFGC_COUNT(cfgc_dma),
+				             "MMIO range");
+			cfgc_against(c, &r[n], r, before, "MMIO range");
+			n++;
 		}
 	}
 }
@@ -439,49 +464,6 @@ static const struct vmc_region *cfgc_ram(const struct vmc_vm *vm, uint64_t ipa, 
 	return NULL;
 }
 
-static bool cfgc_find_image(const struct vmc_config *c, struct vmc_vm *vm, const char *dir)
-{
-	struct cfgc_range at = {
-	    .kind = "vm", .name = vm->name, .field = "image", .line = vm->image_line};
-	char path[VMC_PATH_MAX], *abs;
-	struct stat st = {0};
-	FILE *f;
-	int n = strchr(vm->image, '/') ? snprintf(path, sizeof path, "%s", vm->image)
-	                               : snprintf(path, sizeof path, "%s/%s.bin", dir, vm->image);
-
-	if (n < 0 || (size_t)n >= sizeof path) {
-		cfgc_err(c, &at, "path of '%s' is too long", vm->image);
-		return false;
-	}
-	if (!(f = fopen(path, "rb"))) { /* opened, not just stat'ed: .incbin will read it */
-		cfgc_err(c, &at, "cannot read '%s': %s", path, strerror(errno));
-		return false;
-	}
-	n = fstat(fileno(f), &st);
-	fclose(f);
-	if (n || !S_ISREG(st.st_mode) || st.st_size <= 0) {
-		cfgc_err(c, &at, "'%s' is %s", path,
-		         S_ISREG(st.st_mode) ? "empty" : "not a regular file");
-		return false;
-	}
-	if (!(abs = realpath(path, NULL)) || strlen(abs) >= sizeof vm->image_path) {
-		cfgc_err(c, &at, "cannot resolve '%s'", path);
-		free(abs);
-		return false;
-	}
-	strcpy(vm->image_path, abs);
-	free(abs);
-	/* The path goes into a C string in an assembler string: no control characters. */
-	for (const char *p = vm->image_path; *p; p++) {
-		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
-			cfgc_err(c, &at, "path '%s' has control characters", path);
-			return false;
-		}
-	}
-	vm->image_size = (uint64_t)st.st_size;
-	return true;
-}
-
 static void cfgc_image(const struct vmc_config *c, struct vmc_vm *vm, const char *dir)
 {
 	struct cfgc_range at = {.kind = "vm", .name = vm->name};
@@ -499,8 +481,7 @@ static void cfgc_image(const struct vmc_config *c, struct vmc_vm *vm, const char
 		at.line = vm->entry_line;
 		cfgc_err(c, &at, "IPA " VMC_X " is not inside a mem region", vm->entry);
 	}
-	if (!vm->image_line || !cfgc_find_image(c, vm, dir) ||
-	    cfgc_ram(vm, vm->load, vm->image_size))
+	if (!vm->image_line || !cfgi_find(c, vm, dir) || cfgc_ram(vm, vm->load, vm->image_size))
 		return;
 	if ((ram = cfgc_ram(vm, vm->load, 1))) {
 		struct cfgc_range r = cfgc_of(vm, ram, false);
@@ -556,11 +537,23 @@ static void cfgc_monitor(struct vmc_config *c)
 		          c->monitor);
 }
 
+/*
+ * `on-fault` not given: the monitor restarts (the console and the system's
+ * control must come back), any other vm stops so its state can be looked at.
+ */
+static void cfgc_fault_default(struct vmc_config *c)
+{
+	for (int i = 0; i < c->nr_vms; i++)
+		if (!c->vms[i].fault_line && i == c->monitor_vm)
+			c->vms[i].flags |= CFG_VM_FAULT_RESTART;
+}
+
 void cfgc_check(struct vmc_config *c, const char *images_dir)
 {
 	if (!c->nr_vms)
 		vmc_error(c, 0, NULL, NULL, NULL, "no vm: a config needs at least one");
 	cfgc_monitor(c); /* before cfgc_ipa: the monitor's view of the rings takes IPA space */
+	cfgc_fault_default(c);
 	cfgc_channels(c);
 	for (int v = 0; v < c->nr_vms; v++) {
 		cfgc_fields(c, &c->vms[v]);

@@ -102,11 +102,19 @@ static uint64_t cfga_periods(uint64_t *used, uint32_t set, uint64_t n, uint64_t 
 	return from;
 }
 
+/*
+ * The periods RAM holds. A need is counted up to one more than that: it
+ * cannot be met anyway, and the sums and the bytes they make stay far from
+ * overflowing however big the sizes written.
+ */
+#define CFGA_PERIODS_MAX ((uint64_t)PLAT_RAM_SIZE / VMC_COLOR_PERIOD)
+
 static uint64_t cfga_need(uint64_t size, uint32_t set)
 {
 	uint64_t k = (uint64_t)__builtin_popcount(set);
+	uint64_t n = (size / VMC_PAGE + k - 1) / k;
 
-	return (size / VMC_PAGE + k - 1) / k;
+	return n > CFGA_PERIODS_MAX ? CFGA_PERIODS_MAX + 1 : n;
 }
 
 void cfga_colored(struct vmc_config *c, bool (*fit)(uint64_t size, uint64_t align, uint64_t *pa))
@@ -139,6 +147,13 @@ void cfga_colored(struct vmc_config *c, bool (*fit)(uint64_t size, uint64_t alig
 		    cfga_need(PLAT_CPU_NUM * CFG_TRACE_RING_BYTES, c->trace_colors), &periods);
 	if (!periods)
 		return;
+	if (periods > CFGA_PERIODS_MAX) {
+		vmc_error(c, 0, NULL, NULL, NULL,
+		          "no room in RAM for the coloured vms, channels, rings and hypervisor: "
+		          "their colours need more than all of RAM (" VMC_X " bytes)",
+		          (uint64_t)PLAT_RAM_SIZE);
+		return;
+	}
 	if (!fit(periods * VMC_COLOR_PERIOD, VMC_COLOR_PERIOD, &pool)) {
 		vmc_error(c, 0, NULL, NULL, NULL,
 		          "no room in RAM for the coloured vms, channels, rings and hypervisor: "

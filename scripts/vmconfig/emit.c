@@ -112,8 +112,7 @@ static void cfge_vm(FILE *f, const struct vmc_config *c, int v)
 	        "\t\t.regions = vm%d_regions,\n"
 	        "\t\t.nr_regions = %d,\n",
 	        vm->name, v, vm->image_size, vm->load, vm->entry, vm->arg, cpus,
-	        v == c->monitor_vm ? 0 : vm->uart,
-	        vm->flags | (v == c->monitor_vm ? CFG_VM_FAULT_RESTART : 0), v,
+	        v == c->monitor_vm ? 0 : vm->uart, vm->flags, v,
 	        vm->nr_regions + (v == c->monitor_vm));
 	if (vm->nr_intids)
 		fprintf(f, "\t\t.intids = vm%d_intids,\n", v);
@@ -122,7 +121,7 @@ static void cfge_vm(FILE *f, const struct vmc_config *c, int v)
 	fprintf(f, "\t\t.nr_intids = %d,\n\t},\n", vm->nr_intids);
 }
 
-static void cfge_write(FILE *f, const struct vmc_config *c)
+void cfge_write(FILE *f, const struct vmc_config *c)
 {
 	fputs("/* generated from ", f);
 	for (const char *p = c->file; *p; p++) {

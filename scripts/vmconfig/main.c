@@ -9,35 +9,8 @@
 
 #include "vmconfig.h"
 
-int vmc_errors;
-
 /* Big (vms hold their paths), so not on the stack. */
 static struct vmc_config vmc;
-
-void vmc_verror(const struct vmc_config *c, int line, const char *kind, const char *name,
-                const char *field, const char *fmt, va_list ap)
-{
-	fprintf(stderr, line ? "%s:%d: " : "%s: ", c->file, line);
-	if (kind && name)
-		fprintf(stderr, "%s '%s': ", kind, name);
-	else if (kind)
-		fprintf(stderr, "%s: ", kind);
-	if (field)
-		fprintf(stderr, "%s: ", field);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	vmc_errors++;
-}
-
-void vmc_error(const struct vmc_config *c, int line, const char *kind, const char *name,
-               const char *field, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmc_verror(c, line, kind, name, field, fmt, ap);
-	va_end(ap);
-}
 
 static int usage(void)
 {

@@ -5,7 +5,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "vmconfig.h"
@@ -281,35 +280,50 @@ static void cfgp_mem(struct cfgp_line *l)
 	r->fixed = fixed;
 }
 
-/* A colour list, numbers and ranges: "0-3,8"; false (and said) if it is bad. */
+/*
+ * A colour: decimal digits only, no sign; *p moves past them. A colour that
+ * does not exist stays one however many digits it has (v saturates).
+ */
+static bool cfgp_color(const char **p, unsigned *v)
+{
+	const char *start = *p;
+
+	for (*v = 0; isdigit((unsigned char)**p); (*p)++)
+		*v = *v > PLAT_LLC_COLORS ? *v : *v * 10 + (unsigned)(**p - '0');
+	return *p != start;
+}
+
+/* A colour list, items N or N-M separated by commas: "0-3,8"; false (and said) if it is bad. */
 static bool cfgp_color_list(struct cfgp_line *l, const char *s, uint32_t *out)
 {
 	uint32_t set = 0;
 	const char *p = s;
 
-	while (*p) {
-		char *end;
-		unsigned long lo = strtoul(p, &end, 10), hi = lo;
+	do {
+		const char *last = p; /* the item's last number, for messages */
+		unsigned lo, hi;
 
-		if (end != p && *end == '-') {
-			p = end + 1;
-			hi = strtoul(p, &end, 10);
-		}
-		if (end == p || (*end && *end != ',') || lo > hi) {
-			cfgp_err(l, "colors", "expected colours like '0-3,8', not '%s'", s);
-			return false;
-		}
+		if (!cfgp_color(&p, &lo))
+			goto bad;
+		hi = lo;
+		if (*p == '-' && (last = ++p, !cfgp_color(&p, &hi)))
+			goto bad;
+		if ((*p && *p != ',') || lo > hi)
+			goto bad;
 		if (hi >= PLAT_LLC_COLORS) {
-			cfgp_err(l, "colors", "colour %lu does not exist (%s has %d: 0-%d)", hi,
-			         PLAT_NAME, PLAT_LLC_COLORS, PLAT_LLC_COLORS - 1);
+			cfgp_err(l, "colors", "colour %.*s does not exist (%s has %d: 0-%d)",
+			         (int)(p - last), last, PLAT_NAME, PLAT_LLC_COLORS,
+			         PLAT_LLC_COLORS - 1);
 			return false;
 		}
-		for (unsigned long c = lo; c <= hi; c++)
+		for (unsigned c = lo; c <= hi; c++)
 			set |= 1u << c;
-		p = *end ? end + 1 : end;
-	}
+	} while (*p++ == ',');
 	*out = set;
 	return true;
+bad:
+	cfgp_err(l, "colors", "expected colours like '0-3,8', not '%s'", s);
+	return false;
 }
 
 /* trace colors LIST, hypervisor colors LIST (top level) */
@@ -446,6 +460,30 @@ static void cfgp_shm(struct cfgp_line *l)
 	snprintf(r->chan_name, sizeof r->chan_name, "%s", l->argv[0]);
 }
 
+/* dma unconfined: the vm may own DMA masters, which reach all physical memory (no SMMU) */
+static void cfgp_dma(struct cfgp_line *l)
+{
+	if (strcmp(l->argv[0], "unconfined")) {
+		cfgp_err(l, "dma", "expected 'unconfined', not '%s'", l->argv[0]);
+		return;
+	}
+	if (cfgp_once(l, &l->vm->dma_line))
+		l->vm->flags |= CFG_VM_DMA_UNCONFINED;
+}
+
+/* on-fault restart|stop; check.c gives the vms without it their default */
+static void cfgp_on_fault(struct cfgp_line *l)
+{
+	bool restart = !strcmp(l->argv[0], "restart");
+
+	if (!restart && strcmp(l->argv[0], "stop")) {
+		cfgp_err(l, "on-fault", "expected 'restart' or 'stop', not '%s'", l->argv[0]);
+		return;
+	}
+	if (cfgp_once(l, &l->vm->fault_line) && restart)
+		l->vm->flags |= CFG_VM_FAULT_RESTART;
+}
+
 static const struct cfgp_keyword {
 	const char *name;
 	const char *usage;
@@ -470,6 +508,8 @@ static const struct cfgp_keyword {
     {"colors", "colors LIST [exclusive]", 1, 2, true, cfgp_colors},
     {"device", "device BASE SIZE [irq N ...]", 2, -1, true, cfgp_device},
     {"shm", "shm CHANNEL IPA rw|ro [irq N]", 3, 5, true, cfgp_shm},
+    {"dma", "dma unconfined", 1, 1, true, cfgp_dma},
+    {"on-fault", "on-fault restart|stop", 1, 1, true, cfgp_on_fault},
 };
 
 static void cfgp_dispatch(struct cfgp_line *l, char **tok, int n)
@@ -534,19 +574,14 @@ static bool cfgp_read(FILE *f, char *buf, bool *long_line, bool *binary)
 	return ch != EOF || n || *long_line;
 }
 
-int cfgp_parse(struct vmc_config *c, const char *path)
+int cfgp_parse_file(struct vmc_config *c, FILE *f)
 {
-	FILE *f = fopen(path, "r");
 	char buf[VMC_LINE_MAX], *tok[CFGP_ARGS_MAX + 1], *p;
 	struct cfgp_line l = {.c = c};
 	bool long_line, binary;
 
 	c->input_vm = -1;
 	c->monitor_vm = -1;
-	if (!f) {
-		fprintf(stderr, "vmconfig: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
 	while (cfgp_read(f, buf, &long_line, &binary)) {
 		int n = 0;
 
@@ -565,11 +600,20 @@ int cfgp_parse(struct vmc_config *c, const char *path)
 		if (n)
 			cfgp_dispatch(&l, tok, n);
 	}
-	if (ferror(f)) {
-		fprintf(stderr, "vmconfig: %s: read error\n", path);
-		fclose(f);
+	return ferror(f) ? -1 : 0;
+}
+
+int cfgp_parse(struct vmc_config *c, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int rc;
+
+	if (!f) {
+		fprintf(stderr, "vmconfig: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
+	if ((rc = cfgp_parse_file(c, f)) < 0)
+		fprintf(stderr, "vmconfig: %s: read error\n", path);
 	fclose(f);
-	return 0;
+	return rc;
 }

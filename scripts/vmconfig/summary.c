@@ -62,6 +62,13 @@ static void cfgs_vm(FILE *f, const struct vmc_config *c, int v)
 	fprintf(f, "  image %s (%s) at 0x%08" PRIx64 "  entry 0x%08" PRIx64 "  arg " VMC_X "\n",
 	        vm->image, cfgs_size(vm->image_size, size, sizeof size), vm->load, vm->entry,
 	        vm->arg);
+	fprintf(f, "  on-fault %s%s", vm->flags & CFG_VM_FAULT_RESTART ? "restart" : "stop",
+	        vm->fault_line       ? ""
+	        : c->monitor_vm == v ? " (the monitor's default)"
+	                             : " (default)");
+	if (vm->flags & CFG_VM_DMA_UNCONFINED)
+		fputs("  dma unconfined: its devices' DMA can write all physical memory", f);
+	fputc('\n', f);
 	for (uint8_t kind = CFG_REGION_RAM; kind <= CFG_REGION_DEVICE; kind++)
 		for (int i = 0; i < vm->nr_regions; i++)
 			if (vm->regions[i].kind == kind)

@@ -61,6 +61,7 @@ struct vmc_vm {
 	int line;
 	/* Lines of the single-valued keywords; 0: not given. */
 	int image_line, cpus_line, load_line, entry_line, arg_line, uart_line, colors_line;
+	int dma_line, fault_line;
 	char image[VMC_LINE_MAX];      /* as written */
 	char image_path[VMC_PATH_MAX]; /* absolute, once found */
 	uint64_t image_size;
@@ -68,7 +69,7 @@ struct vmc_vm {
 	uint64_t uart;   /* 0: none */
 	uint32_t colors; /* LLC colours its RAM is built from, a bit each; 0: uncoloured */
 	bool exclusive;  /* no other vm may use its colours */
-	uint32_t flags;  /* CFG_VM_* as written (`dma`, `on-fault`) */
+	uint32_t flags;  /* CFG_VM_*: `dma`, `on-fault` (its default once checked) */
 	uint64_t cpus[VMC_CPUS_MAX];
 	int nr_cpus;
 	struct vmc_region regions[VMC_REGIONS_MAX];
@@ -107,8 +108,9 @@ struct vmc_config {
 	uint32_t llc_refill_event, llc_access_event; /* CFG_PMU_NONE: not counted */
 };
 
-/* main.c: errors are counted and printed as FILE:LINE: KIND 'NAME': FIELD: message */
+/* error.c: errors are counted and printed as FILE:LINE: KIND 'NAME': FIELD: message */
 extern int vmc_errors;
+extern FILE *vmc_errf; /* where they go; NULL: stderr */
 void vmc_error(const struct vmc_config *c, int line, const char *kind, const char *name,
                const char *field, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 void vmc_verror(const struct vmc_config *c, int line, const char *kind, const char *name,
@@ -116,10 +118,18 @@ void vmc_verror(const struct vmc_config *c, int line, const char *kind, const ch
 
 /* The steps, in the order main() runs them. */
 int cfgp_parse(struct vmc_config *c, const char *path); /* -1: cannot read the file */
+int cfgp_parse_file(struct vmc_config *c, FILE *f);     /* -1: read error */
 void cfgc_check(struct vmc_config *c, const char *images_dir);
 void cfga_alloc(struct vmc_config *c);
 int cfge_emit(const struct vmc_config *c, const char *out); /* -1: cannot write */
+void cfge_write(FILE *f, const struct vmc_config *c);
 void cfgs_summary(const struct vmc_config *c, FILE *f);
+/*
+ * image.c: finds vm's image (a name in images_dir, or a path), sets its
+ * image_path and image_size; false (and said) if it cannot be used. The
+ * fuzz target links its own, which never touches the file system.
+ */
+bool cfgi_find(const struct vmc_config *c, struct vmc_vm *vm, const char *images_dir);
 /* color.c */
 void cfgc_colors(const struct vmc_config *c);
 void cfga_colored(struct vmc_config *c, bool (*fit)(uint64_t size, uint64_t align, uint64_t *pa));

@@ -145,6 +145,31 @@ else
 	pass emit-compiles
 fi
 
+# A vm's flags as emitted: an explicit `on-fault stop` on the monitor is kept,
+# `dma unconfined` and `on-fault restart` set their bits, the rest is 0.
+vmc -I "$T" -o "$T/flags.c" "$HERE/good-dma-on-fault.cfg"
+flags=$(awk '/^\t\t\.name = /{n=$3} /^\t\t\.flags = /{printf "%s%s ", n, $3}' "$T/flags.c" 2>/dev/null)
+want='"m",0x0, "n",0x3, "d",0x0, '
+if [ $rc -eq 0 ] && [ "$flags" = "$want" ]; then pass emit-vm-flags; else
+	fail emit-vm-flags "exit $rc, flags '$flags', want '$want'"; fi
+
+# The fuzzing corpus and every test config through parser, checker, allocator,
+# emitter and summary with ASan/UBSan (fuzz_config.c: no image is read from disk),
+# accepted configs checked against what the checker promises.
+if gcc -std=c11 -Wall -Wextra -Werror -O1 -g -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -DFUZZ_REPLAY -I"$ROOT/scripts/vmconfig" \
+	-I"$ROOT/platforms/qemu-aarch64-virt" -I"$ROOT/hyp/core" "$HERE/fuzz_config.c" \
+	$(ls "$ROOT"/scripts/vmconfig/*.c | grep -v -e '/main\.c$' -e '/image\.c$') \
+	-o "$T/fuzz_replay" 2>"$T/cc.err"; then
+	if out=$("$T/fuzz_replay" "$HERE"/corpus/* "$HERE"/*.cfg "$ROOT"/configs/*.cfg 2>&1); then
+		pass "fuzz-replay: $out"
+	else
+		fail fuzz-replay "$(echo "$out" | grep -m1 -E 'ERROR|runtime error|accepted|abort')"
+	fi
+else
+	fail fuzz-replay "does not compile: $(head -n 1 "$T/cc.err")"
+fi
+
 # The repo's configs must pass, given their images (skipped without them).
 for cfg in "$ROOT"/configs/*.cfg; do
 	[ -e "$cfg" ] || continue

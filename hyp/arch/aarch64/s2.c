@@ -16,6 +16,10 @@
 #define VTCR_VALUE                                                                                 \
 	(25ul | (1ul << 6) | (1ul << 8) | (1ul << 10) | (3ul << 12) | (2ul << 16) | (1ul << 31))
 
+/* The config checker refuses IPAs from PLAT_IPA_BITS up: it must be what T0SZ and level 1 give. */
+_Static_assert((VTCR_VALUE & 0x3f) == 64 - PLAT_IPA_BITS && PT_LEVEL_SHIFT(1) + 9 == PLAT_IPA_BITS,
+               "stage 2 translates PLAT_IPA_BITS of IPA");
+
 static uint64_t s2_attr(const struct cfg_region *r)
 {
 	uint64_t a = r->kind == CFG_REGION_DEVICE ? PT_S2_DEVICE : PT_S2_NORMAL;

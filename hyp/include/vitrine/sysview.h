@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define VT_SYS_MAGIC 0x53595456u /* "VTYS" */
-#define VT_SYS_VERSION 3
+#define VT_SYS_VERSION 4
 #define VT_SYS_VMS 16
 #define VT_SYS_VCPUS 16
 #define VT_SYS_PCPUS 16
@@ -33,6 +33,8 @@
 #define VT_SYS_VM_MONITOR 2u   /* is shown this page and the trace rings */
 #define VT_SYS_VM_PMU 4u       /* uses its pCPUs' PMUs directly (not trapped) */
 #define VT_SYS_VM_UNCOLORED 8u /* no cache colouring: its mask is every colour */
+/* `dma unconfined`: a device it owns can write all physical memory (no SMMU) */
+#define VT_SYS_VM_DMA_UNCONFINED 16u
 
 struct vt_sys_vm {
 	char name[VT_SYS_NAME];
