@@ -134,8 +134,8 @@ test_panic() {
 	check system/panic-exit-status-3 exited 3
 }
 
-# $1 lines of the console come after the panic line (run.sh's own notes aside).
-lines_after_panic() { [ "$(sed -n '/^vitrine: PANIC: /,$p' "$LOG" | grep -cv '^\(vitrine: PANIC: \|run.sh: \)')" = "$1" ]; }
+# $1 lines of the console come after the panic line (run.sh's and QEMU's own notes aside).
+lines_after_panic() { [ "$(sed -n '/^vitrine: PANIC: /,$p' "$LOG" | grep -cv '^\(vitrine: PANIC: \|run.sh: \|qemu-system-aarch64: \)')" = "$1" ]; }
 
 # The exact line $1 is in the log (no pattern: carets and brackets as they are).
 has_line() { grep -Fxq -- "$1" "$LOG"; }
