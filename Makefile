@@ -250,7 +250,7 @@ $(VITRINE): $(VITRINE_SRC) $(MBED_HOST_OBJ) $(wildcard scripts/vitrine/*.h) $(wi
             monitor/line.h | $(DEPS_OK) $(NET_KEY)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -Itrace -Imonitor $(MBED_INC) $(VITRINE_SRC) \
+	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -Itrace -Imonitor -Ihyp/include $(MBED_INC) $(VITRINE_SRC) \
 		$(MBED_HOST_OBJ) -o $@
 
 lint: lint-vitrine

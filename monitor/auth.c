@@ -35,7 +35,7 @@ const char *auth_init(const uint64_t seed[2], uint64_t epoch)
 		return NULL;
 	mbedtls_md_init(&auth_md);
 	if (!sha || mbedtls_md_setup(&auth_md, sha, 1) ||
-	    mbedtls_md_hmac_starts(&auth_md, auth_key, AUTH_KEY))
+	    mbedtls_md_hmac_starts(&auth_md, auth_key, VT_AUTH_KEY))
 		return "mbedTLS has no HMAC-SHA-256 (or no memory for it)";
 	auth_ready = 1;
 	return NULL;
@@ -47,7 +47,8 @@ int auth_seeded(void)
 }
 
 /* HMAC(key, a || b) into mac. */
-static void auth_mac(const void *a, size_t alen, const void *b, size_t blen, uint8_t mac[AUTH_MAC])
+static void auth_mac(const void *a, size_t alen, const void *b, size_t blen,
+                     uint8_t mac[VT_AUTH_MAC])
 {
 	mbedtls_md_hmac_reset(&auth_md);
 	mbedtls_md_hmac_update(&auth_md, a, alen);
@@ -55,7 +56,7 @@ static void auth_mac(const void *a, size_t alen, const void *b, size_t blen, uin
 	mbedtls_md_hmac_finish(&auth_md, mac);
 }
 
-void auth_nonce(uint8_t nonce[AUTH_NONCE])
+void auth_nonce(uint8_t nonce[VT_AUTH_NONCE])
 {
 	/* 40 bytes: never the length of a response's message (nonce || service), so never one. */
 	uint64_t t = timer_now();
@@ -65,16 +66,17 @@ void auth_nonce(uint8_t nonce[AUTH_NONCE])
 	auth_nonce_ticks = timer_now() - t;
 }
 
-int auth_check(const uint8_t nonce[AUTH_NONCE], const char *service, const uint8_t mac[AUTH_MAC])
+int auth_check(const uint8_t nonce[VT_AUTH_NONCE], const char *service,
+               const uint8_t mac[VT_AUTH_MAC])
 {
 	uint64_t t = timer_now();
-	uint8_t want[AUTH_MAC];
+	uint8_t want[VT_AUTH_MAC];
 	int ok;
 
 	if (!auth_ready)
 		return 0;
-	auth_mac(nonce, AUTH_NONCE, service, strlen(service), want);
-	ok = mbedtls_ct_memcmp(want, mac, AUTH_MAC) == 0;
+	auth_mac(nonce, VT_AUTH_NONCE, service, strlen(service), want);
+	ok = mbedtls_ct_memcmp(want, mac, VT_AUTH_MAC) == 0;
 	mbedtls_platform_zeroize(want, sizeof want);
 	auth_ticks = auth_nonce_ticks + (timer_now() - t);
 	return ok;

@@ -10,12 +10,10 @@
 
 #include <stdint.h>
 
-#define AUTH_KEY 32
-#define AUTH_NONCE 32
-#define AUTH_MAC 32
+#include "vitrine/netauth.h"
 
 /* The build's secret (generated from $(O)/net.key: monitor/monitor.mk). */
-extern const uint8_t auth_key[AUTH_KEY];
+extern const uint8_t auth_key[VT_AUTH_KEY];
 
 /*
  * Ready the HMAC and seed the nonces with the run's boot seed (the system
@@ -26,9 +24,10 @@ const char *auth_init(const uint64_t seed[2], uint64_t epoch);
 /* Was a boot seed passed? Without one, nonces may repeat across boots. */
 int auth_seeded(void);
 /* A nonce never given before in this boot (nor, seeded, in another). */
-void auth_nonce(uint8_t nonce[AUTH_NONCE]);
+void auth_nonce(uint8_t nonce[VT_AUTH_NONCE]);
 /* Is mac HMAC-SHA-256(key, nonce || service)? Compared in constant time. */
-int auth_check(const uint8_t nonce[AUTH_NONCE], const char *service, const uint8_t mac[AUTH_MAC]);
+int auth_check(const uint8_t nonce[VT_AUTH_NONCE], const char *service,
+               const uint8_t mac[VT_AUTH_MAC]);
 /* Counter ticks of the last check plus its nonce's making: net.stats().auth_ticks. */
 uint64_t auth_last_ticks(void);
 

@@ -107,10 +107,10 @@ $(NET_KEY):
 	$(Q)umask 077 && od -An -tx1 -N32 -v /dev/urandom | tr -d ' \n' >$@.tmp && echo >>$@.tmp && \
 		mv $@.tmp $@
 
-$(NET_KEY_C): $(NET_KEY)
+$(NET_KEY_C): $(NET_KEY) monitor/monitor.mk
 	@mkdir -p $(@D)
 	$(Q)grep -Eqx '[0-9a-fA-F]{64}' $< || { echo "$<: not 64 hex digits (a key of 32 bytes)" >&2; exit 1; }
-	$(Q){ echo '#include "auth.h"'; printf 'const uint8_t auth_key[AUTH_KEY] = {'; \
+	$(Q){ echo '#include "auth.h"'; printf 'const uint8_t auth_key[VT_AUTH_KEY] = {'; \
 		sed -E 's/(..)/0x\1,/g' $<; echo '};'; } >$@
 
 $(O)/monitor/net_key.o: $(NET_KEY_C) monitor/auth.h | $(DEPS_OK)

@@ -1,6 +1,6 @@
 /*
  * The handshake every TCP connection goes through before a service sees
- * it (docs/hardening.md, "The network console"). The monitor sends
+ * it (vitrine/netauth.h; docs/hardening.md, "The network console"). The monitor sends
  *
  *     vitrine-auth SERVICE NONCE          (NONCE: 64 hex digits, auth.c)
  *
@@ -30,7 +30,7 @@ struct net_pending {
 	unsigned id;
 	uint64_t since; /* counter time it connected */
 	size_t len;
-	uint8_t nonce[AUTH_NONCE];
+	uint8_t nonce[VT_AUTH_NONCE];
 	char line[NET_AUTH_LINE];
 };
 
@@ -66,7 +66,7 @@ static err_t net_auth_refuse(struct net_pending *w, const char *why)
 {
 	char line[96];
 
-	snprintf(line, sizeof line, "vitrine-auth refused: %s\n", why);
+	snprintf(line, sizeof line, VT_AUTH_REFUSED "%s\n", why);
 	return net_auth_close(net_auth_release(w), line);
 }
 
@@ -79,41 +79,23 @@ static void net_auth_err(void *arg, err_t err)
 		w->pcb = NULL; /* lwIP has freed it */
 }
 
-static int net_auth_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Is the line the answer to this connection's challenge? */
 static int net_auth_answered(const struct net_pending *w)
 {
-	uint8_t mac[AUTH_MAC];
+	uint8_t mac[VT_AUTH_MAC];
 	size_t len = w->len;
 
 	if (len && w->line[len - 1] == '\r')
 		len--;
-	if (len != 2 * AUTH_MAC)
+	if (vt_auth_unhex(w->line, len, mac, VT_AUTH_MAC))
 		return 0;
-	for (size_t i = 0; i < AUTH_MAC; i++) {
-		int hi = net_auth_hex(w->line[2 * i]), lo = net_auth_hex(w->line[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return 0;
-		mac[i] = (uint8_t)(hi << 4 | lo);
-	}
 	return auth_check(w->nonce, w->svc->name, mac);
 }
 
 /* Authenticated: the service takes the connection, and what came after the answer. */
 static err_t net_auth_pass(struct net_pending *w, struct pbuf *rest)
 {
-	static const char ok[] = "vitrine-auth ok\n";
+	static const char ok[] = VT_AUTH_OK "\n";
 	const struct net_service *svc = w->svc;
 	unsigned id = w->id;
 	struct tcp_pcb *pcb = net_auth_release(w);
@@ -178,7 +160,7 @@ err_t net_auth_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 {
 	const struct net_service *svc = arg;
 	struct net_pending *w = NULL, *oldest = &net_pending[0];
-	char line[32 + 2 * AUTH_NONCE];
+	char line[sizeof VT_AUTH_HELLO + VT_AUTH_SERVICE_MAX + 2 * VT_AUTH_NONCE + 2];
 	int n;
 
 	if (err != ERR_OK || !pcb || !svc)
@@ -203,8 +185,8 @@ err_t net_auth_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 	tcp_arg(pcb, w);
 	tcp_recv(pcb, net_auth_recv);
 	tcp_err(pcb, net_auth_err);
-	n = snprintf(line, sizeof line, "vitrine-auth %s ", svc->name);
-	for (size_t i = 0; i < AUTH_NONCE; i++)
+	n = snprintf(line, sizeof line, VT_AUTH_HELLO "%s ", svc->name);
+	for (size_t i = 0; i < VT_AUTH_NONCE; i++)
 		n += snprintf(line + n, sizeof line - (size_t)n, "%02x", w->nonce[i]);
 	line[n++] = '\n';
 	tcp_write(pcb, line, (u16_t)n, TCP_WRITE_FLAG_COPY);

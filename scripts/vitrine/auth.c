@@ -1,5 +1,5 @@
 /*
- * The client's side of the monitor's handshake (monitor/net_auth.c): read
+ * The client's side of the monitor's handshake (vitrine/netauth.h): read
  * the challenge "vitrine-auth SERVICE NONCE", answer HMAC-SHA-256(secret,
  * nonce || SERVICE) in hex, wait for "vitrine-auth ok". The secret is the
  * build's $(O)/net.key (64 hex digits), found next to this program
@@ -16,11 +16,10 @@
 
 #include "mbedtls/md.h"
 #include "vitrine.h"
+#include "vitrine/netauth.h"
 
-#define VA_KEY 32
 #define VA_WAIT_MS 10000 /* for each line of the handshake */
 #define VA_LINE 160
-#define VA_REFUSED "vitrine-auth refused: "
 
 const char *va_key_path;
 
@@ -47,34 +46,8 @@ static const char *va_path(char *buf, size_t len)
 	return buf;
 }
 
-static int va_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* n bytes from 2n hex digits; -1 if s is not exactly that. */
-static int va_unhex(const char *s, size_t slen, uint8_t *out, size_t n)
-{
-	if (slen != 2 * n)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		int hi = va_hex(s[2 * i]), lo = va_hex(s[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
-}
-
 /* The secret from path: VC_OK, or VC_AUTH after saying why. */
-static int va_load(const char *path, uint8_t key[VA_KEY])
+static int va_load(const char *path, uint8_t key[VT_AUTH_KEY])
 {
 	char line[VA_LINE];
 	FILE *f = fopen(path, "r");
@@ -92,7 +65,7 @@ static int va_load(const char *path, uint8_t key[VA_KEY])
 		line[0] = '\0';
 	fclose(f);
 	len = strcspn(line, "\r\n");
-	if (va_unhex(line, len, key, VA_KEY)) {
+	if (vt_auth_unhex(line, len, key, VT_AUTH_KEY)) {
 		fprintf(stderr, "vitrine: %s is no key: 64 hex digits wanted\n", path);
 		return VC_AUTH;
 	}
@@ -123,43 +96,43 @@ static int va_line(int fd, char *buf, size_t len)
 }
 
 /* The answer to nonce: HMAC-SHA-256(key, nonce || service) in hex, a newline after it. */
-static int va_answer(const uint8_t key[VA_KEY], const uint8_t nonce[32], const char *service,
-                     char answer[66])
+static int va_answer(const uint8_t key[VT_AUTH_KEY], const uint8_t nonce[VT_AUTH_NONCE],
+                     const char *service, char answer[2 * VT_AUTH_MAC + 2])
 {
 	const mbedtls_md_info_t *sha = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
-	uint8_t msg[32 + 16], mac[32];
+	uint8_t msg[VT_AUTH_NONCE + VT_AUTH_SERVICE_MAX], mac[VT_AUTH_MAC];
 	size_t sl = strlen(service);
 
-	if (!sha || sl > 16)
+	if (!sha || sl > VT_AUTH_SERVICE_MAX)
 		return -1;
-	memcpy(msg, nonce, 32);
-	memcpy(msg + 32, service, sl);
-	if (mbedtls_md_hmac(sha, key, VA_KEY, msg, 32 + sl, mac))
+	memcpy(msg, nonce, VT_AUTH_NONCE);
+	memcpy(msg + VT_AUTH_NONCE, service, sl);
+	if (mbedtls_md_hmac(sha, key, VT_AUTH_KEY, msg, VT_AUTH_NONCE + sl, mac))
 		return -1;
 	for (size_t i = 0; i < sizeof mac; i++)
 		snprintf(answer + 2 * i, 3, "%02x", mac[i]);
-	answer[64] = '\n';
-	answer[65] = '\0';
+	answer[2 * VT_AUTH_MAC] = '\n';
+	answer[2 * VT_AUTH_MAC + 1] = '\0';
 	return 0;
 }
 
 int va_handshake(int fd, const char *service, const char *where)
 {
-	char pbuf[PATH_MAX], line[VA_LINE], want[64], answer[66];
+	char pbuf[PATH_MAX], line[VA_LINE], want[64], answer[2 * VT_AUTH_MAC + 2];
 	const char *path = va_path(pbuf, sizeof pbuf);
-	uint8_t key[VA_KEY], nonce[32];
+	uint8_t key[VT_AUTH_KEY], nonce[VT_AUTH_NONCE];
 	int rc = va_load(path, key), n;
 
 	if (rc != VC_OK)
 		return rc;
-	snprintf(want, sizeof want, "vitrine-auth %s ", service);
+	snprintf(want, sizeof want, VT_AUTH_HELLO "%s ", service);
 	n = va_line(fd, line, sizeof line);
 	if (n < 0) {
 		fprintf(stderr, "vitrine: %s closed the connection before its challenge\n", where);
 		return VC_NOCONN;
 	}
 	if (strncmp(line, want, strlen(want)) ||
-	    va_unhex(line + strlen(want), (size_t)n - strlen(want), nonce, sizeof nonce)) {
+	    vt_auth_unhex(line + strlen(want), (size_t)n - strlen(want), nonce, sizeof nonce)) {
 		fprintf(stderr, "vitrine: %s sent no challenge for the %s: '%.60s'\n", where,
 		        service, line);
 		return VC_NOCONN;
@@ -172,10 +145,10 @@ int va_handshake(int fd, const char *service, const char *where)
 		fprintf(stderr, "vitrine: %s closed the connection during the handshake\n", where);
 		return VC_NOCONN;
 	}
-	if (strcmp(line, "vitrine-auth ok")) {
-		const char *why = strncmp(line, VA_REFUSED, strlen(VA_REFUSED))
+	if (strcmp(line, VT_AUTH_OK)) {
+		const char *why = strncmp(line, VT_AUTH_REFUSED, strlen(VT_AUTH_REFUSED))
 		                      ? line
-		                      : line + strlen(VA_REFUSED);
+		                      : line + strlen(VT_AUTH_REFUSED);
 
 		fprintf(stderr,
 		        "vitrine: %s refused the key %s: %s\n"

@@ -22,6 +22,7 @@
 
 #include "mbedtls/constant_time.h"
 #include "mbedtls/md.h"
+#include "vitrine/netauth.h"
 
 static void fs_send(int fd, const char *s, size_t n)
 {
@@ -43,45 +44,40 @@ static void fs_hex(const uint8_t *p, size_t n, char *out)
 		snprintf(out + 2 * i, 3, "%02x", p[i]);
 }
 
-/* The challenge, the answer checked: 1 if right (then "vitrine-auth ok" was sent). */
+/* The challenge, the answer checked: 1 if right (then VT_AUTH_OK was sent). */
 static int fs_auth(int fd, const char *service)
 {
 	const mbedtls_md_info_t *sha = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
-	uint8_t key[32], msg[48], mac[32];
-	char hex[65], line[128];
+	uint8_t key[VT_AUTH_KEY], msg[VT_AUTH_NONCE + VT_AUTH_SERVICE_MAX], mac[VT_AUTH_MAC];
+	char hex[2 * VT_AUTH_MAC + 1], line[128];
 	size_t n = 0, sl = strlen(service);
 	const char *path = getenv("VITRINE_KEY");
 	FILE *f = path ? fopen(path, "r") : NULL;
-	unsigned b;
 
-	if (!f || !fgets(line, sizeof(line), f))
+	if (!f || !fgets(line, sizeof(line), f) ||
+	    vt_auth_unhex(line, strcspn(line, "\r\n"), key, sizeof(key)) ||
+	    sl > VT_AUTH_SERVICE_MAX)
 		exit(2);
 	fclose(f);
-	for (size_t i = 0; i < 32; i++) {
-		if (sscanf(line + 2 * i, "%2x", &b) != 1)
-			exit(2);
-		key[i] = (uint8_t)b;
-	}
 	f = fopen("/dev/urandom", "rb");
-	if (!f || fread(msg, 1, 32, f) != 32)
+	if (!f || fread(msg, 1, VT_AUTH_NONCE, f) != VT_AUTH_NONCE)
 		exit(2);
 	fclose(f);
-	fs_hex(msg, 32, hex);
-	snprintf(line, sizeof(line), "vitrine-auth %s %s\n", service, hex);
+	fs_hex(msg, VT_AUTH_NONCE, hex);
+	snprintf(line, sizeof(line), VT_AUTH_HELLO "%s %s\n", service, hex);
 	fs_puts(fd, line);
 	while (n < sizeof(line) - 1 && read(fd, &line[n], 1) == 1 && line[n] != '\n')
 		n++;
 	line[n] = '\0';
-	memcpy(msg + 32, service, sl);
-	mbedtls_md_hmac(sha, key, sizeof(key), msg, 32 + sl, mac);
+	memcpy(msg + VT_AUTH_NONCE, service, sl);
+	mbedtls_md_hmac(sha, key, sizeof(key), msg, VT_AUTH_NONCE + sl, mac);
 	fs_hex(mac, sizeof(mac), hex);
-	if (n != 64 || mbedtls_ct_memcmp(line, hex, 64)) {
-		fs_puts(
-		    fd,
-		    "vitrine-auth refused: wrong answer to the challenge (is the secret right?)\n");
+	if (n != 2 * VT_AUTH_MAC || mbedtls_ct_memcmp(line, hex, 2 * VT_AUTH_MAC)) {
+		fs_puts(fd,
+		        VT_AUTH_REFUSED "wrong answer to the challenge (is the secret right?)\n");
 		return 0;
 	}
-	fs_puts(fd, "vitrine-auth ok\n");
+	fs_puts(fd, VT_AUTH_OK "\n");
 	return 1;
 }
 
