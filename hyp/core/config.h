@@ -36,18 +36,27 @@ struct cfg_region {
 #define CFG_VM_DMA_UNCONFINED 1u /* `dma unconfined`: a DMA master it owns reaches all of RAM */
 #define CFG_VM_FAULT_RESTART 2u  /* `on-fault restart`: reset, not stop, after a fault */
 
+/*
+ * What is copied into a VM's RAM, freshly zeroed, at every start and
+ * reset: its image (or kernel), and for a kernel its DTB and initrd.
+ */
+struct cfg_load {
+	const uint8_t *data; /* embedded in the hypervisor image */
+	uint64_t size;
+	uint64_t ipa; /* inside one of the VM's RAM regions */
+};
+
 struct cfg_vm {
 	const char *name;
-	const uint8_t *image; /* embedded in the hypervisor image */
-	uint64_t image_size;
-	uint64_t image_ipa; /* where the image is copied; inside a RAM region */
-	uint64_t entry;     /* vCPU 0 starts here */
-	uint64_t arg;       /* vCPU 0's x0 at entry */
-	uint64_t cpus;      /* pCPU mask; vCPU i runs on the i-th set bit */
-	uint64_t uart_ipa;  /* emulated PL011; 0: none */
-	uint32_t flags;     /* CFG_VM_* */
+	const struct cfg_load *loads;
+	uint64_t entry;    /* vCPU 0 starts here */
+	uint64_t arg;      /* vCPU 0's x0 at entry */
+	uint64_t cpus;     /* pCPU mask; vCPU i runs on the i-th set bit */
+	uint64_t uart_ipa; /* emulated PL011; 0: none */
+	uint32_t flags;    /* CFG_VM_* */
 	const struct cfg_region *regions;
 	const uint32_t *intids; /* pass-through interrupts */
+	uint16_t nr_loads;
 	uint16_t nr_regions;
 	uint16_t nr_intids;
 };

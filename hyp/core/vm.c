@@ -37,11 +37,11 @@ int vm_ipa_is_ram(const struct vm *vm, uint64_t ipa)
 }
 
 /*
- * Zero [pa, pa+size) and copy into it the part of src (an image at IPA
- * src_ipa, src_size bytes; none if src is 0) that falls in [ipa, ipa+size).
+ * Zero [pa, pa+size), which is [ipa, ipa+size) of the VM, and copy into
+ * it what falls there of the VM's loads.
  */
-static void vm_fill(uint64_t pa, uint64_t ipa, uint64_t size, const uint8_t *src, uint64_t src_ipa,
-                    uint64_t src_size)
+static void vm_fill(uint64_t pa, uint64_t ipa, uint64_t size, const struct cfg_load *loads,
+                    uint32_t nr_loads)
 {
 	const uint64_t chunk = 1ull << 30;
 
@@ -49,14 +49,16 @@ static void vm_fill(uint64_t pa, uint64_t ipa, uint64_t size, const uint8_t *src
 		uint64_t len = size - off < chunk ? size - off : chunk;
 		uint64_t at = ipa + off;
 		uint8_t *va = arch_window_map(pa + off, len);
-		uint64_t lo = src_ipa > at ? src_ipa : at;
-		uint64_t hi = src_ipa + src_size;
 
 		arch_zero(va, len);
-		if (hi > at + len)
-			hi = at + len;
-		if (src && lo < hi)
-			memcpy(va + (lo - at), src + (lo - src_ipa), hi - lo);
+		for (uint32_t i = 0; i < nr_loads; i++) {
+			const struct cfg_load *l = &loads[i];
+			uint64_t lo = l->ipa > at ? l->ipa : at;
+			uint64_t hi = l->ipa + l->size < at + len ? l->ipa + l->size : at + len;
+
+			if (lo < hi)
+				memcpy(va + (lo - at), l->data + (lo - l->ipa), hi - lo);
+		}
 		arch_dcache_clean(va, len);
 		arch_window_unmap(va, len);
 	}
@@ -71,7 +73,7 @@ static void vm_zero_channels(void)
 
 		for (uint64_t off = 0, run; off < c->size; off += run) {
 			run = color_run(&r, off);
-			vm_fill(color_pa(&r, off), 0, run, 0, 0, 0);
+			vm_fill(color_pa(&r, off), 0, run, NULL, 0);
 		}
 	}
 }
@@ -134,8 +136,8 @@ void vm_load(struct vm *vm)
 			continue;
 		for (uint64_t off = 0, run; off < r->size; off += run) { /* whole if uncoloured */
 			run = color_run(r, off);
-			vm_fill(color_pa(r, off), r->ipa + off, run, vm->cfg->image,
-			        vm->cfg->image_ipa, vm->cfg->image_size);
+			vm_fill(color_pa(r, off), r->ipa + off, run, vm->cfg->loads,
+			        vm->cfg->nr_loads);
 		}
 	}
 }

@@ -54,8 +54,11 @@ static void cfge_vm_data(FILE *f, const struct vmc_config *c, int v)
 	                                    "CFG_REGION_DEVICE"};
 	const struct vmc_vm *vm = &c->vms[v];
 
-	fprintf(f, "\n/* vm '%s' */\nstatic const struct cfg_region vm%d_regions[] = {\n", vm->name,
-	        v);
+	fprintf(f,
+	        "\n/* vm '%s' */\nstatic const struct cfg_load vm%d_loads[] = {\n"
+	        "\t{ .data = vm_image_%d, .size = %" PRIu64 ", .ipa = " VMC_X " },\n};\n",
+	        vm->name, v, v, vm->image_size, vm->load);
+	fprintf(f, "static const struct cfg_region vm%d_regions[] = {\n", v);
 	for (uint8_t kind = CFG_REGION_RAM; kind <= CFG_REGION_DEVICE; kind++)
 		for (int i = 0; i < vm->nr_regions; i++) {
 			const struct vmc_region *r = &vm->regions[i];
@@ -101,9 +104,8 @@ static void cfge_vm(FILE *f, const struct vmc_config *c, int v)
 	fprintf(f,
 	        "\t{\n"
 	        "\t\t.name = \"%s\",\n"
-	        "\t\t.image = vm_image_%d,\n"
-	        "\t\t.image_size = %" PRIu64 ",\n"
-	        "\t\t.image_ipa = " VMC_X ",\n"
+	        "\t\t.loads = vm%d_loads,\n"
+	        "\t\t.nr_loads = 1,\n"
 	        "\t\t.entry = " VMC_X ",\n"
 	        "\t\t.arg = " VMC_X ",\n"
 	        "\t\t.cpus = " VMC_X ",\n"
@@ -111,9 +113,8 @@ static void cfge_vm(FILE *f, const struct vmc_config *c, int v)
 	        "\t\t.flags = 0x%x,\n"
 	        "\t\t.regions = vm%d_regions,\n"
 	        "\t\t.nr_regions = %d,\n",
-	        vm->name, v, vm->image_size, vm->load, vm->entry, vm->arg, cpus,
-	        v == c->monitor_vm ? 0 : vm->uart, vm->flags, v,
-	        vm->nr_regions + (v == c->monitor_vm));
+	        vm->name, v, vm->entry, vm->arg, cpus, v == c->monitor_vm ? 0 : vm->uart, vm->flags,
+	        v, vm->nr_regions + (v == c->monitor_vm));
 	if (vm->nr_intids)
 		fprintf(f, "\t\t.intids = vm%d_intids,\n", v);
 	else
