@@ -66,6 +66,7 @@ $(O)/guests/%.bin: $(O)/guests/%.elf
 
 GUEST_BINS := $(patsubst %,$(O)/guests/%.bin,$(GUESTS))
 include monitor/monitor.mk
+include guests/linux/linux.mk
 guests: $(GUEST_BINS)
 
 # ---- hypervisor --------------------------------------------------------------

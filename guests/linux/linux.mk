@@ -1,0 +1,39 @@
+# The Linux guest's images: Debian's own arm64 kernel, unmodified, and an
+# initramfs of busybox-static, guests/linux/init and kernel modules. The
+# packages are not in the tree: scripts/fetch-linux.sh downloads them into
+# third_party/debian-arm64/ when they are missing (`scripts/fetch-linux.sh
+# --refresh`, then `make linux`, follows the kernel to a new ABI). Included
+# by the Makefile; `make linux` builds $(O)/linux/Image, System.map and
+# initrd.cpio.gz.
+
+LINUX_PKG    := third_party/debian-arm64
+LINUX_STAMPS := $(LINUX_PKG)/linux/.version $(LINUX_PKG)/busybox/.version $(LINUX_PKG)/map/.version
+LINUX_OUT    := $(O)/linux
+# Into the initramfs as /lib/modules/NAME.ko.
+LINUX_MODULES := uio
+LINUX_IMAGES := $(LINUX_OUT)/Image $(LINUX_OUT)/System.map $(LINUX_OUT)/initrd.cpio.gz
+.PHONY: linux
+
+linux: $(LINUX_IMAGES)
+
+$(LINUX_STAMPS) &: | $(DEPS_OK)
+	$(Q)scripts/fetch-linux.sh >/dev/null
+
+# The package's vmlinuz is the raw arm64 Image (its header's magic "ARM\x64" at 56).
+$(LINUX_OUT)/Image: $(LINUX_PKG)/linux/.version
+	@mkdir -p $(@D)
+	@echo "  IMAGE   $@"
+	$(Q)src=$$(echo $(LINUX_PKG)/linux/boot/vmlinuz-*) && \
+		[ "$$(od -An -c -j56 -N4 $$src | tr -d ' ')" = 'ARMd' ] || \
+		{ echo "$$src: not an arm64 Image" >&2; exit 1; }; \
+		cp $$src $@.tmp && mv $@.tmp $@
+
+$(LINUX_OUT)/System.map: $(LINUX_PKG)/map/.version
+	@mkdir -p $(@D)
+	$(Q)cp $(LINUX_PKG)/map/usr/lib/debug/boot/System.map-* $@
+
+$(LINUX_OUT)/initrd.cpio.gz: guests/linux/init guests/linux/mkinitrd.sh guests/linux/linux.mk \
+                             $(LINUX_PKG)/linux/.version $(LINUX_PKG)/busybox/.version | $(DEPS_OK)
+	@mkdir -p $(@D)
+	@echo "  INITRD  $@"
+	$(Q)guests/linux/mkinitrd.sh $@ $(LINUX_PKG) $(LINUX_MODULES)
