@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The Linux guest's images alone, on plain QEMU (no hypervisor): `make
+# linux`, the initramfs rebuilt byte for byte, then Debian's kernel booted
+# with it: the userspace line, a command's answer typed on the console, the
+# uio modules loaded, and `poweroff -f` ending QEMU with status 0. One
+# PASS/FAIL line per test; always exits 0.
+set -u
+cd "$(dirname "$0")/../.." || exit 0
+O=${O:-out}
+. tests/lib.sh
+B=$O/test/linux
+mkdir -p "$B"
+UP='^vitrine-linux: userspace up, [0-9]+ CPUs'
+MODULES="uio uio_pdrv_genirq"
+
+if ! make -s linux >"$B/build.log" 2>&1; then
+	fail linux/builds "see $B/build.log: $(tail -3 "$B/build.log" | tr '\n' ' ')"
+	exit 0
+fi
+pass linux/builds
+
+# A second build of the initramfs from the same inputs is the same file.
+pkg_modules=$(sed -n 's/^LINUX_MODULES *:= *//p' guests/linux/linux.mk)
+# shellcheck disable=SC2086 # a list of module names
+if guests/linux/mkinitrd.sh "$B/initrd.again" third_party/debian-arm64 $pkg_modules >"$B/again.log" 2>&1 &&
+	cmp -s "$B/initrd.again" "$O/linux/initrd.cpio.gz"; then
+	pass linux/initrd-reproducible
+else
+	fail linux/initrd-reproducible "$B/initrd.again differs from $O/linux/initrd.cpio.gz (or did not build: $B/again.log)"
+fi
+rm -rf "$B/initrd.again" "$B/initrd.again.root"
+
+# wait_for N ERE: until $LOG has N lines matching ERE (prompts too: "/ # " ends no
+# line), at most 60 s; the console as typed, so keys are sent only when asked for.
+wait_for() {
+	local i
+	for ((i = 0; i < 600; i++)); do
+		[ "$(grep -Eac -- "$2" "$LOG" 2>/dev/null)" -ge "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# The console session: each command once the shell prompts for it.
+session() {
+	wait_for 1 "$UP" && wait_for 1 '/ # ' || return
+	printf 'cat /proc/cpuinfo | grep -c processor\n'
+	wait_for 2 '/ # ' || return
+	printf 'for m in %s; do insmod /lib/modules/$m.ko; done; lsmod; ls -d /sys/module/uio*\n' "$MODULES"
+	wait_for 3 '/ # ' || return
+	printf 'poweroff -f\n'
+}
+
+LOG=$B/boot.log
+: >"$LOG"
+session | timeout -k 5 120 qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a53 -smp 2 -m 512M \
+	-nographic -nic none -kernel "$O/linux/Image" -initrd "$O/linux/initrd.cpio.gz" \
+	-append "console=ttyAMA0 panic=-1" >"$LOG" 2>&1
+STATUS=$?
+render <"$LOG" >"$LOG.txt" && mv "$LOG.txt" "$LOG"
+
+# answer CMD: the line after the one where CMD was typed at the prompt.
+answer() { awk -v c="/ # $1" '$0 == c { getline; print; exit }' "$LOG"; }
+cpus_answered() { [ "$(answer 'cat /proc/cpuinfo | grep -c processor')" = 2 ]; }
+
+check linux/userspace-line has "$UP\$"
+check linux/userspace-sees-2-cpus has '^vitrine-linux: userspace up, 2 CPUs$'
+check linux/cpuinfo-typed-answers-2 cpus_answered
+for m in $MODULES; do
+	check "linux/insmod-$m-lsmod" has "^$m +[0-9]+ "
+	check "linux/insmod-$m-sysfs" has "^/sys/module/$m\$"
+done
+check linux/no-panic lacks 'Kernel panic|Oops|BUG:'
+check linux/poweroff-powers-down has 'reboot: Power down'
+check linux/qemu-exit-0 exited 0
