@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# fetch-linux.sh [--refresh]: Debian's own arm64 packages for the Linux
-# guest, downloaded into third_party/debian-arm64/ (git ignores it) and
-# extracted there, one tree per package:
-#   linux/    the kernel, the -unsigned variant of the ABI that
+# fetch-linux.sh [--refresh]: Debian's own packages for the Linux guest,
+# downloaded into third_party/debian-arm64/ (git ignores it) and extracted
+# there, one tree each:
+#   linux/    the arm64 kernel, the -unsigned variant of the ABI that
 #             linux-image-arm64 depends on now (boot/vmlinuz-*, lib/modules/)
-#   busybox/  busybox-static (bin/busybox)
-#   map/      the kernel's System.map, the one file taken from its -dbg
-#             package (800 MB, deleted once that file is out; the kernel
-#             package's own System.map is a placeholder)
-# Adds the arm64 architecture to dpkg first if it is missing. A package
-# whose version is already extracted is not downloaded again. --refresh runs
-# `apt-get update` first, to follow the kernel to a new ABI. Prints the
-# directory.
+#   busybox/  busybox-static:arm64 (bin/busybox)
+#   map/      that kernel's System.map, the one file taken from its -dbg
+#             package (800 MB, not kept; the kernel package's own
+#             System.map is a placeholder)
+#   kbuild/   that kernel's headers and the build machine's kbuild tools,
+#             to build the modules Debian leaves out (guests/linux/linux.mk)
+#   src/      the sources of those modules (drivers/uio/), from
+#             linux-source (140 MB, not kept)
+# Adds the arm64 architecture to dpkg first if it is missing. What is
+# already extracted at its current version is not downloaded again.
+# --refresh runs `apt-get update` first, to follow the kernel to a new ABI.
+# Prints the directory.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 dir=$top/third_party/debian-arm64
@@ -30,8 +34,78 @@ update() {
 		die "apt-get update failed: cannot reach Debian's archive (see the messages above)"
 }
 
-# field PKG NAME: NAME's value in the candidate version of PKG:arm64.
-field() { apt-cache show --no-all-versions "$1:arm64" 2>/dev/null | sed -n "s/^$2: //p"; }
+# show SPEC...: the candidate stanzas of the packages (SPEC: PKG or PKG:ARCH).
+# One apt-cache run for many: each run reads all of apt's lists, seconds.
+show() { apt-cache show --no-all-versions "$@" 2>/dev/null || :; }
+
+# pick STANZAS SPEC NAME: NAME's value in SPEC's stanza.
+pick() {
+	awk -v p="${2%:*}" -v f="$3: " '/^Package: / { on = $2 == p }
+		on && index($0, f) == 1 { print substr($0, length(f) + 1); exit }' <<<"$1"
+}
+
+# versions SPEC...: "SPEC VERSION" lines from $info, the stamp of a tree.
+versions() {
+	local spec version
+	for spec; do
+		version=$(pick "$info" "$spec" Version)
+		[ -n "$version" ] || die "$spec is not in apt's lists (try: $0 --refresh)"
+		echo "$spec $version"
+	done
+}
+
+# download SPEC: into $dir, as PKG_VERSION_ARCH.deb; prints its path.
+download() {
+	local pkg=${1%:*}
+	echo "fetch-linux: downloading $(versions "$1")" >&2
+	rm -f "$dir/${pkg}"_*.deb
+	# As root, apt downloads as _apt, which may not write here: download as root.
+	(cd "$dir" && apt-get "${apt_opts[@]}" -o APT::Sandbox::User=root download "$1" >/dev/null) ||
+		die "cannot download $1 from Debian's archive"
+	echo "$dir/${pkg}"_*.deb
+}
+
+# fresh NAME STAMP: true if $dir/NAME was extracted from what STAMP names.
+fresh() { [ "$(cat "$dir/$1/.version" 2>/dev/null)" = "$2" ]; }
+
+# tree NAME SPEC...: the packages, all extracted into $dir/NAME.
+tree() {
+	local name=$1 stamp spec
+	shift
+	stamp=$(versions "$@")
+	fresh "$name" "$stamp" && return
+	rm -rf "${dir:?}/$name"
+	for spec; do
+		dpkg-deb -x "$(download "$spec")" "$dir/$name"
+	done
+	echo "$stamp" >"$dir/$name/.version"
+}
+
+# member NAME SPEC MEMBER [DIR...]: only MEMBER of the package into
+# $dir/NAME; with DIRs, MEMBER is a tar.xz and those directories of it are
+# taken instead, without its top directory. The package is not kept.
+member() {
+	local name=$1 spec=$2 m=$3 stamp deb d pats=()
+	shift 3
+	stamp=$(versions "$spec")
+	fresh "$name" "$stamp" && return
+	deb=$(download "$spec")
+	rm -rf "${dir:?}/$name"
+	mkdir -p "$dir/$name"
+	# tar stops after what it wants: dpkg-deb then dies of SIGPIPE (not an error).
+	if (($# == 0)); then
+		{ dpkg-deb --fsys-tarfile "$deb" 2>/dev/null || :; } |
+			tar -x -C "$dir/$name" --occurrence=1 "$m"
+		[ -f "$dir/$name/$m" ] || die "no $m in $deb"
+	else
+		for d; do pats+=("*/$d/*"); done
+		{ dpkg-deb --fsys-tarfile "$deb" 2>/dev/null || :; } | tar -xO --occurrence=1 "$m" |
+			tar -xJ -C "$dir/$name" --strip-components=1 --wildcards "${pats[@]}"
+		for d; do [ -d "$dir/$name/$d" ] || die "no $d in $m of $deb"; done
+	fi
+	rm -f "$deb"
+	echo "$stamp" >"$dir/$name/.version"
+}
 
 refresh=0
 [ "${1:-}" = --refresh ] && refresh=1
@@ -40,49 +114,34 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 	$sudo dpkg --add-architecture arm64
 	refresh=1
 fi
+meta=linux-image-arm64:arm64
+info=$(show $meta)
 # No arm64 package lists yet (never updated since arm64 was added): update too.
-[ -n "$(field linux-image-arm64 Version)" ] || refresh=1
-[ $refresh = 0 ] || update
+[ -n "$info" ] || refresh=1
+if [ $refresh = 1 ]; then
+	update
+	info=$(show $meta)
+fi
 
 # The metapackage names the current ABI (linux-image-6.1.0-NN-arm64): it
 # follows security updates, so it is resolved each run, never written down.
-abi=$(field linux-image-arm64 Depends | grep -o 'linux-image-[^ ,]*-arm64' | head -n 1) ||
-	die "linux-image-arm64:arm64 is not in apt's lists (try: $0 --refresh)"
-kernel=$abi-unsigned
-
-# get NAME PKG [MEMBER]: PKG:arm64's candidate version, downloaded and
-# extracted into $dir/NAME unless that version is already there
-# ($dir/NAME/.version). With MEMBER, only that file is extracted and the
-# package is not kept.
-get() {
-	local name=$1 pkg=$2 member=${3:-} version deb
-	version=$(field "$pkg" Version)
-	[ -n "$version" ] || die "$pkg:arm64 is not in apt's lists (try: $0 --refresh)"
-	if [ "$(cat "$dir/$name/.version" 2>/dev/null)" = "$pkg $version" ]; then
-		return
-	fi
-	echo "fetch-linux: downloading $pkg $version" >&2
-	rm -f "$dir/${pkg}"_*.deb
-	# As root, apt downloads as _apt, which may not write here: download as root.
-	(cd "$dir" && apt-get "${apt_opts[@]}" -o APT::Sandbox::User=root download "$pkg:arm64" >/dev/null) ||
-		die "cannot download $pkg:arm64 $version from Debian's archive"
-	deb=$(echo "$dir/${pkg}"_*.deb)
-	rm -rf "$dir/$name"
-	if [ -z "$member" ]; then
-		dpkg-deb -x "$deb" "$dir/$name"
-	else
-		# tar stops at the member (near the start): dpkg-deb then dies of SIGPIPE.
-		mkdir -p "$dir/$name"
-		{ dpkg-deb --fsys-tarfile "$deb" 2>/dev/null || :; } |
-			tar -x -C "$dir/$name" --occurrence=1 "$member"
-		[ -f "$dir/$name/$member" ] || die "no $member in $deb"
-		rm -f "$deb"
-	fi
-	echo "$pkg $version" >"$dir/$name/.version"
-}
+abi=$(pick "$info" $meta Depends | grep -o 'linux-image-[^ ,]*-arm64' | head -n 1) ||
+	die "$meta is not in apt's lists (try: $0 --refresh)"
+release=${abi#linux-image-}
+headers=linux-headers-$release:arm64
+deps=$(pick "$(show "$headers")" "$headers" Depends)
+common=$(grep -o 'linux-headers-[^ ,]*-common' <<<"$deps" | head -n 1) ||
+	die "$headers names no -common headers package (try: $0 --refresh)"
+kbuild=$(grep -o 'linux-kbuild-[0-9.]*' <<<"$deps" | head -n 1) ||
+	die "$headers names no linux-kbuild package"
+source=linux-source-${kbuild#linux-kbuild-}
+info=$(show "$abi-unsigned:arm64" busybox-static:arm64 "$abi-dbg:arm64" "$headers" "$common" "$kbuild" "$source")
 
 mkdir -p "$dir"
-get linux "$kernel"
-get busybox busybox-static
-get map "$abi-dbg" "./usr/lib/debug/boot/System.map-${abi#linux-image-}"
+tree linux "$abi-unsigned:arm64"
+tree busybox busybox-static:arm64
+member map "$abi-dbg:arm64" "./usr/lib/debug/boot/System.map-$release"
+# The headers for arm64, the kbuild tools for this machine, as Debian installs them.
+tree kbuild "$headers" "$common" "$kbuild"
+member src "$source" "./usr/src/$source.tar.xz" drivers/uio
 echo "$dir"

@@ -2,8 +2,9 @@
 # mkinitrd.sh OUT PKGDIR MODULE...: the Linux guest's initramfs, a gzipped
 # newc cpio, written to OUT. PKGDIR is scripts/fetch-linux.sh's directory
 # (busybox/ and linux/ in it). It holds busybox-static with a link per
-# applet in /bin, guests/linux/init as /init, /dev/console, and each
-# MODULE (a name, e.g. uio) from the kernel package as /lib/modules/NAME.ko.
+# applet in /bin, guests/linux/init as /init, /dev/console, and each MODULE
+# as /lib/modules/NAME.ko: a name (e.g. uio) is the kernel package's
+# module, a path (with a /) a .ko built elsewhere.
 # Reproducible: sorted entries, owner 0, mtime 0, no name or time in the
 # gzip header, so two builds are byte-identical.
 set -euo pipefail
@@ -45,6 +46,13 @@ $sudo mknod -m 600 "$root/dev/console" c 5 1
 # a compressed one is decompressed here, so that busybox's insmod loads it.
 kdir=$(echo "$pkg"/linux/lib/modules/*/kernel)
 for m in "$@"; do
+	case $m in
+	*/*)
+		[ -f "$m" ] || die "no module $m"
+		install -m 644 "$m" "$root/lib/modules/$(basename "$m")"
+		continue
+		;;
+	esac
 	ko=$(find "$kdir" -name "$m.ko" -o -name "$m.ko.xz" | head -n 1)
 	case $ko in
 	*.ko) install -m 644 "$ko" "$root/lib/modules/$m.ko" ;;
