@@ -30,7 +30,7 @@ die() {
 }
 
 update() {
-	$sudo apt-get "${apt_opts[@]}" update -qq ||
+	$sudo apt-get "${apt_opts[@]}" --error-on=any update -qq ||
 		die "apt-get update failed: cannot reach Debian's archive (see the messages above)"
 }
 
@@ -68,15 +68,25 @@ download() {
 # fresh NAME STAMP: true if $dir/NAME was extracted from what STAMP names.
 fresh() { [ "$(cat "$dir/$1/.version" 2>/dev/null)" = "$2" ]; }
 
+# forget NAME: $dir/NAME and the packages it was extracted from (an older ABI's too).
+forget() {
+	local spec _
+	while read -r spec _; do
+		rm -f "$dir/${spec%:*}"_*.deb
+	done < <(cat "$dir/$1/.version" 2>/dev/null)
+	rm -rf "${dir:?}/$1"
+}
+
 # tree NAME SPEC...: the packages, all extracted into $dir/NAME.
 tree() {
-	local name=$1 stamp spec
+	local name=$1 stamp spec deb
 	shift
 	stamp=$(versions "$@")
 	fresh "$name" "$stamp" && return
-	rm -rf "${dir:?}/$name"
+	forget "$name"
 	for spec; do
-		dpkg-deb -x "$(download "$spec")" "$dir/$name"
+		deb=$(download "$spec")
+		dpkg-deb -x "$deb" "$dir/$name"
 	done
 	echo "$stamp" >"$dir/$name/.version"
 }
@@ -89,8 +99,8 @@ member() {
 	shift 3
 	stamp=$(versions "$spec")
 	fresh "$name" "$stamp" && return
+	forget "$name"
 	deb=$(download "$spec")
-	rm -rf "${dir:?}/$name"
 	mkdir -p "$dir/$name"
 	# tar stops after what it wants: dpkg-deb then dies of SIGPIPE (not an error).
 	if (($# == 0)); then

@@ -26,7 +26,7 @@ die() {
 applets() {
 	zcat "$pkg/busybox/usr/share/man/man1/busybox.1.gz" |
 		sed -n '/^Currently available applets include:/,/^\.Ve/s/^\\&//p' |
-		sed 's/\\-/-/g' | tr ', ' '\n\n' | grep -v -e '^$' -e '^busybox$' -e /
+		sed 's/\\-/-/g' | tr ',' '\n' | tr -d ' ' | grep -v -e '^$' -e '^busybox$' -e /
 }
 
 rm -rf "$root"
@@ -37,7 +37,9 @@ for a in $(applets); do
 	ln -s busybox "$root/bin/$a"
 	n=$((n + 1))
 done
-[ -e "$root/bin/sh" ] && [ "$n" -gt 100 ] || die "no applet list (only $n applets, no sh) in busybox's manual"
+if [ ! -e "$root/bin/sh" ] || [ "$n" -lt 100 ]; then
+	die "no applet list in busybox's manual (only $n applets, or no sh)"
+fi
 install -m 755 "$here/init" "$root/init"
 # The kernel opens /dev/console for init before /init mounts devtmpfs.
 $sudo mknod -m 600 "$root/dev/console" c 5 1

@@ -55,6 +55,7 @@ session() {
 	wait_for 1 "$UP" && wait_for 1 '/ # ' || return
 	printf 'cat /proc/cpuinfo | grep -c processor\n'
 	wait_for 2 '/ # ' || return
+	# shellcheck disable=SC2016 # $m is the guest shell's
 	printf 'for m in %s; do insmod /lib/modules/$m.ko; done; lsmod; ls -1d /sys/module/uio*\n' "$MODULES"
 	wait_for 3 '/ # ' || return
 	printf 'poweroff -f\n'
@@ -65,6 +66,7 @@ LOG=$B/boot.log
 session | timeout -k 5 120 qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a53 -smp 2 -m 512M \
 	-nographic -nic none -kernel "$O/linux/Image" -initrd "$O/linux/initrd.cpio.gz" \
 	-append "console=ttyAMA0 panic=-1" >"$LOG" 2>&1
+# shellcheck disable=SC2034 # read by lib.sh's `exited`
 STATUS=$?
 render <"$LOG" >"$LOG.txt" && mv "$LOG.txt" "$LOG"
 
