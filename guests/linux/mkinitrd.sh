@@ -12,7 +12,7 @@ out=${1:?usage: mkinitrd.sh OUT PKGDIR MODULE...}
 pkg=${2:?usage: mkinitrd.sh OUT PKGDIR MODULE...}
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
-root=$out.root
+root=${out%.cpio.gz}.root
 sudo=
 [ "$(id -u)" = 0 ] || sudo=sudo
 
