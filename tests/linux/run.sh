@@ -2,7 +2,8 @@
 # The Linux guest's images alone, on plain QEMU (no hypervisor): `make
 # linux`, the initramfs rebuilt byte for byte, then Debian's kernel booted
 # with it: the userspace line, a command's answer typed on the console, the
-# uio modules loaded, and `poweroff -f` ending QEMU with status 0. One
+# uio modules loaded, Ctrl-C interrupting a command, and `poweroff -f`
+# ending QEMU with status 0. One
 # PASS/FAIL line per test; always exits 0.
 set -u
 cd "$(dirname "$0")/../.." || exit 0
@@ -58,6 +59,16 @@ session() {
 	# shellcheck disable=SC2016 # $m is the guest shell's
 	printf 'for m in %s; do insmod /lib/modules/$m.ko; done; lsmod; ls -1d /sys/module/uio*\n' "$MODULES"
 	wait_for 3 '/ # ' || return
+	# Ctrl-C reaches the foreground command only if the console is the shell's
+	# controlling tty: then the prompt comes back long before the sleep ends.
+	printf 'sleep 1000\n'
+	wait_for 1 'sleep 1000' || return
+	sleep 1
+	printf '\003'
+	wait_for 4 '/ # ' || return
+	# shellcheck disable=SC2016 # for the guest shell to expand
+	printf 'echo interrupted-$((6 * 7))\n'
+	wait_for 5 '/ # ' || return
 	printf 'poweroff -f\n'
 }
 
@@ -87,6 +98,7 @@ for m in $MODULES; do
 	check "linux/insmod-$m-lsmod" has "^$m +[0-9]+ "
 	check "linux/insmod-$m-sysfs" has "^/sys/module/$m\$"
 done
+check linux/ctrl-c-interrupts-sleep has '^interrupted-42$'
 check linux/no-panic lacks 'Kernel panic|Oops|BUG:'
 check linux/poweroff-powers-down has 'reboot: Power down'
 check linux/qemu-exit-0 exited 0
