@@ -17,6 +17,7 @@ have dpkg-source || need+=(dpkg-dev) # apt-get source (scripts/fetch-src.sh)
 have protoc || need+=(protobuf-compiler) # tests/trace: decodes vtrace's Perfetto output
 have python3 || need+=(python3) # tests/net_client.py: the TCP console's test client
 have cpio || need+=(cpio) # the Linux guest's initramfs (guests/linux/mkinitrd.sh)
+have xz || need+=(xz-utils) # scripts/fetch-linux.sh: linux-source's tarball
 # The monitor's C library (monitor/monitor.mk links with --specs=picolibc.specs).
 [ -f /usr/lib/picolibc/aarch64-linux-gnu/picolibc.specs ] || need+=(picolibc-aarch64-linux-gnu)
 # `scripts/deps.sh fuzz` (make fuzz-trace): clang with libFuzzer, not needed by `make test`.
