@@ -5,13 +5,9 @@
 #   linux/    the arm64 kernel, the -unsigned variant of the ABI that
 #             linux-image-arm64 depends on now (boot/vmlinuz-*, lib/modules/)
 #   busybox/  busybox-static:arm64 (bin/busybox)
-#   map/      that kernel's System.map, the one file taken from its -dbg
-#             package (800 MB, not kept; the kernel package's own
-#             System.map is a placeholder)
-#   kbuild/   that kernel's headers and the build machine's kbuild tools,
-#             to build the modules Debian leaves out (guests/linux/linux.mk)
-#   src/      the sources of those modules (drivers/uio/), from
-#             linux-source (140 MB, not kept)
+# About 61 MB in all. Not fetched: the kernel's real System.map (the
+# package's own is a placeholder; the real one is in its -dbg package,
+# 800 MB) and the sources of the modules Debian leaves out (docs/linux.md).
 # Adds the arm64 architecture to dpkg first if it is missing. What is
 # already extracted at its current version is not downloaded again.
 # --refresh runs `apt-get update` first, to follow the kernel to a new ABI.
@@ -91,32 +87,6 @@ tree() {
 	echo "$stamp" >"$dir/$name/.version"
 }
 
-# member NAME SPEC MEMBER [DIR...]: only MEMBER of the package into
-# $dir/NAME; with DIRs, MEMBER is a tar.xz and those directories of it are
-# taken instead, without its top directory. The package is not kept.
-member() {
-	local name=$1 spec=$2 m=$3 stamp deb d pats=()
-	shift 3
-	stamp=$(versions "$spec")
-	fresh "$name" "$stamp" && return
-	forget "$name"
-	deb=$(download "$spec")
-	mkdir -p "$dir/$name"
-	# tar stops after what it wants: dpkg-deb then dies of SIGPIPE (not an error).
-	if (($# == 0)); then
-		{ dpkg-deb --fsys-tarfile "$deb" 2>/dev/null || :; } |
-			tar -x -C "$dir/$name" --occurrence=1 "$m"
-		[ -f "$dir/$name/$m" ] || die "no $m in $deb"
-	else
-		for d; do pats+=("*/$d/*"); done
-		{ dpkg-deb --fsys-tarfile "$deb" 2>/dev/null || :; } | tar -xO --occurrence=1 "$m" |
-			tar -xJ -C "$dir/$name" --strip-components=1 --wildcards "${pats[@]}"
-		for d; do [ -d "$dir/$name/$d" ] || die "no $d in $m of $deb"; done
-	fi
-	rm -f "$deb"
-	echo "$stamp" >"$dir/$name/.version"
-}
-
 refresh=0
 [ "${1:-}" = --refresh ] && refresh=1
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
@@ -137,21 +107,9 @@ fi
 # follows security updates, so it is resolved each run, never written down.
 abi=$(pick "$info" $meta Depends | grep -o 'linux-image-[^ ,]*-arm64' | head -n 1) ||
 	die "$meta is not in apt's lists (try: $0 --refresh)"
-release=${abi#linux-image-}
-headers=linux-headers-$release:arm64
-deps=$(pick "$(show "$headers")" "$headers" Depends)
-common=$(grep -o 'linux-headers-[^ ,]*-common' <<<"$deps" | head -n 1) ||
-	die "$headers names no -common headers package (try: $0 --refresh)"
-kbuild=$(grep -o 'linux-kbuild-[0-9.]*' <<<"$deps" | head -n 1) ||
-	die "$headers names no linux-kbuild package"
-source=linux-source-${kbuild#linux-kbuild-}
-info=$(show "$abi-unsigned:arm64" busybox-static:arm64 "$abi-dbg:arm64" "$headers" "$common" "$kbuild" "$source")
+info=$(show "$abi-unsigned:arm64" busybox-static:arm64)
 
 mkdir -p "$dir"
 tree linux "$abi-unsigned:arm64"
 tree busybox busybox-static:arm64
-member map "$abi-dbg:arm64" "./usr/lib/debug/boot/System.map-$release"
-# The headers for arm64, the kbuild tools for this machine, as Debian installs them.
-tree kbuild "$headers" "$common" "$kbuild"
-member src "$source" "./usr/src/$source.tar.xz" drivers/uio
 echo "$dir"
