@@ -18,7 +18,8 @@ struct cfgp_line {
 	const char *kind, *name; /* who errors are about: "vm" 'a', "channel" 'c', "input" */
 	const char *keyword;
 	int argc;
-	char **argv; /* after the keyword */
+	char **argv;        /* after the keyword */
+	const bool *quoted; /* argv[i] was written "in quotes" */
 };
 
 /* Takes the lines of a vm that could not be stored, so they are still parsed. */
@@ -244,10 +245,44 @@ static void cfgp_llc_events(struct cfgp_line *l)
 	}
 }
 
+static void cfgp_file(struct cfgp_line *l, struct vmc_file *file)
+{
+	if (cfgp_once(l, &file->line))
+		snprintf(file->name, sizeof file->name, "%s", l->argv[0]);
+}
+
 static void cfgp_image(struct cfgp_line *l)
 {
-	if (cfgp_once(l, &l->vm->image_line))
-		snprintf(l->vm->image, sizeof l->vm->image, "%s", l->argv[0]);
+	cfgp_file(l, &l->vm->image);
+}
+
+static void cfgp_kernel(struct cfgp_line *l)
+{
+	cfgp_file(l, &l->vm->kernel);
+}
+
+static void cfgp_initrd(struct cfgp_line *l)
+{
+	cfgp_file(l, &l->vm->initrd);
+}
+
+/* dtb auto | dtb FILE */
+static void cfgp_dtb(struct cfgp_line *l)
+{
+	cfgp_file(l, &l->vm->dtb);
+	l->vm->dtb_auto = !l->quoted[0] && !strcmp(l->argv[0], "auto");
+}
+
+/* bootargs "ARGS": quoted, so that spaces and '#' are the kernel's */
+static void cfgp_bootargs(struct cfgp_line *l)
+{
+	if (!l->quoted[0]) {
+		cfgp_err(l, "bootargs",
+		         "expected a quoted string like \"console=ttyAMA0\", not '%s'", l->argv[0]);
+		return;
+	}
+	if (cfgp_once(l, &l->vm->bootargs_line))
+		snprintf(l->vm->bootargs, sizeof l->vm->bootargs, "%s", l->argv[0]);
 }
 
 static void cfgp_cpus(struct cfgp_line *l)
@@ -499,6 +534,10 @@ static const struct cfgp_keyword {
     {"channel", "channel NAME SIZE [pa ADDR | colors LIST]", 2, 4, false, cfgp_channel},
     {"vm", "vm NAME", 1, 1, false, cfgp_vm},
     {"image", "image NAME|PATH", 1, 1, true, cfgp_image},
+    {"kernel", "kernel PATH", 1, 1, true, cfgp_kernel},
+    {"initrd", "initrd PATH", 1, 1, true, cfgp_initrd},
+    {"dtb", "dtb auto|PATH", 1, 1, true, cfgp_dtb},
+    {"bootargs", "bootargs \"ARGS\"", 1, 1, true, cfgp_bootargs},
     {"cpus", "cpus N [N ...]", 1, -1, true, cfgp_cpus},
     {"mem", "mem IPA SIZE [pa ADDR]", 2, 4, true, cfgp_mem},
     {"load", "load IPA", 1, 1, true, cfgp_load},
@@ -512,7 +551,7 @@ static const struct cfgp_keyword {
     {"on-fault", "on-fault restart|stop", 1, 1, true, cfgp_on_fault},
 };
 
-static void cfgp_dispatch(struct cfgp_line *l, char **tok, int n)
+static void cfgp_dispatch(struct cfgp_line *l, char **tok, const bool *quoted, int n)
 {
 	const struct cfgp_keyword *k = NULL;
 
@@ -522,6 +561,7 @@ static void cfgp_dispatch(struct cfgp_line *l, char **tok, int n)
 	l->keyword = tok[0];
 	l->argc = n - 1;
 	l->argv = tok + 1;
+	l->quoted = quoted + 1;
 	l->kind = l->vm ? "vm" : NULL;
 	l->name = l->vm ? l->vm->name : NULL;
 	if (!k) {
@@ -574,9 +614,56 @@ static bool cfgp_read(FILE *f, char *buf, bool *long_line, bool *binary)
 	return ch != EOF || n || *long_line;
 }
 
+/*
+ * Splits buf in place into words separated by blanks; a word may be "in
+ * quotes" (blanks and '#' are its own, no escapes), and '#' outside them
+ * starts a comment. Returns the number of words, -1 (and said) for an
+ * unterminated quote or a quote inside a word.
+ */
+static int cfgp_split(struct cfgp_line *l, char *buf, char **tok, bool *quoted)
+{
+	int n = 0;
+	char *p = buf;
+
+	for (;;) {
+		p += strspn(p, " \t\r");
+		if (!*p || *p == '#')
+			return n;
+		quoted[n] = *p == '"';
+		if (quoted[n]) {
+			char *end = strchr(++p, '"');
+
+			if (!end) {
+				vmc_error(l->c, l->nr, NULL, NULL, NULL, "unterminated quote");
+				return -1;
+			}
+			*end = 0;
+			tok[n++] = p;
+			p = end + 1;
+			if (*p && !strchr(" \t\r#", *p))
+				goto inside;
+			continue;
+		}
+		tok[n++] = p;
+		p += strcspn(p, " \t\r#\"");
+		if (*p == '"')
+			goto inside;
+		if (*p == '#') {
+			*p = 0;
+			return n;
+		}
+		if (*p)
+			*p++ = 0;
+	}
+inside:
+	vmc_error(l->c, l->nr, NULL, NULL, NULL, "a quote inside a word (quote the whole word)");
+	return -1;
+}
+
 int cfgp_parse_file(struct vmc_config *c, FILE *f)
 {
-	char buf[VMC_LINE_MAX], *tok[CFGP_ARGS_MAX + 1], *p;
+	char buf[VMC_LINE_MAX], *tok[CFGP_ARGS_MAX + 1];
+	bool quoted[CFGP_ARGS_MAX + 1];
 	struct cfgp_line l = {.c = c};
 	bool long_line, binary;
 
@@ -593,12 +680,8 @@ int cfgp_parse_file(struct vmc_config *c, FILE *f)
 			          "line too long (at most %d characters)", VMC_LINE_MAX - 1);
 		if (binary || long_line)
 			continue;
-		if ((p = strchr(buf, '#')))
-			*p = 0;
-		for (p = strtok(buf, " \t\r"); p; p = strtok(NULL, " \t\r"))
-			tok[n++] = p;
-		if (n)
-			cfgp_dispatch(&l, tok, n);
+		if ((n = cfgp_split(&l, buf, tok, quoted)) > 0)
+			cfgp_dispatch(&l, tok, quoted, n);
 	}
 	return ferror(f) ? -1 : 0;
 }

@@ -135,8 +135,8 @@ if [ $rc -ne 0 ]; then
 elif ! "${CROSS}gcc" -std=c11 -ffreestanding -Wall -Wextra -Werror -I"$ROOT/hyp/core" \
 	-c "$T/full.c" -o "$T/full.o" 2>"$T/cc.err"; then
 	fail emit-compiles "$(head -n 1 "$T/cc.err")"
-elif ! "${CROSS}objdump" -h "$T/full.o" | grep -q '\.rodata\.vm_images *00002000 '; then
-	fail emit-compiles ".rodata.vm_images is not two 4 KiB images"
+elif ! "${CROSS}objdump" -h "$T/full.o" | grep -q '\.vm_loads *00002000 '; then
+	fail emit-compiles ".vm_loads is not two 4 KiB images"
 elif ! grep -q '\.input_vm = 0,' "$T/full.c" || ! grep -q '\.uart_ipa = 0x0,' "$T/full.c"; then
 	fail emit-compiles "input_vm or uart none not emitted as expected"
 elif ! grep -q '\.channel = 0, \.intid = 42 }' "$T/full.c"; then
@@ -160,7 +160,7 @@ if gcc -std=c11 -Wall -Wextra -Werror -O1 -g -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -DFUZZ_REPLAY -I"$ROOT/scripts/vmconfig" \
 	-I"$ROOT/platforms/qemu-aarch64-virt" -I"$ROOT/hyp/core" "$HERE/fuzz_config.c" \
 	$(ls "$ROOT"/scripts/vmconfig/*.c | grep -v -e '/main\.c$' -e '/image\.c$') \
-	-o "$T/fuzz_replay" 2>"$T/cc.err"; then
+	-lfdt -o "$T/fuzz_replay" 2>"$T/cc.err"; then
 	if out=$("$T/fuzz_replay" "$HERE"/corpus/* "$HERE"/*.cfg "$ROOT"/configs/*.cfg 2>&1); then
 		pass "fuzz-replay: $out"
 	else
