@@ -145,6 +145,7 @@ static void cfgd_devices(struct cfgd *d, const struct vmc_vm *vm)
 	cfgd_begin(d, "intc", PLAT_GICD_BASE, true);
 	cfgd_str(d, "compatible", "arm,gic-v3");
 	cfgd_u32(d, "#interrupt-cells", 3);
+	cfgd_u32(d, "#address-cells", 0); /* no interrupt-map refers to it */
 	cfgd_ok(d, fdt_property(d->fdt, "interrupt-controller", NULL, 0));
 	cfgd_reg(d, gic, 2);
 	cfgd_u32(d, "phandle", CFGD_GIC_PHANDLE);

@@ -194,6 +194,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (!size || !(f = fmemopen((void *)(uintptr_t)data, size, "r")))
 		return 0;
+	for (int i = 0; i < fz_config.nr_vms; i++)
+		free(fz_config.vms[i].dtb_blob); /* the previous input's DTBs (dtb.c) */
 	memset(&fz_config, 0, sizeof fz_config);
 	fz_config.file = "fuzz.cfg";
 	vmc_errors = 0;

@@ -34,6 +34,32 @@ head -c 4096 /dev/zero | tr '\0' '\1' >"$T/hello.bin"
 truncate -s 17M "$T/big.bin"
 : >"$T/empty.bin"
 
+# Fake arm64 Images: a 64-byte header (text_offset, image_size, flags, magic),
+# then filler: mkimage NAME TEXT_OFFSET IMAGE_SIZE FLAGS MAGIC [FILE_SIZE].
+le() {
+	v=$1 i=0
+	while [ $i -lt "$2" ]; do
+		# shellcheck disable=SC2059 # the format is the byte
+		printf "\\$(printf %03o $((v & 255)))"
+		v=$((v >> 8)) i=$((i + 1))
+	done
+}
+mkimage() {
+	{ head -c 8 /dev/zero; le "$2" 8; le "$3" 8; le "$4" 8; head -c 24 /dev/zero
+	  le "$5" 4; head -c 4 /dev/zero; head -c $((${6:-4096} - 64)) /dev/zero | tr '\0' '\1'
+	} >"$T/$1"
+}
+ARM64=0x644d5241
+mkimage kimage.bin 0x80000 0x200000 0x2 $ARM64
+mkimage kmagic.bin 0 0x200000 0x2 0x12345678
+mkimage kbe.bin 0 0x200000 0x3 $ARM64
+mkimage k64k.bin 0 0x200000 0x6 $ARM64
+mkimage kbig.bin 0 0x2000000 0x2 $ARM64
+mkimage k14m.bin 0 0xe00000 0x2 $ARM64
+mkimage kfull.bin 0 0xfff800 0 $ARM64
+head -c 8193 /dev/zero | tr '\0' '\2' >"$T/rd8k.bin"
+truncate -s 3M "$T/rd3m.bin"
+
 # vmc [ARGS...]: runs vmconfig in $T (so `image ./x` finds $T/x), sets rc.
 vmc() {
 	(cd "$T" && $WRAP "$VMC" "$@" >"$T/stdout" 2>"$T/stderr")
@@ -153,6 +179,52 @@ want='"m",0x0, "n",0x3, "d",0x0, '
 if [ $rc -eq 0 ] && [ "$flags" = "$want" ]; then pass emit-vm-flags; else
 	fail emit-vm-flags "exit $rc, flags '$flags', want '$want'"; fi
 
+# A kernel vm's generated DTB (written next to the C, embedded as a load):
+# dtc decompiles it, and it holds the config's values: RAM, vCPU MPIDRs, PSCI,
+# the GIC with one redistributor frame per vCPU, the timer's PPIs, the PL011
+# with its clocks, the device's INTIDs 40 41 (SPIs 8 9), the read-only
+# channel with its doorbell 50 (SPI 18), and /chosen. `--dts` prints DTS
+# that dtc reads back.
+dtb_has() {
+	for want in 'memory@40100000 {' 'reg = <0x00 0x40100000 0x00 0x2000000>;' \
+		'reg = <0x00 0x80000000 0x00 0x200000>;' 'cpu@1 {' 'reg = <0x01>;' \
+		'enable-method = "psci";' 'compatible = "arm,psci-1.0\0arm,psci-0.2";' \
+		'method = "hvc";' 'compatible = "arm,gic-v3";' '#interrupt-cells = <0x03>;' \
+		'reg = <0x00 0x8000000 0x00 0x10000 0x00 0x80a0000 0x00 0x40000>;' \
+		'interrupts = <0x01 0x0d 0x04 0x01 0x0e 0x04 0x01 0x0b 0x04 0x01 0x0a 0x04>;' \
+		'compatible = "arm,pl011\0arm,primecell";' 'reg = <0x00 0x9000000 0x00 0x1000>;' \
+		'interrupts = <0x00 0x01 0x04>;' 'clock-names = "uartclk\0apb_pclk";' \
+		'compatible = "fixed-clock";' 'passthrough@9010000 {' \
+		'interrupts = <0x00 0x08 0x04 0x00 0x09 0x04>;' 'shm@50000000 {' \
+		'reg = <0x00 0x50000000 0x00 0x10000>;' 'read-only;' 'interrupts = <0x00 0x12 0x04>;' \
+		'bootargs = "console=ttyAMA0 # not a comment";' 'stdout-path = "/pl011@9000000";' \
+		'linux,initrd-start = <0x00 0x420fd000>;' 'linux,initrd-end = <0x00 0x420ff001>;'; do
+		grep -qF -- "$want" "$1" || { printf '%s\n' "$want"; return; }
+	done
+}
+if ! command -v dtc >/dev/null 2>&1; then
+	fail dtb-decompiles "no dtc (scripts/deps.sh installs device-tree-compiler)"
+else
+	vmc -I "$T" -o "$T/kernel.c" "$HERE/good-kernel.cfg"
+	if [ $rc -ne 0 ] || ! dtc -I dtb -O dts -o "$T/vm-l.dts" "$T/vm-l.dtb" 2>"$T/dtc.err"; then
+		fail dtb-decompiles "exit $rc: $(first_err)$(head -n 1 "$T/dtc.err")"
+	elif m=$(dtb_has "$T/vm-l.dts") && [ -n "$m" ]; then
+		fail dtb-decompiles "the DTB lacks '$m'"
+	elif ! grep -q '^	{ .data = vm_load_0_1, .size = [0-9]*, .ipa = 0x420fc000 },$' "$T/kernel.c"; then
+		fail dtb-decompiles "the DTB is not vm 'l''s second load at 0x420fc000"
+	else
+		pass dtb-decompiles
+	fi
+	vmc -I "$T" --dts l "$HERE/good-kernel.cfg"
+	if [ $rc -eq 0 ] && dtc -I dts -O dtb -o "$T/printed.dtb" "$T/stdout" 2>/dev/null &&
+		dtc -I dtb -O dts -o "$T/printed.dts" "$T/printed.dtb" 2>/dev/null &&
+		[ -z "$(dtb_has "$T/printed.dts")" ]; then
+		pass dts-prints
+	else
+		fail dts-prints "exit $rc, or dtc cannot read it back: $(first_err)"
+	fi
+fi
+
 # The fuzzing corpus and every test config through parser, checker, allocator,
 # emitter and summary with ASan/UBSan (fuzz_config.c: no image is read from disk),
 # accepted configs checked against what the checker promises.
@@ -174,7 +246,7 @@ fi
 for cfg in "$ROOT"/configs/*.cfg; do
 	[ -e "$cfg" ] || continue
 	ok=1
-	imgs=$(sed -n 's/^[[:space:]]*image[[:space:]]\{1,\}\([^[:space:]#]*\).*/\1/p' "$cfg")
+	imgs=$(sed -n 's/^[[:space:]]*\(image\|kernel\|initrd\)[[:space:]]\{1,\}\([^[:space:]#]*\).*/\2/p' "$cfg")
 	for img in $imgs; do
 		case $img in
 		*/*) (cd "$ROOT" && [ -f "$img" ]) || ok=0 ;;
