@@ -501,7 +501,7 @@ static const struct vmc_region *cfgc_ram(const struct vmc_vm *vm, uint64_t ipa, 
 	return NULL;
 }
 
-/* initrd, dtb and bootargs go with a kernel. */
+/* initrd, dtb, bootargs and a device's dt go with a kernel. */
 static void cfgc_kernel_only(const struct vmc_config *c, const struct vmc_vm *vm)
 {
 	const int lines[] = {vm->initrd.line, vm->dtb.line, vm->bootargs_line};
@@ -511,6 +511,14 @@ static void cfgc_kernel_only(const struct vmc_config *c, const struct vmc_vm *vm
 		if (lines[i] && !vm->kernel.line)
 			vmc_error(c, lines[i], "vm", vm->name, names[i],
 			          "only for a vm that boots a 'kernel'");
+	for (int i = 0; i < vm->nr_regions; i++)
+		if (vm->regions[i].dt.line && !vm->kernel.line)
+			vmc_error(c, vm->regions[i].dt.line, "vm", vm->name, "device",
+			          "dt: only for a vm that boots a 'kernel'");
+		else if (vm->regions[i].dt.line && vm->dtb.line && !vm->dtb_auto)
+			vmc_error(
+			    c, vm->regions[i].dt.line, "vm", vm->name, "device",
+			    "dt: only with 'dtb auto' (a 'dtb FILE' describes the devices itself)");
 }
 
 static void cfgc_image(const struct vmc_config *c, struct vmc_vm *vm, const char *dir)

@@ -20,6 +20,8 @@
 #define CFGD_PPI 1
 #define CFGD_LEVEL_HIGH 4
 #define CFGD_EXTRA 4096 /* room for /chosen in a `dtb FILE` */
+#define CFGD_FRAGMENT_MAX (1 << 20)
+#define CFGD_PHANDLE_FREE 16 /* a fragment's phandles start here: those below are ours */
 
 /* Every fdt_* call of a build goes through this: the first error sticks. */
 struct cfgd {
@@ -191,6 +193,8 @@ static void cfgd_regions(struct cfgd *d, const struct vmc_config *c, const struc
 			cfgd_reg(d, reg, 1);
 			break;
 		case CFG_REGION_DEVICE:
+			if (r->dt.line)
+				continue; /* its fragment describes it (cfgd_fragments) */
 			cfgd_begin(d, "passthrough", r->ipa, true);
 			cfgd_str(d, "compatible", "vitrine,passthrough");
 			cfgd_reg(d, reg, 1);
@@ -275,6 +279,72 @@ static int cfgd_from_file(const struct vmc_config *c, struct vmc_vm *vm, void *b
 	return rc;
 }
 
+/* Copies node of fragment src, its properties and subtree, under parent in dst. */
+static int cfgd_copy(void *dst, int parent, const void *src, int node)
+{
+	int to = fdt_add_subnode(dst, parent, fdt_get_name(src, node, NULL)), prop, child, rc;
+
+	if (to < 0)
+		return to;
+	fdt_for_each_property_offset(prop, src, node)
+	{
+		const char *name;
+		int len;
+		const void *v = fdt_getprop_by_offset(src, prop, &name, &len);
+
+		if (!v)
+			return len;
+		if (!strcmp(name, "phandle") && len == 4 && fdt32_ld(v) < CFGD_PHANDLE_FREE)
+			return -FDT_ERR_BADPHANDLE;
+		if ((rc = fdt_setprop(dst, to, name, v, len)))
+			return rc;
+	}
+	fdt_for_each_subnode(child, src, node)
+	{
+		if ((rc = cfgd_copy(dst, to, src, child)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* One `device ... dt FILE`: the fragment's root's subnodes, copied under the vm's root. */
+static bool cfgd_fragment(const struct vmc_config *c, struct vmc_vm *vm, struct vmc_region *r,
+                          void **buf)
+{
+	void *frag = NULL, *grown;
+	int rc = -FDT_ERR_NOSPACE, child, size;
+
+	if (!cfgi_find_file(c, vm, &r->dt, "device"))
+		return false;
+	if (r->dt.size > CFGD_FRAGMENT_MAX) {
+		vmc_error(c, r->dt.line, "vm", vm->name, "device",
+		          "dt '%s' is %" PRIu64 " bytes: a fragment is at most %d", r->dt.name,
+		          r->dt.size, CFGD_FRAGMENT_MAX);
+		return false;
+	}
+	size = (int)(fdt_totalsize(*buf) + 2 * r->dt.size);
+	if (!(frag = malloc(r->dt.size)) ||
+	    !cfgi_read(c, vm, &r->dt, "device", 0, frag, r->dt.size))
+		goto out; /* said, unless out of memory */
+	if ((grown = realloc(*buf, (size_t)size)))
+		*buf = grown;
+	if (grown && !(rc = fdt_check_full(frag, r->dt.size)) &&
+	    !(rc = fdt_open_into(*buf, *buf, size))) {
+		fdt_for_each_subnode(child, frag, 0)
+		{
+			if ((rc = cfgd_copy(*buf, 0, frag, child)) < 0)
+				break;
+		}
+	}
+	if (rc < 0)
+		vmc_error(c, r->dt.line, "vm", vm->name, "device", "dt '%s': %s%s", r->dt.name,
+		          fdt_strerror(rc),
+		          rc == -FDT_ERR_BADPHANDLE ? " (a fragment's phandles start at 16)" : "");
+out:
+	free(frag);
+	return rc == 0 && !fdt_pack(*buf);
+}
+
 bool cfgd_build(const struct vmc_config *c, struct vmc_vm *vm)
 {
 	int size = 1 << 16, rc;
@@ -301,6 +371,9 @@ bool cfgd_build(const struct vmc_config *c, struct vmc_vm *vm)
 	else if (rc < 0)
 		vmc_error(c, vm->dtb.line, "vm", vm->name, "dtb", "'%s' is not a usable DTB: %s",
 		          vm->dtb.name, fdt_strerror(rc));
+	for (int i = 0; vm->dtb_auto && i < vm->nr_regions && !rc; i++)
+		if (vm->regions[i].dt.line && !cfgd_fragment(c, vm, &vm->regions[i], &buf))
+			rc = 1; /* said */
 	if (rc) {
 		free(buf);
 		return false;

@@ -445,11 +445,14 @@ static void cfgp_device(struct cfgp_line *l)
 	struct vmc_vm *vm = l->vm;
 	uint64_t base, size, id;
 	struct vmc_region *r;
+	int argc = l->argc;
+	bool dt = argc >= 4 && !strcmp(l->argv[argc - 2], "dt");
 
 	if (!cfgp_number(l, l->argv[0], &base) | !cfgp_number(l, l->argv[1], &size))
 		return;
-	if (l->argc > 2 && (strcmp(l->argv[2], "irq") || l->argc == 3)) {
-		cfgp_err(l, "device", "expected 'irq N ...' after the size");
+	argc -= dt ? 2 : 0; /* `dt FILE` comes last */
+	if (argc > 2 && (strcmp(l->argv[2], "irq") || argc == 3)) {
+		cfgp_err(l, "device", "expected 'irq N ...' or 'dt FILE' after the size");
 		return;
 	}
 	if (!(r = cfgp_region(l, CFG_REGION_DEVICE)))
@@ -457,7 +460,11 @@ static void cfgp_device(struct cfgp_line *l)
 	r->ipa = r->pa = base;
 	r->size = size;
 	r->fixed = true;
-	for (int i = 3; i < l->argc; i++) {
+	if (dt) {
+		r->dt.line = l->nr;
+		snprintf(r->dt.name, sizeof r->dt.name, "%s", l->argv[l->argc - 1]);
+	}
+	for (int i = 3; i < argc; i++) {
 		if (!cfgp_number(l, l->argv[i], &id))
 			continue;
 		if (vm->nr_intids == VMC_INTIDS_MAX) {
@@ -545,7 +552,7 @@ static const struct cfgp_keyword {
     {"arg", "arg VALUE", 1, 1, true, cfgp_arg},
     {"uart", "uart IPA|none", 1, 1, true, cfgp_uart},
     {"colors", "colors LIST [exclusive]", 1, 2, true, cfgp_colors},
-    {"device", "device BASE SIZE [irq N ...]", 2, -1, true, cfgp_device},
+    {"device", "device BASE SIZE [irq N ...] [dt FILE]", 2, -1, true, cfgp_device},
     {"shm", "shm CHANNEL IPA rw|ro [irq N]", 3, 5, true, cfgp_shm},
     {"dma", "dma unconfined", 1, 1, true, cfgp_dma},
     {"on-fault", "on-fault restart|stop", 1, 1, true, cfgp_on_fault},

@@ -36,6 +36,15 @@
 
 #define VMC_X "0x%" PRIx64 /* how addresses and sizes are shown */
 
+/* A file a vm line names (image, kernel, initrd, dtb, a device's dt), once found on disk. */
+struct vmc_file {
+	int line;                /* 0: not given */
+	char name[VMC_LINE_MAX]; /* as written */
+	char path[VMC_PATH_MAX]; /* absolute, once found */
+	uint64_t size;
+	uint64_t ipa; /* where it is loaded, once placed */
+};
+
 /* A mem, shm or device line. */
 struct vmc_region {
 	uint64_t ipa;
@@ -50,15 +59,7 @@ struct vmc_region {
 	int channel; /* shm: index in vmc_config.channels, -1 until resolved */
 	int line;
 	char chan_name[VMC_NAME_MAX + 1];
-};
-
-/* A file a vm line names (image, kernel, initrd, dtb), once found on disk. */
-struct vmc_file {
-	int line;                /* 0: not given */
-	char name[VMC_LINE_MAX]; /* as written */
-	char path[VMC_PATH_MAX]; /* absolute, once found */
-	uint64_t size;
-	uint64_t ipa; /* where it is loaded, once placed */
+	struct vmc_file dt; /* device: `dt FILE`, its DT fragment (dtb.c) */
 };
 
 /* `kernel`: what its arm64 Image header says (Documentation/arm64/booting.rst). */

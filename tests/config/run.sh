@@ -22,7 +22,7 @@ T=$(mktemp -d) || exit 0
 trap 'rm -rf "$T"' EXIT INT TERM
 
 pass() { echo "PASS config/$1"; }
-fail() { echo "FAIL config/$1: $2"; }
+fail() { printf 'FAIL config/%s: %s\n' "$1" "$2"; }
 
 if [ ! -x "$VMC" ]; then
 	fail vmconfig "no binary at $VMC"
@@ -223,6 +223,27 @@ else
 	else
 		fail dts-prints "exit $rc, or dtc cannot read it back: $(first_err)"
 	fi
+fi
+
+# `device ... dt FILE`: the fragment's root's subnodes are copied under the
+# vm's root instead of the generic node; its phandles must not be ours (< 16).
+if command -v dtc >/dev/null 2>&1; then
+	printf '/dts-v1/; / { #address-cells = <2>; #size-cells = <2>;\n%s\n };\n' \
+		'virtio@a000000 { compatible = "virtio,mmio"; reg = <0 0xa000000 0 0x200>; interrupts = <0 16 1>; };' |
+		dtc -q -O dtb -o "$T/frag.dtb" -
+	printf '/dts-v1/; / { n { phandle = <1>; }; };\n' | dtc -q -O dtb -o "$T/badfrag.dtb" -
+	printf 'vm l\n  kernel ./kimage.bin\n  cpus 0\n  mem 0x40000000 16M\n  dma unconfined\n  device 0x0a000000 0x1000 irq 48 dt ./%s\n' \
+		frag.dtb >"$T/frag.cfg"
+	sed 's/frag.dtb/badfrag.dtb/' "$T/frag.cfg" >"$T/badfrag.cfg"
+	vmc -I "$T" -o "$T/frag.c" "$T/frag.cfg"
+	if [ $rc -eq 0 ] && dtc -I dtb -O dts "$T/vm-l.dtb" 2>/dev/null >"$T/frag.dts" &&
+		grep -qF 'compatible = "virtio,mmio";' "$T/frag.dts" && ! grep -q passthrough "$T/frag.dts"; then
+		pass device-dt-fragment
+	else
+		fail device-dt-fragment "exit $rc: $(first_err), or the fragment is not in the DTB"
+	fi
+	check_bad device-dt-phandle "$T/badfrag.cfg" \
+		"badfrag.cfg:6: vm 'l': device: dt './badfrag.dtb': FDT_ERR_BADPHANDLE (a fragment's phandles start at 16)"
 fi
 
 # The fuzzing corpus and every test config through parser, checker, allocator,
