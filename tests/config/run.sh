@@ -242,6 +242,20 @@ if command -v dtc >/dev/null 2>&1; then
 	else
 		fail device-dt-fragment "exit $rc: $(first_err), or the fragment is not in the DTB"
 	fi
+	# `dtb FILE`: used as given, its /chosen filled in from the config
+	printf '/dts-v1/; / { #address-cells = <2>; #size-cells = <2>; given { x = <1>; }; };\n' |
+		dtc -q -O dtb -o "$T/given.dtb" -
+	printf 'vm l\n  kernel ./kimage.bin\n  initrd ./rd8k.bin\n  bootargs "quiet"\n  dtb ./given.dtb\n  cpus 0\n  mem 0x40000000 16M\n' \
+		>"$T/given.cfg"
+	vmc -I "$T" -o "$T/given.c" "$T/given.cfg"
+	if [ $rc -eq 0 ] && dtc -I dtb -O dts "$T/vm-l.dtb" 2>/dev/null >"$T/given.dts" &&
+		grep -qF 'given {' "$T/given.dts" && grep -qF 'bootargs = "quiet";' "$T/given.dts" &&
+		grep -qF 'linux,initrd-start = <0x00 0x40ffd000>;' "$T/given.dts" &&
+		! grep -q 'intc@' "$T/given.dts"; then
+		pass dtb-file-chosen
+	else
+		fail dtb-file-chosen "exit $rc: $(first_err), or its /chosen is not the config's"
+	fi
 	check_bad device-dt-phandle "$T/badfrag.cfg" \
 		"badfrag.cfg:6: vm 'l': device: dt './badfrag.dtb': FDT_ERR_BADPHANDLE (a fragment's phandles start at 16)"
 fi
