@@ -9,8 +9,6 @@
 
 #include "vmconfig.h"
 
-#define CFGP_ARGS_MAX (VMC_LINE_MAX / 2) /* cannot be exceeded: tokens need a separator */
-
 struct cfgp_line {
 	struct vmc_config *c;
 	struct vmc_vm *vm; /* the current vm block; NULL outside one */
@@ -599,84 +597,16 @@ static void cfgp_dispatch(struct cfgp_line *l, char **tok, const bool *quoted, i
 	k->parse(l);
 }
 
-/*
- * Reads one line (without its newline) into buf, keeping at most
- * VMC_LINE_MAX - 1 bytes. Returns false at end of file.
- */
-static bool cfgp_read(FILE *f, char *buf, bool *long_line, bool *binary)
-{
-	size_t n = 0;
-	int ch;
-
-	*long_line = *binary = false;
-	while ((ch = getc(f)) != EOF && ch != '\n') {
-		if ((ch < 0x20 && ch != '\t' && ch != '\r') || ch == 0x7f)
-			*binary = true;
-		if (n < VMC_LINE_MAX - 1)
-			buf[n++] = (char)ch;
-		else
-			*long_line = true;
-	}
-	buf[n] = 0;
-	return ch != EOF || n || *long_line;
-}
-
-/*
- * Splits buf in place into words separated by blanks; a word may be "in
- * quotes" (blanks and '#' are its own, no escapes), and '#' outside them
- * starts a comment. Returns the number of words, -1 (and said) for an
- * unterminated quote or a quote inside a word.
- */
-static int cfgp_split(struct cfgp_line *l, char *buf, char **tok, bool *quoted)
-{
-	int n = 0;
-	char *p = buf;
-
-	for (;;) {
-		p += strspn(p, " \t\r");
-		if (!*p || *p == '#')
-			return n;
-		quoted[n] = *p == '"';
-		if (quoted[n]) {
-			char *end = strchr(++p, '"');
-
-			if (!end) {
-				vmc_error(l->c, l->nr, NULL, NULL, NULL, "unterminated quote");
-				return -1;
-			}
-			*end = 0;
-			tok[n++] = p;
-			p = end + 1;
-			if (*p && !strchr(" \t\r#", *p))
-				goto inside;
-			continue;
-		}
-		tok[n++] = p;
-		p += strcspn(p, " \t\r#\"");
-		if (*p == '"')
-			goto inside;
-		if (*p == '#') {
-			*p = 0;
-			return n;
-		}
-		if (*p)
-			*p++ = 0;
-	}
-inside:
-	vmc_error(l->c, l->nr, NULL, NULL, NULL, "a quote inside a word (quote the whole word)");
-	return -1;
-}
-
 int cfgp_parse_file(struct vmc_config *c, FILE *f)
 {
-	char buf[VMC_LINE_MAX], *tok[CFGP_ARGS_MAX + 1];
-	bool quoted[CFGP_ARGS_MAX + 1];
+	char buf[VMC_LINE_MAX], *tok[VMC_WORDS_MAX + 1];
+	bool quoted[VMC_WORDS_MAX + 1];
 	struct cfgp_line l = {.c = c};
 	bool long_line, binary;
 
 	c->input_vm = -1;
 	c->monitor_vm = -1;
-	while (cfgp_read(f, buf, &long_line, &binary)) {
+	while (cfgw_read(f, buf, &long_line, &binary)) {
 		int n = 0;
 
 		l.nr++;
@@ -687,7 +617,7 @@ int cfgp_parse_file(struct vmc_config *c, FILE *f)
 			          "line too long (at most %d characters)", VMC_LINE_MAX - 1);
 		if (binary || long_line)
 			continue;
-		if ((n = cfgp_split(&l, buf, tok, quoted)) > 0)
+		if ((n = cfgw_split(c, l.nr, buf, tok, quoted)) > 0)
 			cfgp_dispatch(&l, tok, quoted, n);
 	}
 	return ferror(f) ? -1 : 0;

@@ -139,6 +139,13 @@ void vmc_error(const struct vmc_config *c, int line, const char *kind, const cha
 void vmc_verror(const struct vmc_config *c, int line, const char *kind, const char *name,
                 const char *field, const char *fmt, va_list ap);
 
+/* words.c: a line (false at end of file), then its words (-1: bad quotes, said) */
+#define VMC_WORDS_MAX (VMC_LINE_MAX / 2) /* cannot be exceeded: words need a separator */
+bool cfgw_read(FILE *f, char *buf, bool *long_line, bool *binary);
+int cfgw_split(const struct vmc_config *c, int line, char *buf, char **tok, bool *quoted);
+/* loads.c: sets loads_size, the RAM after the hypervisor the vms' loads take */
+void cfgl_reserve(struct vmc_config *c);
+
 /* The steps, in the order main() runs them. */
 int cfgp_parse(struct vmc_config *c, const char *path); /* -1: cannot read the file */
 int cfgp_parse_file(struct vmc_config *c, FILE *f);     /* -1: read error */

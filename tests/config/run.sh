@@ -29,9 +29,10 @@ if [ ! -x "$VMC" ]; then
 	exit 0
 fi
 
-# Images the test configs name: `hello`, `big` (too big for 16M), `empty`.
+# Images the test configs name: `hello`, `big` (too big for 16M), `huge`, `empty`.
 head -c 4096 /dev/zero | tr '\0' '\1' >"$T/hello.bin"
 truncate -s 17M "$T/big.bin"
+truncate -s 1000M "$T/huge.bin" # sparse: more than the RAM after the hypervisor
 : >"$T/empty.bin"
 
 # Fake arm64 Images: a 64-byte header (text_offset, image_size, flags, magic),
