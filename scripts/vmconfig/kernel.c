@@ -142,9 +142,9 @@ void cfgk_check(const struct vmc_config *c, struct vmc_vm *vm, const struct vmc_
 		return;
 	end = ram->ipa + ram->size;
 	vm->khdr.base = (ram->ipa + CFGK_ALIGN - 1) & ~(CFGK_ALIGN - 1);
-	kend = vm->khdr.base + vm->khdr.text_offset + vm->khdr.image_size;
-	if (vm->khdr.base >= end ||
-	    end - vm->khdr.base < vm->khdr.text_offset + vm->khdr.image_size) {
+	/* image_size is the file's word: compared, never added before it is known to fit */
+	if (vm->khdr.base >= end || end - vm->khdr.base < vm->khdr.text_offset ||
+	    end - vm->khdr.base - vm->khdr.text_offset < vm->khdr.image_size) {
 		cfgk_err(c, vm, vm->kernel.line, "kernel",
 		         "image_size 0x%" PRIx64 " + text_offset 0x%" PRIx64
 		         " from the 2 MiB-aligned IPA " VMC_X " does not fit in mem [" VMC_X
@@ -154,6 +154,7 @@ void cfgk_check(const struct vmc_config *c, struct vmc_vm *vm, const struct vmc_
 		return;
 	}
 	vm->kernel.ipa = vm->khdr.base + vm->khdr.text_offset;
+	kend = vm->kernel.ipa + vm->khdr.image_size;
 	vm->load = vm->entry = vm->kernel.ipa;
 	top = end;
 	if (vm->initrd.line &&

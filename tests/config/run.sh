@@ -58,6 +58,8 @@ mkimage k64k.bin 0 0x200000 0x6 $ARM64
 mkimage kbig.bin 0 0x2000000 0x2 $ARM64
 mkimage k14m.bin 0 0xe00000 0x2 $ARM64
 mkimage kfull.bin 0 0xfff800 0 $ARM64
+mkimage kwrap.bin 0x80000 0 0x2 $ARM64 # image_size 0xffffffffffffff00: wraps if added
+printf '\000\377\377\377\377\377\377\377' | dd of="$T/kwrap.bin" bs=1 seek=16 conv=notrunc status=none
 head -c 8193 /dev/zero | tr '\0' '\2' >"$T/rd8k.bin"
 truncate -s 3M "$T/rd3m.bin"
 
