@@ -82,7 +82,7 @@ struct vmc_vm {
 	/* image, or kernel (with its initrd and dtb): the first is loaded at `load`. */
 	struct vmc_file image, kernel, initrd, dtb;
 	bool dtb_auto;    /* `dtb auto`, or no dtb line with a kernel: generated (dtb.c) */
-	bool dtb_checked; /* the dtb (file or generated) is in dtb_blob */
+	bool dtb_checked; /* the DTB (generated, or a file) is in dtb_blob and placed at dtb.ipa */
 	struct vmc_kernel khdr;
 	char bootargs[VMC_LINE_MAX];
 	void *dtb_blob; /* the device tree as loaded (malloc'd), dtb.size bytes */
