@@ -30,7 +30,7 @@ VMCONFIG_SRC := $(wildcard scripts/vmconfig/*.c)
 $(VMCONFIG): $(VMCONFIG_SRC) $(wildcard scripts/vmconfig/*.h) platforms/$(PLATFORM)/platform.h hyp/core/config.h | $(DEPS_OK)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -Iplatforms/$(PLATFORM) -Ihyp/core $(VMCONFIG_SRC) -o $@
+	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -Iplatforms/$(PLATFORM) -Ihyp/core $(VMCONFIG_SRC) -lfdt -o $@
 
 # ---- guests ------------------------------------------------------------------
 GUESTS      := hello smp probe psci echo shm exitbench timer sgi pingpong uartirq gicprobe storm lrflood victim hog boot spoof
@@ -106,7 +106,12 @@ CFG_DIR     := $(O)/$(CONFIG)
 endif
 HYP_ELF := $(CFG_DIR)/vitrine.elf
 
-$(CFG_DIR)/config.c: $(CONFIG_FILE) $(VMCONFIG) $(GUEST_BINS)
+# The kernel, initrd and dtb files a config names: those under $(O) are built
+# (`make linux`); others are used if they exist (vmconfig says what is missing).
+CFG_BLOB_NAMES := $(shell sed -n 's/^[[:space:]]*\(kernel\|initrd\|dtb\)[[:space:]]\{1,\}\([^[:space:]#"]*\).*/\2/p' $(CONFIG_FILE) 2>/dev/null)
+CFG_BLOBS := $(foreach f,$(filter-out auto,$(CFG_BLOB_NAMES)),$(if $(filter $(O)/%,$(f)),$(f),$(wildcard $(f))))
+
+$(CFG_DIR)/config.c: $(CONFIG_FILE) $(VMCONFIG) $(GUEST_BINS) $(CFG_BLOBS)
 	@mkdir -p $(@D)
 	@echo "  VMCONFIG $<"
 	$(Q)$(VMCONFIG) -I $(O)/guests -o $@ --summary $< > $(CFG_DIR)/summary.txt || \
@@ -215,7 +220,7 @@ $(O)/host/fuzz_config: $(VMCONFIG_FUZZ_SRC) $(wildcard scripts/vmconfig/*.h) \
 	@echo "  CLANG   $@"
 	$(Q)clang-14 -std=c11 -O1 -g $(WARN) -Wno-bitwise-instead-of-logical \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iscripts/vmconfig -Iplatforms/$(PLATFORM) -Ihyp/core \
-		$(VMCONFIG_FUZZ_SRC) -o $@
+		$(VMCONFIG_FUZZ_SRC) -lfdt -o $@
 
 fuzz-config: $(O)/host/fuzz_config
 	@mkdir -p $(O)/fuzz/config-corpus $(O)/fuzz/config-crashes

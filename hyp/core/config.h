@@ -86,6 +86,11 @@ struct cfg_channel {
 #define CFG_CHANNEL_MAX 64 /* vmconfig enforces it */
 /* What vmconfig reserves for a coloured hypervisor (boot checks that its image fits). */
 #define CFG_HYP_COLORED_BYTES 0x600000ull
+/*
+ * The page tables the hypervisor's own EL2 map takes at most (image, loads,
+ * devices, per-pCPU windows, trace rings); vmconfig adds each vm's stage 2.
+ */
+#define CFG_PT_HYP_PAGES 64
 /* One pCPU's trace ring, header page and records (hyp/core/trace.c), as vmconfig places them. */
 #define CFG_TRACE_RING_BYTES 0x81000ull
 
@@ -114,7 +119,18 @@ struct cfg_system {
 	uint16_t llc_events;
 	uint16_t llc_refill_event;
 	uint16_t llc_access_event;
+	/*
+	 * The vms' loads, in physical RAM right after the hypervisor's
+	 * PLAT_HYP_SIZE (hyp.ld.S), never moved with a coloured hypervisor:
+	 * what vmconfig reserved there. Boot checks that the linked loads fit.
+	 */
+	uint64_t loads_size;
+	/* cfg_pt_pool's pages: an upper bound of the tables the config needs. */
+	uint32_t pt_pool_pages;
 };
+
+/* The page-table pool, emitted with the config so its size follows it. */
+extern uint64_t cfg_pt_pool[][512];
 
 #define CFG_PMU_NONE 0xffffu
 

@@ -1,8 +1,9 @@
 /*
  * Places mem regions and channels that have no `pa` in RAM: first fit,
  * ascending, in file order (vms' mem first, then channels), so the same
- * config always gives the same layout. Never touches the hypervisor's range
- * or any fixed `pa` range.
+ * config always gives the same layout. Never touches the hypervisor's range,
+ * the vms' loads right after it, or any fixed `pa` range. Also sizes the
+ * hypervisor's page-table pool for what the config maps.
  */
 #include "vmconfig.h"
 
@@ -75,10 +76,35 @@ static void cfga_no_room(const struct vmc_config *c, int line, const char *kind,
 	          size, align, VMC_RAM_BASE, VMC_RAM_END);
 }
 
+/*
+ * At most how many 4 KiB tables map size bytes page by page (coloured RAM
+ * is): one per 2 MiB, 1 GiB and 512 GiB the range touches.
+ */
+static uint64_t cfga_tables(uint64_t size)
+{
+	return (size >> 21) + 2 + (size >> 30) + 2 + (size >> 39) + 2;
+}
+
+/* An upper bound of the tables the hypervisor builds: its own map, then each vm's stage 2. */
+static uint64_t cfga_pt_pages(const struct vmc_config *c)
+{
+	uint64_t n = CFG_PT_HYP_PAGES + cfga_tables(c->loads_size);
+
+	for (int v = 0; v < c->nr_vms; v++) {
+		const struct vmc_vm *vm = &c->vms[v];
+
+		n += 1 + (v == c->monitor_vm ? cfga_tables(CFG_MONITOR_WINDOW) + 1 : 0);
+		for (int i = 0; i < vm->nr_regions; i++)
+			n += cfga_tables(vm->regions[i].size);
+	}
+	return n;
+}
+
 void cfga_alloc(struct vmc_config *c)
 {
+	c->pt_pages = cfga_pt_pages(c);
 	cfga_nr = 0;
-	cfga_take(PLAT_HYP_BASE, PLAT_HYP_SIZE);
+	cfga_take(PLAT_HYP_BASE, PLAT_HYP_SIZE + c->loads_size);
 	cfga_take(PLAT_LLC_PAGE_PA, VMC_PAGE);
 	for (int v = 0; v < c->nr_vms; v++)
 		for (int i = 0; i < c->vms[v].nr_regions; i++) {

@@ -174,7 +174,7 @@ static void cfgc_fields(struct vmc_config *c, struct vmc_vm *vm)
 			reg->bad = true;
 	}
 	at.field = "image";
-	if (!vm->image_line)
+	if (!vm->image.line && !vm->kernel.line)
 		cfgc_err(c, &at, "missing (every vm needs image, cpus and mem)");
 	at.field = "cpus";
 	if (!vm->cpus_line)
@@ -247,6 +247,9 @@ static void cfgc_pa(const struct vmc_config *c)
 	r[n++] = (struct cfgc_range){.base = PLAT_HYP_BASE,
 	                             .size = PLAT_HYP_SIZE,
 	                             .field = "the hypervisor's reserved range"};
+	r[n++] = (struct cfgc_range){.base = PLAT_HYP_BASE + PLAT_HYP_SIZE,
+	                             .size = c->loads_size,
+	                             .field = "the vms' images, kernels, initrds and DTBs"};
 	r[n++] = (struct cfgc_range){.base = PLAT_LLC_PAGE_PA,
 	                             .size = VMC_PAGE,
 	                             .field = "the emulated LLC's counters page"};
@@ -267,7 +270,7 @@ static void cfgc_pa(const struct vmc_config *c)
 			                             .name = ch->name,
 			                             .line = ch->line};
 	}
-	for (int j = 2; j < n; j++) {
+	for (int j = 3; j < n; j++) {
 		if (r[j].base < PLAT_RAM_BASE || r[j].base + r[j].size > VMC_RAM_END)
 			cfgc_err(c, &r[j],
 			         "PA range [" VMC_X ", " VMC_X ") is outside RAM [" VMC_X ", " VMC_X
@@ -464,16 +467,43 @@ static const struct vmc_region *cfgc_ram(const struct vmc_vm *vm, uint64_t ipa, 
 	return NULL;
 }
 
+/* initrd, dtb, bootargs and a device's dt go with a kernel. */
+static void cfgc_kernel_only(const struct vmc_config *c, const struct vmc_vm *vm)
+{
+	const int lines[] = {vm->initrd.line, vm->dtb.line, vm->bootargs_line};
+	static const char *const names[] = {"initrd", "dtb", "bootargs"};
+
+	for (int i = 0; i < 3; i++)
+		if (lines[i] && !vm->kernel.line)
+			vmc_error(c, lines[i], "vm", vm->name, names[i],
+			          "only for a vm that boots a 'kernel'");
+	for (int i = 0; i < vm->nr_regions; i++)
+		if (vm->regions[i].dt.line && !vm->kernel.line)
+			vmc_error(c, vm->regions[i].dt.line, "vm", vm->name, "device",
+			          "dt: only for a vm that boots a 'kernel'");
+		else if (vm->regions[i].dt.line && vm->dtb.line && !vm->dtb_auto)
+			vmc_error(
+			    c, vm->regions[i].dt.line, "vm", vm->name, "device",
+			    "dt: only with 'dtb auto' (a 'dtb FILE' describes the devices itself)");
+}
+
 static void cfgc_image(const struct vmc_config *c, struct vmc_vm *vm, const char *dir)
 {
 	struct cfgc_range at = {.kind = "vm", .name = vm->name};
-	const struct vmc_region *ram;
+	const struct vmc_region *ram, *first = NULL;
 	char buf[256];
 
-	if (!vm->load_line) /* default: the first mem */
-		for (int i = vm->nr_regions - 1; i >= 0; i--)
-			if (vm->regions[i].kind == CFG_REGION_RAM)
-				vm->load = vm->regions[i].ipa;
+	for (int i = vm->nr_regions - 1; i >= 0; i--)
+		if (vm->regions[i].kind == CFG_REGION_RAM)
+			first = &vm->regions[i];
+	cfgc_kernel_only(c, vm);
+	if (vm->kernel.line) {
+		vm->dtb_auto |= !vm->dtb.line;
+		cfgk_check(c, vm, first);
+		return;
+	}
+	if (!vm->load_line && first) /* default: the first mem */
+		vm->load = first->ipa;
 	if (!vm->entry_line) {
 		vm->entry = vm->load;
 	} else if (!cfgc_ram(vm, vm->entry, 1)) {
@@ -481,16 +511,19 @@ static void cfgc_image(const struct vmc_config *c, struct vmc_vm *vm, const char
 		at.line = vm->entry_line;
 		cfgc_err(c, &at, "IPA " VMC_X " is not inside a mem region", vm->entry);
 	}
-	if (!vm->image_line || !cfgi_find(c, vm, dir) || cfgc_ram(vm, vm->load, vm->image_size))
+	if (!vm->image.line || !cfgi_find(c, vm, dir))
+		return;
+	vm->image.ipa = vm->load;
+	if (cfgc_ram(vm, vm->load, vm->image.size))
 		return;
 	if ((ram = cfgc_ram(vm, vm->load, 1))) {
 		struct cfgc_range r = cfgc_of(vm, ram, false);
 
 		at.field = "image";
-		at.line = vm->image_line;
-		cfgc_err(c, &at,
-		         "'%s' (%" PRIu64 " bytes) loaded at IPA " VMC_X " does not fit in %s",
-		         vm->image, vm->image_size, vm->load, cfgc_describe(&r, buf, sizeof buf));
+		at.line = vm->image.line;
+		cfgc_err(
+		    c, &at, "'%s' (%" PRIu64 " bytes) loaded at IPA " VMC_X " does not fit in %s",
+		    vm->image.name, vm->image.size, vm->load, cfgc_describe(&r, buf, sizeof buf));
 	} else if (vm->load_line) { /* else the first mem is bad, and said so */
 		at.field = "load";
 		at.line = vm->load_line;
@@ -560,6 +593,7 @@ void cfgc_check(struct vmc_config *c, const char *images_dir)
 		cfgc_ipa(c, &c->vms[v]);
 		cfgc_image(c, &c->vms[v], images_dir);
 	}
+	cfgl_reserve(c); /* before cfgc_pa: the loads take the RAM after the hypervisor */
 	cfgc_pa(c);
 	cfgc_devices(c);
 	cfgc_cpus(c);

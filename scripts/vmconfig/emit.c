@@ -25,27 +25,72 @@ static void cfge_path(FILE *f, const char *s)
 	}
 }
 
-static void cfge_images(FILE *f, const struct vmc_config *c)
+/* Files, in the order a vm's loads list them: what it boots, then its DTB and initrd. */
+static int cfge_files(const struct vmc_vm *vm, const struct vmc_file **files)
 {
-	fputs("/* The images: local labels, so only this file sees them. */\n"
-	      "__asm__(\".pushsection .rodata.vm_images, \\\"a\\\"\\n\"\n",
-	      f);
+	int n = 0;
+
+	files[n++] = vm->kernel.line ? &vm->kernel : &vm->image;
+	if (vm->kernel.line && vm->dtb_checked)
+		files[n++] = &vm->dtb;
+	if (vm->kernel.line && vm->initrd.size)
+		files[n++] = &vm->initrd;
+	return n;
+}
+
+/* A generated DTB's file: next to OUT, named after the vm. */
+static int cfge_dtb_path(char *buf, size_t size, const char *out, const struct vmc_vm *vm)
+{
+	const char *slash = strrchr(out, '/');
+	int dir = slash ? (int)(slash - out) + 1 : 0;
+	int n = snprintf(buf, size, "%.*svm-%s.dtb", dir, out, vm->name);
+
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+/*
+ * The loads, in a section of their own: hyp.ld.S places it after the
+ * hypervisor's range. Local labels, so only this file sees them.
+ */
+static void cfge_images(FILE *f, const struct vmc_config *c, const char *out)
+{
+	fputs("__asm__(\".pushsection .vm_loads, \\\"a\\\"\\n\"\n", f);
 	for (int v = 0; v < c->nr_vms; v++) {
-		fprintf(f,
-		        "\t\".balign 4096\\n\"\n"
-		        "\t\"vm_image_%d:\\n\"\n"
-		        "\t\".incbin \\\"",
-		        v);
-		cfge_path(f, c->vms[v].image_path);
-		fprintf(f,
-		        "\\\"\\n\"\n"
-		        "\t\".type vm_image_%d, %%object\\n\"\n"
-		        "\t\".size vm_image_%d, . - vm_image_%d\\n\"\n",
-		        v, v, v);
+		const struct vmc_file *files[3];
+		int n = cfge_files(&c->vms[v], files);
+
+		for (int i = 0; i < n; i++) {
+			char dtb[VMC_PATH_MAX + 64];
+			const char *path = files[i]->path;
+
+			if (files[i] ==
+			    &c->vms[v].dtb) /* as loaded: generated, or with /chosen set */
+				path = cfge_dtb_path(dtb, sizeof dtb, out, &c->vms[v]) ? "" : dtb;
+			fprintf(f,
+			        "\t\".balign 4096\\n\"\n"
+			        "\t\"vm_load_%d_%d:\\n\"\n"
+			        "\t\".incbin \\\"",
+			        v, i);
+			cfge_path(f, path);
+			fprintf(f,
+			        "\\\"\\n\"\n"
+			        "\t\".type vm_load_%d_%d, %%object\\n\"\n"
+			        "\t\".size vm_load_%d_%d, . - vm_load_%d_%d\\n\"\n",
+			        v, i, v, i, v, i);
+		}
 	}
 	fputs("\t\".popsection\\n\");\n\n", f);
-	for (int v = 0; v < c->nr_vms; v++)
-		fprintf(f, "extern const uint8_t vm_image_%d[];\n", v);
+	for (int v = 0; v < c->nr_vms; v++) {
+		const struct vmc_file *files[3];
+		int n = cfge_files(&c->vms[v], files);
+
+		for (int i = 0; i < n; i++)
+			fprintf(f, "extern const uint8_t vm_load_%d_%d[];\n", v, i);
+	}
+	fprintf(f,
+	        "\n/* The page-table pool (vmconfig's bound for this config). */\n"
+	        "uint64_t cfg_pt_pool[%" PRIu64 "][512] __attribute__((aligned(4096)));\n",
+	        c->pt_pages);
 }
 
 static void cfge_vm_data(FILE *f, const struct vmc_config *c, int v)
@@ -54,10 +99,14 @@ static void cfge_vm_data(FILE *f, const struct vmc_config *c, int v)
 	                                    "CFG_REGION_DEVICE"};
 	const struct vmc_vm *vm = &c->vms[v];
 
-	fprintf(f,
-	        "\n/* vm '%s' */\nstatic const struct cfg_load vm%d_loads[] = {\n"
-	        "\t{ .data = vm_image_%d, .size = %" PRIu64 ", .ipa = " VMC_X " },\n};\n",
-	        vm->name, v, v, vm->image_size, vm->load);
+	const struct vmc_file *files[3];
+	int n = cfge_files(vm, files);
+
+	fprintf(f, "\n/* vm '%s' */\nstatic const struct cfg_load vm%d_loads[] = {\n", vm->name, v);
+	for (int i = 0; i < n; i++)
+		fprintf(f, "\t{ .data = vm_load_%d_%d, .size = %" PRIu64 ", .ipa = " VMC_X " },\n",
+		        v, i, files[i]->size, files[i]->ipa);
+	fputs("};\n", f);
 	fprintf(f, "static const struct cfg_region vm%d_regions[] = {\n", v);
 	for (uint8_t kind = CFG_REGION_RAM; kind <= CFG_REGION_DEVICE; kind++)
 		for (int i = 0; i < vm->nr_regions; i++) {
@@ -97,6 +146,7 @@ static void cfge_vm_data(FILE *f, const struct vmc_config *c, int v)
 static void cfge_vm(FILE *f, const struct vmc_config *c, int v)
 {
 	const struct vmc_vm *vm = &c->vms[v];
+	const struct vmc_file *files[3];
 	uint64_t cpus = 0;
 
 	for (int i = 0; i < vm->nr_cpus; i++)
@@ -105,7 +155,7 @@ static void cfge_vm(FILE *f, const struct vmc_config *c, int v)
 	        "\t{\n"
 	        "\t\t.name = \"%s\",\n"
 	        "\t\t.loads = vm%d_loads,\n"
-	        "\t\t.nr_loads = 1,\n"
+	        "\t\t.nr_loads = %d,\n"
 	        "\t\t.entry = " VMC_X ",\n"
 	        "\t\t.arg = " VMC_X ",\n"
 	        "\t\t.cpus = " VMC_X ",\n"
@@ -113,8 +163,9 @@ static void cfge_vm(FILE *f, const struct vmc_config *c, int v)
 	        "\t\t.flags = 0x%x,\n"
 	        "\t\t.regions = vm%d_regions,\n"
 	        "\t\t.nr_regions = %d,\n",
-	        vm->name, v, vm->entry, vm->arg, cpus, v == c->monitor_vm ? 0 : vm->uart, vm->flags,
-	        v, vm->nr_regions + (v == c->monitor_vm));
+	        vm->name, v, cfge_files(vm, files), vm->entry, vm->arg, cpus,
+	        v == c->monitor_vm ? 0 : vm->uart, vm->flags, v,
+	        vm->nr_regions + (v == c->monitor_vm));
 	if (vm->nr_intids)
 		fprintf(f, "\t\t.intids = vm%d_intids,\n", v);
 	else
@@ -122,7 +173,7 @@ static void cfge_vm(FILE *f, const struct vmc_config *c, int v)
 	fprintf(f, "\t\t.nr_intids = %d,\n\t},\n", vm->nr_intids);
 }
 
-void cfge_write(FILE *f, const struct vmc_config *c)
+void cfge_write(FILE *f, const struct vmc_config *c, const char *out)
 {
 	fputs("/* generated from ", f);
 	for (const char *p = c->file; *p; p++) {
@@ -133,7 +184,7 @@ void cfge_write(FILE *f, const struct vmc_config *c)
 	fputs(" by vmconfig, do not edit */\n"
 	      "#include \"config.h\"\n#include <stddef.h>\n#include <stdint.h>\n\n",
 	      f);
-	cfge_images(f, c);
+	cfge_images(f, c, out);
 	for (int v = 0; v < c->nr_vms; v++)
 		cfge_vm_data(f, c, v);
 	fputs("\nstatic const struct cfg_vm vms[] = {\n", f);
@@ -155,8 +206,11 @@ void cfge_write(FILE *f, const struct vmc_config *c)
 	        "\t.vms = vms,\n"
 	        "\t.channels = %s,\n"
 	        "\t.nr_vms = %d,\n"
-	        "\t.nr_channels = %d,\n",
-	        c->nr_channels ? "channels" : "NULL", c->nr_vms, c->nr_channels);
+	        "\t.nr_channels = %d,\n"
+	        "\t.loads_size = " VMC_X ",\n"
+	        "\t.pt_pool_pages = %" PRIu64 ",\n",
+	        c->nr_channels ? "channels" : "NULL", c->nr_vms, c->nr_channels, c->loads_size,
+	        c->pt_pages);
 	if (c->trace_colors)
 		fprintf(f, "\t.trace_colors = 0x%x,\n\t.trace_pa = " VMC_X ",\n", c->trace_colors,
 		        c->trace_pa);
@@ -180,6 +234,21 @@ void cfge_write(FILE *f, const struct vmc_config *c)
 		fputs("\t.input_vm = CFG_NO_VM,\n};\n", f);
 }
 
+/* The DTBs as loaded (generated, or a `dtb FILE` with /chosen set), which the C embeds. */
+static int cfge_dtbs(const struct vmc_config *c, const char *out)
+{
+	char path[VMC_PATH_MAX + 64];
+
+	for (int v = 0; v < c->nr_vms; v++) {
+		const struct vmc_vm *vm = &c->vms[v];
+
+		if (vm->dtb_checked &&
+		    (cfge_dtb_path(path, sizeof path, out, vm) || cfgd_write(vm, path)))
+			return -1;
+	}
+	return 0;
+}
+
 int cfge_emit(const struct vmc_config *c, const char *out)
 {
 	char tmp[VMC_PATH_MAX + 8];
@@ -194,8 +263,8 @@ int cfge_emit(const struct vmc_config *c, const char *out)
 		fprintf(stderr, "vmconfig: %s: %s\n", tmp, strerror(errno));
 		return -1;
 	}
-	cfge_write(f, c);
-	if (ferror(f) | fclose(f) || rename(tmp, out)) {
+	cfge_write(f, c, out);
+	if (ferror(f) | fclose(f) || cfge_dtbs(c, out) || rename(tmp, out)) {
 		fprintf(stderr, "vmconfig: cannot write %s: %s\n", out, strerror(errno));
 		remove(tmp);
 		return -1;

@@ -1,6 +1,7 @@
 /*
- * A vm's image on disk: found, readable, a non-empty regular file, and a
- * path that can be embedded (emit.c's .incbin).
+ * A vm's files on disk (image, kernel, initrd, dtb): found, readable, a
+ * non-empty regular file, and a path that can be embedded (emit.c's
+ * .incbin).
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
@@ -10,55 +11,87 @@
 
 #include "vmconfig.h"
 
-static void cfgi_err(const struct vmc_config *c, const struct vmc_vm *vm, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static void cfgi_err(const struct vmc_config *c, const struct vmc_vm *vm,
+                     const struct vmc_file *file, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
-static void cfgi_err(const struct vmc_config *c, const struct vmc_vm *vm, const char *fmt, ...)
+static void cfgi_err(const struct vmc_config *c, const struct vmc_vm *vm,
+                     const struct vmc_file *file, const char *field, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmc_verror(c, vm->image_line, "vm", vm->name, "image", fmt, ap);
+	vmc_verror(c, file->line, "vm", vm->name, field, fmt, ap);
 	va_end(ap);
 }
 
-bool cfgi_find(const struct vmc_config *c, struct vmc_vm *vm, const char *dir)
+static bool cfgi_open(const struct vmc_config *c, const struct vmc_vm *vm, struct vmc_file *file,
+                      const char *field, const char *path)
 {
-	char path[VMC_PATH_MAX], *abs;
+	char *abs;
 	struct stat st = {0};
 	FILE *f;
-	int n = strchr(vm->image, '/') ? snprintf(path, sizeof path, "%s", vm->image)
-	                               : snprintf(path, sizeof path, "%s/%s.bin", dir, vm->image);
+	int n;
 
-	if (n < 0 || (size_t)n >= sizeof path) {
-		cfgi_err(c, vm, "path of '%s' is too long", vm->image);
-		return false;
-	}
 	if (!(f = fopen(path, "rb"))) { /* opened, not just stat'ed: .incbin will read it */
-		cfgi_err(c, vm, "cannot read '%s': %s", path, strerror(errno));
+		cfgi_err(c, vm, file, field, "cannot read '%s': %s", path, strerror(errno));
 		return false;
 	}
 	n = fstat(fileno(f), &st);
 	fclose(f);
 	if (n || !S_ISREG(st.st_mode) || st.st_size <= 0) {
-		cfgi_err(c, vm, "'%s' is %s", path,
+		cfgi_err(c, vm, file, field, "'%s' is %s", path,
 		         S_ISREG(st.st_mode) ? "empty" : "not a regular file");
 		return false;
 	}
-	if (!(abs = realpath(path, NULL)) || strlen(abs) >= sizeof vm->image_path) {
-		cfgi_err(c, vm, "cannot resolve '%s'", path);
+	if (!(abs = realpath(path, NULL)) || strlen(abs) >= sizeof file->path) {
+		cfgi_err(c, vm, file, field, "cannot resolve '%s'", path);
 		free(abs);
 		return false;
 	}
-	strcpy(vm->image_path, abs);
+	strcpy(file->path, abs);
 	free(abs);
 	/* The path goes into a C string in an assembler string: no control characters. */
-	for (const char *p = vm->image_path; *p; p++) {
+	for (const char *p = file->path; *p; p++) {
 		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
-			cfgi_err(c, vm, "path '%s' has control characters", path);
+			cfgi_err(c, vm, file, field, "path '%s' has control characters", path);
 			return false;
 		}
 	}
-	vm->image_size = (uint64_t)st.st_size;
+	file->size = (uint64_t)st.st_size;
 	return true;
+}
+
+bool cfgi_find(const struct vmc_config *c, struct vmc_vm *vm, const char *dir)
+{
+	char path[VMC_PATH_MAX];
+	const char *name = vm->image.name;
+	int n = strchr(name, '/') ? snprintf(path, sizeof path, "%s", name)
+	                          : snprintf(path, sizeof path, "%s/%s.bin", dir, name);
+
+	if (n < 0 || (size_t)n >= sizeof path) {
+		cfgi_err(c, vm, &vm->image, "image", "path of '%s' is too long", name);
+		return false;
+	}
+	return cfgi_open(c, vm, &vm->image, "image", path);
+}
+
+bool cfgi_find_file(const struct vmc_config *c, const struct vmc_vm *vm, struct vmc_file *file,
+                    const char *field)
+{
+	return cfgi_open(c, vm, file, field, file->name);
+}
+
+bool cfgi_read(const struct vmc_config *c, const struct vmc_vm *vm, const struct vmc_file *file,
+               const char *field, uint64_t off, void *buf, size_t n)
+{
+	FILE *f = fopen(file->path, "rb");
+	bool ok = f && fseek(f, (long)off, SEEK_SET) == 0 && fread(buf, 1, n, f) == n;
+
+	if (f)
+		fclose(f);
+	if (!ok)
+		cfgi_err(c, vm, file, field, "cannot read %zu bytes at offset %" PRIu64 " of '%s'",
+		         n, off, file->name);
+	return ok;
 }

@@ -1,5 +1,8 @@
 /*
- * vmconfig [-I IMAGES_DIR] [-o OUT.c] [--summary] FILE.cfg
+ * vmconfig [-I IMAGES_DIR] [-o OUT.c] [--summary] [--dts VM] FILE.cfg
+ *
+ * -o also writes each kernel vm's DTB next to OUT.c (vm-NAME.dtb), which
+ * OUT.c embeds; --dts prints vm NAME's device tree as DTS.
  *
  * Exit status: 0 ok, 1 the config has errors (all of them are printed),
  * 2 usage or I/O errors.
@@ -14,13 +17,31 @@ static struct vmc_config vmc;
 
 static int usage(void)
 {
-	fputs("usage: vmconfig [-I IMAGES_DIR] [-o OUT.c] [--summary] FILE.cfg\n", stderr);
+	fputs("usage: vmconfig [-I IMAGES_DIR] [-o OUT.c] [--summary] [--dts VM] FILE.cfg\n",
+	      stderr);
+	return 2;
+}
+
+static int print_dts(const char *name)
+{
+	for (int v = 0; v < vmc.nr_vms; v++) {
+		if (strcmp(vmc.vms[v].name, name))
+			continue;
+		if (!vmc.vms[v].dtb_checked) {
+			fprintf(stderr, "vmconfig: --dts: vm '%s' boots no kernel: it has no DTB\n",
+			        name);
+			return 2;
+		}
+		cfgd_print(&vmc.vms[v], stdout);
+		return 0;
+	}
+	fprintf(stderr, "vmconfig: --dts: no vm named '%s'\n", name);
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
-	const char *images = "out/guests", *out = NULL, *file = NULL;
+	const char *images = "out/guests", *out = NULL, *file = NULL, *dts = NULL;
 	bool summary = false;
 
 	for (int i = 1; i < argc; i++) {
@@ -28,6 +49,8 @@ int main(int argc, char **argv)
 			images = argv[++i];
 		else if (!strcmp(argv[i], "-o") && i + 1 < argc)
 			out = argv[++i];
+		else if (!strcmp(argv[i], "--dts") && i + 1 < argc)
+			dts = argv[++i];
 		else if (!strcmp(argv[i], "--summary"))
 			summary = true;
 		else if (argv[i][0] == '-' || file)
@@ -51,5 +74,5 @@ int main(int argc, char **argv)
 		return 2;
 	if (summary)
 		cfgs_summary(&vmc, stdout);
-	return 0;
+	return dts ? print_dts(dts) : 0;
 }

@@ -9,8 +9,6 @@
 
 #include "vmconfig.h"
 
-#define CFGP_ARGS_MAX (VMC_LINE_MAX / 2) /* cannot be exceeded: tokens need a separator */
-
 struct cfgp_line {
 	struct vmc_config *c;
 	struct vmc_vm *vm; /* the current vm block; NULL outside one */
@@ -18,7 +16,8 @@ struct cfgp_line {
 	const char *kind, *name; /* who errors are about: "vm" 'a', "channel" 'c', "input" */
 	const char *keyword;
 	int argc;
-	char **argv; /* after the keyword */
+	char **argv;        /* after the keyword */
+	const bool *quoted; /* argv[i] was written "in quotes" */
 };
 
 /* Takes the lines of a vm that could not be stored, so they are still parsed. */
@@ -244,10 +243,44 @@ static void cfgp_llc_events(struct cfgp_line *l)
 	}
 }
 
+static void cfgp_file(struct cfgp_line *l, struct vmc_file *file)
+{
+	if (cfgp_once(l, &file->line))
+		snprintf(file->name, sizeof file->name, "%s", l->argv[0]);
+}
+
 static void cfgp_image(struct cfgp_line *l)
 {
-	if (cfgp_once(l, &l->vm->image_line))
-		snprintf(l->vm->image, sizeof l->vm->image, "%s", l->argv[0]);
+	cfgp_file(l, &l->vm->image);
+}
+
+static void cfgp_kernel(struct cfgp_line *l)
+{
+	cfgp_file(l, &l->vm->kernel);
+}
+
+static void cfgp_initrd(struct cfgp_line *l)
+{
+	cfgp_file(l, &l->vm->initrd);
+}
+
+/* dtb auto | dtb FILE */
+static void cfgp_dtb(struct cfgp_line *l)
+{
+	cfgp_file(l, &l->vm->dtb);
+	l->vm->dtb_auto = !l->quoted[0] && !strcmp(l->argv[0], "auto");
+}
+
+/* bootargs "ARGS": quoted, so that spaces and '#' are the kernel's */
+static void cfgp_bootargs(struct cfgp_line *l)
+{
+	if (!l->quoted[0]) {
+		cfgp_err(l, "bootargs",
+		         "expected a quoted string like \"console=ttyAMA0\", not '%s'", l->argv[0]);
+		return;
+	}
+	if (cfgp_once(l, &l->vm->bootargs_line))
+		snprintf(l->vm->bootargs, sizeof l->vm->bootargs, "%s", l->argv[0]);
 }
 
 static void cfgp_cpus(struct cfgp_line *l)
@@ -410,11 +443,14 @@ static void cfgp_device(struct cfgp_line *l)
 	struct vmc_vm *vm = l->vm;
 	uint64_t base, size, id;
 	struct vmc_region *r;
+	int argc = l->argc;
+	bool dt = argc >= 4 && !strcmp(l->argv[argc - 2], "dt");
 
 	if (!cfgp_number(l, l->argv[0], &base) | !cfgp_number(l, l->argv[1], &size))
 		return;
-	if (l->argc > 2 && (strcmp(l->argv[2], "irq") || l->argc == 3)) {
-		cfgp_err(l, "device", "expected 'irq N ...' after the size");
+	argc -= dt ? 2 : 0; /* `dt FILE` comes last */
+	if (argc > 2 && (strcmp(l->argv[2], "irq") || argc == 3)) {
+		cfgp_err(l, "device", "expected 'irq N ...' or 'dt FILE' after the size");
 		return;
 	}
 	if (!(r = cfgp_region(l, CFG_REGION_DEVICE)))
@@ -422,7 +458,11 @@ static void cfgp_device(struct cfgp_line *l)
 	r->ipa = r->pa = base;
 	r->size = size;
 	r->fixed = true;
-	for (int i = 3; i < l->argc; i++) {
+	if (dt) {
+		r->dt.line = l->nr;
+		snprintf(r->dt.name, sizeof r->dt.name, "%s", l->argv[l->argc - 1]);
+	}
+	for (int i = 3; i < argc; i++) {
 		if (!cfgp_number(l, l->argv[i], &id))
 			continue;
 		if (vm->nr_intids == VMC_INTIDS_MAX) {
@@ -499,6 +539,10 @@ static const struct cfgp_keyword {
     {"channel", "channel NAME SIZE [pa ADDR | colors LIST]", 2, 4, false, cfgp_channel},
     {"vm", "vm NAME", 1, 1, false, cfgp_vm},
     {"image", "image NAME|PATH", 1, 1, true, cfgp_image},
+    {"kernel", "kernel PATH", 1, 1, true, cfgp_kernel},
+    {"initrd", "initrd PATH", 1, 1, true, cfgp_initrd},
+    {"dtb", "dtb auto|PATH", 1, 1, true, cfgp_dtb},
+    {"bootargs", "bootargs \"ARGS\"", 1, 1, true, cfgp_bootargs},
     {"cpus", "cpus N [N ...]", 1, -1, true, cfgp_cpus},
     {"mem", "mem IPA SIZE [pa ADDR]", 2, 4, true, cfgp_mem},
     {"load", "load IPA", 1, 1, true, cfgp_load},
@@ -506,13 +550,13 @@ static const struct cfgp_keyword {
     {"arg", "arg VALUE", 1, 1, true, cfgp_arg},
     {"uart", "uart IPA|none", 1, 1, true, cfgp_uart},
     {"colors", "colors LIST [exclusive]", 1, 2, true, cfgp_colors},
-    {"device", "device BASE SIZE [irq N ...]", 2, -1, true, cfgp_device},
+    {"device", "device BASE SIZE [irq N ...] [dt FILE]", 2, -1, true, cfgp_device},
     {"shm", "shm CHANNEL IPA rw|ro [irq N]", 3, 5, true, cfgp_shm},
     {"dma", "dma unconfined", 1, 1, true, cfgp_dma},
     {"on-fault", "on-fault restart|stop", 1, 1, true, cfgp_on_fault},
 };
 
-static void cfgp_dispatch(struct cfgp_line *l, char **tok, int n)
+static void cfgp_dispatch(struct cfgp_line *l, char **tok, const bool *quoted, int n)
 {
 	const struct cfgp_keyword *k = NULL;
 
@@ -522,6 +566,7 @@ static void cfgp_dispatch(struct cfgp_line *l, char **tok, int n)
 	l->keyword = tok[0];
 	l->argc = n - 1;
 	l->argv = tok + 1;
+	l->quoted = quoted + 1;
 	l->kind = l->vm ? "vm" : NULL;
 	l->name = l->vm ? l->vm->name : NULL;
 	if (!k) {
@@ -552,37 +597,16 @@ static void cfgp_dispatch(struct cfgp_line *l, char **tok, int n)
 	k->parse(l);
 }
 
-/*
- * Reads one line (without its newline) into buf, keeping at most
- * VMC_LINE_MAX - 1 bytes. Returns false at end of file.
- */
-static bool cfgp_read(FILE *f, char *buf, bool *long_line, bool *binary)
-{
-	size_t n = 0;
-	int ch;
-
-	*long_line = *binary = false;
-	while ((ch = getc(f)) != EOF && ch != '\n') {
-		if ((ch < 0x20 && ch != '\t' && ch != '\r') || ch == 0x7f)
-			*binary = true;
-		if (n < VMC_LINE_MAX - 1)
-			buf[n++] = (char)ch;
-		else
-			*long_line = true;
-	}
-	buf[n] = 0;
-	return ch != EOF || n || *long_line;
-}
-
 int cfgp_parse_file(struct vmc_config *c, FILE *f)
 {
-	char buf[VMC_LINE_MAX], *tok[CFGP_ARGS_MAX + 1], *p;
+	char buf[VMC_LINE_MAX], *tok[VMC_WORDS_MAX + 1];
+	bool quoted[VMC_WORDS_MAX + 1];
 	struct cfgp_line l = {.c = c};
 	bool long_line, binary;
 
 	c->input_vm = -1;
 	c->monitor_vm = -1;
-	while (cfgp_read(f, buf, &long_line, &binary)) {
+	while (cfgw_read(f, buf, &long_line, &binary)) {
 		int n = 0;
 
 		l.nr++;
@@ -593,12 +617,8 @@ int cfgp_parse_file(struct vmc_config *c, FILE *f)
 			          "line too long (at most %d characters)", VMC_LINE_MAX - 1);
 		if (binary || long_line)
 			continue;
-		if ((p = strchr(buf, '#')))
-			*p = 0;
-		for (p = strtok(buf, " \t\r"); p; p = strtok(NULL, " \t\r"))
-			tok[n++] = p;
-		if (n)
-			cfgp_dispatch(&l, tok, n);
+		if ((n = cfgw_split(c, l.nr, buf, tok, quoted)) > 0)
+			cfgp_dispatch(&l, tok, quoted, n);
 	}
 	return ferror(f) ? -1 : 0;
 }

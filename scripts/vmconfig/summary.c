@@ -50,6 +50,25 @@ static void cfgs_region(FILE *f, const struct vmc_config *c, const struct vmc_vm
 	fputc('\n', f);
 }
 
+/* Where a kernel vm's blobs went, in IPA order. */
+static void cfgs_kernel(FILE *f, const struct vmc_vm *vm)
+{
+	const struct vmc_file *k = &vm->kernel;
+
+	fprintf(f,
+	        "  kernel 0x%08" PRIx64 "  %" PRIu64 " bytes, image_size 0x%" PRIx64
+	        ", text_offset 0x%" PRIx64 ", reserved [0x%08" PRIx64 ", 0x%08" PRIx64 ")  %s\n",
+	        k->ipa, k->size, vm->khdr.image_size, vm->khdr.text_offset, vm->khdr.base,
+	        k->ipa + vm->khdr.image_size, k->name);
+	fprintf(f, "  dtb    0x%08" PRIx64 "  %" PRIu64 " bytes  %s\n", vm->dtb.ipa, vm->dtb.size,
+	        vm->dtb_auto ? "(generated)" : vm->dtb.name);
+	if (vm->initrd.line)
+		fprintf(f, "  initrd 0x%08" PRIx64 "  %" PRIu64 " bytes  %s\n", vm->initrd.ipa,
+		        vm->initrd.size, vm->initrd.name);
+	if (vm->bootargs_line)
+		fprintf(f, "  bootargs \"%s\"\n", vm->bootargs);
+}
+
 static void cfgs_vm(FILE *f, const struct vmc_config *c, int v)
 {
 	const struct vmc_vm *vm = &c->vms[v];
@@ -59,9 +78,16 @@ static void cfgs_vm(FILE *f, const struct vmc_config *c, int v)
 	        c->monitor_vm == v ? " (monitor)" : "");
 	for (int i = 0; i < vm->nr_cpus; i++)
 		fprintf(f, "%s%" PRIu64, i ? "," : " ", vm->cpus[i]);
-	fprintf(f, "  image %s (%s) at 0x%08" PRIx64 "  entry 0x%08" PRIx64 "  arg " VMC_X "\n",
-	        vm->image, cfgs_size(vm->image_size, size, sizeof size), vm->load, vm->entry,
-	        vm->arg);
+	if (vm->kernel.line)
+		fprintf(f, "  kernel  entry 0x%08" PRIx64 "  x0 (DTB) " VMC_X "\n", vm->entry,
+		        vm->arg);
+	else
+		fprintf(
+		    f, "  image %s (%s) at 0x%08" PRIx64 "  entry 0x%08" PRIx64 "  arg " VMC_X "\n",
+		    vm->image.name, cfgs_size(vm->image.size, size, sizeof size), vm->load,
+		    vm->entry, vm->arg);
+	if (vm->kernel.line)
+		cfgs_kernel(f, vm);
 	fprintf(f, "  on-fault %s%s", vm->flags & CFG_VM_FAULT_RESTART ? "restart" : "stop",
 	        vm->fault_line       ? ""
 	        : c->monitor_vm == v ? " (the monitor's default)"
@@ -87,6 +113,9 @@ void cfgs_summary(const struct vmc_config *c, FILE *f)
 	fprintf(f, "%s on %s: RAM 0x%08" PRIx64 " %s, hypervisor 0x%08" PRIx64 " %s\n", c->file,
 	        PLAT_NAME, VMC_RAM_BASE, cfgs_size(PLAT_RAM_SIZE, ram, sizeof ram),
 	        (uint64_t)PLAT_HYP_BASE, cfgs_size(PLAT_HYP_SIZE, hyp, sizeof hyp));
+	fprintf(f, "vm loads     0x%08" PRIx64 " %s  page tables %" PRIu64 " pages\n",
+	        (uint64_t)(PLAT_HYP_BASE + PLAT_HYP_SIZE),
+	        cfgs_size(c->loads_size, size, sizeof size), c->pt_pages);
 	if (c->hyp_colors) {
 		char list[64];
 

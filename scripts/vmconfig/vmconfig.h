@@ -28,12 +28,22 @@
 /* One page of every colour: coloured memory comes in such periods. */
 #define VMC_COLOR_PERIOD ((uint64_t)(PLAT_LLC_COLORS * VMC_PAGE))
 #define VMC_ALL_COLORS ((uint32_t)((1ull << PLAT_LLC_COLORS) - 1))
+#define VMC_LOADS_ALIGN (2ull << 20) /* the vms' loads' region (check.c) */
 #define VMC_UART_DEFAULT 0x09000000ull
 /* RAM as uint64_t, which is what VMC_X prints */
 #define VMC_RAM_BASE ((uint64_t)PLAT_RAM_BASE)
 #define VMC_RAM_END ((uint64_t)(PLAT_RAM_BASE + PLAT_RAM_SIZE))
 
 #define VMC_X "0x%" PRIx64 /* how addresses and sizes are shown */
+
+/* A file a vm line names (image, kernel, initrd, dtb, a device's dt), once found on disk. */
+struct vmc_file {
+	int line;                /* 0: not given */
+	char name[VMC_LINE_MAX]; /* as written */
+	char path[VMC_PATH_MAX]; /* absolute, once found */
+	uint64_t size;
+	uint64_t ipa; /* where it is loaded, once placed */
+};
 
 /* A mem, shm or device line. */
 struct vmc_region {
@@ -49,6 +59,13 @@ struct vmc_region {
 	int channel; /* shm: index in vmc_config.channels, -1 until resolved */
 	int line;
 	char chan_name[VMC_NAME_MAX + 1];
+	struct vmc_file dt; /* device: `dt FILE`, its DT fragment (dtb.c) */
+};
+
+/* `kernel`: what its arm64 Image header says (Documentation/arm64/booting.rst). */
+struct vmc_kernel {
+	uint64_t text_offset, image_size, flags;
+	uint64_t base; /* the 2 MiB-aligned base: [base, ipa + image_size) is the kernel's */
 };
 
 struct vmc_intid {
@@ -60,11 +77,15 @@ struct vmc_vm {
 	char name[VMC_NAME_MAX + 1];
 	int line;
 	/* Lines of the single-valued keywords; 0: not given. */
-	int image_line, cpus_line, load_line, entry_line, arg_line, uart_line, colors_line;
-	int dma_line, fault_line;
-	char image[VMC_LINE_MAX];      /* as written */
-	char image_path[VMC_PATH_MAX]; /* absolute, once found */
-	uint64_t image_size;
+	int cpus_line, load_line, entry_line, arg_line, uart_line, colors_line;
+	int dma_line, fault_line, bootargs_line;
+	/* image, or kernel (with its initrd and dtb): the first is loaded at `load`. */
+	struct vmc_file image, kernel, initrd, dtb;
+	bool dtb_auto;    /* `dtb auto`, or no dtb line with a kernel: generated (dtb.c) */
+	bool dtb_checked; /* the DTB (generated, or a file) is in dtb_blob and placed at dtb.ipa */
+	struct vmc_kernel khdr;
+	char bootargs[VMC_LINE_MAX];
+	void *dtb_blob; /* the device tree as loaded (malloc'd), dtb.size bytes */
 	uint64_t load, entry, arg;
 	uint64_t uart;   /* 0: none */
 	uint32_t colors; /* LLC colours its RAM is built from, a bit each; 0: uncoloured */
@@ -106,6 +127,8 @@ struct vmc_config {
 	uint64_t trace_pa;
 	int llc_events_line; /* `llc-events REFILL [ACCESS] | none`; 0: the hypervisor finds them */
 	uint32_t llc_refill_event, llc_access_event; /* CFG_PMU_NONE: not counted */
+	uint64_t loads_size; /* the vms' loads as linked, page by page (alloc.c reserves it) */
+	uint64_t pt_pages;   /* the page-table pool the hypervisor needs (alloc.c) */
 };
 
 /* error.c: errors are counted and printed as FILE:LINE: KIND 'NAME': FIELD: message */
@@ -116,13 +139,20 @@ void vmc_error(const struct vmc_config *c, int line, const char *kind, const cha
 void vmc_verror(const struct vmc_config *c, int line, const char *kind, const char *name,
                 const char *field, const char *fmt, va_list ap);
 
+/* words.c: a line (false at end of file), then its words (-1: bad quotes, said) */
+#define VMC_WORDS_MAX (VMC_LINE_MAX / 2) /* cannot be exceeded: words need a separator */
+bool cfgw_read(FILE *f, char *buf, bool *long_line, bool *binary);
+int cfgw_split(const struct vmc_config *c, int line, char *buf, char **tok, bool *quoted);
+/* loads.c: sets loads_size, the RAM after the hypervisor the vms' loads take */
+void cfgl_reserve(struct vmc_config *c);
+
 /* The steps, in the order main() runs them. */
 int cfgp_parse(struct vmc_config *c, const char *path); /* -1: cannot read the file */
 int cfgp_parse_file(struct vmc_config *c, FILE *f);     /* -1: read error */
 void cfgc_check(struct vmc_config *c, const char *images_dir);
 void cfga_alloc(struct vmc_config *c);
 int cfge_emit(const struct vmc_config *c, const char *out); /* -1: cannot write */
-void cfge_write(FILE *f, const struct vmc_config *c);
+void cfge_write(FILE *f, const struct vmc_config *c, const char *out);
 void cfgs_summary(const struct vmc_config *c, FILE *f);
 /*
  * image.c: finds vm's image (a name in images_dir, or a path), sets its
@@ -130,6 +160,18 @@ void cfgs_summary(const struct vmc_config *c, FILE *f);
  * fuzz target links its own, which never touches the file system.
  */
 bool cfgi_find(const struct vmc_config *c, struct vmc_vm *vm, const char *images_dir);
+/* A vm's other file (kernel, initrd, dtb): a path as written, named by field in errors. */
+bool cfgi_find_file(const struct vmc_config *c, const struct vmc_vm *vm, struct vmc_file *file,
+                    const char *field);
+/* Reads [off, off + n) of file into buf; false (and said) if it cannot. */
+bool cfgi_read(const struct vmc_config *c, const struct vmc_vm *vm, const struct vmc_file *file,
+               const char *field, uint64_t off, void *buf, size_t n);
+/* kernel.c: a kernel vm's Image header, then where its kernel, DTB and initrd go. */
+void cfgk_check(const struct vmc_config *c, struct vmc_vm *vm, const struct vmc_region *ram);
+/* dtb.c: builds (dtb auto) or reads (dtb FILE) vm's device tree into vm->dtb_blob. */
+bool cfgd_build(const struct vmc_config *c, struct vmc_vm *vm);
+int cfgd_write(const struct vmc_vm *vm, const char *path); /* -1: cannot write */
+void cfgd_print(const struct vmc_vm *vm, FILE *f);         /* as DTS */
 /* color.c */
 void cfgc_colors(const struct vmc_config *c);
 void cfga_colored(struct vmc_config *c, bool (*fit)(uint64_t size, uint64_t align, uint64_t *pa));

@@ -25,8 +25,39 @@ bool cfgi_find(const struct vmc_config *c, struct vmc_vm *vm, const char *images
 {
 	(void)c;
 	(void)images_dir;
-	snprintf(vm->image_path, sizeof vm->image_path, "/fuzz/%s.bin", vm->image);
-	vm->image_size = strlen(vm->image) * VMC_PAGE;
+	snprintf(vm->image.path, sizeof vm->image.path, "/fuzz/%s.bin", vm->image.name);
+	vm->image.size = strlen(vm->image.name) * VMC_PAGE;
+	return true;
+}
+
+/* Kernels, initrds and DTBs likewise: sized from their names. */
+bool cfgi_find_file(const struct vmc_config *c, const struct vmc_vm *vm, struct vmc_file *file,
+                    const char *field)
+{
+	(void)c;
+	(void)vm;
+	(void)field;
+	snprintf(file->path, sizeof file->path, "/fuzz/%s", file->name);
+	file->size = strlen(file->name) * VMC_PAGE;
+	return true;
+}
+
+/* A file reads as an arm64 Image header (4K pages, image_size its size), then zeros. */
+bool cfgi_read(const struct vmc_config *c, const struct vmc_vm *vm, const struct vmc_file *file,
+               const char *field, uint64_t off, void *buf, size_t n)
+{
+	uint8_t h[64] = {0};
+
+	(void)c;
+	(void)vm;
+	(void)field;
+	memset(buf, 0, n);
+	for (int i = 0; i < 8; i++)
+		h[16 + i] = (uint8_t)(file->size >> 8 * i);
+	h[24] = 2; /* flags: 4K pages */
+	memcpy(h + 56, "ARM\x64", 4);
+	for (size_t i = 0; off + i < sizeof h && i < n; i++)
+		((uint8_t *)buf)[i] = h[off + i];
 	return true;
 }
 
@@ -163,6 +194,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (!size || !(f = fmemopen((void *)(uintptr_t)data, size, "r")))
 		return 0;
+	for (int i = 0; i < fz_config.nr_vms; i++)
+		free(fz_config.vms[i].dtb_blob); /* the previous input's DTBs (dtb.c) */
 	memset(&fz_config, 0, sizeof fz_config);
 	fz_config.file = "fuzz.cfg";
 	vmc_errors = 0;
@@ -174,7 +207,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fz_promises(&fz_config);
 			fz_disjoint(&fz_config);
 			fz_accepted++;
-			cfge_write(fz_sink, &fz_config);
+			cfge_write(fz_sink, &fz_config, "/fuzz/config.c");
 			cfgs_summary(&fz_config, fz_sink);
 		}
 	}

@@ -22,17 +22,46 @@ T=$(mktemp -d) || exit 0
 trap 'rm -rf "$T"' EXIT INT TERM
 
 pass() { echo "PASS config/$1"; }
-fail() { echo "FAIL config/$1: $2"; }
+fail() { printf 'FAIL config/%s: %s\n' "$1" "$2"; }
 
 if [ ! -x "$VMC" ]; then
 	fail vmconfig "no binary at $VMC"
 	exit 0
 fi
 
-# Images the test configs name: `hello`, `big` (too big for 16M), `empty`.
+# Images the test configs name: `hello`, `big` (too big for 16M), `huge`, `empty`.
 head -c 4096 /dev/zero | tr '\0' '\1' >"$T/hello.bin"
 truncate -s 17M "$T/big.bin"
+truncate -s 1000M "$T/huge.bin" # sparse: more than the RAM after the hypervisor
 : >"$T/empty.bin"
+
+# Fake arm64 Images: a 64-byte header (text_offset, image_size, flags, magic),
+# then filler: mkimage NAME TEXT_OFFSET IMAGE_SIZE FLAGS MAGIC [FILE_SIZE].
+le() {
+	v=$1 i=0
+	while [ $i -lt "$2" ]; do
+		# shellcheck disable=SC2059 # the format is the byte
+		printf "\\$(printf %03o $((v & 255)))"
+		v=$((v >> 8)) i=$((i + 1))
+	done
+}
+mkimage() {
+	{ head -c 8 /dev/zero; le "$2" 8; le "$3" 8; le "$4" 8; head -c 24 /dev/zero
+	  le "$5" 4; head -c 4 /dev/zero; head -c $((${6:-4096} - 64)) /dev/zero | tr '\0' '\1'
+	} >"$T/$1"
+}
+ARM64=0x644d5241
+mkimage kimage.bin 0x80000 0x200000 0x2 $ARM64
+mkimage kmagic.bin 0 0x200000 0x2 0x12345678
+mkimage kbe.bin 0 0x200000 0x3 $ARM64
+mkimage k64k.bin 0 0x200000 0x6 $ARM64
+mkimage kbig.bin 0 0x2000000 0x2 $ARM64
+mkimage k14m.bin 0 0xe00000 0x2 $ARM64
+mkimage kfull.bin 0 0xfff800 0 $ARM64
+mkimage kwrap.bin 0x80000 0 0x2 $ARM64 # image_size 0xffffffffffffff00: wraps if added
+printf '\000\377\377\377\377\377\377\377' | dd of="$T/kwrap.bin" bs=1 seek=16 conv=notrunc status=none
+head -c 8193 /dev/zero | tr '\0' '\2' >"$T/rd8k.bin"
+truncate -s 3M "$T/rd3m.bin"
 
 # vmc [ARGS...]: runs vmconfig in $T (so `image ./x` finds $T/x), sets rc.
 vmc() {
@@ -135,8 +164,8 @@ if [ $rc -ne 0 ]; then
 elif ! "${CROSS}gcc" -std=c11 -ffreestanding -Wall -Wextra -Werror -I"$ROOT/hyp/core" \
 	-c "$T/full.c" -o "$T/full.o" 2>"$T/cc.err"; then
 	fail emit-compiles "$(head -n 1 "$T/cc.err")"
-elif ! "${CROSS}objdump" -h "$T/full.o" | grep -q '\.rodata\.vm_images *00002000 '; then
-	fail emit-compiles ".rodata.vm_images is not two 4 KiB images"
+elif ! "${CROSS}objdump" -h "$T/full.o" | grep -q '\.vm_loads *00002000 '; then
+	fail emit-compiles ".vm_loads is not two 4 KiB images"
 elif ! grep -q '\.input_vm = 0,' "$T/full.c" || ! grep -q '\.uart_ipa = 0x0,' "$T/full.c"; then
 	fail emit-compiles "input_vm or uart none not emitted as expected"
 elif ! grep -q '\.channel = 0, \.intid = 42 }' "$T/full.c"; then
@@ -153,6 +182,87 @@ want='"m",0x0, "n",0x3, "d",0x0, '
 if [ $rc -eq 0 ] && [ "$flags" = "$want" ]; then pass emit-vm-flags; else
 	fail emit-vm-flags "exit $rc, flags '$flags', want '$want'"; fi
 
+# A kernel vm's generated DTB (written next to the C, embedded as a load):
+# dtc decompiles it, and it holds the config's values: RAM, vCPU MPIDRs, PSCI,
+# the GIC with one redistributor frame per vCPU, the timer's PPIs, the PL011
+# with its clocks, the device's INTIDs 40 41 (SPIs 8 9), the read-only
+# channel with its doorbell 50 (SPI 18), and /chosen. `--dts` prints DTS
+# that dtc reads back.
+dtb_has() {
+	for want in 'memory@40100000 {' 'reg = <0x00 0x40100000 0x00 0x2000000>;' \
+		'reg = <0x00 0x80000000 0x00 0x200000>;' 'cpu@1 {' 'reg = <0x01>;' \
+		'enable-method = "psci";' 'compatible = "arm,psci-1.0\0arm,psci-0.2";' \
+		'method = "hvc";' 'compatible = "arm,gic-v3";' '#interrupt-cells = <0x03>;' \
+		'reg = <0x00 0x8000000 0x00 0x10000 0x00 0x80a0000 0x00 0x40000>;' \
+		'interrupts = <0x01 0x0d 0x04 0x01 0x0e 0x04 0x01 0x0b 0x04 0x01 0x0a 0x04>;' \
+		'compatible = "arm,pl011\0arm,primecell";' 'reg = <0x00 0x9000000 0x00 0x1000>;' \
+		'interrupts = <0x00 0x01 0x04>;' 'clock-names = "uartclk\0apb_pclk";' \
+		'compatible = "fixed-clock";' 'passthrough@9010000 {' \
+		'interrupts = <0x00 0x08 0x04 0x00 0x09 0x04>;' 'shm@50000000 {' \
+		'reg = <0x00 0x50000000 0x00 0x10000>;' 'read-only;' 'interrupts = <0x00 0x12 0x04>;' \
+		'bootargs = "console=ttyAMA0 # not a comment";' 'stdout-path = "/pl011@9000000";' \
+		'linux,initrd-start = <0x00 0x420fd000>;' 'linux,initrd-end = <0x00 0x420ff001>;'; do
+		grep -qF -- "$want" "$1" || { printf '%s\n' "$want"; return; }
+	done
+}
+if ! command -v dtc >/dev/null 2>&1; then
+	fail dtb-decompiles "no dtc (scripts/deps.sh installs device-tree-compiler)"
+else
+	vmc -I "$T" -o "$T/kernel.c" "$HERE/good-kernel.cfg"
+	if [ $rc -ne 0 ] || ! dtc -I dtb -O dts -o "$T/vm-l.dts" "$T/vm-l.dtb" 2>"$T/dtc.err"; then
+		fail dtb-decompiles "exit $rc: $(first_err)$(head -n 1 "$T/dtc.err")"
+	elif m=$(dtb_has "$T/vm-l.dts") && [ -n "$m" ]; then
+		fail dtb-decompiles "the DTB lacks '$m'"
+	elif ! grep -q '^	{ .data = vm_load_0_1, .size = [0-9]*, .ipa = 0x420fc000 },$' "$T/kernel.c"; then
+		fail dtb-decompiles "the DTB is not vm 'l''s second load at 0x420fc000"
+	else
+		pass dtb-decompiles
+	fi
+	vmc -I "$T" --dts l "$HERE/good-kernel.cfg"
+	if [ $rc -eq 0 ] && dtc -I dts -O dtb -o "$T/printed.dtb" "$T/stdout" 2>/dev/null &&
+		dtc -I dtb -O dts -o "$T/printed.dts" "$T/printed.dtb" 2>/dev/null &&
+		[ -z "$(dtb_has "$T/printed.dts")" ]; then
+		pass dts-prints
+	else
+		fail dts-prints "exit $rc, or dtc cannot read it back: $(first_err)"
+	fi
+fi
+
+# `device ... dt FILE`: the fragment's root's subnodes are copied under the
+# vm's root instead of the generic node; its phandles must not be ours (< 16).
+if command -v dtc >/dev/null 2>&1; then
+	printf '/dts-v1/; / { #address-cells = <2>; #size-cells = <2>;\n%s\n };\n' \
+		'virtio@a000000 { compatible = "virtio,mmio"; reg = <0 0xa000000 0 0x200>; interrupts = <0 16 1>; };' |
+		dtc -q -O dtb -o "$T/frag.dtb" -
+	printf '/dts-v1/; / { n { phandle = <1>; }; };\n' | dtc -q -O dtb -o "$T/badfrag.dtb" -
+	printf 'vm l\n  kernel ./kimage.bin\n  cpus 0\n  mem 0x40000000 16M\n  dma unconfined\n  device 0x0a000000 0x1000 irq 48 dt ./%s\n' \
+		frag.dtb >"$T/frag.cfg"
+	sed 's/frag.dtb/badfrag.dtb/' "$T/frag.cfg" >"$T/badfrag.cfg"
+	vmc -I "$T" -o "$T/frag.c" "$T/frag.cfg"
+	if [ $rc -eq 0 ] && dtc -I dtb -O dts "$T/vm-l.dtb" 2>/dev/null >"$T/frag.dts" &&
+		grep -qF 'compatible = "virtio,mmio";' "$T/frag.dts" && ! grep -q passthrough "$T/frag.dts"; then
+		pass device-dt-fragment
+	else
+		fail device-dt-fragment "exit $rc: $(first_err), or the fragment is not in the DTB"
+	fi
+	# `dtb FILE`: used as given, its /chosen filled in from the config
+	printf '/dts-v1/; / { #address-cells = <2>; #size-cells = <2>; given { x = <1>; }; };\n' |
+		dtc -q -O dtb -o "$T/given.dtb" -
+	printf 'vm l\n  kernel ./kimage.bin\n  initrd ./rd8k.bin\n  bootargs "quiet"\n  dtb ./given.dtb\n  cpus 0\n  mem 0x40000000 16M\n' \
+		>"$T/given.cfg"
+	vmc -I "$T" -o "$T/given.c" "$T/given.cfg"
+	if [ $rc -eq 0 ] && dtc -I dtb -O dts "$T/vm-l.dtb" 2>/dev/null >"$T/given.dts" &&
+		grep -qF 'given {' "$T/given.dts" && grep -qF 'bootargs = "quiet";' "$T/given.dts" &&
+		grep -qF 'linux,initrd-start = <0x00 0x40ffd000>;' "$T/given.dts" &&
+		! grep -q 'intc@' "$T/given.dts"; then
+		pass dtb-file-chosen
+	else
+		fail dtb-file-chosen "exit $rc: $(first_err), or its /chosen is not the config's"
+	fi
+	check_bad device-dt-phandle "$T/badfrag.cfg" \
+		"badfrag.cfg:6: vm 'l': device: dt './badfrag.dtb': FDT_ERR_BADPHANDLE (a fragment's phandles start at 16)"
+fi
+
 # The fuzzing corpus and every test config through parser, checker, allocator,
 # emitter and summary with ASan/UBSan (fuzz_config.c: no image is read from disk),
 # accepted configs checked against what the checker promises.
@@ -160,7 +270,7 @@ if gcc -std=c11 -Wall -Wextra -Werror -O1 -g -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -DFUZZ_REPLAY -I"$ROOT/scripts/vmconfig" \
 	-I"$ROOT/platforms/qemu-aarch64-virt" -I"$ROOT/hyp/core" "$HERE/fuzz_config.c" \
 	$(ls "$ROOT"/scripts/vmconfig/*.c | grep -v -e '/main\.c$' -e '/image\.c$') \
-	-o "$T/fuzz_replay" 2>"$T/cc.err"; then
+	-lfdt -o "$T/fuzz_replay" 2>"$T/cc.err"; then
 	if out=$("$T/fuzz_replay" "$HERE"/corpus/* "$HERE"/*.cfg "$ROOT"/configs/*.cfg 2>&1); then
 		pass "fuzz-replay: $out"
 	else
@@ -174,7 +284,7 @@ fi
 for cfg in "$ROOT"/configs/*.cfg; do
 	[ -e "$cfg" ] || continue
 	ok=1
-	imgs=$(sed -n 's/^[[:space:]]*image[[:space:]]\{1,\}\([^[:space:]#]*\).*/\1/p' "$cfg")
+	imgs=$(sed -n 's/^[[:space:]]*\(image\|kernel\|initrd\)[[:space:]]\{1,\}\([^[:space:]#]*\).*/\2/p' "$cfg")
 	for img in $imgs; do
 		case $img in
 		*/*) (cd "$ROOT" && [ -f "$img" ]) || ok=0 ;;

@@ -20,11 +20,7 @@ SECTIONS
 	}
 	. = ALIGN(4096);
 	__text_end = .;
-	.rodata : AT(ADDR(.rodata) - HYP_VA_OFFSET) {
-		*(.rodata .rodata.*)
-		. = ALIGN(4096);
-		*(.rodata.vm_images)
-	}
+	.rodata : AT(ADDR(.rodata) - HYP_VA_OFFSET) { *(.rodata .rodata.*) }
 	. = ALIGN(4096);
 	__rodata_end = .;
 	.data : AT(ADDR(.data) - HYP_VA_OFFSET) { *(.data .data.*) }
@@ -42,6 +38,19 @@ SECTIONS
 	}
 	. = ALIGN(4096);
 	__hyp_end = .;
+	/*
+	 * The vms' loads (images, kernels, initrds, DTBs: config.c), after the
+	 * hypervisor's PLAT_HYP_SIZE in a region vmconfig reserves for them
+	 * (cfg_system.loads_size), so that neither bounds the other and a
+	 * coloured hypervisor does not copy them. Mapped read-only at EL2.
+	 */
+	. = PLAT_HYP_BASE + PLAT_HYP_SIZE + HYP_VA_OFFSET;
+	.vm_loads : AT(ADDR(.vm_loads) - HYP_VA_OFFSET) {
+		__vm_loads_start = .;
+		*(.vm_loads)
+		. = ALIGN(4096);
+		__vm_loads_end = .;
+	}
 	/DISCARD/ : { *(.comment) *(.note*) *(.eh_frame*) }
 }
 

@@ -22,11 +22,10 @@
 #include "string.h"
 #include "sysreg.h"
 
-#define PT_POOL_PAGES 96
-
 extern char __hyp_start[], __text_end[], __rodata_end[], __hyp_end[];
+extern char __vm_loads_start[], __vm_loads_end[];
 
-static uint64_t pt_pool[PT_POOL_PAGES][512] __attribute__((aligned(4096)));
+/* The pool is cfg_pt_pool, sized by vmconfig for the config (cfg_system.pt_pool_pages). */
 static uint32_t pt_pool_used;
 static uint64_t *pt_pool_freed; /* given-back tables, linked through their first entry */
 static struct spinlock mm_lock;
@@ -97,9 +96,9 @@ uint64_t *pt_pool_alloc(void)
 		t[0] = 0; /* the rest is zero: only empty tables are given back */
 		return t;
 	}
-	if (pt_pool_used == PT_POOL_PAGES)
+	if (pt_pool_used == cfg_system.pt_pool_pages)
 		return 0;
-	return pt_pool[pt_pool_used++];
+	return cfg_pt_pool[pt_pool_used++];
 }
 
 static void pt_pool_free(uint64_t *t)
@@ -176,6 +175,11 @@ void mmu_boot_build(void)
 	mmu_map_or_hang(&pt, start, start, text_end - start, PT_S1_NORMAL | PT_S1_RO);
 	mmu_map_or_hang(&pt, PLAT_BOOTPARAM_PA + HYP_VA_OFFSET, PLAT_BOOTPARAM_PA, 0x1000,
 	                PT_S1_NORMAL | PT_S1_RO | PT_XN);
+	/* The vms' loads stay where they were loaded, coloured hypervisor or not. */
+	mmu_map_or_hang(&pt, (uintptr_t)__vm_loads_start + HYP_VA_OFFSET,
+	                (uintptr_t)__vm_loads_start,
+	                (uintptr_t)__vm_loads_end - (uintptr_t)__vm_loads_start,
+	                PT_S1_NORMAL | PT_S1_RO | PT_XN);
 	mmu_map_or_hang(&pt, PLAT_UART_BASE + HYP_VA_OFFSET, PLAT_UART_BASE, 0x1000, PT_S1_DEVICE);
 	mmu_map_or_hang(&pt, PLAT_GICD_BASE + HYP_VA_OFFSET, PLAT_GICD_BASE, PLAT_GICD_SIZE,
 	                PT_S1_DEVICE);
@@ -200,8 +204,14 @@ uint64_t arch_hyp_pa(const void *va)
 void arch_audit_hyp_colors(void)
 {
 	uint64_t frames = 0, outside = 0;
+	uint64_t loads = (uintptr_t)__vm_loads_end - (uintptr_t)__vm_loads_start;
 	char list[64];
 
+	/* QEMU put them there already: past the reservation they overlap a vm's RAM. */
+	if (loads > cfg_system.loads_size)
+		panic("the vms' loads (%llu KiB) are bigger than their reservation (%llu KiB)\n",
+		      (unsigned long long)loads >> 10,
+		      (unsigned long long)cfg_system.loads_size >> 10);
 	if (mmu_too_big)
 		log_printf(
 		    "hypervisor: its image (%llu KiB) is bigger than its colours' reservation "
@@ -376,8 +386,9 @@ static void mmu_audit_leaf(void *ctx, uint64_t va, uint64_t desc, unsigned level
 	struct mmu_audit *a = ctx;
 	uint64_t span = 1ull << PT_LEVEL_SHIFT(level);
 	uint64_t pa = desc & PT_ADDR_MASK & ~(span - 1);
-	uint64_t image_lo = PLAT_HYP_BASE; /* the image, and the rest of the hypervisor's RAM */
-	uint64_t image_hi = PLAT_HYP_BASE + PLAT_HYP_SIZE;
+	/* the image, the rest of the hypervisor's RAM, and the vms' loads after it */
+	uint64_t image_lo = PLAT_HYP_BASE;
+	uint64_t image_hi = PLAT_HYP_BASE + PLAT_HYP_SIZE + cfg_system.loads_size;
 
 	if (va - HYP_RINGS_VA < mmu_rings_size)
 		a->rings += span;
