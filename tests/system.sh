@@ -134,6 +134,54 @@ test_panic() {
 	check system/panic-exit-status-3 exited 3
 }
 
+# Debian's arm64 kernel (make linux) beside a bare-metal VM, its shell typed
+# into once it is up: each of $LINUX_TYPE once the shell has echoed the one
+# before (its prompt ends no line, so the console shows it only with the echo).
+wait_log() {
+	local i
+	for ((i = 0; i < 1200; i++)); do
+		grep -Faq -- "$1" "$LOG" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+feed_linux() {
+	local line
+	wait_log 'vitrine-linux: userspace up' || return
+	sleep 2
+	for line in "${LINUX_TYPE[@]}"; do
+		printf '%s\n' "$line"
+		wait_log "$line" || return
+		sleep 1
+	done
+	sleep 5 # the last line's effect (a power-off) is QEMU's to finish
+}
+
+test_linux() {
+	LINUX_TYPE=('echo cpus=$(grep -c ^processor /proc/cpuinfo)' 'grep -E "arch_timer|uart" /proc/interrupts'
+		'poweroff -f')
+	FEED=feed_linux boot linux 180
+	check system/linux-userspace has '^\[linux\] vitrine-linux: userspace up, 1 CPUs$'
+	check system/linux-colours-walk has '^vitrine: VM linux: colours 8-15: 65536 coloured frames mapped, 0 outside their colours$'
+	check system/linux-typed-command-answers has '^\[linux\] cpus=1$'
+	check system/linux-timer-interrupts has '^\[linux\] +[0-9]+: +[1-9][0-9]* +GICv3 +27 Level +arch_timer$'
+	check system/linux-uart-interrupts has '^\[linux\] +[0-9]+: +[0-9]+ +GICv3 +33 Level +uart-pl011$'
+	check system/linux-no-panic lacks 'Kernel panic'
+	check system/linux-neighbour-runs has '^\[hello\] bye$'
+	check system/linux-poweroff has '^vitrine: VM linux powered off$'
+	check system/linux-qemu-exit-0 exited 0
+	# Two vCPUs, and a write through /dev/mem outside its RAM: Linux alone is stopped.
+	LINUX_TYPE=('echo cpus=$(grep -c ^processor /proc/cpuinfo)' 'devmem 0x70000000 32 1')
+	FEED=feed_linux boot linux-smp 180
+	check system/linux-smp-userspace has '^\[linux\] vitrine-linux: userspace up, 2 CPUs$'
+	check system/linux-smp-cpuinfo has '^\[linux\] cpus=2$'
+	check system/linux-devmem-stage2-fault has \
+		"^vitrine: VM linux vCPU [01]: stage-2 fault: write outside the VM's memory at IPA 0x70000000, .*: stopping the VM$"
+	check system/linux-devmem-stopped has '^vitrine: VM linux stopped$'
+	check system/linux-devmem-neighbour-runs has '^\[hello\] bye$'
+	check system/linux-smp-qemu-exit-0 exited 0
+}
+
 # $1 lines of the console come after the panic line (run.sh's and QEMU's own notes aside).
 lines_after_panic() { [ "$(sed -n '/^vitrine: PANIC: /,$p' "$LOG" | grep -cv '^\(vitrine: PANIC: \|run.sh: \|qemu-system-aarch64: \)')" = "$1" ]; }
 
@@ -378,6 +426,8 @@ run_all() {
 	# Over the network, free-running only (under -icount the slirp timers crawl).
 	if [ -z "$MODE" ]; then test_vitrine_net; fi
 	if [ -z "$MODE" ]; then test_monitor_hostile; fi
+	# Linux boots in seconds free-running, far longer under -icount.
+	if [ -z "$MODE" ]; then test_linux; fi
 	# A build of its own: once is enough.
 	if [ -z "$MODE" ]; then test_monitor_guard; fi
 }
