@@ -61,7 +61,7 @@ struct vmc_vm {
 	int line;
 	/* Lines of the single-valued keywords; 0: not given. */
 	int image_line, cpus_line, load_line, entry_line, arg_line, uart_line, colors_line;
-	int dma_line, fault_line;
+	int dma_line, fault_line, reset_line;
 	char image[VMC_LINE_MAX];      /* as written */
 	char image_path[VMC_PATH_MAX]; /* absolute, once found */
 	uint64_t image_size;
@@ -69,7 +69,7 @@ struct vmc_vm {
 	uint64_t uart;   /* 0: none */
 	uint32_t colors; /* LLC colours its RAM is built from, a bit each; 0: uncoloured */
 	bool exclusive;  /* no other vm may use its colours */
-	uint32_t flags;  /* CFG_VM_*: `dma`, `on-fault` (its default once checked) */
+	uint32_t flags;  /* CFG_VM_*: `dma`, `on-fault` (its default once checked), `on-reset` */
 	uint64_t cpus[VMC_CPUS_MAX];
 	int nr_cpus;
 	struct vmc_region regions[VMC_REGIONS_MAX];
