@@ -188,8 +188,6 @@ static uint32_t vuart_read_dr(struct vm *vm)
 
 	if (vuart_count(u))
 		c = u->rx[u->rx_tail++ % VUART_FIFO];
-	if (vuart_has_input(vm))
-		vuart_pull(vm);
 	return c;
 }
 
@@ -283,10 +281,15 @@ int vuart_access(struct vcpu *v, uint64_t offset, unsigned size, int write, uint
 	if (write && offset == UART_DR)
 		vconsole_putc(v, (char)*value);
 	spin_lock(&vm->vuart.lock);
+	/* A polling guest sees input at once; a DR read or a deeper FIFO makes room. */
+	if (vuart_has_input(vm))
+		vuart_pull(vm);
 	if (write)
 		vuart_write(&vm->vuart, offset, (uint32_t)*value);
 	else
 		*value = vuart_read(vm, offset);
+	if (vuart_has_input(vm))
+		vuart_pull(vm);
 	vuart_update(vm);
 	spin_unlock(&vm->vuart.lock);
 	return 0;
