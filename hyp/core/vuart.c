@@ -19,7 +19,6 @@
 #include "vm.h"
 
 #define UART_DR 0x000
-#define UART_RSR 0x004
 #define UART_FR 0x018
 #define UART_ILPR 0x020
 #define UART_IBRD 0x024
@@ -38,6 +37,7 @@
 #define FR_RXFF (1u << 6)
 #define FR_TXFE (1u << 7)
 #define LCR_H_FEN (1u << 4)
+#define LCR_H_WLEN8 (3u << 5)
 #define CR_UARTEN (1u << 0)
 #define CR_TXE (1u << 8)
 #define CR_RXE (1u << 9)
@@ -134,9 +134,16 @@ void vuart_reset(struct vm *vm)
 	struct vuart *u = &vm->vuart;
 
 	spin_lock(&u->lock);
-	u->ilpr = u->ibrd = u->fbrd = u->lcr_h = u->imsc = u->dmacr = u->cleared = 0;
+	/*
+	 * 115200 8N1 from QEMU virt's 24 MHz clock, FIFOs on: a driver that
+	 * finds the UART enabled derives the console's speed from IBRD/FBRD.
+	 */
+	u->ibrd = 13;
+	u->fbrd = 1;
+	u->lcr_h = LCR_H_WLEN8 | LCR_H_FEN;
 	u->cr = CR_UARTEN | CR_TXE | CR_RXE;
 	u->ifls = 0x12; /* half full, both ways */
+	u->ilpr = u->imsc = u->dmacr = u->cleared = 0;
 	u->rx_head = u->rx_tail = 0;
 	u->line = 0;
 	if (vuart_has_input(vm))
@@ -181,9 +188,8 @@ void vuart_resample(struct vm *vm)
 }
 
 /* DR: the oldest byte (no error bits: nothing is ever lost or garbled), 0 if none. */
-static uint32_t vuart_read_dr(struct vm *vm)
+static uint32_t vuart_read_dr(struct vuart *u)
 {
-	struct vuart *u = &vm->vuart;
 	uint32_t c = 0;
 
 	if (vuart_count(u))
@@ -199,13 +205,11 @@ static uint32_t vuart_read_fr(const struct vuart *u)
 }
 
 /* Under the lock. */
-static uint32_t vuart_read(struct vm *vm, uint64_t offset)
+static uint32_t vuart_read(struct vuart *u, uint64_t offset)
 {
-	struct vuart *u = &vm->vuart;
-
 	switch (offset) {
 	case UART_DR:
-		return vuart_read_dr(vm);
+		return vuart_read_dr(u);
 	case UART_FR:
 		return vuart_read_fr(u);
 	case UART_ILPR:
@@ -231,7 +235,7 @@ static uint32_t vuart_read(struct vm *vm, uint64_t offset)
 	}
 	if (offset >= UART_ID)
 		return vuart_id[(offset - UART_ID) / 4];
-	return 0; /* RSR (no errors), ICR (write-only), reserved */
+	return 0; /* RSR (no errors ever), ICR (write-only), reserved */
 }
 
 /* Under the lock; a DR write is the caller's (its console line is the vCPU's, unlocked). */
@@ -287,7 +291,7 @@ int vuart_access(struct vcpu *v, uint64_t offset, unsigned size, int write, uint
 	if (write)
 		vuart_write(&vm->vuart, offset, (uint32_t)*value);
 	else
-		*value = vuart_read(vm, offset);
+		*value = vuart_read(&vm->vuart, offset);
 	if (vuart_has_input(vm))
 		vuart_pull(vm);
 	vuart_update(vm);
