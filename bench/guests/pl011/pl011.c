@@ -59,7 +59,7 @@ static char pl_tx[32 + LONG_DIGITS];
 static uint32_t pl_tx_len, pl_tx_pos, pl_tx_irqs;
 static char pl_line[96];
 static uint32_t pl_line_len, pl_rx_irqs;
-static volatile uint32_t pl_tx_done, pl_rx_done;
+static volatile uint32_t pl_tx_done, pl_rx_done, pl_timer_fired;
 
 static uint32_t uart_read(uint32_t off)
 {
@@ -235,12 +235,21 @@ static void pl_rx_full(void)
 	check_line("a full FIFO raises the line");
 }
 
+static void pl_timer_irq(uint32_t intid)
+{
+	(void)intid;
+	timer_stop();
+	pl_timer_fired = 1;
+}
+
+/* Sleeps (WFI, so an -icount run skips the idle time) for ms milliseconds. */
 static void pl_wait_ms(uint32_t ms)
 {
-	uint64_t end = timer_now() + timer_ns_to_ticks((uint64_t)ms * 1000000);
-
-	while (timer_now() < end)
-		rt_relax();
+	pl_timer_fired = 0;
+	gic_enable(TIMER_VIRT_INTID, UART_PRIO);
+	timer_arm_at(timer_now() + timer_ns_to_ticks((uint64_t)ms * 1000000));
+	irq_wait_change(&pl_timer_fired, 0);
+	gic_disable(TIMER_VIRT_INTID);
 }
 
 /* "abc" typed after the line: below the level, so RT; ICR holds it off, the bytes stay. */
@@ -273,6 +282,7 @@ void main(uint64_t arg)
 	(void)arg;
 	gic_init();
 	irq_register(UART_INTID, pl_irq);
+	irq_register(TIMER_VIRT_INTID, pl_timer_irq);
 	gic_disable(UART_INTID);
 	gic_set_edge(UART_INTID, 0);
 	gic_route_spi(UART_INTID, 0);
