@@ -36,7 +36,7 @@ struct vgic_cpu {
 struct vgic {
 	struct spinlock lock;
 	uint32_t ctlr;
-	uint64_t owned[VGIC_WORDS]; /* pass-through SPIs, doorbells, the UART for `input` */
+	uint64_t owned[VGIC_WORDS]; /* pass-through SPIs, doorbells, the UART's INTID 33 */
 	uint64_t hw[VGIC_WORDS];    /* of those, backed by a physical SPI of the same INTID */
 	uint64_t level[VGIC_WORDS]; /* emulated level SPIs: their EOI is reported to the source */
 	uint64_t enabled[VGIC_WORDS];
