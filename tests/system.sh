@@ -266,6 +266,9 @@ test_pl011() {
 	boot pl011 60 $'the quick brown fox jumps over the lazy dog\rabc'
 	check system/pl011-checks has '^\[pl\] pl011: [0-9]+ checks, 0 failed$'
 	check system/pl011-long-line-whole has "^\\[pl\\] $PL011_LONG"
+	# 17 + 600 bytes: the first 512 as one line, the rest on the next, nothing lost.
+	check system/pl011-very-long-line-first-piece has '^\[pl\] pl011: very long (0123456789){49}01234$'
+	check system/pl011-very-long-line-rest has '^\[pl\] 56789(0123456789){10}$'
 	check system/pl011-long-line-by-tx-irqs has '^\[pl\] pl011: long line sent in 62 TX interrupts$'
 	check system/pl011-typed-line-by-rx-irqs has "^\\[pl\\] $PL011_GOT"
 	check system/pl011-neighbour-runs has '^\[hello\] bye$'
@@ -284,6 +287,8 @@ test_pl011_monitor() {
 	FEED=feed_pl011 boot monitor-pl011 60
 	check system/pl011-monitor-checks has '^(\[pl\] )?pl011: [0-9]+ checks, 0 failed$'
 	check system/pl011-monitor-long-line-whole has "^(\\[pl\\] )?$PL011_LONG"
+	check system/pl011-monitor-very-long-line-first-piece has '^(\[pl\] )?pl011: very long (0123456789){49}01234$'
+	check system/pl011-monitor-very-long-line-rest has '^(\[pl\] )?56789(0123456789){10}$'
 	check system/pl011-monitor-typed-line has "^(\\[pl\\] )?$PL011_GOT"
 	check system/pl011-monitor-qemu-exit-0 exited 0
 }

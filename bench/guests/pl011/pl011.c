@@ -14,6 +14,7 @@
  *   pl011: type a line
  *   pl011: long line 0123456789... (480 digits) in K TX interrupts
  *   pl011: got "<line>" in K interrupts
+ *   pl011: very long 0123456789... (600 digits: longer than a console line, so in two pieces)
  *   pl011: N checks, F failed
  */
 #include "gic.h"
@@ -277,6 +278,15 @@ static void pl_rx_timeout(void)
 	check_line("IMSC 0 lowers it");
 }
 
+/* Polled, as the driver's console write: more than the console takes as one line. */
+static void pl_very_long(void)
+{
+	rt_puts("pl011: very long ");
+	for (uint32_t i = 0; i < 600; i++)
+		rt_putc((char)('0' + i % 10));
+	rt_putc('\n');
+}
+
 void main(uint64_t arg)
 {
 	(void)arg;
@@ -301,5 +311,6 @@ void main(uint64_t arg)
 	pl_line[pl_line_len] = 0;
 	rt_printf("pl011: got \"%s\" in %u interrupts\n", pl_line, pl_rx_irqs);
 	pl_rx_timeout();
+	pl_very_long();
 	rt_printf("pl011: %d checks, %d failed\n", pl_checks, pl_failed);
 }
