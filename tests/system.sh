@@ -306,6 +306,57 @@ test_uartirq() {
 	check system/uartirq-qemu-exit-0 exited 0
 }
 
+# The emulated PL011 as amba-pl011 drives it: typed on the console (the
+# `input` VM's physical UART), then through the monitor's console attach.
+PL011_LONG='pl011: long line (0123456789){48}$'
+PL011_GOT='pl011: got "the quick brown fox jumps over the lazy dog" in [0-9]+ interrupts$'
+test_pl011() {
+	boot pl011 60 $'the quick brown fox jumps over the lazy dog\rabc'
+	check system/pl011-checks has '^\[pl\] pl011: [0-9]+ checks, 0 failed$'
+	check system/pl011-long-line-whole has "^\\[pl\\] $PL011_LONG"
+	# 17 + 600 bytes: the first 512 as one line, the rest on the next, nothing lost.
+	check system/pl011-very-long-line-first-piece has '^\[pl\] pl011: very long (0123456789){49}01234$'
+	check system/pl011-very-long-line-rest has '^\[pl\] 56789(0123456789){10}$'
+	check system/pl011-long-line-by-tx-irqs has '^\[pl\] pl011: long line sent in 62 TX interrupts$'
+	check system/pl011-typed-line-by-rx-irqs has "^\\[pl\\] $PL011_GOT"
+	check system/pl011-neighbour-runs has '^\[hello\] bye$'
+	check system/pl011-qemu-exit-0 exited 0
+}
+
+feed_pl011() {
+	printf 'console pl\r'
+	sleep 1
+	printf 'the quick brown fox jumps over the lazy dog\rabc'
+	sleep 3
+	printf '\x1dvitrine.poweroff()\r'
+}
+
+test_pl011_monitor() {
+	FEED=feed_pl011 boot monitor-pl011 60
+	check system/pl011-monitor-checks has '^(\[pl\] )?pl011: [0-9]+ checks, 0 failed$'
+	check system/pl011-monitor-long-line-whole has "^(\\[pl\\] )?$PL011_LONG"
+	check system/pl011-monitor-very-long-line-first-piece has '^(\[pl\] )?pl011: very long (0123456789){49}01234$'
+	check system/pl011-monitor-very-long-line-rest has '^(\[pl\] )?56789(0123456789){10}$'
+	check system/pl011-monitor-typed-line has "^(\\[pl\\] )?$PL011_GOT"
+	check system/pl011-monitor-qemu-exit-0 exited 0
+}
+
+# A VM that resets at every boot is restarted 3 times, then stopped; with
+# `on-reset stop`, at its first request. Its neighbour runs on either way.
+test_reset_bound() {
+	boot psci-loop
+	check system/reset-bound-restarts-3 count 3 '^vitrine: VM psci reset$'
+	check system/reset-bound-says-so has '^vitrine: VM psci restarted 3 times in 60 s after resets: not again$'
+	check system/reset-bound-stopped has '^vitrine: VM psci stopped$'
+	check system/reset-bound-neighbour-runs has '^\[hello\] bye$'
+	check system/reset-bound-qemu-exit-0 exited 0
+	boot psci-reset-stop
+	check system/on-reset-stop-no-reset count 0 '^vitrine: VM psci reset$'
+	check system/on-reset-stop-says-so has '^vitrine: VM psci asked for a reset: on-reset stop$'
+	check system/on-reset-stop-stopped has '^vitrine: VM psci stopped$'
+	check system/on-reset-stop-neighbour-runs has '^\[hello\] bye$'
+}
+
 test_gicprobe() {
 	boot gicprobe
 	for i in 48 100; do
@@ -406,6 +457,8 @@ run_all() {
 	test_sgi
 	test_pingpong
 	test_uartirq
+	test_pl011
+	test_reset_bound
 	test_gicprobe
 	test_storm
 	test_lrflood
@@ -423,6 +476,7 @@ run_all() {
 	test_monitor_net_legacy
 	# Its pauses pace a free-running machine; under -icount they mean nothing.
 	if [ -z "$MODE" ]; then test_monitor_console; fi
+	if [ -z "$MODE" ]; then test_pl011_monitor; fi
 	# Over the network, free-running only (under -icount the slirp timers crawl).
 	if [ -z "$MODE" ]; then test_vitrine_net; fi
 	if [ -z "$MODE" ]; then test_monitor_hostile; fi

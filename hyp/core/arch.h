@@ -38,6 +38,8 @@ void arch_vm_quiesce(struct vm *vm);
 uint64_t arch_vm_foreign_irq_accesses(const struct vm *vm);
 /* Raise virtual interrupt intid in vm, in the vCPU it is routed to. */
 void arch_virq_raise(struct vm *vm, uint32_t intid);
+/* Withdraw it, if the guest has not taken it yet (a level interrupt's line fell). */
+void arch_virq_lower(struct vm *vm, uint32_t intid);
 void arch_vcpu_start(struct vcpu *v) __attribute__((noreturn));
 void arch_cpu_park(void) __attribute__((noreturn));
 

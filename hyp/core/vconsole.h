@@ -9,7 +9,12 @@
 
 #include <stdint.h>
 
-#define VCONSOLE_LINE 160
+/*
+ * The longest line that comes out whole: the longest record the console
+ * ring carries to the monitor (conring.c), so a line never loses its end
+ * there. A longer one comes out in pieces of this size.
+ */
+#define VCONSOLE_LINE 512
 
 struct vconsole {
 	uint32_t len;

@@ -106,6 +106,7 @@ void vm_init_all(void)
 		}
 		if (cfg->uart_ipa)
 			vmmio_add(&vm->mmio, cfg->uart_ipa, VUART_SIZE, vuart_access);
+		vuart_reset(vm);
 		arch_vm_init(vm);
 		arch_vm_audit_colors(vm);
 		/* Said at every boot: no SMMU confines what such a device writes. */
@@ -212,21 +213,20 @@ void vm_stop(struct vm *vm, enum vm_state why)
 }
 
 /*
- * After a fault: a VM whose config says `on-fault restart` is restarted,
- * at most VM_RESTART_BURST times within VM_RESTART_WINDOW seconds, so a
- * VM that faults at once on every start cannot keep a pCPU busy
- * reloading it; past that it is stopped like any other.
+ * After a fault (`on-fault restart`) or the guest's own reset request
+ * (`on-reset restart`, the default), a VM is restarted at most
+ * VM_RESTART_BURST times within VM_RESTART_WINDOW seconds, so a VM that
+ * faults or resets at once on every start (a kernel panicking at boot)
+ * cannot keep a pCPU busy reloading it; past that it is stopped.
  */
 #define VM_RESTART_BURST 3
 #define VM_RESTART_WINDOW 60
 
-int vm_fault_restarts(struct vm *vm)
+static int vm_restart_bounded(struct vm *vm, const char *after)
 {
 	uint64_t now = arch_counter(), window = arch_counter_freq() * VM_RESTART_WINDOW;
 	int restart;
 
-	if (!(vm->cfg->flags & CFG_VM_FAULT_RESTART))
-		return 0;
 	spin_lock(&vm->lock); /* two vCPUs may fault at once */
 	if (!vm->fault_restarts_at || now - vm->fault_restarts_at > window) {
 		vm->fault_restarts_at = now; /* a new window opens with this restart */
@@ -239,9 +239,26 @@ int vm_fault_restarts(struct vm *vm)
 	}
 	spin_unlock(&vm->lock);
 	if (!restart)
-		log_printf("VM %s restarted %u times in %u s after faults: not again\n",
-		           vm->cfg->name, VM_RESTART_BURST, VM_RESTART_WINDOW);
+		log_printf("VM %s restarted %u times in %u s after %s: not again\n", vm->cfg->name,
+		           VM_RESTART_BURST, VM_RESTART_WINDOW, after);
 	return restart;
+}
+
+int vm_fault_restarts(struct vm *vm)
+{
+	return vm->cfg->flags & CFG_VM_FAULT_RESTART && vm_restart_bounded(vm, "faults");
+}
+
+void vm_reset_request(struct vm *vm)
+{
+	if (vm->cfg->flags & CFG_VM_RESET_STOP) {
+		log_printf("VM %s asked for a reset: on-reset stop\n", vm->cfg->name);
+		vm_stop(vm, VM_STOPPED);
+	} else if (vm_restart_bounded(vm, "resets")) {
+		vm_reset(vm);
+	} else {
+		vm_stop(vm, VM_STOPPED);
+	}
 }
 
 void vm_fault(struct vcpu *v, int restart)
@@ -271,6 +288,7 @@ int vm_reset(struct vm *vm)
 		return -1;
 	log_printf("VM %s reset\n", vm->cfg->name);
 	vm_load(vm);
+	vuart_reset(vm);
 	spin_lock(&vm->lock);
 	vm->resets++;
 	vm->paused = 0;

@@ -63,7 +63,7 @@ struct vm {
 	uint32_t
 	    paused; /* by the monitor: no vCPU of it runs until resumed (state stays RUNNING) */
 	uint32_t resets;
-	uint32_t fault_restarts;        /* restarts after a fault (`on-fault restart`), in all */
+	uint32_t fault_restarts;        /* restarts after a fault or reset request, in all */
 	uint32_t fault_restarts_recent; /* ... since fault_restarts_at */
 	uint64_t fault_restarts_at;     /* counter value when the current window opened; 0: none */
 	uint32_t pmu; /* its pCPUs' PMUs are its own, untrapped (the config's monitor) */
@@ -88,6 +88,8 @@ void vm_stop(struct vm *vm, enum vm_state why);
 int vm_fault_restarts(struct vm *vm);
 void vm_fault(struct vcpu *v, int restart) __attribute__((noreturn));
 int vm_reset(struct vm *vm);
+/* The guest asked for a reset (PSCI SYSTEM_RESET): reset or stop it, as its config says. */
+void vm_reset_request(struct vm *vm);
 int vm_pause(struct vm *vm);
 int vm_resume(struct vm *vm);
 

@@ -1,11 +1,15 @@
 /*
- * PL011 register model: enough for polled and interrupt-driven drivers
- * (and for a driver that probes the PrimeCell ID). Output goes to the VM's
- * console line and is always done at once (the transmitter never raises an
- * interrupt). Input comes from the physical UART for the one VM the config
- * names as `input` (its receive interrupt is the physical one, INTID 33,
- * passed through); every other VM receives what the monitor types to it
- * (console attach), with a virtual INTID 33.
+ * PL011 register model, as Linux's amba-pl011 driver programs it: the
+ * PrimeCell IDs, baud and line control kept and read back, a receive FIFO
+ * (16 deep, 1 without LCR_H.FEN), and the interrupts RX, RT and TX on a
+ * level line, the VM's INTID 33 (a virtual one: vgic.c reports its EOI so
+ * a line still high is raised again).
+ *
+ * Output goes to the VM's console line at once, so the transmit FIFO is
+ * always empty: TX is raised while the transmitter is enabled. Input is
+ * what the monitor types to the VM (console attach) or, for the VM the
+ * config names as `input`, what arrives on the physical UART, moved into
+ * the FIFO as it has room; bytes that do not fit wait where they are.
  */
 #include "vuart.h"
 
@@ -16,40 +20,135 @@
 
 #define UART_DR 0x000
 #define UART_FR 0x018
+#define UART_ILPR 0x020
+#define UART_IBRD 0x024
+#define UART_FBRD 0x028
+#define UART_LCR_H 0x02c
 #define UART_CR 0x030
+#define UART_IFLS 0x034
 #define UART_IMSC 0x038
 #define UART_RIS 0x03c
 #define UART_MIS 0x040
-#define FR_RXFE (1u << 4)
-#define FR_TXFE (1u << 7)
-#define INT_RX (1u << 4 | 1u << 6) /* receive, receive timeout */
+#define UART_ICR 0x044
+#define UART_DMACR 0x048
+#define UART_ID 0xfe0
 
+#define FR_RXFE (1u << 4)
+#define FR_RXFF (1u << 6)
+#define FR_TXFE (1u << 7)
+#define LCR_H_FEN (1u << 4)
+#define LCR_H_WLEN8 (3u << 5)
+#define CR_UARTEN (1u << 0)
+#define CR_TXE (1u << 8)
+#define CR_RXE (1u << 9)
+#define INT_RX (1u << 4)
+#define INT_TX (1u << 5)
+#define INT_RT (1u << 6)
+#define INT_ALL 0x7ffu
+
+/* Peripheral ID 0x00141011 (ARM, PL011 r1: a 16-byte FIFO to Linux), PrimeCell ID 0xb105f00d. */
 static const uint8_t vuart_id[8] = {0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1};
 
+/* The `input` VM, if its UART is this emulated one (a monitor has the physical one). */
 static int vuart_has_input(const struct vm *vm)
 {
-	return cfg_system.input_vm == vm->id;
+	return cfg_system.input_vm == vm->id && vm->cfg->uart_ipa;
 }
 
-static int vuart_rx_ready(struct vm *vm)
+static uint32_t vuart_depth(const struct vuart *u)
 {
-	if (vuart_has_input(vm))
-		return pl011_rx_ready();
-	return __atomic_load_n(&vm->vuart.rx_head, __ATOMIC_ACQUIRE) != vm->vuart.rx_tail;
+	return u->lcr_h & LCR_H_FEN ? VUART_FIFO : 1;
 }
 
-static int vuart_getc(struct vm *vm)
+static uint32_t vuart_count(const struct vuart *u)
+{
+	return u->rx_head - u->rx_tail;
+}
+
+/* IFLS.RXIFLSEL: 1/8, 1/4, 1/2, 3/4, 7/8 of the FIFO; one byte without it. */
+static uint32_t vuart_rx_level(const struct vuart *u)
+{
+	static const uint8_t eighths[8] = {1, 2, 4, 6, 7, 7, 7, 7};
+
+	if (!(u->lcr_h & LCR_H_FEN))
+		return 1;
+	return VUART_FIFO * eighths[u->ifls >> 3 & 7] / 8;
+}
+
+/*
+ * The raw interrupt state. RT stands for the receive timeout a real PL011
+ * raises after 32 idle bit periods: here it is raised at once whenever
+ * data sits below the RX level.
+ */
+static uint32_t vuart_ris(const struct vuart *u)
+{
+	uint32_t ris = 0, n = vuart_count(u);
+
+	if (n >= vuart_rx_level(u))
+		ris |= INT_RX;
+	else if (n)
+		ris |= INT_RT;
+	if ((u->cr & (CR_UARTEN | CR_TXE)) == (CR_UARTEN | CR_TXE))
+		ris |= INT_TX;
+	return ris & ~u->cleared;
+}
+
+/* Drive the line from MIS (under the lock): raised on a rise, withdrawn on a fall. */
+static void vuart_update(struct vm *vm)
 {
 	struct vuart *u = &vm->vuart;
-	int c = -1;
+	uint32_t line = (vuart_ris(u) & u->imsc) != 0;
 
-	if (vuart_has_input(vm))
-		return pl011_getc();
+	if (line == u->line)
+		return;
+	u->line = line;
+	if (line)
+		arch_virq_raise(vm, PLAT_UART_INTID);
+	else
+		arch_virq_lower(vm, PLAT_UART_INTID);
+}
+
+static void vuart_push(struct vuart *u, uint8_t c)
+{
+	u->rx[u->rx_head++ % VUART_FIFO] = c;
+	u->cleared &= ~(INT_RX | INT_RT); /* new data: its interrupts come again */
+}
+
+/*
+ * The `input` VM's FIFO takes what the physical UART holds, as far as it
+ * has room; the physical receive interrupt is on only while there is room,
+ * so a full FIFO leaves the rest in the UART (and QEMU stops reading the
+ * terminal) rather than dropping it. Under the lock.
+ */
+static void vuart_pull(struct vm *vm)
+{
+	struct vuart *u = &vm->vuart;
+
+	while (vuart_count(u) < vuart_depth(u) && pl011_rx_ready())
+		vuart_push(u, (uint8_t)pl011_getc());
+	pl011_rx_irq(vuart_count(u) < vuart_depth(u));
+}
+
+void vuart_reset(struct vm *vm)
+{
+	struct vuart *u = &vm->vuart;
+
 	spin_lock(&u->lock);
-	if (u->rx_head != u->rx_tail)
-		c = u->rx[u->rx_tail++ % VUART_FIFO];
+	/*
+	 * 115200 8N1 from QEMU virt's 24 MHz clock, FIFOs on: a driver that
+	 * finds the UART enabled derives the console's speed from IBRD/FBRD.
+	 */
+	u->ibrd = 13;
+	u->fbrd = 1;
+	u->lcr_h = LCR_H_WLEN8 | LCR_H_FEN;
+	u->cr = CR_UARTEN | CR_TXE | CR_RXE;
+	u->ifls = 0x12; /* half full, both ways */
+	u->ilpr = u->imsc = u->dmacr = u->cleared = 0;
+	u->rx_head = u->rx_tail = 0;
+	u->line = 0;
+	if (vuart_has_input(vm))
+		vuart_pull(vm);
 	spin_unlock(&u->lock);
-	return c;
 }
 
 uint32_t vuart_input(struct vm *vm, const uint8_t *bytes, uint32_t n)
@@ -58,53 +157,144 @@ uint32_t vuart_input(struct vm *vm, const uint8_t *bytes, uint32_t n)
 	uint32_t took = 0;
 
 	spin_lock(&u->lock);
-	while (took < n && u->rx_head - u->rx_tail < VUART_FIFO)
-		u->rx[u->rx_head++ % VUART_FIFO] = bytes[took++];
+	while (took < n && vuart_count(u) < vuart_depth(u))
+		vuart_push(u, bytes[took++]);
+	vuart_update(vm);
 	spin_unlock(&u->lock);
-	if (took && u->imsc & INT_RX)
-		arch_virq_raise(vm, PLAT_UART_INTID);
 	return took;
 }
 
-static uint32_t vuart_read(struct vm *vm, uint64_t offset)
+void vuart_uart_irq(void)
 {
-	if (offset == UART_DR) {
-		int c = vuart_getc(vm);
+	struct vm *vm;
 
-		return c < 0 ? 0 : (uint32_t)c;
+	if (cfg_system.input_vm >= vm_count || !vuart_has_input(&vm_table[cfg_system.input_vm])) {
+		pl011_rx_irq(0);
+		return;
 	}
-	if (offset == UART_FR)
-		return FR_TXFE | (vuart_rx_ready(vm) ? 0 : FR_RXFE);
-	if (offset == UART_CR)
-		return 0x301; /* UARTEN, TXE, RXE */
-	if (offset == UART_IMSC)
-		return vm->vuart.imsc;
-	if (offset == UART_RIS || offset == UART_MIS) {
-		uint32_t ris = vuart_rx_ready(vm) ? INT_RX : 0;
+	vm = &vm_table[cfg_system.input_vm];
+	spin_lock(&vm->vuart.lock);
+	vuart_pull(vm);
+	vuart_update(vm);
+	spin_unlock(&vm->vuart.lock);
+}
 
-		return offset == UART_RIS ? ris : ris & vm->vuart.imsc;
+void vuart_resample(struct vm *vm)
+{
+	spin_lock(&vm->vuart.lock);
+	if (vm->vuart.line)
+		arch_virq_raise(vm, PLAT_UART_INTID);
+	spin_unlock(&vm->vuart.lock);
+}
+
+/* DR: the oldest byte (no error bits: nothing is ever lost or garbled), 0 if none. */
+static uint32_t vuart_read_dr(struct vuart *u)
+{
+	uint32_t c = 0;
+
+	if (vuart_count(u))
+		c = u->rx[u->rx_tail++ % VUART_FIFO];
+	return c;
+}
+
+static uint32_t vuart_read_fr(const struct vuart *u)
+{
+	uint32_t n = vuart_count(u);
+
+	return FR_TXFE | (n ? 0 : FR_RXFE) | (n >= vuart_depth(u) ? FR_RXFF : 0);
+}
+
+/* Under the lock. */
+static uint32_t vuart_read(struct vuart *u, uint64_t offset)
+{
+	switch (offset) {
+	case UART_DR:
+		return vuart_read_dr(u);
+	case UART_FR:
+		return vuart_read_fr(u);
+	case UART_ILPR:
+		return u->ilpr;
+	case UART_IBRD:
+		return u->ibrd;
+	case UART_FBRD:
+		return u->fbrd;
+	case UART_LCR_H:
+		return u->lcr_h;
+	case UART_CR:
+		return u->cr;
+	case UART_IFLS:
+		return u->ifls;
+	case UART_IMSC:
+		return u->imsc;
+	case UART_RIS:
+		return vuart_ris(u);
+	case UART_MIS:
+		return vuart_ris(u) & u->imsc;
+	case UART_DMACR:
+		return u->dmacr;
 	}
-	if (offset >= 0xfe0)
-		return vuart_id[(offset - 0xfe0) / 4];
-	return 0;
+	if (offset >= UART_ID)
+		return vuart_id[(offset - UART_ID) / 4];
+	return 0; /* RSR (no errors ever), ICR (write-only), reserved */
+}
+
+/* Under the lock; a DR write is the caller's (its console line is the vCPU's, unlocked). */
+static void vuart_write(struct vuart *u, uint64_t offset, uint32_t value)
+{
+	switch (offset) {
+	case UART_DR: /* the byte went out at once: the FIFO passed its level, TX comes again */
+		u->cleared &= ~INT_TX;
+		break;
+	case UART_ILPR:
+		u->ilpr = value & 0xff;
+		break;
+	case UART_IBRD:
+		u->ibrd = value & 0xffff;
+		break;
+	case UART_FBRD:
+		u->fbrd = value & 0x3f;
+		break;
+	case UART_LCR_H: /* bytes beyond a new 1-deep FIFO stay: they are read out first */
+		u->lcr_h = value & 0xff;
+		break;
+	case UART_CR:
+		u->cr = value & 0xff87;
+		break;
+	case UART_IFLS:
+		u->ifls = value & 0x3f;
+		break;
+	case UART_IMSC:
+		u->imsc = value & INT_ALL;
+		break;
+	case UART_ICR:
+		u->cleared |= value & INT_ALL;
+		break;
+	case UART_DMACR: /* accepted and read back; there is no DMA */
+		u->dmacr = value & 7;
+		break;
+	}
+	/* RSR/ECR: a write clears errors there never are; the rest is read-only or reserved. */
 }
 
 int vuart_access(struct vcpu *v, uint64_t offset, unsigned size, int write, uint64_t *value)
 {
+	struct vm *vm = v->vm;
+
 	if (offset & 3 || size > 4)
 		return -1;
-	if (write) {
-		if (offset == UART_DR)
-			vconsole_putc(v, (char)*value);
-		if (offset == UART_IMSC) {
-			v->vm->vuart.imsc = (uint32_t)*value & 0x7ff;
-			if (vuart_has_input(v->vm))
-				pl011_rx_irq(v->vm->vuart.imsc & INT_RX);
-			else if (v->vm->vuart.imsc & INT_RX && vuart_rx_ready(v->vm))
-				arch_virq_raise(v->vm, PLAT_UART_INTID);
-		}
-		return 0; /* other control registers: accepted and ignored */
-	}
-	*value = vuart_read(v->vm, offset);
+	if (write && offset == UART_DR)
+		vconsole_putc(v, (char)*value);
+	spin_lock(&vm->vuart.lock);
+	/* A polling guest sees input at once; a DR read or a deeper FIFO makes room. */
+	if (vuart_has_input(vm))
+		vuart_pull(vm);
+	if (write)
+		vuart_write(&vm->vuart, offset, (uint32_t)*value);
+	else
+		*value = vuart_read(&vm->vuart, offset);
+	if (vuart_has_input(vm))
+		vuart_pull(vm);
+	vuart_update(vm);
+	spin_unlock(&vm->vuart.lock);
 	return 0;
 }

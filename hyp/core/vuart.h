@@ -7,24 +7,30 @@
 #include "spinlock.h"
 
 struct vcpu;
+struct vm;
 
 #define VUART_SIZE 0x1000
 
-#define VUART_FIFO 16 /* a PL011's receive FIFO */
+#define VUART_FIFO 16 /* a PL011's receive FIFO (LCR_H.FEN set; 1 deep without) */
 
-/* What a VM's PL011 remembers between accesses. */
+/* What a VM's PL011 remembers between accesses; all of it under lock. */
 struct vuart {
-	uint32_t imsc; /* interrupt mask, as the guest set it */
-	/* What the monitor typed to this VM (console attach), not yet read; under lock. */
 	struct spinlock lock;
+	uint32_t ilpr, ibrd, fbrd, lcr_h, cr, ifls, imsc, dmacr;
+	uint32_t cleared; /* interrupts ICR cleared, held off until new data re-arms them */
+	uint32_t line;    /* the interrupt line as last driven: MIS != 0 */
 	uint32_t rx_head, rx_tail;
 	uint8_t rx[VUART_FIFO];
 };
 
-struct vm;
-
+/* The PL011 as out of reset, as firmware leaves it (enabled), its FIFO empty. */
+void vuart_reset(struct vm *vm);
 int vuart_access(struct vcpu *v, uint64_t offset, unsigned size, int write, uint64_t *value);
-/* Queue up to n bytes as received by vm's UART; returns how many fitted. */
+/* Queue up to n bytes as received by vm's UART; returns how many fitted (0: the FIFO is full). */
 uint32_t vuart_input(struct vm *vm, const uint8_t *bytes, uint32_t n);
+/* The physical UART's receive interrupt: what it holds goes to the `input` VM's FIFO. */
+void vuart_uart_irq(void);
+/* The guest ended its UART interrupt: raise it again if the line is still high (level). */
+void vuart_resample(struct vm *vm);
 
 #endif

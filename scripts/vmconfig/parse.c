@@ -524,6 +524,19 @@ static void cfgp_on_fault(struct cfgp_line *l)
 		l->vm->flags |= CFG_VM_FAULT_RESTART;
 }
 
+/* on-reset restart|stop: what the guest's own reset request (PSCI SYSTEM_RESET) does */
+static void cfgp_on_reset(struct cfgp_line *l)
+{
+	bool stop = !strcmp(l->argv[0], "stop");
+
+	if (!stop && strcmp(l->argv[0], "restart")) {
+		cfgp_err(l, "on-reset", "expected 'restart' or 'stop', not '%s'", l->argv[0]);
+		return;
+	}
+	if (cfgp_once(l, &l->vm->reset_line) && stop)
+		l->vm->flags |= CFG_VM_RESET_STOP;
+}
+
 static const struct cfgp_keyword {
 	const char *name;
 	const char *usage;
@@ -554,6 +567,7 @@ static const struct cfgp_keyword {
     {"shm", "shm CHANNEL IPA rw|ro [irq N]", 3, 5, true, cfgp_shm},
     {"dma", "dma unconfined", 1, 1, true, cfgp_dma},
     {"on-fault", "on-fault restart|stop", 1, 1, true, cfgp_on_fault},
+    {"on-reset", "on-reset restart|stop", 1, 1, true, cfgp_on_reset},
 };
 
 static void cfgp_dispatch(struct cfgp_line *l, char **tok, const bool *quoted, int n)

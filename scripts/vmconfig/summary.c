@@ -92,6 +92,8 @@ static void cfgs_vm(FILE *f, const struct vmc_config *c, int v)
 	        vm->fault_line       ? ""
 	        : c->monitor_vm == v ? " (the monitor's default)"
 	                             : " (default)");
+	if (vm->flags & CFG_VM_RESET_STOP) /* restart, bounded, is every vm's default */
+		fputs("  on-reset stop", f);
 	if (vm->flags & CFG_VM_DMA_UNCONFINED)
 		fputs("  dma unconfined: its devices' DMA can write all physical memory", f);
 	fputc('\n', f);

@@ -154,7 +154,7 @@ static void fz_promises(const struct vmc_config *c)
 	for (int v = 0; v < c->nr_vms; v++) {
 		const struct vmc_vm *vm = &c->vms[v];
 
-		if (vm->flags & ~(CFG_VM_DMA_UNCONFINED | CFG_VM_FAULT_RESTART))
+		if (vm->flags & ~(CFG_VM_DMA_UNCONFINED | CFG_VM_FAULT_RESTART | CFG_VM_RESET_STOP))
 			abort();
 		if (v == c->monitor_vm && !vm->fault_line && !(vm->flags & CFG_VM_FAULT_RESTART))
 			abort();

@@ -9,6 +9,7 @@
 #include "pmu_llc.h"
 #include "sysreg.h"
 #include "trace.h"
+#include "vuart.h"
 #include "vm.h"
 
 #define FW_PSCI_CPU_ON 0xC4000003ul
@@ -92,6 +93,8 @@ void cpu_own_irq(uint32_t intid)
 		pmu_llc_serve();
 	else if (intid == PLAT_PMU_PPI)
 		pmu_llc_overflow(); /* level-triggered: cleared before it is deactivated */
+	else if (intid == PLAT_UART_INTID)
+		vuart_uart_irq(); /* the `input` VM's: emptied or masked before it is deactivated */
 }
 
 /*

@@ -95,6 +95,18 @@ void arch_virq_raise(struct vm *vm, uint32_t intid)
 	vgic_raise_spi(vm, intid);
 }
 
+void arch_virq_lower(struct vm *vm, uint32_t intid)
+{
+	vgic_unraise(vgic_spi_target(vm, intid), intid);
+}
+
+/* The guest ended an emulated level interrupt: its source raises it again if still high. */
+static void vgic_level_eoi(struct vcpu *v, uint32_t intid)
+{
+	if (intid == PLAT_UART_INTID)
+		vuart_resample(v->vm);
+}
+
 uint64_t arch_vm_foreign_irq_accesses(const struct vm *vm)
 {
 	return vm->arch.vgic.foreign;
@@ -116,6 +128,7 @@ int vgic_physical_irq(struct vcpu *v, uint32_t intid)
 	struct vm *vm = v->vm;
 
 	if (intid == GIC_PPI_MAINT) { /* list registers drained: refill them on the way out */
+		vgic_lr_eoi(v, vgic_level_eoi);
 		__atomic_store_n(&v->arch.vgic.pending_any, 1, __ATOMIC_RELAXED);
 		return 0;
 	}
@@ -180,11 +193,17 @@ void vgic_vm_init(struct vm *vm)
 		if (cfg->regions[i].kind == CFG_REGION_SHM && intid)
 			g->owned[intid / 64] |= 1ull << (intid % 64);
 	}
-	if (cfg_system.input_vm == vm->id) {
+	if (cfg->uart_ipa) { /* its emulated UART's (vuart.c), a level line */
+		g->owned[PLAT_UART_INTID / 64] |= 1ull << (PLAT_UART_INTID % 64);
+		g->level[PLAT_UART_INTID / 64] |= 1ull << (PLAT_UART_INTID % 64);
+	} else if (cfg_system.input_vm == vm->id) { /* the monitor: the physical UART's */
 		g->owned[PLAT_UART_INTID / 64] |= 1ull << (PLAT_UART_INTID % 64);
 		g->hw[PLAT_UART_INTID / 64] |= 1ull << (PLAT_UART_INTID % 64);
-	} else if (cfg->uart_ipa) { /* its emulated UART's, for what the monitor types to it */
-		g->owned[PLAT_UART_INTID / 64] |= 1ull << (PLAT_UART_INTID % 64);
+	}
+	/* The physical UART feeds the `input` VM's emulated one (vuart_uart_irq). */
+	if (cfg->uart_ipa && cfg_system.input_vm == vm->id) {
+		gicv3_spi_route(PLAT_UART_INTID, vm->vcpus[0]->pcpu);
+		gicv3_spi_enable(PLAT_UART_INTID, 1);
 	}
 	vgic_vm_reset(vm);
 }

@@ -18,6 +18,7 @@
 #define LR_PENDING (1ull << 62)
 #define LR_ACTIVE (2ull << 62)
 #define LR_HW (1ull << 61)
+#define LR_EOI (1ull << 41) /* a maintenance interrupt when the guest deactivates it */
 #define LR_GROUP1 (1ull << 60)
 #define LR_PRIO_SHIFT 48
 #define LR_PINTID_SHIFT 32
@@ -65,6 +66,20 @@ void vgic_lr_reset(void)
 	sysreg_write(ich_vmcr_el2, 0);
 	sysreg_write(ich_hcr_el2, ICH_HCR_EN);
 	isb();
+}
+
+void vgic_lr_eoi(struct vcpu *v, void (*fn)(struct vcpu *v, uint32_t intid))
+{
+	uint64_t eisr = sysreg_read(ich_eisr_el2) & vgic_lr_all;
+
+	while (eisr) {
+		unsigned i = (unsigned)__builtin_ctzll(eisr);
+		uint32_t intid = (uint32_t)lr_read(i);
+
+		eisr &= eisr - 1;
+		lr_write(i, 0);
+		fn(v, intid);
+	}
 }
 
 static int vgic_lr_find_in(uint64_t empty, uint32_t intid, int *pending)
@@ -147,6 +162,8 @@ static inline uint64_t lr_make(struct vcpu *v, uint32_t intid)
 
 	if (vgic_hw_pintid(v, intid))
 		lr |= LR_HW | (uint64_t)intid << LR_PINTID_SHIFT;
+	else if (intid >= 32 && vgic_test(v->vm->arch.vgic.level, intid))
+		lr |= LR_EOI;
 	return lr;
 }
 

@@ -102,7 +102,7 @@ void vpsci_call(struct vcpu *v, uint64_t *x)
 		vm_stop(v->vm, VM_OFF);
 		break;
 	case PSCI_SYSTEM_RESET:
-		vm_reset(v->vm);
+		vm_reset_request(v->vm);
 		break;
 	case PSCI_FEATURES:
 		ret = vpsci_implemented((uint32_t)x[1]) ? PSCI_SUCCESS : PSCI_NOT_SUPPORTED;

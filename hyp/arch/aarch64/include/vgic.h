@@ -36,8 +36,9 @@ struct vgic_cpu {
 struct vgic {
 	struct spinlock lock;
 	uint32_t ctlr;
-	uint64_t owned[VGIC_WORDS]; /* pass-through SPIs, doorbells, the UART for `input` */
+	uint64_t owned[VGIC_WORDS]; /* pass-through SPIs, doorbells, the UART's INTID 33 */
 	uint64_t hw[VGIC_WORDS];    /* of those, backed by a physical SPI of the same INTID */
+	uint64_t level[VGIC_WORDS]; /* emulated level SPIs: their EOI is reported to the source */
 	uint64_t enabled[VGIC_WORDS];
 	uint32_t icfgr[VGIC_NR_INTIDS / 16];
 	uint8_t prio[VGIC_NR_INTIDS];
@@ -68,6 +69,8 @@ int vgic_lr_find(uint32_t intid, int *pending);
 void vgic_lr_withdraw(struct vcpu *v, uint32_t intid);
 void vgic_unraise(struct vcpu *v, uint32_t intid);
 void vgic_lr_reset(void);
+/* The list registers the guest deactivated that asked to be told (level SPIs): freed, to fn. */
+void vgic_lr_eoi(struct vcpu *v, void (*fn)(struct vcpu *v, uint32_t intid));
 /* Into a free list register at once, if nothing else waits: 0, or -1 to take the slow path. */
 int vgic_lr_inject_now(struct vcpu *v, uint32_t intid);
 /* After a change to the virtual timer's enable or priority: its vtimer_lr again. */
