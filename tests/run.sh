@@ -50,6 +50,10 @@ fi | tee -a "$results"
 step "emulated LLC"
 run tests/llc/run.sh
 
+# ---- the Linux guest's images alone, on plain QEMU (tests/linux/run.sh) ----
+step "linux guest images"
+run tests/linux/run.sh
+
 step "system tests (QEMU)"
 run tests/system.sh
 
