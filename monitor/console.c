@@ -16,6 +16,7 @@
 
 #include "../hyp/lib/fmt.h" /* not on the path: hyp/lib/string.h would hide picolibc's */
 #include "config.h"
+#include "hw/pl011.h"
 #include "lauxlib.h"
 #include "net.h"
 #include "rt.h"
@@ -25,12 +26,8 @@
 #include "vitrine/sysview.h"
 
 #define CON_UART ((volatile uint32_t *)0x09000000ul) /* the uart IPA monitor configs give */
-#define CON_DR 0x00
-#define CON_FR 0x18
-#define CON_FR_RXFE (1u << 4)
-#define CON_FR_TXFF (1u << 5)
-#define CON_REC_MAX 512 /* as hyp/core/conring.c cuts them */
-#define CON_DETACH 0x1d /* Ctrl-], as in telnet */
+#define CON_REC_MAX 512                              /* as hyp/core/conring.c cuts them */
+#define CON_DETACH 0x1d                              /* Ctrl-], as in telnet */
 
 #define con_hdr ((const volatile struct vt_con *)(uintptr_t)CFG_MONITOR_CON_IPA)
 #define con_data ((const volatile uint8_t *)(uintptr_t)(CFG_MONITOR_CON_IPA + 4096))
@@ -50,9 +47,9 @@ void con_putc(char c)
 {
 	if (c == '\n')
 		con_putc('\r');
-	while (CON_UART[CON_FR / 4] & CON_FR_TXFF)
+	while (CON_UART[PL011_FR / 4] & PL011_FR_TXFF)
 		rt_relax();
-	CON_UART[CON_DR / 4] = (uint8_t)c;
+	CON_UART[PL011_DR / 4] = (uint8_t)c;
 }
 
 void con_write(const char *s, size_t n)
@@ -74,9 +71,9 @@ int con_key(void)
 		con_typed = -1;
 		return c;
 	}
-	if (CON_UART[CON_FR / 4] & CON_FR_RXFE)
+	if (CON_UART[PL011_FR / 4] & PL011_FR_RXFE)
 		return -1;
-	return (int)(CON_UART[CON_DR / 4] & 0xff);
+	return (int)(CON_UART[PL011_DR / 4] & 0xff);
 }
 
 void con_unget(int c)

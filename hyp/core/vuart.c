@@ -15,36 +15,9 @@
 
 #include "arch.h"
 #include "config.h"
+#include "hw/pl011.h"
 #include "pl011.h"
 #include "vm.h"
-
-#define UART_DR 0x000
-#define UART_FR 0x018
-#define UART_ILPR 0x020
-#define UART_IBRD 0x024
-#define UART_FBRD 0x028
-#define UART_LCR_H 0x02c
-#define UART_CR 0x030
-#define UART_IFLS 0x034
-#define UART_IMSC 0x038
-#define UART_RIS 0x03c
-#define UART_MIS 0x040
-#define UART_ICR 0x044
-#define UART_DMACR 0x048
-#define UART_ID 0xfe0
-
-#define FR_RXFE (1u << 4)
-#define FR_RXFF (1u << 6)
-#define FR_TXFE (1u << 7)
-#define LCR_H_FEN (1u << 4)
-#define LCR_H_WLEN8 (3u << 5)
-#define CR_UARTEN (1u << 0)
-#define CR_TXE (1u << 8)
-#define CR_RXE (1u << 9)
-#define INT_RX (1u << 4)
-#define INT_TX (1u << 5)
-#define INT_RT (1u << 6)
-#define INT_ALL 0x7ffu
 
 /* Peripheral ID 0x00141011 (ARM, PL011 r1: a 16-byte FIFO to Linux), PrimeCell ID 0xb105f00d. */
 static const uint8_t vuart_id[8] = {0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1};
@@ -57,7 +30,7 @@ static int vuart_has_input(const struct vm *vm)
 
 static uint32_t vuart_depth(const struct vuart *u)
 {
-	return u->lcr_h & LCR_H_FEN ? VUART_FIFO : 1;
+	return u->lcr_h & PL011_LCR_H_FEN ? VUART_FIFO : 1;
 }
 
 static uint32_t vuart_count(const struct vuart *u)
@@ -70,7 +43,7 @@ static uint32_t vuart_rx_level(const struct vuart *u)
 {
 	static const uint8_t eighths[8] = {1, 2, 4, 6, 7, 7, 7, 7};
 
-	if (!(u->lcr_h & LCR_H_FEN))
+	if (!(u->lcr_h & PL011_LCR_H_FEN))
 		return 1;
 	return VUART_FIFO * eighths[u->ifls >> 3 & 7] / 8;
 }
@@ -85,11 +58,11 @@ static uint32_t vuart_ris(const struct vuart *u)
 	uint32_t ris = 0, n = vuart_count(u);
 
 	if (n >= vuart_rx_level(u))
-		ris |= INT_RX;
+		ris |= PL011_INT_RX;
 	else if (n)
-		ris |= INT_RT;
-	if ((u->cr & (CR_UARTEN | CR_TXE)) == (CR_UARTEN | CR_TXE))
-		ris |= INT_TX;
+		ris |= PL011_INT_RT;
+	if ((u->cr & (PL011_CR_UARTEN | PL011_CR_TXE)) == (PL011_CR_UARTEN | PL011_CR_TXE))
+		ris |= PL011_INT_TX;
 	return ris & ~u->cleared;
 }
 
@@ -111,7 +84,7 @@ static void vuart_update(struct vm *vm)
 static void vuart_push(struct vuart *u, uint8_t c)
 {
 	u->rx[u->rx_head++ % VUART_FIFO] = c;
-	u->cleared &= ~(INT_RX | INT_RT); /* new data: its interrupts come again */
+	u->cleared &= ~(PL011_INT_RX | PL011_INT_RT); /* new data: its interrupts come again */
 }
 
 /*
@@ -140,8 +113,8 @@ void vuart_reset(struct vm *vm)
 	 */
 	u->ibrd = 13;
 	u->fbrd = 1;
-	u->lcr_h = LCR_H_WLEN8 | LCR_H_FEN;
-	u->cr = CR_UARTEN | CR_TXE | CR_RXE;
+	u->lcr_h = PL011_LCR_H_WLEN8 | PL011_LCR_H_FEN;
+	u->cr = PL011_CR_UARTEN | PL011_CR_TXE | PL011_CR_RXE;
 	u->ifls = 0x12; /* half full, both ways */
 	u->ilpr = u->imsc = u->dmacr = u->cleared = 0;
 	u->rx_head = u->rx_tail = 0;
@@ -201,40 +174,40 @@ static uint32_t vuart_read_fr(const struct vuart *u)
 {
 	uint32_t n = vuart_count(u);
 
-	return FR_TXFE | (n ? 0 : FR_RXFE) | (n >= vuart_depth(u) ? FR_RXFF : 0);
+	return PL011_FR_TXFE | (n ? 0 : PL011_FR_RXFE) | (n >= vuart_depth(u) ? PL011_FR_RXFF : 0);
 }
 
 /* Under the lock. */
 static uint32_t vuart_read(struct vuart *u, uint64_t offset)
 {
 	switch (offset) {
-	case UART_DR:
+	case PL011_DR:
 		return vuart_read_dr(u);
-	case UART_FR:
+	case PL011_FR:
 		return vuart_read_fr(u);
-	case UART_ILPR:
+	case PL011_ILPR:
 		return u->ilpr;
-	case UART_IBRD:
+	case PL011_IBRD:
 		return u->ibrd;
-	case UART_FBRD:
+	case PL011_FBRD:
 		return u->fbrd;
-	case UART_LCR_H:
+	case PL011_LCR_H:
 		return u->lcr_h;
-	case UART_CR:
+	case PL011_CR:
 		return u->cr;
-	case UART_IFLS:
+	case PL011_IFLS:
 		return u->ifls;
-	case UART_IMSC:
+	case PL011_IMSC:
 		return u->imsc;
-	case UART_RIS:
+	case PL011_RIS:
 		return vuart_ris(u);
-	case UART_MIS:
+	case PL011_MIS:
 		return vuart_ris(u) & u->imsc;
-	case UART_DMACR:
+	case PL011_DMACR:
 		return u->dmacr;
 	}
-	if (offset >= UART_ID)
-		return vuart_id[(offset - UART_ID) / 4];
+	if (offset >= PL011_PERIPHID0)
+		return vuart_id[(offset - PL011_PERIPHID0) / 4];
 	return 0; /* RSR (no errors ever), ICR (write-only), reserved */
 }
 
@@ -242,34 +215,34 @@ static uint32_t vuart_read(struct vuart *u, uint64_t offset)
 static void vuart_write(struct vuart *u, uint64_t offset, uint32_t value)
 {
 	switch (offset) {
-	case UART_DR: /* the byte went out at once: the FIFO passed its level, TX comes again */
-		u->cleared &= ~INT_TX;
+	case PL011_DR: /* the byte went out at once: the FIFO passed its level, TX comes again */
+		u->cleared &= ~PL011_INT_TX;
 		break;
-	case UART_ILPR:
+	case PL011_ILPR:
 		u->ilpr = value & 0xff;
 		break;
-	case UART_IBRD:
+	case PL011_IBRD:
 		u->ibrd = value & 0xffff;
 		break;
-	case UART_FBRD:
+	case PL011_FBRD:
 		u->fbrd = value & 0x3f;
 		break;
-	case UART_LCR_H: /* bytes beyond a new 1-deep FIFO stay: they are read out first */
+	case PL011_LCR_H: /* bytes beyond a new 1-deep FIFO stay: they are read out first */
 		u->lcr_h = value & 0xff;
 		break;
-	case UART_CR:
+	case PL011_CR:
 		u->cr = value & 0xff87;
 		break;
-	case UART_IFLS:
+	case PL011_IFLS:
 		u->ifls = value & 0x3f;
 		break;
-	case UART_IMSC:
-		u->imsc = value & INT_ALL;
+	case PL011_IMSC:
+		u->imsc = value & PL011_INT_ALL;
 		break;
-	case UART_ICR:
-		u->cleared |= value & INT_ALL;
+	case PL011_ICR:
+		u->cleared |= value & PL011_INT_ALL;
 		break;
-	case UART_DMACR: /* accepted and read back; there is no DMA */
+	case PL011_DMACR: /* accepted and read back; there is no DMA */
 		u->dmacr = value & 7;
 		break;
 	}
@@ -282,7 +255,7 @@ int vuart_access(struct vcpu *v, uint64_t offset, unsigned size, int write, uint
 
 	if (offset & 3 || size > 4)
 		return -1;
-	if (write && offset == UART_DR)
+	if (write && offset == PL011_DR)
 		vconsole_putc(v, (char)*value);
 	spin_lock(&vm->vuart.lock);
 	/* A polling guest sees input at once; a DR read or a deeper FIFO makes room. */

@@ -18,36 +18,14 @@
  *   pl011: N checks, F failed
  */
 #include "gic.h"
+#include "hw/pl011.h"
 #include "rt.h"
 #include "timer.h"
 
 #define UART_BASE 0x09000000ul
-#define UART_DR 0x000
-#define UART_FR 0x018
-#define UART_IBRD 0x024
-#define UART_FBRD 0x028
-#define UART_LCR_H 0x02c
-#define UART_CR 0x030
-#define UART_IFLS 0x034
-#define UART_IMSC 0x038
-#define UART_RIS 0x03c
-#define UART_MIS 0x040
-#define UART_ICR 0x044
-#define UART_DMACR 0x048
-#define UART_PERIPHID0 0xfe0
 
-#define FR_BUSY (1u << 3)
-#define FR_RXFE (1u << 4)
-#define FR_TXFF (1u << 5)
-#define FR_RXFF (1u << 6)
-#define FR_TXFE (1u << 7)
-#define LCR_H_WLEN8 (3u << 5)
-#define LCR_H_FEN (1u << 4)
 #define CR_ON 0x0f01u /* UARTEN, TXE, RXE, DTR, RTS: what Linux's startup writes */
 #define IFLS_HALF 0x12u
-#define INT_RX (1u << 4)
-#define INT_TX (1u << 5)
-#define INT_RT (1u << 6)
 #define INT_ERRORS 0x78fu /* overrun, break, parity, framing; the modem lines */
 
 #define UART_INTID 33
@@ -84,10 +62,10 @@ static void check(const char *what, uint32_t got, uint32_t want)
 /* The line follows MIS: INTID 33 (disabled at the GIC, so it stays visible) pending iff MIS. */
 static void check_line(const char *what)
 {
-	uint32_t mis = uart_read(UART_MIS);
+	uint32_t mis = uart_read(PL011_MIS);
 
 	check(what, (uint32_t)gic_pending(UART_INTID), mis != 0);
-	check("MIS is RIS & IMSC", mis, uart_read(UART_RIS) & uart_read(UART_IMSC));
+	check("MIS is RIS & IMSC", mis, uart_read(PL011_RIS) & uart_read(PL011_IMSC));
 }
 
 static void pl_tx_irq(void)
@@ -96,9 +74,9 @@ static void pl_tx_irq(void)
 
 	pl_tx_irqs++;
 	while (n++ < TX_CHUNK && pl_tx_pos < pl_tx_len)
-		uart_write(UART_DR, (uint8_t)pl_tx[pl_tx_pos++]);
+		uart_write(PL011_DR, (uint8_t)pl_tx[pl_tx_pos++]);
 	if (pl_tx_pos == pl_tx_len) {
-		uart_write(UART_IMSC, uart_read(UART_IMSC) & ~INT_TX);
+		uart_write(PL011_IMSC, uart_read(PL011_IMSC) & ~PL011_INT_TX);
 		pl_tx_done = 1;
 	}
 }
@@ -107,8 +85,8 @@ static void pl_tx_irq(void)
 static void pl_rx_irq(void)
 {
 	pl_rx_irqs++;
-	while (!pl_rx_done && !(uart_read(UART_FR) & FR_RXFE)) {
-		char c = (char)(uart_read(UART_DR) & 0xff);
+	while (!pl_rx_done && !(uart_read(PL011_FR) & PL011_FR_RXFE)) {
+		char c = (char)(uart_read(PL011_DR) & 0xff);
 
 		if (c == '\r' || c == '\n')
 			pl_rx_done = 1;
@@ -116,17 +94,17 @@ static void pl_rx_irq(void)
 			pl_line[pl_line_len++] = c;
 	}
 	if (pl_rx_done)
-		uart_write(UART_IMSC, uart_read(UART_IMSC) & ~(INT_RX | INT_RT));
+		uart_write(PL011_IMSC, uart_read(PL011_IMSC) & ~(PL011_INT_RX | PL011_INT_RT));
 }
 
 static void pl_irq(uint32_t intid)
 {
-	uint32_t mis = uart_read(UART_MIS);
+	uint32_t mis = uart_read(PL011_MIS);
 
 	(void)intid;
-	if (mis & INT_TX)
+	if (mis & PL011_INT_TX)
 		pl_tx_irq();
-	if (mis & (INT_RX | INT_RT))
+	if (mis & (PL011_INT_RX | PL011_INT_RT))
 		pl_rx_irq();
 }
 
@@ -136,8 +114,8 @@ static void pl_ids(void)
 	uint32_t periph = 0, cell = 0;
 
 	for (uint32_t i = 0; i < 4; i++) {
-		periph |= (uart_read(UART_PERIPHID0 + 4 * i) & 0xff) << (8 * i);
-		cell |= (uart_read(UART_PERIPHID0 + 0x10 + 4 * i) & 0xff) << (8 * i);
+		periph |= (uart_read(PL011_PERIPHID0 + 4 * i) & 0xff) << (8 * i);
+		cell |= (uart_read(PL011_PERIPHID0 + 0x10 + 4 * i) & 0xff) << (8 * i);
 	}
 	check("peripheral ID", periph, 0x00141011);
 	check("PrimeCell ID", cell, 0xb105f00d);
@@ -146,44 +124,44 @@ static void pl_ids(void)
 /* pl011_startup and set_termios, for 115200 8N1 from a 24 MHz clock. */
 static void pl_program(void)
 {
-	uart_write(UART_CR, 0);
-	check("CR 0 reads back", uart_read(UART_CR), 0);
-	check("TX not raised while the transmitter is off", uart_read(UART_RIS) & INT_TX, 0);
-	while (uart_read(UART_FR) & FR_BUSY)
+	uart_write(PL011_CR, 0);
+	check("CR 0 reads back", uart_read(PL011_CR), 0);
+	check("TX not raised while the transmitter is off", uart_read(PL011_RIS) & PL011_INT_TX, 0);
+	while (uart_read(PL011_FR) & PL011_FR_BUSY)
 		rt_relax();
-	uart_write(UART_IBRD, 13);
-	uart_write(UART_FBRD, 1);
-	uart_write(UART_LCR_H, LCR_H_WLEN8 | LCR_H_FEN);
-	uart_write(UART_IFLS, IFLS_HALF);
-	uart_write(UART_DMACR, 7);
-	check("IBRD", uart_read(UART_IBRD), 13);
-	check("FBRD", uart_read(UART_FBRD), 1);
-	check("LCR_H", uart_read(UART_LCR_H), LCR_H_WLEN8 | LCR_H_FEN);
-	check("IFLS", uart_read(UART_IFLS), IFLS_HALF);
-	check("DMACR accepted", uart_read(UART_DMACR), 7);
-	uart_write(UART_DMACR, 0);
-	uart_write(UART_ICR, INT_ERRORS); /* as the driver: typed-ahead input keeps RX/RT */
-	uart_write(UART_IMSC, 0);
-	uart_write(UART_CR, CR_ON);
-	check("CR", uart_read(UART_CR), CR_ON);
+	uart_write(PL011_IBRD, 13);
+	uart_write(PL011_FBRD, 1);
+	uart_write(PL011_LCR_H, PL011_LCR_H_WLEN8 | PL011_LCR_H_FEN);
+	uart_write(PL011_IFLS, IFLS_HALF);
+	uart_write(PL011_DMACR, 7);
+	check("IBRD", uart_read(PL011_IBRD), 13);
+	check("FBRD", uart_read(PL011_FBRD), 1);
+	check("LCR_H", uart_read(PL011_LCR_H), PL011_LCR_H_WLEN8 | PL011_LCR_H_FEN);
+	check("IFLS", uart_read(PL011_IFLS), IFLS_HALF);
+	check("DMACR accepted", uart_read(PL011_DMACR), 7);
+	uart_write(PL011_DMACR, 0);
+	uart_write(PL011_ICR, INT_ERRORS); /* as the driver: typed-ahead input keeps RX/RT */
+	uart_write(PL011_IMSC, 0);
+	uart_write(PL011_CR, CR_ON);
+	check("CR", uart_read(PL011_CR), CR_ON);
 	check("FR: transmit FIFO empty, not full",
-	      uart_read(UART_FR) & (FR_TXFE | FR_TXFF | FR_BUSY), FR_TXFE);
+	      uart_read(PL011_FR) & (PL011_FR_TXFE | PL011_FR_TXFF | PL011_FR_BUSY), PL011_FR_TXFE);
 }
 
 /* TX: raised while enabled, the line following IMSC; ICR holds it off until a byte goes out. */
 static void pl_tx_semantics(void)
 {
-	check("TX raised while enabled", uart_read(UART_RIS) & INT_TX, INT_TX);
+	check("TX raised while enabled", uart_read(PL011_RIS) & PL011_INT_TX, PL011_INT_TX);
 	check_line("no interrupt with IMSC 0");
-	uart_write(UART_IMSC, INT_TX);
+	uart_write(PL011_IMSC, PL011_INT_TX);
 	check_line("TXIM raises the line");
-	uart_write(UART_ICR, INT_TX);
-	check("ICR clears TX", uart_read(UART_RIS) & INT_TX, 0);
+	uart_write(PL011_ICR, PL011_INT_TX);
+	check("ICR clears TX", uart_read(PL011_RIS) & PL011_INT_TX, 0);
 	check_line("ICR lowers the line");
-	uart_write(UART_DR, '\n'); /* an empty line: the console shows nothing */
-	check("a byte sent raises TX again", uart_read(UART_RIS) & INT_TX, INT_TX);
+	uart_write(PL011_DR, '\n'); /* an empty line: the console shows nothing */
+	check("a byte sent raises TX again", uart_read(PL011_RIS) & PL011_INT_TX, PL011_INT_TX);
 	check_line("and the line");
-	uart_write(UART_IMSC, 0);
+	uart_write(PL011_IMSC, 0);
 	check_line("IMSC 0 lowers it");
 }
 
@@ -197,10 +175,10 @@ static void pl_long_line(void)
 	for (uint32_t i = 0; i < LONG_DIGITS; i++)
 		pl_tx[pl_tx_len++] = (char)('0' + i % 10);
 	pl_tx[pl_tx_len++] = '\n';
-	while (n++ < TX_CHUNK && !(uart_read(UART_FR) & FR_TXFF))
-		uart_write(UART_DR, (uint8_t)pl_tx[pl_tx_pos++]);
+	while (n++ < TX_CHUNK && !(uart_read(PL011_FR) & PL011_FR_TXFF))
+		uart_write(PL011_DR, (uint8_t)pl_tx[pl_tx_pos++]);
 	gic_enable(UART_INTID, UART_PRIO);
-	uart_write(UART_IMSC, INT_TX);
+	uart_write(PL011_IMSC, PL011_INT_TX);
 	irq_wait_change(&pl_tx_done, 0);
 	gic_disable(UART_INTID);
 	tx_irqs = pl_tx_irqs;
@@ -215,24 +193,27 @@ static char pl_rx_unbuffered(void)
 {
 	uint32_t ris;
 
-	uart_write(UART_LCR_H, LCR_H_WLEN8);
-	uart_write(UART_IMSC, INT_RX | INT_RT);
-	while (uart_read(UART_FR) & FR_RXFE)
+	uart_write(PL011_LCR_H, PL011_LCR_H_WLEN8);
+	uart_write(PL011_IMSC, PL011_INT_RX | PL011_INT_RT);
+	while (uart_read(PL011_FR) & PL011_FR_RXFE)
 		rt_relax();
-	check("without FEN one byte fills the FIFO", uart_read(UART_FR) & FR_RXFF, FR_RXFF);
-	ris = uart_read(UART_RIS);
-	check("without FEN one byte is the RX level", ris & (INT_RX | INT_RT), INT_RX);
+	check("without FEN one byte fills the FIFO", uart_read(PL011_FR) & PL011_FR_RXFF,
+	      PL011_FR_RXFF);
+	ris = uart_read(PL011_RIS);
+	check("without FEN one byte is the RX level", ris & (PL011_INT_RX | PL011_INT_RT),
+	      PL011_INT_RX);
 	check_line("RX raises the line");
-	return (char)(uart_read(UART_DR) & 0xff);
+	return (char)(uart_read(PL011_DR) & 0xff);
 }
 
 /* FEN set: 16 bytes, at or over the half-full level: RX, not RT. */
 static void pl_rx_full(void)
 {
-	uart_write(UART_LCR_H, LCR_H_WLEN8 | LCR_H_FEN);
-	while (!(uart_read(UART_FR) & FR_RXFF))
+	uart_write(PL011_LCR_H, PL011_LCR_H_WLEN8 | PL011_LCR_H_FEN);
+	while (!(uart_read(PL011_FR) & PL011_FR_RXFF))
 		rt_relax();
-	check("a full FIFO is RX, not RT", uart_read(UART_RIS) & (INT_RX | INT_RT), INT_RX);
+	check("a full FIFO is RX, not RT", uart_read(PL011_RIS) & (PL011_INT_RX | PL011_INT_RT),
+	      PL011_INT_RX);
 	check_line("a full FIFO raises the line");
 }
 
@@ -258,23 +239,23 @@ static void pl_rx_timeout(void)
 {
 	char got[4] = {0};
 
-	while (uart_read(UART_FR) & FR_RXFE)
+	while (uart_read(PL011_FR) & PL011_FR_RXFE)
 		rt_relax();
 	pl_wait_ms(300); /* the rest of "abc" */
-	uart_write(UART_IMSC, INT_RX | INT_RT);
-	check("data below the level is RT, not RX", uart_read(UART_RIS) & (INT_RX | INT_RT),
-	      INT_RT);
+	uart_write(PL011_IMSC, PL011_INT_RX | PL011_INT_RT);
+	check("data below the level is RT, not RX",
+	      uart_read(PL011_RIS) & (PL011_INT_RX | PL011_INT_RT), PL011_INT_RT);
 	check_line("RT raises the line");
-	uart_write(UART_ICR, INT_RT);
-	check("ICR clears RT", uart_read(UART_RIS) & INT_RT, 0);
+	uart_write(PL011_ICR, PL011_INT_RT);
+	check("ICR clears RT", uart_read(PL011_RIS) & PL011_INT_RT, 0);
 	check_line("ICR lowers the line");
-	check("ICR leaves the data", uart_read(UART_FR) & FR_RXFE, 0);
-	for (uint32_t i = 0; i < 3 && !(uart_read(UART_FR) & FR_RXFE); i++)
-		got[i] = (char)(uart_read(UART_DR) & 0xff);
+	check("ICR leaves the data", uart_read(PL011_FR) & PL011_FR_RXFE, 0);
+	for (uint32_t i = 0; i < 3 && !(uart_read(PL011_FR) & PL011_FR_RXFE); i++)
+		got[i] = (char)(uart_read(PL011_DR) & 0xff);
 	check("the bytes after the line, in order", got[0] << 16 | got[1] << 8 | got[2],
 	      'a' << 16 | 'b' << 8 | 'c');
-	check("then the FIFO is empty", uart_read(UART_FR) & FR_RXFE, FR_RXFE);
-	uart_write(UART_IMSC, 0);
+	check("then the FIFO is empty", uart_read(PL011_FR) & PL011_FR_RXFE, PL011_FR_RXFE);
+	uart_write(PL011_IMSC, 0);
 	check_line("IMSC 0 lowers it");
 }
 
@@ -305,7 +286,7 @@ void main(uint64_t arg)
 	pl_line[pl_line_len++] = pl_rx_unbuffered();
 	pl_rx_full();
 	gic_enable(UART_INTID, UART_PRIO);
-	uart_write(UART_IMSC, INT_RX | INT_RT);
+	uart_write(PL011_IMSC, PL011_INT_RX | PL011_INT_RT);
 	irq_wait_change(&pl_rx_done, 0);
 	gic_disable(UART_INTID);
 	pl_line[pl_line_len] = 0;

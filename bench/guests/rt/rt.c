@@ -3,11 +3,9 @@
 #include <stdarg.h>
 
 #include "fmt.h"
+#include "hw/pl011.h"
 
 #define UART_BASE 0x09000000ul
-#define UART_DR 0x00
-#define UART_FR 0x18
-#define FR_TXFF (1u << 5)
 
 void rt_secondary_start(void);
 
@@ -44,9 +42,9 @@ void rt_putc(char c)
 {
 	volatile uint32_t *uart = (volatile uint32_t *)UART_BASE;
 
-	while (uart[UART_FR / 4] & FR_TXFF)
+	while (uart[PL011_FR / 4] & PL011_FR_TXFF)
 		;
-	uart[UART_DR / 4] = (uint8_t)c;
+	uart[PL011_DR / 4] = (uint8_t)c;
 }
 
 void rt_puts(const char *s)

@@ -13,18 +13,11 @@
  *   uartirq: no line after T ms, K interrupts, "<what came>"
  */
 #include "gic.h"
+#include "hw/pl011.h"
 #include "rt.h"
 #include "timer.h"
 
 #define UART_BASE 0x09000000ul
-#define UART_DR 0x000
-#define UART_FR 0x018
-#define UART_IMSC 0x038
-#define UART_MIS 0x040
-#define UART_ICR 0x044
-#define UART_FR_RXFE (1u << 4)
-#define UART_INT_RX (1u << 4)
-#define UART_INT_RT (1u << 6)
 
 #define UART_INTID 33
 #define UART_PRIO 0x80
@@ -46,8 +39,8 @@ static void uart_irq(uint32_t intid)
 {
 	(void)intid;
 	uart_irqs++;
-	while (!(uart_read(UART_FR) & UART_FR_RXFE)) {
-		char c = (char)(uart_read(UART_DR) & 0xff);
+	while (!(uart_read(PL011_FR) & PL011_FR_RXFE)) {
+		char c = (char)(uart_read(PL011_DR) & 0xff);
 
 		if (uart_done)
 			continue;
@@ -56,10 +49,10 @@ static void uart_irq(uint32_t intid)
 		else if (uart_len < sizeof uart_line - 1)
 			uart_line[uart_len++] = c;
 	}
-	uart_write(UART_ICR, UART_INT_RX | UART_INT_RT);
+	uart_write(PL011_ICR, PL011_INT_RX | PL011_INT_RT);
 	if (uart_done) {
 		/* The line is in: no more receive interrupts. */
-		uart_write(UART_IMSC, uart_read(UART_IMSC) & ~(UART_INT_RX | UART_INT_RT));
+		uart_write(PL011_IMSC, uart_read(PL011_IMSC) & ~(PL011_INT_RX | PL011_INT_RT));
 		__atomic_store_n(&uart_done, 1, __ATOMIC_RELEASE);
 	}
 }
@@ -83,7 +76,7 @@ void main(uint64_t arg)
 		gic_enable(TIMER_VIRT_INTID, UART_PRIO);
 		timer_arm_at(timer_now() + timer_ns_to_ticks(arg * 1000000));
 	}
-	uart_write(UART_IMSC, uart_read(UART_IMSC) | UART_INT_RX | UART_INT_RT);
+	uart_write(PL011_IMSC, uart_read(PL011_IMSC) | PL011_INT_RX | PL011_INT_RT);
 	rt_printf("uartirq: waiting for a line\n");
 
 	irq_disable_local();
@@ -94,7 +87,7 @@ void main(uint64_t arg)
 		irq_disable_local();
 	}
 	timer_stop();
-	uart_write(UART_IMSC, uart_read(UART_IMSC) & ~(UART_INT_RX | UART_INT_RT));
+	uart_write(PL011_IMSC, uart_read(PL011_IMSC) & ~(PL011_INT_RX | PL011_INT_RT));
 	gic_disable(UART_INTID);
 	irq_enable_local();
 
