@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/boot.sh: how long from reset to each VM's first instruction.
 #
-# Takes configs/demo.cfg and configs/colors3.cfg, runs every VM's image as
+# Takes configs/basic.cfg and configs/colors3.cfg, runs every VM's image as
 # the `boot` guest instead (bench/guests/boot: it prints the virtual counter
 # crt0 read at its first instruction), with and without their `colors`
 # lines, under -icount shift=0,sleep=off: a tick is 16 ns and a ns is one
@@ -18,7 +18,7 @@ make -s O="$O" guests >/dev/null
 mkdir -p "$B/boot"
 csv=$B/boot.csv
 echo "config,colored,vm,entry_ticks,instructions,entry_us" >"$csv"
-for base in demo colors3; do
+for base in basic colors3; do
 	for col in 1 0; do
 		name=boot-$base$([ $col = 0 ] && echo -uncoloured || true)
 		cfg=$B/cfg/$name.cfg

@@ -45,7 +45,11 @@ if [ -r "$cfg" ] && grep -Eiq '^[[:space:]]*device[[:space:]]+0x0*a003000[[:spac
 	fwd=hostfwd=tcp:127.0.0.1:${NET_PORT:-5555}-:5555,hostfwd=tcp:127.0.0.1:${NET_TRACE_PORT:-5556}-:5556
 	qemu+=(-netdev "user,id=n0,$fwd" -device virtio-net-device,netdev=n0
 		-global virtio-mmio.force-legacy=false)
+	# Said before the console is QEMU's: how else to reach the monitor.
+	[ -t 1 ] && echo "run.sh: the monitor's Lua console is here and at 127.0.0.1:${NET_PORT:-5555}" \
+		"(out/host/vitrine repl --port ${NET_PORT:-5555}); \`console VM\` attaches to a VM, Ctrl-] leaves" >&2
 fi
+has_monitor() { [ -r "$1" ] && grep -Eq '^[[:space:]]*monitor[[:space:]]' "$1"; }
 # The boot seed (hyp/core/bootparam.h: words 1-3 of the boot-parameter page), always:
 # 128 random bits that keep the monitor's network challenges from repeating across boots.
 i=0
@@ -108,6 +112,12 @@ console() {
 }
 if [ -n "${SCRIPT:-}" ]; then
 	[ -r "$SCRIPT" ] || { echo "run.sh: cannot read $SCRIPT" >&2; exit 2; }
+	if [ -r "$cfg" ] && ! has_monitor "$cfg"; then
+		with=$(for c in "$(dirname "$cfg")"/*.cfg; do if has_monitor "$c"; then basename "$c" .cfg; fi; done | tr '\n' ' ')
+		echo "run.sh: SCRIPT= is typed into the monitor's Lua console, and $(basename "$cfg") has no monitor;" \
+			"configs with one: ${with% }" >&2
+		exit 2
+	fi
 	# The console reads what is typed as the guest asks for it: nothing is lost.
 	exec < <(cat "$SCRIPT"; printf '\nvitrine.poweroff()\n')
 fi

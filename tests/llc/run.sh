@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The emulated LLC (bench/llc/): the cache model's unit tests (test_llc.c,
-# under ASan/UBSan), then the plugin in QEMU: the demo booted with LLC=1
+# under ASan/UBSan), then the plugin in QEMU: the basic config booted with LLC=1
 # under -icount, its summary and the counters page it left in the RAM file,
 # a second geometry, and the refusal of multi-threaded TCG. One PASS/FAIL
 # line per test; always exits 0.
@@ -23,7 +23,7 @@ else
 	fail llc/unit "does not compile: $(head -3 "$B/test_llc.log" | tr '\n' ' ')"
 fi
 
-if ! make -s llc CONFIG=demo >"$B/build.log" 2>&1 || ! make -s CONFIG=demo >>"$B/build.log" 2>&1; then
+if ! make -s llc CONFIG=basic >"$B/build.log" 2>&1 || ! make -s CONFIG=basic >>"$B/build.log" 2>&1; then
 	fail llc/plugin-builds "see $B/build.log: $(tail -3 "$B/build.log" | tr '\n' ' ')"
 	exit 0
 fi
@@ -32,7 +32,7 @@ pass llc/plugin-builds
 # field NAME FIELD: a number from the summary line "llc: NAME: ... FIELD N ..." in $LOG.
 field() { awk -v n="llc: $1:" -v f="$2" 'index($0, n) == 1 { for (i = 1; i < NF; i++) if ($i == f) print $(i + 1) }' "$LOG"; }
 
-# Every vCPU made accesses and misses (the demo's VMs use all four pCPUs).
+# Every vCPU made accesses and misses (its VMs use all four pCPUs).
 every_vcpu_counted() {
 	local c
 	for c in 0 1 2 3; do
@@ -67,9 +67,9 @@ published_live() {
 MODE=/llc QEMU_ARGS="-icount shift=0,sleep=off"
 rm -rf "$B/page.bin" "$B/ram"
 mkdir -p "$B/ram"
-LLC=1 LLC_PAGE=$B/page.bin LLC_RAM_DIR=$B/ram boot demo 120
-check llc/demo-runs-with-plugin has '^\[hello\] bye$'
-check llc/demo-qemu-exit-0 exited 0
+LLC=1 LLC_PAGE=$B/page.bin LLC_RAM_DIR=$B/ram boot basic 120
+check llc/basic-runs-with-plugin has '^\[hello\] bye$'
+check llc/basic-qemu-exit-0 exited 0
 check llc/summary-geometry has '^llc: shared cache model: 1024 KiB, 16 ways, 64-byte lines, 1024 sets, LRU, physically indexed'
 check llc/summary-every-vcpu-accesses-and-misses every_vcpu_counted
 check llc/summary-totals-add-up totals_add_up
@@ -84,7 +84,7 @@ misses=$(field total misses)
 # Another geometry: the same instructions run (-icount), so the same accesses; the
 # summary reports the geometry asked for.
 MODE=/llc-small
-LLC=1 LLC_ARGS=size=65536,ways=4,line=32 boot demo 120
+LLC=1 LLC_ARGS=size=65536,ways=4,line=32 boot basic 120
 check llc/options-set-geometry has '^llc: shared cache model: 64 KiB, 4 ways, 32-byte lines, 512 sets'
 same_accesses() { [ -n "$accesses" ] && [ "$(field total accesses)" = "$accesses" ]; }
 check llc/same-accesses-any-geometry same_accesses
@@ -94,6 +94,6 @@ check llc/smaller-cache-misses-more more_misses
 # Free-running QEMU runs a thread per vCPU: the plugin refuses to race.
 # shellcheck disable=SC2034 # MODE and QEMU_ARGS are read by boot (tests/lib.sh)
 MODE=/llc-mttcg QEMU_ARGS="-plugin $O/host/libllc.so"
-boot demo 60
+boot basic 60
 check llc/refuses-multithreaded-tcg has '^llc: QEMU runs vCPUs in several threads \(MTTCG\)'
 check llc/refuses-multithreaded-tcg-exit-2 exited 2
