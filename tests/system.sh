@@ -463,9 +463,9 @@ svg_has_lanes() {
 }
 
 test_trace() {
-	traced demo 4
-	check system/trace-demo-guest-markers stats_has '^VM hello: .*, markers 2, '
-	check system/trace-demo-hypercalls stats_has '^VM hello: .*, hypercalls 4, psci 1, '
+	traced basic 4
+	check system/trace-basic-guest-markers stats_has '^VM hello: .*, markers 2, '
+	check system/trace-basic-hypercalls stats_has '^VM hello: .*, hypercalls 4, psci 1, '
 	traced timer 1
 	check system/trace-timer-1000-injections stats_has '^VM timer: injections 1000, '
 	check system/trace-timer-1000-arrivals stats_has '^VM timer: irqs 1000: INTID 27 x1000$'
