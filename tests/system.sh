@@ -209,13 +209,13 @@ test_linux() {
 	check system/linux-neighbour-runs has '^\[hello\] bye$'
 	check system/linux-poweroff has '^vitrine: VM linux powered off$'
 	check system/linux-qemu-exit-0 exited 0
-	# Two vCPUs, and a write through /dev/mem outside its RAM: Linux alone is stopped.
+	# Three vCPUs, and a write through /dev/mem outside its RAM: Linux alone is stopped.
 	LINUX_TYPE=('echo cpus=$(grep -c ^processor /proc/cpuinfo)' 'devmem 0x70000000 32 1')
 	FEED=feed_linux boot linux-smp 180
-	check system/linux-smp-userspace has '^\[linux\] vitrine-linux: userspace up, 2 CPUs$'
-	check system/linux-smp-cpuinfo has '^\[linux\] cpus=2$'
+	check system/linux-smp-userspace has '^\[linux\] vitrine-linux: userspace up, 3 CPUs$'
+	check system/linux-smp-cpuinfo has '^\[linux\] cpus=3$'
 	check system/linux-devmem-stage2-fault has \
-		"^vitrine: VM linux vCPU [01]: stage-2 fault: write outside the VM's memory at IPA 0x70000000, .*: stopping the VM$"
+		"^vitrine: VM linux vCPU [012]: stage-2 fault: write outside the VM's memory at IPA 0x70000000, .*: stopping the VM$"
 	check system/linux-devmem-stopped has '^vitrine: VM linux stopped$'
 	check system/linux-devmem-neighbour-runs has '^\[hello\] bye$'
 	check system/linux-smp-qemu-exit-0 exited 0
