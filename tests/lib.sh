@@ -28,6 +28,14 @@ boot() {
 # escape sequences (cursor moves, clear to end of line) are dropped.
 render() { sed -e 's/\r$//' -e 's/.*\r//' -e 's/\x1b\[[0-9;]*[A-Za-z]//g'; }
 
+# Two free TCP ports on the host's loopback, for a networked system's forwards.
+free_ports() {
+	python3 -c 'import socket
+s = [socket.socket() for _ in range(2)]
+for x in s: x.bind(("127.0.0.1", 0))
+print(*(x.getsockname()[1] for x in s))'
+}
+
 # check NAME CONDITION-COMMAND...: one test line from a command's success.
 check() {
 	local name=$1$MODE

@@ -80,8 +80,10 @@ def authenticate(s, service, key=None):
 
 
 def connect(port, service):
-    """An authenticated socket (QEMU's user networking may drop the first tries)."""
-    for _ in range(300):
+    """An authenticated socket (QEMU's user networking may drop the first tries).
+    Tries are half a second apart, for up to three minutes: a slow guest (under
+    -icount, on a busy host) is not flooded with handshakes it must drop."""
+    for _ in range(360):
         try:
             s = socket.create_connection(("127.0.0.1", port), timeout=WAIT)
             if authenticate(s, service) == b"vitrine-auth ok":
@@ -89,7 +91,7 @@ def connect(port, service):
             s.close()
         except (OSError, EOFError, RuntimeError):
             pass
-        time.sleep(0.2)
+        time.sleep(0.5)
     raise RuntimeError(f"the monitor's {service} never answered")
 
 

@@ -376,10 +376,7 @@ uart_answer() { awk -v e="lua> $1" '$0 == e {f = 1; next} f && !/^(\[|vitrine: )
 
 test_monitor_net() {
 	local ports out i
-	ports=$(python3 -c 'import socket
-s = [socket.socket() for _ in range(2)]
-for x in s: x.bind(("127.0.0.1", 0))
-print(*(x.getsockname()[1] for x in s))')
+	ports=$(free_ports)
 	read -r NET_PORT NET_TRACE_PORT <<<"$ports"
 	export NET_PORT NET_TRACE_PORT
 	NET_FLAG=$O/test/monitor-net${MODE//\//.}.flag
@@ -442,10 +439,7 @@ feed_hostile() {
 
 test_monitor_hostile() {
 	local out name
-	read -r NET_PORT NET_TRACE_PORT <<<"$(python3 -c 'import socket
-s = [socket.socket() for _ in range(2)]
-for x in s: x.bind(("127.0.0.1", 0))
-print(*(x.getsockname()[1] for x in s))')"
+	read -r NET_PORT NET_TRACE_PORT <<<"$(free_ports)"
 	export NET_PORT NET_TRACE_PORT
 	NET_FLAG=$O/test/monitor-hostile${MODE//\//.}.flag
 	out=$O/test/monitor-hostile${MODE//\//.}.client
@@ -531,10 +525,7 @@ test_monitor_net_legacy() {
 # (TCP 5556), through QEMU's user networking on two free loopback ports.
 test_vitrine_net() {
 	local cport sport pid out vc=$O/host/vitrine
-	read -r cport sport <<<"$(python3 -c 'import socket
-s = [socket.socket() for _ in range(2)]
-for x in s: x.bind(("127.0.0.1", 0))
-print(*(x.getsockname()[1] for x in s))')"
+	read -r cport sport <<<"$(free_ports)"
 	LOG=$O/test/vitrine-net${MODE//\//.}.log
 	# The UART types nothing: the system stays up until the client powers it off.
 	# shellcheck disable=SC2086 # QEMU_ARGS is a list of arguments

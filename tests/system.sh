@@ -179,10 +179,7 @@ feed_demo() {
 }
 
 test_demo() {
-	read -r NET_PORT NET_TRACE_PORT <<<"$(python3 -c 'import socket
-s = [socket.socket() for _ in range(2)]
-for x in s: x.bind(("127.0.0.1", 0))
-print(*(x.getsockname()[1] for x in s))')"
+	read -r NET_PORT NET_TRACE_PORT <<<"$(free_ports)"
 	export NET_PORT NET_TRACE_PORT
 	FEED=feed_demo boot demo 240
 	unset NET_PORT NET_TRACE_PORT

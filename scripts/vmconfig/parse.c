@@ -500,41 +500,42 @@ static void cfgp_shm(struct cfgp_line *l)
 	snprintf(r->chan_name, sizeof r->chan_name, "%s", l->argv[0]);
 }
 
+/*
+ * A vm's line that names one of its words, a or b (b NULL: a is the only
+ * one), once: the word `sets` sets flag in the vm's flags.
+ */
+static void cfgp_flag(struct cfgp_line *l, int *line, const char *a, const char *b,
+                      const char *sets, uint32_t flag)
+{
+	const char *w = l->argv[0];
+
+	if (strcmp(w, a) && (!b || strcmp(w, b))) {
+		if (b)
+			cfgp_err(l, l->keyword, "expected '%s' or '%s', not '%s'", a, b, w);
+		else
+			cfgp_err(l, l->keyword, "expected '%s', not '%s'", a, w);
+		return;
+	}
+	if (cfgp_once(l, line) && !strcmp(w, sets))
+		l->vm->flags |= flag;
+}
+
 /* dma unconfined: the vm may own DMA masters, which reach all physical memory (no SMMU) */
 static void cfgp_dma(struct cfgp_line *l)
 {
-	if (strcmp(l->argv[0], "unconfined")) {
-		cfgp_err(l, "dma", "expected 'unconfined', not '%s'", l->argv[0]);
-		return;
-	}
-	if (cfgp_once(l, &l->vm->dma_line))
-		l->vm->flags |= CFG_VM_DMA_UNCONFINED;
+	cfgp_flag(l, &l->vm->dma_line, "unconfined", NULL, "unconfined", CFG_VM_DMA_UNCONFINED);
 }
 
 /* on-fault restart|stop; check.c gives the vms without it their default */
 static void cfgp_on_fault(struct cfgp_line *l)
 {
-	bool restart = !strcmp(l->argv[0], "restart");
-
-	if (!restart && strcmp(l->argv[0], "stop")) {
-		cfgp_err(l, "on-fault", "expected 'restart' or 'stop', not '%s'", l->argv[0]);
-		return;
-	}
-	if (cfgp_once(l, &l->vm->fault_line) && restart)
-		l->vm->flags |= CFG_VM_FAULT_RESTART;
+	cfgp_flag(l, &l->vm->fault_line, "restart", "stop", "restart", CFG_VM_FAULT_RESTART);
 }
 
 /* on-reset restart|stop: what the guest's own reset request (PSCI SYSTEM_RESET) does */
 static void cfgp_on_reset(struct cfgp_line *l)
 {
-	bool stop = !strcmp(l->argv[0], "stop");
-
-	if (!stop && strcmp(l->argv[0], "restart")) {
-		cfgp_err(l, "on-reset", "expected 'restart' or 'stop', not '%s'", l->argv[0]);
-		return;
-	}
-	if (cfgp_once(l, &l->vm->reset_line) && stop)
-		l->vm->flags |= CFG_VM_RESET_STOP;
+	cfgp_flag(l, &l->vm->reset_line, "restart", "stop", "stop", CFG_VM_RESET_STOP);
 }
 
 static const struct cfgp_keyword {
