@@ -56,22 +56,7 @@ static int tv_rings(lua_State *L)
 	return 1;
 }
 
-static const char *const tv_event_names[VT_EV_COUNT] = {
-    [VT_EV_LOST] = "lost",
-    [VT_EV_EXIT] = "exit",
-    [VT_EV_ENTER] = "enter",
-    [VT_EV_IRQ] = "irq",
-    [VT_EV_INJECT] = "inject",
-    [VT_EV_LR_FULL] = "lr_full",
-    [VT_EV_IPI] = "ipi",
-    [VT_EV_HVC] = "hvc",
-    [VT_EV_PSCI] = "psci",
-    [VT_EV_IPC] = "ipc",
-    [VT_EV_FAULT] = "fault",
-    [VT_EV_VM_STATE] = "vm_state",
-    [VT_EV_VCPU_STATE] = "vcpu_state",
-    [VT_EV_MARK] = "mark",
-};
+static const char *const tv_event_names[VT_EV_COUNT] = VT_EVENT_NAMES;
 
 static void tv_record(lua_State *L, const struct vt_record *rec, uint64_t pos)
 {
@@ -265,19 +250,21 @@ static int tv_lost(lua_State *L)
 /* trace.enable{"exit", "irq", ...}: the event classes recorded from now on. */
 static int tv_enable(lua_State *L)
 {
-	static const char *const names[] = {"exit", "irq", "call", "ipc", "fault", "state", "mark"};
+#define TV_CLASS_NAME(CLASS, name, bit) #name,
+	static const char *const names[] = {VT_CLASSES(TV_CLASS_NAME)};
+#undef TV_CLASS_NAME
 	uint64_t mask = 0;
 
 	luaL_checktype(L, 1, LUA_TTABLE);
 	for (lua_Integer i = 1; lua_rawgeti(L, 1, i) != LUA_TNIL; i++) {
 		const char *c = luaL_checkstring(L, -1);
-		unsigned k = 0;
+		unsigned k = 1; /* "ring" is always recorded: not a class to ask for */
 
 		while (k < sizeof names / sizeof names[0] && strcmp(c, names[k]))
 			k++;
 		if (k == sizeof names / sizeof names[0])
 			return luaL_error(L, "no trace class '%s'", c);
-		mask |= VT_CLASS_EXIT << k;
+		mask |= 1u << k;
 		lua_pop(L, 1);
 	}
 	if (rt_hvc(VT_HC_TRACE_ENABLE, mask, 0, 0).x0)

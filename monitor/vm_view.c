@@ -5,13 +5,13 @@
  */
 #include "vm_view.h"
 
+#include "format.h"
 #include "lauxlib.h"
 #include "rt.h"
 #include "syspage.h"
 
-static const char *const vv_vm_states[] = {"running", "leaving", "resetting",
-                                           "off",     "stopped", "paused"};
-static const char *const vv_vcpu_states[] = {"off", "pending", "running", "paused"};
+static const char *const vv_vm_states[VT_VM_STATE_COUNT] = VT_VM_STATE_NAMES;
+static const char *const vv_vcpu_states[VT_VCPU_STATE_COUNT] = VT_VCPU_STATE_NAMES;
 static const char *const vv_kinds[] = {"ram", "shm", "device"};
 
 static void vv_int(lua_State *L, const char *name, lua_Integer v)
@@ -110,7 +110,7 @@ static void vv_vm(lua_State *L, const struct vt_sys *s, uint32_t i, int detail)
 	lua_newtable(L);
 	vv_int(L, "id", m->id);
 	vv_str(L, "name", m->name);
-	vv_str(L, "state", m->state < 6 ? vv_vm_states[m->state] : "?");
+	vv_str(L, "state", m->state < VT_VM_STATE_COUNT ? vv_vm_states[m->state] : "?");
 	vv_int(L, "resets", m->resets);
 	vv_int(L, "ram", (lua_Integer)m->ram_bytes);
 	vv_int(L, "foreign_irq_accesses", (lua_Integer)m->foreign);
@@ -144,7 +144,7 @@ static void vv_vm(lua_State *L, const struct vt_sys *s, uint32_t i, int detail)
 		lua_newtable(L);
 		vv_int(L, "vcpu", v->vcpu);
 		vv_int(L, "pcpu", v->pcpu);
-		vv_str(L, "state", v->state < 4 ? vv_vcpu_states[v->state] : "?");
+		vv_str(L, "state", v->state < VT_VCPU_STATE_COUNT ? vv_vcpu_states[v->state] : "?");
 		vv_int(L, "exits", (lua_Integer)v->exits);
 		vv_int(L, "sysreg_traps", (lua_Integer)v->sysreg_traps);
 		lua_rawseti(L, -2, ++n);
