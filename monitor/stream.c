@@ -12,47 +12,20 @@
 
 #include <string.h>
 
-#include "../trace/stream.h" /* not monitor/stream.h: both are "stream.h" */
 #include "format.h"
 #include "ring.h"
+#include "wire.h" /* with trace/stream.h, the frames' layout */
 #include "vitrine/sysview.h"
 
 #define ST_FRAME_RECORDS 64 /* records per frame: one peek, on the stack */
 #define ST_FILL_FRAMES 16   /* frames per stream_fill: bounded work per call */
-#define ST_DUMP_SIZE 32u
-#define ST_VM_SIZE 48u
-#define ST_VCPU_SIZE 16u
-#define ST_RING_SIZE 40u
-
-_Static_assert(sizeof(struct vt_frame) == VT_FRAME_HDR_SIZE, "struct vt_frame size");
-_Static_assert(sizeof(struct vt_frame_records) == VT_FRAME_RECORDS_SIZE, "records header size");
-_Static_assert(sizeof(struct vt_record) == 32, "struct vt_record size");
-
-static void st_put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void st_put32(uint8_t *p, uint32_t v)
-{
-	st_put16(p, (uint16_t)v);
-	st_put16(p + 2, (uint16_t)(v >> 16));
-}
-
-static void st_put64(uint8_t *p, uint64_t v)
-{
-	st_put32(p, (uint32_t)v);
-	st_put32(p + 4, (uint32_t)(v >> 32));
-}
 
 /* The frame header; the frame's sequence number is taken. */
 static void st_header(struct stream *s, uint8_t *p, uint16_t type, uint32_t len)
 {
-	st_put16(p, VT_FRAME_MAGIC);
-	st_put16(p + 2, type);
-	st_put32(p + 4, len);
-	st_put64(p + 8, s->seq++);
+	struct vt_frame f = {.magic = VT_FRAME_MAGIC, .type = type, .len = len, .seq = s->seq++};
+
+	vt_frame_put(p, &f);
 }
 
 /* An error frame, the last one: the client shows the message. */
@@ -109,41 +82,44 @@ static size_t st_hello(struct stream *s, uint8_t *buf, size_t room)
 		if (rings[cpu] && !freq)
 			freq = rings[cpu]->timer_freq;
 	}
-	len = VT_FRAME_HDR_SIZE + ST_DUMP_SIZE + (size_t)sys->nr_vms * ST_VM_SIZE +
-	      (size_t)sys->nr_vcpus * ST_VCPU_SIZE + (size_t)nr_rings * ST_RING_SIZE;
+	len = VT_FRAME_HDR_SIZE + VT_DUMP_HDR_SIZE + (size_t)sys->nr_vms * VT_DUMP_VM_SIZE +
+	      (size_t)sys->nr_vcpus * VT_DUMP_VCPU_SIZE + (size_t)nr_rings * VT_DUMP_RING_SIZE;
 	if (len > room)
 		return 0;
 	memset(buf, 0, len);
 	st_header(s, buf, VT_FRAME_HELLO, (uint32_t)len);
 	p = buf + VT_FRAME_HDR_SIZE;
-	st_put32(p, VT_DUMP_MAGIC);
-	st_put16(p + 4, VT_VERSION);
-	st_put16(p + 6, sizeof(struct vt_record));
-	st_put32(p + 8, nr_rings);
-	st_put32(p + 12, sys->nr_vms);
-	st_put32(p + 16, sys->nr_vcpus);
-	st_put64(p + 24, sys->timer_freq ? sys->timer_freq : freq);
-	p += ST_DUMP_SIZE;
-	for (uint32_t i = 0; i < sys->nr_vms; i++, p += ST_VM_SIZE) {
-		memcpy(p, sys->vms[i].name, VT_SYS_NAME); /* NUL-terminated: syspage checked */
-		st_put32(p + 32, sys->vms[i].id);
-		st_put32(p + 36, sys->vms[i].nr_vcpus);
-		st_put64(p + 40, sys->vms[i].cpus);
+	vt_dump_put(p, &(struct vt_dump){.magic = VT_DUMP_MAGIC,
+	                                 .version = VT_VERSION,
+	                                 .record_size = VT_RECORD_SIZE,
+	                                 .nr_rings = nr_rings,
+	                                 .nr_vms = sys->nr_vms,
+	                                 .nr_vcpus = sys->nr_vcpus,
+	                                 .timer_freq = sys->timer_freq ? sys->timer_freq : freq});
+	p += VT_DUMP_HDR_SIZE;
+	for (uint32_t i = 0; i < sys->nr_vms; i++, p += VT_DUMP_VM_SIZE) {
+		struct vt_dump_vm vm = {.id = sys->vms[i].id,
+		                        .nr_vcpus = sys->vms[i].nr_vcpus,
+		                        .cpus = sys->vms[i].cpus};
+
+		memcpy(vm.name, sys->vms[i].name,
+		       VT_SYS_NAME); /* NUL-terminated: syspage checked */
+		vt_dump_vm_put(p, &vm);
 	}
-	for (uint32_t i = 0; i < sys->nr_vcpus; i++, p += ST_VCPU_SIZE) {
-		p[0] = (uint8_t)sys->vcpus[i].vm;
-		p[1] = (uint8_t)sys->vcpus[i].vcpu;
-		p[2] = (uint8_t)sys->vcpus[i].pcpu;
-		st_put64(p + 8, sys->vcpus[i].exits);
-	}
+	for (uint32_t i = 0; i < sys->nr_vcpus; i++, p += VT_DUMP_VCPU_SIZE)
+		vt_dump_vcpu_put(p, &(struct vt_dump_vcpu){.vm = (uint8_t)sys->vcpus[i].vm,
+		                                           .vcpu = (uint8_t)sys->vcpus[i].vcpu,
+		                                           .pcpu = (uint8_t)sys->vcpus[i].pcpu,
+		                                           .exits = sys->vcpus[i].exits});
 	for (uint32_t cpu = 0; cpu < STREAM_CPUS; cpu++) {
+		struct vt_dump_ring ring = {.cpu = cpu, .first = s->pos[cpu]}; /* where it starts */
+
 		if (!rings[cpu])
 			continue;
-		st_put32(p, cpu);
-		st_put32(p + 4, rings[cpu]->mode);
-		st_put64(p + 8, s->pos[cpu]); /* where this stream starts; count 0 */
-		st_put64(p + 24, __atomic_load_n(&rings[cpu]->lost, __ATOMIC_RELAXED));
-		p += ST_RING_SIZE;
+		ring.mode = rings[cpu]->mode;
+		ring.lost = __atomic_load_n(&rings[cpu]->lost, __ATOMIC_RELAXED);
+		vt_dump_ring_put(p, &ring);
+		p += VT_DUMP_RING_SIZE;
 	}
 	return len;
 }
@@ -169,20 +145,11 @@ static size_t st_records(struct stream *s, uint32_t cpu, uint8_t *buf, size_t ro
 	len = hdr + got * sizeof(rec[0]);
 	st_header(s, buf, VT_FRAME_RECORDS, (uint32_t)len);
 	p = buf + VT_FRAME_HDR_SIZE;
-	st_put32(p, cpu);
-	st_put32(p + 4, got);
-	st_put64(p + 8, pos - got);
-	st_put64(p + 16, skipped);
+	vt_frame_records_put(p, &(struct vt_frame_records){
+	                            .cpu = cpu, .count = got, .first = pos - got, .lost = skipped});
 	p += VT_FRAME_RECORDS_SIZE;
-	for (uint32_t i = 0; i < got; i++, p += sizeof(rec[0])) {
-		st_put64(p, rec[i].ts);
-		st_put16(p + 8, rec[i].event);
-		p[10] = rec[i].vm;
-		p[11] = rec[i].vcpu;
-		st_put32(p + 12, rec[i].a);
-		st_put64(p + 16, rec[i].b);
-		st_put64(p + 24, rec[i].c);
-	}
+	for (uint32_t i = 0; i < got; i++, p += VT_RECORD_SIZE)
+		vt_record_put(p, &rec[i]);
 	s->pos[cpu] = pos;
 	return len;
 }

@@ -11,12 +11,6 @@
 
 #include "vtrace.h"
 
-_Static_assert(sizeof(struct vt_dump) == VT_DUMP_HDR_SIZE, "struct vt_dump size");
-_Static_assert(sizeof(struct vt_dump_vm) == VT_DUMP_VM_SIZE, "struct vt_dump_vm size");
-_Static_assert(sizeof(struct vt_dump_vcpu) == VT_DUMP_VCPU_SIZE, "struct vt_dump_vcpu size");
-_Static_assert(sizeof(struct vt_dump_ring) == VT_DUMP_RING_SIZE, "struct vt_dump_ring size");
-_Static_assert(sizeof(struct vt_record) == VT_RECORD_SIZE, "struct vt_record size");
-
 static int dump_err(char *err, size_t errlen, size_t off, const char *fmt, ...)
 {
 	va_list ap;
@@ -45,31 +39,32 @@ static int dump_fits(size_t len, size_t off, uint64_t n, size_t sz, const char *
 
 static int dump_header(const uint8_t *buf, size_t len, struct vt_trace *t, char *err, size_t errlen)
 {
-	uint32_t magic;
+	struct vt_dump d;
 
 	if (len < VT_DUMP_HDR_SIZE)
 		return dump_err(err, errlen, 0, "file has %zu bytes, a dump header needs %u", len,
 		                VT_DUMP_HDR_SIZE);
-	magic = vt_le32(buf);
-	if (magic != VT_DUMP_MAGIC)
-		return dump_err(err, errlen, 0, "magic 0x%08x, expected 0x%08x (\"VTDP\")", magic,
+	vt_dump_get(buf, &d);
+	if (d.magic != VT_DUMP_MAGIC)
+		return dump_err(err, errlen, 0, "magic 0x%08x, expected 0x%08x (\"VTDP\")", d.magic,
 		                VT_DUMP_MAGIC);
-	t->version = vt_le16(buf + 4);
-	if (t->version != VT_VERSION && t->version != VT_VERSION_UNFOLDED)
-		return dump_err(err, errlen, 4, "version %u, expected %u or %u", t->version,
-		                VT_VERSION_UNFOLDED, VT_VERSION);
-	if (vt_le16(buf + 6) != VT_RECORD_SIZE)
-		return dump_err(err, errlen, 6, "record size %u, expected %u", vt_le16(buf + 6),
-		                VT_RECORD_SIZE);
-	t->nr_rings = vt_le32(buf + 8);
-	t->nr_vms = vt_le32(buf + 12);
-	t->nr_vcpus = vt_le32(buf + 16);
-	t->timer_freq = vt_le64(buf + 24);
+	if (d.version != VT_VERSION && d.version != VT_VERSION_UNFOLDED)
+		return dump_err(err, errlen, VT_DUMP_OFF_VERSION, "version %u, expected %u or %u",
+		                d.version, VT_VERSION_UNFOLDED, VT_VERSION);
+	if (d.record_size != VT_RECORD_SIZE)
+		return dump_err(err, errlen, VT_DUMP_OFF_RECORD_SIZE, "record size %u, expected %u",
+		                d.record_size, VT_RECORD_SIZE);
+	t->version = d.version;
+	t->nr_rings = d.nr_rings;
+	t->nr_vms = d.nr_vms;
+	t->nr_vcpus = d.nr_vcpus;
+	t->timer_freq = d.timer_freq;
 	if (t->nr_vms >= VT_NONE) /* VM indices are bytes and 0xff means none */
-		return dump_err(err, errlen, 12, "%u VMs, expected at most %u", t->nr_vms,
-		                VT_NONE - 1);
+		return dump_err(err, errlen, VT_DUMP_OFF_NR_VMS, "%u VMs, expected at most %u",
+		                t->nr_vms, VT_NONE - 1);
 	if (t->timer_freq == 0 || t->timer_freq > VT_MAX_FREQ)
-		return dump_err(err, errlen, 24, "timer frequency %llu Hz, expected 1 Hz to 10 GHz",
+		return dump_err(err, errlen, VT_DUMP_OFF_FREQ,
+		                "timer frequency %llu Hz, expected 1 Hz to 10 GHz",
 		                (unsigned long long)t->timer_freq);
 	return 0;
 }
@@ -86,7 +81,7 @@ static int dump_vms(const uint8_t *buf, size_t len, size_t *off, struct vt_trace
 		const uint8_t *p = buf + *off;
 		struct vt_dump_vm *vm = &t->vms[i];
 
-		memcpy(vm->name, p, sizeof(vm->name));
+		vt_dump_vm_get(p, vm);
 		if (!memchr(vm->name, '\0', sizeof(vm->name)))
 			return dump_err(err, errlen, *off, "VM %u: name not NUL-terminated", i);
 		for (const char *c = vm->name; *c; c++)
@@ -95,12 +90,10 @@ static int dump_vms(const uint8_t *buf, size_t len, size_t *off, struct vt_trace
 				    err, errlen, *off,
 				    "VM %u: name has byte 0x%02x, expected printable ASCII", i,
 				    (unsigned)(uint8_t)*c);
-		vm->id = vt_le32(p + 32);
-		vm->nr_vcpus = vt_le32(p + 36);
-		vm->cpus = vt_le64(p + 40);
 		if (vm->nr_vcpus == 0 || vm->nr_vcpus >= VT_NONE)
-			return dump_err(err, errlen, *off + 36, "VM %u: %u vCPUs, expected 1..%u",
-			                i, vm->nr_vcpus, VT_NONE - 1);
+			return dump_err(err, errlen, *off + VT_DUMP_VM_OFF_NR_VCPUS,
+			                "VM %u: %u vCPUs, expected 1..%u", i, vm->nr_vcpus,
+			                VT_NONE - 1);
 	}
 	return 0;
 }
@@ -117,31 +110,17 @@ static int dump_vcpus(const uint8_t *buf, size_t len, size_t *off, struct vt_tra
 		const uint8_t *p = buf + *off;
 		struct vt_dump_vcpu *v = &t->vcpus[i];
 
-		v->vm = p[0];
-		v->vcpu = p[1];
-		v->pcpu = p[2];
-		v->exits = vt_le64(p + 8);
+		vt_dump_vcpu_get(p, v);
 		if (v->vm >= t->nr_vms)
 			return dump_err(err, errlen, *off,
 			                "vCPU entry %u: VM %u, expected below %u", i, v->vm,
 			                t->nr_vms);
 		if (v->vcpu >= t->vms[v->vm].nr_vcpus)
-			return dump_err(err, errlen, *off + 1,
+			return dump_err(err, errlen, *off + VT_DUMP_VCPU_OFF_VCPU,
 			                "vCPU entry %u: vCPU %u, VM %s has %u", i, v->vcpu,
 			                t->vms[v->vm].name, t->vms[v->vm].nr_vcpus);
 	}
 	return 0;
-}
-
-void vt_record_decode(const uint8_t *p, struct vt_record *r)
-{
-	r->ts = vt_le64(p);
-	r->event = vt_le16(p + 8);
-	r->vm = p[10];
-	r->vcpu = p[11];
-	r->a = vt_le32(p + 12);
-	r->b = vt_le64(p + 16);
-	r->c = vt_le64(p + 24);
 }
 
 const char *vt_fold_check(const struct vt_record *r, uint32_t version, uint64_t prev_ts)
@@ -167,17 +146,17 @@ static int dump_records(const uint8_t *buf, size_t off, uint32_t ri, struct vt_t
 		const char *why;
 		uint32_t n;
 
-		vt_record_decode(buf + off, &r);
+		vt_record_get(buf + off, &r);
 		if (r.event == 0 || r.event >= VT_EV_COUNT)
-			return dump_err(err, errlen, off + 8,
+			return dump_err(err, errlen, off + VT_RECORD_OFF_EVENT,
 			                "ring %u record %llu: event id %u, expected 1..%u", ri,
 			                (unsigned long long)i, r.event, VT_EV_COUNT - 1);
 		if (r.vm != VT_NONE && r.vm >= t->nr_vms)
-			return dump_err(err, errlen, off + 10,
+			return dump_err(err, errlen, off + VT_RECORD_OFF_VM,
 			                "ring %u record %llu: VM %u, expected below %u or 0xff", ri,
 			                (unsigned long long)i, r.vm, t->nr_vms);
 		if (r.vcpu != VT_NONE && (r.vm == VT_NONE || r.vcpu >= t->vms[r.vm].nr_vcpus))
-			return dump_err(err, errlen, off + 11,
+			return dump_err(err, errlen, off + VT_RECORD_OFF_VCPU,
 			                "ring %u record %llu: vCPU %u, expected 0xff or a vCPU of "
 			                "the record's VM",
 			                ri, (unsigned long long)i, r.vcpu);
@@ -189,8 +168,8 @@ static int dump_records(const uint8_t *buf, size_t off, uint32_t ri, struct vt_t
 			    ri, (unsigned long long)i, (unsigned long long)r.ts,
 			    (unsigned long long)prev);
 		if ((why = vt_fold_check(&r, t->version, prev)) != NULL)
-			return dump_err(err, errlen, off + 16, "ring %u record %llu: %s", ri,
-			                (unsigned long long)i, why);
+			return dump_err(err, errlen, off + VT_RECORD_OFF_B,
+			                "ring %u record %llu: %s", ri, (unsigned long long)i, why);
 		n = vt_unfold(&r, t->version, &ring->rec[ring->n]);
 		if (t->nr_records++ == 0 || ring->rec[ring->n].ts < t->t0)
 			t->t0 = ring->rec[ring->n].ts; /* the rebuilt ENTER's, if any */
@@ -212,18 +191,20 @@ static int dump_rings(const uint8_t *buf, size_t len, size_t *off, struct vt_tra
 	for (uint32_t i = 0; i < t->nr_rings; i++) {
 		const uint8_t *p = buf + *off;
 		struct vt_trace_ring *ring = &t->rings[i];
+		struct vt_dump_ring hdr;
 
 		if (len - *off < VT_DUMP_RING_SIZE)
 			return dump_err(err, errlen, *off,
 			                "ring %u header needs %u bytes but only %zu remain", i,
 			                VT_DUMP_RING_SIZE, len - *off);
+		vt_dump_ring_get(p, &hdr);
 		ring->offset = *off;
-		ring->cpu = vt_le32(p);
-		ring->mode = vt_le32(p + 4);
-		ring->first = vt_le64(p + 8);
-		ring->count = vt_le64(p + 16);
-		ring->lost = vt_le64(p + 24);
-		ring->skipped = vt_le64(p + 32);
+		ring->cpu = hdr.cpu;
+		ring->mode = hdr.mode;
+		ring->first = hdr.first;
+		ring->count = hdr.count;
+		ring->lost = hdr.lost;
+		ring->skipped = hdr.skipped;
 		if (ring->cpu >= VT_MAX_CPU)
 			return dump_err(err, errlen, *off, "ring %u: cpu %u, expected below %u", i,
 			                ring->cpu, VT_MAX_CPU);
@@ -233,7 +214,7 @@ static int dump_rings(const uint8_t *buf, size_t len, size_t *off, struct vt_tra
 				                "ring %u: cpu %u already has ring %u", i, ring->cpu,
 				                j);
 		if (ring->mode != VT_MODE_STREAM && ring->mode != VT_MODE_FLIGHT)
-			return dump_err(err, errlen, *off + 4,
+			return dump_err(err, errlen, *off + VT_DUMP_RING_OFF_MODE,
 			                "ring %u: mode %u, expected 0 (stream) or 1 (flight)", i,
 			                ring->mode);
 		*off += VT_DUMP_RING_SIZE;

@@ -11,29 +11,7 @@
 
 #include "fold.h"
 #include "format.h"
-
-/* Sizes of the on-disk structures: the parser reads fields by offset. */
-#define VT_DUMP_HDR_SIZE 32u
-#define VT_DUMP_VM_SIZE 48u
-#define VT_DUMP_VCPU_SIZE 16u
-#define VT_DUMP_RING_SIZE 40u
-#define VT_RECORD_SIZE 32u
-
-/* Little-endian fields of the dump and stream formats, whatever the host's byte order. */
-static inline uint16_t vt_le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static inline uint32_t vt_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static inline uint64_t vt_le64(const uint8_t *p)
-{
-	return (uint64_t)vt_le32(p) | (uint64_t)vt_le32(p + 4) << 32;
-}
+#include "wire.h"
 
 #define VT_MAX_CPU 4096u           /* rings for higher pCPU numbers are rejected */
 #define VT_MAX_FREQ 10000000000ull /* 10 GHz: keeps the ns conversion exact in 64 bits */
@@ -59,7 +37,6 @@ struct vt_trace {
 };
 
 /* dump.c: one 32-byte record as the dump and the stream carry it (not checked). */
-void vt_record_decode(const uint8_t *p, struct vt_record *r);
 /*
  * dump.c: a ring record's ENTER folded into it (fold.h), checked: NULL if
  * it is well placed (none, or not before prev_ts, the ring's previous

@@ -14,6 +14,7 @@
 #include "ring.h"
 #include "string.h"
 #include "vm.h"
+#include "wire.h"
 
 /* Page aligned and sized: the monitor partition is shown each ring, read-only. */
 struct trace_cpu_ring {
@@ -180,19 +181,19 @@ static uint64_t trace_readable(const struct vt_ring *r)
 
 static uint64_t trace_dump_size(void)
 {
-	uint64_t size = sizeof(struct vt_dump) + vm_count * sizeof(struct vt_dump_vm);
+	uint64_t size = VT_DUMP_HDR_SIZE + vm_count * VT_DUMP_VM_SIZE;
 
 	for (uint32_t i = 0; i < vm_count; i++)
-		size += vm_table[i].nr_vcpus * sizeof(struct vt_dump_vcpu);
+		size += vm_table[i].nr_vcpus * VT_DUMP_VCPU_SIZE;
 	for (uint32_t c = 0; c < PLAT_CPU_NUM; c++)
-		size += sizeof(struct vt_dump_ring) +
-		        trace_readable(&trace_rings[c].ring) * sizeof(struct vt_record);
+		size += VT_DUMP_RING_SIZE + trace_readable(&trace_rings[c].ring) * VT_RECORD_SIZE;
 	return size;
 }
 
 static void trace_dump_ring(struct trace_b64 *e, struct vt_ring *r)
 {
 	struct vt_record buf[32];
+	uint8_t bytes[VT_DUMP_RING_SIZE];
 	uint64_t n = trace_readable(r), pos = r->head - n, skipped = 0;
 	struct vt_dump_ring dr = {
 	    .cpu = r->cpu,
@@ -204,10 +205,16 @@ static void trace_dump_ring(struct trace_b64 *e, struct vt_ring *r)
 	};
 	uint32_t got;
 
-	trace_b64_put(e, &dr, sizeof dr);
+	vt_dump_ring_put(bytes, &dr);
+	trace_b64_put(e, bytes, sizeof bytes);
 	/* Every pCPU is parked or in this power-off: the ring holds still while we read it. */
 	while (n && (got = vt_ring_read(r, &pos, buf, n < 32 ? (uint32_t)n : 32, &skipped)) != 0) {
-		trace_b64_put(e, buf, got * sizeof(struct vt_record));
+		for (uint32_t i = 0; i < got; i++) {
+			uint8_t rec[VT_RECORD_SIZE];
+
+			vt_record_put(rec, &buf[i]);
+			trace_b64_put(e, rec, sizeof rec);
+		}
 		n -= got;
 	}
 }
@@ -215,10 +222,11 @@ static void trace_dump_ring(struct trace_b64 *e, struct vt_ring *r)
 void trace_dump(void)
 {
 	struct trace_b64 e = {{0, 0, 0}, 0, 0};
+	uint8_t bytes[VT_DUMP_VM_SIZE]; /* the largest of the headers */
 	struct vt_dump d = {
 	    .magic = VT_DUMP_MAGIC,
 	    .version = VT_VERSION,
-	    .record_size = sizeof(struct vt_record),
+	    .record_size = VT_RECORD_SIZE,
 	    .nr_rings = PLAT_CPU_NUM,
 	    .nr_vms = vm_count,
 	    .timer_freq = arch_counter_freq(),
@@ -231,14 +239,16 @@ void trace_dump(void)
 	log_printf("trace: dumping %llu bytes\n", (unsigned long long)trace_dump_size());
 	log_hold(); /* nothing may interleave with the encoded lines */
 	log_raw("vitrine-trace-begin\n");
-	trace_b64_put(&e, &d, sizeof d);
+	vt_dump_put(bytes, &d);
+	trace_b64_put(&e, bytes, VT_DUMP_HDR_SIZE);
 	for (uint32_t i = 0; i < vm_count; i++) {
 		struct vt_dump_vm dv = {
 		    .id = i, .nr_vcpus = vm_table[i].nr_vcpus, .cpus = vm_table[i].cfg->cpus};
 
 		for (uint32_t k = 0; k + 1 < sizeof dv.name && vm_table[i].cfg->name[k]; k++)
 			dv.name[k] = vm_table[i].cfg->name[k];
-		trace_b64_put(&e, &dv, sizeof dv);
+		vt_dump_vm_put(bytes, &dv);
+		trace_b64_put(&e, bytes, VT_DUMP_VM_SIZE);
 	}
 	for (uint32_t i = 0; i < vm_count; i++)
 		for (uint32_t j = 0; j < vm_table[i].nr_vcpus; j++) {
@@ -248,7 +258,8 @@ void trace_dump(void)
 			                          .pcpu = (uint8_t)v->pcpu,
 			                          .exits = v->exits};
 
-			trace_b64_put(&e, &dc, sizeof dc);
+			vt_dump_vcpu_put(bytes, &dc);
+			trace_b64_put(&e, bytes, VT_DUMP_VCPU_SIZE);
 		}
 	for (uint32_t c = 0; c < PLAT_CPU_NUM; c++)
 		trace_dump_ring(&e, &trace_rings[c].ring);

@@ -84,7 +84,7 @@ static int fr_record(struct vs_dec *d, struct vs_frame *f, uint32_t i, const uin
 	const struct vt_trace *t = &d->t;
 	const char *why;
 
-	vt_record_decode(p, r);
+	vt_record_get(p, r);
 	if (r->event == 0 || r->event >= VT_EV_COUNT)
 		return fr_err(d, err, errlen, "cpu %u record %u: event id %u, expected 1..%u",
 		              f->cpu, i, r->event, VT_EV_COUNT - 1);
@@ -113,15 +113,18 @@ static int fr_record(struct vs_dec *d, struct vs_frame *f, uint32_t i, const uin
 static int fr_records(struct vs_dec *d, struct vs_frame *f, const uint8_t *p, size_t n, char *err,
                       size_t errlen)
 {
+	struct vt_frame_records hdr;
+
 	if (!d->have_hello)
 		return fr_err(d, err, errlen, "records before the hello frame");
 	if (n < VT_FRAME_RECORDS_SIZE)
 		return fr_err(d, err, errlen, "records frame of %zu bytes, its header needs %u", n,
 		              VT_FRAME_RECORDS_SIZE);
-	f->cpu = vt_le32(p);
-	f->count = vt_le32(p + 4);
-	f->first = vt_le64(p + 8);
-	f->lost = vt_le64(p + 16);
+	vt_frame_records_get(p, &hdr);
+	f->cpu = hdr.cpu;
+	f->count = hdr.count;
+	f->first = hdr.first;
+	f->lost = hdr.lost;
 	for (f->ri = 0; f->ri < d->t.nr_rings && d->t.rings[f->ri].cpu != f->cpu; f->ri++)
 		;
 	if (f->ri == d->t.nr_rings)
@@ -157,18 +160,20 @@ int vs_dec_next(struct vs_dec *d, struct vs_frame *f, char *err, size_t errlen)
 {
 	const uint8_t *p = d->buf + d->start;
 	size_t avail = d->len - d->start;
+	struct vt_frame hdr;
 	uint32_t len;
 	int rc = 0;
 
 	memset(f, 0, sizeof(*f));
 	if (avail < VT_FRAME_HDR_SIZE)
 		return 0;
-	if (vt_le16(p) != VT_FRAME_MAGIC)
+	vt_frame_get(p, &hdr);
+	if (hdr.magic != VT_FRAME_MAGIC)
 		return fr_err(d, err, errlen, "magic 0x%04x, expected 0x%04x: not a frame",
-		              vt_le16(p), VT_FRAME_MAGIC);
-	f->type = vt_le16(p + 2);
-	len = vt_le32(p + 4);
-	f->seq = vt_le64(p + 8);
+		              hdr.magic, VT_FRAME_MAGIC);
+	f->type = hdr.type;
+	len = hdr.len;
+	f->seq = hdr.seq;
 	if (len < VT_FRAME_HDR_SIZE || len > VT_FRAME_MAX)
 		return fr_err(d, err, errlen, "length %u, expected %u..%u", len, VT_FRAME_HDR_SIZE,
 		              VT_FRAME_MAX);
@@ -210,7 +215,7 @@ int vs_dec_end(const struct vs_dec *d, char *err, size_t errlen)
 		              "the stream ends inside a frame header (%zu of %u bytes)", avail,
 		              VT_FRAME_HDR_SIZE);
 	return fr_err(d, err, errlen, "the stream ends inside a frame (%zu of %u bytes)", avail,
-	              vt_le32(d->buf + d->start + 4));
+	              vt_get32(d->buf + d->start + VT_FRAME_OFF_LEN));
 }
 
 void vs_dec_free(struct vs_dec *d)

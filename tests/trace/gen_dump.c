@@ -22,6 +22,7 @@
 #include "../../trace/fold.h"
 #include "../../trace/format.h"
 #include "../../trace/pb.h"
+#include "../../trace/wire.h"
 
 #define GEN_MAX_RECORDS 1024
 #define GEN_KINDS 8
@@ -45,48 +46,39 @@ static uint8_t gen_buf[1 << 20];
 static size_t gen_len;
 static unsigned gen_version = VT_VERSION;
 
-static void gen_bytes(const void *p, size_t n)
+/* Room for n bytes at the end of the file; the caller fills them. */
+static uint8_t *gen_room(size_t n)
 {
-	memcpy(gen_buf + gen_len, p, n);
-	gen_len += n;
-}
+	uint8_t *p = gen_buf + gen_len;
 
-static void gen_le(uint64_t v, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		gen_buf[gen_len++] = (uint8_t)(v >> (8 * i));
+	gen_len += n;
+	return p;
 }
 
 static void gen_header(uint32_t rings, uint32_t vms, uint32_t vcpus)
 {
-	gen_le(VT_DUMP_MAGIC, 4);
-	gen_le(gen_version, 2);
-	gen_le(sizeof(struct vt_record), 2);
-	gen_le(rings, 4);
-	gen_le(vms, 4);
-	gen_le(vcpus, 4);
-	gen_le(0, 4);
-	gen_le(62500000, 8);
+	vt_dump_put(gen_room(VT_DUMP_HDR_SIZE), &(struct vt_dump){.magic = VT_DUMP_MAGIC,
+	                                                          .version = (uint16_t)gen_version,
+	                                                          .record_size = VT_RECORD_SIZE,
+	                                                          .nr_rings = rings,
+	                                                          .nr_vms = vms,
+	                                                          .nr_vcpus = vcpus,
+	                                                          .timer_freq = 62500000});
 }
 
 static void gen_vm(const char *name, uint32_t id, uint32_t vcpus, uint64_t cpus)
 {
-	char n[32] = {0};
+	struct vt_dump_vm vm = {.id = id, .nr_vcpus = vcpus, .cpus = cpus};
 
-	strncpy(n, name, sizeof(n) - 1);
-	gen_bytes(n, sizeof(n));
-	gen_le(id, 4);
-	gen_le(vcpus, 4);
-	gen_le(cpus, 8);
+	strncpy(vm.name, name, sizeof(vm.name) - 1);
+	vt_dump_vm_put(gen_room(VT_DUMP_VM_SIZE), &vm);
 }
 
 static void gen_vcpu(uint8_t vm, uint8_t vcpu, uint8_t pcpu, uint64_t exits)
 {
-	gen_le(vm, 1);
-	gen_le(vcpu, 1);
-	gen_le(pcpu, 1);
-	gen_le(0, 5);
-	gen_le(exits, 8);
+	vt_dump_vcpu_put(
+	    gen_room(VT_DUMP_VCPU_SIZE),
+	    &(struct vt_dump_vcpu){.vm = vm, .vcpu = vcpu, .pcpu = pcpu, .exits = exits});
 }
 
 /*
@@ -114,12 +106,13 @@ static uint64_t gen_ring_records(const struct gen_ring *r)
 
 static void gen_ring_out(const struct gen_ring *r)
 {
-	gen_le(r->cpu, 4);
-	gen_le(r->mode, 4);
-	gen_le(r->first, 8);
-	gen_le(gen_ring_records(r), 8);
-	gen_le(r->lost, 8);
-	gen_le(r->skipped, 8);
+	vt_dump_ring_put(gen_room(VT_DUMP_RING_SIZE),
+	                 &(struct vt_dump_ring){.cpu = r->cpu,
+	                                        .mode = r->mode,
+	                                        .first = r->first,
+	                                        .count = gen_ring_records(r),
+	                                        .lost = r->lost,
+	                                        .skipped = r->skipped});
 	for (uint64_t i = 0; i < r->count; i++) {
 		const struct vt_record *e = &r->rec[i];
 		uint64_t b = e->b;
@@ -129,13 +122,10 @@ static void gen_ring_out(const struct gen_ring *r)
 		if (e->event == VT_EV_EXIT && gen_version > VT_VERSION_UNFOLDED)
 			b = vt_fold_b(b, i && gen_folds(r, i - 1) ? vt_fold_run(e->ts, e[-1].ts)
 			                                          : VT_RUN_NONE);
-		gen_le(e->ts, 8);
-		gen_le(e->event, 2);
-		gen_le(e->vm, 1);
-		gen_le(e->vcpu, 1);
-		gen_le(e->a, 4);
-		gen_le(b, 8);
-		gen_le(e->c, 8);
+		struct vt_record w = *e;
+
+		w.b = b;
+		vt_record_put(gen_room(VT_RECORD_SIZE), &w);
 	}
 }
 
@@ -393,13 +383,11 @@ static void gen_small(void)
 	gen_ring_out(&r[1]);
 }
 
+/* Overwrites n bytes at off with v, little-endian: a corrupt field. */
 static void gen_put(size_t off, uint64_t v, unsigned n)
 {
-	size_t save = gen_len;
-
-	gen_len = off;
-	gen_le(v, n);
-	gen_len = save;
+	for (unsigned i = 0; i < n; i++)
+		gen_buf[off + i] = (uint8_t)(v >> (8 * i));
 }
 
 static const struct {
