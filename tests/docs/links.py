@@ -14,17 +14,23 @@ LINK = re.compile(r"!?\[(?:[^\]\[]|\[[^\]]*\])*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)
 FENCE = re.compile(r"^\s*(```|~~~)")
 
 
-def prose(path):
-    """The file's lines outside fenced and indented code blocks, with their numbers."""
+def lines(path):
+    """The file's lines outside fenced code blocks, with their numbers."""
     fenced = False
     with open(path, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
             if FENCE.match(line):
                 fenced = not fenced
-                continue
-            if fenced or line.startswith("    ") and not line.lstrip().startswith(("-", "*", "|")):
-                continue
-            yield n, re.sub(r"`[^`]*`", "``", line)
+            elif not fenced:
+                yield n, line
+
+
+def prose(path):
+    """Lines that may hold links: not indented code, inline code blanked."""
+    for n, line in lines(path):
+        if line.startswith("    ") and not line.lstrip().startswith(("-", "*", "|")):
+            continue
+        yield n, re.sub(r"`[^`]*`", "``", line)
 
 
 def slug(heading):
@@ -35,27 +41,16 @@ def slug(heading):
 
 
 def anchors(path):
+    """The anchors of a file's headings; a repeated heading gets -1, -2..."""
     seen, out = {}, set()
-    for _, line in prose(path):
+    for _, line in lines(path):
         m = re.match(r"^#{1,6}\s+(.*?)\s*#*\s*$", line.rstrip("\n"))
-        if not m:
-            continue
-        raw = open_heading(path, m.group(1))
-        s = slug(raw)
-        k = seen.get(s, 0)
-        seen[s] = k + 1
-        out.add(s if k == 0 else "%s-%d" % (s, k))
+        if m:
+            s = slug(m.group(1))
+            k = seen.get(s, 0)
+            seen[s] = k + 1
+            out.add(s if k == 0 else "%s-%d" % (s, k))
     return out
-
-
-def open_heading(path, stripped):
-    # prose() blanked inline code; headings keep their words: read them again.
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            m = re.match(r"^#{1,6}\s+(.*?)\s*#*\s*$", line.rstrip("\n"))
-            if m and re.sub(r"`[^`]*`", "``", m.group(1)) == stripped:
-                return m.group(1)
-    return stripped
 
 
 def problems(path):
