@@ -10,20 +10,15 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "field.h"
 #include "lauxlib.h"
 #include "pmu_view.h"
 #include "rt.h"
+#include "syspage.h"
 #include "vitrine/abi.h"
 #include "vitrine/llc.h"
-#include "syspage.h"
 
 #define CV_BAND 64 /* colours per row of the map: rows stay well inside a console line */
-
-static void cv_int(lua_State *L, const char *name, lua_Integer v)
-{
-	lua_pushinteger(L, v);
-	lua_setfield(L, -2, name);
-}
 
 /* {c, ...}: the colours both a and b own (b NULL: a's own). */
 static int cv_colors(lua_State *L, const struct vt_sys *s, const struct vt_sys_vm *a,
@@ -115,24 +110,21 @@ static int cv_colors_fn(lua_State *L)
 
 	lua_newtable(L);
 	lua_newtable(L);
-	cv_int(L, "level", s->llc.level);
-	cv_int(L, "size", (lua_Integer)s->llc.size);
-	cv_int(L, "ways", s->llc.ways);
-	cv_int(L, "line", s->llc.line);
-	cv_int(L, "sets", s->llc.sets);
-	cv_int(L, "colors", s->llc.colors);
-	lua_pushboolean(L, (s->flags & VT_SYS_COLORS_CAPPED) != 0);
-	lua_setfield(L, -2, "capped");
+	field_int(L, "level", s->llc.level);
+	field_int(L, "size", (lua_Integer)s->llc.size);
+	field_int(L, "ways", s->llc.ways);
+	field_int(L, "line", s->llc.line);
+	field_int(L, "sets", s->llc.sets);
+	field_int(L, "colors", s->llc.colors);
+	field_bool(L, "capped", (s->flags & VT_SYS_COLORS_CAPPED) != 0);
 	lua_setfield(L, -2, "llc");
 	lua_newtable(L);
 	for (uint32_t i = 0; i < s->nr_vms; i++) {
 		lua_newtable(L);
-		lua_pushstring(L, s->vms[i].name);
-		lua_setfield(L, -2, "name");
+		field_str(L, "name", s->vms[i].name);
 		cv_colors(L, s, &s->vms[i], NULL);
 		lua_setfield(L, -2, "colors");
-		lua_pushboolean(L, (s->vms[i].flags & VT_SYS_VM_UNCOLORED) != 0);
-		lua_setfield(L, -2, "uncolored");
+		field_bool(L, "uncolored", (s->vms[i].flags & VT_SYS_VM_UNCOLORED) != 0);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 	lua_setfield(L, -2, "vms");
@@ -140,10 +132,8 @@ static int cv_colors_fn(lua_State *L)
 	for (uint32_t i = 0; i < s->nr_vms; i++)
 		for (uint32_t j = i + 1; j < s->nr_vms; j++) {
 			lua_newtable(L);
-			lua_pushstring(L, s->vms[i].name);
-			lua_setfield(L, -2, "a");
-			lua_pushstring(L, s->vms[j].name);
-			lua_setfield(L, -2, "b");
+			field_str(L, "a", s->vms[i].name);
+			field_str(L, "b", s->vms[j].name);
 			if (!cv_colors(L, s, &s->vms[i], &s->vms[j])) {
 				lua_pop(L, 2);
 				continue;
@@ -181,11 +171,10 @@ static int cv_llc_copy(struct vt_llc_page *copy)
 static void cv_counts(lua_State *L, uint64_t accesses, uint64_t misses, int have_accesses)
 {
 	if (have_accesses)
-		cv_int(L, "accesses", (lua_Integer)accesses);
-	cv_int(L, "misses", (lua_Integer)misses);
+		field_int(L, "accesses", (lua_Integer)accesses);
+	field_int(L, "misses", (lua_Integer)misses);
 	if (have_accesses) {
-		lua_pushnumber(L, accesses ? (lua_Number)misses / (lua_Number)accesses : 0);
-		lua_setfield(L, -2, "miss_rate");
+		field_num(L, "miss_rate", accesses ? (lua_Number)misses / (lua_Number)accesses : 0);
 	}
 }
 
@@ -202,11 +191,11 @@ static void cv_llc_emulated(lua_State *L, const struct vt_llc_page *c, struct cv
 {
 	lua_pushliteral(L, "emulated");
 	lua_setfield(L, -2, "source");
-	cv_int(L, "size", (lua_Integer)c->size);
-	cv_int(L, "ways", c->ways);
-	cv_int(L, "line", c->line);
-	cv_int(L, "sets", c->sets);
-	cv_int(L, "publishes", (lua_Integer)c->publishes);
+	field_int(L, "size", (lua_Integer)c->size);
+	field_int(L, "ways", c->ways);
+	field_int(L, "line", c->line);
+	field_int(L, "sets", c->sets);
+	field_int(L, "publishes", (lua_Integer)c->publishes);
 	lua_newtable(L);
 	n->cpus = c->cpus < VT_SYS_PCPUS ? c->cpus : VT_SYS_PCPUS;
 	n->have_accesses = 1;
@@ -216,11 +205,11 @@ static void cv_llc_emulated(lua_State *L, const struct vt_llc_page *c, struct cv
 		n->accesses[i] = k->loads + k->stores;
 		n->misses[i] = k->load_misses + k->store_misses;
 		lua_newtable(L);
-		cv_int(L, "cpu", i);
-		cv_int(L, "loads", (lua_Integer)k->loads);
-		cv_int(L, "load_misses", (lua_Integer)k->load_misses);
-		cv_int(L, "stores", (lua_Integer)k->stores);
-		cv_int(L, "store_misses", (lua_Integer)k->store_misses);
+		field_int(L, "cpu", i);
+		field_int(L, "loads", (lua_Integer)k->loads);
+		field_int(L, "load_misses", (lua_Integer)k->load_misses);
+		field_int(L, "stores", (lua_Integer)k->stores);
+		field_int(L, "store_misses", (lua_Integer)k->store_misses);
 		cv_counts(L, n->accesses[i], n->misses[i], 1);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
@@ -232,16 +221,14 @@ static void cv_llc_pmu(lua_State *L, const struct vt_sys *s, struct cv_llc_count
 {
 	lua_pushliteral(L, "pmu");
 	lua_setfield(L, -2, "source");
-	cv_int(L, "refill_event", s->llc.pmu_refill);
-	lua_pushstring(L, pmu_view_event_name(s->llc.pmu_refill));
-	lua_setfield(L, -2, "refill_name");
+	field_int(L, "refill_event", s->llc.pmu_refill);
+	field_str(L, "refill_name", pmu_view_event_name(s->llc.pmu_refill));
 	n->have_accesses = s->llc.pmu_access != VT_SYS_PMU_NONE;
 	if (n->have_accesses) {
-		cv_int(L, "access_event", s->llc.pmu_access);
-		lua_pushstring(L, pmu_view_event_name(s->llc.pmu_access));
-		lua_setfield(L, -2, "access_name");
+		field_int(L, "access_event", s->llc.pmu_access);
+		field_str(L, "access_name", pmu_view_event_name(s->llc.pmu_access));
 	}
-	cv_int(L, "answered", answered);
+	field_int(L, "answered", answered);
 	lua_newtable(L);
 	n->cpus = s->nr_pcpus;
 	for (uint32_t i = 0, row = 0; i < n->cpus; i++) {
@@ -252,9 +239,9 @@ static void cv_llc_pmu(lua_State *L, const struct vt_sys *s, struct cv_llc_count
 		if (!p->sampled)
 			continue; /* never read: a pCPU without a vCPU */
 		lua_newtable(L);
-		cv_int(L, "cpu", i);
+		field_int(L, "cpu", i);
 		cv_counts(L, n->accesses[i], n->misses[i], n->have_accesses);
-		cv_int(L, "sampled", (lua_Integer)p->sampled);
+		field_int(L, "sampled", (lua_Integer)p->sampled);
 		lua_rawseti(L, -2, (lua_Integer)++row);
 	}
 	lua_setfield(L, -2, "cpus");
@@ -305,8 +292,7 @@ static int cv_llc(lua_State *L)
 				miss += n.misses[i];
 			}
 		lua_newtable(L);
-		lua_pushstring(L, s->vms[v].name);
-		lua_setfield(L, -2, "name");
+		field_str(L, "name", s->vms[v].name);
 		cv_counts(L, acc, miss, n.have_accesses);
 		lua_rawseti(L, -2, (lua_Integer)v + 1);
 		if (mark)

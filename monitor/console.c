@@ -17,8 +17,6 @@
 #include "../hyp/lib/fmt.h" /* not on the path: hyp/lib/string.h would hide picolibc's */
 #include "config.h"
 #include "hw/pl011.h"
-#include "lauxlib.h"
-#include "net.h"
 #include "rt.h"
 #include "syspage.h"
 #include "vitrine/abi.h"
@@ -26,8 +24,6 @@
 #include "vitrine/sysview.h"
 
 #define CON_UART ((volatile uint32_t *)0x09000000ul) /* the uart IPA monitor configs give */
-#define CON_REC_MAX 512                              /* as hyp/core/conring.c cuts them */
-#define CON_DETACH 0x1d                              /* Ctrl-], as in telnet */
 
 #define con_hdr ((const volatile struct vt_con *)(uintptr_t)CFG_MONITOR_CON_IPA)
 #define con_data ((const volatile uint8_t *)(uintptr_t)(CFG_MONITOR_CON_IPA + 4096))
@@ -36,12 +32,6 @@
 static uint64_t con_pos;   /* ring bytes consumed; mirrored in con_ctl->con_tail */
 static int con_ring_ok;    /* the ring is there and sane */
 static int con_typed = -1; /* a key read ahead by con_unget */
-
-struct con_rec {
-	uint32_t src;
-	uint32_t len;
-	char text[CON_REC_MAX];
-};
 
 void con_putc(char c)
 {
@@ -91,7 +81,7 @@ void con_init(void)
 }
 
 /* The next record, or 0 if there is none (or the ring makes no sense: then skip it all). */
-static int con_next(struct con_rec *r)
+int con_next(struct con_rec *r)
 {
 	uint64_t head = __atomic_load_n(&con_hdr->head, __ATOMIC_ACQUIRE);
 	uint8_t h[sizeof(struct vt_con_rec)];
@@ -115,7 +105,7 @@ static int con_next(struct con_rec *r)
 	return 1;
 }
 
-static void con_done(void)
+void con_done(void)
 {
 	__atomic_store_n(&con_ctl->con_tail, con_pos, __ATOMIC_RELEASE);
 }
@@ -140,7 +130,7 @@ static const char *con_vm_name(uint32_t id, char *buf, size_t size)
 	return buf;
 }
 
-static void con_show(const struct con_rec *r, int prefix)
+void con_show(const struct con_rec *r, int prefix)
 {
 	char name[40];
 
@@ -173,84 +163,15 @@ void con_pump(void)
 	con_done(); /* also mends a position someone poked */
 }
 
-/* console.attach(vm): its lines alone, keys typed into its UART, until Ctrl-]. */
-static int con_attach(lua_State *L)
+void con_ring_stats(struct con_ring_stats *st)
 {
-	static struct con_rec r;
-	const struct vt_sys *s = syspage_get(L);
-	uint32_t id = syspage_find_vm(L, s, 1);
-	uint64_t others = 0;
-	char name[sizeof s->vms[id].name];
-	int key = -1;
-
-	memcpy(name, s->vms[id].name, sizeof name); /* checked: NUL-terminated */
-	con_pump();
-	printf("console: attached to %s; Ctrl-] leaves\n", name);
-	fflush(stdout);
-	for (;;) {
-		if (key < 0)
-			key = con_key();
-		if (key == CON_DETACH)
-			break;
-		if (key >= 0) {
-			int64_t took =
-			    (int64_t)rt_hvc(VT_HC_CONSOLE_INPUT, (uint64_t)id, 1, (uint64_t)key).x0;
-
-			if (took < 0)
-				return luaL_error(L, "%s has no UART to type to (%d)", name,
-				                  (int)took);
-			if (took)
-				key = -1; /* else its FIFO is full: the key waits */
-		}
-		while (con_next(&r)) {
-			if (r.src == (uint32_t)id || r.src == VT_CON_HYP)
-				con_show(&r, 0);
-			else
-				others++;
-			con_done();
-		}
-		net_poll(); /* TCP clients' input is buffered, streams flow; their chunks wait */
-		rt_relax();
-	}
-	printf("console: left %s", name);
-	if (others)
-		printf(" (%llu lines of other VMs were not shown)", (unsigned long long)others);
-	printf("\n");
-	return 0;
+	st->written = con_hdr->head;
+	st->read = con_pos;
+	st->lost = con_hdr->lost;
+	st->bad_positions = con_hdr->bad_tail;
 }
 
-/* console.stats(): the ring as the hypervisor keeps it. */
-static int con_stats(lua_State *L)
+void con_poke_tail(uint64_t pos)
 {
-	lua_newtable(L);
-	lua_pushinteger(L, (lua_Integer)con_hdr->head);
-	lua_setfield(L, -2, "written");
-	lua_pushinteger(L, (lua_Integer)con_pos);
-	lua_setfield(L, -2, "read");
-	lua_pushinteger(L, (lua_Integer)con_hdr->lost);
-	lua_setfield(L, -2, "lost");
-	lua_pushinteger(L, (lua_Integer)con_hdr->bad_tail);
-	lua_setfield(L, -2, "bad_positions");
-	return 1;
-}
-
-/* console.poke(n): write a position no reader could have, for the test of the hypervisor's check.
- */
-static int con_poke(lua_State *L)
-{
-	con_ctl->con_tail = (uint64_t)luaL_checkinteger(L, 1);
-	return 0;
-}
-
-static const luaL_Reg con_lib[] = {
-    {"attach", con_attach},
-    {"stats", con_stats},
-    {"poke", con_poke},
-    {NULL, NULL},
-};
-
-void con_open(lua_State *L)
-{
-	luaL_newlib(L, con_lib);
-	lua_setglobal(L, "console");
+	con_ctl->con_tail = pos;
 }

@@ -3,6 +3,7 @@
 #define CONSOLE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lua.h"
 
@@ -19,7 +20,30 @@ void con_unget(int c);
 int con_pending(void);
 /* Print them, as "[vm] line" or the hypervisor's own text. */
 void con_pump(void);
-/* The Lua table `console`: attach, stats, poke. */
+
+/* One record of the console ring: a VM's line, or the hypervisor's text. */
+#define CON_REC_MAX 512 /* as hyp/core/conring.c cuts them */
+struct con_rec {
+	uint32_t src; /* VM id, or VT_CON_HYP */
+	uint32_t len;
+	char text[CON_REC_MAX];
+};
+
+/* The next record, or 0 if there is none (a ring that makes no sense is skipped). */
+int con_next(struct con_rec *r);
+/* Tell the hypervisor what con_next consumed. */
+void con_done(void);
+/* Print a record: "[vm] line" with control bytes shown (prefix), or raw. */
+void con_show(const struct con_rec *r, int prefix);
+
+struct con_ring_stats {
+	uint64_t written, read, lost, bad_positions;
+};
+void con_ring_stats(struct con_ring_stats *st);
+/* Write a reader position the hypervisor must refuse (for its test). */
+void con_poke_tail(uint64_t pos);
+
+/* The Lua table `console` (console_view.c): attach, stats, poke. */
 void con_open(lua_State *L);
 
 #endif

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "field.h"
 #include "fold.h"
 #include "format.h"
 #include "lauxlib.h"
@@ -131,12 +132,6 @@ static void iv_pair(const struct iv_event *ev, size_t n, struct iv_samples *a2i,
 	}
 }
 
-static void iv_num(lua_State *L, const char *name, lua_Integer v)
-{
-	lua_pushinteger(L, v);
-	lua_setfield(L, -2, name);
-}
-
 /* count, min, avg, p50, p99, max and a histogram of one stage, into the table on top. */
 static void iv_summary(lua_State *L, struct iv_samples *st, uint64_t freq)
 {
@@ -144,7 +139,7 @@ static void iv_summary(lua_State *L, struct iv_samples *st, uint64_t freq)
 	size_t n = st->n;
 	luaL_Buffer hist;
 
-	iv_num(L, "count", (lua_Integer)n);
+	field_int(L, "count", (lua_Integer)n);
 	if (!n || !freq)
 		return;
 	qsort(s, n, sizeof *s, iv_cmp_u64);
@@ -152,11 +147,11 @@ static void iv_summary(lua_State *L, struct iv_samples *st, uint64_t freq)
 		s[i] = s[i] * 1000000000ull / freq; /* ticks to ns */
 		sum += s[i];
 	}
-	iv_num(L, "min", (lua_Integer)s[0]);
-	iv_num(L, "avg", (lua_Integer)(sum / n));
-	iv_num(L, "p50", (lua_Integer)s[n / 2]);
-	iv_num(L, "p99", (lua_Integer)s[n * 99 / 100]);
-	iv_num(L, "max", (lua_Integer)s[n - 1]);
+	field_int(L, "min", (lua_Integer)s[0]);
+	field_int(L, "avg", (lua_Integer)(sum / n));
+	field_int(L, "p50", (lua_Integer)s[n / 2]);
+	field_int(L, "p99", (lua_Integer)s[n * 99 / 100]);
+	field_int(L, "max", (lua_Integer)s[n - 1]);
 	/* A text histogram, a line per power-of-two bucket of ns. */
 	luaL_buffinit(L, &hist);
 	for (size_t i = 0; i < n;) {

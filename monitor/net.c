@@ -15,7 +15,6 @@
 #include "auth.h"
 #include "console.h"
 #include "gic.h"
-#include "lauxlib.h"
 #include "lwip/init.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/netif.h"
@@ -246,102 +245,7 @@ void net_flush(void)
 	}
 }
 
-static void net_field(lua_State *L, const char *name, uint64_t v)
+int net_is_up(void)
 {
-	lua_pushinteger(L, (lua_Integer)v);
-	lua_setfield(L, -2, name);
-}
-
-/* net.stats(): whether the network is up, the device's counters, the console's clients. */
-static int net_stats(lua_State *L)
-{
-	const struct vnet_stats *v = vnet_stats();
-
-	lua_newtable(L);
-	lua_pushboolean(L, net_up);
-	lua_setfield(L, -2, "up");
-	net_field(L, "irqs", v->irqs);
-	net_field(L, "rx_frames", v->rx_frames);
-	net_field(L, "rx_dropped", v->rx_dropped);
-	net_field(L, "tx_frames", v->tx_frames);
-	net_field(L, "tx_full", v->tx_full);
-	net_field(L, "clients", net_con_clients());
-	net_field(L, "auth_ticks", auth_last_ticks());
-	return 1;
-}
-
-/* One row of net.clients(), appended to the table on top of the stack. */
-static void net_client_row(const struct net_peer *p, void *arg)
-{
-	lua_State *L = arg;
-	char addr[IP4ADDR_STRLEN_MAX];
-
-	ip4addr_ntoa_r(&p->pcb->remote_ip, addr, sizeof addr);
-	lua_createtable(L, 0, 6);
-	net_field(L, "id", p->id);
-	lua_pushstring(L, p->service);
-	lua_setfield(L, -2, "service");
-	lua_pushstring(L, addr);
-	lua_setfield(L, -2, "address");
-	net_field(L, "port", p->pcb->remote_port);
-	lua_pushboolean(L, p->authenticated);
-	lua_setfield(L, -2, "authenticated");
-	lua_pushnumber(L, (lua_Number)(timer_now() - p->last) / (lua_Number)timer_freq());
-	lua_setfield(L, -2, "idle");
-	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-}
-
-/* net.clients(): every TCP connection, authenticated or still in the handshake. */
-static int net_clients(lua_State *L)
-{
-	lua_newtable(L);
-	net_auth_peers(net_client_row, L);
-	net_con_peers(net_client_row, L);
-	net_stream_peers(net_client_row, L);
-	return 1;
-}
-
-/* net.kick(id): close connection id (net.clients()). */
-static int net_kick(lua_State *L)
-{
-	lua_Integer id = luaL_checkinteger(L, 1);
-
-	if (id <= 0 || id > UINT32_MAX ||
-	    !(net_auth_kick((unsigned)id) || net_con_kick((unsigned)id) ||
-	      net_stream_kick((unsigned)id)))
-		return luaL_error(L, "net.kick: no client %I", id);
-	return 0;
-}
-
-/* Seeing and closing others' connections is the UART's: a TCP client gets these. */
-static int net_clients_refused(lua_State *L)
-{
-	return luaL_error(L, "net.clients: only on the UART console");
-}
-
-static int net_kick_refused(lua_State *L)
-{
-	return luaL_error(L, "net.kick: only on the UART console");
-}
-
-void net_uart_only(lua_State *L)
-{
-	lua_getglobal(L, "net");
-	lua_pushcfunction(L, net_clients_refused);
-	lua_setfield(L, -2, "clients");
-	lua_pushcfunction(L, net_kick_refused);
-	lua_setfield(L, -2, "kick");
-	lua_pop(L, 1);
-}
-
-void net_open(lua_State *L)
-{
-	static const luaL_Reg lib[] = {{"stats", net_stats},
-	                               {"clients", net_clients},
-	                               {"kick", net_kick},
-	                               {"budget", net_con_budget},
-	                               {NULL, NULL}};
-
-	luaL_newlib(L, lib);
-	lua_setglobal(L, "net");
+	return net_up;
 }

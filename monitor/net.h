@@ -31,7 +31,9 @@ void net_init(uint64_t arg);
 void net_poll(void);
 /* From the idle loop (no chunk running): net_poll, then at most one TCP client's line. */
 void net_idle(void);
-/* The Lua table `net`: net.stats(), net.budget(). */
+/* Whether the interface came up. */
+int net_is_up(void);
+/* The Lua table `net` (net_view.c): net.stats(), clients(), kick(), budget(). */
 void net_open(lua_State *L);
 /* Before a power-off: give clients what was printed for them (at most a second). */
 void net_flush(void);

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "field.h"
 #include "lauxlib.h"
 #include "rt.h"
 #include "syspage.h"
@@ -265,8 +266,7 @@ static int pv_sample(lua_State *L)
 		lua_pushinteger(L, (lua_Integer)count[i]);
 		lua_setfield(L, -2, pv_names[ev[i]]);
 	}
-	lua_pushinteger(L, (lua_Integer)ticks);
-	lua_setfield(L, -2, "ticks");
+	field_int(L, "ticks", (lua_Integer)ticks);
 	lua_pushboolean(L, ovf != 0); /* a 32-bit counter wrapped: its count is modulo 2^32 */
 	lua_setfield(L, -2, "overflow");
 	if (lua_getfield(L, 1, "mark"), lua_toboolean(L, -1))

@@ -19,49 +19,9 @@
 #include "net.h"
 #include "pmu_view.h"
 #include "rt.h"
-#include "stack.h"
-#include "sys.h"
-#include "timer.h"
 #include "trace_view.h"
+#include "vitrine_view.h"
 #include "vm_view.h"
-
-/* Defined by monitor/monitor.ld. */
-extern char __image_start[], __image_end[];
-
-/* vitrine.poweroff(): the partition's last words (its sizes), then PSCI SYSTEM_OFF. */
-static int mon_poweroff(lua_State *L)
-{
-	size_t bytes;
-
-	lua_gc(L, LUA_GCCOLLECT);
-	bytes = (size_t)lua_gc(L, LUA_GCCOUNT) * 1024 + (size_t)lua_gc(L, LUA_GCCOUNTB);
-	printf("monitor: image %u KiB, Lua state uses %u KiB after a full collection, "
-	       "heap top %u KiB\n",
-	       (unsigned)(((uintptr_t)__image_end - (uintptr_t)__image_start + 1023) / 1024),
-	       (unsigned)((bytes + 1023) / 1024), (unsigned)((sys_heap_used() + 1023) / 1024));
-	fflush(stdout);
-	net_flush(); /* a TCP client that asked sees the answer */
-	rt_system_off();
-	return 0;
-}
-
-/* vitrine.now(): the virtual counter; vitrine.freq(): its ticks per second (rt's timer.h). */
-static int mon_now(lua_State *L)
-{
-	lua_pushinteger(L, (lua_Integer)timer_now());
-	return 1;
-}
-
-static int mon_freq(lua_State *L)
-{
-	lua_pushinteger(L, (lua_Integer)timer_freq());
-	return 1;
-}
-
-static const luaL_Reg mon_vitrine[] = {
-    {"poweroff", mon_poweroff}, {"now", mon_now}, {"freq", mon_freq},
-    {"stack", stack_lua},       {NULL, NULL},
-};
 
 /* Errors that are not strings still print: through __tostring, or by their type. */
 static int mon_msghandler(lua_State *L)
@@ -193,8 +153,7 @@ static int repl_open(lua_State *L)
 		luaL_requiref(L, libs[i].name, libs[i].func, 1);
 		lua_pop(L, 1);
 	}
-	luaL_newlib(L, mon_vitrine);
-	lua_setglobal(L, "vitrine");
+	vitrine_view_open(L);
 	trace_view_open(L);
 	vm_view_open(L);
 	irq_view_open(L);

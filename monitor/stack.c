@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "field.h"
 #include "lauxlib.h"
 
 #define STACK_PAGE 4096u
@@ -108,11 +109,8 @@ size_t stack_deepest(void)
 int stack_lua(lua_State *L)
 {
 	lua_createtable(L, 0, 3);
-	lua_pushinteger(L, STACK_SIZE);
-	lua_setfield(L, -2, "size");
-	lua_pushinteger(L, (lua_Integer)stack_deepest());
-	lua_setfield(L, -2, "deepest");
-	lua_pushinteger(L, (lua_Integer)(uintptr_t)stack_area);
-	lua_setfield(L, -2, "guard");
+	field_int(L, "size", STACK_SIZE);
+	field_int(L, "deepest", (lua_Integer)stack_deepest());
+	field_int(L, "guard", (lua_Integer)(uintptr_t)stack_area);
 	return 1;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "field.h"
 #include "fold.h"
 #include "format.h"
 #include "lauxlib.h"
@@ -27,12 +28,6 @@ const struct vt_ring *trace_view_ring(uint32_t cpu)
 	return (const struct vt_ring *)r; /* fields that change are read atomically */
 }
 
-static void tv_field(lua_State *L, const char *name, lua_Integer v)
-{
-	lua_pushinteger(L, v);
-	lua_setfield(L, -2, name);
-}
-
 /* trace.rings(): {{cpu=, mode="flight"|"stream", capacity=, written=, lost=}, ...} */
 static int tv_rings(lua_State *L)
 {
@@ -45,50 +40,34 @@ static int tv_rings(lua_State *L)
 		if (!r)
 			continue;
 		lua_newtable(L);
-		tv_field(L, "cpu", r->cpu);
-		lua_pushstring(L, r->mode == VT_MODE_FLIGHT ? "flight" : "stream");
-		lua_setfield(L, -2, "mode");
-		tv_field(L, "capacity", r->capacity);
-		tv_field(L, "written", (lua_Integer)__atomic_load_n(&r->head, __ATOMIC_ACQUIRE));
-		tv_field(L, "lost", (lua_Integer)r->lost);
+		field_int(L, "cpu", r->cpu);
+		field_str(L, "mode", r->mode == VT_MODE_FLIGHT ? "flight" : "stream");
+		field_int(L, "capacity", r->capacity);
+		field_int(L, "written", (lua_Integer)__atomic_load_n(&r->head, __ATOMIC_ACQUIRE));
+		field_int(L, "lost", (lua_Integer)r->lost);
 		lua_rawseti(L, -2, ++n);
 	}
 	return 1;
 }
 
-static const char *const tv_event_names[VT_EV_COUNT] = {
-    [VT_EV_LOST] = "lost",
-    [VT_EV_EXIT] = "exit",
-    [VT_EV_ENTER] = "enter",
-    [VT_EV_IRQ] = "irq",
-    [VT_EV_INJECT] = "inject",
-    [VT_EV_LR_FULL] = "lr_full",
-    [VT_EV_IPI] = "ipi",
-    [VT_EV_HVC] = "hvc",
-    [VT_EV_PSCI] = "psci",
-    [VT_EV_IPC] = "ipc",
-    [VT_EV_FAULT] = "fault",
-    [VT_EV_VM_STATE] = "vm_state",
-    [VT_EV_VCPU_STATE] = "vcpu_state",
-    [VT_EV_MARK] = "mark",
-};
+static const char *const tv_event_names[VT_EV_COUNT] = VT_EVENT_NAMES;
 
 static void tv_record(lua_State *L, const struct vt_record *rec, uint64_t pos)
 {
 	lua_createtable(L, 0, 9);
-	tv_field(L, "pos", (lua_Integer)pos);
-	tv_field(L, "ts", (lua_Integer)rec->ts);
-	lua_pushstring(L, rec->event < VT_EV_COUNT && tv_event_names[rec->event]
-	                      ? tv_event_names[rec->event]
-	                      : "?");
-	lua_setfield(L, -2, "event");
+	field_int(L, "pos", (lua_Integer)pos);
+	field_int(L, "ts", (lua_Integer)rec->ts);
+	field_str(L, "event",
+	          rec->event < VT_EV_COUNT && tv_event_names[rec->event]
+	              ? tv_event_names[rec->event]
+	              : "?");
 	if (rec->vm != VT_NONE)
-		tv_field(L, "vm", rec->vm);
+		field_int(L, "vm", rec->vm);
 	if (rec->vcpu != VT_NONE)
-		tv_field(L, "vcpu", rec->vcpu);
-	tv_field(L, "a", rec->a);
-	tv_field(L, "b", (lua_Integer)rec->b);
-	tv_field(L, "c", (lua_Integer)rec->c);
+		field_int(L, "vcpu", rec->vcpu);
+	field_int(L, "a", rec->a);
+	field_int(L, "b", (lua_Integer)rec->b);
+	field_int(L, "c", (lua_Integer)rec->c);
 }
 
 /* The events argument: a name or a list of names, as a mask of enum vt_event bits; 0 if nil. */
@@ -168,8 +147,8 @@ static int tv_read(lua_State *L)
 	if (i < max) /* everything there was has been looked at */
 		next = pos;
 	lua_setfield(L, -2, "records");
-	tv_field(L, "next", (lua_Integer)next);
-	tv_field(L, "skipped", (lua_Integer)skipped);
+	field_int(L, "next", (lua_Integer)next);
+	field_int(L, "skipped", (lua_Integer)skipped);
 	return 1;
 }
 
@@ -219,13 +198,12 @@ static int tv_stats(lua_State *L)
 			continue;
 		st = tv_ring_stats(r);
 		lua_createtable(L, 0, 6);
-		tv_field(L, "cpu", r->cpu);
-		lua_pushstring(L, r->mode == VT_MODE_FLIGHT ? "flight" : "stream");
-		lua_setfield(L, -2, "mode");
-		tv_field(L, "capacity", r->capacity);
-		tv_field(L, "written", (lua_Integer)st.written);
-		tv_field(L, "lost", (lua_Integer)st.lost);
-		tv_field(L, "fill", (lua_Integer)st.fill);
+		field_int(L, "cpu", r->cpu);
+		field_str(L, "mode", r->mode == VT_MODE_FLIGHT ? "flight" : "stream");
+		field_int(L, "capacity", r->capacity);
+		field_int(L, "written", (lua_Integer)st.written);
+		field_int(L, "lost", (lua_Integer)st.lost);
+		field_int(L, "fill", (lua_Integer)st.fill);
 		lua_rawseti(L, -2, ++n);
 		cap += r->capacity;
 		written += st.written;
@@ -233,10 +211,10 @@ static int tv_stats(lua_State *L)
 		fill += st.fill;
 	}
 	lua_createtable(L, 0, 4);
-	tv_field(L, "capacity", (lua_Integer)cap);
-	tv_field(L, "written", (lua_Integer)written);
-	tv_field(L, "lost", (lua_Integer)lost);
-	tv_field(L, "fill", (lua_Integer)fill);
+	field_int(L, "capacity", (lua_Integer)cap);
+	field_int(L, "written", (lua_Integer)written);
+	field_int(L, "lost", (lua_Integer)lost);
+	field_int(L, "fill", (lua_Integer)fill);
 	lua_setfield(L, -2, "total");
 	return 1;
 }
@@ -258,26 +236,28 @@ static int tv_lost(lua_State *L)
 		lua_rawseti(L, -2, cpu);
 		total += lost;
 	}
-	tv_field(L, "total", (lua_Integer)total);
+	field_int(L, "total", (lua_Integer)total);
 	return 1;
 }
 
 /* trace.enable{"exit", "irq", ...}: the event classes recorded from now on. */
 static int tv_enable(lua_State *L)
 {
-	static const char *const names[] = {"exit", "irq", "call", "ipc", "fault", "state", "mark"};
+#define TV_CLASS_NAME(CLASS, name, bit) #name,
+	static const char *const names[] = {VT_CLASSES(TV_CLASS_NAME)};
+#undef TV_CLASS_NAME
 	uint64_t mask = 0;
 
 	luaL_checktype(L, 1, LUA_TTABLE);
 	for (lua_Integer i = 1; lua_rawgeti(L, 1, i) != LUA_TNIL; i++) {
 		const char *c = luaL_checkstring(L, -1);
-		unsigned k = 0;
+		unsigned k = 1; /* "ring" is always recorded: not a class to ask for */
 
 		while (k < sizeof names / sizeof names[0] && strcmp(c, names[k]))
 			k++;
 		if (k == sizeof names / sizeof names[0])
 			return luaL_error(L, "no trace class '%s'", c);
-		mask |= VT_CLASS_EXIT << k;
+		mask |= 1u << k;
 		lua_pop(L, 1);
 	}
 	if (rt_hvc(VT_HC_TRACE_ENABLE, mask, 0, 0).x0)

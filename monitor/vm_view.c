@@ -5,32 +5,15 @@
  */
 #include "vm_view.h"
 
+#include "field.h"
+#include "format.h"
 #include "lauxlib.h"
 #include "rt.h"
 #include "syspage.h"
 
-static const char *const vv_vm_states[] = {"running", "leaving", "resetting",
-                                           "off",     "stopped", "paused"};
-static const char *const vv_vcpu_states[] = {"off", "pending", "running", "paused"};
+static const char *const vv_vm_states[VT_VM_STATE_COUNT] = VT_VM_STATE_NAMES;
+static const char *const vv_vcpu_states[VT_VCPU_STATE_COUNT] = VT_VCPU_STATE_NAMES;
 static const char *const vv_kinds[] = {"ram", "shm", "device"};
-
-static void vv_int(lua_State *L, const char *name, lua_Integer v)
-{
-	lua_pushinteger(L, v);
-	lua_setfield(L, -2, name);
-}
-
-static void vv_str(lua_State *L, const char *name, const char *v)
-{
-	lua_pushstring(L, v);
-	lua_setfield(L, -2, name);
-}
-
-static void vv_bool(lua_State *L, const char *name, int v)
-{
-	lua_pushboolean(L, v);
-	lua_setfield(L, -2, name);
-}
 
 /* The VM's memory map, its pass-through devices and the channels it belongs to. */
 static void vv_regions(lua_State *L, const struct vt_sys *s, const struct vt_sys_vm *m)
@@ -45,15 +28,15 @@ static void vv_regions(lua_State *L, const struct vt_sys *s, const struct vt_sys
 		const struct vt_sys_channel *c = &s->channels[r->channel];
 
 		lua_newtable(L);
-		vv_str(L, "kind", vv_kinds[r->kind]);
-		vv_int(L, "ipa", (lua_Integer)r->ipa);
-		vv_int(L, "pa", (lua_Integer)r->pa);
-		vv_int(L, "size", (lua_Integer)r->size);
-		vv_bool(L, "writable", r->flags & VT_SYS_REGION_WRITE);
+		field_str(L, "kind", vv_kinds[r->kind]);
+		field_int(L, "ipa", (lua_Integer)r->ipa);
+		field_int(L, "pa", (lua_Integer)r->pa);
+		field_int(L, "size", (lua_Integer)r->size);
+		field_bool(L, "writable", r->flags & VT_SYS_REGION_WRITE);
 		if (r->kind == VT_SYS_SHM) {
-			vv_str(L, "channel", c->name);
+			field_str(L, "channel", c->name);
 			if (r->intid)
-				vv_int(L, "doorbell", r->intid);
+				field_int(L, "doorbell", r->intid);
 		}
 		if (r->kind == VT_SYS_DEVICE) {
 			lua_pushvalue(L, -1);
@@ -63,15 +46,15 @@ static void vv_regions(lua_State *L, const struct vt_sys *s, const struct vt_sys
 		if (r->kind != VT_SYS_SHM)
 			continue;
 		lua_newtable(L);
-		vv_str(L, "name", c->name);
-		vv_str(L, "rights", r->flags & VT_SYS_REGION_WRITE ? "rw" : "ro");
+		field_str(L, "name", c->name);
+		field_str(L, "rights", r->flags & VT_SYS_REGION_WRITE ? "rw" : "ro");
 		if (r->intid)
-			vv_int(L, "doorbell", r->intid);
-		vv_int(L, "ipa", (lua_Integer)r->ipa);
-		vv_int(L, "size", (lua_Integer)r->size);
-		vv_int(L, "notifies", (lua_Integer)c->notifies);
-		vv_int(L, "delivered", (lua_Integer)c->delivered);
-		vv_int(L, "denied", (lua_Integer)c->denied);
+			field_int(L, "doorbell", r->intid);
+		field_int(L, "ipa", (lua_Integer)r->ipa);
+		field_int(L, "size", (lua_Integer)r->size);
+		field_int(L, "notifies", (lua_Integer)c->notifies);
+		field_int(L, "delivered", (lua_Integer)c->delivered);
+		field_int(L, "denied", (lua_Integer)c->denied);
 		lua_rawseti(L, -2, ++nc);
 	}
 	lua_setfield(L, -4, "channels");
@@ -97,7 +80,7 @@ static void vv_lists(lua_State *L, const struct vt_sys *s, const struct vt_sys_v
 			lua_rawseti(L, -2, ++n);
 		}
 	lua_setfield(L, -2, "colors");
-	vv_bool(L, "uncolored", m->flags & VT_SYS_VM_UNCOLORED);
+	field_bool(L, "uncolored", m->flags & VT_SYS_VM_UNCOLORED);
 }
 
 /* One VM as a table; detail adds its vCPUs, memory map, interrupts, channels and colours. */
@@ -108,12 +91,12 @@ static void vv_vm(lua_State *L, const struct vt_sys *s, uint32_t i, int detail)
 	int n = 0;
 
 	lua_newtable(L);
-	vv_int(L, "id", m->id);
-	vv_str(L, "name", m->name);
-	vv_str(L, "state", m->state < 6 ? vv_vm_states[m->state] : "?");
-	vv_int(L, "resets", m->resets);
-	vv_int(L, "ram", (lua_Integer)m->ram_bytes);
-	vv_int(L, "foreign_irq_accesses", (lua_Integer)m->foreign);
+	field_int(L, "id", m->id);
+	field_str(L, "name", m->name);
+	field_str(L, "state", m->state < VT_VM_STATE_COUNT ? vv_vm_states[m->state] : "?");
+	field_int(L, "resets", m->resets);
+	field_int(L, "ram", (lua_Integer)m->ram_bytes);
+	field_int(L, "foreign_irq_accesses", (lua_Integer)m->foreign);
 	lua_newtable(L);
 	for (uint32_t c = 0; c < 64; c++)
 		if (m->cpus >> c & 1) {
@@ -122,11 +105,11 @@ static void vv_vm(lua_State *L, const struct vt_sys *s, uint32_t i, int detail)
 		}
 	lua_setfield(L, -2, "pcpus");
 	if (detail) {
-		vv_int(L, "uart", (lua_Integer)m->uart_ipa);
-		vv_bool(L, "input", m->flags & VT_SYS_VM_INPUT);
-		vv_bool(L, "monitor", m->flags & VT_SYS_VM_MONITOR);
-		vv_bool(L, "pmu", m->flags & VT_SYS_VM_PMU);
-		vv_bool(L, "dma_unconfined", m->flags & VT_SYS_VM_DMA_UNCONFINED);
+		field_int(L, "uart", (lua_Integer)m->uart_ipa);
+		field_bool(L, "input", m->flags & VT_SYS_VM_INPUT);
+		field_bool(L, "monitor", m->flags & VT_SYS_VM_MONITOR);
+		field_bool(L, "pmu", m->flags & VT_SYS_VM_PMU);
+		field_bool(L, "dma_unconfined", m->flags & VT_SYS_VM_DMA_UNCONFINED);
 		vv_regions(L, s, m);
 		vv_lists(L, s, m);
 		lua_newtable(L);
@@ -142,17 +125,18 @@ static void vv_vm(lua_State *L, const struct vt_sys *s, uint32_t i, int detail)
 		if (!detail)
 			continue;
 		lua_newtable(L);
-		vv_int(L, "vcpu", v->vcpu);
-		vv_int(L, "pcpu", v->pcpu);
-		vv_str(L, "state", v->state < 4 ? vv_vcpu_states[v->state] : "?");
-		vv_int(L, "exits", (lua_Integer)v->exits);
-		vv_int(L, "sysreg_traps", (lua_Integer)v->sysreg_traps);
+		field_int(L, "vcpu", v->vcpu);
+		field_int(L, "pcpu", v->pcpu);
+		field_str(L, "state",
+		          v->state < VT_VCPU_STATE_COUNT ? vv_vcpu_states[v->state] : "?");
+		field_int(L, "exits", (lua_Integer)v->exits);
+		field_int(L, "sysreg_traps", (lua_Integer)v->sysreg_traps);
 		lua_rawseti(L, -2, ++n);
 	}
 	if (detail)
 		lua_setfield(L, -2, "vcpus");
-	vv_int(L, "exits", (lua_Integer)exits);
-	vv_int(L, "sysreg_traps", (lua_Integer)traps);
+	field_int(L, "exits", (lua_Integer)exits);
+	field_int(L, "sysreg_traps", (lua_Integer)traps);
 }
 
 /* vm.list(): every VM, without the detail. */

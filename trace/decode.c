@@ -21,6 +21,16 @@ static const struct {
     {VT_EXIT_IRQ, "IRQ"},
 };
 
+static const char *dec_class_name(uint32_t class)
+{
+#define DEC_CLASS_NAME(CLASS, name, bit)                                                           \
+	if (class == VT_CLASS_##CLASS)                                                             \
+		return #name;
+	VT_CLASSES(DEC_CLASS_NAME)
+#undef DEC_CLASS_NAME
+	return "?";
+}
+
 int vt_dec_exit_kind(uint32_t class)
 {
 	for (int i = 0; i < VT_EXIT_KINDS - 1; i++)
@@ -47,24 +57,33 @@ int vt_dec_irq_arrival(const struct vt_record *r, uint32_t *intid)
 
 const char *vt_dec_event_name(uint16_t event)
 {
-	static const char *const names[VT_EV_COUNT] = {
-	    [VT_EV_LOST] = "LOST",
-	    [VT_EV_EXIT] = "EXIT",
-	    [VT_EV_ENTER] = "ENTER",
-	    [VT_EV_IRQ] = "IRQ",
-	    [VT_EV_INJECT] = "INJECT",
-	    [VT_EV_LR_FULL] = "LR_FULL",
-	    [VT_EV_IPI] = "IPI",
-	    [VT_EV_HVC] = "HVC",
-	    [VT_EV_PSCI] = "PSCI",
-	    [VT_EV_IPC] = "IPC",
-	    [VT_EV_FAULT] = "FAULT",
-	    [VT_EV_VM_STATE] = "VM_STATE",
-	    [VT_EV_VCPU_STATE] = "VCPU_STATE",
-	    [VT_EV_MARK] = "MARK",
-	};
+	static const char *const names[VT_EV_COUNT] = VT_EVENT_UPPER_NAMES;
 
 	return event < VT_EV_COUNT && names[event] ? names[event] : "?";
+}
+
+/* The event vocabulary as the manual's table: Lua name, class, payload. */
+void vt_dec_events_table(FILE *out)
+{
+	fprintf(out, "| event | class | payload |\n|---|---|---|\n");
+#define DEC_EV_ROW(NAME, name, value, CLASS, payload)                                              \
+	fprintf(out, "| `%s` | %s | %s |\n", #name, dec_class_name(VT_CLASS_##CLASS), payload);
+	VT_EVENTS(DEC_EV_ROW)
+#undef DEC_EV_ROW
+}
+
+const char *vt_dec_vm_state_name(uint32_t state)
+{
+	static const char *const names[VT_VM_STATE_COUNT] = VT_VM_STATE_NAMES;
+
+	return state < VT_VM_STATE_COUNT ? names[state] : "?";
+}
+
+const char *vt_dec_vcpu_state_name(uint32_t state)
+{
+	static const char *const names[VT_VCPU_STATE_COUNT] = VT_VCPU_STATE_NAMES;
+
+	return state < VT_VCPU_STATE_COUNT ? names[state] : "?";
 }
 
 const char *vt_dec_vm_name(const struct vt_trace *t, uint8_t vm)
@@ -118,8 +137,6 @@ static void dec_exit(const struct vt_record *r, char *buf, size_t len)
 
 void vt_dec_payload(const struct vt_trace *t, const struct vt_record *r, char *buf, size_t len)
 {
-	static const char *const vcpu_states[] = {"off", "pending", "running"};
-
 	switch (r->event) {
 	case VT_EV_LOST:
 		snprintf(buf, len, "%u records lost", r->a);
@@ -154,10 +171,10 @@ void vt_dec_payload(const struct vt_trace *t, const struct vt_record *r, char *b
 		snprintf(buf, len, "ESR 0x%x IPA 0x%" PRIx64 " PC 0x%" PRIx64, r->a, r->b, r->c);
 		break;
 	case VT_EV_VM_STATE:
-		snprintf(buf, len, "state %u", r->a);
+		snprintf(buf, len, "%s", vt_dec_vm_state_name(r->a));
 		break;
 	case VT_EV_VCPU_STATE:
-		snprintf(buf, len, "%s", r->a < 3 ? vcpu_states[r->a] : "state ?");
+		snprintf(buf, len, "%s", vt_dec_vcpu_state_name(r->a));
 		break;
 	case VT_EV_MARK:
 		snprintf(buf, len, "marker %u value %" PRIu64, r->a, r->b);

@@ -70,49 +70,119 @@ struct vt_record {
 #define VT_NONE 0xff
 
 /*
- * Events, their class (for masking) and payload. Exit classes (a of
- * VT_EV_EXIT) are the Arm ESR exception classes, plus VT_EXIT_IRQ.
+ * The event vocabulary, defined once: every name table (the dump listing,
+ * Lua, Perfetto, the docs) is built from it.
+ * X(NAME, name, value, CLASS, payload): the enum is VT_EV_NAME, the Lua and
+ * listing names are derived from `name`, the class is VT_CLASS_CLASS. Exit
+ * classes (a of EXIT) are the Arm ESR exception classes, plus VT_EXIT_IRQ.
  */
+#define VT_EVENTS(X)                                                                               \
+	X(LOST, lost, 1, RING, "a = records dropped just before this one (stream mode)")           \
+	X(EXIT, exit, 2, EXIT, "a = class, b = ESR or INTID, run time << 32, c = IPA or PC")       \
+	X(ENTER, enter, 3, EXIT, "back into the guest (v2: only when it cannot be folded)")        \
+	X(IRQ, irq, 4, IRQ, "a = physical INTID taken by the hypervisor")                          \
+	X(INJECT, inject, 5, IRQ, "vm/vcpu = target, a = vINTID, b = physical INTID (hw) or 0")    \
+	X(LR_FULL, lr_full, 6, IRQ, "vm/vcpu = target, a = vINTID waiting for a list register")    \
+	X(IPI, ipi, 7, IRQ, "a = target pCPU")                                                     \
+	X(HVC, hvc, 8, CALL, "a = function ID, b = x1 argument, c = result x0")                    \
+	X(PSCI, psci, 9, CALL, "a = function ID, b = x1 argument, c = result x0")                  \
+	X(IPC, ipc, 10, IPC, "a = channel, b = event bit, c = receiving VM")                       \
+	X(FAULT, fault, 11, FAULT, "a = ESR, b = IPA, c = PC; the VM is stopped")                  \
+	X(VM_STATE, vm_state, 12, STATE, "a = new VM state (enum vt_vm_state)")                    \
+	X(VCPU_STATE, vcpu_state, 13, STATE, "a = new vCPU state (enum vt_vcpu_state)")            \
+	X(MARK, mark, 14, MARK, "a = guest marker id, b = value (trace_mark hypercall)")
+
 enum vt_event {
-	VT_EV_LOST = 1,        /* ring: a = records dropped just before this one (stream mode) */
-	VT_EV_EXIT = 2,        /* exit: a = class, b = ESR or INTID | run << 32, c = IPA or PC */
-	VT_EV_ENTER = 3,       /* exit: back into the guest (v2: only when it cannot be folded) */
-	VT_EV_IRQ = 4,         /* irq: a = physical INTID taken by the hypervisor */
-	VT_EV_INJECT = 5,      /* irq: vm/vcpu = target, a = vINTID, b = physical INTID (hw) or 0 */
-	VT_EV_LR_FULL = 6,     /* irq: vm/vcpu = target, a = vINTID waiting for a list register */
-	VT_EV_IPI = 7,         /* irq: a = target pCPU */
-	VT_EV_HVC = 8,         /* call: a = function ID, b = x1 argument, c = result x0 */
-	VT_EV_PSCI = 9,        /* call: a = function ID, b = x1 argument, c = result x0 */
-	VT_EV_IPC = 10,        /* ipc: a = channel, b = event bit, c = receiving VM */
-	VT_EV_FAULT = 11,      /* fault: a = ESR, b = IPA, c = PC; the VM is stopped */
-	VT_EV_VM_STATE = 12,   /* state: a = new VM state (vm.h enum vm_state; 5: paused) */
-	VT_EV_VCPU_STATE = 13, /* state: a = new vCPU state (0 off, 1 pending, 2 running) */
-	VT_EV_MARK = 14,       /* mark: a = guest marker id, b = value (trace_mark hypercall) */
-	VT_EV_COUNT
+#define VT_EV_ENUM(NAME, name, value, CLASS, payload) VT_EV_##NAME = value,
+	VT_EVENTS(VT_EV_ENUM)
+#undef VT_EV_ENUM
+	    VT_EV_COUNT
 };
 
 #define VT_EXIT_IRQ 0x100       /* a of VT_EV_EXIT for an interrupt exit; b = INTID */
 #define VT_RUN_SHIFT 32         /* the run time's place in the b of VT_EV_EXIT (v2) */
 #define VT_RUN_NONE 0xffffffffu /* ... when no ENTER is folded into it */
 
+/*
+ * Event classes, the unit of masking (trace.enable, VT_HC_TRACE_CLASSES):
+ * X(CLASS, name, bit). RING (LOST) cannot be masked.
+ */
+#define VT_CLASSES(X)                                                                              \
+	X(RING, ring, 0)                                                                           \
+	X(EXIT, exit, 1)                                                                           \
+	X(IRQ, irq, 2)                                                                             \
+	X(CALL, call, 3)                                                                           \
+	X(IPC, ipc, 4)                                                                             \
+	X(FAULT, fault, 5)                                                                         \
+	X(STATE, state, 6)                                                                         \
+	X(MARK, mark, 7)
+
 enum vt_class {
-	VT_CLASS_RING = 1u << 0, /* VT_EV_LOST: cannot be masked */
-	VT_CLASS_EXIT = 1u << 1,
-	VT_CLASS_IRQ = 1u << 2,
-	VT_CLASS_CALL = 1u << 3,
-	VT_CLASS_IPC = 1u << 4,
-	VT_CLASS_FAULT = 1u << 5,
-	VT_CLASS_STATE = 1u << 6,
-	VT_CLASS_MARK = 1u << 7,
-	VT_CLASS_ALL = 0xff,
+#define VT_CLASS_ENUM(CLASS, name, bit) VT_CLASS_##CLASS = 1u << (bit),
+	VT_CLASSES(VT_CLASS_ENUM)
+#undef VT_CLASS_ENUM
+	    VT_CLASS_ALL = 0xff,
 };
 
 /* The class of each event, indexed by enum vt_event. */
+#define VT_EV_CLASS_INIT(NAME, name, value, CLASS, payload) [value] = VT_CLASS_##CLASS,
 #define VT_EVENT_CLASSES                                                                           \
 	{                                                                                          \
-		0, VT_CLASS_RING, VT_CLASS_EXIT, VT_CLASS_EXIT, VT_CLASS_IRQ, VT_CLASS_IRQ,        \
-		    VT_CLASS_IRQ, VT_CLASS_IRQ, VT_CLASS_CALL, VT_CLASS_CALL, VT_CLASS_IPC,        \
-		    VT_CLASS_FAULT, VT_CLASS_STATE, VT_CLASS_STATE, VT_CLASS_MARK                  \
+		VT_EVENTS(VT_EV_CLASS_INIT)                                                        \
+	}
+
+/* Names indexed by enum vt_event (0 where none): lower case (Lua, Perfetto) and upper (dumps). */
+#define VT_EV_NAME_INIT(NAME, name, value, CLASS, payload) [value] = #name,
+#define VT_EVENT_NAMES                                                                             \
+	{                                                                                          \
+		VT_EVENTS(VT_EV_NAME_INIT)                                                         \
+	}
+#define VT_EV_UPPER_INIT(NAME, name, value, CLASS, payload) [value] = #NAME,
+#define VT_EVENT_UPPER_NAMES                                                                       \
+	{                                                                                          \
+		VT_EVENTS(VT_EV_UPPER_INIT)                                                        \
+	}
+
+/*
+ * VM and vCPU states as the trace and the system page report them: X(NAME,
+ * name). The hypervisor's own enums are checked against these.
+ */
+#define VT_VM_STATES(X)                                                                            \
+	X(RUNNING, running)                                                                        \
+	X(LEAVING, leaving) /* its vCPUs are being stopped */                                      \
+	X(RESETTING, resetting)                                                                    \
+	X(OFF, off)         /* powered itself off */                                               \
+	X(STOPPED, stopped) /* stopped by the hypervisor after a fault */                          \
+	X(PAUSED, paused)   /* held by the monitor */
+
+#define VT_VCPU_STATES(X)                                                                          \
+	X(OFF, off)                                                                                \
+	X(PENDING, pending) /* CPU_ON or a reset asked for it */                                   \
+	X(RUNNING, running)                                                                        \
+	X(PAUSED, paused) /* held by the monitor at its next exit */
+
+enum vt_vm_state {
+#define VT_VM_STATE_ENUM(NAME, name) VT_VM_##NAME,
+	VT_VM_STATES(VT_VM_STATE_ENUM)
+#undef VT_VM_STATE_ENUM
+	    VT_VM_STATE_COUNT
+};
+
+enum vt_vcpu_state {
+#define VT_VCPU_STATE_ENUM(NAME, name) VT_VCPU_##NAME,
+	VT_VCPU_STATES(VT_VCPU_STATE_ENUM)
+#undef VT_VCPU_STATE_ENUM
+	    VT_VCPU_STATE_COUNT
+};
+
+#define VT_STATE_NAME_INIT(NAME, name) #name,
+#define VT_VM_STATE_NAMES                                                                          \
+	{                                                                                          \
+		VT_VM_STATES(VT_STATE_NAME_INIT)                                                   \
+	}
+#define VT_VCPU_STATE_NAMES                                                                        \
+	{                                                                                          \
+		VT_VCPU_STATES(VT_STATE_NAME_INIT)                                                 \
 	}
 
 /* A dump file. */

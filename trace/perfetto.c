@@ -305,14 +305,10 @@ static void pf_instant(struct vt_pf *pf, uint64_t ts, uint32_t ri, const struct 
 		nargs = 3;
 		break;
 	case VT_EV_VM_STATE:
-		snprintf(name, sizeof(name), "VM state %u", r->a);
+		snprintf(name, sizeof(name), "VM %s", vt_dec_vm_state_name(r->a));
 		break;
 	case VT_EV_VCPU_STATE:
-		snprintf(name, sizeof(name), "vCPU %s",
-		         r->a == 0   ? "off"
-		         : r->a == 1 ? "pending"
-		         : r->a == 2 ? "running"
-		                     : "?");
+		snprintf(name, sizeof(name), "vCPU %s", vt_dec_vcpu_state_name(r->a));
 		break;
 	case VT_EV_MARK:
 		snprintf(name, sizeof(name), "mark %u", r->a);

@@ -5,6 +5,7 @@
  *   vtrace stats FILE                        counts per VM and pCPU, exit cross-check
  *   vtrace perfetto FILE -o OUT              a Perfetto trace (ui.perfetto.dev)
  *   vtrace check-perfetto OUT                checks a Perfetto trace's structure
+ *   vtrace events                            the event vocabulary, as a Markdown table
  *   vtrace svg FILE -o OUT.svg [FROM TO]     a timeline picture, one lane per pCPU
  *                                            (FROM, TO: a window, in us from the start)
  *
@@ -24,7 +25,8 @@ static int vtrace_usage(void)
 	                "       vtrace stats FILE\n"
 	                "       vtrace perfetto FILE -o OUT.perfetto-trace\n"
 	                "       vtrace check-perfetto OUT.perfetto-trace\n"
-	                "       vtrace svg FILE -o OUT.svg [FROM_US TO_US]\n");
+	                "       vtrace svg FILE -o OUT.svg [FROM_US TO_US]\n"
+	                "       vtrace events\n");
 	return 2;
 }
 
@@ -150,6 +152,10 @@ int main(int argc, char **argv)
 	if ((argc == 5 || argc == 7) && strcmp(argv[1], "svg") == 0 && strcmp(argv[3], "-o") == 0)
 		return vtrace_svg(argv[2], argv[4], argc == 7 ? argv[5] : NULL,
 		                  argc == 7 ? argv[6] : NULL);
+	if (argc == 2 && strcmp(argv[1], "events") == 0) {
+		vt_dec_events_table(stdout);
+		return 0;
+	}
 	if (argc == 3 && strcmp(argv[1], "check-perfetto") == 0)
 		return vtrace_check(argv[2]);
 	return vtrace_usage();

@@ -11,6 +11,7 @@
 #include "arch_vcpu.h"
 #include "arch_vm.h"
 #include "config.h"
+#include "format.h"
 #include "platform.h"
 #include "spinlock.h"
 #include "vconsole.h"
@@ -19,21 +20,23 @@
 
 #define VM_MAX 16
 
+/* The values are the ABI's (enum vt_vm_state): the trace and the system page report them. */
 enum vm_state {
-	VM_RUNNING,
-	VM_LEAVING, /* its vCPUs are being stopped; becomes OFF, STOPPED or RESETTING */
-	VM_RESETTING,
-	VM_OFF,     /* powered itself off */
-	VM_STOPPED, /* stopped by the hypervisor after a fault */
-	VM_PAUSED,  /* never in vm->state: how a paused RUNNING VM is reported (trace, system page)
-	             */
+	VM_RUNNING = VT_VM_RUNNING,
+	VM_LEAVING =
+	    VT_VM_LEAVING, /* its vCPUs are being stopped; becomes OFF, STOPPED or RESETTING */
+	VM_RESETTING = VT_VM_RESETTING,
+	VM_OFF = VT_VM_OFF,         /* powered itself off */
+	VM_STOPPED = VT_VM_STOPPED, /* stopped by the hypervisor after a fault */
+	VM_PAUSED = VT_VM_PAUSED,   /* never in vm->state: how a paused RUNNING VM is reported */
 };
 
 enum vcpu_state {
-	VCPU_OFF,
-	VCPU_ON_PENDING, /* CPU_ON or reset asked for it; its pCPU will start it */
-	VCPU_RUNNING,
-	VCPU_PAUSED, /* held by the monitor at its next exit, its context kept; resumes RUNNING */
+	VCPU_OFF = VT_VCPU_OFF,
+	VCPU_ON_PENDING =
+	    VT_VCPU_PENDING, /* CPU_ON or reset asked for it; its pCPU will start it */
+	VCPU_RUNNING = VT_VCPU_RUNNING,
+	VCPU_PAUSED = VT_VCPU_PAUSED, /* held by the monitor at its next exit, context kept */
 };
 
 struct vcpu {
