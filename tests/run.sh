@@ -69,6 +69,10 @@ run tests/trace/run.sh
 step "client"
 run tests/client/run.sh
 
+# ---- the docs: every relative link names a file and a heading that exist ----
+step "docs"
+run tests/docs/links.py
+
 passed=$(grep -c '^PASS' "$results")
 failed=$(grep -c '^FAIL' "$results")
 echo
