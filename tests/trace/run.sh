@@ -65,6 +65,17 @@ fi
 build gen_dump "$B/gen_dump" -O1 $HERE/gen_dump.c trace/pb.c || exit 0
 G=$B/gen_dump
 
+# The manual's event table is the one the vocabulary's X-macro makes (format.h).
+"$VT" events >"$B/events.md"
+sed -n '/^| event | class | payload |$/,/^[^|]/p' docs/tracing.md | grep '^|' >"$B/events.doc"
+if ! grep -q '^| `lost` |' "$B/events.md"; then
+	fail vtrace/events "vtrace events printed no table"
+elif ! cmp -s "$B/events.md" "$B/events.doc"; then
+	fail vtrace/events-table-in-docs "docs/tracing.md's table differs from 'vtrace events': $(diff "$B/events.md" "$B/events.doc" | grep -m1 '^[<>]')"
+else
+	pass vtrace/events-table-in-docs
+fi
+
 # stats: every line the generator predicts, verbatim.
 $G valid "$B/valid.vtr" >"$B/valid.expect"
 if ! timeout 10 "$VT" stats "$B/valid.vtr" >"$B/valid.stats" 2>"$B/valid.err"; then
