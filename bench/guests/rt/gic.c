@@ -153,11 +153,6 @@ void gic_set_priority(uint32_t intid, uint8_t prio)
 	*(volatile uint8_t *)(gic_bank(intid) + GICD_IPRIORITYR + intid) = prio;
 }
 
-uint8_t gic_priority(uint32_t intid)
-{
-	return *(volatile uint8_t *)(gic_bank(intid) + GICD_IPRIORITYR + intid);
-}
-
 void gic_enable(uint32_t intid, uint8_t prio)
 {
 	uintptr_t bank = gic_bank(intid);
@@ -176,19 +171,9 @@ void gic_disable(uint32_t intid)
 	gic_wait_rwp(intid);
 }
 
-int gic_enabled(uint32_t intid)
-{
-	return gic_read32(gic_bank(intid) + GICD_ISENABLER + intid / 32 * 4) >> (intid % 32) & 1;
-}
-
 int gic_pending(uint32_t intid)
 {
 	return gic_read32(gic_bank(intid) + GICD_ISPENDR + intid / 32 * 4) >> (intid % 32) & 1;
-}
-
-void gic_clear_pending(uint32_t intid)
-{
-	gic_write32(gic_bank(intid) + GICD_ICPENDR + intid / 32 * 4, 1u << (intid % 32));
 }
 
 void gic_set_edge(uint32_t intid, int edge)
@@ -225,11 +210,6 @@ void gic_set_pmr(uint8_t pmr)
 {
 	gic_sysreg_write(ICC_PMR_EL1, pmr);
 	gic_isb();
-}
-
-uint8_t gic_pmr(void)
-{
-	return (uint8_t)gic_sysreg_read(ICC_PMR_EL1);
 }
 
 void irq_register(uint32_t intid, void (*fn)(uint32_t intid))

@@ -31,19 +31,15 @@ void gic_init(void);
 void gic_enable(uint32_t intid, uint8_t prio);
 void gic_disable(uint32_t intid);
 void gic_set_priority(uint32_t intid, uint8_t prio);
-uint8_t gic_priority(uint32_t intid);
 /* Trigger mode (1 edge, 0 level); set it while the INTID is disabled. SGIs are always edge. */
 void gic_set_edge(uint32_t intid, int edge);
 void gic_route_spi(uint32_t intid, uint32_t vcpu);
-int gic_enabled(uint32_t intid);
 int gic_pending(uint32_t intid);
-void gic_clear_pending(uint32_t intid);
 /* Group 1 SGI to one vCPU (itself included). */
 void gic_send_sgi(uint32_t intid, uint32_t vcpu);
 
 /* Priority mask: interrupts of numerically lower priority than pmr are signalled. */
 void gic_set_pmr(uint8_t pmr);
-uint8_t gic_pmr(void);
 
 /* The redistributor this vCPU found in gic_init (its RD frame). */
 uintptr_t gic_redist(void);

@@ -40,14 +40,14 @@ static uint64_t exit_fault_ipa(void)
 
 static const char *exit_abort_kind(uint64_t esr, int fetch)
 {
-	unsigned fsc = esr & 0x3f;
-	int write = !fetch && (esr >> 6 & 1);
+	unsigned kind = FSC_KIND(ESR_ABT_FSC(esr));
+	int write = !fetch && ESR_DABT_WNR(esr);
 
-	if ((fsc & 0x3c) == 0x0c)
+	if (kind == FSC_PERMISSION)
 		return fetch   ? "stage-2 fault: instruction fetch from a non-executable page"
 		       : write ? "stage-2 fault: write to a read-only page"
 		               : "stage-2 fault: read not permitted";
-	if ((fsc & 0x3c) == 0x04)
+	if (kind == FSC_TRANSLATION)
 		return fetch   ? "stage-2 fault: instruction fetch outside the VM's memory"
 		       : write ? "stage-2 fault: write outside the VM's memory"
 		               : "stage-2 fault: read outside the VM's memory";
@@ -56,13 +56,13 @@ static const char *exit_abort_kind(uint64_t esr, int fetch)
 
 static void exit_data_abort(struct vcpu *v, struct arch_regs *r, uint64_t esr, uint64_t ipa)
 {
-	unsigned isv = esr >> 24 & 1, sas = esr >> 22 & 3, srt = esr >> 16 & 31;
-	int write = esr >> 6 & 1;
-	unsigned size = 1u << sas;
+	unsigned srt = ESR_DABT_SRT(esr), size = 1u << ESR_DABT_SAS(esr);
+	int write = ESR_DABT_WNR(esr);
 	uint64_t value = 0;
 	int handled;
 
-	if (!isv || (esr & 0x3c) != 0x04) /* only simple loads/stores to unmapped IPAs */
+	/* Only simple loads and stores to unmapped IPAs. */
+	if (!ESR_DABT_ISV(esr) || FSC_KIND(ESR_ABT_FSC(esr)) != FSC_TRANSLATION)
 		exit_fault(v, exit_abort_kind(esr, 0), ipa, esr);
 	if (write && srt != 31)
 		value = r->x[srt] & (size == 8 ? ~0ull : (1ull << (8 * size)) - 1);
@@ -73,9 +73,9 @@ static void exit_data_abort(struct vcpu *v, struct arch_regs *r, uint64_t esr, u
 		                   : exit_abort_kind(esr, 0),
 		           ipa, esr);
 	if (!write && srt != 31) {
-		if (esr >> 21 & 1 && size < 8 && value >> (8 * size - 1) & 1) /* SSE */
+		if (ESR_DABT_SSE(esr) && size < 8 && value >> (8 * size - 1) & 1)
 			value |= ~0ull << (8 * size);
-		if (!(esr >> 15 & 1)) /* SF: a W register */
+		if (!ESR_DABT_SF(esr))
 			value &= 0xffffffffull;
 		r->x[srt] = value;
 	}
@@ -95,8 +95,8 @@ static void exit_data_abort(struct vcpu *v, struct arch_regs *r, uint64_t esr, u
 static inline __attribute__((always_inline)) void exit_sysreg(struct vcpu *v, struct arch_regs *r,
                                                               uint64_t esr)
 {
-	unsigned rt = esr >> 5 & 31;
-	int read = esr & 1;
+	unsigned rt = ESR_SYSREG_RT(esr);
+	int read = ESR_SYSREG_READ(esr);
 
 	if ((esr & SYSREG_ISS_MASK) == ICC_SGI1R_ISS && !read)
 		vgic_sgi_write(v, rt == 31 ? 0 : r->x[rt]);
@@ -134,9 +134,9 @@ static inline uint32_t exit_return(struct vcpu *v)
 /* A register x20-x30 the exit reads or writes: those are saved on the slow path only. */
 static int exit_needs_frame(uint64_t esr)
 {
-	unsigned rt = ESR_EC(esr) == EC_SYSREG ? esr >> 5 & 31 : esr >> 16 & 31;
+	unsigned rt = ESR_EC(esr) == EC_SYSREG ? ESR_SYSREG_RT(esr) : ESR_DABT_SRT(esr);
 
-	if (ESR_EC(esr) == EC_SYSREG || (ESR_EC(esr) == EC_DABT_LOW && esr >> 24 & 1))
+	if (ESR_EC(esr) == EC_SYSREG || (ESR_EC(esr) == EC_DABT_LOW && ESR_DABT_ISV(esr)))
 		return rt >= 20 && rt != 31;
 	return 0;
 }

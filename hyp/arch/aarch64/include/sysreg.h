@@ -67,6 +67,22 @@
 #define EC_IABT_LOW 0x20
 #define EC_DABT_LOW 0x24
 
+/* The ISS of an abort from a lower EL (EC_IABT_LOW, EC_DABT_LOW). */
+#define ESR_ABT_FSC(esr) ((esr)&0x3f)          /* fault status code */
+#define FSC_KIND(fsc) ((fsc)&0x3c)             /* the kind, without the level */
+#define FSC_TRANSLATION 0x04                   /* no mapping */
+#define FSC_PERMISSION 0x0c                    /* a mapping that forbids the access */
+#define ESR_DABT_ISV(esr) (((esr) >> 24) & 1)  /* the syndrome below is valid */
+#define ESR_DABT_SAS(esr) (((esr) >> 22) & 3)  /* access size: 1 << SAS bytes */
+#define ESR_DABT_SSE(esr) (((esr) >> 21) & 1)  /* a load sign-extends */
+#define ESR_DABT_SRT(esr) (((esr) >> 16) & 31) /* the register transferred */
+#define ESR_DABT_SF(esr) (((esr) >> 15) & 1)   /* an X register, not a W */
+#define ESR_DABT_WNR(esr) (((esr) >> 6) & 1)   /* a write */
+
+/* The ISS of a trapped MSR/MRS (EC_SYSREG). */
+#define ESR_SYSREG_RT(esr) (((esr) >> 5) & 31)
+#define ESR_SYSREG_READ(esr) ((esr)&1)
+
 /* SPSR: EL1h with D, A, I, F masked: how a vCPU starts. */
 #define SPSR_EL1H_MASKED 0x3c5ul
 
