@@ -106,12 +106,17 @@ CFG_DIR     := $(O)/$(CONFIG)
 endif
 HYP_ELF := $(CFG_DIR)/vitrine.elf
 
-# The kernel, initrd and dtb files a config names: those under $(O) are built
-# (`make linux`); others are used if they exist (vmconfig says what is missing).
-CFG_BLOB_NAMES := $(shell sed -n 's/^[[:space:]]*\(kernel\|initrd\|dtb\)[[:space:]]\{1,\}\([^[:space:]#"]*\).*/\2/p' $(CONFIG_FILE) 2>/dev/null)
-CFG_BLOBS := $(foreach f,$(filter-out auto,$(CFG_BLOB_NAMES)),$(if $(filter $(O)/%,$(f)),$(f),$(wildcard $(f))))
+# What the config embeds (images, kernels, initrds, DTBs), as rules vmconfig
+# writes (--deps): building a config builds its own guests and nothing else.
+# Files under $(O) have rules (guests, `make linux`); others must exist.
+$(CFG_DIR)/config.d: $(CONFIG_FILE) $(VMCONFIG)
+	@mkdir -p $(@D)
+	$(Q)$(VMCONFIG) -I $(O)/guests --deps $(CFG_DIR)/config.c $< >$@.tmp && mv $@.tmp $@
+ifeq ($(filter clean format lint,$(MAKECMDGOALS))$(if $(wildcard $(CONFIG_FILE)),,none),)
+-include $(CFG_DIR)/config.d
+endif
 
-$(CFG_DIR)/config.c: $(CONFIG_FILE) $(VMCONFIG) $(GUEST_BINS) $(CFG_BLOBS)
+$(CFG_DIR)/config.c: $(CONFIG_FILE) $(VMCONFIG)
 	@mkdir -p $(@D)
 	@echo "  VMCONFIG $<"
 	$(Q)$(VMCONFIG) -I $(O)/guests -o $@ --summary $< > $(CFG_DIR)/summary.txt || \

@@ -62,12 +62,19 @@ static bool cfgi_open(const struct vmc_config *c, const struct vmc_vm *vm, struc
 	return true;
 }
 
+int cfgi_image_path(const struct vmc_vm *vm, const char *dir, char *path, size_t size)
+{
+	const char *name = vm->image.name;
+
+	return strchr(name, '/') ? snprintf(path, size, "%s", name)
+	                         : snprintf(path, size, "%s/%s.bin", dir, name);
+}
+
 bool cfgi_find(const struct vmc_config *c, struct vmc_vm *vm, const char *dir)
 {
 	char path[VMC_PATH_MAX];
 	const char *name = vm->image.name;
-	int n = strchr(name, '/') ? snprintf(path, sizeof path, "%s", name)
-	                          : snprintf(path, sizeof path, "%s/%s.bin", dir, name);
+	int n = cfgi_image_path(vm, dir, path, sizeof path);
 
 	if (n < 0 || (size_t)n >= sizeof path) {
 		cfgi_err(c, vm, &vm->image, "image", "path of '%s' is too long", name);

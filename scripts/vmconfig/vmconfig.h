@@ -161,6 +161,9 @@ void cfgs_summary(const struct vmc_config *c, FILE *f);
  */
 bool cfgi_find(const struct vmc_config *c, struct vmc_vm *vm, const char *images_dir);
 /* A vm's other file (kernel, initrd, dtb): a path as written, named by field in errors. */
+/* The file an `image NAME` line means: NAME if it is a path, else DIR/NAME.bin (snprintf's count).
+ */
+int cfgi_image_path(const struct vmc_vm *vm, const char *dir, char *path, size_t size);
 bool cfgi_find_file(const struct vmc_config *c, const struct vmc_vm *vm, struct vmc_file *file,
                     const char *field);
 /* Reads [off, off + n) of file into buf; false (and said) if it cannot. */

@@ -156,6 +156,18 @@ vmc -I "$T" -o "$T/bad.c" "$HERE/bad-overlap-vms.cfg"
 if [ $rc -eq 1 ] && [ ! -e "$T/bad.c" ] && [ ! -e "$T/bad.c.tmp" ]; then pass no-output-on-error
 else fail no-output-on-error "exit $rc, or bad.c left behind"; fi
 
+# --deps: the files a config embeds, as make rules, and nothing else: the
+# build makes exactly these before the config (not every guest).
+vmc -I G --deps T.c "$HERE/good-kernel.cfg"
+want='T.c: ./kimage.bin
+./kimage.bin:
+T.c: ./rd8k.bin
+./rd8k.bin:
+T.c: G/hello.bin
+G/hello.bin:'
+if [ $rc -eq 0 ] && [ "$(cat "$T/stdout")" = "$want" ]; then pass deps-kernel-and-image; else
+	fail deps-kernel-and-image "exit $rc: $(tr '\n' ' ' <"$T/stdout")"; fi
+
 # The emitted C compiles freestanding for the target and embeds the images;
 # good-full.cfg has shm doorbells, so .intid is compiled too.
 vmc -I "$T" -o "$T/full.c" "$HERE/good-full.cfg"
