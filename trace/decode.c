@@ -11,7 +11,7 @@
 static const struct {
 	uint32_t class;
 	const char *name;
-} dec_exits[VT_EXIT_KINDS - 1] = {
+} dec_exits[DEC_EXIT_KINDS - 1] = {
     {0x01, "WFx"},
     {0x16, "HVC"},
     {0x17, "SMC"},
@@ -31,20 +31,20 @@ static const char *dec_class_name(uint32_t class)
 	return "?";
 }
 
-int vt_dec_exit_kind(uint32_t class)
+int dec_exit_kind(uint32_t class)
 {
-	for (int i = 0; i < VT_EXIT_KINDS - 1; i++)
+	for (int i = 0; i < DEC_EXIT_KINDS - 1; i++)
 		if (dec_exits[i].class == class)
 			return i;
-	return VT_EXIT_KINDS - 1;
+	return DEC_EXIT_KINDS - 1;
 }
 
-const char *vt_dec_exit_kind_name(int kind)
+const char *dec_exit_kind_name(int kind)
 {
-	return kind >= 0 && kind < VT_EXIT_KINDS - 1 ? dec_exits[kind].name : "other";
+	return kind >= 0 && kind < DEC_EXIT_KINDS - 1 ? dec_exits[kind].name : "other";
 }
 
-int vt_dec_irq_arrival(const struct vt_record *r, uint32_t *intid)
+int dec_irq_arrival(const struct vt_record *r, uint32_t *intid)
 {
 	if (r->event == VT_EV_IRQ)
 		*intid = r->a;
@@ -55,7 +55,7 @@ int vt_dec_irq_arrival(const struct vt_record *r, uint32_t *intid)
 	return 1;
 }
 
-const char *vt_dec_event_name(uint16_t event)
+const char *dec_event_name(uint16_t event)
 {
 	static const char *const names[VT_EV_COUNT] = VT_EVENT_UPPER_NAMES;
 
@@ -63,7 +63,7 @@ const char *vt_dec_event_name(uint16_t event)
 }
 
 /* The event vocabulary as the manual's table: Lua name, class, payload. */
-void vt_dec_events_table(FILE *out)
+void dec_events_table(FILE *out)
 {
 	fprintf(out, "| event | class | payload |\n|---|---|---|\n");
 #define DEC_EV_ROW(NAME, name, value, CLASS, payload)                                              \
@@ -72,21 +72,21 @@ void vt_dec_events_table(FILE *out)
 #undef DEC_EV_ROW
 }
 
-const char *vt_dec_vm_state_name(uint32_t state)
+const char *dec_vm_state_name(uint32_t state)
 {
 	static const char *const names[VT_VM_STATE_COUNT] = VT_VM_STATE_NAMES;
 
 	return state < VT_VM_STATE_COUNT ? names[state] : "?";
 }
 
-const char *vt_dec_vcpu_state_name(uint32_t state)
+const char *dec_vcpu_state_name(uint32_t state)
 {
 	static const char *const names[VT_VCPU_STATE_COUNT] = VT_VCPU_STATE_NAMES;
 
 	return state < VT_VCPU_STATE_COUNT ? names[state] : "?";
 }
 
-const char *vt_dec_vm_name(const struct vt_trace *t, uint8_t vm)
+const char *dec_vm_name(const struct vtrace *t, uint8_t vm)
 {
 	return vm < t->nr_vms ? t->vms[vm].name : "-";
 }
@@ -95,7 +95,7 @@ const char *vt_dec_vm_name(const struct vt_trace *t, uint8_t vm)
  * Counter ticks to ns, exact while it fits (timer_freq is at most 10 GHz, so
  * the remainder's product fits), saturating after: never decreasing.
  */
-uint64_t vt_dec_ns(const struct vt_trace *t, uint64_t ts)
+uint64_t dec_ns(const struct vtrace *t, uint64_t ts)
 {
 	uint64_t f = t->timer_freq, q = ts / f;
 
@@ -105,37 +105,37 @@ uint64_t vt_dec_ns(const struct vt_trace *t, uint64_t ts)
 }
 
 /* The name of the hypervisor's work after an exit, as a Perfetto slice. */
-void vt_dec_exit_slice(const struct vt_record *r, char *buf, size_t len)
+void dec_exit_slice(const struct vt_record *r, char *buf, size_t len)
 {
-	int kind = vt_dec_exit_kind(r->a);
+	int kind = dec_exit_kind(r->a);
 
 	if (r->a == VT_EXIT_IRQ)
 		snprintf(buf, len, "IRQ %" PRIu64, r->b);
 	else if (r->a == 0x24)
 		snprintf(buf, len, "MMIO 0x%" PRIx64, r->c);
-	else if (kind == VT_EXIT_KINDS - 1)
+	else if (kind == DEC_EXIT_KINDS - 1)
 		snprintf(buf, len, "EC 0x%x", r->a);
 	else
-		snprintf(buf, len, "%s", vt_dec_exit_kind_name(kind));
+		snprintf(buf, len, "%s", dec_exit_kind_name(kind));
 }
 
 static void dec_exit(const struct vt_record *r, char *buf, size_t len)
 {
-	int kind = vt_dec_exit_kind(r->a);
+	int kind = dec_exit_kind(r->a);
 
 	if (r->a == VT_EXIT_IRQ)
 		snprintf(buf, len, "IRQ INTID %" PRIu64, r->b);
 	else if (r->a == 0x24 || r->a == 0x20)
-		snprintf(buf, len, "%s IPA 0x%" PRIx64 " ESR 0x%" PRIx64,
-		         vt_dec_exit_kind_name(kind), r->c, r->b);
-	else if (kind == VT_EXIT_KINDS - 1)
+		snprintf(buf, len, "%s IPA 0x%" PRIx64 " ESR 0x%" PRIx64, dec_exit_kind_name(kind),
+		         r->c, r->b);
+	else if (kind == DEC_EXIT_KINDS - 1)
 		snprintf(buf, len, "EC 0x%x ESR 0x%" PRIx64 " PC 0x%" PRIx64, r->a, r->b, r->c);
 	else
-		snprintf(buf, len, "%s ESR 0x%" PRIx64 " PC 0x%" PRIx64,
-		         vt_dec_exit_kind_name(kind), r->b, r->c);
+		snprintf(buf, len, "%s ESR 0x%" PRIx64 " PC 0x%" PRIx64, dec_exit_kind_name(kind),
+		         r->b, r->c);
 }
 
-void vt_dec_payload(const struct vt_trace *t, const struct vt_record *r, char *buf, size_t len)
+void dec_payload(const struct vtrace *t, const struct vt_record *r, char *buf, size_t len)
 {
 	switch (r->event) {
 	case VT_EV_LOST:
@@ -165,16 +165,16 @@ void vt_dec_payload(const struct vt_trace *t, const struct vt_record *r, char *b
 		break;
 	case VT_EV_IPC:
 		snprintf(buf, len, "channel %u event %" PRIu64 " to VM %s", r->a, r->b,
-		         r->c < VT_NONE ? vt_dec_vm_name(t, (uint8_t)r->c) : "-");
+		         r->c < VT_NONE ? dec_vm_name(t, (uint8_t)r->c) : "-");
 		break;
 	case VT_EV_FAULT:
 		snprintf(buf, len, "ESR 0x%x IPA 0x%" PRIx64 " PC 0x%" PRIx64, r->a, r->b, r->c);
 		break;
 	case VT_EV_VM_STATE:
-		snprintf(buf, len, "%s", vt_dec_vm_state_name(r->a));
+		snprintf(buf, len, "%s", dec_vm_state_name(r->a));
 		break;
 	case VT_EV_VCPU_STATE:
-		snprintf(buf, len, "%s", vt_dec_vcpu_state_name(r->a));
+		snprintf(buf, len, "%s", dec_vcpu_state_name(r->a));
 		break;
 	case VT_EV_MARK:
 		snprintf(buf, len, "marker %u value %" PRIu64, r->a, r->b);
@@ -185,7 +185,7 @@ void vt_dec_payload(const struct vt_trace *t, const struct vt_record *r, char *b
 }
 
 /* The VM whose vCPU runs on pCPU cpu, from the vCPU table, or -1. */
-int vt_dec_owner(const struct vt_trace *t, uint32_t cpu)
+int dec_owner(const struct vtrace *t, uint32_t cpu)
 {
 	for (uint32_t i = 0; i < t->nr_vcpus; i++)
 		if (t->vcpus[i].pcpu == cpu)
@@ -193,7 +193,7 @@ int vt_dec_owner(const struct vt_trace *t, uint32_t cpu)
 	return -1;
 }
 
-void vt_dec_list(const struct vt_trace *t, FILE *out)
+void dec_list(const struct vtrace *t, FILE *out)
 {
 	uint64_t *next = calloc((size_t)t->nr_rings + 1, sizeof(*next));
 	char payload[160], vcpu[8];
@@ -208,7 +208,7 @@ void vt_dec_list(const struct vt_trace *t, FILE *out)
 
 		/* The oldest next record over every ring; ties go to the lower ring. */
 		for (uint32_t i = 0; i < t->nr_rings; i++) {
-			const struct vt_trace_ring *ring = &t->rings[i];
+			const struct vtrace_ring *ring = &t->rings[i];
 
 			if (next[i] < ring->n && (!r || ring->rec[next[i]].ts < r->ts)) {
 				r = &ring->rec[next[i]];
@@ -218,14 +218,14 @@ void vt_dec_list(const struct vt_trace *t, FILE *out)
 		if (!r)
 			break;
 		next[ri]++;
-		vt_dec_payload(t, r, payload, sizeof(payload));
+		dec_payload(t, r, payload, sizeof(payload));
 		if (r->vcpu == VT_NONE)
 			snprintf(vcpu, sizeof(vcpu), "-");
 		else
 			snprintf(vcpu, sizeof(vcpu), "%u", r->vcpu);
 		fprintf(out, "%14" PRIu64 " %4u %-16s %4s %-10s %s\n",
-		        vt_dec_ns(t, r->ts) - vt_dec_ns(t, t->t0), t->rings[ri].cpu,
-		        vt_dec_vm_name(t, r->vm), vcpu, vt_dec_event_name(r->event), payload);
+		        dec_ns(t, r->ts) - dec_ns(t, t->t0), t->rings[ri].cpu,
+		        dec_vm_name(t, r->vm), vcpu, dec_event_name(r->event), payload);
 	}
 	free(next);
 }

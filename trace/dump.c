@@ -37,7 +37,7 @@ static int dump_fits(size_t len, size_t off, uint64_t n, size_t sz, const char *
 	return 0;
 }
 
-static int dump_header(const uint8_t *buf, size_t len, struct vt_trace *t, char *err, size_t errlen)
+static int dump_header(const uint8_t *buf, size_t len, struct vtrace *t, char *err, size_t errlen)
 {
 	struct vt_dump d;
 
@@ -62,14 +62,14 @@ static int dump_header(const uint8_t *buf, size_t len, struct vt_trace *t, char 
 	if (t->nr_vms >= VT_NONE) /* VM indices are bytes and 0xff means none */
 		return dump_err(err, errlen, VT_DUMP_OFF_NR_VMS, "%u VMs, expected at most %u",
 		                t->nr_vms, VT_NONE - 1);
-	if (t->timer_freq == 0 || t->timer_freq > VT_MAX_FREQ)
+	if (t->timer_freq == 0 || t->timer_freq > DUMP_MAX_FREQ)
 		return dump_err(err, errlen, VT_DUMP_OFF_FREQ,
 		                "timer frequency %llu Hz, expected 1 Hz to 10 GHz",
 		                (unsigned long long)t->timer_freq);
 	return 0;
 }
 
-static int dump_vms(const uint8_t *buf, size_t len, size_t *off, struct vt_trace *t, char *err,
+static int dump_vms(const uint8_t *buf, size_t len, size_t *off, struct vtrace *t, char *err,
                     size_t errlen)
 {
 	if (dump_fits(len, *off, t->nr_vms, VT_DUMP_VM_SIZE, "VM table", err, errlen))
@@ -98,7 +98,7 @@ static int dump_vms(const uint8_t *buf, size_t len, size_t *off, struct vt_trace
 	return 0;
 }
 
-static int dump_vcpus(const uint8_t *buf, size_t len, size_t *off, struct vt_trace *t, char *err,
+static int dump_vcpus(const uint8_t *buf, size_t len, size_t *off, struct vtrace *t, char *err,
                       size_t errlen)
 {
 	if (dump_fits(len, *off, t->nr_vcpus, VT_DUMP_VCPU_SIZE, "vCPU table", err, errlen))
@@ -123,7 +123,7 @@ static int dump_vcpus(const uint8_t *buf, size_t len, size_t *off, struct vt_tra
 	return 0;
 }
 
-const char *vt_fold_check(const struct vt_record *r, uint32_t version, uint64_t prev_ts)
+const char *dump_fold_check(const struct vt_record *r, uint32_t version, uint64_t prev_ts)
 {
 	uint32_t run = vt_exit_run(r, version);
 
@@ -137,8 +137,8 @@ const char *vt_fold_check(const struct vt_record *r, uint32_t version, uint64_t 
 }
 
 /* Ring ri's records, from off: checked, then unfolded into ring->rec (ring->n events). */
-static int dump_records(const uint8_t *buf, size_t off, uint32_t ri, struct vt_trace *t,
-                        struct vt_trace_ring *ring, char *err, size_t errlen)
+static int dump_records(const uint8_t *buf, size_t off, uint32_t ri, struct vtrace *t,
+                        struct vtrace_ring *ring, char *err, size_t errlen)
 {
 	for (uint64_t i = 0; i < ring->count; i++, off += VT_RECORD_SIZE) {
 		struct vt_record r;
@@ -167,7 +167,7 @@ static int dump_records(const uint8_t *buf, size_t off, uint32_t ri, struct vt_t
 			    "record's %llu",
 			    ri, (unsigned long long)i, (unsigned long long)r.ts,
 			    (unsigned long long)prev);
-		if ((why = vt_fold_check(&r, t->version, prev)) != NULL)
+		if ((why = dump_fold_check(&r, t->version, prev)) != NULL)
 			return dump_err(err, errlen, off + VT_RECORD_OFF_B,
 			                "ring %u record %llu: %s", ri, (unsigned long long)i, why);
 		n = vt_unfold(&r, t->version, &ring->rec[ring->n]);
@@ -180,7 +180,7 @@ static int dump_records(const uint8_t *buf, size_t off, uint32_t ri, struct vt_t
 	return 0;
 }
 
-static int dump_rings(const uint8_t *buf, size_t len, size_t *off, struct vt_trace *t, char *err,
+static int dump_rings(const uint8_t *buf, size_t len, size_t *off, struct vtrace *t, char *err,
                       size_t errlen)
 {
 	if (dump_fits(len, *off, t->nr_rings, VT_DUMP_RING_SIZE, "ring headers", err, errlen))
@@ -190,7 +190,7 @@ static int dump_rings(const uint8_t *buf, size_t len, size_t *off, struct vt_tra
 		return dump_err(err, errlen, *off, "out of memory");
 	for (uint32_t i = 0; i < t->nr_rings; i++) {
 		const uint8_t *p = buf + *off;
-		struct vt_trace_ring *ring = &t->rings[i];
+		struct vtrace_ring *ring = &t->rings[i];
 		struct vt_dump_ring hdr;
 
 		if (len - *off < VT_DUMP_RING_SIZE)
@@ -205,9 +205,9 @@ static int dump_rings(const uint8_t *buf, size_t len, size_t *off, struct vt_tra
 		ring->count = hdr.count;
 		ring->lost = hdr.lost;
 		ring->skipped = hdr.skipped;
-		if (ring->cpu >= VT_MAX_CPU)
+		if (ring->cpu >= DUMP_MAX_CPU)
 			return dump_err(err, errlen, *off, "ring %u: cpu %u, expected below %u", i,
-			                ring->cpu, VT_MAX_CPU);
+			                ring->cpu, DUMP_MAX_CPU);
 		for (uint32_t j = 0; j < i; j++)
 			if (t->rings[j].cpu == ring->cpu)
 				return dump_err(err, errlen, *off,
@@ -234,7 +234,7 @@ static int dump_rings(const uint8_t *buf, size_t len, size_t *off, struct vt_tra
 	return 0;
 }
 
-int vt_dump_parse(const uint8_t *buf, size_t len, struct vt_trace *t, char *err, size_t errlen)
+int dump_parse(const uint8_t *buf, size_t len, struct vtrace *t, char *err, size_t errlen)
 {
 	size_t off = VT_DUMP_HDR_SIZE;
 
@@ -250,11 +250,11 @@ int vt_dump_parse(const uint8_t *buf, size_t len, struct vt_trace *t, char *err,
 	}
 	return 0;
 fail:
-	vt_dump_free(t);
+	dump_free(t);
 	return -1;
 }
 
-int vt_read_file(const char *path, uint8_t **buf, size_t *len, char *err, size_t errlen)
+int dump_read_file(const char *path, uint8_t **buf, size_t *len, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
 	size_t cap = 1 << 16, n = 0;
@@ -294,21 +294,21 @@ int vt_read_file(const char *path, uint8_t **buf, size_t *len, char *err, size_t
 	return 0;
 }
 
-int vt_dump_load(const char *path, struct vt_trace *t, char *err, size_t errlen)
+int dump_load(const char *path, struct vtrace *t, char *err, size_t errlen)
 {
 	uint8_t *buf;
 	size_t len;
 	int rc;
 
 	memset(t, 0, sizeof(*t));
-	if (vt_read_file(path, &buf, &len, err, errlen))
+	if (dump_read_file(path, &buf, &len, err, errlen))
 		return -1;
-	rc = vt_dump_parse(buf, len, t, err, errlen);
+	rc = dump_parse(buf, len, t, err, errlen);
 	free(buf);
 	return rc;
 }
 
-void vt_dump_free(struct vt_trace *t)
+void dump_free(struct vtrace *t)
 {
 	if (t->rings)
 		for (uint32_t i = 0; i < t->nr_rings; i++)

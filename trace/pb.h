@@ -3,8 +3,8 @@
  * need. Field numbers are Perfetto's (protos/perfetto/trace/...); see also
  * trace/perfetto_subset.proto, which must agree with them.
  */
-#ifndef VT_PB_H
-#define VT_PB_H
+#ifndef PB_H
+#define PB_H
 
 #include <stddef.h>
 #include <stdint.h>

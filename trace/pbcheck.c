@@ -77,7 +77,7 @@ static void pbc_map_free(struct pbc_map *m)
 
 struct pbc {
 	struct pbc_map tracks, flows, seqs;
-	struct vt_pbc_summary *s;
+	struct pbc_summary *s;
 	char *err;
 	size_t errlen;
 	uint64_t packet;
@@ -280,7 +280,7 @@ static int pbc_finish(struct pbc *c, size_t off)
 	return 0;
 }
 
-int vt_pbc_check(const uint8_t *buf, size_t len, struct vt_pbc_summary *s, char *err, size_t errlen)
+int pbc_check(const uint8_t *buf, size_t len, struct pbc_summary *s, char *err, size_t errlen)
 {
 	struct pbc c = {.s = s, .err = err, .errlen = errlen};
 	struct pb_reader r = {buf, len, 0, 0};

@@ -21,7 +21,7 @@
  * Flows: from an interrupt's arrival (an IRQ exit, or VT_EV_IRQ) to the next VT_EV_INJECT of that
  * INTID on the same ring.
  *
- * Written incrementally (vt_pf_open/add/ring_end), so `vitrine record` can
+ * Written incrementally (pf_open/add/ring_end), so `vitrine record` can
  * convert a live stream as it comes: a Trace is a sequence of packets, and
  * appending packets keeps it one. A ring's records wait until the
  * PF_FLOW_WINDOW records after them are known (or the ring ends): the
@@ -78,8 +78,8 @@ struct pf_ring {
 	size_t n, cap;
 };
 
-struct vt_pf {
-	const struct vt_trace *t;
+struct pf_writer {
+	const struct vtrace *t;
 	struct pb_buf out;
 	uint32_t seq;
 	uint64_t next_flow;
@@ -88,7 +88,7 @@ struct vt_pf {
 	struct pf_ring *r;     /* the ring being written */
 };
 
-static void pf_packet(struct vt_pf *pf, uint32_t seq, int has_ts, uint64_t ts, uint32_t field,
+static void pf_packet(struct pf_writer *pf, uint32_t seq, int has_ts, uint64_t ts, uint32_t field,
                       const struct pb_buf *body)
 {
 	struct pb_buf pkt = {0};
@@ -101,7 +101,7 @@ static void pf_packet(struct vt_pf *pf, uint32_t seq, int has_ts, uint64_t ts, u
 	pb_free(&pkt);
 }
 
-static void pf_event(struct vt_pf *pf, uint64_t ts, uint64_t track, int type, const char *name,
+static void pf_event(struct pf_writer *pf, uint64_t ts, uint64_t track, int type, const char *name,
                      const struct pf_arg *args, int nargs, uint64_t flow, int terminating)
 {
 	struct pb_buf ev = {0};
@@ -126,7 +126,7 @@ static void pf_event(struct vt_pf *pf, uint64_t ts, uint64_t track, int type, co
 	pb_free(&ev);
 }
 
-static void pf_counter(struct vt_pf *pf, uint64_t ts, uint64_t track, uint64_t value)
+static void pf_counter(struct pf_writer *pf, uint64_t ts, uint64_t track, uint64_t value)
 {
 	struct pb_buf ev = {0};
 
@@ -138,8 +138,8 @@ static void pf_counter(struct vt_pf *pf, uint64_t ts, uint64_t track, uint64_t v
 }
 
 /* A TrackDescriptor; kind 'p' process, 't' thread, 'c' counter, with pid/tid. */
-static void pf_track(struct vt_pf *pf, uint64_t uuid, uint64_t parent, const char *name, int kind,
-                     uint32_t pid, uint32_t tid)
+static void pf_track(struct pf_writer *pf, uint64_t uuid, uint64_t parent, const char *name,
+                     int kind, uint32_t pid, uint32_t tid)
 {
 	struct pb_buf td = {0}, sub = {0};
 
@@ -165,9 +165,9 @@ static void pf_track(struct vt_pf *pf, uint64_t uuid, uint64_t parent, const cha
 	pb_free(&sub);
 }
 
-static void pf_descriptors(struct vt_pf *pf)
+static void pf_descriptors(struct pf_writer *pf)
 {
-	const struct vt_trace *t = pf->t;
+	const struct vtrace *t = pf->t;
 	char name[64];
 
 	pf_track(pf, PF_UUID_HYP, 0, "hypervisor", 'p', PF_PID_HYP, 0);
@@ -190,16 +190,16 @@ static void pf_descriptors(struct vt_pf *pf)
 
 /* Pairs pending record i, if an interrupt arrival, with the next injection of its INTID before a
  * loss. */
-static void pf_pair(struct vt_pf *pf, struct pf_ring *rs, size_t i)
+static void pf_pair(struct pf_writer *pf, struct pf_ring *rs, size_t i)
 {
 	uint32_t intid, again;
 
-	if (!vt_dec_irq_arrival(&rs->rec[i], &intid))
+	if (!dec_irq_arrival(&rs->rec[i], &intid))
 		return;
 	for (size_t j = i + 1; j < rs->n && j - i <= PF_FLOW_WINDOW; j++) {
 		const struct vt_record *r = &rs->rec[j];
 
-		if (r->event == VT_EV_LOST || (vt_dec_irq_arrival(r, &again) && again == intid))
+		if (r->event == VT_EV_LOST || (dec_irq_arrival(r, &again) && again == intid))
 			break;
 		if (r->event == VT_EV_INJECT && !rs->flow[j] &&
 		    (r->b == intid || (r->b == 0 && r->a == intid))) {
@@ -209,14 +209,14 @@ static void pf_pair(struct vt_pf *pf, struct pf_ring *rs, size_t i)
 	}
 }
 
-static void pf_close_inner(struct vt_pf *pf, uint64_t ts)
+static void pf_close_inner(struct pf_writer *pf, uint64_t ts)
 {
 	if (pf->r->inner)
 		pf_event(pf, ts, pf->r->cpu_track, PF_TYPE_SLICE_END, NULL, NULL, 0, 0, 0);
 	pf->r->inner = 0;
 }
 
-static void pf_close_guest(struct vt_pf *pf, uint64_t ts)
+static void pf_close_guest(struct pf_writer *pf, uint64_t ts)
 {
 	if (pf->r->guest)
 		pf_event(pf, ts, pf->r->guest, PF_TYPE_SLICE_END, NULL, NULL, 0, 0, 0);
@@ -224,7 +224,7 @@ static void pf_close_guest(struct vt_pf *pf, uint64_t ts)
 }
 
 /* The "VM <name>" slice for vm, opened if another (or none) is open. */
-static void pf_outer(struct vt_pf *pf, uint64_t ts, int vm)
+static void pf_outer(struct pf_writer *pf, uint64_t ts, int vm)
 {
 	char name[48];
 
@@ -239,7 +239,7 @@ static void pf_outer(struct vt_pf *pf, uint64_t ts, int vm)
 }
 
 /* Instants go to the vCPU the record names, else to its VM's or the pCPU's track. */
-static uint64_t pf_target(const struct vt_pf *pf, const struct vt_record *r)
+static uint64_t pf_target(const struct pf_writer *pf, const struct vt_record *r)
 {
 	if (r->vm == VT_NONE)
 		return pf->r->cpu_track;
@@ -248,7 +248,7 @@ static uint64_t pf_target(const struct vt_pf *pf, const struct vt_record *r)
 	return pf_uuid_vcpu(r->vm, r->vcpu);
 }
 
-static void pf_instant(struct vt_pf *pf, uint64_t ts, uint32_t ri, const struct vt_record *r,
+static void pf_instant(struct pf_writer *pf, uint64_t ts, uint32_t ri, const struct vt_record *r,
                        uint64_t flow)
 {
 	struct pf_arg args[3] = {{"a", r->a, 0}, {"b", r->b, 0}, {"c", r->c, 0}};
@@ -305,10 +305,10 @@ static void pf_instant(struct vt_pf *pf, uint64_t ts, uint32_t ri, const struct 
 		nargs = 3;
 		break;
 	case VT_EV_VM_STATE:
-		snprintf(name, sizeof(name), "VM %s", vt_dec_vm_state_name(r->a));
+		snprintf(name, sizeof(name), "VM %s", dec_vm_state_name(r->a));
 		break;
 	case VT_EV_VCPU_STATE:
-		snprintf(name, sizeof(name), "vCPU %s", vt_dec_vcpu_state_name(r->a));
+		snprintf(name, sizeof(name), "vCPU %s", dec_vcpu_state_name(r->a));
 		break;
 	case VT_EV_MARK:
 		snprintf(name, sizeof(name), "mark %u", r->a);
@@ -323,11 +323,11 @@ static void pf_instant(struct vt_pf *pf, uint64_t ts, uint32_t ri, const struct 
 }
 
 /* Writes one record of ring ri (pf->r) and what it opens or closes. */
-static void pf_record(struct vt_pf *pf, uint32_t ri, const struct vt_record *r, uint64_t flow)
+static void pf_record(struct pf_writer *pf, uint32_t ri, const struct vt_record *r, uint64_t flow)
 {
 	int vm = r->vm == VT_NONE ? -1 : r->vm;
 	uint32_t *owner = vm < 0 || r->vcpu == VT_NONE ? NULL : &pf->vcpu_owner[vm * 256 + r->vcpu];
-	uint64_t ts = vt_dec_ns(pf->t, r->ts);
+	uint64_t ts = dec_ns(pf->t, r->ts);
 	char name[64];
 
 	pf->r->ts = ts;
@@ -343,7 +343,7 @@ static void pf_record(struct vt_pf *pf, uint32_t ri, const struct vt_record *r, 
 		pf_close_guest(pf, ts);
 		pf_close_inner(pf, ts);
 		pf_outer(pf, ts, vm);
-		vt_dec_exit_slice(r, name, sizeof(name));
+		dec_exit_slice(r, name, sizeof(name));
 		pf_event(pf, ts, pf->r->cpu_track, PF_TYPE_SLICE_BEGIN, name, args,
 		         r->a == VT_EXIT_IRQ ? 1 : 2, flow, 0);
 		pf->r->inner = 1;
@@ -364,7 +364,7 @@ static void pf_record(struct vt_pf *pf, uint32_t ri, const struct vt_record *r, 
 }
 
 /* Writes ring ri's pending records whose flows are known: all of them if the ring has ended. */
-static void pf_drain(struct vt_pf *pf, uint32_t ri, int all)
+static void pf_drain(struct pf_writer *pf, uint32_t ri, int all)
 {
 	struct pf_ring *rs = &pf->rings[ri];
 	size_t i = 0;
@@ -380,9 +380,9 @@ static void pf_drain(struct vt_pf *pf, uint32_t ri, int all)
 	rs->n -= i;
 }
 
-struct vt_pf *vt_pf_open(const struct vt_trace *t)
+struct pf_writer *pf_open(const struct vtrace *t)
 {
-	struct vt_pf *pf = calloc(1, sizeof(*pf));
+	struct pf_writer *pf = calloc(1, sizeof(*pf));
 
 	if (!pf)
 		return NULL;
@@ -391,7 +391,7 @@ struct vt_pf *vt_pf_open(const struct vt_trace *t)
 	pf->vcpu_owner = calloc(256 * 256, sizeof(*pf->vcpu_owner));
 	pf->rings = calloc((size_t)t->nr_rings + 1, sizeof(*pf->rings));
 	if (!pf->vcpu_owner || !pf->rings) {
-		vt_pf_close(pf);
+		pf_close(pf);
 		return NULL;
 	}
 	for (uint32_t i = 0; i < t->nr_rings; i++) {
@@ -403,7 +403,7 @@ struct vt_pf *vt_pf_open(const struct vt_trace *t)
 	return pf;
 }
 
-int vt_pf_add(struct vt_pf *pf, uint32_t ri, const struct vt_record *rec, size_t n)
+int pf_add(struct pf_writer *pf, uint32_t ri, const struct vt_record *rec, size_t n)
 {
 	struct pf_ring *rs = &pf->rings[ri];
 
@@ -428,9 +428,9 @@ int vt_pf_add(struct vt_pf *pf, uint32_t ri, const struct vt_record *rec, size_t
 	return pf->out.oom ? -1 : 0;
 }
 
-void vt_pf_ring_end(struct vt_pf *pf, uint32_t ri)
+void pf_ring_end(struct pf_writer *pf, uint32_t ri)
 {
-	const struct vt_trace_ring *ring = &pf->t->rings[ri];
+	const struct vtrace_ring *ring = &pf->t->rings[ri];
 	struct pf_ring *rs = &pf->rings[ri];
 
 	pf_drain(pf, ri, 1);
@@ -447,23 +447,23 @@ void vt_pf_ring_end(struct vt_pf *pf, uint32_t ri)
 	rs->started = 0; /* ended: nothing more is written for it */
 }
 
-const uint8_t *vt_pf_bytes(struct vt_pf *pf, size_t *len)
+const uint8_t *pf_bytes(struct pf_writer *pf, size_t *len)
 {
 	*len = pf->out.oom ? 0 : pf->out.len;
 	return pf->out.p;
 }
 
-void vt_pf_clear(struct vt_pf *pf)
+void pf_clear(struct pf_writer *pf)
 {
 	pf->out.len = 0;
 }
 
-int vt_pf_failed(const struct vt_pf *pf)
+int pf_failed(const struct pf_writer *pf)
 {
 	return pf->out.oom;
 }
 
-void vt_pf_close(struct vt_pf *pf)
+void pf_close(struct pf_writer *pf)
 {
 	if (!pf)
 		return;
@@ -478,24 +478,24 @@ void vt_pf_close(struct vt_pf *pf)
 	free(pf);
 }
 
-int vt_pf_write(const struct vt_trace *t, uint8_t **out, size_t *len)
+int pf_write(const struct vtrace *t, uint8_t **out, size_t *len)
 {
-	struct vt_pf *pf = vt_pf_open(t);
+	struct pf_writer *pf = pf_open(t);
 
 	if (!pf)
 		return -1;
 	for (uint32_t i = 0; i < t->nr_rings; i++) {
-		if (vt_pf_add(pf, i, t->rings[i].rec, (size_t)t->rings[i].n))
+		if (pf_add(pf, i, t->rings[i].rec, (size_t)t->rings[i].n))
 			break;
-		vt_pf_ring_end(pf, i);
+		pf_ring_end(pf, i);
 	}
 	if (pf->out.oom) {
-		vt_pf_close(pf);
+		pf_close(pf);
 		return -1;
 	}
 	*out = pf->out.p;
 	*len = pf->out.len;
 	pf->out = (struct pb_buf){0};
-	vt_pf_close(pf);
+	pf_close(pf);
 	return 0;
 }

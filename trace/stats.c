@@ -12,7 +12,7 @@
 #define STATS_INTIDS 1024
 
 struct stats_block {
-	uint64_t exits[VT_EXIT_KINDS], nr_exits;
+	uint64_t exits[DEC_EXIT_KINDS], nr_exits;
 	uint64_t *irqs; /* STATS_INTIDS + 1 (the last for higher INTIDs), allocated on use */
 	uint64_t nr_irqs;
 	uint64_t inject, lr_full, hvc, psci, ipc, fault, mark, ipi;
@@ -26,10 +26,10 @@ static int stats_count(struct stats_block *b, const struct vt_record *r)
 		uint32_t intid;
 
 		if (r->event == VT_EV_EXIT) {
-			b->exits[vt_dec_exit_kind(r->a)]++;
+			b->exits[dec_exit_kind(r->a)]++;
 			b->nr_exits++;
 		}
-		if (!vt_dec_irq_arrival(r, &intid))
+		if (!dec_irq_arrival(r, &intid))
 			break;
 		if (!b->irqs && !(b->irqs = calloc(STATS_INTIDS + 1, sizeof(*b->irqs))))
 			return -1;
@@ -70,10 +70,10 @@ static void stats_block_print(const struct stats_block *b, const char *who, FILE
 	const char *sep = ": ";
 
 	fprintf(out, "%s: exits %" PRIu64, who, b->nr_exits);
-	for (int k = 0; k < VT_EXIT_KINDS; k++) {
+	for (int k = 0; k < DEC_EXIT_KINDS; k++) {
 		if (!b->exits[k])
 			continue;
-		fprintf(out, "%s%s %" PRIu64, sep, vt_dec_exit_kind_name(k), b->exits[k]);
+		fprintf(out, "%s%s %" PRIu64, sep, dec_exit_kind_name(k), b->exits[k]);
 		sep = ", ";
 	}
 	fprintf(out, "\n%s: irqs %" PRIu64, who, b->nr_irqs);
@@ -93,12 +93,12 @@ static void stats_block_print(const struct stats_block *b, const char *who, FILE
 }
 
 /* Whether every record the ring ever held is in the dump. */
-static int stats_complete(const struct vt_trace_ring *ring, uint64_t reported)
+static int stats_complete(const struct vtrace_ring *ring, uint64_t reported)
 {
 	return ring->first == 0 && ring->lost == 0 && ring->skipped == 0 && reported == 0;
 }
 
-static int stats_vcpus(const struct vt_trace *t, const uint64_t *exits, const uint64_t *reported,
+static int stats_vcpus(const struct vtrace *t, const uint64_t *exits, const uint64_t *reported,
                        FILE *out)
 {
 	int rc = 0;
@@ -128,7 +128,7 @@ static int stats_vcpus(const struct vt_trace *t, const uint64_t *exits, const ui
 	return rc;
 }
 
-int vt_stats_print(const struct vt_trace *t, FILE *out)
+int stats_print(const struct vtrace *t, FILE *out)
 {
 	struct stats_block *vms = calloc((size_t)t->nr_vms + 1, sizeof(*vms));
 	struct stats_block *cpus = calloc((size_t)t->nr_rings + 1, sizeof(*cpus));
@@ -140,8 +140,8 @@ int vt_stats_print(const struct vt_trace *t, FILE *out)
 	if (!vms || !cpus || !exits || !reported)
 		goto out;
 	for (uint32_t i = 0; i < t->nr_rings; i++) {
-		const struct vt_trace_ring *ring = &t->rings[i];
-		int owner = vt_dec_owner(t, ring->cpu);
+		const struct vtrace_ring *ring = &t->rings[i];
+		int owner = dec_owner(t, ring->cpu);
 
 		for (uint64_t j = 0; j < ring->n; j++) {
 			const struct vt_record *r = &ring->rec[j];
@@ -159,13 +159,13 @@ int vt_stats_print(const struct vt_trace *t, FILE *out)
 	        "trace: %u VMs, %u vCPUs, %u rings, %" PRIu64 " records over %" PRIu64
 	        " ns, timer %" PRIu64 " Hz\n",
 	        t->nr_vms, t->nr_vcpus, t->nr_rings, t->nr_records,
-	        vt_dec_ns(t, t->t1) - vt_dec_ns(t, t->t0), t->timer_freq);
+	        dec_ns(t, t->t1) - dec_ns(t, t->t0), t->timer_freq);
 	for (uint32_t i = 0; i < t->nr_vms; i++) {
 		snprintf(who, sizeof(who), "VM %s", t->vms[i].name);
 		stats_block_print(&vms[i], who, out);
 	}
 	for (uint32_t i = 0; i < t->nr_rings; i++) {
-		const struct vt_trace_ring *ring = &t->rings[i];
+		const struct vtrace_ring *ring = &t->rings[i];
 
 		snprintf(who, sizeof(who), "cpu %u", ring->cpu);
 		stats_block_print(&cpus[i], who, out);

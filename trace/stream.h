@@ -16,7 +16,7 @@
  *    table (struct vt_dump_vcpu: vCPU -> pCPU, exits so far), then one
  *    struct vt_dump_ring per ring with count 0 and `first` = the position
  *    the stream starts at on that ring. So a client parses it with the dump
- *    parser and gets the same struct vt_trace a saved dump gives.
+ *    parser and gets the same struct vtrace a saved dump gives.
  *  - VT_FRAME_RECORDS: struct vt_frame_records (the pCPU, the ring position
  *    of the first record, how many records follow, and how many records of
  *    that ring were lost since its previous frame: overwritten in flight

@@ -16,14 +16,14 @@
 
 static const char *const svg_colours[] = {"#4e79a7", "#f28e2b", "#59a14f", "#b07aa1",
                                           "#76b7b2", "#edc948", "#ff9da7", "#9c755f"};
-/* Hypervisor time, by exit kind (vt_dec_exit_kind): dark, told apart by hue. */
-static const char *const svg_hyp_colours[VT_EXIT_KINDS] = {
+/* Hypervisor time, by exit kind (dec_exit_kind): dark, told apart by hue. */
+static const char *const svg_hyp_colours[DEC_EXIT_KINDS] = {
     "#1b1b3a", "#3a1b1b", "#1b3a1b", "#4a3000", "#30004a", "#00404a", "#5a0000", "#333333"};
-#define SVG_WHO (8 + VT_EXIT_KINDS) /* VMs by id % 8, then exit kinds */
+#define SVG_WHO (8 + DEC_EXIT_KINDS) /* VMs by id % 8, then exit kinds */
 
 #define SVG_PX (SVG_W - SVG_LEFT - 10)
 
-static double svg_x(const struct vt_trace *t, uint64_t ts)
+static double svg_x(const struct vtrace *t, uint64_t ts)
 {
 	double span = t->t1 > t->t0 ? (double)(t->t1 - t->t0) : 1.0;
 
@@ -35,8 +35,7 @@ struct svg_cols {
 	double t[SVG_PX][SVG_WHO];
 };
 
-static void svg_add(const struct vt_trace *t, struct svg_cols *c, uint64_t from, uint64_t to,
-                    int who)
+static void svg_add(const struct vtrace *t, struct svg_cols *c, uint64_t from, uint64_t to, int who)
 {
 	double x0 = svg_x(t, from) - SVG_LEFT, x1 = svg_x(t, to) - SVG_LEFT;
 
@@ -75,11 +74,11 @@ static void svg_draw(const struct svg_cols *c, FILE *out, int y)
 	}
 }
 
-static void svg_ring(const struct vt_trace *t, const struct vt_trace_ring *r, FILE *out, int y,
+static void svg_ring(const struct vtrace *t, const struct vtrace_ring *r, FILE *out, int y,
                      struct svg_cols *c)
 {
 	uint64_t since = 0;
-	int vm = -1, in_guest = 0, kind = VT_EXIT_KINDS - 1;
+	int vm = -1, in_guest = 0, kind = DEC_EXIT_KINDS - 1;
 
 	for (int px = 0; px < SVG_PX; px++)
 		for (int k = 0; k < SVG_WHO; k++)
@@ -98,7 +97,7 @@ static void svg_ring(const struct vt_trace *t, const struct vt_trace_ring *r, FI
 			if (in_guest && vm >= 0 && vm != VT_NONE)
 				svg_add(t, c, since, rec->ts, vm % 8);
 			in_guest = 0;
-			kind = vt_dec_exit_kind(rec->a);
+			kind = dec_exit_kind(rec->a);
 			since = rec->ts;
 		}
 	}
@@ -118,7 +117,7 @@ static void svg_ring(const struct vt_trace *t, const struct vt_trace_ring *r, FI
 	}
 }
 
-int vt_svg_write(const struct vt_trace *t, FILE *out)
+int svg_write(const struct vtrace *t, FILE *out)
 {
 	int h = SVG_TOP + (int)t->nr_rings * SVG_LANE + 58;
 	double ms = (double)(t->t1 - t->t0) * 1e3 / (double)t->timer_freq;
@@ -151,12 +150,12 @@ int vt_svg_write(const struct vt_trace *t, FILE *out)
 		        "font-size='12'>VM %.31s</text>\n",
 		        SVG_LEFT + v * 140, h - 30, svg_colours[v % 8], SVG_LEFT + v * 140 + 16,
 		        h - 20, t->vms[v].name);
-	for (int k = 0; k < VT_EXIT_KINDS; k++)
+	for (int k = 0; k < DEC_EXIT_KINDS; k++)
 		fprintf(out,
 		        "<rect x='%d' y='%d' width='12' height='12' fill='%s'/><text x='%d' y='%d' "
 		        "font-size='12'>%s</text>\n",
 		        SVG_LEFT + k * 140, h - 14, svg_hyp_colours[k], SVG_LEFT + k * 140 + 16,
-		        h - 4, vt_dec_exit_kind_name(k));
+		        h - 4, dec_exit_kind_name(k));
 	fprintf(out, "</svg>\n");
 	return ferror(out) ? -1 : 0;
 }

@@ -30,11 +30,11 @@ static int vtrace_usage(void)
 	return 2;
 }
 
-static int vtrace_load(const char *path, struct vt_trace *t)
+static int vtrace_load(const char *path, struct vtrace *t)
 {
 	char err[256];
 
-	if (vt_dump_load(path, t, err, sizeof(err)) == 0)
+	if (dump_load(path, t, err, sizeof(err)) == 0)
 		return 0;
 	fprintf(stderr, "vtrace: %s: %s\n", path, err);
 	return -1;
@@ -42,7 +42,7 @@ static int vtrace_load(const char *path, struct vt_trace *t)
 
 static int vtrace_perfetto(const char *in, const char *outpath)
 {
-	struct vt_trace t;
+	struct vtrace t;
 	uint8_t *buf;
 	size_t len;
 	FILE *f;
@@ -50,9 +50,9 @@ static int vtrace_perfetto(const char *in, const char *outpath)
 
 	if (vtrace_load(in, &t))
 		return 1;
-	if (vt_pf_write(&t, &buf, &len)) {
+	if (pf_write(&t, &buf, &len)) {
 		fprintf(stderr, "vtrace: %s: out of memory\n", in);
-		vt_dump_free(&t);
+		dump_free(&t);
 		return 1;
 	}
 	f = fopen(outpath, "wb");
@@ -65,23 +65,23 @@ static int vtrace_perfetto(const char *in, const char *outpath)
 		rc = 1;
 	}
 	free(buf);
-	vt_dump_free(&t);
+	dump_free(&t);
 	return rc;
 }
 
 static int vtrace_check(const char *path)
 {
-	struct vt_pbc_summary s;
+	struct pbc_summary s;
 	char err[256];
 	uint8_t *buf;
 	size_t len;
 	int rc;
 
-	if (vt_read_file(path, &buf, &len, err, sizeof(err))) {
+	if (dump_read_file(path, &buf, &len, err, sizeof(err))) {
 		fprintf(stderr, "vtrace: %s: %s\n", path, err);
 		return 1;
 	}
-	rc = vt_pbc_check(buf, len, &s, err, sizeof(err));
+	rc = pbc_check(buf, len, &s, err, sizeof(err));
 	free(buf);
 	if (rc) {
 		fprintf(stderr, "vtrace: %s: %s\n", path, err);
@@ -95,7 +95,7 @@ static int vtrace_check(const char *path)
 
 static int vtrace_svg(const char *in, const char *outpath, const char *from, const char *to)
 {
-	struct vt_trace t;
+	struct vtrace t;
 	FILE *f;
 	int rc;
 
@@ -108,37 +108,37 @@ static int vtrace_svg(const char *in, const char *outpath, const char *from, con
 		t.t1 = t0 + (uint64_t)(strtod(to, NULL) * 1e-6 * (double)t.timer_freq);
 		if (t.t1 <= t.t0) {
 			fprintf(stderr, "vtrace: svg: the window ends before it starts\n");
-			vt_dump_free(&t);
+			dump_free(&t);
 			return 2;
 		}
 	}
 	f = fopen(outpath, "w");
-	rc = !f || vt_svg_write(&t, f) != 0;
+	rc = !f || svg_write(&t, f) != 0;
 	if ((f && fclose(f) != 0) || rc) {
 		perror(outpath);
 		rc = 1;
 	}
-	vt_dump_free(&t);
+	dump_free(&t);
 	return rc;
 }
 
 int main(int argc, char **argv)
 {
-	struct vt_trace t;
+	struct vtrace t;
 	int rc;
 
 	if (argc == 3 && strcmp(argv[1], "dump") == 0) {
 		if (vtrace_load(argv[2], &t))
 			return 1;
-		vt_dec_list(&t, stdout);
-		vt_dump_free(&t);
+		dec_list(&t, stdout);
+		dump_free(&t);
 		return 0;
 	}
 	if (argc == 3 && strcmp(argv[1], "stats") == 0) {
 		if (vtrace_load(argv[2], &t))
 			return 1;
-		rc = vt_stats_print(&t, stdout);
-		vt_dump_free(&t);
+		rc = stats_print(&t, stdout);
+		dump_free(&t);
 		if (rc < 0)
 			fprintf(stderr, "vtrace: %s: out of memory\n", argv[2]);
 		else if (rc)
@@ -153,7 +153,7 @@ int main(int argc, char **argv)
 		return vtrace_svg(argv[2], argv[4], argc == 7 ? argv[5] : NULL,
 		                  argc == 7 ? argv[6] : NULL);
 	if (argc == 2 && strcmp(argv[1], "events") == 0) {
-		vt_dec_events_table(stdout);
+		dec_events_table(stdout);
 		return 0;
 	}
 	if (argc == 3 && strcmp(argv[1], "check-perfetto") == 0)

@@ -2,7 +2,7 @@
  * The trace stream's decoder (trace/stream.h): frames cut from the bytes
  * as they arrive, each checked before use. The hello frame is a dump with
  * no records, so the dump parser reads it and the client gets the struct
- * vt_trace a saved dump gives. Then every records frame must follow its
+ * vtrace a saved dump gives. Then every records frame must follow its
  * ring's previous one exactly (first = previous first + count + lost) and
  * its sequence number the previous frame's: a gap is an error, not a
  * guess.
@@ -60,7 +60,7 @@ static int fr_hello(struct vs_dec *d, const uint8_t *body, size_t n, char *err, 
 
 	if (d->have_hello)
 		return fr_err(d, err, errlen, "a second hello frame");
-	if (vt_dump_parse(body, n, &d->t, why, sizeof(why)))
+	if (dump_parse(body, n, &d->t, why, sizeof(why)))
 		return fr_err(d, err, errlen, "hello: %s", why);
 	d->next = calloc(d->t.nr_rings + 1, sizeof(*d->next));
 	d->last_ts = calloc(d->t.nr_rings + 1, sizeof(*d->last_ts));
@@ -81,7 +81,7 @@ static int fr_record(struct vs_dec *d, struct vs_frame *f, uint32_t i, const uin
                      size_t errlen)
 {
 	struct vt_record *r = &d->rec[i];
-	const struct vt_trace *t = &d->t;
+	const struct vtrace *t = &d->t;
 	const char *why;
 
 	vt_record_get(p, r);
@@ -100,7 +100,7 @@ static int fr_record(struct vs_dec *d, struct vs_frame *f, uint32_t i, const uin
 		              "cpu %u record %u: timestamp %llu is before the previous one's %llu",
 		              f->cpu, i, (unsigned long long)r->ts,
 		              (unsigned long long)d->last_ts[f->ri]);
-	if ((why = vt_fold_check(r, t->version, d->last_ts[f->ri])) != NULL)
+	if ((why = dump_fold_check(r, t->version, d->last_ts[f->ri])) != NULL)
 		return fr_err(d, err, errlen, "cpu %u record %u: %s", f->cpu, i, why);
 	d->last_ts[f->ri] = r->ts;
 	if (r->event == VT_EV_LOST)
@@ -220,7 +220,7 @@ int vs_dec_end(const struct vs_dec *d, char *err, size_t errlen)
 
 void vs_dec_free(struct vs_dec *d)
 {
-	vt_dump_free(&d->t);
+	dump_free(&d->t);
 	free(d->next);
 	free(d->last_ts);
 	free(d->buf);

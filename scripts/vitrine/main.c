@@ -24,7 +24,7 @@
 #include "stream.h"
 #include "vitrine.h"
 
-static int vm_usage(void)
+static int cli_usage(void)
 {
 	fprintf(stderr,
 	        "usage: vitrine repl [--host H] [--port P]\n"
@@ -40,7 +40,7 @@ static int vm_usage(void)
 }
 
 /* A positive number, or -1. */
-static double vm_number(const char *s)
+static double cli_number(const char *s)
 {
 	char *end;
 	double v = strtod(s, &end);
@@ -66,16 +66,16 @@ int main(int argc, char **argv)
 			va_key_path = argv[++i];
 		else if (!strcmp(a, "-o") && v)
 			out = argv[++i];
-		else if (!strcmp(a, "--seconds") && v && (seconds = vm_number(argv[++i])) > 0)
+		else if (!strcmp(a, "--seconds") && v && (seconds = cli_number(argv[++i])) > 0)
 			;
-		else if (!strcmp(a, "--interval") && v && (interval = vm_number(argv[++i])) > 0)
+		else if (!strcmp(a, "--interval") && v && (interval = cli_number(argv[++i])) > 0)
 			;
-		else if (!strcmp(a, "--rounds") && v && (rounds = vm_number(argv[++i])) > 0)
+		else if (!strcmp(a, "--rounds") && v && (rounds = cli_number(argv[++i])) > 0)
 			;
 		else if (!strcmp(cmd, "eval") && !lua && a[0] != '-')
 			lua = a;
 		else
-			return vm_usage();
+			return cli_usage();
 	}
 	snprintf(defport, sizeof(defport), "%d",
 	         !strcmp(cmd, "record") ? VT_STREAM_PORT : VT_CONSOLE_PORT);
@@ -90,5 +90,5 @@ int main(int argc, char **argv)
 		return vr_record(host, port, seconds, out);
 	if (!strcmp(cmd, "top") && !out)
 		return vc_top(host, port, interval, (int)rounds);
-	return vm_usage();
+	return cli_usage();
 }

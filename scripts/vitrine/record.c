@@ -38,7 +38,7 @@ static double vr_now(void)
 
 struct vr {
 	struct vs_dec d;
-	struct vt_pf *pf;
+	struct pf_writer *pf;
 	uint64_t *pending;    /* per ring: lost records not yet placed in the trace */
 	struct vt_record *ev; /* a frame's records as events (trace/fold.h) */
 	size_t ev_cap;
@@ -51,12 +51,12 @@ struct vr {
 static void vr_flush(struct vr *v)
 {
 	size_t len;
-	const uint8_t *p = v->pf ? vt_pf_bytes(v->pf, &len) : NULL;
+	const uint8_t *p = v->pf ? pf_bytes(v->pf, &len) : NULL;
 
 	if (p && len && fwrite(p, 1, len, v->out) != len)
 		v->werr = 1;
 	if (v->pf)
-		vt_pf_clear(v->pf);
+		pf_clear(v->pf);
 }
 
 /* Ring ri's pending loss as VT_EV_LOST records at time ts (a record holds up to 2^32 - 1). */
@@ -67,7 +67,7 @@ static void vr_place_lost(struct vr *v, uint32_t ri, uint64_t ts)
 		struct vt_record r = {
 		    .ts = ts, .event = VT_EV_LOST, .vm = VT_NONE, .vcpu = VT_NONE, .a = a};
 
-		vt_pf_add(v->pf, ri, &r, 1);
+		pf_add(v->pf, ri, &r, 1);
 		v->pending[ri] -= a;
 	}
 }
@@ -92,7 +92,7 @@ static int vr_add(struct vr *v, const struct vs_frame *f)
 	for (uint32_t i = 0; i < f->count; i++)
 		n += vt_unfold(&f->rec[i], v->d.t.version, &v->ev[n]);
 	vr_place_lost(v, f->ri, v->ev[0].ts);
-	return vt_pf_add(v->pf, f->ri, v->ev, n);
+	return pf_add(v->pf, f->ri, v->ev, n);
 }
 
 /* 0, or 1 if the stream cannot go on (the message is printed). */
@@ -106,7 +106,7 @@ static int vr_frame(struct vr *v, const struct vs_frame *f)
 		/* The trace's lost counters count from here, not what was lost before we came. */
 		for (uint32_t i = 0; i < v->d.t.nr_rings; i++)
 			v->d.t.rings[i].lost = v->d.t.rings[i].skipped = 0;
-		v->pf = vt_pf_open(&v->d.t);
+		v->pf = pf_open(&v->d.t);
 		v->pending = calloc(v->d.t.nr_rings + 1, sizeof(*v->pending));
 		if (!v->pf || !v->pending) {
 			fprintf(stderr, "vitrine: record: out of memory\n");
@@ -119,7 +119,7 @@ static int vr_frame(struct vr *v, const struct vs_frame *f)
 			return 1;
 		}
 	} /* other types: a newer server's, skipped */
-	if (v->pf && vt_pf_failed(v->pf)) {
+	if (v->pf && pf_failed(v->pf)) {
 		fprintf(stderr, "vitrine: record: out of memory\n");
 		return 1;
 	}
@@ -141,10 +141,10 @@ static int vr_finish(struct vr *v, int rc)
 		for (uint32_t i = 0; i < v->d.t.nr_rings; i++) {
 			if (v->d.last_ts[i]) /* a loss after a ring's last records: at its end */
 				vr_place_lost(v, i, v->d.last_ts[i]);
-			vt_pf_ring_end(v->pf, i);
+			pf_ring_end(v->pf, i);
 		}
 		vr_flush(v);
-		vt_pf_close(v->pf);
+		pf_close(v->pf);
 	}
 	if (fclose(v->out) != 0 || v->werr) {
 		fprintf(stderr, "vitrine: record: %s: write error\n", v->path);

@@ -17,7 +17,7 @@
 
 #define VT_TOP_VMS 64
 
-static const char *const vt_top_lua[] = {
+static const char *const top_lua[] = {
     "function __vtop()",
     " local T = __vtop_s or {pos = {}} __vtop_s = T",
     " local n = {}",
@@ -34,34 +34,34 @@ static const char *const vt_top_lua[] = {
     "end",
 };
 
-struct vt_top_vm {
+struct top_vm {
 	unsigned id;
 	char name[40], state[16];
 	unsigned long long exits, irqs, resets;
 };
 
-struct vt_top_sample {
+struct top_sample {
 	unsigned long long now, freq;
 	int n;
-	struct vt_top_vm vm[VT_TOP_VMS];
+	struct top_vm vm[VT_TOP_VMS];
 };
 
-static volatile sig_atomic_t vt_top_stop;
+static volatile sig_atomic_t top_stop;
 
-static void vt_top_sigint(int sig)
+static void top_sigint(int sig)
 {
 	(void)sig;
-	vt_top_stop = 1;
+	top_stop = 1;
 }
 
 /* The lines __vtop() printed; 0, or -1 if they are not what it prints. */
-static int vt_top_parse(const char *text, struct vt_top_sample *s)
+static int top_parse(const char *text, struct top_sample *s)
 {
 	const char *line = text;
 
 	memset(s, 0, sizeof(*s));
 	while (*line) {
-		struct vt_top_vm *v = &s->vm[s->n];
+		struct top_vm *v = &s->vm[s->n];
 
 		if (sscanf(line, "T\t%llu\t%llu", &s->now, &s->freq) == 2)
 			;
@@ -79,8 +79,8 @@ static int vt_top_parse(const char *text, struct vt_top_sample *s)
 	return s->freq ? 0 : -1;
 }
 
-static void vt_top_show(const struct vt_top_sample *a, const struct vt_top_sample *b, int tty,
-                        const char *where)
+static void top_show(const struct top_sample *a, const struct top_sample *b, int tty,
+                     const char *where)
 {
 	double dt = (double)(b->now - a->now) / (double)b->freq;
 
@@ -90,7 +90,7 @@ static void vt_top_show(const struct vt_top_sample *a, const struct vt_top_sampl
 	printf("%-4s %-16s %-9s %12s %12s %7s\n", "id", "VM", "state", "exits/s", "irqs/s",
 	       "resets");
 	for (int i = 0; i < b->n; i++) {
-		const struct vt_top_vm *v = &b->vm[i];
+		const struct top_vm *v = &b->vm[i];
 		unsigned long long before = v->exits;
 
 		for (int j = 0; j < a->n; j++)
@@ -105,19 +105,19 @@ static void vt_top_show(const struct vt_top_sample *a, const struct vt_top_sampl
 
 int vc_top(const char *host, const char *port, double interval, int rounds)
 {
-	struct sigaction sa = {.sa_handler = vt_top_sigint};
+	struct sigaction sa = {.sa_handler = top_sigint};
 	struct vc_conn *c = calloc(1, sizeof(*c));
-	struct vt_top_sample s[2];
+	struct top_sample s[2];
 	char where[300];
 	int echo, rc, tty = isatty(1);
 
 	if (!c)
 		return VC_FAIL;
 	rc = vc_open(c, host, port, &echo);
-	for (size_t i = 0; rc == VC_OK && i < sizeof(vt_top_lua) / sizeof(vt_top_lua[0]); i++) {
+	for (size_t i = 0; rc == VC_OK && i < sizeof(top_lua) / sizeof(top_lua[0]); i++) {
 		struct vc_out o = {0};
 
-		if (vc_line(c, vt_top_lua[i], echo, &o) < 0 || (o.len && vc_is_error(o.p, o.len))) {
+		if (vc_line(c, top_lua[i], echo, &o) < 0 || (o.len && vc_is_error(o.p, o.len))) {
 			fprintf(stderr, "vitrine: top: the console refused its function: %.*s\n",
 			        (int)o.len, o.p ? o.p : "");
 			rc = VC_FAIL;
@@ -126,24 +126,24 @@ int vc_top(const char *host, const char *port, double interval, int rounds)
 	}
 	snprintf(where, sizeof(where), "%s:%s", host, port);
 	sigaction(SIGINT, &sa, NULL);
-	for (int r = 0; rc == VC_OK && !vt_top_stop && (rounds <= 0 || r <= rounds); r++) {
+	for (int r = 0; rc == VC_OK && !top_stop && (rounds <= 0 || r <= rounds); r++) {
 		struct vc_out o = {0};
 		struct timespec ts = {(time_t)interval,
 		                      (long)((interval - (double)(time_t)interval) * 1e9)};
 
 		if (r > 0)
 			nanosleep(&ts, NULL);
-		if (vt_top_stop)
+		if (top_stop)
 			break;
 		if (vc_line(c, "__vtop()", echo, &o) < 0) {
 			fprintf(stderr, "vitrine: top: the console closed the connection\n");
 			rc = VC_NOCONN;
-		} else if (!o.p || vt_top_parse(o.p, &s[r % 2])) {
+		} else if (!o.p || top_parse(o.p, &s[r % 2])) {
 			fprintf(stderr, "vitrine: top: unexpected answer: %.*s\n", (int)o.len,
 			        o.p ? o.p : "");
 			rc = VC_FAIL;
 		} else if (r > 0) {
-			vt_top_show(&s[(r + 1) % 2], &s[r % 2], tty, where);
+			top_show(&s[(r + 1) % 2], &s[r % 2], tty, where);
 		}
 		free(o.p);
 	}

@@ -22,7 +22,7 @@
 struct vs_frame {
 	uint16_t type; /* enum vt_frame_type; others are skipped by the caller */
 	uint64_t seq;
-	uint32_t ri;  /* records: ring index in the hello's struct vt_trace */
+	uint32_t ri;  /* records: ring index in the hello's struct vtrace */
 	uint32_t cpu; /* records: its pCPU */
 	uint32_t count;
 	uint64_t first, lost;
@@ -31,7 +31,7 @@ struct vs_frame {
 };
 
 struct vs_dec {
-	struct vt_trace t; /* from the hello: VMs, vCPUs, rings (no records) */
+	struct vtrace t; /* from the hello: VMs, vCPUs, rings (no records) */
 	int have_hello;
 	uint64_t seq;      /* the next frame's expected sequence number */
 	uint64_t *next;    /* per ring: the position its next frame must start at */

@@ -19,33 +19,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static FILE *sink;
-	struct vt_pbc_summary s;
-	struct vt_trace t;
+	struct pbc_summary s;
+	struct vtrace t;
 	char err[256];
 	uint8_t *pf;
 	size_t len;
 
 	if (!sink && !(sink = fopen("/dev/null", "w")))
 		abort();
-	vt_pbc_check(data, size, &s, err, sizeof(err));
-	if (vt_dump_parse(data, size, &t, err, sizeof(err))) {
+	pbc_check(data, size, &s, err, sizeof(err));
+	if (dump_parse(data, size, &t, err, sizeof(err))) {
 		if (strncmp(err, "offset ", 7) != 0) {
 			fprintf(stderr, "error without an offset: %s\n", err);
 			abort();
 		}
 		return 0;
 	}
-	vt_dec_list(&t, sink);
-	vt_stats_print(&t, sink);
-	if (vt_pf_write(&t, &pf, &len) == 0) {
-		if (vt_pbc_check(pf, len, &s, err, sizeof(err))) {
+	dec_list(&t, sink);
+	stats_print(&t, sink);
+	if (pf_write(&t, &pf, &len) == 0) {
+		if (pbc_check(pf, len, &s, err, sizeof(err))) {
 			fprintf(stderr, "vtrace perfetto wrote a trace its checker rejects: %s\n",
 			        err);
 			abort();
 		}
 		free(pf);
 	}
-	vt_dump_free(&t);
+	dump_free(&t);
 	return 0;
 }
 
@@ -57,7 +57,7 @@ int main(int argc, char **argv)
 		size_t len;
 		char err[256];
 
-		if (vt_read_file(argv[i], &buf, &len, err, sizeof(err))) {
+		if (dump_read_file(argv[i], &buf, &len, err, sizeof(err))) {
 			fprintf(stderr, "%s: %s\n", argv[i], err);
 			return 1;
 		}

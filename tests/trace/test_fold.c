@@ -1,7 +1,7 @@
 /*
  * The ENTER folded into an EXIT (trace/fold.h): what the hypervisor writes
  * (vt_fold_run, vt_fold_b) and what every reader rebuilds (vt_unfold), and
- * the parser's check of a folded run (vt_fold_check). One PASS/FAIL line
+ * the parser's check of a folded run (dump_fold_check). One PASS/FAIL line
  * per check.
  */
 #include <stdio.h>
@@ -79,13 +79,13 @@ int main(void)
 	/* Format 1: b is the whole ESR, nothing folded, whatever its high half holds. */
 	r = tf_exit(1000000, 999000);
 	tf_check("format-1", vt_unfold(&r, VT_VERSION_UNFOLDED, out) == 1 && out[0].b == r.b &&
-	                         vt_fold_check(&r, VT_VERSION_UNFOLDED, 2000000) == NULL);
+	                         dump_fold_check(&r, VT_VERSION_UNFOLDED, 2000000) == NULL);
 	/* The parser's checks: the rebuilt ENTER may not go before time 0 or the previous record.
 	 */
 	tf_check("check",
-	         vt_fold_check(&r, VT_VERSION, 999000) == NULL &&
-	             vt_fold_check(&r, VT_VERSION, 999001) != NULL &&
-	             vt_fold_check(
+	         dump_fold_check(&r, VT_VERSION, 999000) == NULL &&
+	             dump_fold_check(&r, VT_VERSION, 999001) != NULL &&
+	             dump_fold_check(
 	                 &(struct vt_record){.ts = 10, .event = VT_EV_EXIT, .b = vt_fold_b(0, 11)},
 	                 VT_VERSION, 0) != NULL);
 	return tf_failed;
