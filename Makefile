@@ -27,17 +27,17 @@ TGT_FLAGS = -std=c11 -ffreestanding -nostdinc -isystem $(shell $(CC_T) -print-fi
 VMCONFIG := $(O)/host/vmconfig
 VMCONFIG_SRC := $(wildcard scripts/vmconfig/*.c)
 
-$(VMCONFIG): $(VMCONFIG_SRC) $(wildcard scripts/vmconfig/*.h) platforms/$(PLATFORM)/platform.h hyp/core/config.h | $(DEPS_OK)
+$(VMCONFIG): $(VMCONFIG_SRC) $(wildcard scripts/vmconfig/*.h) platforms/$(PLATFORM)/platform.h include/vitrine/config.h | $(DEPS_OK)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -Iplatforms/$(PLATFORM) -Ihyp/core $(VMCONFIG_SRC) -lfdt -o $@
+	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -Iinclude -Iplatforms/$(PLATFORM) $(VMCONFIG_SRC) -lfdt -o $@
 
 # ---- guests ------------------------------------------------------------------
 GUESTS      := hello smp probe psci echo shm exitbench timer sgi pingpong uartirq gicprobe storm lrflood victim hog boot spoof pl011
 GUEST_BASE  := 0x40000000
 GUEST_BASE_probe := 0x60000000
-GUEST_FLAGS := $(TGT_FLAGS) -mstrict-align -Ibench/guests/rt -Ihyp/include -Ihyp/lib \
-               -Ihyp/arch/aarch64/include -Itrace
+GUEST_FLAGS := $(TGT_FLAGS) -mstrict-align -Iinclude -Ibench/guests/rt -Ihyp/lib \
+               -Ihyp/arch/aarch64/include
 RT_SRC      := bench/guests/rt/crt0.S bench/guests/rt/vectors.S bench/guests/rt/rt.c \
                bench/guests/rt/gic.c bench/guests/rt/timer.c hyp/lib/fmt.c hyp/lib/string.c
 RT_OBJ      := $(patsubst %,$(O)/guests/obj/%.o,$(RT_SRC))
@@ -74,7 +74,7 @@ ARCH     := aarch64
 HYP_DIRS := hyp/core hyp/arch/$(ARCH) hyp/lib hyp/drivers
 HYP_SRC  := $(filter-out %.ld.S,$(foreach d,$(HYP_DIRS),$(wildcard $(d)/*.c $(d)/*.S)))
 HYP_OBJ  := $(patsubst %,$(O)/hyp/%.o,$(HYP_SRC))
-HYP_INC  := -Itrace -Ihyp/core -Ihyp/arch/$(ARCH)/include -Ihyp/include -Ihyp/lib -Ihyp/drivers \
+HYP_INC  := -Iinclude -Ihyp/core -Ihyp/arch/$(ARCH)/include -Ihyp/lib -Ihyp/drivers \
             -Iplatforms/$(PLATFORM)
 # Early boot runs with the MMU off (device memory): no unaligned accesses.
 # EXTRA_HYP_FLAGS: e.g. -DVT_TRACE_CLASSES=0 (tracing compiled out; use another O=).
@@ -189,16 +189,16 @@ FUZZ_SECONDS ?= 300
 
 all: $(VTRACE)
 vtrace: $(VTRACE)
-$(VTRACE): $(VTRACE_SRC) $(wildcard trace/*.h) | $(DEPS_OK)
+$(VTRACE): $(VTRACE_SRC) $(wildcard trace/*.h include/vitrine/*.h) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) $(VTRACE_SRC) -o $@
+	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -Iinclude $(VTRACE_SRC) -o $@
 
 $(O)/host/fuzz_dump: tests/trace/fuzz_dump.c $(VTRACE_LIB) $(wildcard trace/*.h)
 	$(Q)scripts/deps.sh fuzz
 	@mkdir -p $(@D)
 	@echo "  CLANG   $@"
-	$(Q)clang-14 -std=c11 -O1 -g $(WARN) -fsanitize=fuzzer,address,undefined \
+	$(Q)clang-14 -std=c11 -O1 -g $(WARN) -Iinclude -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all $(filter %.c,$^) -o $@
 
 fuzz-trace: $(O)/host/fuzz_dump
@@ -209,7 +209,7 @@ fuzz-trace: $(O)/host/fuzz_dump
 lint: lint-trace
 lint-trace:
 	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
-		--suppress=missingIncludeSystem trace tests/trace
+		--suppress=missingIncludeSystem -Iinclude trace tests/trace
 
 # ---- vmconfig fuzzing: `make fuzz-config [FUZZ_SECONDS=N]` (clang, as fuzz-trace) ----
 # The tool without main.c and image.c: tests/config/fuzz_config.c stands in for the
@@ -219,12 +219,12 @@ VMCONFIG_FUZZ_SRC := tests/config/fuzz_config.c $(filter-out %/main.c %/image.c,
 .PHONY: fuzz-config lint-config
 
 $(O)/host/fuzz_config: $(VMCONFIG_FUZZ_SRC) $(wildcard scripts/vmconfig/*.h) \
-                       platforms/$(PLATFORM)/platform.h hyp/core/config.h
+                       platforms/$(PLATFORM)/platform.h include/vitrine/config.h
 	$(Q)scripts/deps.sh fuzz
 	@mkdir -p $(@D)
 	@echo "  CLANG   $@"
 	$(Q)clang-14 -std=c11 -O1 -g $(WARN) -Wno-bitwise-instead-of-logical \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iscripts/vmconfig -Iplatforms/$(PLATFORM) -Ihyp/core \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude -Iscripts/vmconfig -Iplatforms/$(PLATFORM) \
 		$(VMCONFIG_FUZZ_SRC) -lfdt -o $@
 
 fuzz-config: $(O)/host/fuzz_config
@@ -236,7 +236,7 @@ fuzz-config: $(O)/host/fuzz_config
 lint: lint-config
 lint-config:
 	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
-		--suppress=missingIncludeSystem -U__ASSEMBLER__ -Iscripts/vmconfig -Iplatforms/$(PLATFORM) -Ihyp/core \
+		--suppress=missingIncludeSystem -U__ASSEMBLER__ -Iinclude -Iscripts/vmconfig -Iplatforms/$(PLATFORM) \
 		tests/config
 
 # ---- vitrine: the host client (scripts/vitrine/) of a running system ------------
@@ -257,17 +257,17 @@ $(MBED_HOST_OBJ): $(O)/host/mbedtls/%.o: $(MBED_STAMP) monitor/mbedtls/vitrine_m
 	$(Q)$(HOSTCC) -std=c99 -O2 -Wall -Wextra $(MBED_INC) -c $(MBED_DIR)/library/$*.c -o $@
 
 # The key is the build's too: vitrine reads it by default ($(O)/host/../net.key).
-$(VITRINE): $(VITRINE_SRC) $(MBED_HOST_OBJ) $(wildcard scripts/vitrine/*.h) $(wildcard trace/*.h) \
+$(VITRINE): $(VITRINE_SRC) $(MBED_HOST_OBJ) $(wildcard scripts/vitrine/*.h) $(wildcard trace/*.h include/vitrine/*.h) \
             monitor/line.h | $(DEPS_OK) $(NET_KEY)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -Itrace -Imonitor -Ihyp/include $(MBED_INC) $(VITRINE_SRC) \
+	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -Iinclude -Itrace -Imonitor $(MBED_INC) $(VITRINE_SRC) \
 		$(MBED_HOST_OBJ) -o $@
 
 lint: lint-vitrine
 lint-vitrine:
 	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
-		--suppress=missingIncludeSystem -Itrace -Imonitor -Ihyp/include scripts/vitrine tests/client
+		--suppress=missingIncludeSystem -Iinclude -Itrace -Imonitor scripts/vitrine tests/client
 # ---- the emulated LLC: a QEMU TCG plugin (bench/llc/), `make llc` ---------------
 # Its one QEMU header comes from Debian's qemu source package (scripts/fetch-src.sh),
 # taken out of the upstream tarball at build time. `make run LLC=1` loads it.
@@ -278,10 +278,10 @@ llc: $(LLC_SO) $(LLC_PAGE_TOOL)
 
 # Prints the counters page of a RAM file (or a saved copy) like the plugin's summary.
 $(LLC_PAGE_TOOL): bench/llc/llc_page.c bench/llc/llc_model.c bench/llc/llc_model.h \
-                  hyp/include/vitrine/llc.h platforms/$(PLATFORM)/platform.h
+                  include/vitrine/llc.h platforms/$(PLATFORM)/platform.h
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -Ibench/llc -Ihyp/include -Iplatforms/$(PLATFORM) \
+	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -Iinclude -Ibench/llc -Iplatforms/$(PLATFORM) \
 		bench/llc/llc_page.c bench/llc/llc_model.c -o $@
 
 $(QPLUGIN_H): scripts/fetch-src.sh
@@ -291,10 +291,10 @@ $(QPLUGIN_H): scripts/fetch-src.sh
 		tar -xJOf "$$src"/qemu_*.orig.tar.xz --wildcards '*/include/qemu/qemu-plugin.h' >$@.tmp && \
 		mv $@.tmp $@
 
-$(LLC_SO): bench/llc/llc.c bench/llc/llc_model.c bench/llc/llc_model.h hyp/include/vitrine/llc.h \
+$(LLC_SO): bench/llc/llc.c bench/llc/llc_model.c bench/llc/llc_model.h include/vitrine/llc.h \
            platforms/$(PLATFORM)/platform.h $(QPLUGIN_H)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -shared -fPIC -fvisibility=hidden \
-		-I$(dir $(QPLUGIN_H)) -Ibench/llc -Ihyp/include -Iplatforms/$(PLATFORM) \
+		-I$(dir $(QPLUGIN_H)) -Iinclude -Ibench/llc -Iplatforms/$(PLATFORM) \
 		bench/llc/llc.c bench/llc/llc_model.c -o $@

@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#include "vitrine/netauth.h"
+#include <vitrine/netauth.h>
 
 /* The build's secret (generated from $(O)/net.key: monitor/monitor.mk). */
 extern const uint8_t auth_key[VT_AUTH_KEY];

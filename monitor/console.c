@@ -15,13 +15,13 @@
 #include <string.h>
 
 #include "../hyp/lib/fmt.h" /* not on the path: hyp/lib/string.h would hide picolibc's */
-#include "config.h"
-#include "hw/pl011.h"
+#include <vitrine/config.h>
+#include <hw/pl011.h>
 #include "rt.h"
 #include "syspage.h"
-#include "vitrine/abi.h"
-#include "vitrine/conring.h"
-#include "vitrine/sysview.h"
+#include <vitrine/abi.h>
+#include <vitrine/conring.h>
+#include <vitrine/sysview.h>
 
 #define CON_UART ((volatile uint32_t *)0x09000000ul) /* the uart IPA monitor configs give */
 

@@ -12,8 +12,8 @@
 #include "net.h"
 #include "rt.h"
 #include "syspage.h"
-#include "vitrine/abi.h"
-#include "vitrine/conring.h"
+#include <vitrine/abi.h>
+#include <vitrine/conring.h>
 
 #define CON_DETACH 0x1d /* Ctrl-], as in telnet */
 

@@ -17,13 +17,13 @@
 #include <stdlib.h>
 
 #include "field.h"
-#include "fold.h"
-#include "format.h"
+#include <vitrine/trace_fold.h>
+#include <vitrine/trace.h>
 #include "lauxlib.h"
 #include "platform.h"
-#include "ring.h"
+#include <vitrine/trace_ring.h>
 #include "trace_view.h"
-#include "vitrine/abi.h"
+#include <vitrine/abi.h>
 
 enum iv_kind { IV_ARRIVAL, IV_INJECT, IV_MARK, IV_LOST };
 

@@ -42,9 +42,8 @@ MON_RAM  := 0x2000000
 MON_CC   := --specs=picolibc.specs -fno-pie -fno-stack-protector -fno-common \
             -mno-outline-atomics -O2 -g -MMD -MP
 # -Wno-main: rt calls the guest's `void main(uint64_t arg)`, not a hosted main.
-MON_FLAGS := -std=c11 $(MON_CC) $(WARN) -Wno-main -Ibench/guests/rt -Ihyp/include -Itrace \
-             -Ihyp/arch/aarch64/include \
-             -Ihyp/core -Iplatforms/$(PLATFORM) \
+MON_FLAGS := -std=c11 $(MON_CC) $(WARN) -Wno-main -Iinclude -Ibench/guests/rt \
+             -Ihyp/arch/aarch64/include -Iplatforms/$(PLATFORM) \
              -I$(LUA_DIR)/src $(LWIP_INC) $(MBED_INC)
 # Lua's limit on nested C calls (and parser levels): an error, never a crash,
 # as long as that many of the deepest levels fit in the monitor's C stack

@@ -12,10 +12,10 @@
 
 #include <string.h>
 
-#include "format.h"
-#include "ring.h"
-#include "wire.h" /* with trace/stream.h, the frames' layout */
-#include "vitrine/sysview.h"
+#include <vitrine/trace.h>
+#include <vitrine/trace_ring.h>
+#include <vitrine/trace_wire.h> /* with trace/stream.h, the frames' layout */
+#include <vitrine/sysview.h>
 
 #define ST_FRAME_RECORDS 64 /* records per frame: one peek, on the stack */
 #define ST_FILL_FRAMES 16   /* frames per stream_fill: bounded work per call */

@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-#include "config.h"
+#include <vitrine/config.h>
 #include "lauxlib.h"
 #include "rt.h"
 

@@ -3,7 +3,7 @@
 #define SYSPAGE_H
 
 #include "lua.h"
-#include "vitrine/sysview.h"
+#include <vitrine/sysview.h>
 
 /*
  * Ask the hypervisor to refresh the page, take a private copy and check

@@ -8,13 +8,13 @@
 
 #include <string.h>
 
-#include "config.h"
+#include <vitrine/config.h>
 #include "field.h"
-#include "fold.h"
-#include "format.h"
+#include <vitrine/trace_fold.h>
+#include <vitrine/trace.h>
 #include "lauxlib.h"
 #include "platform.h"
-#include "ring.h"
+#include <vitrine/trace_ring.h>
 #include "rt.h"
 
 const struct vt_ring *trace_view_ring(uint32_t cpu)

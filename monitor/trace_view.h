@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "format.h"
+#include <vitrine/trace.h>
 #include "lua.h"
 
 void trace_view_open(lua_State *L);

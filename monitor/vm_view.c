@@ -6,7 +6,7 @@
 #include "vm_view.h"
 
 #include "field.h"
-#include "format.h"
+#include <vitrine/trace.h>
 #include "lauxlib.h"
 #include "rt.h"
 #include "syspage.h"

@@ -30,7 +30,7 @@ else
 	echo "FAIL unit/pt: does not compile" | tee -a "$results"
 fi
 if gcc -std=c11 -Wall -Wextra -Werror -O1 -g -fsanitize=address,undefined \
-	-Ihyp/core -Iplatforms/qemu-aarch64-virt tests/unit/test_color.c -o "$O/test/unit/test_color"; then
+	-Iinclude -Ihyp/core -Iplatforms/qemu-aarch64-virt tests/unit/test_color.c -o "$O/test/unit/test_color"; then
 	run "$O/test/unit/test_color"
 else
 	echo "FAIL unit/color: does not compile" | tee -a "$results"

@@ -9,9 +9,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "fold.h"
-#include "format.h"
-#include "wire.h"
+#include <vitrine/trace_fold.h>
+#include <vitrine/trace.h>
+#include <vitrine/trace_wire.h>
 
 #define DUMP_MAX_CPU 4096u           /* rings for higher pCPU numbers are rejected */
 #define DUMP_MAX_FREQ 10000000000ull /* 10 GHz: keeps the ns conversion exact in 64 bits */

@@ -39,7 +39,7 @@
 
 #include "llc_model.h"
 #include "platform.h"
-#include "vitrine/llc.h"
+#include <vitrine/llc.h>
 
 QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 

@@ -15,7 +15,7 @@
 
 #include "llc_model.h"
 #include "platform.h"
-#include "vitrine/llc.h"
+#include <vitrine/llc.h>
 
 static int llcp_read(FILE *f, long offset, struct vt_llc_page *p)
 {

@@ -42,7 +42,7 @@
  * published with a release store.
  */
 #define VT_RING_PLAIN_STORES
-#include "../../trace/ring.h"
+#include <vitrine/trace_ring.h>
 
 #include "th_tp.h"
 

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
+#include <vitrine/config.h>
 #include "platform.h"
 
 #define COLOR_PAGE 0x1000ull

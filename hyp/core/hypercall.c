@@ -4,7 +4,7 @@
 #include "log.h"
 #include "sysview.h"
 #include "trace.h"
-#include "vitrine/abi.h"
+#include <vitrine/abi.h>
 #include "vm.h"
 
 /* Bytes travel in registers: the hypervisor never maps guest memory to read a buffer. */

@@ -8,7 +8,7 @@
 #include "arch.h"
 #include "log.h"
 #include "trace.h"
-#include "vitrine/abi.h"
+#include <vitrine/abi.h>
 #include "vm.h"
 
 struct ipc_channel_stats ipc_stats[CFG_CHANNEL_MAX];

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "config.h"
+#include <vitrine/config.h>
 
 struct vcpu;
 

@@ -14,7 +14,7 @@
 #include "pl011.h"
 #include "spinlock.h"
 #include "string.h"
-#include "vitrine/conring.h"
+#include <vitrine/conring.h>
 #include "vm.h"
 
 #define LOG_MSG_MAX 256

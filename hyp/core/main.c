@@ -5,7 +5,7 @@
  */
 #include "arch.h"
 #include "arch_inline.h"
-#include "config.h"
+#include <vitrine/config.h>
 #include "cpu.h"
 #include "log.h"
 #include "pl011.h"

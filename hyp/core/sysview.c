@@ -8,10 +8,10 @@
 
 #include "arch.h"
 #include "bootparam.h"
-#include "config.h"
+#include <vitrine/config.h>
 #include "ipc.h"
 #include "log.h"
-#include "vitrine/sysview.h"
+#include <vitrine/sysview.h>
 #include "vm.h"
 
 _Static_assert(sizeof(struct vt_sys) <= VT_SYS_MAX_BYTES, "the ABI's bound");

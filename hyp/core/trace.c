@@ -11,10 +11,10 @@
 #include "cpu.h"
 #include "log.h"
 #include "pl011.h"
-#include "ring.h"
+#include <vitrine/trace_ring.h>
 #include "string.h"
 #include "vm.h"
-#include "wire.h"
+#include <vitrine/trace_wire.h>
 
 /* Page aligned and sized: the monitor partition is shown each ring, read-only. */
 struct trace_cpu_ring {

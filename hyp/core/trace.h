@@ -10,8 +10,8 @@
 
 #include "arch_inline.h"
 #include "cpu.h"
-#include "fold.h"
-#include "ring.h"
+#include <vitrine/trace_fold.h>
+#include <vitrine/trace_ring.h>
 #include "vm.h"
 
 #ifndef VT_TRACE_CLASSES

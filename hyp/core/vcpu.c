@@ -8,7 +8,7 @@
 #include "arch.h"
 #include "cpu.h"
 #include "trace.h"
-#include "vitrine/abi.h"
+#include <vitrine/abi.h>
 
 void vcpu_loop(void)
 {

@@ -15,7 +15,7 @@
 #include "log.h"
 #include "sysview.h"
 #include "trace.h"
-#include "vitrine/llc.h"
+#include <vitrine/llc.h>
 #include "vuart.h"
 
 _Static_assert(PLAT_LLC_PAGE_PA == VT_LLC_PAGE_PA, "the plugin and the platform agree");

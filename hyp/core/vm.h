@@ -10,8 +10,8 @@
 
 #include "arch_vcpu.h"
 #include "arch_vm.h"
-#include "config.h"
-#include "format.h"
+#include <vitrine/config.h>
+#include <vitrine/trace.h>
 #include "platform.h"
 #include "spinlock.h"
 #include "vconsole.h"

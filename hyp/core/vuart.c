@@ -14,8 +14,8 @@
 #include "vuart.h"
 
 #include "arch.h"
-#include "config.h"
-#include "hw/pl011.h"
+#include <vitrine/config.h>
+#include <hw/pl011.h>
 #include "pl011.h"
 #include "vm.h"
 

@@ -16,7 +16,7 @@
 
 #include "mbedtls/md.h"
 #include "vitrine.h"
-#include "vitrine/netauth.h"
+#include <vitrine/netauth.h>
 
 #define VA_WAIT_MS 10000 /* for each line of the handshake */
 #define VA_LINE 160

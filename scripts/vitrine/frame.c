@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stream.h"
+#include <vitrine/stream.h>
 #include "vitrine.h"
 
 static int fr_err(const struct vs_dec *d, char *err, size_t errlen, const char *fmt, ...)

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stream.h"
+#include <vitrine/stream.h>
 #include "vitrine.h"
 
 static int cli_usage(void)

@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "stream.h"
+#include <vitrine/stream.h>
 #include "vitrine.h"
 
 static volatile sig_atomic_t vr_stop;

@@ -182,7 +182,7 @@ void cfge_write(FILE *f, const struct vmc_config *c, const char *out)
 			fputc(' ', f); /* a file named like that must not end the comment */
 	}
 	fputs(" by vmconfig, do not edit */\n"
-	      "#include \"config.h\"\n#include <stddef.h>\n#include <stdint.h>\n\n",
+	      "#include <stddef.h>\n#include <stdint.h>\n#include <vitrine/config.h>\n\n",
 	      f);
 	cfge_images(f, c, out);
 	for (int v = 0; v < c->nr_vms; v++)

@@ -12,7 +12,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "config.h"
+#include <vitrine/config.h>
 #include "platform.h"
 
 #define VMC_NAME_MAX 31

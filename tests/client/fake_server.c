@@ -22,7 +22,7 @@
 
 #include "mbedtls/constant_time.h"
 #include "mbedtls/md.h"
-#include "vitrine/netauth.h"
+#include <vitrine/netauth.h>
 
 static void fs_send(int fd, const char *s, size_t n)
 {

@@ -14,11 +14,11 @@
 #include <string.h>
 
 #include "../../monitor/stream.h"
-#include "../../trace/stream.h"
-#include "fold.h"
-#include "ring.h"
+#include <vitrine/stream.h>
+#include <vitrine/trace_fold.h>
+#include <vitrine/trace_ring.h>
 #include "vitrine.h"
-#include "vitrine/sysview.h"
+#include <vitrine/sysview.h>
 
 #define T_CAP 64
 #define T_OUT (1 << 20)

@@ -173,7 +173,7 @@ if [ $rc -eq 0 ] && [ "$(cat "$T/stdout")" = "$want" ]; then pass deps-kernel-an
 vmc -I "$T" -o "$T/full.c" "$HERE/good-full.cfg"
 if [ $rc -ne 0 ]; then
 	fail emit-compiles "vmconfig exit $rc: $(first_err)"
-elif ! "${CROSS}gcc" -std=c11 -ffreestanding -Wall -Wextra -Werror -I"$ROOT/hyp/core" \
+elif ! "${CROSS}gcc" -std=c11 -ffreestanding -Wall -Wextra -Werror -I"$ROOT/include" \
 	-c "$T/full.c" -o "$T/full.o" 2>"$T/cc.err"; then
 	fail emit-compiles "$(head -n 1 "$T/cc.err")"
 elif ! "${CROSS}objdump" -h "$T/full.o" | grep -q '\.vm_loads *00002000 '; then
@@ -280,7 +280,7 @@ fi
 # accepted configs checked against what the checker promises.
 if gcc -std=c11 -Wall -Wextra -Werror -O1 -g -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -DFUZZ_REPLAY -I"$ROOT/scripts/vmconfig" \
-	-I"$ROOT/platforms/qemu-aarch64-virt" -I"$ROOT/hyp/core" "$HERE/fuzz_config.c" \
+	-I"$ROOT/platforms/qemu-aarch64-virt" -I"$ROOT/include" "$HERE/fuzz_config.c" \
 	$(ls "$ROOT"/scripts/vmconfig/*.c | grep -v -e '/main\.c$' -e '/image\.c$') \
 	-lfdt -o "$T/fuzz_replay" 2>"$T/cc.err"; then
 	if out=$("$T/fuzz_replay" "$HERE"/corpus/* "$HERE"/*.cfg "$ROOT"/configs/*.cfg 2>&1); then

@@ -19,10 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../trace/fold.h"
-#include "../../trace/format.h"
+#include <vitrine/trace_fold.h>
+#include <vitrine/trace.h>
 #include "../../trace/pb.h"
-#include "../../trace/wire.h"
+#include <vitrine/trace_wire.h>
 
 #define GEN_MAX_RECORDS 1024
 #define GEN_KINDS 8

@@ -16,7 +16,7 @@ B=$O/test/trace
 HERE=tests/trace
 VT=$O/host/vtrace
 RING_RECORDS=${RING_RECORDS:-3000000}
-CFLAGS="-std=c11 -Wall -Wextra -Werror -g"
+CFLAGS="-std=c11 -Wall -Wextra -Werror -g -Iinclude"
 LIB="trace/dump.c trace/decode.c trace/stats.c trace/pb.c trace/perfetto.c trace/pbcheck.c"
 mkdir -p "$B"
 

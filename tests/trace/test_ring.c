@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../trace/ring.h"
+#include <vitrine/trace_ring.h>
 
 static int ring_failures;
 static char ring_why[256];

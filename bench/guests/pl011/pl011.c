@@ -18,7 +18,7 @@
  *   pl011: N checks, F failed
  */
 #include "gic.h"
-#include "hw/pl011.h"
+#include <hw/pl011.h>
 #include "rt.h"
 #include "timer.h"
 

@@ -3,7 +3,7 @@
 #include <stdarg.h>
 
 #include "fmt.h"
-#include "hw/pl011.h"
+#include <hw/pl011.h>
 
 #define UART_BASE 0x09000000ul
 

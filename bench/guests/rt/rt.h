@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "vitrine/abi.h"
+#include <vitrine/abi.h>
 
 struct rt_ret {
 	uint64_t x0, x1, x2, x3, x4;

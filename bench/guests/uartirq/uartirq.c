@@ -13,7 +13,7 @@
  *   uartirq: no line after T ms, K interrupts, "<what came>"
  */
 #include "gic.h"
-#include "hw/pl011.h"
+#include <hw/pl011.h>
 #include "rt.h"
 #include "timer.h"
 

@@ -6,7 +6,7 @@
  */
 #include "arch.h"
 #include "sysreg.h"
-#include "vitrine/sysview.h"
+#include <vitrine/sysview.h>
 
 #define CACHE_PAGE 4096u
 #define CLIDR_CTYPE(clidr, level) ((uint32_t)((clidr) >> (3 * ((level)-1))) & 7)

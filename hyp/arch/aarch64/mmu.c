@@ -9,7 +9,7 @@
 #include "arch.h"
 #include "bootparam.h"
 #include "color.h"
-#include "config.h"
+#include <vitrine/config.h>
 #include "cpu.h"
 #include "entry.h"
 #include "fmt.h"

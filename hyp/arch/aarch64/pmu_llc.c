@@ -22,14 +22,14 @@
 #include "pmu_llc.h"
 
 #include "arch.h"
-#include "config.h"
+#include <vitrine/config.h>
 #include "cpu.h"
 #include "gicv3.h"
 #include "log.h"
 #include "spinlock.h"
 #include "sysreg.h"
-#include "vitrine/abi.h"
-#include "vitrine/sysview.h"
+#include <vitrine/abi.h>
+#include <vitrine/sysview.h>
 
 #define PMU_LLC_REFILL 0
 #define PMU_LLC_ACCESS 1

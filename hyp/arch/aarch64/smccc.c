@@ -1,7 +1,7 @@
 #include "smccc.h"
 
 #include "hypercall.h"
-#include "vitrine/abi.h"
+#include <vitrine/abi.h>
 
 #define SMCCC_OWNER(fid) (((fid) >> 24) & 0x3f)
 #define SMCCC_OWNER_ARCH 0

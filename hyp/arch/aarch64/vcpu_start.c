@@ -6,7 +6,7 @@
 #include "arch.h"
 #include "cpu.h"
 #include "entry.h"
-#include "fold.h"
+#include <vitrine/trace_fold.h>
 #include "mmu.h"
 #include "pmu_llc.h"
 #include "sysreg.h"

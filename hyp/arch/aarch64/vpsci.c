@@ -5,7 +5,7 @@
  */
 #include "smccc.h"
 
-#include "vitrine/abi.h"
+#include <vitrine/abi.h>
 #include "trace.h"
 #include "vm.h"
 

@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#include "format.h"
+#include <vitrine/trace.h>
 
 /*
  * Writer: what it keeps of the guest's last entry when there is none to

@@ -11,8 +11,8 @@
 
 #include <stdint.h>
 
-#include "format.h"
-#include "stream.h"
+#include <vitrine/trace.h>
+#include <vitrine/stream.h>
 
 #define VT_DUMP_HDR_SIZE 32u
 #define VT_DUMP_VM_SIZE 48u

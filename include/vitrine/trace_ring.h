@@ -27,7 +27,7 @@
 #ifndef VT_RING_H
 #define VT_RING_H
 
-#include "format.h"
+#include <vitrine/trace.h>
 
 static inline struct vt_record *vt_ring_records(struct vt_ring *r)
 {
