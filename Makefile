@@ -27,10 +27,10 @@ TGT_FLAGS = -std=c11 -ffreestanding -nostdinc -isystem $(shell $(CC_T) -print-fi
 VMCONFIG := $(O)/host/vmconfig
 VMCONFIG_SRC := $(wildcard scripts/vmconfig/*.c)
 
-$(VMCONFIG): $(VMCONFIG_SRC) $(wildcard scripts/vmconfig/*.h) platforms/$(PLATFORM)/platform.h hyp/core/config.h | $(DEPS_OK)
+$(VMCONFIG): $(VMCONFIG_SRC) $(wildcard scripts/vmconfig/*.h) platforms/$(PLATFORM)/platform.h hyp/core/config.h hyp/include/vitrine/shmbell.h | $(DEPS_OK)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -Iplatforms/$(PLATFORM) -Ihyp/core $(VMCONFIG_SRC) -lfdt -o $@
+	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -Iplatforms/$(PLATFORM) -Ihyp/core -Ihyp/include $(VMCONFIG_SRC) -lfdt -o $@
 
 # ---- guests ------------------------------------------------------------------
 GUESTS      := hello smp probe psci echo shm exitbench timer sgi pingpong uartirq gicprobe storm lrflood victim hog boot spoof pl011
@@ -164,8 +164,8 @@ format:
 lint:
 	$(Q)clang-format --dry-run -Werror $(FORMAT_SRC)
 	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
-		--suppress=missingIncludeSystem -U__ASSEMBLER__ $(HYP_INC) -Ibench/guests/rt \
-		hyp bench/guests bench/llc scripts/vmconfig tests/unit tests/llc monitor
+		--suppress=missingIncludeSystem -U__ASSEMBLER__ $(HYP_INC) -Ibench/guests/rt -Ibench/guests/pingpong \
+		hyp bench/guests bench/llc scripts/vmconfig tests/unit tests/llc monitor guests/linux
 
 clean:
 	rm -rf $(O)
@@ -219,7 +219,7 @@ $(O)/host/fuzz_config: $(VMCONFIG_FUZZ_SRC) $(wildcard scripts/vmconfig/*.h) \
 	@mkdir -p $(@D)
 	@echo "  CLANG   $@"
 	$(Q)clang-14 -std=c11 -O1 -g $(WARN) -Wno-bitwise-instead-of-logical \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iscripts/vmconfig -Iplatforms/$(PLATFORM) -Ihyp/core \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iscripts/vmconfig -Iplatforms/$(PLATFORM) -Ihyp/core -Ihyp/include \
 		$(VMCONFIG_FUZZ_SRC) -lfdt -o $@
 
 fuzz-config: $(O)/host/fuzz_config
@@ -231,7 +231,7 @@ fuzz-config: $(O)/host/fuzz_config
 lint: lint-config
 lint-config:
 	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
-		--suppress=missingIncludeSystem -U__ASSEMBLER__ -Iscripts/vmconfig -Iplatforms/$(PLATFORM) -Ihyp/core \
+		--suppress=missingIncludeSystem -U__ASSEMBLER__ -Iscripts/vmconfig -Iplatforms/$(PLATFORM) -Ihyp/core -Ihyp/include \
 		tests/config
 
 # ---- vitrine: the host client (scripts/vitrine/) of a running system ------------

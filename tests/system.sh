@@ -157,6 +157,22 @@ feed_linux() {
 	sleep 5 # the last line's effect (a power-off) is QEMU's to finish
 }
 
+# Linux userspace (vtshm through /dev/mem and the doorbell pages) against
+# the bare-metal pong: a refused ring on the read-only channel, then 10,000
+# round trips; each command once the one before has said it is done.
+feed_linux_shm() {
+	wait_log 'vitrine-linux: userspace up' || return
+	sleep 2
+	printf 'vtshm ring 0x60101000 1\n'
+	wait_log 'vtshm: channel 1' || return
+	sleep 1
+	printf 'vtshm ping 0x60000000 0x60100000\n'
+	wait_log 'ticks per round trip' || return
+	sleep 1
+	printf 'poweroff -f\n'
+	sleep 5
+}
+
 # The whole system (configs/demo.cfg, what `make run` boots): the monitor's
 # UART reaches Linux's shell with `console linux`; the real-time VM reports.
 feed_demo() {
@@ -326,6 +342,19 @@ test_sgi() {
 	boot sgi
 	check system/sgi-order-masking-priorities has '^\[sgi\] sgi: 18 checks, 0 failed$'
 	check system/sgi-qemu-exit-0 exited 0
+}
+
+test_linux_shm() {
+	FEED=feed_linux_shm boot linux-shm 180
+	check system/linux-shm-userspace has '^\[linux\] vitrine-linux: userspace up, 1 CPUs$'
+	check system/linux-shm-ro-ring has '^\[linux\] vtshm: channel 1 \(ro, a ring is refused\): ringing event 1$'
+	check system/linux-shm-ro-ring-refused has '^vitrine: channel side: 0 notifies, 0 delivered, 1 denied$'
+	check system/linux-shm-10000-round-trips has '^\[linux\] vtshm: 10000 round trips, 0 bad$'
+	check system/linux-shm-pong-answered-all has '^\[pong\] pingpong: answered 10000, 0 bad$'
+	check system/linux-shm-doorbells-counted has '^vitrine: channel pp: 20000 notifies, 20000 delivered, 0 denied$'
+	check system/linux-shm-no-fault lacks 'stage-2 fault|unsupported access|Kernel panic'
+	check system/linux-shm-poweroff has '^vitrine: VM linux powered off$'
+	check system/linux-shm-qemu-exit-0 exited 0
 }
 
 test_pingpong() {
@@ -523,6 +552,7 @@ run_all() {
 	if [ -z "$MODE" ]; then test_monitor_hostile; fi
 	# Linux boots in seconds free-running, far longer under -icount.
 	if [ -z "$MODE" ]; then test_linux; fi
+	if [ -z "$MODE" ]; then test_linux_shm; fi
 	if [ -z "$MODE" ]; then test_demo; fi
 	# A build of its own: once is enough.
 	if [ -z "$MODE" ]; then test_monitor_guard; fi
