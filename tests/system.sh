@@ -160,16 +160,18 @@ feed_linux() {
 # Linux userspace (vtshm through /dev/mem and the doorbell pages) against
 # the bare-metal pong: a refused ring on the read-only channel, then 10,000
 # round trips; each command once the one before has said it is done.
+# Types $1 into Linux's shell, then waits for $2 in the log.
+type_linux() {
+	printf '%s\n' "$1"
+	wait_log "$2" || return
+	sleep 1
+}
 feed_linux_shm() {
 	wait_log 'vitrine-linux: userspace up' || return
 	sleep 2
-	printf 'vtshm ring 0x60101000 1\n'
-	wait_log 'vtshm: channel 1' || return
-	sleep 1
-	printf 'vtshm ping 0x60000000 0x60100000\n'
-	wait_log 'ticks per round trip' || return
-	sleep 1
-	printf 'poweroff -f\n'
+	type_linux 'vtshm ring 0x60101000 1' 'vtshm: channel 1' || return
+	type_linux 'vtshm ping 0x60000000 0x60100000' 'ticks per round trip' || return
+	type_linux 'poweroff -f' 'VM linux powered off'
 	sleep 5
 }
 

@@ -151,7 +151,7 @@ static int vtshm_number(const char *s, uint64_t *out)
 	return 1;
 }
 
-/* One page of physical (intermediate physical) address ipa, or NULL (said). */
+/* The page at the address arg names (the VM's IPA: Linux's physical address), or NULL (said). */
 static volatile uint8_t *vtshm_map(const char *arg)
 {
 	static long fd = -1;

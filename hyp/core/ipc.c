@@ -80,10 +80,9 @@ int64_t ipc_events(struct vcpu *v, uint64_t ch, uint64_t *events)
 static uint32_t ipc_bell_events(struct vcpu *v, uint32_t ch, unsigned shift)
 {
 	uint64_t mask = 0xffffffffull << shift;
+	uint64_t was = __atomic_fetch_and(&v->vm->ipc_events[ch], ~mask, __ATOMIC_ACQUIRE);
 
-	return (uint32_t)((__atomic_fetch_and(&v->vm->ipc_events[ch], ~mask, __ATOMIC_ACQUIRE) &
-	                   mask) >>
-	                  shift);
+	return (uint32_t)(was >> shift);
 }
 
 static uint32_t ipc_bell_read(struct vcpu *v, const struct cfg_region *r, uint64_t offset)
