@@ -169,8 +169,8 @@ format:
 lint:
 	$(Q)clang-format --dry-run -Werror $(FORMAT_SRC)
 	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
-		--suppress=missingIncludeSystem -U__ASSEMBLER__ $(HYP_INC) -Ibench/guests/rt \
-		hyp bench/guests bench/llc scripts/vmconfig tests/unit tests/llc monitor
+		--suppress=missingIncludeSystem -U__ASSEMBLER__ $(HYP_INC) -Ibench/guests/rt -Ibench/guests/pingpong \
+		hyp bench/guests bench/llc scripts/vmconfig tests/unit tests/llc monitor guests/linux
 
 clean:
 	rm -rf $(O)
@@ -240,7 +240,7 @@ lint-config:
 		tests/config
 
 # ---- vitrine: the host client (scripts/vitrine/) of a running system ------------
-# The console (TCP 5555) and the trace stream (TCP 5556, trace/stream.h) into
+# The console (TCP 5555) and the trace stream (TCP 5556, include/vitrine/stream.h) into
 # Perfetto through trace/perfetto.c's incremental writer.
 VITRINE     := $(O)/host/vitrine
 VITRINE_SRC := $(wildcard scripts/vitrine/*.c) monitor/line.c trace/dump.c trace/decode.c trace/pb.c \

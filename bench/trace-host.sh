@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/trace-host.sh: what one trace event costs on the host, Vitrine's trace ring
-# (trace/ring.h, written as hyp/core/trace.h writes it) beside LTTng-UST 2.13.
+# (include/vitrine/trace_ring.h, written as hyp/core/trace.h writes it) beside LTTng-UST 2.13.
 #
 # For each variant of bench/trace_host/trace_host.c:
 #   ns_per_event     the median of RUNS runs of EVENTS events, timed natively

@@ -21,7 +21,7 @@ O=$O QEMU_EXTRA="-device loader,addr=0x41fff000,data=0x5654425000008000,data-len
 cp "$B/exits.csv" "$B/exits-masked.csv"
 cp "$B/exits-traced.csv" "$B/exits.csv"
 
-# Records per exit: EXIT (the ENTER is folded into it: trace/fold.h), plus HVC or PSCI for
+# Records per exit: EXIT (the ENTER is folded into it: include/vitrine/trace_fold.h), plus HVC or PSCI for
 # calls, plus INJECT for the timer (its trace_mark call adds MARK to the HVC).
 awk -F, '
 	FNR == 1 { file++; next }

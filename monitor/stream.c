@@ -1,5 +1,5 @@
 /*
- * The trace stream's encoder: frames (trace/stream.h) of what the rings
+ * The trace stream's encoder: frames (include/vitrine/stream.h) of what the rings
  * hold, for one client at a time per struct stream. The rings are only
  * peeked (vt_ring_peek: they are read-only here, and several clients may
  * read them at once), each client at its own positions, and every record
@@ -14,7 +14,7 @@
 
 #include <vitrine/trace.h>
 #include <vitrine/trace_ring.h>
-#include <vitrine/trace_wire.h> /* with trace/stream.h, the frames' layout */
+#include <vitrine/trace_wire.h> /* with include/vitrine/stream.h, the frames' layout */
 #include <vitrine/sysview.h>
 
 #define ST_FRAME_RECORDS 64 /* records per frame: one peek, on the stack */
@@ -41,7 +41,7 @@ static size_t st_error(struct stream *s, uint8_t *buf, size_t room, const char *
 	return len;
 }
 
-/* The oldest record a reader can still get whole (trace/ring.h). */
+/* The oldest record a reader can still get whole (include/vitrine/trace_ring.h). */
 static uint64_t st_oldest(const struct vt_ring *r)
 {
 	uint64_t h = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE), t;
@@ -63,7 +63,7 @@ void stream_start(struct stream *s)
 	}
 }
 
-/* The hello frame: a dump with no records (trace/stream.h); 0 if it does not fit. */
+/* The hello frame: a dump with no records (include/vitrine/stream.h); 0 if it does not fit. */
 static size_t st_hello(struct stream *s, uint8_t *buf, size_t room)
 {
 	const char *why = "no system page";

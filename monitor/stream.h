@@ -1,6 +1,6 @@
 /*
  * The trace stream the monitor serves over TCP: what the rings
- * hold, framed (trace/stream.h) so that a client can tell every record
+ * hold, framed (include/vitrine/stream.h) so that a client can tell every record
  * from every loss. One struct stream per connected client; the service
  * asks for bytes whenever its socket has room, and never waits.
  */

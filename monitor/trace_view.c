@@ -1,6 +1,6 @@
 /*
  * The trace rings as the monitor sees them: read-only, at the IPAs the
- * hypervisor maps them to (hyp/core/config.h), one per pCPU. The Lua table
+ * hypervisor maps them to (include/vitrine/config.h), one per pCPU. The Lua table
  * `trace` reads their headers and records; writing is the hypervisor's
  * alone, which trace.poke() lets a test prove (the write is a stage-2 fault).
  */
@@ -99,8 +99,8 @@ static uint32_t tv_event_mask(lua_State *L, int idx)
  * trace.read{cpu=N, since=POS, max=M, events=NAMES}: {records = {...}, next = POS, skipped = K}.
  * With events, only those records count towards max; next is past the last one returned
  * (or past all there is), so a reader can go on from it. An exit and the entry folded into
- * it (trace/fold.h) are one ring record at one position: they come together, entry first,
- * so the table may hold max + 1 records.
+ * it (include/vitrine/trace_fold.h) are one ring record at one position: they come together, entry
+ * first, so the table may hold max + 1 records.
  */
 static int tv_read(lua_State *L)
 {
@@ -125,7 +125,7 @@ static int tv_read(lua_State *L)
 	lua_createtable(L, 0, 3);
 	lua_newtable(L);
 	next = pos;
-	/* The ring is read-only here: read it without consuming (trace/ring.h). */
+	/* The ring is read-only here: read it without consuming (include/vitrine/trace_ring.h). */
 	while (i < max &&
 	       (got = vt_ring_peek(r, &pos, buf, events || max - i > 64 ? 64 : (uint32_t)(max - i),
 	                           &skipped)) != 0) {

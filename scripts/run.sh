@@ -18,7 +18,7 @@
 #                  LLC=path/to/libllc.so), a model of the shared L2 that
 #                  prints per-vCPU accesses, hits and misses at exit. QEMU's
 #                  RAM becomes a shared file (in /dev/shm, removed afterwards)
-#                  whose page at 0x7ffff000 (hyp/include/vitrine/llc.h) the
+#                  whose page at 0x7ffff000 (include/vitrine/llc.h) the
 #                  plugin keeps its counts in, live. Adds -accel
 #                  tcg,thread=single unless -icount is given (the model wants
 #                  one vCPU thread).

@@ -157,6 +157,30 @@ feed_linux() {
 	sleep 5 # the last line's effect (a power-off) is QEMU's to finish
 }
 
+# Linux userspace (vtshm through /dev/mem and the doorbell pages) against
+# the bare-metal pong: a refused ring on the read-only channel, the
+# registers read with busybox's devmem (a write to MAGIC ignored first),
+# 10,000 round trips, then a byte read of a register, which is a fault;
+# each command once the one before has said it is done.
+# pp's MAGIC, CHANNEL, SIZE_LO/HI, ACCESS, DOORBELL, a reserved word; side's ACCESS.
+BELL_REGS='0x60100000 0x60100004 0x60100008 0x6010000c 0x60100010 0x60100020 0x60100ff0 0x60101010'
+# Types $1 into Linux's shell, then waits for $2 in the log.
+type_linux() {
+	printf '%s\n' "$1"
+	wait_log "$2" || return
+	sleep 1
+}
+feed_linux_shm() {
+	wait_log 'vitrine-linux: userspace up' || return
+	sleep 2
+	type_linux 'vtshm ring 0x60101000 1' 'vtshm: channel 1' || return
+	type_linux "devmem 0x60100000 32 0; for a in $BELL_REGS; do echo bell-\$a=\$(devmem \$a 32); done" \
+		'bell-0x60101010=' || return
+	type_linux 'vtshm ping 0x60000000 0x60100000' 'ticks per round trip' || return
+	type_linux 'devmem 0x60100000 8' 'VM linux stopped'
+	sleep 5
+}
+
 # The whole system (configs/demo.cfg, what `make run` boots): the monitor's
 # UART reaches Linux's shell with `console linux`; the real-time VM reports.
 feed_demo() {
@@ -228,6 +252,10 @@ panic_line() { without_qemu_notes | grep -q '^vitrine: PANIC: 99 VMs configured,
 
 # The exact line $1 is in the log (no pattern: carets and brackets as they are).
 has_line() { grep -Fxq -- "$1" "$LOG"; }
+has_lines() {
+	local l
+	for l; do has_line "$l" || return; done
+}
 
 # VM $1's lines hold no control byte but tab: nothing in them a terminal would obey.
 vm_lines_visible() { ! LC_ALL=C grep -a "^\[$1\] " "$LOG" | tr -d '\t' | LC_ALL=C grep -aq '[[:cntrl:]]'; }
@@ -326,6 +354,26 @@ test_sgi() {
 	boot sgi
 	check system/sgi-order-masking-priorities has '^\[sgi\] sgi: 18 checks, 0 failed$'
 	check system/sgi-qemu-exit-0 exited 0
+}
+
+test_linux_shm() {
+	FEED=feed_linux_shm boot linux-shm 180
+	check system/linux-shm-userspace has '^\[linux\] vitrine-linux: userspace up, 1 CPUs$'
+	check system/linux-shm-ro-ring has '^\[linux\] vtshm: channel 1 \(ro, a ring is refused\): ringing event 1$'
+	check system/linux-shm-ro-ring-refused has '^vitrine: channel side: 0 notifies, 0 delivered, 1 denied$'
+	check system/linux-shm-10000-round-trips has '^\[linux\] vtshm: 10000 round trips, 0 bad$'
+	check system/linux-shm-pong-answered-all has '^\[pong\] pingpong: answered 10000, 0 bad$'
+	check system/linux-shm-doorbells-counted has '^vitrine: channel pp: 20000 notifies, 20000 delivered, 0 denied$'
+	check system/linux-shm-registers has_lines '[linux] bell-0x60100000=0x6C6C6276' \
+		'[linux] bell-0x60100004=0x00000000' '[linux] bell-0x60100008=0x00001000' \
+		'[linux] bell-0x6010000c=0x00000000' '[linux] bell-0x60100010=0x00000001' \
+		'[linux] bell-0x60100020=0x00000000' '[linux] bell-0x60100ff0=0x00000000' \
+		'[linux] bell-0x60101010=0x00000000'
+	check system/linux-shm-byte-access-faults has \
+		'^vitrine: VM linux vCPU 0: unsupported access to an emulated device at IPA 0x60100000, .*: stopping the VM$'
+	check system/linux-shm-no-other-fault count 1 'stage-2 fault|unsupported access|Kernel panic'
+	check system/linux-shm-stopped has '^vitrine: VM linux stopped$'
+	check system/linux-shm-qemu-exit-0 exited 0
 }
 
 test_pingpong() {
@@ -523,6 +571,7 @@ run_all() {
 	if [ -z "$MODE" ]; then test_monitor_hostile; fi
 	# Linux boots in seconds free-running, far longer under -icount.
 	if [ -z "$MODE" ]; then test_linux; fi
+	if [ -z "$MODE" ]; then test_linux_shm; fi
 	if [ -z "$MODE" ]; then test_demo; fi
 	# A build of its own: once is enough.
 	if [ -z "$MODE" ]; then test_monitor_guard; fi

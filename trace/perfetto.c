@@ -15,7 +15,7 @@
  * closes nothing, a VT_EV_LOST closes what is open (the records that would
  * close it are gone), and whatever is open at the ring's end is closed at
  * its last timestamp. The ENTERs come rebuilt from the EXITs they were
- * folded into (trace/fold.h), so the guest's last entry before the trace
+ * folded into (include/vitrine/trace_fold.h), so the guest's last entry before the trace
  * ends is not known: a ring usually ends inside an exit slice, closed
  * there. Instants: IRQs, injections, calls, markers, faults.
  * Flows: from an interrupt's arrival (an IRQ exit, or VT_EV_IRQ) to the next VT_EV_INJECT of that

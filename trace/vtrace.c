@@ -1,5 +1,5 @@
 /*
- * vtrace: reads the trace dumps Vitrine saves (trace/format.h).
+ * vtrace: reads the trace dumps Vitrine saves (include/vitrine/trace.h).
  *
  *   vtrace dump FILE                         one line per record, in time order
  *   vtrace stats FILE                        counts per VM and pCPU, exit cross-check

@@ -1,5 +1,5 @@
 /*
- * vtrace, the host side of Vitrine tracing: a dump file (format.h) parsed
+ * vtrace, the host side of Vitrine tracing: a dump file (vitrine/trace.h) parsed
  * and validated into memory, and what the commands do with it.
  */
 #ifndef VTRACE_H
@@ -20,8 +20,9 @@ struct vtrace_ring {
 	uint32_t cpu;
 	uint32_t mode;                        /* enum vt_mode */
 	uint64_t first, count, lost, skipped; /* ring records, as in struct vt_dump_ring */
-	size_t offset;         /* of its struct vt_dump_ring in the file, for messages */
-	struct vt_record *rec; /* n events: the records with their folded ENTERs rebuilt (fold.h) */
+	size_t offset; /* of its struct vt_dump_ring in the file, for messages */
+	struct vt_record *
+	    rec; /* n events: the records with their folded ENTERs rebuilt (vitrine/trace_fold.h) */
 	uint64_t n;
 };
 
@@ -38,7 +39,7 @@ struct vtrace {
 
 /* dump.c: one 32-byte record as the dump and the stream carry it (not checked). */
 /*
- * dump.c: a ring record's ENTER folded into it (fold.h), checked: NULL if
+ * dump.c: a ring record's ENTER folded into it (vitrine/trace_fold.h), checked: NULL if
  * it is well placed (none, or not before prev_ts, the ring's previous
  * event, or 0), else why not.
  */

@@ -14,7 +14,7 @@
  * size/ways/line: the geometry (defaults: cortex-a53's L2 as QEMU's CCSIDR
  * reports it). counters=FILE: QEMU's RAM file (memory-backend-file,
  * share=on); the plugin maps its page at `offset` (default: that of
- * VT_LLC_PAGE_PA, hyp/include/vitrine/llc.h) and publishes the counts there
+ * VT_LLC_PAGE_PA, include/vitrine/llc.h) and publishes the counts there
  * every `publish` accesses and at exit. out=FILE: also write the summary,
  * which always goes to stderr at exit.
  *

@@ -1,6 +1,6 @@
 /*
  * llc-page FILE [OFFSET]: prints the emulated LLC's counters page (the
- * layout in hyp/include/vitrine/llc.h) from FILE, QEMU's RAM file while or
+ * layout in include/vitrine/llc.h) from FILE, QEMU's RAM file while or
  * after it runs (or a 4 KiB copy of the page, OFFSET 0), in the lines of the
  * plugin's summary, so the two can be compared. Takes a consistent copy
  * (the seqlock) and checks it: magic, version, row count, hits + misses =

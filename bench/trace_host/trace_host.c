@@ -1,6 +1,6 @@
 /*
  * trace_host: what one trace event costs on the host, Vitrine's trace ring
- * (trace/ring.h) beside LTTng-UST. bench/trace-host.sh runs it natively for
+ * (include/vitrine/trace_ring.h) beside LTTng-UST. bench/trace-host.sh runs it natively for
  * the time and under callgrind for the instructions.
  *
  *   usage: trace_host VARIANT EVENTS RUNS WARMUP

@@ -1,6 +1,6 @@
 # The Linux guest's images: Debian's own arm64 kernel, unmodified, and an
-# initramfs of busybox-static, guests/linux/init and the kernel package's
-# uio module. The packages are not in the tree: scripts/fetch-linux.sh
+# initramfs of busybox-static, guests/linux/init, the kernel package's uio
+# module and our own static programs (vtshm). The packages are not in the tree: scripts/fetch-linux.sh
 # downloads them into third_party/debian-arm64/ when they are missing
 # (`scripts/fetch-linux.sh --refresh`, then `make linux`, follows the kernel
 # to a new ABI). Included by the Makefile; `make linux` builds
@@ -11,6 +11,8 @@ LINUX_STAMPS := $(patsubst %,$(LINUX_PKG)/%/.version,linux busybox)
 LINUX_OUT    := $(O)/linux
 # Into the initramfs as /lib/modules/NAME.ko, from the kernel package, in the order they load.
 LINUX_MODULES := uio
+# Into the initramfs as /bin/NAME: freestanding static programs, built here.
+LINUX_PROGS := $(LINUX_OUT)/bin/vtshm
 LINUX_IMAGES := $(LINUX_OUT)/Image $(LINUX_OUT)/initrd.cpio.gz
 .PHONY: linux
 
@@ -29,7 +31,15 @@ $(LINUX_OUT)/Image: $(LINUX_PKG)/linux/.version
 		cp $$src $@.tmp && mv $@.tmp $@
 
 $(LINUX_OUT)/initrd.cpio.gz: guests/linux/init guests/linux/mkinitrd.sh guests/linux/linux.mk \
-                             $(LINUX_PKG)/linux/.version $(LINUX_PKG)/busybox/.version | $(DEPS_OK)
+                             $(LINUX_PKG)/linux/.version $(LINUX_PKG)/busybox/.version \
+                             $(LINUX_PROGS) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	@echo "  INITRD  $@"
-	$(Q)guests/linux/mkinitrd.sh $@ $(LINUX_PKG) $(LINUX_MODULES)
+	$(Q)guests/linux/mkinitrd.sh $@ $(LINUX_PKG) $(LINUX_MODULES) -- $(LINUX_PROGS)
+
+# Linux userspace programs: no libc (raw system calls), static, stripped.
+$(LINUX_OUT)/bin/%: guests/linux/%.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC_T) $(TGT_FLAGS) -Iinclude -Ibench/guests/pingpong -nostdlib -static -s \
+		-Wl,--build-id=none -Wl,-z,max-page-size=4096 $< -lgcc -o $@

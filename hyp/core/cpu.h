@@ -15,8 +15,9 @@ struct cpu {
 	struct vt_ring *trace; /* this pCPU's trace ring */
 	uint32_t trace_on;     /* trace_mask, placed by ring mode: see trace.h trace_put */
 	uint32_t requests;     /* CPU_REQ_*: work another pCPU asked for, then sent an IPI */
-	uint64_t last_enter;   /* counter at the last return to the guest, or VT_ENTER_NONE: the
-	                          next EXIT record carries the run time (trace/fold.h) */
+	uint64_t
+	    last_enter; /* counter at the last return to the guest, or VT_ENTER_NONE: the
+	                   next EXIT record carries the run time (include/vitrine/trace_fold.h) */
 };
 
 #define CPU_REQ_LLC_SAMPLE 1u /* read the LLC event counters (pmu_llc.c) */

@@ -7,6 +7,7 @@
 #include <vitrine/config.h>
 
 struct vcpu;
+struct vm;
 
 struct ipc_channel_stats {
 	uint64_t notifies;  /* accepted ipc_notify calls */
@@ -19,5 +20,7 @@ extern struct ipc_channel_stats ipc_stats[CFG_CHANNEL_MAX];
 int64_t ipc_notify(struct vcpu *v, uint64_t ch, uint64_t event);
 int64_t ipc_events(struct vcpu *v, uint64_t ch, uint64_t *events);
 void ipc_report(void);
+/* Emulates vm's doorbell pages (its config's `shm ... bell IPA`). */
+void ipc_bell_add(struct vm *vm);
 
 #endif

@@ -91,7 +91,7 @@ void trace_set_mask(uint32_t mask)
 		                 __ATOMIC_RELAXED);
 }
 
-/* Stream mode: a full ring drops the record and counts it (ring.h). */
+/* Stream mode: a full ring drops the record and counts it (vitrine/trace_ring.h). */
 void trace_put_stream(uint64_t w1, uint64_t b, uint64_t c)
 {
 	vt_ring_write(arch_cpu_this()->trace, arch_counter(), w1, b, c);

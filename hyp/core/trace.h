@@ -1,5 +1,5 @@
 /*
- * Tracing in the hypervisor: one trace/ring.h ring per pCPU, written only
+ * Tracing in the hypervisor: one include/vitrine/trace_ring.h ring per pCPU, written only
  * by that pCPU. An event class can be compiled out (VT_TRACE_CLASSES) or
  * masked at run time (trace_mask).
  */
@@ -89,7 +89,7 @@ static inline void trace_vcpu(uint32_t cls, uint16_t event, const struct vcpu *v
 
 /*
  * Back into the guest: no record, only the time, which the next EXIT of
- * this pCPU carries (trace/fold.h). The counter's read and one store.
+ * this pCPU carries (include/vitrine/trace_fold.h). The counter's read and one store.
  */
 static inline void trace_enter(void)
 {

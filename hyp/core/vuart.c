@@ -249,10 +249,12 @@ static void vuart_write(struct vuart *u, uint64_t offset, uint32_t value)
 	/* RSR/ECR: a write clears errors there never are; the rest is read-only or reserved. */
 }
 
-int vuart_access(struct vcpu *v, uint64_t offset, unsigned size, int write, uint64_t *value)
+int vuart_access(struct vcpu *v, const void *ctx, uint64_t offset, unsigned size, int write,
+                 uint64_t *value)
 {
 	struct vm *vm = v->vm;
 
+	(void)ctx;
 	if (offset & 3 || size > 4)
 		return -1;
 	if (write && offset == PL011_DR)

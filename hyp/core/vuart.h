@@ -25,7 +25,8 @@ struct vuart {
 
 /* The PL011 as out of reset, as firmware leaves it (enabled), its FIFO empty. */
 void vuart_reset(struct vm *vm);
-int vuart_access(struct vcpu *v, uint64_t offset, unsigned size, int write, uint64_t *value);
+int vuart_access(struct vcpu *v, const void *ctx, uint64_t offset, unsigned size, int write,
+                 uint64_t *value);
 /* Queue up to n bytes as received by vm's UART; returns how many fitted (0: the FIFO is full). */
 uint32_t vuart_input(struct vm *vm, const uint8_t *bytes, uint32_t n);
 /* The physical UART's receive interrupt: what it holds goes to the `input` VM's FIFO. */

@@ -54,8 +54,8 @@
  * Doorbells. x1 = channel (its index in the config, in file order),
  * x2 = event (0..63): sets that event bit for every other member of the
  * channel and raises the virtual interrupt the member's `shm ... irq N`
- * names. -> x0 = 0, VT_ERR_DENIED if the caller is not a member,
- * SMCCC_INVALID_PARAMETER for an unknown channel or event.
+ * names. -> x0 = 0, VT_ERR_DENIED if the caller is not a member or a
+ * read-only one, SMCCC_INVALID_PARAMETER for an unknown channel or event.
  */
 #define VT_HC_IPC_NOTIFY (VT_HC_BASE + 2)
 /* x1 = channel -> x0 = 0, x1 = the caller's pending event bits, now cleared */

@@ -15,6 +15,8 @@ enum cfg_region_kind {
 };
 
 #define CFG_REGION_WRITE 1u /* absent: read-only for the VM */
+#define CFG_REGION_BELL 2u  /* shm: bell_ipa is its doorbell page (vitrine/shmbell.h) */
+#define CFG_VM_BELLS_MAX 4  /* doorbell pages per VM; vmconfig enforces it */
 
 struct cfg_region {
 	uint64_t ipa;
@@ -30,6 +32,7 @@ struct cfg_region {
 	 * PLAT_LLC_COLORS pages, plus the (i % k)-th of its k colours' page.
 	 */
 	uint32_t colors;
+	uint64_t bell_ipa; /* with CFG_REGION_BELL */
 };
 
 /* cfg_vm.flags */

@@ -1,7 +1,7 @@
 /*
  * The live trace stream, version 1: what the monitor partition sends to a
  * client on TCP port 5556 (monitor/stream.c writes it, the host client
- * `vitrine record` reads it). Shared like format.h. All fields
+ * `vitrine record` reads it). Shared like vitrine/trace.h. All fields
  * little-endian; every header has a fixed size.
  *
  * The stream is a sequence of frames. Each starts with a struct vt_frame:
@@ -10,7 +10,7 @@
  * first frame of a connection, +1 per frame, so a client can tell that a
  * frame went missing.
  *
- *  - VT_FRAME_HELLO, always first: a complete dump (format.h) holding no
+ *  - VT_FRAME_HELLO, always first: a complete dump (vitrine/trace.h) holding no
  *    records: struct vt_dump (VT_DUMP_MAGIC, timer frequency, rings, VMs,
  *    vCPUs), the VM table (struct vt_dump_vm: names, pCPU masks), the vCPU
  *    table (struct vt_dump_vcpu: vCPU -> pCPU, exits so far), then one

@@ -40,7 +40,7 @@ struct vt_sys_vm {
 	char name[VT_SYS_NAME];
 	uint32_t id;
 	uint32_t nr_vcpus;
-	uint32_t state; /* enum vt_vm_state (trace/format.h) */
+	uint32_t state; /* enum vt_vm_state (include/vitrine/trace.h) */
 	uint32_t resets;
 	uint64_t cpus;                     /* pCPU mask */
 	uint64_t ram_bytes;                /* its RAM regions, together */
@@ -104,7 +104,7 @@ struct vt_sys_llc {
 #define VT_SYS_PMU_NONE 0xffffu
 
 struct vt_sys_vcpu {
-	uint32_t vm, vcpu, pcpu, state; /* state: enum vt_vcpu_state (trace/format.h) */
+	uint32_t vm, vcpu, pcpu, state; /* state: enum vt_vcpu_state (include/vitrine/trace.h) */
 	uint64_t exits;
 	uint64_t sysreg_traps;
 };

@@ -19,7 +19,7 @@
  * high 32 bits the guest's run time: EXIT ts - ENTER ts, in counter ticks,
  * or VT_RUN_NONE when no ENTER is folded (the vCPU's first exit, or a run
  * too long for 32 bits: then an explicit ENTER record precedes the EXIT).
- * Readers rebuild the ENTER with fold.h's vt_unfold, right before its EXIT.
+ * Readers rebuild the ENTER with trace_trace_fold.h's vt_unfold, right before its EXIT.
  * A folded ENTER is not a ring record: positions, counts and every lost or
  * skipped figure count ring records only. Version 1 (every ENTER a record
  * of its own, b the whole ESR) is still read.

@@ -1,5 +1,5 @@
 /*
- * The ENTER folded into an EXIT (format.h, version 2), both ways: the
+ * The ENTER folded into an EXIT (vitrine/trace.h, version 2), both ways: the
  * writer's encoding (the hypervisor) and the one function every reader
  * rebuilds the ENTER with (vtrace's dump parser, the `vitrine` client, the
  * monitor's trace.read and irq.latency). Plain C11 and <stdint.h> only:

@@ -1,5 +1,5 @@
 /*
- * The byte layout of a dump (format.h) and of the live stream's frames
+ * The byte layout of a dump (vitrine/trace.h) and of the live stream's frames
  * (stream.h), written once: their sizes, and an encoder and a decoder for
  * each structure, little-endian whatever the host's byte order. Every
  * writer (the hypervisor's dump, the monitor's stream, the tests' dump

@@ -1,5 +1,5 @@
 /*
- * The trace stream's decoder (trace/stream.h): frames cut from the bytes
+ * The trace stream's decoder (include/vitrine/stream.h): frames cut from the bytes
  * as they arrive, each checked before use. The hello frame is a dump with
  * no records, so the dump parser reads it and the client gets the struct
  * vtrace a saved dump gives. Then every records frame must follow its

@@ -40,7 +40,7 @@ struct vr {
 	struct vs_dec d;
 	struct pf_writer *pf;
 	uint64_t *pending;    /* per ring: lost records not yet placed in the trace */
-	struct vt_record *ev; /* a frame's records as events (trace/fold.h) */
+	struct vt_record *ev; /* a frame's records as events (include/vitrine/trace_fold.h) */
 	size_t ev_cap;
 	FILE *out;
 	const char *path;

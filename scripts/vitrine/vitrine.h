@@ -18,7 +18,7 @@
 #define VC_NOCONN 3 /* cannot connect, or the connection was lost */
 #define VC_AUTH 4   /* the system refused the key (wrong secret), or there is no key */
 
-/* frame.c: the trace stream (trace/stream.h), decoded and checked. */
+/* frame.c: the trace stream (include/vitrine/stream.h), decoded and checked. */
 struct vs_frame {
 	uint16_t type; /* enum vt_frame_type; others are skipped by the caller */
 	uint64_t seq;

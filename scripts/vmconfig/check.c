@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include <vitrine/shmbell.h>
 #include "vmconfig.h"
 
 #define CFGC_RANGES_MAX (VMC_VMS_MAX * VMC_REGIONS_MAX + VMC_CHANNELS_MAX + 8)
@@ -42,6 +43,17 @@ static struct cfgc_range cfgc_of(const struct vmc_vm *vm, const struct vmc_regio
 	                           .kind = "vm",
 	                           .name = vm->name,
 	                           .field = vmc_field(r->kind),
+	                           .line = r->line};
+}
+
+/* A shm line's doorbell page, named by its keyword in messages. */
+static struct cfgc_range cfgc_bell(const struct vmc_vm *vm, const struct vmc_region *r)
+{
+	return (struct cfgc_range){.base = r->bell_ipa,
+	                           .size = VT_BELL_PAGE,
+	                           .kind = "vm",
+	                           .name = vm->name,
+	                           .field = "shm bell",
 	                           .line = r->line};
 }
 
@@ -144,6 +156,7 @@ static void cfgc_fields(struct vmc_config *c, struct vmc_vm *vm)
 {
 	struct cfgc_range at = {.kind = "vm", .name = vm->name, .line = vm->line};
 	bool mem = false;
+	int bells = 0;
 
 	for (int i = 0; i < vm->nr_regions; i++) {
 		struct vmc_region *reg = &vm->regions[i];
@@ -172,6 +185,11 @@ static void cfgc_fields(struct vmc_config *c, struct vmc_vm *vm)
 		if (reg->kind == CFG_REGION_RAM && reg->fixed && !reg->bad &&
 		    !cfgc_valid(c, &r, "PA", false))
 			reg->bad = true;
+		r = cfgc_bell(vm, reg);
+		if (reg->bell && !(cfgc_valid(c, &r, "IPA", false) && cfgc_ipa_limit(c, &r)))
+			reg->bell = false; /* said: the IPA checks skip it */
+		if (reg->bell && ++bells == CFG_VM_BELLS_MAX + 1)
+			cfgc_err(c, &r, "more than %d doorbell pages in this vm", CFG_VM_BELLS_MAX);
 	}
 	at.field = "image";
 	if (!vm->image.line && !vm->kernel.line)
@@ -204,7 +222,10 @@ static void cfgc_fields(struct vmc_config *c, struct vmc_vm *vm)
 		cfgc_err(c, &at, "IPA " VMC_X " is not 4-byte aligned", vm->entry);
 }
 
-/* Within one vm, the IPA ranges of mem, shm, device, the uart page and its virtual GIC. */
+/*
+ * Within one vm, the IPA ranges of mem, shm, device, the doorbell pages,
+ * the uart page and its virtual GIC.
+ */
 static void cfgc_ipa(const struct vmc_config *c, const struct vmc_vm *vm)
 {
 	struct cfgc_range *r = cfgc_ranges;
@@ -234,6 +255,9 @@ static void cfgc_ipa(const struct vmc_config *c, const struct vmc_vm *vm)
 	for (int i = 0; i < vm->nr_regions; i++)
 		if (!vm->regions[i].bad)
 			r[n++] = cfgc_of(vm, &vm->regions[i], false);
+	for (int i = 0; i < vm->nr_regions; i++)
+		if (vm->regions[i].bell && !vm->regions[i].bad)
+			r[n++] = cfgc_bell(vm, &vm->regions[i]);
 	for (int j = 0; j < n; j++)
 		cfgc_against(c, &r[j], r, j, "IPA range");
 }

@@ -12,6 +12,7 @@
 
 #include <libfdt.h>
 
+#include <vitrine/shmbell.h>
 #include "vmconfig.h"
 
 #define CFGD_GIC_PHANDLE 1
@@ -210,7 +211,10 @@ static void cfgd_regions(struct cfgd *d, const struct vmc_config *c, const struc
 		default:
 			cfgd_begin(d, "shm", r->ipa, true);
 			cfgd_str(d, "compatible", "vitrine,shm");
-			cfgd_reg(d, reg, 1);
+			cfgd_reg(d, (uint64_t[4]){r->ipa, r->size, r->bell_ipa, VT_BELL_PAGE},
+			         r->bell ? 2 : 1);
+			if (r->bell)
+				cfgd_strs(d, "reg-names", "shm\0bell", 9);
 			cfgd_str(d, "vitrine,channel", c->channels[r->channel].name);
 			if (!r->write)
 				cfgd_ok(d, fdt_property(d->fdt, "read-only", NULL, 0));

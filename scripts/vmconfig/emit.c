@@ -1,5 +1,5 @@
 /*
- * Writes the checked, placed config as C data (hyp/core/config.h) for the
+ * Writes the checked, placed config as C data (include/vitrine/config.h) for the
  * hypervisor to link, with the vm images embedded by .incbin. The file is
  * written as OUT.tmp and renamed, so a failed run leaves no file behind.
  */
@@ -97,6 +97,8 @@ static void cfge_vm_data(FILE *f, const struct vmc_config *c, int v)
 {
 	static const char *const kinds[] = {"CFG_REGION_RAM", "CFG_REGION_SHM",
 	                                    "CFG_REGION_DEVICE"};
+	static const char *const flags[] = {"0", "CFG_REGION_WRITE", "CFG_REGION_BELL",
+	                                    "CFG_REGION_WRITE | CFG_REGION_BELL"};
 	const struct vmc_vm *vm = &c->vms[v];
 
 	const struct vmc_file *files[3];
@@ -118,7 +120,7 @@ static void cfge_vm_data(FILE *f, const struct vmc_config *c, int v)
 			        "\t{ .ipa = " VMC_X ", .pa = " VMC_X ", .size = " VMC_X
 			        ", .kind = %s, .flags = %s",
 			        r->ipa, r->pa, r->size, kinds[kind],
-			        r->write ? "CFG_REGION_WRITE" : "0");
+			        flags[r->write | r->bell << 1]);
 			if (kind == CFG_REGION_RAM && vm->colors)
 				fprintf(f, ", .colors = 0x%x", vm->colors);
 			if (kind == CFG_REGION_SHM && c->channels[r->channel].colors)
@@ -127,6 +129,8 @@ static void cfge_vm_data(FILE *f, const struct vmc_config *c, int v)
 				fprintf(f, ", .channel = %d", r->channel);
 			if (kind == CFG_REGION_SHM && r->irq)
 				fprintf(f, ", .intid = %" PRIu64, r->intid);
+			if (kind == CFG_REGION_SHM && r->bell)
+				fprintf(f, ", .bell_ipa = " VMC_X, r->bell_ipa);
 			fputs(" },\n", f);
 		}
 	if (v == c->monitor_vm) /* the monitor owns the console: the real PL011, not a model */

@@ -474,11 +474,22 @@ static void cfgp_device(struct cfgp_line *l)
 	}
 }
 
+/* `WORD N` at argv[*i], if there: its number in *out, *i past it; false if N is bad. */
+static bool cfgp_option(struct cfgp_line *l, int *i, const char *word, bool *given, uint64_t *out)
+{
+	if (*i + 1 >= l->argc || strcmp(l->argv[*i], word))
+		return true;
+	*given = true;
+	*i += 2;
+	return cfgp_number(l, l->argv[*i - 1], out);
+}
+
 static void cfgp_shm(struct cfgp_line *l)
 {
-	uint64_t ipa, id = 0;
-	bool rw = !strcmp(l->argv[2], "rw");
+	uint64_t ipa, id = 0, bell = 0;
+	bool rw = !strcmp(l->argv[2], "rw"), irq = false, has_bell = false;
 	struct vmc_region *r;
+	int i = 3;
 
 	if (!cfgp_name(l, "channel", l->argv[0]) | !cfgp_number(l, l->argv[1], &ipa))
 		return;
@@ -486,17 +497,20 @@ static void cfgp_shm(struct cfgp_line *l)
 		cfgp_err(l, "shm", "rights must be rw or ro, not '%s'", l->argv[2]);
 		return;
 	}
-	if (l->argc > 3 && (strcmp(l->argv[3], "irq") || l->argc == 4)) {
-		cfgp_err(l, "shm", "expected 'irq N' after the rights");
+	if (!cfgp_option(l, &i, "irq", &irq, &id) || !cfgp_option(l, &i, "bell", &has_bell, &bell))
+		return;
+	if (i < l->argc) {
+		cfgp_err(l, "shm", "expected 'irq N', then 'bell IPA', after the rights");
 		return;
 	}
-	if ((l->argc == 5 && !cfgp_number(l, l->argv[4], &id)) ||
-	    !(r = cfgp_region(l, CFG_REGION_SHM)))
+	if (!(r = cfgp_region(l, CFG_REGION_SHM)))
 		return;
 	r->ipa = ipa;
 	r->write = rw;
-	r->irq = l->argc == 5;
+	r->irq = irq;
 	r->intid = id;
+	r->bell = has_bell;
+	r->bell_ipa = bell;
 	snprintf(r->chan_name, sizeof r->chan_name, "%s", l->argv[0]);
 }
 
@@ -565,7 +579,7 @@ static const struct cfgp_keyword {
     {"uart", "uart IPA|none", 1, 1, true, cfgp_uart},
     {"colors", "colors LIST [exclusive]", 1, 2, true, cfgp_colors},
     {"device", "device BASE SIZE [irq N ...] [dt FILE]", 2, -1, true, cfgp_device},
-    {"shm", "shm CHANNEL IPA rw|ro [irq N]", 3, 5, true, cfgp_shm},
+    {"shm", "shm CHANNEL IPA rw|ro [irq N] [bell IPA]", 3, 7, true, cfgp_shm},
     {"dma", "dma unconfined", 1, 1, true, cfgp_dma},
     {"on-fault", "on-fault restart|stop", 1, 1, true, cfgp_on_fault},
     {"on-reset", "on-reset restart|stop", 1, 1, true, cfgp_on_reset},

@@ -44,6 +44,8 @@ static void cfgs_region(FILE *f, const struct vmc_config *c, const struct vmc_vm
 		fprintf(f, "  channel '%s'", c->channels[r->channel].name);
 	if (r->kind == CFG_REGION_SHM && r->irq)
 		fprintf(f, "  doorbell vINTID %" PRIu64, r->intid);
+	if (r->kind == CFG_REGION_SHM && r->bell)
+		fprintf(f, "  doorbell page 0x%08" PRIx64, r->bell_ipa);
 	for (int i = 0, n = 0; i < vm->nr_intids; i++)
 		if (r->kind == CFG_REGION_DEVICE && vm->intids[i].line == r->line)
 			fprintf(f, "%s%" PRIu64, n++ ? " " : "  INTIDs ", vm->intids[i].id);

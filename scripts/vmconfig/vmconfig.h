@@ -53,9 +53,11 @@ struct vmc_region {
 	uint64_t intid; /* shm: the doorbell vINTID, as written: range is checked later */
 	uint8_t kind;   /* enum cfg_region_kind */
 	bool write;
-	bool fixed;  /* mem: `pa ADDR` given, so not allocated */
-	bool bad;    /* failed a check of its own; later checks skip it */
-	bool irq;    /* shm: `irq N` given */
+	bool fixed; /* mem: `pa ADDR` given, so not allocated */
+	bool bad;   /* failed a check of its own; later checks skip it */
+	bool irq;   /* shm: `irq N` given */
+	bool bell;  /* shm: `bell IPA` given: its doorbell page (vitrine/shmbell.h) is there */
+	uint64_t bell_ipa;
 	int channel; /* shm: index in vmc_config.channels, -1 until resolved */
 	int line;
 	char chan_name[VMC_NAME_MAX + 1];

@@ -68,8 +68,8 @@ static uint64_t t_tag(uint32_t cpu, uint64_t p)
 
 /*
  * n records into cpu's ring: exit (HVC), IRQ 27, its injection, a guest marker, in turn.
- * Each exit carries the ENTER just before it (trace/fold.h: run time 1 tick), but every
- * second one, which has none to carry.
+ * Each exit carries the ENTER just before it (include/vitrine/trace_fold.h: run time 1 tick), but
+ * every second one, which has none to carry.
  */
 static void t_write(uint32_t cpu, unsigned n)
 {

@@ -146,6 +146,22 @@ static void fz_disjoint(const struct vmc_config *c)
 			}
 }
 
+/* r's doorbell page is on the vm's uart, another region or doorbell page. */
+static bool fz_bell_taken(const struct vmc_vm *vm, const struct vmc_region *r)
+{
+	if (vm->uart && vmc_overlap(r->bell_ipa, VMC_PAGE, vm->uart, VMC_PAGE))
+		return true;
+	for (int i = 0; i < vm->nr_regions; i++) {
+		const struct vmc_region *o = &vm->regions[i];
+
+		if (vmc_overlap(r->bell_ipa, VMC_PAGE, o->ipa, o->size) ||
+		    (o != r && o->bell &&
+		     vmc_overlap(r->bell_ipa, VMC_PAGE, o->bell_ipa, VMC_PAGE)))
+			return true;
+	}
+	return false;
+}
+
 /* What an accepted config guarantees the hypervisor that builds it. */
 static void fz_promises(const struct vmc_config *c)
 {
@@ -153,6 +169,7 @@ static void fz_promises(const struct vmc_config *c)
 
 	for (int v = 0; v < c->nr_vms; v++) {
 		const struct vmc_vm *vm = &c->vms[v];
+		int bells = 0;
 
 		if (vm->flags & ~(CFG_VM_DMA_UNCONFINED | CFG_VM_FAULT_RESTART | CFG_VM_RESET_STOP))
 			abort();
@@ -166,6 +183,12 @@ static void fz_promises(const struct vmc_config *c)
 				fz_broken(vm, r, "bad, empty or unaligned");
 			if (r->ipa >= ipa_end || r->size > ipa_end - r->ipa)
 				fz_broken(vm, r, "IPA past what stage 2 translates");
+			bells += r->bell;
+			if (r->bell && (r->bell_ipa % VMC_PAGE || r->bell_ipa >= ipa_end ||
+			                bells > CFG_VM_BELLS_MAX || fz_bell_taken(vm, r)))
+				fz_broken(vm, r,
+				          "a doorbell page unaligned, past stage 2, on other "
+				          "IPAs or one too many");
 			if (r->kind == CFG_REGION_DEVICE) {
 				if (fz_hits(fz_reserved, sizeof fz_reserved / sizeof fz_reserved[0],
 				            r->pa, r->size))

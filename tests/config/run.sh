@@ -198,7 +198,7 @@ if [ $rc -eq 0 ] && [ "$flags" = "$want" ]; then pass emit-vm-flags; else
 # dtc decompiles it, and it holds the config's values: RAM, vCPU MPIDRs, PSCI,
 # the GIC with one redistributor frame per vCPU, the timer's PPIs, the PL011
 # with its clocks, the device's INTIDs 40 41 (SPIs 8 9), the read-only
-# channel with its doorbell 50 (SPI 18), and /chosen. `--dts` prints DTS
+# channel with its doorbell 50 (SPI 18) and doorbell page, and /chosen. `--dts` prints DTS
 # that dtc reads back.
 dtb_has() {
 	for want in 'memory@40100000 {' 'reg = <0x00 0x40100000 0x00 0x2000000>;' \
@@ -211,7 +211,8 @@ dtb_has() {
 		'interrupts = <0x00 0x01 0x04>;' 'clock-names = "uartclk\0apb_pclk";' \
 		'compatible = "fixed-clock";' 'passthrough@9010000 {' \
 		'interrupts = <0x00 0x08 0x04 0x00 0x09 0x04>;' 'shm@50000000 {' \
-		'reg = <0x00 0x50000000 0x00 0x10000>;' 'read-only;' 'interrupts = <0x00 0x12 0x04>;' \
+		'reg = <0x00 0x50000000 0x00 0x10000 0x00 0x50100000 0x00 0x1000>;' \
+		'reg-names = "shm\0bell";' 'read-only;' 'interrupts = <0x00 0x12 0x04>;' \
 		'bootargs = "console=ttyAMA0 # not a comment";' 'stdout-path = "/pl011@9000000";' \
 		'linux,initrd-start = <0x00 0x420fd000>;' 'linux,initrd-end = <0x00 0x420ff001>;'; do
 		grep -qF -- "$want" "$1" || { printf '%s\n' "$want"; return; }

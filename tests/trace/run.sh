@@ -1,6 +1,6 @@
 #!/bin/sh
-# Trace tests: the ring (trace/ring.h) under two threads, plain and under
-# ThreadSanitizer; the ENTER folded into an EXIT (trace/fold.h); vtrace on
+# Trace tests: the ring (include/vitrine/trace_ring.h) under two threads, plain and under
+# ThreadSanitizer; the ENTER folded into an EXIT (include/vitrine/trace_fold.h); vtrace on
 # generated dumps (stats numbers, dump listing, Perfetto output through
 # protoc and check-perfetto, format 1 read as format 2); corrupted and truncated
 # dumps (exit 1 and an offset, never a signal); the checker's own rules; the
@@ -65,7 +65,7 @@ fi
 build gen_dump "$B/gen_dump" -O1 $HERE/gen_dump.c trace/pb.c || exit 0
 G=$B/gen_dump
 
-# The manual's event table is the one the vocabulary's X-macro makes (format.h).
+# The manual's event table is the one the vocabulary's X-macro makes (vitrine/trace.h).
 "$VT" events >"$B/events.md"
 sed -n '/^| event | class | payload |$/,/^[^|]/p' docs/tracing.md | grep '^|' >"$B/events.doc"
 if ! grep -q '^| `lost` |' "$B/events.md"; then

@@ -1,5 +1,5 @@
 /*
- * The ENTER folded into an EXIT (trace/fold.h): what the hypervisor writes
+ * The ENTER folded into an EXIT (include/vitrine/trace_fold.h): what the hypervisor writes
  * (vt_fold_run, vt_fold_b) and what every reader rebuilds (vt_unfold), and
  * the parser's check of a folded run (dump_fold_check). One PASS/FAIL line
  * per check.

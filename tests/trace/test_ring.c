@@ -1,5 +1,5 @@
 /*
- * Host tests for trace/ring.h: single-threaded semantics of both modes, then
+ * Host tests for include/vitrine/trace_ring.h: single-threaded semantics of both modes, then
  * one producer and one consumer thread hammering a ring. Every record must
  * be accounted for exactly once: read, or reported lost (stream) / skipped
  * (flight). Prints one PASS/FAIL line per test; exit status 1 on a failure.

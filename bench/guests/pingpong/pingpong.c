@@ -9,6 +9,8 @@
  *
  * arg: bits 0..15  the doorbell's virtual INTID (the config's `shm ... irq N`)
  *      bit 16      role: 0 ping (starts, measures), 1 pong (answers)
+ *      bit 17      pong waits for the first round without a deadline (a
+ *                  ping that boots first, such as Linux's vtshm)
  *      bits 32..63 round trips (0: 10000); both VMs must agree
  *
  * Prints (ping):
@@ -27,24 +29,15 @@
  *   pingpong: native: doorbells are SGI 8 between CPUs 0 and 1
  */
 #include "gic.h"
+#include "ppmsg.h"
 #include "rt.h"
 #include "timer.h"
 
 #define PP_SHM 0x50000000ul
-#define PP_HALF 2048
 #define PP_CHANNEL 0
 #define PP_FOREIGN_CHANNEL 1
-#define PP_EVENT 1
-#define PP_WORDS 14
 #define PP_PRIO 0x80
-#define PP_DEFAULT_ROUNDS 10000
 #define PP_NATIVE_SGI 8
-
-struct pp_msg {
-	uint32_t seq;
-	uint32_t sum;
-	uint32_t data[PP_WORDS];
-};
 
 /* Per vCPU: one under Vitrine (each VM has one), ping and pong natively. */
 struct pp_state {
@@ -59,7 +52,7 @@ struct pp_state {
 static struct pp_state pp_st[2];
 static uint64_t pp_watchdog; /* ticks a wait may take */
 static int pp_is_native;
-static uint32_t pp_rounds, pp_pong_ready, pp_pong_done;
+static uint32_t pp_rounds, pp_pong_ready, pp_pong_done, pp_patient;
 
 static struct pp_state *pp_me(void)
 {
@@ -95,7 +88,8 @@ static int pp_wait(uint32_t round)
 {
 	struct pp_state *st = pp_me();
 
-	timer_arm_at(timer_now() + pp_watchdog);
+	if (!pp_patient || round > 1)
+		timer_arm_at(timer_now() + pp_watchdog);
 	irq_disable_local();
 	for (;;) {
 		if (__atomic_exchange_n(&st->events, 0, __ATOMIC_ACQUIRE) & 1ull << PP_EVENT)
@@ -133,28 +127,6 @@ static int pp_notify(void)
 	if (r)
 		rt_printf("pingpong: notify -> %lld\n", (long long)r);
 	return r == 0;
-}
-
-static uint32_t pp_payload(uint32_t round, uint32_t i)
-{
-	return (round * 0x9e3779b9u) ^ (i * 0x01000193u) ^ (i << 24 | round >> 8);
-}
-
-/* What pong does to each payload word. */
-static uint32_t pp_transform(uint32_t w)
-{
-	return (w << 7 | w >> 25) ^ 0xa5a5a5a5u;
-}
-
-/* FNV-1a over the sequence number and the payload words. */
-static uint32_t pp_checksum(uint32_t seq, const uint32_t *data)
-{
-	uint32_t h = 2166136261u;
-
-	h = (h ^ seq) * 16777619u;
-	for (int i = 0; i < PP_WORDS; i++)
-		h = (h ^ data[i]) * 16777619u;
-	return h;
 }
 
 static void pp_send(volatile struct pp_msg *m, uint32_t seq, const uint32_t *data)
@@ -308,6 +280,7 @@ void main(uint64_t arg)
 		rt_printf("pingpong: notify on a foreign channel -> %lld\n",
 		          (long long)rt_hvc(VT_HC_IPC_NOTIFY, PP_FOREIGN_CHANNEL, PP_EVENT, 0).x0);
 	pp_rounds = arg >> 32 ? (uint32_t)(arg >> 32) : PP_DEFAULT_ROUNDS;
+	pp_patient = pong && arg >> 17 & 1;
 	pp_watchdog = timer_ns_to_ticks(1000000000);
 	if (rt_vm_info(&info)) {
 		pp_is_native = 1;

@@ -107,8 +107,8 @@ void arch_vm_init(struct vm *vm)
 			      (unsigned long long)r->ipa);
 	}
 	dsb(ishst);
-	vmmio_add(&vm->mmio, PLAT_GICD_BASE, PLAT_GICD_SIZE, vgicd_access);
-	vmmio_add(&vm->mmio, PLAT_GICR_BASE, PLAT_GICR_STRIDE * vm->nr_vcpus, vgicr_access);
+	vmmio_add(&vm->mmio, PLAT_GICD_BASE, PLAT_GICD_SIZE, vgicd_access, 0);
+	vmmio_add(&vm->mmio, PLAT_GICR_BASE, PLAT_GICR_STRIDE * vm->nr_vcpus, vgicr_access, 0);
 	vgic_vm_init(vm);
 	vm->arch.vttbr = ((uint64_t)(vm->id + 1) << 48) | mmu_pt_root_pa(s2);
 }

@@ -184,10 +184,12 @@ static uint64_t vgicd_read(struct vcpu *v, uint64_t off, unsigned size)
 	return 0;
 }
 
-int vgicd_access(struct vcpu *v, uint64_t offset, unsigned size, int write, uint64_t *value)
+int vgicd_access(struct vcpu *v, const void *ctx, uint64_t offset, unsigned size, int write,
+                 uint64_t *value)
 {
 	struct vgic *g = &v->vm->arch.vgic;
 
+	(void)ctx;
 	if (offset & (size - 1))
 		return -1;
 	spin_lock(&g->lock);

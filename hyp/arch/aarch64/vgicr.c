@@ -107,12 +107,14 @@ static void vgicr_write(struct vcpu *t, uint64_t off, unsigned size, uint64_t va
 	}
 }
 
-int vgicr_access(struct vcpu *v, uint64_t offset, unsigned size, int write, uint64_t *value)
+int vgicr_access(struct vcpu *v, const void *ctx, uint64_t offset, unsigned size, int write,
+                 uint64_t *value)
 {
 	struct vgic *g = &v->vm->arch.vgic;
 	struct vcpu *t = v->vm->vcpus[offset / GICR_FRAME];
 	uint64_t off = offset % GICR_FRAME;
 
+	(void)ctx;
 	if (off & (size - 1))
 		return -1;
 	spin_lock(&g->lock);

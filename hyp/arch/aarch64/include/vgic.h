@@ -79,8 +79,10 @@ uint32_t vgic_lr_pending_bits(uint32_t first);
 /* Pending INTIDs first..first+31 of vCPU v: waiting, or in its list registers. */
 uint32_t vgic_pending_bits(struct vcpu *v, uint32_t first);
 
-int vgicd_access(struct vcpu *v, uint64_t offset, unsigned size, int write, uint64_t *value);
-int vgicr_access(struct vcpu *v, uint64_t offset, unsigned size, int write, uint64_t *value);
+int vgicd_access(struct vcpu *v, const void *ctx, uint64_t offset, unsigned size, int write,
+                 uint64_t *value);
+int vgicr_access(struct vcpu *v, const void *ctx, uint64_t offset, unsigned size, int write,
+                 uint64_t *value);
 
 static inline int vgic_test(const uint64_t *bits, uint32_t intid)
 {
