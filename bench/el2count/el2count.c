@@ -10,16 +10,14 @@
  *
  * Per vCPU, every executed instruction is counted in one phase: pre (before
  * the vCPU first runs in the range: firmware, the hypervisor's boot code
- * before its MMU is on), init (its first stay in the range), then hyp (in the
- * range) or guest (outside it). An entry, or exit from the guest's point of
- * view, begins an episode: an in-range instruction right after an
- * out-of-range one, or a lower-EL vector slot run right after an in-range
- * ERET (back-to-back: an exception taken before the guest ran an
- * instruction; needs vbar). The episode ends when the vCPU leaves the range,
- * or at the next back-to-back entry; it is then booked in its class, its
- * entry PC and the set of markers (mark=NAME@A, up to 64, e.g. handlers'
- * first instructions) it ran. glo/ghi name the guests' text: guest
- * instructions outside it are counted as stray (a check that the range is
+ * before its MMU is on), init (its first stay in the range, to its first
+ * entry into a guest), then hyp (in the range) or guest (outside it). An entry, or exit from the
+ * guest's point of view, begins an episode: an in-range instruction right after an out-of-range
+ * one, or a lower-EL vector slot run right after an in-range ERET (back-to-back: an exception taken
+ * before the guest ran an instruction; needs vbar). The episode ends when the vCPU leaves the
+ * range, or at the next back-to-back entry; it is then booked in its class, its entry PC and the
+ * set of markers (mark=NAME@A, up to 64, e.g. handlers' first instructions) it ran. glo/ghi name
+ * the guests' text: guest instructions outside it are counted as stray (a check that the range is
  * right).
  *
  * The window: start_pc/stop_pc are guest instructions; the start_count-th
@@ -87,9 +85,8 @@ static uint64_t el2_describe(uint64_t pc, uint32_t op)
 		d = EL2_D_HYP | (pc - el2.lo);
 		if (op == EL2_ERET)
 			d |= EL2_D_ERET;
-		if (el2.vbar && pc >= el2.vbar && pc - el2.vbar < EL2_SLOTS * 0x80 &&
-		    (pc - el2.vbar) % 0x80 == 0)
-			d |= (uint64_t)((pc - el2.vbar) / 0x80 + 1) << EL2_D_SLOT_SHIFT;
+		if (el2_slot(el2.vbar, pc) < EL2_SLOTS)
+			d |= (uint64_t)(el2_slot(el2.vbar, pc) + 1) << EL2_D_SLOT_SHIFT;
 		for (unsigned i = 0; i < el2.marks; i++)
 			if (el2.mark[i].pc == pc)
 				d |= (uint64_t)(i + 1) << EL2_D_MARK_SHIFT;

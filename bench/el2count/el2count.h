@@ -81,6 +81,16 @@ struct el2 {
 	const char *out;
 };
 
+/* The exception vector slot (0-15) that begins at pc, or EL2_SLOTS if none. */
+static inline unsigned el2_slot(uint64_t vbar, uint64_t pc)
+{
+	uint64_t off = pc - vbar;
+
+	return vbar && pc >= vbar && off < EL2_SLOTS * 0x80 && off % 0x80 == 0
+	           ? (unsigned)(off / 0x80)
+	           : EL2_SLOTS;
+}
+
 /* Writes the report (its format: el2count_report.c). */
 void el2_report(FILE *f, const struct el2 *e);
 

@@ -35,14 +35,11 @@
 static const char *const el2_slot_from[] = {"cur_sp0", "cur_spx", "lower64", "lower32"};
 static const char *const el2_slot_kind[] = {"sync", "irq", "fiq", "serror"};
 
-/* The vector slot at pc, "not-a-slot" if none. */
-static const char *el2_slot_name(const struct el2 *e, uint64_t pc, char *buf, size_t size)
+static const char *el2_slot_name(unsigned slot, char *buf, size_t size)
 {
-	uint64_t off = pc - e->vbar;
-
-	if (!e->vbar || pc < e->vbar || off >= EL2_SLOTS * 0x80 || off % 0x80)
+	if (slot >= EL2_SLOTS)
 		return "not-a-slot";
-	snprintf(buf, size, "%s_%s", el2_slot_from[off / 0x200], el2_slot_kind[off / 0x80 % 4]);
+	snprintf(buf, size, "%s_%s", el2_slot_from[slot / 4], el2_slot_kind[slot % 4]);
 	return buf;
 }
 
@@ -103,11 +100,7 @@ static void el2_slots(FILE *f, const struct el2 *e, const struct el2_classes *t)
 	char buf[32];
 
 	for (unsigned i = 0; i < t->n; i++) {
-		uint64_t off = e->lo + t->c[i].entry - e->vbar;
-		unsigned s = e->vbar && e->lo + t->c[i].entry >= e->vbar &&
-		                     off < EL2_SLOTS * 0x80 && off % 0x80 == 0
-		                 ? (unsigned)(off / 0x80)
-		                 : EL2_SLOTS;
+		unsigned s = el2_slot(e->vbar, e->lo + t->c[i].entry);
 
 		entries[s] += t->c[i].count;
 		insns[s] += t->c[i].insns;
@@ -116,10 +109,8 @@ static void el2_slots(FILE *f, const struct el2 *e, const struct el2_classes *t)
 	for (unsigned s = 0; s <= EL2_SLOTS; s++)
 		if (entries[s])
 			fprintf(f, "  %-14s %10" PRIu64 " %12" PRIu64 " %10.1f\n",
-			        s < EL2_SLOTS
-			            ? el2_slot_name(e, e->vbar + s * 0x80, buf, sizeof(buf))
-			            : "not-a-slot",
-			        entries[s], insns[s], el2_mean(insns[s], entries[s]));
+			        el2_slot_name(s, buf, sizeof(buf)), entries[s], insns[s],
+			        el2_mean(insns[s], entries[s]));
 }
 
 static void el2_checks(FILE *f, const struct el2 *e, const struct el2_count *all, int window)
@@ -186,7 +177,7 @@ static void el2_classes(FILE *f, const struct el2 *e, const struct el2_classes *
 		fprintf(f,
 		        "  0x%" PRIx64 "(%s) %s: %" PRIu64 " %" PRIu64 " %.1f %" PRIu64 " %" PRIu64
 		        "\n",
-		        pc, el2_slot_name(e, pc, slot, sizeof(slot)),
+		        pc, el2_slot_name(el2_slot(e->vbar, pc), slot, sizeof(slot)),
 		        el2_marks_name(e, k->marks, names, sizeof(names)), k->count, k->insns,
 		        el2_mean(k->insns, k->count), k->min, k->max);
 	}
