@@ -45,6 +45,7 @@
 #include <qemu-plugin.h>
 
 #include "el2count.h"
+#include "plugin_opt.h"
 
 QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 
@@ -291,19 +292,6 @@ static void el2_exit(qemu_plugin_id_t id, void *p)
 	el2_write_report();
 }
 
-static int el2_number(const char *opt, const char *v, uint64_t *r)
-{
-	char *end;
-
-	errno = 0;
-	*r = strtoull(v, &end, 0);
-	if (!*v || *end || errno || *v == '-') {
-		fprintf(stderr, "el2count: bad number in %s\n", opt);
-		return -1;
-	}
-	return 0;
-}
-
 /* mark=NAME@A */
 static int el2_add_mark(const char *opt, const char *v)
 {
@@ -318,7 +306,7 @@ static int el2_add_mark(const char *opt, const char *v)
 		return -1;
 	}
 	struct el2_mark *m = &el2.mark[el2.marks];
-	if (el2_number(opt, at + 1, &m->pc))
+	if (plugin_number("el2count", opt, at + 1, &m->pc))
 		return -1;
 	for (unsigned i = 0; i < el2.marks; i++)
 		if (el2.mark[i].pc == m->pc) {
@@ -356,7 +344,7 @@ static int el2_option(const char *opt)
 
 	for (size_t i = 0; i < sizeof(num) / sizeof(num[0]); i++)
 		if (strlen(num[i].name) == k && !strncmp(opt, num[i].name, k))
-			return el2_number(opt, v, num[i].value);
+			return plugin_number("el2count", opt, v, num[i].value);
 	if (k == 4 && !strncmp(opt, "mark", k))
 		return el2_add_mark(opt, v);
 	if (k == 3 && !strncmp(opt, "out", k) && *v) {
