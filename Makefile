@@ -169,8 +169,8 @@ format:
 lint:
 	$(Q)clang-format --dry-run -Werror $(FORMAT_SRC)
 	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
-		--suppress=missingIncludeSystem -U__ASSEMBLER__ $(HYP_INC) -Ibench/guests/rt -Ibench/guests/pingpong \
-		hyp bench/guests bench/llc scripts/vmconfig tests/unit tests/llc monitor guests/linux
+		--suppress=missingIncludeSystem -U__ASSEMBLER__ $(HYP_INC) -Ibench -Ibench/guests/rt -Ibench/guests/pingpong \
+		hyp bench/guests bench/llc bench/el2count scripts/vmconfig tests/unit tests/llc monitor guests/linux
 
 clean:
 	rm -rf $(O)
@@ -292,9 +292,18 @@ $(QPLUGIN_H): scripts/fetch-src.sh
 		mv $@.tmp $@
 
 $(LLC_SO): bench/llc/llc.c bench/llc/llc_model.c bench/llc/llc_model.h include/vitrine/llc.h \
-           platforms/$(PLATFORM)/platform.h $(QPLUGIN_H)
+           bench/plugin_opt.h platforms/$(PLATFORM)/platform.h $(QPLUGIN_H)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -shared -fPIC -fvisibility=hidden \
-		-I$(dir $(QPLUGIN_H)) -Iinclude -Ibench/llc -Iplatforms/$(PLATFORM) \
+		-I$(dir $(QPLUGIN_H)) -Iinclude -Ibench -Ibench/llc -Iplatforms/$(PLATFORM) \
 		bench/llc/llc.c bench/llc/llc_model.c -o $@
+
+# ---- exit counting: a QEMU TCG plugin (bench/el2count/), for bench/exits.sh ----
+EL2COUNT_SO := $(O)/host/libel2count.so
+EL2COUNT_SRC := bench/el2count/el2count.c bench/el2count/el2count_report.c
+$(EL2COUNT_SO): $(EL2COUNT_SRC) bench/el2count/el2count.h bench/plugin_opt.h $(QPLUGIN_H)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -shared -fPIC -fvisibility=hidden \
+		-I$(dir $(QPLUGIN_H)) -Ibench -Ibench/el2count $(EL2COUNT_SRC) -o $@ -lpthread

@@ -2,11 +2,10 @@
 # bench/exits.sh: hypervisor instructions per guest exit, by exit class.
 #
 # Boots a few configs under QEMU -icount (deterministic: the same numbers on
-# every run) with the el2count TCG plugin from ../shared/tools, which counts
-# the instructions executed inside the hypervisor's text per entry into it,
-# inside a window the guest's own code delimits. Writes out/bench/exits.csv
-# and prints it as a table. Needs Debian's qemu source package for the plugin
-# header (scripts/fetch-src.sh) and libglib2.0-dev; installs what is missing.
+# every run) with the el2count TCG plugin (bench/el2count/, built by make;
+# PLUGIN_SO=FILE takes another), which counts the instructions executed
+# inside the hypervisor's text per entry into it, inside a window the guest's
+# own code delimits. Writes out/bench/exits.csv and prints it as a table.
 #
 #   scenario     config        window
 #   calls        bench-exits   1000 exits of each simple class (guest main)
@@ -17,22 +16,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 O=${O:-out}
 B=$O/bench
-PLUGIN_SRC=${PLUGIN_SRC:-../shared/tools/el2count/el2count.c}
 mkdir -p "$B"
-
-if [ -n "${PLUGIN_SO:-}" ] && [ "$PLUGIN_SO" != "$B/libel2count.so" ]; then
-	cp "$PLUGIN_SO" "$B/libel2count.so"
-elif [ ! -f "$B/libel2count.so" ]; then
-	[ -f "$PLUGIN_SRC" ] || { echo "exits.sh: $PLUGIN_SRC not found" >&2; exit 1; }
-	dpkg -s libglib2.0-dev >/dev/null 2>&1 ||
-		apt-get install -y -qq --no-install-recommends libglib2.0-dev >/dev/null
-	src=$(scripts/fetch-src.sh qemu)
-	tar -xJf "$src"/qemu_*.orig.tar.xz -C "$B" --wildcards '*/include/qemu/qemu-plugin.h'
-	inc=$(dirname "$(find "$B" -name qemu-plugin.h | head -1)")
-	# shellcheck disable=SC2046 # pkg-config prints several flags
-	gcc -O2 -shared -fPIC -Wall -I"$inc" $(pkg-config --cflags glib-2.0) "$PLUGIN_SRC" \
-		-o "$B/libel2count.so" $(pkg-config --libs glib-2.0)
-fi
+PLUGIN_SO=${PLUGIN_SO:-$O/host/libel2count.so}
+[ "$PLUGIN_SO" != "$O/host/libel2count.so" ] || make -s O="$O" "$PLUGIN_SO"
 
 sym() { aarch64-linux-gnu-nm "$1" | awk -v s="$2" '$3 == s { print "0x" $1 }'; }
 
@@ -48,7 +34,7 @@ measure() {
 	args="$args,start_pc=$(sym "$guest" "$4"),start_count=$5,stop_pc=$(sym "$guest" "$6"),stop_count=$7"
 	# shellcheck disable=SC2086 # QEMU_EXTRA holds several arguments
 	timeout 300 scripts/run.sh "$E" -icount shift=0,sleep=off ${QEMU_EXTRA:-} \
-		-plugin "$B/libel2count.so,$args,out=$B/exits-$name.txt" </dev/null >"$B/exits-$name.log" 2>&1
+		-plugin "$PLUGIN_SO,$args,out=$B/exits-$name.txt" </dev/null >"$B/exits-$name.log" 2>&1
 	# "  0x...(lower64_sync) exit_sync+hypercall: 1000 123456 123.5 120 130"
 	awk -v scen="$name" '
 		/^episode classes/ { on = 1; next }

@@ -13,7 +13,8 @@ B=$O/bench
 mkdir -p "$B"
 
 bench/exits.sh >/dev/null
-O=$O/notrace EXTRA_HYP_FLAGS=-DVT_TRACE_CLASSES=0 PLUGIN_SO=$B/libel2count.so \
+so=$O/host/libel2count.so # built by the first run, used by the others
+O=$O/notrace EXTRA_HYP_FLAGS=-DVT_TRACE_CLASSES=0 PLUGIN_SO=$so \
 	bench/exits.sh >/dev/null
 cp "$B/exits.csv" "$B/exits-traced.csv"
 O=$O QEMU_EXTRA="-device loader,addr=0x41fff000,data=0x5654425000008000,data-len=8" \

@@ -50,6 +50,10 @@ fi | tee -a "$results"
 step "emulated LLC"
 run tests/llc/run.sh
 
+# ---- exit counting: the el2count plugin on a hand-counted bare-metal run and the timer config ----
+step "exit counting"
+run tests/el2count/run.sh
+
 # ---- the Linux guest's images alone, on plain QEMU (tests/linux/run.sh) ----
 step "linux guest images"
 run tests/linux/run.sh

@@ -38,6 +38,7 @@
 #include <qemu-plugin.h>
 
 #include "llc_model.h"
+#include "plugin_opt.h"
 #include "platform.h"
 #include <vitrine/llc.h>
 
@@ -217,19 +218,6 @@ static int llc_map(const char *path, uint64_t offset)
 	return 0;
 }
 
-static int llc_number(const char *opt, const char *v, uint64_t *r)
-{
-	char *end;
-
-	errno = 0;
-	*r = strtoull(v, &end, 0);
-	if (!*v || *end || errno || *v == '-') {
-		fprintf(stderr, "llc: bad number in %s\n", opt);
-		return -1;
-	}
-	return 0;
-}
-
 QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc,
                                            char **argv)
 {
@@ -248,15 +236,16 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 		const char *v = eq ? eq + 1 : "";
 
 		if (k == 4 && !strncmp(opt, "size", k))
-			bad = llc_number(opt, v, &size);
+			bad = plugin_number("llc", opt, v, &size);
 		else if (k == 4 && !strncmp(opt, "ways", k))
-			bad = llc_number(opt, v, &ways);
+			bad = plugin_number("llc", opt, v, &ways);
 		else if (k == 4 && !strncmp(opt, "line", k))
-			bad = llc_number(opt, v, &line);
+			bad = plugin_number("llc", opt, v, &line);
 		else if (k == 6 && !strncmp(opt, "offset", k))
-			bad = llc_number(opt, v, &offset);
+			bad = plugin_number("llc", opt, v, &offset);
 		else if (k == 7 && !strncmp(opt, "publish", k))
-			bad = llc_number(opt, v, &llc_publish_every) || !llc_publish_every;
+			bad =
+			    plugin_number("llc", opt, v, &llc_publish_every) || !llc_publish_every;
 		else if (k == 8 && !strncmp(opt, "counters", k) && *v)
 			counters = v;
 		else if (k == 3 && !strncmp(opt, "out", k) && *v)
