@@ -25,9 +25,9 @@ TGT_FLAGS = -std=c11 -ffreestanding -nostdinc -isystem $(shell $(CC_T) -print-fi
 
 # ---- host tools --------------------------------------------------------------
 VMCONFIG := $(O)/host/vmconfig
-VMCONFIG_SRC := $(wildcard scripts/vmconfig/*.c)
+VMCONFIG_SRC := $(wildcard tools/vmconfig/*.c)
 
-$(VMCONFIG): $(VMCONFIG_SRC) $(wildcard scripts/vmconfig/*.h) platforms/$(PLATFORM)/platform.h include/vitrine/config.h | $(DEPS_OK)
+$(VMCONFIG): $(VMCONFIG_SRC) $(wildcard tools/vmconfig/*.h) platforms/$(PLATFORM)/platform.h include/vitrine/config.h | $(DEPS_OK)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -Iinclude -Iplatforms/$(PLATFORM) $(VMCONFIG_SRC) -lfdt -o $@
@@ -36,10 +36,10 @@ $(VMCONFIG): $(VMCONFIG_SRC) $(wildcard scripts/vmconfig/*.h) platforms/$(PLATFO
 GUESTS      := hello smp probe psci echo shm exitbench timer sgi pingpong uartirq gicprobe storm lrflood victim hog boot spoof pl011
 GUEST_BASE  := 0x40000000
 GUEST_BASE_probe := 0x60000000
-GUEST_FLAGS := $(TGT_FLAGS) -mstrict-align -Iinclude -Ibench/guests/rt -Ihyp/lib \
+GUEST_FLAGS := $(TGT_FLAGS) -mstrict-align -Iinclude -Iguests/rt -Ihyp/lib \
                -Ihyp/arch/aarch64/include
-RT_SRC      := bench/guests/rt/crt0.S bench/guests/rt/vectors.S bench/guests/rt/rt.c \
-               bench/guests/rt/gic.c bench/guests/rt/timer.c hyp/lib/fmt.c hyp/lib/string.c
+RT_SRC      := guests/rt/crt0.S guests/rt/vectors.S guests/rt/rt.c \
+               guests/rt/gic.c guests/rt/timer.c hyp/lib/fmt.c hyp/lib/string.c
 RT_OBJ      := $(patsubst %,$(O)/guests/obj/%.o,$(RT_SRC))
 
 $(O)/guests/obj/%.c.o: %.c | $(DEPS_OK)
@@ -53,9 +53,9 @@ $(O)/guests/obj/%.S.o: %.S | $(DEPS_OK)
 	$(Q)$(CC_T) $(GUEST_FLAGS) -c $< -o $@
 
 define guest_rule
-$(O)/guests/$(1).elf: $(patsubst %,$(O)/guests/obj/%.o,$(wildcard bench/guests/$(1)/*.c)) $(RT_OBJ) bench/guests/rt/guest.ld
+$(O)/guests/$(1).elf: $(patsubst %,$(O)/guests/obj/%.o,$(wildcard guests/$(1)/*.c)) $(RT_OBJ) guests/rt/guest.ld
 	@echo "  LD      $$@"
-	$(Q)$(CC_T) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T bench/guests/rt/guest.ld \
+	$(Q)$(CC_T) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T guests/rt/guest.ld \
 		-Wl,--defsym=GUEST_BASE=$(or $(GUEST_BASE_$(1)),$(GUEST_BASE)) \
 		$$(filter %.o,$$^) -lgcc -o $$@
 endef
@@ -169,8 +169,8 @@ format:
 lint:
 	$(Q)clang-format --dry-run -Werror $(FORMAT_SRC)
 	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
-		--suppress=missingIncludeSystem -U__ASSEMBLER__ $(HYP_INC) -Ibench -Ibench/guests/rt -Ibench/guests/pingpong \
-		hyp bench/guests bench/llc bench/el2count scripts/vmconfig tests/unit tests/llc monitor guests/linux
+		--suppress=missingIncludeSystem -U__ASSEMBLER__ $(HYP_INC) -Itools -Iguests/rt -Iguests/pingpong \
+		hyp guests tools/llc tools/el2count tools/vmconfig tests/unit tests/llc monitor
 
 clean:
 	rm -rf $(O)
@@ -218,13 +218,13 @@ lint-trace:
 VMCONFIG_FUZZ_SRC := tests/config/fuzz_config.c $(filter-out %/main.c %/image.c,$(VMCONFIG_SRC))
 .PHONY: fuzz-config lint-config
 
-$(O)/host/fuzz_config: $(VMCONFIG_FUZZ_SRC) $(wildcard scripts/vmconfig/*.h) \
+$(O)/host/fuzz_config: $(VMCONFIG_FUZZ_SRC) $(wildcard tools/vmconfig/*.h) \
                        platforms/$(PLATFORM)/platform.h include/vitrine/config.h
 	$(Q)scripts/deps.sh fuzz
 	@mkdir -p $(@D)
 	@echo "  CLANG   $@"
 	$(Q)clang-14 -std=c11 -O1 -g $(WARN) -Wno-bitwise-instead-of-logical \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude -Iscripts/vmconfig -Iplatforms/$(PLATFORM) \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude -Itools/vmconfig -Iplatforms/$(PLATFORM) \
 		$(VMCONFIG_FUZZ_SRC) -lfdt -o $@
 
 fuzz-config: $(O)/host/fuzz_config
@@ -236,14 +236,14 @@ fuzz-config: $(O)/host/fuzz_config
 lint: lint-config
 lint-config:
 	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
-		--suppress=missingIncludeSystem -U__ASSEMBLER__ -Iinclude -Iscripts/vmconfig -Iplatforms/$(PLATFORM) \
+		--suppress=missingIncludeSystem -U__ASSEMBLER__ -Iinclude -Itools/vmconfig -Iplatforms/$(PLATFORM) \
 		tests/config
 
-# ---- vitrine: the host client (scripts/vitrine/) of a running system ------------
+# ---- vitrine: the host client (tools/vitrine/) of a running system ------------
 # The console (TCP 5555) and the trace stream (TCP 5556, include/vitrine/stream.h) into
 # Perfetto through trace/perfetto.c's incremental writer.
 VITRINE     := $(O)/host/vitrine
-VITRINE_SRC := $(wildcard scripts/vitrine/*.c) monitor/line.c trace/dump.c trace/decode.c trace/pb.c \
+VITRINE_SRC := $(wildcard tools/vitrine/*.c) monitor/line.c trace/dump.c trace/decode.c trace/pb.c \
                trace/perfetto.c
 # The handshake's HMAC: the monitor's mbedTLS sources (monitor/monitor.mk), built for the host.
 MBED_HOST_OBJ := $(patsubst %,$(O)/host/mbedtls/%.o,$(MBED_SRC))
@@ -257,7 +257,7 @@ $(MBED_HOST_OBJ): $(O)/host/mbedtls/%.o: $(MBED_STAMP) monitor/mbedtls/vitrine_m
 	$(Q)$(HOSTCC) -std=c99 -O2 -Wall -Wextra $(MBED_INC) -c $(MBED_DIR)/library/$*.c -o $@
 
 # The key is the build's too: vitrine reads it by default ($(O)/host/../net.key).
-$(VITRINE): $(VITRINE_SRC) $(MBED_HOST_OBJ) $(wildcard scripts/vitrine/*.h) $(wildcard trace/*.h include/vitrine/*.h) \
+$(VITRINE): $(VITRINE_SRC) $(MBED_HOST_OBJ) $(wildcard tools/vitrine/*.h) $(wildcard trace/*.h include/vitrine/*.h) \
             monitor/line.h | $(DEPS_OK) $(NET_KEY)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
@@ -267,8 +267,8 @@ $(VITRINE): $(VITRINE_SRC) $(MBED_HOST_OBJ) $(wildcard scripts/vitrine/*.h) $(wi
 lint: lint-vitrine
 lint-vitrine:
 	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
-		--suppress=missingIncludeSystem -Iinclude -Itrace -Imonitor scripts/vitrine tests/client
-# ---- the emulated LLC: a QEMU TCG plugin (bench/llc/), `make llc` ---------------
+		--suppress=missingIncludeSystem -Iinclude -Itrace -Imonitor tools/vitrine tests/client
+# ---- the emulated LLC: a QEMU TCG plugin (tools/llc/), `make llc` ---------------
 # Its one QEMU header comes from Debian's qemu source package (scripts/fetch-src.sh),
 # taken out of the upstream tarball at build time. `make run LLC=1` loads it.
 QPLUGIN_H := $(O)/host/qemu-plugin/qemu-plugin.h
@@ -277,12 +277,12 @@ LLC_PAGE_TOOL := $(O)/host/llc-page
 llc: $(LLC_SO) $(LLC_PAGE_TOOL)
 
 # Prints the counters page of a RAM file (or a saved copy) like the plugin's summary.
-$(LLC_PAGE_TOOL): bench/llc/llc_page.c bench/llc/llc_model.c bench/llc/llc_model.h \
+$(LLC_PAGE_TOOL): tools/llc/llc_page.c tools/llc/llc_model.c tools/llc/llc_model.h \
                   include/vitrine/llc.h platforms/$(PLATFORM)/platform.h
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -Iinclude -Ibench/llc -Iplatforms/$(PLATFORM) \
-		bench/llc/llc_page.c bench/llc/llc_model.c -o $@
+	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -Iinclude -Itools/llc -Iplatforms/$(PLATFORM) \
+		tools/llc/llc_page.c tools/llc/llc_model.c -o $@
 
 $(QPLUGIN_H): scripts/fetch-src.sh
 	@mkdir -p $(@D)
@@ -291,19 +291,19 @@ $(QPLUGIN_H): scripts/fetch-src.sh
 		tar -xJOf "$$src"/qemu_*.orig.tar.xz --wildcards '*/include/qemu/qemu-plugin.h' >$@.tmp && \
 		mv $@.tmp $@
 
-$(LLC_SO): bench/llc/llc.c bench/llc/llc_model.c bench/llc/llc_model.h include/vitrine/llc.h \
-           bench/plugin_opt.h platforms/$(PLATFORM)/platform.h $(QPLUGIN_H)
+$(LLC_SO): tools/llc/llc.c tools/llc/llc_model.c tools/llc/llc_model.h include/vitrine/llc.h \
+           tools/plugin_opt.h platforms/$(PLATFORM)/platform.h $(QPLUGIN_H)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -shared -fPIC -fvisibility=hidden \
-		-I$(dir $(QPLUGIN_H)) -Iinclude -Ibench -Ibench/llc -Iplatforms/$(PLATFORM) \
-		bench/llc/llc.c bench/llc/llc_model.c -o $@
+		-I$(dir $(QPLUGIN_H)) -Iinclude -Itools -Itools/llc -Iplatforms/$(PLATFORM) \
+		tools/llc/llc.c tools/llc/llc_model.c -o $@
 
-# ---- exit counting: a QEMU TCG plugin (bench/el2count/), for bench/exits.sh ----
+# ---- exit counting: a QEMU TCG plugin (tools/el2count/), for bench/exits.sh ----
 EL2COUNT_SO := $(O)/host/libel2count.so
-EL2COUNT_SRC := bench/el2count/el2count.c bench/el2count/el2count_report.c
-$(EL2COUNT_SO): $(EL2COUNT_SRC) bench/el2count/el2count.h bench/plugin_opt.h $(QPLUGIN_H)
+EL2COUNT_SRC := tools/el2count/el2count.c tools/el2count/el2count_report.c
+$(EL2COUNT_SO): $(EL2COUNT_SRC) tools/el2count/el2count.h tools/plugin_opt.h $(QPLUGIN_H)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -shared -fPIC -fvisibility=hidden \
-		-I$(dir $(QPLUGIN_H)) -Ibench -Ibench/el2count $(EL2COUNT_SRC) -o $@ -lpthread
+		-I$(dir $(QPLUGIN_H)) -Itools -Itools/el2count $(EL2COUNT_SRC) -o $@ -lpthread

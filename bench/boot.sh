@@ -2,7 +2,7 @@
 # bench/boot.sh: how long from reset to each VM's first instruction.
 #
 # Takes configs/basic.cfg and configs/colors3.cfg, runs every VM's image as
-# the `boot` guest instead (bench/guests/boot: it prints the virtual counter
+# the `boot` guest instead (guests/boot: it prints the virtual counter
 # crt0 read at its first instruction), with and without their `colors`
 # lines, under -icount shift=0,sleep=off: a tick is 16 ns and a ns is one
 # instruction, so ticks x 16 = instructions executed by all four pCPUs

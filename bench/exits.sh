@@ -2,7 +2,7 @@
 # bench/exits.sh: hypervisor instructions per guest exit, by exit class.
 #
 # Boots a few configs under QEMU -icount (deterministic: the same numbers on
-# every run) with the el2count TCG plugin (bench/el2count/, built by make;
+# every run) with the el2count TCG plugin (tools/el2count/, built by make;
 # PLUGIN_SO=FILE takes another), which counts the instructions executed
 # inside the hypervisor's text per entry into it, inside a window the guest's
 # own code delimits. Writes out/bench/exits.csv and prints it as a table.

@@ -2,12 +2,12 @@
 # bench/interference.sh: how much memory-hog VMs on the other pCPUs hurt a
 # victim VM through the shared LLC, without and with cache colouring.
 #
-# The victim (bench/guests/victim: a pointer chase over a working set WS,
+# The victim (guests/victim: a pointer chase over a working set WS,
 # then a quicksort, a CRC32, a matrix multiply and a substring count) runs
-# on pCPU 0, alone or beside 1-3 hogs (bench/guests/hog: each streams over
+# on pCPU 0, alone or beside 1-3 hogs (guests/hog: each streams over
 # 4 MiB, 4x the LLC) on pCPUs 1-3; uncoloured, then coloured (the victim on
 # colours 0-7 exclusive, i.e. half the LLC, the hogs on 8-15). Every run is
-# under -icount shift=0,sleep=off with the emulated LLC (bench/llc), so the
+# under -icount shift=0,sleep=off with the emulated LLC (tools/llc), so the
 # counts are the same on every run. The victim's figures are its pCPU's row
 # of the plugin's summary minus that of the same system whose victim does no
 # work (passes 0): what is left is its work alone, without the hypervisor

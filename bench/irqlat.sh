@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/irqlat.sh: virtual-timer interrupt latency, as the `timer` guest
 # measures it (1000 periods of 1 ms; lateness = counter at handler entry
-# minus the deadline; 1 tick = 16 ns), natively (bench/guests/native.sh),
+# minus the deadline; 1 tick = 16 ns), natively (bench/native.sh),
 # under Vitrine with tracing on (the default) and compiled out
 # (-DVT_TRACE_CLASSES=0, built in $O/bench/notrace), each under
 # -icount shift=0,sleep=off and once free-running (multi-threaded TCG: the
@@ -36,7 +36,7 @@ for clock in icount free; do
 		log=$B/irqlat/$setup-$clock.log
 		bench_say "irqlat: $setup, $clock"
 		case $setup in
-		native) O="$O" TIMEOUT=60 bench/guests/native.sh timer "${q[@]}" </dev/null >"$log" 2>&1 ;;
+		native) O="$O" TIMEOUT=60 bench/native.sh timer "${q[@]}" </dev/null >"$log" 2>&1 ;;
 		vitrine) TRACE=$([ $clock = icount ] && echo "$B/irqlat/timer.trace") \
 			timeout 60 scripts/run.sh "$O/timer/vitrine.elf" "${q[@]}" </dev/null >"$log" 2>&1 ;;
 		vitrine-notrace) timeout 60 scripts/run.sh "$NT/timer/vitrine.elf" "${q[@]}" </dev/null >"$log" 2>&1 ;;

@@ -1,7 +1,7 @@
 /*
  * Line editing without I/O, shared by the two consoles that edit lines:
  * the monitor's (edit.c, on the serial port) and the vitrine client's
- * (scripts/vitrine/edit.c, on a host terminal). Keys: Left/Right
+ * (tools/vitrine/edit.c, on a host terminal). Keys: Left/Right
  * (Ctrl-B/F), Home/End (Ctrl-A/E), Backspace, Delete (Ctrl-D on a
  * non-empty line), Ctrl-K/U/W kill to end / line / word, Up/Down
  * (Ctrl-P/N) history, Ctrl-C drops the line. The caller reads the bytes,

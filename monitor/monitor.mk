@@ -42,7 +42,7 @@ MON_RAM  := 0x2000000
 MON_CC   := --specs=picolibc.specs -fno-pie -fno-stack-protector -fno-common \
             -mno-outline-atomics -O2 -g -MMD -MP
 # -Wno-main: rt calls the guest's `void main(uint64_t arg)`, not a hosted main.
-MON_FLAGS := -std=c11 $(MON_CC) $(WARN) -Wno-main -Iinclude -Ibench/guests/rt \
+MON_FLAGS := -std=c11 $(MON_CC) $(WARN) -Wno-main -Iinclude -Iguests/rt \
              -Ihyp/arch/aarch64/include -Iplatforms/$(PLATFORM) \
              -I$(LUA_DIR)/src $(LWIP_INC) $(MBED_INC)
 # Lua's limit on nested C calls (and parser levels): an error, never a crash,
@@ -54,8 +54,8 @@ LWIP_FLAGS := -std=c99 $(MON_CC) -Wall -Wextra $(LWIP_INC)
 MBED_FLAGS := -std=c99 $(MON_CC) -Wall -Wextra $(MBED_INC)
 MON_OBJ  := $(patsubst monitor/%.c,$(O)/monitor/%.o,$(wildcard monitor/*.c))
 # Of rt: the boot code, vectors (their IRQ path is in gic.c), calls and console.
-MON_RT_OBJ := $(patsubst %,$(O)/guests/obj/%.o,bench/guests/rt/crt0.S bench/guests/rt/vectors.S \
-              bench/guests/rt/rt.c bench/guests/rt/gic.c hyp/lib/fmt.c)
+MON_RT_OBJ := $(patsubst %,$(O)/guests/obj/%.o,guests/rt/crt0.S guests/rt/vectors.S \
+              guests/rt/rt.c guests/rt/gic.c hyp/lib/fmt.c)
 
 $(LUA_TAR): | $(DEPS_OK)
 	$(Q)scripts/fetch-src.sh lua5.4 >/dev/null

@@ -70,7 +70,7 @@ static void stack_guard(void)
 	uint64_t gib = guard & ~(STACK_GIB - 1), mib = guard & ~(STACK_2MIB - 1);
 	uint64_t ttbr;
 
-	/* rt's identity map (bench/guests/rt/crt0.S): 1 GiB blocks, where TTBR0_EL1 points. */
+	/* rt's identity map (guests/rt/crt0.S): 1 GiB blocks, where TTBR0_EL1 points. */
 	__asm__ volatile("mrs %0, ttbr0_el1" : "=r"(ttbr));
 	memcpy(stack_l1, (const void *)(uintptr_t)(ttbr & 0xfffffffff000ull), sizeof stack_l1);
 	for (uint64_t i = 0; i < 512; i++)

@@ -22,7 +22,7 @@
 #                  plugin keeps its counts in, live. Adds -accel
 #                  tcg,thread=single unless -icount is given (the model wants
 #                  one vCPU thread).
-# LLC_ARGS=size=N,ways=N,line=N,publish=N  more plugin options (bench/llc/llc.c)
+# LLC_ARGS=size=N,ways=N,line=N,publish=N  more plugin options (tools/llc/llc.c)
 # LLC_OUT=FILE     also write the plugin's summary to FILE
 # LLC_PAGE=FILE    save the counters page (4 KiB) to FILE after the run
 #                  (out/host/llc-page FILE 0 prints it)

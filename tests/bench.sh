@@ -15,11 +15,11 @@ kernels_ok() {
 mkdir -p "$O/test"
 # Natively (no hypervisor): the victim alone, and the boot guest's entry tick.
 LOG=$O/test/bench-native-victim.log
-ARG=1 TIMEOUT=30 bench/guests/native.sh victim -icount shift=0,sleep=off </dev/null 2>&1 | render >"$LOG"
+ARG=1 TIMEOUT=30 bench/native.sh victim -icount shift=0,sleep=off </dev/null 2>&1 | render >"$LOG"
 check bench/victim-native-kernels kernels_ok
 check bench/victim-native-ok has '^victim: work [0-9]+ ticks, 0 hogs: ok'
 LOG=$O/test/bench-native-boot.log
-TIMEOUT=30 bench/guests/native.sh boot </dev/null 2>&1 | render >"$LOG"
+TIMEOUT=30 bench/native.sh boot </dev/null 2>&1 | render >"$LOG"
 check bench/boot-native-prints has '^boot: vm 0 entered at tick [0-9]+ \(main at tick [0-9]+\)$'
 
 # Under Vitrine, coloured, beside a hog it stops when done; both clocks.

@@ -41,5 +41,5 @@ $(LINUX_OUT)/initrd.cpio.gz: guests/linux/init guests/linux/mkinitrd.sh guests/l
 $(LINUX_OUT)/bin/%: guests/linux/%.c | $(DEPS_OK)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	$(Q)$(CC_T) $(TGT_FLAGS) -Iinclude -Ibench/guests/pingpong -nostdlib -static -s \
+	$(Q)$(CC_T) $(TGT_FLAGS) -Iinclude -Iguests/pingpong -nostdlib -static -s \
 		-Wl,--build-id=none -Wl,-z,max-page-size=4096 $< -lgcc -o $@

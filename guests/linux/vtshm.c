@@ -5,7 +5,7 @@
  * doorbell interrupt: it polls (the answer's sequence number in the
  * channel, then the EVENTS register for the doorbell that came with it).
  *
- *   vtshm ping SHM BELL [ROUNDS]   play ping (bench/guests/pingpong) against
+ *   vtshm ping SHM BELL [ROUNDS]   play ping (guests/pingpong) against
  *                                  pingpong's pong; SHM and BELL are the IPAs
  *                                  of the channel and its doorbell page
  *   vtshm ring BELL EVENT          write EVENT to DOORBELL once

@@ -1,5 +1,5 @@
 /*
- * The static system description. A build-time tool (scripts/vmconfig)
+ * The static system description. A build-time tool (tools/vmconfig)
  * checks configs/<name>.cfg and emits it as C data of these types; nothing
  * here changes at run time.
  */

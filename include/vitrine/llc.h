@@ -1,6 +1,6 @@
 /*
  * The emulated LLC's counters page. QEMU has no cache model; the llc TCG
- * plugin (bench/llc/) models the platform's shared L2 and, when QEMU's RAM
+ * plugin (tools/llc/) models the platform's shared L2 and, when QEMU's RAM
  * is a shared file (scripts/run.sh LLC=1), publishes its counts into this
  * page of guest physical memory so the running system can read them live.
  *

@@ -1,6 +1,6 @@
 /*
  * The handshake in front of the monitor's TCP services (monitor/net_auth.c),
- * as clients speak it (scripts/vitrine/auth.c, tests/client/fake_server.c):
+ * as clients speak it (tools/vitrine/auth.c, tests/client/fake_server.c):
  *
  *     server: vitrine-auth SERVICE NONCE      (the nonce in hex)
  *     client: MAC                             (HMAC-SHA-256(secret, nonce || SERVICE), hex)

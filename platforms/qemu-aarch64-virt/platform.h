@@ -20,7 +20,7 @@
 #define PLAT_RAM_SIZE PLAT_U(0x40000000) /* -m 1G */
 
 /*
- * The last page of RAM: where the emulated LLC (bench/llc, QEMU TCG plugin)
+ * The last page of RAM: where the emulated LLC (tools/llc, QEMU TCG plugin)
  * publishes its counters (vitrine/llc.h). No VM is given it; the monitor is
  * shown it read-only.
  */

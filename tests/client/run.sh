@@ -29,8 +29,8 @@ if ! make -s "$VC" "$VT" >"$B/build.log" 2>&1; then
 	exit 0
 fi
 if ! gcc -std=c11 -Wall -Wextra -Werror -g -fsanitize=address,undefined -fno-sanitize-recover=all \
-	-Iinclude -Itrace -Iscripts/vitrine $HERE/test_stream.c monitor/stream.c \
-	scripts/vitrine/frame.c trace/dump.c -o "$B/test_stream" 2>"$B/cc.log" ||
+	-Iinclude -Itrace -Itools/vitrine $HERE/test_stream.c monitor/stream.c \
+	tools/vitrine/frame.c trace/dump.c -o "$B/test_stream" 2>"$B/cc.log" ||
 	! gcc -std=c11 -Wall -Wextra -Werror -Iinclude -Imonitor/mbedtls -I"$O"/mbedtls-2.28.3/include \
 		'-DMBEDTLS_CONFIG_FILE="vitrine_mbedtls.h"' $HERE/fake_server.c "$O"/host/mbedtls/*.o \
 		-o "$B/fake_server" 2>>"$B/cc.log"; then

@@ -2,7 +2,7 @@
  * The trace stream end to end on the host: monitor/stream.c's encoder over
  * rings built here (flight and stream mode, wrap-around, overwritten
  * records, a missing ring), its bytes through the client's decoder
- * (scripts/vitrine/frame.c). Checks every record and every loss count
+ * (tools/vitrine/frame.c). Checks every record and every loss count
  * exactly, that the rings are never written, and that gaps, truncation
  * and garbage are refused with their reason. Writes the streams for
  * tests/client/run.sh to serve to `vitrine record`.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The exit-counting plugin (bench/el2count/): a bare-metal "hypervisor" whose
+# The exit-counting plugin (tools/el2count/): a bare-metal "hypervisor" whose
 # every instruction is counted by hand (hvc.S), then the timer config under
 # -icount with bench/exits.sh's window of 100 timer periods, run twice. Where
 # ../shared/tools/el2count exists, its plugin must count that run the same.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The emulated LLC (bench/llc/): the cache model's unit tests (test_llc.c,
+# The emulated LLC (tools/llc/): the cache model's unit tests (test_llc.c,
 # under ASan/UBSan), then the plugin in QEMU: the basic config booted with LLC=1
 # under -icount, its summary and the counters page it left in the RAM file,
 # a second geometry, and the refusal of multi-threaded TCG. One PASS/FAIL
@@ -11,8 +11,8 @@ O=${O:-out}
 B=$O/test/llc
 mkdir -p "$B"
 
-if gcc -std=c11 -Wall -Wextra -Werror -O1 -g -fsanitize=address,undefined -Ibench/llc \
-	tests/llc/test_llc.c bench/llc/llc_model.c -o "$B/test_llc" 2>"$B/test_llc.log"; then
+if gcc -std=c11 -Wall -Wextra -Werror -O1 -g -fsanitize=address,undefined -Itools/llc \
+	tests/llc/test_llc.c tools/llc/llc_model.c -o "$B/test_llc" 2>"$B/test_llc.log"; then
 	"$B/test_llc" >"$B/test_llc.out" 2>&1
 	rc=$?
 	grep -E '^(PASS|FAIL)' "$B/test_llc.out"

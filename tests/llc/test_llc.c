@@ -1,5 +1,5 @@
 /*
- * Unit tests of the emulated LLC's model (bench/llc/llc_model.c), driven by
+ * Unit tests of the emulated LLC's model (tools/llc/llc_model.c), driven by
  * known access patterns whose hits and misses LRU fixes exactly, and checked
  * against a plain timestamp LRU on a random pattern. One PASS/FAIL line per
  * test; exits 1 if any failed.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/guests/native.sh NAME|PATH.elf [qemu args...]: runs a guest directly
+# bench/native.sh NAME|PATH.elf [qemu args...]: runs a guest directly
 # on QEMU virt, entered at EL1 with no hypervisor (GICv3, PSCI over HVC,
 # 2 CPUs, 1 GiB): the native baseline the guests' figures under Vitrine are
 # compared with. The guest powers QEMU off (PSCI SYSTEM_OFF) when it is done.

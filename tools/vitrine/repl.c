@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "edit.h"
+#include "tty.h"
 #include "vitrine.h"
 
 #define VP_LINE 256
@@ -75,8 +75,8 @@ int vp_repl(const char *host, const char *port)
 		int n;
 
 		if (tty) {
-			n = ve_readline(p.prompt == 2 ? "lua>> " : "lua> ", line, sizeof(line),
-			                c->fd, vp_other, &p);
+			n = tty_readline(p.prompt == 2 ? "lua>> " : "lua> ", line, sizeof(line),
+			                 c->fd, vp_other, &p);
 			if (n == -1)
 				break;
 			if (n == -2 || p.closed)

@@ -10,7 +10,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "edit.h"
+#include "tty.h"
 #include "line.h"
 
 #define VE_HISTORY 100
@@ -34,8 +34,8 @@ static int ve_byte(void *arg)
 	return read(0, &c, 1) == 1 ? c : -1;
 }
 
-int ve_readline(const char *prompt, char *buf, size_t size, int other, void (*on_other)(void *),
-                void *arg)
+int tty_readline(const char *prompt, char *buf, size_t size, int other, void (*on_other)(void *),
+                 void *arg)
 {
 	struct termios saved, raw;
 	struct line l;

@@ -23,7 +23,7 @@
  *   pingpong: TIMEOUT waiting for round R (D doorbells so far)   (1 s without a doorbell)
  *   pingpong: notify -> C                                          (a failed notify)
  *   pingpong: bad round R: ...                                     (first bad message only)
- * Natively (no hypervisor, bench/guests/native.sh) CPU 0 plays ping and
+ * Natively (no hypervisor, bench/native.sh) CPU 0 plays ping and
  * starts CPU 1 as pong, and a doorbell is an SGI (PP_NATIVE_SGI) with the
  * event bits in memory: the baseline for the round trip. It first prints
  *   pingpong: native: doorbells are SGI 8 between CPUs 0 and 1

@@ -1,5 +1,5 @@
 /*
- * The QEMU plugins' (bench/llc/, bench/el2count/) parsing of a number in an
+ * The QEMU plugins' (tools/llc/, tools/el2count/) parsing of a number in an
  * option "name=value": decimal, 0x hex or 0 octal, nothing after it.
  */
 #ifndef PLUGIN_OPT_H

@@ -178,7 +178,7 @@ void rt_main(uint64_t arg)
 {
 	const volatile uint64_t *native_arg = (const volatile uint64_t *)RT_NATIVE_ARG_ADDR;
 
-	/* QEMU's -kernel boot cannot set x0: bench/guests/native.sh leaves arg in memory. */
+	/* QEMU's -kernel boot cannot set x0: bench/native.sh leaves arg in memory. */
 	if (!arg && rt_native() && native_arg[0] == RT_NATIVE_ARG_MAGIC)
 		arg = native_arg[1];
 	main(arg);

@@ -1,6 +1,6 @@
-/* The REPL's line editor (edit.c). */
-#ifndef VITRINE_EDIT_H
-#define VITRINE_EDIT_H
+/* The REPL's line editor on the terminal (tty.c). */
+#ifndef VITRINE_TTY_H
+#define VITRINE_TTY_H
 
 #include <stddef.h>
 
@@ -10,7 +10,7 @@
  * Ctrl-C. While waiting, when fd other (if >= 0) is readable, on_other(arg)
  * prints above the line.
  */
-int ve_readline(const char *prompt, char *buf, size_t size, int other, void (*on_other)(void *),
-                void *arg);
+int tty_readline(const char *prompt, char *buf, size_t size, int other, void (*on_other)(void *),
+                 void *arg);
 
 #endif
