@@ -38,3 +38,52 @@ bench_ticks() {
 		sed -n "s/.*victim: $2: result [0-9a-fx]* ticks \\([0-9]*\\) .*/\\1/p" "$1"
 	fi
 }
+
+# The el2count TCG plugin (../shared/tools/el2count): the hypervisor's
+# instructions per guest exit, by exit class. Built once into $B; PLUGIN_SO
+# names one built elsewhere. Needs Debian's qemu source package for the plugin
+# header (scripts/fetch-src.sh) and libglib2.0-dev, installed when missing.
+EL2COUNT=$B/libel2count.so
+bench_el2count_plugin() {
+	local src=${PLUGIN_SRC:-../shared/tools/el2count/el2count.c} qsrc inc
+	if [ -n "${PLUGIN_SO:-}" ] && [ "$PLUGIN_SO" != "$EL2COUNT" ]; then
+		cp "$PLUGIN_SO" "$EL2COUNT"
+		return
+	fi
+	[ -f "$EL2COUNT" ] && return
+	[ -f "$src" ] || { bench_say "el2count: $src not found"; return 1; }
+	dpkg -s libglib2.0-dev >/dev/null 2>&1 ||
+		apt-get install -y -qq --no-install-recommends libglib2.0-dev >/dev/null
+	qsrc=$(scripts/fetch-src.sh qemu)
+	tar -xJf "$qsrc"/qemu_*.orig.tar.xz -C "$B" --wildcards '*/include/qemu/qemu-plugin.h'
+	inc=$(dirname "$(find "$B" -name qemu-plugin.h | head -1)")
+	# shellcheck disable=SC2046 # pkg-config prints several flags
+	gcc -O2 -shared -fPIC -Wall -I"$inc" $(pkg-config --cflags glib-2.0) "$src" \
+		-o "$EL2COUNT" $(pkg-config --libs glib-2.0)
+}
+
+# bench_sym ELF SYMBOL: its address, 0x...
+bench_sym() { aarch64-linux-gnu-nm "$1" | awk -v s="$2" '$3 == s { print "0x" $1 }'; }
+
+# bench_el2count_args ELF MARKER...: the plugin's range, vector table and markers for a vitrine.elf.
+bench_el2count_args() {
+	local elf=$1 f args
+	shift
+	args="lo=$(bench_sym "$elf" __hyp_start),hi=$(bench_sym "$elf" __text_end),vbar=$(bench_sym "$elf" hyp_vectors)"
+	for f in "$@"; do
+		args="$args,mark=$f@$(bench_sym "$elf" "$f")"
+	done
+	echo "$args"
+}
+
+# bench_el2count_classes REPORT: its episode classes (those of the window if
+# it has one), one a line: "ENTRY MARKERS EXITS INSNS MEAN MIN MAX", e.g.
+# "lower64_sync exit_sync+hypercall 1000 123456 123.5 120 130".
+bench_el2count_classes() {
+	awk '/^episode classes/ { on = 1; next }
+		on && /\(lower64_/ {
+			e = $1; sub(/.*\(/, "", e); sub(/\).*/, "", e)
+			m = $2; sub(":", "", m)
+			print e, m, $3, $4, $5, $6, $7
+		}' "$1"
+}

@@ -1,6 +1,6 @@
 # The Linux guest's images: Debian's own arm64 kernel, unmodified, and an
-# initramfs of busybox-static, guests/linux/init and the kernel package's
-# uio module. The packages are not in the tree: scripts/fetch-linux.sh
+# initramfs of busybox-static, guests/linux/init, the kernel package's
+# uio module and the programs of guests/linux/. The packages are not in the tree: scripts/fetch-linux.sh
 # downloads them into third_party/debian-arm64/ when they are missing
 # (`scripts/fetch-linux.sh --refresh`, then `make linux`, follows the kernel
 # to a new ABI). Included by the Makefile; `make linux` builds
@@ -11,6 +11,8 @@ LINUX_STAMPS := $(patsubst %,$(LINUX_PKG)/%/.version,linux busybox)
 LINUX_OUT    := $(O)/linux
 # Into the initramfs as /lib/modules/NAME.ko, from the kernel package, in the order they load.
 LINUX_MODULES := uio
+# Into the initramfs as /bin/NAME: guests/linux/NAME.c, static and freestanding (raw system calls).
+LINUX_PROGRAMS := $(patsubst %,$(LINUX_OUT)/bin/%,memhog)
 LINUX_IMAGES := $(LINUX_OUT)/Image $(LINUX_OUT)/initrd.cpio.gz
 .PHONY: linux
 
@@ -28,8 +30,14 @@ $(LINUX_OUT)/Image: $(LINUX_PKG)/linux/.version
 		{ echo "$$src: not an arm64 Image" >&2; exit 1; }; \
 		cp $$src $@.tmp && mv $@.tmp $@
 
+$(LINUX_OUT)/bin/%: guests/linux/%.c guests/linux/linux.mk | $(DEPS_OK)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC_T) $(TGT_FLAGS) -static -nostdlib -s -Wl,--build-id=none -o $@ $<
+
 $(LINUX_OUT)/initrd.cpio.gz: guests/linux/init guests/linux/mkinitrd.sh guests/linux/linux.mk \
-                             $(LINUX_PKG)/linux/.version $(LINUX_PKG)/busybox/.version | $(DEPS_OK)
+                             $(LINUX_PKG)/linux/.version $(LINUX_PKG)/busybox/.version \
+                             $(LINUX_PROGRAMS) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	@echo "  INITRD  $@"
-	$(Q)guests/linux/mkinitrd.sh $@ $(LINUX_PKG) $(LINUX_MODULES)
+	$(Q)guests/linux/mkinitrd.sh $@ $(LINUX_PKG) $(LINUX_MODULES) $(LINUX_PROGRAMS)
