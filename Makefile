@@ -165,7 +165,7 @@ lint:
 	$(Q)clang-format --dry-run -Werror $(FORMAT_SRC)
 	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
 		--suppress=missingIncludeSystem -U__ASSEMBLER__ $(HYP_INC) -Ibench/guests/rt \
-		hyp bench/guests bench/llc scripts/vmconfig tests/unit tests/llc monitor
+		hyp bench/guests bench/llc guests/linux scripts/vmconfig tests/unit tests/llc monitor
 
 clean:
 	rm -rf $(O)

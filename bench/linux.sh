@@ -29,6 +29,7 @@ mkdir -p "$B/linux"
 L=$B/linux
 IMAGE=$O/linux/Image
 INITRD=$O/linux/initrd.cpio.gz
+# shellcheck disable=SC2054 # the commas are QEMU's
 NATIVE=(qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a53 -smp 1 -m 256M -nographic -nic none
 	-kernel "$IMAGE" -initrd "$INITRD")
 
