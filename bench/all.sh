@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/all.sh (`make bench`): the experiment suite, one script after the
 # other, each printing its progress ("bench: ...") and its table; CSVs and
-# PNGs go to out/bench/. About two minutes on 2 cores.
+# PNGs go to out/bench/. About five minutes on 2 cores.
 #   BENCH="interference irqlat overhead boot linux"  the experiments to run
 set -euo pipefail
 cd "$(dirname "$0")/.."
