@@ -67,11 +67,13 @@ bench_sym() { aarch64-linux-gnu-nm "$1" | awk -v s="$2" '$3 == s { print "0x" $1
 
 # bench_el2count_args ELF MARKER...: the plugin's range, vector table and markers for a vitrine.elf.
 bench_el2count_args() {
-	local elf=$1 f args
+	local elf=$1 f a args
 	shift
 	args="lo=$(bench_sym "$elf" __hyp_start),hi=$(bench_sym "$elf" __text_end),vbar=$(bench_sym "$elf" hyp_vectors)"
 	for f in "$@"; do
-		args="$args,mark=$f@$(bench_sym "$elf" "$f")"
+		a=$(bench_sym "$elf" "$f")
+		[ -n "$a" ] || { bench_say "el2count: no function $f in $elf (inlined or renamed?)"; return 1; }
+		args="$args,mark=$f@$a"
 	done
 	echo "$args"
 }

@@ -21,8 +21,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
-MARKS="exit_sync exit_irq exit_irq_any.isra.0 exit_data_abort smccc_call vpsci_call hypercall
-	vuart_access vgicd_access vgicr_access vgic_sgi_write vgic_flush"
+MARKS="exit_sync exit_irq exit_data_abort smccc_call vpsci_call hypercall vuart_access
+	vgicd_access vgicr_access vgic_sgi_write vgic_flush"
 make -s O="$O" linux >/dev/null
 bench_el2count_plugin
 mkdir -p "$B/linux"
@@ -44,7 +44,8 @@ elf=$(bench_build "$cfg")
 
 # The cuts' PCs. QEMU places the Image as vmconfig does, at a 2 MiB boundary,
 # but its own boot stub runs first at the RAM's base (el2count's "range" natively).
-timeout 120 "${NATIVE[@]}" -append "console=ttyAMA0 panic=-1 nokaslr vitrine.run=grep,-w,pl011_console_putchar,/proc/kallsyms" \
+grep_putchar=vitrine.run=grep,-w,pl011_console_putchar,/proc/kallsyms
+timeout 120 "${NATIVE[@]}" -append "console=ttyAMA0 panic=-1 nokaslr $grep_putchar" \
 	</dev/null >"$L/kallsyms.log" 2>&1 || true
 putchar=0x$(tr -d '\r' <"$L/kallsyms.log" | awk '$3 == "pl011_console_putchar" { print $1; exit }')
 [ "$putchar" != 0x ] || { bench_say "linux: no pl011_console_putchar in $L/kallsyms.log"; exit 1; }
@@ -145,7 +146,7 @@ column -t -s, "$B/linux-boot.csv"
 echo
 column -t -s, "$B/linux-cuts.csv"
 echo
-echo "wall time from the banner: Linux's first console line $(awk -v a="$console" -v b="$banner" 'BEGIN { printf "%.2f", a - b }') s," \
-	"userspace $(awk -v a="$user" -v b="$banner" 'BEGIN { printf "%.2f", a - b }') s;" \
-	"the kernel's own timestamp at \"Run /init\": $run_init s"
+since() { awk -v a="$1" -v b="$banner" 'BEGIN { printf "%.2f", a - b }'; }
+echo "wall time from the banner: Linux's first console line $(since "$console") s," \
+	"userspace $(since "$user") s; the kernel's own timestamp at \"Run /init\": $run_init s"
 bench_say "linux: $B/linux-boot.csv, $B/linux-cuts.csv"
