@@ -2,10 +2,11 @@
 # bench/exits.sh: hypervisor instructions per guest exit, by exit class.
 #
 # Boots a few configs under QEMU -icount (deterministic: the same numbers on
-# every run) with the el2count TCG plugin (tools/el2count/, built by make;
-# PLUGIN_SO=FILE takes another), which counts the instructions executed
-# inside the hypervisor's text per entry into it, inside a window the guest's
-# own code delimits. Writes out/bench/exits.csv and prints it as a table.
+# every run) with the el2count TCG plugin from ../shared/tools, which counts
+# the instructions executed inside the hypervisor's text per entry into it,
+# inside a window the guest's own code delimits. Writes out/bench/exits.csv
+# and prints it as a table. Needs Debian's qemu source package for the plugin
+# header (scripts/fetch-src.sh) and libglib2.0-dev; installs what is missing.
 #
 #   scenario     config        window
 #   calls        bench-exits   1000 exits of each simple class (guest main)
@@ -14,32 +15,26 @@
 #   doorbell     pingpong      100 ping-pong round trips between two VMs
 set -euo pipefail
 cd "$(dirname "$0")/.."
-O=${O:-out}
-B=$O/bench
-mkdir -p "$B"
-PLUGIN_SO=${PLUGIN_SO:-$O/host/libel2count.so}
-[ "$PLUGIN_SO" != "$O/host/libel2count.so" ] || make -s O="$O" "$PLUGIN_SO"
-
-sym() { aarch64-linux-gnu-nm "$1" | awk -v s="$2" '$3 == s { print "0x" $1 }'; }
+. bench/lib.sh
+bench_el2count_plugin
 
 # measure SCENARIO CONFIG GUEST START_SYMBOL START_COUNT STOP_SYMBOL STOP_COUNT
 measure() {
-	local name=$1 config=$2 guest=$O/guests/$3.elf E=$O/$2/vitrine.elf args marks=""
-	make -s CONFIG="$config" >/dev/null
-	for f in exit_sync exit_irq hypercall vuart_access vpsci_call vgic_sgi_write vgic_flush; do
-		marks="$marks,mark=$f@$(sym "$E" $f)"
-	done
-	args="lo=$(sym "$E" __hyp_start),hi=$(sym "$E" __text_end),vbar=$(sym "$E" hyp_vectors)"
-	args="$args,glo=0x40000000,ghi=0x40100000$marks"
-	args="$args,start_pc=$(sym "$guest" "$4"),start_count=$5,stop_pc=$(sym "$guest" "$6"),stop_count=$7"
+	local name=$1 config=$2 guest=$O/guests/$3.elf E=$O/$2/vitrine.elf args
+	make -s O="$O" CONFIG="$config" >/dev/null
+	args=$(bench_el2count_args "$E" exit_sync exit_irq hypercall vuart_access vpsci_call vgic_sgi_write vgic_flush)
+	args="$args,glo=0x40000000,ghi=0x40100000"
+	args="$args,start_pc=$(bench_sym "$guest" "$4"),start_count=$5,stop_pc=$(bench_sym "$guest" "$6"),stop_count=$7"
 	# shellcheck disable=SC2086 # QEMU_EXTRA holds several arguments
-	timeout 300 scripts/run.sh "$E" -icount shift=0,sleep=off ${QEMU_EXTRA:-} \
-		-plugin "$PLUGIN_SO,$args,out=$B/exits-$name.txt" </dev/null >"$B/exits-$name.log" 2>&1
-	# "  0x...(lower64_sync) exit_sync+hypercall: 1000 123456 123.5 120 130"
-	awk -v scen="$name" '
-		/^episode classes/ { on = 1; next }
-		on && /\(lower64_/ {
-			c = $2; sub(":", "", c)
+	timeout 300 scripts/run.sh "$E" "${ICOUNT[@]}" ${QEMU_EXTRA:-} \
+		-plugin "$EL2COUNT,$args,out=$B/exits-$name.txt" </dev/null >"$B/exits-$name.log" 2>&1
+	{
+		bench_el2count_classes "$B/exits-$name.txt"
+		grep '^all ' "$B/exits-$name.txt" | tail -n 1
+	} | awk -v scen="$name" '
+		$1 == "all" { hyp = $5; next } # the window
+		{
+			c = $2
 			n = c
 			if (c ~ /vuart/) n = "emulated MMIO read (PL011 FR)"
 			else if (c ~ /vpsci/) n = "PSCI call (PSCI_VERSION)"
@@ -52,9 +47,8 @@ measure() {
 			else if (c ~ /exit_irq/) n = "IPI received and interrupt injected"
 			printf "%s,%s,%d,%.1f,%d,%d\n", scen, n, $3, $5, $6, $7
 		}
-		/^all / { hyp = $5 } # the last such line: the window
 		END { if (scen == "doorbell") printf "%s,round trip (all exits of both VMs),100,%.1f,,\n", scen, hyp / 100 }
-	' "$B/exits-$name.txt"
+	'
 }
 
 {

@@ -38,3 +38,38 @@ bench_ticks() {
 		sed -n "s/.*victim: $2: result [0-9a-fx]* ticks \\([0-9]*\\) .*/\\1/p" "$1"
 	fi
 }
+
+# The el2count TCG plugin (tools/el2count): the hypervisor's instructions per
+# guest exit, by exit class. Built by make; PLUGIN_SO names another build.
+EL2COUNT=${PLUGIN_SO:-$O/host/libel2count.so}
+bench_el2count_plugin() {
+	[ "$EL2COUNT" != "$O/host/libel2count.so" ] || make -s O="$O" "$EL2COUNT"
+}
+
+# bench_sym ELF SYMBOL: its address, 0x...
+bench_sym() { aarch64-linux-gnu-nm "$1" | awk -v s="$2" '$3 == s { print "0x" $1 }'; }
+
+# bench_el2count_args ELF MARKER...: the plugin's range, vector table and markers for a vitrine.elf.
+bench_el2count_args() {
+	local elf=$1 f a args
+	shift
+	args="lo=$(bench_sym "$elf" __hyp_start),hi=$(bench_sym "$elf" __text_end),vbar=$(bench_sym "$elf" hyp_vectors)"
+	for f in "$@"; do
+		a=$(bench_sym "$elf" "$f")
+		[ -n "$a" ] || { bench_say "el2count: no function $f in $elf (inlined or renamed?)"; return 1; }
+		args="$args,mark=$f@$a"
+	done
+	echo "$args"
+}
+
+# bench_el2count_classes REPORT: its episode classes (those of the window if
+# it has one), one a line: "ENTRY MARKERS EXITS INSNS MEAN MIN MAX", e.g.
+# "lower64_sync exit_sync+hypercall 1000 123456 123.5 120 130".
+bench_el2count_classes() {
+	awk '/^episode classes/ { on = 1; next }
+		on && /\(lower64_/ {
+			e = $1; sub(/.*\(/, "", e); sub(/\).*/, "", e)
+			m = $2; sub(":", "", m)
+			print e, m, $3, $4, $5, $6, $7
+		}' "$1"
+}

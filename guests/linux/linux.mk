@@ -1,6 +1,6 @@
 # The Linux guest's images: Debian's own arm64 kernel, unmodified, and an
-# initramfs of busybox-static, guests/linux/init, the kernel package's uio
-# module and our own static programs (vtshm). The packages are not in the tree: scripts/fetch-linux.sh
+# initramfs of busybox-static, guests/linux/init, the kernel package's
+# uio module and the programs of guests/linux/. The packages are not in the tree: scripts/fetch-linux.sh
 # downloads them into third_party/debian-arm64/ when they are missing
 # (`scripts/fetch-linux.sh --refresh`, then `make linux`, follows the kernel
 # to a new ABI). Included by the Makefile; `make linux` builds
@@ -11,8 +11,8 @@ LINUX_STAMPS := $(patsubst %,$(LINUX_PKG)/%/.version,linux busybox)
 LINUX_OUT    := $(O)/linux
 # Into the initramfs as /lib/modules/NAME.ko, from the kernel package, in the order they load.
 LINUX_MODULES := uio
-# Into the initramfs as /bin/NAME: freestanding static programs, built here.
-LINUX_PROGS := $(LINUX_OUT)/bin/vtshm
+# Into the initramfs as /bin/NAME: guests/linux/NAME.c, static and freestanding (raw system calls).
+LINUX_PROGRAMS := $(patsubst %,$(LINUX_OUT)/bin/%,memhog vtshm)
 LINUX_IMAGES := $(LINUX_OUT)/Image $(LINUX_OUT)/initrd.cpio.gz
 .PHONY: linux
 
@@ -30,16 +30,16 @@ $(LINUX_OUT)/Image: $(LINUX_PKG)/linux/.version
 		{ echo "$$src: not an arm64 Image" >&2; exit 1; }; \
 		cp $$src $@.tmp && mv $@.tmp $@
 
-$(LINUX_OUT)/initrd.cpio.gz: guests/linux/init guests/linux/mkinitrd.sh guests/linux/linux.mk \
-                             $(LINUX_PKG)/linux/.version $(LINUX_PKG)/busybox/.version \
-                             $(LINUX_PROGS) | $(DEPS_OK)
-	@mkdir -p $(@D)
-	@echo "  INITRD  $@"
-	$(Q)guests/linux/mkinitrd.sh $@ $(LINUX_PKG) $(LINUX_MODULES) -- $(LINUX_PROGS)
-
-# Linux userspace programs: no libc (raw system calls), static, stripped.
-$(LINUX_OUT)/bin/%: guests/linux/%.c | $(DEPS_OK)
+# No libc: raw system calls. vtshm takes the ping-pong message from the pingpong guest.
+$(LINUX_OUT)/bin/%: guests/linux/%.c guests/linux/linux.mk | $(DEPS_OK)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	$(Q)$(CC_T) $(TGT_FLAGS) -Iinclude -Iguests/pingpong -nostdlib -static -s \
+	$(Q)$(CC_T) $(TGT_FLAGS) -Iinclude -Iguests/pingpong -static -nostdlib -s \
 		-Wl,--build-id=none -Wl,-z,max-page-size=4096 $< -lgcc -o $@
+
+$(LINUX_OUT)/initrd.cpio.gz: guests/linux/init guests/linux/mkinitrd.sh guests/linux/linux.mk \
+                             $(LINUX_PKG)/linux/.version $(LINUX_PKG)/busybox/.version \
+                             $(LINUX_PROGRAMS) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	@echo "  INITRD  $@"
+	$(Q)guests/linux/mkinitrd.sh $@ $(LINUX_PKG) $(LINUX_MODULES) $(LINUX_PROGRAMS)

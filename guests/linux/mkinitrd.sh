@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
-# mkinitrd.sh OUT PKGDIR MODULE... [-- PROGRAM...]: the Linux guest's
-# initramfs, a gzipped newc cpio, written to OUT. PKGDIR is
-# scripts/fetch-linux.sh's directory (busybox/ and linux/ in it). It holds
-# busybox-static with a link per applet in /bin, guests/linux/init as
-# /init, /dev/console, each MODULE as /lib/modules/NAME.ko (a name, e.g.
-# uio, is the kernel package's module, a path with a / a .ko built
-# elsewhere) and each PROGRAM (a built arm64 executable) as /bin/NAME.
+# mkinitrd.sh OUT PKGDIR FILE...: the Linux guest's initramfs, a gzipped
+# newc cpio, written to OUT. PKGDIR is scripts/fetch-linux.sh's directory
+# (busybox/ and linux/ in it). It holds busybox-static with a link per
+# applet in /bin, guests/linux/init as /init, /dev/console, and each FILE:
+# a name (e.g. uio) is the kernel package's module, as /lib/modules/NAME.ko;
+# a path (with a /) is a .ko built elsewhere, into /lib/modules, or any
+# other file, a program, into /bin.
 # Reproducible: sorted entries, owner 0, mtime 0, no name or time in the
 # gzip header, so two builds are byte-identical.
 set -euo pipefail
-out=${1:?usage: mkinitrd.sh OUT PKGDIR MODULE... [-- PROGRAM...]}
-pkg=${2:?usage: mkinitrd.sh OUT PKGDIR MODULE... [-- PROGRAM...]}
+out=${1:?usage: mkinitrd.sh OUT PKGDIR FILE...}
+pkg=${2:?usage: mkinitrd.sh OUT PKGDIR FILE...}
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 root=${out%.cpio.gz}.root
@@ -48,21 +48,16 @@ $sudo mknod -m 600 "$root/dev/console" c 5 1
 # Debian's kernel modules are not compressed (CONFIG_MODULE_COMPRESS_NONE);
 # a compressed one is decompressed here, so that busybox's insmod loads it.
 kdir=$(echo "$pkg"/linux/lib/modules/*/kernel)
-progs=0
 for m in "$@"; do
-	if [ "$m" = -- ]; then
-		progs=1
-		continue
-	fi
-	if [ $progs = 1 ]; then
-		[ -f "$m" ] || die "no program $m"
-		install -m 755 "$m" "$root/bin/$(basename "$m")"
-		continue
-	fi
 	case $m in
-	*/*)
+	*/*.ko)
 		[ -f "$m" ] || die "no module $m"
 		install -m 644 "$m" "$root/lib/modules/$(basename "$m")"
+		continue
+		;;
+	*/*)
+		[ -f "$m" ] || die "no program $m"
+		install -m 755 "$m" "$root/bin/$(basename "$m")"
 		continue
 		;;
 	esac

@@ -2,9 +2,10 @@
 # The Linux guest's images alone, on plain QEMU (no hypervisor): `make
 # linux`, the initramfs rebuilt byte for byte, then Debian's kernel booted
 # with it: the userspace line, a command's answer typed on the console, the
-# uio modules loaded, Ctrl-C interrupting a command, and `poweroff -f`
-# ending QEMU with status 0. One
-# PASS/FAIL line per test; always exits 0.
+# uio modules loaded, Ctrl-C interrupting a command, memhog's sums, and
+# `poweroff -f` ending QEMU with status 0; then a boot whose /init runs
+# memhog from the command line (vitrine.run=). One PASS/FAIL line per test;
+# always exits 0.
 set -u
 cd "$(dirname "$0")/../.." || exit 0
 O=${O:-out}
@@ -62,6 +63,10 @@ session() {
 	# shellcheck disable=SC2016 # for the guest shell to expand
 	printf 'echo interrupted-$((6 * 7))\n'
 	wait_for 5 '/ # ' || return
+	printf 'memhog 1024 2\n'
+	wait_for 6 '/ # ' || return
+	printf 'memhog 12x; echo status-$?\n'
+	wait_for 7 '/ # ' || return
 	printf 'poweroff -f\n'
 }
 
@@ -92,6 +97,29 @@ for m in $MODULES; do
 	check "linux/insmod-$m-sysfs" has "^/sys/module/$m\$"
 done
 check linux/ctrl-c-interrupts-sleep has '^interrupted-42$'
+# Line i of the buffer holds i: 2 passes over 16384 lines sum to 2 x 16384 x 16383 / 2.
+hog=$(answer 'memhog 1024 2')
+if [ "$hog" = 'memhog: 1024 KiB, 2 passes and 0 lines, sum 268419072' ]; then
+	pass linux/memhog-reads-every-line
+else
+	fail linux/memhog-reads-every-line "the answer is '$hog' ($LOG)"
+fi
+check linux/memhog-refuses-a-bad-size has '^memhog: not a number$'
+check linux/memhog-bad-size-status-2 has '^status-2$'
 check linux/no-panic lacks 'Kernel panic|Oops|BUG:'
 check linux/poweroff-powers-down has 'reboot: Power down'
 check linux/qemu-exit-0 exited 0
+
+# vitrine.run= on the command line: /init runs the command instead of a shell,
+# says how it ended and powers off, with nothing typed.
+LOG=$B/run.log
+timeout -k 5 120 qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a53 -smp 1 -m 256M \
+	-nographic -nic none -kernel "$O/linux/Image" -initrd "$O/linux/initrd.cpio.gz" \
+	-append "console=ttyAMA0 panic=-1 vitrine.run=memhog,64,3" </dev/null >"$LOG" 2>&1
+# shellcheck disable=SC2034 # read by lib.sh's `exited`
+STATUS=$?
+render <"$LOG" >"$LOG.txt" && mv "$LOG.txt" "$LOG"
+check linux/init-runs-the-command has '^memhog: 64 KiB, 3 passes and 0 lines, sum 1571328$'
+check linux/init-says-how-it-ended has '^vitrine-linux: memhog 64 3: exit status 0$'
+check linux/init-powers-off-after has 'reboot: Power down'
+check linux/init-run-qemu-exit-0 exited 0
