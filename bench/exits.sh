@@ -2,11 +2,11 @@
 # bench/exits.sh: hypervisor instructions per guest exit, by exit class.
 #
 # Boots a few configs under QEMU -icount (deterministic: the same numbers on
-# every run) with the el2count TCG plugin from ../shared/tools, which counts
+# every run) with the el2count TCG plugin (tools/el2count), which counts
 # the instructions executed inside the hypervisor's text per entry into it,
 # inside a window the guest's own code delimits. Writes out/bench/exits.csv
-# and prints it as a table. Needs Debian's qemu source package for the plugin
-# header (scripts/fetch-src.sh) and libglib2.0-dev; installs what is missing.
+# and prints it as a table. The plugin's one QEMU header comes from Debian's
+# qemu source package (scripts/fetch-src.sh).
 #
 #   scenario     config        window
 #   calls        bench-exits   1000 exits of each simple class (guest main)
