@@ -24,13 +24,20 @@ TGT_FLAGS = -std=c11 -ffreestanding -nostdinc -isystem $(shell $(CC_T) -print-fi
              -fno-tree-loop-distribute-patterns -mno-outline-atomics -O2 -g $(WARN) -MMD -MP
 
 # ---- host tools --------------------------------------------------------------
+# The one way a host program is built: $(call host_link,FLAGS[,LIBS]) compiles
+# and links the .c and .o files among the rule's prerequisites.
+HOST_CFLAGS := -std=c11 -O2 -g $(WARN) -Iinclude
+define host_link
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(1) $(filter %.c %.o,$^) $(2) -o $@
+endef
+
 VMCONFIG := $(O)/host/vmconfig
 VMCONFIG_SRC := $(wildcard tools/vmconfig/*.c)
 
 $(VMCONFIG): $(VMCONFIG_SRC) $(wildcard tools/vmconfig/*.h) platforms/$(PLATFORM)/platform.h include/vitrine/config.h | $(DEPS_OK)
-	@mkdir -p $(@D)
-	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -Iinclude -Iplatforms/$(PLATFORM) $(VMCONFIG_SRC) -lfdt -o $@
+	$(call host_link,-Iplatforms/$(PLATFORM),-lfdt)
 
 # ---- guests ------------------------------------------------------------------
 GUESTS      := hello smp probe psci echo shm exitbench timer sgi pingpong uartirq gicprobe storm lrflood victim hog boot spoof pl011
@@ -190,16 +197,15 @@ FUZZ_SECONDS ?= 300
 all: $(VTRACE)
 vtrace: $(VTRACE)
 $(VTRACE): $(VTRACE_SRC) $(wildcard trace/*.h include/vitrine/*.h) | $(DEPS_OK)
-	@mkdir -p $(@D)
-	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -Iinclude $(VTRACE_SRC) -o $@
+	$(call host_link)
+
+# The fuzzers: libFuzzer's clang, which `scripts/deps.sh fuzz` installs (only for them).
+FUZZ_FLAGS := -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+$(O)/host/fuzz_dump $(O)/host/fuzz_config: HOSTCC := clang-14
 
 $(O)/host/fuzz_dump: tests/trace/fuzz_dump.c $(VTRACE_LIB) $(wildcard trace/*.h)
 	$(Q)scripts/deps.sh fuzz
-	@mkdir -p $(@D)
-	@echo "  CLANG   $@"
-	$(Q)clang-14 -std=c11 -O1 -g $(WARN) -Iinclude -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all $(filter %.c,$^) -o $@
+	$(call host_link,$(FUZZ_FLAGS))
 
 fuzz-trace: $(O)/host/fuzz_dump
 	@mkdir -p $(O)/fuzz/corpus $(O)/fuzz/crashes
@@ -221,11 +227,8 @@ VMCONFIG_FUZZ_SRC := tests/config/fuzz_config.c $(filter-out %/main.c %/image.c,
 $(O)/host/fuzz_config: $(VMCONFIG_FUZZ_SRC) $(wildcard tools/vmconfig/*.h) \
                        platforms/$(PLATFORM)/platform.h include/vitrine/config.h
 	$(Q)scripts/deps.sh fuzz
-	@mkdir -p $(@D)
-	@echo "  CLANG   $@"
-	$(Q)clang-14 -std=c11 -O1 -g $(WARN) -Wno-bitwise-instead-of-logical \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude -Itools/vmconfig -Iplatforms/$(PLATFORM) \
-		$(VMCONFIG_FUZZ_SRC) -lfdt -o $@
+	$(call host_link,$(FUZZ_FLAGS) -Wno-bitwise-instead-of-logical -Itools/vmconfig \
+		-Iplatforms/$(PLATFORM),-lfdt)
 
 fuzz-config: $(O)/host/fuzz_config
 	@mkdir -p $(O)/fuzz/config-corpus $(O)/fuzz/config-crashes
@@ -259,10 +262,7 @@ $(MBED_HOST_OBJ): $(O)/host/mbedtls/%.o: $(MBED_STAMP) monitor/mbedtls/vitrine_m
 # The key is the build's too: vitrine reads it by default ($(O)/host/../net.key).
 $(VITRINE): $(VITRINE_SRC) $(MBED_HOST_OBJ) $(wildcard tools/vitrine/*.h) $(wildcard trace/*.h include/vitrine/*.h) \
             monitor/line.h | $(DEPS_OK) $(NET_KEY)
-	@mkdir -p $(@D)
-	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -Iinclude -Itrace -Imonitor $(MBED_INC) $(VITRINE_SRC) \
-		$(MBED_HOST_OBJ) -o $@
+	$(call host_link,-Itrace -Imonitor $(MBED_INC))
 
 lint: lint-vitrine
 lint-vitrine:
@@ -279,10 +279,7 @@ llc: $(LLC_SO) $(LLC_PAGE_TOOL)
 # Prints the counters page of a RAM file (or a saved copy) like the plugin's summary.
 $(LLC_PAGE_TOOL): tools/llc/llc_page.c tools/llc/llc_model.c tools/llc/llc_model.h \
                   include/vitrine/llc.h platforms/$(PLATFORM)/platform.h
-	@mkdir -p $(@D)
-	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -Iinclude -Itools/llc -Iplatforms/$(PLATFORM) \
-		tools/llc/llc_page.c tools/llc/llc_model.c -o $@
+	$(call host_link,-Itools/llc -Iplatforms/$(PLATFORM))
 
 $(QPLUGIN_H): scripts/fetch-src.sh
 	@mkdir -p $(@D)
@@ -291,19 +288,17 @@ $(QPLUGIN_H): scripts/fetch-src.sh
 		tar -xJOf "$$src"/qemu_*.orig.tar.xz --wildcards '*/include/qemu/qemu-plugin.h' >$@.tmp && \
 		mv $@.tmp $@
 
+# A QEMU TCG plugin: a shared object that shows QEMU only its install function.
+PLUGIN_FLAGS := -shared -fPIC -fvisibility=hidden -I$(dir $(QPLUGIN_H)) -Itools
+
 $(LLC_SO): tools/llc/llc.c tools/llc/llc_model.c tools/llc/llc_model.h include/vitrine/llc.h \
            tools/plugin_opt.h platforms/$(PLATFORM)/platform.h $(QPLUGIN_H)
-	@mkdir -p $(@D)
-	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -shared -fPIC -fvisibility=hidden \
-		-I$(dir $(QPLUGIN_H)) -Iinclude -Itools -Itools/llc -Iplatforms/$(PLATFORM) \
-		tools/llc/llc.c tools/llc/llc_model.c -o $@
+	$(call host_link,$(PLUGIN_FLAGS) -Itools/llc -Iplatforms/$(PLATFORM))
 
 # ---- exit counting: a QEMU TCG plugin (tools/el2count/), for bench/exits.sh ----
 EL2COUNT_SO := $(O)/host/libel2count.so
 EL2COUNT_SRC := tools/el2count/el2count.c tools/el2count/el2count_report.c
 $(EL2COUNT_SO): $(EL2COUNT_SRC) tools/el2count/el2count.h tools/plugin_opt.h $(QPLUGIN_H)
-	@mkdir -p $(@D)
-	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) -std=c11 -O2 -g $(WARN) -shared -fPIC -fvisibility=hidden \
-		-I$(dir $(QPLUGIN_H)) -Itools -Itools/el2count $(EL2COUNT_SRC) -o $@ -lpthread
+	$(call host_link,$(PLUGIN_FLAGS) -Itools/el2count,-lpthread)
+
+include tests/unit/unit.mk

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The emulated LLC (tools/llc/): the cache model's unit tests (test_llc.c,
-# under ASan/UBSan), then the plugin in QEMU: the basic config booted with LLC=1
+# The emulated LLC (tools/llc/) in QEMU (the cache model's own tests are
+# tests/unit/test_llc.c): the basic config booted with LLC=1
 # under -icount, its summary and the counters page it left in the RAM file,
 # a second geometry, and the refusal of multi-threaded TCG. One PASS/FAIL
 # line per test; always exits 0.
@@ -10,18 +10,6 @@ O=${O:-out}
 . tests/lib.sh
 B=$O/test/llc
 mkdir -p "$B"
-
-if gcc -std=c11 -Wall -Wextra -Werror -O1 -g -fsanitize=address,undefined -Itools/llc \
-	tests/llc/test_llc.c tools/llc/llc_model.c -o "$B/test_llc" 2>"$B/test_llc.log"; then
-	"$B/test_llc" >"$B/test_llc.out" 2>&1
-	rc=$?
-	grep -E '^(PASS|FAIL)' "$B/test_llc.out"
-	if [ $rc != 0 ] && ! grep -q '^FAIL' "$B/test_llc.out"; then
-		fail llc/unit "exit status $rc: $(tail -3 "$B/test_llc.out" | tr '\n' ' ')"
-	fi
-else
-	fail llc/unit "does not compile: $(head -3 "$B/test_llc.log" | tr '\n' ' ')"
-fi
 
 if ! make -s llc CONFIG=basic >"$B/build.log" 2>&1 || ! make -s CONFIG=basic >>"$B/build.log" 2>&1; then
 	fail llc/plugin-builds "see $B/build.log: $(tail -3 "$B/build.log" | tr '\n' ' ')"

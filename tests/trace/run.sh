@@ -50,14 +50,6 @@ build ring-tsan "$B/test_ring_tsan" -O1 -pthread -fsanitize=thread -Wno-tsan \
 	$HERE/test_ring.c &&
 	TSAN_OPTIONS="halt_on_error=1 exitcode=66" ring " (tsan)" "$B/test_ring_tsan" 500000
 
-# The fold's writer and reader sides, and the parser's check of a folded run.
-if build fold "$B/test_fold" -O1 $HERE/test_fold.c trace/dump.c; then
-	"$B/test_fold" >"$B/fold.out" 2>&1
-	rc=$?
-	cat "$B/fold.out"
-	[ $rc -eq 0 ] || grep -q '^FAIL' "$B/fold.out" || fail fold "exit $rc"
-fi
-
 if ! make -s "$VT" >"$B/build.log" 2>&1; then
 	fail vtrace/build "$(tail -3 "$B/build.log" | tr '\n' ' ')"
 	exit 0

@@ -6,7 +6,7 @@
  */
 #include <stdio.h>
 
-#include "../../trace/vtrace.h"
+#include "vtrace.h"
 
 static int tf_failed;
 
