@@ -49,21 +49,22 @@ static int dump_header(const uint8_t *buf, size_t len, struct vtrace *t, char *e
 		return dump_err(err, errlen, 0, "magic 0x%08x, expected 0x%08x (\"VTDP\")", d.magic,
 		                VT_DUMP_MAGIC);
 	if (d.version != VT_VERSION && d.version != VT_VERSION_UNFOLDED)
-		return dump_err(err, errlen, VT_DUMP_OFF_VERSION, "version %u, expected %u or %u",
-		                d.version, VT_VERSION_UNFOLDED, VT_VERSION);
+		return dump_err(err, errlen, offsetof(struct vt_dump, version),
+		                "version %u, expected %u or %u", d.version, VT_VERSION_UNFOLDED,
+		                VT_VERSION);
 	if (d.record_size != VT_RECORD_SIZE)
-		return dump_err(err, errlen, VT_DUMP_OFF_RECORD_SIZE, "record size %u, expected %u",
-		                d.record_size, VT_RECORD_SIZE);
+		return dump_err(err, errlen, offsetof(struct vt_dump, record_size),
+		                "record size %u, expected %u", d.record_size, VT_RECORD_SIZE);
 	t->version = d.version;
 	t->nr_rings = d.nr_rings;
 	t->nr_vms = d.nr_vms;
 	t->nr_vcpus = d.nr_vcpus;
 	t->timer_freq = d.timer_freq;
 	if (t->nr_vms >= VT_NONE) /* VM indices are bytes and 0xff means none */
-		return dump_err(err, errlen, VT_DUMP_OFF_NR_VMS, "%u VMs, expected at most %u",
-		                t->nr_vms, VT_NONE - 1);
+		return dump_err(err, errlen, offsetof(struct vt_dump, nr_vms),
+		                "%u VMs, expected at most %u", t->nr_vms, VT_NONE - 1);
 	if (t->timer_freq == 0 || t->timer_freq > DUMP_MAX_FREQ)
-		return dump_err(err, errlen, VT_DUMP_OFF_FREQ,
+		return dump_err(err, errlen, offsetof(struct vt_dump, timer_freq),
 		                "timer frequency %llu Hz, expected 1 Hz to 10 GHz",
 		                (unsigned long long)t->timer_freq);
 	return 0;
@@ -91,7 +92,7 @@ static int dump_vms(const uint8_t *buf, size_t len, size_t *off, struct vtrace *
 				    "VM %u: name has byte 0x%02x, expected printable ASCII", i,
 				    (unsigned)(uint8_t)*c);
 		if (vm->nr_vcpus == 0 || vm->nr_vcpus >= VT_NONE)
-			return dump_err(err, errlen, *off + VT_DUMP_VM_OFF_NR_VCPUS,
+			return dump_err(err, errlen, *off + offsetof(struct vt_dump_vm, nr_vcpus),
 			                "VM %u: %u vCPUs, expected 1..%u", i, vm->nr_vcpus,
 			                VT_NONE - 1);
 	}
@@ -116,7 +117,7 @@ static int dump_vcpus(const uint8_t *buf, size_t len, size_t *off, struct vtrace
 			                "vCPU entry %u: VM %u, expected below %u", i, v->vm,
 			                t->nr_vms);
 		if (v->vcpu >= t->vms[v->vm].nr_vcpus)
-			return dump_err(err, errlen, *off + VT_DUMP_VCPU_OFF_VCPU,
+			return dump_err(err, errlen, *off + offsetof(struct vt_dump_vcpu, vcpu),
 			                "vCPU entry %u: vCPU %u, VM %s has %u", i, v->vcpu,
 			                t->vms[v->vm].name, t->vms[v->vm].nr_vcpus);
 	}
@@ -148,15 +149,15 @@ static int dump_records(const uint8_t *buf, size_t off, uint32_t ri, struct vtra
 
 		vt_record_get(buf + off, &r);
 		if (r.event == 0 || r.event >= VT_EV_COUNT)
-			return dump_err(err, errlen, off + VT_RECORD_OFF_EVENT,
+			return dump_err(err, errlen, off + offsetof(struct vt_record, event),
 			                "ring %u record %llu: event id %u, expected 1..%u", ri,
 			                (unsigned long long)i, r.event, VT_EV_COUNT - 1);
 		if (r.vm != VT_NONE && r.vm >= t->nr_vms)
-			return dump_err(err, errlen, off + VT_RECORD_OFF_VM,
+			return dump_err(err, errlen, off + offsetof(struct vt_record, vm),
 			                "ring %u record %llu: VM %u, expected below %u or 0xff", ri,
 			                (unsigned long long)i, r.vm, t->nr_vms);
 		if (r.vcpu != VT_NONE && (r.vm == VT_NONE || r.vcpu >= t->vms[r.vm].nr_vcpus))
-			return dump_err(err, errlen, off + VT_RECORD_OFF_VCPU,
+			return dump_err(err, errlen, off + offsetof(struct vt_record, vcpu),
 			                "ring %u record %llu: vCPU %u, expected 0xff or a vCPU of "
 			                "the record's VM",
 			                ri, (unsigned long long)i, r.vcpu);
@@ -168,7 +169,7 @@ static int dump_records(const uint8_t *buf, size_t off, uint32_t ri, struct vtra
 			    ri, (unsigned long long)i, (unsigned long long)r.ts,
 			    (unsigned long long)prev);
 		if ((why = dump_fold_check(&r, t->version, prev)) != NULL)
-			return dump_err(err, errlen, off + VT_RECORD_OFF_B,
+			return dump_err(err, errlen, off + offsetof(struct vt_record, b),
 			                "ring %u record %llu: %s", ri, (unsigned long long)i, why);
 		n = vt_unfold(&r, t->version, &ring->rec[ring->n]);
 		if (t->nr_records++ == 0 || ring->rec[ring->n].ts < t->t0)
@@ -214,7 +215,7 @@ static int dump_rings(const uint8_t *buf, size_t len, size_t *off, struct vtrace
 				                "ring %u: cpu %u already has ring %u", i, ring->cpu,
 				                j);
 		if (ring->mode != VT_MODE_STREAM && ring->mode != VT_MODE_FLIGHT)
-			return dump_err(err, errlen, *off + VT_DUMP_RING_OFF_MODE,
+			return dump_err(err, errlen, *off + offsetof(struct vt_dump_ring, mode),
 			                "ring %u: mode %u, expected 0 (stream) or 1 (flight)", i,
 			                ring->mode);
 		*off += VT_DUMP_RING_SIZE;

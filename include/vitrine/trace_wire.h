@@ -9,6 +9,7 @@
 #ifndef VT_WIRE_H
 #define VT_WIRE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <vitrine/trace.h>
@@ -62,156 +63,128 @@ static inline uint64_t vt_get64(const uint8_t *p)
 	return (uint64_t)vt_get32(p) | (uint64_t)vt_get32(p + 4) << 32;
 }
 
-static inline void vt_dump_put(uint8_t *p, const struct vt_dump *d)
+/*
+ * The fields of each structure, in order: X(KIND, field). A field's bytes
+ * are at its offset in the structure (the structures have no hidden
+ * padding: their sizes are asserted above), so each list is the whole
+ * layout, for the encoder and the decoder alike. KIND: u8..u64, name (32
+ * bytes, copied as they are: a reader checks the NUL), zero (padding: 0 out,
+ * ignored in).
+ */
+/* clang-format off */
+#define VT_DUMP_FIELDS(X) \
+	X(u32, magic) X(u16, version) X(u16, record_size) X(u32, nr_rings) \
+	X(u32, nr_vms) X(u32, nr_vcpus) X(zero, pad) X(u64, timer_freq)
+#define VT_DUMP_VM_FIELDS(X) \
+	X(name, name) X(u32, id) X(u32, nr_vcpus) X(u64, cpus)
+#define VT_DUMP_VCPU_FIELDS(X) \
+	X(u8, vm) X(u8, vcpu) X(u8, pcpu) X(zero, pad) X(u64, exits)
+#define VT_DUMP_RING_FIELDS(X) \
+	X(u32, cpu) X(u32, mode) X(u64, first) X(u64, count) X(u64, lost) X(u64, skipped)
+#define VT_RECORD_FIELDS(X) \
+	X(u64, ts) X(u16, event) X(u8, vm) X(u8, vcpu) X(u32, a) X(u64, b) X(u64, c)
+#define VT_FRAME_FIELDS(X) \
+	X(u16, magic) X(u16, type) X(u32, len) X(u64, seq)
+#define VT_FRAME_RECORDS_FIELDS(X) \
+	X(u32, cpu) X(u32, count) X(u64, first) X(u64, lost)
+/* clang-format on */
+
+/* Where field f of *s is, from s: a constant once compiled. */
+#define VT_WIRE_OFF(s, f) ((size_t)((const uint8_t *)&(s)->f - (const uint8_t *)(s)))
+#define VT_WIRE_PUT(kind, f) vt_wire_put_##kind(p + VT_WIRE_OFF(s, f), &s->f, sizeof s->f);
+#define VT_WIRE_GET(kind, f) vt_wire_get_##kind(p + VT_WIRE_OFF(s, f), &s->f, sizeof s->f);
+
+static inline void vt_wire_put_u8(uint8_t *p, const uint8_t *v, size_t n)
 {
-	vt_put32(p, d->magic);
-	vt_put16(p + 4, d->version);
-	vt_put16(p + 6, d->record_size);
-	vt_put32(p + 8, d->nr_rings);
-	vt_put32(p + 12, d->nr_vms);
-	vt_put32(p + 16, d->nr_vcpus);
-	vt_put32(p + 20, 0);
-	vt_put64(p + 24, d->timer_freq);
+	(void)n;
+	*p = *v;
 }
 
-static inline void vt_dump_get(const uint8_t *p, struct vt_dump *d)
+static inline void vt_wire_put_u16(uint8_t *p, const uint16_t *v, size_t n)
 {
-	d->magic = vt_get32(p);
-	d->version = vt_get16(p + 4);
-	d->record_size = vt_get16(p + 6);
-	d->nr_rings = vt_get32(p + 8);
-	d->nr_vms = vt_get32(p + 12);
-	d->nr_vcpus = vt_get32(p + 16);
-	d->pad = 0;
-	d->timer_freq = vt_get64(p + 24);
+	(void)n;
+	vt_put16(p, *v);
 }
 
-/* Offsets of the fields a reader's messages name. */
-#define VT_DUMP_OFF_VERSION 4
-#define VT_DUMP_OFF_RECORD_SIZE 6
-#define VT_DUMP_OFF_NR_VMS 12
-#define VT_DUMP_OFF_FREQ 24
-#define VT_DUMP_VM_OFF_NR_VCPUS 36
-#define VT_DUMP_VCPU_OFF_VCPU 1
-#define VT_DUMP_RING_OFF_MODE 4
-#define VT_RECORD_OFF_EVENT 8
-#define VT_RECORD_OFF_VM 10
-#define VT_RECORD_OFF_VCPU 11
-#define VT_RECORD_OFF_B 16
-
-/* The name is copied as it is, all 32 bytes: a reader checks its NUL. */
-static inline void vt_dump_vm_put(uint8_t *p, const struct vt_dump_vm *vm)
+static inline void vt_wire_put_u32(uint8_t *p, const uint32_t *v, size_t n)
 {
-	for (unsigned i = 0; i < sizeof vm->name; i++)
-		p[i] = (uint8_t)vm->name[i];
-	vt_put32(p + 32, vm->id);
-	vt_put32(p + 36, vm->nr_vcpus);
-	vt_put64(p + 40, vm->cpus);
+	(void)n;
+	vt_put32(p, *v);
 }
 
-static inline void vt_dump_vm_get(const uint8_t *p, struct vt_dump_vm *vm)
+static inline void vt_wire_put_u64(uint8_t *p, const uint64_t *v, size_t n)
 {
-	for (unsigned i = 0; i < sizeof vm->name; i++)
-		vm->name[i] = (char)p[i];
-	vm->id = vt_get32(p + 32);
-	vm->nr_vcpus = vt_get32(p + 36);
-	vm->cpus = vt_get64(p + 40);
+	(void)n;
+	vt_put64(p, *v);
 }
 
-static inline void vt_dump_vcpu_put(uint8_t *p, const struct vt_dump_vcpu *v)
+static inline void vt_wire_put_name(uint8_t *p, const void *v, size_t n)
 {
-	p[0] = v->vm;
-	p[1] = v->vcpu;
-	p[2] = v->pcpu;
-	for (unsigned i = 3; i < 8; i++)
+	for (size_t i = 0; i < n; i++)
+		p[i] = ((const uint8_t *)v)[i];
+}
+
+static inline void vt_wire_put_zero(uint8_t *p, const void *v, size_t n)
+{
+	(void)v;
+	for (size_t i = 0; i < n; i++)
 		p[i] = 0;
-	vt_put64(p + 8, v->exits);
 }
 
-static inline void vt_dump_vcpu_get(const uint8_t *p, struct vt_dump_vcpu *v)
+static inline void vt_wire_get_u8(const uint8_t *p, uint8_t *v, size_t n)
 {
-	v->vm = p[0];
-	v->vcpu = p[1];
-	v->pcpu = p[2];
-	for (unsigned i = 0; i < sizeof v->pad; i++)
-		v->pad[i] = 0;
-	v->exits = vt_get64(p + 8);
+	(void)n;
+	*v = *p;
 }
 
-static inline void vt_dump_ring_put(uint8_t *p, const struct vt_dump_ring *r)
+static inline void vt_wire_get_u16(const uint8_t *p, uint16_t *v, size_t n)
 {
-	vt_put32(p, r->cpu);
-	vt_put32(p + 4, r->mode);
-	vt_put64(p + 8, r->first);
-	vt_put64(p + 16, r->count);
-	vt_put64(p + 24, r->lost);
-	vt_put64(p + 32, r->skipped);
+	(void)n;
+	*v = vt_get16(p);
 }
 
-static inline void vt_dump_ring_get(const uint8_t *p, struct vt_dump_ring *r)
+static inline void vt_wire_get_u32(const uint8_t *p, uint32_t *v, size_t n)
 {
-	r->cpu = vt_get32(p);
-	r->mode = vt_get32(p + 4);
-	r->first = vt_get64(p + 8);
-	r->count = vt_get64(p + 16);
-	r->lost = vt_get64(p + 24);
-	r->skipped = vt_get64(p + 32);
+	(void)n;
+	*v = vt_get32(p);
 }
 
-static inline void vt_record_put(uint8_t *p, const struct vt_record *r)
+static inline void vt_wire_get_u64(const uint8_t *p, uint64_t *v, size_t n)
 {
-	vt_put64(p, r->ts);
-	vt_put16(p + 8, r->event);
-	p[10] = r->vm;
-	p[11] = r->vcpu;
-	vt_put32(p + 12, r->a);
-	vt_put64(p + 16, r->b);
-	vt_put64(p + 24, r->c);
+	(void)n;
+	*v = vt_get64(p);
 }
 
-static inline void vt_record_get(const uint8_t *p, struct vt_record *r)
+static inline void vt_wire_get_name(const uint8_t *p, void *v, size_t n)
 {
-	r->ts = vt_get64(p);
-	r->event = vt_get16(p + 8);
-	r->vm = p[10];
-	r->vcpu = p[11];
-	r->a = vt_get32(p + 12);
-	r->b = vt_get64(p + 16);
-	r->c = vt_get64(p + 24);
+	for (size_t i = 0; i < n; i++)
+		((uint8_t *)v)[i] = p[i];
 }
 
-static inline void vt_frame_put(uint8_t *p, const struct vt_frame *f)
+static inline void vt_wire_get_zero(const uint8_t *p, void *v, size_t n)
 {
-	vt_put16(p, f->magic);
-	vt_put16(p + 2, f->type);
-	vt_put32(p + 4, f->len);
-	vt_put64(p + 8, f->seq);
+	(void)p;
+	for (size_t i = 0; i < n; i++)
+		((uint8_t *)v)[i] = 0;
 }
 
-static inline void vt_frame_get(const uint8_t *p, struct vt_frame *f)
-{
-	f->magic = vt_get16(p);
-	f->type = vt_get16(p + 2);
-	f->len = vt_get32(p + 4);
-	f->seq = vt_get64(p + 8);
-}
+/* NAME_put(bytes, &struct) and NAME_get(bytes, &struct) for each structure. */
+#define VT_WIRE_CODEC(name, type, FIELDS)                                                          \
+	static inline void name##_put(uint8_t *p, const struct type *s)                            \
+	{                                                                                          \
+		FIELDS(VT_WIRE_PUT)                                                                \
+	}                                                                                          \
+	static inline void name##_get(const uint8_t *p, struct type *s)                            \
+	{                                                                                          \
+		FIELDS(VT_WIRE_GET)                                                                \
+	}
 
-#define VT_FRAME_OFF_LEN 4
-
-static inline void vt_frame_records_put(uint8_t *p, const struct vt_frame_records *f)
-{
-	vt_put32(p, f->cpu);
-	vt_put32(p + 4, f->count);
-	vt_put64(p + 8, f->first);
-	vt_put64(p + 16, f->lost);
-}
-
-static inline void vt_frame_records_get(const uint8_t *p, struct vt_frame_records *f)
-{
-	f->cpu = vt_get32(p);
-	f->count = vt_get32(p + 4);
-	f->first = vt_get64(p + 8);
-	f->lost = vt_get64(p + 16);
-}
+VT_WIRE_CODEC(vt_dump, vt_dump, VT_DUMP_FIELDS)
+VT_WIRE_CODEC(vt_dump_vm, vt_dump_vm, VT_DUMP_VM_FIELDS)
+VT_WIRE_CODEC(vt_dump_vcpu, vt_dump_vcpu, VT_DUMP_VCPU_FIELDS)
+VT_WIRE_CODEC(vt_dump_ring, vt_dump_ring, VT_DUMP_RING_FIELDS)
+VT_WIRE_CODEC(vt_record, vt_record, VT_RECORD_FIELDS)
+VT_WIRE_CODEC(vt_frame, vt_frame, VT_FRAME_FIELDS)
+VT_WIRE_CODEC(vt_frame_records, vt_frame_records, VT_FRAME_RECORDS_FIELDS)
 
 #endif

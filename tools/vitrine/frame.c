@@ -215,7 +215,7 @@ int vs_dec_end(const struct vs_dec *d, char *err, size_t errlen)
 		              "the stream ends inside a frame header (%zu of %u bytes)", avail,
 		              VT_FRAME_HDR_SIZE);
 	return fr_err(d, err, errlen, "the stream ends inside a frame (%zu of %u bytes)", avail,
-	              vt_get32(d->buf + d->start + VT_FRAME_OFF_LEN));
+	              vt_get32(d->buf + d->start + offsetof(struct vt_frame, len)));
 }
 
 void vs_dec_free(struct vs_dec *d)
