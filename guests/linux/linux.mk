@@ -31,7 +31,7 @@ $(LINUX_OUT)/Image: $(LINUX_PKG)/linux/.version
 		cp $$src $@.tmp && mv $@.tmp $@
 
 # No libc: raw system calls. vtshm takes the ping-pong message from the pingpong guest.
-$(LINUX_OUT)/bin/%: guests/linux/%.c guests/linux/linux.mk | $(DEPS_OK)
+$(LINUX_OUT)/bin/%: guests/linux/%.c $(wildcard guests/linux/*.h) guests/linux/linux.mk | $(DEPS_OK)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(CC_T) $(TGT_FLAGS) -Iinclude -Iguests/pingpong -static -nostdlib -s \

@@ -2,11 +2,11 @@
  * memhog: a memory hog for the Linux guest, the interferer of
  * bench/interference.sh when it is a Linux VM. Streams over a buffer of
  * KIB KiB, one load per 64-byte line, as the bare-metal hog does
- * (bench/guests/hog), then prints what it read:
+ * (guests/hog), then prints what it read:
  *
  *   memhog KIB [PASSES]           PASSES passes (0 or none: for ever)
  *   memhog KIB intf PHYS SLOT     until the victim says done: the shared
- *                                 page at PHYS (bench/guests/rt/intf.h),
+ *                                 page at PHYS (guests/rt/intf.h),
  *                                 mapped through /dev/mem, ready[SLOT] set
  *
  *   memhog: 1024 KiB, 2 passes and 0 lines, sum 268419072
@@ -19,46 +19,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sys.h"
+
 #define MEMHOG_LINE 64
 /* Loads between two YIELD hints: under -icount QEMU switches vCPUs there,
  * so the hog interleaves with the victim as finely as the bare-metal one. */
 #define MEMHOG_CHUNK 64
 #define MEMHOG_MAX_SLOT 3 /* INTF_MAX_HOGS */
 
-#define SYS_openat 56
-#define SYS_write 64
-#define SYS_exit_group 94
-#define SYS_mmap 222
-#define AT_FDCWD (-100)
-#define O_RDWR 02
-#define O_SYNC 04010000
-#define PROT_RW 3
-#define MAP_SHARED 0x01
-#define MAP_PRIVATE 0x02
-#define MAP_ANONYMOUS 0x20
-
-/* The shared page's layout, as bench/guests/rt/intf.h has it. */
+/* The shared page's layout, as guests/rt/intf.h has it. */
 struct memhog_intf {
 	uint32_t ready[MEMHOG_MAX_SLOT];
 	uint32_t done;
 };
-
-static long memhog_syscall(long nr, long a, long b, long c, long d, long e, long f)
-{
-	register long x8 __asm__("x8") = nr;
-	register long x0 __asm__("x0") = a;
-	register long x1 __asm__("x1") = b;
-	register long x2 __asm__("x2") = c;
-	register long x3 __asm__("x3") = d;
-	register long x4 __asm__("x4") = e;
-	register long x5 __asm__("x5") = f;
-
-	__asm__ volatile("svc #0"
-	                 : "+r"(x0)
-	                 : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
-	                 : "memory");
-	return x0;
-}
 
 static size_t memhog_strlen(const char *s)
 {
@@ -71,13 +44,13 @@ static size_t memhog_strlen(const char *s)
 
 static void memhog_puts(const char *s)
 {
-	memhog_syscall(SYS_write, 1, (long)s, (long)memhog_strlen(s), 0, 0, 0);
+	sys_call(SYS_write, 1, (long)s, (long)memhog_strlen(s), 0, 0, 0);
 }
 
 static __attribute__((noreturn)) void memhog_exit(int status)
 {
 	for (;;)
-		memhog_syscall(SYS_exit_group, status, 0, 0, 0, 0, 0);
+		sys_call(SYS_exit_group, status, 0, 0, 0, 0, 0);
 }
 
 static __attribute__((noreturn)) void memhog_die(const char *what)
@@ -132,7 +105,7 @@ static void memhog_put_number(uint64_t v)
 static void *memhog_map(size_t bytes, int fd, uint64_t phys)
 {
 	long flags = fd < 0 ? MAP_PRIVATE | MAP_ANONYMOUS : MAP_SHARED;
-	long p = memhog_syscall(SYS_mmap, 0, (long)bytes, PROT_RW, flags, fd, (long)phys);
+	long p = sys_call(SYS_mmap, 0, (long)bytes, PROT_RW, flags, fd, (long)phys);
 
 	if (p < 0 && p > -4096)
 		memhog_die(fd < 0 ? "cannot allocate the buffer" : "cannot map the shared page");
@@ -147,7 +120,7 @@ static volatile struct memhog_intf *memhog_intf(uint64_t phys, uint64_t slot)
 
 	if (phys & 4095 || slot >= MEMHOG_MAX_SLOT)
 		memhog_die("PHYS must be page aligned and SLOT below 3");
-	fd = memhog_syscall(SYS_openat, AT_FDCWD, (long)"/dev/mem", O_RDWR | O_SYNC, 0, 0, 0);
+	fd = sys_call(SYS_openat, AT_FDCWD, (long)"/dev/mem", O_RDWR | O_SYNC, 0, 0, 0);
 	if (fd < 0)
 		memhog_die("cannot open /dev/mem");
 	pg = memhog_map(4096, (int)fd, phys);

@@ -24,38 +24,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sys.h"
+
 #include "ppmsg.h"
 #include <vitrine/shmbell.h>
 
-/* arm64 Linux system calls (asm-generic numbers) and flags. */
-#define SYS_openat 56
-#define SYS_write 64
-#define SYS_exit_group 94
-#define SYS_mmap 222
-#define AT_FDCWD (-100)
-#define O_RDWR 02
-#define O_SYNC 04010000
-#define PROT_RW 3
-#define MAP_SHARED 1
-
 #define VTSHM_TIMEOUT_S 2
-
-static long vtshm_syscall(long nr, long a, long b, long c, long d, long e, long f)
-{
-	register long x8 __asm__("x8") = nr;
-	register long x0 __asm__("x0") = a;
-	register long x1 __asm__("x1") = b;
-	register long x2 __asm__("x2") = c;
-	register long x3 __asm__("x3") = d;
-	register long x4 __asm__("x4") = e;
-	register long x5 __asm__("x5") = f;
-
-	__asm__ volatile("svc #0"
-	                 : "+r"(x0)
-	                 : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
-	                 : "memory");
-	return x0;
-}
 
 static uint32_t vtshm_read32(const volatile void *p)
 {
@@ -96,7 +70,7 @@ static void vtshm_puts(const char *s)
 	while (*s && vtshm_len < sizeof vtshm_line)
 		vtshm_line[vtshm_len++] = *s++;
 	if (vtshm_len && vtshm_line[vtshm_len - 1] == '\n') {
-		vtshm_syscall(SYS_write, 1, (long)vtshm_line, (long)vtshm_len, 0, 0, 0);
+		sys_call(SYS_write, 1, (long)vtshm_line, (long)vtshm_len, 0, 0, 0);
 		vtshm_len = 0;
 	}
 }
@@ -162,12 +136,12 @@ static volatile uint8_t *vtshm_map(const char *arg)
 		vtshm_fail("not a page-aligned address: ", arg);
 		return NULL;
 	}
-	if (fd < 0 && (fd = vtshm_syscall(SYS_openat, AT_FDCWD, (long)"/dev/mem", O_RDWR | O_SYNC,
-	                                  0, 0, 0)) < 0) {
+	if (fd < 0 &&
+	    (fd = sys_call(SYS_openat, AT_FDCWD, (long)"/dev/mem", O_RDWR | O_SYNC, 0, 0, 0)) < 0) {
 		vtshm_fail("cannot open ", "/dev/mem");
 		return NULL;
 	}
-	p = vtshm_syscall(SYS_mmap, 0, 4096, PROT_RW, MAP_SHARED, fd, (long)pa);
+	p = sys_call(SYS_mmap, 0, 4096, PROT_RW, MAP_SHARED, fd, (long)pa);
 	if (p < 0 && p > -4096) {
 		vtshm_fail("cannot map /dev/mem at ", arg);
 		return NULL;
@@ -320,7 +294,7 @@ void vtshm_start(long *sp)
 {
 	int rc = vtshm_main((int)sp[0], (char **)(sp + 1));
 
-	vtshm_syscall(SYS_exit_group, rc, 0, 0, 0, 0, 0);
+	sys_call(SYS_exit_group, rc, 0, 0, 0, 0, 0);
 	__builtin_unreachable();
 }
 
