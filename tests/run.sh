@@ -66,9 +66,10 @@ run tests/trace/run.sh
 step "client"
 run tests/client/run.sh
 
-# ---- the docs: every relative link names a file and a heading that exist ----
+# ---- the docs: links that resolve, figures that name their command ----
 step "docs"
 run tests/docs/links.py
+run tests/docs/figures.py
 
 passed=$(grep -c '^PASS' "$results")
 failed=$(grep -c '^FAIL' "$results")
