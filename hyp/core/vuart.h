@@ -13,10 +13,28 @@ struct vm;
 
 #define VUART_FIFO 16 /* a PL011's receive FIFO (LCR_H.FEN set; 1 deep without) */
 
+/*
+ * The registers that keep what the guest wrote and read it back:
+ * X(NAME, field, writable bits) for PL011_NAME. A new LCR_H leaves bytes
+ * beyond a 1-deep FIFO where they are (they are read out first); DMACR is
+ * accepted, there is no DMA.
+ */
+#define VUART_KEPT_REGS(X)                                                                         \
+	X(ILPR, ilpr, 0xff)                                                                        \
+	X(IBRD, ibrd, 0xffff)                                                                      \
+	X(FBRD, fbrd, 0x3f)                                                                        \
+	X(LCR_H, lcr_h, 0xff)                                                                      \
+	X(CR, cr, 0xff87)                                                                          \
+	X(IFLS, ifls, 0x3f)                                                                        \
+	X(IMSC, imsc, PL011_INT_ALL)                                                               \
+	X(DMACR, dmacr, 7)
+
 /* What a VM's PL011 remembers between accesses; all of it under lock. */
 struct vuart {
 	struct spinlock lock;
-	uint32_t ilpr, ibrd, fbrd, lcr_h, cr, ifls, imsc, dmacr;
+#define VUART_FIELD(NAME, field, bits) uint32_t field;
+	VUART_KEPT_REGS(VUART_FIELD)
+#undef VUART_FIELD
 	uint32_t cleared; /* interrupts ICR cleared, held off until new data re-arms them */
 	uint32_t line;    /* the interrupt line as last driven: MIS != 0 */
 	uint32_t rx_head, rx_tail;
