@@ -209,17 +209,23 @@ static void pf_pair(struct pf_writer *pf, struct pf_ring *rs, size_t i)
 	}
 }
 
+/* Ends the innermost slice open on track. */
+static void pf_end(struct pf_writer *pf, uint64_t ts, uint64_t track)
+{
+	pf_event(pf, ts, track, PF_TYPE_SLICE_END, NULL, NULL, 0, 0, 0);
+}
+
 static void pf_close_inner(struct pf_writer *pf, uint64_t ts)
 {
 	if (pf->r->inner)
-		pf_event(pf, ts, pf->r->cpu_track, PF_TYPE_SLICE_END, NULL, NULL, 0, 0, 0);
+		pf_end(pf, ts, pf->r->cpu_track);
 	pf->r->inner = 0;
 }
 
 static void pf_close_guest(struct pf_writer *pf, uint64_t ts)
 {
 	if (pf->r->guest)
-		pf_event(pf, ts, pf->r->guest, PF_TYPE_SLICE_END, NULL, NULL, 0, 0, 0);
+		pf_end(pf, ts, pf->r->guest);
 	pf->r->guest = 0;
 }
 
@@ -232,7 +238,7 @@ static void pf_outer(struct pf_writer *pf, uint64_t ts, int vm)
 		return;
 	pf_close_inner(pf, ts);
 	if (pf->r->outer_vm >= 0)
-		pf_event(pf, ts, pf->r->cpu_track, PF_TYPE_SLICE_END, NULL, NULL, 0, 0, 0);
+		pf_end(pf, ts, pf->r->cpu_track);
 	snprintf(name, sizeof(name), "VM %s", pf->t->vms[vm].name);
 	pf_event(pf, ts, pf->r->cpu_track, PF_TYPE_SLICE_BEGIN, name, NULL, 0, 0, 0);
 	pf->r->outer_vm = vm;
@@ -439,7 +445,7 @@ void pf_ring_end(struct pf_writer *pf, uint32_t ri)
 	pf_close_guest(pf, rs->ts);
 	pf_close_inner(pf, rs->ts);
 	if (rs->outer_vm >= 0)
-		pf_event(pf, rs->ts, rs->cpu_track, PF_TYPE_SLICE_END, NULL, NULL, 0, 0, 0);
+		pf_end(pf, rs->ts, rs->cpu_track);
 	rs->outer_vm = -1;
 	if (ring->skipped + ring->lost > rs->missing)
 		rs->missing = ring->skipped + ring->lost;
