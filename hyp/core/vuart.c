@@ -107,16 +107,10 @@ void vuart_reset(struct vm *vm)
 	struct vuart *u = &vm->vuart;
 
 	spin_lock(&u->lock);
-	/*
-	 * 115200 8N1 from QEMU virt's 24 MHz clock, FIFOs on: a driver that
-	 * finds the UART enabled derives the console's speed from IBRD/FBRD.
-	 */
-	u->ibrd = 13;
-	u->fbrd = 1;
-	u->lcr_h = PL011_LCR_H_WLEN8 | PL011_LCR_H_FEN;
-	u->cr = PL011_CR_UARTEN | PL011_CR_TXE | PL011_CR_RXE;
-	u->ifls = 0x12; /* half full, both ways */
-	u->ilpr = u->imsc = u->dmacr = u->cleared = 0;
+#define VUART_RESET(NAME, field, bits, reset) u->field = (reset);
+	VUART_KEPT_REGS(VUART_RESET)
+#undef VUART_RESET
+	u->cleared = 0;
 	u->rx_head = u->rx_tail = 0;
 	u->line = 0;
 	if (vuart_has_input(vm))
@@ -178,10 +172,10 @@ static uint32_t vuart_read_fr(const struct vuart *u)
 }
 
 /* A kept register's case in vuart_read and in vuart_write. */
-#define VUART_READ_KEPT(NAME, field, bits)                                                         \
+#define VUART_READ_KEPT(NAME, field, bits, reset)                                                  \
 	case PL011_##NAME:                                                                         \
 		return u->field;
-#define VUART_WRITE_KEPT(NAME, field, bits)                                                        \
+#define VUART_WRITE_KEPT(NAME, field, bits, reset)                                                 \
 	case PL011_##NAME:                                                                         \
 		u->field = value & (bits);                                                         \
 		break;
