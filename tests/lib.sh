@@ -10,6 +10,10 @@ O=${O:-out}
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; }
 
+# read_text VAR <<-'LUA' ... LUA: VAR is set to the here-document as it stands, every line
+# ending in a newline (what to type at a console, without $'...' quoting).
+read_text() { IFS= read -r -d '' "$1" || true; }
+
 # suite NAME: a test script's logs and build products go to $B ($O/test/NAME, made),
 # its own sources are in $HERE (tests/NAME).
 suite() {
