@@ -29,6 +29,8 @@ LWIP_INC  := -Imonitor/lwip -I$(LWIP_DIR)/src/include
 MBED_TAR  := third_party/mbedtls/mbedtls_2.28.3.orig.tar.gz
 MBED_DIR  := $(O)/mbedtls-2.28.3
 MBED_STAMP := $(MBED_DIR)/.extracted
+# Its headers and sources only (its ChangeLog.d/ would look like a dependency file to make).
+MBED_MEMBERS := --wildcards '*/include/*' '*/library/*'
 MBED_SRC  := md sha256 platform_util constant_time
 MBED_OBJ  := $(patsubst %,$(O)/monitor/mbedtls/%.o,$(MBED_SRC))
 MBED_INC  := -Imonitor/mbedtls -I$(MBED_DIR)/include '-DMBEDTLS_CONFIG_FILE="vitrine_mbedtls.h"'
@@ -57,47 +59,27 @@ MON_OBJ  := $(patsubst monitor/%.c,$(O)/monitor/%.o,$(wildcard monitor/*.c))
 MON_RT_OBJ := $(patsubst %,$(O)/guests/obj/%.o,guests/rt/crt0.S guests/rt/vectors.S \
               guests/rt/rt.c guests/rt/gic.c hyp/lib/fmt.c)
 
-$(LUA_TAR): | $(DEPS_OK)
-	$(Q)scripts/fetch-src.sh lua5.4 >/dev/null
+# $(call monitor_lib,VAR,PACKAGE,NAME,SUBDIR[,DEPS]): the rules for a library built from a
+# Debian source package: fetched by scripts/fetch-src.sh PACKAGE, its upstream tarball
+# ($(VAR_TAR)) extracted into $(VAR_DIR) (only $(VAR_MEMBERS), if set), each of
+# $(VAR_OBJ) compiled from $(VAR_DIR)/SUBDIR with $(VAR_FLAGS) into $(O)/monitor/NAME/.
+define monitor_lib
+$$($(1)_TAR): | $$(DEPS_OK)
+	$$(Q)scripts/fetch-src.sh $(2) >/dev/null
 
-$(LUA_STAMP): $(LUA_TAR)
-	@mkdir -p $(O)
-	@echo "  UNTAR   $<"
-	$(Q)rm -rf $(LUA_DIR) && tar -xzf $< -C $(O) && touch $@
+$$($(1)_STAMP): $$($(1)_TAR)
+	@echo "  UNTAR   $$<"
+	$$(Q)rm -rf $$($(1)_DIR) && mkdir -p $$($(1)_DIR) && \
+		tar -xf $$< -C $$($(1)_DIR) --strip-components=1 $$($(1)_MEMBERS) && touch $$@
 
-$(O)/monitor/lua/%.o: $(LUA_STAMP) | $(DEPS_OK)
-	@mkdir -p $(@D)
-	@echo "  CC      lua/$*.c"
-	$(Q)$(CC_T) $(LUA_FLAGS) -c $(LUA_DIR)/src/$*.c -o $@
-
-$(LWIP_TAR): | $(DEPS_OK)
-	$(Q)scripts/fetch-src.sh lwip >/dev/null
-
-$(LWIP_STAMP): $(LWIP_TAR)
-	@mkdir -p $(O)
-	@echo "  UNTAR   $<"
-	$(Q)rm -rf $(LWIP_DIR) && tar -xJf $< -C $(O) && touch $@
-
-$(O)/monitor/lwip/%.o: $(LWIP_STAMP) monitor/lwip/lwipopts.h monitor/lwip/arch/cc.h | $(DEPS_OK)
-	@mkdir -p $(@D)
-	@echo "  CC      lwip/$*.c"
-	$(Q)$(CC_T) $(LWIP_FLAGS) -c $(LWIP_DIR)/src/$*.c -o $@
-
-$(MBED_TAR): | $(DEPS_OK)
-	$(Q)scripts/fetch-src.sh mbedtls >/dev/null
-
-# Its headers and sources only (its ChangeLog.d/ would look like a dependency file to make).
-$(MBED_STAMP): $(MBED_TAR)
-	@mkdir -p $(MBED_DIR)
-	@echo "  UNTAR   $<"
-	$(Q)rm -rf $(MBED_DIR) && mkdir -p $(MBED_DIR) && \
-		tar -xzf $< -C $(MBED_DIR) --strip-components=1 --wildcards '*/include/*' '*/library/*' && \
-		touch $@
-
-$(MBED_OBJ): $(O)/monitor/mbedtls/%.o: $(MBED_STAMP) monitor/mbedtls/vitrine_mbedtls.h | $(DEPS_OK)
-	@mkdir -p $(@D)
-	@echo "  CC      mbedtls/$*.c"
-	$(Q)$(CC_T) $(MBED_FLAGS) -c $(MBED_DIR)/library/$*.c -o $@
+$$($(1)_OBJ): $$(O)/monitor/$(3)/%.o: $$($(1)_STAMP) $(5) | $$(DEPS_OK)
+	@mkdir -p $$(@D)
+	@echo "  CC      $(3)/$$*.c"
+	$$(Q)$$(CC_T) $$($(1)_FLAGS) -c $$($(1)_DIR)/$(4)/$$*.c -o $$@
+endef
+$(eval $(call monitor_lib,LUA,lua5.4,lua,src))
+$(eval $(call monitor_lib,LWIP,lwip,lwip,src,monitor/lwip/lwipopts.h monitor/lwip/arch/cc.h))
+$(eval $(call monitor_lib,MBED,mbedtls,mbedtls,library,monitor/mbedtls/vitrine_mbedtls.h))
 
 # Made once: `rm $(NET_KEY)` (then rebuild) for a new one, or write 64 hex digits into it.
 $(NET_KEY):

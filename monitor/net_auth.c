@@ -43,12 +43,27 @@ static struct tcp_pcb *net_auth_release(struct net_pending *w)
 	struct tcp_pcb *pcb = w->pcb;
 
 	w->pcb = NULL;
-	if (pcb) {
-		tcp_arg(pcb, NULL);
-		tcp_recv(pcb, NULL);
-		tcp_err(pcb, NULL);
-	}
+	if (pcb)
+		net_callbacks(pcb, NULL, NULL, NULL, NULL);
 	return pcb;
+}
+
+void net_callbacks(struct tcp_pcb *pcb, void *arg, tcp_recv_fn recv, tcp_err_fn err,
+                   tcp_sent_fn sent)
+{
+	tcp_arg(pcb, arg);
+	tcp_recv(pcb, recv);
+	tcp_err(pcb, err);
+	tcp_sent(pcb, sent);
+}
+
+err_t net_close(struct tcp_pcb *pcb)
+{
+	net_callbacks(pcb, NULL, NULL, NULL, NULL);
+	if (tcp_close(pcb) == ERR_OK)
+		return ERR_OK;
+	tcp_abort(pcb);
+	return ERR_ABRT;
 }
 
 /* Say line (if any), then close: ERR_ABRT if it had to be aborted (for lwIP's callbacks). */
@@ -56,10 +71,7 @@ static err_t net_auth_close(struct tcp_pcb *pcb, const char *line)
 {
 	if (*line)
 		tcp_write(pcb, line, (u16_t)strlen(line), TCP_WRITE_FLAG_COPY);
-	if (tcp_close(pcb) == ERR_OK)
-		return ERR_OK;
-	tcp_abort(pcb);
-	return ERR_ABRT;
+	return net_close(pcb);
 }
 
 static err_t net_auth_refuse(struct net_pending *w, const char *why)
@@ -182,9 +194,7 @@ err_t net_auth_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 	w->len = 0;
 	auth_nonce(w->nonce);
 	tcp_setprio(pcb, TCP_PRIO_MIN);
-	tcp_arg(pcb, w);
-	tcp_recv(pcb, net_auth_recv);
-	tcp_err(pcb, net_auth_err);
+	net_callbacks(pcb, w, net_auth_recv, net_auth_err, NULL);
 	n = snprintf(line, sizeof line, VT_AUTH_HELLO "%s ", svc->name);
 	for (size_t i = 0; i < VT_AUTH_NONCE; i++)
 		n += snprintf(line + n, sizeof line - (size_t)n, "%02x", w->nonce[i]);

@@ -135,11 +135,7 @@ static void net_con_free(struct net_client *c)
 static void net_con_drop(struct net_client *c)
 {
 	if (c->pcb) {
-		tcp_arg(c->pcb, NULL);
-		tcp_recv(c->pcb, NULL);
-		tcp_err(c->pcb, NULL);
-		if (tcp_close(c->pcb) != ERR_OK)
-			tcp_abort(c->pcb);
+		net_close(c->pcb);
 		c->pcb = NULL;
 	}
 	if (!c->running)
@@ -224,9 +220,7 @@ static const char *net_con_start(struct tcp_pcb *pcb, unsigned id)
 	c->pcb = pcb;
 	c->id = id;
 	c->last = timer_now();
-	tcp_arg(pcb, c);
-	tcp_recv(pcb, net_con_recv);
-	tcp_err(pcb, net_con_err);
+	net_callbacks(pcb, c, net_con_recv, net_con_err, NULL);
 	snprintf(
 	    banner, sizeof banner,
 	    "monitor: %s console over TCP (client %u); vitrine.poweroff() ends the system\nlua> ",

@@ -39,6 +39,14 @@ struct net_peer {
 /* Called for each connection by the *_peers functions. */
 typedef void (*net_peer_fn)(const struct net_peer *p, void *arg);
 
+/* Who lwIP calls for a connection: with arg, on data, on its loss, on acknowledged data. */
+void net_callbacks(struct tcp_pcb *pcb, void *arg, tcp_recv_fn recv, tcp_err_fn err,
+                   tcp_sent_fn sent);
+/*
+ * A connection let go: its callbacks off, then closed, or aborted if lwIP
+ * cannot close it now. ERR_ABRT if aborted (what lwIP's callbacks return then).
+ */
+err_t net_close(struct tcp_pcb *pcb);
 /* net_auth.c: the listener's accept callback (arg: the struct net_service). */
 err_t net_auth_accept(void *arg, struct tcp_pcb *pcb, err_t err);
 /* Drop handshakes that took longer than NET_AUTH_MS. */

@@ -35,12 +35,7 @@ static void net_stream_close(struct net_stream *n)
 {
 	if (!n->pcb)
 		return;
-	tcp_arg(n->pcb, NULL);
-	tcp_recv(n->pcb, NULL);
-	tcp_err(n->pcb, NULL);
-	tcp_sent(n->pcb, NULL);
-	if (tcp_close(n->pcb) != ERR_OK)
-		tcp_abort(n->pcb);
+	net_close(n->pcb);
 	n->pcb = NULL;
 }
 
@@ -117,10 +112,7 @@ static const char *net_stream_start(struct tcp_pcb *pcb, unsigned id)
 		n->pcb = pcb;
 		n->id = id;
 		n->last = timer_now();
-		tcp_arg(pcb, n);
-		tcp_recv(pcb, net_stream_recv);
-		tcp_err(pcb, net_stream_err);
-		tcp_sent(pcb, net_stream_sent);
+		net_callbacks(pcb, n, net_stream_recv, net_stream_err, net_stream_sent);
 		net_stream_push(n);
 		return NULL;
 	}

@@ -5,8 +5,22 @@
 MODE=${MODE:-}
 QEMU_ARGS=${QEMU_ARGS:-}
 
+O=${O:-out}
+
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; }
+
+# read_text VAR <<-'LUA' ... LUA: VAR is set to the here-document as it stands, every line
+# ending in a newline (what to type at a console, without $'...' quoting).
+read_text() { IFS= read -r -d '' "$1" || true; }
+
+# suite NAME: a test script's logs and build products go to $B ($O/test/NAME, made),
+# its own sources are in $HERE (tests/NAME).
+suite() {
+	B=$O/test/$1
+	HERE=tests/$1
+	mkdir -p "$B"
+}
 
 # boot CONFIG [SECONDS [INPUT]]: runs out/CONFIG/vitrine.elf in QEMU under a
 # timeout, INPUT typed on its serial port (or what $FEED types); the console goes to $LOG and QEMU's

@@ -10,7 +10,8 @@ mkdir -p "$O/test"
 : >"$results"
 
 step() { echo "== $*" >&2; }
-run() { "$@" 2>&1 | tee -a "$results" | grep -E '^(PASS|FAIL)' ; }
+# run_suite NAME SCRIPT [ARGS]: a step that is one test script, its PASS/FAIL lines kept.
+run_suite() { step "$1"; shift; "$@" 2>&1 | tee -a "$results" | grep -E '^(PASS|FAIL)' ; }
 
 step "build"
 build_ok=1
@@ -29,8 +30,7 @@ else
 	echo "FAIL unit/build: $(grep -m3 -E 'error|Error' "$O/test/unit.log" | tr '\n' ' ')" | tee -a "$results"
 fi
 
-step "config checker"
-run tests/config/run.sh "$O/host/vmconfig"
+run_suite "config checker" tests/config/run.sh "$O/host/vmconfig"
 
 step "lint"
 if make -s lint >"$O/test/lint.log" 2>&1; then
@@ -40,36 +40,28 @@ else
 fi | tee -a "$results"
 
 # ---- the emulated LLC: cache model unit tests, the plugin in QEMU (tests/llc/run.sh) ----
-step "emulated LLC"
-run tests/llc/run.sh
+run_suite "emulated LLC" tests/llc/run.sh
 
 # ---- exit counting: the el2count plugin on a hand-counted bare-metal run and the timer config ----
-step "exit counting"
-run tests/el2count/run.sh
+run_suite "exit counting" tests/el2count/run.sh
 
 # ---- the Linux guest's images alone, on plain QEMU (tests/linux/run.sh) ----
-step "linux guest images"
-run tests/linux/run.sh
+run_suite "linux guest images" tests/linux/run.sh
 
-step "system tests (QEMU)"
-run tests/system.sh
+run_suite "system tests (QEMU)" tests/system.sh
 
 # ---- the experiments' guests: smoke tests, never speed (tests/bench.sh) ----
-step "bench guests"
-run tests/bench.sh
+run_suite "bench guests" tests/bench.sh
 
 # ---- trace: ring tests, vtrace, corpus replay (tests/trace/run.sh) ----
-step "trace"
-run tests/trace/run.sh
+run_suite "trace" tests/trace/run.sh
 
 # ---- the vitrine client and the trace stream (tests/client/run.sh) ----
-step "client"
-run tests/client/run.sh
+run_suite "client" tests/client/run.sh
 
 # ---- the docs: links that resolve, figures that name their command ----
-step "docs"
-run tests/docs/links.py
-run tests/docs/figures.py
+run_suite "docs" tests/docs/links.py
+run_suite "doc figures" tests/docs/figures.py
 
 passed=$(grep -c '^PASS' "$results")
 failed=$(grep -c '^FAIL' "$results")

@@ -6,44 +6,59 @@
 # Lua for the monitor: statsok(s, r1, r2) says whether trace.stats() rows s agree with
 # trace.rings() taken before (r1) and after (r2), and their totals with the rows;
 # lostok(l, s1, s2) the same of trace.lost() between two trace.stats().
-MON_STATS_OK=$'function statsok(s, r1, r2)\nlocal ok, w, l, f = #s == #r1 and #s > 0, 0, 0, 0\n'
-MON_STATS_OK+=$'for i, x in ipairs(s) do local a, b = r1[i], r2[i]\n'
-MON_STATS_OK+=$'ok = ok and x.cpu == a.cpu and x.mode == a.mode and x.capacity == a.capacity\n'
-MON_STATS_OK+=$'ok = ok and a.written <= x.written and x.written <= b.written and x.fill <= x.capacity\n'
-MON_STATS_OK+=$'if x.mode == \'flight\' then ok = ok and x.written == x.fill + x.lost\n'
-MON_STATS_OK+=$'else ok = ok and a.lost <= x.lost and x.lost <= b.lost end\n'
-MON_STATS_OK+=$'w, l, f = w + x.written, l + x.lost, f + x.fill end\n'
-MON_STATS_OK+=$'return ok and s.total.written == w and s.total.lost == l and s.total.fill == f end\n'
-MON_STATS_OK+=$'function lostok(l, s1, s2)\nlocal ok, t = true, 0\n'
-MON_STATS_OK+=$'for i, x in ipairs(s1) do ok = ok and x.lost <= l[x.cpu] and l[x.cpu] <= s2[i].lost t = t + l[x.cpu] end\n'
-MON_STATS_OK+=$'return ok and l.total == t end\n'
+read_text MON_STATS_OK <<-'LUA'
+	function statsok(s, r1, r2)
+	local ok, w, l, f = #s == #r1 and #s > 0, 0, 0, 0
+	for i, x in ipairs(s) do local a, b = r1[i], r2[i]
+	ok = ok and x.cpu == a.cpu and x.mode == a.mode and x.capacity == a.capacity
+	ok = ok and a.written <= x.written and x.written <= b.written and x.fill <= x.capacity
+	if x.mode == 'flight' then ok = ok and x.written == x.fill + x.lost
+	else ok = ok and a.lost <= x.lost and x.lost <= b.lost end
+	w, l, f = w + x.written, l + x.lost, f + x.fill end
+	return ok and s.total.written == w and s.total.lost == l and s.total.fill == f end
+	function lostok(l, s1, s2)
+	local ok, t = true, 0
+	for i, x in ipairs(s1) do ok = ok and x.lost <= l[x.cpu] and l[x.cpu] <= s2[i].lost t = t + l[x.cpu] end
+	return ok and l.total == t end
+LUA
 # Enough hypercalls (sys_refresh: 2 records each, EXIT and HVC) to fill pCPU 0's ring, then
 # both checks.
-MON_STATS_RUN=$'for i = 1, 10000 do vm.list() end\n'
-MON_STATS_RUN+=$'r1 = trace.rings() s = trace.stats() r2 = trace.rings() print(\'stats\', statsok(s, r1, r2))\n'
-MON_STATS_RUN+=$'s1 = trace.stats() l = trace.lost() s2 = trace.stats() print(\'lost\', lostok(l, s1, s2), l[0] > 0)\n'
+read_text MON_STATS_RUN <<-'LUA'
+	for i = 1, 10000 do vm.list() end
+	r1 = trace.rings() s = trace.stats() r2 = trace.rings() print('stats', statsok(s, r1, r2))
+	s1 = trace.stats() l = trace.lost() s2 = trace.stats() print('lost', lostok(l, s1, s2), l[0] > 0)
+LUA
 
 # The monitor's Lua console, driven through the serial port: answers, errors
 # that leave it working, line editing (DEL, Ctrl-U), a chunk over several
 # lines, CR LF line ends, and vitrine.poweroff() with the monitor's sizes.
 test_monitor_rings() {
 	local in
-	in=$'#trace.rings()\nr = trace.rings()[1]\nprint(r.cpu, r.mode, r.capacity)\n'
-	in+=$'print(r.written > 0, r.lost)\nt = trace.read{cpu=0}\n'
-	in+=$'print(#t.records > 0, t.records[1].event, t.skipped, t.next == #t.records)\n'
-	in+=$'vm.list() n=0 for _, e in ipairs(trace.read{cpu=0, max=100000}.records) do if e.event == "exit" and e.vm == 0 then n = n + 1 end end print(n > 0)\n'
-	in+=$'trace.read{cpu=9}\n#vm.list()\n'
-	in+=$'for _, v in ipairs(vm.list()) do print(v.id, v.name, v.state, #v.pcpus, v.ram) end\n'
-	in+=$'a = vm.info(\'monitor\').exits b = vm.info(0).exits print(b > a, vm.info(0).vcpus[1].state)\n'
-	in+=$'vm.info(\'nope\')\nvm.reset(\'hello\')\nprint(\'resets\', vm.info(\'hello\').resets)\n'
-	in+=$'vm.reset(\'monitor\')\n'
-	in+=$'trace.enable{\'mark\'} w = trace.rings()[1].written print(\'masked\', trace.rings()[1].written == w)\n'
-	in+=$'trace.enable{\'exit\', \'bogus\'}\ntrace.enable{\'exit\',\'irq\',\'call\',\'ipc\',\'fault\',\'state\',\'mark\'}\n'
-	in+=$'t = trace.read{cpu=0, max=100000, events={\'exit\', \'enter\'}} n = 0\n'
-	in+=$'for _, e in ipairs(t.records) do if e.event ~= \'exit\' and e.event ~= \'enter\' then n = n + 1 end end\n'
-	in+=$'print(\'filtered\', #t.records > 0, n)\n'
-	in+=$'t = trace.read{cpu=0, max=3, events=\'exit\'} print(\'three\', #t.records, t.records[3].event, t.next == t.records[3].pos + 1)\n'
-	in+=$'trace.read{cpu=0, events={\'exit\', \'bogus\'}}\n'
+	read_text in <<-'LUA'
+		#trace.rings()
+		r = trace.rings()[1]
+		print(r.cpu, r.mode, r.capacity)
+		print(r.written > 0, r.lost)
+		t = trace.read{cpu=0}
+		print(#t.records > 0, t.records[1].event, t.skipped, t.next == #t.records)
+		vm.list() n=0 for _, e in ipairs(trace.read{cpu=0, max=100000}.records) do if e.event == "exit" and e.vm == 0 then n = n + 1 end end print(n > 0)
+		trace.read{cpu=9}
+		#vm.list()
+		for _, v in ipairs(vm.list()) do print(v.id, v.name, v.state, #v.pcpus, v.ram) end
+		a = vm.info('monitor').exits b = vm.info(0).exits print(b > a, vm.info(0).vcpus[1].state)
+		vm.info('nope')
+		vm.reset('hello')
+		print('resets', vm.info('hello').resets)
+		vm.reset('monitor')
+		trace.enable{'mark'} w = trace.rings()[1].written print('masked', trace.rings()[1].written == w)
+		trace.enable{'exit', 'bogus'}
+		trace.enable{'exit','irq','call','ipc','fault','state','mark'}
+		t = trace.read{cpu=0, max=100000, events={'exit', 'enter'}} n = 0
+		for _, e in ipairs(t.records) do if e.event ~= 'exit' and e.event ~= 'enter' then n = n + 1 end end
+		print('filtered', #t.records > 0, n)
+		t = trace.read{cpu=0, max=3, events='exit'} print('three', #t.records, t.records[3].event, t.next == t.records[3].pos + 1)
+		trace.read{cpu=0, events={'exit', 'bogus'}}
+	LUA
 	in+="$MON_STATS_OK$MON_STATS_RUN"
 	in+=$'s = trace.stats()[1] print(\'flight\', s.mode, s.fill == s.capacity - 1, s.lost == s.written - s.fill)\n'
 	in+=$'r = vm.info(\'monitor\').memory[1] print(\'monram\', r.kind, string.format(\'0x%x\', r.ipa), r.size, r.writable, vm.info(\'hello\').pcpus[1])\n'
@@ -160,12 +175,16 @@ LUA
 
 test_monitor_irqlat() {
 	local in
-	in=$'for i = 1, 2000000 do end\n'
-	in+=$'l = irq.latency{vm=1, intid=27} print(\'sane\', l.count > 0, l.min <= l.p50, l.p50 <= l.p99, l.p99 <= l.max)\n'
-	in+=$'s = l.stages.injection_to_marker t = l.stages.arrival_to_marker\n'
-	in+=$'print(\'stages\', s.count > 0, t.count > 0, t.count <= s.count, t.count <= l.count, t.min >= l.min, t.min >= s.min)\n'
-	in+=$'print(\'stages-sane\', s.min <= s.p50, s.p50 <= s.p99, s.p99 <= s.max, t.min <= t.p50, t.p50 <= t.p99, t.p99 <= t.max)\n'
-	in+=$'print(l.histogram)\nirq.latency{vm=1}\nvitrine.poweroff()\n'
+	read_text in <<-'LUA'
+		for i = 1, 2000000 do end
+		l = irq.latency{vm=1, intid=27} print('sane', l.count > 0, l.min <= l.p50, l.p50 <= l.p99, l.p99 <= l.max)
+		s = l.stages.injection_to_marker t = l.stages.arrival_to_marker
+		print('stages', s.count > 0, t.count > 0, t.count <= s.count, t.count <= l.count, t.min >= l.min, t.min >= s.min)
+		print('stages-sane', s.min <= s.p50, s.p50 <= s.p99, s.p99 <= s.max, t.min <= t.p50, t.p50 <= t.p99, t.p99 <= t.max)
+		print(l.histogram)
+		irq.latency{vm=1}
+		vitrine.poweroff()
+	LUA
 	boot monitor-timer 60 "$in"
 	check system/monitor-irq-latency-stages has $'^stages\ttrue\ttrue\ttrue\ttrue\ttrue\ttrue$'
 	check system/monitor-irq-latency-stages-sane has $'^stages-sane\ttrue\ttrue\ttrue\ttrue\ttrue\ttrue$'
@@ -180,15 +199,19 @@ test_monitor_irqlat() {
 # running on; the monitor may not pause itself; a paused VM can be reset.
 test_monitor_pause() {
 	local in
-	in=$'while vm.info(\'timer\').vcpus[1].state ~= \'running\' do end\n'
-	in+=$'vm.pause(\'timer\') a = vm.info(\'timer\') for i = 1, 300000 do end b = vm.info(\'timer\')\n'
-	in+=$'print(\'paused\', a.state, a.vcpus[1].state, a.exits == b.exits)\n'
-	in+=$'n = 0 for _, r in ipairs(trace.read{cpu=0, events=\'vm_state\'}.records) do if r.vm == 1 and r.a == 5 then n = n + 1 end end print(\'traced\', n)\n'
-	in+=$'vm.resume(\'timer\') for i = 1, 3000000 do end c = vm.info(\'timer\')\n'
-	in+=$'print(\'resumed\', c.state, c.vcpus[1].state, c.exits > b.exits)\n'
-	in+=$'vm.pause(\'monitor\')\nvm.resume(\'timer\')\n'
-	in+=$'vm.pause(\'timer\') vm.reset(\'timer\') print(\'after reset\', vm.info(\'timer\').state)\n'
-	in+=$'vitrine.poweroff()\n' # the timer guest finishes on its own
+	# Ends with vitrine.poweroff(): the timer guest finishes on its own.
+	read_text in <<-'LUA'
+		while vm.info('timer').vcpus[1].state ~= 'running' do end
+		vm.pause('timer') a = vm.info('timer') for i = 1, 300000 do end b = vm.info('timer')
+		print('paused', a.state, a.vcpus[1].state, a.exits == b.exits)
+		n = 0 for _, r in ipairs(trace.read{cpu=0, events='vm_state'}.records) do if r.vm == 1 and r.a == 5 then n = n + 1 end end print('traced', n)
+		vm.resume('timer') for i = 1, 3000000 do end c = vm.info('timer')
+		print('resumed', c.state, c.vcpus[1].state, c.exits > b.exits)
+		vm.pause('monitor')
+		vm.resume('timer')
+		vm.pause('timer') vm.reset('timer') print('after reset', vm.info('timer').state)
+		vitrine.poweroff()
+	LUA
 	boot monitor-timer 60 "$in"
 	check system/monitor-pause-holds has $'^paused\tpaused\tpaused\ttrue$'
 	check system/monitor-pause-traced has $'^traced\t1$'

@@ -37,6 +37,21 @@ static int dump_fits(size_t len, size_t off, uint64_t n, size_t sz, const char *
 	return 0;
 }
 
+/* A table of n entries of sz bytes at off: checked to fit, then n + 1 zeroed elements of elem
+ * bytes. */
+static void *dump_table(size_t len, size_t off, uint64_t n, size_t sz, size_t elem,
+                        const char *what, char *err, size_t errlen)
+{
+	void *table;
+
+	if (dump_fits(len, off, n, sz, what, err, errlen))
+		return NULL;
+	table = calloc((size_t)n + 1, elem);
+	if (!table)
+		dump_err(err, errlen, off, "out of memory");
+	return table;
+}
+
 static int dump_header(const uint8_t *buf, size_t len, struct vtrace *t, char *err, size_t errlen)
 {
 	struct vt_dump d;
@@ -73,11 +88,10 @@ static int dump_header(const uint8_t *buf, size_t len, struct vtrace *t, char *e
 static int dump_vms(const uint8_t *buf, size_t len, size_t *off, struct vtrace *t, char *err,
                     size_t errlen)
 {
-	if (dump_fits(len, *off, t->nr_vms, VT_DUMP_VM_SIZE, "VM table", err, errlen))
-		return -1;
-	t->vms = calloc(t->nr_vms + 1, sizeof(*t->vms));
+	t->vms = dump_table(len, *off, t->nr_vms, VT_DUMP_VM_SIZE, sizeof(*t->vms), "VM table", err,
+	                    errlen);
 	if (!t->vms)
-		return dump_err(err, errlen, *off, "out of memory");
+		return -1;
 	for (uint32_t i = 0; i < t->nr_vms; i++, *off += VT_DUMP_VM_SIZE) {
 		const uint8_t *p = buf + *off;
 		struct vt_dump_vm *vm = &t->vms[i];
@@ -102,11 +116,10 @@ static int dump_vms(const uint8_t *buf, size_t len, size_t *off, struct vtrace *
 static int dump_vcpus(const uint8_t *buf, size_t len, size_t *off, struct vtrace *t, char *err,
                       size_t errlen)
 {
-	if (dump_fits(len, *off, t->nr_vcpus, VT_DUMP_VCPU_SIZE, "vCPU table", err, errlen))
-		return -1;
-	t->vcpus = calloc((size_t)t->nr_vcpus + 1, sizeof(*t->vcpus));
+	t->vcpus = dump_table(len, *off, t->nr_vcpus, VT_DUMP_VCPU_SIZE, sizeof(*t->vcpus),
+	                      "vCPU table", err, errlen);
 	if (!t->vcpus)
-		return dump_err(err, errlen, *off, "out of memory");
+		return -1;
 	for (uint32_t i = 0; i < t->nr_vcpus; i++, *off += VT_DUMP_VCPU_SIZE) {
 		const uint8_t *p = buf + *off;
 		struct vt_dump_vcpu *v = &t->vcpus[i];
@@ -184,11 +197,10 @@ static int dump_records(const uint8_t *buf, size_t off, uint32_t ri, struct vtra
 static int dump_rings(const uint8_t *buf, size_t len, size_t *off, struct vtrace *t, char *err,
                       size_t errlen)
 {
-	if (dump_fits(len, *off, t->nr_rings, VT_DUMP_RING_SIZE, "ring headers", err, errlen))
-		return -1;
-	t->rings = calloc((size_t)t->nr_rings + 1, sizeof(*t->rings));
+	t->rings = dump_table(len, *off, t->nr_rings, VT_DUMP_RING_SIZE, sizeof(*t->rings),
+	                      "ring headers", err, errlen);
 	if (!t->rings)
-		return dump_err(err, errlen, *off, "out of memory");
+		return -1;
 	for (uint32_t i = 0; i < t->nr_rings; i++) {
 		const uint8_t *p = buf + *off;
 		struct vtrace_ring *ring = &t->rings[i];

@@ -209,17 +209,23 @@ static void pf_pair(struct pf_writer *pf, struct pf_ring *rs, size_t i)
 	}
 }
 
+/* Ends the innermost slice open on track. */
+static void pf_end(struct pf_writer *pf, uint64_t ts, uint64_t track)
+{
+	pf_event(pf, ts, track, PF_TYPE_SLICE_END, NULL, NULL, 0, 0, 0);
+}
+
 static void pf_close_inner(struct pf_writer *pf, uint64_t ts)
 {
 	if (pf->r->inner)
-		pf_event(pf, ts, pf->r->cpu_track, PF_TYPE_SLICE_END, NULL, NULL, 0, 0, 0);
+		pf_end(pf, ts, pf->r->cpu_track);
 	pf->r->inner = 0;
 }
 
 static void pf_close_guest(struct pf_writer *pf, uint64_t ts)
 {
 	if (pf->r->guest)
-		pf_event(pf, ts, pf->r->guest, PF_TYPE_SLICE_END, NULL, NULL, 0, 0, 0);
+		pf_end(pf, ts, pf->r->guest);
 	pf->r->guest = 0;
 }
 
@@ -232,7 +238,7 @@ static void pf_outer(struct pf_writer *pf, uint64_t ts, int vm)
 		return;
 	pf_close_inner(pf, ts);
 	if (pf->r->outer_vm >= 0)
-		pf_event(pf, ts, pf->r->cpu_track, PF_TYPE_SLICE_END, NULL, NULL, 0, 0, 0);
+		pf_end(pf, ts, pf->r->cpu_track);
 	snprintf(name, sizeof(name), "VM %s", pf->t->vms[vm].name);
 	pf_event(pf, ts, pf->r->cpu_track, PF_TYPE_SLICE_BEGIN, name, NULL, 0, 0, 0);
 	pf->r->outer_vm = vm;
@@ -248,78 +254,68 @@ static uint64_t pf_target(const struct pf_writer *pf, const struct vt_record *r)
 	return pf_uuid_vcpu(r->vm, r->vcpu);
 }
 
+/* An argument an instant shows: its name, the record's field it shows, in hex or not. */
+enum pf_field { PF_A, PF_B, PF_C };
+struct pf_shown {
+	const char *name;
+	enum pf_field field;
+	int pointer;
+};
+
+/*
+ * How an instant looks: its name (a format of the record's a), whether it
+ * goes on the pCPU's track rather than pf_target's, and the arguments shown.
+ * The states name theirs in pf_instant; events without a look draw nothing.
+ */
+static const struct pf_look {
+	const char *name;
+	int on_cpu;
+	struct pf_shown args[3];
+} pf_looks[VT_EV_COUNT] = {
+    [VT_EV_LOST] = {"LOST %u", 1, {{NULL}}},
+    [VT_EV_IRQ] = {"IRQ %u", 1, {{NULL}}},
+    [VT_EV_INJECT] = {"inject vINTID %u", 0, {{"hw INTID", PF_B, 0}}},
+    [VT_EV_LR_FULL] = {"LR full, vINTID %u", 0, {{NULL}}},
+    [VT_EV_IPI] = {"IPI to cpu %u", 1, {{NULL}}},
+    [VT_EV_HVC] = {"hvc 0x%08x", 0, {{"fn", PF_A, 1}, {"x1", PF_B, 0}, {"x0", PF_C, 0}}},
+    [VT_EV_PSCI] = {"psci 0x%08x", 0, {{"fn", PF_A, 1}, {"x1", PF_B, 0}, {"x0", PF_C, 0}}},
+    [VT_EV_IPC] = {"ipc channel %u", 0, {{"a", PF_A, 0}, {"event", PF_B, 0}, {"to VM", PF_C, 0}}},
+    [VT_EV_FAULT] = {"FAULT", 0, {{"ESR", PF_A, 1}, {"IPA", PF_B, 1}, {"PC", PF_C, 1}}},
+    [VT_EV_VM_STATE] = {"VM %s", 0, {{NULL}}},
+    [VT_EV_VCPU_STATE] = {"vCPU %s", 0, {{NULL}}},
+    [VT_EV_MARK] = {"mark %u", 0, {{"value", PF_B, 0}}},
+};
+
 static void pf_instant(struct pf_writer *pf, uint64_t ts, uint32_t ri, const struct vt_record *r,
                        uint64_t flow)
 {
-	struct pf_arg args[3] = {{"a", r->a, 0}, {"b", r->b, 0}, {"c", r->c, 0}};
-	uint64_t track = pf_target(pf, r);
+	const struct pf_look *look = r->event < VT_EV_COUNT ? &pf_looks[r->event] : NULL;
+	const uint64_t fields[] = {[PF_A] = r->a, [PF_B] = r->b, [PF_C] = r->c};
+	struct pf_arg args[3];
 	char name[64];
 	int nargs = 0;
 
-	switch (r->event) {
-	case VT_EV_LOST:
+	if (!look || !look->name)
+		return;
+	if (r->event == VT_EV_LOST) {
 		pf_close_guest(pf, ts);
 		pf_close_inner(pf, ts);
-		snprintf(name, sizeof(name), "LOST %u", r->a);
 		pf->r->missing += r->a;
 		pf_counter(pf, ts, pf_uuid_counter(pf->t->rings[ri].cpu), pf->r->missing);
-		track = pf->r->cpu_track;
-		break;
-	case VT_EV_IRQ:
-		snprintf(name, sizeof(name), "IRQ %u", r->a);
-		track = pf->r->cpu_track;
-		break;
-	case VT_EV_INJECT:
-		snprintf(name, sizeof(name), "inject vINTID %u", r->a);
-		args[0].name = "hw INTID";
-		args[0].value = r->b;
-		nargs = 1;
-		break;
-	case VT_EV_LR_FULL:
-		snprintf(name, sizeof(name), "LR full, vINTID %u", r->a);
-		break;
-	case VT_EV_IPI:
-		snprintf(name, sizeof(name), "IPI to cpu %u", r->a);
-		track = pf->r->cpu_track;
-		break;
-	case VT_EV_HVC:
-	case VT_EV_PSCI:
-		snprintf(name, sizeof(name), "%s 0x%08x", r->event == VT_EV_HVC ? "hvc" : "psci",
-		         r->a);
-		args[0] = (struct pf_arg){"fn", r->a, 1};
-		args[1].name = "x1";
-		args[2].name = "x0";
-		nargs = 3;
-		break;
-	case VT_EV_IPC:
-		snprintf(name, sizeof(name), "ipc channel %u", r->a);
-		args[1].name = "event";
-		args[2].name = "to VM";
-		nargs = 3;
-		break;
-	case VT_EV_FAULT:
-		snprintf(name, sizeof(name), "FAULT");
-		args[0] = (struct pf_arg){"ESR", r->a, 1};
-		args[1] = (struct pf_arg){"IPA", r->b, 1};
-		args[2] = (struct pf_arg){"PC", r->c, 1};
-		nargs = 3;
-		break;
-	case VT_EV_VM_STATE:
-		snprintf(name, sizeof(name), "VM %s", dec_vm_state_name(r->a));
-		break;
-	case VT_EV_VCPU_STATE:
-		snprintf(name, sizeof(name), "vCPU %s", dec_vcpu_state_name(r->a));
-		break;
-	case VT_EV_MARK:
-		snprintf(name, sizeof(name), "mark %u", r->a);
-		args[0].name = "value";
-		args[0].value = r->b;
-		nargs = 1;
-		break;
-	default:
-		return;
 	}
-	pf_event(pf, ts, track, PF_TYPE_INSTANT, name, args, nargs, flow, r->event == VT_EV_INJECT);
+	if (r->event == VT_EV_VM_STATE)
+		snprintf(name, sizeof(name), look->name, dec_vm_state_name(r->a));
+	else if (r->event == VT_EV_VCPU_STATE)
+		snprintf(name, sizeof(name), look->name, dec_vcpu_state_name(r->a));
+	else
+		snprintf(name, sizeof(name), look->name, r->a);
+	for (; nargs < 3 && look->args[nargs].name; nargs++) {
+		const struct pf_shown *a = &look->args[nargs];
+
+		args[nargs] = (struct pf_arg){a->name, fields[a->field], a->pointer};
+	}
+	pf_event(pf, ts, look->on_cpu ? pf->r->cpu_track : pf_target(pf, r), PF_TYPE_INSTANT, name,
+	         args, nargs, flow, r->event == VT_EV_INJECT);
 }
 
 /* Writes one record of ring ri (pf->r) and what it opens or closes. */
@@ -439,7 +435,7 @@ void pf_ring_end(struct pf_writer *pf, uint32_t ri)
 	pf_close_guest(pf, rs->ts);
 	pf_close_inner(pf, rs->ts);
 	if (rs->outer_vm >= 0)
-		pf_event(pf, rs->ts, rs->cpu_track, PF_TYPE_SLICE_END, NULL, NULL, 0, 0, 0);
+		pf_end(pf, rs->ts, rs->cpu_track);
 	rs->outer_vm = -1;
 	if (ring->skipped + ring->lost > rs->missing)
 		rs->missing = ring->skipped + ring->lost;

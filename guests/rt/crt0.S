@@ -5,6 +5,8 @@
  * identity map (1 GiB blocks: device below 1 GiB, normal memory above) so
  * caches and exclusives behave as on any real guest.
  */
+#include "zero_bss.S"
+
 #define STACK_SIZE 0x4000
 
 .section .text.boot, "ax"
@@ -13,15 +15,8 @@ _start:
 	mrs	x20, cntvct_el0		/* the VM's first instruction: for bench/boot.sh */
 	mov	x19, x0
 	bl	rt_cpu_setup
-	adrp	x0, __bss_start
-	add	x0, x0, :lo12:__bss_start
-	adrp	x1, __bss_end
-	add	x1, x1, :lo12:__bss_end
-1:	cmp	x0, x1
-	b.hs	2f
-	str	xzr, [x0], #8
-	b	1b
-2:	adrp	x0, rt_entry_ticks
+	zero_bss
+	adrp	x0, rt_entry_ticks
 	str	x20, [x0, :lo12:rt_entry_ticks]
 	mov	x0, x19
 	bl	rt_main

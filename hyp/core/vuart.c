@@ -107,16 +107,10 @@ void vuart_reset(struct vm *vm)
 	struct vuart *u = &vm->vuart;
 
 	spin_lock(&u->lock);
-	/*
-	 * 115200 8N1 from QEMU virt's 24 MHz clock, FIFOs on: a driver that
-	 * finds the UART enabled derives the console's speed from IBRD/FBRD.
-	 */
-	u->ibrd = 13;
-	u->fbrd = 1;
-	u->lcr_h = PL011_LCR_H_WLEN8 | PL011_LCR_H_FEN;
-	u->cr = PL011_CR_UARTEN | PL011_CR_TXE | PL011_CR_RXE;
-	u->ifls = 0x12; /* half full, both ways */
-	u->ilpr = u->imsc = u->dmacr = u->cleared = 0;
+#define VUART_RESET(NAME, field, bits, reset) u->field = (reset);
+	VUART_KEPT_REGS(VUART_RESET)
+#undef VUART_RESET
+	u->cleared = 0;
 	u->rx_head = u->rx_tail = 0;
 	u->line = 0;
 	if (vuart_has_input(vm))
@@ -177,34 +171,28 @@ static uint32_t vuart_read_fr(const struct vuart *u)
 	return PL011_FR_TXFE | (n ? 0 : PL011_FR_RXFE) | (n >= vuart_depth(u) ? PL011_FR_RXFF : 0);
 }
 
+/* A kept register's case in vuart_read and in vuart_write. */
+#define VUART_READ_KEPT(NAME, field, bits, reset)                                                  \
+	case PL011_##NAME:                                                                         \
+		return u->field;
+#define VUART_WRITE_KEPT(NAME, field, bits, reset)                                                 \
+	case PL011_##NAME:                                                                         \
+		u->field = value & (bits);                                                         \
+		break;
+
 /* Under the lock. */
 static uint32_t vuart_read(struct vuart *u, uint64_t offset)
 {
 	switch (offset) {
+		VUART_KEPT_REGS(VUART_READ_KEPT)
 	case PL011_DR:
 		return vuart_read_dr(u);
 	case PL011_FR:
 		return vuart_read_fr(u);
-	case PL011_ILPR:
-		return u->ilpr;
-	case PL011_IBRD:
-		return u->ibrd;
-	case PL011_FBRD:
-		return u->fbrd;
-	case PL011_LCR_H:
-		return u->lcr_h;
-	case PL011_CR:
-		return u->cr;
-	case PL011_IFLS:
-		return u->ifls;
-	case PL011_IMSC:
-		return u->imsc;
 	case PL011_RIS:
 		return vuart_ris(u);
 	case PL011_MIS:
 		return vuart_ris(u) & u->imsc;
-	case PL011_DMACR:
-		return u->dmacr;
 	}
 	if (offset >= PL011_PERIPHID0)
 		return vuart_id[(offset - PL011_PERIPHID0) / 4];
@@ -215,35 +203,12 @@ static uint32_t vuart_read(struct vuart *u, uint64_t offset)
 static void vuart_write(struct vuart *u, uint64_t offset, uint32_t value)
 {
 	switch (offset) {
+		VUART_KEPT_REGS(VUART_WRITE_KEPT)
 	case PL011_DR: /* the byte went out at once: the FIFO passed its level, TX comes again */
 		u->cleared &= ~PL011_INT_TX;
 		break;
-	case PL011_ILPR:
-		u->ilpr = value & 0xff;
-		break;
-	case PL011_IBRD:
-		u->ibrd = value & 0xffff;
-		break;
-	case PL011_FBRD:
-		u->fbrd = value & 0x3f;
-		break;
-	case PL011_LCR_H: /* bytes beyond a new 1-deep FIFO stay: they are read out first */
-		u->lcr_h = value & 0xff;
-		break;
-	case PL011_CR:
-		u->cr = value & 0xff87;
-		break;
-	case PL011_IFLS:
-		u->ifls = value & 0x3f;
-		break;
-	case PL011_IMSC:
-		u->imsc = value & PL011_INT_ALL;
-		break;
 	case PL011_ICR:
 		u->cleared |= value & PL011_INT_ALL;
-		break;
-	case PL011_DMACR: /* accepted and read back; there is no DMA */
-		u->dmacr = value & 7;
 		break;
 	}
 	/* RSR/ECR: a write clears errors there never are; the rest is read-only or reserved. */

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # The vitrine client and the trace stream, on the host: the monitor's
 # encoder over synthetic rings through the client's decoder (test_stream,
 # with ASan/UBSan); `vitrine record` fed those streams by a stand-in server
@@ -12,14 +12,11 @@
 #
 # usage: tests/client/run.sh     (env: O, default out)
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$ROOT" || exit 0
-O=${O:-out}
-B=$O/test/client
-HERE=tests/client
+cd "$(dirname "$0")/../.." || exit 0
+. tests/lib.sh
+suite client
 VC=$O/host/vitrine
 VT=$O/host/vtrace
-mkdir -p "$B"
 
 pass() { echo "PASS client/$1"; }
 fail() { echo "FAIL client/$1: $2"; }

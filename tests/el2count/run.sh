@@ -6,11 +6,9 @@
 # One PASS/FAIL line per test; always exits 0.
 set -u
 cd "$(dirname "$0")/../.." || exit 0
-O=${O:-out}
 . tests/lib.sh
-B=$O/test/el2count
+suite el2count
 SO=$O/host/libel2count.so
-mkdir -p "$B"
 
 if ! make -s "$SO" guests CONFIG=timer >"$B/build.log" 2>&1 ||
 	! make -s CONFIG=timer >>"$B/build.log" 2>&1; then

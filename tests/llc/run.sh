@@ -6,10 +6,8 @@
 # line per test; always exits 0.
 set -u
 cd "$(dirname "$0")/../.." || exit 0
-O=${O:-out}
 . tests/lib.sh
-B=$O/test/llc
-mkdir -p "$B"
+suite llc
 
 if ! make -s llc CONFIG=basic >"$B/build.log" 2>&1 || ! make -s CONFIG=basic >>"$B/build.log" 2>&1; then
 	fail llc/plugin-builds "see $B/build.log: $(tail -3 "$B/build.log" | tr '\n' ' ')"

@@ -201,6 +201,17 @@ static void gen_ev(struct gen_ring *r, uint16_t event, uint32_t a, uint64_t b, u
 		r->trace_exits++;
 }
 
+/* An interrupt exit at pc: the physical intid taken, then injected as the same vINTID, after
+ * waiting for a list register if lr_full. */
+static void gen_irq_exit(struct gen_ring *r, uint32_t intid, uint64_t pc, int lr_full)
+{
+	gen_ev(r, VT_EV_EXIT, VT_EXIT_IRQ, intid, pc);
+	gen_ev(r, VT_EV_IRQ, intid, 0, 0);
+	if (lr_full)
+		gen_ev(r, VT_EV_LR_FULL, intid, 0, 0);
+	gen_ev(r, VT_EV_INJECT, intid, intid, 0);
+}
+
 /* One exit of each flavour in turn: what a busy guest produces. */
 static void gen_exit(struct gen_ring *r, unsigned k)
 {
@@ -216,19 +227,14 @@ static void gen_exit(struct gen_ring *r, unsigned k)
 		gen_ev(r, VT_EV_EXIT, 0x24, 0x93c08045, 0x9000000);
 		break;
 	case 3:
-		gen_ev(r, VT_EV_EXIT, VT_EXIT_IRQ, 27, 0x40003000);
-		gen_ev(r, VT_EV_IRQ, 27, 0, 0);
-		gen_ev(r, VT_EV_INJECT, 27, 27, 0);
+		gen_irq_exit(r, 27, 0x40003000, 0);
 		break;
 	case 4:
 		gen_ev(r, VT_EV_EXIT, 0x17, 0x5e000000, 0x40004000);
 		gen_ev(r, VT_EV_PSCI, 0x84000000, 0, 0x10001);
 		break;
 	case 5:
-		gen_ev(r, VT_EV_EXIT, VT_EXIT_IRQ, 33, 0x40005000);
-		gen_ev(r, VT_EV_IRQ, 33, 0, 0);
-		gen_ev(r, VT_EV_LR_FULL, 33, 0, 0);
-		gen_ev(r, VT_EV_INJECT, 33, 33, 0);
+		gen_irq_exit(r, 33, 0x40005000, 1);
 		break;
 	case 6:
 		gen_ev(r, VT_EV_EXIT, 0x16, 0x5a000000, 0x40006000);

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # Trace tests: the ring (include/vitrine/trace_ring.h) under two threads, plain and under
 # ThreadSanitizer; the ENTER folded into an EXIT (include/vitrine/trace_fold.h); vtrace on
 # generated dumps (stats numbers, dump listing, Perfetto output through
@@ -9,16 +9,13 @@
 #
 # usage: tests/trace/run.sh     (env: O, default out; RING_RECORDS)
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$ROOT" || exit 0
-O=${O:-out}
-B=$O/test/trace
-HERE=tests/trace
+cd "$(dirname "$0")/../.." || exit 0
+. tests/lib.sh
+suite trace
 VT=$O/host/vtrace
 RING_RECORDS=${RING_RECORDS:-3000000}
 CFLAGS="-std=c11 -Wall -Wextra -Werror -g -Iinclude"
 LIB="trace/dump.c trace/decode.c trace/stats.c trace/pb.c trace/perfetto.c trace/pbcheck.c"
-mkdir -p "$B"
 
 pass() { echo "PASS trace/$1"; }
 fail() { echo "FAIL trace/$1: $2"; }

@@ -5,6 +5,7 @@
  * linked (virtual) address of the C entry.
  */
 #include "layout.h"
+#include "zero_bss.S"
 
 .section .text.boot, "ax"
 
@@ -12,15 +13,8 @@
 _start:
 	mov	x19, #0
 	/* Clear .bss once, before anything is kept in it. */
-	adrp	x0, __bss_start
-	add	x0, x0, :lo12:__bss_start
-	adrp	x1, __bss_end
-	add	x1, x1, :lo12:__bss_end
-1:	cmp	x0, x1
-	b.hs	2f
-	stp	xzr, xzr, [x0], #16
-	b	1b
-2:	bl	boot_common_setup
+	zero_bss
+	bl	boot_common_setup
 	bl	mmu_boot_build
 	b	boot_mmu_on
 

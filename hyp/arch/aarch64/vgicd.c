@@ -187,16 +187,7 @@ static uint64_t vgicd_read(struct vcpu *v, uint64_t off, unsigned size)
 int vgicd_access(struct vcpu *v, const void *ctx, uint64_t offset, unsigned size, int write,
                  uint64_t *value)
 {
-	struct vgic *g = &v->vm->arch.vgic;
-
 	(void)ctx;
-	if (offset & (size - 1))
-		return -1;
-	spin_lock(&g->lock);
-	if (write)
-		vgicd_write(v, offset, size, *value);
-	else
-		*value = vgicd_read(v, offset, size);
-	spin_unlock(&g->lock);
-	return 0;
+	return vgic_frame_access(&v->vm->arch.vgic.lock, v, offset, size, write, value, vgicd_read,
+	                         vgicd_write);
 }

@@ -110,18 +110,9 @@ static void vgicr_write(struct vcpu *t, uint64_t off, unsigned size, uint64_t va
 int vgicr_access(struct vcpu *v, const void *ctx, uint64_t offset, unsigned size, int write,
                  uint64_t *value)
 {
-	struct vgic *g = &v->vm->arch.vgic;
 	struct vcpu *t = v->vm->vcpus[offset / GICR_FRAME];
-	uint64_t off = offset % GICR_FRAME;
 
 	(void)ctx;
-	if (off & (size - 1))
-		return -1;
-	spin_lock(&g->lock);
-	if (write)
-		vgicr_write(t, off, size, *value);
-	else
-		*value = vgicr_read(t, off, size);
-	spin_unlock(&g->lock);
-	return 0;
+	return vgic_frame_access(&v->vm->arch.vgic.lock, t, offset % GICR_FRAME, size, write, value,
+	                         vgicr_read, vgicr_write);
 }

@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "sysreg.h"
+
 struct cpu;
 
 /*
@@ -19,18 +21,12 @@ static inline void arch_cpu_relax(void)
 /* The generic counter, and its frequency. */
 static inline uint64_t arch_counter(void)
 {
-	uint64_t v;
-
-	__asm__ volatile("mrs %0, cntpct_el0" : "=r"(v));
-	return v;
+	return sysreg_read(cntpct_el0);
 }
 
 static inline uint64_t arch_counter_freq(void)
 {
-	uint64_t v;
-
-	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
-	return v;
+	return sysreg_read(cntfrq_el0);
 }
 
 /*

@@ -84,6 +84,27 @@ int vgicd_access(struct vcpu *v, const void *ctx, uint64_t offset, unsigned size
 int vgicr_access(struct vcpu *v, const void *ctx, uint64_t offset, unsigned size, int write,
                  uint64_t *value);
 
+/*
+ * What vgicd_access and vgicr_access share: a naturally aligned access to register off of
+ * vCPU t's frame, made by the frame's read or write under the VM's vGIC lock. Inlined into
+ * both, so read and write are direct calls.
+ */
+static inline int
+vgic_frame_access(struct spinlock *lock, struct vcpu *t, uint64_t off, unsigned size, int write,
+                  uint64_t *value, uint64_t (*read)(struct vcpu *t, uint64_t off, unsigned size),
+                  void (*wr)(struct vcpu *t, uint64_t off, unsigned size, uint64_t value))
+{
+	if (off & (size - 1))
+		return -1;
+	spin_lock(lock);
+	if (write)
+		wr(t, off, size, *value);
+	else
+		*value = read(t, off, size);
+	spin_unlock(lock);
+	return 0;
+}
+
 static inline int vgic_test(const uint64_t *bits, uint32_t intid)
 {
 	return bits[intid / 64] >> (intid % 64) & 1;
