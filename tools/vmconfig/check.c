@@ -555,62 +555,12 @@ static void cfgc_image(const struct vmc_config *c, struct vmc_vm *vm, const char
 	}
 }
 
-/* The monitor owns the console: its input too, and it needs the UART to drive. */
-static void cfgc_input(struct vmc_config *c)
-{
-	const struct vmc_vm *mon = c->monitor_vm >= 0 ? &c->vms[c->monitor_vm] : NULL;
-
-	if (mon && !mon->uart)
-		vmc_error(c, mon->uart_line, "vm", mon->name, "uart",
-		          "the monitor owns the console and needs a uart (the platform PL011 is "
-		          "passed through to it there)");
-	if (mon)
-		c->input_vm = c->monitor_vm;
-	if (!c->input_line)
-		return;
-	if (mon && strcmp(mon->name, c->input)) {
-		vmc_error(c, c->input_line, "input", NULL, NULL,
-		          "'%s' cannot have the console input: the monitor '%s' (line %d) owns the "
-		          "console",
-		          c->input, mon->name, c->monitor_line);
-		return;
-	}
-	for (int i = 0; i < c->nr_vms; i++)
-		if (!strcmp(c->vms[i].name, c->input))
-			c->input_vm = i;
-	if (c->input_vm < 0)
-		vmc_error(c, c->input_line, "input", NULL, NULL, "no vm named '%s'", c->input);
-}
-
-static void cfgc_monitor(struct vmc_config *c)
-{
-	if (!c->monitor_line)
-		return;
-	for (int i = 0; i < c->nr_vms; i++)
-		if (!strcmp(c->vms[i].name, c->monitor))
-			c->monitor_vm = i;
-	if (c->monitor_vm < 0)
-		vmc_error(c, c->monitor_line, "monitor", NULL, NULL, "no vm named '%s'",
-		          c->monitor);
-}
-
-/*
- * `on-fault` not given: the monitor restarts (the console and the system's
- * control must come back), any other vm stops so its state can be looked at.
- */
-static void cfgc_fault_default(struct vmc_config *c)
-{
-	for (int i = 0; i < c->nr_vms; i++)
-		if (!c->vms[i].fault_line && i == c->monitor_vm)
-			c->vms[i].flags |= CFG_VM_FAULT_RESTART;
-}
-
 void cfgc_check(struct vmc_config *c, const char *images_dir)
 {
 	if (!c->nr_vms)
 		vmc_error(c, 0, NULL, NULL, NULL, "no vm: a config needs at least one");
-	cfgc_monitor(c); /* before cfgc_ipa: the monitor's view of the rings takes IPA space */
-	cfgc_fault_default(c);
+	cfgr_monitor(c); /* before cfgc_ipa: the monitor's view of the rings takes IPA space */
+	cfgr_fault_default(c);
 	cfgc_channels(c);
 	for (int v = 0; v < c->nr_vms; v++) {
 		cfgc_fields(c, &c->vms[v]);
@@ -623,6 +573,6 @@ void cfgc_check(struct vmc_config *c, const char *images_dir)
 	cfgc_cpus(c);
 	cfgc_colors(c);
 	cfgc_intids(c);
-	cfgc_input(c);
+	cfgr_input(c);
 	cfgc_doorbells(c);
 }

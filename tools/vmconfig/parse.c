@@ -7,26 +7,12 @@
 #include <errno.h>
 #include <string.h>
 
-#include "vmconfig.h"
-
-struct cfgp_line {
-	struct vmc_config *c;
-	struct vmc_vm *vm; /* the current vm block; NULL outside one */
-	int nr;
-	const char *kind, *name; /* who errors are about: "vm" 'a', "channel" 'c', "input" */
-	const char *keyword;
-	int argc;
-	char **argv;        /* after the keyword */
-	const bool *quoted; /* argv[i] was written "in quotes" */
-};
+#include "parse.h"
 
 /* Takes the lines of a vm that could not be stored, so they are still parsed. */
 static struct vmc_vm cfgp_spill;
 
-static void cfgp_err(struct cfgp_line *l, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void cfgp_err(struct cfgp_line *l, const char *field, const char *fmt, ...)
+void cfgp_err(struct cfgp_line *l, const char *field, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -38,7 +24,7 @@ static void cfgp_err(struct cfgp_line *l, const char *field, const char *fmt, ..
 }
 
 /* Decimal or 0x-hex, then an optional K, M or G (powers of 1024). */
-static bool cfgp_number(struct cfgp_line *l, const char *s, uint64_t *out)
+bool cfgp_number(struct cfgp_line *l, const char *s, uint64_t *out)
 {
 	const char *p = s;
 	unsigned base = 10;
@@ -87,7 +73,7 @@ big:
 	return false;
 }
 
-static bool cfgp_name(struct cfgp_line *l, const char *what, const char *s)
+bool cfgp_name(struct cfgp_line *l, const char *what, const char *s)
 {
 	size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
 
@@ -99,7 +85,7 @@ static bool cfgp_name(struct cfgp_line *l, const char *what, const char *s)
 }
 
 /* For keywords a vm has once: records the line, or complains that it is the second. */
-static bool cfgp_once(struct cfgp_line *l, int *line)
+bool cfgp_once(struct cfgp_line *l, int *line)
 {
 	if (*line) {
 		cfgp_err(l, l->keyword, "given twice, first at line %d", *line);
@@ -110,7 +96,7 @@ static bool cfgp_once(struct cfgp_line *l, int *line)
 }
 
 /* `pa ADDR` after two arguments: mem and channel. */
-static bool cfgp_pa(struct cfgp_line *l, uint64_t *pa, bool *fixed)
+bool cfgp_pa(struct cfgp_line *l, uint64_t *pa, bool *fixed)
 {
 	*fixed = l->argc == 4;
 	if (l->argc == 2)
@@ -122,7 +108,7 @@ static bool cfgp_pa(struct cfgp_line *l, uint64_t *pa, bool *fixed)
 	return cfgp_number(l, l->argv[3], pa);
 }
 
-static struct vmc_region *cfgp_region(struct cfgp_line *l, uint8_t kind)
+struct vmc_region *cfgp_region(struct cfgp_line *l, uint8_t kind)
 {
 	struct vmc_vm *vm = l->vm;
 	struct vmc_region *r;
@@ -168,8 +154,6 @@ static void cfgp_vm(struct cfgp_line *l)
 	}
 	cfgp_open(l, ok ? &c->vms[c->nr_vms++] : &cfgp_spill, l->argv[0]);
 }
-
-static bool cfgp_color_list(struct cfgp_line *l, const char *s, uint32_t *out);
 
 static void cfgp_channel(struct cfgp_line *l)
 {
@@ -243,74 +227,10 @@ static void cfgp_llc_events(struct cfgp_line *l)
 	}
 }
 
-static void cfgp_file(struct cfgp_line *l, struct vmc_file *file)
+void cfgp_file(struct cfgp_line *l, struct vmc_file *file)
 {
 	if (cfgp_once(l, &file->line))
 		snprintf(file->name, sizeof file->name, "%s", l->argv[0]);
-}
-
-static void cfgp_image(struct cfgp_line *l)
-{
-	cfgp_file(l, &l->vm->image);
-}
-
-static void cfgp_kernel(struct cfgp_line *l)
-{
-	cfgp_file(l, &l->vm->kernel);
-}
-
-static void cfgp_initrd(struct cfgp_line *l)
-{
-	cfgp_file(l, &l->vm->initrd);
-}
-
-/* dtb auto | dtb FILE */
-static void cfgp_dtb(struct cfgp_line *l)
-{
-	cfgp_file(l, &l->vm->dtb);
-	l->vm->dtb_auto = !l->quoted[0] && !strcmp(l->argv[0], "auto");
-}
-
-/* bootargs "ARGS": quoted, so that spaces and '#' are the kernel's */
-static void cfgp_bootargs(struct cfgp_line *l)
-{
-	if (!l->quoted[0]) {
-		cfgp_err(l, "bootargs",
-		         "expected a quoted string like \"console=ttyAMA0\", not '%s'", l->argv[0]);
-		return;
-	}
-	if (cfgp_once(l, &l->vm->bootargs_line))
-		snprintf(l->vm->bootargs, sizeof l->vm->bootargs, "%s", l->argv[0]);
-}
-
-static void cfgp_cpus(struct cfgp_line *l)
-{
-	struct vmc_vm *vm = l->vm;
-
-	if (!cfgp_once(l, &vm->cpus_line))
-		return;
-	if (l->argc > VMC_CPUS_MAX) {
-		cfgp_err(l, "cpus", "too many pCPUs listed (%d)", l->argc);
-		return;
-	}
-	for (int i = 0; i < l->argc; i++)
-		if (cfgp_number(l, l->argv[i], &vm->cpus[vm->nr_cpus]))
-			vm->nr_cpus++;
-}
-
-static void cfgp_mem(struct cfgp_line *l)
-{
-	uint64_t ipa, size, pa = 0;
-	bool fixed;
-	struct vmc_region *r;
-
-	if (!cfgp_number(l, l->argv[0], &ipa) | !cfgp_number(l, l->argv[1], &size) ||
-	    !cfgp_pa(l, &pa, &fixed) || !(r = cfgp_region(l, CFG_REGION_RAM)))
-		return;
-	r->ipa = ipa;
-	r->size = size;
-	r->pa = pa;
-	r->fixed = fixed;
 }
 
 /*
@@ -327,7 +247,7 @@ static bool cfgp_color(const char **p, unsigned *v)
 }
 
 /* A colour list, items N or N-M separated by commas: "0-3,8"; false (and said) if it is bad. */
-static bool cfgp_color_list(struct cfgp_line *l, const char *s, uint32_t *out)
+bool cfgp_color_list(struct cfgp_line *l, const char *s, uint32_t *out)
 {
 	uint32_t set = 0;
 	const char *p = s;
@@ -382,24 +302,7 @@ static void cfgp_hypervisor(struct cfgp_line *l)
 	cfgp_top_colors(l, &l->c->hyp_line, &l->c->hyp_colors);
 }
 
-/* colors LIST [exclusive] */
-static void cfgp_colors(struct cfgp_line *l)
-{
-	struct vmc_vm *vm = l->vm;
-	uint32_t set;
-
-	if (l->argc == 2 && strcmp(l->argv[1], "exclusive")) {
-		cfgp_err(l, "colors", "expected 'exclusive' after the colours, not '%s'",
-		         l->argv[1]);
-		return;
-	}
-	if (cfgp_color_list(l, l->argv[0], &set) && cfgp_once(l, &vm->colors_line)) {
-		vm->colors = set;
-		vm->exclusive = l->argc == 2;
-	}
-}
-
-static void cfgp_value(struct cfgp_line *l, int *line, uint64_t *v)
+void cfgp_value(struct cfgp_line *l, int *line, uint64_t *v)
 {
 	uint64_t x;
 
@@ -407,75 +310,8 @@ static void cfgp_value(struct cfgp_line *l, int *line, uint64_t *v)
 		*v = x;
 }
 
-static void cfgp_load(struct cfgp_line *l)
-{
-	cfgp_value(l, &l->vm->load_line, &l->vm->load);
-}
-
-static void cfgp_entry(struct cfgp_line *l)
-{
-	cfgp_value(l, &l->vm->entry_line, &l->vm->entry);
-}
-
-static void cfgp_arg(struct cfgp_line *l)
-{
-	cfgp_value(l, &l->vm->arg_line, &l->vm->arg);
-}
-
-static void cfgp_uart(struct cfgp_line *l)
-{
-	struct vmc_vm *vm = l->vm;
-	bool none = !strcmp(l->argv[0], "none");
-	uint64_t ipa = 0;
-
-	if (!none && !cfgp_number(l, l->argv[0], &ipa))
-		return;
-	if (!none && ipa == 0) {
-		cfgp_err(l, "uart", "IPA 0 is not allowed (to have no uart, write 'uart none')");
-		return;
-	}
-	if (cfgp_once(l, &vm->uart_line))
-		vm->uart = ipa;
-}
-
-static void cfgp_device(struct cfgp_line *l)
-{
-	struct vmc_vm *vm = l->vm;
-	uint64_t base, size, id;
-	struct vmc_region *r;
-	int argc = l->argc;
-	bool dt = argc >= 4 && !strcmp(l->argv[argc - 2], "dt");
-
-	if (!cfgp_number(l, l->argv[0], &base) | !cfgp_number(l, l->argv[1], &size))
-		return;
-	argc -= dt ? 2 : 0; /* `dt FILE` comes last */
-	if (argc > 2 && (strcmp(l->argv[2], "irq") || argc == 3)) {
-		cfgp_err(l, "device", "expected 'irq N ...' or 'dt FILE' after the size");
-		return;
-	}
-	if (!(r = cfgp_region(l, CFG_REGION_DEVICE)))
-		return;
-	r->ipa = r->pa = base;
-	r->size = size;
-	r->fixed = true;
-	if (dt) {
-		r->dt.line = l->nr;
-		snprintf(r->dt.name, sizeof r->dt.name, "%s", l->argv[l->argc - 1]);
-	}
-	for (int i = 3; i < argc; i++) {
-		if (!cfgp_number(l, l->argv[i], &id))
-			continue;
-		if (vm->nr_intids == VMC_INTIDS_MAX) {
-			cfgp_err(l, "device", "too many INTIDs in this vm (at most %d)",
-			         VMC_INTIDS_MAX);
-			return;
-		}
-		vm->intids[vm->nr_intids++] = (struct vmc_intid){.id = id, .line = l->nr};
-	}
-}
-
 /* `WORD N` at argv[*i], if there: its number in *out, *i past it; false if N is bad. */
-static bool cfgp_option(struct cfgp_line *l, int *i, const char *word, bool *given, uint64_t *out)
+bool cfgp_option(struct cfgp_line *l, int *i, const char *word, bool *given, uint64_t *out)
 {
 	if (*i + 1 >= l->argc || strcmp(l->argv[*i], word))
 		return true;
@@ -484,42 +320,12 @@ static bool cfgp_option(struct cfgp_line *l, int *i, const char *word, bool *giv
 	return cfgp_number(l, l->argv[*i - 1], out);
 }
 
-static void cfgp_shm(struct cfgp_line *l)
-{
-	uint64_t ipa, id = 0, bell = 0;
-	bool rw = !strcmp(l->argv[2], "rw"), irq = false, has_bell = false;
-	struct vmc_region *r;
-	int i = 3;
-
-	if (!cfgp_name(l, "channel", l->argv[0]) | !cfgp_number(l, l->argv[1], &ipa))
-		return;
-	if (!rw && strcmp(l->argv[2], "ro")) {
-		cfgp_err(l, "shm", "rights must be rw or ro, not '%s'", l->argv[2]);
-		return;
-	}
-	if (!cfgp_option(l, &i, "irq", &irq, &id) || !cfgp_option(l, &i, "bell", &has_bell, &bell))
-		return;
-	if (i < l->argc) {
-		cfgp_err(l, "shm", "expected 'irq N', then 'bell IPA', after the rights");
-		return;
-	}
-	if (!(r = cfgp_region(l, CFG_REGION_SHM)))
-		return;
-	r->ipa = ipa;
-	r->write = rw;
-	r->irq = irq;
-	r->intid = id;
-	r->bell = has_bell;
-	r->bell_ipa = bell;
-	snprintf(r->chan_name, sizeof r->chan_name, "%s", l->argv[0]);
-}
-
 /*
  * A vm's line that names one of its words, a or b (b NULL: a is the only
  * one), once: the word `sets` sets flag in the vm's flags.
  */
-static void cfgp_flag(struct cfgp_line *l, int *line, const char *a, const char *b,
-                      const char *sets, uint32_t flag)
+void cfgp_flag(struct cfgp_line *l, int *line, const char *a, const char *b, const char *sets,
+               uint32_t flag)
 {
 	const char *w = l->argv[0];
 
@@ -532,24 +338,6 @@ static void cfgp_flag(struct cfgp_line *l, int *line, const char *a, const char 
 	}
 	if (cfgp_once(l, line) && !strcmp(w, sets))
 		l->vm->flags |= flag;
-}
-
-/* dma unconfined: the vm may own DMA masters, which reach all physical memory (no SMMU) */
-static void cfgp_dma(struct cfgp_line *l)
-{
-	cfgp_flag(l, &l->vm->dma_line, "unconfined", NULL, "unconfined", CFG_VM_DMA_UNCONFINED);
-}
-
-/* on-fault restart|stop; check.c gives the vms without it their default */
-static void cfgp_on_fault(struct cfgp_line *l)
-{
-	cfgp_flag(l, &l->vm->fault_line, "restart", "stop", "restart", CFG_VM_FAULT_RESTART);
-}
-
-/* on-reset restart|stop: what the guest's own reset request (PSCI SYSTEM_RESET) does */
-static void cfgp_on_reset(struct cfgp_line *l)
-{
-	cfgp_flag(l, &l->vm->reset_line, "restart", "stop", "stop", CFG_VM_RESET_STOP);
 }
 
 static const struct cfgp_keyword {

@@ -149,6 +149,10 @@ int cfgw_split(const struct vmc_config *c, int line, char *buf, char **tok, bool
 void cfgl_reserve(struct vmc_config *c);
 
 /* The steps, in the order main() runs them. */
+/* roles.c: the monitor and the console input, named by the config, found among its vms. */
+void cfgr_monitor(struct vmc_config *c);
+void cfgr_fault_default(struct vmc_config *c);
+void cfgr_input(struct vmc_config *c);
 int cfgp_parse(struct vmc_config *c, const char *path); /* -1: cannot read the file */
 int cfgp_parse_file(struct vmc_config *c, FILE *f);     /* -1: read error */
 void cfgc_check(struct vmc_config *c, const char *images_dir);
