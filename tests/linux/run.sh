@@ -3,8 +3,9 @@
 # linux`, the initramfs rebuilt byte for byte, then Debian's kernel booted
 # with it: the userspace line, a command's answer typed on the console, the
 # uio modules loaded, Ctrl-C interrupting a command, and `poweroff -f`
-# ending QEMU with status 0. One
-# PASS/FAIL line per test; always exits 0.
+# ending QEMU with status 0; then the real-time pair (`make linux-rt`):
+# the PREEMPT_RT kernel running cyclictest. One PASS/FAIL line per test;
+# always exits 0.
 set -u
 cd "$(dirname "$0")/../.." || exit 0
 O=${O:-out}
@@ -14,24 +15,26 @@ mkdir -p "$B"
 UP='^vitrine-linux: userspace up, [0-9]+ CPUs'
 MODULES="uio"
 
-if ! make -s linux >"$B/build.log" 2>&1; then
+if ! make -s linux linux-rt >"$B/build.log" 2>&1; then
 	fail linux/builds "see $B/build.log: $(tail -3 "$B/build.log" | tr '\n' ' ')"
 	exit 0
 fi
 pass linux/builds
 
-# A second build of the initramfs from the same inputs gives the same file.
+# A second build of an initramfs from the same inputs gives the same file.
 rebuilt_same() {
-	local f=$O/linux/initrd.cpio.gz
-	mv "$f" "$B/initrd.first" || return 1
-	make -s linux >>"$B/build.log" 2>&1 || return 1
-	cmp "$B/initrd.first" "$f" >>"$B/build.log" 2>&1
+	local f=$O/linux/$1.cpio.gz
+	mv "$f" "$B/$1.first" || return 1
+	make -s linux linux-rt >>"$B/build.log" 2>&1 || return 1
+	cmp "$B/$1.first" "$f" >>"$B/build.log" 2>&1
 }
-if rebuilt_same; then
-	pass linux/rebuild-byte-identical
-else
-	fail linux/rebuild-byte-identical "a second build differs: $(grep -E 'differ|Error' "$B/build.log" | head -n 1)"
-fi
+for i in initrd initrd-rt; do
+	if rebuilt_same $i; then
+		pass linux/rebuild-byte-identical-$i
+	else
+		fail linux/rebuild-byte-identical-$i "a second build differs: $(grep -E 'differ|Error' "$B/build.log" | head -n 1)"
+	fi
+done
 
 # wait_for N ERE: until $LOG has N lines matching ERE (prompts too: "/ # " ends no
 # line), at most 60 s; the console as typed, so keys are sent only when asked for.
@@ -65,14 +68,19 @@ session() {
 	printf 'poweroff -f\n'
 }
 
+# boot_linux SESSION IMAGE INITRD: SESSION's keys typed into the kernel's
+# console on QEMU; the console in $LOG, QEMU's exit status in $STATUS.
+boot_linux() {
+	: >"$LOG"
+	"$1" | timeout -k 5 120 qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a53 -smp 2 -m 512M \
+		-nographic -nic none -kernel "$2" -initrd "$3" -append "console=ttyAMA0 panic=-1" >"$LOG" 2>&1
+	# shellcheck disable=SC2034 # read by lib.sh's `exited`
+	STATUS=$?
+	render <"$LOG" >"$LOG.txt" && mv "$LOG.txt" "$LOG"
+}
+
 LOG=$B/boot.log
-: >"$LOG"
-session | timeout -k 5 120 qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a53 -smp 2 -m 512M \
-	-nographic -nic none -kernel "$O/linux/Image" -initrd "$O/linux/initrd.cpio.gz" \
-	-append "console=ttyAMA0 panic=-1" >"$LOG" 2>&1
-# shellcheck disable=SC2034 # read by lib.sh's `exited`
-STATUS=$?
-render <"$LOG" >"$LOG.txt" && mv "$LOG.txt" "$LOG"
+boot_linux session "$O/linux/Image" "$O/linux/initrd.cpio.gz"
 
 # answer CMD: the first line after the one where CMD was typed at the prompt,
 # the kernel's own messages (which may come in between) left out.
@@ -95,3 +103,22 @@ check linux/ctrl-c-interrupts-sleep has '^interrupted-42$'
 check linux/no-panic lacks 'Kernel panic|Oops|BUG:'
 check linux/poweroff-powers-down has 'reboot: Power down'
 check linux/qemu-exit-0 exited 0
+
+# The PREEMPT_RT kernel: cyclictest's 1000 loops of 1 ms, its summary line.
+session_rt() {
+	wait_for 1 "$UP" && wait_for 1 '/ # ' || return
+	printf 'uname -v\n'
+	wait_for 2 '/ # ' || return
+	printf 'cyclictest -m -t1 -p90 -i1000 -l1000 -q\n'
+	wait_for 3 '/ # ' || return
+	printf 'poweroff -f\n'
+}
+LOG=$B/boot-rt.log
+boot_linux session_rt "$O/linux/Image-rt" "$O/linux/initrd-rt.cpio.gz"
+check linux/rt-userspace-sees-2-cpus has '^vitrine-linux: userspace up, 2 CPUs$'
+check linux/rt-preempt-rt has '^#1 SMP PREEMPT_RT '
+check linux/rt-cyclictest-summary has \
+	'^T: 0 \( *[0-9]+\) P:90 I:1000 C: +1000 Min: +[0-9]+ Act: +[0-9]+ Avg: +[0-9]+ Max: +[0-9]+$'
+check linux/rt-cyclictest-no-error lacks '^(ERROR|cyclictest: )|error while loading shared libraries'
+check linux/rt-no-panic lacks 'Kernel panic|Oops|BUG:'
+check linux/rt-qemu-exit-0 exited 0
