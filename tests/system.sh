@@ -138,14 +138,6 @@ test_panic() {
 # into once it is up: each of $LINUX_TYPE once the shell has echoed the one
 # before (its prompt ends no line, so the console shows it only with the echo),
 # or once the console shows the same entry of $LINUX_WAIT, if there is one.
-wait_log() {
-	local i
-	for ((i = 0; i < 1200; i++)); do
-		grep -Faq -- "$1" "$LOG" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
 feed_linux() {
 	local i
 	wait_log 'vitrine-linux: userspace up' || return
