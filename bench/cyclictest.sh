@@ -4,6 +4,9 @@
 # (configs/linux-rt.cfg: the same kernel and initramfs on two coloured vCPUs
 # under Vitrine, beside the timer VM), each under -icount shift=0,sleep=off
 # and once free-running (multi-threaded TCG: the host's noise, for scale).
+# Natively the kernel gets `nokaslr`: QEMU's device tree offers a KASLR seed,
+# which also forces page-table isolation on, and Vitrine's offers none; like
+# is compared with like.
 # One measuring thread at priority 90 wakes every 1 ms, $LOOPS times; its
 # latency is how late it woke by CLOCK_MONOTONIC, in us. Under -icount that
 # clock is virtual: one ns is one instruction of whichever CPU runs, so the
@@ -46,7 +49,7 @@ measure() {
 	case $setup in
 	native) session | timeout -k 5 900 qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a53 \
 		-smp 2 -m 256M -nographic -nic none -kernel "$O/linux/Image-rt" \
-		-initrd "$O/linux/initrd-rt.cpio.gz" -append console=ttyAMA0 "$@" >"$LOG" 2>&1 ;;
+		-initrd "$O/linux/initrd-rt.cpio.gz" -append "console=ttyAMA0 nokaslr" "$@" >"$LOG" 2>&1 ;;
 	vitrine) session | timeout -k 5 900 scripts/run.sh "$O/linux-rt/vitrine.elf" "$@" >"$LOG" 2>&1 ;;
 	esac
 	# Thread 0's line: "T: 0 ( PID) P:90 I:1000 C: LOOPS Min: N Act: N Avg: N Max: N".
