@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
-# fetch-linux.sh [--refresh]: Debian's own packages for the Linux guest,
-# downloaded into third_party/debian-arm64/ (git ignores it) and extracted
-# there, one tree each:
-#   linux/    the arm64 kernel, the -unsigned variant of the ABI that
-#             linux-image-arm64 depends on now (boot/vmlinuz-*, lib/modules/)
-#   busybox/  busybox-static:arm64 (bin/busybox)
-# About 61 MB in all. Not fetched: the kernel's real System.map (the
-# package's own is a placeholder; the real one is in its -dbg package,
-# 800 MB) and the sources of the modules Debian leaves out (docs/linux.md).
-# Adds the arm64 architecture to dpkg first if it is missing. What is
-# already extracted at its current version is not downloaded again.
-# --refresh runs `apt-get update` first, to follow the kernel to a new ABI.
-# Prints the directory.
+# fetch-linux.sh [--refresh] [--rt]: Debian's own packages for the Linux
+# guest, downloaded into third_party/debian-arm64/ (git ignores it) and
+# extracted there, one tree each:
+#   linux/     the arm64 kernel, the -unsigned variant of the ABI that
+#              linux-image-arm64 depends on now (boot/vmlinuz-*, lib/modules/)
+#   busybox/   busybox-static:arm64 (bin/busybox)
+# and with --rt, or when they are already there (so --refresh follows them):
+#   linux-rt/  the PREEMPT_RT kernel, the -unsigned variant of the ABI that
+#              linux-image-rt-arm64 depends on now
+#   rt-tests/  rt-tests:arm64 (usr/bin/cyclictest) and the arm64 libraries
+#              it is linked with: libc6 (its loader too) and libnuma1
+# About 61 MB, and 62 MB more with --rt. Not fetched: the kernel's real
+# System.map (the package's own is a placeholder; the real one is in its
+# -dbg package, 800 MB) and the sources of the modules Debian leaves out
+# (docs/linux.md). Adds the arm64 architecture to dpkg first if it is
+# missing. What is already extracted at its current version is not
+# downloaded again. --refresh runs `apt-get update` first, to follow the
+# kernels to a new ABI. Prints the directory.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 dir=$top/third_party/debian-arm64
@@ -87,29 +92,52 @@ tree() {
 	echo "$stamp" >"$dir/$name/.version"
 }
 
-refresh=0
-[ "${1:-}" = --refresh ] && refresh=1
+refresh=0 rt=0
+for a; do
+	case $a in
+	--refresh) refresh=1 ;;
+	--rt) rt=1 ;;
+	*) die "unknown option $a (usage: $0 [--refresh] [--rt])" ;;
+	esac
+done
+[ -d "$dir/linux-rt" ] && rt=1
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 	echo "fetch-linux: adding the arm64 architecture to dpkg" >&2
 	$sudo dpkg --add-architecture arm64
 	refresh=1
 fi
-meta=linux-image-arm64:arm64
-info=$(show $meta)
+metas=(linux-image-arm64:arm64)
+[ $rt = 0 ] || metas+=(linux-image-rt-arm64:arm64)
+info=$(show "${metas[@]}")
 # No arm64 package lists yet (never updated since arm64 was added): update too.
 [ -n "$info" ] || refresh=1
 if [ $refresh = 1 ]; then
 	update
-	info=$(show $meta)
+	info=$(show "${metas[@]}")
 fi
 
-# The metapackage names the current ABI (linux-image-6.1.0-NN-arm64): it
-# follows security updates, so it is resolved each run, never written down.
-abi=$(pick "$info" $meta Depends | grep -o 'linux-image-[^ ,]*-arm64' | head -n 1) ||
-	die "$meta is not in apt's lists (try: $0 --refresh)"
-info=$(show "$abi-unsigned:arm64" busybox-static:arm64)
+# abi META: the kernel package META names (linux-image-6.1.0-NN[-rt]-arm64).
+# It follows security updates, so it is resolved each run, never written down.
+abi() {
+	pick "$info" "$1" Depends | grep -o 'linux-image-[^ ,]*-arm64' | head -n 1 ||
+		die "$1 is not in apt's lists (try: $0 --refresh)"
+}
+kernel=$(abi linux-image-arm64:arm64)-unsigned:arm64
+specs=("$kernel" busybox-static:arm64)
+# cyclictest's libraries: what `readelf -d` names as NEEDED (libc.so.6,
+# libnuma.so.1) and the loader, ld-linux-aarch64.so.1, which is libc6's.
+rt_specs=(rt-tests:arm64 libc6:arm64 libnuma1:arm64)
+if [ $rt = 1 ]; then
+	kernel_rt=$(abi linux-image-rt-arm64:arm64)-unsigned:arm64
+	specs+=("$kernel_rt" "${rt_specs[@]}")
+fi
+info=$(show "${specs[@]}")
 
 mkdir -p "$dir"
-tree linux "$abi-unsigned:arm64"
+tree linux "$kernel"
 tree busybox busybox-static:arm64
+if [ $rt = 1 ]; then
+	tree linux-rt "$kernel_rt"
+	tree rt-tests "${rt_specs[@]}"
+fi
 echo "$dir"

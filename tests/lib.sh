@@ -37,6 +37,18 @@ boot() {
 	render <"$LOG" >"$LOG.txt" && mv "$LOG.txt" "$LOG"
 }
 
+# wait_log TEXT [SECONDS]: until $LOG holds TEXT (a fixed string), at most
+# SECONDS (default 120); false if it never comes. For typing into a console
+# only once it has asked.
+wait_log() {
+	local i
+	for ((i = 0; i < ${2:-120} * 10; i++)); do
+		grep -Faq -- "$1" "$LOG" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # The console as a terminal shows it: CR LF ends a line, a lone CR returns
 # to the start of the line (the monitor redraws its prompt that way), and
 # escape sequences (cursor moves, clear to end of line) are dropped.

@@ -136,22 +136,15 @@ test_panic() {
 
 # Debian's arm64 kernel (make linux) beside a bare-metal VM, its shell typed
 # into once it is up: each of $LINUX_TYPE once the shell has echoed the one
-# before (its prompt ends no line, so the console shows it only with the echo).
-wait_log() {
-	local i
-	for ((i = 0; i < 1200; i++)); do
-		grep -Faq -- "$1" "$LOG" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
+# before (its prompt ends no line, so the console shows it only with the echo),
+# or once the console shows the same entry of $LINUX_WAIT, if there is one.
 feed_linux() {
-	local line
+	local i
 	wait_log 'vitrine-linux: userspace up' || return
 	sleep 2
-	for line in "${LINUX_TYPE[@]}"; do
-		printf '%s\n' "$line"
-		wait_log "$line" || return
+	for i in "${!LINUX_TYPE[@]}"; do
+		printf '%s\n' "${LINUX_TYPE[i]}"
+		wait_log "${LINUX_WAIT[i]:-${LINUX_TYPE[i]}}" || return
 		sleep 1
 	done
 	sleep 5 # the last line's effect (a power-off) is QEMU's to finish
@@ -240,6 +233,29 @@ test_linux() {
 	check system/linux-devmem-stopped has '^vitrine: VM linux stopped$'
 	check system/linux-devmem-neighbour-runs has '^\[hello\] bye$'
 	check system/linux-smp-qemu-exit-0 exited 0
+}
+
+# Debian's PREEMPT_RT kernel (make linux-rt) on two coloured vCPUs beside the
+# bare-metal timer VM: it is the RT build, cyclictest (dynamically linked: its
+# loader and libraries in the initramfs) runs its 1000 loops and reports, and
+# poweroff ends the VM. Each command's end is awaited by a line only its
+# output has ($((6 * 7)) is 42 there, not in the echo).
+test_linux_rt() {
+	LINUX_TYPE=('uname -v' 'cyclictest -m -t1 -p90 -i1000 -l1000 -q; echo cyclictest-done-$((6 * 7)) $?'
+		'poweroff -f')
+	local -a LINUX_WAIT=('PREEMPT_RT' 'cyclictest-done-42')
+	FEED=feed_linux boot linux-rt 240
+	check system/linux-rt-userspace has '^\[linux\] vitrine-linux: userspace up, 2 CPUs$'
+	check system/linux-rt-colours-walk has '^vitrine: VM linux: colours 8-15: 65536 coloured frames mapped, 0 outside their colours$'
+	check system/linux-rt-preempt-rt has '^\[linux\] #1 SMP PREEMPT_RT '
+	check system/linux-rt-cyclictest-summary has \
+		'^\[linux\] T: 0 \( *[0-9]+\) P:90 I:1000 C: +1000 Min: +[0-9]+ Act: +[0-9]+ Avg: +[0-9]+ Max: +[0-9]+$'
+	check system/linux-rt-cyclictest-exit-0 has '^\[linux\] cyclictest-done-42 0$'
+	check system/linux-rt-cyclictest-no-error lacks '^\[linux\] (ERROR|cyclictest: |.*error while loading shared libraries)'
+	check system/linux-rt-no-panic lacks 'Kernel panic'
+	check system/linux-rt-neighbour-reports has '^\[timer\] timer: ok$'
+	check system/linux-rt-poweroff has '^vitrine: VM linux powered off$'
+	check system/linux-rt-qemu-exit-0 exited 0
 }
 
 # $1 lines of the console come after the panic line (run.sh's and QEMU's own notes aside).
@@ -572,6 +588,7 @@ run_all() {
 	# Linux boots in seconds free-running, far longer under -icount.
 	if [ -z "$MODE" ]; then test_linux; fi
 	if [ -z "$MODE" ]; then test_linux_shm; fi
+	if [ -z "$MODE" ]; then test_linux_rt; fi
 	if [ -z "$MODE" ]; then test_demo; fi
 	# A build of its own: once is enough.
 	if [ -z "$MODE" ]; then test_monitor_guard; fi

@@ -4,8 +4,9 @@
 # with it: the userspace line, a command's answer typed on the console, the
 # uio modules loaded, Ctrl-C interrupting a command, memhog's sums, and
 # `poweroff -f` ending QEMU with status 0; then a boot whose /init runs
-# memhog from the command line (vitrine.run=). One PASS/FAIL line per test;
-# always exits 0.
+# memhog from the command line (vitrine.run=); then the real-time pair
+# (`make linux-rt`): the PREEMPT_RT kernel running cyclictest as a batch run.
+# One PASS/FAIL line per test; always exits 0.
 set -u
 cd "$(dirname "$0")/../.." || exit 0
 O=${O:-out}
@@ -15,24 +16,26 @@ mkdir -p "$B"
 UP='^vitrine-linux: userspace up, [0-9]+ CPUs'
 MODULES="uio"
 
-if ! make -s linux >"$B/build.log" 2>&1; then
+if ! make -s linux linux-rt >"$B/build.log" 2>&1; then
 	fail linux/builds "see $B/build.log: $(tail -3 "$B/build.log" | tr '\n' ' ')"
 	exit 0
 fi
 pass linux/builds
 
-# A second build of the initramfs from the same inputs gives the same file.
+# A second build of an initramfs from the same inputs gives the same file.
 rebuilt_same() {
-	local f=$O/linux/initrd.cpio.gz
-	mv "$f" "$B/initrd.first" || return 1
-	make -s linux >>"$B/build.log" 2>&1 || return 1
-	cmp "$B/initrd.first" "$f" >>"$B/build.log" 2>&1
+	local f=$O/linux/$1.cpio.gz
+	mv "$f" "$B/$1.first" || return 1
+	make -s linux linux-rt >>"$B/build.log" 2>&1 || return 1
+	cmp "$B/$1.first" "$f" >>"$B/build.log" 2>&1
 }
-if rebuilt_same; then
-	pass linux/rebuild-byte-identical
-else
-	fail linux/rebuild-byte-identical "a second build differs: $(grep -E 'differ|Error' "$B/build.log" | head -n 1)"
-fi
+for i in initrd initrd-rt; do
+	if rebuilt_same $i; then
+		pass linux/rebuild-byte-identical-$i
+	else
+		fail linux/rebuild-byte-identical-$i "a second build differs: $(grep -E 'differ|Error' "$B/build.log" | head -n 1)"
+	fi
+done
 
 # wait_for N ERE: until $LOG has N lines matching ERE (prompts too: "/ # " ends no
 # line), at most 60 s; the console as typed, so keys are sent only when asked for.
@@ -70,14 +73,19 @@ session() {
 	printf 'poweroff -f\n'
 }
 
+# boot_linux SESSION IMAGE INITRD [BOOTARG...]: SESSION's keys typed into the
+# kernel's console on QEMU; the console in $LOG, QEMU's exit status in $STATUS.
+boot_linux() {
+	: >"$LOG"
+	"$1" | timeout -k 5 120 qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a53 -smp 2 -m 512M \
+		-nographic -nic none -kernel "$2" -initrd "$3" -append "console=ttyAMA0 panic=-1 ${*:4}" >"$LOG" 2>&1
+	# shellcheck disable=SC2034 # read by lib.sh's `exited`
+	STATUS=$?
+	render <"$LOG" >"$LOG.txt" && mv "$LOG.txt" "$LOG"
+}
+
 LOG=$B/boot.log
-: >"$LOG"
-session | timeout -k 5 120 qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a53 -smp 2 -m 512M \
-	-nographic -nic none -kernel "$O/linux/Image" -initrd "$O/linux/initrd.cpio.gz" \
-	-append "console=ttyAMA0 panic=-1" >"$LOG" 2>&1
-# shellcheck disable=SC2034 # read by lib.sh's `exited`
-STATUS=$?
-render <"$LOG" >"$LOG.txt" && mv "$LOG.txt" "$LOG"
+boot_linux session "$O/linux/Image" "$O/linux/initrd.cpio.gz"
 
 # answer CMD: the first line after the one where CMD was typed at the prompt,
 # the kernel's own messages (which may come in between) left out.
@@ -110,16 +118,27 @@ check linux/no-panic lacks 'Kernel panic|Oops|BUG:'
 check linux/poweroff-powers-down has 'reboot: Power down'
 check linux/qemu-exit-0 exited 0
 
+nothing() { :; }
+
 # vitrine.run= on the command line: /init runs the command instead of a shell,
 # says how it ended and powers off, with nothing typed.
 LOG=$B/run.log
-timeout -k 5 120 qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a53 -smp 1 -m 256M \
-	-nographic -nic none -kernel "$O/linux/Image" -initrd "$O/linux/initrd.cpio.gz" \
-	-append "console=ttyAMA0 panic=-1 vitrine.run=memhog,64,3" </dev/null >"$LOG" 2>&1
-# shellcheck disable=SC2034 # read by lib.sh's `exited`
-STATUS=$?
-render <"$LOG" >"$LOG.txt" && mv "$LOG.txt" "$LOG"
+boot_linux nothing "$O/linux/Image" "$O/linux/initrd.cpio.gz" vitrine.run=memhog,64,3
 check linux/init-runs-the-command has '^memhog: 64 KiB, 3 passes and 0 lines, sum 1571328$'
 check linux/init-says-how-it-ended has '^vitrine-linux: memhog 64 3: exit status 0$'
 check linux/init-powers-off-after has 'reboot: Power down'
 check linux/init-run-qemu-exit-0 exited 0
+
+# The PREEMPT_RT kernel, a batch run: /init runs cyclictest's 1000 loops of
+# 1 ms from the kernel's command line (vitrine.run=) and powers off.
+LOG=$B/boot-rt.log
+boot_linux nothing "$O/linux/Image-rt" "$O/linux/initrd-rt.cpio.gz" \
+	vitrine.run=cyclictest,-m,-t1,-p90,-i1000,-l1000,-q
+check linux/rt-userspace-sees-2-cpus has '^vitrine-linux: userspace up, 2 CPUs$'
+check linux/rt-preempt-rt has '^\[ *0\.0+\] Linux version [^ ]+-rt-arm64 .* SMP PREEMPT_RT '
+check linux/rt-cyclictest-summary has \
+	'^T: 0 \( *[0-9]+\) P:90 I:1000 C: +1000 Min: +[0-9]+ Act: +[0-9]+ Avg: +[0-9]+ Max: +[0-9]+$'
+check linux/rt-vitrine-run-exit-0 has '^vitrine-linux: cyclictest -m -t1 -p90 -i1000 -l1000 -q: exit status 0$'
+check linux/rt-cyclictest-no-error lacks '^(ERROR|cyclictest: )|error while loading shared libraries'
+check linux/rt-no-panic lacks 'Kernel panic|Oops|BUG:'
+check linux/rt-qemu-exit-0 exited 0
