@@ -11,13 +11,11 @@
 # round-robin turns), not the latencies of any hardware.
 # cyclictest is started by /init from the kernel's command line
 # (vitrine.run=, guests/linux/init), not typed: no keystroke's timing enters
-# a run (natively QEMU's device tree still seeds the kernel's random numbers
-# afresh each boot, so its runs differ by a few instructions). Natively the kernel also gets `nokaslr`: QEMU's device tree offers
-# a KASLR seed, which also forces page-table isolation on, and Vitrine's
-# offers none; like is compared with like. And once more partitioned with an
-# `rng-seed` in the VM's device tree (vitrine-seeded): QEMU's own tree has
-# one, vmconfig's has none, and without it the kernel's random-number
-# generator stays unseeded and slow on every system call (docs/linux.md).
+# a run (both seed the kernel's random numbers afresh each boot, QEMU's
+# device tree natively and the hypervisor the VM's, so runs differ by a few
+# instructions). Natively the kernel also gets `nokaslr`: QEMU's device tree
+# offers a KASLR seed, which also forces page-table isolation on, and
+# Vitrine's offers none; like is compared with like.
 #
 # Writes $B/cyclictest.csv and prints the table.
 #   LOOPS=N   cyclictest's loops per run (default 5000)
@@ -36,14 +34,6 @@ cfg=$B/cfg/cyclictest.cfg
 } >"$cfg"
 grep -q "$RUN" "$cfg" || { bench_say "cyclictest: no bootargs line in configs/linux-rt.cfg"; exit 1; }
 elf=$(bench_build "$cfg")
-# vmconfig's tree with a fresh /chosen/rng-seed, given to the VM with `dtb`.
-dtb=$B/cyclictest/seeded.dtb
-"$O/host/vmconfig" --dts linux "$cfg" |
-	sed "s/chosen {/&\n rng-seed = [$(od -An -tx1 -N32 /dev/urandom | tr -d '\n')];/" |
-	dtc -q -I dts -O dtb -o "$dtb" -
-sed -E "s|^([[:space:]]*bootargs.*)\$|\1\n  dtb $dtb|" "$cfg" >"$B/cfg/cyclictest-seeded.cfg"
-elf_seeded=$(bench_build "$B/cfg/cyclictest-seeded.cfg")
-
 # measure SETUP CLOCK [QEMU-ARGS...]: one run, its summary a row of $csv.
 measure() {
 	local setup=$1 clock=$2 log=$B/cyclictest/$1-$2.log n lo avg hi
@@ -54,7 +44,6 @@ measure() {
 		-nographic -nic none -kernel "$O/linux/Image-rt" -initrd "$O/linux/initrd-rt.cpio.gz" \
 		-append "console=ttyAMA0 nokaslr $RUN" "$@" </dev/null >"$log" 2>&1 ;;
 	vitrine) timeout -k 5 900 scripts/run.sh "$elf" "$@" </dev/null >"$log" 2>&1 ;;
-	vitrine-seeded) timeout -k 5 900 scripts/run.sh "$elf_seeded" "$@" </dev/null >"$log" 2>&1 ;;
 	esac
 	# Thread 0's line: "T: 0 ( PID) P:90 I:1000 C: LOOPS Min: N Act: N Avg: N Max: N".
 	read -r n lo avg hi < <(sed -n 's/.*T: 0 (.*) P:90 I:1000 C: *\([0-9]*\) Min: *\([0-9]*\) Act: *[0-9]* Avg: *\([0-9]*\) Max: *\([0-9]*\).*/\1 \2 \3 \4/p' "$log") || n=
@@ -67,7 +56,7 @@ measure() {
 
 csv=$B/cyclictest.csv
 echo "setup,clock,loops,min_us,avg_us,max_us" >"$csv"
-for setup in native vitrine vitrine-seeded; do measure $setup icount "${ICOUNT[@]}"; done
+for setup in native vitrine; do measure $setup icount "${ICOUNT[@]}"; done
 for setup in native vitrine; do measure $setup free; done
 column -t -s, "$csv"
 bench_say "cyclictest: $csv"

@@ -9,14 +9,15 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include <vitrine/abi.h>
 #include <vitrine/config.h>
+#include <vitrine/llc.h>
+
 #include "field.h"
 #include "lauxlib.h"
 #include "pmu_view.h"
 #include "rt.h"
 #include "syspage.h"
-#include <vitrine/abi.h>
-#include <vitrine/llc.h>
 
 #define CV_BAND 64 /* colours per row of the map: rows stay well inside a console line */
 

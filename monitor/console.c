@@ -14,14 +14,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../hyp/lib/fmt.h" /* not on the path: hyp/lib/string.h would hide picolibc's */
-#include <vitrine/config.h>
 #include <hw/pl011.h>
-#include "rt.h"
-#include "syspage.h"
 #include <vitrine/abi.h>
+#include <vitrine/config.h>
 #include <vitrine/conring.h>
 #include <vitrine/sysview.h>
+
+#include "../hyp/lib/fmt.h" /* not on the path: hyp/lib/string.h would hide picolibc's */
+#include "rt.h"
+#include "syspage.h"
 
 #define CON_UART ((volatile uint32_t *)0x09000000ul) /* the uart IPA monitor configs give */
 

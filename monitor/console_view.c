@@ -7,13 +7,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <vitrine/abi.h>
+#include <vitrine/conring.h>
+
 #include "field.h"
 #include "lauxlib.h"
 #include "net.h"
 #include "rt.h"
 #include "syspage.h"
-#include <vitrine/abi.h>
-#include <vitrine/conring.h>
 
 #define CON_DETACH 0x1d /* Ctrl-], as in telnet */
 

@@ -16,14 +16,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "field.h"
-#include <vitrine/trace_fold.h>
+#include <vitrine/abi.h>
 #include <vitrine/trace.h>
+#include <vitrine/trace_fold.h>
+#include <vitrine/trace_ring.h>
+
+#include "field.h"
 #include "lauxlib.h"
 #include "platform.h"
-#include <vitrine/trace_ring.h>
 #include "trace_view.h"
-#include <vitrine/abi.h>
 
 enum iv_kind { IV_ARRIVAL, IV_INJECT, IV_MARK, IV_LOST };
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <vitrine/config.h>
+
 #include "lauxlib.h"
 #include "rt.h"
 

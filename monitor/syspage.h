@@ -2,8 +2,9 @@
 #ifndef SYSPAGE_H
 #define SYSPAGE_H
 
-#include "lua.h"
 #include <vitrine/sysview.h>
+
+#include "lua.h"
 
 /*
  * Ask the hypervisor to refresh the page, take a private copy and check

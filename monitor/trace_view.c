@@ -9,12 +9,13 @@
 #include <string.h>
 
 #include <vitrine/config.h>
-#include "field.h"
-#include <vitrine/trace_fold.h>
 #include <vitrine/trace.h>
+#include <vitrine/trace_fold.h>
+#include <vitrine/trace_ring.h>
+
+#include "field.h"
 #include "lauxlib.h"
 #include "platform.h"
-#include <vitrine/trace_ring.h>
 #include "rt.h"
 
 const struct vt_ring *trace_view_ring(uint32_t cpu)

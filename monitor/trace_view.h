@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include <vitrine/trace.h>
+
 #include "lua.h"
 
 void trace_view_open(lua_State *L);

@@ -5,8 +5,9 @@
  */
 #include "vm_view.h"
 
-#include "field.h"
 #include <vitrine/trace.h>
+
+#include "field.h"
 #include "lauxlib.h"
 #include "rt.h"
 #include "syspage.h"

@@ -217,6 +217,9 @@ test_linux() {
 	check system/linux-userspace has '^\[linux\] vitrine-linux: userspace up, 1 CPUs$'
 	check system/linux-colours-walk has '^vitrine: VM linux: colours 8-15: 65536 coloured frames mapped, 0 outside their colours$'
 	check system/linux-typed-command-answers has '^\[linux\] cpus=1$'
+	# The hypervisor fills the DTB's /chosen/rng-seed at every start: the kernel's
+	# generator is ready at once (without it, never, and every system call pays).
+	check system/linux-rng-seeded has '^\[linux\] \[ *0\.0+\] random: crng init done$'
 	check system/linux-timer-interrupts has '^\[linux\] +[0-9]+: +[1-9][0-9]* +GICv3 +27 Level +arch_timer$'
 	check system/linux-uart-interrupts has '^\[linux\] +[0-9]+: +[0-9]+ +GICv3 +33 Level +uart-pl011$'
 	check system/linux-no-panic lacks 'Kernel panic'

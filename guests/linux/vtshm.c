@@ -26,8 +26,9 @@
 
 #include "sys.h"
 
-#include "ppmsg.h"
 #include <vitrine/shmbell.h>
+
+#include "ppmsg.h"
 
 #define VTSHM_TIMEOUT_S 2
 

@@ -17,8 +17,9 @@
  *   pl011: very long 0123456789... (600 digits: longer than a console line, so in two pieces)
  *   pl011: N checks, F failed
  */
-#include "gic.h"
 #include <hw/pl011.h>
+
+#include "gic.h"
 #include "rt.h"
 #include "timer.h"
 

@@ -5,8 +5,9 @@
  *
  * arg 1: reset at every boot, for ever (the hypervisor's bound on restarts stops it).
  */
-#include "fmt.h"
 #include <vitrine/trace.h>
+
+#include "fmt.h"
 #include "rt.h"
 
 static int psci_checks, psci_failed;

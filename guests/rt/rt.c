@@ -2,8 +2,9 @@
 
 #include <stdarg.h>
 
-#include "fmt.h"
 #include <hw/pl011.h>
+
+#include "fmt.h"
 
 #define UART_BASE 0x09000000ul
 

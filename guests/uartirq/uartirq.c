@@ -12,8 +12,9 @@
  * or, if arg ms pass without a line (a VM that is not `input` sees nothing):
  *   uartirq: no line after T ms, K interrupts, "<what came>"
  */
-#include "gic.h"
 #include <hw/pl011.h>
+
+#include "gic.h"
 #include "rt.h"
 #include "timer.h"
 

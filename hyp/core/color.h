@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include <vitrine/config.h>
+
 #include "platform.h"
 
 #define COLOR_PAGE 0x1000ull

@@ -7,9 +7,10 @@
  */
 #include "conring.h"
 
+#include <vitrine/conring.h>
+
 #include "arch.h"
 #include "string.h"
-#include <vitrine/conring.h>
 #include "vm.h"
 
 #define CON_MASK (VT_CON_DATA - 1)

@@ -1,10 +1,11 @@
 #include "hypercall.h"
 
+#include <vitrine/abi.h>
+
 #include "ipc.h"
 #include "log.h"
 #include "sysview.h"
 #include "trace.h"
-#include <vitrine/abi.h>
 #include "vm.h"
 
 /* Bytes travel in registers: the hypervisor never maps guest memory to read a buffer. */

@@ -8,11 +8,12 @@
  */
 #include "ipc.h"
 
+#include <vitrine/abi.h>
+#include <vitrine/shmbell.h>
+
 #include "arch.h"
 #include "log.h"
 #include "trace.h"
-#include <vitrine/abi.h>
-#include <vitrine/shmbell.h>
 #include "vm.h"
 #include "vmmio.h"
 

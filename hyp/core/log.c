@@ -8,13 +8,14 @@
 
 #include <stdarg.h>
 
+#include <vitrine/conring.h>
+
 #include "arch.h"
 #include "conring.h"
 #include "fmt.h"
 #include "pl011.h"
 #include "spinlock.h"
 #include "string.h"
-#include <vitrine/conring.h>
 #include "vm.h"
 
 #define LOG_MSG_MAX 256

@@ -3,10 +3,12 @@
  * pCPU 0 builds the VMs and starts the others; then each pCPU that hosts a
  * VM's first vCPU loads that VM and powers the vCPU on.
  */
+#include <vitrine/config.h>
+
 #include "arch.h"
 #include "arch_inline.h"
-#include <vitrine/config.h>
 #include "cpu.h"
+#include "entropy.h"
 #include "log.h"
 #include "pl011.h"
 #include "trace.h"
@@ -22,6 +24,7 @@ static void boot_primary(void)
 
 	log_printf("Vitrine on %s: %u pCPUs, %u VMs\n", PLAT_NAME, PLAT_CPU_NUM, cfg_system.nr_vms);
 	arch_audit_hyp_colors();
+	entropy_init();
 	vm_init_all();
 	for (uint32_t i = 1; i < PLAT_CPU_NUM; i++)
 		if (arch_cpu_start(i) == 0)

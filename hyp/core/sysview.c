@@ -6,12 +6,13 @@
  */
 #include "sysview.h"
 
-#include "arch.h"
-#include "bootparam.h"
 #include <vitrine/config.h>
+#include <vitrine/sysview.h>
+
+#include "arch.h"
+#include "entropy.h"
 #include "ipc.h"
 #include "log.h"
-#include <vitrine/sysview.h>
 #include "vm.h"
 
 _Static_assert(sizeof(struct vt_sys) <= VT_SYS_MAX_BYTES, "the ABI's bound");
@@ -98,13 +99,7 @@ static int sysview_describe_vm(const struct vm *vm, struct vt_sys_vm *s)
 /* The run's seed, if it passed one (bootparam.h): the monitor's nonces differ across boots. */
 static void sysview_boot_seed(void)
 {
-	const volatile uint64_t *w =
-	    (const volatile uint64_t *)arch_device_va(PLAT_BOOTPARAM_PA) + BOOTPARAM_SEED_WORD;
-
-	if (w[0] != BOOTPARAM_SEED_MAGIC)
-		return;
-	sysview.boot_seed[0] = w[1];
-	sysview.boot_seed[1] = w[2];
+	entropy_boot_seed(sysview.boot_seed);
 }
 
 /* What never changes, once, at boot. */

@@ -5,16 +5,17 @@
  */
 #include "trace.h"
 
+#include <vitrine/trace_ring.h>
+#include <vitrine/trace_wire.h>
+
 #include "arch.h"
 #include "bootparam.h"
 #include "color.h"
 #include "cpu.h"
 #include "log.h"
 #include "pl011.h"
-#include <vitrine/trace_ring.h>
 #include "string.h"
 #include "vm.h"
-#include <vitrine/trace_wire.h>
 
 /* Page aligned and sized: the monitor partition is shown each ring, read-only. */
 struct trace_cpu_ring {

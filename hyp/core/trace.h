@@ -8,10 +8,11 @@
 
 #include <stdint.h>
 
-#include "arch_inline.h"
-#include "cpu.h"
 #include <vitrine/trace_fold.h>
 #include <vitrine/trace_ring.h>
+
+#include "arch_inline.h"
+#include "cpu.h"
 #include "vm.h"
 
 #ifndef VT_TRACE_CLASSES

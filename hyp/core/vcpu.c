@@ -5,10 +5,11 @@
  */
 #include "vm.h"
 
+#include <vitrine/abi.h>
+
 #include "arch.h"
 #include "cpu.h"
 #include "trace.h"
-#include <vitrine/abi.h>
 
 void vcpu_loop(void)
 {

@@ -7,15 +7,17 @@
 
 #include <string.h>
 
+#include <vitrine/llc.h>
+
 #include "arch.h"
 #include "color.h"
 #include "conring.h"
+#include "entropy.h"
 #include "cpu.h"
 #include "ipc.h"
 #include "log.h"
 #include "sysview.h"
 #include "trace.h"
-#include <vitrine/llc.h>
 #include "vuart.h"
 
 _Static_assert(PLAT_LLC_PAGE_PA == VT_LLC_PAGE_PA, "the plugin and the platform agree");
@@ -36,12 +38,22 @@ int vm_ipa_is_ram(const struct vm *vm, uint64_t ipa)
 	return 0;
 }
 
+/* What falls in [at, at+len) of load l, copied to va (which is at). */
+static void vm_copy_in(uint8_t *va, uint64_t at, uint64_t len, const struct cfg_load *l)
+{
+	uint64_t lo = l->ipa > at ? l->ipa : at;
+	uint64_t hi = l->ipa + l->size < at + len ? l->ipa + l->size : at + len;
+
+	if (lo < hi)
+		memcpy(va + (lo - at), l->data + (lo - l->ipa), hi - lo);
+}
+
 /*
  * Zero [pa, pa+size), which is [ipa, ipa+size) of the VM, and copy into
- * it what falls there of the VM's loads.
+ * it what falls there of the VM's loads, then of seed (if any).
  */
 static void vm_fill(uint64_t pa, uint64_t ipa, uint64_t size, const struct cfg_load *loads,
-                    uint32_t nr_loads)
+                    uint32_t nr_loads, const struct cfg_load *seed)
 {
 	const uint64_t chunk = 1ull << 30;
 
@@ -51,14 +63,10 @@ static void vm_fill(uint64_t pa, uint64_t ipa, uint64_t size, const struct cfg_l
 		uint8_t *va = arch_window_map(pa + off, len);
 
 		arch_zero(va, len);
-		for (uint32_t i = 0; i < nr_loads; i++) {
-			const struct cfg_load *l = &loads[i];
-			uint64_t lo = l->ipa > at ? l->ipa : at;
-			uint64_t hi = l->ipa + l->size < at + len ? l->ipa + l->size : at + len;
-
-			if (lo < hi)
-				memcpy(va + (lo - at), l->data + (lo - l->ipa), hi - lo);
-		}
+		for (uint32_t i = 0; i < nr_loads; i++)
+			vm_copy_in(va, at, len, &loads[i]);
+		if (seed)
+			vm_copy_in(va, at, len, seed);
 		arch_dcache_clean(va, len);
 		arch_window_unmap(va, len);
 	}
@@ -73,7 +81,7 @@ static void vm_zero_channels(void)
 
 		for (uint64_t off = 0, run; off < c->size; off += run) {
 			run = color_run(&r, off);
-			vm_fill(color_pa(&r, off), 0, run, NULL, 0);
+			vm_fill(color_pa(&r, off), 0, run, NULL, 0, NULL);
 		}
 	}
 }
@@ -129,8 +137,17 @@ void vm_init_all(void)
 		sysview_show(&vm_table[cfg_system.monitor_vm]);
 }
 
+/*
+ * The VM's RAM as it starts: zeroed, its loads copied in, and for a kernel
+ * a fresh rng-seed in its DTB, different at every start and reset.
+ */
 void vm_load(struct vm *vm)
 {
+	uint8_t bytes[CFG_RNG_SEED_SIZE];
+	const struct cfg_load seed = {bytes, sizeof bytes, vm->cfg->rng_seed_ipa};
+
+	if (seed.ipa)
+		entropy_fill(bytes, sizeof bytes, (uint64_t)vm->id << 32 | vm->resets);
 	for (uint32_t i = 0; i < vm->cfg->nr_regions; i++) {
 		const struct cfg_region *r = &vm->cfg->regions[i];
 
@@ -139,7 +156,7 @@ void vm_load(struct vm *vm)
 		for (uint64_t off = 0, run; off < r->size; off += run) { /* whole if uncoloured */
 			run = color_run(r, off);
 			vm_fill(color_pa(r, off), r->ipa + off, run, vm->cfg->loads,
-			        vm->cfg->nr_loads);
+			        vm->cfg->nr_loads, seed.ipa ? &seed : NULL);
 		}
 	}
 }

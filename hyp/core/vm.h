@@ -8,10 +8,11 @@
 
 #include <stdint.h>
 
-#include "arch_vcpu.h"
-#include "arch_vm.h"
 #include <vitrine/config.h>
 #include <vitrine/trace.h>
+
+#include "arch_vcpu.h"
+#include "arch_vm.h"
 #include "platform.h"
 #include "spinlock.h"
 #include "vconsole.h"

@@ -13,9 +13,10 @@
  */
 #include "vuart.h"
 
-#include "arch.h"
-#include <vitrine/config.h>
 #include <hw/pl011.h>
+#include <vitrine/config.h>
+
+#include "arch.h"
 #include "pl011.h"
 #include "vm.h"
 

@@ -1,5 +1,6 @@
-#include "pl011.h"
 #include <hw/pl011.h>
+
+#include "pl011.h"
 
 static volatile uint32_t *pl011_regs;
 

@@ -50,6 +50,9 @@ struct cfg_load {
 	uint64_t ipa; /* inside one of the VM's RAM regions */
 };
 
+/* Linux seeds its random-number generator from the DTB's /chosen/rng-seed. */
+#define CFG_RNG_SEED_SIZE 64
+
 struct cfg_vm {
 	const char *name;
 	const struct cfg_load *loads;
@@ -58,6 +61,11 @@ struct cfg_vm {
 	uint64_t cpus;     /* pCPU mask; vCPU i runs on the i-th set bit */
 	uint64_t uart_ipa; /* emulated PL011; 0: none */
 	uint32_t flags;    /* CFG_VM_* */
+	/*
+	 * A kernel's DTB: where its /chosen/rng-seed (CFG_RNG_SEED_SIZE bytes)
+	 * lands, filled afresh at every start and reset; 0: none.
+	 */
+	uint64_t rng_seed_ipa;
 	const struct cfg_region *regions;
 	const uint32_t *intids; /* pass-through interrupts */
 	uint16_t nr_loads;

@@ -20,9 +20,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <vitrine/netauth.h>
+
 #include "mbedtls/constant_time.h"
 #include "mbedtls/md.h"
-#include <vitrine/netauth.h>
 
 static void fs_send(int fd, const char *s, size_t n)
 {

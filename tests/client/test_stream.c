@@ -13,12 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../monitor/stream.h"
 #include <vitrine/stream.h>
+#include <vitrine/sysview.h>
 #include <vitrine/trace_fold.h>
 #include <vitrine/trace_ring.h>
+
+#include "../../monitor/stream.h"
 #include "vitrine.h"
-#include <vitrine/sysview.h>
 
 #define T_CAP 64
 #define T_OUT (1 << 20)

@@ -19,10 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <vitrine/trace_fold.h>
 #include <vitrine/trace.h>
-#include "../../trace/pb.h"
+#include <vitrine/trace_fold.h>
 #include <vitrine/trace_wire.h>
+
+#include "../../trace/pb.h"
 
 #define GEN_MAX_RECORDS 1024
 #define GEN_KINDS 8

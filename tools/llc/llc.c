@@ -37,10 +37,11 @@
 
 #include <qemu-plugin.h>
 
+#include <vitrine/llc.h>
+
 #include "llc_model.h"
 #include "plugin_opt.h"
 #include "platform.h"
-#include <vitrine/llc.h>
 
 QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 

@@ -13,9 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <vitrine/llc.h>
+
 #include "llc_model.h"
 #include "platform.h"
-#include <vitrine/llc.h>
 
 static int llcp_read(FILE *f, long offset, struct vt_llc_page *p)
 {

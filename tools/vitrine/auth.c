@@ -14,9 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <vitrine/netauth.h>
+
 #include "mbedtls/md.h"
 #include "vitrine.h"
-#include <vitrine/netauth.h>
 
 #define VA_WAIT_MS 10000 /* for each line of the handshake */
 #define VA_LINE 160

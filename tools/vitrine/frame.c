@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <vitrine/stream.h>
+
 #include "vitrine.h"
 
 static int fr_err(const struct vs_dec *d, char *err, size_t errlen, const char *fmt, ...)

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include <vitrine/stream.h>
+
 #include "vitrine.h"
 
 static int cli_usage(void)

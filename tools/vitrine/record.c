@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <vitrine/stream.h>
+
 #include "vitrine.h"
 
 static volatile sig_atomic_t vr_stop;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <vitrine/shmbell.h>
+
 #include "vmconfig.h"
 
 #define CFGC_RANGES_MAX (VMC_VMS_MAX * VMC_REGIONS_MAX + VMC_CHANNELS_MAX + 8)

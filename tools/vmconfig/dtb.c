@@ -13,6 +13,7 @@
 #include <libfdt.h>
 
 #include <vitrine/shmbell.h>
+
 #include "vmconfig.h"
 
 #define CFGD_GIC_PHANDLE 1
@@ -97,6 +98,9 @@ static void cfgd_irq(struct cfgd *d, uint64_t intid)
 	cfgd_cells(d, "interrupts", irq, 3);
 }
 
+/* The rng-seed's room: the hypervisor fills it at every start (cfg_vm.rng_seed_ipa). */
+static const uint8_t cfgd_zero_seed[CFG_RNG_SEED_SIZE];
+
 static void cfgd_chosen(struct cfgd *d, const struct vmc_vm *vm)
 {
 	char path[64];
@@ -113,6 +117,7 @@ static void cfgd_chosen(struct cfgd *d, const struct vmc_vm *vm)
 		cfgd_ok(d, fdt_property_u64(d->fdt, "linux,initrd-end",
 		                            vm->initrd.ipa + vm->initrd.size));
 	}
+	cfgd_ok(d, fdt_property(d->fdt, "rng-seed", cfgd_zero_seed, sizeof cfgd_zero_seed));
 	cfgd_end(d);
 }
 
@@ -263,7 +268,18 @@ static int cfgd_set_chosen(void *fdt, const struct vmc_vm *vm)
 	if (!rc && vm->initrd.size)
 		rc = fdt_setprop_u64(fdt, node, "linux,initrd-end",
 		                     vm->initrd.ipa + vm->initrd.size);
+	if (!rc)
+		rc = fdt_setprop(fdt, node, "rng-seed", cfgd_zero_seed, sizeof cfgd_zero_seed);
 	return rc;
+}
+
+/* Where the final blob's /chosen/rng-seed bytes are, from its start. */
+static uint64_t cfgd_seed_off(const void *fdt)
+{
+	int len = 0;
+	const uint8_t *p = fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "rng-seed", &len);
+
+	return p && len == CFG_RNG_SEED_SIZE ? (uint64_t)(p - (const uint8_t *)fdt) : 0;
 }
 
 /* A `dtb FILE` into buf (size bytes): a valid blob, with /chosen set. */
@@ -385,6 +401,7 @@ bool cfgd_build(const struct vmc_config *c, struct vmc_vm *vm)
 	free(vm->dtb_blob);
 	vm->dtb_blob = buf;
 	vm->dtb.size = fdt_totalsize(buf);
+	vm->rng_seed_off = cfgd_seed_off(buf);
 	return true;
 }
 

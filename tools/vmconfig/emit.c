@@ -165,10 +165,12 @@ static void cfge_vm(FILE *f, const struct vmc_config *c, int v)
 	        "\t\t.cpus = " VMC_X ",\n"
 	        "\t\t.uart_ipa = " VMC_X ",\n"
 	        "\t\t.flags = 0x%x,\n"
+	        "\t\t.rng_seed_ipa = " VMC_X ",\n"
 	        "\t\t.regions = vm%d_regions,\n"
 	        "\t\t.nr_regions = %d,\n",
 	        vm->name, v, cfge_files(vm, files), vm->entry, vm->arg, cpus,
-	        v == c->monitor_vm ? 0 : vm->uart, vm->flags, v,
+	        v == c->monitor_vm ? 0 : vm->uart, vm->flags,
+	        vm->dtb_checked && vm->rng_seed_off ? vm->dtb.ipa + vm->rng_seed_off : 0, v,
 	        vm->nr_regions + (v == c->monitor_vm));
 	if (vm->nr_intids)
 		fprintf(f, "\t\t.intids = vm%d_intids,\n", v);

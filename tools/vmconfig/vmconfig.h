@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include <vitrine/config.h>
+
 #include "platform.h"
 
 #define VMC_NAME_MAX 31
@@ -87,7 +88,8 @@ struct vmc_vm {
 	bool dtb_checked; /* the DTB (generated, or a file) is in dtb_blob and placed at dtb.ipa */
 	struct vmc_kernel khdr;
 	char bootargs[VMC_LINE_MAX];
-	void *dtb_blob; /* the device tree as loaded (malloc'd), dtb.size bytes */
+	void *dtb_blob;        /* the device tree as loaded (malloc'd), dtb.size bytes */
+	uint64_t rng_seed_off; /* its /chosen/rng-seed's bytes, from the blob's start; 0: none */
 	uint64_t load, entry, arg;
 	uint64_t uart;   /* 0: none */
 	uint32_t colors; /* LLC colours its RAM is built from, a bit each; 0: uncoloured */

@@ -4,9 +4,10 @@
  * CLIDR_EL1 and, through CSSELR_EL1, CCSIDR_EL1: the highest level that
  * holds data is taken as the LLC.
  */
+#include <vitrine/sysview.h>
+
 #include "arch.h"
 #include "sysreg.h"
-#include <vitrine/sysview.h>
 
 #define CACHE_PAGE 4096u
 #define CLIDR_CTYPE(clidr, level) ((uint32_t)((clidr) >> (3 * ((level)-1))) & 7)

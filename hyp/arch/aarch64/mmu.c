@@ -6,10 +6,11 @@
  */
 #include <stdint.h>
 
+#include <vitrine/config.h>
+
 #include "arch.h"
 #include "bootparam.h"
 #include "color.h"
-#include <vitrine/config.h>
 #include "cpu.h"
 #include "entry.h"
 #include "fmt.h"

@@ -21,15 +21,16 @@
  */
 #include "pmu_llc.h"
 
-#include "arch.h"
+#include <vitrine/abi.h>
 #include <vitrine/config.h>
+#include <vitrine/sysview.h>
+
+#include "arch.h"
 #include "cpu.h"
 #include "gicv3.h"
 #include "log.h"
 #include "spinlock.h"
 #include "sysreg.h"
-#include <vitrine/abi.h>
-#include <vitrine/sysview.h>
 
 #define PMU_LLC_REFILL 0
 #define PMU_LLC_ACCESS 1

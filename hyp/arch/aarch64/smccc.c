@@ -1,7 +1,8 @@
 #include "smccc.h"
 
-#include "hypercall.h"
 #include <vitrine/abi.h>
+
+#include "hypercall.h"
 
 #define SMCCC_OWNER(fid) (((fid) >> 24) & 0x3f)
 #define SMCCC_OWNER_ARCH 0

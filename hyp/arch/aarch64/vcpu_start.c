@@ -3,10 +3,11 @@
  * reset (MMU and caches off, no vectors), its identity (MIDR, MPIDR) set,
  * and an ERET into the entry point at EL1h with interrupts masked.
  */
+#include <vitrine/trace_fold.h>
+
 #include "arch.h"
 #include "cpu.h"
 #include "entry.h"
-#include <vitrine/trace_fold.h>
 #include "mmu.h"
 #include "pmu_llc.h"
 #include "sysreg.h"

@@ -6,6 +6,7 @@
 #include "smccc.h"
 
 #include <vitrine/abi.h>
+
 #include "trace.h"
 #include "vm.h"
 
