@@ -66,7 +66,7 @@ el2count() {
 			-plugin "$EL2COUNT,lo=0x40000000,hi=0x40000100,stop_pc=$2,stop_count=1,out=$L/$1.txt" \
 			</dev/null >"$L/$1.log" 2>&1
 	fi
-	grep -q "stop_pc=$2 hits=1" "$L/$1.txt" ||
+	grep -q "stop_pc $2 hit 1 times" "$L/$1.txt" ||
 		{ bench_say "linux: $1 did not reach $2 (see $L/$1.log)"; exit 1; }
 }
 # total REPORT [TABLE]: the instructions of all pCPUs in its first table (or the window's: 2).
