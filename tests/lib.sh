@@ -37,13 +37,13 @@ boot() {
 	render <"$LOG" >"$LOG.txt" && mv "$LOG.txt" "$LOG"
 }
 
-# wait_log TEXT [SECONDS]: until $LOG holds TEXT (a fixed string), at most
-# SECONDS (default 120); false if it never comes. For typing into a console
+# wait_log TEXT [SECONDS] [TIMES]: until $LOG holds TEXT (a fixed string)
+# TIMES times (default once), at most SECONDS (default 120); false if not. For typing into a console
 # only once it has asked.
 wait_log() {
 	local i
 	for ((i = 0; i < ${2:-120} * 10; i++)); do
-		grep -Faq -- "$1" "$LOG" 2>/dev/null && return 0
+		[ "$(grep -Fac -- "$1" "$LOG" 2>/dev/null)" -ge "${3:-1}" ] && return 0
 		sleep 0.1
 	done
 	return 1

@@ -137,14 +137,15 @@ test_panic() {
 # Debian's arm64 kernel (make linux) beside a bare-metal VM, its shell typed
 # into once it is up: each of $LINUX_TYPE once the shell has echoed the one
 # before (its prompt ends no line, so the console shows it only with the echo),
-# or once the console shows the same entry of $LINUX_WAIT, if there is one.
+# or once the console shows the same entry of $LINUX_WAIT, if there is one
+# (as many times as that entry of $LINUX_TIMES says: a second boot).
 feed_linux() {
 	local i
 	wait_log 'vitrine-linux: userspace up' || return
 	sleep 2
 	for i in "${!LINUX_TYPE[@]}"; do
 		printf '%s\n' "${LINUX_TYPE[i]}"
-		wait_log "${LINUX_WAIT[i]:-${LINUX_TYPE[i]}}" || return
+		wait_log "${LINUX_WAIT[i]:-${LINUX_TYPE[i]}}" 120 "${LINUX_TIMES[i]:-1}" || return
 		sleep 1
 	done
 	sleep 5 # the last line's effect (a power-off) is QEMU's to finish
@@ -211,9 +212,11 @@ test_demo() {
 }
 
 test_linux() {
+	# reboot -f: the VM resets (PSCI SYSTEM_RESET) and Linux comes up a second time.
 	LINUX_TYPE=('echo cpus=$(grep -c ^processor /proc/cpuinfo)' 'grep -E "arch_timer|uart" /proc/interrupts'
-		'poweroff -f')
-	FEED=feed_linux boot linux 180
+		'reboot -f' 'poweroff -f')
+	local -a LINUX_WAIT=('' '' 'vitrine-linux: userspace up') LINUX_TIMES=(1 1 2)
+	FEED=feed_linux boot linux 240
 	check system/linux-userspace has '^\[linux\] vitrine-linux: userspace up, 1 CPUs$'
 	check system/linux-colours-walk has '^vitrine: VM linux: colours 8-15: 65536 coloured frames mapped, 0 outside their colours$'
 	check system/linux-typed-command-answers has '^\[linux\] cpus=1$'
@@ -222,11 +225,14 @@ test_linux() {
 	check system/linux-rng-seeded has '^\[linux\] \[ *0\.0+\] random: crng init done$'
 	check system/linux-timer-interrupts has '^\[linux\] +[0-9]+: +[1-9][0-9]* +GICv3 +27 Level +arch_timer$'
 	check system/linux-uart-interrupts has '^\[linux\] +[0-9]+: +[0-9]+ +GICv3 +33 Level +uart-pl011$'
+	check system/linux-reboot-resets has '^vitrine: VM linux reset$'
+	check system/linux-reboot-boots-again count 2 '^\[linux\] vitrine-linux: userspace up, 1 CPUs$'
 	check system/linux-no-panic lacks 'Kernel panic'
 	check system/linux-neighbour-runs has '^\[hello\] bye$'
 	check system/linux-poweroff has '^vitrine: VM linux powered off$'
 	check system/linux-qemu-exit-0 exited 0
 	# Three vCPUs, and a write through /dev/mem outside its RAM: Linux alone is stopped.
+	LINUX_WAIT=() LINUX_TIMES=()
 	LINUX_TYPE=('echo cpus=$(grep -c ^processor /proc/cpuinfo)' 'devmem 0x70000000 32 1')
 	FEED=feed_linux boot linux-smp 180
 	check system/linux-smp-userspace has '^\[linux\] vitrine-linux: userspace up, 3 CPUs$'
