@@ -180,6 +180,10 @@ feed_linux_shm() {
 feed_demo() {
 	wait_log 'vitrine-linux: userspace up' || return
 	sleep 2
+	# The monitor sees Linux as any VM: its timer's latency, its exits by class.
+	printf "id = vm.info('linux').id l = irq.latency{vm=id, intid=27} print('linux-timer', l.count > 0, l.min <= l.max)\r"
+	printf "c = {} for cpu = 1, 2 do for _, r in ipairs(trace.read{cpu=cpu, max=5000, events={'exit'}}.records) do if r.vm == id then c[r.a] = (c[r.a] or 0) + 1 end end end print('linux-exits', c[0x100] ~= nil, c[0x24] ~= nil)\r"
+	sleep 1
 	printf 'console linux\r'
 	wait_log 'console: attached to linux' || return
 	sleep 1
@@ -208,6 +212,8 @@ test_demo() {
 	check system/demo-console-linux-answers has '^hi-42$'
 	check system/demo-linux-poweroff has '^vitrine: VM linux powered off$'
 	check system/demo-linux-info has $'^linux-info\toff\ttrue\t2$'
+	check system/demo-linux-timer-latency has $'^linux-timer\ttrue\ttrue$'
+	check system/demo-linux-exits-by-class has $'^linux-exits\ttrue\ttrue$'
 	check system/demo-qemu-exit-0 exited 0
 }
 
