@@ -49,6 +49,15 @@ wait_log() {
 	return 1
 }
 
+# console_type VM TEXT SECONDS: at the monitor's prompt, attach to VM's
+# console, type TEXT into it, and give it SECONDS (Ctrl-] leaves: the caller's).
+console_type() {
+	printf 'console %s\r' "$1"
+	sleep 1
+	printf '%s' "$2"
+	sleep "$3"
+}
+
 # The console as a terminal shows it: CR LF ends a line, a lone CR returns
 # to the start of the line (the monitor redraws its prompt that way), and
 # escape sequences (cursor moves, clear to end of line) are dropped.

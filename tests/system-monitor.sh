@@ -334,10 +334,7 @@ test_monitor() {
 # The pauses let echo answer while the console is attached, however slow
 # the machine; nothing is timed.
 feed_console() {
-	printf 'console echo\r'
-	sleep 1
-	printf 'hi there\r'
-	sleep 2
+	console_type echo $'hi there\r' 2
 	printf '\x1d'
 	printf 'print(40+2)\r\x1b[A\r'                         # Up: the last line again
 	printf 'prnt(7)\x1b[H\x1b[C\x1b[Ci\x1b[F\r'             # Home, Right, Right, insert, End
@@ -348,10 +345,7 @@ feed_console() {
 	printf 'console nope\r'
 	printf 'console.poke(123456789) vm.reset("echo")\r'
 	printf 's = console.stats() print("con", s.lost > 0, s.bad_positions > 0, s.read == s.written)\r'
-	printf 'console 1\r' # echo again, after its reset: it waits for a line
-	sleep 1
-	printf 'again\r'
-	sleep 2
+	console_type 1 $'again\r' 2 # echo again, after its reset: it waits for a line
 	printf '\x1dvitrine.poweroff()\r'
 }
 

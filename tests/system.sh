@@ -444,10 +444,7 @@ test_pl011() {
 }
 
 feed_pl011() {
-	printf 'console pl\r'
-	sleep 1
-	printf 'the quick brown fox jumps over the lazy dog\rabc'
-	sleep 3
+	console_type pl $'the quick brown fox jumps over the lazy dog\rabc' 3
 	printf '\x1dvitrine.poweroff()\r'
 }
 
