@@ -116,11 +116,11 @@ HYP_ELF := $(CFG_DIR)/vitrine.elf
 # What the config embeds (images, kernels, initrds, DTBs), as rules vmconfig
 # writes (--deps): building a config builds its own guests and nothing else.
 # Files under $(O) have rules (guests, `make linux`); others must exist.
-$(CFG_DIR)/config.d: $(CONFIG_FILE) $(VMCONFIG)
+$(CFG_DIR)/embeds.d: $(CONFIG_FILE) $(VMCONFIG)
 	@mkdir -p $(@D)
 	$(Q)$(VMCONFIG) -I $(O)/guests --deps $(CFG_DIR)/config.c $< >$@.tmp && mv $@.tmp $@
 ifeq ($(filter clean format lint,$(MAKECMDGOALS))$(if $(wildcard $(CONFIG_FILE)),,none),)
--include $(CFG_DIR)/config.d
+-include $(CFG_DIR)/embeds.d
 endif
 
 $(CFG_DIR)/config.c: $(CONFIG_FILE) $(VMCONFIG)

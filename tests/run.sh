@@ -21,6 +21,14 @@ for cfg in configs/*.cfg; do
 	make -s CONFIG=$c >>"$O/test/build.log" 2>&1 || build_ok=0
 done
 if [ $build_ok = 1 ]; then echo "PASS build/all-configs"; else echo "FAIL build/all-configs: see $O/test/build.log"; tail -20 "$O/test/build.log"; fi | tee -a "$results"
+# A config is rebuilt when a guest it embeds changes, and not for another guest
+# (vmconfig --deps): make -n with the guest's source taken as new.
+remakes() { make -n -W "$1" CONFIG=timer 2>/dev/null | grep -q "$O/timer/config.c"; }
+if remakes guests/timer/timer.c && ! remakes guests/hello/hello.c; then
+	echo "PASS build/config-follows-its-guests"
+else
+	echo "FAIL build/config-follows-its-guests: timer's config does not follow guests/timer alone"
+fi | tee -a "$results"
 
 step "unit tests"
 # tests/unit/test_*.c, built and run by pattern (tests/unit/unit.mk).
