@@ -605,12 +605,30 @@ static void cfgc_fault_default(struct vmc_config *c)
 			c->vms[i].flags |= CFG_VM_FAULT_RESTART;
 }
 
+/* `debug` grants the monitor a debugger's hold on another vm: there must be one, not itself. */
+static void cfgc_debug(struct vmc_config *c)
+{
+	for (int i = 0; i < c->nr_vms; i++) {
+		const struct vmc_vm *vm = &c->vms[i];
+
+		if (!vm->debug_line)
+			continue;
+		if (i == c->monitor_vm)
+			vmc_error(c, vm->debug_line, "vm", vm->name, "debug",
+			          "the monitor cannot be debugged: it is the debugger");
+		else if (!c->monitor_line)
+			vmc_error(c, vm->debug_line, "vm", vm->name, "debug",
+			          "grants the monitor, but the config names no monitor");
+	}
+}
+
 void cfgc_check(struct vmc_config *c, const char *images_dir)
 {
 	if (!c->nr_vms)
 		vmc_error(c, 0, NULL, NULL, NULL, "no vm: a config needs at least one");
 	cfgc_monitor(c); /* before cfgc_ipa: the monitor's view of the rings takes IPA space */
 	cfgc_fault_default(c);
+	cfgc_debug(c);
 	cfgc_channels(c);
 	for (int v = 0; v < c->nr_vms; v++) {
 		cfgc_fields(c, &c->vms[v]);

@@ -552,6 +552,13 @@ static void cfgp_on_reset(struct cfgp_line *l)
 	cfgp_flag(l, &l->vm->reset_line, "restart", "stop", "stop", CFG_VM_RESET_STOP);
 }
 
+/* debug: the monitor may stop this vm, read and write its registers and memory */
+static void cfgp_debug(struct cfgp_line *l)
+{
+	if (cfgp_once(l, &l->vm->debug_line))
+		l->vm->flags |= CFG_VM_DEBUG;
+}
+
 static const struct cfgp_keyword {
 	const char *name;
 	const char *usage;
@@ -583,6 +590,7 @@ static const struct cfgp_keyword {
     {"dma", "dma unconfined", 1, 1, true, cfgp_dma},
     {"on-fault", "on-fault restart|stop", 1, 1, true, cfgp_on_fault},
     {"on-reset", "on-reset restart|stop", 1, 1, true, cfgp_on_reset},
+    {"debug", "debug", 0, 0, true, cfgp_debug},
 };
 
 static void cfgp_dispatch(struct cfgp_line *l, char **tok, const bool *quoted, int n)
