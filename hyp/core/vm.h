@@ -10,6 +10,7 @@
 
 #include "arch_vcpu.h"
 #include "arch_vm.h"
+#include "debug.h"
 #include <vitrine/config.h>
 #include <vitrine/trace.h>
 #include "platform.h"
@@ -53,6 +54,7 @@ struct vcpu {
 	uint64_t sysreg_traps;
 	uint64_t trace_who; /* VM and vCPU ids as placed in a trace record's second word */
 	struct vconsole console;
+	struct debug_vcpu debug;
 	struct arch_vcpu arch;
 };
 
@@ -71,6 +73,7 @@ struct vm {
 	uint64_t fault_restarts_at;     /* counter value when the current window opened; 0: none */
 	uint32_t pmu; /* its pCPUs' PMUs are its own, untrapped (the config's monitor) */
 	uint64_t ipc_events[CFG_CHANNEL_MAX]; /* doorbell events not yet fetched, by channel */
+	struct debug_vm debug;
 	struct arch_vm arch;
 	struct vmmio mmio;
 	struct vuart vuart;
@@ -94,6 +97,8 @@ int vm_reset(struct vm *vm);
 /* The guest asked for a reset (PSCI SYSTEM_RESET): reset or stop it, as its config says. */
 void vm_reset_request(struct vm *vm);
 int vm_pause(struct vm *vm);
+/* Ask vm's running vCPUs to stop at their next exit (this one's too), without waiting. */
+void vm_pause_nowait(struct vm *vm);
 int vm_resume(struct vm *vm);
 
 void vcpu_loop(void) __attribute__((noreturn));

@@ -1,0 +1,159 @@
+/*
+ * The Armv8-A side of debugging a VM (hyp/core/debug.c): a held vCPU's EL1
+ * registers saved and put back by the list in vitrine/debug.h, debug
+ * exceptions routed to EL2 (MDCR_EL2.TDE) only while a session is open,
+ * software step (MDSCR_EL1.SS with SPSR.SS), the BRK a breakpoint writes,
+ * and a guest VA walked through the vCPU's stage-1 tables (4 KiB granule).
+ */
+#include "arch.h"
+#include "debug.h"
+#include "sysreg.h"
+#include "vm.h"
+
+#define DEBUG_PSTATE_M 0x1full
+#define DEBUG_DESC_ADDR 0x0000fffffffff000ull
+#define DEBUG_TTBR_ADDR 0x0000fffffffffffeull
+
+/* On v's pCPU, at its hold: what the monitor may read and change, and no step armed. */
+void arch_debug_save(struct vcpu *v)
+{
+	uint64_t *sys = v->arch.dbg_sys;
+
+#define DEBUG_SAVE(name) sys[VT_DBG_SYS_##name] = sysreg_read(name);
+	VT_DBG_SYSREGS(DEBUG_SAVE)
+#undef DEBUG_SAVE
+	sysreg_write(mdscr_el1, 0);
+	v->regs->spsr &= ~SPSR_SS;
+}
+
+void arch_debug_trap(int on)
+{
+	uint64_t mdcr = sysreg_read(mdcr_el2);
+
+	sysreg_write(mdcr_el2, on ? mdcr | MDCR_TDE : mdcr & ~MDCR_TDE);
+}
+
+/*
+ * Back from the hold: the saved registers, as the monitor left them; to
+ * step, the OS Lock (set out of reset, and the guest cannot reach it: TDOSA)
+ * would keep the step exception from being taken.
+ */
+void arch_debug_restore(struct vcpu *v, int session, int step)
+{
+	const uint64_t *sys = v->arch.dbg_sys;
+
+#define DEBUG_RESTORE(name) sysreg_write(name, sys[VT_DBG_SYS_##name]);
+	VT_DBG_SYSREGS(DEBUG_RESTORE)
+#undef DEBUG_RESTORE
+	arch_debug_trap(session);
+	if (step) {
+		sysreg_write(oslar_el1, 0);
+		sysreg_write(mdscr_el1, MDSCR_SS);
+		v->regs->spsr |= SPSR_SS;
+	}
+	isb();
+}
+
+uint64_t *arch_debug_reg(struct vcpu *v, uint32_t n)
+{
+	uint64_t *sys = v->arch.dbg_sys;
+
+	if (n < 31)
+		return &v->regs->x[n];
+	if (n == VT_DBG_REG_SP) /* the SP of the mode it stopped in: EL1h's own, else EL0's */
+		return (v->regs->spsr & 0xf) == SPSR_M_EL1H ? &sys[VT_DBG_SYS_sp_el1]
+		                                            : &sys[VT_DBG_SYS_sp_el0];
+	if (n == VT_DBG_REG_PC)
+		return &v->regs->elr;
+	if (n == VT_DBG_REG_CPSR)
+		return &v->regs->spsr;
+	if (n >= VT_DBG_REG_SYS && n < VT_DBG_REG_COUNT)
+		return &sys[n - VT_DBG_REG_SYS];
+	return 0;
+}
+
+/* PSTATE may name only AArch64 EL0t, EL1t or EL1h: an ERET to EL2 would be the guest's. */
+int arch_debug_reg_check(uint32_t n, uint64_t value)
+{
+	uint64_t m = value & DEBUG_PSTATE_M;
+
+	if (n == VT_DBG_REG_CPSR && m != 0 && m != SPSR_M_EL1T && m != SPSR_M_EL1H)
+		return -1;
+	return 0;
+}
+
+uint32_t arch_debug_break_insn(void)
+{
+	return 0xd4200000u | VT_DBG_BRK_IMM << 5; /* BRK #VT_DBG_BRK_IMM */
+}
+
+void arch_icache_invalidate(void)
+{
+	dsb(ish);
+	__asm__ volatile("ic ialluis" ::: "memory");
+	dsb(ish);
+	isb();
+}
+
+int arch_debug_exit(struct vcpu *v, uint64_t esr)
+{
+	uint32_t why;
+
+	if (ESR_EC(esr) == EC_BRK64)
+		why = (esr & 0xffff) == VT_DBG_BRK_IMM ? VT_DBG_STOP_BREAK : VT_DBG_STOP_BRK;
+	else if (ESR_EC(esr) == EC_SSTEP_LOW)
+		why = VT_DBG_STOP_STEP;
+	else
+		return 0;
+	if (!__atomic_load_n(&v->vm->debug.attached, __ATOMIC_ACQUIRE))
+		return 0;
+	debug_stopped(v, why);
+	return 1;
+}
+
+/* The table walk from the level the region's size starts at; a block ends it early. */
+static int debug_walk(struct vm *vm, uint64_t table, uint64_t va, uint32_t bits, uint64_t *ipa)
+{
+	for (uint32_t level = 4 - (bits - 4) / 9; level <= 3; level++) {
+		uint32_t shift = 12 + 9 * (3 - level);
+		uint64_t desc, mask = (1ull << shift) - 1;
+
+		if (debug_read_ipa(vm, table + ((va >> shift) & 0x1ff) * 8, &desc, 8) ||
+		    !(desc & 1))
+			return VT_DBG_ERR_UNMAPPED;
+		if (level == 3 || !(desc & 2)) { /* a page, or a block */
+			if ((level == 3) != !!(desc & 2) || level == 0)
+				return VT_DBG_ERR_UNMAPPED;
+			*ipa = (desc & DEBUG_DESC_ADDR & ~mask) | (va & mask);
+			return 0;
+		}
+		table = desc & DEBUG_DESC_ADDR;
+	}
+	return VT_DBG_ERR_UNMAPPED;
+}
+
+int arch_debug_translate(struct vcpu *v, uint64_t va, uint64_t *ipa)
+{
+	const uint64_t *sys = v->arch.dbg_sys;
+	uint64_t tcr = sys[VT_DBG_SYS_tcr_el1];
+	int hi = va >> 55 & 1;
+	uint32_t tsz = hi ? tcr >> 16 & 0x3f : tcr & 0x3f;
+	uint32_t tg = hi ? tcr >> 30 & 3 : tcr >> 14 & 3;
+	int off = hi ? tcr >> 23 & 1 : tcr >> 7 & 1;
+	int tbi = hi ? tcr >> 38 & 1 : tcr >> 37 & 1;
+	uint32_t bits = 64 - tsz;
+
+	if (!(sys[VT_DBG_SYS_sctlr_el1] & 1)) { /* MMU off: VA is IPA */
+		*ipa = va;
+		return 0;
+	}
+	if (tg != (hi ? 2u : 0u)) /* TG1 and TG0 encode 4 KiB differently */
+		return SMCCC_NOT_SUPPORTED;
+	if (tbi) /* the top byte is a tag: the address is bit 55 extended */
+		va = hi ? va | 0xffull << 56 : va & ~(0xffull << 56);
+	if (off || bits < 25 || bits > 48 || va >> bits != (hi ? ~0ull >> bits : 0))
+		return VT_DBG_ERR_UNMAPPED;
+	return debug_walk(v->vm,
+	                  sys[hi ? VT_DBG_SYS_ttbr1_el1 : VT_DBG_SYS_ttbr0_el1] & DEBUG_TTBR_ADDR,
+	                  va & ((1ull << bits) - 1), bits, ipa);
+}
