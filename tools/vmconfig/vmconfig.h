@@ -92,7 +92,7 @@ struct vmc_vm {
 	uint64_t uart;   /* 0: none */
 	uint32_t colors; /* LLC colours its RAM is built from, a bit each; 0: uncoloured */
 	bool exclusive;  /* no other vm may use its colours */
-	uint32_t flags;  /* CFG_VM_*: `dma`, `on-fault` (its default once checked), `on-reset`, `debug` */
+	uint32_t flags;  /* CFG_VM_*: dma, on-fault (defaulted once checked), on-reset, debug */
 	uint64_t cpus[VMC_CPUS_MAX];
 	int nr_cpus;
 	struct vmc_region regions[VMC_REGIONS_MAX];
