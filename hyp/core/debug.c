@@ -13,6 +13,7 @@
 #include "arch.h"
 #include "color.h"
 #include "cpu.h"
+#include "trace.h"
 #include "vm.h"
 
 #define DEBUG_PAGE 0x1000ull
@@ -359,12 +360,15 @@ void debug_held(struct vcpu *v)
 	v->debug.step = 0;
 	v->debug.last = v->debug.stop ? v->debug.stop : VT_DBG_STOP_PAUSE;
 	if (v->debug.stop) {
+		uint64_t pc = *arch_debug_reg(v, VT_DBG_REG_PC);
+
 		spin_lock(&vm->lock);
 		vm->debug.stops++;
 		vm->debug.reason = v->debug.stop;
 		vm->debug.vcpu = v->id;
-		vm->debug.pc = *arch_debug_reg(v, VT_DBG_REG_PC);
+		vm->debug.pc = pc;
 		spin_unlock(&vm->lock);
+		trace_vcpu(VT_CLASS_STATE, VT_EV_VCPU_STATE, v, VCPU_PAUSED, pc, v->debug.stop);
 		v->debug.stop = VT_DBG_STOP_NONE;
 	}
 	__atomic_store_n(&v->debug.saved, 1, __ATOMIC_RELEASE);
