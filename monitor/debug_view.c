@@ -95,7 +95,8 @@ static uint64_t dv_space(lua_State *L, int idx)
 	return dv_vcpu(L, idx);
 }
 
-/* A register's number from its name: x0..x30, sp, pc, cpsr or an EL1 system register. */
+/* A register's number from its name: x0..x30, sp, pc, cpsr, an EL1 system register, v0lo..v31hi,
+ * fpsr, fpcr. */
 static uint32_t dv_reg_number(lua_State *L, int idx)
 {
 	const char *name = luaL_checkstring(L, idx);
@@ -107,6 +108,15 @@ static uint32_t dv_reg_number(lua_State *L, int idx)
 		if (!*end && n < 31)
 			return (uint32_t)n;
 	}
+	if (name[0] == 'v' && name[1] >= '0' && name[1] <= '9') { /* v0lo .. v31hi */
+		n = strtoul(name + 1, &end, 10);
+		if (n < 32 && (!strcmp(end, "lo") || !strcmp(end, "hi")))
+			return VT_DBG_REG_V + 2 * (uint32_t)n + (end[0] == 'h');
+	}
+	if (!strcmp(name, "fpsr"))
+		return VT_DBG_REG_FPSR;
+	if (!strcmp(name, "fpcr"))
+		return VT_DBG_REG_FPCR;
 	if (!strcmp(name, "sp"))
 		return VT_DBG_REG_SP;
 	if (!strcmp(name, "pc"))
@@ -187,6 +197,12 @@ static int dv_regs(lua_State *L)
 	for (uint32_t i = 0; i < VT_DBG_SYS_COUNT; i++)
 		field_int(L, dv_sys_names[i],
 		          (lua_Integer)dv_reg_get(L, vm, vcpu, VT_DBG_REG_SYS + i));
+	for (uint32_t i = 0; i < 64; i++) {
+		snprintf(name, sizeof name, "v%u%s", (unsigned)i / 2, i % 2 ? "hi" : "lo");
+		field_int(L, name, (lua_Integer)dv_reg_get(L, vm, vcpu, VT_DBG_REG_V + i));
+	}
+	field_int(L, "fpsr", (lua_Integer)dv_reg_get(L, vm, vcpu, VT_DBG_REG_FPSR));
+	field_int(L, "fpcr", (lua_Integer)dv_reg_get(L, vm, vcpu, VT_DBG_REG_FPCR));
 	return 1;
 }
 

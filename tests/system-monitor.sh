@@ -600,7 +600,9 @@ test_monitor_debug() {
 	in+="print('write', dbg.write('dbgtarget', $counter, string.pack('<I8', 999999998)))"$'\n'
 	in+="print('by ipa', string.unpack('<I8', dbg.read('dbgtarget', $counter, 8, 'ipa')))"$'\n'
 	in+="print('code shown', string.format('%x', string.unpack('<I4', dbg.read('dbgtarget', $tick, 4))))"$'\n'
+	in+=$'dbg.setreg(\'dbgtarget\', \'v31hi\', 0x5654) r = dbg.regs(\'dbgtarget\') print(\'fp set\', r.v31hi, r.v31lo, r.fpcr)\n'
 	in+="r, pc = dbg.step('dbgtarget') print('step', r, pc == $tick + 4, dbg.reg('dbgtarget', 'x0') == ($counter & ~0xfff))"$'\n'
+	in+=$'print(\'fp kept\', dbg.reg(\'dbgtarget\', \'v31hi\'))\n'
 	in+=$'print(\'unmapped\', dbg.read(\'dbgtarget\', 0x200000000, 8))\n'
 	in+=$'print(\'device\', dbg.read(\'dbgtarget\', 0x09000000, 4, \'ipa\'))\n'
 	in+=$'print(\'el2\', pcall(dbg.setreg, \'dbgtarget\', \'cpsr\', 0x3c9))\n'
@@ -622,6 +624,8 @@ test_monitor_debug() {
 	check system/monitor-debug-read-ipa has $'^by ipa\t999999998\t9$'
 	check system/monitor-debug-brk-hidden has "^code shown	$insn$"
 	check system/monitor-debug-step has $'^step\tstep\ttrue\ttrue$'
+	check system/monitor-debug-fp-set has $'^fp set\t22100\t0\t0$'
+	check system/monitor-debug-fp-kept has $'^fp kept\t22100$'
 	check system/monitor-debug-unmapped-va has $'^unmapped\tnil\t0x200000000: not mapped to the VM\'s RAM$'
 	check system/monitor-debug-device-ipa has $'^device\tnil\t0x9000000: not mapped to the VM\'s RAM$'
 	check system/monitor-debug-el2-pstate-refused has $'^el2\tfalse\tdbg.setreg: invalid argument.*\\(-3\\)$'

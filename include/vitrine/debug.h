@@ -86,7 +86,8 @@ enum vt_dbg_stop {
 /*
  * Registers: 0..30 are x0..x30, then, as GDB numbers them, sp (of the mode
  * it stopped in), pc and cpsr (PSTATE, as SPSR holds it); then the EL1
- * system registers, each once here (the hypervisor saves them by this list).
+ * system registers, each once here (the hypervisor saves them by this list);
+ * then the FP/SIMD registers.
  */
 #define VT_DBG_REG_SP 31
 #define VT_DBG_REG_PC 32
@@ -114,5 +115,10 @@ enum vt_dbg_stop {
 enum vt_dbg_sys { VT_DBG_SYSREGS(VT_DBG_SYS_INDEX) VT_DBG_SYS_COUNT };
 #undef VT_DBG_SYS_INDEX
 #define VT_DBG_REG_COUNT (VT_DBG_REG_SYS + VT_DBG_SYS_COUNT)
+/* FP/SIMD: the low and the high 64 bits of v0..v31 (128 + 2n, 128 + 2n + 1), FPSR, FPCR. */
+#define VT_DBG_REG_V 128
+#define VT_DBG_REG_FPSR (VT_DBG_REG_V + 64)
+#define VT_DBG_REG_FPCR (VT_DBG_REG_V + 65)
+#define VT_DBG_FP_COUNT 66
 
 #endif

@@ -1,12 +1,14 @@
 /*
  * The Armv8-A side of debugging a VM (hyp/core/debug.c): a held vCPU's EL1
- * registers saved and put back by the list in vitrine/debug.h, debug
- * exceptions routed to EL2 (MDCR_EL2.TDE) only while a session is open,
+ * registers saved and put back by the list in vitrine/debug.h, and its
+ * FP/SIMD ones; debug exceptions routed to EL2 (MDCR_EL2.TDE) only while a
+ * session is open,
  * software step (MDSCR_EL1.SS with SPSR.SS), the BRK a breakpoint writes,
  * and a guest VA walked through the vCPU's stage-1 tables (4 KiB granule).
  */
 #include "arch.h"
 #include "debug.h"
+#include "entry.h"
 #include "sysreg.h"
 #include "vm.h"
 
@@ -22,6 +24,7 @@ void arch_debug_save(struct vcpu *v)
 #define DEBUG_SAVE(name) sys[VT_DBG_SYS_##name] = sysreg_read(name);
 	VT_DBG_SYSREGS(DEBUG_SAVE)
 #undef DEBUG_SAVE
+	fp_regs_save(v->arch.dbg_fp);
 	sysreg_write(mdscr_el1, 0);
 	v->regs->spsr &= ~SPSR_SS;
 }
@@ -45,6 +48,7 @@ void arch_debug_restore(struct vcpu *v, int session, int step)
 #define DEBUG_RESTORE(name) sysreg_write(name, sys[VT_DBG_SYS_##name]);
 	VT_DBG_SYSREGS(DEBUG_RESTORE)
 #undef DEBUG_RESTORE
+	fp_regs_load(v->arch.dbg_fp);
 	arch_debug_trap(session);
 	if (step) {
 		sysreg_write(oslar_el1, 0);
@@ -69,6 +73,8 @@ uint64_t *arch_debug_reg(struct vcpu *v, uint32_t n)
 		return &v->regs->spsr;
 	if (n >= VT_DBG_REG_SYS && n < VT_DBG_REG_COUNT)
 		return &sys[n - VT_DBG_REG_SYS];
+	if (n >= VT_DBG_REG_V && n < VT_DBG_REG_V + VT_DBG_FP_COUNT)
+		return &v->arch.dbg_fp[n - VT_DBG_REG_V];
 	return 0;
 }
 
