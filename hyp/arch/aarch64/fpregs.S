@@ -42,24 +42,32 @@ fp_regs_zero:
 	msr	fpsr, xzr
 	ret
 
+/* q0-q31 to or from [x0], by pairs: op is stp or ldp. */
+.macro fp_pair op, a, b
+	\op	q\a, q\b, [x0, #\a * 16]
+.endm
+.macro fp_pairs op
+	fp_pair	\op, 0, 1
+	fp_pair	\op, 2, 3
+	fp_pair	\op, 4, 5
+	fp_pair	\op, 6, 7
+	fp_pair	\op, 8, 9
+	fp_pair	\op, 10, 11
+	fp_pair	\op, 12, 13
+	fp_pair	\op, 14, 15
+	fp_pair	\op, 16, 17
+	fp_pair	\op, 18, 19
+	fp_pair	\op, 20, 21
+	fp_pair	\op, 22, 23
+	fp_pair	\op, 24, 25
+	fp_pair	\op, 26, 27
+	fp_pair	\op, 28, 29
+	fp_pair	\op, 30, 31
+.endm
+
 .global fp_regs_save
 fp_regs_save:
-	stp	q0, q1, [x0, #0]
-	stp	q2, q3, [x0, #32]
-	stp	q4, q5, [x0, #64]
-	stp	q6, q7, [x0, #96]
-	stp	q8, q9, [x0, #128]
-	stp	q10, q11, [x0, #160]
-	stp	q12, q13, [x0, #192]
-	stp	q14, q15, [x0, #224]
-	stp	q16, q17, [x0, #256]
-	stp	q18, q19, [x0, #288]
-	stp	q20, q21, [x0, #320]
-	stp	q22, q23, [x0, #352]
-	stp	q24, q25, [x0, #384]
-	stp	q26, q27, [x0, #416]
-	stp	q28, q29, [x0, #448]
-	stp	q30, q31, [x0, #480]
+	fp_pairs stp
 	mrs	x1, fpsr
 	mrs	x2, fpcr
 	add	x0, x0, #512
@@ -68,22 +76,7 @@ fp_regs_save:
 
 .global fp_regs_load
 fp_regs_load:
-	ldp	q0, q1, [x0, #0]
-	ldp	q2, q3, [x0, #32]
-	ldp	q4, q5, [x0, #64]
-	ldp	q6, q7, [x0, #96]
-	ldp	q8, q9, [x0, #128]
-	ldp	q10, q11, [x0, #160]
-	ldp	q12, q13, [x0, #192]
-	ldp	q14, q15, [x0, #224]
-	ldp	q16, q17, [x0, #256]
-	ldp	q18, q19, [x0, #288]
-	ldp	q20, q21, [x0, #320]
-	ldp	q22, q23, [x0, #352]
-	ldp	q24, q25, [x0, #384]
-	ldp	q26, q27, [x0, #416]
-	ldp	q28, q29, [x0, #448]
-	ldp	q30, q31, [x0, #480]
+	fp_pairs ldp
 	add	x0, x0, #512
 	ldp	x1, x2, [x0]
 	msr	fpsr, x1
