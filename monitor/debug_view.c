@@ -167,6 +167,8 @@ static void dv_status_table(lua_State *L, const uint64_t *x)
 	field_int(L, "vcpu", (lua_Integer)x[3]);
 	field_int(L, "pc", (lua_Integer)x[4]);
 	field_bool(L, "stopped", x[5] != 0);
+	if (x[2] == VT_DBG_STOP_WATCH)
+		field_int(L, "addr", (lua_Integer)x[6]);
 }
 
 /* dbg.status(vm): {stops, reason, vcpu, pc, stopped}: the last stop, and whether it is stopped. */
@@ -340,6 +342,48 @@ static int dv_unbrk(lua_State *L)
 	return 0;
 }
 
+/* Set (set 1) or remove a hardware breakpoint or watchpoint (enum vt_dbg_hw kind). */
+static int dv_hw(lua_State *L, uint32_t kind, int set, uint64_t len, const char *what)
+{
+	uint64_t x[8] = {VT_HC_DBG_HW,  dv_vm(L, 1), kind, (uint64_t)luaL_checkinteger(L, 2),
+	                 (uint64_t)set, len};
+
+	dv_call(L, x, what, 0);
+	return 0;
+}
+
+/* dbg.hwbrk(vm, va), dbg.unhwbrk(vm, va): a breakpoint in the debug registers, memory untouched. */
+static int dv_hwbrk(lua_State *L)
+{
+	return dv_hw(L, VT_DBG_HW_EXEC, 1, 4, "hwbrk");
+}
+
+static int dv_unhwbrk(lua_State *L)
+{
+	return dv_hw(L, VT_DBG_HW_EXEC, 0, 4, "unhwbrk");
+}
+
+static uint32_t dv_watch_kind(lua_State *L, int idx)
+{
+	static const char *const kinds[] = {"store", "load", "access", NULL};
+
+	return VT_DBG_HW_STORE + (uint32_t)luaL_checkoption(L, idx, "store", kinds);
+}
+
+/* dbg.watch(vm, va, len [, "store"|"load"|"access"]), dbg.unwatch(vm, va [, kind]) */
+static int dv_watch(lua_State *L)
+{
+	lua_Integer len = luaL_checkinteger(L, 3);
+
+	luaL_argcheck(L, len >= 1 && len <= 8, 3, "1 to 8 bytes");
+	return dv_hw(L, dv_watch_kind(L, 4), 1, (uint64_t)len, "watch");
+}
+
+static int dv_unwatch(lua_State *L)
+{
+	return dv_hw(L, dv_watch_kind(L, 3), 0, 1, "unwatch");
+}
+
 /* One step of vcpu: the reason it stopped, its PC. */
 static void dv_step_once(lua_State *L, uint32_t vm, uint64_t vcpu, uint64_t *x)
 {
@@ -415,6 +459,11 @@ static int dv_cont(lua_State *L)
 		nr += s->vcpus[k].vm == vm;
 	for (uint32_t c = 0; c < nr; c++)
 		dv_step_off(L, vm, c, x);
+	x[0] = VT_HC_DBG_STATUS; /* a hardware stop would stop it again where it is: a step, */
+	x[1] = vm;               /* which leaves them out, first */
+	dv_call(L, x, "cont", 0);
+	if (x[5] && (x[2] == VT_DBG_STOP_HW || x[2] == VT_DBG_STOP_WATCH))
+		dv_step_once(L, vm, x[3], x);
 	x[0] = VT_HC_VM_RESUME;
 	x[1] = vm;
 	dv_call(L, x, "cont", 0);
@@ -480,11 +529,25 @@ static int dv_wait(lua_State *L)
 }
 
 static const luaL_Reg dv_lib[] = {
-    {"attach", dv_attach}, {"detach", dv_detach}, {"status", dv_status},
-    {"regs", dv_regs},     {"reg", dv_reg},       {"setreg", dv_setreg},
-    {"read", dv_read},     {"write", dv_write},   {"translate", dv_translate},
-    {"brk", dv_brk},       {"unbrk", dv_unbrk},   {"step", dv_step},
-    {"stop", dv_stop},     {"cont", dv_cont},     {"wait", dv_wait},
+    {"attach", dv_attach},
+    {"detach", dv_detach},
+    {"status", dv_status},
+    {"regs", dv_regs},
+    {"reg", dv_reg},
+    {"setreg", dv_setreg},
+    {"read", dv_read},
+    {"write", dv_write},
+    {"translate", dv_translate},
+    {"brk", dv_brk},
+    {"unbrk", dv_unbrk},
+    {"step", dv_step},
+    {"stop", dv_stop},
+    {"cont", dv_cont},
+    {"wait", dv_wait},
+    {"hwbrk", dv_hwbrk},
+    {"unhwbrk", dv_unhwbrk},
+    {"watch", dv_watch},
+    {"unwatch", dv_unwatch},
     {NULL, NULL},
 };
 

@@ -608,6 +608,9 @@ test_monitor_debug() {
 	in+=$'print(\'el2\', pcall(dbg.setreg, \'dbgtarget\', \'cpsr\', 0x3c9))\n'
 	in+=$'print(\'self\', pcall(dbg.attach, \'monitor\'))\n'
 	in+="dbg.unbrk('dbgtarget', $tick) print('restored', string.format('%x', string.unpack('<I4', dbg.read('dbgtarget', $tick, 4, 'ipa'))))"$'\n'
+	in+="dbg.hwbrk('dbgtarget', $tick) dbg.cont('dbgtarget') s = dbg.wait('dbgtarget', 20000) print('hw', s.reason, s.pc == $tick)"$'\n'
+	in+="dbg.unhwbrk('dbgtarget', $tick) dbg.watch('dbgtarget', $counter, 8) dbg.cont('dbgtarget') s = dbg.wait('dbgtarget', 20000)"$'\n'
+	in+="print('watch', s.reason, s.pc > $tick and s.pc < $tick + 0x20, s.addr == $counter) dbg.unwatch('dbgtarget', $counter)"$'\n'
 	in+=$'dbg.detach(\'dbgtarget\') print(\'after detach\', pcall(dbg.reg, \'dbgtarget\', \'pc\'))\n'
 	in+=$'while vm.info(\'dbgtarget\').state ~= \'off\' do end print(\'guest ended\')\n'
 	in+=$'vitrine.poweroff()\n'
@@ -630,6 +633,8 @@ test_monitor_debug() {
 	check system/monitor-debug-device-ipa has $'^device\tnil\t0x9000000: not mapped to the VM\'s RAM$'
 	check system/monitor-debug-el2-pstate-refused has $'^el2\tfalse\tdbg.setreg: invalid argument.*\\(-3\\)$'
 	check system/monitor-debug-monitor-itself has $'^self\tfalse\tdbg.attach: invalid argument.*\\(-3\\)$'
+	check system/monitor-debug-hw-breakpoint has $'^hw\thw\ttrue$'
+	check system/monitor-debug-watchpoint has $'^watch\twatch\ttrue\ttrue$'
 	check system/monitor-debug-insn-restored has "^restored	$insn$"
 	check system/monitor-debug-detached has $'^after detach\tfalse\tdbg.reg: refused.*\\(-4\\)$'
 	check system/monitor-debug-written-seen has '^\[dbgtarget\] dbgtarget: counter jumped to 999999999$'

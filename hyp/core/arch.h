@@ -76,6 +76,8 @@ uint64_t *arch_debug_reg(struct vcpu *v, uint32_t n);
 /* 0 if value may be written to register n. */
 int arch_debug_reg_check(uint32_t n, uint64_t value);
 uint32_t arch_debug_break_insn(void);
+/* How many hardware breakpoints (watch 0) or watchpoints (1) there are, VT_DBG_HWS at most. */
+uint32_t arch_debug_hw_slots(int watch);
 /* After an instruction was written into guest memory. */
 void arch_icache_invalidate(void);
 /* A VA of held v through its stage 1: 0, VT_DBG_ERR_UNMAPPED or SMCCC_NOT_SUPPORTED. */

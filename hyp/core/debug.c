@@ -180,6 +180,8 @@ static int debug_break(struct vm *vm, uint64_t ipa, int set)
 
 static void debug_unbreak_all(struct vm *vm)
 {
+	for (uint32_t i = 0; i < VT_DBG_HWS; i++)
+		vm->debug.bps[i].set = vm->debug.wps[i].set = 0;
 	for (uint32_t i = 0; i < VT_DBG_BREAKS; i++)
 		if (vm->debug.breaks[i].set)
 			debug_break(vm, vm->debug.breaks[i].ipa, 0);
@@ -283,7 +285,35 @@ static int debug_status(struct vm *vm, uint64_t *x)
 	x[3] = vm->debug.vcpu;
 	x[4] = vm->debug.pc;
 	x[5] = vm->paused;
+	x[6] = vm->debug.addr;
 	spin_unlock(&vm->lock);
+	return 0;
+}
+
+/* Set or remove a hardware breakpoint or watchpoint: each vCPU loads them as it leaves its hold. */
+static int debug_hw(struct vm *vm, const uint64_t *x)
+{
+	uint32_t kind = (uint32_t)x[2], n = arch_debug_hw_slots(kind != VT_DBG_HW_EXEC);
+	struct debug_hw *set = kind == VT_DBG_HW_EXEC ? vm->debug.bps : vm->debug.wps, *free = NULL;
+	uint64_t va = x[3], len = kind == VT_DBG_HW_EXEC ? 4 : x[5];
+
+	if (kind >= VT_DBG_HW_COUNT || (kind == VT_DBG_HW_EXEC && va & 3) || len == 0 ||
+	    (va & 7) + len > 8)
+		return SMCCC_INVALID_PARAMETER;
+	if (!vm->paused)
+		return VT_DBG_ERR_RUNNING;
+	for (uint32_t i = 0; i < n; i++) {
+		if (set[i].set && set[i].va == va && set[i].kind == kind) {
+			set[i].set = x[4] != 0;
+			set[i].len = (uint32_t)len;
+			return 0;
+		}
+		if (!set[i].set && !free)
+			free = &set[i];
+	}
+	if (!x[4] || !free)
+		return SMCCC_INVALID_PARAMETER;
+	*free = (struct debug_hw){.va = va, .kind = kind, .len = (uint32_t)len, .set = 1};
 	return 0;
 }
 
@@ -347,6 +377,8 @@ int64_t debug_call(struct vcpu *caller, uint32_t fid, uint64_t *x)
 		return debug_detach(vm);
 	if (fid == VT_HC_DBG_STATUS)
 		return debug_status(vm, x);
+	if (fid == VT_HC_DBG_HW)
+		return debug_hw(vm, x);
 	return debug_on_vcpu(vm, fid, x);
 }
 
@@ -367,6 +399,7 @@ void debug_held(struct vcpu *v)
 		vm->debug.reason = v->debug.stop;
 		vm->debug.vcpu = v->id;
 		vm->debug.pc = pc;
+		vm->debug.addr = v->debug.addr;
 		spin_unlock(&vm->lock);
 		trace_vcpu(VT_CLASS_STATE, VT_EV_VCPU_STATE, v, VCPU_PAUSED, pc, v->debug.stop);
 		v->debug.stop = VT_DBG_STOP_NONE;

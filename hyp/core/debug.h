@@ -19,13 +19,23 @@ struct debug_break {
 	uint32_t set;
 };
 
+/* A hardware breakpoint or watchpoint, the same in each vCPU's debug registers. */
+struct debug_hw {
+	uint64_t va;
+	uint32_t kind; /* enum vt_dbg_hw */
+	uint32_t len;  /* bytes watched */
+	uint32_t set;
+};
+
 struct debug_vm {
 	uint32_t attached; /* a session is open: debug exceptions trap to EL2 */
 	uint32_t stops;    /* stop events so far; the last one's: */
 	uint32_t reason;   /* enum vt_dbg_stop */
 	uint32_t vcpu;
 	uint64_t pc;
+	uint64_t addr; /* a watchpoint's data address */
 	struct debug_break breaks[VT_DBG_BREAKS];
+	struct debug_hw bps[VT_DBG_HWS], wps[VT_DBG_HWS];
 };
 
 struct debug_vcpu {
@@ -34,6 +44,7 @@ struct debug_vcpu {
 	uint32_t step;  /* run one instruction when it leaves the hold */
 	uint32_t saved; /* held, its EL1 state in arch.dbg_sys: the monitor may touch it */
 	uint32_t holds; /* times it was held with its state saved */
+	uint64_t addr;  /* what a watchpoint saw it touch */
 };
 
 /* A monitor call in [VT_HC_DBG_FIRST, VT_HC_DBG_LAST]: x in, results in x[1..]; -> x0 */

@@ -24,7 +24,8 @@
 /*
  * x1 = VM id -> x1 = stops so far (a breakpoint or a step done: it counts
  * up at each), x2 = the last one's enum vt_dbg_stop, x3 = its vCPU, x4 =
- * its PC, x5 = 1 if the VM is stopped now (paused), else 0
+ * its PC, x5 = 1 if the VM is stopped now (paused), else 0, x6 = a
+ * watchpoint's data address
  */
 #define VT_HC_DBG_STATUS (VT_HC_BASE + 15)
 /*
@@ -57,8 +58,24 @@
  * not finish the instruction within 100 ms: a WFI), x2 = its PC
  */
 #define VT_HC_DBG_STEP (VT_HC_BASE + 21)
+/*
+ * x1 = VM id, x2 = enum vt_dbg_hw, x3 = VA (the same for every vCPU), x4 =
+ * 1 to set, 0 to remove, x5 = a watchpoint's length (1..8, within an
+ * aligned doubleword): a hardware breakpoint or watchpoint, in the debug
+ * registers of each of the VM's vCPUs; a step ignores them. At most
+ * VT_DBG_HWS of each kind, and no more than the CPU has (INVALID).
+ */
+#define VT_HC_DBG_HW (VT_HC_BASE + 22)
+#define VT_DBG_HWS 4
+enum vt_dbg_hw {
+	VT_DBG_HW_EXEC,  /* a breakpoint: before the instruction at VA runs */
+	VT_DBG_HW_STORE, /* watchpoints: before a store, a load, either, touches the bytes */
+	VT_DBG_HW_LOAD,
+	VT_DBG_HW_ACCESS,
+	VT_DBG_HW_COUNT
+};
 #define VT_HC_DBG_FIRST VT_HC_DBG_ATTACH
-#define VT_HC_DBG_LAST VT_HC_DBG_STEP
+#define VT_HC_DBG_LAST VT_HC_DBG_HW
 
 /* x2 of READ, WRITE and BREAK: the address is an IPA, not a vCPU's VA. */
 #define VT_DBG_IPA 0xffffffffu
@@ -76,11 +93,13 @@ enum vt_dbg_stop {
 	VT_DBG_STOP_BREAK, /* one of the session's breakpoints */
 	VT_DBG_STOP_STEP,  /* a step is done */
 	VT_DBG_STOP_BRK,   /* a BRK of the guest's own (Linux's BUG, say): not stepped over */
+	VT_DBG_STOP_HW,    /* a hardware breakpoint */
+	VT_DBG_STOP_WATCH, /* a watchpoint: STATUS x6 is the address the access touched */
 	VT_DBG_STOP_COUNT
 };
 #define VT_DBG_STOP_NAMES                                                                          \
 	{                                                                                          \
-		"none", "pause", "break", "step", "brk"                                            \
+		"none", "pause", "break", "step", "brk", "hw", "watch"                             \
 	}
 
 /*

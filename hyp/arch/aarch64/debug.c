@@ -36,25 +36,89 @@ void arch_debug_trap(int on)
 	sysreg_write(mdcr_el2, on ? mdcr | MDCR_TDE : mdcr & ~MDCR_TDE);
 }
 
+uint32_t arch_debug_hw_slots(int watch)
+{
+	/* ID_AA64DFR0_EL1: BRPs [15:12], WRPs [23:20], each one less than the count */
+	uint32_t n = (uint32_t)(sysreg_read(id_aa64dfr0_el1) >> (watch ? 20 : 12) & 0xf) + 1;
+
+	return n < VT_DBG_HWS ? n : VT_DBG_HWS;
+}
+
+#define DEBUG_BCR_EXEC 0x1e7u /* E, PMC EL1 and EL0, BAS all four bytes: an address match */
+#define DEBUG_WCR_E_PAC 0x7u  /* E, PAC EL1 and EL0 */
+#define DEBUG_WCR_LSC_SHIFT 3 /* 1 load, 2 store, 3 either */
+#define DEBUG_WCR_BAS_SHIFT 5 /* the bytes of the doubleword watched */
+#define DEBUG_HW_WRITE(n)                                                                          \
+	case n:                                                                                    \
+		if (watch) {                                                                       \
+			sysreg_write(dbgwvr##n##_el1, va);                                         \
+			sysreg_write(dbgwcr##n##_el1, ctrl);                                       \
+		} else {                                                                           \
+			sysreg_write(dbgbvr##n##_el1, va);                                         \
+			sysreg_write(dbgbcr##n##_el1, ctrl);                                       \
+		}                                                                                  \
+		break;
+
+static void debug_hw_write(int watch, uint32_t n, uint64_t va, uint64_t ctrl)
+{
+	_Static_assert(VT_DBG_HWS == 4, "a case per slot");
+	switch (n) {
+		DEBUG_HW_WRITE(0)
+		DEBUG_HW_WRITE(1)
+		DEBUG_HW_WRITE(2)
+		DEBUG_HW_WRITE(3)
+	}
+}
+
+/* The VM's breakpoints and watchpoints into this pCPU's debug registers (on 0: all off). */
+static uint64_t debug_hw_load(const struct debug_vm *d, int on)
+{
+	static const uint32_t lsc[VT_DBG_HW_COUNT] = {0, 2, 1, 3};
+	uint64_t mdscr = 0;
+
+	for (int watch = 0; watch < 2; watch++)
+		for (uint32_t i = 0; i < arch_debug_hw_slots(watch); i++) {
+			const struct debug_hw *h = watch ? &d->wps[i] : &d->bps[i];
+			uint64_t ctrl = DEBUG_BCR_EXEC, va = h->va & ~3ull;
+
+			if (watch) {
+				va = h->va & ~7ull;
+				ctrl = DEBUG_WCR_E_PAC |
+				       (uint64_t)lsc[h->kind] << DEBUG_WCR_LSC_SHIFT |
+				       ((1ull << h->len) - 1)
+				           << (DEBUG_WCR_BAS_SHIFT + (h->va & 7));
+			}
+			if (!on || !h->set)
+				ctrl = va = 0;
+			debug_hw_write(watch, i, va, ctrl);
+			mdscr |= ctrl ? MDSCR_MDE : 0;
+		}
+	return mdscr;
+}
+
 /*
- * Back from the hold: the saved registers, as the monitor left them; to
- * step, the OS Lock (set out of reset, and the guest cannot reach it: TDOSA)
- * would keep the step exception from being taken.
+ * Back from the hold: the saved registers, as the monitor left them, and
+ * the session's breakpoints and watchpoints, except for a step. The OS Lock
+ * (set out of reset, and the guest cannot reach it: TDOSA) would keep step
+ * and hardware debug exceptions from being taken.
  */
 void arch_debug_restore(struct vcpu *v, int session, int step)
 {
 	const uint64_t *sys = v->arch.dbg_sys;
+	uint64_t mdscr = debug_hw_load(&v->vm->debug, session && !step);
 
 #define DEBUG_RESTORE(name) sysreg_write(name, sys[VT_DBG_SYS_##name]);
 	VT_DBG_SYSREGS(DEBUG_RESTORE)
 #undef DEBUG_RESTORE
 	fp_regs_load(v->arch.dbg_fp);
 	arch_debug_trap(session);
-	if (step) {
+	if (session)
 		sysreg_write(oslar_el1, 0);
-		sysreg_write(mdscr_el1, MDSCR_SS);
+	if (step) {
+		mdscr |= MDSCR_SS;
 		v->regs->spsr |= SPSR_SS;
 	}
+	sysreg_write(mdscr_el1, mdscr);
 	isb();
 }
 
@@ -109,10 +173,15 @@ int arch_debug_exit(struct vcpu *v, uint64_t esr)
 		why = (esr & 0xffff) == VT_DBG_BRK_IMM ? VT_DBG_STOP_BREAK : VT_DBG_STOP_BRK;
 	else if (ESR_EC(esr) == EC_SSTEP_LOW)
 		why = VT_DBG_STOP_STEP;
+	else if (ESR_EC(esr) == EC_BKPT_LOW)
+		why = VT_DBG_STOP_HW;
+	else if (ESR_EC(esr) == EC_WATCH_LOW)
+		why = VT_DBG_STOP_WATCH;
 	else
 		return 0;
 	if (!__atomic_load_n(&v->vm->debug.attached, __ATOMIC_ACQUIRE))
 		return 0;
+	v->debug.addr = why == VT_DBG_STOP_WATCH ? sysreg_read(far_el2) : 0;
 	debug_stopped(v, why);
 	return 1;
 }

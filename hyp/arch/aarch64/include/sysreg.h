@@ -67,11 +67,14 @@
 #define EC_SYSREG 0x18
 #define EC_IABT_LOW 0x20
 #define EC_DABT_LOW 0x24
+#define EC_BKPT_LOW 0x30  /* a hardware breakpoint, from a lower EL */
 #define EC_SSTEP_LOW 0x32 /* software step, from a lower EL */
+#define EC_WATCH_LOW 0x34 /* a watchpoint, from a lower EL */
 #define EC_BRK64 0x3c
 
 /* MDSCR_EL1 */
 #define MDSCR_SS (1ul << 0)
+#define MDSCR_MDE (1ul << 15) /* hardware breakpoints and watchpoints on */
 
 /* The ISS of an abort from a lower EL (EC_IABT_LOW, EC_DABT_LOW). */
 #define ESR_ABT_FSC(esr) ((esr)&0x3f)          /* fault status code */
