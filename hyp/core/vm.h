@@ -54,8 +54,8 @@ struct vcpu {
 	uint64_t sysreg_traps;
 	uint64_t trace_who; /* VM and vCPU ids as placed in a trace record's second word */
 	struct vconsole console;
-	struct debug_vcpu debug;
 	struct arch_vcpu arch;
+	struct debug_vcpu debug; /* last: the exit paths' fields keep their offsets */
 };
 
 struct vm {
@@ -73,10 +73,10 @@ struct vm {
 	uint64_t fault_restarts_at;     /* counter value when the current window opened; 0: none */
 	uint32_t pmu; /* its pCPUs' PMUs are its own, untrapped (the config's monitor) */
 	uint64_t ipc_events[CFG_CHANNEL_MAX]; /* doorbell events not yet fetched, by channel */
-	struct debug_vm debug;
 	struct arch_vm arch;
 	struct vmmio mmio;
 	struct vuart vuart;
+	struct debug_vm debug; /* last: the exit paths' fields keep their offsets */
 };
 
 extern struct vm vm_table[VM_MAX];
