@@ -13,6 +13,7 @@
 
 #include "cache_view.h"
 #include "console.h"
+#include "debug_view.h"
 #include "irq_view.h"
 #include "lauxlib.h"
 #include "lualib.h"
@@ -160,6 +161,7 @@ static int repl_open(lua_State *L)
 	con_open(L);
 	cache_view_open(L);
 	pmu_view_open(L);
+	debug_view_open(L);
 	net_open(L);
 	return 0;
 }

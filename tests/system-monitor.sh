@@ -592,3 +592,84 @@ test_vitrine_net() {
 	check system/vitrine-net-qemu-exit-0 exited 0
 }
 
+
+# dbg on the dbgtarget guest (configs/debug.cfg), at addresses from its ELF:
+# a breakpoint whose callback lets two hits pass, the third stops it; PC,
+# LR and a global read by VA; the global written (the guest says so once it
+# runs on); a step; no breakpoint left once detached, and the guest runs
+# to its end. Unmapped and device addresses, an EL2 PSTATE, the monitor
+# itself and calls by the guest are all refused.
+test_monitor_debug() {
+	local elf=$O/guests/dbgtarget.elf in tick counter main
+	sym() { printf '0x%s' "$(aarch64-linux-gnu-nm "$elf" | awk -v s="$1" '$3 == s { print $1 }')"; }
+	tick=$(sym dbg_tick) counter=$(sym dbg_counter) main=$(sym main)
+	# dbg_tick's first instruction, as the ELF has it: what a breakpoint hides and gives back
+	insn=$(aarch64-linux-gnu-objdump -d "$elf" --start-address="$tick" --stop-address=$((tick + 4)) | awk '/^ +[0-9a-f]+:/ { print $2 }')
+	in=$'while vm.info(\'dbgtarget\').vcpus[1].state ~= \'running\' do end\n'
+	in+=$'dbg.attach(\'dbgtarget\') s = dbg.status(\'dbgtarget\') print(\'attached\', s.stopped, s.reason)\n'
+	in+="hits = 0 print('brk', dbg.brk('dbgtarget', $tick, function(s) hits = hits + 1 return hits < 3 end) == $tick)"$'\n'
+	in+=$'dbg.cont(\'dbgtarget\') s = dbg.wait(\'dbgtarget\', 20000)\n'
+	in+="print('hit', s.reason, s.vcpu, s.pc == $tick, hits, dbg.reg('dbgtarget', 'pc') == $tick)"$'\n'
+	in+="n = 0 for _, r in ipairs(trace.read{cpu=1, events='vcpu_state'}.records) do if r.a == 3 and r.b == $tick and r.c == 2 then n = n + 1 end end print('traced', n)"$'\n'
+	in+="lr = dbg.reg('dbgtarget', 'x30') print('lr in main', lr > $main and lr < $main + 0x400)"$'\n'
+	in+="c = string.unpack('<I8', dbg.read('dbgtarget', $counter, 8)) print('counter read', c >= 2)"$'\n'
+	in+="print('translate', dbg.translate('dbgtarget', $counter) == $counter)"$'\n'
+	in+="print('write', dbg.write('dbgtarget', $counter, string.pack('<I8', 999999998)))"$'\n'
+	in+="print('by ipa', string.unpack('<I8', dbg.read('dbgtarget', $counter, 8, 'ipa')))"$'\n'
+	in+="print('code shown', string.format('%x', string.unpack('<I4', dbg.read('dbgtarget', $tick, 4))))"$'\n'
+	in+=$'dbg.setreg(\'dbgtarget\', \'v31hi\', 0x5654) r = dbg.regs(\'dbgtarget\') print(\'fp set\', r.v31hi, r.v31lo, r.fpcr)\n'
+	in+="r, pc = dbg.step('dbgtarget') print('step', r, pc == $tick + 4, dbg.reg('dbgtarget', 'x0') == ($counter & ~0xfff))"$'\n'
+	in+=$'print(\'fp kept\', dbg.reg(\'dbgtarget\', \'v31hi\'))\n'
+	in+=$'print(\'unmapped\', dbg.read(\'dbgtarget\', 0x200000000, 8))\n'
+	in+=$'print(\'device\', dbg.read(\'dbgtarget\', 0x09000000, 4, \'ipa\'))\n'
+	in+=$'print(\'el2\', pcall(dbg.setreg, \'dbgtarget\', \'cpsr\', 0x3c9))\n'
+	in+=$'print(\'self\', pcall(dbg.attach, \'monitor\'))\n'
+	in+="dbg.unbrk('dbgtarget', $tick) print('restored', string.format('%x', string.unpack('<I4', dbg.read('dbgtarget', $tick, 4, 'ipa'))))"$'\n'
+	in+="dbg.hwbrk('dbgtarget', $tick) dbg.cont('dbgtarget') s = dbg.wait('dbgtarget', 20000) print('hw', s.reason, s.pc == $tick)"$'\n'
+	in+="dbg.unhwbrk('dbgtarget', $tick) dbg.watch('dbgtarget', $counter, 8) dbg.cont('dbgtarget') s = dbg.wait('dbgtarget', 20000)"$'\n'
+	in+="print('watch', s.reason, s.pc > $tick and s.pc < $tick + 0x20, s.addr == $counter) dbg.unwatch('dbgtarget', $counter)"$'\n'
+	in+=$'dbg.detach(\'dbgtarget\') print(\'after detach\', pcall(dbg.reg, \'dbgtarget\', \'pc\'))\n'
+	in+=$'while vm.info(\'dbgtarget\').state ~= \'off\' do end print(\'guest ended\')\n'
+	in+=$'vitrine.poweroff()\n'
+	boot debug 120 "$in"
+	check system/monitor-debug-guest-refused has '^\[dbgtarget\] dbgtarget: attach itself: -4, status: -4$'
+	check system/monitor-debug-attach-stops has $'^attached\ttrue\tnone$'
+	check system/monitor-debug-brk has $'^brk\ttrue$'
+	check system/monitor-debug-hit-after-callbacks has $'^hit\tbreak\t0\ttrue\t3\ttrue$'
+	check system/monitor-debug-hits-traced has $'^traced\t3$'
+	check system/monitor-debug-lr has $'^lr in main\ttrue$'
+	check system/monitor-debug-read-va has $'^counter read\ttrue$'
+	check system/monitor-debug-translate has $'^translate\ttrue$'
+	check system/monitor-debug-write-va has $'^write\ttrue$'
+	check system/monitor-debug-read-ipa has $'^by ipa\t999999998\t9$'
+	check system/monitor-debug-brk-hidden has "^code shown	$insn$"
+	check system/monitor-debug-step has $'^step\tstep\ttrue\ttrue$'
+	check system/monitor-debug-fp-set has $'^fp set\t22100\t0\t0$'
+	check system/monitor-debug-fp-kept has $'^fp kept\t22100$'
+	check system/monitor-debug-unmapped-va has $'^unmapped\tnil\t0x200000000: not mapped to the VM\'s RAM$'
+	check system/monitor-debug-device-ipa has $'^device\tnil\t0x9000000: not mapped to the VM\'s RAM$'
+	check system/monitor-debug-el2-pstate-refused has $'^el2\tfalse\tdbg.setreg: invalid argument.*\\(-3\\)$'
+	check system/monitor-debug-monitor-itself has $'^self\tfalse\tdbg.attach: invalid argument.*\\(-3\\)$'
+	check system/monitor-debug-hw-breakpoint has $'^hw\thw\ttrue$'
+	check system/monitor-debug-watchpoint has $'^watch\twatch\ttrue\ttrue$'
+	check system/monitor-debug-insn-restored has "^restored	$insn$"
+	check system/monitor-debug-detached has $'^after detach\tfalse\tdbg.reg: refused.*\\(-4\\)$'
+	check system/monitor-debug-written-seen has '^\[dbgtarget\] dbgtarget: counter jumped to 999999999$'
+	check system/monitor-debug-runs-on has '^\[dbgtarget\] dbgtarget: done at 1000000000$'
+	check system/monitor-debug-guest-ended has '^guest ended$'
+	check system/monitor-debug-no-fault lacks 'unexpected exception|stopping the VM'
+	check system/monitor-debug-qemu-exit-0 exited 0
+}
+
+# A VM the config does not grant (`debug`) is refused while it runs.
+test_monitor_debug_not_granted() {
+	local in
+	in=$'while vm.info(\'timer\').vcpus[1].state ~= \'running\' do end\n'
+	in+=$'print(\'attach\', pcall(dbg.attach, \'timer\'))\n'
+	in+=$'print(\'state\', vm.info(\'timer\').state)\n'
+	in+=$'vitrine.poweroff()\n'
+	boot monitor-timer 60 "$in"
+	check system/monitor-debug-not-granted has $'^attach\tfalse\tdbg.attach: refused: the VM is not granted `debug`.*\\(-4\\)$'
+	check system/monitor-debug-not-granted-runs has $'^state\trunning$'
+	check system/monitor-debug-not-granted-qemu-exit-0 exited 0
+}

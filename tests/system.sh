@@ -588,6 +588,8 @@ run_all() {
 	test_monitor_scripts
 	test_monitor_ctrlc
 	test_monitor_pause
+	test_monitor_debug
+	test_monitor_debug_not_granted
 	test_monitor_llc_pmu
 	test_monitor_net
 	test_monitor_net_legacy

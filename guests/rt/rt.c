@@ -34,6 +34,17 @@ struct rt_ret rt_hvc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 	return rt_call(0, fid, a1, a2, a3);
 }
 
+void rt_hvc_regs(uint64_t x[8])
+{
+	__asm__ volatile("ldp x0, x1, [%0]\n\tldp x2, x3, [%0, #16]\n\t"
+	                 "ldp x4, x5, [%0, #32]\n\tldp x6, x7, [%0, #48]\n\thvc #0\n\t"
+	                 "stp x0, x1, [%0]\n\tstp x2, x3, [%0, #16]\n\t"
+	                 "stp x4, x5, [%0, #32]\n\tstp x6, x7, [%0, #48]"
+	                 :
+	                 : "r"(x)
+	                 : "x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "memory");
+}
+
 struct rt_ret rt_smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	return rt_call(1, fid, a1, a2, a3);

@@ -15,6 +15,8 @@ struct rt_ret {
 
 struct rt_ret rt_hvc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
 struct rt_ret rt_smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
+/* HVC with all of x0..x7 in x (x[0] the function ID) and all of them back there. */
+void rt_hvc_regs(uint64_t x[8]);
 
 /* The guest's program: vCPU 0 enters here with the VM's configured arg. */
 void main(uint64_t arg);

@@ -66,4 +66,23 @@ void arch_audit_hyp_colors(void);
 /* Log what the hypervisor's own page tables map, by kind. */
 void arch_audit_hyp_map(void);
 
+/* Debugging a held vCPU (hyp/core/debug.c); save and restore run on the vCPU's pCPU. */
+void arch_debug_save(struct vcpu *v);
+void arch_debug_restore(struct vcpu *v, int session, int step);
+/* This pCPU's debug exceptions from EL1 and EL0 trap to EL2 (on) or stay the guest's. */
+void arch_debug_trap(int on);
+/* Where register n (VT_DBG_REG_*) of a held v is kept, or 0 if there is no such register. */
+uint64_t *arch_debug_reg(struct vcpu *v, uint32_t n);
+/* 0 if value may be written to register n. */
+int arch_debug_reg_check(uint32_t n, uint64_t value);
+uint32_t arch_debug_break_insn(void);
+/* How many hardware breakpoints (watch 0) or watchpoints (1) there are, VT_DBG_HWS at most. */
+uint32_t arch_debug_hw_slots(int watch);
+/* After an instruction was written into guest memory. */
+void arch_icache_invalidate(void);
+/* A VA of held v through its stage 1: 0, VT_DBG_ERR_UNMAPPED or SMCCC_NOT_SUPPORTED. */
+int arch_debug_translate(struct vcpu *v, uint64_t va, uint64_t *ipa);
+/* At an exit, a debug exception of a session: 1 if it was (v then stops), 0 if not ours. */
+int arch_debug_exit(struct vcpu *v, uint64_t esr);
+
 #endif

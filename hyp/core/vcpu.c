@@ -45,16 +45,21 @@ void vcpu_park(void)
 
 /*
  * At an exit, the vCPU is no longer RUNNING: paused, it waits here with its
- * context on this stack and returns to the guest when resumed; anything
+ * context on this stack (shown to a debugging monitor: debug.c) and
+ * returns to the guest when resumed; anything
  * else (off, reset, stopped, also while paused) parks it.
  */
 void vcpu_not_running(struct vcpu *v)
 {
 	if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_PAUSED) {
+		debug_held(v);
 		__atomic_store_n(&v->held, 1, __ATOMIC_RELEASE);
-		while (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_PAUSED)
+		while (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_PAUSED) {
 			arch_cpu_idle();
+			debug_held(v); /* a session opened while it was held */
+		}
 		__atomic_store_n(&v->held, 0, __ATOMIC_RELEASE);
+		debug_release(v);
 		if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_RUNNING)
 			return;
 	}

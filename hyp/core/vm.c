@@ -306,6 +306,7 @@ int vm_reset(struct vm *vm)
 		return -1;
 	log_printf("VM %s reset\n", vm->cfg->name);
 	vm_load(vm);
+	debug_vm_reset(vm);
 	vuart_reset(vm);
 	spin_lock(&vm->lock);
 	vm->resets++;
@@ -317,21 +318,11 @@ int vm_reset(struct vm *vm)
 	return 0;
 }
 
-/*
- * Pause a running VM: each running vCPU is held at its next exit (an IPI
- * makes one at once), with its context kept, and this returns once they
- * all are, so counters read afterwards stand still. Guest time runs on:
- * the virtual counter is not stopped. 0, or -1 if the VM is not running.
- */
-int vm_pause(struct vm *vm)
+/* Under vm's lock: its running vCPUs are to stop at their next exit; an IPI makes one at once. */
+static void vm_hold_running(struct vm *vm)
 {
 	struct cpu *self = arch_cpu_this();
 
-	spin_lock(&vm->lock);
-	if (vm->state != VM_RUNNING) {
-		spin_unlock(&vm->lock);
-		return -1;
-	}
 	vm->paused = 1;
 	for (uint32_t i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = vm->vcpus[i];
@@ -342,6 +333,30 @@ int vm_pause(struct vm *vm)
 				arch_ipi_send(v->pcpu);
 		}
 	}
+}
+
+void vm_pause_nowait(struct vm *vm)
+{
+	spin_lock(&vm->lock);
+	if (vm->state == VM_RUNNING)
+		vm_hold_running(vm);
+	spin_unlock(&vm->lock);
+}
+
+/*
+ * Pause a running VM: each running vCPU is held at its next exit (an IPI
+ * makes one at once), with its context kept, and this returns once they
+ * all are, so counters read afterwards stand still. Guest time runs on:
+ * the virtual counter is not stopped. 0, or -1 if the VM is not running.
+ */
+int vm_pause(struct vm *vm)
+{
+	spin_lock(&vm->lock);
+	if (vm->state != VM_RUNNING) {
+		spin_unlock(&vm->lock);
+		return -1;
+	}
+	vm_hold_running(vm);
 	spin_unlock(&vm->lock);
 	for (uint32_t i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = vm->vcpus[i];

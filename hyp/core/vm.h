@@ -13,6 +13,7 @@
 
 #include "arch_vcpu.h"
 #include "arch_vm.h"
+#include "debug.h"
 #include "platform.h"
 #include "spinlock.h"
 #include "vconsole.h"
@@ -55,6 +56,7 @@ struct vcpu {
 	uint64_t trace_who; /* VM and vCPU ids as placed in a trace record's second word */
 	struct vconsole console;
 	struct arch_vcpu arch;
+	struct debug_vcpu debug; /* last: the exit paths' fields keep their offsets */
 };
 
 struct vm {
@@ -75,6 +77,7 @@ struct vm {
 	struct arch_vm arch;
 	struct vmmio mmio;
 	struct vuart vuart;
+	struct debug_vm debug; /* last: the exit paths' fields keep their offsets */
 };
 
 extern struct vm vm_table[VM_MAX];
@@ -95,6 +98,8 @@ int vm_reset(struct vm *vm);
 /* The guest asked for a reset (PSCI SYSTEM_RESET): reset or stop it, as its config says. */
 void vm_reset_request(struct vm *vm);
 int vm_pause(struct vm *vm);
+/* Ask vm's running vCPUs to stop at their next exit (this one's too), without waiting. */
+void vm_pause_nowait(struct vm *vm);
 int vm_resume(struct vm *vm);
 
 void vcpu_loop(void) __attribute__((noreturn));

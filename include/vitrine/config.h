@@ -39,6 +39,7 @@ struct cfg_region {
 #define CFG_VM_DMA_UNCONFINED 1u /* `dma unconfined`: a DMA master it owns reaches all of RAM */
 #define CFG_VM_FAULT_RESTART 2u  /* `on-fault restart`: reset, not stop, after a fault */
 #define CFG_VM_RESET_STOP 4u     /* `on-reset stop`: stop, not reset, on the guest's request */
+#define CFG_VM_DEBUG 8u          /* `debug`: the monitor may debug it (vitrine/debug.h) */
 
 /*
  * What is copied into a VM's RAM, freshly zeroed, at every start and

@@ -89,7 +89,8 @@ struct vt_record {
 	X(IPC, ipc, 10, IPC, "a = channel, b = event bit, c = receiving VM")                       \
 	X(FAULT, fault, 11, FAULT, "a = ESR, b = IPA, c = PC; the VM is stopped")                  \
 	X(VM_STATE, vm_state, 12, STATE, "a = new VM state (enum vt_vm_state)")                    \
-	X(VCPU_STATE, vcpu_state, 13, STATE, "a = new vCPU state (enum vt_vcpu_state)")            \
+	X(VCPU_STATE, vcpu_state, 13, STATE,                                                       \
+	  "a = new vCPU state (enum vt_vcpu_state); a debugger's stop: b = PC, c = why")           \
 	X(MARK, mark, 14, MARK, "a = guest marker id, b = value (trace_mark hypercall)")
 
 enum vt_event {

@@ -171,7 +171,11 @@ static void fz_promises(const struct vmc_config *c)
 		const struct vmc_vm *vm = &c->vms[v];
 		int bells = 0;
 
-		if (vm->flags & ~(CFG_VM_DMA_UNCONFINED | CFG_VM_FAULT_RESTART | CFG_VM_RESET_STOP))
+		if (vm->flags & ~(CFG_VM_DMA_UNCONFINED | CFG_VM_FAULT_RESTART | CFG_VM_RESET_STOP |
+		                  CFG_VM_DEBUG))
+			abort();
+		/* The monitor may debug only another vm, and only if there is one. */
+		if (vm->flags & CFG_VM_DEBUG && (v == c->monitor_vm || c->monitor_vm < 0))
 			abort();
 		if (v == c->monitor_vm && !vm->fault_line && !(vm->flags & CFG_VM_FAULT_RESTART))
 			abort();

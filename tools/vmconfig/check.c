@@ -562,6 +562,7 @@ void cfgc_check(struct vmc_config *c, const char *images_dir)
 		vmc_error(c, 0, NULL, NULL, NULL, "no vm: a config needs at least one");
 	cfgr_monitor(c); /* before cfgc_ipa: the monitor's view of the rings takes IPA space */
 	cfgr_fault_default(c);
+	cfgr_debug(c);
 	cfgc_channels(c);
 	for (int v = 0; v < c->nr_vms; v++) {
 		cfgc_fields(c, &c->vms[v]);

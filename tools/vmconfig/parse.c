@@ -371,6 +371,7 @@ static const struct cfgp_keyword {
     {"dma", "dma unconfined", 1, 1, true, cfgp_dma},
     {"on-fault", "on-fault restart|stop", 1, 1, true, cfgp_on_fault},
     {"on-reset", "on-reset restart|stop", 1, 1, true, cfgp_on_reset},
+    {"debug", "debug", 0, 0, true, cfgp_debug},
 };
 
 static void cfgp_dispatch(struct cfgp_line *l, char **tok, const bool *quoted, int n)

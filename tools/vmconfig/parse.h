@@ -47,5 +47,6 @@ void cfgp_shm(struct cfgp_line *l);
 void cfgp_dma(struct cfgp_line *l);
 void cfgp_on_fault(struct cfgp_line *l);
 void cfgp_on_reset(struct cfgp_line *l);
+void cfgp_debug(struct cfgp_line *l);
 
 #endif

@@ -201,3 +201,10 @@ void cfgp_on_reset(struct cfgp_line *l)
 {
 	cfgp_flag(l, &l->vm->reset_line, "restart", "stop", "stop", CFG_VM_RESET_STOP);
 }
+
+/* debug: the monitor may stop this vm, read and write its registers and memory */
+void cfgp_debug(struct cfgp_line *l)
+{
+	if (cfgp_once(l, &l->vm->debug_line))
+		l->vm->flags |= CFG_VM_DEBUG;
+}

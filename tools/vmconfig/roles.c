@@ -1,7 +1,8 @@
 /*
  * The roles a config gives vms: the monitor (it owns the console, its
- * input and the UART, and restarts after a fault by default) and the vm
- * that gets the console input when there is no monitor.
+ * input and the UART, restarts after a fault by default, and may debug the
+ * vms that grant it), and the vm that gets the console input when there is
+ * no monitor.
  */
 #include <string.h>
 
@@ -55,4 +56,21 @@ void cfgr_fault_default(struct vmc_config *c)
 	for (int i = 0; i < c->nr_vms; i++)
 		if (!c->vms[i].fault_line && i == c->monitor_vm)
 			c->vms[i].flags |= CFG_VM_FAULT_RESTART;
+}
+
+/* `debug` grants the monitor a debugger's hold on another vm: there must be one, not itself. */
+void cfgr_debug(struct vmc_config *c)
+{
+	for (int i = 0; i < c->nr_vms; i++) {
+		const struct vmc_vm *vm = &c->vms[i];
+
+		if (!vm->debug_line)
+			continue;
+		if (i == c->monitor_vm)
+			vmc_error(c, vm->debug_line, "vm", vm->name, "debug",
+			          "the monitor cannot be debugged: it is the debugger");
+		else if (!c->monitor_line)
+			vmc_error(c, vm->debug_line, "vm", vm->name, "debug",
+			          "grants the monitor, but the config names no monitor");
+	}
 }

@@ -96,6 +96,8 @@ static void cfgs_vm(FILE *f, const struct vmc_config *c, int v)
 	                             : " (default)");
 	if (vm->flags & CFG_VM_RESET_STOP) /* restart, bounded, is every vm's default */
 		fputs("  on-reset stop", f);
+	if (vm->flags & CFG_VM_DEBUG)
+		fputs("  debug: the monitor may stop it, read and write its state", f);
 	if (vm->flags & CFG_VM_DMA_UNCONFINED)
 		fputs("  dma unconfined: its devices' DMA can write all physical memory", f);
 	fputc('\n', f);

@@ -81,7 +81,7 @@ struct vmc_vm {
 	int line;
 	/* Lines of the single-valued keywords; 0: not given. */
 	int cpus_line, load_line, entry_line, arg_line, uart_line, colors_line;
-	int dma_line, fault_line, reset_line, bootargs_line;
+	int dma_line, fault_line, reset_line, bootargs_line, debug_line;
 	/* image, or kernel (with its initrd and dtb): the first is loaded at `load`. */
 	struct vmc_file image, kernel, initrd, dtb;
 	bool dtb_auto;    /* `dtb auto`, or no dtb line with a kernel: generated (dtb.c) */
@@ -94,7 +94,7 @@ struct vmc_vm {
 	uint64_t uart;   /* 0: none */
 	uint32_t colors; /* LLC colours its RAM is built from, a bit each; 0: uncoloured */
 	bool exclusive;  /* no other vm may use its colours */
-	uint32_t flags;  /* CFG_VM_*: `dma`, `on-fault` (its default once checked), `on-reset` */
+	uint32_t flags;  /* CFG_VM_*: dma, on-fault (defaulted once checked), on-reset, debug */
 	uint64_t cpus[VMC_CPUS_MAX];
 	int nr_cpus;
 	struct vmc_region regions[VMC_REGIONS_MAX];
@@ -155,6 +155,7 @@ void cfgl_reserve(struct vmc_config *c);
 void cfgr_monitor(struct vmc_config *c);
 void cfgr_fault_default(struct vmc_config *c);
 void cfgr_input(struct vmc_config *c);
+void cfgr_debug(struct vmc_config *c);
 int cfgp_parse(struct vmc_config *c, const char *path); /* -1: cannot read the file */
 int cfgp_parse_file(struct vmc_config *c, FILE *f);     /* -1: read error */
 void cfgc_check(struct vmc_config *c, const char *images_dir);

@@ -170,8 +170,9 @@ exit_sync_handle(struct vcpu *v, struct arch_regs *r, uint64_t esr)
 	case EC_WFX:
 		r->elr += 4;
 		break;
-	default:
-		exit_fault(v, "unexpected exception", 0, esr);
+	default: /* a debugger's: only while a session routes them here (MDCR_EL2.TDE) */
+		if (!arch_debug_exit(v, esr))
+			exit_fault(v, "unexpected exception", 0, esr);
 	}
 }
 

@@ -81,6 +81,8 @@ void arch_vcpu_start(struct vcpu *v)
 	s2_activate(v->vm);
 	vcpu_reset_el1();
 	vcpu_pmu(v->vm);
+	if (__atomic_load_n(&v->vm->debug.attached, __ATOMIC_ACQUIRE))
+		arch_debug_trap(1); /* started within a session: its breakpoints trap too */
 	vgic_vcpu_reset(v);
 	sysreg_write(vpidr_el2, sysreg_read(midr_el1));
 	sysreg_write(vmpidr_el2, (1ul << 31) | v->id);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "vgic.h"
+#include <vitrine/debug.h>
 
 struct arch_regs {
 	uint64_t x[31];
@@ -17,6 +18,8 @@ _Static_assert(sizeof(struct arch_regs) == 272, "FRAME_SIZE in vectors.S");
 
 struct arch_vcpu {
 	struct vgic_cpu vgic;
+	uint64_t dbg_sys[VT_DBG_SYS_COUNT]; /* its EL1 registers while a debugger holds it */
+	uint64_t dbg_fp[VT_DBG_FP_COUNT];   /* ... and its FP/SIMD ones (fp_regs_save) */
 };
 
 #endif

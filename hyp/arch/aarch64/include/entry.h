@@ -33,6 +33,9 @@ void hyp_exception(struct arch_regs *r, uint64_t kind) __attribute__((noreturn))
 
 /* fpregs.S */
 void fp_regs_zero(void);
+/* to[0..63]: q0-q31 (low half first), to[64] FPSR, to[65] FPCR */
+void fp_regs_save(uint64_t *to);
+void fp_regs_load(const uint64_t *from);
 
 /* cpu.c: the register frame of the vCPU pinned to pcpu, at the top of its stack */
 struct arch_regs *arch_vcpu_frame(uint32_t pcpu);

@@ -45,6 +45,7 @@
 /* MDCR_EL2 */
 #define MDCR_HPMN_MASK 0x1ful
 #define MDCR_TPM (1ul << 6)
+#define MDCR_TDE (1ul << 8)  /* debug exceptions from EL1 and EL0 go to EL2 */
 #define MDCR_HPME (1ul << 7) /* counters from HPMN up count (they are EL2's) */
 #define MDCR_TDA (1ul << 9)
 #define MDCR_TDOSA (1ul << 10)
@@ -66,6 +67,14 @@
 #define EC_SYSREG 0x18
 #define EC_IABT_LOW 0x20
 #define EC_DABT_LOW 0x24
+#define EC_BKPT_LOW 0x30  /* a hardware breakpoint, from a lower EL */
+#define EC_SSTEP_LOW 0x32 /* software step, from a lower EL */
+#define EC_WATCH_LOW 0x34 /* a watchpoint, from a lower EL */
+#define EC_BRK64 0x3c
+
+/* MDSCR_EL1 */
+#define MDSCR_SS (1ul << 0)
+#define MDSCR_MDE (1ul << 15) /* hardware breakpoints and watchpoints on */
 
 /* The ISS of an abort from a lower EL (EC_IABT_LOW, EC_DABT_LOW). */
 #define ESR_ABT_FSC(esr) ((esr)&0x3f)          /* fault status code */
@@ -83,6 +92,10 @@
 #define ESR_SYSREG_RT(esr) (((esr) >> 5) & 31)
 #define ESR_SYSREG_READ(esr) ((esr)&1)
 
+/* SPSR: M[3:0] of the AArch64 EL1 modes, SS (a software step is active-not-pending). */
+#define SPSR_M_EL1T 0x4ul
+#define SPSR_M_EL1H 0x5ul
+#define SPSR_SS (1ul << 21)
 /* SPSR: EL1h with D, A, I, F masked: how a vCPU starts. */
 #define SPSR_EL1H_MASKED 0x3c5ul
 

@@ -1,0 +1,49 @@
+/*
+ * A guest to debug (configs/debug.cfg): a global counter that a function,
+ * called once a tick, counts up. It says when the counter jumped (someone
+ * wrote it) and ends when it reaches DBG_END, which only such a write
+ * makes it reach in a test's time. The tests look its symbols up in
+ * dbgtarget.elf. No interrupts: a step is always the next instruction.
+ * First it tries the monitor's debug calls itself: they must be refused.
+ */
+#include "rt.h"
+
+#include <vitrine/debug.h>
+
+#define DBG_END 1000000000ull
+
+volatile uint64_t dbg_counter;
+
+/* The breakpoint's target: not inlined, so it has an address of its own. */
+__attribute__((noinline)) uint64_t dbg_tick(void)
+{
+	dbg_counter = dbg_counter + 1;
+	return dbg_counter;
+}
+
+/* Not a wait for anyone: no yield, which under -icount would hand the monitor a slice each time. */
+static void dbg_delay(void)
+{
+	for (volatile uint32_t i = 0; i < 20000; i++)
+		;
+}
+
+void main(uint64_t arg)
+{
+	struct rt_vm_info info;
+	uint64_t seen = 0, now = 0;
+
+	(void)arg;
+	rt_vm_info(&info);
+	rt_printf("dbgtarget: attach itself: %lld, status: %lld\n",
+	          (long long)rt_hvc(VT_HC_DBG_ATTACH, info.vm, 0, 0).x0,
+	          (long long)rt_hvc(VT_HC_DBG_STATUS, info.vm, 0, 0).x0);
+	while (now < DBG_END) {
+		now = dbg_tick();
+		if (now != seen + 1)
+			rt_printf("dbgtarget: counter jumped to %llu\n", (unsigned long long)now);
+		seen = now;
+		dbg_delay();
+	}
+	rt_printf("dbgtarget: done at %llu\n", (unsigned long long)now);
+}
