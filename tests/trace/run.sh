@@ -15,7 +15,7 @@ suite trace
 VT=$O/host/vtrace
 RING_RECORDS=${RING_RECORDS:-3000000}
 CFLAGS="-std=c11 -Wall -Wextra -Werror -g -Iinclude"
-LIB="trace/dump.c trace/decode.c trace/stats.c trace/pb.c trace/perfetto.c trace/pbcheck.c"
+LIB="trace/dump.c trace/decode.c trace/stats.c trace/pb.c trace/perfetto.c trace/perfetto_ftrace.c trace/pbcheck.c"
 
 pass() { echo "PASS trace/$1"; }
 fail() { echo "FAIL trace/$1: $2"; }
@@ -145,11 +145,14 @@ for d in valid small; do
 		continue
 	fi
 	missing=
-	[ $d = valid ] && for want in 'process_name: "smp"' 'thread_name: "vCPU 1"' \
+	[ $d = valid ] && for want in 'process_name: "smp"' 'thread_name: "smp vCPU 1"' \
 		'thread_name: "pCPU 3"' 'name: "VM hello"' 'name: "MMIO 0x9000000"' 'name: "IRQ 27"' \
 		'name: "running"' 'name: "inject vINTID 33"' 'terminating_flow_ids: 1' \
 		'counter_value: 1000' 'counter_value: 12' 'unit: UNIT_COUNT' 'type: TYPE_SLICE_END' \
-		'name: "EC 0x7"' 'name: "mark 1"' 'name: "FAULT"' 'pointer_value: 1207959552'; do
+		'name: "EC 0x7"' 'name: "mark 1"' 'name: "FAULT"' 'pointer_value: 1207959552' \
+		'categories: "exit"' 'categories: "irq"' 'string_value: "data abort"' \
+		'string_value: "off"' 'next_comm: "smp vCPU 1"' 'next_pid: 4195330' 'hyp_enter {' \
+		'hyp_exit {' 'host_mem_abort {' 'host_hcall {' 'host_smc {'; do
 		grep -qF -- "$want" "$B/$d.txt" || missing=$want
 	done
 	if [ -n "$missing" ]; then
