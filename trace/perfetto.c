@@ -75,8 +75,7 @@ static const char *pf_category(uint16_t event)
 #undef PF_CLASS_NAME
 	static const uint8_t classes[VT_EV_COUNT] = VT_EVENT_CLASSES;
 
-	return event < VT_EV_COUNT && classes[event] ? names[__builtin_ctz(classes[event])]
-	                                              : NULL;
+	return event < VT_EV_COUNT && classes[event] ? names[__builtin_ctz(classes[event])] : NULL;
 }
 
 /* One ring's state while it is written. */
@@ -339,10 +338,10 @@ static void pf_instant(struct pf_writer *pf, uint64_t ts, uint32_t ri, const str
 		args[nargs] = (struct pf_arg){a->name, fields[a->field], a->pointer, NULL};
 	}
 	if (r->event == VT_EV_VM_STATE || r->event == VT_EV_VCPU_STATE)
-		args[nargs++] = (struct pf_arg){"state", r->a, 0,
-		                                r->event == VT_EV_VM_STATE
-		                                    ? dec_vm_state_name(r->a)
-		                                    : dec_vcpu_state_name(r->a)};
+		args[nargs++] =
+		    (struct pf_arg){"state", r->a, 0,
+		                    r->event == VT_EV_VM_STATE ? dec_vm_state_name(r->a)
+		                                               : dec_vcpu_state_name(r->a)};
 	pf_event(pf, ts, look->on_cpu ? pf->r->cpu_track : pf_target(pf, r), PF_TYPE_INSTANT, name,
 	         r->event, args, nargs, flow, r->event == VT_EV_INJECT);
 }

@@ -16,9 +16,9 @@
 
 #include "perfetto.h"
 
-#define PFF_PRIO 120            /* Linux's default: these threads have no priority */
-#define PFF_RUNNABLE 0          /* prev_state: preempted (the vCPU, by the hypervisor) */
-#define PFF_SLEEPING 1          /* prev_state: waiting (the hypervisor, for an exit) */
+#define PFF_PRIO 120           /* Linux's default: these threads have no priority */
+#define PFF_RUNNABLE 0         /* prev_state: preempted (the vCPU, by the hypervisor) */
+#define PFF_SLEEPING 1         /* prev_state: waiting (the hypervisor, for an exit) */
 #define PFF_BUNDLE_EVENTS 1024 /* events per bundle, at most */
 
 void pff_thread_name(const struct vtrace *t, uint32_t vm, uint32_t vcpu, char *buf, size_t len)
@@ -35,8 +35,8 @@ static void pff_comm(const struct pff_cpu *c, const struct vtrace *t, uint32_t t
 	else if (tid == pf_tid_hyp(c->cpu))
 		snprintf(buf, len, "pCPU %u", c->cpu);
 	else
-		pff_thread_name(t, (tid - PF_PID_BASE) / 512 - 1, (tid - PF_PID_BASE) % 512 - 1, buf,
-		                len);
+		pff_thread_name(t, (tid - PF_PID_BASE) / 512 - 1, (tid - PF_PID_BASE) % 512 - 1,
+		                buf, len);
 }
 
 /* Adds an FtraceEvent holding body as its field `field`. */

@@ -3,7 +3,8 @@
 # ThreadSanitizer; the ENTER folded into an EXIT (include/vitrine/trace_fold.h); vtrace on
 # generated dumps (stats numbers, dump listing, Perfetto output through
 # protoc and check-perfetto, format 1 read as format 2); corrupted and truncated
-# dumps (exit 1 and an offset, never a signal); the checker's own rules; the
+# dumps (exit 1 and an offset, never a signal); the checker's own rules; Perfetto's
+# trace processor on the output, when ../shared has it (tests/trace/tp.sh); the
 # fuzzing corpus replayed with ASan/UBSan. One PASS/FAIL line per test;
 # always exits 0.
 #
@@ -161,6 +162,11 @@ for d in valid small; do
 		pass "vtrace/perfetto-protoc-$d"
 	fi
 done
+
+# Perfetto's trace processor (when ../shared has it): its cpu, sched, thread_state and
+# pkvm.hypervisor tables agree with the dump.
+. "$HERE/tp.sh"
+tp_checks trace/vtrace/perfetto-valid "$B/valid.vtr" "$B/valid.perfetto-trace"
 
 # check-perfetto refuses each broken rule, and a truncated trace.
 bad=
