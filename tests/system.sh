@@ -556,7 +556,7 @@ test_trace() {
 # The Perfetto trace has at least $2 flows (IRQ arrival to injection).
 has_flows() {
 	local n
-	n=$("$O/host/vtrace" check-perfetto "$1" | sed -n 's/.* \([0-9]*\) flows$/\1/p')
+	n=$("$O/host/vtrace" check-perfetto "$1" | sed -n 's/.* \([0-9]*\) flows\(,.*\)\{0,1\}$/\1/p')
 	[ -n "$n" ] && [ "$n" -ge "$2" ]
 }
 

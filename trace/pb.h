@@ -24,6 +24,10 @@ enum pb_wire {
 #define PF_PACKET_SEQUENCE_ID 10 /* trusted_packet_sequence_id */
 #define PF_PACKET_TRACK_EVENT 11
 #define PF_PACKET_TRACK_DESCRIPTOR 60
+#define PF_PACKET_CPU_INFO 67
+/* system_info/cpu_info.proto: CpuInfo (cpus, the CPU's number its index), CpuInfo.Cpu */
+#define PF_CPU_INFO_CPUS 1
+#define PF_CPU_PROCESSOR 1
 /* track_event/track_descriptor.proto: TrackDescriptor */
 #define PF_TRACK_UUID 1
 #define PF_TRACK_NAME 2

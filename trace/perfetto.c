@@ -187,6 +187,30 @@ static void pf_track(struct pf_writer *pf, uint64_t uuid, uint64_t parent, const
 	pb_free(&sub);
 }
 
+/* The CPUs, 0 to the highest with a ring: Perfetto's cpu table, even for a ring with no records. */
+static void pf_cpu_info(struct pf_writer *pf)
+{
+	const struct vtrace *t = pf->t;
+	struct pb_buf info = {0};
+	uint32_t nr = 0;
+	char name[48];
+
+	for (uint32_t i = 0; i < t->nr_rings; i++)
+		if (t->rings[i].cpu >= nr)
+			nr = t->rings[i].cpu + 1;
+	for (uint32_t cpu = 0; cpu < nr; cpu++) {
+		struct pb_buf c = {0};
+
+		snprintf(name, sizeof(name), "Vitrine pCPU %u", cpu);
+		pb_str(&c, PF_CPU_PROCESSOR, name);
+		pb_msg(&info, PF_CPU_INFO_CPUS, &c);
+		pb_free(&c);
+	}
+	if (nr)
+		pf_packet(pf, PF_SEQ_DESCRIPTORS, 0, 0, PF_PACKET_CPU_INFO, &info);
+	pb_free(&info);
+}
+
 static void pf_descriptors(struct pf_writer *pf)
 {
 	const struct vtrace *t = pf->t;
@@ -208,6 +232,7 @@ static void pf_descriptors(struct pf_writer *pf)
 			         pf_tid_vcpu(vm, v));
 		}
 	}
+	pf_cpu_info(pf);
 }
 
 /* Pairs pending record i, if an interrupt arrival, with the next injection of its INTID before a

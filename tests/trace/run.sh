@@ -153,7 +153,7 @@ for d in valid small; do
 		'name: "EC 0x7"' 'name: "mark 1"' 'name: "FAULT"' 'pointer_value: 1207959552' \
 		'categories: "exit"' 'categories: "irq"' 'string_value: "data abort"' \
 		'string_value: "off"' 'next_comm: "smp vCPU 1"' 'next_pid: 4195330' 'hyp_enter {' \
-		'hyp_exit {' 'host_mem_abort {' 'host_hcall {' 'host_smc {'; do
+		'hyp_exit {' 'host_mem_abort {' 'host_hcall {' 'host_smc {' 'processor: "Vitrine pCPU 3"'; do
 		grep -qF -- "$want" "$B/$d.txt" || missing=$want
 	done
 	if [ -n "$missing" ]; then

@@ -29,6 +29,7 @@ INCLUDE PERFETTO MODULE pkvm.hypervisor;
 select 'bad_stats', count(*) from stats where value > 0 and severity in ('error', 'data_loss');
 select 'bad_stat', name from stats where value > 0 and severity in ('error', 'data_loss');
 select 'cpus', count(*) from cpu;
+select 'sched_cpus', count(distinct cpu) from sched;
 select 'hyp_exits', count(*) from pkvm_hypervisor_events;
 select 'states', count(*) from slice where category = 'state';
 select 'unnamed_states', count(*) from slice where category = 'state' and
@@ -49,12 +50,13 @@ SQL
 		echo "FAIL $name-tp-no-error-stats: $got, first $(tp_value "$out" bad_stat)"
 	fi
 
-	want=$(grep -c '^cpu [0-9]*: ring ' "$out.stats")
-	got=$(tp_value "$out" cpus)
+	# A cpu row per ring; sched rows on each pCPU that has exits (it switched to the hypervisor).
+	want="$(grep -c '^cpu [0-9]*: ring ' "$out.stats") $(grep -c '^cpu [0-9]*: exits [1-9]' "$out.stats")"
+	got="$(tp_value "$out" cpus) $(tp_value "$out" sched_cpus)"
 	if [ "$got" = "$want" ]; then
 		echo "PASS $name-tp-a-cpu-per-ring"
 	else
-		echo "FAIL $name-tp-a-cpu-per-ring: $got cpu rows, $want rings"
+		echo "FAIL $name-tp-a-cpu-per-ring: cpu rows, cpus in sched: $got; rings, rings with exits: $want"
 	fi
 
 	why=
