@@ -4,9 +4,9 @@
  *
  * Tracks: a process "hypervisor" with a thread track per pCPU; a process per
  * VM with a thread track per vCPU; a counter track per ring (records lost or
- * skipped so far). Sequence 1 carries every TrackDescriptor, before any
- * event; ring i's events are sequence 2 + i, in its (non-decreasing) order:
- * track events, and the pCPU's scheduling as ftrace events
+ * skipped so far). Sequence 1 carries every TrackDescriptor and the CpuInfo
+ * (Perfetto's cpu table), before any event; ring i's events are sequence 2 + i, in its
+ * (non-decreasing) order: track events, and the pCPU's scheduling as ftrace events
  * (trace/perfetto_ftrace.c), on the same threads (trace/perfetto.h's ids).
  * Every event has its class (VT_CLASSES) as category; an exit slice has its
  * reason, a state change its state, as arguments too.
@@ -218,7 +218,7 @@ static void pf_descriptors(struct pf_writer *pf)
 
 	pf_track(pf, PF_UUID_HYP, 0, "hypervisor", 'p', PF_PID_HYP, 0);
 	for (uint32_t i = 0; i < t->nr_rings; i++) {
-		snprintf(name, sizeof(name), "pCPU %u", t->rings[i].cpu);
+		pff_hyp_name(t->rings[i].cpu, name, sizeof(name));
 		pf_track(pf, pf_uuid_cpu(t->rings[i].cpu), PF_UUID_HYP, name, 't', PF_PID_HYP,
 		         pf_tid_hyp(t->rings[i].cpu));
 		snprintf(name, sizeof(name), "cpu %u lost/skipped records", t->rings[i].cpu);
@@ -227,7 +227,7 @@ static void pf_descriptors(struct pf_writer *pf)
 	for (uint32_t vm = 0; vm < t->nr_vms; vm++) {
 		pf_track(pf, pf_uuid_vm(vm), 0, t->vms[vm].name, 'p', pf_pid_vm(vm), 0);
 		for (uint32_t v = 0; v < t->vms[vm].nr_vcpus; v++) {
-			pff_thread_name(t, vm, v, name, sizeof(name));
+			pff_vcpu_name(t, vm, v, name, sizeof(name));
 			pf_track(pf, pf_uuid_vcpu(vm, v), pf_uuid_vm(vm), name, 't', pf_pid_vm(vm),
 			         pf_tid_vcpu(vm, v));
 		}
@@ -349,7 +349,7 @@ static void pf_instant(struct pf_writer *pf, uint64_t ts, uint32_t ri, const str
 		pf_close_inner(pf, ts);
 		pf->r->missing += r->a;
 		pf_counter(pf, ts, pf_uuid_counter(pf->t->rings[ri].cpu), pf->r->missing);
-		pff_lost(&pf->r->sched, pf->t, ts);
+		pff_lost(&pf->r->sched, ts);
 	}
 	if (r->event == VT_EV_VM_STATE)
 		snprintf(name, sizeof(name), look->name, dec_vm_state_name(r->a));
@@ -399,7 +399,7 @@ static void pf_record(struct pf_writer *pf, uint32_t ri, const struct vt_record 
 		pf_event(pf, ts, pf->r->cpu_track, PF_TYPE_SLICE_BEGIN, name, r->event, args,
 		         irq ? 3 : 4, flow, 0);
 		pf->r->inner = 1;
-		pff_exit(&pf->r->sched, pf->t, ts, r);
+		pff_exit(&pf->r->sched, ts, r);
 	} else if (r->event == VT_EV_ENTER) {
 		pf_close_inner(pf, ts);
 		pf_outer(pf, ts, vm);
@@ -455,7 +455,7 @@ struct pf_writer *pf_open(const struct vtrace *t)
 		pf->rings[i].cpu_track = pf_uuid_cpu(t->rings[i].cpu);
 		pf->rings[i].outer_vm = -1;
 		pf->rings[i].missing = t->rings[i].skipped;
-		pf->rings[i].sched.cpu = t->rings[i].cpu;
+		pff_init(&pf->rings[i].sched, t->rings[i].cpu);
 	}
 	pf_descriptors(pf);
 	return pf;

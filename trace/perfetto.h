@@ -40,16 +40,19 @@ struct pff_cpu {
 	struct pb_buf events; /* FtraceEvent messages not yet in a bundle */
 	uint32_t n;           /* how many */
 	uint32_t cpu;
-	uint32_t current; /* tid running on it, 0 (idle, or not known) at first */
+	uint32_t current; /* tid running on it: 0 (idle, or not known) at first */
+	char comm[48];    /* its name */
 	int hyp;          /* a hyp_enter is open */
 };
 
-void pff_exit(struct pff_cpu *c, const struct vtrace *t, uint64_t ts, const struct vt_record *r);
+void pff_init(struct pff_cpu *c, uint32_t cpu);
+void pff_vcpu_name(const struct vtrace *t, uint32_t vm, uint32_t vcpu, char *buf, size_t len);
+void pff_hyp_name(uint32_t cpu, char *buf, size_t len);
+void pff_exit(struct pff_cpu *c, uint64_t ts, const struct vt_record *r);
 void pff_enter(struct pff_cpu *c, const struct vtrace *t, uint64_t ts, const struct vt_record *r);
-void pff_lost(struct pff_cpu *c, const struct vtrace *t, uint64_t ts);
+void pff_lost(struct pff_cpu *c, uint64_t ts);
 void pff_end(struct pff_cpu *c, uint64_t ts);
 int pff_full(const struct pff_cpu *c);
 void pff_flush(struct pff_cpu *c, struct pb_buf *out, uint32_t seq);
-void pff_thread_name(const struct vtrace *t, uint32_t vm, uint32_t vcpu, char *buf, size_t len);
 
 #endif

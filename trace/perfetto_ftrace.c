@@ -21,22 +21,20 @@
 #define PFF_SLEEPING 1         /* prev_state: waiting (the hypervisor, for an exit) */
 #define PFF_BUNDLE_EVENTS 1024 /* events per bundle, at most */
 
-void pff_thread_name(const struct vtrace *t, uint32_t vm, uint32_t vcpu, char *buf, size_t len)
+void pff_vcpu_name(const struct vtrace *t, uint32_t vm, uint32_t vcpu, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s vCPU %u", dec_vm_name(t, (uint8_t)vm), vcpu);
 }
 
-/* The comm of tid on c's pCPU. */
-static void pff_comm(const struct pff_cpu *c, const struct vtrace *t, uint32_t tid, char *buf,
-                     size_t len)
+void pff_hyp_name(uint32_t cpu, char *buf, size_t len)
 {
-	if (tid == 0)
-		snprintf(buf, len, "swapper/%u", c->cpu);
-	else if (tid == pf_tid_hyp(c->cpu))
-		snprintf(buf, len, "pCPU %u", c->cpu);
-	else
-		pff_thread_name(t, (tid - PF_PID_BASE) / 512 - 1, (tid - PF_PID_BASE) % 512 - 1,
-		                buf, len);
+	snprintf(buf, len, "pCPU %u", cpu);
+}
+
+void pff_init(struct pff_cpu *c, uint32_t cpu)
+{
+	c->cpu = cpu;
+	snprintf(c->comm, sizeof(c->comm), "swapper/%u", cpu); /* Linux's name for idle, tid 0 */
 }
 
 /* Adds an FtraceEvent holding body as its field `field`. */
@@ -52,26 +50,25 @@ static void pff_event(struct pff_cpu *c, uint64_t ts, uint32_t field, const stru
 	c->n++;
 }
 
-static void pff_switch(struct pff_cpu *c, const struct vtrace *t, uint64_t ts, uint32_t next,
+/* Switches c's pCPU to thread next, named comm; the thread switched out is left in prev_state. */
+static void pff_switch(struct pff_cpu *c, uint64_t ts, uint32_t next, const char *comm,
                        int prev_state)
 {
 	struct pb_buf sw = {0};
-	char comm[48];
 
 	if (next == c->current)
 		return;
-	pff_comm(c, t, c->current, comm, sizeof(comm));
-	pb_str(&sw, PF_SWITCH_PREV_COMM, comm);
+	pb_str(&sw, PF_SWITCH_PREV_COMM, c->comm);
 	pb_uint(&sw, PF_SWITCH_PREV_PID, c->current);
 	pb_uint(&sw, PF_SWITCH_PREV_PRIO, PFF_PRIO);
 	pb_uint(&sw, PF_SWITCH_PREV_STATE, (uint64_t)prev_state);
-	pff_comm(c, t, next, comm, sizeof(comm));
 	pb_str(&sw, PF_SWITCH_NEXT_COMM, comm);
 	pb_uint(&sw, PF_SWITCH_NEXT_PID, next);
 	pb_uint(&sw, PF_SWITCH_NEXT_PRIO, PFF_PRIO);
 	pff_event(c, ts, PF_FTRACE_SCHED_SWITCH, &sw);
 	pb_free(&sw);
 	c->current = next;
+	snprintf(c->comm, sizeof(c->comm), "%s", comm);
 }
 
 static void pff_hyp_exit(struct pff_cpu *c, uint64_t ts)
@@ -100,12 +97,14 @@ static void pff_reason(struct pff_cpu *c, uint64_t ts, const struct vt_record *r
 	pb_free(&body);
 }
 
-void pff_exit(struct pff_cpu *c, const struct vtrace *t, uint64_t ts, const struct vt_record *r)
+void pff_exit(struct pff_cpu *c, uint64_t ts, const struct vt_record *r)
 {
 	struct pb_buf empty = {0};
+	char comm[sizeof(c->comm)];
 
 	pff_hyp_exit(c, ts);
-	pff_switch(c, t, ts, pf_tid_hyp(c->cpu), PFF_RUNNABLE);
+	pff_hyp_name(c->cpu, comm, sizeof(comm));
+	pff_switch(c, ts, pf_tid_hyp(c->cpu), comm, PFF_RUNNABLE);
 	pff_event(c, ts, PF_FTRACE_HYP_ENTER, &empty);
 	c->hyp = 1;
 	pff_reason(c, ts, r);
@@ -113,15 +112,22 @@ void pff_exit(struct pff_cpu *c, const struct vtrace *t, uint64_t ts, const stru
 
 void pff_enter(struct pff_cpu *c, const struct vtrace *t, uint64_t ts, const struct vt_record *r)
 {
+	char comm[sizeof(c->comm)];
+
 	pff_hyp_exit(c, ts);
-	if (r->vm != VT_NONE && r->vcpu != VT_NONE)
-		pff_switch(c, t, ts, pf_tid_vcpu(r->vm, r->vcpu), PFF_SLEEPING);
+	if (r->vm == VT_NONE || r->vcpu == VT_NONE)
+		return;
+	pff_vcpu_name(t, r->vm, r->vcpu, comm, sizeof(comm));
+	pff_switch(c, ts, pf_tid_vcpu(r->vm, r->vcpu), comm, PFF_SLEEPING);
 }
 
-void pff_lost(struct pff_cpu *c, const struct vtrace *t, uint64_t ts)
+void pff_lost(struct pff_cpu *c, uint64_t ts)
 {
+	char comm[sizeof(c->comm)];
+
 	pff_hyp_exit(c, ts);
-	pff_switch(c, t, ts, 0, PFF_RUNNABLE);
+	snprintf(comm, sizeof(comm), "swapper/%u", c->cpu);
+	pff_switch(c, ts, 0, comm, PFF_RUNNABLE);
 }
 
 void pff_end(struct pff_cpu *c, uint64_t ts)
