@@ -5,6 +5,7 @@ set -u
 O=${O:-out}
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/system-monitor.sh"
+. "$(dirname "$0")/trace/tp.sh"
 
 # Every console line is a whole line from the hypervisor or from one VM.
 lines_whole() { ! grep -Ev '^(vitrine: |\[[A-Za-z0-9_-]+\] |qemu-system-aarch64: (terminating|warning: icount sleep disabled))' "$LOG" | grep -q .; }
@@ -522,6 +523,7 @@ traced() {
 	check "system/trace-$name-perfetto-decodes" \
 		sh -c "protoc --decode=perfetto.protos.Trace -Itrace trace/perfetto_subset.proto <'$f.pftrace' >'$f.pftxt'"
 	check "system/trace-$name-perfetto-checks" "$vt" check-perfetto "$f.pftrace"
+	tp_checks "system/trace-$name" "$f" "$f.pftrace"
 	"$vt" svg "$f" -o "$f.svg" 2>"$f.err"
 	check "system/trace-$name-svg-timeline" svg_has_lanes "$f.svg"
 	STATS=$f.stats
@@ -554,7 +556,7 @@ test_trace() {
 # The Perfetto trace has at least $2 flows (IRQ arrival to injection).
 has_flows() {
 	local n
-	n=$("$O/host/vtrace" check-perfetto "$1" | sed -n 's/.* \([0-9]*\) flows$/\1/p')
+	n=$("$O/host/vtrace" check-perfetto "$1" | sed -n 's/.* \([0-9]*\) flows\(,.*\)\{0,1\}$/\1/p')
 	[ -n "$n" ] && [ "$n" -ge "$2" ]
 }
 

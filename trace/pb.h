@@ -19,10 +19,15 @@ enum pb_wire {
 /* trace.proto: Trace */
 #define PF_TRACE_PACKET 1
 /* trace_packet.proto: TracePacket */
+#define PF_PACKET_FTRACE_EVENTS 1
 #define PF_PACKET_TIMESTAMP 8
 #define PF_PACKET_SEQUENCE_ID 10 /* trusted_packet_sequence_id */
 #define PF_PACKET_TRACK_EVENT 11
 #define PF_PACKET_TRACK_DESCRIPTOR 60
+#define PF_PACKET_CPU_INFO 67
+/* system_info/cpu_info.proto: CpuInfo (cpus, the CPU's number its index), CpuInfo.Cpu */
+#define PF_CPU_INFO_CPUS 1
+#define PF_CPU_PROCESSOR 1
 /* track_event/track_descriptor.proto: TrackDescriptor */
 #define PF_TRACK_UUID 1
 #define PF_TRACK_NAME 2
@@ -55,8 +60,33 @@ enum pb_wire {
 #define PF_TYPE_COUNTER 4
 /* track_event/debug_annotation.proto: DebugAnnotation */
 #define PF_ANNOT_UINT_VALUE 3
+#define PF_ANNOT_STRING_VALUE 6
 #define PF_ANNOT_POINTER_VALUE 7
 #define PF_ANNOT_NAME 10
+/* ftrace/ftrace_event_bundle.proto: FtraceEventBundle */
+#define PF_BUNDLE_CPU 1
+#define PF_BUNDLE_EVENT 2
+/* ftrace/ftrace_event.proto: FtraceEvent, and the events it holds */
+#define PF_FTRACE_TIMESTAMP 1
+#define PF_FTRACE_PID 2
+#define PF_FTRACE_SCHED_SWITCH 4
+#define PF_FTRACE_HYP_ENTER 476
+#define PF_FTRACE_HYP_EXIT 477
+#define PF_FTRACE_HOST_HCALL 478
+#define PF_FTRACE_HOST_SMC 479
+#define PF_FTRACE_HOST_MEM_ABORT 480
+/* ftrace/sched.proto: SchedSwitchFtraceEvent */
+#define PF_SWITCH_PREV_COMM 1
+#define PF_SWITCH_PREV_PID 2
+#define PF_SWITCH_PREV_PRIO 3
+#define PF_SWITCH_PREV_STATE 4
+#define PF_SWITCH_NEXT_COMM 5
+#define PF_SWITCH_NEXT_PID 6
+#define PF_SWITCH_NEXT_PRIO 7
+/* ftrace/hyp.proto: HostHcall, HostSmc (id 1), HostMemAbort (esr 1, addr 2) */
+#define PF_HOST_ID 1
+#define PF_HOST_ESR 1
+#define PF_HOST_ADDR 2
 
 /* A growing output buffer; after a failed allocation it stays failed. */
 struct pb_buf {

@@ -3,7 +3,10 @@
  * skipped by its wire type; the ones below are understood) and checks what
  * the UI silently works around: every event's track described earlier,
  * slices balanced per track, counter events only on counter tracks,
- * timestamps non-decreasing per packet sequence, flows with both ends.
+ * timestamps non-decreasing per packet sequence, flows with both ends; in
+ * ftrace bundles, per CPU: timestamps non-decreasing, each sched_switch
+ * from the thread the previous one switched to, hyp_enter and hyp_exit
+ * alternating (what Perfetto's sched and pkvm tables would silently mend).
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -74,9 +77,11 @@ static void pbc_map_free(struct pbc_map *m)
 #define PBC_COUNTER 2u
 #define PBC_DEPTH 256u
 /* Flow values: bit 0 started, bit 1 ended. */
+/* Per CPU of the ftrace bundles, keyed cpu << 2 | one of: */
+enum pbc_cpu_key { PBC_CPU_TS, PBC_CPU_TID, PBC_CPU_HYP };
 
 struct pbc {
-	struct pbc_map tracks, flows, seqs;
+	struct pbc_map tracks, flows, seqs, cpus;
 	struct pbc_summary *s;
 	char *err;
 	size_t errlen;
@@ -217,10 +222,101 @@ static int pbc_event(struct pbc *c, const struct pb_field *msg)
 	return 0;
 }
 
+/* The pid a sched_switch names in field num, or -1 if it has none. */
+static int64_t pbc_switch_pid(const struct pb_field *sw, uint32_t num)
+{
+	struct pb_reader r = {sw->data, sw->len, 0, sw->offset};
+	struct pb_field f;
+
+	while (pb_next(&r, &f) > 0)
+		if (f.num == num && f.wire == PB_VARINT)
+			return (int64_t)(uint32_t)f.value;
+	return -1;
+}
+
+/* One FtraceEvent of cpu's bundle. */
+static int pbc_ftrace_event(struct pbc *c, uint64_t cpu, const struct pb_field *msg)
+{
+	struct pb_reader r = {msg->data, msg->len, 0, msg->offset};
+	struct pb_field f, sw = {0};
+	uint64_t ts = 0, *last, *tid, *hyp;
+	int has_ts = 0, enter = 0, exit = 0, rc;
+
+	while ((rc = pb_next(&r, &f)) > 0) {
+		if (f.num == PF_FTRACE_TIMESTAMP && f.wire == PB_VARINT) {
+			ts = f.value;
+			has_ts = 1;
+		}
+		if (f.num == PF_FTRACE_SCHED_SWITCH && f.wire == PB_LEN)
+			sw = f;
+		enter |= f.num == PF_FTRACE_HYP_ENTER;
+		exit |= f.num == PF_FTRACE_HYP_EXIT;
+	}
+	if (rc < 0)
+		return pbc_fail(c, f.offset, "malformed field in an FtraceEvent");
+	if (!has_ts)
+		return pbc_fail(c, msg->offset, "ftrace event without a timestamp");
+	last = pbc_slot(&c->cpus, cpu << 2 | PBC_CPU_TS, 1);
+	tid = last ? pbc_slot(&c->cpus, cpu << 2 | PBC_CPU_TID, 1) : NULL;
+	hyp = tid ? pbc_slot(&c->cpus, cpu << 2 | PBC_CPU_HYP, 1) : NULL;
+	if (!hyp)
+		return pbc_oom(c, msg->offset);
+	if (ts < *last)
+		return pbc_fail(c, msg->offset,
+		                "ftrace timestamp %" PRIu64 " before %" PRIu64 " on cpu %" PRIu64,
+		                ts, *last, cpu);
+	*last = ts;
+	if (sw.data) {
+		int64_t prev = pbc_switch_pid(&sw, PF_SWITCH_PREV_PID);
+		int64_t next = pbc_switch_pid(&sw, PF_SWITCH_NEXT_PID);
+
+		/* *tid is the running tid + 1, 0 before the first switch */
+		if (*tid && prev != (int64_t)*tid - 1)
+			return pbc_fail(c, msg->offset,
+			                "sched_switch on cpu %" PRIu64 " from tid %" PRId64
+			                ", but tid %" PRIu64 " is running",
+			                cpu, prev, *tid - 1);
+		*tid = (uint64_t)next + 1;
+		c->s->switches++;
+	}
+	if ((enter && *hyp) || (exit && !*hyp))
+		return pbc_fail(c, msg->offset, "%s on cpu %" PRIu64 " %s",
+		                enter ? "hyp_enter" : "hyp_exit", cpu,
+		                enter ? "inside another" : "with no hyp_enter open");
+	*hyp = enter ? 1 : exit ? 0 : *hyp;
+	c->s->ftrace++;
+	return 0;
+}
+
+static int pbc_bundle(struct pbc *c, const struct pb_field *msg)
+{
+	struct pb_reader r = {msg->data, msg->len, 0, msg->offset};
+	struct pb_field f;
+	uint64_t cpu = 0;
+	int has_cpu = 0, rc;
+
+	while ((rc = pb_next(&r, &f)) > 0)
+		if (f.num == PF_BUNDLE_CPU && f.wire == PB_VARINT) {
+			cpu = f.value;
+			has_cpu = 1;
+		}
+	if (rc < 0)
+		return pbc_fail(c, f.offset, "malformed field in an FtraceEventBundle");
+	if (!has_cpu)
+		return pbc_fail(c, msg->offset, "FtraceEventBundle without a cpu");
+	if (cpu > UINT32_MAX)
+		return pbc_fail(c, msg->offset, "FtraceEventBundle of cpu %" PRIu64, cpu);
+	r.pos = 0;
+	while (pb_next(&r, &f) > 0)
+		if (f.num == PF_BUNDLE_EVENT && f.wire == PB_LEN && pbc_ftrace_event(c, cpu, &f))
+			return -1;
+	return 0;
+}
+
 static int pbc_packet(struct pbc *c, const struct pb_field *pkt)
 {
 	struct pb_reader r = {pkt->data, pkt->len, 0, pkt->offset};
-	struct pb_field f, ev = {0}, td = {0};
+	struct pb_field f, ev = {0}, td = {0}, ft = {0};
 	uint64_t ts = 0, seq = 0, *last;
 	int has_ts = 0, rc;
 
@@ -234,6 +330,8 @@ static int pbc_packet(struct pbc *c, const struct pb_field *pkt)
 			ev = f;
 		} else if (f.num == PF_PACKET_TRACK_DESCRIPTOR && f.wire == PB_LEN) {
 			td = f;
+		} else if (f.num == PF_PACKET_FTRACE_EVENTS && f.wire == PB_LEN) {
+			ft = f;
 		}
 	}
 	if (rc < 0)
@@ -256,6 +354,8 @@ static int pbc_packet(struct pbc *c, const struct pb_field *pkt)
 		*last = ts;
 	}
 	if (td.data && pbc_descriptor(c, &td))
+		return -1;
+	if (ft.data && pbc_bundle(c, &ft))
 		return -1;
 	if (ev.data) {
 		if (!has_ts)
@@ -310,5 +410,6 @@ int pbc_check(const uint8_t *buf, size_t len, struct pbc_summary *s, char *err, 
 	pbc_map_free(&c.tracks);
 	pbc_map_free(&c.flows);
 	pbc_map_free(&c.seqs);
+	pbc_map_free(&c.cpus);
 	return rc < 0 ? -1 : 0;
 }

@@ -4,8 +4,12 @@
  *
  * Tracks: a process "hypervisor" with a thread track per pCPU; a process per
  * VM with a thread track per vCPU; a counter track per ring (records lost or
- * skipped so far). Sequence 1 carries every TrackDescriptor, before any
- * event; ring i's events are sequence 2 + i, in its (non-decreasing) order.
+ * skipped so far). Sequence 1 carries every TrackDescriptor and the CpuInfo
+ * (Perfetto's cpu table), before any event; ring i's events are sequence 2 + i, in its
+ * (non-decreasing) order: track events, and the pCPU's scheduling as ftrace events
+ * (trace/perfetto_ftrace.c), on the same threads (trace/perfetto.h's ids).
+ * Every event has its class (VT_CLASSES) as category; an exit slice has its
+ * reason, a state change its state, as arguments too.
  *
  * pCPU track: a slice "VM <name>" while the pCPU runs a VM, and inside it a
  * slice per exit, named by its class ("HVC", "MMIO 0x9000000", "IRQ 27"),
@@ -30,11 +34,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pb.h"
-#include "vtrace.h"
+#include "perfetto.h"
 
 #define PF_SEQ_DESCRIPTORS 1
-#define PF_PID_HYP 1
 #define PF_UUID_HYP 1ull
 #define PF_FLOW_WINDOW 256 /* records searched for an IRQ's injection */
 
@@ -61,8 +63,20 @@ static uint64_t pf_uuid_counter(uint32_t cpu)
 struct pf_arg {
 	const char *name;
 	uint64_t value;
-	int pointer; /* shown in hex */
+	int pointer;     /* shown in hex */
+	const char *str; /* shown instead of value, if not NULL */
 };
+
+/* An event's category: its class's name. */
+static const char *pf_category(uint16_t event)
+{
+#define PF_CLASS_NAME(CLASS, name, bit) [bit] = #name,
+	static const char *const names[] = {VT_CLASSES(PF_CLASS_NAME)};
+#undef PF_CLASS_NAME
+	static const uint8_t classes[VT_EV_COUNT] = VT_EVENT_CLASSES;
+
+	return event < VT_EV_COUNT && classes[event] ? names[__builtin_ctz(classes[event])] : NULL;
+}
 
 /* One ring's state while it is written. */
 struct pf_ring {
@@ -76,6 +90,7 @@ struct pf_ring {
 	struct vt_record *rec; /* records not yet written, oldest first */
 	uint64_t *flow;        /* per such record: the flow id that starts or ends there */
 	size_t n, cap;
+	struct pff_cpu sched; /* its ftrace events */
 };
 
 struct pf_writer {
@@ -101,21 +116,28 @@ static void pf_packet(struct pf_writer *pf, uint32_t seq, int has_ts, uint64_t t
 	pb_free(&pkt);
 }
 
+/* A track event; name NULL for a slice's end, event (enum vt_event) gives its category. */
 static void pf_event(struct pf_writer *pf, uint64_t ts, uint64_t track, int type, const char *name,
-                     const struct pf_arg *args, int nargs, uint64_t flow, int terminating)
+                     uint16_t event, const struct pf_arg *args, int nargs, uint64_t flow,
+                     int terminating)
 {
 	struct pb_buf ev = {0};
 
 	pb_uint(&ev, PF_EVENT_TYPE, (uint64_t)type);
 	pb_uint(&ev, PF_EVENT_TRACK_UUID, track);
+	if (name && pf_category(event))
+		pb_str(&ev, PF_EVENT_CATEGORIES, pf_category(event));
 	if (name)
 		pb_str(&ev, PF_EVENT_NAME, name);
 	for (int i = 0; i < nargs; i++) {
 		struct pb_buf a = {0};
 
 		pb_str(&a, PF_ANNOT_NAME, args[i].name);
-		pb_uint(&a, args[i].pointer ? PF_ANNOT_POINTER_VALUE : PF_ANNOT_UINT_VALUE,
-		        args[i].value);
+		if (args[i].str)
+			pb_str(&a, PF_ANNOT_STRING_VALUE, args[i].str);
+		else
+			pb_uint(&a, args[i].pointer ? PF_ANNOT_POINTER_VALUE : PF_ANNOT_UINT_VALUE,
+			        args[i].value);
 		pb_msg(&ev, PF_EVENT_DEBUG_ANNOTATIONS, &a);
 		pb_free(&a);
 	}
@@ -165,6 +187,30 @@ static void pf_track(struct pf_writer *pf, uint64_t uuid, uint64_t parent, const
 	pb_free(&sub);
 }
 
+/* The CPUs, 0 to the highest with a ring: Perfetto's cpu table, even for a ring with no records. */
+static void pf_cpu_info(struct pf_writer *pf)
+{
+	const struct vtrace *t = pf->t;
+	struct pb_buf info = {0};
+	uint32_t nr = 0;
+	char name[48];
+
+	for (uint32_t i = 0; i < t->nr_rings; i++)
+		if (t->rings[i].cpu >= nr)
+			nr = t->rings[i].cpu + 1;
+	for (uint32_t cpu = 0; cpu < nr; cpu++) {
+		struct pb_buf c = {0};
+
+		snprintf(name, sizeof(name), "Vitrine pCPU %u", cpu);
+		pb_str(&c, PF_CPU_PROCESSOR, name);
+		pb_msg(&info, PF_CPU_INFO_CPUS, &c);
+		pb_free(&c);
+	}
+	if (nr)
+		pf_packet(pf, PF_SEQ_DESCRIPTORS, 0, 0, PF_PACKET_CPU_INFO, &info);
+	pb_free(&info);
+}
+
 static void pf_descriptors(struct pf_writer *pf)
 {
 	const struct vtrace *t = pf->t;
@@ -172,20 +218,21 @@ static void pf_descriptors(struct pf_writer *pf)
 
 	pf_track(pf, PF_UUID_HYP, 0, "hypervisor", 'p', PF_PID_HYP, 0);
 	for (uint32_t i = 0; i < t->nr_rings; i++) {
-		snprintf(name, sizeof(name), "pCPU %u", t->rings[i].cpu);
+		pff_hyp_name(t->rings[i].cpu, name, sizeof(name));
 		pf_track(pf, pf_uuid_cpu(t->rings[i].cpu), PF_UUID_HYP, name, 't', PF_PID_HYP,
-		         10000 + t->rings[i].cpu);
+		         pf_tid_hyp(t->rings[i].cpu));
 		snprintf(name, sizeof(name), "cpu %u lost/skipped records", t->rings[i].cpu);
 		pf_track(pf, pf_uuid_counter(t->rings[i].cpu), PF_UUID_HYP, name, 'c', 0, 0);
 	}
 	for (uint32_t vm = 0; vm < t->nr_vms; vm++) {
-		pf_track(pf, pf_uuid_vm(vm), 0, t->vms[vm].name, 'p', 100 + vm, 0);
+		pf_track(pf, pf_uuid_vm(vm), 0, t->vms[vm].name, 'p', pf_pid_vm(vm), 0);
 		for (uint32_t v = 0; v < t->vms[vm].nr_vcpus; v++) {
-			snprintf(name, sizeof(name), "vCPU %u", v);
-			pf_track(pf, pf_uuid_vcpu(vm, v), pf_uuid_vm(vm), name, 't', 100 + vm,
-			         100000 + vm * 256 + v);
+			pff_vcpu_name(t, vm, v, name, sizeof(name));
+			pf_track(pf, pf_uuid_vcpu(vm, v), pf_uuid_vm(vm), name, 't', pf_pid_vm(vm),
+			         pf_tid_vcpu(vm, v));
 		}
 	}
+	pf_cpu_info(pf);
 }
 
 /* Pairs pending record i, if an interrupt arrival, with the next injection of its INTID before a
@@ -212,7 +259,7 @@ static void pf_pair(struct pf_writer *pf, struct pf_ring *rs, size_t i)
 /* Ends the innermost slice open on track. */
 static void pf_end(struct pf_writer *pf, uint64_t ts, uint64_t track)
 {
-	pf_event(pf, ts, track, PF_TYPE_SLICE_END, NULL, NULL, 0, 0, 0);
+	pf_event(pf, ts, track, PF_TYPE_SLICE_END, NULL, 0, NULL, 0, 0, 0);
 }
 
 static void pf_close_inner(struct pf_writer *pf, uint64_t ts)
@@ -240,7 +287,7 @@ static void pf_outer(struct pf_writer *pf, uint64_t ts, int vm)
 	if (pf->r->outer_vm >= 0)
 		pf_end(pf, ts, pf->r->cpu_track);
 	snprintf(name, sizeof(name), "VM %s", pf->t->vms[vm].name);
-	pf_event(pf, ts, pf->r->cpu_track, PF_TYPE_SLICE_BEGIN, name, NULL, 0, 0, 0);
+	pf_event(pf, ts, pf->r->cpu_track, PF_TYPE_SLICE_BEGIN, name, VT_EV_EXIT, NULL, 0, 0, 0);
 	pf->r->outer_vm = vm;
 }
 
@@ -291,7 +338,7 @@ static void pf_instant(struct pf_writer *pf, uint64_t ts, uint32_t ri, const str
 {
 	const struct pf_look *look = r->event < VT_EV_COUNT ? &pf_looks[r->event] : NULL;
 	const uint64_t fields[] = {[PF_A] = r->a, [PF_B] = r->b, [PF_C] = r->c};
-	struct pf_arg args[3];
+	struct pf_arg args[4];
 	char name[64];
 	int nargs = 0;
 
@@ -302,6 +349,7 @@ static void pf_instant(struct pf_writer *pf, uint64_t ts, uint32_t ri, const str
 		pf_close_inner(pf, ts);
 		pf->r->missing += r->a;
 		pf_counter(pf, ts, pf_uuid_counter(pf->t->rings[ri].cpu), pf->r->missing);
+		pff_lost(&pf->r->sched, ts);
 	}
 	if (r->event == VT_EV_VM_STATE)
 		snprintf(name, sizeof(name), look->name, dec_vm_state_name(r->a));
@@ -312,10 +360,15 @@ static void pf_instant(struct pf_writer *pf, uint64_t ts, uint32_t ri, const str
 	for (; nargs < 3 && look->args[nargs].name; nargs++) {
 		const struct pf_shown *a = &look->args[nargs];
 
-		args[nargs] = (struct pf_arg){a->name, fields[a->field], a->pointer};
+		args[nargs] = (struct pf_arg){a->name, fields[a->field], a->pointer, NULL};
 	}
+	if (r->event == VT_EV_VM_STATE || r->event == VT_EV_VCPU_STATE)
+		args[nargs++] =
+		    (struct pf_arg){"state", r->a, 0,
+		                    r->event == VT_EV_VM_STATE ? dec_vm_state_name(r->a)
+		                                               : dec_vcpu_state_name(r->a)};
 	pf_event(pf, ts, look->on_cpu ? pf->r->cpu_track : pf_target(pf, r), PF_TYPE_INSTANT, name,
-	         args, nargs, flow, r->event == VT_EV_INJECT);
+	         r->event, args, nargs, flow, r->event == VT_EV_INJECT);
 }
 
 /* Writes one record of ring ri (pf->r) and what it opens or closes. */
@@ -331,28 +384,33 @@ static void pf_record(struct pf_writer *pf, uint32_t ri, const struct vt_record 
 		pf_counter(pf, ts, pf_uuid_counter(pf->t->rings[ri].cpu), pf->r->missing);
 	pf->r->started = 1;
 	if (r->event == VT_EV_EXIT) {
-		struct pf_arg args[2] = {
-		    {r->a == VT_EXIT_IRQ ? "INTID" : "ESR", r->b, r->a != VT_EXIT_IRQ},
-		    {r->a == 0x24 || r->a == 0x20 ? "IPA" : "PC", r->c, 1},
+		int irq = r->a == VT_EXIT_IRQ;
+		struct pf_arg args[4] = {
+		    {"reason", 0, 0, dec_exit_kind_name(dec_exit_kind(r->a))},
+		    {"class", r->a, 1, NULL},
+		    {irq ? "INTID" : "ESR", r->b, !irq, NULL},
+		    {r->a == 0x24 || r->a == 0x20 ? "IPA" : "PC", r->c, 1, NULL},
 		};
 
 		pf_close_guest(pf, ts);
 		pf_close_inner(pf, ts);
 		pf_outer(pf, ts, vm);
 		dec_exit_slice(r, name, sizeof(name));
-		pf_event(pf, ts, pf->r->cpu_track, PF_TYPE_SLICE_BEGIN, name, args,
-		         r->a == VT_EXIT_IRQ ? 1 : 2, flow, 0);
+		pf_event(pf, ts, pf->r->cpu_track, PF_TYPE_SLICE_BEGIN, name, r->event, args,
+		         irq ? 3 : 4, flow, 0);
 		pf->r->inner = 1;
+		pff_exit(&pf->r->sched, ts, r);
 	} else if (r->event == VT_EV_ENTER) {
 		pf_close_inner(pf, ts);
 		pf_outer(pf, ts, vm);
 		pf_close_guest(pf, ts);
+		pff_enter(&pf->r->sched, pf->t, ts, r);
 		/* Each vCPU's guest time is drawn from one ring only. */
 		if (owner && (!*owner || *owner == ri + 1)) {
 			*owner = ri + 1;
 			pf->r->guest = pf_uuid_vcpu((uint32_t)vm, r->vcpu);
-			pf_event(pf, ts, pf->r->guest, PF_TYPE_SLICE_BEGIN, "running", NULL, 0, 0,
-			         0);
+			pf_event(pf, ts, pf->r->guest, PF_TYPE_SLICE_BEGIN, "running", r->event,
+			         NULL, 0, 0, 0);
 		}
 	} else {
 		pf_instant(pf, ts, ri, r, flow);
@@ -370,7 +428,10 @@ static void pf_drain(struct pf_writer *pf, uint32_t ri, int all)
 	for (; i < rs->n && (all || rs->n - i > PF_FLOW_WINDOW); i++) {
 		pf_pair(pf, rs, i);
 		pf_record(pf, ri, &rs->rec[i], rs->flow[i]);
+		if (pff_full(&rs->sched))
+			pff_flush(&rs->sched, &pf->out, pf->seq);
 	}
+	pff_flush(&rs->sched, &pf->out, pf->seq);
 	memmove(rs->rec, rs->rec + i, (rs->n - i) * sizeof(*rs->rec));
 	memmove(rs->flow, rs->flow + i, (rs->n - i) * sizeof(*rs->flow));
 	rs->n -= i;
@@ -394,6 +455,7 @@ struct pf_writer *pf_open(const struct vtrace *t)
 		pf->rings[i].cpu_track = pf_uuid_cpu(t->rings[i].cpu);
 		pf->rings[i].outer_vm = -1;
 		pf->rings[i].missing = t->rings[i].skipped;
+		pff_init(&pf->rings[i].sched, t->rings[i].cpu);
 	}
 	pf_descriptors(pf);
 	return pf;
@@ -437,6 +499,8 @@ void pf_ring_end(struct pf_writer *pf, uint32_t ri)
 	if (rs->outer_vm >= 0)
 		pf_end(pf, rs->ts, rs->cpu_track);
 	rs->outer_vm = -1;
+	pff_end(&rs->sched, rs->ts);
+	pff_flush(&rs->sched, &pf->out, PF_SEQ_DESCRIPTORS + 1 + ri);
 	if (ring->skipped + ring->lost > rs->missing)
 		rs->missing = ring->skipped + ring->lost;
 	pf_counter(pf, rs->ts, pf_uuid_counter(ring->cpu), rs->missing);
@@ -467,6 +531,7 @@ void pf_close(struct pf_writer *pf)
 		for (uint32_t i = 0; i < pf->t->nr_rings; i++) {
 			free(pf->rings[i].rec);
 			free(pf->rings[i].flow);
+			pb_free(&pf->rings[i].sched.events);
 		}
 	free(pf->rings);
 	free(pf->vcpu_owner);

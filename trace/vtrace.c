@@ -88,8 +88,10 @@ static int vtrace_check(const char *path)
 		return 1;
 	}
 	printf("%s: ok: %" PRIu64 " packets, %" PRIu64 " sequences, %" PRIu64 " tracks, %" PRIu64
-	       " slices, %" PRIu64 " instants, %" PRIu64 " counter values, %" PRIu64 " flows\n",
-	       path, s.packets, s.sequences, s.tracks, s.slices, s.instants, s.counters, s.flows);
+	       " slices, %" PRIu64 " instants, %" PRIu64 " counter values, %" PRIu64
+	       " flows, %" PRIu64 " ftrace events (%" PRIu64 " sched_switch)\n",
+	       path, s.packets, s.sequences, s.tracks, s.slices, s.instants, s.counters, s.flows,
+	       s.ftrace, s.switches);
 	return 0;
 }
 

@@ -93,7 +93,7 @@ int svg_write(const struct vtrace *t, FILE *out);
 
 /* pbcheck.c: 0, or -1 with the first violation in err. */
 struct pbc_summary {
-	uint64_t packets, tracks, slices, instants, counters, flows, sequences;
+	uint64_t packets, tracks, slices, instants, counters, flows, sequences, ftrace, switches;
 };
 int pbc_check(const uint8_t *buf, size_t len, struct pbc_summary *s, char *err, size_t errlen);
 

@@ -79,10 +79,10 @@ fi
 if protoc --decode=perfetto.protos.Trace -Itrace trace/perfetto_subset.proto \
 	<"$B/whole.perfetto-trace" >"$B/whole.txt" 2>"$B/protoc.err"; then
 	missing=
-	for want in 'process_name: "guest"' 'thread_name: "vCPU 1"' 'thread_name: "pCPU 3"' \
+	for want in 'process_name: "guest"' 'thread_name: "guest vCPU 1"' 'thread_name: "pCPU 3"' \
 		'name: "VM monitor"' 'name: "HVC"' 'name: "LOST 177"' 'name: "LOST 5"' \
 		'name: "inject vINTID 27"' 'terminating_flow_ids: 1' 'counter_value: 2674' \
-		'name: "running"'; do
+		'name: "running"' 'next_comm: "guest vCPU 1"' 'hyp_enter {'; do
 		grep -qF -- "$want" "$B/whole.txt" || missing=$want
 	done
 	if [ -n "$missing" ]; then fail record-protoc "no '$missing' in $B/whole.txt"; else pass record-protoc; fi

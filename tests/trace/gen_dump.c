@@ -479,7 +479,49 @@ static const struct {
     {"slice-on-counter-track", "event of type 1 on counter track 100"},
     {"no-sequence", "packet without trusted_packet_sequence_id"},
     {"malformed", "malformed"},
+    {"ftrace-ts-decrease", "ftrace timestamp 5 before 12 on cpu 1"},
+    {"hyp-exit-without-enter", "hyp_exit on cpu 1 with no hyp_enter open"},
+    {"hyp-enter-twice", "hyp_enter on cpu 1 inside another"},
+    {"switch-from-other", "sched_switch on cpu 1 from tid 200, but tid 100 is running"},
 };
+
+/* Adds an FtraceEvent at ts to bundle: a sched_switch prev -> next, or a bodyless field. */
+static void gen_ftrace_event(struct pb_buf *bundle, uint64_t ts, uint32_t field, uint32_t prev,
+                             uint32_t next)
+{
+	struct pb_buf ev = {0}, body = {0};
+
+	pb_uint(&ev, PF_FTRACE_TIMESTAMP, ts);
+	if (field == PF_FTRACE_SCHED_SWITCH) {
+		pb_uint(&body, PF_SWITCH_PREV_PID, prev);
+		pb_uint(&body, PF_SWITCH_NEXT_PID, next);
+	}
+	pb_msg(&ev, field, &body);
+	pb_msg(bundle, PF_BUNDLE_EVENT, &ev);
+	pb_free(&ev);
+	pb_free(&body);
+}
+
+/* A bundle of cpu 1 that is right, or breaks defect k's ftrace rule. */
+static void gen_ftrace(struct pb_buf *out, int k)
+{
+	struct pb_buf bundle = {0}, pkt = {0};
+
+	pb_uint(&bundle, PF_BUNDLE_CPU, 1);
+	gen_ftrace_event(&bundle, 10, PF_FTRACE_SCHED_SWITCH, 0, 100);
+	if (k == 12)
+		gen_ftrace_event(&bundle, 11, PF_FTRACE_HYP_EXIT, 0, 0);
+	gen_ftrace_event(&bundle, 12, PF_FTRACE_HYP_ENTER, 0, 0);
+	if (k == 13)
+		gen_ftrace_event(&bundle, 12, PF_FTRACE_HYP_ENTER, 0, 0);
+	gen_ftrace_event(&bundle, k == 11 ? 5 : 14, PF_FTRACE_HYP_EXIT, 0, 0);
+	gen_ftrace_event(&bundle, 16, PF_FTRACE_SCHED_SWITCH, k == 14 ? 200 : 100, 0);
+	pb_uint(&pkt, PF_PACKET_SEQUENCE_ID, 4);
+	pb_msg(&pkt, PF_PACKET_FTRACE_EVENTS, &bundle);
+	pb_msg(out, PF_TRACE_PACKET, &pkt);
+	pb_free(&bundle);
+	pb_free(&pkt);
+}
 
 static int gen_badpf(const char *kind)
 {
@@ -512,6 +554,7 @@ static int gen_badpf(const char *kind)
 		gen_pf(&out, 2, 30, PF_TYPE_SLICE_END, 5, 0, 0);
 	if (k == 2)
 		gen_pf(&out, 2, 31, PF_TYPE_SLICE_END, 5, 0, 0);
+	gen_ftrace(&out, k);
 	if (k == 10)
 		pb_raw(&out, "\x0a\x7f\x08", 3); /* a packet longer than what is left */
 	memcpy(gen_buf, out.p, out.len);

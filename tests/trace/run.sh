@@ -3,7 +3,8 @@
 # ThreadSanitizer; the ENTER folded into an EXIT (include/vitrine/trace_fold.h); vtrace on
 # generated dumps (stats numbers, dump listing, Perfetto output through
 # protoc and check-perfetto, format 1 read as format 2); corrupted and truncated
-# dumps (exit 1 and an offset, never a signal); the checker's own rules; the
+# dumps (exit 1 and an offset, never a signal); the checker's own rules; Perfetto's
+# trace processor on the output, when ../shared has it (tests/trace/tp.sh); the
 # fuzzing corpus replayed with ASan/UBSan. One PASS/FAIL line per test;
 # always exits 0.
 #
@@ -15,7 +16,7 @@ suite trace
 VT=$O/host/vtrace
 RING_RECORDS=${RING_RECORDS:-3000000}
 CFLAGS="-std=c11 -Wall -Wextra -Werror -g -Iinclude"
-LIB="trace/dump.c trace/decode.c trace/stats.c trace/pb.c trace/perfetto.c trace/pbcheck.c"
+LIB="trace/dump.c trace/decode.c trace/stats.c trace/pb.c trace/perfetto.c trace/perfetto_ftrace.c trace/pbcheck.c"
 
 pass() { echo "PASS trace/$1"; }
 fail() { echo "FAIL trace/$1: $2"; }
@@ -145,11 +146,14 @@ for d in valid small; do
 		continue
 	fi
 	missing=
-	[ $d = valid ] && for want in 'process_name: "smp"' 'thread_name: "vCPU 1"' \
+	[ $d = valid ] && for want in 'process_name: "smp"' 'thread_name: "smp vCPU 1"' \
 		'thread_name: "pCPU 3"' 'name: "VM hello"' 'name: "MMIO 0x9000000"' 'name: "IRQ 27"' \
 		'name: "running"' 'name: "inject vINTID 33"' 'terminating_flow_ids: 1' \
 		'counter_value: 1000' 'counter_value: 12' 'unit: UNIT_COUNT' 'type: TYPE_SLICE_END' \
-		'name: "EC 0x7"' 'name: "mark 1"' 'name: "FAULT"' 'pointer_value: 1207959552'; do
+		'name: "EC 0x7"' 'name: "mark 1"' 'name: "FAULT"' 'pointer_value: 1207959552' \
+		'categories: "exit"' 'categories: "irq"' 'string_value: "data abort"' \
+		'string_value: "off"' 'next_comm: "smp vCPU 1"' 'next_pid: 4195330' 'hyp_enter {' \
+		'hyp_exit {' 'host_mem_abort {' 'host_hcall {' 'host_smc {' 'processor: "Vitrine pCPU 3"'; do
 		grep -qF -- "$want" "$B/$d.txt" || missing=$want
 	done
 	if [ -n "$missing" ]; then
@@ -158,6 +162,11 @@ for d in valid small; do
 		pass "vtrace/perfetto-protoc-$d"
 	fi
 done
+
+# Perfetto's trace processor (when ../shared has it): its cpu, sched, thread_state and
+# pkvm.hypervisor tables agree with the dump.
+. "$HERE/tp.sh"
+tp_checks trace/vtrace/perfetto-valid "$B/valid.vtr" "$B/valid.perfetto-trace"
 
 # check-perfetto refuses each broken rule, and a truncated trace.
 bad=
