@@ -20,6 +20,10 @@ have dtc || need+=(device-tree-compiler) # tests/config: the generated DTBs deco
 have python3 || need+=(python3) # tests/net_client.py: the TCP console's test client
 have cpio || need+=(cpio) # the Linux guest's initramfs (guests/linux/mkinitrd.sh)
 have xz || need+=(xz-utils) # scripts/fetch-linux.sh: linux-source's tarball
+# tests/trace/tp.sh: Perfetto's trace processor, where ../shared holds one, needs these.
+for lib in libprotobuf.so.32:libprotobuf32 libsqlite3.so.0:libsqlite3-0 libz.so.1:zlib1g; do
+	ldconfig -p | grep -q "${lib%%:*}" || need+=("${lib#*:}")
+done
 # The monitor's C library (monitor/monitor.mk links with --specs=picolibc.specs).
 [ -f /usr/lib/picolibc/aarch64-linux-gnu/picolibc.specs ] || need+=(picolibc-aarch64-linux-gnu)
 # `scripts/deps.sh fuzz` (make fuzz-trace): clang with libFuzzer, not needed by `make test`.
