@@ -22,7 +22,7 @@ have cpio || need+=(cpio) # the Linux guest's initramfs (guests/linux/mkinitrd.s
 have xz || need+=(xz-utils) # scripts/fetch-linux.sh: linux-source's tarball
 # tests/trace/tp.sh: Perfetto's trace processor, where ../shared holds one, needs these.
 for lib in libprotobuf.so.32:libprotobuf32 libsqlite3.so.0:libsqlite3-0 libz.so.1:zlib1g; do
-	ldconfig -p | grep -q "${lib%%:*}" || need+=("${lib#*:}")
+	/sbin/ldconfig -p | grep -q "${lib%%:*}" || need+=("${lib#*:}")
 done
 # The monitor's C library (monitor/monitor.mk links with --specs=picolibc.specs).
 [ -f /usr/lib/picolibc/aarch64-linux-gnu/picolibc.specs ] || need+=(picolibc-aarch64-linux-gnu)
