@@ -45,7 +45,7 @@ struct gdb_conn {
 	struct tcp_pcb *pcb; /* NULL: the slot is free */
 	unsigned id;
 	uint64_t last;
-	int attached, closing, rx, overflow;
+	int attached, detached, closing, rx, overflow;
 	struct gdb_session s;
 	uint8_t sum, got;
 	size_t first_len, pkt_len, out_len, sent_len;
@@ -184,8 +184,10 @@ static void gdb_packet(struct gdb_conn *c)
 	}
 	gdb_put(c, "+", 1);
 	c->pkt[c->pkt_len] = '\0';
-	if (gdb_cmd(&c->s, c->pkt, c->pkt_len))
-		c->closing = 1;
+	if (gdb_cmd(&c->s, c->pkt, c->pkt_len)) {
+		gdb_release(c); /* the client closes: it still acknowledges the OK */
+		c->detached = 1;
+	}
 }
 
 /* One byte of the protocol. */
@@ -234,7 +236,7 @@ static void gdb_byte(struct gdb_conn *c, uint8_t b)
 
 static void gdb_input(struct gdb_conn *c, const uint8_t *p, size_t len)
 {
-	for (size_t i = 0; i < len && !c->closing; i++) {
+	for (size_t i = 0; i < len && !c->closing && !c->detached; i++) {
 		if (c->attached) {
 			gdb_byte(c, p[i]);
 		} else if (p[i] == '\n' || p[i] == '\r') {
@@ -279,7 +281,7 @@ static const char *gdb_start(struct tcp_pcb *pcb, unsigned id)
 		c->pcb = pcb;
 		c->id = id;
 		c->last = timer_now();
-		c->attached = c->closing = 0;
+		c->attached = c->detached = c->closing = 0;
 		c->rx = GR_IDLE;
 		c->first_len = c->out_len = c->sent_len = 0;
 		net_callbacks(pcb, c, gdb_recv, gdb_err, NULL);

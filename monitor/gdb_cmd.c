@@ -484,7 +484,7 @@ int gdb_cmd(struct gdb_session *s, char *pkt, size_t len)
 	case 'D':
 	case 'k':
 		gdb_reply_str(s, "OK");
-		return 1; /* the connection's end detaches */
+		return 1; /* the session ends now; the client closes the connection */
 	case 'q':
 		gdb_query(s, pkt);
 		break;
