@@ -158,6 +158,7 @@ LLC_SO := $(O)/host/libllc.so
 run: $(HYP_ELF) $(if $(filter 1,$(LLC)),$(LLC_SO))
 	$(Q)TRACE="$(TRACE)" TRACE_MODE="$(TRACE_MODE)" TRACE_CLASSES="$(TRACE_CLASSES)" \
 		SCRIPT="$(SCRIPT)" NET_PORT="$(NET_PORT)" NET_TRACE_PORT="$(NET_TRACE_PORT)" \
+		NET_GDB_PORT="$(NET_GDB_PORT)" \
 		LLC="$(LLC)" LLC_ARGS="$(LLC_ARGS)" LLC_OUT="$(LLC_OUT)" \
 		LLC_PAGE="$(LLC_PAGE)" O="$(O)" scripts/run.sh $(HYP_ELF)
 

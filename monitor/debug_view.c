@@ -27,7 +27,7 @@ static const char *const dv_sys_names[VT_DBG_SYS_COUNT] = {VT_DBG_SYSREGS(DV_SYS
 #undef DV_SYS_NAME
 static const char dv_callbacks_key = 0; /* registry: {[vm] = {[ipa] = function}} */
 
-static const char *dv_why(int64_t r)
+const char *debug_why(int64_t r)
 {
 	switch (r) {
 	case VT_ERR_DENIED:
@@ -55,7 +55,7 @@ static int64_t dv_call(lua_State *L, uint64_t *x, const char *what, int soft)
 	rt_hvc_regs(x);
 	r = (int64_t)x[0];
 	if (r < 0 && !(soft && r == VT_DBG_ERR_UNMAPPED))
-		return luaL_error(L, "dbg.%s: %s (%d)", what, dv_why(r), (int)r);
+		return luaL_error(L, "dbg.%s: %s (%d)", what, debug_why(r), (int)r);
 	return r;
 }
 
@@ -65,7 +65,7 @@ static int dv_unmapped(lua_State *L, uint64_t addr)
 	char msg[80];
 
 	snprintf(msg, sizeof msg, "0x%llx: %s", (unsigned long long)addr,
-	         dv_why(VT_DBG_ERR_UNMAPPED));
+	         debug_why(VT_DBG_ERR_UNMAPPED));
 	luaL_pushfail(L);
 	lua_pushstring(L, msg);
 	return 2;
@@ -283,7 +283,7 @@ static int dv_translate(lua_State *L)
 
 	if (dv_call(L, x, "translate", 1) < 0) {
 		luaL_pushfail(L);
-		lua_pushstring(L, dv_why(VT_DBG_ERR_UNMAPPED));
+		lua_pushstring(L, debug_why(VT_DBG_ERR_UNMAPPED));
 		return 2;
 	}
 	lua_pushinteger(L, (lua_Integer)x[1]);
@@ -384,25 +384,35 @@ static int dv_unwatch(lua_State *L)
 	return dv_hw(L, dv_watch_kind(L, 3), 0, 1, "unwatch");
 }
 
-/* One step of vcpu: the reason it stopped, its PC. */
-static void dv_step_once(lua_State *L, uint32_t vm, uint64_t vcpu, uint64_t *x)
+/* One step of vcpu: x[0] < 0 if refused, else x[1] the reason it stopped, x[2] its PC. */
+static int64_t debug_step_once(uint32_t vm, uint64_t vcpu, uint64_t *x)
 {
 	x[0] = VT_HC_DBG_STEP;
 	x[1] = vm;
 	x[2] = vcpu;
-	dv_call(L, x, "step", 0);
+	rt_hvc_regs(x);
+	return (int64_t)x[0];
+}
+
+static void dv_step_once(lua_State *L, uint32_t vm, uint64_t vcpu, uint64_t *x)
+{
+	int64_t r = debug_step_once(vm, vcpu, x);
+
+	if (r < 0)
+		luaL_error(L, "dbg.step: %s (%d)", debug_why(r), (int)r);
 }
 
 /*
  * If held vcpu stands on a breakpoint, take it out for one step (x: its
  * result) and put it back: a BRK where it stands would stop it again at
- * once. 1 if it stepped.
+ * once. 1 if it stepped, 0 if not, < 0 if a call failed.
  */
-static int dv_step_off(lua_State *L, uint32_t vm, uint64_t vcpu, uint64_t *x)
+int64_t debug_step_off(uint32_t vm, uint64_t vcpu, uint64_t *x)
 {
 	uint64_t pc[8] = {VT_HC_DBG_REG, vm, vcpu, VT_DBG_REG_PC},
 	         t[8] = {VT_HC_DBG_TRANSLATE, vm, vcpu};
 	uint64_t b[8] = {VT_HC_DBG_BREAK, vm, VT_DBG_IPA};
+	int64_t r;
 
 	rt_hvc_regs(pc);
 	if ((int64_t)pc[0] < 0) /* not held: off */
@@ -415,14 +425,46 @@ static int dv_step_off(lua_State *L, uint32_t vm, uint64_t vcpu, uint64_t *x)
 	rt_hvc_regs(b); /* takes out the one there, if there is one */
 	if ((int64_t)b[0] != 0)
 		return 0;
-	dv_step_once(L, vm, vcpu, x);
+	if ((r = debug_step_once(vm, vcpu, x)) < 0)
+		return r;
 	b[0] = VT_HC_DBG_BREAK;
 	b[1] = vm;
 	b[2] = VT_DBG_IPA;
 	b[3] = t[1];
 	b[4] = 1;
-	dv_call(L, b, "step", 0);
-	return 1;
+	rt_hvc_regs(b);
+	return (int64_t)b[0] < 0 ? (int64_t)b[0] : 1;
+}
+
+static int dv_step_off(lua_State *L, uint32_t vm, uint64_t vcpu, uint64_t *x)
+{
+	int64_t r = debug_step_off(vm, vcpu, x);
+
+	if (r < 0)
+		return luaL_error(L, "dbg.step: %s (%d)", debug_why(r), (int)r);
+	return (int)r;
+}
+
+int64_t debug_cont(uint32_t vm, uint32_t nr_vcpus)
+{
+	uint64_t x[8];
+	int64_t r;
+
+	for (uint32_t c = 0; c < nr_vcpus; c++)
+		if ((r = debug_step_off(vm, c, x)) < 0)
+			return r;
+	x[0] = VT_HC_DBG_STATUS; /* a hardware stop would stop it again where it is: a step, */
+	x[1] = vm;               /* which leaves them out, first */
+	rt_hvc_regs(x);
+	if ((int64_t)x[0] < 0)
+		return (int64_t)x[0];
+	if (x[5] && (x[2] == VT_DBG_STOP_HW || x[2] == VT_DBG_STOP_WATCH) &&
+	    (r = debug_step_once(vm, x[3], x)) < 0)
+		return r;
+	x[0] = VT_HC_VM_RESUME;
+	x[1] = vm;
+	rt_hvc_regs(x);
+	return (int64_t)x[0];
 }
 
 /* dbg.step(vm [, vcpu]): one instruction (over a breakpoint it stands on) -> reason, pc */
@@ -451,22 +493,13 @@ static int dv_stop(lua_State *L)
 static int dv_cont(lua_State *L)
 {
 	const struct vt_sys *s = syspage_get(L);
-	uint32_t vm = syspage_find_vm(L, s, 1);
-	uint64_t x[8] = {VT_HC_VM_RESUME, vm};
-	uint32_t nr = 0;
+	uint32_t vm = syspage_find_vm(L, s, 1), nr = 0;
+	int64_t r;
 
 	for (uint32_t k = 0; k < s->nr_vcpus; k++)
 		nr += s->vcpus[k].vm == vm;
-	for (uint32_t c = 0; c < nr; c++)
-		dv_step_off(L, vm, c, x);
-	x[0] = VT_HC_DBG_STATUS; /* a hardware stop would stop it again where it is: a step, */
-	x[1] = vm;               /* which leaves them out, first */
-	dv_call(L, x, "cont", 0);
-	if (x[5] && (x[2] == VT_DBG_STOP_HW || x[2] == VT_DBG_STOP_WATCH))
-		dv_step_once(L, vm, x[3], x);
-	x[0] = VT_HC_VM_RESUME;
-	x[1] = vm;
-	dv_call(L, x, "cont", 0);
+	if ((r = debug_cont(vm, nr)) < 0)
+		return luaL_error(L, "dbg.cont: %s (%d)", debug_why(r), (int)r);
 	return 0;
 }
 

@@ -2,8 +2,20 @@
 #ifndef DEBUG_VIEW_H
 #define DEBUG_VIEW_H
 
+#include <stdint.h>
+
 #include "lua.h"
 
 void debug_view_open(lua_State *L);
+
+/* What a debug call's negative answer means. */
+const char *debug_why(int64_t r);
+/*
+ * If held vcpu stands on a breakpoint: one step with it taken out (x: the
+ * step's answer), then back in. 1 if it stepped, 0 if not, < 0 a call failed.
+ */
+int64_t debug_step_off(uint32_t vm, uint64_t vcpu, uint64_t *x);
+/* Every vCPU off the breakpoint it stands on, and off a hardware stop; then the VM runs on. */
+int64_t debug_cont(uint32_t vm, uint32_t nr_vcpus);
 
 #endif

@@ -34,7 +34,7 @@
 /* Defined by monitor/monitor.ld. */
 extern char __image_start[];
 
-static const struct net_service *const net_services[] = {&net_console, &net_stream};
+static const struct net_service *const net_services[] = {&net_console, &net_stream, &net_gdb};
 
 static struct netif net_if;
 static int net_up;
@@ -208,10 +208,25 @@ void net_init(uint64_t arg)
 	ip4addr_ntoa_r(&ip, a, sizeof a);
 	ip4addr_ntoa_r(&gw, g, sizeof g);
 	net_diag("monitor: network %s/%u via %s, MAC %02x:%02x:%02x:%02x:%02x:%02x; Lua console "
-	         "on TCP port %d, trace stream on %d\n",
+	         "on TCP port %d, trace stream on %d, gdb on %d\n",
 	         a, (unsigned)prefix, g, net_if.hwaddr[0], net_if.hwaddr[1], net_if.hwaddr[2],
 	         net_if.hwaddr[3], net_if.hwaddr[4], net_if.hwaddr[5], NET_CONSOLE_PORT,
-	         NET_STREAM_PORT);
+	         NET_STREAM_PORT, NET_GDB_PORT);
+}
+
+size_t net_send(struct tcp_pcb *pcb, char *buf, size_t len)
+{
+	size_t n = tcp_sndbuf(pcb);
+
+	if (n > len)
+		n = len;
+	if (!n || tcp_sndqueuelen(pcb) >= TCP_SND_QUEUELEN - 1)
+		return len;
+	if (tcp_write(pcb, buf, (u16_t)n, TCP_WRITE_FLAG_COPY) != ERR_OK)
+		return len; /* lwIP's heap is short: later */
+	memmove(buf, buf + n, len - n);
+	tcp_output(pcb);
+	return len - n;
 }
 
 void net_poll(void)
@@ -224,6 +239,7 @@ void net_poll(void)
 	net_auth_poll();
 	net_con_poll();
 	net_stream_poll();
+	gdb_poll();
 	net_in_poll = 0;
 }
 

@@ -13,6 +13,7 @@
 
 #define NET_CONSOLE_PORT 5555
 #define NET_STREAM_PORT 5556
+#define NET_GDB_PORT 5557
 
 /*
  * Brings the network up if the config gives the monitor the virtio-net

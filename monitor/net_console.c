@@ -79,20 +79,8 @@ static unsigned net_con_next; /* whose line runs next: clients take turns */
 
 static void net_con_flush(struct net_client *c)
 {
-	size_t n;
-
-	if (!c->pcb || !c->out_len)
-		return;
-	n = tcp_sndbuf(c->pcb);
-	if (n > c->out_len)
-		n = c->out_len;
-	if (!n || tcp_sndqueuelen(c->pcb) >= TCP_SND_QUEUELEN - 1)
-		return;
-	if (tcp_write(c->pcb, c->out, (u16_t)n, TCP_WRITE_FLAG_COPY) != ERR_OK)
-		return; /* lwIP's heap is short: later */
-	memmove(c->out, c->out + n, c->out_len - n);
-	c->out_len -= n;
-	tcp_output(c->pcb);
+	if (c->pcb)
+		c->out_len = net_send(c->pcb, c->out, c->out_len);
 }
 
 /* Queue output for c; when its buffer is full, wait (polling) for the client to read. */

@@ -47,6 +47,8 @@ void net_callbacks(struct tcp_pcb *pcb, void *arg, tcp_recv_fn recv, tcp_err_fn 
  * cannot close it now. ERR_ABRT if aborted (what lwIP's callbacks return then).
  */
 err_t net_close(struct tcp_pcb *pcb);
+/* Queue what the socket takes of buf[0, len) and move the rest to the front: its length. */
+size_t net_send(struct tcp_pcb *pcb, char *buf, size_t len);
 /* net_auth.c: the listener's accept callback (arg: the struct net_service). */
 err_t net_auth_accept(void *arg, struct tcp_pcb *pcb, err_t err);
 /* Drop handshakes that took longer than NET_AUTH_MS. */
@@ -78,5 +80,12 @@ extern const struct net_service net_stream;
 void net_stream_poll(void);
 void net_stream_peers(net_peer_fn fn, void *arg);
 int net_stream_kick(unsigned id);
+
+/* gdb.c: the GDB remote protocol, "gdb" on NET_GDB_PORT. */
+extern const struct net_service net_gdb;
+/* Report the stops of the VMs that sessions let run; send pending replies; drop idle sessions. */
+void gdb_poll(void);
+void gdb_peers(net_peer_fn fn, void *arg);
+int gdb_kick(unsigned id);
 
 #endif

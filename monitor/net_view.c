@@ -54,6 +54,7 @@ static int net_clients(lua_State *L)
 	net_auth_peers(net_client_row, L);
 	net_con_peers(net_client_row, L);
 	net_stream_peers(net_client_row, L);
+	gdb_peers(net_client_row, L);
 	return 1;
 }
 
@@ -64,7 +65,7 @@ static int net_kick(lua_State *L)
 
 	if (id <= 0 || id > UINT32_MAX ||
 	    !(net_auth_kick((unsigned)id) || net_con_kick((unsigned)id) ||
-	      net_stream_kick((unsigned)id)))
+	      net_stream_kick((unsigned)id) || gdb_kick((unsigned)id)))
 		return luaL_error(L, "net.kick: no client %I", id);
 	return 0;
 }

@@ -18,6 +18,7 @@ have protoc || need+=(protobuf-compiler) # tests/trace: decodes vtrace's Perfett
 [ -f /usr/include/libfdt.h ] || need+=(libfdt-dev) # vmconfig builds the kernel vms' DTBs
 have dtc || need+=(device-tree-compiler) # tests/config: the generated DTBs decompile
 have python3 || need+=(python3) # tests/net_client.py: the TCP console's test client
+have gdb-multiarch || need+=(gdb-multiarch) # `vitrine gdb` and its system test
 have cpio || need+=(cpio) # the Linux guest's initramfs (guests/linux/mkinitrd.sh)
 have xz || need+=(xz-utils) # scripts/fetch-linux.sh: linux-source's tarball
 # tests/trace/tp.sh: Perfetto's trace processor, where ../shared holds one, needs these.

@@ -14,6 +14,8 @@
 #                  (a `device 0x0a003000` line), the host's 127.0.0.1:P reaches the
 #                  monitor's Lua console (TCP 5555 inside; default P = 5555)
 # NET_TRACE_PORT=P  the same for the trace stream (TCP 5556 inside; default 5556)
+# NET_GDB_PORT=P   the same for the GDB server (TCP 5557 inside; default 5557, and
+#                  forwarded by default only when NET_PORT is not set either)
 # LLC=1            load the emulated LLC (`make llc`: $O/host/libllc.so; or
 #                  LLC=path/to/libllc.so), a model of the shared L2 that
 #                  prints per-vCPU accesses, hits and misses at exit. QEMU's
@@ -43,6 +45,11 @@ qemu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a5
 cfg=$(dirname "$0")/../configs/$(basename "$(dirname "$elf")").cfg
 if [ -r "$cfg" ] && grep -Eiq '^[[:space:]]*device[[:space:]]+0x0*a003000[[:space:]]' "$cfg"; then
 	fwd=hostfwd=tcp:127.0.0.1:${NET_PORT:-5555}-:5555,hostfwd=tcp:127.0.0.1:${NET_TRACE_PORT:-5556}-:5556
+	# The GDB server's port only when asked for, or with every default (`make run`): a
+	# test that picks its ports never collides with another run on 5557.
+	if [ -n "${NET_GDB_PORT:-}" ] || [ -z "${NET_PORT:-}" ]; then
+		fwd+=,hostfwd=tcp:127.0.0.1:${NET_GDB_PORT:-5557}-:5557
+	fi
 	qemu+=(-netdev "user,id=n0,$fwd" -device virtio-net-device,netdev=n0
 		-global virtio-mmio.force-legacy=false)
 	# Said before the console is QEMU's: how else to reach the monitor.

@@ -63,12 +63,12 @@ console_type() {
 # escape sequences (cursor moves, clear to end of line) are dropped.
 render() { sed -e 's/\r$//' -e 's/.*\r//' -e 's/\x1b\[[0-9;]*[A-Za-z]//g'; }
 
-# Two free TCP ports on the host's loopback, for a networked system's forwards.
+# Free TCP ports on the host's loopback (two, or $1), for a networked system's forwards.
 free_ports() {
-	python3 -c 'import socket
-s = [socket.socket() for _ in range(2)]
+	python3 -c 'import socket, sys
+s = [socket.socket() for _ in range(int(sys.argv[1]))]
 for x in s: x.bind(("127.0.0.1", 0))
-print(*(x.getsockname()[1] for x in s))'
+print(*(x.getsockname()[1] for x in s))' "${1:-2}"
 }
 
 # check NAME CONDITION-COMMAND...: one test line from a command's success.

@@ -593,6 +593,63 @@ test_vitrine_net() {
 }
 
 
+# GDB on the dbgtarget guest (configs/debug-net.cfg) through the monitor's
+# GDB server, the way a user runs it: `vitrine gdb` execs gdb-multiarch,
+# whose remote is `vitrine gdb-relay` (the handshake, then the bytes). A
+# breakpoint hit, the backtrace and PC, the global read and written (the
+# guest says so once it runs on), a step, detach, and the guest runs to its
+# end. Before that, a raw client (tests/gdb_hostile.py) sends bad
+# checksums, a huge packet and garbage, and the server answers on.
+test_monitor_gdb() {
+	local cport sport gport pid vc=$O/host/vitrine elf=$O/guests/dbgtarget.elf tick out
+	if ! command -v gdb-multiarch >/dev/null; then
+		echo "SKIP system/monitor-gdb$MODE: no gdb-multiarch (scripts/deps.sh installs it)"
+		return
+	fi
+	read -r cport sport gport <<<"$(free_ports 3)"
+	tick=$(aarch64-linux-gnu-nm "$elf" | awk '$3 == "dbg_tick" { print $1 }')
+	mkdir -p "$O/test"
+	LOG=$O/test/monitor-gdb${MODE//\//.}.log
+	out=$O/test/monitor-gdb${MODE//\//.}.out
+	# The UART types nothing: the system stays up until the client powers it off.
+	# shellcheck disable=SC2086 # QEMU_ARGS is a list of arguments
+	sleep 180 | NET_PORT=$cport NET_TRACE_PORT=$sport NET_GDB_PORT=$gport timeout -k 5 180 \
+		scripts/run.sh "$O/debug-net/vitrine.elf" $QEMU_ARGS >"$LOG" 2>&1 &
+	pid=$!
+	for _ in $(seq 120); do
+		"$vc" eval --port "$cport" 'print(6*7)' >/dev/null 2>&1 && break
+		sleep 0.5
+	done
+	python3 tests/gdb_hostile.py "$gport" "$O/net.key" dbgtarget >"$out.raw" 2>&1
+	for c in unknown-vm-refused attached one-session-per-vm ack-and-stop-reply bad-checksum-nak \
+		no-checksum-nak huge-packet-nak registers-after-garbage unmapped-read-e14 bad-length-e01 \
+		no-such-register-e01 unknown-empty detach-ok serves-on; do
+		check "system/monitor-gdb-raw-$c" grep -qx "ok $c" "$out.raw"
+	done
+	check system/monitor-gdb-raw-all-reached sh -c "! grep -q '^bad' '$out.raw'"
+	timeout -k 5 120 "$vc" gdb dbgtarget --port "$gport" -- -batch -nx \
+		-ex 'break dbg_tick' -ex continue -ex bt -ex 'info registers pc' \
+		-ex 'print dbg_counter > 0' -ex 'set var dbg_counter = 999999990' -ex 'print dbg_counter' \
+		-ex stepi -ex 'print $pc == dbg_tick + 4' -ex detach "$elf" >"$out" 2>&1
+	check system/monitor-gdb-exit-0 test $? = 0
+	check system/monitor-gdb-breakpoint-hit grep -q '^Breakpoint 1, dbg_tick () at guests/dbgtarget/dbgtarget.c' "$out"
+	check system/monitor-gdb-backtrace grep -Eq '^#1 +0x[0-9a-f]+ in main ' "$out"
+	check system/monitor-gdb-pc grep -Eq "^pc +0x0*${tick#"${tick%%[!0]*}"} " "$out"
+	check system/monitor-gdb-read-global grep -qx '\$1 = 1' "$out"
+	check system/monitor-gdb-written-global grep -qx '\$2 = 999999990' "$out"
+	check system/monitor-gdb-stepi grep -qx '\$3 = 1' "$out"
+	check system/monitor-gdb-detached grep -q '^\[Inferior 1 (Remote target) detached\]' "$out"
+	for _ in $(seq 120); do has 'dbgtarget: done at' && break; sleep 0.5; done
+	check system/monitor-gdb-written-seen has 'dbgtarget\] dbgtarget: counter jumped to 999999991'
+	check system/monitor-gdb-runs-on has 'dbgtarget\] dbgtarget: done at 1000000000'
+	check system/monitor-gdb-console-serves sh -c "test \"\$('$vc' eval --port '$cport' 'print(6*7)')\" = 42"
+	"$vc" eval --port "$cport" 'vitrine.poweroff()' >/dev/null 2>&1
+	wait "$pid"
+	STATUS=$?
+	check system/monitor-gdb-no-fault lacks 'unexpected exception|stopping the VM'
+	check system/monitor-gdb-qemu-exit-0 exited 0
+}
+
 # dbg on the dbgtarget guest (configs/debug.cfg), at addresses from its ELF:
 # a breakpoint whose callback lets two hits pass, the third stops it; PC,
 # LR and a global read by VA; the global written (the guest says so once it

@@ -601,6 +601,7 @@ run_all() {
 	# Over the network, free-running only (under -icount the slirp timers crawl).
 	if [ -z "$MODE" ]; then test_vitrine_net; fi
 	if [ -z "$MODE" ]; then test_monitor_hostile; fi
+	if [ -z "$MODE" ]; then test_monitor_gdb; fi
 	# Linux boots in seconds free-running, far longer under -icount.
 	if [ -z "$MODE" ]; then test_linux; fi
 	if [ -z "$MODE" ]; then test_linux_shm; fi

@@ -40,6 +40,7 @@
 #define VT_FRAME_RECORDS_SIZE 24u /* sizeof(struct vt_frame_records) */
 #define VT_STREAM_PORT 5556
 #define VT_CONSOLE_PORT 5555
+#define VT_GDB_PORT 5557 /* the GDB remote protocol (monitor/gdb.c) */
 
 enum vt_frame_type {
 	VT_FRAME_HELLO = 1,

@@ -37,8 +37,8 @@
 #define MEM_ALIGNMENT 8
 #define MEM_SIZE (256 * 1024)
 #define MEMP_NUM_PBUF 32
-#define MEMP_NUM_TCP_PCB 20 /* 8 console + 4 stream clients, refusals, TIME_WAIT */
-#define MEMP_NUM_TCP_PCB_LISTEN 2
+#define MEMP_NUM_TCP_PCB 22       /* 8 console + 4 stream + 2 gdb clients, refusals, TIME_WAIT */
+#define MEMP_NUM_TCP_PCB_LISTEN 3 /* console, stream, gdb */
 #define MEMP_NUM_TCP_SEG 256
 #define PBUF_POOL_SIZE 64
 

@@ -73,8 +73,7 @@ static int va_load(const char *path, uint8_t key[VT_AUTH_KEY])
 	return VC_OK;
 }
 
-/* One line from fd, byte by byte (what follows is the service's); its length, or -1. */
-static int va_line(int fd, char *buf, size_t len)
+int va_line(int fd, char *buf, size_t len)
 {
 	size_t n = 0;
 

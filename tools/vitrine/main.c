@@ -7,10 +7,14 @@
  *                                             the live trace stream into a Perfetto trace
  *   vitrine top [--interval S] [--rounds N] [--host H] [--port P]
  *                                             exits and interrupts per second, per VM
+ *   vitrine gdb VM [--host H] [--port P] [-- GDB-ARGS...]
+ *                                             gdb-multiarch on VM (the monitor's GDB server)
+ *   vitrine gdb-relay VM [--host H] [--port P]  GDB's remote protocol on stdin/stdout
  *
  * Every command also takes --key FILE: the system's secret, by default
  * $VITRINE_KEY or the build's net.key beside out/host/ (auth.c).
- * Defaults: host 127.0.0.1, port 5555 (console) or 5556 (record). Exit
+ * Defaults: host 127.0.0.1, port 5555 (console), 5556 (record) or 5557
+ * (gdb). Exit
  * status: 0 ok, 1 a Lua error (eval), a bad stream or a write error, 2
  * usage, 3 cannot connect or the connection was lost, 4 the system
  * refused the key (or there is none).
@@ -32,9 +36,11 @@ static int cli_usage(void)
 	        "       vitrine eval [--host H] [--port P] 'LUA'\n"
 	        "       vitrine record [--seconds N] -o OUT.perfetto-trace [--host H] [--port P]\n"
 	        "       vitrine top [--interval SECONDS] [--rounds N] [--host H] [--port P]\n"
+	        "       vitrine gdb VM [--host H] [--port P] [-- GDB-ARGS...]\n"
+	        "       vitrine gdb-relay VM [--host H] [--port P]\n"
 	        "every command: [--key FILE] the system's secret (default: $VITRINE_KEY, or the\n"
 	        "                build's net.key beside out/host/)\n"
-	        "defaults: --host 127.0.0.1, --port 5555 (record: 5556)\n"
+	        "defaults: --host 127.0.0.1, --port 5555 (record: 5556, gdb: 5557)\n"
 	        "exit status: 0 ok, 1 Lua error / bad stream / write error, 2 usage, "
 	        "3 not reachable or connection lost, 4 key refused (wrong secret) or missing\n");
 	return VC_USAGE;
@@ -52,7 +58,8 @@ static double cli_number(const char *s)
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "", *host = "127.0.0.1", *port = NULL;
-	const char *out = NULL, *lua = NULL;
+	const char *out = NULL, *lua = NULL, *vm = NULL;
+	int gdb = !strcmp(cmd, "gdb") || !strcmp(cmd, "gdb-relay"), rest = argc;
 	double seconds = 0, interval = 1, rounds = 0;
 	char defport[8];
 
@@ -75,11 +82,18 @@ int main(int argc, char **argv)
 			;
 		else if (!strcmp(cmd, "eval") && !lua && a[0] != '-')
 			lua = a;
-		else
+		else if (gdb && !vm && a[0] != '-')
+			vm = a;
+		else if (!strcmp(cmd, "gdb") && !strcmp(a, "--")) {
+			rest = i + 1;
+			break;
+		} else
 			return cli_usage();
 	}
 	snprintf(defport, sizeof(defport), "%d",
-	         !strcmp(cmd, "record") ? VT_STREAM_PORT : VT_CONSOLE_PORT);
+	         !strcmp(cmd, "record") ? VT_STREAM_PORT
+	         : gdb                  ? VT_GDB_PORT
+	                                : VT_CONSOLE_PORT);
 	if (!port)
 		port = defport;
 	signal(SIGPIPE, SIG_IGN); /* a closed connection is an error from write, not a death */
@@ -91,5 +105,9 @@ int main(int argc, char **argv)
 		return vr_record(host, port, seconds, out);
 	if (!strcmp(cmd, "top") && !out)
 		return vc_top(host, port, interval, (int)rounds);
+	if (!strcmp(cmd, "gdb") && vm && !out)
+		return vg_gdb(host, port, vm, argv + rest, argc - rest);
+	if (!strcmp(cmd, "gdb-relay") && vm && !out)
+		return vg_relay(host, port, vm);
 	return cli_usage();
 }

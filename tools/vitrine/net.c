@@ -38,7 +38,9 @@ static int vn_connect(const char *host, const char *port, const char *what)
 
 int vn_open(const char *host, const char *port, const char *service, int *fd)
 {
-	const char *what = strcmp(service, "stream") ? "Lua console" : "trace stream";
+	const char *what = !strcmp(service, "stream") ? "trace stream"
+	                   : !strcmp(service, "gdb")  ? "GDB server"
+	                                              : "Lua console";
 	char where[300];
 	int rc;
 

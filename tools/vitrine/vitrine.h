@@ -1,6 +1,7 @@
 /*
  * vitrine, the host client of a running Vitrine system: the monitor's Lua
- * console (TCP port 5555) and its trace stream (TCP port 5556).
+ * console (TCP port 5555), its trace stream (TCP port 5556) and its GDB
+ * server (TCP port 5557).
  */
 #ifndef VITRINE_CLIENT_H
 #define VITRINE_CLIENT_H
@@ -65,6 +66,13 @@ int vn_write(int fd, const void *buf, size_t len);
 extern const char *va_key_path;
 /* VC_OK, or VC_NOCONN / VC_AUTH / VC_FAIL after printing why (naming where). */
 int va_handshake(int fd, const char *service, const char *where);
+/* One line from fd, byte by byte (what follows is the service's); its length, or -1. */
+int va_line(int fd, char *buf, size_t len);
+
+/* gdb.c: the monitor's GDB server for VM, relayed between stdin/stdout and it (gdb-relay). */
+int vg_relay(const char *host, const char *port, const char *vm);
+/* gdb-multiarch run with argv (ELF, options...), its remote target that relay. */
+int vg_gdb(const char *host, const char *port, const char *vm, char **argv, int argc);
 
 /* record.c */
 int vr_record(const char *host, const char *port, double seconds, const char *out);
