@@ -311,22 +311,18 @@ void gdb_poll(void)
 	}
 }
 
-void gdb_peers(net_peer_fn fn, void *arg)
+static int gdb_peer(unsigned slot, struct net_peer *p)
 {
-	for (int i = 0; i < GDB_CONNS; i++) {
-		const struct gdb_conn *c = &gdb_conns[i];
+	const struct gdb_conn *c = &gdb_conns[slot];
 
-		if (c->pcb)
-			fn(&(struct net_peer){c->id, net_gdb.name, c->pcb, 1, c->last}, arg);
-	}
+	if (c->pcb)
+		*p = (struct net_peer){c->id, net_gdb.name, c->pcb, 1, c->last};
+	return c->pcb != NULL;
 }
 
-int gdb_kick(unsigned id)
+static void gdb_kick(unsigned slot)
 {
-	for (int i = 0; i < GDB_CONNS; i++)
-		if (gdb_conns[i].pcb && gdb_conns[i].id == id) {
-			gdb_close(&gdb_conns[i]);
-			return 1;
-		}
-	return 0;
+	gdb_close(&gdb_conns[slot]);
 }
+
+const struct net_peers gdb_peers = {GDB_CONNS, gdb_peer, gdb_kick};

@@ -217,22 +217,18 @@ void net_auth_poll(void)
 		}
 }
 
-void net_auth_peers(net_peer_fn fn, void *arg)
+static int net_auth_peer(unsigned slot, struct net_peer *p)
 {
-	for (int i = 0; i < NET_PENDING; i++) {
-		const struct net_pending *w = &net_pending[i];
+	const struct net_pending *w = &net_pending[slot];
 
-		if (w->pcb)
-			fn(&(struct net_peer){w->id, w->svc->name, w->pcb, 0, w->since}, arg);
-	}
+	if (w->pcb)
+		*p = (struct net_peer){w->id, w->svc->name, w->pcb, 0, w->since};
+	return w->pcb != NULL;
 }
 
-int net_auth_kick(unsigned id)
+static void net_auth_kick(unsigned slot)
 {
-	for (int i = 0; i < NET_PENDING; i++)
-		if (net_pending[i].pcb && net_pending[i].id == id) {
-			net_auth_refuse(&net_pending[i], "closed from the monitor's UART console");
-			return 1;
-		}
-	return 0;
+	net_auth_refuse(&net_pending[slot], "closed from the monitor's UART console");
 }
+
+const struct net_peers net_auth_peers = {NET_PENDING, net_auth_peer, net_auth_kick};

@@ -446,30 +446,23 @@ int net_con_settled(void)
 	return 1;
 }
 
-void net_con_peers(net_peer_fn fn, void *arg)
+static int net_con_peer(unsigned slot, struct net_peer *p)
 {
-	for (unsigned i = 0; i < NET_CLIENTS; i++) {
-		const struct net_client *c = &net_clients[i];
+	const struct net_client *c = &net_clients[slot];
+	int open = c->state == NC_OPEN && c->pcb;
 
-		if (c->state == NC_OPEN && c->pcb)
-			fn(&(struct net_peer){c->id, net_console.name, c->pcb, 1,
-			                      c->running ? timer_now() : c->last},
-			   arg);
-	}
+	if (open)
+		*p = (struct net_peer){c->id, net_console.name, c->pcb, 1,
+		                       c->running ? timer_now() : c->last};
+	return open;
 }
 
-int net_con_kick(unsigned id)
+static void net_con_kick(unsigned slot)
 {
-	for (unsigned i = 0; i < NET_CLIENTS; i++) {
-		struct net_client *c = &net_clients[i];
-
-		if (c->state == NC_OPEN && c->pcb && c->id == id) {
-			net_con_bye(c, "\nmonitor: disconnected from the UART console\n");
-			return 1;
-		}
-	}
-	return 0;
+	net_con_bye(&net_clients[slot], "\nmonitor: disconnected from the UART console\n");
 }
+
+const struct net_peers net_con_peers = {NET_CLIENTS, net_con_peer, net_con_kick};
 
 unsigned net_con_clients(void)
 {

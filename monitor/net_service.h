@@ -36,8 +36,16 @@ struct net_peer {
 	uint64_t last; /* counter time of its last sign of life */
 };
 
-/* Called for each connection by the *_peers functions. */
-typedef void (*net_peer_fn)(const struct net_peer *p, void *arg);
+/*
+ * A service's connection slots, as net.clients() and net.kick() walk them
+ * (net_view.c): peer fills *p for a slot that holds a connection (1) or
+ * says it is free (0); kick closes that connection, on the UART's word.
+ */
+struct net_peers {
+	unsigned slots;
+	int (*peer)(unsigned slot, struct net_peer *p);
+	void (*kick)(unsigned slot);
+};
 
 /* Who lwIP calls for a connection: with arg, on data, on its loss, on acknowledged data. */
 void net_callbacks(struct tcp_pcb *pcb, void *arg, tcp_recv_fn recv, tcp_err_fn err,
@@ -53,9 +61,8 @@ size_t net_send(struct tcp_pcb *pcb, char *buf, size_t len);
 err_t net_auth_accept(void *arg, struct tcp_pcb *pcb, err_t err);
 /* Drop handshakes that took longer than NET_AUTH_MS. */
 void net_auth_poll(void);
-void net_auth_peers(net_peer_fn fn, void *arg);
-/* Closes connection id if it is a pending handshake: 1, else 0. */
-int net_auth_kick(unsigned id);
+/* The pending handshakes. */
+extern const struct net_peers net_auth_peers;
 
 /* net_console.c: the Lua console, "console" on NET_CONSOLE_PORT. */
 extern const struct net_service net_console;
@@ -67,8 +74,7 @@ void net_con_serve(void);
 unsigned net_con_clients(void);
 /* Has every client's output been sent and acknowledged? */
 int net_con_settled(void);
-void net_con_peers(net_peer_fn fn, void *arg);
-int net_con_kick(unsigned id);
+extern const struct net_peers net_con_peers;
 /* A Lua state's `net.clients` and `net.kick` refuse: it is a TCP client's. */
 void net_uart_only(lua_State *L);
 /* net.budget([ms]): how long a TCP chunk may run; the UART console alone sets it. */
@@ -78,14 +84,12 @@ int net_con_budget(lua_State *L);
 extern const struct net_service net_stream;
 /* Fill each stream client's socket, a bounded amount per call; drop idle clients. */
 void net_stream_poll(void);
-void net_stream_peers(net_peer_fn fn, void *arg);
-int net_stream_kick(unsigned id);
+extern const struct net_peers net_stream_peers;
 
 /* gdb.c: the GDB remote protocol, "gdb" on NET_GDB_PORT. */
 extern const struct net_service net_gdb;
 /* Report the stops of the VMs that sessions let run; send pending replies; drop idle sessions. */
 void gdb_poll(void);
-void gdb_peers(net_peer_fn fn, void *arg);
-int gdb_kick(unsigned id);
+extern const struct net_peers gdb_peers;
 
 #endif

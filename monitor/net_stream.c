@@ -139,22 +139,18 @@ void net_stream_poll(void)
 	}
 }
 
-void net_stream_peers(net_peer_fn fn, void *arg)
+static int net_stream_peer(unsigned slot, struct net_peer *p)
 {
-	for (int i = 0; i < NET_STREAMS; i++) {
-		const struct net_stream *n = &net_streams[i];
+	const struct net_stream *n = &net_streams[slot];
 
-		if (n->pcb)
-			fn(&(struct net_peer){n->id, net_stream.name, n->pcb, 1, n->last}, arg);
-	}
+	if (n->pcb)
+		*p = (struct net_peer){n->id, net_stream.name, n->pcb, 1, n->last};
+	return n->pcb != NULL;
 }
 
-int net_stream_kick(unsigned id)
+static void net_stream_kick(unsigned slot)
 {
-	for (int i = 0; i < NET_STREAMS; i++)
-		if (net_streams[i].pcb && net_streams[i].id == id) {
-			net_stream_close(&net_streams[i]);
-			return 1;
-		}
-	return 0;
+	net_stream_close(&net_streams[slot]);
 }
+
+const struct net_peers net_stream_peers = {NET_STREAMS, net_stream_peer, net_stream_kick};

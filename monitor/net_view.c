@@ -30,10 +30,13 @@ static int net_stats(lua_State *L)
 	return 1;
 }
 
+/* Every service's connections: handshakes first, then the services. */
+static const struct net_peers *const net_tables[] = {&net_auth_peers, &net_con_peers,
+                                                     &net_stream_peers, &gdb_peers};
+
 /* One row of net.clients(), appended to the table on top of the stack. */
-static void net_client_row(const struct net_peer *p, void *arg)
+static void net_client_row(lua_State *L, const struct net_peer *p)
 {
-	lua_State *L = arg;
 	char addr[IP4ADDR_STRLEN_MAX];
 
 	ip4addr_ntoa_r(&p->pcb->remote_ip, addr, sizeof addr);
@@ -50,11 +53,13 @@ static void net_client_row(const struct net_peer *p, void *arg)
 /* net.clients(): every TCP connection, authenticated or still in the handshake. */
 static int net_clients(lua_State *L)
 {
+	struct net_peer p;
+
 	lua_newtable(L);
-	net_auth_peers(net_client_row, L);
-	net_con_peers(net_client_row, L);
-	net_stream_peers(net_client_row, L);
-	gdb_peers(net_client_row, L);
+	for (unsigned t = 0; t < sizeof net_tables / sizeof net_tables[0]; t++)
+		for (unsigned s = 0; s < net_tables[t]->slots; s++)
+			if (net_tables[t]->peer(s, &p))
+				net_client_row(L, &p);
 	return 1;
 }
 
@@ -62,12 +67,15 @@ static int net_clients(lua_State *L)
 static int net_kick(lua_State *L)
 {
 	lua_Integer id = luaL_checkinteger(L, 1);
+	struct net_peer p;
 
-	if (id <= 0 || id > UINT32_MAX ||
-	    !(net_auth_kick((unsigned)id) || net_con_kick((unsigned)id) ||
-	      net_stream_kick((unsigned)id) || gdb_kick((unsigned)id)))
-		return luaL_error(L, "net.kick: no client %I", id);
-	return 0;
+	for (unsigned t = 0; t < sizeof net_tables / sizeof net_tables[0]; t++)
+		for (unsigned s = 0; s < net_tables[t]->slots; s++)
+			if (net_tables[t]->peer(s, &p) && p.id == id) {
+				net_tables[t]->kick(s);
+				return 0;
+			}
+	return luaL_error(L, "net.kick: no client %I", id);
 }
 
 /* Seeing and closing others' connections is the UART's: a TCP client gets these. */
