@@ -87,18 +87,40 @@ static int ring_intact(const struct vt_record *rec)
 	       rec->a == (uint32_t)rec->b && rec->c == ring_hash(rec->b) && rec->ts == rec->b;
 }
 
+/* A ring with records 0..n-1 written into it; NULL if one was refused. */
+static struct vt_ring *ring_filled(uint32_t cap, uint32_t mode, uint64_t n)
+{
+	struct vt_ring *r = ring_new(cap, mode);
+
+	for (uint64_t s = 0; s < n; s++)
+		if (ring_put(r, s) != 0) {
+			free(r);
+			return NULL;
+		}
+	return r;
+}
+
+/* A reader's view: its position, what it skipped, and the records of its last read. */
+struct ring_reader {
+	uint64_t pos, skipped;
+	struct vt_record out[16];
+};
+
+static uint32_t ring_take(struct vt_ring *r, struct ring_reader *rd, uint32_t max)
+{
+	return vt_ring_read(r, &rd->pos, rd->out, max, &rd->skipped);
+}
+
 /* Stream mode: fill, drop and count, then exactly one VT_EV_LOST once space frees. */
 static int test_stream_basic(void)
 {
-	struct vt_ring *r = ring_new(4, VT_MODE_STREAM);
-	struct vt_record out[16];
-	uint64_t pos = 0, skipped = 0;
+	struct vt_ring *r = ring_filled(4, VT_MODE_STREAM, 4);
+	struct ring_reader rd = {0};
 	uint32_t n;
 	int ok = 0;
 
-	for (uint64_t s = 0; s < 4; s++)
-		if (ring_put(r, s) != 0)
-			goto out;
+	if (!r)
+		return ring_fail("a ring with room refused a record");
 	if (ring_put(r, 4) != -1 || ring_put(r, 5) != -1) {
 		ring_fail("a full ring accepted a record");
 		goto out;
@@ -108,9 +130,9 @@ static int test_stream_basic(void)
 		          (unsigned long long)r->lost, (unsigned long long)r->lost_noted);
 		goto out;
 	}
-	n = vt_ring_read(r, &pos, out, 2, &skipped);
-	if (n != 2 || pos != 2 || r->tail != 2 || out[0].b != 0 || out[1].b != 1) {
-		ring_fail("first read: %u records, pos %llu", n, (unsigned long long)pos);
+	n = ring_take(r, &rd, 2);
+	if (n != 2 || rd.pos != 2 || r->tail != 2 || rd.out[0].b != 0 || rd.out[1].b != 1) {
+		ring_fail("first read: %u records, pos %llu", n, (unsigned long long)rd.pos);
 		goto out;
 	}
 	/* Two slots free: one for VT_EV_LOST, one for record 6. */
@@ -123,12 +145,12 @@ static int test_stream_basic(void)
 		ring_fail("second overflow not counted");
 		goto out;
 	}
-	n = vt_ring_read(r, &pos, out, 16, &skipped);
-	if (n != 4 || out[0].b != 2 || out[1].b != 3 || out[2].event != VT_EV_LOST ||
-	    out[2].a != 2 || out[2].vm != VT_NONE || out[2].ts != 6 || out[3].b != 6 ||
-	    skipped != 0) {
-		ring_fail("after the loss: %u records, third event %u a %u", n, out[2].event,
-		          out[2].a);
+	n = ring_take(r, &rd, 16);
+	if (n != 4 || rd.out[0].b != 2 || rd.out[1].b != 3 || rd.out[2].event != VT_EV_LOST ||
+	    rd.out[2].a != 2 || rd.out[2].vm != VT_NONE || rd.out[2].ts != 6 || rd.out[3].b != 6 ||
+	    rd.skipped != 0) {
+		ring_fail("after the loss: %u records, third event %u a %u", n, rd.out[2].event,
+		          rd.out[2].a);
 		goto out;
 	}
 	/* One free slot is not enough while a loss is unreported. */
@@ -136,14 +158,14 @@ static int test_stream_basic(void)
 		ring_fail("an empty ring refused a record");
 		goto out;
 	}
-	n = vt_ring_read(r, &pos, out, 16, &skipped);
-	if (n != 3 || out[0].event != VT_EV_LOST || out[0].a != 1 || out[1].b != 8 ||
-	    out[2].b != 9 || r->lost != r->lost_noted) {
-		ring_fail("second VT_EV_LOST: %u records, a %u", n, out[0].a);
+	n = ring_take(r, &rd, 16);
+	if (n != 3 || rd.out[0].event != VT_EV_LOST || rd.out[0].a != 1 || rd.out[1].b != 8 ||
+	    rd.out[2].b != 9 || r->lost != r->lost_noted) {
+		ring_fail("second VT_EV_LOST: %u records, a %u", n, rd.out[0].a);
 		goto out;
 	}
-	n = vt_ring_read(r, &pos, out, 16, &skipped);
-	ok = n == 0 && pos == r->head;
+	n = ring_take(r, &rd, 16);
+	ok = n == 0 && rd.pos == r->head;
 	if (!ok)
 		ring_fail("an empty ring returned %u records", n);
 out:
@@ -151,44 +173,89 @@ out:
 	return ok;
 }
 
-/* Stream mode, many wrap-arounds with small rings and uneven batches. */
+/*
+ * Wrap tests: many wrap-arounds with small rings, bursts of writes and
+ * uneven read batches. What each batch must satisfy depends on the mode.
+ */
+struct wrap_tally {
+	uint64_t seq, pos, skipped; /* written; the reader's position and skips */
+	uint64_t want, lost, got;   /* next sequence expected; lost; read */
+	uint64_t last;              /* the last sequence read, if any */
+	int first;
+};
+
+typedef int wrap_batch_fn(const struct vt_ring *r, const struct vt_record *out, uint32_t n,
+                          struct wrap_tally *t);
+
+static int wrap_drive(struct vt_ring *r, unsigned burst, unsigned batch, wrap_batch_fn *check,
+                      struct wrap_tally *t)
+{
+	struct vt_record out[8];
+	int ok = 1;
+
+	for (unsigned i = 0; i < 5000 && ok; i++) {
+		for (unsigned w = 0; w < i % burst; w++)
+			ring_put(r, t->seq++);
+		ok = check(r, out, vt_ring_read(r, &t->pos, out, 1 + i % batch, &t->skipped), t);
+	}
+	return ok;
+}
+
+/* Stream mode: every record in sequence, a VT_EV_LOST standing for each gap. */
+static int wrap_stream_batch(const struct vt_ring *r, const struct vt_record *out, uint32_t n,
+                             struct wrap_tally *t)
+{
+	int ok = 1;
+
+	for (uint32_t j = 0; j < n && ok; j++) {
+		if (out[j].event == VT_EV_LOST) {
+			t->want += out[j].a;
+			t->lost += out[j].a;
+			continue;
+		}
+		ok = out[j].b == t->want && ring_intact(&out[j]);
+		t->want++;
+		t->got++;
+	}
+	return ok && r->tail == t->pos && t->pos <= r->head;
+}
+
+/* Flight mode: records only move forward; read plus skipped is the position. */
+static int wrap_flight_batch(const struct vt_ring *r, const struct vt_record *out, uint32_t n,
+                             struct wrap_tally *t)
+{
+	int ok = 1;
+
+	(void)r;
+	for (uint32_t j = 0; j < n && ok; j++) {
+		ok = ring_intact(&out[j]) && (t->first || out[j].b > t->last);
+		t->last = out[j].b;
+		t->first = 0;
+		t->got++;
+	}
+	return ok && t->got + t->skipped == t->pos && t->pos <= t->seq;
+}
+
+static const uint32_t wrap_caps[] = {2, 4, 8};
+
 static int test_stream_wrap(void)
 {
-	static const uint32_t caps[] = {2, 4, 8};
-
 	for (unsigned k = 0; k < 3; k++) {
-		struct vt_ring *r = ring_new(caps[k], VT_MODE_STREAM);
+		struct vt_ring *r = ring_new(wrap_caps[k], VT_MODE_STREAM);
+		struct wrap_tally t = {0};
 		struct vt_record out[8];
-		uint64_t pos = 0, skipped = 0, seq = 0, want = 0, lost = 0, got = 0;
-		int ok = 1;
+		int ok = wrap_drive(r, 11, 7, wrap_stream_batch, &t);
 
-		for (unsigned i = 0; i < 5000 && ok; i++) {
-			for (unsigned w = 0; w < i % 11; w++)
-				ring_put(r, seq++);
-			uint32_t n = vt_ring_read(r, &pos, out, 1 + i % 7, &skipped);
-
-			for (uint32_t j = 0; j < n && ok; j++) {
-				if (out[j].event == VT_EV_LOST) {
-					want += out[j].a;
-					lost += out[j].a;
-					continue;
-				}
-				ok = out[j].b == want && ring_intact(&out[j]);
-				want++;
-				got++;
-			}
-			ok = ok && r->tail == pos && pos <= r->head;
-		}
-		while (vt_ring_read(r, &pos, out, 8, &skipped) && ok)
+		while (vt_ring_read(r, &t.pos, out, 8, &t.skipped) && ok)
 			; /* records left are fine: only positions matter below */
 		free(r);
-		CHECK(ok, "capacity %u: sequence broken at %llu", caps[k],
-		      (unsigned long long)want);
-		CHECK(skipped == 0, "capacity %u: stream mode skipped %llu", caps[k],
-		      (unsigned long long)skipped);
-		CHECK(got + lost <= seq, "capacity %u: %llu read + %llu lost > %llu written",
-		      caps[k], (unsigned long long)got, (unsigned long long)lost,
-		      (unsigned long long)seq);
+		CHECK(ok, "capacity %u: sequence broken at %llu", wrap_caps[k],
+		      (unsigned long long)t.want);
+		CHECK(t.skipped == 0, "capacity %u: stream mode skipped %llu", wrap_caps[k],
+		      (unsigned long long)t.skipped);
+		CHECK(t.got + t.lost <= t.seq, "capacity %u: %llu read + %llu lost > %llu written",
+		      wrap_caps[k], (unsigned long long)t.got, (unsigned long long)t.lost,
+		      (unsigned long long)t.seq);
 	}
 	return 1;
 }
@@ -200,44 +267,41 @@ static int test_stream_wrap(void)
  */
 static int test_flight_basic(void)
 {
-	struct vt_ring *r = ring_new(4, VT_MODE_FLIGHT);
-	struct vt_record out[16];
-	uint64_t pos = 0, skipped = 0;
+	struct vt_ring *r = ring_filled(4, VT_MODE_FLIGHT, 10);
+	struct ring_reader rd = {0};
 	uint32_t n;
 	int ok = 0;
 
-	for (uint64_t s = 0; s < 10; s++)
-		if (ring_put(r, s) != 0)
-			goto out;
-	n = vt_ring_read(r, &pos, out, 2, &skipped);
-	if (n != 1 || out[0].b != 7 || skipped != 7 || pos != 8) {
+	if (!r)
+		return ring_fail("flight mode refused a record");
+	n = ring_take(r, &rd, 2);
+	if (n != 1 || rd.out[0].b != 7 || rd.skipped != 7 || rd.pos != 8) {
 		ring_fail("partial read: %u records, skipped %llu, pos %llu", n,
-		          (unsigned long long)skipped, (unsigned long long)pos);
+		          (unsigned long long)rd.skipped, (unsigned long long)rd.pos);
 		goto out;
 	}
-	n = vt_ring_read(r, &pos, out, 16, &skipped);
-	if (n != 2 || out[0].b != 8 || out[1].b != 9 || skipped != 7 || pos != 10) {
-		ring_fail("rest: %u records, skipped %llu", n, (unsigned long long)skipped);
+	n = ring_take(r, &rd, 16);
+	if (n != 2 || rd.out[0].b != 8 || rd.out[1].b != 9 || rd.skipped != 7 || rd.pos != 10) {
+		ring_fail("rest: %u records, skipped %llu", n, (unsigned long long)rd.skipped);
 		goto out;
 	}
 	ring_put(r, 10);
 	ring_put(r, 11);
-	n = vt_ring_read(r, &pos, out, 16, &skipped);
-	if (n != 2 || out[0].b != 10 || out[1].b != 11 || skipped != 7) {
+	n = ring_take(r, &rd, 16);
+	if (n != 2 || rd.out[0].b != 10 || rd.out[1].b != 11 || rd.skipped != 7) {
 		ring_fail("after two more: %u records, skipped %llu", n,
-		          (unsigned long long)skipped);
+		          (unsigned long long)rd.skipped);
 		goto out;
 	}
 	/* A fresh reader from 0 on a ring written exactly full. */
 	free(r);
-	r = ring_new(8, VT_MODE_FLIGHT);
-	for (uint64_t s = 0; s < 8; s++)
-		ring_put(r, s);
-	pos = skipped = 0;
-	n = vt_ring_read(r, &pos, out, 16, &skipped);
-	ok = n == 7 && skipped == 1 && out[0].b == 1 && out[6].b == 7 && pos == 8;
+	r = ring_filled(8, VT_MODE_FLIGHT, 8);
+	rd = (struct ring_reader){0};
+	n = ring_take(r, &rd, 16);
+	ok = n == 7 && rd.skipped == 1 && rd.out[0].b == 1 && rd.out[6].b == 7 && rd.pos == 8;
 	if (!ok)
-		ring_fail("exactly full: %u records, skipped %llu", n, (unsigned long long)skipped);
+		ring_fail("exactly full: %u records, skipped %llu", n,
+		          (unsigned long long)rd.skipped);
 out:
 	free(r);
 	return ok;
@@ -245,31 +309,15 @@ out:
 
 static int test_flight_wrap(void)
 {
-	static const uint32_t caps[] = {2, 4, 8};
-
 	for (unsigned k = 0; k < 3; k++) {
-		struct vt_ring *r = ring_new(caps[k], VT_MODE_FLIGHT);
-		struct vt_record out[8];
-		uint64_t pos = 0, skipped = 0, seq = 0, got = 0, last = 0;
-		int ok = 1, first = 1;
+		struct vt_ring *r = ring_new(wrap_caps[k], VT_MODE_FLIGHT);
+		struct wrap_tally t = {.first = 1};
+		int ok = wrap_drive(r, 13, 5, wrap_flight_batch, &t);
 
-		for (unsigned i = 0; i < 5000 && ok; i++) {
-			for (unsigned w = 0; w < i % 13; w++)
-				ring_put(r, seq++);
-			uint32_t n = vt_ring_read(r, &pos, out, 1 + i % 5, &skipped);
-
-			for (uint32_t j = 0; j < n && ok; j++) {
-				ok = ring_intact(&out[j]) && (first || out[j].b > last);
-				last = out[j].b;
-				first = 0;
-				got++;
-			}
-			ok = ok && got + skipped == pos && pos <= seq;
-		}
 		free(r);
-		CHECK(ok, "capacity %u: read %llu + skipped %llu != position %llu", caps[k],
-		      (unsigned long long)got, (unsigned long long)skipped,
-		      (unsigned long long)pos);
+		CHECK(ok, "capacity %u: read %llu + skipped %llu != position %llu", wrap_caps[k],
+		      (unsigned long long)t.got, (unsigned long long)t.skipped,
+		      (unsigned long long)t.pos);
 	}
 	return 1;
 }

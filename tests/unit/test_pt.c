@@ -38,66 +38,68 @@ static void report(const char *name, int ok)
 	failures += !ok;
 }
 
-/* The leaf for va must sit at `level` and translate va to pa. */
+/* The leaf for va must translate va to pa, and sit at `level` unless that is 0. */
 static int maps(const struct pt *pt, uint64_t va, uint64_t pa, unsigned level)
 {
 	unsigned got = 99;
 	uint64_t d = pt_lookup(pt, va, &got);
 	uint64_t span = 1ull << PT_LEVEL_SHIFT(got);
 
-	return d && got == level && (d & PT_ADDR_MASK & ~(span - 1)) + (va & (span - 1)) == pa;
+	return d && (!level || got == level) &&
+	       (d & PT_ADDR_MASK & ~(span - 1)) + (va & (span - 1)) == pa;
 }
 
-static void test_2m_blocks(void)
+/*
+ * One range mapped into empty stage-2 tables: every page of it must
+ * translate, the leaves listed must sit at their level, the holes stay
+ * unmapped, and (if given) only that many tables may be taken.
+ */
+struct pt_case {
+	const char *name;
+	uint64_t ipa, pa, size;
+	struct {
+		uint64_t va, pa;
+		unsigned level;
+	} leaf[4]; /* a zero va ends the list */
+	uint64_t hole[2];
+	int tables; /* 0: not checked */
+};
+
+static const struct pt_case pt_cases[] = {
+    {"16 MiB at 2 MiB alignment uses 2 MiB blocks only", 0x40000000, 0x42000000, 16 << 20,
+     .leaf = {{0x40000000, 0x42000000, 2}, {0x40fff000, 0x42fff000, 2}},
+     .hole = {0x41000000, 0x3ffff000}},
+    {"1 GiB aligned range is one level-1 block", 0x80000000, 0x40000000, 1 << 30,
+     .leaf = {{0x80000000, 0x40000000, 1}, {0xbffff000, 0x7ffff000, 1}}, .hole = {0xc0000000},
+     .tables = 1}, /* the root only */
+    /* 4 KiB before a 2 MiB boundary, then a whole block, then 8 KiB more. */
+    {"unaligned edges use pages, the aligned middle a block", 0x401ff000, 0x601ff000,
+     0x1000 + 0x200000 + 0x2000,
+     .leaf = {{0x401ff000, 0x601ff000, 3},
+              {0x40200000, 0x60200000, 2},
+              {0x40400000, 0x60400000, 3},
+              {0x40401000, 0x60401000, 3}},
+     .hole = {0x40402000, 0x401fe000}},
+    /* IPA and PA disagree modulo 2 MiB: no block may be used. */
+    {"IPA/PA alignment mismatch falls back to pages", 0x40000000, 0x42001000, 4 << 20,
+     .leaf = {{0x40000000, 0x42001000, 3}, {0x403ff000, 0x42400000, 3}}, .hole = {0x40400000}},
+};
+
+static void test_case(const struct pt_case *c)
 {
 	struct pt pt = test_pt(1);
 	int ok = 1;
 
-	CHECK(pt_map(&pt, 0x40000000, 0x42000000, 16 << 20, PT_S2_NORMAL) == 0);
-	for (uint64_t off = 0; off < (16 << 20); off += 0x1000)
-		CHECK(maps(&pt, 0x40000000 + off, 0x42000000 + off, 2));
-	CHECK(pt_lookup(&pt, 0x41000000, &(unsigned){0}) == 0);
-	CHECK(pt_lookup(&pt, 0x3ffff000, &(unsigned){0}) == 0);
-	report("16 MiB at 2 MiB alignment uses 2 MiB blocks only", ok);
-}
-
-static void test_1g_block(void)
-{
-	struct pt pt = test_pt(1);
-	int ok = 1;
-
-	CHECK(pt_map(&pt, 0x80000000, 0x40000000, 1 << 30, PT_S2_NORMAL) == 0);
-	CHECK(maps(&pt, 0x80000000, 0x40000000, 1));
-	CHECK(maps(&pt, 0xbffff000, 0x7ffff000, 1));
-	CHECK(pool_left == POOL - 1); /* the root only */
-	report("1 GiB aligned range is one level-1 block", ok);
-}
-
-static void test_mixed(void)
-{
-	struct pt pt = test_pt(1);
-	int ok = 1;
-
-	/* 4 KiB before a 2 MiB boundary, then a whole block, then 8 KiB more. */
-	CHECK(pt_map(&pt, 0x401ff000, 0x601ff000, 0x1000 + 0x200000 + 0x2000, PT_S2_NORMAL) == 0);
-	CHECK(maps(&pt, 0x401ff000, 0x601ff000, 3));
-	CHECK(maps(&pt, 0x40200000, 0x60200000, 2));
-	CHECK(maps(&pt, 0x40400000, 0x60400000, 3));
-	CHECK(maps(&pt, 0x40401000, 0x60401000, 3));
-	CHECK(pt_lookup(&pt, 0x40402000, &(unsigned){0}) == 0);
-	report("unaligned edges use pages, the aligned middle a block", ok);
-}
-
-static void test_misaligned_pa(void)
-{
-	struct pt pt = test_pt(1);
-	int ok = 1;
-
-	/* IPA and PA disagree modulo 2 MiB: no block may be used. */
-	CHECK(pt_map(&pt, 0x40000000, 0x42001000, 4 << 20, PT_S2_NORMAL) == 0);
-	CHECK(maps(&pt, 0x40000000, 0x42001000, 3));
-	CHECK(maps(&pt, 0x403ff000, 0x423ff000 + 0x1000, 3));
-	report("IPA/PA alignment mismatch falls back to pages", ok);
+	CHECK(pt_map(&pt, c->ipa, c->pa, c->size, PT_S2_NORMAL) == 0);
+	for (uint64_t off = 0; off < c->size && ok; off += 0x1000)
+		CHECK(maps(&pt, c->ipa + off, c->pa + off, 0));
+	for (unsigned i = 0; i < 4 && c->leaf[i].va; i++)
+		CHECK(maps(&pt, c->leaf[i].va, c->leaf[i].pa, c->leaf[i].level));
+	for (unsigned i = 0; i < 2 && c->hole[i]; i++)
+		CHECK(pt_lookup(&pt, c->hole[i], &(unsigned){0}) == 0);
+	if (c->tables)
+		CHECK(pool_left == POOL - c->tables);
+	report(c->name, ok);
 }
 
 static void test_attrs_and_overlap(void)
@@ -221,10 +223,8 @@ static void test_walk(void)
 
 int main(void)
 {
-	test_2m_blocks();
-	test_1g_block();
-	test_mixed();
-	test_misaligned_pa();
+	for (unsigned i = 0; i < sizeof pt_cases / sizeof pt_cases[0]; i++)
+		test_case(&pt_cases[i]);
 	test_attrs_and_overlap();
 	test_unmap();
 	test_out_of_tables();

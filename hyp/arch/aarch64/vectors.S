@@ -11,29 +11,19 @@
  * (a register above x19 to read, or a vCPU that may be held or parked with
  * its context): then x20-x29 join the frame and exit_slow finishes.
  */
+#include "reg_pairs.S"
+
 #define FRAME_ELR 248
 #define FRAME_SPSR 256
 #define FRAME_SIZE 272
 
-.macro save_x0_x19
-	stp	x0, x1, [sp, #16 * 0]
-	stp	x2, x3, [sp, #16 * 1]
-	stp	x4, x5, [sp, #16 * 2]
-	stp	x6, x7, [sp, #16 * 3]
-	stp	x8, x9, [sp, #16 * 4]
-	stp	x10, x11, [sp, #16 * 5]
-	stp	x12, x13, [sp, #16 * 6]
-	stp	x14, x15, [sp, #16 * 7]
-	stp	x16, x17, [sp, #16 * 8]
-	stp	x18, x19, [sp, #16 * 9]
+/* The frame's layout (struct arch_regs), for stp to save and ldp to restore. */
+.macro x0_x19 op
+	reg_pairs \op, x, 0, 19, sp, 0, 8
 .endm
 
-.macro save_x20_x29
-	stp	x20, x21, [sp, #16 * 10]
-	stp	x22, x23, [sp, #16 * 11]
-	stp	x24, x25, [sp, #16 * 12]
-	stp	x26, x27, [sp, #16 * 13]
-	stp	x28, x29, [sp, #16 * 14]
+.macro x20_x29 op
+	reg_pairs \op, x, 20, 29, sp, 16 * 10, 8
 .endm
 
 /* x30, ELR, SPSR; x0 = the frame, for the C handler. */
@@ -47,7 +37,7 @@
 
 .macro guest_slot handler
 .balign 0x80
-	save_x0_x19
+	x0_x19 stp
 	save_lr_elr_spsr
 	bl	\handler
 	cbnz	w0, exit_slow_path	/* w0: EXIT_DONE or an EXIT_* code (entry.h) */
@@ -58,8 +48,8 @@
 .macro hyp_slot kind
 .balign 0x80
 	sub	sp, sp, #FRAME_SIZE
-	save_x0_x19
-	save_x20_x29
+	x0_x19 stp
+	x20_x29 stp
 	save_lr_elr_spsr
 	mov	x1, #\kind
 	b	hyp_exception
@@ -89,7 +79,7 @@ hyp_vectors:
 .text
 /* The whole frame for exit_slow(frame, w0), then back to the guest. */
 exit_slow_path:
-	save_x20_x29
+	x20_x29 stp
 	mov	w1, w0
 	mov	x0, sp
 	bl	exit_slow
@@ -97,27 +87,14 @@ exit_slow_path:
 /* Return to the guest whose frame SP points at. */
 .global guest_resume
 guest_resume:
-	ldp	x20, x21, [sp, #16 * 10]
-	ldp	x22, x23, [sp, #16 * 11]
-	ldp	x24, x25, [sp, #16 * 12]
-	ldp	x26, x27, [sp, #16 * 13]
-	ldp	x28, x29, [sp, #16 * 14]
+	x20_x29 ldp
 /* The same, when x20-x29 still hold the guest's values. */
 guest_resume_x0_x19:
 	ldp	x30, x0, [sp, #16 * 15]
 	ldr	x1, [sp, #FRAME_SPSR]
 	msr	elr_el2, x0
 	msr	spsr_el2, x1
-	ldp	x0, x1, [sp, #16 * 0]
-	ldp	x2, x3, [sp, #16 * 1]
-	ldp	x4, x5, [sp, #16 * 2]
-	ldp	x6, x7, [sp, #16 * 3]
-	ldp	x8, x9, [sp, #16 * 4]
-	ldp	x10, x11, [sp, #16 * 5]
-	ldp	x12, x13, [sp, #16 * 6]
-	ldp	x14, x15, [sp, #16 * 7]
-	ldp	x16, x17, [sp, #16 * 8]
-	ldp	x18, x19, [sp, #16 * 9]
+	x0_x19 ldp
 	eret
 
 /* void guest_enter(struct arch_regs *frame): first entry into a vCPU. */
