@@ -178,7 +178,7 @@ lint:
 	$(Q)clang-format --dry-run -Werror $(FORMAT_SRC)
 	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
 		--suppress=missingIncludeSystem -U__ASSEMBLER__ $(HYP_INC) -Itools -Iguests/rt -Iguests/pingpong \
-		hyp guests tools/llc tools/el2count tools/vmconfig tests/unit tests/llc monitor
+		hyp guests tools/llc tools/el2count tools/hotpc tools/vmconfig tests/unit tests/llc monitor
 
 clean:
 	rm -rf $(O)
@@ -301,5 +301,12 @@ EL2COUNT_SO := $(O)/host/libel2count.so
 EL2COUNT_SRC := tools/el2count/el2count.c tools/el2count/el2count_report.c
 $(EL2COUNT_SO): $(EL2COUNT_SRC) tools/el2count/el2count.h tools/plugin_opt.h $(QPLUGIN_H)
 	$(call host_link,$(PLUGIN_FLAGS) -Itools/el2count,-lpthread)
+
+# ---- where the instructions go: a QEMU TCG plugin (tools/hotpc/), for profiling under -icount ----
+HOTPC_SO := $(O)/host/libhotpc.so
+$(HOTPC_SO): tools/hotpc/hotpc.c tools/plugin_opt.h $(QPLUGIN_H)
+	$(call host_link,$(PLUGIN_FLAGS),-lpthread)
+.PHONY: hotpc
+hotpc: $(HOTPC_SO)
 
 include tests/unit/unit.mk

@@ -12,7 +12,11 @@
 # their oldest record, until N events (default 100,000) were returned. Prints
 #   trace.read: N events in M instructions (X per event)
 # then what the C side alone costs: the same rings scanned through an
-# events filter that keeps nothing (no Lua table is made).
+# events filter that keeps nothing (no Lua table is made); then the same
+# events read as columns (trace.read{columns = true}: no table per record;
+# then only ts and event),
+# and the queries done in C: trace.count by vCPU and trace.gaps from exit to
+# entry, per ring record they scan.
 # A figure, not a test: nothing here is asserted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,18 +27,22 @@ make -s CONFIG=monitor >/dev/null
 script=$O/bench/trace-read.lua
 cat >"$script" <<EOF
 for i = 1, 10000 do vm.list() end
-want, got, calls = $N, 0, 0
-t0 = vitrine.now()
-while got < want do
-  for cpu = 0, 3 do
-    if got < want then
-      got = got + #trace.read{cpu = cpu, max = math.min(want - got, 100000)}.records
-      calls = calls + 1
+want = $N
+function insns(t0) return (vitrine.now() - t0) * 1000000000 // vitrine.freq() end
+function read_all(cols)
+  local got, calls, t0 = 0, 0, vitrine.now()
+  while got < want do
+    for cpu = 0, 3 do
+      if got < want then
+        local t = trace.read{cpu = cpu, max = math.min(want - got, 100000), columns = cols}
+        got, calls = got + (cols and t.n or #t.records), calls + 1
+      end
     end
   end
+  return got, insns(t0), calls
 end
-insns = (vitrine.now() - t0) * 1000000000 // vitrine.freq()
-print(string.format("trace.read: %d events in %d instructions (%.1f per event), %d calls", got, insns, insns / got, calls))
+got, n, calls = read_all(nil)
+print(string.format("trace.read: %d events in %d instructions (%.1f per event), %d calls", got, n, n / got, calls))
 fill = {} for _, s in ipairs(trace.stats()) do fill[s.cpu] = s.fill end
 seen, t0 = 0, vitrine.now()
 while seen < want do
@@ -44,9 +52,21 @@ while seen < want do
     end
   end
 end
-insns = (vitrine.now() - t0) * 1000000000 // vitrine.freq()
-print(string.format("trace.read: %d records scanned by an events filter that keeps none, in %d instructions (%.1f per record)", seen, insns, insns / seen))
+n = insns(t0)
+print(string.format("trace.read: %d records scanned by an events filter that keeps none, in %d instructions (%.1f per record)", seen, n, n / seen))
+got, n = read_all(true)
+print(string.format("trace.read: %d events as columns in %d instructions (%.1f per event)", got, n, n / got))
+got, n = read_all({'ts', 'event'})
+print(string.format("trace.read: %d events as two columns (ts, event) in %d instructions (%.1f per event)", got, n, n / got))
+seen, t0 = 0, vitrine.now()
+while seen < want do seen = seen + select(3, trace.count{by = 'vcpu'}) end
+n = insns(t0)
+print(string.format("trace.count: %d records scanned in %d instructions (%.1f per record)", seen, n, n / seen))
+seen, t0 = 0, vitrine.now()
+while seen < want do trace.gaps{from = 'exit', to = 'enter'} seen = seen + select(3, trace.count{events = 'lost'}) end
+n = insns(t0)
+print(string.format("trace.gaps and a count that keeps nothing: %d records scanned twice in %d instructions (%.1f per record)", seen, n, n / seen))
 EOF
 SCRIPT=$script timeout 600 scripts/run.sh "$O/monitor/vitrine.elf" -icount shift=0,sleep=off \
 	>"$O/bench/trace-read.log" 2>&1
-tr -d '\r' <"$O/bench/trace-read.log" | sed -n 's/^\(\[monitor\] \)\{0,1\}\(trace\.read: .*\)/\2/p'
+tr -d '\r' <"$O/bench/trace-read.log" | sed -n 's/^\(\[monitor\] \)\{0,1\}\(trace\.[a-z]*[: ].*\)/\2/p'

@@ -55,9 +55,11 @@ LUA_FLAGS := -std=c99 $(MON_CC) -Wall -Wextra -I$(LUA_DIR)/src -DLUAI_MAXCCALLS=
 LWIP_FLAGS := -std=c99 $(MON_CC) -Wall -Wextra $(LWIP_INC)
 MBED_FLAGS := -std=c99 $(MON_CC) -Wall -Wextra $(MBED_INC)
 MON_OBJ  := $(patsubst monitor/%.c,$(O)/monitor/%.o,$(wildcard monitor/*.c))
-# Of rt: the boot code, vectors (their IRQ path is in gic.c), calls and console.
+# Of rt: the boot code, vectors (their IRQ path is in gic.c), calls and console;
+# and hyp/lib's memset and memcpy, which go word by word where picolibc's (built
+# for size) go byte by byte: its malloc clears every block it hands Lua.
 MON_RT_OBJ := $(patsubst %,$(O)/guests/obj/%.o,guests/rt/crt0.S guests/rt/vectors.S \
-              guests/rt/rt.c guests/rt/gic.c hyp/lib/fmt.c)
+              guests/rt/rt.c guests/rt/gic.c hyp/lib/fmt.c hyp/lib/string.c)
 
 # $(call monitor_lib,VAR,PACKAGE,NAME,SUBDIR[,DEPS]): the rules for a library built from a
 # Debian source package: fetched by scripts/fetch-src.sh PACKAGE, its upstream tarball

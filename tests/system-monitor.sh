@@ -100,6 +100,57 @@ test_monitor_rings() {
 	check system/monitor-rings-qemu-exit-0 exited 0
 }
 
+# The queries done in C (trace.count, trace.gaps) and the columnar trace.read
+# give what Lua works out from trace.read's rows, over a VM that has gone quiet.
+test_monitor_trace_query() {
+	local in
+	read_text in <<-'LUA'
+		while vm.info('hello').state ~= 'off' do vm.list() end
+		h, p, f = vm.info('hello').id, vm.info('hello').pcpus[1], vitrine.freq()
+		names = {[0x01]='wfx', [0x16]='hvc', [0x17]='smc', [0x18]='sysreg', [0x20]='iabt', [0x24]='dabt', [0x100]='irq'}
+		rows = {} for cpu = 0, 3 do for _, e in ipairs(trace.read{cpu = cpu, max = 100000}.records) do if e.vm == h then rows[#rows + 1] = e end end end
+		why, ev, nw = {}, {}, 0 for _, e in ipairs(rows) do ev[e.event] = (ev[e.event] or 0) + 1 if e.event == 'exit' then k = names[e.a] or string.format('ec_0x%02x', e.a) why[k] = (why[k] or 0) + 1 nw = nw + 1 end end
+		function same(a, b) for k, v in pairs(a) do if b[k] ~= v then return false end end for k, v in pairs(b) do if a[k] ~= v then return false end end return next(a) ~= nil end
+		c, n = trace.count{events = 'exit', by = 'reason', vm = 'hello'} print('tq reason', same(c, why), n == nw, why.hvc ~= nil)
+		c = trace.count{vm = h} print('tq events', same(c, ev), ev.enter ~= nil)
+		c = trace.count{events = 'exit', by = 'vcpu'} print('tq vcpu', c['hello/0'] == nw)
+		o, gn, lo, hi, sum = nil, 0, math.huge, 0, 0
+		function gap(e) d = (e.ts - o) * 1000000000 // f gn, sum, lo, hi, o = gn + 1, sum + d, math.min(lo, d), math.max(hi, d), nil end
+		function pair(e) if e.event == 'enter' and o then gap(e) end if e.event == 'exit' then o = e.ts end end
+		for _, e in ipairs(trace.read{cpu = p, max = 100000}.records) do if e.vm == h then pair(e) end end
+		g = trace.gaps{from = 'exit', to = 'enter', vm = 'hello'}
+		print('tq gaps', gn > 0, g.n == gn, g.min == lo, g.max == hi, g.mean == sum // gn)
+		s = 0 for _, b in ipairs(g.hist) do s = s + b.n end print('tq hist', s == g.n)
+		r1, r2 = trace.read{cpu = p, max = 500}, trace.read{cpu = p, max = 500, columns = true}
+		function row(i, e) return r2.pos[i] == e.pos and r2.ts[i] == e.ts and r2.event[i] == e.event end
+		function ids(i, e) return r2.vm[i] == (e.vm or -1) and r2.vcpu[i] == (e.vcpu or -1) end
+		function args(i, e) return r2.a[i] == e.a and r2.b[i] == e.b and r2.c[i] == e.c end
+		ok = r2.n == #r1.records and r2.next == r1.next
+		for i, e in ipairs(r1.records) do ok = ok and row(i, e) and ids(i, e) and args(i, e) end
+		print('tq columns', ok, r2.n > 0)
+		r3 = trace.read{cpu = p, max = 500, columns = {'ts', 'a'}}
+		print('tq some columns', r3.n == r2.n, r3.ts[r3.n] == r2.ts[r2.n], r3.a[r3.n] == r2.a[r2.n], r3.b, r3.event)
+		trace.read{cpu = 0, columns = {'ts', 'colour'}}
+		trace.count{by = 'colour'}
+		trace.gaps{from = 'exit'}
+		trace.count{vm = 'nope'}
+		vitrine.poweroff()
+	LUA
+	boot monitor 60 "$in"
+	check system/monitor-trace-count-by-reason has $'^tq reason\ttrue\ttrue\ttrue$'
+	check system/monitor-trace-count-by-event has $'^tq events\ttrue\ttrue$'
+	check system/monitor-trace-count-by-vcpu has $'^tq vcpu\ttrue$'
+	check system/monitor-trace-gaps-exit-to-enter has $'^tq gaps\ttrue\ttrue\ttrue\ttrue\ttrue$'
+	check system/monitor-trace-gaps-histogram has $'^tq hist\ttrue$'
+	check system/monitor-trace-read-columns has $'^tq columns\ttrue\ttrue$'
+	check system/monitor-trace-read-some-columns has $'^tq some columns\ttrue\ttrue\ttrue\tnil\tnil$'
+	check system/monitor-trace-read-bad-column has "^console:1: no trace field 'colour' \\(pos, ts, event, vm, vcpu, a, b or c\\)$"
+	check system/monitor-trace-count-bad-key has '^console:1: by must be event, cpu, vm, vcpu, intid or reason$'
+	check system/monitor-trace-gaps-needs-to has '^console:1: to must be an event name$'
+	check system/monitor-trace-count-bad-vm has '^console:1: no VM nope$'
+	check system/monitor-trace-query-qemu-exit-0 exited 0
+}
+
 # In stream mode nobody consumes the rings the monitor reads: pCPU 0's fills, then drops.
 test_monitor_stream() {
 	local in=$MON_STATS_OK$MON_STATS_RUN

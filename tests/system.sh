@@ -584,6 +584,7 @@ run_all() {
 	test_trace
 	test_monitor
 	test_monitor_rings
+	test_monitor_trace_query
 	test_monitor_stream
 	test_monitor_irqlat
 	test_monitor_sys

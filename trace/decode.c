@@ -12,13 +12,9 @@ static const struct {
 	uint32_t class;
 	const char *name;
 } dec_exits[DEC_EXIT_KINDS - 1] = {
-    {0x01, "WFx"},
-    {0x16, "HVC"},
-    {0x17, "SMC"},
-    {0x18, "sysreg"},
-    {0x20, "instruction abort"},
-    {0x24, "data abort"},
-    {VT_EXIT_IRQ, "IRQ"},
+#define DEC_EXIT(class, key, label) {class, label},
+    VT_EXIT_CLASSES(DEC_EXIT)
+#undef DEC_EXIT
 };
 
 static const char *dec_class_name(uint32_t class)

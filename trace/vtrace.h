@@ -53,7 +53,9 @@ int dump_read_file(const char *path, uint8_t **buf, size_t *len, char *err, size
 /* decode.c */
 /* A physical interrupt's arrival: VT_EV_IRQ, or an exit of class VT_EXIT_IRQ. */
 int dec_irq_arrival(const struct vt_record *r, uint32_t *intid);
-#define DEC_EXIT_KINDS 8
+/* The named exit classes (VT_EXIT_CLASSES), then "other". */
+#define DEC_EXIT_ONE(class, key, label) +1
+#define DEC_EXIT_KINDS (1 VT_EXIT_CLASSES(DEC_EXIT_ONE))
 int dec_exit_kind(uint32_t class);
 const char *dec_exit_kind_name(int kind);
 const char *dec_event_name(uint16_t event);

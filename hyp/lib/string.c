@@ -6,28 +6,28 @@
 void *memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
+	uint64_t v = 0x0101010101010101ull * (unsigned char)c;
 
-	if ((((uintptr_t)d | n) & 7) == 0) {
-		uint64_t v = 0x0101010101010101ull * (unsigned char)c;
-
-		for (; n; n -= 8, d += 8)
-			*(uint64_t *)d = v;
-		return dst;
-	}
+	for (; n && ((uintptr_t)d & 7); n--)
+		*d++ = (unsigned char)c;
+	for (; n >= 8; n -= 8, d += 8)
+		*(uint64_t *)d = v;
 	while (n--)
 		*d++ = (unsigned char)c;
 	return dst;
 }
 
+/* Word by word when both sides can be aligned together, else byte by byte. */
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 
-	if ((((uintptr_t)d | (uintptr_t)s | n) & 7) == 0) {
-		for (; n; n -= 8, d += 8, s += 8)
+	if ((((uintptr_t)d ^ (uintptr_t)s) & 7) == 0) {
+		for (; n && ((uintptr_t)d & 7); n--)
+			*d++ = *s++;
+		for (; n >= 8; n -= 8, d += 8, s += 8)
 			*(uint64_t *)d = *(const uint64_t *)s;
-		return dst;
 	}
 	while (n--)
 		*d++ = *s++;

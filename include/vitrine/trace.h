@@ -100,7 +100,21 @@ enum vt_event {
 	    VT_EV_COUNT
 };
 
-#define VT_EXIT_IRQ 0x100       /* a of VT_EV_EXIT for an interrupt exit; b = INTID */
+#define VT_EXIT_IRQ 0x100 /* a of VT_EV_EXIT for an interrupt exit; b = INTID */
+
+/*
+ * The exit classes readers name (a of VT_EV_EXIT): X(class, key, label).
+ * key names it in Lua (trace.count{by = 'reason'}), label in listings and
+ * Perfetto; readers call any other class "other".
+ */
+#define VT_EXIT_CLASSES(X)                                                                         \
+	X(0x01, wfx, "WFx")                                                                        \
+	X(0x16, hvc, "HVC")                                                                        \
+	X(0x17, smc, "SMC")                                                                        \
+	X(0x18, sysreg, "sysreg")                                                                  \
+	X(0x20, iabt, "instruction abort")                                                         \
+	X(0x24, dabt, "data abort")                                                                \
+	X(VT_EXIT_IRQ, irq, "IRQ")
 #define VT_RUN_SHIFT 32         /* the run time's place in the b of VT_EV_EXIT (v2) */
 #define VT_RUN_NONE 0xffffffffu /* ... when no ENTER is folded into it */
 

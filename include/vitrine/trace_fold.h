@@ -48,29 +48,41 @@ static inline uint32_t vt_exit_run(const struct vt_record *r, uint32_t version)
 }
 
 /*
- * Reader: the events ring record r of a trace of format `version` stands
- * for, in ring order, into out: the ENTER folded into an EXIT (same VM and
- * vCPU, at the EXIT's ts minus the run time) and then the EXIT itself, its
- * b cut to the ESR or INTID; any other record as it is. Returns 1 or 2.
- * Where input is untrusted, the caller checks that run <= ts and that the
- * ENTER is not before the ring's previous record (the writer guarantees both).
+ * Reader, in place: if r is an EXIT of a trace of format `version`, cut its
+ * b to the ESR or INTID and, if an ENTER is folded into it, put that ENTER
+ * (same VM and vCPU, at the EXIT's ts minus the run time) in *enter and
+ * return 1; otherwise return 0. Where input is untrusted, the caller checks
+ * that run <= ts and that the ENTER is not before the ring's previous
+ * record (the writer guarantees both).
+ */
+static inline uint32_t vt_unfold_in_place(struct vt_record *r, uint32_t version,
+                                          struct vt_record *enter)
+{
+	uint32_t run = vt_exit_run(r, version);
+
+	if (r->event != VT_EV_EXIT || version <= VT_VERSION_UNFOLDED)
+		return 0;
+	r->b = (uint32_t)r->b;
+	if (run == VT_RUN_NONE)
+		return 0;
+	*enter = (struct vt_record){
+	    .ts = r->ts - run, .event = VT_EV_ENTER, .vm = r->vm, .vcpu = r->vcpu};
+	return 1;
+}
+
+/*
+ * Reader: the events ring record r stands for, in ring order, into out:
+ * the ENTER folded into it, if any, then the record (an EXIT's b cut).
+ * Returns 1 or 2.
  */
 static inline uint32_t vt_unfold(const struct vt_record *r, uint32_t version,
                                  struct vt_record out[2])
 {
-	uint32_t run = vt_exit_run(r, version);
+	struct vt_record e = *r;
+	uint32_t n = vt_unfold_in_place(&e, version, &out[0]);
 
-	if (r->event != VT_EV_EXIT || version <= VT_VERSION_UNFOLDED) {
-		out[0] = *r;
-		return 1;
-	}
-	out[run != VT_RUN_NONE] = *r;
-	out[run != VT_RUN_NONE].b = (uint32_t)r->b;
-	if (run == VT_RUN_NONE)
-		return 1;
-	out[0] = (struct vt_record){
-	    .ts = r->ts - run, .event = VT_EV_ENTER, .vm = r->vm, .vcpu = r->vcpu};
-	return 2;
+	out[n] = e;
+	return n + 1;
 }
 
 #endif

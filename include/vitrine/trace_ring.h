@@ -165,7 +165,7 @@ static inline uint32_t vt_ring_peek(const struct vt_ring *r, uint64_t *pos, stru
 	h2 = __atomic_load_n(&r->head, __ATOMIC_RELAXED);
 	if (h2 + 1 > cap + p)
 		bad = h2 + 1 - cap - p < count ? (uint32_t)(h2 + 1 - cap - p) : count;
-	for (uint32_t i = bad; i < count; i++)
+	for (uint32_t i = bad; bad && i < count; i++)
 		out[i - bad] = out[i];
 	*skipped += bad;
 	*pos = p + count;

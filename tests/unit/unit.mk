@@ -4,11 +4,12 @@
 # it in UNIT_LINK_test_NAME; adding a test is adding its file (and that line).
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(O)/test/unit/%,$(wildcard tests/unit/test_*.c))
 UNIT_FLAGS := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -MMD -MP -Ihyp/core \
-              -Ihyp/arch/aarch64/include -iquote hyp/lib -Iplatforms/$(PLATFORM) -Itrace -Itools/llc
+              -Ihyp/arch/aarch64/include -iquote hyp/lib -Iplatforms/$(PLATFORM) -Itrace -Itools/llc -iquote monitor
 UNIT_LINK_test_pt   := hyp/arch/aarch64/pt.c
 UNIT_LINK_test_llc  := tools/llc/llc_model.c
 UNIT_LINK_test_fold := trace/dump.c
 UNIT_LINK_test_siphash := hyp/lib/siphash.c
+UNIT_LINK_test_trace_query := monitor/trace_query.c
 .PHONY: unit
 
 .SECONDEXPANSION:
