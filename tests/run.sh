@@ -53,6 +53,9 @@ run_suite "emulated LLC" tests/llc/run.sh
 # ---- exit counting: the el2count plugin on a hand-counted bare-metal run and the timer config ----
 run_suite "exit counting" tests/el2count/run.sh
 
+# ---- profiling: the hotpc plugin on el2count's hand-counted run ----
+run_suite "profiling" tests/hotpc/run.sh
+
 # ---- the Linux guest's images alone, on plain QEMU (tests/linux/run.sh) ----
 run_suite "linux guest images" tests/linux/run.sh
 
