@@ -48,5 +48,7 @@ void cfgp_dma(struct cfgp_line *l);
 void cfgp_on_fault(struct cfgp_line *l);
 void cfgp_on_reset(struct cfgp_line *l);
 void cfgp_debug(struct cfgp_line *l);
+/* pci.c */
+void cfgp_pci(struct cfgp_line *l);
 
 #endif

@@ -150,7 +150,8 @@ void cfgp_device(struct cfgp_line *l)
 			         VMC_INTIDS_MAX);
 			return;
 		}
-		vm->intids[vm->nr_intids++] = (struct vmc_intid){.id = id, .line = l->nr};
+		vm->intids[vm->nr_intids++] =
+		    (struct vmc_intid){.id = id, .line = l->nr, .field = "device"};
 	}
 }
 

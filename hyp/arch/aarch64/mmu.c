@@ -243,6 +243,16 @@ uintptr_t arch_device_va(uint64_t pa)
 	return (uintptr_t)(pa + HYP_VA_OFFSET);
 }
 
+/* Only configs that use PCIe map the SMMU and the ECAM: other runs may have neither. */
+uintptr_t arch_map_device(uint64_t pa, uint64_t size)
+{
+	if (mmu_pt_map(&hyp_pt, pa + HYP_VA_OFFSET, pa, size, PT_S1_DEVICE))
+		panic("cannot map the device at PA 0x%llx\n", (unsigned long long)pa);
+	dsb(ishst);
+	isb();
+	return arch_device_va(pa);
+}
+
 static void mmu_tlb_flush_all_cpus(void)
 {
 	dsb(ishst);
@@ -401,7 +411,10 @@ static void mmu_audit_leaf(void *ctx, uint64_t va, uint64_t desc, unsigned level
 		a->image += span;
 	else if ((pa == PLAT_UART_BASE && span == 0x1000) ||
 	         (pa >= PLAT_GICD_BASE && pa + span <= PLAT_GICD_BASE + PLAT_GICD_SIZE) ||
-	         (pa >= PLAT_GICR_BASE && pa + span <= PLAT_GICR_BASE + PLAT_GICR_SIZE))
+	         (pa >= PLAT_GICR_BASE && pa + span <= PLAT_GICR_BASE + PLAT_GICR_SIZE) ||
+	         (pa >= PLAT_SMMU_BASE && pa + span <= PLAT_SMMU_BASE + PLAT_SMMU_SIZE) ||
+	         (pa >= PLAT_PCIE_ECAM_BASE &&
+	          pa + span <= PLAT_PCIE_ECAM_BASE + PLAT_PCIE_ECAM_BUS_SIZE))
 		a->devices += span;
 	else
 		a->other += span;

@@ -1,0 +1,148 @@
+/*
+ * DMA isolation (configs/dma.cfg, docs/dma.md), two roles by arg:
+ *
+ * 1, the attacker: owns QEMU's edu PCIe device (hw/misc/edu.c: a DMA engine
+ *    with a 4 KiB buffer), its BAR 0 at DMA_EDU_IPA. It copies 4 KiB of its
+ *    own RAM through edu to another place in its RAM, across page boundaries
+ *    (its RAM is coloured: neighbouring pages are not neighbours in physical
+ *    memory), and checks the copy. Then it has edu write over the victim's
+ *    RAM and over the hypervisor's, by their physical addresses: the SMMU
+ *    must refuse both (the hypervisor reports it; this guest cannot tell).
+ * 2, the victim: fills DMA_VICTIM_IPA's pages with a pattern and checks
+ *    their checksum until the attacker is surely done.
+ *
+ *   dma: edu 0x010000ed at IPA 0x10000000
+ *   dma: own memory: 4088 bytes from IPA 0x40400800 to IPA 0x40500800: ok
+ *   dma: wrote 4088 bytes to PA 0x4a800000 (the victim's RAM)
+ *   dma: wrote 4088 bytes to PA 0x41800000 (the hypervisor's RAM)
+ *   dma: done
+ *   victim: checksum 0x... unchanged after N checks
+ */
+#include "rt.h"
+#include "timer.h"
+
+#define DMA_EDU_IPA 0x10000000ul    /* the config's `pci 00:02.0 bar` */
+#define DMA_VICTIM_IPA 0x40800000ul /* the victim's: PA 0x4a800000 (its mem's pa + 8 MiB) */
+#define DMA_VICTIM_PA 0x4a800000ul
+#define DMA_HYP_PA 0x41800000ul /* inside the hypervisor's 32 MiB of RAM */
+#define DMA_SRC_IPA 0x40400800ul
+#define DMA_DST_IPA 0x40500800ul
+#define DMA_VICTIM_BYTES 0x10000ul
+
+/* edu's registers, and its buffer as the DMA engine addresses it */
+#define EDU_ID 0x00
+#define EDU_SRC 0x80
+#define EDU_DST 0x88
+#define EDU_COUNT 0x90
+#define EDU_CMD 0x98
+#define EDU_CMD_RUN 1u
+#define EDU_CMD_TO_RAM 2u
+#define EDU_BUF 0x40000ul
+/* edu refuses (and QEMU stops on) a transfer that ends at the buffer's very end */
+#define DMA_BYTES 4088ul
+
+static volatile uint32_t *edu32(uint64_t off)
+{
+	return (volatile uint32_t *)(DMA_EDU_IPA + off);
+}
+
+static volatile uint64_t *edu64(uint64_t off)
+{
+	return (volatile uint64_t *)(DMA_EDU_IPA + off);
+}
+
+/* One transfer between RAM (addr, as the device addresses it) and edu's buffer; 0 when done. */
+static int edu_dma(uint64_t addr, uint64_t count, int to_ram)
+{
+	uint64_t end = timer_now() + timer_ns_to_ticks(5000000000ull);
+
+	*edu64(to_ram ? EDU_SRC : EDU_DST) = EDU_BUF;
+	*edu64(to_ram ? EDU_DST : EDU_SRC) = addr;
+	*edu64(EDU_COUNT) = count;
+	*edu64(EDU_CMD) = EDU_CMD_RUN | (to_ram ? EDU_CMD_TO_RAM : 0);
+	while (*edu64(EDU_CMD) & EDU_CMD_RUN)
+		if (timer_now() > end)
+			return -1;
+	return 0;
+}
+
+static uint64_t dma_sum(uint64_t ipa, uint64_t bytes)
+{
+	const volatile uint64_t *p = (const volatile uint64_t *)ipa;
+	uint64_t s = 0;
+
+	for (uint64_t i = 0; i < bytes / 8; i++)
+		s = (s ^ p[i]) * 0x100000001b3ull;
+	return s;
+}
+
+static void dma_fill(uint64_t ipa, uint64_t bytes, uint64_t seed)
+{
+	volatile uint64_t *p = (volatile uint64_t *)ipa;
+
+	for (uint64_t i = 0; i < bytes / 8; i++)
+		p[i] = (seed + i) * 0x9e3779b97f4a7c15ull;
+}
+
+static void dma_write_over(uint64_t pa, const char *whose)
+{
+	if (edu_dma(pa, DMA_BYTES, 1))
+		rt_printf("dma: FAIL: edu did not finish the transfer to PA 0x%llx\n",
+		          (unsigned long long)pa);
+	else
+		rt_printf("dma: wrote %lu bytes to PA 0x%llx (%s)\n", DMA_BYTES,
+		          (unsigned long long)pa, whose);
+}
+
+static void dma_attacker(void)
+{
+	uint32_t id = *edu32(EDU_ID);
+	uint64_t want;
+
+	rt_printf("dma: edu 0x%08x at IPA 0x%lx\n", id, DMA_EDU_IPA);
+	if (id != 0x010000ed) {
+		rt_printf("dma: FAIL: no edu device there\n");
+		return;
+	}
+	timer_wait_until(timer_now() +
+	                 timer_ns_to_ticks(1000000000ull)); /* the victim fills first */
+	dma_fill(DMA_SRC_IPA, DMA_BYTES, 1);
+	dma_fill(DMA_DST_IPA, DMA_BYTES, 2);
+	want = dma_sum(DMA_SRC_IPA, DMA_BYTES);
+	if (edu_dma(DMA_SRC_IPA, DMA_BYTES, 0) || edu_dma(DMA_DST_IPA, DMA_BYTES, 1))
+		rt_printf("dma: FAIL: edu did not finish the copy\n");
+	else
+		rt_printf("dma: own memory: %lu bytes from IPA 0x%lx to IPA 0x%lx: %s\n", DMA_BYTES,
+		          DMA_SRC_IPA, DMA_DST_IPA,
+		          dma_sum(DMA_DST_IPA, DMA_BYTES) == want ? "ok" : "FAIL: differs");
+	dma_write_over(DMA_VICTIM_PA, "the victim's RAM");
+	dma_write_over(DMA_HYP_PA, "the hypervisor's RAM");
+	rt_printf("dma: done\n");
+}
+
+static void dma_victim(void)
+{
+	uint64_t want, end = timer_now() + timer_ns_to_ticks(8000000000ull);
+	uint32_t checks = 0;
+
+	dma_fill(DMA_VICTIM_IPA, DMA_VICTIM_BYTES, 7);
+	want = dma_sum(DMA_VICTIM_IPA, DMA_VICTIM_BYTES);
+	while (timer_now() < end) {
+		checks++;
+		if (dma_sum(DMA_VICTIM_IPA, DMA_VICTIM_BYTES) != want) {
+			rt_printf("victim: checksum CHANGED at check %u\n", checks);
+			return;
+		}
+		timer_wait_until(timer_now() + timer_ns_to_ticks(100000000ull));
+	}
+	rt_printf("victim: checksum 0x%llx unchanged after %u checks\n", (unsigned long long)want,
+	          checks);
+}
+
+void main(uint64_t arg)
+{
+	if (arg == 1)
+		dma_attacker();
+	else
+		dma_victim();
+}
