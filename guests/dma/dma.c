@@ -9,7 +9,10 @@
  *    RAM and over the hypervisor's, by their physical addresses: the SMMU
  *    must refuse both (the hypervisor reports it; this guest cannot tell).
  * 2, the victim: fills DMA_VICTIM_IPA's pages with a pattern and checks
- *    their checksum until the attacker is surely done.
+ *    their checksum until the attacker is done.
+ *
+ * They meet in a shared page (channel `sync`): the victim says when its
+ * pattern is in place, the attacker when it has done its worst.
  *
  *   dma: edu 0x010000ed at IPA 0x10000000
  *   dma: own memory: 4088 bytes from IPA 0x40400800 to IPA 0x40500800: ok
@@ -28,6 +31,7 @@
 #define DMA_SRC_IPA 0x40400800ul
 #define DMA_DST_IPA 0x40500800ul
 #define DMA_VICTIM_BYTES 0x10000ul
+#define DMA_SYNC_IPA 0x50000000ul /* the config's `shm sync` */
 
 /* edu's registers, and its buffer as the DMA engine addresses it */
 #define EDU_ID 0x00
@@ -40,6 +44,13 @@
 #define EDU_BUF 0x40000ul
 /* edu refuses (and QEMU stops on) a transfer that ends at the buffer's very end */
 #define DMA_BYTES 4088ul
+
+struct dma_sync {
+	uint64_t filled; /* by the victim */
+	uint64_t done;   /* by the attacker */
+};
+
+static volatile struct dma_sync *const dma_sync = (volatile struct dma_sync *)DMA_SYNC_IPA;
 
 static volatile uint32_t *edu32(uint64_t off)
 {
@@ -104,8 +115,8 @@ static void dma_attacker(void)
 		rt_printf("dma: FAIL: no edu device there\n");
 		return;
 	}
-	timer_wait_until(timer_now() +
-	                 timer_ns_to_ticks(1000000000ull)); /* the victim fills first */
+	while (!dma_sync->filled)
+		rt_relax();
 	dma_fill(DMA_SRC_IPA, DMA_BYTES, 1);
 	dma_fill(DMA_DST_IPA, DMA_BYTES, 2);
 	want = dma_sum(DMA_SRC_IPA, DMA_BYTES);
@@ -118,23 +129,27 @@ static void dma_attacker(void)
 	dma_write_over(DMA_VICTIM_PA, "the victim's RAM");
 	dma_write_over(DMA_HYP_PA, "the hypervisor's RAM");
 	rt_printf("dma: done\n");
+	dma_sync->done = 1;
 }
 
 static void dma_victim(void)
 {
-	uint64_t want, end = timer_now() + timer_ns_to_ticks(8000000000ull);
+	uint64_t want;
 	uint32_t checks = 0;
+	int done;
 
 	dma_fill(DMA_VICTIM_IPA, DMA_VICTIM_BYTES, 7);
 	want = dma_sum(DMA_VICTIM_IPA, DMA_VICTIM_BYTES);
-	while (timer_now() < end) {
+	dma_sync->filled = 1;
+	do { /* one more check once the attacker is done */
+		done = dma_sync->done != 0;
 		checks++;
 		if (dma_sum(DMA_VICTIM_IPA, DMA_VICTIM_BYTES) != want) {
 			rt_printf("victim: checksum CHANGED at check %u\n", checks);
 			return;
 		}
-		timer_wait_until(timer_now() + timer_ns_to_ticks(100000000ull));
-	}
+		rt_relax();
+	} while (!done);
 	rt_printf("victim: checksum 0x%llx unchanged after %u checks\n", (unsigned long long)want,
 	          checks);
 }

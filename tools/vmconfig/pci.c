@@ -33,6 +33,15 @@ uint64_t cfgci_bdf(const struct vmc_pci *p)
 	return p->bus << 8 | p->dev << 3 | p->fn;
 }
 
+/* Its INTA line: the vm's once, whichever of its functions share it. */
+static void cfgp_pci_intx(struct vmc_vm *vm, uint64_t id, int line)
+{
+	for (int i = 0; i < vm->nr_intids; i++)
+		if (vm->intids[i].id == id && !strcmp(vm->intids[i].field, "pci"))
+			return;
+	vm->intids[vm->nr_intids++] = (struct vmc_intid){.id = id, .line = line, .field = "pci"};
+}
+
 void cfgp_pci(struct cfgp_line *l)
 {
 	struct vmc_vm *vm = l->vm;
@@ -69,8 +78,7 @@ void cfgp_pci(struct cfgp_line *l)
 	r->pci = true;
 	p.region = vm->nr_regions - 1;
 	vm->pcis[vm->nr_pcis++] = p;
-	vm->intids[vm->nr_intids++] = (struct vmc_intid){
-	    .id = PLAT_PCIE_INTX_INTID + p.dev % 4, .line = l->nr, .field = "pci"};
+	cfgp_pci_intx(vm, PLAT_PCIE_INTX_INTID + p.dev % 4, l->nr);
 }
 
 static void cfgci_err(const struct vmc_config *c, const struct vmc_vm *vm, const struct vmc_pci *p,
