@@ -562,7 +562,7 @@ has_flows() {
 
 # DMA isolation (docs/dma.md): vm dma's edu PCIe device copies within its own
 # coloured RAM through the SMMU's tables (IPA != PA: without translation the
-# copy lands elsewhere and differs), then writes over vm victim's RAM and the
+# copy lands elsewhere and differs), takes the INTA line it raises, then writes over vm victim's RAM and the
 # hypervisor's by physical address: both refused, reported and counted once
 # each, the victim's checksum unchanged, both VMs run to their end.
 test_dma() {
@@ -572,6 +572,7 @@ test_dma() {
 	check system/dma-function-given has '^vitrine: VM dma: PCIe 00:02\.0: BAR 0 at 0x10000000 \(1024 KiB\), INTA INTID 37, DMA through the SMMU$'
 	check system/dma-guest-sees-bar has '^\[dma\] dma: edu 0x010000ed at IPA 0x10000000$'
 	check system/dma-own-memory-translated has '^\[dma\] dma: own memory: 4088 bytes from IPA 0x40400800 to IPA 0x40500800: ok$'
+	check system/dma-intx-reaches-guest has "^\\[dma\\] dma: INTA \\(INTID 37\\) taken 1 time\\(s\\), edu's status now 0x0$"
 	check system/dma-victim-refused has "^vitrine: VM dma: DMA fault: device 00:02\.0: write outside the VM's memory at IPA 0x4a800000 \(SMMU event 0x10\): refused, 1 so far$"
 	check system/dma-hypervisor-refused has "^vitrine: VM dma: DMA fault: device 00:02\.0: write outside the VM's memory at IPA 0x41800000 \(SMMU event 0x10\): refused, 2 so far$"
 	check system/dma-faults-counted-once-each count 2 '^vitrine: VM dma: DMA fault: '

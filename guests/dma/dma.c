@@ -16,15 +16,18 @@
  *
  *   dma: edu 0x010000ed at IPA 0x10000000
  *   dma: own memory: 4088 bytes from IPA 0x40400800 to IPA 0x40500800: ok
+ *   dma: INTA (INTID 37) taken 1 time(s), edu's status now 0x0
  *   dma: wrote 4088 bytes to PA 0x4a800000 (the victim's RAM)
  *   dma: wrote 4088 bytes to PA 0x41800000 (the hypervisor's RAM)
  *   dma: done
  *   victim: checksum 0x... unchanged after N checks
  */
+#include "gic.h"
 #include "rt.h"
 #include "timer.h"
 
 #define DMA_EDU_IPA 0x10000000ul    /* the config's `pci 00:02.0 bar` */
+#define DMA_INTX_INTID 37           /* INTA of slot 2 */
 #define DMA_VICTIM_IPA 0x40800000ul /* the victim's: PA 0x4a800000 (its mem's pa + 8 MiB) */
 #define DMA_VICTIM_PA 0x4a800000ul
 #define DMA_HYP_PA 0x41800000ul /* inside the hypervisor's 32 MiB of RAM */
@@ -35,6 +38,9 @@
 
 /* edu's registers, and its buffer as the DMA engine addresses it */
 #define EDU_ID 0x00
+#define EDU_IRQ_STATUS 0x24
+#define EDU_IRQ_RAISE 0x60
+#define EDU_IRQ_ACK 0x64
 #define EDU_SRC 0x80
 #define EDU_DST 0x88
 #define EDU_COUNT 0x90
@@ -95,6 +101,32 @@ static void dma_fill(uint64_t ipa, uint64_t bytes, uint64_t seed)
 		p[i] = (seed + i) * 0x9e3779b97f4a7c15ull;
 }
 
+static volatile uint32_t dma_irqs;
+
+/* INTx is a level: edu holds it until told the cause is handled. */
+static void dma_irq(uint32_t intid)
+{
+	(void)intid;
+	*edu32(EDU_IRQ_ACK) = *edu32(EDU_IRQ_STATUS);
+	dma_irqs++;
+}
+
+/* edu raises its INTA on request: the line the hypervisor passed through must reach us. */
+static void dma_intx(void)
+{
+	uint64_t end = timer_now() + timer_ns_to_ticks(5000000000ull);
+
+	gic_init();
+	irq_register(DMA_INTX_INTID, dma_irq);
+	gic_enable(DMA_INTX_INTID, 0x80);
+	irq_enable_local();
+	*edu32(EDU_IRQ_RAISE) = 1;
+	while (!dma_irqs && timer_now() < end)
+		rt_relax();
+	rt_printf("dma: INTA (INTID %u) taken %u time(s), edu's status now 0x%x\n", DMA_INTX_INTID,
+	          dma_irqs, *edu32(EDU_IRQ_STATUS));
+}
+
 static void dma_write_over(uint64_t pa, const char *whose)
 {
 	if (edu_dma(pa, DMA_BYTES, 1))
@@ -126,6 +158,7 @@ static void dma_attacker(void)
 		rt_printf("dma: own memory: %lu bytes from IPA 0x%lx to IPA 0x%lx: %s\n", DMA_BYTES,
 		          DMA_SRC_IPA, DMA_DST_IPA,
 		          dma_sum(DMA_DST_IPA, DMA_BYTES) == want ? "ok" : "FAIL: differs");
+	dma_intx();
 	dma_write_over(DMA_VICTIM_PA, "the victim's RAM");
 	dma_write_over(DMA_HYP_PA, "the hypervisor's RAM");
 	rt_printf("dma: done\n");
