@@ -579,6 +579,7 @@ test_dma() {
 	check system/dma-attacker-runs-on has '^\[dma\] dma: done$'
 	check system/dma-victim-unchanged has '^\[victim\] victim: checksum 0x[0-9a-f]+ unchanged after [0-9]+ checks$'
 	check system/dma-no-fail lacks 'FAIL|CHANGED'
+	check system/dma-el2-maps-smmu-and-ecam-as-devices has '^vitrine: EL2 map: [0-9]+ KiB hypervisor image, [0-9]+ KiB devices, 0 KiB other$'
 	check system/dma-powers-off has '^vitrine: all VMs are down: powering off$'
 	check system/dma-qemu-exit-0 exited 0
 }
