@@ -13,9 +13,7 @@
 #include "smmuv3.h"
 
 #include "arch.h"
-#include "color.h"
 #include "gicv3.h"
-#include "layout.h"
 #include "log.h"
 #include "mmu.h"
 #include "platform.h"
@@ -231,23 +229,13 @@ static struct pt *smmu_tables(struct vm *vm)
 
 	if (pt->root)
 		return pt;
-	pt->va_offset = HYP_VA_OFFSET;
-	mmu_pt_translate(pt);
-	pt->alloc = pt_pool_alloc;
-	pt->root_level = 1;
-	pt->root = mmu_table_alloc();
-	if (!pt->root)
+	if (mmu_pt_new_ipa(pt))
 		return 0;
 	for (uint32_t i = 0; i < vm->cfg->nr_regions; i++) {
 		const struct cfg_region *r = &vm->cfg->regions[i];
 
-		if (r->kind == CFG_REGION_DEVICE)
-			continue;
-		for (uint64_t off = 0, run; off < r->size; off += run) {
-			run = color_run(r, off);
-			if (mmu_pt_map(pt, r->ipa + off, color_pa(r, off), run, smmu_pte(r)))
-				return 0;
-		}
+		if (r->kind != CFG_REGION_DEVICE && mmu_pt_map_region(pt, r, smmu_pte(r)))
+			return 0;
 	}
 	dsb(ishst);
 	return pt;

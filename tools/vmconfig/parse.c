@@ -127,6 +127,19 @@ struct vmc_region *cfgp_region(struct cfgp_line *l, uint8_t kind)
 	return r;
 }
 
+/* A device region: MMIO passed through at IPA = PA. */
+struct vmc_region *cfgp_mmio(struct cfgp_line *l, uint64_t base, uint64_t size)
+{
+	struct vmc_region *r = cfgp_region(l, CFG_REGION_DEVICE);
+
+	if (r) {
+		r->ipa = r->pa = base;
+		r->size = size;
+		r->fixed = true;
+	}
+	return r;
+}
+
 /* Starts a vm block; its lines go to vm. */
 static void cfgp_open(struct cfgp_line *l, struct vmc_vm *vm, const char *name)
 {

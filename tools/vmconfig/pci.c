@@ -70,11 +70,8 @@ void cfgp_pci(struct cfgp_line *l)
 		cfgp_err(l, "pci", "too many INTIDs in this vm (at most %d)", VMC_INTIDS_MAX);
 		return;
 	}
-	if (!(r = cfgp_region(l, CFG_REGION_DEVICE)))
+	if (!(r = cfgp_mmio(l, base, size)))
 		return;
-	r->ipa = r->pa = base;
-	r->size = size;
-	r->fixed = true;
 	r->pci = true;
 	p.region = vm->nr_regions - 1;
 	vm->pcis[vm->nr_pcis++] = p;

@@ -316,6 +316,29 @@ int mmu_pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t 
 	return r;
 }
 
+/* A tree for the IPA space (PLAT_IPA_BITS, root at level 1): a VM's stage 2, or the SMMU's copy. */
+int mmu_pt_new_ipa(struct pt *pt)
+{
+	pt->va_offset = HYP_VA_OFFSET;
+	mmu_pt_translate(pt);
+	pt->alloc = pt_pool_alloc;
+	pt->root_level = 1;
+	pt->root = mmu_table_alloc();
+	return pt->root ? 0 : -1;
+}
+
+/* A config region at its IPA, by its physically contiguous runs: whole (in blocks) if uncoloured.
+ */
+int mmu_pt_map_region(struct pt *pt, const struct cfg_region *r, uint64_t attr)
+{
+	for (uint64_t off = 0, run; off < r->size; off += run) {
+		run = color_run(r, off);
+		if (mmu_pt_map(pt, r->ipa + off, color_pa(r, off), run, attr))
+			return -1;
+	}
+	return 0;
+}
+
 void *arch_window_map(uint64_t pa, uint64_t size)
 {
 	uint64_t va = HYP_WINDOW_VA + (uint64_t)arch_cpu_this()->id * HYP_WINDOW_SIZE;
