@@ -560,7 +560,9 @@ has_flows() {
 	[ -n "$n" ] && [ "$n" -ge "$2" ]
 }
 
-# DMA isolation (docs/dma.md): vm dma's edu PCIe device copies within its own
+# DMA isolation (docs/dma.md): vm dma finds on its emulated PCIe bus only its
+# own function (not the host bridge), BAR 0 where the config put it, sized,
+# and not movable; its edu PCIe device copies within its own
 # coloured RAM through the SMMU's tables (IPA != PA: without translation the
 # copy lands elsewhere and differs), takes the INTA line it raises, then writes over vm victim's RAM and the
 # hypervisor's by physical address: both refused, reported and counted once
@@ -570,6 +572,8 @@ test_dma() {
 	check system/dma-bus-scanned has '^vitrine: PCIe 00:02\.0: 1234:11e8 class 00ff00: VM dma$'
 	check system/dma-host-bridge-off-the-bus has '^vitrine: PCIe 00:00\.0: 1b36:0008 class 060000: kept off the bus$'
 	check system/dma-function-given has '^vitrine: VM dma: PCIe 00:02\.0: BAR 0 at 0x10000000 \(1024 KiB\), INTA INTID 37, DMA through the SMMU$'
+	check system/dma-config-space-shows-own-function-only has '^\[dma\] dma: PCIe 00:02\.0 1234:11e8, BAR 0 at 0x10000000 \(1024 KiB\)$'
+	check system/dma-config-space-bar-fixed has '^\[dma\] dma: 1 function\(s\) on the bus; BAR 0 after a write of 0x20000000: 0x10000000$'
 	check system/dma-guest-sees-bar has '^\[dma\] dma: edu 0x010000ed at IPA 0x10000000$'
 	check system/dma-own-memory-translated has '^\[dma\] dma: own memory: 4088 bytes from IPA 0x40400800 to IPA 0x40500800: ok$'
 	check system/dma-intx-reaches-guest has "^\\[dma\\] dma: INTA \\(INTID 37\\) taken 1 time\\(s\\), edu's status now 0x0$"

@@ -2,7 +2,8 @@
  * DMA isolation (configs/dma.cfg, docs/dma.md), two roles by arg:
  *
  * 1, the attacker: owns QEMU's edu PCIe device (hw/misc/edu.c: a DMA engine
- *    with a 4 KiB buffer), its BAR 0 at DMA_EDU_IPA. It copies 4 KiB of its
+ *    with a 4 KiB buffer). It finds it on its emulated PCIe bus (the only
+ *    function there), sizes its BAR 0, tries to move it, then copies 4 KiB of its
  *    own RAM through edu to another place in its RAM, across page boundaries
  *    (its RAM is coloured: neighbouring pages are not neighbours in physical
  *    memory), and checks the copy. Then it has edu write over the victim's
@@ -14,6 +15,8 @@
  * They meet in a shared page (channel `sync`): the victim says when its
  * pattern is in place, the attacker when it has done its worst.
  *
+ *   dma: PCIe 00:02.0 1234:11e8, BAR 0 at 0x10000000 (1024 KiB)
+ *   dma: 1 function(s) on the bus; BAR 0 after a write of 0x20000000: 0x10000000
  *   dma: edu 0x010000ed at IPA 0x10000000
  *   dma: own memory: 4088 bytes from IPA 0x40400800 to IPA 0x40500800: ok
  *   dma: INTA (INTID 37) taken 1 time(s), edu's status now 0x0
@@ -26,6 +29,7 @@
 #include "rt.h"
 #include "timer.h"
 
+#define DMA_ECAM_IPA 0x3f000000ul   /* its emulated bus 0 */
 #define DMA_EDU_IPA 0x10000000ul    /* the config's `pci 00:02.0 bar` */
 #define DMA_INTX_INTID 37           /* INTA of slot 2 */
 #define DMA_VICTIM_IPA 0x40800000ul /* the victim's: PA 0x4a800000 (its mem's pa + 8 MiB) */
@@ -57,6 +61,38 @@ struct dma_sync {
 };
 
 static volatile struct dma_sync *const dma_sync = (volatile struct dma_sync *)DMA_SYNC_IPA;
+
+static volatile uint32_t *ecam(uint32_t bdf, uint32_t reg)
+{
+	return (volatile uint32_t *)(DMA_ECAM_IPA + ((uint64_t)bdf << 12) + reg);
+}
+
+/* Every function the bus shows, BAR 0 sized the usual way; then an attempt to move it. */
+static uint32_t dma_enumerate(void)
+{
+	uint32_t found = 0, last = 0;
+
+	for (uint32_t bdf = 0; bdf < 256; bdf++) {
+		uint32_t id = *ecam(bdf, 0x00), bar = *ecam(bdf, 0x10), size;
+
+		if ((id & 0xffff) == 0xffff)
+			continue;
+		*ecam(bdf, 0x10) = 0xffffffff;
+		size = ~(*ecam(bdf, 0x10) & ~0xfu) + 1;
+		*ecam(bdf, 0x10) = bar;
+		rt_printf("dma: PCIe %02x:%02x.%x %04x:%04x, BAR 0 at 0x%x (%u KiB)\n", bdf >> 8,
+		          bdf >> 3 & 31, bdf & 7, id & 0xffff, id >> 16, bar & ~0xfu, size >> 10);
+		found++;
+		last = bdf;
+	}
+	if (found) {
+		*ecam(last, 0x10) = 0x20000000;
+		rt_printf(
+		    "dma: %u function(s) on the bus; BAR 0 after a write of 0x20000000: 0x%x\n",
+		    found, *ecam(last, 0x10) & ~0xfu);
+	}
+	return found;
+}
 
 static volatile uint32_t *edu32(uint64_t off)
 {
@@ -139,9 +175,14 @@ static void dma_write_over(uint64_t pa, const char *whose)
 
 static void dma_attacker(void)
 {
-	uint32_t id = *edu32(EDU_ID);
+	uint32_t id;
 	uint64_t want;
 
+	if (dma_enumerate() != 1) {
+		rt_printf("dma: FAIL: the bus should show one function, this VM's\n");
+		return;
+	}
+	id = *edu32(EDU_ID);
 	rt_printf("dma: edu 0x%08x at IPA 0x%lx\n", id, DMA_EDU_IPA);
 	if (id != 0x010000ed) {
 		rt_printf("dma: FAIL: no edu device there\n");

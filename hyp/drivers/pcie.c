@@ -3,8 +3,8 @@
  * 0's functions, give each configured one its BAR 0 at the config's address
  * (the VM's stage 2 maps it there: a device region vmconfig emitted), attach
  * its stream to its VM in the SMMU, and only then let it decode memory and
- * master the bus. Functions no VM is given stay off the bus. The VMs see no
- * config space: a guest is told its BAR's address by its config.
+ * master the bus. Functions no VM is given stay off the bus. What a VM sees
+ * of the bus is vpcie.c's.
  */
 #include "pcie.h"
 
@@ -14,26 +14,32 @@
 #include "smmuv3.h"
 #include "vm.h"
 
-#define PCI_ID 0x00
-#define PCI_COMMAND 0x04
-#define PCI_CLASS 0x08
-#define PCI_HEADER 0x0c
-#define PCI_BAR0 0x10
-#define PCI_BAR1 0x14
-#define PCI_INTERRUPT 0x3c
-
-#define PCI_COMMAND_MEMORY (1u << 1)
-#define PCI_COMMAND_MASTER (1u << 2)
 #define PCI_HEADER_MULTI (1u << 23)
 #define PCI_BAR_IO 1u
 #define PCI_BAR_64 (2u << 1)
 #define PCI_BAR_TYPE 6u
 
 static uintptr_t pcie_ecam;
+static struct pcie_fn pcie_fns[PLAT_SMMU_SIDS]; /* by bdf: what was given, to whom */
 
 static volatile uint32_t *pcie_cfg(uint32_t bdf, uint32_t off)
 {
 	return (volatile uint32_t *)(pcie_ecam + ((uintptr_t)bdf << 12) + off);
+}
+
+uint32_t pcie_cfg_read(uint32_t bdf, uint32_t reg)
+{
+	return *pcie_cfg(bdf, reg);
+}
+
+void pcie_cfg_write(uint32_t bdf, uint32_t reg, uint32_t value)
+{
+	*pcie_cfg(bdf, reg) = value;
+}
+
+struct pcie_fn *pcie_fn_of(const struct vm *vm, uint32_t bdf)
+{
+	return bdf < PLAT_SMMU_SIDS && pcie_fns[bdf].vm == vm ? &pcie_fns[bdf] : 0;
 }
 
 static int pcie_present(uint32_t bdf)
@@ -136,6 +142,11 @@ static void pcie_assign(struct vm *vm, const struct cfg_pci *p)
 		return;
 	}
 	*pcie_cfg(p->bdf, PCI_COMMAND) = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+	pcie_fns[p->bdf] = (struct pcie_fn){.bar_pa = p->bar_pa,
+	                                    .bar_size = size,
+	                                    .bar_flags = *pcie_cfg(p->bdf, PCI_BAR0) & 0xf,
+	                                    .wide = (uint8_t)wide,
+	                                    .vm = vm};
 	log_printf("VM %s: PCIe %s: BAR 0 at 0x%llx (%llu KiB), INTA INTID %u, DMA through the "
 	           "SMMU\n",
 	           vm->cfg->name, name, (unsigned long long)p->bar_pa,
@@ -151,6 +162,10 @@ void pcie_init(void)
 	if (!given)
 		return;
 	pcie_ecam = arch_map_device(PLAT_PCIE_ECAM_BASE, PLAT_PCIE_ECAM_BUS_SIZE);
+	for (uint32_t v = 0; v < vm_count; v++)
+		if (vm_table[v].cfg->nr_pcis)
+			vmmio_add(&vm_table[v].mmio, PLAT_PCIE_VECAM_IPA, PLAT_PCIE_ECAM_BUS_SIZE,
+			          vpcie_access, 0);
 	pcie_scan();
 	if (smmu_init()) {
 		log_printf("PCIe: no SMMU to confine DMA: no function is given to a VM\n");

@@ -75,6 +75,8 @@
 #define PLAT_PCIE_MMIO_BASE PLAT_U(0x10000000)
 #define PLAT_PCIE_MMIO_SIZE PLAT_U(0x2eff0000)
 #define PLAT_PCIE_INTX_INTID 35
+/* A VM with `pci` functions sees its emulated bus 0 here (where virt's low ECAM is). */
+#define PLAT_PCIE_VECAM_IPA PLAT_U(0x3f000000)
 #define PLAT_SMMU_BASE PLAT_U(0x09050000)
 #define PLAT_SMMU_SIZE PLAT_U(0x20000)
 #define PLAT_SMMU_EVENTQ_INTID 106 /* SPI 74, edge */

@@ -244,6 +244,10 @@ static void cfgc_ipa(const struct vmc_config *c, const struct vmc_vm *vm)
 		                             .size = CFG_MONITOR_WINDOW,
 		                             .field = "the trace rings it is shown (monitor)"};
 
+	if (vm->nr_pcis)
+		r[n++] = (struct cfgc_range){.base = PLAT_PCIE_VECAM_IPA,
+		                             .size = PLAT_PCIE_ECAM_BUS_SIZE,
+		                             .field = "its emulated PCIe config space (pci)"};
 	if (vm->uart && vm->uart % VMC_PAGE == 0 && vmc_fits(vm->uart, VMC_PAGE))
 		r[n++] = (struct cfgc_range){
 		    .base = vm->uart,
