@@ -588,6 +588,32 @@ test_dma() {
 	check system/dma-qemu-exit-0 exited 0
 }
 
+# A Linux VM given the edu function (configs/linux-pci.cfg): its DT's generic
+# ECAM host finds 00:02.0 on the emulated bus with its BAR unmoved; through
+# BAR 0 (busybox devmem) userspace reads edu's identity, has edu copy a word
+# within its own channel page (an IPA the SMMU translates), then aims edu at
+# an IPA that is not the VM's: refused, reported, and Linux runs on.
+EDU_COPY='devmem 0x60000000 32 0x600dcafe; devmem 0x10000080 32 0x60000000; devmem 0x10000088 32 0x40000;'
+EDU_COPY+=' devmem 0x10000090 32 4; devmem 0x10000098 32 1; sleep 1; devmem 0x10000080 32 0x40000;'
+EDU_COPY+=' devmem 0x10000088 32 0x60000800; devmem 0x10000098 32 3; sleep 1; echo dma-copy=$(devmem 0x60000800 32)'
+EDU_ATTACK='devmem 0x10000088 32 0x70000000; devmem 0x10000098 32 3; sleep 1; echo attack-sent'
+test_linux_pci() {
+	LINUX_TYPE=('echo pci=$(ls /sys/bus/pci/devices)' 'echo edu-id=$(devmem 0x10000000 32)'
+		"$EDU_COPY" "$EDU_ATTACK" 'poweroff -f')
+	local -a LINUX_WAIT=('pci=0' 'edu-id=0x' 'dma-copy=0x' 'DMA fault') LINUX_TIMES=()
+	FEED=feed_linux boot linux-pci 240
+	check system/linux-pci-host-bridge has '^\[linux\] \[ *[0-9.]+\] pci-host-generic 3f000000\.pcie: ECAM at \[mem 0x3f000000-0x3f0fffff\] for \[bus 00\]$'
+	check system/linux-pci-finds-edu has '^\[linux\] \[ *[0-9.]+\] pci 0000:00:02\.0: \[1234:11e8\] type 00 class 0x00ff00$'
+	check system/linux-pci-bar-unmoved has '^\[linux\] \[ *[0-9.]+\] pci 0000:00:02\.0: BAR 0 \[mem 0x10000000-0x100fffff\]$'
+	check system/linux-pci-only-its-function has '^\[linux\] pci=0000:00:02\.0$'
+	check system/linux-pci-bar-reaches-edu has '^\[linux\] edu-id=0x010000ED$'
+	check system/linux-pci-dma-copies has '^\[linux\] dma-copy=0x600DCAFE$'
+	check system/linux-pci-dma-refused has "^vitrine: VM linux: DMA fault: device 00:02\\.0: write outside the VM's memory at IPA 0x70000000 \\(SMMU event 0x10\\): refused, 1 so far$"
+	check system/linux-pci-runs-on has '^vitrine: VM linux powered off$'
+	check system/linux-pci-no-panic lacks 'Kernel panic'
+	check system/linux-pci-qemu-exit-0 exited 0
+}
+
 run_all() {
 	test_basic
 	test_colors
@@ -634,6 +660,7 @@ run_all() {
 	# Linux boots in seconds free-running, far longer under -icount.
 	if [ -z "$MODE" ]; then test_linux; fi
 	if [ -z "$MODE" ]; then test_linux_shm; fi
+	if [ -z "$MODE" ]; then test_linux_pci; fi
 	if [ -z "$MODE" ]; then test_linux_rt; fi
 	if [ -z "$MODE" ]; then test_demo; fi
 	# A build of its own: once is enough.
