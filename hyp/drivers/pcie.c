@@ -47,23 +47,6 @@ static int pcie_present(uint32_t bdf)
 	return (*pcie_cfg(bdf, PCI_ID) & 0xffff) != 0xffff;
 }
 
-/* "00:02.0" */
-static const char *pcie_name(uint32_t bdf, char *buf)
-{
-	static const char hex[] = "0123456789abcdef";
-	uint32_t dev = bdf >> 3 & 31;
-
-	buf[0] = hex[bdf >> 12 & 15];
-	buf[1] = hex[bdf >> 8 & 15];
-	buf[2] = ':';
-	buf[3] = hex[dev >> 4];
-	buf[4] = hex[dev & 15];
-	buf[5] = '.';
-	buf[6] = hex[bdf & 7];
-	buf[7] = 0;
-	return buf;
-}
-
 static const struct vm *pcie_owner(uint32_t bdf)
 {
 	for (uint32_t v = 0; v < vm_count; v++)
@@ -78,7 +61,6 @@ static void pcie_scan(void)
 	for (uint32_t bdf = 0; bdf < 256; bdf++) {
 		const struct vm *owner;
 		uint32_t id;
-		char name[8];
 
 		if (!pcie_present(bdf)) {
 			bdf |= 7 * !(bdf & 7); /* no function 0: no device */
@@ -86,7 +68,7 @@ static void pcie_scan(void)
 		}
 		id = *pcie_cfg(bdf, PCI_ID);
 		owner = pcie_owner(bdf);
-		log_printf("PCIe %s: %04x:%04x class %06x: %s%s\n", pcie_name(bdf, name),
+		log_printf("PCIe " PCI_BDF_FMT ": %04x:%04x class %06x: %s%s\n", PCI_BDF_ARGS(bdf),
 		           id & 0xffff, id >> 16, *pcie_cfg(bdf, PCI_CLASS) >> 8,
 		           owner ? "VM " : "kept off the bus", owner ? owner->cfg->name : "");
 		if (!(bdf & 7) && !(*pcie_cfg(bdf, PCI_HEADER) & PCI_HEADER_MULTI))
@@ -117,19 +99,18 @@ static void pcie_assign(struct vm *vm, const struct cfg_pci *p)
 {
 	uint64_t size;
 	int wide;
-	char name[8];
 
-	pcie_name(p->bdf, name);
 	if (!pcie_present(p->bdf)) {
-		log_printf("VM %s: PCIe %s: no such function\n", vm->cfg->name, name);
+		log_printf("VM %s: PCIe " PCI_BDF_FMT ": no such function\n", vm->cfg->name,
+		           PCI_BDF_ARGS(p->bdf));
 		return;
 	}
 	*pcie_cfg(p->bdf, PCI_COMMAND) = 0;
 	size = pcie_bar_size(p->bdf, &wide);
 	if (!size || size > p->bar_size) {
-		log_printf("VM %s: PCIe %s: BAR 0 takes %llu KiB of memory space, the config gives "
-		           "it %llu KiB: not given\n",
-		           vm->cfg->name, name, (unsigned long long)size >> 10,
+		log_printf("VM %s: PCIe " PCI_BDF_FMT ": BAR 0 takes %llu KiB of memory space, "
+		           "the config gives it %llu KiB: not given\n",
+		           vm->cfg->name, PCI_BDF_ARGS(p->bdf), (unsigned long long)size >> 10,
 		           (unsigned long long)p->bar_size >> 10);
 		return;
 	}
@@ -137,8 +118,8 @@ static void pcie_assign(struct vm *vm, const struct cfg_pci *p)
 	if (wide)
 		*pcie_cfg(p->bdf, PCI_BAR1) = (uint32_t)(p->bar_pa >> 32);
 	if (smmu_attach(vm, p->bdf)) {
-		log_printf("VM %s: PCIe %s: the SMMU cannot take it: not given\n", vm->cfg->name,
-		           name);
+		log_printf("VM %s: PCIe " PCI_BDF_FMT ": the SMMU cannot take it: not given\n",
+		           vm->cfg->name, PCI_BDF_ARGS(p->bdf));
 		return;
 	}
 	*pcie_cfg(p->bdf, PCI_COMMAND) = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
@@ -147,9 +128,9 @@ static void pcie_assign(struct vm *vm, const struct cfg_pci *p)
 	                                    .bar_flags = *pcie_cfg(p->bdf, PCI_BAR0) & 0xf,
 	                                    .wide = (uint8_t)wide,
 	                                    .vm = vm};
-	log_printf("VM %s: PCIe %s: BAR 0 at 0x%llx (%llu KiB), INTA INTID %u, DMA through the "
-	           "SMMU\n",
-	           vm->cfg->name, name, (unsigned long long)p->bar_pa,
+	log_printf("VM %s: PCIe " PCI_BDF_FMT ": BAR 0 at 0x%llx (%llu KiB), INTA INTID %u, "
+	           "DMA through the SMMU\n",
+	           vm->cfg->name, PCI_BDF_ARGS(p->bdf), (unsigned long long)p->bar_pa,
 	           (unsigned long long)size >> 10, PLAT_PCIE_INTX_INTID + (p->bdf >> 3 & 31) % 4);
 }
 

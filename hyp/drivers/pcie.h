@@ -22,6 +22,10 @@ struct vm;
 #define PCI_COMMAND_INTX_OFF (1u << 10)
 #define PCI_STATUS_CAP_LIST (1u << 20) /* in the command register's dword */
 
+/* A function as lspci writes it: log_printf("PCIe " PCI_BDF_FMT, PCI_BDF_ARGS(bdf)). */
+#define PCI_BDF_FMT "%02x:%02x.%x"
+#define PCI_BDF_ARGS(bdf) (unsigned)(bdf) >> 8 & 0xff, (unsigned)(bdf) >> 3 & 31, (unsigned)(bdf)&7
+
 /* A function given to its VM (pcie_init): what its emulated config space shows. */
 struct pcie_fn {
 	uint64_t bar_pa;

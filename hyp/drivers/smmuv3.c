@@ -16,6 +16,7 @@
 #include "gicv3.h"
 #include "log.h"
 #include "mmu.h"
+#include "pcie.h"
 #include "platform.h"
 #include "spinlock.h"
 #include "vm.h"
@@ -159,21 +160,6 @@ static int smmu_sync(void)
 	return -1;
 }
 
-/* PCIe's bus:device.function of a stream, as the config writes it. */
-static void smmu_bdf(uint32_t sid, char *buf)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	buf[0] = hex[sid >> 12 & 15];
-	buf[1] = hex[sid >> 8 & 15];
-	buf[2] = ':';
-	buf[3] = hex[sid >> 7 & 1];
-	buf[4] = hex[sid >> 3 & 15];
-	buf[5] = '.';
-	buf[6] = hex[sid & 7];
-	buf[7] = 0;
-}
-
 int smmu_init(void)
 {
 	uint32_t idr0, idr1;
@@ -297,22 +283,21 @@ static void smmu_event(const uint64_t *e)
 	uint32_t type = e[0] & 0xff, sid = (uint32_t)(e[0] >> 32);
 	struct vm *vm = sid < PLAT_SMMU_SIDS ? smmu_owner[sid] : 0;
 	uint64_t n, page = e[2] >> 12;
-	char bdf[8];
 
 	if (page == last_page && sid == last_sid && type == last_type)
 		return;
 	last_page = page;
 	last_sid = sid;
 	last_type = type;
-	smmu_bdf(sid, bdf);
 	if (vm)
 		n = __atomic_add_fetch(&vm->dma_faults, 1, __ATOMIC_RELAXED);
 	else
 		n = ++smmu_unowned_faults;
-	log_printf("VM %s: DMA fault: device %s: %s at IPA 0x%llx (SMMU event 0x%x): "
+	log_printf("VM %s: DMA fault: device " PCI_BDF_FMT ": %s at IPA 0x%llx (SMMU event 0x%x): "
 	           "refused, %llu so far\n",
-	           vm ? vm->cfg->name : "(none)", bdf, smmu_event_what(type, e[1] >> 35 & 1),
-	           (unsigned long long)e[2], type, (unsigned long long)n);
+	           vm ? vm->cfg->name : "(none)", PCI_BDF_ARGS(sid),
+	           smmu_event_what(type, e[1] >> 35 & 1), (unsigned long long)e[2], type,
+	           (unsigned long long)n);
 }
 
 void smmu_event_irq(void)
