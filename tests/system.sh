@@ -566,7 +566,8 @@ has_flows() {
 # coloured RAM through the SMMU's tables (IPA != PA: without translation the
 # copy lands elsewhere and differs), takes the INTA line it raises, then writes over vm victim's RAM and the
 # hypervisor's by physical address: both refused, reported and counted once
-# each, the victim's checksum unchanged, both VMs run to their end.
+# each, the victim's checksum unchanged, both VMs run to their end; beside
+# the monitor, vm.info shows the count.
 test_dma() {
 	boot dma 120
 	check system/dma-bus-scanned has '^vitrine: PCIe 00:02\.0: 1234:11e8 class 00ff00: VM dma$'
@@ -586,6 +587,14 @@ test_dma() {
 	check system/dma-el2-maps-smmu-and-ecam-as-devices has '^vitrine: EL2 map: [0-9]+ KiB hypervisor image, [0-9]+ KiB devices, 0 KiB other$'
 	check system/dma-powers-off has '^vitrine: all VMs are down: powering off$'
 	check system/dma-qemu-exit-0 exited 0
+	# The same beside the monitor: vm.info shows each VM's count, the attacker's 2.
+	local in=$'while vm.info(\'victim\').state == \'running\' do end\n'
+	in+=$'print(\'dma_faults\', vm.info(\'dma\').dma_faults, vm.info(\'victim\').dma_faults, vm.list()[1].dma_faults)\n'
+	in+=$'vitrine.poweroff()\n'
+	boot monitor-dma 120 "$in"
+	check system/dma-monitor-counts has $'^dma_faults\t2\t0\t0$'
+	check system/dma-monitor-victim-unchanged has '^\[victim\] victim: checksum 0x[0-9a-f]+ unchanged after [0-9]+ checks$'
+	check system/dma-monitor-qemu-exit-0 exited 0
 }
 
 # A Linux VM given the edu function (configs/linux-pci.cfg): its DT's generic
