@@ -40,7 +40,7 @@ $(VMCONFIG): $(VMCONFIG_SRC) $(wildcard tools/vmconfig/*.h) platforms/$(PLATFORM
 	$(call host_link,-Iplatforms/$(PLATFORM),-lfdt)
 
 # ---- guests ------------------------------------------------------------------
-GUESTS      := hello smp probe psci echo shm exitbench timer sgi pingpong uartirq gicprobe storm lrflood victim hog boot spoof pl011 dbgtarget
+GUESTS      := hello smp probe psci echo shm exitbench timer sgi pingpong uartirq gicprobe storm lrflood victim hog boot spoof pl011 dbgtarget dma
 GUEST_BASE  := 0x40000000
 GUEST_BASE_probe := 0x60000000
 GUEST_FLAGS := $(TGT_FLAGS) -mstrict-align -Iinclude -Iguests/rt -Ihyp/lib \

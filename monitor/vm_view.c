@@ -98,6 +98,7 @@ static void vv_vm(lua_State *L, const struct vt_sys *s, uint32_t i, int detail)
 	field_int(L, "resets", m->resets);
 	field_int(L, "ram", (lua_Integer)m->ram_bytes);
 	field_int(L, "foreign_irq_accesses", (lua_Integer)m->foreign);
+	field_int(L, "dma_faults", m->dma_faults);
 	lua_newtable(L);
 	for (uint32_t c = 0; c < 64; c++)
 		if (m->cpus >> c & 1) {

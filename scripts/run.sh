@@ -56,6 +56,17 @@ if [ -r "$cfg" ] && grep -Eiq '^[[:space:]]*device[[:space:]]+0x0*a003000[[:spac
 	[ -t 1 ] && echo "run.sh: the monitor's Lua console is here and at 127.0.0.1:${NET_PORT:-5555}" \
 		"(out/host/vitrine repl --port ${NET_PORT:-5555}); \`console VM\` attaches to a VM, Ctrl-] leaves" >&2
 fi
+# A config with `pci BB:DD.F` lines (docs/dma.md) gets the SMMU in front of the PCIe
+# bus and, at each such address, QEMU's edu DMA engine, its DMA mask opened to 40 bits.
+if [ -r "$cfg" ]; then
+	pci=$(sed -En 's/^[[:space:]]*pci[[:space:]]+00:([0-9a-fA-F]{2}\.[0-7])[[:space:]].*/\1/p' "$cfg")
+	if [ -n "$pci" ]; then
+		qemu[2]+=,iommu=smmuv3
+		for f in $pci; do
+			qemu+=(-device "edu,addr=$f,dma_mask=0xffffffffff")
+		done
+	fi
+fi
 has_monitor() { [ -r "$1" ] && grep -Eq '^[[:space:]]*monitor[[:space:]]' "$1"; }
 # The boot seed (hyp/core/bootparam.h: words 1-3 of the boot-parameter page), always:
 # 128 random bits that keep the monitor's network challenges from repeating across boots.

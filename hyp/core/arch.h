@@ -13,6 +13,8 @@ struct vt_sys;
 struct vt_sys_llc;
 
 uintptr_t arch_device_va(uint64_t pa);
+/* Map a device the boot map leaves out into the hypervisor's map, at arch_device_va(pa). */
+uintptr_t arch_map_device(uint64_t pa, uint64_t size);
 void arch_cpu_init(struct cpu *c);
 int arch_cpu_start(uint32_t id);
 void arch_boot_done(void);

@@ -151,6 +151,7 @@ static void sysview_fill(void)
 			s->state = VM_PAUSED;
 		s->resets = vm->resets;
 		s->foreign = arch_vm_foreign_irq_accesses(vm);
+		s->dma_faults = __atomic_load_n(&vm->dma_faults, __ATOMIC_RELAXED);
 		for (uint32_t j = 0; j < vm->nr_vcpus; j++) {
 			const struct vcpu *v = vm->vcpus[j];
 

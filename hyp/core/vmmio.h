@@ -15,8 +15,8 @@ struct vcpu;
 typedef int (*vmmio_fn)(struct vcpu *v, const void *ctx, uint64_t offset, unsigned size, int write,
                         uint64_t *value);
 
-/* The GIC distributor and redistributors, the UART, the doorbell pages. */
-#define VMMIO_MAX (3 + CFG_VM_BELLS_MAX)
+/* The GIC distributor and redistributors, the UART, the PCIe config space, the doorbell pages. */
+#define VMMIO_MAX (4 + CFG_VM_BELLS_MAX)
 
 struct vmmio_region {
 	uint64_t base;

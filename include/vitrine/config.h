@@ -51,6 +51,18 @@ struct cfg_load {
 	uint64_t ipa; /* inside one of the VM's RAM regions */
 };
 
+/*
+ * A PCIe function passed through (`pci`): the hypervisor gives its BAR 0
+ * bar_pa (the VM sees it at the same IPA, a device region of its own), its
+ * INTA line is among the VM's intids, and its DMA is translated by the SMMU
+ * with the VM's memory map.
+ */
+struct cfg_pci {
+	uint64_t bar_pa;
+	uint64_t bar_size;
+	uint16_t bdf; /* bus << 8 | device << 3 | function: also its SMMU stream ID */
+};
+
 /* Linux seeds its random-number generator from the DTB's /chosen/rng-seed. */
 #define CFG_RNG_SEED_SIZE 64
 
@@ -69,9 +81,11 @@ struct cfg_vm {
 	uint64_t rng_seed_ipa;
 	const struct cfg_region *regions;
 	const uint32_t *intids; /* pass-through interrupts */
+	const struct cfg_pci *pcis;
 	uint16_t nr_loads;
 	uint16_t nr_regions;
 	uint16_t nr_intids;
+	uint16_t nr_pcis;
 };
 
 struct cfg_channel {

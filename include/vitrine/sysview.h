@@ -42,14 +42,14 @@ struct vt_sys_vm {
 	uint32_t nr_vcpus;
 	uint32_t state; /* enum vt_vm_state (include/vitrine/trace.h) */
 	uint32_t resets;
-	uint64_t cpus;                     /* pCPU mask */
-	uint64_t ram_bytes;                /* its RAM regions, together */
-	uint64_t foreign;                  /* accesses to interrupts it does not own */
-	uint64_t uart_ipa;                 /* its emulated PL011; 0: none */
-	uint32_t flags;                    /* VT_SYS_VM_* */
-	uint16_t first_region, nr_regions; /* its slice of vt_sys.regions */
-	uint16_t first_intid, nr_intids;   /* its slice of vt_sys.intids */
-	uint32_t reserved;
+	uint64_t cpus;                       /* pCPU mask */
+	uint64_t ram_bytes;                  /* its RAM regions, together */
+	uint64_t foreign;                    /* accesses to interrupts it does not own */
+	uint64_t uart_ipa;                   /* its emulated PL011; 0: none */
+	uint32_t flags;                      /* VT_SYS_VM_* */
+	uint16_t first_region, nr_regions;   /* its slice of vt_sys.regions */
+	uint16_t first_intid, nr_intids;     /* its slice of vt_sys.intids */
+	uint32_t dma_faults;                 /* its PCIe functions' DMA the SMMU refused */
 	uint64_t colors[VT_SYS_COLORS / 64]; /* bit c: it may allocate in LLC colour c */
 };
 

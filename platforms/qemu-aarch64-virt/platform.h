@@ -59,12 +59,34 @@
 	X(PLAT_U(0x08010000), PLAT_U(0x00070000), "the GICv2 CPU, v2m, GICH and GICV frames")      \
 	X(PLAT_U(0x08080000), PLAT_U(0x00020000), "the GIC ITS")                                   \
 	X(PLAT_GICR_BASE, PLAT_U(0x00F60000), "the GIC redistributors (GICR)")                     \
-	X(PLAT_UART_BASE, PLAT_U(0x1000), "the platform UART")
+	X(PLAT_UART_BASE, PLAT_U(0x1000), "the platform UART")                                     \
+	X(PLAT_SMMU_BASE, PLAT_SMMU_SIZE, "the SMMU")
+
+/*
+ * PCIe behind the SMMUv3 (`-M virt,iommu=smmuv3`). The hypervisor scans
+ * bus 0 of the ECAM (QEMU puts it high with a 40-bit PA), gives a `pci`
+ * function's BAR 0 the address its config says in the 32-bit MMIO window,
+ * and confines its DMA with a stream-table entry (stream ID = bus << 8 |
+ * device << 3 | function; the table covers PLAT_SMMU_SIDS of them). INTA
+ * of slot s is SPI 3 + (s % 4): INTID PLAT_PCIE_INTX_INTID + s % 4.
+ */
+#define PLAT_PCIE_ECAM_BASE PLAT_U(0x4010000000)
+#define PLAT_PCIE_ECAM_BUS_SIZE PLAT_U(0x100000) /* bus 0's 32 devices x 8 functions x 4 KiB */
+#define PLAT_PCIE_MMIO_BASE PLAT_U(0x10000000)
+#define PLAT_PCIE_MMIO_SIZE PLAT_U(0x2eff0000)
+#define PLAT_PCIE_INTX_INTID 35
+/* A VM with `pci` functions sees its emulated bus 0 here (where virt's low ECAM is). */
+#define PLAT_PCIE_VECAM_IPA PLAT_U(0x3f000000)
+#define PLAT_SMMU_BASE PLAT_U(0x09050000)
+#define PLAT_SMMU_SIZE PLAT_U(0x20000)
+#define PLAT_SMMU_EVENTQ_INTID 106 /* SPI 74, edge */
+#define PLAT_SMMU_SIDS 64          /* bus 0, devices 0-7: a one-page linear stream table */
 
 /*
  * Devices that are DMA masters: they read and write physical memory by
- * address, and there is no SMMU on virt to confine them to their VM's RAM.
- * Passing one through needs `dma unconfined`. X(base, size, what).
+ * address, and nothing confines them to their VM's RAM when they are given
+ * as a `device` (a `pci` function goes through the SMMU instead).
+ * Passing one through as a `device` needs `dma unconfined`. X(base, size, what).
  */
 #define PLAT_DMA_MMIO(X)                                                                           \
 	X(PLAT_U(0x09020000), PLAT_U(0x1000), "fw_cfg (its DMA interface)")                        \

@@ -63,7 +63,7 @@ bool cfgi_read(const struct vmc_config *c, const struct vmc_vm *vm, const struct
 
 static void fz_broken(const struct vmc_vm *vm, const struct vmc_region *r, const char *why)
 {
-	fprintf(stderr, "accepted, but vm '%s' %s at line %d: %s\n", vm->name, vmc_field(r->kind),
+	fprintf(stderr, "accepted, but vm '%s' %s at line %d: %s\n", vm->name, vmc_field(r),
 	        r->line, why);
 	abort();
 }
@@ -197,7 +197,11 @@ static void fz_promises(const struct vmc_config *c)
 				if (fz_hits(fz_reserved, sizeof fz_reserved / sizeof fz_reserved[0],
 				            r->pa, r->size))
 					fz_broken(vm, r, "on reserved MMIO or RAM");
-				if (!(vm->flags & CFG_VM_DMA_UNCONFINED) &&
+				if (r->pci &&
+				    (r->pa < PLAT_PCIE_MMIO_BASE ||
+				     r->pa + r->size > PLAT_PCIE_MMIO_BASE + PLAT_PCIE_MMIO_SIZE))
+					fz_broken(vm, r, "a BAR outside the PCIe MMIO window");
+				if (!r->pci && !(vm->flags & CFG_VM_DMA_UNCONFINED) &&
 				    fz_hits(fz_dma, sizeof fz_dma / sizeof fz_dma[0], r->pa,
 				            r->size))
 					fz_broken(vm, r, "a DMA master without dma unconfined");

@@ -85,7 +85,11 @@ static uint64_t cfga_tables(uint64_t size)
 	return (size >> 21) + 2 + (size >> 30) + 2 + (size >> 39) + 2;
 }
 
-/* An upper bound of the tables the hypervisor builds: its own map, then each vm's stage 2. */
+/*
+ * An upper bound of the tables the hypervisor builds: its own map, then each
+ * vm's stage 2, and for a vm with `pci` functions the SMMU's stage-1 copy of
+ * its RAM and shm.
+ */
 static uint64_t cfga_pt_pages(const struct vmc_config *c)
 {
 	uint64_t n = CFG_PT_HYP_PAGES + cfga_tables(c->loads_size);
@@ -96,6 +100,12 @@ static uint64_t cfga_pt_pages(const struct vmc_config *c)
 		n += 1 + (v == c->monitor_vm ? cfga_tables(CFG_MONITOR_WINDOW) + 1 : 0);
 		for (int i = 0; i < vm->nr_regions; i++)
 			n += cfga_tables(vm->regions[i].size);
+		if (!vm->nr_pcis)
+			continue;
+		n++;
+		for (int i = 0; i < vm->nr_regions; i++)
+			if (vm->regions[i].kind != CFG_REGION_DEVICE)
+				n += cfga_tables(vm->regions[i].size);
 	}
 	return n;
 }

@@ -43,7 +43,7 @@ static struct cfgc_range cfgc_of(const struct vmc_vm *vm, const struct vmc_regio
 	                           .size = r->size,
 	                           .kind = "vm",
 	                           .name = vm->name,
-	                           .field = vmc_field(r->kind),
+	                           .field = vmc_field(r),
 	                           .line = r->line};
 }
 
@@ -244,6 +244,10 @@ static void cfgc_ipa(const struct vmc_config *c, const struct vmc_vm *vm)
 		                             .size = CFG_MONITOR_WINDOW,
 		                             .field = "the trace rings it is shown (monitor)"};
 
+	if (vm->nr_pcis)
+		r[n++] = (struct cfgc_range){.base = PLAT_PCIE_VECAM_IPA,
+		                             .size = PLAT_PCIE_ECAM_BUS_SIZE,
+		                             .field = "its emulated PCIe config space (pci)"};
 	if (vm->uart && vm->uart % VMC_PAGE == 0 && vmc_fits(vm->uart, VMC_PAGE))
 		r[n++] = (struct cfgc_range){
 		    .base = vm->uart,
@@ -346,7 +350,7 @@ static void cfgc_devices(const struct vmc_config *c)
 			cfgc_against(c, &r[n], cfgc_reserved, CFGC_COUNT(cfgc_reserved),
 			             "MMIO range");
 			cfgc_against(c, &r[n], &cfgc_ram_mmio, 1, "MMIO range");
-			if (!(vm->flags & CFG_VM_DMA_UNCONFINED))
+			if (!(vm->flags & CFG_VM_DMA_UNCONFINED) && !reg->pci)
 				cfgc_against(c, &r[n], cfgc_dma, CFGC_COUNT(cfgc_dma),
 				             "MMIO range");
 			cfgc_against(c, &r[n], r, before, "MMIO range");
@@ -392,6 +396,7 @@ static void cfgc_intids(const struct vmc_config *c)
 {
 	static struct {
 		const struct vmc_vm *vm;
+		const char *field;
 		int line;
 	} owner[PLAT_INTID_MAX + 1];
 
@@ -403,7 +408,7 @@ static void cfgc_intids(const struct vmc_config *c)
 			uint64_t id = vm->intids[i].id;
 			struct cfgc_range at = {.kind = "vm",
 			                        .name = vm->name,
-			                        .field = "device",
+			                        .field = vm->intids[i].field,
 			                        .line = vm->intids[i].line};
 
 			if (id < 32 || id > PLAT_INTID_MAX)
@@ -417,10 +422,11 @@ static void cfgc_intids(const struct vmc_config *c)
 			else if (owner[id].vm)
 				cfgc_err(c, &at,
 				         "INTID %" PRIu64 " given twice: "
-				         "also vm '%s' device at line %d",
-				         id, owner[id].vm->name, owner[id].line);
+				         "also vm '%s' %s at line %d",
+				         id, owner[id].vm->name, owner[id].field, owner[id].line);
 			else {
 				owner[id].vm = vm;
+				owner[id].field = at.field;
 				owner[id].line = at.line;
 			}
 		}
@@ -572,6 +578,7 @@ void cfgc_check(struct vmc_config *c, const char *images_dir)
 	cfgl_reserve(c); /* before cfgc_pa: the loads take the RAM after the hypervisor */
 	cfgc_pa(c);
 	cfgc_devices(c);
+	cfgci_check(c);
 	cfgc_cpus(c);
 	cfgc_colors(c);
 	cfgc_intids(c);

@@ -118,6 +118,8 @@ static void cfgd_chosen(struct cfgd *d, const struct vmc_vm *vm)
 		                            vm->initrd.ipa + vm->initrd.size));
 	}
 	cfgd_ok(d, fdt_property(d->fdt, "rng-seed", cfgd_zero_seed, sizeof cfgd_zero_seed));
+	if (vm->nr_pcis) /* keep the BARs where the hypervisor put them: they cannot move */
+		cfgd_u32(d, "linux,pci-probe-only", 1);
 	cfgd_end(d);
 }
 
@@ -153,7 +155,7 @@ static void cfgd_devices(struct cfgd *d, const struct vmc_vm *vm)
 	cfgd_begin(d, "intc", PLAT_GICD_BASE, true);
 	cfgd_str(d, "compatible", "arm,gic-v3");
 	cfgd_u32(d, "#interrupt-cells", 3);
-	cfgd_u32(d, "#address-cells", 0); /* no interrupt-map refers to it */
+	cfgd_u32(d, "#address-cells", 0); /* the PCIe interrupt-map's entries give it none */
 	cfgd_ok(d, fdt_property(d->fdt, "interrupt-controller", NULL, 0));
 	cfgd_reg(d, gic, 2);
 	cfgd_u32(d, "phandle", CFGD_GIC_PHANDLE);
@@ -199,8 +201,9 @@ static void cfgd_regions(struct cfgd *d, const struct vmc_config *c, const struc
 			cfgd_reg(d, reg, 1);
 			break;
 		case CFG_REGION_DEVICE:
-			if (r->dt.line)
-				continue; /* its fragment describes it (cfgd_fragments) */
+			if (r->dt.line || r->pci)
+				continue; /* its fragment (cfgd_fragments) or its bus (cfgd_pcie)
+				             describes it */
 			cfgd_begin(d, "passthrough", r->ipa, true);
 			cfgd_str(d, "compatible", "vitrine,passthrough");
 			cfgd_reg(d, reg, 1);
@@ -231,6 +234,57 @@ static void cfgd_regions(struct cfgd *d, const struct vmc_config *c, const struc
 	}
 }
 
+/*
+ * pci lines: the emulated bus 0 (hyp/drivers/vpcie.c) as a generic ECAM host
+ * whose windows are exactly its functions' BARs (IPA = PA), each device's
+ * INTA its INTID.
+ */
+static void cfgd_pcie(struct cfgd *d, const struct vmc_vm *vm)
+{
+	uint64_t reg[2] = {PLAT_PCIE_VECAM_IPA, PLAT_PCIE_ECAM_BUS_SIZE};
+	uint32_t ranges[7 * VMC_PCIS_MAX], map[8 * VMC_PCIS_MAX], mask[4] = {0xf800, 0, 0, 7};
+	uint32_t bus[2] = {0, 0};
+	int nr = 0, nm = 0;
+
+	if (!vm->nr_pcis)
+		return;
+	for (int i = 0; i < vm->nr_pcis; i++) {
+		const struct vmc_pci *p = &vm->pcis[i];
+		const struct vmc_region *r = &vm->regions[p->region];
+		uint32_t window[7] = {0x02000000,       (uint32_t)(r->pa >> 32),
+		                      (uint32_t)r->pa,  (uint32_t)(r->pa >> 32),
+		                      (uint32_t)r->pa,  (uint32_t)(r->size >> 32),
+		                      (uint32_t)r->size};
+		uint32_t intx[8] = {(uint32_t)p->dev << 11,
+		                    0,
+		                    0,
+		                    1,
+		                    CFGD_GIC_PHANDLE,
+		                    CFGD_SPI,
+		                    PLAT_PCIE_INTX_INTID + (uint32_t)p->dev % 4 - 32,
+		                    CFGD_LEVEL_HIGH};
+
+		memcpy(&ranges[nr], window, sizeof window);
+		nr += 7;
+		memcpy(&map[nm], intx, sizeof intx);
+		nm += 8;
+	}
+	cfgd_begin(d, "pcie", PLAT_PCIE_VECAM_IPA, true);
+	cfgd_str(d, "compatible", "pci-host-ecam-generic");
+	cfgd_str(d, "device_type", "pci");
+	cfgd_u32(d, "#address-cells", 3);
+	cfgd_u32(d, "#size-cells", 2);
+	cfgd_u32(d, "#interrupt-cells", 1);
+	cfgd_reg(d, reg, 1);
+	cfgd_cells(d, "bus-range", bus, 2);
+	cfgd_u32(d, "linux,pci-domain", 0);
+	cfgd_cells(d, "ranges", ranges, nr);
+	cfgd_cells(d, "interrupt-map-mask", mask, 4);
+	cfgd_cells(d, "interrupt-map", map, nm);
+	cfgd_ok(d, fdt_property(d->fdt, "dma-coherent", NULL, 0));
+	cfgd_end(d);
+}
+
 static int cfgd_generate(const struct vmc_config *c, struct vmc_vm *vm, void *buf, int size)
 {
 	struct cfgd d = {buf, 0};
@@ -247,6 +301,7 @@ static int cfgd_generate(const struct vmc_config *c, struct vmc_vm *vm, void *bu
 	cfgd_cpus(&d, vm);
 	cfgd_devices(&d, vm);
 	cfgd_regions(&d, c, vm);
+	cfgd_pcie(&d, vm);
 	cfgd_end(&d);
 	cfgd_ok(&d, fdt_finish(buf));
 	return d.err;

@@ -139,6 +139,7 @@ static void cfge_vm_data(FILE *f, const struct vmc_config *c, int v)
 		        ".kind = CFG_REGION_DEVICE, .flags = CFG_REGION_WRITE },\n",
 		        vm->uart, (uint64_t)PLAT_UART_BASE);
 	fputs("};\n", f);
+	cfgce_pcis(f, vm, v);
 	if (!vm->nr_intids)
 		return;
 	fprintf(f, "static const uint32_t vm%d_intids[] = {", v);
@@ -176,7 +177,9 @@ static void cfge_vm(FILE *f, const struct vmc_config *c, int v)
 		fprintf(f, "\t\t.intids = vm%d_intids,\n", v);
 	else
 		fputs("\t\t.intids = NULL,\n", f);
-	fprintf(f, "\t\t.nr_intids = %d,\n\t},\n", vm->nr_intids);
+	if (vm->nr_pcis)
+		fprintf(f, "\t\t.pcis = vm%d_pcis,\n", v);
+	fprintf(f, "\t\t.nr_intids = %d,\n\t\t.nr_pcis = %d,\n\t},\n", vm->nr_intids, vm->nr_pcis);
 }
 
 void cfge_write(FILE *f, const struct vmc_config *c, const char *out)

@@ -127,6 +127,19 @@ struct vmc_region *cfgp_region(struct cfgp_line *l, uint8_t kind)
 	return r;
 }
 
+/* A device region: MMIO passed through at IPA = PA. */
+struct vmc_region *cfgp_mmio(struct cfgp_line *l, uint64_t base, uint64_t size)
+{
+	struct vmc_region *r = cfgp_region(l, CFG_REGION_DEVICE);
+
+	if (r) {
+		r->ipa = r->pa = base;
+		r->size = size;
+		r->fixed = true;
+	}
+	return r;
+}
+
 /* Starts a vm block; its lines go to vm. */
 static void cfgp_open(struct cfgp_line *l, struct vmc_vm *vm, const char *name)
 {
@@ -368,6 +381,7 @@ static const struct cfgp_keyword {
     {"colors", "colors LIST [exclusive]", 1, 2, true, cfgp_colors},
     {"device", "device BASE SIZE [irq N ...] [dt FILE]", 2, -1, true, cfgp_device},
     {"shm", "shm CHANNEL IPA rw|ro [irq N] [bell IPA]", 3, 7, true, cfgp_shm},
+    {"pci", "pci BB:DD.F bar BASE SIZE", 4, 4, true, cfgp_pci},
     {"dma", "dma unconfined", 1, 1, true, cfgp_dma},
     {"on-fault", "on-fault restart|stop", 1, 1, true, cfgp_on_fault},
     {"on-reset", "on-reset restart|stop", 1, 1, true, cfgp_on_reset},

@@ -22,6 +22,7 @@ bool cfgp_name(struct cfgp_line *l, const char *what, const char *s);
 bool cfgp_once(struct cfgp_line *l, int *line);
 bool cfgp_pa(struct cfgp_line *l, uint64_t *pa, bool *fixed);
 struct vmc_region *cfgp_region(struct cfgp_line *l, uint8_t kind);
+struct vmc_region *cfgp_mmio(struct cfgp_line *l, uint64_t base, uint64_t size);
 void cfgp_file(struct cfgp_line *l, struct vmc_file *file);
 bool cfgp_color_list(struct cfgp_line *l, const char *s, uint32_t *out);
 void cfgp_value(struct cfgp_line *l, int *line, uint64_t *v);
@@ -48,5 +49,7 @@ void cfgp_dma(struct cfgp_line *l);
 void cfgp_on_fault(struct cfgp_line *l);
 void cfgp_on_reset(struct cfgp_line *l);
 void cfgp_debug(struct cfgp_line *l);
+/* pci.c */
+void cfgp_pci(struct cfgp_line *l);
 
 #endif

@@ -133,11 +133,8 @@ void cfgp_device(struct cfgp_line *l)
 		cfgp_err(l, "device", "expected 'irq N ...' or 'dt FILE' after the size");
 		return;
 	}
-	if (!(r = cfgp_region(l, CFG_REGION_DEVICE)))
+	if (!(r = cfgp_mmio(l, base, size)))
 		return;
-	r->ipa = r->pa = base;
-	r->size = size;
-	r->fixed = true;
 	if (dt) {
 		r->dt.line = l->nr;
 		snprintf(r->dt.name, sizeof r->dt.name, "%s", l->argv[l->argc - 1]);
@@ -150,7 +147,8 @@ void cfgp_device(struct cfgp_line *l)
 			         VMC_INTIDS_MAX);
 			return;
 		}
-		vm->intids[vm->nr_intids++] = (struct vmc_intid){.id = id, .line = l->nr};
+		vm->intids[vm->nr_intids++] =
+		    (struct vmc_intid){.id = id, .line = l->nr, .field = "device"};
 	}
 }
 

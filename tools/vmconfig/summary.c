@@ -28,8 +28,8 @@ static void cfgs_region(FILE *f, const struct vmc_config *c, const struct vmc_vm
 {
 	char size[24];
 
-	fprintf(f, "  %-6s 0x%08" PRIx64 " -> 0x%08" PRIx64 " %6s  %s", vmc_field(r->kind), r->ipa,
-	        r->pa, cfgs_size(r->size, size, sizeof size), r->write ? "rw" : "ro");
+	fprintf(f, "  %-6s 0x%08" PRIx64 " -> 0x%08" PRIx64 " %6s  %s", vmc_field(r), r->ipa, r->pa,
+	        cfgs_size(r->size, size, sizeof size), r->write ? "rw" : "ro");
 	if (r->kind == CFG_REGION_RAM && vm->colors) {
 		char list[64];
 

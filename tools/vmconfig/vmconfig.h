@@ -24,6 +24,7 @@
 #define VMC_REGIONS_MAX 16 /* mem, shm and device lines of one vm */
 #define VMC_CPUS_MAX 64    /* ids one vm may list, before any check */
 #define VMC_INTIDS_MAX 64  /* per vm */
+#define VMC_PCIS_MAX 8     /* pci lines of one vm */
 
 #define VMC_PAGE 0x1000ull
 /* One page of every colour: coloured memory comes in such periods. */
@@ -58,6 +59,7 @@ struct vmc_region {
 	bool bad;   /* failed a check of its own; later checks skip it */
 	bool irq;   /* shm: `irq N` given */
 	bool bell;  /* shm: `bell IPA` given: its doorbell page (vitrine/shmbell.h) is there */
+	bool pci;   /* device: a `pci` line's BAR, which the SMMU confines (pci.c) */
 	uint64_t bell_ipa;
 	int channel; /* shm: index in vmc_config.channels, -1 until resolved */
 	int line;
@@ -73,6 +75,14 @@ struct vmc_kernel {
 
 struct vmc_intid {
 	uint64_t id; /* as written: range is checked later */
+	int line;
+	const char *field; /* the keyword that gave it: device or pci */
+};
+
+/* A `pci BB:DD.F bar BASE SIZE` line. */
+struct vmc_pci {
+	uint64_t bus, dev, fn;
+	int region; /* its BAR, a device region of the vm */
 	int line;
 };
 
@@ -101,6 +111,8 @@ struct vmc_vm {
 	int nr_regions;
 	struct vmc_intid intids[VMC_INTIDS_MAX];
 	int nr_intids;
+	struct vmc_pci pcis[VMC_PCIS_MAX];
+	int nr_pcis;
 };
 
 struct vmc_channel {
@@ -184,6 +196,10 @@ void cfgk_check(const struct vmc_config *c, struct vmc_vm *vm, const struct vmc_
 bool cfgd_build(const struct vmc_config *c, struct vmc_vm *vm);
 int cfgd_write(const struct vmc_vm *vm, const char *path); /* -1: cannot write */
 void cfgd_print(const struct vmc_vm *vm, FILE *f);         /* as DTS */
+/* pci.c: pass-through PCIe functions */
+void cfgci_check(const struct vmc_config *c);
+void cfgce_pcis(FILE *f, const struct vmc_vm *vm, int v);
+uint64_t cfgci_bdf(const struct vmc_pci *p);
 /* color.c */
 void cfgc_colors(const struct vmc_config *c);
 void cfga_colored(struct vmc_config *c, bool (*fit)(uint64_t size, uint64_t align, uint64_t *pa));
@@ -196,9 +212,12 @@ static inline bool vmc_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 }
 
 /* A region's keyword, which is also the field its errors name. */
-static inline const char *vmc_field(uint8_t kind)
+static inline const char *vmc_field(const struct vmc_region *r)
 {
-	return kind == CFG_REGION_RAM ? "mem" : kind == CFG_REGION_SHM ? "shm" : "device";
+	return r->kind == CFG_REGION_RAM   ? "mem"
+	       : r->kind == CFG_REGION_SHM ? "shm"
+	       : r->pci                    ? "pci"
+	                                   : "device";
 }
 
 static inline bool vmc_fits(uint64_t base, uint64_t size)

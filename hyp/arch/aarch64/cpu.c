@@ -7,6 +7,7 @@
 #include "mmu.h"
 #include "pl011.h"
 #include "pmu_llc.h"
+#include "smmuv3.h"
 #include "sysreg.h"
 #include "trace.h"
 #include "vuart.h"
@@ -95,13 +96,15 @@ void cpu_own_irq(uint32_t intid)
 		pmu_llc_overflow(); /* level-triggered: cleared before it is deactivated */
 	else if (intid == PLAT_UART_INTID)
 		vuart_uart_irq(); /* the `input` VM's: emptied or masked before it is deactivated */
+	else if (intid == PLAT_SMMU_EVENTQ_INTID)
+		smmu_event_irq(); /* edge: the queue is drained, later events raise it again */
 }
 
 /*
  * Sleep until another pCPU wakes this one with an IPI. WFI, not WFE: the
  * core (and QEMU, which then skips idle time under -icount) sees an idle
  * CPU. Guest interrupts are held off by the priority mask meanwhile, so
- * only the hypervisor's own interrupts (its IPI, the PMU's overflow) wake
+ * only the hypervisor's own interrupts (its IPI, the PMU's overflow, the SMMU's events) wake
  * it, and are handled here.
  */
 void arch_cpu_idle(void)
@@ -112,7 +115,7 @@ void arch_cpu_idle(void)
 	isb();
 	__asm__ volatile("wfi" ::: "memory");
 	intid = sysreg_read(icc_hppir1_el1) & 0xffffff;
-	if (intid == GIC_SGI_IPI || intid == PLAT_PMU_PPI) {
+	if (intid == GIC_SGI_IPI || intid == PLAT_PMU_PPI || intid == PLAT_SMMU_EVENTQ_INTID) {
 		intid = gicv3_ack();
 		gicv3_eoi(intid);
 		cpu_own_irq(intid);

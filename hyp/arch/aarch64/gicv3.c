@@ -124,3 +124,11 @@ void gicv3_clear_active(uint32_t intid, uint32_t cpu)
 	else
 		*gicd(GICD_ICACTIVER + intid / 32 * 4) = 1u << (intid % 32);
 }
+
+void gicv3_spi_own(uint32_t intid, uint32_t cpu, int edge)
+{
+	gic_set_prio(gicd(GICD_IPRIORITYR), intid, GIC_HYP_PRIO);
+	gicv3_spi_edge(intid, edge);
+	gicv3_spi_route(intid, cpu);
+	gicv3_spi_enable(intid, 1);
+}

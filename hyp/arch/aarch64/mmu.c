@@ -243,6 +243,16 @@ uintptr_t arch_device_va(uint64_t pa)
 	return (uintptr_t)(pa + HYP_VA_OFFSET);
 }
 
+/* Only configs that use PCIe map the SMMU and the ECAM: other runs may have neither. */
+uintptr_t arch_map_device(uint64_t pa, uint64_t size)
+{
+	if (mmu_pt_map(&hyp_pt, pa + HYP_VA_OFFSET, pa, size, PT_S1_DEVICE))
+		panic("cannot map the device at PA 0x%llx\n", (unsigned long long)pa);
+	dsb(ishst);
+	isb();
+	return arch_device_va(pa);
+}
+
 static void mmu_tlb_flush_all_cpus(void)
 {
 	dsb(ishst);
@@ -304,6 +314,29 @@ int mmu_pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t 
 	r = pt_map(pt, va, pa, size, attr);
 	spin_unlock(&mm_lock);
 	return r;
+}
+
+/* A tree for the IPA space (PLAT_IPA_BITS, root at level 1): a VM's stage 2, or the SMMU's copy. */
+int mmu_pt_new_ipa(struct pt *pt)
+{
+	pt->va_offset = HYP_VA_OFFSET;
+	mmu_pt_translate(pt);
+	pt->alloc = pt_pool_alloc;
+	pt->root_level = 1;
+	pt->root = mmu_table_alloc();
+	return pt->root ? 0 : -1;
+}
+
+/* A config region at its IPA, by its physically contiguous runs: whole (in blocks) if uncoloured.
+ */
+int mmu_pt_map_region(struct pt *pt, const struct cfg_region *r, uint64_t attr)
+{
+	for (uint64_t off = 0, run; off < r->size; off += run) {
+		run = color_run(r, off);
+		if (mmu_pt_map(pt, r->ipa + off, color_pa(r, off), run, attr))
+			return -1;
+	}
+	return 0;
 }
 
 void *arch_window_map(uint64_t pa, uint64_t size)
@@ -401,7 +434,10 @@ static void mmu_audit_leaf(void *ctx, uint64_t va, uint64_t desc, unsigned level
 		a->image += span;
 	else if ((pa == PLAT_UART_BASE && span == 0x1000) ||
 	         (pa >= PLAT_GICD_BASE && pa + span <= PLAT_GICD_BASE + PLAT_GICD_SIZE) ||
-	         (pa >= PLAT_GICR_BASE && pa + span <= PLAT_GICR_BASE + PLAT_GICR_SIZE))
+	         (pa >= PLAT_GICR_BASE && pa + span <= PLAT_GICR_BASE + PLAT_GICR_SIZE) ||
+	         (pa >= PLAT_SMMU_BASE && pa + span <= PLAT_SMMU_BASE + PLAT_SMMU_SIZE) ||
+	         (pa >= PLAT_PCIE_ECAM_BASE &&
+	          pa + span <= PLAT_PCIE_ECAM_BASE + PLAT_PCIE_ECAM_BUS_SIZE))
 		a->devices += span;
 	else
 		a->other += span;

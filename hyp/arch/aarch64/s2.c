@@ -7,7 +7,6 @@
  */
 #include "arch.h"
 #include "color.h"
-#include "layout.h"
 #include "log.h"
 #include "mmu.h"
 #include "sysreg.h"
@@ -33,17 +32,6 @@ static uint64_t s2_attr(const struct cfg_region *r)
 int s2_map_range(struct vm *vm, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t attr)
 {
 	return mmu_pt_map(&vm->arch.s2, ipa, pa, size, attr);
-}
-
-/* A region by its physically contiguous runs: whole (in blocks) if uncoloured. */
-static int s2_map_region(struct vm *vm, const struct cfg_region *r)
-{
-	for (uint64_t off = 0, run; off < r->size; off += run) {
-		run = color_run(r, off);
-		if (s2_map_range(vm, r->ipa + off, color_pa(r, off), run, s2_attr(r)))
-			return -1;
-	}
-	return 0;
 }
 
 struct s2_audit {
@@ -92,17 +80,12 @@ void arch_vm_init(struct vm *vm)
 {
 	struct pt *s2 = &vm->arch.s2;
 
-	s2->va_offset = HYP_VA_OFFSET;
-	mmu_pt_translate(s2);
-	s2->alloc = pt_pool_alloc;
-	s2->root_level = 1;
-	s2->root = mmu_table_alloc();
-	if (!s2->root)
+	if (mmu_pt_new_ipa(s2))
 		panic("out of page tables for VM %s\n", vm->cfg->name);
 	for (uint32_t i = 0; i < vm->cfg->nr_regions; i++) {
 		const struct cfg_region *r = &vm->cfg->regions[i];
 
-		if (s2_map_region(vm, r))
+		if (mmu_pt_map_region(s2, r, s2_attr(r)))
 			panic("VM %s: cannot map IPA 0x%llx\n", vm->cfg->name,
 			      (unsigned long long)r->ipa);
 	}

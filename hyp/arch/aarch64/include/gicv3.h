@@ -51,6 +51,8 @@ void gicv3_spi_enable(uint32_t intid, int on);
 void gicv3_ppi_enable(uint32_t cpu, uint32_t intid);
 void gicv3_spi_route(uint32_t intid, uint32_t cpu);
 void gicv3_spi_edge(uint32_t intid, int edge);
+/* One of the hypervisor's own SPIs, at its priority: taken even while cpu idles. */
+void gicv3_spi_own(uint32_t intid, uint32_t cpu, int edge);
 void gicv3_clear_active(uint32_t intid, uint32_t cpu);
 
 #endif
