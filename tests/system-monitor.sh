@@ -598,16 +598,21 @@ test_vitrine_net() {
 # whose remote is `vitrine gdb-relay` (the handshake, then the bytes). A
 # breakpoint hit, the backtrace and PC, the global read and written (the
 # guest says so once it runs on), a step, detach, and the guest runs to its
-# end. Before that, a raw client (tests/gdb_hostile.py) sends bad
-# checksums, a huge packet and garbage, and the server answers on.
+# end. FP and system registers against what the guest set, a V register
+# written, and `monitor` Lua commands. Before that, a raw client
+# (tests/gdb_hostile.py) sends bad checksums, a huge packet, garbage,
+# binary writes with escapes and malformed ones, and monitor commands that
+# fail, loop or print too much, and the server answers on.
 test_monitor_gdb() {
-	local cport sport gport pid vc=$O/host/vitrine elf=$O/guests/dbgtarget.elf tick out
+	local cport sport gport pid vc=$O/host/vitrine elf=$O/guests/dbgtarget.elf tick out vbar counter
 	if ! command -v gdb-multiarch >/dev/null; then
 		echo "SKIP system/monitor-gdb$MODE: no gdb-multiarch (scripts/deps.sh installs it)"
 		return
 	fi
 	read -r cport sport gport <<<"$(free_ports 3)"
 	tick=$(aarch64-linux-gnu-nm "$elf" | awk '$3 == "dbg_tick" { print $1 }')
+	vbar=$(aarch64-linux-gnu-nm "$elf" | awk '$3 == "rt_vectors" { print $1 }')
+	counter=$(aarch64-linux-gnu-nm "$elf" | awk '$3 == "dbg_counter" { print $1 }')
 	mkdir -p "$O/test"
 	LOG=$O/test/monitor-gdb${MODE//\//.}.log
 	out=$O/test/monitor-gdb${MODE//\//.}.out
@@ -620,17 +625,23 @@ test_monitor_gdb() {
 		"$vc" eval --port "$cport" 'print(6*7)' >/dev/null 2>&1 && break
 		sleep 0.5
 	done
-	python3 tests/gdb_hostile.py "$gport" "$O/net.key" dbgtarget >"$out.raw" 2>&1
+	python3 tests/gdb_hostile.py "$gport" "$O/net.key" dbgtarget "$counter" >"$out.raw" 2>&1
 	for c in unknown-vm-refused attached one-session-per-vm ack-and-stop-reply bad-checksum-nak \
 		no-checksum-nak huge-packet-nak registers-after-garbage unmapped-read-e14 bad-length-e01 \
-		no-such-register-e01 unknown-empty detach-ok serves-on; do
+		no-such-register-e01 unknown-empty x-escaped-write x-malformed-e01 x-probe-ok m-restored \
+		rcmd-output rcmd-error rcmd-loop-ctrl-c rcmd-huge-output-cut rcmd-bad-hex-e01 \
+		rcmd-state-kept detach-ok serves-on; do
 		check "system/monitor-gdb-raw-$c" grep -qx "ok $c" "$out.raw"
 	done
 	check system/monitor-gdb-raw-all-reached sh -c "! grep -q '^bad' '$out.raw'"
 	timeout -k 5 120 "$vc" gdb dbgtarget --port "$gport" -- -batch -nx \
 		-ex 'break dbg_tick' -ex continue -ex bt -ex 'info registers pc' \
 		-ex 'print dbg_counter > 0' -ex 'set var dbg_counter = 999999990' -ex 'print dbg_counter' \
-		-ex stepi -ex 'print $pc == dbg_tick + 4' -ex detach "$elf" >"$out" 2>&1
+		-ex stepi -ex 'print $pc == dbg_tick + 4' \
+		-ex 'info registers fpsr' -ex 'print/x $v31.q.u' -ex 'print/x $vbar_el1' \
+		-ex 'set $v31.d.u[0] = 0x55' -ex 'print/x $v31.d.u' \
+		-ex 'monitor x = 41' -ex 'monitor print("rcmd:", x + 1, vm.info("dbgtarget").state)' \
+		-ex 'monitor error("boom")' -ex detach "$elf" >"$out" 2>&1
 	check system/monitor-gdb-exit-0 test $? = 0
 	check system/monitor-gdb-breakpoint-hit grep -q '^Breakpoint 1, dbg_tick () at guests/dbgtarget/dbgtarget.c' "$out"
 	check system/monitor-gdb-backtrace grep -Eq '^#1 +0x[0-9a-f]+ in main ' "$out"
@@ -638,6 +649,12 @@ test_monitor_gdb() {
 	check system/monitor-gdb-read-global grep -qx '\$1 = 1' "$out"
 	check system/monitor-gdb-written-global grep -qx '\$2 = 999999990' "$out"
 	check system/monitor-gdb-stepi grep -qx '\$3 = 1' "$out"
+	check system/monitor-gdb-fpsr grep -Eq '^fpsr +0x8000011 ' "$out"
+	check system/monitor-gdb-v-register grep -qx '\$4 = {0xfedcba98765432100123456789abcdef}' "$out"
+	check system/monitor-gdb-sysreg grep -qx "\\\$5 = 0x${vbar#"${vbar%%[!0]*}"}" "$out"
+	check system/monitor-gdb-v-written grep -qx '\$6 = {0x55, 0xfedcba9876543210}' "$out"
+	check system/monitor-gdb-monitor-cmd grep -Eqx 'rcmd:\s+42\s+paused' "$out"
+	check system/monitor-gdb-monitor-error grep -q 'boom' "$out"
 	check system/monitor-gdb-detached grep -q '^\[Inferior 1 (Remote target) detached\]' "$out"
 	for _ in $(seq 120); do has 'dbgtarget: done at' && break; sleep 0.5; done
 	check system/monitor-gdb-written-seen has 'dbgtarget\] dbgtarget: counter jumped to 999999991'

@@ -5,12 +5,17 @@
  * makes it reach in a test's time. The tests look its symbols up in
  * dbgtarget.elf. No interrupts: a step is always the next instruction.
  * First it tries the monitor's debug calls itself: they must be refused.
+ * It leaves known values in FP registers for a debugger to read.
  */
 #include "rt.h"
 
 #include <vitrine/debug.h>
 
 #define DBG_END 1000000000ull
+/* What a debugger finds in v31 and FPSR (QC, IXC, IOC): registers nothing here uses. */
+#define DBG_V31_LO 0x0123456789abcdefull
+#define DBG_V31_HI 0xfedcba9876543210ull
+#define DBG_FPSR 0x08000011ull
 
 volatile uint64_t dbg_counter;
 
@@ -28,6 +33,13 @@ static void dbg_delay(void)
 		;
 }
 
+static void dbg_fp_marks(void)
+{
+	__asm__ volatile("fmov d31, %0\n\tmov v31.d[1], %1\n\tmsr fpsr, %2" ::"r"(DBG_V31_LO),
+	                 "r"(DBG_V31_HI), "r"(DBG_FPSR)
+	                 : "v31");
+}
+
 void main(uint64_t arg)
 {
 	struct rt_vm_info info;
@@ -38,6 +50,7 @@ void main(uint64_t arg)
 	rt_printf("dbgtarget: attach itself: %lld, status: %lld\n",
 	          (long long)rt_hvc(VT_HC_DBG_ATTACH, info.vm, 0, 0).x0,
 	          (long long)rt_hvc(VT_HC_DBG_STATUS, info.vm, 0, 0).x0);
+	dbg_fp_marks();
 	while (now < DBG_END) {
 		now = dbg_tick();
 		if (now != seen + 1)
