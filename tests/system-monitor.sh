@@ -598,8 +598,8 @@ test_vitrine_net() {
 # whose remote is `vitrine gdb-relay` (the handshake, then the bytes). A
 # breakpoint hit, the backtrace and PC, the global read and written (the
 # guest says so once it runs on), a step, detach, and the guest runs to its
-# end. FP and system registers against what the guest set, a V register
-# written, and `monitor` Lua commands. Before that, a raw client
+# end. Its two vCPUs as threads, FP and system registers against what the
+# guest set, a V register written, and `monitor` Lua commands. Before that, a raw client
 # (tests/gdb_hostile.py) sends bad checksums, a huge packet, garbage,
 # binary writes with escapes and malformed ones, and monitor commands that
 # fail, loop or print too much, and the server answers on.
@@ -637,18 +637,20 @@ test_monitor_gdb() {
 	timeout -k 5 120 "$vc" gdb dbgtarget --port "$gport" -- -batch -nx \
 		-ex 'break dbg_tick' -ex continue -ex bt -ex 'info registers pc' \
 		-ex 'print dbg_counter > 0' -ex 'set var dbg_counter = 999999990' -ex 'print dbg_counter' \
-		-ex stepi -ex 'print $pc == dbg_tick + 4' \
+		-ex stepi -ex 'print $pc == dbg_tick + 4' -ex 'info threads' \
 		-ex 'info registers fpsr' -ex 'print/x $v31.q.u' -ex 'print/x $vbar_el1' \
 		-ex 'set $v31.d.u[0] = 0x55' -ex 'print/x $v31.d.u' \
 		-ex 'monitor x = 41' -ex 'monitor print("rcmd:", x + 1, vm.info("dbgtarget").state)' \
 		-ex 'monitor error("boom")' -ex detach "$elf" >"$out" 2>&1
 	check system/monitor-gdb-exit-0 test $? = 0
-	check system/monitor-gdb-breakpoint-hit grep -q '^Breakpoint 1, dbg_tick () at guests/dbgtarget/dbgtarget.c' "$out"
+	check system/monitor-gdb-breakpoint-hit grep -Eq '^Thread 1 hit Breakpoint 1, dbg_tick \(\) at guests/dbgtarget/dbgtarget.c' "$out"
 	check system/monitor-gdb-backtrace grep -Eq '^#1 +0x[0-9a-f]+ in main ' "$out"
 	check system/monitor-gdb-pc grep -Eq "^pc +0x0*${tick#"${tick%%[!0]*}"} " "$out"
 	check system/monitor-gdb-read-global grep -qx '\$1 = 1' "$out"
 	check system/monitor-gdb-written-global grep -qx '\$2 = 999999990' "$out"
 	check system/monitor-gdb-stepi grep -qx '\$3 = 1' "$out"
+	check system/monitor-gdb-thread-1 grep -Eq '^\* 1 +Thread 1 .*dbg_tick' "$out"
+	check system/monitor-gdb-thread-2 grep -Eq '^  2 +Thread 2 .* rt_relax \(\) at guests/rt/rt.h' "$out"
 	check system/monitor-gdb-fpsr grep -Eq '^fpsr +0x8000011 ' "$out"
 	check system/monitor-gdb-v-register grep -qx '\$4 = {0xfedcba98765432100123456789abcdef}' "$out"
 	check system/monitor-gdb-sysreg grep -qx "\\\$5 = 0x${vbar#"${vbar%%[!0]*}"}" "$out"

@@ -5,7 +5,8 @@
  * makes it reach in a test's time. The tests look its symbols up in
  * dbgtarget.elf. No interrupts: a step is always the next instruction.
  * First it tries the monitor's debug calls itself: they must be refused.
- * It leaves known values in FP registers for a debugger to read.
+ * It leaves known values in FP registers for a debugger to read. Any
+ * other vCPU spins until the counter is done.
  */
 #include "rt.h"
 
@@ -18,6 +19,7 @@
 #define DBG_FPSR 0x08000011ull
 
 volatile uint64_t dbg_counter;
+static volatile uint32_t dbg_done;
 
 /* The breakpoint's target: not inlined, so it has an address of its own. */
 __attribute__((noinline)) uint64_t dbg_tick(void)
@@ -31,6 +33,14 @@ static void dbg_delay(void)
 {
 	for (volatile uint32_t i = 0; i < 20000; i++)
 		;
+}
+
+/* vCPUs past the first (configs/debug-net.cfg has two): a debugger's other threads, until the end. */
+static void dbg_spin(uint32_t vcpu)
+{
+	(void)vcpu;
+	while (!dbg_done)
+		rt_relax();
 }
 
 static void dbg_fp_marks(void)
@@ -50,6 +60,8 @@ void main(uint64_t arg)
 	rt_printf("dbgtarget: attach itself: %lld, status: %lld\n",
 	          (long long)rt_hvc(VT_HC_DBG_ATTACH, info.vm, 0, 0).x0,
 	          (long long)rt_hvc(VT_HC_DBG_STATUS, info.vm, 0, 0).x0);
+	for (uint32_t i = 1; i < info.nr_vcpus; i++)
+		rt_cpu_on(i, dbg_spin);
 	dbg_fp_marks();
 	while (now < DBG_END) {
 		now = dbg_tick();
@@ -58,5 +70,6 @@ void main(uint64_t arg)
 		seen = now;
 		dbg_delay();
 	}
+	dbg_done = 1;
 	rt_printf("dbgtarget: done at %llu\n", (unsigned long long)now);
 }
