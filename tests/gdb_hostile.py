@@ -8,6 +8,7 @@ too much. Prints "ok NAME" or "bad NAME: why" per check.
 
 usage: gdb_hostile.py GDB_PORT KEY VM ADDR
 ADDR: a writable 8 bytes of the VM's (put back as they were).
+With --interrupt for ADDR, only a continue, a Ctrl-C and a detach.
 """
 import os
 import random
@@ -154,11 +155,28 @@ def run(port, vm, addr):
     s.close()  # the connection's end detaches too: the VM runs on
 
 
+def interrupt(port, vm):
+    """Continue, then Ctrl-C: the VM stops (T02: SIGINT), then runs on detached."""
+    s, line = session(port, vm)
+    check("interrupt-attached", line == b"ok", repr(line))
+    stop = ask(s, b"?")
+    s.sendall(packet(b"c"))
+    acked = s.recv(1) == b"+"
+    time.sleep(1)
+    s.sendall(b"\x03")
+    check("interrupt-stops", acked and re.fullmatch(rb"T02thread:1;", reply(s)), repr(stop))
+    check("interrupt-detach-ok", ask(s, b"D") == b"OK")
+    s.close()
+
+
 def main():
-    port, vm, addr = int(sys.argv[1]), sys.argv[3], int(sys.argv[4], 16)
+    port, vm = int(sys.argv[1]), sys.argv[3]
     net_client.KEY = bytes.fromhex(open(sys.argv[2]).read().strip())
     try:
-        run(port, vm, addr)
+        if sys.argv[4] == "--interrupt":
+            interrupt(port, vm)
+        else:
+            run(port, vm, int(sys.argv[4], 16))
     except Exception as e:  # every check not reached counts as failed
         say(f"bad client: {type(e).__name__}: {e}")
 

@@ -607,6 +607,7 @@ run_all() {
 	if [ -z "$MODE" ]; then test_linux_shm; fi
 	if [ -z "$MODE" ]; then test_linux_rt; fi
 	if [ -z "$MODE" ]; then test_demo; fi
+	if [ -z "$MODE" ]; then test_monitor_gdb_linux; fi
 	# A build of its own: once is enough.
 	if [ -z "$MODE" ]; then test_monitor_guard; fi
 }

@@ -430,8 +430,21 @@ void debug_stopped(struct vcpu *v, uint32_t why)
 	vm_pause_nowait(v->vm);
 }
 
+/*
+ * Each breakpoint back in, over the reloaded image's instruction: a
+ * debugger cannot be told that its breakpoints went (GDB's protocol has
+ * no word for it), and one early in the boot code catches the new start.
+ */
 void debug_vm_reset(struct vm *vm)
 {
-	for (uint32_t i = 0; i < VT_DBG_BREAKS; i++)
-		vm->debug.breaks[i].set = 0;
+	uint32_t brk = arch_debug_break_insn();
+
+	for (uint32_t i = 0; i < VT_DBG_BREAKS; i++) {
+		struct debug_break *b = &vm->debug.breaks[i];
+
+		if (b->set && (debug_copy_ipa(vm, b->ipa, (uint8_t *)&b->insn, 4, 0) ||
+		               debug_copy_ipa(vm, b->ipa, (uint8_t *)&brk, 4, 1)))
+			b->set = 0; /* cannot happen: its memory stays the VM's */
+	}
+	arch_icache_invalidate();
 }

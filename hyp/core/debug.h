@@ -55,7 +55,7 @@ void debug_held(struct vcpu *v);
 void debug_release(struct vcpu *v);
 /* On v's pCPU, at an exit: a breakpoint or step of the session stops v and its VM. */
 void debug_stopped(struct vcpu *v, uint32_t why);
-/* vm was reloaded: the breakpoints' instructions are gone with its old memory. */
+/* vm was reloaded: its breakpoints are written again over the new image. */
 void debug_vm_reset(struct vm *vm);
 /* Copy len bytes at vm's ipa (its RAM only) into buf: 0 or VT_DBG_ERR_UNMAPPED. */
 int debug_read_ipa(struct vm *vm, uint64_t ipa, void *buf, uint32_t len);
