@@ -671,30 +671,31 @@ test_monitor_gdb() {
 
 # gdb on Linux (configs/debug-linux.cfg), once its shell is up. Debian's
 # real System.map comes only in an 800 MB debug package, so the addresses
-# are the running kernel's own: _text, _stext and _etext from /proc/kallsyms
-# in its shell (right under KASLR too). Its kallsyms has no data symbols
-# (no CONFIG_KALLSYMS_ALL): linux_banner is _text plus the offset of the
-# Image's last "Linux version " (init/version.c's weak copy comes first;
-# the one linked, from init/version-timestamp.o, is linked last). gdb
+# are the running kernel's own: _stext and _etext from /proc/kallsyms in its
+# shell (right under KASLR too). Its kallsyms has no data symbols (no
+# CONFIG_KALLSYMS_ALL) and nothing below _stext: the Image starts at _text,
+# 64 KiB below _stext (arm64's vmlinux.lds.S: .head.text, then .text at
+# SEGMENT_ALIGN), and linux_banner is the Image's last "Linux version "
+# (init/version.c's weak copy comes first; the one linked, from
+# init/version-timestamp.o, is linked last). gdb
 # attaches without an ELF (the target description says aarch64): the PC
 # it shows is in the kernel's text and linux_banner reads "Linux version";
 # a raw client then continues the VM and stops it with a Ctrl-C; after the
 # detach the shell answers and Linux powers off.
 feed_gdb_linux() {
-	local syms text stext etext banner
+	local syms stext etext banner
 	wait_log 'vitrine-linux: userspace up' 240 || return
 	sleep 2
 	printf 'console linux\r'
 	wait_log 'console: attached to linux' || return
 	sleep 1
-	printf '%s\r' "grep -E ' (_text|_stext|_etext)\$' /proc/kallsyms"
+	printf '%s\r' "grep -E ' (_stext|_etext)\$' /proc/kallsyms"
 	wait_log ' _etext' || return
 	sleep 1
 	syms=$(render <"$LOG")
-	text=$(awk '$NF == "_text" { print "0x" $(NF - 2) }' <<<"$syms")
 	stext=$(awk '$NF == "_stext" { print "0x" $(NF - 2) }' <<<"$syms")
 	etext=$(awk '$NF == "_etext" { print "0x" $(NF - 2) }' <<<"$syms")
-	banner=$(printf '0x%x' $((text + $(grep -boa 'Linux version ' "$O/linux/Image" | tail -n 1 | cut -d: -f1))))
+	banner=$(printf '0x%x' $((stext - 0x10000 + $(grep -boa 'Linux version ' "$O/linux/Image" | tail -n 1 | cut -d: -f1))))
 	echo "$stext $etext $banner" >"$GDB_OUT.syms"
 	timeout -k 5 120 "$O/host/vitrine" gdb linux --port "$NET_GDB_PORT" -- -batch -nx \
 		-ex 'info registers pc' -ex "print \$pc >= $stext && \$pc < $etext" \
@@ -736,6 +737,33 @@ test_monitor_gdb_linux() {
 	check system/monitor-gdb-linux-poweroff has '^vitrine: VM linux powered off$'
 	check system/monitor-gdb-linux-no-panic lacks 'Kernel panic|unexpected exception'
 	check system/monitor-gdb-linux-qemu-exit-0 exited 0
+}
+
+# The neighbours of a debugged VM run undisturbed (configs/debug-timer.cfg,
+# under -icount, where lateness is emulated time): the timer guest's
+# interrupts, the same with and without a session that holds dbgtarget at a
+# breakpoint all through the timer's run. Without a session the UART only
+# waits for the timer to end; with one, the worst lateness must stay within
+# a tenth of the run without, and below a period: a stalled neighbour
+# would be late by the whole hold.
+timer_worst() { sed -n 's/^\[timer\] timer: .* lateness .* max \([0-9]*\) ticks$/\1/p' "$LOG"; }
+test_monitor_debug_neighbour() {
+	local tick without with wait_timer
+	tick=0x$(aarch64-linux-gnu-nm "$O/guests/dbgtarget.elf" | awk '$3 == "dbg_tick" { print $1 }')
+	wait_timer=$'while vm.info(\'timer\').state ~= \'off\' do end print(\'timer done\', vm.info(\'dbgtarget\').state)\n'
+	boot debug-timer 120 "$wait_timer"$'vitrine.poweroff()\n'
+	cp "$LOG" "$LOG.without"
+	without=$(timer_worst)
+	check system/monitor-debug-neighbour-alone-ok has '^\[timer\] timer: ok$'
+	boot debug-timer 120 "dbg.attach('dbgtarget') dbg.brk('dbgtarget', $tick) dbg.cont('dbgtarget') s = dbg.wait('dbgtarget', 20000) print('held', s.reason, s.pc == $tick)"$'\n'"$wait_timer"$'dbg.detach(\'dbgtarget\')\nvitrine.poweroff()\n'
+	with=$(timer_worst)
+	echo "monitor-debug-neighbour: worst lateness without a session $without ticks, with $with"
+	check system/monitor-debug-neighbour-held has $'^held\tbreak\ttrue$'
+	check system/monitor-debug-neighbour-held-throughout has $'^timer done\tpaused$'
+	check system/monitor-debug-neighbour-ok has '^\[timer\] timer: ok$'
+	check system/monitor-debug-neighbour-not-later test -n "$with" -a -n "$without" -a "${with:-0}" -le $((${without:-0} * 11 / 10))
+	check system/monitor-debug-neighbour-never-a-period-late timer_max_below 62500
+	check system/monitor-debug-neighbour-qemu-exit-0 exited 0
 }
 
 # dbg on the dbgtarget guest (configs/debug.cfg), at addresses from its ELF:
