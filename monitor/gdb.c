@@ -266,7 +266,7 @@ static err_t gdb_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 	}
 	tcp_recved(pcb, p->tot_len);
 	if (c && c->s.rcmd_busy) {
-		/* GDB sends only acks while a command runs, or a Ctrl-C that stops it: the rest goes */
+		/* GDB sends only acks while a command runs, or a Ctrl-C to stop it */
 		c->s.rcmd_stop |= pbuf_memfind(p, "\x03", 1, 0) != 0xffff;
 	} else if (c) {
 		c->last = timer_now();

@@ -38,7 +38,7 @@ void gdb_reply_str(struct gdb_session *s, const char *payload);
 
 /* gdb.c: is the client gone? */
 int gdb_lost(struct gdb_session *s);
-/* gdb.c: wait (polling the network, 5 s at most) for room for a reply of len bytes: 0 if there is. */
+/* gdb.c: wait (polling the network, 5 s at most) for room for len bytes: 0 if there is. */
 int gdb_room(struct gdb_session *s, size_t len);
 
 /* gdb_rcmd.c */

@@ -94,7 +94,7 @@ void gdb_rcmd_run(struct gdb_session *s)
 	if (!s->L)
 		printf("monitor: no memory for a Lua state\n");
 	else if ((r = repl_run(s->L, s->cmd, s->cmd_len, gdb_rcmd_hook)) == REPL_MORE)
-		printf("monitor: the chunk is not complete: a monitor command is one whole chunk\n");
+		printf("monitor: an incomplete chunk: a monitor command is one whole chunk\n");
 	fflush(stdout);
 	if (s->said_total > GDB_RCMD_OUT) {
 		s->said_total = 0; /* this line gets through */

@@ -45,8 +45,8 @@ static void gdb_tdesc_add(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	gdb_tdesc_len += (size_t)vsnprintf(gdb_tdesc + gdb_tdesc_len, GDB_TDESC - gdb_tdesc_len,
-	                                   fmt, ap);
+	gdb_tdesc_len +=
+	    (size_t)vsnprintf(gdb_tdesc + gdb_tdesc_len, GDB_TDESC - gdb_tdesc_len, fmt, ap);
 	va_end(ap);
 	if (gdb_tdesc_len >= GDB_TDESC)
 		gdb_tdesc_len = GDB_TDESC - 1; /* cut: GDB says the XML is bad, a test sees it */
@@ -77,7 +77,8 @@ static void gdb_tdesc_make(void)
 	gdb_tdesc_add("</feature></target>");
 }
 
-/* GDB's register n: its size in bytes (0: none such) and the debug call's number of its low half. */
+/* GDB's register n: its size in bytes (0: no such) and the debug call's number of its first half.
+ */
 static unsigned gdb_reg_size(uint64_t n, uint32_t *first)
 {
 	if (n < GDB_REG_V) {
@@ -103,7 +104,7 @@ static int64_t gdb_reg(struct gdb_session *s, uint64_t n, int write, uint64_t *v
 	unsigned size = gdb_reg_size(n, &first);
 
 	for (unsigned half = 0; half < (size + 7) / 8; half++) {
-		uint64_t x[8] = {VT_HC_DBG_REG, s->vm,       s->vcpu,
+		uint64_t x[8] = {VT_HC_DBG_REG, s->vm,           s->vcpu,
 		                 first + half,  (uint64_t)write, v[half]};
 		int64_t r = gdb_call(x);
 

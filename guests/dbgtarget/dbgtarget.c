@@ -35,7 +35,7 @@ static void dbg_delay(void)
 		;
 }
 
-/* vCPUs past the first (configs/debug-net.cfg has two): a debugger's other threads, until the end. */
+/* vCPUs past the first (debug-net.cfg has two): a debugger's other threads, till the end. */
 static void dbg_spin(uint32_t vcpu)
 {
 	(void)vcpu;
