@@ -77,8 +77,7 @@ static void gdb_tdesc_make(void)
 	gdb_tdesc_add("</feature></target>");
 }
 
-/* GDB's register n: its size in bytes (0: no such) and the debug call's number of its first half.
- */
+/* Register n: its size in bytes (0: none such) and the debug call's number of its first half. */
 static unsigned gdb_reg_size(uint64_t n, uint32_t *first)
 {
 	if (n < GDB_REG_V) {
