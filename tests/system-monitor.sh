@@ -777,9 +777,12 @@ test_monitor_debug_neighbour() {
 # to its end. Unmapped and device addresses, an EL2 PSTATE, the monitor
 # itself and calls by the guest are all refused.
 test_monitor_debug() {
-	local elf=$O/guests/dbgtarget.elf in tick counter main
+	local elf=$O/guests/dbgtarget.elf in tick counter main store
 	sym() { printf '0x%s' "$(aarch64-linux-gnu-nm "$elf" | awk -v s="$1" '$3 == s { print $1 }')"; }
 	tick=$(sym dbg_tick) counter=$(sym dbg_counter) main=$(sym main)
+	# rt_printf's store to the emulated UART (rt_puts inlined): an instruction the hypervisor emulates
+	store=0x$(aarch64-linux-gnu-objdump -d "$elf" | awk '/<rt_printf>:/ { on = 1 }
+		on && $3 == "str" && $4 ~ /^w/ && $5 ~ /^\[x[0-9]+\]$/ { sub(":", "", $1); print $1; exit }')
 	# dbg_tick's first instruction, as the ELF has it: what a breakpoint hides and gives back
 	insn=$(aarch64-linux-gnu-objdump -d "$elf" --start-address="$tick" --stop-address=$((tick + 4)) | awk '/^ +[0-9a-f]+:/ { print $2 }')
 	in=$'while vm.info(\'dbgtarget\').vcpus[1].state ~= \'running\' do end\n'
@@ -802,11 +805,16 @@ test_monitor_debug() {
 	in+=$'print(\'el2\', pcall(dbg.setreg, \'dbgtarget\', \'cpsr\', 0x3c9))\n'
 	in+=$'print(\'self\', pcall(dbg.attach, \'monitor\'))\n'
 	in+="dbg.unbrk('dbgtarget', $tick) print('restored', string.format('%x', string.unpack('<I4', dbg.read('dbgtarget', $tick, 4, 'ipa'))))"$'\n'
+	# The counter written above makes it print: a step over the UART store stops right after it.
+	in+="dbg.brk('dbgtarget', $store) dbg.cont('dbgtarget') s = dbg.wait('dbgtarget', 20000) r, pc = dbg.step('dbgtarget')"$'\n'
+	in+="print('mmio step', s.pc == $store, r, pc == $store + 4) dbg.unbrk('dbgtarget', $store)"$'\n'
 	in+="dbg.hwbrk('dbgtarget', $tick) dbg.cont('dbgtarget') s = dbg.wait('dbgtarget', 20000) print('hw', s.reason, s.pc == $tick)"$'\n'
 	in+="dbg.unhwbrk('dbgtarget', $tick) dbg.watch('dbgtarget', $counter, 8) dbg.cont('dbgtarget') s = dbg.wait('dbgtarget', 20000)"$'\n'
 	in+="print('watch', s.reason, s.pc > $tick and s.pc < $tick + 0x20, s.addr == $counter) dbg.unwatch('dbgtarget', $counter)"$'\n'
-	# A reset reloads the image: the breakpoint is written in again and stops the new run.
-	in+="dbg.brk('dbgtarget', $tick) vm.reset('dbgtarget') s = dbg.wait('dbgtarget', 20000)"$'\n'
+	# A reset reloads the image: the breakpoint is written in again and stops the new run
+	# (perhaps before vm.reset returns: the stop count, not dbg.wait, tells).
+	in+="dbg.brk('dbgtarget', $tick) n = dbg.status('dbgtarget').stops vm.reset('dbgtarget')"$'\n'
+	in+="t = 0 repeat s = dbg.status('dbgtarget') t = t + 1 until (s.stops > n and s.stopped) or t > 1000000"$'\n'
 	in+="print('reset re-armed', s and s.reason, s and s.pc == $tick, vm.info('dbgtarget').resets)"$'\n'
 	in+="dbg.write('dbgtarget', $counter, string.pack('<I8', 999999998))"$'\n'
 	in+=$'dbg.detach(\'dbgtarget\') print(\'after detach\', pcall(dbg.reg, \'dbgtarget\', \'pc\'))\n'
@@ -831,6 +839,7 @@ test_monitor_debug() {
 	check system/monitor-debug-device-ipa has $'^device\tnil\t0x9000000: not mapped to the VM\'s RAM$'
 	check system/monitor-debug-el2-pstate-refused has $'^el2\tfalse\tdbg.setreg: invalid argument.*\\(-3\\)$'
 	check system/monitor-debug-monitor-itself has $'^self\tfalse\tdbg.attach: invalid argument.*\\(-3\\)$'
+	check system/monitor-debug-step-over-mmio has $'^mmio step\ttrue\tstep\ttrue$'
 	check system/monitor-debug-hw-breakpoint has $'^hw\thw\ttrue$'
 	check system/monitor-debug-watchpoint has $'^watch\twatch\ttrue\ttrue$'
 	check system/monitor-debug-reset-re-armed has $'^reset re-armed\tbreak\ttrue\t1$'
