@@ -391,7 +391,8 @@ void debug_held(struct vcpu *v)
 		return;
 	arch_debug_save(v);
 	v->debug.step = 0;
-	/* An exit that emulated the stepped instruction (MMIO, a trapped register) ends the step too. */
+	/* An exit that emulated the stepped instruction (MMIO, a trapped register) ends the step
+	 * too. */
 	if (__atomic_exchange_n(&v->debug.stepping, 0, __ATOMIC_ACQ_REL) && !v->debug.stop)
 		v->debug.stop = VT_DBG_STOP_STEP;
 	v->debug.last = v->debug.stop ? v->debug.stop : VT_DBG_STOP_PAUSE;

@@ -39,13 +39,13 @@ struct debug_vm {
 };
 
 struct debug_vcpu {
-	uint32_t stop;  /* enum vt_dbg_stop: why it is being held, reported once it is */
-	uint32_t last;  /* ... and why it was, last time */
-	uint32_t step;  /* run one instruction when it leaves the hold */
+	uint32_t stop;     /* enum vt_dbg_stop: why it is being held, reported once it is */
+	uint32_t last;     /* ... and why it was, last time */
+	uint32_t step;     /* run one instruction when it leaves the hold */
 	uint32_t stepping; /* left the hold for a step: the next exit, whatever it is, ends it */
-	uint32_t saved; /* held, its EL1 state in arch.dbg_sys: the monitor may touch it */
-	uint32_t holds; /* times it was held with its state saved */
-	uint64_t addr;  /* what a watchpoint saw it touch */
+	uint32_t saved;    /* held, its EL1 state in arch.dbg_sys: the monitor may touch it */
+	uint32_t holds;    /* times it was held with its state saved */
+	uint64_t addr;     /* what a watchpoint saw it touch */
 };
 
 /* A monitor call in [VT_HC_DBG_FIRST, VT_HC_DBG_LAST]: x in, results in x[1..]; -> x0 */
