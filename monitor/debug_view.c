@@ -23,7 +23,7 @@
 
 static const char *const dv_stops[VT_DBG_STOP_COUNT] = VT_DBG_STOP_NAMES;
 #define DV_SYS_NAME(name) #name,
-static const char *const dv_sys_names[VT_DBG_SYS_COUNT] = {VT_DBG_SYSREGS(DV_SYS_NAME)};
+const char *const debug_sys_names[VT_DBG_SYS_COUNT] = {VT_DBG_SYSREGS(DV_SYS_NAME)};
 #undef DV_SYS_NAME
 static const char dv_callbacks_key = 0; /* registry: {[vm] = {[ipa] = function}} */
 
@@ -124,7 +124,7 @@ static uint32_t dv_reg_number(lua_State *L, int idx)
 	if (!strcmp(name, "cpsr"))
 		return VT_DBG_REG_CPSR;
 	for (uint32_t i = 0; i < VT_DBG_SYS_COUNT; i++)
-		if (!strcmp(name, dv_sys_names[i]))
+		if (!strcmp(name, debug_sys_names[i]))
 			return VT_DBG_REG_SYS + i;
 	return (uint32_t)luaL_argerror(L, idx, "no such register");
 }
@@ -197,7 +197,7 @@ static int dv_regs(lua_State *L)
 	field_int(L, "pc", (lua_Integer)dv_reg_get(L, vm, vcpu, VT_DBG_REG_PC));
 	field_int(L, "cpsr", (lua_Integer)dv_reg_get(L, vm, vcpu, VT_DBG_REG_CPSR));
 	for (uint32_t i = 0; i < VT_DBG_SYS_COUNT; i++)
-		field_int(L, dv_sys_names[i],
+		field_int(L, debug_sys_names[i],
 		          (lua_Integer)dv_reg_get(L, vm, vcpu, VT_DBG_REG_SYS + i));
 	for (uint32_t i = 0; i < 64; i++) {
 		snprintf(name, sizeof name, "v%u%s", (unsigned)i / 2, i % 2 ? "hi" : "lo");

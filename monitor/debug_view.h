@@ -5,9 +5,12 @@
 #include <stdint.h>
 
 #include "lua.h"
+#include <vitrine/debug.h>
 
 void debug_view_open(lua_State *L);
 
+/* The EL1 system registers' names (vitrine/debug.h's list): dbg.regs' and gdb's. */
+extern const char *const debug_sys_names[VT_DBG_SYS_COUNT];
 /* What a debug call's negative answer means. */
 const char *debug_why(int64_t r);
 /*

@@ -38,6 +38,7 @@
 #define GDB_OUT (3 * GDB_PKT)
 #define GDB_FIRST 40 /* the first line: a VM's name or id */
 #define GDB_CTRL_C 0x03
+#define GDB_ROOM_WAIT_MS 5000 /* a monitor command's output waits this long for a reader */
 
 enum { GR_IDLE, GR_DATA, GR_SUM1, GR_SUM2 }; /* where in a packet the next byte falls */
 
@@ -104,8 +105,10 @@ void gdb_reply_str(struct gdb_session *s, const char *payload)
 /* The session ends: the VM runs on without breakpoints; the slot is freed once closed. */
 static void gdb_release(struct gdb_conn *c)
 {
-	if (c->attached)
+	if (c->attached) {
 		gdb_end(&c->s);
+		gdb_rcmd_end(&c->s);
+	}
 	c->attached = 0;
 }
 
@@ -203,6 +206,7 @@ static void gdb_byte(struct gdb_conn *c, uint8_t b)
 			c->sum = 0;
 			c->overflow = 0;
 		} else if (b == GDB_CTRL_C) {
+			c->s.rcmd_stop = c->s.rcmd; /* a command waits: it stops at its start */
 			gdb_interrupt(&c->s);
 		} else if (b == '-' && c->sent_len) {
 			gdb_put(c, c->sent, c->sent_len);
@@ -261,7 +265,10 @@ static err_t gdb_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 		return ERR_OK;
 	}
 	tcp_recved(pcb, p->tot_len);
-	if (c) {
+	if (c && c->s.rcmd_busy) {
+		/* GDB sends only acks while a command runs, or a Ctrl-C to stop it */
+		c->s.rcmd_stop |= pbuf_memfind(p, "\x03", 1, 0) != 0xffff;
+	} else if (c) {
 		c->last = timer_now();
 		for (struct pbuf *q = p; q; q = q->next)
 			gdb_input(c, q->payload, q->len);
@@ -276,7 +283,7 @@ static const char *gdb_start(struct tcp_pcb *pcb, unsigned id)
 	for (int i = 0; i < GDB_CONNS; i++) {
 		struct gdb_conn *c = &gdb_conns[i];
 
-		if (c->pcb)
+		if (c->pcb || c->s.rcmd_busy)
 			continue;
 		c->pcb = pcb;
 		c->id = id;
@@ -303,12 +310,48 @@ void gdb_poll(void)
 			continue;
 		if (c->attached && c->s.running && !c->closing)
 			gdb_check_stop(&c->s);
-		if (c->s.running)
-			c->last = timer_now(); /* waiting for the VM, not idle */
+		if (c->s.running || c->s.rcmd || c->s.rcmd_busy)
+			c->last = timer_now(); /* waiting for the VM or a command, not idle */
 		gdb_flush(c);
 		if ((c->closing && !c->out_len) || timer_now() - c->last > idle)
 			gdb_close(c);
 	}
+}
+
+void gdb_serve(void)
+{
+	for (int i = 0; i < GDB_CONNS; i++) {
+		struct gdb_conn *c = &gdb_conns[i];
+
+		if (!c->s.rcmd || !c->attached || c->closing || !c->pcb)
+			continue;
+		gdb_rcmd_run(&c->s);
+		if (!c->attached)
+			gdb_rcmd_end(&c->s); /* the session ended while it ran */
+		gdb_flush(c);
+		return; /* one command per idle turn, as console lines */
+	}
+}
+
+int gdb_lost(struct gdb_session *s)
+{
+	const struct gdb_conn *c = gdb_conn_of(s);
+
+	return !c->pcb || c->closing || !c->attached;
+}
+
+int gdb_room(struct gdb_session *s, size_t len)
+{
+	struct gdb_conn *c = gdb_conn_of(s);
+	uint64_t end = timer_now() + timer_freq() / 1000 * GDB_ROOM_WAIT_MS;
+
+	gdb_flush(c);
+	while (len > GDB_OUT - c->out_len && !gdb_lost(s) && timer_now() < end) {
+		net_poll();
+		rt_relax();
+		gdb_flush(c);
+	}
+	return len > GDB_OUT - c->out_len ? -1 : 0;
 }
 
 static int gdb_peer(unsigned slot, struct net_peer *p)

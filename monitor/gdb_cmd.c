@@ -15,41 +15,27 @@
 #include <vitrine/debug.h>
 #include <vitrine/netauth.h>
 
-#define GDB_CORE_REGS 34 /* x0..x30, sp, pc, cpsr: target.xml's, in its order */
 #define GDB_SIGTRAP 5
 #define GDB_SIGINT 2
-
-static const char gdb_target_xml[] =
-    "<?xml version=\"1.0\"?><!DOCTYPE target SYSTEM \"gdb-target.dtd\">"
-    "<target><architecture>aarch64</architecture>"
-    "<feature name=\"org.gnu.gdb.aarch64.core\">"
-#define GDB_X(n) "<reg name=\"x" #n "\" bitsize=\"64\"/>"
-    GDB_X(0) GDB_X(1) GDB_X(2) GDB_X(3) GDB_X(4) GDB_X(5) GDB_X(6) GDB_X(7) GDB_X(8) GDB_X(9)
-        GDB_X(10) GDB_X(11) GDB_X(12) GDB_X(13) GDB_X(14) GDB_X(15) GDB_X(16) GDB_X(17) GDB_X(18)
-            GDB_X(19) GDB_X(20) GDB_X(21) GDB_X(22) GDB_X(23) GDB_X(24) GDB_X(25) GDB_X(26)
-                GDB_X(27) GDB_X(28) GDB_X(29) GDB_X(30)
-#undef GDB_X
-                    "<reg name=\"sp\" bitsize=\"64\" type=\"data_ptr\"/>"
-                    "<reg name=\"pc\" bitsize=\"64\" type=\"code_ptr\"/>"
-                    "<reg name=\"cpsr\" bitsize=\"32\"/>"
-                    "</feature></target>";
+#define GDB_ESCAPE 0x7d /* in a binary packet, before a byte that is xored with... */
+#define GDB_ESCAPE_XOR 0x20
 
 static const char gdb_hexdig[] = "0123456789abcdef";
 
 /* x: a debug call's registers; its answer (x0) as is. */
-static int64_t gdb_call(uint64_t *x)
+int64_t gdb_call(uint64_t *x)
 {
 	rt_hvc_regs(x);
 	return (int64_t)x[0];
 }
 
-static void gdb_error(struct gdb_session *s, int64_t r)
+void gdb_error(struct gdb_session *s, int64_t r)
 {
 	gdb_reply_str(s, r == VT_DBG_ERR_UNMAPPED ? "E14" : r == VT_ERR_DENIED ? "E16" : "E01");
 }
 
 /* A hex number at *p, which moves past it: -1 if there is none. */
-static int gdb_num(const char **p, uint64_t *v)
+int gdb_num(const char **p, uint64_t *v)
 {
 	const char *q = *p;
 
@@ -63,7 +49,7 @@ static int gdb_num(const char **p, uint64_t *v)
 }
 
 /* n bytes of v, little-endian, in hex at out. */
-static char *gdb_hex_le(char *out, uint64_t v, unsigned n)
+char *gdb_hex_le(char *out, uint64_t v, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++, v >>= 8) {
 		*out++ = gdb_hexdig[v >> 4 & 0xf];
@@ -73,7 +59,7 @@ static char *gdb_hex_le(char *out, uint64_t v, unsigned n)
 }
 
 /* n little-endian bytes in hex at p; -1 if they are not there. */
-static int gdb_unhex_le(const char *p, unsigned n, uint64_t *v)
+int gdb_unhex_le(const char *p, unsigned n, uint64_t *v)
 {
 	*v = 0;
 	for (unsigned i = 0; i < n; i++) {
@@ -89,88 +75,10 @@ static int gdb_unhex_le(const char *p, unsigned n, uint64_t *v)
 	return 0;
 }
 
-/* GDB's register n (target.xml's order) -> VT_DBG_REG_*: the same numbers, and its size. */
-static unsigned gdb_reg_size(uint64_t n)
+/* "addr,len" at p; the length at most max. */
+static int gdb_range(const char **p, uint64_t *addr, uint64_t *len, uint64_t max)
 {
-	return n < VT_DBG_REG_CPSR ? 8 : n == VT_DBG_REG_CPSR ? 4 : 0;
-}
-
-static int64_t gdb_reg(struct gdb_session *s, uint64_t n, int write, uint64_t *v)
-{
-	uint64_t x[8] = {VT_HC_DBG_REG, s->vm, s->vcpu, n, (uint64_t)write, *v};
-	int64_t r = gdb_call(x);
-
-	*v = x[1];
-	return r;
-}
-
-/* g: every core register of the current vCPU. */
-static void gdb_regs(struct gdb_session *s)
-{
-	char out[GDB_CORE_REGS * 16 + 1], *p = out;
-
-	for (uint64_t n = 0; n < GDB_CORE_REGS; n++) {
-		uint64_t v = 0;
-		int64_t r = gdb_reg(s, n, 0, &v);
-
-		if (r < 0) {
-			gdb_error(s, r);
-			return;
-		}
-		p = gdb_hex_le(p, v, gdb_reg_size(n));
-	}
-	gdb_reply(s, out, (size_t)(p - out));
-}
-
-/* G: every core register written. */
-static void gdb_set_regs(struct gdb_session *s, const char *p, size_t len)
-{
-	uint64_t v;
-	int64_t r;
-
-	if (len != GDB_CORE_REGS * 16 - 8) {
-		gdb_reply_str(s, "E01");
-		return;
-	}
-	for (uint64_t n = 0; n < GDB_CORE_REGS; p += 2 * gdb_reg_size(n), n++) {
-		if (gdb_unhex_le(p, gdb_reg_size(n), &v)) {
-			gdb_reply_str(s, "E01");
-			return;
-		}
-		if ((r = gdb_reg(s, n, 1, &v)) < 0) {
-			gdb_error(s, r);
-			return;
-		}
-	}
-	gdb_reply_str(s, "OK");
-}
-
-/* p n, P n=v: one core register. */
-static void gdb_one_reg(struct gdb_session *s, const char *p, int write)
-{
-	uint64_t n, v = 0;
-	int64_t r;
-	char out[17];
-
-	if (gdb_num(&p, &n) || !gdb_reg_size(n) || (write && *p++ != '=') ||
-	    (write && gdb_unhex_le(p, gdb_reg_size(n), &v))) {
-		gdb_reply_str(s, "E01");
-		return;
-	}
-	if ((r = gdb_reg(s, n, write, &v)) < 0) {
-		gdb_error(s, r);
-		return;
-	}
-	if (write)
-		gdb_reply_str(s, "OK");
-	else
-		gdb_reply(s, out, (size_t)(gdb_hex_le(out, v, gdb_reg_size(n)) - out));
-}
-
-/* "addr,len" at p; the length bounded by what a reply of hex holds. */
-static int gdb_range(const char **p, uint64_t *addr, uint64_t *len)
-{
-	return gdb_num(p, addr) || *(*p)++ != ',' || gdb_num(p, len) || *len > GDB_PKT / 2;
+	return gdb_num(p, addr) || *(*p)++ != ',' || gdb_num(p, len) || *len > max;
 }
 
 /* m addr,len: what is mapped from addr on, up to len (E14 if not even the first byte). */
@@ -180,7 +88,7 @@ static void gdb_read(struct gdb_session *s, const char *p)
 	uint64_t addr, len, off, n;
 	char *o = out;
 
-	if (gdb_range(&p, &addr, &len)) {
+	if (gdb_range(&p, &addr, &len, GDB_PKT / 2)) { /* its hex fills a reply */
 		gdb_reply_str(s, "E01");
 		return;
 	}
@@ -203,35 +111,72 @@ static void gdb_read(struct gdb_session *s, const char *p)
 	gdb_reply(s, out, (size_t)(o - out));
 }
 
-/* M addr,len:bytes */
-static void gdb_write(struct gdb_session *s, const char *p, size_t plen)
+/* len bytes at addr, a call's worth at a time; OK, or the first call's error. */
+static void gdb_store(struct gdb_session *s, uint64_t addr, const uint8_t *b, uint64_t len)
 {
-	const char *end = p + plen;
-	uint64_t addr, len, off, n, b;
-
-	if (gdb_range(&p, &addr, &len) || *p++ != ':' || (uint64_t)(end - p) != 2 * len) {
-		gdb_reply_str(s, "E01");
-		return;
-	}
-	for (off = 0; off < len; off += n) {
+	for (uint64_t off = 0, n; off < len; off += n) {
 		uint64_t x[8] = {VT_HC_DBG_WRITE, s->vm, s->vcpu, addr + off};
 		int64_t r;
 
 		n = len - off < VT_DBG_WRITE_MAX ? len - off : VT_DBG_WRITE_MAX;
 		x[4] = n;
-		for (uint64_t i = 0; i < n; i++) {
-			if (gdb_unhex_le(p + 2 * (off + i), 1, &b)) {
-				gdb_reply_str(s, "E01");
-				return;
-			}
-			((uint8_t *)&x[5])[i] = (uint8_t)b;
-		}
+		memcpy(&x[5], b + off, n);
 		if ((r = gdb_call(x)) < 0) {
 			gdb_error(s, r);
 			return;
 		}
 	}
 	gdb_reply_str(s, "OK");
+}
+
+/* M addr,len:hex, all of it checked before a byte is written. */
+static void gdb_write(struct gdb_session *s, const char *p, size_t plen)
+{
+	static uint8_t buf[GDB_PKT / 2];
+	const char *end = p + plen;
+	uint64_t addr, len, b;
+
+	if (gdb_range(&p, &addr, &len, sizeof buf) || *p++ != ':' ||
+	    (uint64_t)(end - p) != 2 * len) {
+		gdb_reply_str(s, "E01");
+		return;
+	}
+	for (uint64_t i = 0; i < len; i++) {
+		if (gdb_unhex_le(p + 2 * i, 1, &b)) {
+			gdb_reply_str(s, "E01");
+			return;
+		}
+		buf[i] = (uint8_t)b;
+	}
+	gdb_store(s, addr, buf, len);
+}
+
+/* X addr,len:bytes, binary: 0x7d escapes the byte after it (xor 0x20); exactly len of them. */
+static void gdb_write_bin(struct gdb_session *s, const char *p, size_t plen)
+{
+	static uint8_t buf[GDB_PKT];
+	const char *end = p + plen;
+	uint64_t addr, len, n = 0;
+
+	if (gdb_range(&p, &addr, &len, sizeof buf) || p >= end || *p++ != ':') {
+		gdb_reply_str(s, "E01");
+		return;
+	}
+	while (p < end && n < len) {
+		uint8_t b = (uint8_t)*p++;
+
+		if (b == GDB_ESCAPE) {
+			if (p == end)
+				break; /* an escape with nothing to escape */
+			b = (uint8_t)*p++ ^ GDB_ESCAPE_XOR;
+		}
+		buf[n++] = b;
+	}
+	if (n != len || p != end) {
+		gdb_reply_str(s, "E01");
+		return;
+	}
+	gdb_store(s, addr, buf, len);
 }
 
 /* Z/z type,addr,kind: a software breakpoint (0), hardware (1), watchpoints (2 write, 3 read, 4). */
@@ -377,27 +322,6 @@ static int gdb_thread(struct gdb_session *s, const char *p, int select)
 	return 0;
 }
 
-/* qXfer:features:read:target.xml:offset,length */
-static void gdb_xfer(struct gdb_session *s, const char *p)
-{
-	static char out[GDB_PKT];
-	const char *want = "qXfer:features:read:target.xml:";
-	uint64_t off, len, size = sizeof gdb_target_xml - 1;
-
-	p += strlen(want);
-	if (gdb_num(&p, &off) || *p++ != ',' || gdb_num(&p, &len) || off > size) {
-		gdb_reply_str(s, "E01");
-		return;
-	}
-	if (len > GDB_PKT - 1)
-		len = GDB_PKT - 1;
-	if (len > size - off)
-		len = size - off;
-	out[0] = off + len < size ? 'm' : 'l';
-	memcpy(out + 1, gdb_target_xml + off, len);
-	gdb_reply(s, out, len + 1);
-}
-
 static void gdb_threads(struct gdb_session *s)
 {
 	char out[12 * 16 + 2], *o = out;
@@ -421,7 +345,9 @@ static void gdb_query(struct gdb_session *s, const char *pkt)
 	if (gdb_is(pkt, "qSupported"))
 		snprintf(out, sizeof out, "PacketSize=%x;qXfer:features:read+", GDB_PKT);
 	else if (gdb_is(pkt, "qXfer:features:read:target.xml:"))
-		return gdb_xfer(s, pkt);
+		return gdb_xfer(s, pkt + strlen("qXfer:features:read:target.xml:"));
+	else if (gdb_is(pkt, "qRcmd,"))
+		return gdb_rcmd(s, pkt + strlen("qRcmd,"));
 	else if (!strcmp(pkt, "qfThreadInfo"))
 		return gdb_threads(s);
 	else if (!strcmp(pkt, "qsThreadInfo"))
@@ -441,8 +367,12 @@ int gdb_cmd(struct gdb_session *s, char *pkt, size_t len)
 		gdb_reply_str(s, "E16"); /* only a stop, detach or kill while it runs */
 		return 0;
 	}
+	if (pkt[0] == 'X') {
+		gdb_write_bin(s, pkt + 1, len - 1);
+		return 0;
+	}
 	if (strlen(pkt) != len) {
-		gdb_reply_str(s, "E01"); /* no binary packet is supported: X gets the empty reply */
+		gdb_reply_str(s, "E01"); /* a NUL: only X's data may hold one */
 		return 0;
 	}
 	switch (pkt[0]) {

@@ -249,6 +249,7 @@ void net_idle(void)
 		return;
 	net_poll();
 	net_con_serve();
+	gdb_serve();
 }
 
 void net_flush(void)

@@ -183,6 +183,23 @@ static int net_con_no_attach(lua_State *L)
 	return luaL_error(L, "console.attach: only on the UART console");
 }
 
+lua_State *net_con_state(struct repl_mem *mem, void *owner)
+{
+	lua_State *L;
+
+	mem->cap = NET_LUA_MAX;
+	L = repl_state(mem);
+	if (!L)
+		return NULL;
+	*(void **)lua_getextraspace(L) = owner;
+	lua_getglobal(L, "console");
+	lua_pushcfunction(L, net_con_no_attach);
+	lua_setfield(L, -2, "attach");
+	lua_pop(L, 1);
+	net_uart_only(L);
+	return L;
+}
+
 static const char *net_con_start(struct tcp_pcb *pcb, unsigned id)
 {
 	struct net_client *c = NULL;
@@ -194,16 +211,9 @@ static const char *net_con_start(struct tcp_pcb *pcb, unsigned id)
 	if (!c)
 		return "monitor: too many clients\n";
 	memset(c, 0, offsetof(struct net_client, in));
-	c->mem.cap = NET_LUA_MAX;
-	c->L = repl_state(&c->mem);
+	c->L = net_con_state(&c->mem, c);
 	if (!c->L)
 		return "monitor: no memory for a Lua state\n";
-	*(struct net_client **)lua_getextraspace(c->L) = c;
-	lua_getglobal(c->L, "console");
-	lua_pushcfunction(c->L, net_con_no_attach);
-	lua_setfield(c->L, -2, "attach");
-	lua_pop(c->L, 1);
-	net_uart_only(c->L);
 	c->state = NC_OPEN;
 	c->pcb = pcb;
 	c->id = id;
@@ -242,7 +252,7 @@ static int net_con_ctrl_c(struct net_client *c)
 static uint32_t net_con_budget_ms = NET_BUDGET_MS;
 
 /* The UART is the operator's: its Ctrl-C stops a TCP chunk, which it says there. */
-static int net_con_uart_ctrl_c(const struct net_client *c)
+static int net_con_uart_ctrl_c(const char *who)
 {
 	int key = con_key();
 	char msg[64];
@@ -252,10 +262,22 @@ static int net_con_uart_ctrl_c(const struct net_client *c)
 			con_unget(key); /* the UART's line, for its editor once the chunk is done */
 		return 0;
 	}
-	snprintf(msg, sizeof msg, "\r\033[K^C: TCP client %u's chunk interrupted\n", c->id);
+	snprintf(msg, sizeof msg, "\r\033[K^C: %s's chunk interrupted\n", who);
 	con_puts(msg);
 	edit_redraw();
 	return 1;
+}
+
+void net_con_watch(lua_State *L, uint64_t start, const char *who)
+{
+	rt_relax(); /* as the UART console's hook does (main.c) */
+	net_poll();
+	edit_pump(); /* what other VMs print reaches the UART meanwhile */
+	if (net_con_uart_ctrl_c(who))
+		luaL_error(L, "interrupted (Ctrl-C on the UART console)");
+	if (timer_now() - start > timer_freq() / 1000 * net_con_budget_ms)
+		luaL_error(L, "interrupted: ran past its budget of %d ms (net.budget)",
+		           (int)net_con_budget_ms);
 }
 
 /*
@@ -265,20 +287,15 @@ static int net_con_uart_ctrl_c(const struct net_client *c)
 static void net_con_hook(lua_State *L, lua_Debug *ar)
 {
 	struct net_client *c = *(struct net_client **)lua_getextraspace(L);
+	char who[32];
 
 	(void)ar;
-	rt_relax(); /* as the UART console's hook does (main.c) */
-	net_poll();
-	edit_pump(); /* what other VMs print reaches the UART meanwhile */
+	snprintf(who, sizeof who, "TCP client %u", c->id);
+	net_con_watch(L, c->chunk_start, who);
 	if (!c->pcb || c->eof)
 		luaL_error(L, "interrupted (the client closed the connection)");
 	if (net_con_ctrl_c(c))
 		luaL_error(L, "interrupted (Ctrl-C)");
-	if (net_con_uart_ctrl_c(c))
-		luaL_error(L, "interrupted (Ctrl-C on the UART console)");
-	if (timer_now() - c->chunk_start > timer_freq() / 1000 * net_con_budget_ms)
-		luaL_error(L, "interrupted: ran past its budget of %d ms (net.budget)",
-		           (int)net_con_budget_ms);
 }
 
 /* net.budget([ms]): the TCP chunks' budget; only the UART console may change it. */
@@ -287,7 +304,7 @@ int net_con_budget(lua_State *L)
 	if (!lua_isnoneornil(L, 1)) {
 		lua_Integer ms = luaL_checkinteger(L, 1);
 
-		if (*(struct net_client **)lua_getextraspace(L))
+		if (*(void **)lua_getextraspace(L)) /* a TCP client's state */
 			return luaL_error(L, "net.budget: only the UART console sets it");
 		luaL_argcheck(L, ms >= 1 && ms <= NET_BUDGET_MAX_MS, 1, "from 1 to 3600000 ms");
 		net_con_budget_ms = (uint32_t)ms;

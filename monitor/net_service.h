@@ -9,6 +9,7 @@
 
 #include "lua.h"
 #include "lwip/tcp.h"
+#include "repl.h"
 
 #define NET_AUTH_MS 5000   /* to answer the challenge, from the connection's start */
 #define NET_IDLE_MS 600000 /* an authenticated client that sends (or takes) nothing */
@@ -75,6 +76,19 @@ unsigned net_con_clients(void);
 /* Has every client's output been sent and acknowledged? */
 int net_con_settled(void);
 extern const struct net_peers net_con_peers;
+/*
+ * A Lua state with a TCP client's powers and limits (NET_LUA_MAX bytes, no
+ * console.attach, net.clients, net.kick or net.budget to set), owner in its
+ * extra space. NULL if out of memory.
+ */
+lua_State *net_con_state(struct repl_mem *mem, void *owner);
+/*
+ * A TCP chunk's count hook, for every client: the network polled, the
+ * UART's output pumped; a Lua error on the UART's Ctrl-C (which says
+ * there that who's chunk stopped) or once the chunk, started at the
+ * counter's start, ran past net.budget.
+ */
+void net_con_watch(lua_State *L, uint64_t start, const char *who);
 /* A Lua state's `net.clients` and `net.kick` refuse: it is a TCP client's. */
 void net_uart_only(lua_State *L);
 /* net.budget([ms]): how long a TCP chunk may run; the UART console alone sets it. */
@@ -90,6 +104,8 @@ extern const struct net_peers net_stream_peers;
 extern const struct net_service net_gdb;
 /* Report the stops of the VMs that sessions let run; send pending replies; drop idle sessions. */
 void gdb_poll(void);
+/* From the idle loop: run at most one session's `monitor` command (gdb_rcmd.c). */
+void gdb_serve(void);
 extern const struct net_peers gdb_peers;
 
 #endif

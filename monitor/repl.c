@@ -120,7 +120,7 @@ int repl_run(lua_State *L, const char *chunk, size_t len, lua_Hook hook)
 	int status = mon_load(L, chunk, len);
 
 	if (status < 0)
-		return 0;
+		return REPL_MORE;
 	if (status == LUA_OK) {
 		lua_pushcfunction(L, mon_msghandler);
 		lua_insert(L, 1);
@@ -137,7 +137,7 @@ int repl_run(lua_State *L, const char *chunk, size_t len, lua_Hook hook)
 		printf("%s\n", lua_tostring(L, -1));
 	fflush(stdout);
 	lua_settop(L, 0);
-	return 1;
+	return status == LUA_OK ? REPL_RAN : REPL_FAILED;
 }
 
 /* Opens the libraries inside a protected call: a state short of memory fails, not panics. */

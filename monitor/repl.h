@@ -34,9 +34,11 @@ lua_State *repl_state(struct repl_mem *mem);
  * Runs chunk (the lines typed so far, joined by newlines) as the REPL
  * does: first as `return <chunk>`, results printed on stdout, an error
  * printed as its message. hook runs every REPL_WATCH instructions.
- * Returns 0 if the chunk is incomplete and needs more lines, else 1.
+ * Returns REPL_MORE (0) if the chunk is incomplete and needs more lines,
+ * else REPL_RAN, or REPL_FAILED if it raised an error (printed).
  */
 int repl_run(lua_State *L, const char *chunk, size_t len, lua_Hook hook);
+enum { REPL_MORE, REPL_RAN, REPL_FAILED };
 
 #define REPL_WATCH 100000
 

@@ -649,16 +649,21 @@ test_vitrine_net() {
 # whose remote is `vitrine gdb-relay` (the handshake, then the bytes). A
 # breakpoint hit, the backtrace and PC, the global read and written (the
 # guest says so once it runs on), a step, detach, and the guest runs to its
-# end. Before that, a raw client (tests/gdb_hostile.py) sends bad
-# checksums, a huge packet and garbage, and the server answers on.
+# end. Its two vCPUs as threads, FP and system registers against what the
+# guest set, a V register written, and `monitor` Lua commands. Before that, a raw client
+# (tests/gdb_hostile.py) sends bad checksums, a huge packet, garbage,
+# binary writes with escapes and malformed ones, and monitor commands that
+# fail, loop or print too much, and the server answers on.
 test_monitor_gdb() {
-	local cport sport gport pid vc=$O/host/vitrine elf=$O/guests/dbgtarget.elf tick out
+	local cport sport gport pid vc=$O/host/vitrine elf=$O/guests/dbgtarget.elf tick out vbar counter
 	if ! command -v gdb-multiarch >/dev/null; then
 		echo "SKIP system/monitor-gdb$MODE: no gdb-multiarch (scripts/deps.sh installs it)"
 		return
 	fi
 	read -r cport sport gport <<<"$(free_ports 3)"
 	tick=$(aarch64-linux-gnu-nm "$elf" | awk '$3 == "dbg_tick" { print $1 }')
+	vbar=$(aarch64-linux-gnu-nm "$elf" | awk '$3 == "rt_vectors" { print $1 }')
+	counter=$(aarch64-linux-gnu-nm "$elf" | awk '$3 == "dbg_counter" { print $1 }')
 	mkdir -p "$O/test"
 	LOG=$O/test/monitor-gdb${MODE//\//.}.log
 	out=$O/test/monitor-gdb${MODE//\//.}.out
@@ -671,24 +676,38 @@ test_monitor_gdb() {
 		"$vc" eval --port "$cport" 'print(6*7)' >/dev/null 2>&1 && break
 		sleep 0.5
 	done
-	python3 tests/gdb_hostile.py "$gport" "$O/net.key" dbgtarget >"$out.raw" 2>&1
+	python3 tests/gdb_hostile.py "$gport" "$O/net.key" dbgtarget "$counter" >"$out.raw" 2>&1
 	for c in unknown-vm-refused attached one-session-per-vm ack-and-stop-reply bad-checksum-nak \
 		no-checksum-nak huge-packet-nak registers-after-garbage unmapped-read-e14 bad-length-e01 \
-		no-such-register-e01 unknown-empty detach-ok serves-on; do
+		no-such-register-e01 unknown-empty x-escaped-write x-malformed-e01 x-probe-ok m-restored \
+		rcmd-output rcmd-error rcmd-loop-ctrl-c rcmd-huge-output-cut rcmd-bad-hex-e01 \
+		rcmd-state-kept detach-ok serves-on; do
 		check "system/monitor-gdb-raw-$c" grep -qx "ok $c" "$out.raw"
 	done
 	check system/monitor-gdb-raw-all-reached sh -c "! grep -q '^bad' '$out.raw'"
 	timeout -k 5 120 "$vc" gdb dbgtarget --port "$gport" -- -batch -nx \
 		-ex 'break dbg_tick' -ex continue -ex bt -ex 'info registers pc' \
 		-ex 'print dbg_counter > 0' -ex 'set var dbg_counter = 999999990' -ex 'print dbg_counter' \
-		-ex stepi -ex 'print $pc == dbg_tick + 4' -ex detach "$elf" >"$out" 2>&1
+		-ex stepi -ex 'print $pc == dbg_tick + 4' -ex 'info threads' \
+		-ex 'info registers fpsr' -ex 'print/x $v31.q.u' -ex 'print/x $vbar_el1' \
+		-ex 'set $v31.d.u[0] = 0x55' -ex 'print/x $v31.d.u' \
+		-ex 'monitor x = 41' -ex 'monitor print("rcmd:", x + 1, vm.info("dbgtarget").state)' \
+		-ex 'monitor error("boom")' -ex detach "$elf" >"$out" 2>&1
 	check system/monitor-gdb-exit-0 test $? = 0
-	check system/monitor-gdb-breakpoint-hit grep -q '^Breakpoint 1, dbg_tick () at guests/dbgtarget/dbgtarget.c' "$out"
+	check system/monitor-gdb-breakpoint-hit grep -Eq '^Thread 1 hit Breakpoint 1, dbg_tick \(\) at guests/dbgtarget/dbgtarget.c' "$out"
 	check system/monitor-gdb-backtrace grep -Eq '^#1 +0x[0-9a-f]+ in main ' "$out"
 	check system/monitor-gdb-pc grep -Eq "^pc +0x0*${tick#"${tick%%[!0]*}"} " "$out"
 	check system/monitor-gdb-read-global grep -qx '\$1 = 1' "$out"
 	check system/monitor-gdb-written-global grep -qx '\$2 = 999999990' "$out"
 	check system/monitor-gdb-stepi grep -qx '\$3 = 1' "$out"
+	check system/monitor-gdb-thread-1 grep -Eq '^\* 1 +Thread 1 .*dbg_tick' "$out"
+	check system/monitor-gdb-thread-2 grep -Eq '^  2 +Thread 2 .* rt_relax \(\) at guests/rt/rt.h' "$out"
+	check system/monitor-gdb-fpsr grep -Eq '^fpsr +0x8000011 ' "$out"
+	check system/monitor-gdb-v-register grep -qx '\$4 = {0xfedcba98765432100123456789abcdef}' "$out"
+	check system/monitor-gdb-sysreg grep -qx "\\\$5 = 0x${vbar#"${vbar%%[!0]*}"}" "$out"
+	check system/monitor-gdb-v-written grep -qx '\$6 = {0x55, 0xfedcba9876543210}' "$out"
+	check system/monitor-gdb-monitor-cmd grep -Eqx 'rcmd:\s+42\s+paused' "$out"
+	check system/monitor-gdb-monitor-error grep -q 'boom' "$out"
 	check system/monitor-gdb-detached grep -q '^\[Inferior 1 (Remote target) detached\]' "$out"
 	for _ in $(seq 120); do has 'dbgtarget: done at' && break; sleep 0.5; done
 	check system/monitor-gdb-written-seen has 'dbgtarget\] dbgtarget: counter jumped to 999999991'
@@ -701,6 +720,107 @@ test_monitor_gdb() {
 	check system/monitor-gdb-qemu-exit-0 exited 0
 }
 
+# gdb on Linux (configs/debug-linux.cfg), once its shell is up. Debian's
+# real System.map comes only in an 800 MB debug package, so the addresses
+# are the running kernel's own: _stext and _etext from /proc/kallsyms in its
+# shell (right under KASLR too). Its kallsyms has no data symbols (no
+# CONFIG_KALLSYMS_ALL) and nothing below _stext: the Image starts at _text,
+# 64 KiB below _stext (arm64's vmlinux.lds.S: .head.text, then .text at
+# SEGMENT_ALIGN), and linux_banner is the Image's last "Linux version "
+# (init/version.c's weak copy comes first; the one linked, from
+# init/version-timestamp.o, is linked last). gdb
+# attaches without an ELF (the target description says aarch64): the PC
+# it shows is in the kernel's text and linux_banner reads "Linux version";
+# a raw client then continues the VM and stops it with a Ctrl-C; after the
+# detach the shell answers and Linux powers off.
+feed_gdb_linux() {
+	local syms stext etext banner
+	wait_log 'vitrine-linux: userspace up' 240 || return
+	sleep 2
+	printf 'console linux\r'
+	wait_log 'console: attached to linux' || return
+	sleep 1
+	printf '%s\r' "grep -E ' (_stext|_etext)\$' /proc/kallsyms"
+	wait_log ' _etext' || return
+	sleep 1
+	syms=$(render <"$LOG")
+	stext=$(awk '$NF == "_stext" { print "0x" $(NF - 2) }' <<<"$syms")
+	etext=$(awk '$NF == "_etext" { print "0x" $(NF - 2) }' <<<"$syms")
+	banner=$(printf '0x%x' $((stext - 0x10000 + $(grep -boa 'Linux version ' "$O/linux/Image" | tail -n 1 | cut -d: -f1))))
+	echo "$stext $etext $banner" >"$GDB_OUT.syms"
+	timeout -k 5 120 "$O/host/vitrine" gdb linux --port "$NET_GDB_PORT" -- -batch -nx \
+		-ex 'info registers pc' -ex "print \$pc >= $stext && \$pc < $etext" \
+		-ex "x/s $banner" -ex detach >"$GDB_OUT" 2>&1
+	python3 tests/gdb_hostile.py "$NET_GDB_PORT" "$O/net.key" linux --interrupt >"$GDB_OUT.raw" 2>&1
+	printf 'echo after-gdb-$((6*7))\r'
+	wait_log 'after-gdb-42' || return
+	printf 'poweroff -f\r'
+	wait_log 'VM linux powered off' || return
+	sleep 1
+	printf '\x1d'
+	wait_log 'console: left linux' || return
+	printf 'vitrine.poweroff()\r'
+	sleep 5
+}
+
+test_monitor_gdb_linux() {
+	local -a syms=()
+	if ! command -v gdb-multiarch >/dev/null; then
+		echo "SKIP system/monitor-gdb-linux$MODE: no gdb-multiarch (scripts/deps.sh installs it)"
+		return
+	fi
+	read -r NET_PORT NET_TRACE_PORT NET_GDB_PORT <<<"$(free_ports 3)"
+	GDB_OUT=$O/test/monitor-gdb-linux${MODE//\//.}.out
+	export NET_PORT NET_TRACE_PORT NET_GDB_PORT GDB_OUT
+	rm -f "$GDB_OUT" "$GDB_OUT.syms" "$GDB_OUT.raw"
+	FEED=feed_gdb_linux boot debug-linux 360
+	unset NET_PORT NET_TRACE_PORT NET_GDB_PORT
+	read -r -a syms <"$GDB_OUT.syms" 2>/dev/null
+	check system/monitor-gdb-linux-symbols test "${#syms[@]}" = 3
+	check system/monitor-gdb-linux-pc-shown grep -Eq '^pc +0xffff[0-9a-f]{12} ' "$GDB_OUT"
+	check system/monitor-gdb-linux-pc-in-text grep -qx '\$1 = 1' "$GDB_OUT"
+	check system/monitor-gdb-linux-banner grep -Eq "^0x0*${syms[2]#0x}:\s+\"Linux version " "$GDB_OUT"
+	check system/monitor-gdb-linux-detached grep -q '^\[Inferior 1 (Remote target) detached\]' "$GDB_OUT"
+	for c in interrupt-attached interrupt-stops interrupt-detach-ok; do
+		check "system/monitor-gdb-linux-$c" grep -qx "ok $c" "$GDB_OUT.raw"
+	done
+	check system/monitor-gdb-linux-answers-after has '^after-gdb-42$'
+	check system/monitor-gdb-linux-poweroff has '^vitrine: VM linux powered off$'
+	check system/monitor-gdb-linux-no-panic lacks 'Kernel panic|unexpected exception'
+	check system/monitor-gdb-linux-qemu-exit-0 exited 0
+}
+
+# The neighbours of a debugged VM run undisturbed (configs/debug-timer.cfg,
+# under -icount, where lateness is emulated time): the timer guest's
+# interrupts, beside dbgtarget stopped all through the timer's run, once by
+# vm.pause and once held at a breakpoint by a debug session. (Left to run,
+# dbgtarget's loop, which never yields, would itself starve the timer under
+# -icount.) With the session the worst lateness must stay within 10 us of
+# the run without: a stalled neighbour would be late by the whole hold. Then
+# dbgtarget is brought to its end (the counter written) and all is off.
+timer_worst() { sed -n 's/^\[timer\] timer: .* lateness .* max \([0-9]*\) ticks$/\1/p' "$LOG"; }
+test_monitor_debug_neighbour() {
+	local elf=$O/guests/dbgtarget.elf tick counter without with wait end
+	tick=0x$(aarch64-linux-gnu-nm "$elf" | awk '$3 == "dbg_tick" { print $1 }')
+	counter=0x$(aarch64-linux-gnu-nm "$elf" | awk '$3 == "dbg_counter" { print $1 }')
+	wait=$'while vm.info(\'timer\').state ~= \'off\' do end print(\'timer done\', vm.info(\'dbgtarget\').state)\n'
+	end="dbg.attach('dbgtarget') dbg.write('dbgtarget', $counter, string.pack('<I8', 999999998)) dbg.detach('dbgtarget')"$'\n'
+	end+=$'while vm.info(\'dbgtarget\').state ~= \'off\' do end\nvitrine.poweroff()\n'
+	boot debug-timer 120 $'vm.pause(\'dbgtarget\')\n'"$wait$end"
+	without=$(timer_worst)
+	check system/monitor-debug-neighbour-paused-ok has '^\[timer\] timer: ok$'
+	check system/monitor-debug-neighbour-paused-qemu-exit-0 exited 0
+	boot debug-timer 120 "dbg.attach('dbgtarget') dbg.brk('dbgtarget', $tick) dbg.cont('dbgtarget') s = dbg.wait('dbgtarget', 20000) print('held', s.reason, s.pc == $tick)"$'\n'"$wait$end"
+	with=$(timer_worst)
+	echo "monitor-debug-neighbour: the timer's worst lateness beside dbgtarget paused: $without ticks; held at a breakpoint: $with ticks"
+	check system/monitor-debug-neighbour-held has $'^held\tbreak\ttrue$'
+	check system/monitor-debug-neighbour-held-throughout has $'^timer done\tpaused$'
+	check system/monitor-debug-neighbour-ok has '^\[timer\] timer: ok$'
+	# 625 ticks of the 62.5 MHz counter: 10 us
+	check system/monitor-debug-neighbour-not-later test -n "$with" -a -n "$without" -a "${with:-0}" -le $((${without:-0} + 625))
+	check system/monitor-debug-neighbour-qemu-exit-0 exited 0
+}
+
 # dbg on the dbgtarget guest (configs/debug.cfg), at addresses from its ELF:
 # a breakpoint whose callback lets two hits pass, the third stops it; PC,
 # LR and a global read by VA; the global written (the guest says so once it
@@ -708,9 +828,12 @@ test_monitor_gdb() {
 # to its end. Unmapped and device addresses, an EL2 PSTATE, the monitor
 # itself and calls by the guest are all refused.
 test_monitor_debug() {
-	local elf=$O/guests/dbgtarget.elf in tick counter main
+	local elf=$O/guests/dbgtarget.elf in tick counter main store
 	sym() { printf '0x%s' "$(aarch64-linux-gnu-nm "$elf" | awk -v s="$1" '$3 == s { print $1 }')"; }
 	tick=$(sym dbg_tick) counter=$(sym dbg_counter) main=$(sym main)
+	# rt_printf's store to the emulated UART (rt_puts inlined): an instruction the hypervisor emulates
+	store=0x$(aarch64-linux-gnu-objdump -d "$elf" | awk '/<rt_printf>:/ { on = 1 }
+		on && $3 == "str" && $4 ~ /^w/ && $5 ~ /^\[x[0-9]+\]$/ { sub(":", "", $1); print $1; exit }')
 	# dbg_tick's first instruction, as the ELF has it: what a breakpoint hides and gives back
 	insn=$(aarch64-linux-gnu-objdump -d "$elf" --start-address="$tick" --stop-address=$((tick + 4)) | awk '/^ +[0-9a-f]+:/ { print $2 }')
 	in=$'while vm.info(\'dbgtarget\').vcpus[1].state ~= \'running\' do end\n'
@@ -733,9 +856,18 @@ test_monitor_debug() {
 	in+=$'print(\'el2\', pcall(dbg.setreg, \'dbgtarget\', \'cpsr\', 0x3c9))\n'
 	in+=$'print(\'self\', pcall(dbg.attach, \'monitor\'))\n'
 	in+="dbg.unbrk('dbgtarget', $tick) print('restored', string.format('%x', string.unpack('<I4', dbg.read('dbgtarget', $tick, 4, 'ipa'))))"$'\n'
+	# The counter written above makes it print: a step over the UART store stops right after it.
+	in+="dbg.brk('dbgtarget', $store) dbg.cont('dbgtarget') s = dbg.wait('dbgtarget', 20000) r, pc = dbg.step('dbgtarget')"$'\n'
+	in+="print('mmio step', s.pc == $store, r, pc == $store + 4) dbg.unbrk('dbgtarget', $store)"$'\n'
 	in+="dbg.hwbrk('dbgtarget', $tick) dbg.cont('dbgtarget') s = dbg.wait('dbgtarget', 20000) print('hw', s.reason, s.pc == $tick)"$'\n'
 	in+="dbg.unhwbrk('dbgtarget', $tick) dbg.watch('dbgtarget', $counter, 8) dbg.cont('dbgtarget') s = dbg.wait('dbgtarget', 20000)"$'\n'
 	in+="print('watch', s.reason, s.pc > $tick and s.pc < $tick + 0x20, s.addr == $counter) dbg.unwatch('dbgtarget', $counter)"$'\n'
+	# A reset reloads the image: the breakpoint is written in again and stops the new run
+	# (perhaps before vm.reset returns: the stop count, not dbg.wait, tells).
+	in+="dbg.brk('dbgtarget', $tick) n = dbg.status('dbgtarget').stops vm.reset('dbgtarget')"$'\n'
+	in+="t = 0 repeat s = dbg.status('dbgtarget') t = t + 1 until (s.stops > n and s.stopped) or t > 1000000"$'\n'
+	in+="print('reset re-armed', s and s.reason, s and s.pc == $tick, vm.info('dbgtarget').resets)"$'\n'
+	in+="dbg.write('dbgtarget', $counter, string.pack('<I8', 999999998))"$'\n'
 	in+=$'dbg.detach(\'dbgtarget\') print(\'after detach\', pcall(dbg.reg, \'dbgtarget\', \'pc\'))\n'
 	in+=$'while vm.info(\'dbgtarget\').state ~= \'off\' do end print(\'guest ended\')\n'
 	in+=$'vitrine.poweroff()\n'
@@ -752,14 +884,16 @@ test_monitor_debug() {
 	check system/monitor-debug-read-ipa has $'^by ipa\t999999998\t9$'
 	check system/monitor-debug-brk-hidden has "^code shown	$insn$"
 	check system/monitor-debug-step has $'^step\tstep\ttrue\ttrue$'
-	check system/monitor-debug-fp-set has $'^fp set\t22100\t0\t0$'
+	check system/monitor-debug-fp-set has $'^fp set\t22100\t81985529216486895\t0$' # v31's low half: dbgtarget's
 	check system/monitor-debug-fp-kept has $'^fp kept\t22100$'
 	check system/monitor-debug-unmapped-va has $'^unmapped\tnil\t0x200000000: not mapped to the VM\'s RAM$'
 	check system/monitor-debug-device-ipa has $'^device\tnil\t0x9000000: not mapped to the VM\'s RAM$'
 	check system/monitor-debug-el2-pstate-refused has $'^el2\tfalse\tdbg.setreg: invalid argument.*\\(-3\\)$'
 	check system/monitor-debug-monitor-itself has $'^self\tfalse\tdbg.attach: invalid argument.*\\(-3\\)$'
+	check system/monitor-debug-step-over-mmio has $'^mmio step\ttrue\tstep\ttrue$'
 	check system/monitor-debug-hw-breakpoint has $'^hw\thw\ttrue$'
 	check system/monitor-debug-watchpoint has $'^watch\twatch\ttrue\ttrue$'
+	check system/monitor-debug-reset-re-armed has $'^reset re-armed\tbreak\ttrue\t1$'
 	check system/monitor-debug-insn-restored has "^restored	$insn$"
 	check system/monitor-debug-detached has $'^after detach\tfalse\tdbg.reg: refused.*\\(-4\\)$'
 	check system/monitor-debug-written-seen has '^\[dbgtarget\] dbgtarget: counter jumped to 999999999$'

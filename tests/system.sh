@@ -673,6 +673,9 @@ run_all() {
 	if [ -z "$MODE" ]; then test_linux_pci; fi
 	if [ -z "$MODE" ]; then test_linux_rt; fi
 	if [ -z "$MODE" ]; then test_demo; fi
+	if [ -z "$MODE" ]; then test_monitor_gdb_linux; fi
+	# Lateness is emulated time only under -icount.
+	if [ -n "$MODE" ]; then test_monitor_debug_neighbour; fi
 	# A build of its own: once is enough.
 	if [ -z "$MODE" ]; then test_monitor_guard; fi
 }

@@ -264,6 +264,7 @@ static int debug_step(struct vm *vm, struct vcpu *v, uint64_t *x)
 			return VT_DBG_ERR_RUNNING; /* off, or its VM reset meanwhile */
 		if (!late && debug_ms() > until) { /* a WFI, say: hold it where it is */
 			late = 1;
+			__atomic_store_n(&v->debug.stepping, 0, __ATOMIC_RELEASE); /* not a step */
 			spin_lock(&vm->lock);
 			if (v->state == VCPU_RUNNING)
 				__atomic_store_n(&v->state, VCPU_PAUSED, __ATOMIC_RELEASE);
@@ -390,6 +391,10 @@ void debug_held(struct vcpu *v)
 		return;
 	arch_debug_save(v);
 	v->debug.step = 0;
+	/* An exit that emulated the stepped instruction (MMIO, a trapped register) ends the step
+	 * too. */
+	if (__atomic_exchange_n(&v->debug.stepping, 0, __ATOMIC_ACQ_REL) && !v->debug.stop)
+		v->debug.stop = VT_DBG_STOP_STEP;
 	v->debug.last = v->debug.stop ? v->debug.stop : VT_DBG_STOP_PAUSE;
 	if (v->debug.stop) {
 		uint64_t pc = *arch_debug_reg(v, VT_DBG_REG_PC);
@@ -408,15 +413,18 @@ void debug_held(struct vcpu *v)
 	__atomic_fetch_add(&v->debug.holds, 1, __ATOMIC_RELEASE);
 }
 
-void debug_release(struct vcpu *v)
+int debug_release(struct vcpu *v)
 {
 	int on = __atomic_load_n(&v->vm->debug.attached, __ATOMIC_ACQUIRE);
+	int step = on && v->debug.step;
 
 	if (!v->debug.saved)
-		return;
-	arch_debug_restore(v, on, on && v->debug.step);
+		return 0;
+	arch_debug_restore(v, on, step);
 	v->debug.step = 0;
+	__atomic_store_n(&v->debug.stepping, step, __ATOMIC_RELEASE);
 	__atomic_store_n(&v->debug.saved, 0, __ATOMIC_RELEASE);
+	return step;
 }
 
 /*
@@ -430,8 +438,21 @@ void debug_stopped(struct vcpu *v, uint32_t why)
 	vm_pause_nowait(v->vm);
 }
 
+/*
+ * Each breakpoint back in, over the reloaded image's instruction: a
+ * debugger cannot be told that its breakpoints went (GDB's protocol has
+ * no word for it), and one early in the boot code catches the new start.
+ */
 void debug_vm_reset(struct vm *vm)
 {
-	for (uint32_t i = 0; i < VT_DBG_BREAKS; i++)
-		vm->debug.breaks[i].set = 0;
+	uint32_t brk = arch_debug_break_insn();
+
+	for (uint32_t i = 0; i < VT_DBG_BREAKS; i++) {
+		struct debug_break *b = &vm->debug.breaks[i];
+
+		if (b->set && (debug_copy_ipa(vm, b->ipa, (uint8_t *)&b->insn, 4, 0) ||
+		               debug_copy_ipa(vm, b->ipa, (uint8_t *)&brk, 4, 1)))
+			b->set = 0; /* cannot happen: its memory stays the VM's */
+	}
+	arch_icache_invalidate();
 }

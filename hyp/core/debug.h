@@ -39,23 +39,27 @@ struct debug_vm {
 };
 
 struct debug_vcpu {
-	uint32_t stop;  /* enum vt_dbg_stop: why it is being held, reported once it is */
-	uint32_t last;  /* ... and why it was, last time */
-	uint32_t step;  /* run one instruction when it leaves the hold */
-	uint32_t saved; /* held, its EL1 state in arch.dbg_sys: the monitor may touch it */
-	uint32_t holds; /* times it was held with its state saved */
-	uint64_t addr;  /* what a watchpoint saw it touch */
+	uint32_t stop;     /* enum vt_dbg_stop: why it is being held, reported once it is */
+	uint32_t last;     /* ... and why it was, last time */
+	uint32_t step;     /* run one instruction when it leaves the hold */
+	uint32_t stepping; /* left the hold for a step: the next exit, whatever it is, ends it */
+	uint32_t saved;    /* held, its EL1 state in arch.dbg_sys: the monitor may touch it */
+	uint32_t holds;    /* times it was held with its state saved */
+	uint64_t addr;     /* what a watchpoint saw it touch */
 };
 
 /* A monitor call in [VT_HC_DBG_FIRST, VT_HC_DBG_LAST]: x in, results in x[1..]; -> x0 */
 int64_t debug_call(struct vcpu *caller, uint32_t fid, uint64_t *x);
 /* v is held (paused at an exit), on its own pCPU: in a session, save its state for the monitor. */
 void debug_held(struct vcpu *v);
-/* v leaves its hold: put back what the monitor changed, arm a step, or end its session. */
-void debug_release(struct vcpu *v);
+/*
+ * v leaves its hold: put back what the monitor changed, arm a step, or end
+ * its session. 1 if a step is armed: v is to be held at its next exit.
+ */
+int debug_release(struct vcpu *v);
 /* On v's pCPU, at an exit: a breakpoint or step of the session stops v and its VM. */
 void debug_stopped(struct vcpu *v, uint32_t why);
-/* vm was reloaded: the breakpoints' instructions are gone with its old memory. */
+/* vm was reloaded: its breakpoints are written again over the new image. */
 void debug_vm_reset(struct vm *vm);
 /* Copy len bytes at vm's ipa (its RAM only) into buf: 0 or VT_DBG_ERR_UNMAPPED. */
 int debug_read_ipa(struct vm *vm, uint64_t ipa, void *buf, uint32_t len);

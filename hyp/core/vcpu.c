@@ -44,6 +44,20 @@ void vcpu_park(void)
 }
 
 /*
+ * A step: v runs, but as a paused vCPU, so that its next exit holds it
+ * again, whichever it is (the step's own exception, or an exit that
+ * emulates the instruction and moves the PC past it), and no exit path
+ * looks for a step.
+ */
+static void vcpu_hold_next(struct vcpu *v)
+{
+	spin_lock(&v->vm->lock);
+	if (v->state == VCPU_RUNNING)
+		__atomic_store_n(&v->state, VCPU_PAUSED, __ATOMIC_RELEASE);
+	spin_unlock(&v->vm->lock);
+}
+
+/*
  * At an exit, the vCPU is no longer RUNNING: paused, it waits here with its
  * context on this stack (shown to a debugging monitor: debug.c) and
  * returns to the guest when resumed; anything
@@ -51,6 +65,8 @@ void vcpu_park(void)
  */
 void vcpu_not_running(struct vcpu *v)
 {
+	int step;
+
 	if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_PAUSED) {
 		debug_held(v);
 		__atomic_store_n(&v->held, 1, __ATOMIC_RELEASE);
@@ -59,9 +75,12 @@ void vcpu_not_running(struct vcpu *v)
 			debug_held(v); /* a session opened while it was held */
 		}
 		__atomic_store_n(&v->held, 0, __ATOMIC_RELEASE);
-		debug_release(v);
-		if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_RUNNING)
+		step = debug_release(v);
+		if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_RUNNING) {
+			if (step)
+				vcpu_hold_next(v);
 			return;
+		}
 	}
 	vcpu_park();
 }
