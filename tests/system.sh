@@ -72,6 +72,31 @@ test_colors() {
 	check system/colors-no-llc-says-why has $'^nil\tno LLC counts: no emulated LLC \\(QEMU: make run LLC=1\\) and no LLC refill event in this PMU \\(PMCEID; see llc-events\\)$'
 }
 
+# The emulated LLC's timing model, live in the monitor: per pCPU and per VM
+# modelled cycles, time and bus bytes, consistent with the counts (a refill
+# moves one 64-byte line; time is cycles at the model's clock), the trace
+# markers; time=off leaves the timing out.
+test_llc_time() {
+	local in
+	in=$'for i = 1, 3000000 do end c = cache.llc() m = c.timing\n'
+	in+=$'print(\'timing\', m.freq_mhz, m.bus_mbps, m.bus_util >= 0 and m.bus_util < 1)\n'
+	in+=$'ok = true for _, k in ipairs(c.cpus) do ok = ok and k.cycles >= k.insns and k.insns > 0\n'
+	in+=$'and k.bus_bytes == 64 * k.misses and k.time_ns == k.cycles * 1000 // m.freq_mhz end\n'
+	in+=$'v = c.vms[2] print(\'cpu rows\', ok, v.bus_bytes == 64 * v.misses, v.time_ns == c.cpus[2].time_ns, v.bus_mbps > 0)\n'
+	in+=$'c = cache.llc{mark = true} n = 0 for _, e in ipairs(trace.read{cpu=0, events=\'mark\'}.records) do\n'
+	in+=$'if e.a == 0x10200 + 2 and e.b > 0 then n = n + 1 end end print(\'time marks\', n >= 1)\n'
+	in+=$'vitrine.poweroff()\n'
+	LLC=1 boot monitor-colors 120 "$in"
+	check system/llc-time-in-monitor has $'^timing\t1400\t7200\ttrue$'
+	check system/llc-time-rows-consistent has $'^cpu rows\ttrue\ttrue\ttrue\ttrue$'
+	check system/llc-time-marks-in-trace has $'^time marks\ttrue$'
+	check system/llc-time-summary has '^llc: time: vcpu 1: insns [1-9][0-9]* cycles [1-9][0-9]* ns '
+	check system/llc-time-qemu-exit-0 exited 0
+	LLC=1 LLC_ARGS=time=off boot monitor-colors 120 $'print(\'timing off\', cache.llc().timing)\nvitrine.poweroff()\n'
+	check system/llc-time-off has $'^timing off\tnil$'
+	check system/llc-time-off-no-summary lacks '^llc: time: '
+}
+
 test_smp() {
 	boot smp4
 	for i in 1 2 3; do
@@ -563,6 +588,7 @@ has_flows() {
 run_all() {
 	test_basic
 	test_colors
+	test_llc_time
 	test_smp
 	test_input
 	test_smp_fault
