@@ -13,6 +13,7 @@
 #include "entropy.h"
 #include "ipc.h"
 #include "log.h"
+#include "membw.h"
 #include "vm.h"
 
 _Static_assert(sizeof(struct vt_sys) <= VT_SYS_MAX_BYTES, "the ABI's bound");
@@ -151,6 +152,7 @@ static void sysview_fill(void)
 			s->state = VM_PAUSED;
 		s->resets = vm->resets;
 		s->foreign = arch_vm_foreign_irq_accesses(vm);
+		membw_describe(i, s);
 		for (uint32_t j = 0; j < vm->nr_vcpus; j++) {
 			const struct vcpu *v = vm->vcpus[j];
 

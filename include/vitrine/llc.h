@@ -47,6 +47,11 @@ struct vt_llc_cpu {
 	uint64_t cycles;     /* modelled cycles, at freq_mhz */
 	uint64_t bus_bytes;  /* refills x line */
 	uint64_t prefetched; /* misses on the line after the previous one, of all misses */
+	/*
+	 * Refill bytes (misses x line), written at every miss, outside the
+	 * seqlock: the hypervisor's bandwidth regulation reads it at its tick.
+	 */
+	uint64_t bus_live;
 };
 
 struct vt_llc_page {

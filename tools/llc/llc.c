@@ -135,6 +135,13 @@ static void llc_mem(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vadd
 	bool hit = llc_access(&llc_m, vcpu, pa, qemu_plugin_mem_is_store(info));
 	if (llc_timed)
 		llct_access(&llc_t, vcpu, pa >> llc_m.line_shift, hit);
+	if (!hit && llc_page && vcpu < VT_LLC_CPUS) {
+		const struct llc_count *c = &llc_m.count[vcpu];
+
+		__atomic_store_n(&llc_page->cpu[vcpu].bus_live,
+		                 (c->load_misses + c->store_misses) << llc_m.line_shift,
+		                 __ATOMIC_RELAXED);
+	}
 	if (llc_page && --llc_until_publish == 0)
 		llc_publish();
 }
