@@ -102,36 +102,39 @@ static double lltt_stream(struct llct_model *t, unsigned cpus, int seq, int step
 	       (steps - steps / 2 / chunk * chunk);
 }
 
-/* Latency-bound misses: T = 101 + 256 / (T - 16), i.e. T^2 - 117 T + 1360 = 0. */
-static void lltt_pure_miss(void)
+/*
+ * One CPU alone. Latency-bound misses (lines far apart): T = 101 + 256 / (T - 16), i.e.
+ * T^2 - 117 T + 1360 = 0. Prefetched ones (sequential lines): T = 1 + 16 / (1 - 16 / T),
+ * i.e. T^2 - 33 T + 16 = 0. Either way rho = 16 / T and every miss moves a line.
+ */
+static void lltt_one_stream(void)
 {
-	struct llct_model t;
-	double want = lltt_root(117, 1360), got;
+	static const struct {
+		const char *name;
+		int seq;
+		double b, c;
+	} cases[] = {{"pure-miss-stream", 0, 117, 1360}, {"sequential-stream", 1, 33, 16}};
+	char name[64];
 
-	lltt_setup(&t, 1);
-	got = lltt_stream(&t, 1, 0, 200000, 100, 0);
-	lltt_result("pure-miss-stream-cycles-per-miss", lltt_near(got, want, 0.005), "cycles", got,
-	            want);
-	lltt_result("pure-miss-stream-bus-bytes", t.cpu[0].bus_bytes == 200000ull * 64, "bytes",
-	            (double)t.cpu[0].bus_bytes, 200000.0 * 64);
-	lltt_result("pure-miss-stream-none-prefetched", t.cpu[0].misses_seq == 0, "prefetched",
-	            (double)t.cpu[0].misses_seq, 0);
-	llct_free(&t);
-}
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct llct_model t;
+		double want = lltt_root(cases[i].b, cases[i].c), got;
+		uint64_t prefetched = cases[i].seq ? 200000 - 1 : 0;
 
-/* Sequential misses are prefetched: T = 1 + 16 / (1 - 16 / T), i.e. T^2 - 33 T + 16 = 0. */
-static void lltt_seq_stream(void)
-{
-	struct llct_model t;
-	double want = lltt_root(33, 16), got;
-
-	lltt_setup(&t, 1);
-	got = lltt_stream(&t, 1, 1, 200000, 100, 0);
-	lltt_result("sequential-stream-cycles-per-line", lltt_near(got, want, 0.005), "cycles", got,
-	            want);
-	lltt_result("sequential-stream-rho", lltt_near(t.rho, 16 / want, 0.01), "rho", t.rho,
-	            16 / want);
-	llct_free(&t);
+		lltt_setup(&t, 1);
+		got = lltt_stream(&t, 1, cases[i].seq, 200000, 100, 0);
+		snprintf(name, sizeof name, "%s-cycles-per-miss", cases[i].name);
+		lltt_result(name, lltt_near(got, want, 0.005), "cycles", got, want);
+		snprintf(name, sizeof name, "%s-rho", cases[i].name);
+		lltt_result(name, lltt_near(t.rho, 16 / want, 0.01), "rho", t.rho, 16 / want);
+		snprintf(name, sizeof name, "%s-bus-bytes", cases[i].name);
+		lltt_result(name, t.cpu[0].bus_bytes == 200000ull * 64, "bytes",
+		            (double)t.cpu[0].bus_bytes, 200000.0 * 64);
+		snprintf(name, sizeof name, "%s-prefetched", cases[i].name);
+		lltt_result(name, t.cpu[0].misses_seq == prefetched, "prefetched",
+		            (double)t.cpu[0].misses_seq, (double)prefetched);
+		llct_free(&t);
+	}
 }
 
 /*
@@ -176,8 +179,7 @@ static void lltt_refused(void)
 int main(void)
 {
 	lltt_pure_hit();
-	lltt_pure_miss();
-	lltt_seq_stream();
+	lltt_one_stream();
 	lltt_two_streams();
 	lltt_refused();
 	return failures ? 1 : 0;
