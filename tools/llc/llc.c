@@ -280,8 +280,7 @@ static int llc_map(const char *path, uint64_t offset)
 	return 0;
 }
 
-/* A timing parameter NAME=N (LLCT_PARAMS): 1 if opt names one, *bad if its value is not a number.
- */
+/* A timing parameter NAME=N (LLCT_PARAMS): 1 if opt names one; *bad if N is not a number. */
 static int llc_time_option(const char *opt, size_t k, const char *v, struct llct_params *tp,
                            int *bad)
 {
