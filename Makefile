@@ -292,7 +292,8 @@ $(QPLUGIN_H): scripts/fetch-src.sh
 # A QEMU TCG plugin: a shared object that shows QEMU only its install function.
 PLUGIN_FLAGS := -shared -fPIC -fvisibility=hidden -I$(dir $(QPLUGIN_H)) -Itools
 
-$(LLC_SO): tools/llc/llc.c tools/llc/llc_model.c tools/llc/llc_model.h include/vitrine/llc.h \
+$(LLC_SO): tools/llc/llc.c tools/llc/llc_model.c tools/llc/llc_model.h tools/llc/llc_time.c \
+           tools/llc/llc_time.h include/vitrine/llc.h \
            tools/plugin_opt.h platforms/$(PLATFORM)/platform.h $(QPLUGIN_H)
 	$(call host_link,$(PLUGIN_FLAGS) -Itools/llc -Iplatforms/$(PLATFORM))
 

@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # bench/interference.sh: how much memory-hog VMs on the other pCPUs hurt a
-# victim VM through the shared LLC, without and with cache colouring.
+# victim VM through the shared LLC and the memory bus, without and with
+# cache colouring, and with colouring plus the hogs' bandwidth regulated.
 #
 # The victim (guests/victim: a pointer chase over a working set WS,
 # then a quicksort, a CRC32, a matrix multiply and a substring count) runs
 # on pCPU 0, alone or beside 1-3 hogs (guests/hog: each streams over
 # 4 MiB, 4x the LLC) on pCPUs 1-3; uncoloured, then coloured (the victim on
-# colours 0-7 exclusive, i.e. half the LLC, the hogs on 8-15). Every run is
-# under -icount shift=0,sleep=off with the emulated LLC (tools/llc), so the
-# counts are the same on every run. The victim's figures are its pCPU's row
-# of the plugin's summary minus that of the same system whose victim does no
-# work (passes 0): what is left is its work alone, without the hypervisor
-# loading its VM or the victim waiting for the hogs to start.
+# colours 0-7 exclusive, i.e. half the LLC, the hogs on 8-15), then coloured
+# with each hog held to MEMBW (`membw` in its VM: bus bytes per period).
+# Every run is under -icount shift=0,sleep=off with the emulated LLC
+# (tools/llc) and its timing model, so the figures are the same on every
+# run. The victim's figures are its pCPU's row of the plugin's summary minus
+# that of the same system whose victim does no work (passes 0): what is left
+# is its work alone, without the hypervisor loading its VM or the victim
+# waiting for the hogs to start. Its modelled cycles over those of the
+# first row of its working set (the uncoloured solo run, with the default
+# SETUPS and HOGS) are its slowdown.
 #
 # Then the interferer is a Linux VM instead (hogs = "linux"): Debian's kernel
 # on pCPU 1 (128 MiB, colours 8-15 when coloured) whose /init runs
@@ -20,20 +25,25 @@
 # does, so the victim waits for Linux's whole boot, which the run without
 # work takes out again. The same victim, the same figures.
 #
-# Writes $B/interference.csv and $B/interference.png, prints the table.
+# Writes $B/interference.csv, $B/interference.png (misses) and
+# $B/interference-time.png (modelled slowdown), prints the table.
 #   PASSES=64  chase passes    WS="448 896"  working sets in KiB (64 KiB steps)
 #   HOGS="0 1 2 3 linux"  the interferers: that many bare-metal hogs, or the Linux VM
+#   SETUPS="0 1 2"  0 uncoloured, 1 coloured, 2 coloured and the hogs regulated
+#   MEMBW="256K period 1ms"  a regulated hog's budget
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 PASSES=${PASSES:-64}
 WS=${WS:-448 896}
 HOGS=${HOGS:-0 1 2 3 linux}
+SETUPS=${SETUPS:-0 1 2}
+MEMBW=${MEMBW:-256K period 1ms}
 bench_need_gnuplot
 make -s O="$O" guests llc >/dev/null
 case " $HOGS " in *" linux "*) make -s O="$O" linux >/dev/null ;; esac
 
-# gen_linux COLOURED: the Linux VM running memhog as hog 0.
+# gen_linux SETUP: the Linux VM running memhog as hog 0.
 gen_linux() {
 	echo "vm linux"
 	echo "  kernel $O/linux/Image"
@@ -42,11 +52,17 @@ gen_linux() {
 	echo "  cpus 1"
 	echo "  mem 0x40000000 128M"
 	echo "  shm intf 0x50000000 rw"
-	[ "$1" = 1 ] && echo "  colors 8-15"
+	gen_hog_lines "$1"
+}
+
+# gen_hog_lines SETUP: an interferer's colours (coloured setups) and budget (regulated).
+gen_hog_lines() {
+	[ "$1" != 0 ] && echo "  colors 8-15"
+	[ "$1" = 2 ] && echo "  membw $MEMBW"
 	return 0
 }
 
-# gen NAME HOGS COLOURED PASSES WS_KIB: the victim first, so it gets the same PAs in every
+# gen NAME HOGS SETUP PASSES WS_KIB: the victim first, so it gets the same PAs in every
 # config. HOGS: a number of bare-metal hogs, or "linux".
 gen() {
 	local f=$B/cfg/$1.cfg i hogs=$2
@@ -60,7 +76,7 @@ gen() {
 		echo "  mem 0x40000000 4M"
 		echo "  shm intf 0x50000000 rw"
 		printf "  arg 0x%x\n" $(($4 | hogs << 16 | ($5 / 64) << 24))
-		[ "$3" = 1 ] && echo "  colors 0-7 exclusive"
+		[ "$3" != 0 ] && echo "  colors 0-7 exclusive"
 		[ "$2" = linux ] && gen_linux "$3" && hogs=0
 		for i in $(seq 1 "$hogs"); do
 			echo "vm hog$i"
@@ -69,7 +85,7 @@ gen() {
 			echo "  mem 0x40000000 16M"
 			echo "  shm intf 0x50000000 rw"
 			printf "  arg 0x%x\n" $((i - 1 | 4 << 8))
-			[ "$3" = 1 ] && echo "  colors 8-15"
+			gen_hog_lines "$3"
 		done
 	} >"$f"
 	echo "$f"
@@ -87,21 +103,28 @@ run() {
 
 mkdir -p "$B/intf"
 csv=$B/interference.csv
-echo "ws_kib,colored,hogs,accesses,misses,load_misses,miss_rate_pct,misses_vs_solo,work_ticks,chase_ticks" >"$csv"
+echo "ws_kib,colored,hogs,accesses,misses,load_misses,miss_rate_pct,misses_vs_solo,work_ticks,chase_ticks,work_cycles,slowdown,victim_bus_mbps" >"$csv"
+setup_name() { case $1 in 0) echo uncoloured ;; 1) echo coloured ;; *) echo "coloured, hogs regulated ($MEMBW)" ;; esac; }
 for ws in $WS; do
-	for col in 0 1; do
+	base_cycles=
+	for col in $SETUPS; do
 		solo=
 		for h in $HOGS; do
 			n=ws$ws-c$col-h$h
-			bench_say "interference: WS $ws KiB, $([ $col = 1 ] && echo coloured || echo uncoloured), $([ "$h" = linux ] && echo "a Linux VM" || echo "$h hogs")"
+			bench_say "interference: WS $ws KiB, $(setup_name $col), $([ "$h" = linux ] && echo "a Linux VM" || echo "$h hogs")"
 			run "$n" "$h" "$col" "$PASSES" "$ws"
 			run "$n-base" "$h" "$col" 0 "$ws"
 			row() { bench_llc "$B/intf/$n${2:-}.llc" 0 "$1"; }
 			acc=$(($(row accesses) - $(row accesses -base)))
 			mis=$(($(row misses) - $(row misses -base)))
 			lmis=$(($(row load_misses) - $(row load_misses -base)))
+			timed() { bench_llc "$B/intf/$n${2:-}.llc" 0 "$1" time; }
+			cyc=$(($(timed cycles) - $(timed cycles -base)))
+			bus=$(($(timed bus_bytes) - $(timed bus_bytes -base)))
+			ns=$(($(timed ns) - $(timed ns -base)))
 			[ -n "$solo" ] || solo=$mis
-			echo "$ws,$col,$h,$acc,$mis,$lmis,$(awk -v m="$mis" -v a="$acc" 'BEGIN { printf "%.3f", 100 * m / a }'),$(awk -v m="$mis" -v s="$solo" 'BEGIN { printf "%.3f", m / s }'),$(bench_ticks "$B/intf/$n.log" work),$(bench_ticks "$B/intf/$n.log" chase)" >>"$csv"
+			[ -n "$base_cycles" ] || base_cycles=$cyc
+			echo "$ws,$col,$h,$acc,$mis,$lmis,$(awk -v m="$mis" -v a="$acc" 'BEGIN { printf "%.3f", 100 * m / a }'),$(awk -v m="$mis" -v s="$solo" 'BEGIN { printf "%.3f", m / s }'),$(bench_ticks "$B/intf/$n.log" work),$(bench_ticks "$B/intf/$n.log" chase),$cyc,$(awk -v c="$cyc" -v s="$base_cycles" 'BEGIN { printf "%.3f", c / s }'),$(awk -v b="$bus" -v t="$ns" 'BEGIN { printf "%.0f", b * 1000 / t }')" >>"$csv"
 		done
 	done
 done
@@ -127,5 +150,26 @@ plot_data() {
 	done
 	echo "unset multiplot"
 } | gnuplot
+# The modelled slowdown, one panel per working set: uncoloured, coloured, coloured + regulated.
+time_data() {
+	awk -F, -v ws="$1" -v hogs="$HOGS" 'NR > 1 && $1 == ws { m[$3, $2] = $12 }
+		END { n = split(hogs, h, " "); for (i = 1; i <= n; i++) print h[i], m[h[i], 0], m[h[i], 1], m[h[i], 2] }' "$csv"
+}
+{
+	echo "set terminal pngcairo size 1000,420 font ',10'"
+	echo "set output '$B/interference-time.png'"
+	echo "set multiplot layout 1,$(echo "$WS" | wc -w) title 'Victim modelled time for a fixed amount of work, over the uncoloured solo run (timing model of tools/llc, -icount)'"
+	echo "set style data histograms; set style histogram clustered gap 1; set style fill solid 0.8 border -1"
+	echo "set yrange [0:*]; set ylabel 'slowdown (x solo)'; set xlabel 'memory hogs on the other pCPUs'; set key below; set grid ytics"
+	for ws in $WS; do
+		echo "set title 'working set $ws KiB'"
+		echo "plot '-' using 2:xtic(1) title 'uncoloured', '' using 3 title 'coloured', '' using 4 title 'coloured, hogs regulated'"
+		for _ in 1 2 3; do
+			time_data "$ws"
+			echo e
+		done
+	done
+	echo "unset multiplot"
+} | gnuplot
 column -t -s, "$csv"
-bench_say "interference: $csv, $B/interference.png"
+bench_say "interference: $csv, $B/interference.png, $B/interference-time.png"

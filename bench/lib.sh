@@ -24,9 +24,10 @@ bench_build() {
 	echo "$O/cfg/$(basename "$cfg" .cfg)/vitrine.elf"
 }
 
-# bench_llc SUMMARY CPU FIELD: one figure of a pCPU's row of the LLC plugin's summary.
+# bench_llc SUMMARY CPU FIELD [time]: one figure of a pCPU's row of the LLC plugin's summary
+# (with `time`, of its timing model's row: insns cycles ns bus_bytes bus_mbps prefetched).
 bench_llc() {
-	awk -v cpu="vcpu $2:" -v f="$3" '
+	awk -v cpu="${4:+$4: }vcpu $2:" -v f="$3" '
 		index($0, "llc: " cpu) == 1 { for (i = 1; i < NF; i++) if ($i == f) print $(i + 1) }' "$1"
 }
 

@@ -179,13 +179,31 @@ static void cv_counts(lua_State *L, uint64_t accesses, uint64_t misses, int have
 	}
 }
 
-/* Per pCPU accesses and misses, from one source or the other. */
+/* Per pCPU accesses and misses, from one source or the other; the timing model's figures. */
 struct cv_llc_counts {
 	uint32_t cpus;
 	int have_accesses;
+	uint32_t freq_mhz; /* 0: no timing model */
 	uint64_t accesses[VT_SYS_PCPUS];
 	uint64_t misses[VT_SYS_PCPUS];
+	uint64_t cycles[VT_SYS_PCPUS];
+	uint64_t bus_bytes[VT_SYS_PCPUS];
 };
+
+/*
+ * The timing model's figures of a pCPU or a VM: modelled cycles, time (ns; a VM's is its
+ * longest pCPU's), bus bytes and their mean rate over that time (MB/s).
+ */
+static void cv_time(lua_State *L, uint32_t freq_mhz, uint64_t cycles, uint64_t longest,
+                    uint64_t bus_bytes)
+{
+	uint64_t ns = longest * 1000 / freq_mhz;
+
+	field_int(L, "cycles", (lua_Integer)cycles);
+	field_int(L, "time_ns", (lua_Integer)ns);
+	field_int(L, "bus_bytes", (lua_Integer)bus_bytes);
+	field_int(L, "bus_mbps", ns ? (lua_Integer)(bus_bytes * 1000 / ns) : 0);
+}
 
 /* The emulated LLC's page: its geometry and each vCPU's loads and stores. */
 static void cv_llc_emulated(lua_State *L, const struct vt_llc_page *c, struct cv_llc_counts *n)
@@ -197,6 +215,14 @@ static void cv_llc_emulated(lua_State *L, const struct vt_llc_page *c, struct cv
 	field_int(L, "line", c->line);
 	field_int(L, "sets", c->sets);
 	field_int(L, "publishes", (lua_Integer)c->publishes);
+	n->freq_mhz = c->freq_mhz;
+	if (n->freq_mhz) {
+		lua_newtable(L);
+		field_int(L, "freq_mhz", c->freq_mhz);
+		field_int(L, "bus_mbps", c->bus_mbps);
+		field_num(L, "bus_util", (lua_Number)c->bus_util / 1000);
+		lua_setfield(L, -2, "timing");
+	}
 	lua_newtable(L);
 	n->cpus = c->cpus < VT_SYS_PCPUS ? c->cpus : VT_SYS_PCPUS;
 	n->have_accesses = 1;
@@ -205,6 +231,8 @@ static void cv_llc_emulated(lua_State *L, const struct vt_llc_page *c, struct cv
 
 		n->accesses[i] = k->loads + k->stores;
 		n->misses[i] = k->load_misses + k->store_misses;
+		n->cycles[i] = k->cycles;
+		n->bus_bytes[i] = k->bus_bytes;
 		lua_newtable(L);
 		field_int(L, "cpu", i);
 		field_int(L, "loads", (lua_Integer)k->loads);
@@ -212,6 +240,11 @@ static void cv_llc_emulated(lua_State *L, const struct vt_llc_page *c, struct cv
 		field_int(L, "stores", (lua_Integer)k->stores);
 		field_int(L, "store_misses", (lua_Integer)k->store_misses);
 		cv_counts(L, n->accesses[i], n->misses[i], 1);
+		if (n->freq_mhz) {
+			field_int(L, "insns", (lua_Integer)k->insns);
+			field_int(L, "prefetched", (lua_Integer)k->prefetched);
+			cv_time(L, n->freq_mhz, k->cycles, k->cycles, k->bus_bytes);
+		}
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 	lua_setfield(L, -2, "cpus");
@@ -222,6 +255,7 @@ static void cv_llc_pmu(lua_State *L, const struct vt_sys *s, struct cv_llc_count
 {
 	lua_pushliteral(L, "pmu");
 	lua_setfield(L, -2, "source");
+	n->freq_mhz = 0;
 	field_int(L, "refill_event", s->llc.pmu_refill);
 	field_str(L, "refill_name", pmu_view_event_name(s->llc.pmu_refill));
 	n->have_accesses = s->llc.pmu_access != VT_SYS_PMU_NONE;
@@ -253,8 +287,10 @@ static void cv_llc_pmu(lua_State *L, const struct vt_sys *s, struct cv_llc_count
  * (over its pCPUs), from the emulated LLC when QEMU runs its plugin (`make
  * run LLC=1`, counts since QEMU started, guest and hypervisor alike), else
  * from the PMU events the hypervisor counts on every pCPU (since boot, its
- * guest's only); nil and why without either. mark also puts each VM's
- * misses in the trace.
+ * guest's only); nil and why without either. With the plugin's timing
+ * model, rows also have modelled cycles, time and memory-bus bytes. mark
+ * also puts each VM's misses in the trace (and its modelled time and bus
+ * bytes, with the timing model).
  */
 static int cv_llc(lua_State *L)
 {
@@ -285,19 +321,29 @@ static int cv_llc(lua_State *L)
 		cv_llc_pmu(L, s, &n, answered);
 	lua_newtable(L);
 	for (uint32_t v = 0; v < s->nr_vms; v++) {
-		uint64_t acc = 0, miss = 0;
+		uint64_t acc = 0, miss = 0, cycles = 0, longest = 0, bus = 0;
 
 		for (uint32_t i = 0; i < n.cpus; i++)
 			if (s->vms[v].cpus >> i & 1) {
 				acc += n.accesses[i];
 				miss += n.misses[i];
+				cycles += n.cycles[i];
+				longest = n.cycles[i] > longest ? n.cycles[i] : longest;
+				bus += n.bus_bytes[i];
 			}
 		lua_newtable(L);
 		field_str(L, "name", s->vms[v].name);
 		cv_counts(L, acc, miss, n.have_accesses);
+		if (n.freq_mhz)
+			cv_time(L, n.freq_mhz, cycles, longest, bus);
 		lua_rawseti(L, -2, (lua_Integer)v + 1);
 		if (mark)
 			rt_hvc(VT_HC_TRACE_MARK, VT_MARK_LLC_MISSES + v, miss, 0);
+		if (mark && n.freq_mhz) {
+			rt_hvc(VT_HC_TRACE_MARK, VT_MARK_LLC_TIME_NS + v,
+			       longest * 1000 / n.freq_mhz, 0);
+			rt_hvc(VT_HC_TRACE_MARK, VT_MARK_LLC_BUS_BYTES + v, bus, 0);
+		}
 	}
 	lua_setfield(L, -2, "vms");
 	return 1;

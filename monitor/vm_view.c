@@ -84,6 +84,24 @@ static void vv_lists(lua_State *L, const struct vt_sys *s, const struct vt_sys_v
 	field_bool(L, "uncolored", m->flags & VT_SYS_VM_UNCOLORED);
 }
 
+/*
+ * membw = {bytes, period_ns, periods, throttles, used} when the VM has a bandwidth budget:
+ * each pCPU's budget a period, then the periods its pCPUs finished, how many of them a vCPU
+ * waited out of budget, and the bus bytes they moved.
+ */
+static void vv_membw(lua_State *L, const struct vt_sys_vm *m)
+{
+	if (!m->membw_bytes)
+		return;
+	lua_newtable(L);
+	field_int(L, "bytes", (lua_Integer)m->membw_bytes);
+	field_int(L, "period_ns", (lua_Integer)m->membw_period_ns);
+	field_int(L, "periods", (lua_Integer)m->membw_periods);
+	field_int(L, "throttles", (lua_Integer)m->membw_throttles);
+	field_int(L, "used", (lua_Integer)m->membw_used);
+	lua_setfield(L, -2, "membw");
+}
+
 /* One VM as a table; detail adds its vCPUs, memory map, interrupts, channels and colours. */
 static void vv_vm(lua_State *L, const struct vt_sys *s, uint32_t i, int detail)
 {
@@ -114,6 +132,7 @@ static void vv_vm(lua_State *L, const struct vt_sys *s, uint32_t i, int detail)
 		field_bool(L, "dma_unconfined", m->flags & VT_SYS_VM_DMA_UNCONFINED);
 		vv_regions(L, s, m);
 		vv_lists(L, s, m);
+		vv_membw(L, m);
 		lua_newtable(L);
 	}
 	n = 0;

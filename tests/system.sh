@@ -5,6 +5,7 @@ set -u
 O=${O:-out}
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/system-monitor.sh"
+. "$(dirname "$0")/system-membw.sh"
 . "$(dirname "$0")/trace/tp.sh"
 
 # Every console line is a whole line from the hypervisor or from one VM.
@@ -57,17 +58,30 @@ test_colors() {
 	check system/colors-monitor-disjoint lacks $'^overlap\thello\ttimer'
 	check system/colors-monitor-qemu-exit-0 exited 0
 	# The emulated LLC's counters, live in the monitor; without the plugin, nil and why.
+	# Its timing model: per pCPU and per VM cycles, time and bus bytes, consistent with the
+	# counts (a refill moves one 64-byte line; time is cycles at the model's clock), and
+	# their trace markers; time=off leaves the timing out.
 	in=$'for i = 1, 3000000 do end c = cache.llc() print(\'llc\', c.source, c.ways, c.line, #c.vms, c.publishes > 0)\n'
 	in+=$'t = 0 for _, k in ipairs(c.cpus) do t = t + k.accesses end s = 0 for _, v in ipairs(c.vms) do s = s + v.accesses end\n'
 	in+=$'print(\'sums\', c.vms[2].accesses > 0, c.vms[3].accesses > 0, s <= t, c.vms[2].misses <= c.vms[2].accesses)\n'
-	in+=$'c = cache.llc{mark = true} n = 0 for _, e in ipairs(trace.read{cpu=0, events=\'mark\'}.records) do\n'
-	in+=$'if e.a == 0x10100 + 2 and e.b > 0 then n = n + 1 end end print(\'llc marks\', n >= 1)\n'
-	in+=$'vitrine.poweroff()\n'
+	in+=$'m = c.timing print(\'timing\', m.freq_mhz, m.bus_mbps, m.bus_util >= 0 and m.bus_util < 1)\n'
+	in+=$'ok = true for _, k in ipairs(c.cpus) do ok = ok and k.cycles >= k.insns and k.insns > 0\n'
+	in+=$'and k.bus_bytes == 64 * k.misses and k.time_ns == k.cycles * 1000 // m.freq_mhz end\n'
+	in+=$'v = c.vms[2] print(\'cpu rows\', ok, v.bus_bytes == 64 * v.misses, v.time_ns == c.cpus[2].time_ns, v.bus_mbps > 0)\n'
+	in+=$'c = cache.llc{mark = true} n, tm = 0, 0 for _, e in ipairs(trace.read{cpu=0, events=\'mark\'}.records) do\n'
+	in+=$'if e.b > 0 and e.a == 0x10100 + 2 then n = n + 1 elseif e.b > 0 and e.a == 0x10200 + 2 then tm = tm + 1 end end\n'
+	in+=$'print(\'llc marks\', n >= 1, tm >= 1)\nvitrine.poweroff()\n'
 	LLC=1 boot monitor-colors 120 "$in"
 	check system/colors-llc-in-monitor has $'^llc\temulated\t16\t64\t3\ttrue$'
 	check system/colors-llc-per-vm has $'^sums\ttrue\ttrue\ttrue\ttrue$'
-	check system/colors-llc-marks-in-trace has $'^llc marks\ttrue$'
+	check system/colors-llc-time-in-monitor has $'^timing\t1400\t7200\ttrue$'
+	check system/colors-llc-time-rows-consistent has $'^cpu rows\ttrue\ttrue\ttrue\ttrue$'
+	check system/colors-llc-marks-in-trace has $'^llc marks\ttrue\ttrue$'
+	check system/colors-llc-time-summary has '^llc: time: vcpu 1: insns [1-9][0-9]* cycles [1-9][0-9]* ns '
 	check system/colors-llc-qemu-exit-0 exited 0
+	LLC=1 LLC_ARGS=time=off boot monitor-colors 120 $'print(\'timing off\', cache.llc().timing)\nvitrine.poweroff()\n'
+	check system/colors-llc-time-off has $'^timing off\tnil$'
+	check system/colors-llc-time-off-no-summary lacks '^llc: time: '
 	boot monitor-colors 60 $'cache.llc()\nvitrine.poweroff()\n'
 	check system/colors-no-llc-says-why has $'^nil\tno LLC counts: no emulated LLC \\(QEMU: make run LLC=1\\) and no LLC refill event in this PMU \\(PMCEID; see llc-events\\)$'
 }
@@ -626,6 +640,8 @@ test_linux_pci() {
 run_all() {
 	test_basic
 	test_colors
+	# Its budgets are in virtual time, so it runs under -icount only (it sets it).
+	if [ -n "$MODE" ]; then test_membw; fi
 	test_smp
 	test_input
 	test_smp_fault

@@ -11,6 +11,7 @@ struct vcpu;
 struct vm;
 struct vt_sys;
 struct vt_sys_llc;
+struct vt_llc_page;
 
 uintptr_t arch_device_va(uint64_t pa);
 /* Map a device the boot map leaves out into the hypervisor's map, at arch_device_va(pa). */
@@ -23,6 +24,10 @@ void arch_power_off(void) __attribute__((noreturn));
 void arch_ipi_send(uint32_t pcpu);
 /* Sleep until arch_cpu_wake(this pCPU) (or a spurious wake-up: callers loop). */
 void arch_cpu_idle(void);
+/* The hypervisor's own timer fires at counter value `at` (0: never); membw.c's tick. */
+void arch_hyp_timer_at(uint64_t at);
+/* The emulated LLC's counters page, mapped when some VM has a membw budget; else NULL. */
+const volatile struct vt_llc_page *arch_llc_page(void);
 void arch_cpu_wake(uint32_t pcpu);
 
 void arch_vm_init(struct vm *vm);

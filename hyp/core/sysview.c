@@ -13,6 +13,7 @@
 #include "entropy.h"
 #include "ipc.h"
 #include "log.h"
+#include "membw.h"
 #include "vm.h"
 
 _Static_assert(sizeof(struct vt_sys) <= VT_SYS_MAX_BYTES, "the ABI's bound");
@@ -152,6 +153,7 @@ static void sysview_fill(void)
 		s->resets = vm->resets;
 		s->foreign = arch_vm_foreign_irq_accesses(vm);
 		s->dma_faults = __atomic_load_n(&vm->dma_faults, __ATOMIC_RELAXED);
+		membw_describe(i, s);
 		for (uint32_t j = 0; j < vm->nr_vcpus; j++) {
 			const struct vcpu *v = vm->vcpus[j];
 

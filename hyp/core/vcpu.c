@@ -9,6 +9,7 @@
 
 #include "arch.h"
 #include "cpu.h"
+#include "membw.h"
 #include "trace.h"
 
 void vcpu_loop(void)
@@ -33,6 +34,7 @@ void vcpu_loop(void)
 		spin_unlock(&v->vm->lock);
 		if (start) {
 			trace_vcpu(VT_CLASS_STATE, VT_EV_VCPU_STATE, v, VCPU_RUNNING, v->entry, 0);
+			membw_start(v);
 			arch_vcpu_start(v);
 		}
 	}

@@ -68,10 +68,14 @@
  * a guest's own ids stay below 0x10000.
  * VT_MARK_IRQ_ENTRY, value = INTID: the guest's handler for that interrupt starts.
  * VT_MARK_LLC_MISSES + VM id, value = that VM's emulated-LLC misses so far
- * (the monitor's cache.llc{mark = true}).
+ * (the monitor's cache.llc{mark = true}); with the emulated LLC's timing
+ * model also VT_MARK_LLC_TIME_NS + VM id (its modelled time, ns) and
+ * VT_MARK_LLC_BUS_BYTES + VM id (the bytes its refills moved on the bus).
  */
 #define VT_MARK_IRQ_ENTRY 0x10000u
 #define VT_MARK_LLC_MISSES 0x10100u
+#define VT_MARK_LLC_TIME_NS 0x10200u
+#define VT_MARK_LLC_BUS_BYTES 0x10300u
 
 /* Monitor only (the config's `monitor` VM): refresh the system page -> x0 = 0, else DENIED */
 #define VT_HC_SYS_REFRESH (VT_HC_BASE + 5)

@@ -79,6 +79,9 @@ struct cfg_vm {
 	 * lands, filled afresh at every start and reset; 0: none.
 	 */
 	uint64_t rng_seed_ipa;
+	/* Memory-bandwidth regulation: bus bytes each of its pCPUs may move a period; 0: none */
+	uint64_t membw_bytes;
+	uint64_t membw_period_ns;
 	const struct cfg_region *regions;
 	const uint32_t *intids; /* pass-through interrupts */
 	const struct cfg_pci *pcis;

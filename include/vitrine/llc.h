@@ -27,10 +27,15 @@
 #define VT_LLC_PAGE_PA 0x7ffff000ull /* the last page of RAM: configs must leave it free */
 #define VT_LLC_PAGE_SIZE 0x1000u
 #define VT_LLC_MAGIC 0x434c4c56u /* "VLLC" */
-#define VT_LLC_VERSION 1
+#define VT_LLC_VERSION 2
 #define VT_LLC_CPUS 16 /* vCPUs (pCPUs of the hypervisor) with a row */
 
-/* One vCPU's counts, since QEMU started. hits = accesses - misses. */
+/*
+ * One vCPU's counts, since QEMU started. hits = accesses - misses. The
+ * timing model's figures (tools/llc/llc_time.h) are zero when it is off:
+ * modelled cycles (instructions, hit and miss costs, the bus's wait) and
+ * the bytes its refills moved over the memory bus.
+ */
 struct vt_llc_cpu {
 	uint64_t loads;
 	uint64_t load_hits;
@@ -38,6 +43,15 @@ struct vt_llc_cpu {
 	uint64_t stores;
 	uint64_t store_hits;
 	uint64_t store_misses;
+	uint64_t insns;      /* instructions run */
+	uint64_t cycles;     /* modelled cycles, at freq_mhz */
+	uint64_t bus_bytes;  /* refills x line */
+	uint64_t prefetched; /* misses on the line after the previous one, of all misses */
+	/*
+	 * Refill bytes (misses x line), written at every miss, outside the
+	 * seqlock: the hypervisor's bandwidth regulation reads it at its tick.
+	 */
+	uint64_t bus_live;
 };
 
 struct vt_llc_page {
@@ -51,6 +65,10 @@ struct vt_llc_page {
 	uint32_t cpus;      /* rows of cpu[] in use: QEMU's vCPUs, at most VT_LLC_CPUS */
 	uint64_t publishes; /* copies made so far (the last one at QEMU's exit) */
 	uint64_t io;        /* accesses to I/O (MMIO), not modelled, all vCPUs */
+	uint32_t freq_mhz;  /* the timing model's clock; 0: the model is off */
+	uint32_t bus_mbps;  /* the memory bus's bandwidth, MB/s */
+	uint32_t bus_util;  /* its utilisation now, thousandths */
+	uint32_t pad;
 	struct vt_llc_cpu cpu[VT_LLC_CPUS];
 };
 

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define VT_SYS_MAGIC 0x53595456u /* "VTYS" */
-#define VT_SYS_VERSION 4
+#define VT_SYS_VERSION 5
 #define VT_SYS_VMS 16
 #define VT_SYS_VCPUS 16
 #define VT_SYS_PCPUS 16
@@ -51,6 +51,12 @@ struct vt_sys_vm {
 	uint16_t first_intid, nr_intids;     /* its slice of vt_sys.intids */
 	uint32_t dma_faults;                 /* its PCIe functions' DMA the SMMU refused */
 	uint64_t colors[VT_SYS_COLORS / 64]; /* bit c: it may allocate in LLC colour c */
+	/* Memory-bandwidth regulation: the config's budget (0: none), then what it did */
+	uint64_t membw_bytes; /* a pCPU's budget a period */
+	uint64_t membw_period_ns;
+	uint64_t membw_periods;   /* finished, over its pCPUs */
+	uint64_t membw_throttles; /* periods a vCPU of it waited out */
+	uint64_t membw_used;      /* bus bytes over those periods */
 };
 
 enum vt_sys_region_kind {

@@ -91,7 +91,9 @@ struct vt_record {
 	X(VM_STATE, vm_state, 12, STATE, "a = new VM state (enum vt_vm_state)")                    \
 	X(VCPU_STATE, vcpu_state, 13, STATE,                                                       \
 	  "a = new vCPU state (enum vt_vcpu_state); a debugger's stop: b = PC, c = why")           \
-	X(MARK, mark, 14, MARK, "a = guest marker id, b = value (trace_mark hypercall)")
+	X(MARK, mark, 14, MARK, "a = guest marker id, b = value (trace_mark hypercall)")           \
+	X(MEMBW, membw, 15, STATE,                                                                 \
+	  "throttled: a = bus bytes this period, b = budget, c = counter at the period's end")
 
 enum vt_event {
 #define VT_EV_ENUM(NAME, name, value, CLASS, payload) VT_EV_##NAME = value,

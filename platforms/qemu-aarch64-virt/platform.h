@@ -34,7 +34,8 @@
 
 #define PLAT_UART_BASE PLAT_U(0x09000000) /* PL011, SPI 1 (INTID 33) */
 #define PLAT_UART_INTID 33
-#define PLAT_PMU_PPI 23 /* the PMU's overflow interrupt (PPI 7) */
+#define PLAT_PMU_PPI 23       /* the PMU's overflow interrupt (PPI 7) */
+#define PLAT_HYP_TIMER_PPI 26 /* the EL2 physical timer, CNTHP (PPI 10) */
 #define PLAT_GICD_BASE PLAT_U(0x08000000)
 #define PLAT_GICD_SIZE PLAT_U(0x00010000)
 #define PLAT_GICR_BASE PLAT_U(0x080A0000)

@@ -7,6 +7,7 @@ UNIT_FLAGS := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -MMD -M
               -Ihyp/arch/aarch64/include -iquote hyp/lib -Iplatforms/$(PLATFORM) -Itrace -Itools/llc -iquote monitor
 UNIT_LINK_test_pt   := hyp/arch/aarch64/pt.c
 UNIT_LINK_test_llc  := tools/llc/llc_model.c
+UNIT_LINK_test_llc_time := tools/llc/llc_time.c
 UNIT_LINK_test_fold := trace/dump.c
 UNIT_LINK_test_siphash := hyp/lib/siphash.c
 UNIT_LINK_test_trace_query := monitor/trace_query.c
@@ -14,7 +15,7 @@ UNIT_LINK_test_trace_query := monitor/trace_query.c
 
 .SECONDEXPANSION:
 $(UNIT_TESTS): $(O)/test/unit/%: tests/unit/%.c $$(UNIT_LINK_$$*) | $(DEPS_OK)
-	$(call host_link,$(UNIT_FLAGS))
+	$(call host_link,$(UNIT_FLAGS),-lm)
 
 # A test that fails without saying so (a crash, a sanitizer's report) gets a line of its own.
 unit: $(UNIT_TESTS)

@@ -10,13 +10,16 @@
  *
  *   -plugin libllc.so[,size=1048576][,ways=16][,line=64]
  *                    [,counters=FILE[,offset=N][,publish=N]][,out=FILE]
+ *                    [,time=on|off][,TIMING_PARAMETER=N...]
  *
  * size/ways/line: the geometry (defaults: cortex-a53's L2 as QEMU's CCSIDR
  * reports it). counters=FILE: QEMU's RAM file (memory-backend-file,
  * share=on); the plugin maps its page at `offset` (default: that of
  * VT_LLC_PAGE_PA, include/vitrine/llc.h) and publishes the counts there
  * every `publish` accesses and at exit. out=FILE: also write the summary,
- * which always goes to stderr at exit.
+ * which always goes to stderr at exit. time=on (the default) also runs the
+ * timing model (llc_time.h: modelled cycles and memory-bus bytes per vCPU),
+ * whose parameters (LLCT_PARAMS) are options of the same names.
  *
  * The model is not locked: it needs QEMU to run every vCPU in one thread,
  * as -icount does, or -accel tcg,thread=single. The plugin checks which
@@ -40,12 +43,15 @@
 #include <vitrine/llc.h>
 
 #include "llc_model.h"
+#include "llc_time.h"
 #include "plugin_opt.h"
 #include "platform.h"
 
 QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 
 static struct llc_model llc_m;
+static struct llct_model llc_t;
+static int llc_timed = 1;                  /* the timing model runs */
 static uint64_t llc_io;                    /* I/O accesses, all vCPUs */
 static uint64_t llc_pa_lo = UINT64_MAX;    /* RAM physical addresses seen: a check */
 static uint64_t llc_pa_hi;                 /* that QEMU's translation is right */
@@ -94,7 +100,18 @@ static void llc_publish(void)
 		__atomic_store_n(&d->stores, c->stores, __ATOMIC_RELAXED);
 		__atomic_store_n(&d->store_hits, c->stores - c->store_misses, __ATOMIC_RELAXED);
 		__atomic_store_n(&d->store_misses, c->store_misses, __ATOMIC_RELAXED);
+		if (llc_timed) {
+			const struct llct_cpu *k = &llc_t.cpu[i];
+
+			__atomic_store_n(&d->insns, k->insns, __ATOMIC_RELAXED);
+			__atomic_store_n(&d->cycles, llct_cycles(&llc_t, i), __ATOMIC_RELAXED);
+			__atomic_store_n(&d->bus_bytes, k->bus_bytes, __ATOMIC_RELAXED);
+			__atomic_store_n(&d->prefetched, k->misses_seq, __ATOMIC_RELAXED);
+		}
 	}
+	if (llc_timed)
+		__atomic_store_n(&p->bus_util, (uint32_t)(llc_t.rho * 1000 + 0.5),
+		                 __ATOMIC_RELAXED);
 	__atomic_store_n(&p->io, llc_io, __ATOMIC_RELAXED);
 	__atomic_store_n(&p->publishes, llc_publishes, __ATOMIC_RELAXED);
 	__atomic_store_n(&p->seq, seq + 2, __ATOMIC_RELEASE);
@@ -115,9 +132,24 @@ static void llc_mem(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vadd
 		llc_pa_lo = pa;
 	if (pa > llc_pa_hi)
 		llc_pa_hi = pa;
-	llc_access(&llc_m, vcpu, pa, qemu_plugin_mem_is_store(info));
+	bool hit = llc_access(&llc_m, vcpu, pa, qemu_plugin_mem_is_store(info));
+	if (llc_timed)
+		llct_access(&llc_t, vcpu, pa >> llc_m.line_shift, hit);
+	if (!hit && llc_page && vcpu < VT_LLC_CPUS) {
+		const struct llc_count *c = &llc_m.count[vcpu];
+
+		__atomic_store_n(&llc_page->cpu[vcpu].bus_live,
+		                 (c->load_misses + c->store_misses) << llc_m.line_shift,
+		                 __ATOMIC_RELAXED);
+	}
 	if (llc_page && --llc_until_publish == 0)
 		llc_publish();
+}
+
+/* A translated block starts: its instructions count before its accesses. */
+static void llc_tb_exec(unsigned int vcpu, void *udata)
+{
+	llct_insns(&llc_t, vcpu, (uint64_t)(uintptr_t)udata);
 }
 
 static void llc_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
@@ -126,6 +158,9 @@ static void llc_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 
 	(void)id;
 	llc_check_thread();
+	if (llc_timed)
+		qemu_plugin_register_vcpu_tb_exec_cb(tb, llc_tb_exec, QEMU_PLUGIN_CB_NO_REGS,
+		                                     (void *)(uintptr_t)n);
 	for (size_t i = 0; i < n; i++)
 		qemu_plugin_register_vcpu_mem_cb(qemu_plugin_tb_get_insn(tb, i), llc_mem,
 		                                 QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_MEM_RW, NULL);
@@ -136,6 +171,26 @@ static void llc_vcpu_resume(qemu_plugin_id_t id, unsigned int vcpu)
 	(void)id;
 	(void)vcpu;
 	llc_check_thread();
+}
+
+/* "llc: time: vcpu N: insns I cycles C ns T bus_bytes B bus_mbps M prefetched P" */
+static void llc_time_summary(FILE *f)
+{
+	fprintf(f, "llc: timing model:");
+#define LLC_PARAM_PRINT(name, def, what) fprintf(f, " " #name " %" PRIu64, llc_t.p.name);
+	LLCT_PARAMS(LLC_PARAM_PRINT)
+#undef LLC_PARAM_PRINT
+	fprintf(f, "; bus utilisation now %.3f\n", llc_t.rho);
+	for (unsigned i = 0; i < llc_t.cpus; i++) {
+		const struct llct_cpu *k = &llc_t.cpu[i];
+		uint64_t cycles = llct_cycles(&llc_t, i), ns = llct_ns(&llc_t, cycles);
+
+		fprintf(f,
+		        "llc: time: vcpu %u: insns %" PRIu64 " cycles %" PRIu64 " ns %" PRIu64
+		        " bus_bytes %" PRIu64 " bus_mbps %" PRIu64 " prefetched %" PRIu64 "\n",
+		        i, k->insns, cycles, ns, k->bus_bytes, ns ? k->bus_bytes * 1000 / ns : 0,
+		        k->misses_seq);
+	}
 }
 
 static void llc_summary(FILE *f)
@@ -159,6 +214,8 @@ static void llc_summary(FILE *f)
 	else
 		fprintf(f, "none");
 	fprintf(f, "; published %" PRIu64 " times\n", llc_publishes);
+	if (llc_timed)
+		llc_time_summary(f);
 }
 
 static void llc_exit(qemu_plugin_id_t id, void *p)
@@ -214,8 +271,26 @@ static int llc_map(const char *path, uint64_t offset)
 	llc_page->line = 1u << llc_m.line_shift;
 	llc_page->sets = (uint32_t)llc_sets(&llc_m);
 	llc_page->cpus = llc_m.cpus < VT_LLC_CPUS ? llc_m.cpus : VT_LLC_CPUS;
+	if (llc_timed) {
+		llc_page->freq_mhz = (uint32_t)llc_t.p.freq_mhz;
+		llc_page->bus_mbps = (uint32_t)llc_t.p.bus_mbps;
+	}
 	__atomic_store_n(&llc_page->magic, VT_LLC_MAGIC, __ATOMIC_RELEASE);
 	llc_until_publish = llc_publish_every;
+	return 0;
+}
+
+/* A timing parameter NAME=N (LLCT_PARAMS): 1 if opt names one; *bad if N is not a number. */
+static int llc_time_option(const char *opt, size_t k, const char *v, struct llct_params *tp,
+                           int *bad)
+{
+#define LLC_PARAM_OPT(name, def, what)                                                             \
+	if (k == sizeof(#name) - 1 && !strncmp(opt, #name, k)) {                                   \
+		*bad = plugin_number("llc", opt, v, &tp->name);                                    \
+		return 1;                                                                          \
+	}
+	LLCT_PARAMS(LLC_PARAM_OPT)
+#undef LLC_PARAM_OPT
 	return 0;
 }
 
@@ -225,7 +300,10 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 	uint64_t size = 1024 * 1024, ways = 16, line = 64;
 	uint64_t offset = VT_LLC_PAGE_PA - PLAT_RAM_BASE;
 	const char *counters = NULL;
+	struct llct_params tp;
 	int bad = 0;
+
+	llct_defaults(&tp);
 
 	if (!info->system_emulation) {
 		fprintf(stderr, "llc: models physical memory: system emulation only\n");
@@ -251,10 +329,16 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 			counters = v;
 		else if (k == 3 && !strncmp(opt, "out", k) && *v)
 			llc_out = strdup(v);
+		else if (k == 4 && !strncmp(opt, "time", k) &&
+		         (!strcmp(v, "on") || !strcmp(v, "off")))
+			llc_timed = !strcmp(v, "on");
+		else if (llc_time_option(opt, k, v, &tp, &bad))
+			;
 		else {
 			fprintf(stderr,
 			        "llc: unknown option %s (size= ways= line= counters= "
-			        "offset= publish= out=)\n",
+			        "offset= publish= out= time=on|off, and the timing model's: see "
+			        "tools/llc/llc_time.h)\n",
 			        opt);
 			bad = 1;
 		}
@@ -270,6 +354,11 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 	if (err) {
 		fprintf(stderr, "llc: size=%" PRIu64 ",ways=%" PRIu64 ",line=%" PRIu64 ": %s\n",
 		        size, ways, line, err);
+		return -1;
+	}
+	err = llc_timed ? llct_init(&llc_t, &tp, (unsigned)cpus, (unsigned)line) : NULL;
+	if (err) {
+		fprintf(stderr, "llc: timing model: %s\n", err);
 		return -1;
 	}
 	if (counters && llc_map(counters, offset))

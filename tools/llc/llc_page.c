@@ -4,7 +4,8 @@
  * after it runs (or a 4 KiB copy of the page, OFFSET 0), in the lines of the
  * plugin's summary, so the two can be compared. Takes a consistent copy
  * (the seqlock) and checks it: magic, version, row count, hits + misses =
- * accesses. Exits 1 on a bad page.
+ * accesses. Exits 1 on a bad page. With the timing model on, also its
+ * "llc: time:" lines.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -75,6 +76,15 @@ int main(int argc, char **argv)
 		t.store_misses += c.store_misses;
 	}
 	llc_print(stdout, "total", &t);
+	for (unsigned i = 0; i < p.cpus && p.freq_mhz; i++) {
+		const struct vt_llc_cpu *r = &p.cpu[i];
+		uint64_t ns = r->cycles * 1000 / p.freq_mhz;
+
+		printf("llc: time: vcpu %u: insns %" PRIu64 " cycles %" PRIu64 " ns %" PRIu64
+		       " bus_bytes %" PRIu64 " bus_mbps %" PRIu64 " prefetched %" PRIu64 "\n",
+		       i, r->insns, r->cycles, ns, r->bus_bytes, ns ? r->bus_bytes * 1000 / ns : 0,
+		       r->prefetched);
+	}
 	if (bad) {
 		fprintf(stderr, "llc-page: hits + misses differ from accesses\n");
 		return 1;

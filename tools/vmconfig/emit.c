@@ -167,11 +167,14 @@ static void cfge_vm(FILE *f, const struct vmc_config *c, int v)
 	        "\t\t.uart_ipa = " VMC_X ",\n"
 	        "\t\t.flags = 0x%x,\n"
 	        "\t\t.rng_seed_ipa = " VMC_X ",\n"
+	        "\t\t.membw_bytes = " VMC_X ",\n"
+	        "\t\t.membw_period_ns = %llu,\n"
 	        "\t\t.regions = vm%d_regions,\n"
 	        "\t\t.nr_regions = %d,\n",
 	        vm->name, v, cfge_files(vm, files), vm->entry, vm->arg, cpus,
 	        v == c->monitor_vm ? 0 : vm->uart, vm->flags,
-	        vm->dtb_checked && vm->rng_seed_off ? vm->dtb.ipa + vm->rng_seed_off : 0, v,
+	        vm->dtb_checked && vm->rng_seed_off ? vm->dtb.ipa + vm->rng_seed_off : 0,
+	        vm->membw_bytes, (unsigned long long)vm->membw_period_ns, v,
 	        vm->nr_regions + (v == c->monitor_vm));
 	if (vm->nr_intids)
 		fprintf(f, "\t\t.intids = vm%d_intids,\n", v);

@@ -379,6 +379,7 @@ static const struct cfgp_keyword {
     {"arg", "arg VALUE", 1, 1, true, cfgp_arg},
     {"uart", "uart IPA|none", 1, 1, true, cfgp_uart},
     {"colors", "colors LIST [exclusive]", 1, 2, true, cfgp_colors},
+    {"membw", "membw BYTES period TIME", 3, 3, true, cfgp_membw},
     {"device", "device BASE SIZE [irq N ...] [dt FILE]", 2, -1, true, cfgp_device},
     {"shm", "shm CHANNEL IPA rw|ro [irq N] [bell IPA]", 3, 7, true, cfgp_shm},
     {"pci", "pci BB:DD.F bar BASE SIZE", 4, 4, true, cfgp_pci},

@@ -39,6 +39,7 @@ void cfgp_bootargs(struct cfgp_line *l);
 void cfgp_cpus(struct cfgp_line *l);
 void cfgp_mem(struct cfgp_line *l);
 void cfgp_colors(struct cfgp_line *l);
+void cfgp_membw(struct cfgp_line *l);
 void cfgp_load(struct cfgp_line *l);
 void cfgp_entry(struct cfgp_line *l);
 void cfgp_arg(struct cfgp_line *l);

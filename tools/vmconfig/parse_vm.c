@@ -87,6 +87,60 @@ void cfgp_colors(struct cfgp_line *l)
 	}
 }
 
+/* A duration: digits then us, ms or s; nanoseconds in *ns. */
+static bool cfgp_duration(const char *s, uint64_t *ns)
+{
+	static const struct {
+		const char *unit;
+		uint64_t ns;
+	} units[] = {{"us", 1000}, {"ms", 1000000}, {"s", 1000000000}};
+	uint64_t v = 0;
+	const char *p = s;
+
+	for (; *p >= '0' && *p <= '9' && v < 1000000000000ull; p++)
+		v = v * 10 + (uint64_t)(*p - '0');
+	if (p == s)
+		return false;
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+		if (!strcmp(p, units[i].unit)) {
+			*ns = v * units[i].ns;
+			return true;
+		}
+	return false;
+}
+
+/* membw BYTES period TIME: at most BYTES over the memory bus per TIME, on each of its pCPUs */
+void cfgp_membw(struct cfgp_line *l)
+{
+	struct vmc_vm *vm = l->vm;
+	uint64_t bytes, ns = 0;
+
+	if (strcmp(l->argv[1], "period")) {
+		cfgp_err(l, "membw", "expected 'period' after the budget, not '%s'", l->argv[1]);
+		return;
+	}
+	if (!cfgp_number(l, l->argv[0], &bytes))
+		return;
+	if (!cfgp_duration(l->argv[2], &ns) || ns < VMC_MEMBW_PERIOD_MIN ||
+	    ns > VMC_MEMBW_PERIOD_MAX) {
+		cfgp_err(l, "membw",
+		         "period: expected a time from 100us to 1s like '1ms', not '%s'",
+		         l->argv[2]);
+		return;
+	}
+	if (bytes < VMC_MEMBW_BYTES_MIN) {
+		cfgp_err(l, "membw",
+		         "budget: %llu bytes a period is less than one 64-byte line: the VM could "
+		         "never run",
+		         (unsigned long long)bytes);
+		return;
+	}
+	if (cfgp_once(l, &vm->membw_line)) {
+		vm->membw_bytes = bytes;
+		vm->membw_period_ns = ns;
+	}
+}
+
 void cfgp_load(struct cfgp_line *l)
 {
 	cfgp_value(l, &l->vm->load_line, &l->vm->load);

@@ -110,6 +110,9 @@ static void cfgs_vm(FILE *f, const struct vmc_config *c, int v)
 		        c->monitor_vm == v
 		            ? "the platform PL011, passed through: it owns the console"
 		            : "emulated PL011");
+	if (vm->membw_bytes)
+		fprintf(f, "  membw  %s a pCPU every %" PRIu64 " us (bus bytes, regulated)\n",
+		        cfgs_size(vm->membw_bytes, size, sizeof size), vm->membw_period_ns / 1000);
 }
 
 void cfgs_summary(const struct vmc_config *c, FILE *f)

@@ -17,6 +17,11 @@
 #include "platform.h"
 
 #define VMC_NAME_MAX 31
+/* membw: a period from 100 us (ten hypervisor ticks of 10 us) to 1 s, a budget of a line at least
+ */
+#define VMC_MEMBW_PERIOD_MIN 100000ull
+#define VMC_MEMBW_PERIOD_MAX 1000000000ull
+#define VMC_MEMBW_BYTES_MIN 64ull
 #define VMC_LINE_MAX 1024 /* bytes per config line, newline included */
 #define VMC_PATH_MAX 4096
 #define VMC_VMS_MAX 64
@@ -91,7 +96,7 @@ struct vmc_vm {
 	int line;
 	/* Lines of the single-valued keywords; 0: not given. */
 	int cpus_line, load_line, entry_line, arg_line, uart_line, colors_line;
-	int dma_line, fault_line, reset_line, bootargs_line, debug_line;
+	int dma_line, fault_line, reset_line, bootargs_line, debug_line, membw_line;
 	/* image, or kernel (with its initrd and dtb): the first is loaded at `load`. */
 	struct vmc_file image, kernel, initrd, dtb;
 	bool dtb_auto;    /* `dtb auto`, or no dtb line with a kernel: generated (dtb.c) */
@@ -104,7 +109,9 @@ struct vmc_vm {
 	uint64_t uart;   /* 0: none */
 	uint32_t colors; /* LLC colours its RAM is built from, a bit each; 0: uncoloured */
 	bool exclusive;  /* no other vm may use its colours */
-	uint32_t flags;  /* CFG_VM_*: dma, on-fault (defaulted once checked), on-reset, debug */
+	/* membw: bus bytes each of its pCPUs may move a period; 0: unregulated */
+	uint64_t membw_bytes, membw_period_ns;
+	uint32_t flags; /* CFG_VM_*: dma, on-fault (defaulted once checked), on-reset, debug */
 	uint64_t cpus[VMC_CPUS_MAX];
 	int nr_cpus;
 	struct vmc_region regions[VMC_REGIONS_MAX];

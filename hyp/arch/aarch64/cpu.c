@@ -4,6 +4,7 @@
 #include "entry.h"
 #include "gicv3.h"
 #include "layout.h"
+#include "membw.h"
 #include "mmu.h"
 #include "pl011.h"
 #include "pmu_llc.h"
@@ -49,6 +50,8 @@ void arch_cpu_init(struct cpu *c)
 	}
 	gicv3_init_cpu(c->id);
 	pmu_llc_cpu_init(c->id);
+	sysreg_write(cnthp_ctl_el2, 0); /* off until a regulated vCPU starts (membw.c) */
+	gicv3_ppi_enable(c->id, PLAT_HYP_TIMER_PPI);
 	/* FP/SIMD for guests, trace registers trapped (bits 13,12,9,7:0 are RES1). */
 	sysreg_write(cptr_el2, 0x33ffu | (1u << 20));
 	/*
@@ -98,6 +101,19 @@ void cpu_own_irq(uint32_t intid)
 		vuart_uart_irq(); /* the `input` VM's: emptied or masked before it is deactivated */
 	else if (intid == PLAT_SMMU_EVENTQ_INTID)
 		smmu_event_irq(); /* edge: the queue is drained, later events raise it again */
+	else if (intid == PLAT_HYP_TIMER_PPI)
+		membw_tick(); /* level-triggered: re-armed or stopped before it is deactivated */
+}
+
+void arch_hyp_timer_at(uint64_t at)
+{
+	if (at) {
+		sysreg_write(cnthp_cval_el2, at);
+		sysreg_write(cnthp_ctl_el2, 1); /* ENABLE, not IMASK */
+	} else {
+		sysreg_write(cnthp_ctl_el2, 0);
+	}
+	isb();
 }
 
 /*
@@ -115,7 +131,8 @@ void arch_cpu_idle(void)
 	isb();
 	__asm__ volatile("wfi" ::: "memory");
 	intid = sysreg_read(icc_hppir1_el1) & 0xffffff;
-	if (intid == GIC_SGI_IPI || intid == PLAT_PMU_PPI || intid == PLAT_SMMU_EVENTQ_INTID) {
+	if (intid == GIC_SGI_IPI || intid == PLAT_PMU_PPI || intid == PLAT_SMMU_EVENTQ_INTID ||
+	    intid == PLAT_HYP_TIMER_PPI) {
 		intid = gicv3_ack();
 		gicv3_eoi(intid);
 		cpu_own_irq(intid);
@@ -134,6 +151,7 @@ void arch_cpu_wake(uint32_t pcpu)
 void arch_cpu_park(void)
 {
 	sysreg_write(cntv_ctl_el0, 0);
+	sysreg_write(cnthp_ctl_el2, 0); /* a regulated vCPU's tick: membw_start sets it again */
 	sysreg_write(ich_hcr_el2, 0);
 	cpu_switch_stack(vcpu_loop, (uintptr_t)cpu_frame(arch_cpu_this()->id));
 }

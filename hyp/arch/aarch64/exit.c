@@ -8,6 +8,7 @@
 #include "entry.h"
 #include "gicv3.h"
 #include "log.h"
+#include "membw.h"
 #include "smccc.h"
 #include "sysreg.h"
 #include "trace.h"
@@ -206,6 +207,8 @@ static __attribute__((noinline)) uint32_t exit_irq_any(struct arch_regs *r, stru
 		if (!vgic_physical_irq(v, intid)) {
 			cpu_own_irq(intid);
 			gicv3_deactivate(intid);
+			if (intid == PLAT_HYP_TIMER_PPI)
+				membw_wait(v); /* a regulated vCPU out of budget */
 		}
 	}
 	return exit_return(v);

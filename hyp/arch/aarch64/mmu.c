@@ -16,6 +16,7 @@
 #include "fmt.h"
 #include "layout.h"
 #include "log.h"
+#include "membw.h"
 #include "mmu.h"
 #include "platform.h"
 #include "pt.h"
@@ -34,6 +35,7 @@ uint64_t mmu_root_pa; /* read by boot.S */
 static struct pt hyp_pt;
 /* Set at boot if the image was moved to its colours (mmu_boot_color), or could not be. */
 static uint32_t mmu_colored, mmu_too_big;
+static uint32_t mmu_llc_page; /* the emulated LLC's page is mapped (arch_llc_page) */
 /*
  * A coloured image, tables included: where it went (mmu_hyp), where C sees
  * it (its physical address at boot, its virtual address after) and what
@@ -238,6 +240,13 @@ uint32_t arch_boot_param(void)
 	return w >> 32 == BOOTPARAM_MAGIC ? (uint32_t)w : 0;
 }
 
+const volatile struct vt_llc_page *arch_llc_page(void)
+{
+	return mmu_llc_page ? (const volatile struct vt_llc_page *)(uintptr_t)(PLAT_LLC_PAGE_PA +
+	                                                                       HYP_VA_OFFSET)
+	                    : NULL;
+}
+
 uintptr_t arch_device_va(uint64_t pa)
 {
 	return (uintptr_t)(pa + HYP_VA_OFFSET);
@@ -282,6 +291,15 @@ void mmu_init(void)
 	mmu_pt_translate(&hyp_pt);
 	hyp_pt.root = hyp_pt.table_at ? hyp_pt.table_at(mmu_root_pa)
 	                              : (uint64_t *)(uintptr_t)(mmu_root_pa + HYP_VA_OFFSET);
+	/* Bandwidth regulation reads the emulated bus counts (a new entry: no TLB to flush). */
+	if (membw_any()) {
+		if (mmu_pt_map(&hyp_pt, PLAT_LLC_PAGE_PA + HYP_VA_OFFSET, PLAT_LLC_PAGE_PA, 0x1000,
+		               PT_S1_NORMAL | PT_S1_RO | PT_XN))
+			panic("cannot map the emulated LLC's page\n");
+		dsb(ishst);
+		isb();
+		mmu_llc_page = 1;
+	}
 }
 
 /* All pCPUs run at their virtual addresses now: drop the identity map. */
@@ -433,6 +451,7 @@ static void mmu_audit_leaf(void *ctx, uint64_t va, uint64_t desc, unsigned level
 	else if (pa >= image_lo && pa + span <= image_hi)
 		a->image += span;
 	else if ((pa == PLAT_UART_BASE && span == 0x1000) ||
+	         (mmu_llc_page && pa == PLAT_LLC_PAGE_PA && span == 0x1000) ||
 	         (pa >= PLAT_GICD_BASE && pa + span <= PLAT_GICD_BASE + PLAT_GICD_SIZE) ||
 	         (pa >= PLAT_GICR_BASE && pa + span <= PLAT_GICR_BASE + PLAT_GICR_SIZE) ||
 	         (pa >= PLAT_SMMU_BASE && pa + span <= PLAT_SMMU_BASE + PLAT_SMMU_SIZE) ||
