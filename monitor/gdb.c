@@ -43,9 +43,7 @@
 enum { GR_IDLE, GR_DATA, GR_SUM1, GR_SUM2 }; /* where in a packet the next byte falls */
 
 struct gdb_conn {
-	struct tcp_pcb *pcb; /* NULL: the slot is free */
-	unsigned id;
-	uint64_t last;
+	struct net_conn conn; /* first: lwIP's arg and net.clients() see the slot as one */
 	int attached, detached, closing, rx, overflow;
 	struct gdb_session s;
 	uint8_t sum, got;
@@ -60,8 +58,8 @@ static struct gdb_conn gdb_conns[GDB_CONNS];
 
 static void gdb_flush(struct gdb_conn *c)
 {
-	if (c->pcb)
-		c->out_len = net_send(c->pcb, c->out, c->out_len);
+	if (c->conn.pcb)
+		c->out_len = net_send(c->conn.pcb, c->out, c->out_len);
 }
 
 static void gdb_put(struct gdb_conn *c, const char *p, size_t len)
@@ -115,21 +113,19 @@ static void gdb_release(struct gdb_conn *c)
 static void gdb_close(struct gdb_conn *c)
 {
 	gdb_release(c);
-	if (c->pcb) {
-		net_close(c->pcb);
-		c->pcb = NULL;
+	if (c->conn.pcb) {
+		net_close(c->conn.pcb);
+		c->conn.pcb = NULL;
 	}
 }
 
 static void gdb_err(void *arg, err_t err)
 {
-	struct gdb_conn *c = arg;
+	struct gdb_conn *c = net_conn_lost(arg);
 
 	(void)err;
-	if (!c)
-		return;
-	c->pcb = NULL; /* lwIP has freed it */
-	gdb_release(c);
+	if (c)
+		gdb_release(c);
 }
 
 static const char *gdb_pick(struct gdb_conn *c, const struct vt_sys *sys, uint32_t vm)
@@ -269,7 +265,7 @@ static err_t gdb_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 		/* GDB sends only acks while a command runs, or a Ctrl-C to stop it */
 		c->s.rcmd_stop |= pbuf_memfind(p, "\x03", 1, 0) != 0xffff;
 	} else if (c) {
-		c->last = timer_now();
+		c->conn.last = timer_now();
 		for (struct pbuf *q = p; q; q = q->next)
 			gdb_input(c, q->payload, q->len);
 		gdb_flush(c);
@@ -283,11 +279,9 @@ static const char *gdb_start(struct tcp_pcb *pcb, unsigned id)
 	for (int i = 0; i < GDB_CONNS; i++) {
 		struct gdb_conn *c = &gdb_conns[i];
 
-		if (c->pcb || c->s.rcmd_busy)
+		if (c->conn.pcb || c->s.rcmd_busy)
 			continue;
-		c->pcb = pcb;
-		c->id = id;
-		c->last = timer_now();
+		net_conn_open(&c->conn, pcb, id);
 		c->attached = c->detached = c->closing = 0;
 		c->rx = GR_IDLE;
 		c->first_len = c->out_len = c->sent_len = 0;
@@ -306,14 +300,14 @@ void gdb_poll(void)
 	for (int i = 0; i < GDB_CONNS; i++) {
 		struct gdb_conn *c = &gdb_conns[i];
 
-		if (!c->pcb)
+		if (!c->conn.pcb)
 			continue;
 		if (c->attached && c->s.running && !c->closing)
 			gdb_check_stop(&c->s);
 		if (c->s.running || c->s.rcmd || c->s.rcmd_busy)
-			c->last = timer_now(); /* waiting for the VM or a command, not idle */
+			c->conn.last = timer_now(); /* waiting for the VM or a command, not idle */
 		gdb_flush(c);
-		if ((c->closing && !c->out_len) || timer_now() - c->last > idle)
+		if ((c->closing && !c->out_len) || timer_now() - c->conn.last > idle)
 			gdb_close(c);
 	}
 }
@@ -323,7 +317,7 @@ void gdb_serve(void)
 	for (int i = 0; i < GDB_CONNS; i++) {
 		struct gdb_conn *c = &gdb_conns[i];
 
-		if (!c->s.rcmd || !c->attached || c->closing || !c->pcb)
+		if (!c->s.rcmd || !c->attached || c->closing || !c->conn.pcb)
 			continue;
 		gdb_rcmd_run(&c->s);
 		if (!c->attached)
@@ -337,7 +331,7 @@ int gdb_lost(struct gdb_session *s)
 {
 	const struct gdb_conn *c = gdb_conn_of(s);
 
-	return !c->pcb || c->closing || !c->attached;
+	return !c->conn.pcb || c->closing || !c->attached;
 }
 
 int gdb_room(struct gdb_session *s, size_t len)
@@ -354,18 +348,10 @@ int gdb_room(struct gdb_session *s, size_t len)
 	return len > GDB_OUT - c->out_len ? -1 : 0;
 }
 
-static int gdb_peer(unsigned slot, struct net_peer *p)
-{
-	const struct gdb_conn *c = &gdb_conns[slot];
-
-	if (c->pcb)
-		*p = (struct net_peer){c->id, net_gdb.name, c->pcb, 1, c->last};
-	return c->pcb != NULL;
-}
-
 static void gdb_kick(unsigned slot)
 {
 	gdb_close(&gdb_conns[slot]);
 }
 
-const struct net_peers gdb_peers = {GDB_CONNS, gdb_peer, gdb_kick};
+const struct net_peers gdb_peers = {GDB_CONNS, gdb_conns, sizeof(gdb_conns[0]),
+                                    &net_gdb,  NULL,      gdb_kick};

@@ -214,6 +214,20 @@ void net_init(uint64_t arg)
 	         NET_STREAM_PORT, NET_GDB_PORT);
 }
 
+void net_conn_open(struct net_conn *c, struct tcp_pcb *pcb, unsigned id)
+{
+	*c = (struct net_conn){pcb, id, timer_now()};
+}
+
+void *net_conn_lost(void *arg)
+{
+	struct net_conn *c = arg;
+
+	if (c)
+		c->pcb = NULL;
+	return c;
+}
+
 size_t net_send(struct tcp_pcb *pcb, char *buf, size_t len)
 {
 	size_t n = tcp_sndbuf(pcb);

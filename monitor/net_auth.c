@@ -231,4 +231,5 @@ static void net_auth_kick(unsigned slot)
 	net_auth_refuse(&net_pending[slot], "closed from the monitor's UART console");
 }
 
-const struct net_peers net_auth_peers = {NET_PENDING, net_auth_peer, net_auth_kick};
+/* A handshake's slot is not a struct net_conn: its own peer says what it holds. */
+const struct net_peers net_auth_peers = {NET_PENDING, NULL, 0, NULL, net_auth_peer, net_auth_kick};

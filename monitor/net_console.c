@@ -58,10 +58,8 @@ _Static_assert(NET_IN >= TCP_WND, "the input ring holds a whole window");
 enum { NC_FREE, NC_OPEN };
 
 struct net_client {
+	struct net_conn conn; /* first; last: its last input or answer */
 	int state;
-	unsigned id;         /* the connection's (net.clients(), the banner) */
-	struct tcp_pcb *pcb; /* NULL once the connection is gone */
-	uint64_t last;       /* counter time of its last input or answer */
 	lua_State *L;
 	struct repl_mem mem;
 	uint64_t chunk_start; /* the counter when its running chunk started */
@@ -79,8 +77,8 @@ static unsigned net_con_next; /* whose line runs next: clients take turns */
 
 static void net_con_flush(struct net_client *c)
 {
-	if (c->pcb)
-		c->out_len = net_send(c->pcb, c->out, c->out_len);
+	if (c->conn.pcb)
+		c->out_len = net_send(c->conn.pcb, c->out, c->out_len);
 }
 
 /* Queue output for c; when its buffer is full, wait (polling) for the client to read. */
@@ -88,12 +86,12 @@ static void net_con_putc(void *ctx, char ch)
 {
 	struct net_client *c = ctx;
 
-	if (!c->pcb || c->out_dropped)
+	if (!c->conn.pcb || c->out_dropped)
 		return;
 	if (c->out_len == NET_OUT) {
 		uint64_t end = timer_now() + timer_freq() / 1000 * NET_OUT_WAIT_MS;
 
-		while (c->out_len == NET_OUT && c->pcb && timer_now() < end) {
+		while (c->out_len == NET_OUT && c->conn.pcb && timer_now() < end) {
 			net_poll();
 			rt_relax();
 		}
@@ -122,9 +120,9 @@ static void net_con_free(struct net_client *c)
 /* Our side closes (or the connection is already gone): the slot is freed unless its chunk runs. */
 static void net_con_drop(struct net_client *c)
 {
-	if (c->pcb) {
-		net_close(c->pcb);
-		c->pcb = NULL;
+	if (c->conn.pcb) {
+		net_close(c->conn.pcb);
+		c->conn.pcb = NULL;
 	}
 	if (!c->running)
 		net_con_free(c);
@@ -132,13 +130,11 @@ static void net_con_drop(struct net_client *c)
 
 static void net_con_err(void *arg, err_t err)
 {
-	struct net_client *c = arg;
+	struct net_client *c = net_conn_lost(arg);
 
 	(void)err;
-	if (!c)
-		return;
-	c->pcb = NULL; /* lwIP has freed it */
-	net_con_drop(c);
+	if (c)
+		net_con_drop(c);
 }
 
 static err_t net_con_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
@@ -147,7 +143,7 @@ static err_t net_con_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t 
 
 	(void)err;
 	if (c)
-		c->last = timer_now();
+		c->conn.last = timer_now();
 	if (!p) { /* the client closed its side: its lines still run, then we close */
 		if (c)
 			c->eof = 1;
@@ -173,8 +169,8 @@ static void net_con_take(struct net_client *c, size_t n)
 {
 	c->in_head = (c->in_head + n) % NET_IN;
 	c->in_len -= n;
-	if (c->pcb && n)
-		tcp_recved(c->pcb, (u16_t)n);
+	if (c->conn.pcb && n)
+		tcp_recved(c->conn.pcb, (u16_t)n);
 }
 
 /* console.attach reads the UART's keys: from TCP it would take the UART's keyboard. */
@@ -215,14 +211,12 @@ static const char *net_con_start(struct tcp_pcb *pcb, unsigned id)
 	if (!c->L)
 		return "monitor: no memory for a Lua state\n";
 	c->state = NC_OPEN;
-	c->pcb = pcb;
-	c->id = id;
-	c->last = timer_now();
+	net_conn_open(&c->conn, pcb, id);
 	net_callbacks(pcb, c, net_con_recv, net_con_err, NULL);
 	snprintf(
 	    banner, sizeof banner,
 	    "monitor: %s console over TCP (client %u); vitrine.poweroff() ends the system\nlua> ",
-	    LUA_RELEASE, c->id);
+	    LUA_RELEASE, c->conn.id);
 	net_con_puts(c, banner);
 	net_con_flush(c);
 	return NULL;
@@ -290,9 +284,9 @@ static void net_con_hook(lua_State *L, lua_Debug *ar)
 	char who[32];
 
 	(void)ar;
-	snprintf(who, sizeof who, "TCP client %u", c->id);
+	snprintf(who, sizeof who, "TCP client %u", c->conn.id);
 	net_con_watch(L, c->chunk_start, who);
-	if (!c->pcb || c->eof)
+	if (!c->conn.pcb || c->eof)
 		luaL_error(L, "interrupted (the client closed the connection)");
 	if (net_con_ctrl_c(c))
 		luaL_error(L, "interrupted (Ctrl-C)");
@@ -376,7 +370,7 @@ static void net_con_exec(struct net_client *c)
 	fflush(stdout);
 	sys_set_output(NULL, NULL);
 	c->running = 0;
-	c->last = timer_now();
+	c->conn.last = timer_now();
 	if (done)
 		c->chunk_len = 0;
 	if (c->out_dropped) {
@@ -404,7 +398,7 @@ static void net_con_step(struct net_client *c)
 			net_con_drop(c); /* all its lines ran and were answered */
 		return;
 	}
-	if (c->state != NC_OPEN || !c->pcb) {
+	if (c->state != NC_OPEN || !c->conn.pcb) {
 		net_con_drop(c); /* it went away while its chunk ran */
 		return;
 	}
@@ -446,7 +440,7 @@ void net_con_poll(void)
 		if (c->state != NC_OPEN)
 			continue;
 		net_con_flush(c);
-		if (!c->running && c->pcb && timer_now() - c->last > idle)
+		if (!c->running && c->conn.pcb && timer_now() - c->conn.last > idle)
 			net_con_bye(c, "\nmonitor: idle too long, disconnected\n");
 	}
 }
@@ -456,8 +450,8 @@ int net_con_settled(void)
 	for (unsigned i = 0; i < NET_CLIENTS; i++) {
 		const struct net_client *c = &net_clients[i];
 
-		if (c->state == NC_OPEN && c->pcb &&
-		    (c->out_len || c->pcb->unsent || c->pcb->unacked))
+		if (c->state == NC_OPEN && c->conn.pcb &&
+		    (c->out_len || c->conn.pcb->unsent || c->conn.pcb->unacked))
 			return 0;
 	}
 	return 1;
@@ -466,11 +460,11 @@ int net_con_settled(void)
 static int net_con_peer(unsigned slot, struct net_peer *p)
 {
 	const struct net_client *c = &net_clients[slot];
-	int open = c->state == NC_OPEN && c->pcb;
+	int open = c->state == NC_OPEN && c->conn.pcb;
 
 	if (open)
-		*p = (struct net_peer){c->id, net_console.name, c->pcb, 1,
-		                       c->running ? timer_now() : c->last};
+		*p = (struct net_peer){c->conn.id, net_console.name, c->conn.pcb, 1,
+		                       c->running ? timer_now() : c->conn.last};
 	return open;
 }
 
@@ -479,7 +473,8 @@ static void net_con_kick(unsigned slot)
 	net_con_bye(&net_clients[slot], "\nmonitor: disconnected from the UART console\n");
 }
 
-const struct net_peers net_con_peers = {NET_CLIENTS, net_con_peer, net_con_kick};
+const struct net_peers net_con_peers = {NET_CLIENTS,  net_clients,  sizeof(net_clients[0]),
+                                        &net_console, net_con_peer, net_con_kick};
 
 unsigned net_con_clients(void)
 {

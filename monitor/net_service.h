@@ -28,6 +28,26 @@ struct net_service {
 	tcp_recv_fn recv;
 };
 
+/*
+ * What every service keeps of a connection, the first member of its slot
+ * (so the slot is lwIP's arg and the net_conn at once): its socket (NULL:
+ * the slot is free), its id in net.clients(), and the counter time of its
+ * last sign of life.
+ */
+struct net_conn {
+	struct tcp_pcb *pcb;
+	unsigned id;
+	uint64_t last;
+};
+
+/* The slot takes connection id over: from now on it is live. */
+void net_conn_open(struct net_conn *c, struct tcp_pcb *pcb, unsigned id);
+/*
+ * An err callback's first step: lwIP has freed the pcb (arg is the slot or
+ * NULL). Returns the slot, for the service to release it.
+ */
+void *net_conn_lost(void *arg);
+
 /* A connection as net.clients() shows it. */
 struct net_peer {
 	unsigned id;
@@ -39,11 +59,18 @@ struct net_peer {
 
 /*
  * A service's connection slots, as net.clients() and net.kick() walk them
- * (net_view.c): peer fills *p for a slot that holds a connection (1) or
- * says it is free (0); kick closes that connection, on the UART's word.
+ * (net_view.c): `slots` slots of `stride` bytes from `first`, each starting
+ * with its struct net_conn, of the service `service`; a slot holds an
+ * authenticated connection while its pcb is set. Where that is not the
+ * rule, peer fills *p for a slot that holds a connection (1) or says it
+ * is free (0), and first, stride and service are unused. kick closes a
+ * slot's connection, on the UART's word.
  */
 struct net_peers {
 	unsigned slots;
+	const void *first;
+	size_t stride;
+	const struct net_service *service;
 	int (*peer)(unsigned slot, struct net_peer *p);
 	void (*kick)(unsigned slot);
 };

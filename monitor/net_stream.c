@@ -21,9 +21,7 @@
 #define NET_STREAM_MIN 512 /* no fill for less room than this: frames are not tiny */
 
 struct net_stream {
-	struct tcp_pcb *pcb; /* NULL: the slot is free */
-	unsigned id;         /* the connection's (net.clients()) */
-	uint64_t last;       /* counter time it last took data, or had none waiting */
+	struct net_conn conn; /* first; last: when it last took data, or had none waiting */
 	struct stream s;
 	size_t off, len; /* filled bytes not yet queued: buf[off, off + len) */
 	uint8_t buf[NET_STREAM_BUF];
@@ -33,19 +31,16 @@ static struct net_stream net_streams[NET_STREAMS];
 
 static void net_stream_close(struct net_stream *n)
 {
-	if (!n->pcb)
+	if (!n->conn.pcb)
 		return;
-	net_close(n->pcb);
-	n->pcb = NULL;
+	net_close(n->conn.pcb);
+	n->conn.pcb = NULL;
 }
 
 static void net_stream_err(void *arg, err_t err)
 {
-	struct net_stream *n = arg;
-
 	(void)err;
-	if (n)
-		n->pcb = NULL; /* lwIP has freed it */
+	net_conn_lost(arg);
 }
 
 static err_t net_stream_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
@@ -65,10 +60,11 @@ static void net_stream_push(struct net_stream *n)
 {
 	size_t room;
 
-	if (!n->pcb)
+	if (!n->conn.pcb)
 		return;
-	room = tcp_sndbuf(n->pcb);
-	if (!n->len && room >= NET_STREAM_MIN && tcp_sndqueuelen(n->pcb) < TCP_SND_QUEUELEN - 2) {
+	room = tcp_sndbuf(n->conn.pcb);
+	if (!n->len && room >= NET_STREAM_MIN &&
+	    tcp_sndqueuelen(n->conn.pcb) < TCP_SND_QUEUELEN - 2) {
 		n->off = 0;
 		n->len = stream_fill(&n->s, n->buf, room < sizeof n->buf ? room : sizeof n->buf);
 		if (n->len > sizeof n->buf)
@@ -78,11 +74,12 @@ static void net_stream_push(struct net_stream *n)
 		return;
 	if (room > n->len)
 		room = n->len;
-	if (!room || tcp_write(n->pcb, n->buf + n->off, (u16_t)room, TCP_WRITE_FLAG_COPY) != ERR_OK)
+	if (!room ||
+	    tcp_write(n->conn.pcb, n->buf + n->off, (u16_t)room, TCP_WRITE_FLAG_COPY) != ERR_OK)
 		return; /* kept for the next call */
 	n->off += room;
 	n->len -= room;
-	tcp_output(n->pcb);
+	tcp_output(n->conn.pcb);
 }
 
 /* Acknowledged data made room: send more now rather than at the next loop. */
@@ -93,7 +90,7 @@ static err_t net_stream_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 	(void)pcb;
 	(void)len;
 	if (n) {
-		n->last = timer_now();
+		n->conn.last = timer_now();
 		net_stream_push(n);
 	}
 	return ERR_OK;
@@ -104,14 +101,12 @@ static const char *net_stream_start(struct tcp_pcb *pcb, unsigned id)
 	for (int i = 0; i < NET_STREAMS; i++) {
 		struct net_stream *n = &net_streams[i];
 
-		if (n->pcb)
+		if (n->conn.pcb)
 			continue;
 		memset(&n->s, 0, sizeof n->s);
 		stream_start(&n->s);
 		n->off = n->len = 0;
-		n->pcb = pcb;
-		n->id = id;
-		n->last = timer_now();
+		net_conn_open(&n->conn, pcb, id);
 		net_callbacks(pcb, n, net_stream_recv, net_stream_err, net_stream_sent);
 		net_stream_push(n);
 		return NULL;
@@ -130,22 +125,13 @@ void net_stream_poll(void)
 		struct net_stream *n = &net_streams[i];
 
 		net_stream_push(n);
-		if (!n->pcb)
+		if (!n->conn.pcb)
 			continue;
-		if (!n->len && !n->pcb->unsent && !n->pcb->unacked)
-			n->last = timer_now(); /* nothing waits for it: not idle, just quiet */
-		else if (timer_now() - n->last > idle)
+		if (!n->len && !n->conn.pcb->unsent && !n->conn.pcb->unacked)
+			n->conn.last = timer_now(); /* nothing waits for it: not idle, just quiet */
+		else if (timer_now() - n->conn.last > idle)
 			net_stream_close(n);
 	}
-}
-
-static int net_stream_peer(unsigned slot, struct net_peer *p)
-{
-	const struct net_stream *n = &net_streams[slot];
-
-	if (n->pcb)
-		*p = (struct net_peer){n->id, net_stream.name, n->pcb, 1, n->last};
-	return n->pcb != NULL;
 }
 
 static void net_stream_kick(unsigned slot)
@@ -153,4 +139,5 @@ static void net_stream_kick(unsigned slot)
 	net_stream_close(&net_streams[slot]);
 }
 
-const struct net_peers net_stream_peers = {NET_STREAMS, net_stream_peer, net_stream_kick};
+const struct net_peers net_stream_peers = {NET_STREAMS, net_streams, sizeof(net_streams[0]),
+                                           &net_stream, NULL,        net_stream_kick};

@@ -50,6 +50,19 @@ static void net_client_row(lua_State *L, const struct net_peer *p)
 	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
 }
 
+/* Slot s of table t as net.clients() shows it, if it holds a connection. */
+static int net_slot_peer(const struct net_peers *t, unsigned s, struct net_peer *p)
+{
+	const struct net_conn *c;
+
+	if (t->peer)
+		return t->peer(s, p);
+	c = (const struct net_conn *)((const char *)t->first + (size_t)s * t->stride);
+	if (c->pcb)
+		*p = (struct net_peer){c->id, t->service->name, c->pcb, 1, c->last};
+	return c->pcb != NULL;
+}
+
 /* net.clients(): every TCP connection, authenticated or still in the handshake. */
 static int net_clients(lua_State *L)
 {
@@ -58,7 +71,7 @@ static int net_clients(lua_State *L)
 	lua_newtable(L);
 	for (unsigned t = 0; t < sizeof net_tables / sizeof net_tables[0]; t++)
 		for (unsigned s = 0; s < net_tables[t]->slots; s++)
-			if (net_tables[t]->peer(s, &p))
+			if (net_slot_peer(net_tables[t], s, &p))
 				net_client_row(L, &p);
 	return 1;
 }
@@ -71,7 +84,7 @@ static int net_kick(lua_State *L)
 
 	for (unsigned t = 0; t < sizeof net_tables / sizeof net_tables[0]; t++)
 		for (unsigned s = 0; s < net_tables[t]->slots; s++)
-			if (net_tables[t]->peer(s, &p) && p.id == id) {
+			if (net_slot_peer(net_tables[t], s, &p) && p.id == id) {
 				net_tables[t]->kick(s);
 				return 0;
 			}

@@ -637,11 +637,15 @@ test_linux_pci() {
 	check system/linux-pci-qemu-exit-0 exited 0
 }
 
+# Run the tests named only in the free-running pass, or only under -icount.
+free_only() { [ -n "$MODE" ] || for t; do "$t"; done; }
+icount_only() { [ -z "$MODE" ] || for t; do "$t"; done; }
+
 run_all() {
 	test_basic
 	test_colors
 	# Its budgets are in virtual time, so it runs under -icount only (it sets it).
-	if [ -n "$MODE" ]; then test_membw; fi
+	icount_only test_membw
 	test_smp
 	test_input
 	test_smp_fault
@@ -677,23 +681,15 @@ run_all() {
 	test_monitor_net
 	test_monitor_net_legacy
 	# Its pauses pace a free-running machine; under -icount they mean nothing.
-	if [ -z "$MODE" ]; then test_monitor_console; fi
-	if [ -z "$MODE" ]; then test_pl011_monitor; fi
+	free_only test_monitor_console test_pl011_monitor
 	# Over the network, free-running only (under -icount the slirp timers crawl).
-	if [ -z "$MODE" ]; then test_vitrine_net; fi
-	if [ -z "$MODE" ]; then test_monitor_hostile; fi
-	if [ -z "$MODE" ]; then test_monitor_gdb; fi
+	free_only test_vitrine_net test_monitor_hostile test_monitor_gdb
 	# Linux boots in seconds free-running, far longer under -icount.
-	if [ -z "$MODE" ]; then test_linux; fi
-	if [ -z "$MODE" ]; then test_linux_shm; fi
-	if [ -z "$MODE" ]; then test_linux_pci; fi
-	if [ -z "$MODE" ]; then test_linux_rt; fi
-	if [ -z "$MODE" ]; then test_demo; fi
-	if [ -z "$MODE" ]; then test_monitor_gdb_linux; fi
+	free_only test_linux test_linux_shm test_linux_pci test_linux_rt test_demo test_monitor_gdb_linux
 	# Lateness is emulated time only under -icount.
-	if [ -n "$MODE" ]; then test_monitor_debug_neighbour; fi
+	icount_only test_monitor_debug_neighbour
 	# A build of its own: once is enough.
-	if [ -z "$MODE" ]; then test_monitor_guard; fi
+	free_only test_monitor_guard
 }
 
 # ONLY="test_a test_b" runs just those (while working on them); MODES=free or
