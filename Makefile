@@ -190,7 +190,7 @@ clean:
 # `scripts/deps.sh fuzz` installs (only for this target).
 VTRACE     := $(O)/host/vtrace
 VTRACE_LIB := trace/dump.c trace/decode.c trace/stats.c trace/pb.c trace/perfetto.c \
-              trace/perfetto_ftrace.c trace/pbcheck.c trace/svg.c
+              trace/perfetto_ftrace.c trace/perfetto_counters.c trace/pbcheck.c trace/svg.c
 VTRACE_SRC := trace/vtrace.c $(VTRACE_LIB)
 FUZZ_SECONDS ?= 300
 .PHONY: vtrace fuzz-trace lint-trace
@@ -248,7 +248,7 @@ lint-config:
 # Perfetto through trace/perfetto.c's incremental writer.
 VITRINE     := $(O)/host/vitrine
 VITRINE_SRC := $(wildcard tools/vitrine/*.c) monitor/line.c trace/dump.c trace/decode.c trace/pb.c \
-               trace/perfetto.c trace/perfetto_ftrace.c
+               trace/perfetto.c trace/perfetto_ftrace.c trace/perfetto_counters.c
 # The handshake's HMAC: the monitor's mbedTLS sources (monitor/monitor.mk), built for the host.
 MBED_HOST_OBJ := $(patsubst %,$(O)/host/mbedtls/%.o,$(MBED_SRC))
 .PHONY: vitrine lint-vitrine

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <vitrine/abi.h>
 #include <vitrine/trace.h>
 #include <vitrine/trace_fold.h>
 #include <vitrine/trace_wire.h>
@@ -299,6 +300,12 @@ static void gen_valid(int mismatch)
 			gen_ev(&r[1], VT_EV_LOST, 10, 0, 0);
 			gen_ev(&r[1], VT_EV_ENTER, 0, 0, 0); /* its exit was lost */
 		}
+		if (k == 5 ||
+		    k == 30) /* the monitor's LLC marks: hello's misses, a VM there is not */
+			gen_ev(&r[1], VT_EV_MARK, VT_MARK_LLC_MISSES + (k == 5 ? 0 : 7), 1000 + k,
+			       0);
+		if (k == 25)
+			gen_ev(&r[1], VT_EV_MARK, VT_MARK_LLC_MISSES, 4321, 0);
 		if (k % 10 == 9) {
 			gen_ev(&r[1], VT_EV_EXIT, 0x16, 0x5a000000, 0x40007000);
 			gen_ev(&r[1], VT_EV_IPC, 0, 3, 0);

@@ -16,7 +16,7 @@ suite trace
 VT=$O/host/vtrace
 RING_RECORDS=${RING_RECORDS:-3000000}
 CFLAGS="-std=c11 -Wall -Wextra -Werror -g -Iinclude"
-LIB="trace/dump.c trace/decode.c trace/stats.c trace/pb.c trace/perfetto.c trace/perfetto_ftrace.c trace/pbcheck.c"
+LIB="trace/dump.c trace/decode.c trace/stats.c trace/pb.c trace/perfetto.c trace/perfetto_ftrace.c trace/perfetto_counters.c trace/pbcheck.c"
 
 pass() { echo "PASS trace/$1"; }
 fail() { echo "FAIL trace/$1: $2"; }
@@ -117,8 +117,8 @@ for want in 'EXIT       data abort IPA 0x9000000 ESR 0x93c08045' 'EXIT       IRQ
 	'EXIT       SMC ESR 0x5e000000' 'EXIT       sysreg ESR'; do
 	grep -qF -- "$want" "$B/valid.dump" || missing=$want
 done
-if [ $rc -ne 0 ] || [ "$lines" -ne 448 ] || [ -n "$missing" ]; then
-	fail vtrace/dump "exit $rc, $lines lines (want 448), missing '$missing'"
+if [ $rc -ne 0 ] || [ "$lines" -ne 451 ] || [ -n "$missing" ]; then
+	fail vtrace/dump "exit $rc, $lines lines (want 451), missing '$missing'"
 else
 	pass vtrace/dump
 fi
