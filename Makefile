@@ -190,7 +190,8 @@ clean:
 # `scripts/deps.sh fuzz` installs (only for this target).
 VTRACE     := $(O)/host/vtrace
 VTRACE_LIB := trace/dump.c trace/decode.c trace/stats.c trace/pb.c trace/perfetto.c \
-              trace/perfetto_ftrace.c trace/perfetto_counters.c trace/pbcheck.c trace/svg.c
+              trace/perfetto_ftrace.c trace/perfetto_counters.c trace/perfetto_guest.c \
+              trace/pbcheck.c trace/svg.c
 VTRACE_SRC := trace/vtrace.c $(VTRACE_LIB)
 FUZZ_SECONDS ?= 300
 .PHONY: vtrace fuzz-trace lint-trace

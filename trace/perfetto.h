@@ -96,6 +96,7 @@ struct pff_cpu {
 	struct pb_buf events; /* FtraceEvent messages not yet in a bundle */
 	uint32_t n;           /* how many */
 	uint32_t cpu;
+	uint32_t machine; /* TracePacket.machine_id: 0, the hypervisor's; a guest's own */
 	uint32_t current; /* tid running on it: 0 (idle, or not known) at first */
 	char comm[48];    /* its name */
 	int hyp;          /* a hyp_enter is open */

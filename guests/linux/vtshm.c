@@ -9,6 +9,11 @@
  *                                  pingpong's pong; SHM and BELL are the IPAs
  *                                  of the channel and its doorbell page
  *   vtshm ring BELL EVENT          write EVENT to DOORBELL once
+ *   vtshm mark ADDR TEXT           write TEXT to ftrace's trace_marker, then
+ *                                  at once read the 32-bit word at ADDR (a
+ *                                  trapped register: the hypervisor records
+ *                                  the access), so the guest's trace and the
+ *                                  hypervisor's share an instant (docs/tracing.md)
  *
  * Prints (ping), as pingpong's ping does:
  *   vtshm: N round trips, B bad
@@ -126,17 +131,12 @@ static int vtshm_number(const char *s, uint64_t *out)
 	return 1;
 }
 
-/* The page at the address arg names (the VM's IPA: Linux's physical address), or NULL (said). */
-static volatile uint8_t *vtshm_map(const char *arg)
+/* The page at pa (the VM's IPA: Linux's physical address), arg's, or NULL (said). */
+static volatile uint8_t *vtshm_map_pa(uint64_t pa, const char *arg)
 {
 	static long fd = -1;
-	uint64_t pa;
 	long p;
 
-	if (!vtshm_number(arg, &pa) || pa % 4096) {
-		vtshm_fail("not a page-aligned address: ", arg);
-		return NULL;
-	}
 	if (fd < 0 &&
 	    (fd = sys_call(SYS_openat, AT_FDCWD, (long)"/dev/mem", O_RDWR | O_SYNC, 0, 0, 0)) < 0) {
 		vtshm_fail("cannot open ", "/dev/mem");
@@ -148,6 +148,18 @@ static volatile uint8_t *vtshm_map(const char *arg)
 		return NULL;
 	}
 	return (volatile uint8_t *)p;
+}
+
+/* The page at the address arg names, or NULL (said). */
+static volatile uint8_t *vtshm_map(const char *arg)
+{
+	uint64_t pa;
+
+	if (!vtshm_number(arg, &pa) || pa % 4096) {
+		vtshm_fail("not a page-aligned address: ", arg);
+		return NULL;
+	}
+	return vtshm_map_pa(pa, arg);
 }
 
 /* The doorbell page at arg, its magic checked, its stale events cleared; NULL if not. */
@@ -270,6 +282,32 @@ static int vtshm_ring(volatile uint8_t *bell, uint64_t event)
 	return 0;
 }
 
+/* The marker, then the access at once: nothing between the two but the write's return. */
+static int vtshm_mark(const char *addr, const char *text)
+{
+	volatile uint8_t *p;
+	uint64_t a;
+	long fd, n = 0;
+
+	if (!vtshm_number(addr, &a) || a % 4)
+		return vtshm_fail("not a word address: ", addr);
+	if (!(p = vtshm_map_pa(a & ~4095ull, addr)))
+		return 1;
+	fd = sys_call(SYS_openat, AT_FDCWD, (long)"/sys/kernel/tracing/trace_marker", O_WRONLY, 0,
+	              0, 0);
+	if (fd < 0)
+		return vtshm_fail("cannot open ", "/sys/kernel/tracing/trace_marker");
+	for (n = 0; text[n]; n++)
+		;
+	if (sys_call(SYS_write, fd, (long)text, n, 0, 0, 0) != n)
+		return vtshm_fail("cannot write the marker: ", text);
+	vtshm_read32(p + a % 4096);
+	vtshm_puts("vtshm: marked ");
+	vtshm_puts(addr);
+	vtshm_puts("\n");
+	return 0;
+}
+
 static int vtshm_main(int argc, char **argv)
 {
 	volatile uint8_t *shm, *bell;
@@ -287,7 +325,11 @@ static int vtshm_main(int argc, char **argv)
 			return vtshm_fail("bad event: ", argv[3]);
 		return (bell = vtshm_bell(argv[2])) ? vtshm_ring(bell, n) : 1;
 	}
-	return vtshm_fail("usage: ", "vtshm ping SHM BELL [ROUNDS] | vtshm ring BELL EVENT");
+	if (argc == 4 && vtshm_is(argv[1], "mark"))
+		return vtshm_mark(argv[2], argv[3]);
+	return vtshm_fail(
+	    "usage: ",
+	    "vtshm ping SHM BELL [ROUNDS] | vtshm ring BELL EVENT | vtshm mark ADDR TEXT");
 }
 
 void vtshm_start(long *sp) __attribute__((noreturn, used));

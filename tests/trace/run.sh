@@ -16,7 +16,7 @@ suite trace
 VT=$O/host/vtrace
 RING_RECORDS=${RING_RECORDS:-3000000}
 CFLAGS="-std=c11 -Wall -Wextra -Werror -g -Iinclude"
-LIB="trace/dump.c trace/decode.c trace/stats.c trace/pb.c trace/perfetto.c trace/perfetto_ftrace.c trace/perfetto_counters.c trace/pbcheck.c"
+LIB="trace/dump.c trace/decode.c trace/stats.c trace/pb.c trace/perfetto.c trace/perfetto_ftrace.c trace/perfetto_counters.c trace/perfetto_guest.c trace/pbcheck.c"
 
 pass() { echo "PASS trace/$1"; }
 fail() { echo "FAIL trace/$1: $2"; }
