@@ -144,7 +144,7 @@ $(HYP_ELF): $(HYP_OBJ) $(CFG_DIR)/config.o $(O)/hyp/hyp.ld
 
 # ---- entry points ------------------------------------------------------------
 .DEFAULT_GOAL := all
-.PHONY: all run test bench format lint clean guests deps
+.PHONY: all run test bench format lint clean guests deps trace-linux
 
 all: $(HYP_ELF)
 
@@ -164,6 +164,11 @@ run: $(HYP_ELF) $(if $(filter 1,$(LLC)),$(LLC_SO))
 
 test: $(DEPS_OK)
 	$(Q)tests/run.sh
+
+# Linux's own ftrace and the hypervisor's trace, merged into one Perfetto trace:
+# $(O)/linux-ftrace.perfetto-trace (scripts/trace-linux.sh, docs/tracing.md).
+trace-linux: $(DEPS_OK)
+	$(Q)O="$(O)" scripts/trace-linux.sh
 
 # The experiments (bench/all.sh): CSVs and PNGs in $(O)/bench/, generated configs
 # in $(O)/bench/cfg/ (built in $(O)/cfg/NAME), a tracing-free build in $(O)/bench/notrace.

@@ -553,6 +553,25 @@ test_trace() {
 	check system/trace-pingpong-flows has_flows "$O/test/pingpong-short${MODE//\//.}.vtr.pftrace" 1000
 }
 
+# Linux's own ftrace merged with the hypervisor's (configs/linux-ftrace.cfg: the guest runs
+# vtftrace at boot, prints its trace and powers off; scripts/trace-linux.sh takes it from the
+# console), then Perfetto's trace processor on the merged file: one Linux boot.
+test_trace_linux() {
+	local f=$O/test/linux-ftrace${MODE//\//.}.vtr vt=$O/host/vtrace
+	rm -f "$f"
+	TRACE=$f boot linux-ftrace 240
+	check system/trace-linux-vtftrace-ran has '^\[linux\] vitrine-linux: vtftrace: exit status 0$'
+	check system/trace-linux-saved test -s "$f"
+	scripts/trace-linux.sh --extract "$LOG" linux >"$f.guest.txt" 2>"$f.err"
+	check system/trace-linux-guest-trace grep -q ': sched_switch: ' "$f.guest.txt"
+	"$vt" perfetto "$f" -o "$f.pftrace" --guest "linux=$f.guest.txt" 2>"$f.err"
+	check system/trace-linux-merged-decodes \
+		sh -c "protoc --decode=perfetto.protos.Trace -Itrace trace/perfetto_subset.proto <'$f.pftrace' >'$f.pftxt'"
+	check system/trace-linux-merged-checks "$vt" check-perfetto "$f.pftrace"
+	tp_checks system/trace-linux "$f" "$f.pftrace"
+	tp_guest_checks system/trace-linux "$f.pftrace" "$f.guest.txt" 0x60100000
+}
+
 # The Perfetto trace has at least $2 flows (IRQ arrival to injection).
 has_flows() {
 	local n
@@ -606,6 +625,7 @@ run_all() {
 	if [ -z "$MODE" ]; then test_linux; fi
 	if [ -z "$MODE" ]; then test_linux_shm; fi
 	if [ -z "$MODE" ]; then test_linux_rt; fi
+	if [ -z "$MODE" ]; then test_trace_linux; fi
 	if [ -z "$MODE" ]; then test_demo; fi
 	# A build of its own: once is enough.
 	if [ -z "$MODE" ]; then test_monitor_guard; fi

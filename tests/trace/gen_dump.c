@@ -290,8 +290,13 @@ static void gen_valid(int mismatch)
 
 	/* cpu 0: hello, stream, complete; ends inside an exit. */
 	gen_ring_init(&r[0], 0, VT_MODE_STREAM, 0, 0);
-	for (unsigned k = 0; k < 40; k++)
+	for (unsigned k = 0; k < 40; k++) {
+		if (k == 10) { /* the guest's marker read (tests/trace/guest.txt) */
+			gen_ev(&r[0], VT_EV_EXIT, 0x24, 0x93800006, 0x60100000);
+			gen_ev(&r[0], VT_EV_ENTER, 0, 0, 0);
+		}
 		gen_exit(&r[0], k);
+	}
 	gen_ev(&r[0], VT_EV_EXIT, 0x16, 0x5a000000, 0x40001000);
 	/* cpu 1: smp vCPU 0, stream, 10 records reported lost, 2 more not yet. */
 	gen_ring_init(&r[1], 1, VT_MODE_STREAM, 1, 0);

@@ -28,8 +28,8 @@ tp_checks() {
 INCLUDE PERFETTO MODULE pkvm.hypervisor;
 select 'bad_stats', count(*) from stats where value > 0 and severity in ('error', 'data_loss');
 select 'bad_stat', name from stats where value > 0 and severity in ('error', 'data_loss');
-select 'cpus', count(*) from cpu;
-select 'sched_cpus', count(distinct cpu) from sched;
+select 'cpus', count(*) from cpu where machine_id = 0;
+select 'sched_cpus', count(distinct ucpu) from sched join cpu using (ucpu) where machine_id = 0;
 select 'hyp_exits', count(*) from pkvm_hypervisor_events;
 select 'states', count(*) from slice where category = 'state';
 select 'unnamed_states', count(*) from slice where category = 'state' and
@@ -93,6 +93,45 @@ SQL
 	fi
 
 	tp_counters "$name" "$dump" "$out"
+}
+
+# tp_guest_checks NAME TRACE GUEST-TEXT ADDR: a trace with a guest's ftrace merged in (vtrace
+# perfetto --guest): a sched row per sched_switch of the guest's, on the guest's machine, beside
+# the hypervisor's exits; the guest's marker at ADDR (an instant on the thread that wrote it)
+# exactly at the hypervisor's exit for that IPA.
+tp_guest_checks() {
+	local name=$1 trace=$2 text=$3 addr=$4 out=$2.tpg got want
+	if [ ! -x "$TRACE_PROCESSOR" ]; then
+		echo "skipped $name-tp-guest: no trace processor at $TRACE_PROCESSOR"
+		return 0
+	fi
+	cat >"$out.sql" <<SQL
+INCLUDE PERFETTO MODULE pkvm.hypervisor;
+select 'bad_stats', count(*) from stats where value > 0 and severity in ('error', 'data_loss');
+select 'guest_sched', count(*) from sched join cpu using (ucpu) where machine_id != 0;
+select 'host_exits', count(*) from pkvm_hypervisor_events;
+select 'marks', (select group_concat(ts) from slice where name = 'vitrine-sync $addr') || ' ' ||
+  (select group_concat(ts) from slice where category = 'exit' and
+    extract_arg(arg_set_id, 'debug.IPA') = $((addr)));
+SQL
+	if ! "$TRACE_PROCESSOR" -q "$out.sql" "$trace" >"$out" 2>"$out.err"; then
+		echo "FAIL $name-tp-guest-loads: $(grep -m1 -i error "$out.err")"
+		return 0
+	fi
+	want=$(grep -c ': sched_switch: ' "$text")
+	got="$(tp_value "$out" guest_sched) $(tp_value "$out" host_exits) $(tp_value "$out" bad_stats)"
+	if [ "${got%% *}" = "$want" ] && [ "$want" -gt 0 ] && [ "$(echo "$got" | cut -d' ' -f2)" -gt 0 ] &&
+		[ "${got##* }" = 0 ]; then
+		echo "PASS $name-tp-guest-sched-and-hypervisor-exits"
+	else
+		echo "FAIL $name-tp-guest-sched-and-hypervisor-exits: guest sched rows, pkvm exits, error stats: $got; guest sched_switch lines: $want"
+	fi
+	got=$(tp_value "$out" marks)
+	if [ -n "${got% *}" ] && [ "${got% *}" = "${got#* }" ]; then
+		echo "PASS $name-tp-guest-marker-at-the-exit"
+	else
+		echo "FAIL $name-tp-guest-marker-at-the-exit: the guest's marker at '${got% *}', the hypervisor's exits at $addr '${got#* }'"
+	fi
 }
 
 # tp_counters NAME DUMP OUT: each VM's exits/s and injected IRQs/s tracks add up to its counts in
