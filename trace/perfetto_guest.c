@@ -41,6 +41,12 @@ struct pfg_field {
 	enum pfg_type type;
 };
 
+/* sched_wakeup's fields, and sched_waking's and sched_wakeup_new's. */
+/* clang-format off */
+#define PFG_WAKEUP_FIELDS \
+	{"comm", 1, PFG_STR}, {"pid", 2, PFG_INT}, {"prio", 3, PFG_INT}, {"target_cpu", 5, PFG_INT}
+/* clang-format on */
+
 /* The events Perfetto has messages for (protos/perfetto/trace/ftrace/{sched,irq}.proto). */
 static const struct pfg_kind {
 	const char *name;
@@ -56,15 +62,9 @@ static const struct pfg_kind {
       {"next_comm", 5, PFG_STR},
       {"next_pid", 6, PFG_INT},
       {"next_prio", 7, PFG_INT}}},
-    {"sched_wakeup",
-     17,
-     {{"comm", 1, PFG_STR}, {"pid", 2, PFG_INT}, {"prio", 3, PFG_INT}, {"target_cpu", 5, PFG_INT}}},
-    {"sched_waking",
-     20,
-     {{"comm", 1, PFG_STR}, {"pid", 2, PFG_INT}, {"prio", 3, PFG_INT}, {"target_cpu", 5, PFG_INT}}},
-    {"sched_wakeup_new",
-     114,
-     {{"comm", 1, PFG_STR}, {"pid", 2, PFG_INT}, {"prio", 3, PFG_INT}, {"target_cpu", 5, PFG_INT}}},
+    {"sched_wakeup", 17, {PFG_WAKEUP_FIELDS}},
+    {"sched_waking", 20, {PFG_WAKEUP_FIELDS}},
+    {"sched_wakeup_new", 114, {PFG_WAKEUP_FIELDS}},
     {"sched_process_exec",
      237,
      {{"filename", 1, PFG_STR}, {"pid", 2, PFG_INT}, {"old_pid", 3, PFG_INT}}},
