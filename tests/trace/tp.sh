@@ -139,7 +139,7 @@ SQL
 # its LLC misses track holds the monitor's marks for it (VT_MARK_LLC_MISSES 0x10100 + VM id);
 # both clock snapshots put the counter (62.5 MHz: 16 ns a tick) at the trace's own time.
 tp_counters() {
-	local name=$1 dump=$2 out=$3 vm n got want why= llc
+	local name=$1 dump=$2 out=$3 vm n got want why="" llc
 	while read -r vm; do
 		for k in exits injections; do
 			n=$(sed -n "s/^VM $vm: $k \([0-9]*\).*/\1/p" "$out.stats")
