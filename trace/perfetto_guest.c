@@ -9,14 +9,17 @@
  * and thread_state tables hold the guest's), trace_marker lines print
  * events, the rest generic events (event name, its text as "text").
  *
- * The two clocks are aligned by one instant both sides record: the guest's
+ * The two clocks are aligned by instants both sides record: the guest's
  * marker line "vitrine-sync ADDR", written right before the guest reads
  * the trapped register at ADDR (vtshm mark), and the hypervisor's EXIT
- * of that VM for a data abort at IPA ADDR. The guest's timestamps are
- * shifted by the difference, so its marker lands exactly on that exit.
- * Both count the same generic counter (Linux's trace clock is its
- * sched_clock, the virtual counter in ns), so one offset holds for the
- * whole trace; the text gives the guest's times to the microsecond.
+ * of that VM for a data abort at IPA ADDR. Each pair's difference is the
+ * offset plus the delay from the marker's timestamp to the trap (never
+ * negative, stretched whenever the host deschedules the vCPU): the
+ * smallest is the offset, so that marker lands exactly on its exit and
+ * every other at or before its own. Both count the same generic counter
+ * (Linux's trace clock is its sched_clock, the virtual counter in ns), so
+ * one offset holds for the whole trace; the text gives the guest's times
+ * to the microsecond.
  */
 #include <ctype.h>
 #include <inttypes.h>
@@ -272,7 +275,7 @@ static int pfg_sync_exit(const struct vtrace *t, uint32_t vm, uint64_t addr, uin
 	if (n == 1)
 		return 0;
 	snprintf(err, errlen,
-	         "%d exits of VM %s at IPA 0x%" PRIx64 " in the dump, want the marker's one%s", n,
+	         "%d exits of VM %s at IPA 0x%" PRIx64 " in the dump, want one per marker%s", n,
 	         t->vms[vm].name, addr,
 	         n ? ""
 	           : " (its ring may have been overwritten: TRACE_MODE, a shorter guest trace)");
@@ -307,9 +310,10 @@ static int pfg_lines(const struct vtrace *t, uint32_t vm, const char *text, size
 			continue;
 		events++;
 		if (pass == 0 && pfg_sync_line(&l, &addr)) {
-			if (marks++ == 0 && pfg_sync_exit(t, vm, addr, &hyp_ns, err, errlen))
+			if (pfg_sync_exit(t, vm, addr, &hyp_ns, err, errlen))
 				return -1;
-			*offset = (int64_t)(hyp_ns - l.ns);
+			if (marks++ == 0 || (int64_t)(hyp_ns - l.ns) < *offset)
+				*offset = (int64_t)(hyp_ns - l.ns);
 		} else if (pass == 1) {
 			struct pb_buf ev = {0};
 			struct pff_cpu *c;
@@ -330,9 +334,8 @@ static int pfg_lines(const struct vtrace *t, uint32_t vm, const char *text, size
 				pff_flush(c, out, PFG_SEQ);
 		}
 	}
-	if (pass == 0 && marks != 1) {
-		snprintf(err, errlen, "%d \"" PFG_SYNC "ADDR\" markers in %d events, want one",
-		         marks, events);
+	if (pass == 0 && !marks) {
+		snprintf(err, errlen, "no \"" PFG_SYNC "ADDR\" marker in its %d events", events);
 		return -1;
 	}
 	return 0;

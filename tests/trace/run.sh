@@ -79,7 +79,7 @@ fi
 $G mismatch "$B/mismatch.vtr" >/dev/null
 timeout 10 "$VT" stats "$B/mismatch.vtr" >"$B/mismatch.stats" 2>"$B/mismatch.err"
 rc=$?
-if [ $rc -eq 1 ] && grep -q 'hello/0 on cpu 0: exits: trace 42, hypervisor 43, DIFFERENT' \
+if [ $rc -eq 1 ] && grep -q 'hello/0 on cpu 0: exits: trace 43, hypervisor 44, DIFFERENT' \
 	"$B/mismatch.stats"; then
 	pass vtrace/stats-exit-mismatch
 else
@@ -117,8 +117,8 @@ for want in 'EXIT       data abort IPA 0x9000000 ESR 0x93c08045' 'EXIT       IRQ
 	'EXIT       SMC ESR 0x5e000000' 'EXIT       sysreg ESR'; do
 	grep -qF -- "$want" "$B/valid.dump" || missing=$want
 done
-if [ $rc -ne 0 ] || [ "$lines" -ne 453 ] || [ -n "$missing" ]; then
-	fail vtrace/dump "exit $rc, $lines lines (want 453), missing '$missing'"
+if [ $rc -ne 0 ] || [ "$lines" -ne 455 ] || [ -n "$missing" ]; then
+	fail vtrace/dump "exit $rc, $lines lines (want 455), missing '$missing'"
 else
 	pass vtrace/dump
 fi
@@ -184,12 +184,12 @@ elif command -v protoc >/dev/null && protoc --decode=perfetto.protos.Trace -Itra
 else
 	pass vtrace/perfetto-guest
 fi
-tp_guest_checks trace/vtrace/perfetto-guest "$pf" "$HERE/guest.txt" 0x60100000
+tp_guest_checks trace/vtrace/perfetto-guest "$pf" "$HERE/guest.txt"
 # ... and refused: an unknown VM, no marker, a marker the dump has no exit for.
 bad=
 grep -v vitrine-sync "$HERE/guest.txt" >"$B/guest-nomark.txt"
 sed 's/0x60100000/0x60200000/' "$HERE/guest.txt" >"$B/guest-elsewhere.txt"
-for c in "nosuch=$HERE/guest.txt:no VM nosuch" "hello=$B/guest-nomark.txt:0 \"vitrine-sync ADDR\" markers" \
+for c in "nosuch=$HERE/guest.txt:no VM nosuch" "hello=$B/guest-nomark.txt:no \"vitrine-sync ADDR\" marker" \
 	"hello=$B/guest-elsewhere.txt:0 exits of VM hello at IPA 0x60200000"; do
 	timeout 10 "$VT" perfetto "$B/valid.vtr" -o "$B/bad.pf" --guest "${c%%:*}" 2>"$B/guest.err"
 	rc=$?
