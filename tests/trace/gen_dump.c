@@ -292,7 +292,8 @@ static void gen_valid(int mismatch)
 	gen_ring_init(&r[0], 0, VT_MODE_STREAM, 0, 0);
 	for (unsigned k = 0; k < 40; k++) {
 		if (k == 10 || k == 20) { /* the guest's marker reads (tests/trace/guest.txt) */
-			gen_ev(&r[0], VT_EV_EXIT, 0x24, 0x93800006, k == 10 ? 0x60100000 : 0x60100804);
+			gen_ev(&r[0], VT_EV_EXIT, 0x24, 0x93800006,
+			       k == 10 ? 0x60100000 : 0x60100804);
 			gen_ev(&r[0], VT_EV_ENTER, 0, 0, 0);
 		}
 		gen_exit(&r[0], k);
