@@ -96,6 +96,18 @@ struct pfg_line {
 	const char *event, *args;
 };
 
+/* "SECS.FRACTION" (the fraction's digits from dot on, any number of them) in ns. */
+static uint64_t pfg_ns(const char *secs, const char *dot)
+{
+	uint64_t ns = strtoull(secs, NULL, 10) * 1000000000ull, scale = 1000000000ull;
+
+	for (const char *p = dot + 1; isdigit((unsigned char)*p) && scale > 1; p++) {
+		scale /= 10;
+		ns += (uint64_t)(*p - '0') * scale;
+	}
+	return ns;
+}
+
 /* Parses "COMM-PID [CPU] FLAGS SECS.FRACTION: EVENT: ARGS" (flags optional); 0 if not that. */
 static int pfg_parse(char *s, struct pfg_line *l)
 {
@@ -132,16 +144,7 @@ static int pfg_parse(char *s, struct pfg_line *l)
 		if (dot && dot < end && end[-1] == ':' && isdigit((unsigned char)*b))
 			break;
 	}
-	l->ns = strtoull(b, NULL, 10) * 1000000000ull;
-	{
-		uint64_t frac = 0, scale = 1000000000ull;
-
-		for (char *p = dot + 1; isdigit((unsigned char)*p) && scale > 1; p++) {
-			scale /= 10;
-			frac += (uint64_t)(*p - '0') * scale;
-		}
-		l->ns += frac;
-	}
+	l->ns = pfg_ns(b, dot);
 	l->event = end + 1;
 	end = strstr(l->event, ": ");
 	if (!end)
@@ -156,7 +159,7 @@ static int pfg_value(const struct pfg_kind *k, const char *args, const char *key
                      size_t len)
 {
 	size_t kl = strlen(key), n;
-	const char *v = NULL, *stop;
+	const char *v = NULL, *stop, *arrow;
 
 	for (const char *p = args; (p = strstr(p, key)); p++)
 		if ((p == args || p[-1] == ' ') && p[kl] == '=') {
@@ -175,8 +178,9 @@ static int pfg_value(const struct pfg_kind *k, const char *args, const char *key
 		if (q && q < stop)
 			stop = q;
 	}
-	if (strstr(v, " ==> ") && strstr(v, " ==> ") < stop)
-		stop = strstr(v, " ==> ");
+	arrow = strstr(v, " ==> ");
+	if (arrow && arrow < stop)
+		stop = arrow;
 	n = (size_t)(stop - v) < len - 1 ? (size_t)(stop - v) : len - 1;
 	memcpy(buf, v, n);
 	buf[n] = '\0';
@@ -192,7 +196,7 @@ static uint64_t pfg_state(const char *s)
 	for (; *s; s++) {
 		const char *c = strchr(letters, *s);
 
-		if (c && *s)
+		if (c)
 			bits |= 1ull << (c - letters);
 	}
 	return bits;
@@ -318,10 +322,14 @@ static int pfg_lines(const struct vtrace *t, uint32_t vm, const char *text, size
 			struct pb_buf ev = {0};
 			struct pff_cpu *c;
 
-			if (l.cpu >= PFG_MAX_CPUS || (*offset < 0 && l.ns < (uint64_t) - *offset)) {
+			if (l.cpu >= PFG_MAX_CPUS) {
+				snprintf(err, errlen, "guest CPU %u: more than %u", l.cpu,
+				         PFG_MAX_CPUS);
+				return -1;
+			}
+			if (*offset < 0 && l.ns < (uint64_t)(-*offset)) {
 				snprintf(err, errlen,
-				         "guest CPU %u at %" PRIu64 " ns: off the timeline", l.cpu,
-				         l.ns);
+				         "an event at %" PRIu64 " ns, before the dump's 0", l.ns);
 				return -1;
 			}
 			pfg_event(&l, l.ns + (uint64_t)*offset, &ev);

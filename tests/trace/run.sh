@@ -185,12 +185,16 @@ else
 	pass vtrace/perfetto-guest
 fi
 tp_guest_checks trace/vtrace/perfetto-guest "$pf" "$HERE/guest.txt"
-# ... and refused: an unknown VM, no marker, a marker the dump has no exit for.
+# ... and refused: an unknown VM, no marker, a marker the dump has no exit for, a CPU past 255,
+# an event that would fall before the dump's 0.
 bad=
 grep -v vitrine-sync "$HERE/guest.txt" >"$B/guest-nomark.txt"
 sed 's/0x60100000/0x60200000/' "$HERE/guest.txt" >"$B/guest-elsewhere.txt"
+sed 's/\[001\] d\.\.2\./[300] d..2./' "$HERE/guest.txt" >"$B/guest-cpu.txt"
+sed 's/ 100\.000100: / 1.000100: /' "$HERE/guest.txt" >"$B/guest-early.txt"
 for c in "nosuch=$HERE/guest.txt:no VM nosuch" "hello=$B/guest-nomark.txt:no \"vitrine-sync ADDR\" marker" \
-	"hello=$B/guest-elsewhere.txt:0 exits of VM hello at IPA 0x60200000"; do
+	"hello=$B/guest-elsewhere.txt:0 exits of VM hello at IPA 0x60200000" \
+	"hello=$B/guest-cpu.txt:guest CPU 300" "hello=$B/guest-early.txt:before the dump's 0"; do
 	timeout 10 "$VT" perfetto "$B/valid.vtr" -o "$B/bad.pf" --guest "${c%%:*}" 2>"$B/guest.err"
 	rc=$?
 	[ $rc -eq 1 ] && grep -qF -- "${c#*:}" "$B/guest.err" || bad="$bad ${c%%=*}: exit $rc, $(head -1 "$B/guest.err");"
