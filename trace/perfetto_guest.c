@@ -28,11 +28,11 @@
 
 #include "perfetto.h"
 
-#define PFG_MACHINE 1    /* the guest's machine_id; the hypervisor's is 0, the default */
-#define PFG_SEQ 0x10000u /* its packets' sequence, above any ring's */
-#define PFG_MAX_CPUS 256 /* guest CPUs */
-#define PFG_BUNDLE 1024  /* events per bundle, at most */
-#define PFG_EC_DABT 0x24 /* a data abort from a lower EL: the register's read */
+#define PFG_MACHINE 1     /* the guest's machine_id; the hypervisor's is 0, the default */
+#define PFG_SEQ 0x10000u  /* its packets' sequence, above any ring's */
+#define PFG_MAX_CPUS 256u /* guest CPUs */
+#define PFG_BUNDLE 1024   /* events per bundle, at most */
+#define PFG_EC_DABT 0x24  /* a data abort from a lower EL: the register's read */
 #define PFG_SYNC "vitrine-sync "
 
 /* How a text field becomes a proto field. */
