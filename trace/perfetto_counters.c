@@ -217,8 +217,11 @@ void pfc_write(struct pfc *c, struct pb_buf *out, uint32_t seq)
 	for (size_t i = 0; !out->oom && i < c->len; i++) {
 		const struct pfc_count *d = &c->done[i];
 
-		pf_counter(out, seq, d->window * PFC_WINDOW_NS, pf_uuid_vm_counter(d->vm, d->kind),
-		           d->n * per_s);
+		/* A window past 2^64 ns (a 0 after the largest timestamps): at the end. */
+		uint64_t ts = d->window <= UINT64_MAX / PFC_WINDOW_NS ? d->window * PFC_WINDOW_NS
+		                                                      : UINT64_MAX;
+
+		pf_counter(out, seq, ts, pf_uuid_vm_counter(d->vm, d->kind), d->n * per_s);
 	}
 	c->len = 0;
 }
