@@ -28,7 +28,7 @@ tp_checks() {
 INCLUDE PERFETTO MODULE pkvm.hypervisor;
 select 'bad_stats', count(*) from stats where value > 0 and severity in ('error', 'data_loss');
 select 'bad_stat', name from stats where value > 0 and severity in ('error', 'data_loss');
-select 'cpus', count(*) from cpu where machine_id = 0;
+select 'cpus', count(*) from cpu where machine_id = 0 and processor = 'Vitrine pCPU ' || cpu;
 select 'sched_cpus', count(distinct ucpu) from sched join cpu using (ucpu) where machine_id = 0;
 select 'hyp_exits', count(*) from pkvm_hypervisor_events;
 select 'states', count(*) from slice where category = 'state';
@@ -54,7 +54,8 @@ SQL
 		echo "FAIL $name-tp-no-error-stats: $got, first $(tp_value "$out" bad_stat)"
 	fi
 
-	# A cpu row per ring; sched rows on each pCPU that has exits (it switched to the hypervisor).
+	# A cpu row per ring, named by the CpuInfo packet; sched rows on each pCPU that has exits (it
+	# switched to the hypervisor).
 	want="$(grep -c '^cpu [0-9]*: ring ' "$out.stats") $(grep -c '^cpu [0-9]*: exits [1-9]' "$out.stats")"
 	got="$(tp_value "$out" cpus) $(tp_value "$out" sched_cpus)"
 	if [ "$got" = "$want" ]; then
