@@ -144,7 +144,7 @@ $(HYP_ELF): $(HYP_OBJ) $(CFG_DIR)/config.o $(O)/hyp/hyp.ld
 
 # ---- entry points ------------------------------------------------------------
 .DEFAULT_GOAL := all
-.PHONY: all run test bench format lint clean guests deps
+.PHONY: all run test bench format lint clean guests deps trace-linux
 
 all: $(HYP_ELF)
 
@@ -164,6 +164,11 @@ run: $(HYP_ELF) $(if $(filter 1,$(LLC)),$(LLC_SO))
 
 test: $(DEPS_OK)
 	$(Q)tests/run.sh
+
+# Linux's own ftrace and the hypervisor's trace, merged into one Perfetto trace:
+# $(O)/linux-ftrace.perfetto-trace (scripts/trace-linux.sh, docs/tracing.md).
+trace-linux: $(DEPS_OK)
+	$(Q)O="$(O)" scripts/trace-linux.sh
 
 # The experiments (bench/all.sh): CSVs and PNGs in $(O)/bench/, generated configs
 # in $(O)/bench/cfg/ (built in $(O)/cfg/NAME), a tracing-free build in $(O)/bench/notrace.
@@ -190,7 +195,8 @@ clean:
 # `scripts/deps.sh fuzz` installs (only for this target).
 VTRACE     := $(O)/host/vtrace
 VTRACE_LIB := trace/dump.c trace/decode.c trace/stats.c trace/pb.c trace/perfetto.c \
-              trace/perfetto_ftrace.c trace/pbcheck.c trace/svg.c
+              trace/perfetto_ftrace.c trace/perfetto_counters.c trace/perfetto_guest.c \
+              trace/pbcheck.c trace/svg.c
 VTRACE_SRC := trace/vtrace.c $(VTRACE_LIB)
 FUZZ_SECONDS ?= 300
 .PHONY: vtrace fuzz-trace lint-trace
@@ -248,7 +254,7 @@ lint-config:
 # Perfetto through trace/perfetto.c's incremental writer.
 VITRINE     := $(O)/host/vitrine
 VITRINE_SRC := $(wildcard tools/vitrine/*.c) monitor/line.c trace/dump.c trace/decode.c trace/pb.c \
-               trace/perfetto.c trace/perfetto_ftrace.c
+               trace/perfetto.c trace/perfetto_ftrace.c trace/perfetto_counters.c
 # The handshake's HMAC: the monitor's mbedTLS sources (monitor/monitor.mk), built for the host.
 MBED_HOST_OBJ := $(patsubst %,$(O)/host/mbedtls/%.o,$(MBED_SRC))
 .PHONY: vitrine lint-vitrine

@@ -31,7 +31,7 @@ test_basic() {
 # Three VMs on disjoint, exclusive colours: every frame of each in its own
 # colours (the hypervisor's walk of their stage-2 tables), and they run.
 test_colors() {
-	local in
+	local in f
 	boot colors3
 	check system/colors-walk-a has '^vitrine: VM a: colours 0-3,14-15: 4112 coloured frames mapped, 0 outside their colours$'
 	check system/colors-walk-b has '^vitrine: VM b: colours 4-7,14-15: 4112 coloured frames mapped, 0 outside their colours$'
@@ -71,7 +71,9 @@ test_colors() {
 	in+=$'c = cache.llc{mark = true} n, tm = 0, 0 for _, e in ipairs(trace.read{cpu=0, events=\'mark\'}.records) do\n'
 	in+=$'if e.b > 0 and e.a == 0x10100 + 2 then n = n + 1 elseif e.b > 0 and e.a == 0x10200 + 2 then tm = tm + 1 end end\n'
 	in+=$'print(\'llc marks\', n >= 1, tm >= 1)\nvitrine.poweroff()\n'
-	LLC=1 boot monitor-colors 120 "$in"
+	f=$O/test/monitor-colors-llc${MODE//\//.}.vtr
+	rm -f "$f"
+	TRACE=$f LLC=1 boot monitor-colors 120 "$in"
 	check system/colors-llc-in-monitor has $'^llc\temulated\t16\t64\t3\ttrue$'
 	check system/colors-llc-per-vm has $'^sums\ttrue\ttrue\ttrue\ttrue$'
 	check system/colors-llc-time-in-monitor has $'^timing\t1400\t7200\ttrue$'
@@ -79,6 +81,9 @@ test_colors() {
 	check system/colors-llc-marks-in-trace has $'^llc marks\ttrue\ttrue$'
 	check system/colors-llc-time-summary has '^llc: time: vcpu 1: insns [1-9][0-9]* cycles [1-9][0-9]* ns '
 	check system/colors-llc-qemu-exit-0 exited 0
+	# The marks as each VM's LLC misses counter in Perfetto (tp.sh: every marked value).
+	"$O/host/vtrace" perfetto "$f" -o "$f.pftrace" 2>"$f.err"
+	tp_checks system/colors-llc "$f" "$f.pftrace"
 	LLC=1 LLC_ARGS=time=off boot monitor-colors 120 $'print(\'timing off\', cache.llc().timing)\nvitrine.poweroff()\n'
 	check system/colors-llc-time-off has $'^timing off\tnil$'
 	check system/colors-llc-time-off-no-summary lacks '^llc: time: '
@@ -567,6 +572,25 @@ test_trace() {
 	check system/trace-pingpong-flows has_flows "$O/test/pingpong-short${MODE//\//.}.vtr.pftrace" 1000
 }
 
+# Linux's own ftrace merged with the hypervisor's (configs/linux-ftrace.cfg: the guest runs
+# vtftrace at boot, prints its trace and powers off; scripts/trace-linux.sh takes it from the
+# console), then Perfetto's trace processor on the merged file: one Linux boot.
+test_trace_linux() {
+	local f=$O/test/linux-ftrace${MODE//\//.}.vtr vt=$O/host/vtrace
+	rm -f "$f"
+	TRACE=$f boot linux-ftrace 240
+	check system/trace-linux-vtftrace-ran has '^\[linux\] vitrine-linux: vtftrace: exit status 0$'
+	check system/trace-linux-saved test -s "$f"
+	scripts/trace-linux.sh --extract "$LOG" linux >"$f.guest.txt" 2>"$f.err"
+	check system/trace-linux-guest-trace grep -q ': sched_switch: ' "$f.guest.txt"
+	"$vt" perfetto "$f" -o "$f.pftrace" --guest "linux=$f.guest.txt" 2>"$f.err"
+	check system/trace-linux-merged-decodes \
+		sh -c "protoc --decode=perfetto.protos.Trace -Itrace trace/perfetto_subset.proto <'$f.pftrace' >'$f.pftxt'"
+	check system/trace-linux-merged-checks "$vt" check-perfetto "$f.pftrace"
+	tp_checks system/trace-linux "$f" "$f.pftrace"
+	tp_guest_checks system/trace-linux "$f.pftrace" "$f.guest.txt"
+}
+
 # The Perfetto trace has at least $2 flows (IRQ arrival to injection).
 has_flows() {
 	local n
@@ -685,7 +709,8 @@ run_all() {
 	# Over the network, free-running only (under -icount the slirp timers crawl).
 	free_only test_vitrine_net test_monitor_hostile test_monitor_gdb
 	# Linux boots in seconds free-running, far longer under -icount.
-	free_only test_linux test_linux_shm test_linux_pci test_linux_rt test_demo test_monitor_gdb_linux
+	free_only test_linux test_linux_shm test_linux_pci test_linux_rt test_trace_linux test_demo \
+		test_monitor_gdb_linux
 	# Lateness is emulated time only under -icount.
 	icount_only test_monitor_debug_neighbour
 	# A build of its own: once is enough.

@@ -20,11 +20,21 @@ enum pb_wire {
 #define PF_TRACE_PACKET 1
 /* trace_packet.proto: TracePacket */
 #define PF_PACKET_FTRACE_EVENTS 1
+#define PF_PACKET_CLOCK_SNAPSHOT 6
 #define PF_PACKET_TIMESTAMP 8
 #define PF_PACKET_SEQUENCE_ID 10 /* trusted_packet_sequence_id */
 #define PF_PACKET_TRACK_EVENT 11
 #define PF_PACKET_TRACK_DESCRIPTOR 60
 #define PF_PACKET_CPU_INFO 67
+#define PF_PACKET_MACHINE_ID 98
+/* clock_snapshot.proto: ClockSnapshot, ClockSnapshot.Clock; builtin_clock.proto */
+#define PF_SNAPSHOT_CLOCKS 1
+#define PF_SNAPSHOT_PRIMARY_CLOCK 2
+#define PF_CLOCK_ID 1
+#define PF_CLOCK_TIMESTAMP 2
+#define PF_CLOCK_UNIT_MULTIPLIER_NS 4
+#define PF_CLOCK_BOOTTIME 6 /* the trace's own clock: packets carry no timestamp_clock_id */
+#define PF_CLOCK_COUNTER 64 /* the generic counter's: the first sequence-scoped custom id */
 /* system_info/cpu_info.proto: CpuInfo (cpus, the CPU's number its index), CpuInfo.Cpu */
 #define PF_CPU_INFO_CPUS 1
 #define PF_CPU_PROCESSOR 1

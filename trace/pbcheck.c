@@ -77,7 +77,7 @@ static void pbc_map_free(struct pbc_map *m)
 #define PBC_COUNTER 2u
 #define PBC_DEPTH 256u
 /* Flow values: bit 0 started, bit 1 ended. */
-/* Per CPU of the ftrace bundles, keyed cpu << 2 | one of: */
+/* Per CPU of the ftrace bundles, keyed (machine << 32 | cpu) << 2 | one of: */
 enum pbc_cpu_key { PBC_CPU_TS, PBC_CPU_TID, PBC_CPU_HYP };
 
 struct pbc {
@@ -234,7 +234,7 @@ static int64_t pbc_switch_pid(const struct pb_field *sw, uint32_t num)
 	return -1;
 }
 
-/* One FtraceEvent of cpu's bundle. */
+/* One FtraceEvent of cpu's bundle (machine << 32 | its number: a guest's CPUs are its own). */
 static int pbc_ftrace_event(struct pbc *c, uint64_t cpu, const struct pb_field *msg)
 {
 	struct pb_reader r = {msg->data, msg->len, 0, msg->offset};
@@ -288,7 +288,7 @@ static int pbc_ftrace_event(struct pbc *c, uint64_t cpu, const struct pb_field *
 	return 0;
 }
 
-static int pbc_bundle(struct pbc *c, const struct pb_field *msg)
+static int pbc_bundle(struct pbc *c, const struct pb_field *msg, uint64_t machine)
 {
 	struct pb_reader r = {msg->data, msg->len, 0, msg->offset};
 	struct pb_field f;
@@ -308,7 +308,8 @@ static int pbc_bundle(struct pbc *c, const struct pb_field *msg)
 		return pbc_fail(c, msg->offset, "FtraceEventBundle of cpu %" PRIu64, cpu);
 	r.pos = 0;
 	while (pb_next(&r, &f) > 0)
-		if (f.num == PF_BUNDLE_EVENT && f.wire == PB_LEN && pbc_ftrace_event(c, cpu, &f))
+		if (f.num == PF_BUNDLE_EVENT && f.wire == PB_LEN &&
+		    pbc_ftrace_event(c, machine << 32 | cpu, &f))
 			return -1;
 	return 0;
 }
@@ -317,7 +318,7 @@ static int pbc_packet(struct pbc *c, const struct pb_field *pkt)
 {
 	struct pb_reader r = {pkt->data, pkt->len, 0, pkt->offset};
 	struct pb_field f, ev = {0}, td = {0}, ft = {0};
-	uint64_t ts = 0, seq = 0, *last;
+	uint64_t ts = 0, seq = 0, machine = 0, *last;
 	int has_ts = 0, rc;
 
 	while ((rc = pb_next(&r, &f)) > 0) {
@@ -332,6 +333,8 @@ static int pbc_packet(struct pbc *c, const struct pb_field *pkt)
 			td = f;
 		} else if (f.num == PF_PACKET_FTRACE_EVENTS && f.wire == PB_LEN) {
 			ft = f;
+		} else if (f.num == PF_PACKET_MACHINE_ID && f.wire == PB_VARINT) {
+			machine = f.value;
 		}
 	}
 	if (rc < 0)
@@ -355,7 +358,9 @@ static int pbc_packet(struct pbc *c, const struct pb_field *pkt)
 	}
 	if (td.data && pbc_descriptor(c, &td))
 		return -1;
-	if (ft.data && pbc_bundle(c, &ft))
+	if (machine >= 1u << 30)
+		return pbc_fail(c, pkt->offset, "machine_id %" PRIu64, machine);
+	if (ft.data && pbc_bundle(c, &ft, machine))
 		return -1;
 	if (ev.data) {
 		if (!has_ts)

@@ -45,11 +45,6 @@ static uint64_t pf_uuid_cpu(uint32_t cpu)
 	return 0x100ull + cpu;
 }
 
-static uint64_t pf_uuid_vm(uint32_t vm)
-{
-	return 0x10000ull + vm;
-}
-
 static uint64_t pf_uuid_vcpu(uint32_t vm, uint32_t vcpu)
 {
 	return 0x20000ull + vm * 256 + vcpu;
@@ -101,10 +96,12 @@ struct pf_writer {
 	uint32_t *vcpu_owner;  /* ring index + 1 that draws a vCPU's "running" slices */
 	struct pf_ring *rings; /* per ring of t */
 	struct pf_ring *r;     /* the ring being written */
+	struct pfc counters;   /* per VM */
+	uint32_t ended;        /* rings ended: at the last, the rates are written */
 };
 
-static void pf_packet(struct pf_writer *pf, uint32_t seq, int has_ts, uint64_t ts, uint32_t field,
-                      const struct pb_buf *body)
+void pf_packet(struct pb_buf *out, uint32_t seq, int has_ts, uint64_t ts, uint32_t field,
+               const struct pb_buf *body)
 {
 	struct pb_buf pkt = {0};
 
@@ -112,7 +109,7 @@ static void pf_packet(struct pf_writer *pf, uint32_t seq, int has_ts, uint64_t t
 		pb_uint(&pkt, PF_PACKET_TIMESTAMP, ts);
 	pb_uint(&pkt, PF_PACKET_SEQUENCE_ID, seq);
 	pb_msg(&pkt, field, body);
-	pb_msg(&pf->out, PF_TRACE_PACKET, &pkt);
+	pb_msg(out, PF_TRACE_PACKET, &pkt);
 	pb_free(&pkt);
 }
 
@@ -144,24 +141,23 @@ static void pf_event(struct pf_writer *pf, uint64_t ts, uint64_t track, int type
 	if (flow)
 		pb_fixed64(&ev, terminating ? PF_EVENT_TERMINATING_FLOW_IDS : PF_EVENT_FLOW_IDS,
 		           flow);
-	pf_packet(pf, pf->seq, 1, ts, PF_PACKET_TRACK_EVENT, &ev);
+	pf_packet(&pf->out, pf->seq, 1, ts, PF_PACKET_TRACK_EVENT, &ev);
 	pb_free(&ev);
 }
 
-static void pf_counter(struct pf_writer *pf, uint64_t ts, uint64_t track, uint64_t value)
+void pf_counter(struct pb_buf *out, uint32_t seq, uint64_t ts, uint64_t track, uint64_t value)
 {
 	struct pb_buf ev = {0};
 
 	pb_uint(&ev, PF_EVENT_TYPE, PF_TYPE_COUNTER);
 	pb_uint(&ev, PF_EVENT_TRACK_UUID, track);
 	pb_uint(&ev, PF_EVENT_COUNTER_VALUE, value > INT64_MAX ? INT64_MAX : value);
-	pf_packet(pf, pf->seq, 1, ts, PF_PACKET_TRACK_EVENT, &ev);
+	pf_packet(out, seq, 1, ts, PF_PACKET_TRACK_EVENT, &ev);
 	pb_free(&ev);
 }
 
-/* A TrackDescriptor; kind 'p' process, 't' thread, 'c' counter, with pid/tid. */
-static void pf_track(struct pf_writer *pf, uint64_t uuid, uint64_t parent, const char *name,
-                     int kind, uint32_t pid, uint32_t tid)
+void pf_track(struct pb_buf *out, uint64_t uuid, uint64_t parent, const char *name, int kind,
+              uint32_t pid, uint32_t tid)
 {
 	struct pb_buf td = {0}, sub = {0};
 
@@ -182,7 +178,7 @@ static void pf_track(struct pf_writer *pf, uint64_t uuid, uint64_t parent, const
 		pb_uint(&sub, PF_COUNTER_UNIT, PF_COUNTER_UNIT_COUNT);
 		pb_msg(&td, PF_TRACK_COUNTER, &sub);
 	}
-	pf_packet(pf, PF_SEQ_DESCRIPTORS, 0, 0, PF_PACKET_TRACK_DESCRIPTOR, &td);
+	pf_packet(out, PF_SEQ_DESCRIPTORS, 0, 0, PF_PACKET_TRACK_DESCRIPTOR, &td);
 	pb_free(&td);
 	pb_free(&sub);
 }
@@ -207,7 +203,7 @@ static void pf_cpu_info(struct pf_writer *pf)
 		pb_free(&c);
 	}
 	if (nr)
-		pf_packet(pf, PF_SEQ_DESCRIPTORS, 0, 0, PF_PACKET_CPU_INFO, &info);
+		pf_packet(&pf->out, PF_SEQ_DESCRIPTORS, 0, 0, PF_PACKET_CPU_INFO, &info);
 	pb_free(&info);
 }
 
@@ -216,22 +212,23 @@ static void pf_descriptors(struct pf_writer *pf)
 	const struct vtrace *t = pf->t;
 	char name[64];
 
-	pf_track(pf, PF_UUID_HYP, 0, "hypervisor", 'p', PF_PID_HYP, 0);
+	pf_track(&pf->out, PF_UUID_HYP, 0, "hypervisor", 'p', PF_PID_HYP, 0);
 	for (uint32_t i = 0; i < t->nr_rings; i++) {
 		pff_hyp_name(t->rings[i].cpu, name, sizeof(name));
-		pf_track(pf, pf_uuid_cpu(t->rings[i].cpu), PF_UUID_HYP, name, 't', PF_PID_HYP,
+		pf_track(&pf->out, pf_uuid_cpu(t->rings[i].cpu), PF_UUID_HYP, name, 't', PF_PID_HYP,
 		         pf_tid_hyp(t->rings[i].cpu));
 		snprintf(name, sizeof(name), "cpu %u lost/skipped records", t->rings[i].cpu);
-		pf_track(pf, pf_uuid_counter(t->rings[i].cpu), PF_UUID_HYP, name, 'c', 0, 0);
+		pf_track(&pf->out, pf_uuid_counter(t->rings[i].cpu), PF_UUID_HYP, name, 'c', 0, 0);
 	}
 	for (uint32_t vm = 0; vm < t->nr_vms; vm++) {
-		pf_track(pf, pf_uuid_vm(vm), 0, t->vms[vm].name, 'p', pf_pid_vm(vm), 0);
+		pf_track(&pf->out, pf_uuid_vm(vm), 0, t->vms[vm].name, 'p', pf_pid_vm(vm), 0);
 		for (uint32_t v = 0; v < t->vms[vm].nr_vcpus; v++) {
 			pff_vcpu_name(t, vm, v, name, sizeof(name));
-			pf_track(pf, pf_uuid_vcpu(vm, v), pf_uuid_vm(vm), name, 't', pf_pid_vm(vm),
-			         pf_tid_vcpu(vm, v));
+			pf_track(&pf->out, pf_uuid_vcpu(vm, v), pf_uuid_vm(vm), name, 't',
+			         pf_pid_vm(vm), pf_tid_vcpu(vm, v));
 		}
 	}
+	pfc_descriptors(&pf->counters, &pf->out);
 	pf_cpu_info(pf);
 }
 
@@ -348,7 +345,8 @@ static void pf_instant(struct pf_writer *pf, uint64_t ts, uint32_t ri, const str
 		pf_close_guest(pf, ts);
 		pf_close_inner(pf, ts);
 		pf->r->missing += r->a;
-		pf_counter(pf, ts, pf_uuid_counter(pf->t->rings[ri].cpu), pf->r->missing);
+		pf_counter(&pf->out, pf->seq, ts, pf_uuid_counter(pf->t->rings[ri].cpu),
+		           pf->r->missing);
 		pff_lost(&pf->r->sched, ts);
 	}
 	if (r->event == VT_EV_VM_STATE)
@@ -381,8 +379,10 @@ static void pf_record(struct pf_writer *pf, uint32_t ri, const struct vt_record 
 
 	pf->r->ts = ts;
 	if (!pf->r->started)
-		pf_counter(pf, ts, pf_uuid_counter(pf->t->rings[ri].cpu), pf->r->missing);
+		pf_counter(&pf->out, pf->seq, ts, pf_uuid_counter(pf->t->rings[ri].cpu),
+		           pf->r->missing);
 	pf->r->started = 1;
+	pfc_record(&pf->counters, ri, ts, r, &pf->out, pf->seq);
 	if (r->event == VT_EV_EXIT) {
 		int irq = r->a == VT_EXIT_IRQ;
 		struct pf_arg args[4] = {
@@ -447,7 +447,7 @@ struct pf_writer *pf_open(const struct vtrace *t)
 	pf->next_flow = 1;
 	pf->vcpu_owner = calloc(256 * 256, sizeof(*pf->vcpu_owner));
 	pf->rings = calloc((size_t)t->nr_rings + 1, sizeof(*pf->rings));
-	if (!pf->vcpu_owner || !pf->rings) {
+	if (!pf->vcpu_owner || !pf->rings || pfc_init(&pf->counters, t)) {
 		pf_close(pf);
 		return NULL;
 	}
@@ -492,6 +492,9 @@ void pf_ring_end(struct pf_writer *pf, uint32_t ri)
 	struct pf_ring *rs = &pf->rings[ri];
 
 	pf_drain(pf, ri, 1);
+	pfc_ring_end(&pf->counters, ri);
+	if (pf->ended < pf->t->nr_rings && ++pf->ended == pf->t->nr_rings)
+		pfc_write(&pf->counters, &pf->out, PF_SEQ_DESCRIPTORS + 1 + pf->t->nr_rings);
 	if (!rs->started)
 		return;
 	pf_close_guest(pf, rs->ts);
@@ -503,7 +506,8 @@ void pf_ring_end(struct pf_writer *pf, uint32_t ri)
 	pff_flush(&rs->sched, &pf->out, PF_SEQ_DESCRIPTORS + 1 + ri);
 	if (ring->skipped + ring->lost > rs->missing)
 		rs->missing = ring->skipped + ring->lost;
-	pf_counter(pf, rs->ts, pf_uuid_counter(ring->cpu), rs->missing);
+	pf_counter(&pf->out, PF_SEQ_DESCRIPTORS + 1 + ri, rs->ts, pf_uuid_counter(ring->cpu),
+	           rs->missing);
 	rs->started = 0; /* ended: nothing more is written for it */
 }
 
@@ -535,6 +539,7 @@ void pf_close(struct pf_writer *pf)
 		}
 	free(pf->rings);
 	free(pf->vcpu_owner);
+	pfc_free(&pf->counters);
 	pb_free(&pf->out);
 	free(pf);
 }

@@ -144,6 +144,8 @@ void pff_flush(struct pff_cpu *c, struct pb_buf *out, uint32_t seq)
 	pb_uint(&bundle, PF_BUNDLE_CPU, c->cpu);
 	pb_raw(&bundle, c->events.p, c->events.len);
 	pb_uint(&pkt, PF_PACKET_SEQUENCE_ID, seq);
+	if (c->machine)
+		pb_uint(&pkt, PF_PACKET_MACHINE_ID, c->machine);
 	pb_msg(&pkt, PF_PACKET_FTRACE_EVENTS, &bundle);
 	pb_msg(out, PF_TRACE_PACKET, &pkt);
 	if (c->events.oom || bundle.oom || pkt.oom)

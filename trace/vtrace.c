@@ -3,7 +3,9 @@
  *
  *   vtrace dump FILE                         one line per record, in time order
  *   vtrace stats FILE                        counts per VM and pCPU, exit cross-check
- *   vtrace perfetto FILE -o OUT              a Perfetto trace (ui.perfetto.dev)
+ *   vtrace perfetto FILE -o OUT [--guest VM=TEXT]
+ *                                            a Perfetto trace (ui.perfetto.dev), with VM's
+ *                                            own ftrace text on the same timeline
  *   vtrace check-perfetto OUT                checks a Perfetto trace's structure
  *   vtrace events                            the event vocabulary, as a Markdown table
  *   vtrace svg FILE -o OUT.svg [FROM TO]     a timeline picture, one lane per pCPU
@@ -23,7 +25,7 @@ static int vtrace_usage(void)
 {
 	fprintf(stderr, "usage: vtrace dump FILE\n"
 	                "       vtrace stats FILE\n"
-	                "       vtrace perfetto FILE -o OUT.perfetto-trace\n"
+	                "       vtrace perfetto FILE -o OUT.perfetto-trace [--guest VM=TEXT]\n"
 	                "       vtrace check-perfetto OUT.perfetto-trace\n"
 	                "       vtrace svg FILE -o OUT.svg [FROM_US TO_US]\n"
 	                "       vtrace events\n");
@@ -40,23 +42,41 @@ static int vtrace_load(const char *path, struct vtrace *t)
 	return -1;
 }
 
-static int vtrace_perfetto(const char *in, const char *outpath)
+/* guest ("VM=TEXT") or NULL: that VM's own ftrace text merged in (perfetto_guest.c). */
+static int vtrace_perfetto(const char *in, const char *outpath, const char *guest)
 {
 	struct vtrace t;
-	uint8_t *buf;
-	size_t len;
+	uint8_t *buf, *gbuf = NULL, *text = NULL;
+	size_t len, glen = 0, tlen;
+	char vm[64], err[256];
 	FILE *f;
 	int rc = 0;
 
+	if (guest && (!strchr(guest, '=') || (size_t)(strchr(guest, '=') - guest) >= sizeof(vm))) {
+		fprintf(stderr, "vtrace: --guest %s: not VM=TEXT-FILE\n", guest);
+		return 2;
+	}
 	if (vtrace_load(in, &t))
 		return 1;
+	if (guest) {
+		snprintf(vm, sizeof(vm), "%.*s", (int)(strchr(guest, '=') - guest), guest);
+		if (dump_read_file(strchr(guest, '=') + 1, &text, &tlen, err, sizeof(err)) ||
+		    pfg_write(&t, vm, (const char *)text, tlen, &gbuf, &glen, err, sizeof(err))) {
+			fprintf(stderr, "vtrace: %s: %s\n", strchr(guest, '=') + 1, err);
+			free(text);
+			dump_free(&t);
+			return 1;
+		}
+		free(text);
+	}
 	if (pf_write(&t, &buf, &len)) {
 		fprintf(stderr, "vtrace: %s: out of memory\n", in);
+		free(gbuf);
 		dump_free(&t);
 		return 1;
 	}
 	f = fopen(outpath, "wb");
-	if (!f || fwrite(buf, 1, len, f) != len) {
+	if (!f || fwrite(buf, 1, len, f) != len || fwrite(gbuf, 1, glen, f) != glen) {
 		perror(outpath);
 		rc = 1;
 	}
@@ -65,6 +85,7 @@ static int vtrace_perfetto(const char *in, const char *outpath)
 		rc = 1;
 	}
 	free(buf);
+	free(gbuf);
 	dump_free(&t);
 	return rc;
 }
@@ -149,8 +170,9 @@ int main(int argc, char **argv)
 			        argv[2]);
 		return rc != 0;
 	}
-	if (argc == 5 && strcmp(argv[1], "perfetto") == 0 && strcmp(argv[3], "-o") == 0)
-		return vtrace_perfetto(argv[2], argv[4]);
+	if ((argc == 5 || (argc == 7 && strcmp(argv[5], "--guest") == 0)) &&
+	    strcmp(argv[1], "perfetto") == 0 && strcmp(argv[3], "-o") == 0)
+		return vtrace_perfetto(argv[2], argv[4], argc == 7 ? argv[6] : NULL);
 	if ((argc == 5 || argc == 7) && strcmp(argv[1], "svg") == 0 && strcmp(argv[3], "-o") == 0)
 		return vtrace_svg(argv[2], argv[4], argc == 7 ? argv[5] : NULL,
 		                  argc == 7 ? argv[6] : NULL);

@@ -90,6 +90,15 @@ void pf_clear(struct pf_writer *pf);
 int pf_failed(const struct pf_writer *pf);
 void pf_close(struct pf_writer *pf);
 
+/*
+ * perfetto_guest.c: the text of VM vm's own ftrace `trace` file as Perfetto
+ * packets of a machine of its own, on the dump's timeline (its marker
+ * aligned with the hypervisor's record of it), in a malloc'd buffer to
+ * append to pf_write's. 0, or -1 with why in err.
+ */
+int pfg_write(const struct vtrace *t, const char *vm, const char *text, size_t len, uint8_t **out,
+              size_t *outlen, char *err, size_t errlen);
+
 /* svg.c: a timeline picture of the trace. */
 int svg_write(const struct vtrace *t, FILE *out);
 

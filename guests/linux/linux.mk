@@ -14,8 +14,10 @@ LINUX_PKG    := third_party/debian-arm64
 LINUX_STAMPS := $(patsubst %,$(LINUX_PKG)/%/.version,linux busybox)
 LINUX_RT_STAMPS := $(patsubst %,$(LINUX_PKG)/%/.version,linux-rt rt-tests)
 LINUX_OUT    := $(O)/linux
-# Into each initramfs as /bin/NAME: guests/linux/NAME.c, static and freestanding (raw system calls).
+# Into each initramfs as /bin/NAME: guests/linux/NAME.c, static and freestanding (raw system calls);
+# and scripts, as they are.
 LINUX_PROGRAMS := $(patsubst %,$(LINUX_OUT)/bin/%,memhog vtshm)
+LINUX_SCRIPTS  := guests/linux/vtftrace
 LINUX_IMAGES := $(LINUX_OUT)/Image $(LINUX_OUT)/initrd.cpio.gz
 LINUX_RT_IMAGES := $(LINUX_OUT)/Image-rt $(LINUX_OUT)/initrd-rt.cpio.gz
 .PHONY: linux linux-rt
@@ -58,7 +60,8 @@ $(LINUX_OUT)/initrd-rt.cpio.gz: private INITRD_ARGS := -k linux-rt -p rt-tests/u
 $(LINUX_OUT)/initrd-rt.cpio.gz: $(LINUX_PKG)/linux-rt/.version $(LINUX_PKG)/rt-tests/.version
 $(LINUX_OUT)/initrd.cpio.gz $(LINUX_OUT)/initrd-rt.cpio.gz: guests/linux/init guests/linux/mkinitrd.sh \
                              guests/linux/linux.mk $(LINUX_PKG)/busybox/.version \
-                             $(LINUX_PROGRAMS) | $(DEPS_OK)
+                             $(LINUX_PROGRAMS) $(LINUX_SCRIPTS) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	@echo "  INITRD  $@"
-	$(Q)guests/linux/mkinitrd.sh $(INITRD_ARGS) $@ $(LINUX_PKG) $(INITRD_MODULES) $(LINUX_PROGRAMS)
+	$(Q)guests/linux/mkinitrd.sh $(INITRD_ARGS) $@ $(LINUX_PKG) $(INITRD_MODULES) $(LINUX_PROGRAMS) \
+		$(LINUX_SCRIPTS)

@@ -11,6 +11,7 @@
 #define SYS_exit_group 94
 #define SYS_mmap 222
 #define AT_FDCWD (-100)
+#define O_WRONLY 01
 #define O_RDWR 02
 #define O_SYNC 04010000
 #define PROT_RW 3

@@ -9,6 +9,13 @@
  *                                  pingpong's pong; SHM and BELL are the IPAs
  *                                  of the channel and its doorbell page
  *   vtshm ring BELL EVENT          write EVENT to DOORBELL once
+ *   vtshm mark ADDR [COUNT]        write "vitrine-sync ADDR" to ftrace's
+ *                                  trace_marker, then at once read the 32-bit
+ *                                  word at ADDR (a trapped register: the
+ *                                  hypervisor records the access), so the
+ *                                  guest's trace and the hypervisor's share an
+ *                                  instant (docs/tracing.md); COUNT times, at
+ *                                  ADDR + 4 i; ADDR ^ 0x400 is read first
  *
  * Prints (ping), as pingpong's ping does:
  *   vtshm: N round trips, B bad
@@ -126,17 +133,12 @@ static int vtshm_number(const char *s, uint64_t *out)
 	return 1;
 }
 
-/* The page at the address arg names (the VM's IPA: Linux's physical address), or NULL (said). */
-static volatile uint8_t *vtshm_map(const char *arg)
+/* The page at pa (the VM's IPA: Linux's physical address), arg's, or NULL (said). */
+static volatile uint8_t *vtshm_map_pa(uint64_t pa, const char *arg)
 {
 	static long fd = -1;
-	uint64_t pa;
 	long p;
 
-	if (!vtshm_number(arg, &pa) || pa % 4096) {
-		vtshm_fail("not a page-aligned address: ", arg);
-		return NULL;
-	}
 	if (fd < 0 &&
 	    (fd = sys_call(SYS_openat, AT_FDCWD, (long)"/dev/mem", O_RDWR | O_SYNC, 0, 0, 0)) < 0) {
 		vtshm_fail("cannot open ", "/dev/mem");
@@ -148,6 +150,18 @@ static volatile uint8_t *vtshm_map(const char *arg)
 		return NULL;
 	}
 	return (volatile uint8_t *)p;
+}
+
+/* The page at the address arg names, or NULL (said). */
+static volatile uint8_t *vtshm_map(const char *arg)
+{
+	uint64_t pa;
+
+	if (!vtshm_number(arg, &pa) || pa % 4096) {
+		vtshm_fail("not a page-aligned address: ", arg);
+		return NULL;
+	}
+	return vtshm_map_pa(pa, arg);
 }
 
 /* The doorbell page at arg, its magic checked, its stale events cleared; NULL if not. */
@@ -270,6 +284,73 @@ static int vtshm_ring(volatile uint8_t *bell, uint64_t event)
 	return 0;
 }
 
+/* "vitrine-sync 0x..." for address a, in buf (NUL-terminated); its length. */
+static long vtshm_sync_text(char *buf, uint64_t a)
+{
+	static const char head[] = "vitrine-sync 0x";
+	long n = 0, digits = 1;
+
+	for (; head[n]; n++)
+		buf[n] = head[n];
+	while (a >> (4 * digits))
+		digits++;
+	for (long i = digits - 1; i >= 0; i--)
+		buf[n++] = "0123456789abcdef"[(a >> (4 * i)) & 15];
+	buf[n] = '\0';
+	return n;
+}
+
+/*
+ * count markers, the i-th "vitrine-sync ADDR+4i" then at once a read of
+ * ADDR+4i. Everything slow on the way is done before: the page is faulted
+ * in by a read at ADDR ^ 0x400 (also a trapped, traced access, at another
+ * IPA), and a first marker line, "vitrine-warmup", brings the write path
+ * into the caches. The shortest and longest time from a marker's write to
+ * its read are printed: the marker's timestamp is taken within its write.
+ */
+static int vtshm_mark(const char *addr, const char *count)
+{
+	static const char warm[] = "vitrine-warmup";
+	uint64_t a, k = 1, t0, t1, lo = ~0ull, hi = 0;
+	volatile uint8_t *p;
+	char text[40];
+	long fd, n;
+
+	if (!vtshm_number(addr, &a) || a % 4)
+		return vtshm_fail("not a word address: ", addr);
+	if (count && (!vtshm_number(count, &k) || !k || (a % 4096) + 4 * k > 4096))
+		return vtshm_fail("bad marker count (the page must hold them): ", count);
+	if (!(p = vtshm_map_pa(a & ~4095ull, addr)))
+		return 1;
+	fd = sys_call(SYS_openat, AT_FDCWD, (long)"/sys/kernel/tracing/trace_marker", O_WRONLY, 0,
+	              0, 0);
+	if (fd < 0)
+		return vtshm_fail("cannot open ", "/sys/kernel/tracing/trace_marker");
+	vtshm_read32(p + (a ^ 0x400) % 4096);
+	if (sys_call(SYS_write, fd, (long)warm, sizeof(warm) - 1, 0, 0, 0) != sizeof(warm) - 1)
+		return vtshm_fail("cannot write the marker: ", warm);
+	for (uint64_t i = 0; i < k; i++) {
+		n = vtshm_sync_text(text, a + 4 * i);
+		t0 = vtshm_now();
+		if (sys_call(SYS_write, fd, (long)text, n, 0, 0, 0) != n)
+			return vtshm_fail("cannot write the marker: ", text);
+		vtshm_read32(p + (a + 4 * i) % 4096);
+		t1 = vtshm_now();
+		lo = t1 - t0 < lo ? t1 - t0 : lo;
+		hi = t1 - t0 > hi ? t1 - t0 : hi;
+	}
+	vtshm_puts("vtshm: ");
+	vtshm_putu(k, 10);
+	vtshm_puts(" markers from ");
+	vtshm_puts(addr);
+	vtshm_puts(", from write to read ");
+	vtshm_putu(lo * 1000000000ull / vtshm_freq(), 10);
+	vtshm_puts(" to ");
+	vtshm_putu(hi * 1000000000ull / vtshm_freq(), 10);
+	vtshm_puts(" ns\n");
+	return 0;
+}
+
 static int vtshm_main(int argc, char **argv)
 {
 	volatile uint8_t *shm, *bell;
@@ -287,7 +368,11 @@ static int vtshm_main(int argc, char **argv)
 			return vtshm_fail("bad event: ", argv[3]);
 		return (bell = vtshm_bell(argv[2])) ? vtshm_ring(bell, n) : 1;
 	}
-	return vtshm_fail("usage: ", "vtshm ping SHM BELL [ROUNDS] | vtshm ring BELL EVENT");
+	if ((argc == 3 || argc == 4) && vtshm_is(argv[1], "mark"))
+		return vtshm_mark(argv[2], argc == 4 ? argv[3] : NULL);
+	return vtshm_fail(
+	    "usage: ",
+	    "vtshm ping SHM BELL [ROUNDS] | vtshm ring BELL EVENT | vtshm mark ADDR [COUNT]");
 }
 
 void vtshm_start(long *sp) __attribute__((noreturn, used));

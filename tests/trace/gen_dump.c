@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <vitrine/abi.h>
 #include <vitrine/trace.h>
 #include <vitrine/trace_fold.h>
 #include <vitrine/trace_wire.h>
@@ -289,8 +290,14 @@ static void gen_valid(int mismatch)
 
 	/* cpu 0: hello, stream, complete; ends inside an exit. */
 	gen_ring_init(&r[0], 0, VT_MODE_STREAM, 0, 0);
-	for (unsigned k = 0; k < 40; k++)
+	for (unsigned k = 0; k < 40; k++) {
+		if (k == 10 || k == 20) { /* the guest's marker reads (tests/trace/guest.txt) */
+			gen_ev(&r[0], VT_EV_EXIT, 0x24, 0x93800006,
+			       k == 10 ? 0x60100000 : 0x60100804);
+			gen_ev(&r[0], VT_EV_ENTER, 0, 0, 0);
+		}
 		gen_exit(&r[0], k);
+	}
 	gen_ev(&r[0], VT_EV_EXIT, 0x16, 0x5a000000, 0x40001000);
 	/* cpu 1: smp vCPU 0, stream, 10 records reported lost, 2 more not yet. */
 	gen_ring_init(&r[1], 1, VT_MODE_STREAM, 1, 0);
@@ -299,6 +306,12 @@ static void gen_valid(int mismatch)
 			gen_ev(&r[1], VT_EV_LOST, 10, 0, 0);
 			gen_ev(&r[1], VT_EV_ENTER, 0, 0, 0); /* its exit was lost */
 		}
+		if (k == 5 ||
+		    k == 30) /* the monitor's LLC marks: hello's misses, a VM there is not */
+			gen_ev(&r[1], VT_EV_MARK, VT_MARK_LLC_MISSES + (k == 5 ? 0 : 7), 1000 + k,
+			       0);
+		if (k == 25)
+			gen_ev(&r[1], VT_EV_MARK, VT_MARK_LLC_MISSES, 4321, 0);
 		if (k % 10 == 9) {
 			gen_ev(&r[1], VT_EV_EXIT, 0x16, 0x5a000000, 0x40007000);
 			gen_ev(&r[1], VT_EV_IPC, 0, 3, 0);

@@ -16,7 +16,7 @@ suite trace
 VT=$O/host/vtrace
 RING_RECORDS=${RING_RECORDS:-3000000}
 CFLAGS="-std=c11 -Wall -Wextra -Werror -g -Iinclude"
-LIB="trace/dump.c trace/decode.c trace/stats.c trace/pb.c trace/perfetto.c trace/perfetto_ftrace.c trace/pbcheck.c"
+LIB="trace/dump.c trace/decode.c trace/stats.c trace/pb.c trace/perfetto.c trace/perfetto_ftrace.c trace/perfetto_counters.c trace/perfetto_guest.c trace/pbcheck.c"
 
 pass() { echo "PASS trace/$1"; }
 fail() { echo "FAIL trace/$1: $2"; }
@@ -79,7 +79,7 @@ fi
 $G mismatch "$B/mismatch.vtr" >/dev/null
 timeout 10 "$VT" stats "$B/mismatch.vtr" >"$B/mismatch.stats" 2>"$B/mismatch.err"
 rc=$?
-if [ $rc -eq 1 ] && grep -q 'hello/0 on cpu 0: exits: trace 41, hypervisor 42, DIFFERENT' \
+if [ $rc -eq 1 ] && grep -q 'hello/0 on cpu 0: exits: trace 43, hypervisor 44, DIFFERENT' \
 	"$B/mismatch.stats"; then
 	pass vtrace/stats-exit-mismatch
 else
@@ -117,8 +117,8 @@ for want in 'EXIT       data abort IPA 0x9000000 ESR 0x93c08045' 'EXIT       IRQ
 	'EXIT       SMC ESR 0x5e000000' 'EXIT       sysreg ESR'; do
 	grep -qF -- "$want" "$B/valid.dump" || missing=$want
 done
-if [ $rc -ne 0 ] || [ "$lines" -ne 448 ] || [ -n "$missing" ]; then
-	fail vtrace/dump "exit $rc, $lines lines (want 448), missing '$missing'"
+if [ $rc -ne 0 ] || [ "$lines" -ne 455 ] || [ -n "$missing" ]; then
+	fail vtrace/dump "exit $rc, $lines lines (want 455), missing '$missing'"
 else
 	pass vtrace/dump
 fi
@@ -167,6 +167,43 @@ done
 # pkvm.hypervisor tables agree with the dump.
 . "$HERE/tp.sh"
 tp_checks trace/vtrace/perfetto-valid "$B/valid.vtr" "$B/valid.perfetto-trace"
+
+# A guest's ftrace text merged in (vtrace perfetto --guest): hello "read" 0x60100000 once in
+# valid.vtr; guest.txt has the marker, typed events (a comm with blanks too), generic ones.
+pf=$B/valid-guest.perfetto-trace
+if ! timeout 10 "$VT" perfetto "$B/valid.vtr" -o "$pf" --guest "hello=$HERE/guest.txt" 2>"$B/guest.err"; then
+	fail vtrace/perfetto-guest "exit $?: $(head -1 "$B/guest.err")"
+elif ! out=$(timeout 10 "$VT" check-perfetto "$pf" 2>&1); then
+	fail vtrace/perfetto-guest "$out"
+elif command -v protoc >/dev/null && protoc --decode=perfetto.protos.Trace -Itrace trace/perfetto_subset.proto \
+	<"$pf" >"$B/guest.txt" 2>&1 && m=$(for want in 'machine_id: 1' 'next_comm: "sh pid 45"' \
+		'prev_state: 1' 'sched_waking {' 'irq_handler_exit {' 'buf: "I|46|vitrine-sync 0x60100000\n"' \
+		'event_name: "cpu_idle"' 'str_value: "state=1 cpu_id=1"' 'child_pid: 47' 'vec: 9'; do
+		grep -qF -- "$want" "$B/guest.txt" || echo "$want"; done | head -1) && [ -n "$m" ]; then
+	fail vtrace/perfetto-guest "no '$m' in $B/guest.txt"
+else
+	pass vtrace/perfetto-guest
+fi
+tp_guest_checks trace/vtrace/perfetto-guest "$pf" "$HERE/guest.txt"
+# ... and refused: an unknown VM, no marker, a marker the dump has no exit for, a CPU past 255,
+# an event that would fall before the dump's 0.
+bad=
+grep -v vitrine-sync "$HERE/guest.txt" >"$B/guest-nomark.txt"
+sed 's/0x60100000/0x60200000/' "$HERE/guest.txt" >"$B/guest-elsewhere.txt"
+sed 's/\[001\] d\.\.2\./[300] d..2./' "$HERE/guest.txt" >"$B/guest-cpu.txt"
+sed 's/ 100\.000100: / 1.000100: /' "$HERE/guest.txt" >"$B/guest-early.txt"
+for c in "nosuch=$HERE/guest.txt:no VM nosuch" "hello=$B/guest-nomark.txt:no \"vitrine-sync ADDR\" marker" \
+	"hello=$B/guest-elsewhere.txt:0 exits of VM hello at IPA 0x60200000" \
+	"hello=$B/guest-cpu.txt:guest CPU 300" "hello=$B/guest-early.txt:before the dump's 0"; do
+	timeout 10 "$VT" perfetto "$B/valid.vtr" -o "$B/bad.pf" --guest "${c%%:*}" 2>"$B/guest.err"
+	rc=$?
+	[ $rc -eq 1 ] && grep -qF -- "${c#*:}" "$B/guest.err" || bad="$bad ${c%%=*}: exit $rc, $(head -1 "$B/guest.err");"
+done
+if [ -n "$bad" ]; then
+	fail vtrace/perfetto-guest-refused "$bad"
+else
+	pass vtrace/perfetto-guest-refused
+fi
 
 # check-perfetto refuses each broken rule, and a truncated trace.
 bad=
