@@ -17,10 +17,25 @@ feed_membw() {
 }
 
 test_membw() {
-	QEMU_ARGS="-icount shift=0,sleep=off" LLC=1 FEED=feed_membw boot membw 1000
+	local f=$O/test/membw.vtr
+	rm -f "$f"
+	TRACE=$f QEMU_ARGS="-icount shift=0,sleep=off" LLC=1 FEED=feed_membw boot membw 1000
 	check system/membw-regulated has $'^membw\t262144\t1000000\ttrue\ttrue$'
 	check system/membw-rate-within-5pc has $'^rate\ttrue\t'
 	check system/membw-unregulated-no-budget has $'^free\tnil$'
 	check system/membw-throttles-traced has $'^events\ttrue\t0$'
 	check system/membw-qemu-exit-0 exited 0
+	# The throttles in the dump, and in the Perfetto export as instants on the hog's vCPU.
+	LOG=$f.txt
+	"$O/host/vtrace" dump "$f" >"$LOG" 2>&1
+	check system/membw-in-dump has ' MEMBW '
+	if [ -x "$TRACE_PROCESSOR" ]; then
+		"$O/host/vtrace" perfetto "$f" -o "$f.pftrace" 2>"$f.err"
+		echo "select 'membw', count(*) from slice where name glob 'membw throttled*';" >"$f.sql"
+		"$TRACE_PROCESSOR" -q "$f.sql" "$f.pftrace" >"$f.tp" 2>&1
+		membw_in_perfetto() { [ "$(tp_value "$f.tp" membw)" -gt 0 ] 2>/dev/null; }
+		check system/membw-in-perfetto membw_in_perfetto
+	else
+		echo "skipped system/membw-in-perfetto: no trace processor at $TRACE_PROCESSOR"
+	fi
 }

@@ -328,6 +328,7 @@ static const struct pf_look {
     [VT_EV_VM_STATE] = {"VM %s", 0, {{NULL}}},
     [VT_EV_VCPU_STATE] = {"vCPU %s", 0, {{NULL}}},
     [VT_EV_MARK] = {"mark %u", 0, {{"value", PF_B, 0}}},
+    [VT_EV_MEMBW] = {"membw throttled, %u bytes", 0, {{"budget", PF_B, 0}, {"until", PF_C, 0}}},
 };
 
 static void pf_instant(struct pf_writer *pf, uint64_t ts, uint32_t ri, const struct vt_record *r,
