@@ -39,10 +39,11 @@ pas_in_ram() {
 	grep -Eq '^llc: io accesses \(not modelled\) [0-9]+; RAM PAs seen 0x[4-7][0-9a-f]{7}-0x[4-7][0-9a-f]{7};' "$LOG"
 }
 
-# The page holds what the summary says (written at exit), and was written during the run too.
+# The page holds what the summary says (written at exit), counts and modelled time alike, and
+# was written during the run too.
 page_matches() {
 	"$O/host/llc-page" "$B/page.bin" 0 >"$B/page.txt" 2>&1 && grep -q '^llc: total:' "$B/page.txt" &&
-		diff <(grep -E '^llc: (vcpu [0-9]+|total):' "$LOG") <(grep -v '^llc: page:' "$B/page.txt") >"$B/page.diff"
+		diff <(grep -E '^llc: (vcpu [0-9]+|total|time: vcpu [0-9]+):' "$LOG") <(grep -v '^llc: page:' "$B/page.txt") >"$B/page.diff"
 }
 published_live() {
 	local n
