@@ -1,6 +1,8 @@
 /*
- * The bare-metal runtime for Vitrine's test and benchmark guests (EL1):
- * console on the (emulated) PL011, SMCCC calls, PSCI, Vitrine hypercalls.
+ * The bare-metal runtime for Vitrine's test and benchmark guests (EL1, or
+ * VS-mode on riscv64): console, Vitrine hypercalls, starting and stopping
+ * vCPUs. rt.c is its architecture-neutral part; psci.c (Armv8-A: SMCCC, the
+ * PL011, PSCI) and riscv64/sbi.c (SBI) the rest.
  */
 #ifndef RT_H
 #define RT_H
@@ -8,6 +10,8 @@
 #include <stdint.h>
 
 #include <vitrine/abi.h>
+
+#include <rt_arch.h> /* rt_relax */
 
 struct rt_ret {
 	uint64_t x0, x1, x2, x3, x4;
@@ -38,6 +42,8 @@ int64_t rt_vm_info(struct rt_vm_info *info);
 /* A marker in the hypervisor's trace (VT_EV_MARK): the guest names its own phases. */
 int64_t rt_trace_mark(uint32_t id, uint64_t value);
 uint32_t rt_cpu_id(void);
+/* This vCPU's own hardware ID, as its ID register shows it (RT_HWID names it). */
+uint64_t rt_cpu_hwid(void);
 /* 1 when running directly on QEMU at EL1 (no EL2 implemented), not under Vitrine. */
 int rt_native(void);
 
@@ -52,11 +58,6 @@ extern uint64_t rt_entry_ticks;
 #define RT_NATIVE_ARG_ADDR 0x7ffff000ul
 #define RT_NATIVE_ARG_MAGIC 0x4752414e54495656ull /* "VVITNARG" */
 
-/* Put in every busy-wait: under QEMU -icount other vCPUs run only when one yields. */
-static inline void rt_relax(void)
-{
-	__asm__ volatile("yield" ::: "memory");
-}
 
 int64_t rt_cpu_on(uint32_t vcpu, void (*fn)(uint32_t vcpu));
 void rt_cpu_off(void) __attribute__((noreturn));

@@ -10,7 +10,7 @@
 #include "cpu.h"
 #include "entropy.h"
 #include "log.h"
-#include "pl011.h"
+#include "uart.h"
 #include "trace.h"
 #include "vm.h"
 
@@ -49,7 +49,7 @@ void cpu_entry(uint32_t id)
 
 	c->id = id;
 	if (id == 0)
-		pl011_init(arch_device_va(PLAT_UART_BASE));
+		uart_init(arch_device_va(PLAT_UART_BASE));
 	arch_cpu_init(c);
 	if (id == 0)
 		trace_place();

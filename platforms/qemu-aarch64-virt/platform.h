@@ -34,6 +34,8 @@
 
 #define PLAT_UART_BASE PLAT_U(0x09000000) /* PL011, SPI 1 (INTID 33) */
 #define PLAT_UART_INTID 33
+/* Where a VM sees its emulated PL011 unless its config says otherwise (`uart`). */
+#define PLAT_VM_UART_DEFAULT PLAT_U(0x09000000)
 #define PLAT_PMU_PPI 23 /* the PMU's overflow interrupt (PPI 7) */
 #define PLAT_GICD_BASE PLAT_U(0x08000000)
 #define PLAT_GICD_SIZE PLAT_U(0x00010000)

@@ -5,7 +5,7 @@
 #include "gicv3.h"
 #include "layout.h"
 #include "mmu.h"
-#include "pl011.h"
+#include "uart.h"
 #include "pmu_llc.h"
 #include "sysreg.h"
 #include "trace.h"
@@ -73,7 +73,7 @@ int arch_cpu_start(uint32_t id)
 
 void arch_power_off(void)
 {
-	pl011_drain();
+	uart_drain();
 	fw_smc(FW_PSCI_SYSTEM_OFF, 0, 0, 0);
 	for (;;)
 		wfe();

@@ -1,0 +1,127 @@
+/*
+ * Per-pCPU set-up in HS-mode, bringing up the other harts (SBI HSM), IPIs
+ * (SBI IPI, taken as the supervisor software interrupt), power-off (SRST).
+ */
+#include "arch.h"
+#include "cpu.h"
+#include "entry.h"
+#include "layout.h"
+#include "mmu.h"
+#include "sbi.h"
+#include "trace.h"
+#include "uart.h"
+#include "vm.h"
+
+uint8_t cpu_stacks[PLAT_CPU_NUM][CPU_STACK_SIZE] __attribute__((aligned(16)));
+
+/* The frame of the vCPU on this pCPU sits at the top of its stack. */
+static struct arch_regs *cpu_frame(uint32_t id)
+{
+	return (struct arch_regs *)(cpu_stacks[id] + CPU_STACK_SIZE) - 1;
+}
+
+void arch_cpu_init(struct cpu *c)
+{
+	__asm__ volatile("mv tp, %0" ::"r"(c));
+	cpu_frame(c->id)->cpu = (uintptr_t)c;
+	if (c->id == 0)
+		mmu_init();
+	mmu_enable();
+	csr_write(hedeleg, HEDELEG_GUEST);
+	csr_write(hideleg, HIDELEG_GUEST);
+	csr_write(hcounteren, HCOUNTEREN_TM);
+	csr_write(htimedelta, 0);
+	csr_write(hvip, 0);
+	/* The hypervisor's own interrupts: its IPI and its timer (a guest's SBI deadline). */
+	csr_write(sie, (1ul << IRQ_S_SOFT) | (1ul << IRQ_S_TIMER));
+}
+
+int arch_cpu_start(uint32_t id)
+{
+	return sbi_call(SBI_EXT_HSM, SBI_HSM_START, id, (uintptr_t)boot_secondary, 0).error ? -1
+	                                                                                       : 0;
+}
+
+void arch_boot_done(void)
+{
+}
+
+void arch_power_off(void)
+{
+	uart_drain();
+	sbi_call(SBI_EXT_SRST, 0, SBI_SRST_SHUTDOWN, 0, 0);
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+static void cpu_send_ipi(uint32_t pcpu)
+{
+	sbi_call(SBI_EXT_IPI, 0, 1ul << pcpu, 0, 0);
+}
+
+void arch_ipi_send(uint32_t pcpu)
+{
+	trace_emit(VT_CLASS_IRQ, VT_EV_IPI, VT_NONE, VT_NONE, pcpu, 0, 0);
+	cpu_send_ipi(pcpu);
+}
+
+/*
+ * Sleep until another pCPU's IPI: WFI wakes on any interrupt enabled in
+ * sie, though SIE keeps it from being taken; the IPI's pending bit is
+ * cleared here (callers look again at what they wait for).
+ */
+void arch_cpu_idle(void)
+{
+	__asm__ volatile("wfi" ::: "memory");
+	csr_clear(sip, 1ul << IRQ_S_SOFT);
+}
+
+void arch_cpu_wake(uint32_t pcpu)
+{
+	if (pcpu != arch_cpu_this()->id)
+		cpu_send_ipi(pcpu);
+}
+
+/* Back to vcpu_loop with the vCPU's timer quiet. */
+void arch_cpu_park(void)
+{
+	struct cpu *c = arch_cpu_this();
+
+	if (c->vcpu)
+		c->vcpu->arch.timer_set = 0;
+	sbi_call(SBI_EXT_TIME, 0, ~0ul, 0, 0);
+	csr_write(hvip, 0);
+	cpu_switch_stack(vcpu_loop, (uintptr_t)cpu_frame(c->id));
+}
+
+/*
+ * Starting a vCPU: VS-mode state as a hart has it out of reset (no
+ * translation, no vectors, interrupts off), a0 its hart ID (its index in
+ * the VM) and a1 the context (the VM's arg, or SBI hart_start's opaque),
+ * and an SRET into VS-mode at its entry.
+ */
+void arch_vcpu_start(struct vcpu *v)
+{
+	struct arch_regs *r = cpu_frame(v->pcpu);
+
+	v->regs = r;
+	gstage_activate(v->vm);
+	csr_write(vsstatus, 0);
+	csr_write(vsie, 0);
+	csr_write(vstvec, 0);
+	csr_write(vsscratch, 0);
+	csr_write(vsepc, 0);
+	csr_write(vscause, 0);
+	csr_write(vstval, 0);
+	csr_write(vsatp, 0);
+	csr_write(hvip, 0);
+	csr_set(hstatus, HSTATUS_SPV | HSTATUS_SPVP);
+	csr_set(sstatus, SSTATUS_SPP | SSTATUS_FS_INITIAL);
+	for (int i = 0; i < 32; i++)
+		r->x[i] = 0;
+	r->x[10] = v->id;
+	r->x[11] = v->context;
+	r->sepc = v->entry;
+	arch_cpu_this()->last_enter = VT_ENTER_NONE; /* a first entry: no ENTER, as in format 1 */
+	guest_resume(r);
+}
