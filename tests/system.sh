@@ -7,12 +7,6 @@ O=${O:-out}
 . "$(dirname "$0")/system-monitor.sh"
 . "$(dirname "$0")/trace/tp.sh"
 
-# Every console line is a whole line from the hypervisor or from one VM.
-lines_whole() { ! grep -Ev '^(vitrine: |\[[A-Za-z0-9_-]+\] |qemu-system-aarch64: (terminating|warning: icount sleep disabled))' "$LOG" | grep -q .; }
-
-# No console line from VM $1 after the first line matching $2.
-no_vm_line_after() { ! awk -v re="$2" -v vm="[$1]" '$0 ~ re {s = 1; next} s && index($0, vm) == 1 {f = 1} END {exit !f}' "$LOG"; }
-
 test_basic() {
 	boot basic
 	check system/basic-hello-prints has '^\[hello\] Hello from VM 0, vCPU 0 of 1$'

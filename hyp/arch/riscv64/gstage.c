@@ -80,20 +80,13 @@ void arch_vm_audit_colors(const struct vm *vm)
 	for (uint32_t i = 0; i < vm->cfg->nr_regions; i++) {
 		const struct cfg_region *r = &vm->cfg->regions[i];
 
-		if (r->kind != CFG_REGION_RAM || !r->colors)
-			continue;
 		colors |= r->colors;
-		for (uint64_t off = 0; off < r->size; off += COLOR_PAGE) {
+		for (uint64_t off = 0; r->colors && off < r->size; off += COLOR_PAGE) {
 			uint64_t pa = 0, e = gpt_lookup(&vm->arch.g, r->ipa + off, &pa);
 
 			frames++;
 			outside += !e || !(r->colors >> color_of(pa) & 1);
 		}
 	}
-	if (!colors) {
-		log_printf("VM %s: uncoloured (its memory spans every colour)\n", vm->cfg->name);
-		return;
-	}
-	log_printf("VM %s: %llu coloured frames mapped, %llu outside their colours\n", vm->cfg->name,
-	           (unsigned long long)frames, (unsigned long long)outside);
+	color_audit_log(vm->cfg->name, colors, frames, outside);
 }
