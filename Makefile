@@ -173,11 +173,17 @@ FORMAT_SRC = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.
 format:
 	$(Q)clang-format -i $(FORMAT_SRC)
 
+# The hypervisor's include path for architecture $(1), whichever ARCH this make builds.
+lint_hyp_inc = -Iinclude -Ihyp/core -Ihyp/arch/$(1)/include -Ihyp/lib -Ihyp/drivers -Iplatforms/qemu-$(1)-virt
 lint:
 	$(Q)clang-format --dry-run -Werror $(FORMAT_SRC)
 	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
-		--suppress=missingIncludeSystem -U__ASSEMBLER__ $(HYP_INC) -Itools -Iguests/rt -Iguests/pingpong \
+		--suppress=missingIncludeSystem -U__ASSEMBLER__ $(call lint_hyp_inc,aarch64) -Itools -Iguests/rt \
+		-Iguests/pingpong -i hyp/arch/riscv64 \
 		hyp guests tools/llc tools/el2count tools/vmconfig tests/unit tests/llc monitor
+	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
+		--suppress=missingIncludeSystem -U__ASSEMBLER__ $(call lint_hyp_inc,riscv64) -Iguests/rt \
+		hyp/arch/riscv64 guests/rt/riscv64 guests/sbi
 
 clean:
 	rm -rf $(O)

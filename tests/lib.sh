@@ -100,3 +100,15 @@ after_firmware() { if [ "${FIRMWARE:-}" = 1 ]; then sed '1,/^vitrine: Vitrine on
 
 # No console line from VM $1 after the first line matching $2.
 no_vm_line_after() { ! awk -v re="$2" -v vm="[$1]" '$0 ~ re {s = 1; next} s && index($0, vm) == 1 {f = 1} END {exit !f}' "$LOG"; }
+
+# A 3-vCPU VM `smp` faulted on vCPU 0 (PC prefix $2, its RAM's) while its other vCPUs were busy:
+# all three stopped, nothing printed after, the neighbour `hello` finished. $1: the suite's prefix.
+check_smp_fault() {
+	check "$1/smp-fault-reported" has \
+		"^vitrine: VM smp vCPU 0: stage-2 fault: read outside the VM's memory at IPA 0x7ff00000, PC $2[0-9a-f]+ "
+	check "$1/smp-fault-busy-vcpus-ran" has '^\[smp\] vCPU [12] tick [0-9]+ \.$'
+	check "$1/smp-fault-vm-stopped" has '^vitrine: VM smp stopped$'
+	check "$1/smp-fault-all-vcpus-stopped" no_vm_line_after smp '^vitrine: VM smp stopped$'
+	check "$1/smp-fault-neighbour-finishes" has '^\[hello\] bye$'
+	check "$1/smp-fault-qemu-exit-0" exited 0
+}

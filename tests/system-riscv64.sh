@@ -43,13 +43,7 @@ test_rv_probe() {
 # vCPU 0 of a 3-vCPU VM faults while the others print: all three stop, the neighbour runs on.
 test_rv_smp_fault() {
 	boot smp-fault 30
-	check riscv64/smp-fault-reported has \
-		"^vitrine: VM smp vCPU 0: stage-2 fault: read outside the VM's memory at IPA 0x7ff00000, PC 0x8[0-9a-f]+ "
-	check riscv64/smp-fault-busy-vcpus-ran has '^\[smp\] vCPU [12] tick [0-9]+ \.$'
-	check riscv64/smp-fault-vm-stopped has '^vitrine: VM smp stopped$'
-	check riscv64/smp-fault-all-vcpus-stopped no_vm_line_after smp '^vitrine: VM smp stopped$'
-	check riscv64/smp-fault-neighbour-finishes has '^\[hello\] bye$'
-	check riscv64/smp-fault-qemu-exit-0 exited 0
+	check_smp_fault riscv64 0x8
 }
 
 # SBI from inside a VM; its SRST cold and warm reboots reset it alone, then it shuts down.

@@ -317,13 +317,7 @@ test_console_visible() {
 
 test_smp_fault() {
 	boot smp-fault
-	check system/smp-fault-reported has \
-		"^vitrine: VM smp vCPU 0: stage-2 fault: read outside the VM's memory at IPA 0x7ff00000, PC 0x4[0-9a-f]+ "
-	check system/smp-fault-busy-vcpus-ran has '^\[smp\] vCPU [12] tick [0-9]+ \.$'
-	check system/smp-fault-vm-stopped has '^vitrine: VM smp stopped$'
-	check system/smp-fault-all-vcpus-stopped no_vm_line_after smp '^vitrine: VM smp stopped$'
-	check system/smp-fault-neighbour-finishes has '^\[hello\] bye$'
-	check system/smp-fault-qemu-exit-0 exited 0
+	check_smp_fault system 0x4
 }
 
 test_smp_reset() {

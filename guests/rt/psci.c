@@ -128,4 +128,3 @@ void rt_exception(uint64_t vector, uint64_t esr, uint64_t elr, uint64_t far)
 	rt_hvc(VT_HC_GUEST_FAULT, esr, elr, far);
 	rt_system_off(); /* not reached */
 }
-

@@ -26,6 +26,17 @@ int rt_printf(const char *fmt, ...)
 	return n;
 }
 
+int rt_checks, rt_failed;
+
+void rt_check(const char *what, int64_t got, int64_t want)
+{
+	rt_checks++;
+	if (got != want) {
+		rt_failed++;
+		rt_printf("FAIL %s: got %lld, want %lld\n", what, (long long)got, (long long)want);
+	}
+}
+
 int64_t rt_console_write(const char *s, uint64_t len)
 {
 	uint64_t x[8] = {VT_HC_CONSOLE_WRITE, len};

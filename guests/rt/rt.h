@@ -28,6 +28,10 @@ void main(uint64_t arg);
 void rt_putc(char c);
 void rt_puts(const char *s);
 int rt_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A guest's self-check: counted in rt_checks; a failure is said ("FAIL what: ...") and counted in
+ * rt_failed. */
+void rt_check(const char *what, int64_t got, int64_t want);
+extern int rt_checks, rt_failed;
 /* Write through the console_write hypercall rather than the UART. */
 int64_t rt_console_write(const char *s, uint64_t len);
 
@@ -57,7 +61,6 @@ extern uint64_t rt_entry_ticks;
  */
 #define RT_NATIVE_ARG_ADDR 0x7ffff000ul
 #define RT_NATIVE_ARG_MAGIC 0x4752414e54495656ull /* "VVITNARG" */
-
 
 int64_t rt_cpu_on(uint32_t vcpu, void (*fn)(uint32_t vcpu));
 void rt_cpu_off(void) __attribute__((noreturn));

@@ -275,8 +275,7 @@ void vm_reset_request(struct vm *vm)
 	}
 }
 
-void vm_fault_report(struct vcpu *v, const char *what, uint64_t ipa, uint64_t pc,
-                     uint64_t syndrome)
+void vm_fault_report(struct vcpu *v, const char *what, uint64_t ipa, uint64_t pc, uint64_t syndrome)
 {
 	int restart = vm_fault_restarts(v->vm);
 

@@ -6,12 +6,7 @@
 #ifndef PLATFORM_H
 #define PLATFORM_H
 
-/* Constants usable from C (64-bit) as well as from assembly and linker scripts. */
-#ifdef __ASSEMBLER__
-#define PLAT_U(x) x
-#else
-#define PLAT_U(x) x##ULL
-#endif
+#include "../plat_u.h"
 
 #define PLAT_NAME "qemu-aarch64-virt"
 #define PLAT_CPU_NUM 4

@@ -6,11 +6,7 @@
 #ifndef PLATFORM_H
 #define PLATFORM_H
 
-#ifdef __ASSEMBLER__
-#define PLAT_U(x) x
-#else
-#define PLAT_U(x) x##ULL
-#endif
+#include "../plat_u.h"
 
 #define PLAT_NAME "qemu-riscv64-virt"
 #define PLAT_CPU_NUM 4 /* hart IDs 0-3: a pCPU's index is its hart ID */

@@ -73,7 +73,8 @@ uint32_t rt_cpu_id(void)
 
 int64_t rt_cpu_on(uint32_t vcpu, void (*fn)(uint32_t vcpu))
 {
-	return (int64_t)rt_sbi(SBI_EXT_HSM, 0, vcpu, (uintptr_t)rt_secondary_start, (uintptr_t)fn).x0;
+	return (int64_t)rt_sbi(SBI_EXT_HSM, 0, vcpu, (uintptr_t)rt_secondary_start, (uintptr_t)fn)
+	    .x0;
 }
 
 void rt_cpu_off(void)
@@ -90,7 +91,7 @@ int64_t rt_affinity_info(uint32_t vcpu)
 
 	if (r.x0)
 		return (int64_t)r.x0;
-	return r.x1 == SBI_HSM_STARTED ? PSCI_AFF_ON
+	return r.x1 == SBI_HSM_STARTED   ? PSCI_AFF_ON
 	       : r.x1 == SBI_HSM_STOPPED ? PSCI_AFF_OFF
 	                                 : PSCI_AFF_ON_PENDING;
 }

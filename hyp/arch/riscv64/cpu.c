@@ -39,7 +39,7 @@ void arch_cpu_init(struct cpu *c)
 int arch_cpu_start(uint32_t id)
 {
 	return sbi_call(SBI_EXT_HSM, SBI_HSM_START, id, (uintptr_t)boot_secondary, 0).error ? -1
-	                                                                                       : 0;
+	                                                                                    : 0;
 }
 
 void arch_boot_done(void)

@@ -22,13 +22,15 @@ static const char *exit_fault_kind(const struct vm *vm, uint64_t cause, uint64_t
 	if (cause == CAUSE_STORE_GUEST_PAGE)
 		return mapped ? "stage-2 fault: write to a read-only page"
 		              : "stage-2 fault: write outside the VM's memory";
-	return mapped ? "stage-2 fault: read not permitted" : "stage-2 fault: read outside the VM's memory";
+	return mapped ? "stage-2 fault: read not permitted"
+	              : "stage-2 fault: read outside the VM's memory";
 }
 
 static void exit_irq(struct vcpu *v, uint64_t cause)
 {
 	if (cause == IRQ_S_SOFT)
-		csr_clear(sip, 1ul << IRQ_S_SOFT); /* "look at your vCPU": exit_trap's return does */
+		csr_clear(sip,
+		          1ul << IRQ_S_SOFT); /* "look at your vCPU": exit_trap's return does */
 	else if (cause == IRQ_S_TIMER)
 		vsbi_timer_fired(v);
 	else
@@ -57,10 +59,9 @@ void exit_trap(struct arch_regs *r)
 		vm_fault_report(v, exit_fault_kind(v->vm, cause, gpa), gpa, r->sepc, cause);
 	} else {
 		trace_exit(v, (uint32_t)cause, cause, r->sepc);
-		vm_fault_report(v,
-		                cause == CAUSE_VIRTUAL_INSN ? "virtual instruction"
-		                                            : "unexpected exception",
-		                0, r->sepc, cause);
+		vm_fault_report(
+		    v, cause == CAUSE_VIRTUAL_INSN ? "virtual instruction" : "unexpected exception",
+		    0, r->sepc, cause);
 	}
 	vcpu_check_state(v);
 	trace_enter();

@@ -14,8 +14,8 @@
 #define GPT_SHIFT(level) (12u + 9u * (level))
 
 static uint64_t gpt_pool[GPT_POOL_PAGES][512] __attribute__((aligned(16384)));
-static uint32_t gpt_next;                   /* pages never handed out start here */
-static uint64_t *gpt_free_list;             /* given back: each holds the next in word 0 */
+static uint32_t gpt_next;       /* pages never handed out start here */
+static uint64_t *gpt_free_list; /* given back: each holds the next in word 0 */
 static struct spinlock gpt_lock;
 
 uint64_t *gpt_alloc(unsigned n)

@@ -52,8 +52,8 @@ void arch_vm_init(struct vm *vm)
 void gstage_activate(const struct vm *vm)
 {
 	csr_write(hgatp, vm->arch.hgatp);
-	__asm__ volatile(H_INSN("hfence.gvma zero, %0") ::"r"(vm->id + 1) : "memory");
-	__asm__ volatile(H_INSN("hfence.vvma") ::: "memory");
+	__asm__ volatile(H_INSN("hfence.gvma zero, %0")::"r"(vm->id + 1) : "memory");
+	__asm__ volatile(H_INSN("hfence.vvma")::: "memory");
 }
 
 void arch_vm_map_readonly(struct vm *vm, uint64_t ipa, const void *va, uint64_t size)

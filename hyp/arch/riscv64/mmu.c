@@ -30,8 +30,10 @@ static void mmu_map(uint64_t va, uint64_t pa, uint64_t size, uint64_t attr, cons
 
 static void mmu_map_image(const char *start, const char *end, uint64_t attr, const char *what)
 {
-	if (end > start)
-		mmu_map((uintptr_t)start, (uintptr_t)start, (uintptr_t)(end - start), attr, what);
+	uintptr_t s = (uintptr_t)start, e = (uintptr_t)end;
+
+	if (e > s)
+		mmu_map(s, s, e - s, attr, what);
 }
 
 void mmu_init(void)
@@ -113,14 +115,14 @@ static uint64_t mmu_leaf_bytes(uint64_t va, unsigned depth, const uint64_t *tabl
 /* What the map holds: the image (and the VMs' images), devices, and anything else. */
 void arch_audit_hyp_map(void)
 {
-	uint64_t all, devices;
+	uint64_t all, devices,
+	    image = (uintptr_t)__hyp_end - (uintptr_t)__hyp_start + (uintptr_t)__vm_loads_end -
+	            (uintptr_t)__vm_loads_start + 0x1000; /* and the boot parameter page */
 
 	spin_lock(&mm_lock);
 	all = mmu_leaf_bytes(0, 2, hyp_pt.root, 0);
 	devices = mmu_leaf_bytes(0, 2, hyp_pt.root, 1);
 	spin_unlock(&mm_lock);
-	uint64_t image = (uintptr_t)(__hyp_end - __hyp_start) +
-	                 (uintptr_t)(__vm_loads_end - __vm_loads_start) + 0x1000;
 	log_printf("HS map: %llu KiB hypervisor image, %llu KiB devices, %llu KiB other\n",
 	           (unsigned long long)image >> 10, (unsigned long long)devices >> 10,
 	           (unsigned long long)(all - devices - image) >> 10);

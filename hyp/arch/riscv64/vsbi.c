@@ -90,9 +90,8 @@ static struct sbi_ret vsbi_hsm(struct vcpu *v, unsigned long fid, unsigned long 
 			return (struct sbi_ret){SBI_ERR_INVALID_PARAM, 0};
 		if (!vm_ipa_is_ram(v->vm, a1))
 			return (struct sbi_ret){SBI_ERR_INVALID_ADDRESS, 0};
-		return (struct sbi_ret){vcpu_power_on(t, a1, a2) ? SBI_ERR_ALREADY_AVAILABLE
-		                                                 : SBI_SUCCESS,
-		                        0};
+		return (struct sbi_ret){
+		    vcpu_power_on(t, a1, a2) ? SBI_ERR_ALREADY_AVAILABLE : SBI_SUCCESS, 0};
 	case SBI_HSM_STOP:
 		vcpu_power_off(v);
 	case SBI_HSM_STATUS:
@@ -153,7 +152,8 @@ void vsbi_call(struct vcpu *v, struct arch_regs *r)
 		a[0] = 0;
 		return;
 	case SBI_EXT_TIME:
-		ret = fid == 0 ? vsbi_set_timer(v, a[0]) : (struct sbi_ret){SBI_ERR_NOT_SUPPORTED, 0};
+		ret =
+		    fid == 0 ? vsbi_set_timer(v, a[0]) : (struct sbi_ret){SBI_ERR_NOT_SUPPORTED, 0};
 		break;
 	case SBI_EXT_HSM:
 		ret = vsbi_hsm(v, fid, a[0], a[1], a[2]);

@@ -8,9 +8,11 @@
 		__asm__ volatile("csrr %0, " #csr : "=r"(v_)::"memory");                           \
 		v_;                                                                                \
 	})
-#define csr_write(csr, v) __asm__ volatile("csrw " #csr ", %0" ::"rK"((unsigned long)(v)) : "memory")
+#define csr_write(csr, v)                                                                          \
+	__asm__ volatile("csrw " #csr ", %0" ::"rK"((unsigned long)(v)) : "memory")
 #define csr_set(csr, v) __asm__ volatile("csrs " #csr ", %0" ::"rK"((unsigned long)(v)) : "memory")
-#define csr_clear(csr, v) __asm__ volatile("csrc " #csr ", %0" ::"rK"((unsigned long)(v)) : "memory")
+#define csr_clear(csr, v)                                                                          \
+	__asm__ volatile("csrc " #csr ", %0" ::"rK"((unsigned long)(v)) : "memory")
 
 /* An instruction of the H extension, which GCC 12's -march does not name (binutils knows it). */
 #define H_INSN(insn) ".option push\n.option arch, +h\n" insn "\n.option pop"
@@ -45,8 +47,8 @@
  * ecalls from VU-mode. Guest-page faults and VS ecalls stay here.
  */
 #define HEDELEG_GUEST                                                                              \
-	((1ul << 0) | (1ul << 1) | (1ul << 2) | (1ul << 3) | (1ul << 4) | (1ul << 5) | (1ul << 6) | \
-	 (1ul << 7) | (1ul << 8) | (1ul << 12) | (1ul << 13) | (1ul << 15))
+	((1ul << 0) | (1ul << 1) | (1ul << 2) | (1ul << 3) | (1ul << 4) | (1ul << 5) |             \
+	 (1ul << 6) | (1ul << 7) | (1ul << 8) | (1ul << 12) | (1ul << 13) | (1ul << 15))
 #define HIDELEG_GUEST ((1ul << IRQ_VS_SOFT) | (1ul << IRQ_VS_TIMER) | (1ul << IRQ_VS_EXT))
 
 #define HCOUNTEREN_TM (1ul << 1) /* guests read `time`, and no other counter */

@@ -25,7 +25,8 @@ struct gpt {
 
 /* Map [va, va+size) to pa with leaf bits attr; 0, or -1 (out of tables, overlap, range). */
 int gpt_map(struct gpt *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t attr);
-/* Remove the leaves of [va, va+size), giving back emptied tables; -1 if one only partly covers it. */
+/* Remove the leaves of [va, va+size), giving back emptied tables; -1 if one only partly covers it.
+ */
 int gpt_unmap(struct gpt *pt, uint64_t va, uint64_t size);
 /* The leaf entry that maps va (and in *pa where it maps it), or 0. */
 uint64_t gpt_lookup(const struct gpt *pt, uint64_t va, uint64_t *pa);
