@@ -50,6 +50,25 @@ rt_cpu_setup:
 	csrw	stvec, t0
 	ret
 
+/*
+ * rt_wait_irq: sleep until an interrupt enabled in sie is taken, and return
+ * its scause. The trap lands at 1: (sstatus.SIE off again, as any trap
+ * leaves it) and the code runs on from there; nothing else can trap
+ * between. Interrupts stay pending until their source is quietened.
+ */
+.global rt_wait_irq
+rt_wait_irq:
+	la	t0, 1f
+	csrw	stvec, t0
+	csrsi	sstatus, 2
+0:	wfi
+	j	0b
+.balign 4
+1:	csrr	a0, scause
+	la	t0, rt_trap
+	csrw	stvec, t0
+	ret
+
 /* Every trap is the end of this VM: rt_exception says so, on a fresh stack (sp may be why). */
 .balign 4
 rt_trap:

@@ -1,38 +1,19 @@
 /* The guest runtime on riscv64: SBI calls (console, HSM, SRST) and Vitrine's, and traps. */
 #include "rt.h"
+#include "sbi.h"
 
-#define SBI_EXT_LEGACY_PUTCHAR 0x01
-#define SBI_EXT_BASE 0x10
-#define SBI_EXT_HSM 0x48534D
-#define SBI_EXT_SRST 0x53525354
 #define SBI_BASE_IMPL_ID 1
 #define SBI_IMPL_OPENSBI 1
-#define SBI_HSM_STARTED 0
-#define SBI_HSM_STOPPED 1
 
 void rt_secondary_start(void);
-
-static struct rt_ret rt_sbi(uint64_t ext, uint64_t fid, uint64_t a0, uint64_t a1, uint64_t a2)
-{
-	register uint64_t r0 __asm__("a0") = a0;
-	register uint64_t r1 __asm__("a1") = a1;
-	register uint64_t r2 __asm__("a2") = a2;
-	register uint64_t r3 __asm__("a3") = 0;
-	register uint64_t r4 __asm__("a4") = 0;
-	register uint64_t r6 __asm__("a6") = fid;
-	register uint64_t r7 __asm__("a7") = ext;
-
-	__asm__ volatile("ecall"
-	                 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+r"(r6), "+r"(r7)
-	                 :
-	                 : "a5", "memory");
-	return (struct rt_ret){r0, r1, r2, r3, r4};
-}
 
 /* Vitrine's calls: the function ID is the SBI extension ID (hyp/arch/riscv64/vsbi.c). */
 struct rt_ret rt_hvc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 {
-	return rt_sbi(fid, 0, a1, a2, a3);
+	uint64_t x[8] = {fid, a1, a2, a3};
+
+	rt_hvc_regs(x);
+	return (struct rt_ret){x[0], x[1], x[2], x[3], x[4]};
 }
 
 void rt_hvc_regs(uint64_t x[8])
@@ -49,13 +30,13 @@ void rt_hvc_regs(uint64_t x[8])
 
 void rt_putc(char c)
 {
-	rt_sbi(SBI_EXT_LEGACY_PUTCHAR, 0, (uint8_t)c, 0, 0);
+	sbi_call(SBI_EXT_LEGACY_PUTCHAR, 0, (uint8_t)c, 0, 0);
 }
 
 /* Natively the SBI is OpenSBI's; under Vitrine it is the hypervisor's. */
 int rt_native(void)
 {
-	return rt_sbi(SBI_EXT_BASE, SBI_BASE_IMPL_ID, 0, 0, 0).x1 == SBI_IMPL_OPENSBI;
+	return sbi_call(SBI_EXT_BASE, SBI_BASE_IMPL_ID, 0, 0, 0).value == SBI_IMPL_OPENSBI;
 }
 
 uint64_t rt_cpu_hwid(void)
@@ -73,13 +54,14 @@ uint32_t rt_cpu_id(void)
 
 int64_t rt_cpu_on(uint32_t vcpu, void (*fn)(uint32_t vcpu))
 {
-	return (int64_t)rt_sbi(SBI_EXT_HSM, 0, vcpu, (uintptr_t)rt_secondary_start, (uintptr_t)fn)
-	    .x0;
+	uintptr_t entry = (uintptr_t)rt_secondary_start;
+
+	return sbi_call(SBI_EXT_HSM, SBI_HSM_START, vcpu, entry, (uintptr_t)fn).error;
 }
 
 void rt_cpu_off(void)
 {
-	rt_sbi(SBI_EXT_HSM, 1, 0, 0, 0);
+	sbi_call(SBI_EXT_HSM, SBI_HSM_STOP, 0, 0, 0);
 	for (;;)
 		;
 }
@@ -87,25 +69,25 @@ void rt_cpu_off(void)
 /* As PSCI's AFFINITY_INFO answers (PSCI_AFF_*), from SBI's hart_get_status. */
 int64_t rt_affinity_info(uint32_t vcpu)
 {
-	struct rt_ret r = rt_sbi(SBI_EXT_HSM, 2, vcpu, 0, 0);
+	struct sbi_ret r = sbi_call(SBI_EXT_HSM, SBI_HSM_STATUS, vcpu, 0, 0);
 
-	if (r.x0)
-		return (int64_t)r.x0;
-	return r.x1 == SBI_HSM_STARTED   ? PSCI_AFF_ON
-	       : r.x1 == SBI_HSM_STOPPED ? PSCI_AFF_OFF
-	                                 : PSCI_AFF_ON_PENDING;
+	if (r.error)
+		return (int64_t)r.error;
+	return r.value == SBI_HSM_STARTED   ? PSCI_AFF_ON
+	       : r.value == SBI_HSM_STOPPED ? PSCI_AFF_OFF
+	                                    : PSCI_AFF_ON_PENDING;
 }
 
 void rt_system_off(void)
 {
-	rt_sbi(SBI_EXT_SRST, 0, 0, 0, 0);
+	sbi_call(SBI_EXT_SRST, 0, SBI_SRST_SHUTDOWN, 0, 0);
 	for (;;)
 		;
 }
 
 void rt_system_reset(void)
 {
-	rt_sbi(SBI_EXT_SRST, 0, 1, 0, 0);
+	sbi_call(SBI_EXT_SRST, 0, SBI_SRST_COLD_REBOOT, 0, 0);
 	for (;;)
 		;
 }

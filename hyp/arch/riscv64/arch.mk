@@ -15,5 +15,5 @@ GUESTS      := hello smp probe sbi
 GUEST_BASE  := 0x80000000
 GUEST_BASE_PROBE := 0xa0000000
 GUEST_LD    := guests/rt/riscv64/guest.ld
-GUEST_ARCH_FLAGS := -march=rv64imafdc_zicsr_zifencei -mabi=lp64d # libgcc is lp64d: guests use FP (crt0 turns it on)
+GUEST_ARCH_FLAGS := -march=rv64imafdc_zicsr_zifencei -mabi=lp64d -Ihyp/arch/riscv64/include # libgcc is lp64d: guests use FP (crt0 turns it on)
 RT_ARCH_SRC := guests/rt/riscv64/crt0.S guests/rt/riscv64/sbi.c

@@ -2,7 +2,7 @@
  * Traps from the guest. Everything a guest can make the hypervisor do
  * starts here: SBI calls, guest-page faults (a fault that stops the VM:
  * MMIO emulation is not built on riscv64), virtual instructions, and the
- * hypervisor's own interrupts (its IPI, the timer of a guest's SBI deadline).
+ * hypervisor's own interrupts (its IPI, the timer of a guest's deadline).
  */
 #include "arch.h"
 #include "cpu.h"
@@ -26,13 +26,14 @@ static const char *exit_fault_kind(const struct vm *vm, uint64_t cause, uint64_t
 	              : "stage-2 fault: read outside the VM's memory";
 }
 
+/* The IPI ("look at your vCPU": its state, its requests, which exit_trap's return does) or the
+ * timer. */
 static void exit_irq(struct vcpu *v, uint64_t cause)
 {
 	if (cause == IRQ_S_SOFT)
-		csr_clear(sip,
-		          1ul << IRQ_S_SOFT); /* "look at your vCPU": exit_trap's return does */
+		csr_clear(sip, 1ul << IRQ_S_SOFT);
 	else if (cause == IRQ_S_TIMER)
-		vsbi_timer_fired(v);
+		vsbi_timer_fired();
 	else
 		vm_fault_report(v, "unexpected interrupt", 0, v->regs->sepc, cause | CAUSE_IRQ);
 }
@@ -64,6 +65,7 @@ void exit_trap(struct arch_regs *r)
 		    0, r->sepc, cause);
 	}
 	vcpu_check_state(v);
+	vsbi_serve(v);
 	trace_enter();
 }
 

@@ -48,11 +48,6 @@ void *arch_map_trace_rings(const struct cfg_region *r)
 	NOT_BUILT("colouring the trace rings");
 }
 
-void arch_vm_quiesce(struct vm *vm)
-{
-	(void)vm; /* no device interrupt of a VM's is ever routed anywhere */
-}
-
 uint64_t arch_vm_foreign_irq_accesses(const struct vm *vm)
 {
 	(void)vm;

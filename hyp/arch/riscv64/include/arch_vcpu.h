@@ -16,8 +16,13 @@ struct arch_regs {
 #define ARCH_REGS_CPU (33 * 8)
 _Static_assert(sizeof(struct arch_regs) == ARCH_FRAME_SIZE, "vectors.S's frame");
 
+/* What other vCPUs of its VM asked of this one (SBI IPI, RFENCE), done at its next exit. */
+#define ARCH_REQ_IPI 1u     /* raise its virtual software interrupt */
+#define ARCH_REQ_FENCE_I 2u /* FENCE.I */
+#define ARCH_REQ_VMA 4u     /* HFENCE.VVMA: its own stage's translations */
+
 struct arch_vcpu {
-	uint64_t timer_set; /* the guest's SBI set_timer deadline is armed */
+	uint32_t requests; /* ARCH_REQ_*, set by others, taken by its own pCPU */
 };
 
 #endif

@@ -1,4 +1,5 @@
-/* Control and status registers of RV64 with the H extension, as the hypervisor uses them. */
+/* Control and status registers of RV64 with the H extension, as the hypervisor (and the riscv64
+ * test guests) use them. */
 #ifndef CSR_H
 #define CSR_H
 

@@ -19,7 +19,9 @@ void gstage_activate(const struct vm *vm);
 void notbuilt_check_vm(const struct vm *vm);
 /* The SBI call of a trap from VS-mode (vsbi.c). */
 void vsbi_call(struct vcpu *v, struct arch_regs *r);
-/* The guest's timer deadline passed: show it the virtual timer interrupt, stop ours. */
-void vsbi_timer_fired(struct vcpu *v);
+/* The hypervisor's timer: a guest's SBI deadline passed (vsbi.c). */
+void vsbi_timer_fired(void);
+/* Before v returns to its guest: what other vCPUs of its VM asked of it (vsbi.c). */
+void vsbi_serve(struct vcpu *v);
 
 #endif
