@@ -9,7 +9,7 @@
 
 #include "spinlock.h"
 
-#define GPT_POOL_PAGES 512
+#define GPT_POOL_PAGES 128
 #define GPT_PPN_SHIFT 10
 #define GPT_SHIFT(level) (12u + 9u * (level))
 
