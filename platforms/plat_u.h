@@ -1,4 +1,5 @@
-/* For every platform.h: constants usable from C (64-bit) as well as from assembly and linker scripts. */
+/* For every platform.h: constants usable from C (64-bit) as well as from assembly and linker
+ * scripts. */
 #ifndef PLAT_U_H
 #define PLAT_U_H
 

@@ -64,11 +64,27 @@ test_rv_sbi() {
 	check riscv64/sbi-qemu-exit-0 exited 0
 }
 
+# A config that needs what riscv64 does not build (here an emulated UART) stops the boot,
+# naming it, before any VM runs.
+test_rv_not_built() {
+	mkdir -p "$O/test/cfg"
+	printf 'vm hello\n  image hello\n  cpus 0\n  mem 0x80000000 16M\n  uart 0x10000000\n' >"$O/test/notbuilt.cfg"
+	if ! make -s ARCH=riscv64 O="$O" CONFIG="$O/test/notbuilt.cfg" >"$O/test/notbuilt.build" 2>&1; then
+		fail riscv64/not-built-build "see $O/test/notbuilt.build"
+		return
+	fi
+	boot cfg/notbuilt 30
+	check riscv64/not-built-uart-refused has '^vitrine: PANIC: VM hello: an emulated UART \(`uart`\) is not built on riscv64$'
+	check riscv64/not-built-no-vm-ran lacks '^\[hello\]'
+	check riscv64/not-built-panic-status exited 3
+}
+
 run_all() {
 	test_rv_basic
 	test_rv_probe
 	test_rv_smp_fault
 	test_rv_sbi
+	test_rv_not_built
 }
 
 # ONLY="test_a test_b" runs just those.

@@ -21,6 +21,13 @@ static struct arch_regs *cpu_frame(uint32_t id)
 	return (struct arch_regs *)(cpu_stacks[id] + CPU_STACK_SIZE) - 1;
 }
 
+/* The vCPU's timer and virtual interrupts quiet. */
+static void cpu_guest_quiet(void)
+{
+	sbi_call(SBI_EXT_TIME, 0, ~0ul, 0, 0);
+	csr_write(hvip, 0);
+}
+
 void arch_cpu_init(struct cpu *c)
 {
 	__asm__ volatile("mv tp, %0" ::"r"(c));
@@ -32,12 +39,10 @@ void arch_cpu_init(struct cpu *c)
 	csr_write(hideleg, HIDELEG_GUEST);
 	csr_write(hcounteren, HCOUNTEREN_TM);
 	csr_write(htimedelta, 0);
-	csr_write(hvip, 0);
-	/*
-	 * The hypervisor's own interrupts: its IPI, and its timer, which serves a
-	 * guest's SBI deadline. Guests are not given Sstc (henvcfg.STCE stays 0):
-	 * QEMU 7.2 loses vstimecmp's interrupts now and then (docs/riscv.md).
-	 */
+	/* No Sstc for guests: QEMU 7.2 loses vstimecmp's interrupts at times (riscv.md). */
+	csr_write(henvcfg, 0);
+	cpu_guest_quiet();
+	/* The hypervisor's own interrupts: its IPI, and its timer (a guest's deadline). */
 	csr_write(sie, (1ul << IRQ_S_SOFT) | (1ul << IRQ_S_TIMER));
 }
 
@@ -47,6 +52,7 @@ int arch_cpu_start(uint32_t id)
 	                                                                                    : 0;
 }
 
+/* Nothing of the boot to undo: the hypervisor ran at its final addresses from the start. */
 void arch_boot_done(void)
 {
 }
@@ -85,13 +91,6 @@ void arch_cpu_wake(uint32_t pcpu)
 {
 	if (pcpu != arch_cpu_this()->id)
 		cpu_send_ipi(pcpu);
-}
-
-/* The vCPU's timer and virtual interrupts quiet. */
-static void cpu_guest_quiet(void)
-{
-	sbi_call(SBI_EXT_TIME, 0, ~0ul, 0, 0);
-	csr_write(hvip, 0);
 }
 
 /* Back to vcpu_loop with the vCPU's timer and interrupts quiet. */
