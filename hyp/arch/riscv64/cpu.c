@@ -46,10 +46,47 @@ void arch_cpu_init(struct cpu *c)
 	csr_write(sie, (1ul << IRQ_S_SOFT) | (1ul << IRQ_S_TIMER));
 }
 
+static void cpu_send_ipi(uint32_t pcpu)
+{
+	sbi_call(SBI_EXT_IPI, 0, 1ul << pcpu, 0, 0);
+}
+
+/* The hart's HSM state as OpenSBI has it (SBI_HSM_*), or -1. */
+static long cpu_hart_status(uint32_t id)
+{
+	struct sbi_ret r = sbi_call(SBI_EXT_HSM, SBI_HSM_STATUS, id, 0, 0);
+
+	return r.error ? -1 : r.value;
+}
+
+/*
+ * Start hart id at boot_secondary and wait until it has left the firmware.
+ * OpenSBI 1.1 under QEMU 7.2 now and then leaves a started hart waiting
+ * (about once in a hundred boots: hart_start fails, or succeeds and the
+ * hart never comes), so the start is asked again, and the hart nudged
+ * with an IPI, for up to CPU_START_TRIES milliseconds.
+ */
+#define CPU_START_TRIES 200
+
 int arch_cpu_start(uint32_t id)
 {
-	return sbi_call(SBI_EXT_HSM, SBI_HSM_START, id, (uintptr_t)boot_secondary, 0).error ? -1
-	                                                                                    : 0;
+	uint64_t ms = arch_counter_freq() / 1000;
+
+	for (int i = 0; i < CPU_START_TRIES; i++) {
+		uint64_t t0 = arch_counter();
+		long state = cpu_hart_status(id);
+
+		if (state == SBI_HSM_STARTED)
+			return 0;
+		if (state == SBI_HSM_STOPPED)
+			sbi_call(SBI_EXT_HSM, SBI_HSM_START, id, (uintptr_t)boot_secondary, 0);
+		else
+			cpu_send_ipi(id);
+		while (arch_counter() - t0 < ms)
+			arch_cpu_relax();
+	}
+	log_printf("hart %u did not leave the firmware (HSM state %ld)\n", id, cpu_hart_status(id));
+	return -1;
 }
 
 /* Nothing of the boot to undo: the hypervisor ran at its final addresses from the start. */
@@ -63,11 +100,6 @@ void arch_power_off(void)
 	sbi_call(SBI_EXT_SRST, 0, SBI_SRST_SHUTDOWN, 0, 0);
 	for (;;)
 		__asm__ volatile("wfi");
-}
-
-static void cpu_send_ipi(uint32_t pcpu)
-{
-	sbi_call(SBI_EXT_IPI, 0, 1ul << pcpu, 0, 0);
 }
 
 void arch_ipi_send(uint32_t pcpu)
