@@ -3,9 +3,10 @@
 # by scripts/deps.sh on first use.
 
 CONFIG   ?= demo
-PLATFORM ?= qemu-aarch64-virt
+# ARCH=riscv64 builds for QEMU's riscv64 `virt` (docs/riscv.md), in out/riscv64.
+ARCH     ?= aarch64
+include hyp/arch/$(ARCH)/arch.mk
 O        ?= out
-CROSS    ?= aarch64-linux-gnu-
 HOSTCC   ?= gcc
 
 ifeq ($(V),1)
@@ -21,7 +22,7 @@ DEPS_OK := $(O)/.deps-ok
 WARN      := -Wall -Wextra -Werror
 # Freestanding: only the compiler's own headers (stdint.h, stdarg.h, ...), no libc.
 TGT_FLAGS = -std=c11 -ffreestanding -nostdinc -isystem $(shell $(CC_T) -print-file-name=include) -fno-pie -no-pie -fno-stack-protector -fno-common \
-             -fno-tree-loop-distribute-patterns -mno-outline-atomics -O2 -g $(WARN) -MMD -MP
+             -fno-tree-loop-distribute-patterns $(ARCH_TGT_FLAGS) -O2 -g $(WARN) -MMD -MP
 
 # ---- host tools --------------------------------------------------------------
 # The one way a host program is built: $(call host_link,FLAGS[,LIBS]) compiles
@@ -40,13 +41,10 @@ $(VMCONFIG): $(VMCONFIG_SRC) $(wildcard tools/vmconfig/*.h) platforms/$(PLATFORM
 	$(call host_link,-Iplatforms/$(PLATFORM),-lfdt)
 
 # ---- guests ------------------------------------------------------------------
-GUESTS      := hello smp probe psci echo shm exitbench timer sgi pingpong uartirq gicprobe storm lrflood victim hog boot spoof pl011 dbgtarget dma
-GUEST_BASE  := 0x40000000
-GUEST_BASE_probe := 0x60000000
-GUEST_FLAGS := $(TGT_FLAGS) -mstrict-align -Iinclude -Iguests/rt -Ihyp/lib \
-               -Ihyp/arch/aarch64/include
-RT_SRC      := guests/rt/crt0.S guests/rt/vectors.S guests/rt/rt.c \
-               guests/rt/gic.c guests/rt/timer.c hyp/lib/fmt.c hyp/lib/string.c
+# GUESTS, GUEST_BASE, GUEST_ARCH_FLAGS and RT_ARCH_SRC: hyp/arch/$(ARCH)/arch.mk.
+GUEST_BASE_probe := $(GUEST_BASE_PROBE)
+GUEST_FLAGS := $(TGT_FLAGS) $(GUEST_ARCH_FLAGS) -Iinclude -Iguests/rt/$(ARCH) -Iguests/rt -Ihyp/lib
+RT_SRC      := $(RT_ARCH_SRC) guests/rt/rt.c hyp/lib/fmt.c hyp/lib/string.c
 RT_OBJ      := $(patsubst %,$(O)/guests/obj/%.o,$(RT_SRC))
 
 $(O)/guests/obj/%.c.o: %.c | $(DEPS_OK)
@@ -60,9 +58,9 @@ $(O)/guests/obj/%.S.o: %.S | $(DEPS_OK)
 	$(Q)$(CC_T) $(GUEST_FLAGS) -c $< -o $@
 
 define guest_rule
-$(O)/guests/$(1).elf: $(patsubst %,$(O)/guests/obj/%.o,$(wildcard guests/$(1)/*.c)) $(RT_OBJ) guests/rt/guest.ld
+$(O)/guests/$(1).elf: $(patsubst %,$(O)/guests/obj/%.o,$(wildcard guests/$(1)/*.c)) $(RT_OBJ) $(GUEST_LD)
 	@echo "  LD      $$@"
-	$(Q)$(CC_T) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T guests/rt/guest.ld \
+	$(Q)$(CC_T) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T $(GUEST_LD) \
 		-Wl,--defsym=GUEST_BASE=$(or $(GUEST_BASE_$(1)),$(GUEST_BASE)) \
 		$$(filter %.o,$$^) -lgcc -o $$@
 endef
@@ -74,18 +72,18 @@ $(O)/guests/%.bin: $(O)/guests/%.elf
 GUEST_BINS := $(patsubst %,$(O)/guests/%.bin,$(GUESTS))
 include monitor/monitor.mk
 include guests/linux/linux.mk
-guests: $(GUEST_BINS)
+guests: $(GUEST_BINS) $(if $(ARCH_MONITOR),$(MONITOR_BINS))
 
 # ---- hypervisor --------------------------------------------------------------
-ARCH     := aarch64
-HYP_DIRS := hyp/core hyp/arch/$(ARCH) hyp/lib hyp/drivers
-HYP_SRC  := $(filter-out %.ld.S,$(foreach d,$(HYP_DIRS),$(wildcard $(d)/*.c $(d)/*.S)))
+HYP_DIRS := hyp/core hyp/arch/$(ARCH) hyp/lib
+HYP_SRC  := $(filter-out %.ld.S,$(foreach d,$(HYP_DIRS),$(wildcard $(d)/*.c $(d)/*.S))) \
+            $(patsubst %,hyp/drivers/%.c,$(HYP_DRIVERS))
 HYP_OBJ  := $(patsubst %,$(O)/hyp/%.o,$(HYP_SRC))
 HYP_INC  := -Iinclude -Ihyp/core -Ihyp/arch/$(ARCH)/include -Ihyp/lib -Ihyp/drivers \
             -Iplatforms/$(PLATFORM)
 # Early boot runs with the MMU off (device memory): no unaligned accesses.
 # EXTRA_HYP_FLAGS: e.g. -DVT_TRACE_CLASSES=0 (tracing compiled out; use another O=).
-HYP_FLAGS := $(TGT_FLAGS) -mgeneral-regs-only -mstrict-align -DVT_RING_PLAIN_STORES $(HYP_INC) \
+HYP_FLAGS := $(TGT_FLAGS) $(HYP_ARCH_FLAGS) -DVT_RING_PLAIN_STORES $(HYP_INC) \
              $(EXTRA_HYP_FLAGS)
 
 $(O)/hyp/%.c.o: %.c | $(DEPS_OK)
@@ -108,7 +106,7 @@ ifneq ($(findstring /,$(CONFIG)),)
 CONFIG_FILE := $(CONFIG)
 CFG_DIR     := $(O)/cfg/$(basename $(notdir $(CONFIG)))
 else
-CONFIG_FILE := configs/$(CONFIG).cfg
+CONFIG_FILE := $(CONFIG_DIR)/$(CONFIG).cfg
 CFG_DIR     := $(O)/$(CONFIG)
 endif
 HYP_ELF := $(CFG_DIR)/vitrine.elf
@@ -129,8 +127,8 @@ $(CFG_DIR)/config.c: $(CONFIG_FILE) $(VMCONFIG)
 	$(Q)$(VMCONFIG) -I $(O)/guests -o $@ --summary $< > $(CFG_DIR)/summary.txt || \
 		{ rm -f $@; exit 1; }
 
-configs/%.cfg:
-	@echo "no configs/$*.cfg; the configs are: $(basename $(notdir $(wildcard configs/*.cfg)))" >&2
+$(CONFIG_DIR)/%.cfg:
+	@echo "no $(CONFIG_DIR)/$*.cfg; the configs are: $(basename $(notdir $(wildcard $(CONFIG_DIR)/*.cfg)))" >&2
 	@exit 1
 
 $(CFG_DIR)/config.o: $(CFG_DIR)/config.c
@@ -138,8 +136,8 @@ $(CFG_DIR)/config.o: $(CFG_DIR)/config.c
 
 $(HYP_ELF): $(HYP_OBJ) $(CFG_DIR)/config.o $(O)/hyp/hyp.ld
 	@echo "  LD      $@"
-	$(Q)$(CC_T) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T $(O)/hyp/hyp.ld \
-		$(HYP_OBJ) $(CFG_DIR)/config.o -lgcc -o $@
+	$(Q)$(CC_T) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments $(HYP_ARCH_LDFLAGS) \
+		-T $(O)/hyp/hyp.ld $(HYP_OBJ) $(CFG_DIR)/config.o -lgcc -o $@
 	@cat $(CFG_DIR)/summary.txt
 
 # ---- entry points ------------------------------------------------------------
@@ -162,8 +160,9 @@ run: $(HYP_ELF) $(if $(filter 1,$(LLC)),$(LLC_SO))
 		LLC="$(LLC)" LLC_ARGS="$(LLC_ARGS)" LLC_OUT="$(LLC_OUT)" \
 		LLC_PAGE="$(LLC_PAGE)" O="$(O)" scripts/run.sh $(HYP_ELF)
 
+# `make test` covers both architectures; ARCH=aarch64 or ARCH=riscv64 runs one.
 test: $(DEPS_OK)
-	$(Q)tests/run.sh
+	$(Q)TEST_ARCH="$(if $(filter command line,$(origin ARCH)),$(ARCH))" tests/run.sh
 
 # Linux's own ftrace and the hypervisor's trace, merged into one Perfetto trace:
 # $(O)/linux-ftrace.perfetto-trace (scripts/trace-linux.sh, docs/tracing.md).
@@ -179,11 +178,17 @@ FORMAT_SRC = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.
 format:
 	$(Q)clang-format -i $(FORMAT_SRC)
 
+# The hypervisor's include path for architecture $(1), whichever ARCH this make builds.
+lint_hyp_inc = -Iinclude -Ihyp/core -Ihyp/arch/$(1)/include -Ihyp/lib -Ihyp/drivers -Iplatforms/qemu-$(1)-virt
 lint:
 	$(Q)clang-format --dry-run -Werror $(FORMAT_SRC)
 	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
-		--suppress=missingIncludeSystem -U__ASSEMBLER__ $(HYP_INC) -Itools -Iguests/rt -Iguests/pingpong \
+		--suppress=missingIncludeSystem -U__ASSEMBLER__ $(call lint_hyp_inc,aarch64) -Itools -Iguests/rt \
+		-Iguests/pingpong -i hyp/arch/riscv64 \
 		hyp guests tools/llc tools/el2count tools/hotpc tools/vmconfig tests/unit tests/llc monitor
+	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
+		--suppress=missingIncludeSystem -U__ASSEMBLER__ $(call lint_hyp_inc,riscv64) -Iguests/rt \
+		hyp/arch/riscv64 guests/rt/riscv64 guests/sbi
 
 clean:
 	rm -rf $(O)

@@ -44,7 +44,7 @@ MON_RAM  := 0x2000000
 MON_CC   := --specs=picolibc.specs -fno-pie -fno-stack-protector -fno-common \
             -mno-outline-atomics -O2 -g -MMD -MP
 # -Wno-main: rt calls the guest's `void main(uint64_t arg)`, not a hosted main.
-MON_FLAGS := -std=c11 $(MON_CC) $(WARN) -Wno-main -Iinclude -Iguests/rt \
+MON_FLAGS := -std=c11 $(MON_CC) $(WARN) -Wno-main -Iinclude -Iguests/rt/aarch64 -Iguests/rt \
              -Ihyp/arch/aarch64/include -Iplatforms/$(PLATFORM) \
              -I$(LUA_DIR)/src $(LWIP_INC) $(MBED_INC)
 # Lua's limit on nested C calls (and parser levels): an error, never a crash,
@@ -59,7 +59,7 @@ MON_OBJ  := $(patsubst monitor/%.c,$(O)/monitor/%.o,$(wildcard monitor/*.c))
 # and hyp/lib's memset and memcpy, which go word by word where picolibc's (built
 # for size) go byte by byte: its malloc clears every block it hands Lua.
 MON_RT_OBJ := $(patsubst %,$(O)/guests/obj/%.o,guests/rt/crt0.S guests/rt/vectors.S \
-              guests/rt/rt.c guests/rt/gic.c hyp/lib/fmt.c hyp/lib/string.c)
+              guests/rt/rt.c guests/rt/psci.c guests/rt/gic.c hyp/lib/fmt.c hyp/lib/string.c)
 
 # $(call monitor_lib,VAR,PACKAGE,NAME,SUBDIR[,DEPS]): the rules for a library built from a
 # Debian source package: fetched by scripts/fetch-src.sh PACKAGE, its upstream tarball
@@ -124,4 +124,4 @@ $(O)/guests/monitor-net.elf: $(MON_LINK_OBJ) monitor/monitor.ld
 		-T monitor/monitor.ld -Wl,--defsym=GUEST_BASE=$(MON_NET_BASE) \
 		-Wl,--defsym=MONITOR_RAM=$(MON_RAM) $(filter %.o,$^) -o $@
 
-GUEST_BINS += $(O)/guests/monitor.bin $(O)/guests/monitor-net.bin
+MONITOR_BINS := $(O)/guests/monitor.bin $(O)/guests/monitor-net.bin

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Boots a Vitrine image on QEMU's aarch64 `virt` board: 4 cores, GICv3,
-# EL2 available, 1 GiB. Extra arguments go to QEMU. Quit with Ctrl-A x.
+# EL2 available, 1 GiB; or a riscv64 one (its ELF says which) on the riscv64
+# `virt` board: 4 harts with the H extension, 1 GiB, under OpenSBI (docs/riscv.md).
+# Extra arguments go to QEMU. Quit with Ctrl-A x.
 #
 # SCRIPT=FILE      type FILE into the console (the `input` VM: the monitor's
 #                  Lua REPL), then vitrine.poweroff(): a batch run
@@ -38,11 +40,21 @@ set -euo pipefail
 elf=${1:?usage: run.sh vitrine.elf [qemu args...]}
 shift
 ram_size=1G
-qemu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 -smp 4 -m "$ram_size"
-	-nographic -nic none -kernel "$elf")
+# The ELF's e_machine: 243 is RISC-V. The boot parameter page is PLAT_BOOTPARAM_PA.
+if [ "$(od -An -tu2 -j18 -N2 "$elf" | tr -d ' ')" = 243 ]; then
+	qemu=(qemu-system-riscv64 -M virt -cpu rv64,h=true -smp 4 -m "$ram_size" -bios default
+		-nographic -nic none -kernel "$elf")
+	bootparam=0x821ff000
+	configs=configs/riscv64
+else
+	qemu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 -smp 4 -m "$ram_size"
+		-nographic -nic none -kernel "$elf")
+	bootparam=0x41fff000
+	configs=configs
+fi
 # The config is out/CONFIG/vitrine.elf's configs/CONFIG.cfg. Only a networked
 # config gets the NIC and the forwarded ports, so other runs never compete for them.
-cfg=$(dirname "$0")/../configs/$(basename "$(dirname "$elf")").cfg
+cfg=$(dirname "$0")/../$configs/$(basename "$(dirname "$elf")").cfg
 if [ -r "$cfg" ] && grep -Eiq '^[[:space:]]*device[[:space:]]+0x0*a003000[[:space:]]' "$cfg"; then
 	fwd=hostfwd=tcp:127.0.0.1:${NET_PORT:-5555}-:5555,hostfwd=tcp:127.0.0.1:${NET_TRACE_PORT:-5556}-:5556
 	# The GDB server's port only when asked for, or with every default (`make run`): a
@@ -72,7 +84,7 @@ has_monitor() { [ -r "$1" ] && grep -Eq '^[[:space:]]*monitor[[:space:]]' "$1"; 
 # 128 random bits that keep the monitor's network challenges from repeating across boots.
 i=0
 for w in 0x4445455350425456 $(od -An -tx8 -N16 -v /dev/urandom); do
-	qemu+=(-device "loader,addr=$((0x41fff008 + 8 * i)),data=0x${w#0x},data-len=8")
+	qemu+=(-device "loader,addr=$((bootparam + 8 + 8 * i)),data=0x${w#0x},data-len=8")
 	i=$((i + 1))
 done
 llc_ram=
@@ -166,7 +178,7 @@ flags=$((flags | classes << 8))
 word=$(printf '0x56544250%08x' "$flags")
 b64=$TRACE.b64
 set +e
-console "${qemu[@]}" -device "loader,addr=0x41fff000,data=$word,data-len=8" "$@" |
+console "${qemu[@]}" -device "loader,addr=$bootparam,data=$word,data-len=8" "$@" |
 	awk -v out="$b64" '
 		/^vitrine-trace-begin/ { inside = 1; printf "" > out; next }
 		/^vitrine-trace-end/ { inside = 0; close(out); next }

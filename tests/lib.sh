@@ -92,3 +92,23 @@ has() { grep -Eq -- "$1" "$LOG"; }
 lacks() { ! grep -Eq -- "$1" "$LOG"; }
 count() { [ "$(grep -Ec -- "$2" "$LOG")" = "$1" ]; }
 exited() { [ "$STATUS" = "$1" ]; }
+
+# Every console line is a whole line from the hypervisor or from one VM (with FIRMWARE=1,
+# after the firmware's banner: OpenSBI's, before the hypervisor's first line on riscv64).
+lines_whole() { ! after_firmware <"$LOG" | grep -Ev '^(vitrine: |\[[A-Za-z0-9_-]+\] |qemu-system-(aarch64|riscv64): (terminating|warning: icount sleep disabled))' | grep -q .; }
+after_firmware() { if [ "${FIRMWARE:-}" = 1 ]; then sed '1,/^vitrine: Vitrine on /{/^vitrine: Vitrine on /!d}'; else cat; fi; }
+
+# No console line from VM $1 after the first line matching $2.
+no_vm_line_after() { ! awk -v re="$2" -v vm="[$1]" '$0 ~ re {s = 1; next} s && index($0, vm) == 1 {f = 1} END {exit !f}' "$LOG"; }
+
+# A 3-vCPU VM `smp` faulted on vCPU 0 (PC prefix $2, its RAM's) while its other vCPUs were busy:
+# all three stopped, nothing printed after, the neighbour `hello` finished. $1: the suite's prefix.
+check_smp_fault() {
+	check "$1/smp-fault-reported" has \
+		"^vitrine: VM smp vCPU 0: stage-2 fault: read outside the VM's memory at IPA 0x7ff00000, PC $2[0-9a-f]+ "
+	check "$1/smp-fault-busy-vcpus-ran" has '^\[smp\] vCPU [12] tick [0-9]+ \.$'
+	check "$1/smp-fault-vm-stopped" has '^vitrine: VM smp stopped$'
+	check "$1/smp-fault-all-vcpus-stopped" no_vm_line_after smp '^vitrine: VM smp stopped$'
+	check "$1/smp-fault-neighbour-finishes" has '^\[hello\] bye$'
+	check "$1/smp-fault-qemu-exit-0" exited 0
+}

@@ -13,6 +13,34 @@ step() { echo "== $*" >&2; }
 # run_suite NAME SCRIPT [ARGS]: a step that is one test script, its PASS/FAIL lines kept.
 run_suite() { step "$1"; shift; "$@" 2>&1 | tee -a "$results" | grep -E '^(PASS|FAIL)' ; }
 
+# The riscv64 port (docs/riscv.md): its guests and configs, built in $O/riscv64, and its system tests.
+riscv64_suite() {
+	local ok=1 c
+	step "riscv64 build"
+	make -s ARCH=riscv64 O="$O/riscv64" guests >"$O/test/build-riscv64.log" 2>&1 || ok=0
+	for c in configs/riscv64/*.cfg; do
+		make -s ARCH=riscv64 O="$O/riscv64" CONFIG="$(basename "$c" .cfg)" >>"$O/test/build-riscv64.log" 2>&1 || ok=0
+	done
+	if [ $ok = 1 ]; then echo "PASS build/riscv64-configs"; else echo "FAIL build/riscv64-configs: see $O/test/build-riscv64.log"; fi | tee -a "$results"
+	run_suite "riscv64 system tests (QEMU)" env O="$O/riscv64" tests/system-riscv64.sh
+}
+
+summary() {
+	passed=$(grep -c '^PASS' "$results")
+	failed=$(grep -c '^FAIL' "$results")
+	echo
+	grep '^FAIL' "$results"
+	echo "$passed passed, $failed failed"
+	[ "$failed" = 0 ]
+}
+
+# TEST_ARCH (`make test ARCH=...`): one architecture's tests; empty: both.
+if [ "${TEST_ARCH:-}" = riscv64 ]; then
+	riscv64_suite
+	summary
+	exit
+fi
+
 step "build"
 build_ok=1
 make -s guests llc "$O/host/vmconfig" "$O/host/vitrine" "$O/host/vtrace" >"$O/test/build.log" 2>&1 || build_ok=0
@@ -74,9 +102,5 @@ run_suite "client" tests/client/run.sh
 run_suite "docs" tests/docs/links.py
 run_suite "doc figures" tests/docs/figures.py
 
-passed=$(grep -c '^PASS' "$results")
-failed=$(grep -c '^FAIL' "$results")
-echo
-grep '^FAIL' "$results"
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+[ "${TEST_ARCH:-}" = aarch64 ] || riscv64_suite
+summary

@@ -8,12 +8,6 @@ O=${O:-out}
 . "$(dirname "$0")/system-membw.sh"
 . "$(dirname "$0")/trace/tp.sh"
 
-# Every console line is a whole line from the hypervisor or from one VM.
-lines_whole() { ! grep -Ev '^(vitrine: |\[[A-Za-z0-9_-]+\] |qemu-system-aarch64: (terminating|warning: icount sleep disabled))' "$LOG" | grep -q .; }
-
-# No console line from VM $1 after the first line matching $2.
-no_vm_line_after() { ! awk -v re="$2" -v vm="[$1]" '$0 ~ re {s = 1; next} s && index($0, vm) == 1 {f = 1} END {exit !f}' "$LOG"; }
-
 test_basic() {
 	boot basic
 	check system/basic-hello-prints has '^\[hello\] Hello from VM 0, vCPU 0 of 1$'
@@ -342,13 +336,7 @@ test_console_visible() {
 
 test_smp_fault() {
 	boot smp-fault
-	check system/smp-fault-reported has \
-		"^vitrine: VM smp vCPU 0: stage-2 fault: read outside the VM's memory at IPA 0x7ff00000, PC 0x4[0-9a-f]+ "
-	check system/smp-fault-busy-vcpus-ran has '^\[smp\] vCPU [12] tick [0-9]+ \.$'
-	check system/smp-fault-vm-stopped has '^vitrine: VM smp stopped$'
-	check system/smp-fault-all-vcpus-stopped no_vm_line_after smp '^vitrine: VM smp stopped$'
-	check system/smp-fault-neighbour-finishes has '^\[hello\] bye$'
-	check system/smp-fault-qemu-exit-0 exited 0
+	check_smp_fault system 0x4
 }
 
 test_smp_reset() {

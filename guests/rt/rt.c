@@ -1,63 +1,11 @@
+/* The guest runtime's architecture-neutral part: console, Vitrine calls, entry. */
 #include "rt.h"
 
 #include <stdarg.h>
 
-#include <hw/pl011.h>
-
 #include "fmt.h"
 
-#define UART_BASE 0x09000000ul
-
-void rt_secondary_start(void);
-
 uint64_t rt_entry_ticks;
-
-static struct rt_ret rt_call(int smc, uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
-{
-	register uint64_t x0 __asm__("x0") = fid;
-	register uint64_t x1 __asm__("x1") = a1;
-	register uint64_t x2 __asm__("x2") = a2;
-	register uint64_t x3 __asm__("x3") = a3;
-	register uint64_t x4 __asm__("x4") = 0;
-
-	if (smc)
-		__asm__ volatile("smc #0"
-		                 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4)::"memory");
-	else
-		__asm__ volatile("hvc #0"
-		                 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4)::"memory");
-	return (struct rt_ret){x0, x1, x2, x3, x4};
-}
-
-struct rt_ret rt_hvc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
-{
-	return rt_call(0, fid, a1, a2, a3);
-}
-
-void rt_hvc_regs(uint64_t x[8])
-{
-	__asm__ volatile("ldp x0, x1, [%0]\n\tldp x2, x3, [%0, #16]\n\t"
-	                 "ldp x4, x5, [%0, #32]\n\tldp x6, x7, [%0, #48]\n\thvc #0\n\t"
-	                 "stp x0, x1, [%0]\n\tstp x2, x3, [%0, #16]\n\t"
-	                 "stp x4, x5, [%0, #32]\n\tstp x6, x7, [%0, #48]"
-	                 :
-	                 : "r"(x)
-	                 : "x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "memory");
-}
-
-struct rt_ret rt_smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
-{
-	return rt_call(1, fid, a1, a2, a3);
-}
-
-void rt_putc(char c)
-{
-	volatile uint32_t *uart = (volatile uint32_t *)UART_BASE;
-
-	while (uart[PL011_FR / 4] & PL011_FR_TXFF)
-		;
-	uart[PL011_DR / 4] = (uint8_t)c;
-}
 
 void rt_puts(const char *s)
 {
@@ -78,19 +26,25 @@ int rt_printf(const char *fmt, ...)
 	return n;
 }
 
+int rt_checks, rt_failed;
+
+void rt_check(const char *what, int64_t got, int64_t want)
+{
+	rt_checks++;
+	if (got != want) {
+		rt_failed++;
+		rt_printf("FAIL %s: got %lld, want %lld\n", what, (long long)got, (long long)want);
+	}
+}
+
 int64_t rt_console_write(const char *s, uint64_t len)
 {
-	uint64_t w[6] = {0};
-	int64_t ret;
+	uint64_t x[8] = {VT_HC_CONSOLE_WRITE, len};
 
-	for (uint64_t i = 0; i < len && i < sizeof w; i++)
-		w[i / 8] |= (uint64_t)(uint8_t)s[i] << (8 * (i % 8));
-	__asm__ volatile("mov x0, %1\n\tmov x1, %2\n\tldp x2, x3, [%3]\n\t"
-	                 "ldp x4, x5, [%3, #16]\n\tldp x6, x7, [%3, #32]\n\thvc #0\n\tmov %0, x0"
-	                 : "=r"(ret)
-	                 : "r"((uint64_t)VT_HC_CONSOLE_WRITE), "r"(len), "r"(w)
-	                 : "x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "memory");
-	return ret;
+	for (uint64_t i = 0; i < len && i < 8 * 6; i++)
+		x[2 + i / 8] |= (uint64_t)(uint8_t)s[i] << (8 * (i % 8));
+	rt_hvc_regs(x);
+	return (int64_t)x[0];
 }
 
 int64_t rt_vm_info(struct rt_vm_info *info)
@@ -102,86 +56,16 @@ int64_t rt_vm_info(struct rt_vm_info *info)
 		*info = (struct rt_vm_info){r.x1, r.x2, r.x3, r.x4};
 		return 0;
 	}
-	/* Not under Vitrine (native QEMU): the vCPU from MPIDR, the count from PSCI. */
+	/* Not under Vitrine (native QEMU): the vCPU and the count from the firmware. */
 	while (n < RT_MAX_VCPUS && rt_affinity_info(n) >= 0)
 		n++;
 	*info = (struct rt_vm_info){0, rt_cpu_id(), n ? n : 1, 0};
 	return (int64_t)r.x0;
 }
 
-int rt_native(void)
-{
-	uint64_t pfr0;
-
-	/* ID_AA64PFR0_EL1.EL2: Vitrine runs the guests on a CPU with EL2, native runs lack it. */
-	__asm__ volatile("mrs %0, id_aa64pfr0_el1" : "=r"(pfr0));
-	return ((pfr0 >> 8) & 0xf) == 0;
-}
-
 int64_t rt_trace_mark(uint32_t id, uint64_t value)
 {
 	return (int64_t)rt_hvc(VT_HC_TRACE_MARK, id, value, 0).x0;
-}
-
-uint32_t rt_cpu_id(void)
-{
-	uint64_t mpidr;
-
-	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
-	return mpidr & 0xff;
-}
-
-int64_t rt_cpu_on(uint32_t vcpu, void (*fn)(uint32_t vcpu))
-{
-	return (int64_t)rt_hvc(PSCI_CPU_ON_64, vcpu, (uintptr_t)rt_secondary_start, (uintptr_t)fn)
-	    .x0;
-}
-
-void rt_cpu_off(void)
-{
-	rt_hvc(PSCI_CPU_OFF, 0, 0, 0);
-	for (;;)
-		;
-}
-
-int64_t rt_affinity_info(uint32_t vcpu)
-{
-	return (int64_t)rt_hvc(PSCI_AFFINITY_INFO_64, vcpu, 0, 0).x0;
-}
-
-void rt_system_off(void)
-{
-	rt_hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
-	for (;;)
-		;
-}
-
-void rt_system_reset(void)
-{
-	rt_hvc(PSCI_SYSTEM_RESET, 0, 0, 0);
-	for (;;)
-		;
-}
-
-void rt_main(uint64_t arg);
-void rt_exception(uint64_t vector, uint64_t esr, uint64_t elr, uint64_t far);
-
-/*
- * From rt_vectors (on a fresh stack: the old one may be what faulted): any
- * exception but an IRQ at EL1 is the end of this VM. The hypervisor is
- * told, and stops or restarts the VM as after a stage-2 fault.
- */
-void rt_exception(uint64_t vector, uint64_t esr, uint64_t elr, uint64_t far)
-{
-	static const char *const kind[] = {"synchronous", "IRQ", "FIQ", "SError"};
-	static const char *const from[] = {"EL1 with SP_EL0", "EL1", "EL0 (AArch64)",
-	                                   "EL0 (AArch32)"};
-
-	rt_printf("rt: %s exception from %s on vCPU %u: ESR 0x%llx ELR 0x%llx FAR 0x%llx\n",
-	          kind[vector % 4], from[vector / 4 % 4], rt_cpu_id(), (unsigned long long)esr,
-	          (unsigned long long)elr, (unsigned long long)far);
-	rt_hvc(VT_HC_GUEST_FAULT, esr, elr, far);
-	rt_system_off(); /* not reached */
 }
 
 void rt_secondary_main(void (*fn)(uint32_t));
@@ -190,7 +74,7 @@ void rt_main(uint64_t arg)
 {
 	const volatile uint64_t *native_arg = (const volatile uint64_t *)RT_NATIVE_ARG_ADDR;
 
-	/* QEMU's -kernel boot cannot set x0: bench/native.sh leaves arg in memory. */
+	/* QEMU's -kernel boot cannot set arg: bench/native.sh leaves it in memory. */
 	if (!arg && rt_native() && native_arg[0] == RT_NATIVE_ARG_MAGIC)
 		arg = native_arg[1];
 	main(arg);

@@ -1,6 +1,8 @@
 /*
- * The bare-metal runtime for Vitrine's test and benchmark guests (EL1):
- * console on the (emulated) PL011, SMCCC calls, PSCI, Vitrine hypercalls.
+ * The bare-metal runtime for Vitrine's test and benchmark guests (EL1, or
+ * VS-mode on riscv64): console, Vitrine hypercalls, starting and stopping
+ * vCPUs. rt.c is its architecture-neutral part; psci.c (Armv8-A: SMCCC, the
+ * PL011, PSCI) and riscv64/sbi.c (SBI) the rest.
  */
 #ifndef RT_H
 #define RT_H
@@ -8,6 +10,8 @@
 #include <stdint.h>
 
 #include <vitrine/abi.h>
+
+#include <rt_arch.h> /* rt_relax */
 
 struct rt_ret {
 	uint64_t x0, x1, x2, x3, x4;
@@ -24,6 +28,10 @@ void main(uint64_t arg);
 void rt_putc(char c);
 void rt_puts(const char *s);
 int rt_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A guest's self-check: counted in rt_checks; a failure is said ("FAIL what: ...") and counted in
+ * rt_failed. */
+void rt_check(const char *what, int64_t got, int64_t want);
+extern int rt_checks, rt_failed;
 /* Write through the console_write hypercall rather than the UART. */
 int64_t rt_console_write(const char *s, uint64_t len);
 
@@ -38,6 +46,8 @@ int64_t rt_vm_info(struct rt_vm_info *info);
 /* A marker in the hypervisor's trace (VT_EV_MARK): the guest names its own phases. */
 int64_t rt_trace_mark(uint32_t id, uint64_t value);
 uint32_t rt_cpu_id(void);
+/* This vCPU's own hardware ID, as its ID register shows it (RT_HWID names it). */
+uint64_t rt_cpu_hwid(void);
 /* 1 when running directly on QEMU at EL1 (no EL2 implemented), not under Vitrine. */
 int rt_native(void);
 
@@ -51,12 +61,6 @@ extern uint64_t rt_entry_ticks;
  */
 #define RT_NATIVE_ARG_ADDR 0x7ffff000ul
 #define RT_NATIVE_ARG_MAGIC 0x4752414e54495656ull /* "VVITNARG" */
-
-/* Put in every busy-wait: under QEMU -icount other vCPUs run only when one yields. */
-static inline void rt_relax(void)
-{
-	__asm__ volatile("yield" ::: "memory");
-}
 
 int64_t rt_cpu_on(uint32_t vcpu, void (*fn)(uint32_t vcpu));
 void rt_cpu_off(void) __attribute__((noreturn));

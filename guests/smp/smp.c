@@ -1,5 +1,5 @@
 /*
- * A multi-vCPU VM: vCPU 0 starts every other vCPU with PSCI CPU_ON. The
+ * A multi-vCPU VM: vCPU 0 starts every other vCPU (PSCI CPU_ON, SBI hart_start). The
  * VM's `arg` picks what happens next:
  *   0  the secondaries report and power themselves off; vCPU 0 waits for that;
  *   1  the secondaries keep printing; vCPU 0 then makes a forbidden access,
@@ -13,10 +13,7 @@ static uint32_t smp_mode;
 
 static void smp_secondary(uint32_t vcpu)
 {
-	uint64_t mpidr;
-
-	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
-	rt_printf("vCPU %u up (MPIDR 0x%llx)\n", vcpu, (unsigned long long)mpidr);
+	rt_printf("vCPU %u up (" RT_HWID " 0x%llx)\n", vcpu, (unsigned long long)rt_cpu_hwid());
 	__atomic_add_fetch(&smp_up, 1, __ATOMIC_SEQ_CST);
 	for (uint32_t tick = 0; smp_mode; tick++) {
 		if (smp_mode == 1)

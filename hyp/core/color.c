@@ -2,6 +2,7 @@
 #include "color.h"
 
 #include "fmt.h"
+#include "log.h"
 
 const char *color_list(uint32_t set, char *buf, size_t size)
 {
@@ -20,4 +21,17 @@ const char *color_list(uint32_t set, char *buf, size_t size)
 		c = e;
 	}
 	return buf;
+}
+
+void color_audit_log(const char *vm, uint32_t colors, uint64_t frames, uint64_t outside)
+{
+	char list[64];
+
+	if (!colors)
+		log_printf("VM %s: uncoloured (its memory spans every colour)\n", vm);
+	else
+		log_printf("VM %s: colours %s: %llu coloured frames mapped, %llu outside their "
+		           "colours\n",
+		           vm, color_list(colors, list, sizeof list), (unsigned long long)frames,
+		           (unsigned long long)outside);
 }

@@ -56,5 +56,8 @@ static inline uint64_t color_run(const struct cfg_region *r, uint64_t off)
 
 /* "0-3,8": a colour set as configs write it, in buf. */
 const char *color_list(uint32_t set, char *buf, size_t size);
+/* What a walk of vm's second-stage tables found: its coloured frames, and those outside (or
+ * "uncoloured"). */
+void color_audit_log(const char *vm, uint32_t colors, uint64_t frames, uint64_t outside);
 
 #endif

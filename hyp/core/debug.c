@@ -445,8 +445,11 @@ void debug_stopped(struct vcpu *v, uint32_t why)
  */
 void debug_vm_reset(struct vm *vm)
 {
-	uint32_t brk = arch_debug_break_insn();
+	uint32_t brk;
 
+	if (!(vm->cfg->flags & CFG_VM_DEBUG))
+		return; /* no breakpoints: only a granted VM has any */
+	brk = arch_debug_break_insn();
 	for (uint32_t i = 0; i < VT_DBG_BREAKS; i++) {
 		struct debug_break *b = &vm->debug.breaks[i];
 

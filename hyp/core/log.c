@@ -13,7 +13,7 @@
 #include "arch.h"
 #include "conring.h"
 #include "fmt.h"
-#include "pl011.h"
+#include "uart.h"
 #include "spinlock.h"
 #include "string.h"
 #include "vm.h"
@@ -26,8 +26,8 @@ static void log_puts(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '\n')
-			pl011_putc('\r');
-		pl011_putc(s[i]);
+			uart_putc('\r');
+		uart_putc(s[i]);
 	}
 }
 

@@ -11,7 +11,7 @@
 #include "entropy.h"
 #include "log.h"
 #include "pcie.h"
-#include "pl011.h"
+#include "uart.h"
 #include "trace.h"
 #include "vm.h"
 
@@ -51,7 +51,7 @@ void cpu_entry(uint32_t id)
 
 	c->id = id;
 	if (id == 0)
-		pl011_init(arch_device_va(PLAT_UART_BASE));
+		uart_init(arch_device_va(PLAT_UART_BASE));
 	arch_cpu_init(c);
 	if (id == 0)
 		trace_place();

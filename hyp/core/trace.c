@@ -13,7 +13,7 @@
 #include "color.h"
 #include "cpu.h"
 #include "log.h"
-#include "pl011.h"
+#include "uart.h"
 #include "string.h"
 #include "vm.h"
 
@@ -141,17 +141,17 @@ static void trace_b64_flush(struct trace_b64 *e, int last)
 	uint32_t v = (uint32_t)e->in[0] << 16 | (uint32_t)e->in[1] << 8 | e->in[2];
 
 	if (e->n_in) {
-		pl011_putc(abc[v >> 18 & 63]);
-		pl011_putc(abc[v >> 12 & 63]);
-		pl011_putc(e->n_in > 1 ? abc[v >> 6 & 63] : '=');
-		pl011_putc(e->n_in > 2 ? abc[v & 63] : '=');
+		uart_putc(abc[v >> 18 & 63]);
+		uart_putc(abc[v >> 12 & 63]);
+		uart_putc(e->n_in > 1 ? abc[v >> 6 & 63] : '=');
+		uart_putc(e->n_in > 2 ? abc[v & 63] : '=');
 		e->col += 4;
 	}
 	e->n_in = 0;
 	e->in[0] = e->in[1] = e->in[2] = 0;
 	if (e->col >= 76 || (last && e->col)) {
-		pl011_putc('\r');
-		pl011_putc('\n');
+		uart_putc('\r');
+		uart_putc('\n');
 		e->col = 0;
 	}
 }

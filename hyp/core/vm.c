@@ -7,8 +7,6 @@
 
 #include <string.h>
 
-#include <vitrine/llc.h>
-
 #include "arch.h"
 #include "color.h"
 #include "conring.h"
@@ -19,8 +17,6 @@
 #include "sysview.h"
 #include "trace.h"
 #include "vuart.h"
-
-_Static_assert(PLAT_LLC_PAGE_PA == VT_LLC_PAGE_PA, "the plugin and the platform agree");
 
 struct vm vm_table[VM_MAX];
 uint32_t vm_count;
@@ -277,6 +273,18 @@ void vm_reset_request(struct vm *vm)
 	} else {
 		vm_stop(vm, VM_STOPPED);
 	}
+}
+
+void vm_fault_report(struct vcpu *v, const char *what, uint64_t ipa, uint64_t pc, uint64_t syndrome)
+{
+	int restart = vm_fault_restarts(v->vm);
+
+	trace_vcpu(VT_CLASS_FAULT, VT_EV_FAULT, v, (uint32_t)syndrome, ipa, pc);
+	log_printf("VM %s vCPU %u: %s at IPA 0x%llx, PC 0x%llx (" ARCH_SYNDROME " 0x%llx): %s the "
+	           "VM\n",
+	           v->vm->cfg->name, v->id, what, (unsigned long long)ipa, (unsigned long long)pc,
+	           (unsigned long long)syndrome, restart ? "restarting" : "stopping");
+	vm_fault(v, restart);
 }
 
 void vm_fault(struct vcpu *v, int restart)

@@ -95,6 +95,13 @@ void vm_stop(struct vm *vm, enum vm_state why);
  */
 int vm_fault_restarts(struct vm *vm);
 void vm_fault(struct vcpu *v, int restart) __attribute__((noreturn));
+/*
+ * A guest's fault: trace it, say what it was (at guest-physical ipa, the
+ * vCPU at pc, the architecture's syndrome), then stop or restart its VM
+ * alone.
+ */
+void vm_fault_report(struct vcpu *v, const char *what, uint64_t ipa, uint64_t pc, uint64_t syndrome)
+    __attribute__((noreturn));
 int vm_reset(struct vm *vm);
 /* The guest asked for a reset (PSCI SYSTEM_RESET): reset or stop it, as its config says. */
 void vm_reset_request(struct vm *vm);

@@ -17,7 +17,7 @@
 #include <vitrine/config.h>
 
 #include "arch.h"
-#include "pl011.h"
+#include "uart.h"
 #include "vm.h"
 
 /* Peripheral ID 0x00141011 (ARM, PL011 r1: a 16-byte FIFO to Linux), PrimeCell ID 0xb105f00d. */
@@ -98,9 +98,9 @@ static void vuart_pull(struct vm *vm)
 {
 	struct vuart *u = &vm->vuart;
 
-	while (vuart_count(u) < vuart_depth(u) && pl011_rx_ready())
-		vuart_push(u, (uint8_t)pl011_getc());
-	pl011_rx_irq(vuart_count(u) < vuart_depth(u));
+	while (vuart_count(u) < vuart_depth(u) && uart_rx_ready())
+		vuart_push(u, (uint8_t)uart_getc());
+	uart_rx_irq(vuart_count(u) < vuart_depth(u));
 }
 
 void vuart_reset(struct vm *vm)
@@ -137,7 +137,7 @@ void vuart_uart_irq(void)
 	struct vm *vm;
 
 	if (cfg_system.input_vm >= vm_count || !vuart_has_input(&vm_table[cfg_system.input_vm])) {
-		pl011_rx_irq(0);
+		uart_rx_irq(0);
 		return;
 	}
 	vm = &vm_table[cfg_system.input_vm];

@@ -1,6 +1,6 @@
 #include <hw/pl011.h>
 
-#include "pl011.h"
+#include "uart.h"
 
 static volatile uint32_t *pl011_regs;
 
@@ -9,37 +9,37 @@ static uint32_t pl011_read(unsigned off)
 	return pl011_regs[off / 4];
 }
 
-void pl011_init(uintptr_t base)
+void uart_init(uintptr_t base)
 {
 	/* QEMU's PL011 needs no set-up: take it as the firmware left it. */
 	pl011_regs = (volatile uint32_t *)base;
 }
 
-void pl011_putc(char c)
+void uart_putc(char c)
 {
 	while (pl011_read(PL011_FR) & PL011_FR_TXFF)
 		;
 	pl011_regs[PL011_DR / 4] = (uint8_t)c;
 }
 
-int pl011_rx_ready(void)
+int uart_rx_ready(void)
 {
 	return !(pl011_read(PL011_FR) & PL011_FR_RXFE);
 }
 
-int pl011_getc(void)
+int uart_getc(void)
 {
-	if (!pl011_rx_ready())
+	if (!uart_rx_ready())
 		return -1;
 	return (int)(pl011_read(PL011_DR) & 0xff);
 }
 
-void pl011_rx_irq(int on)
+void uart_rx_irq(int on)
 {
 	pl011_regs[PL011_IMSC / 4] = on ? (PL011_INT_RX | PL011_INT_RT) : 0;
 }
 
-void pl011_drain(void)
+void uart_drain(void)
 {
 	while (pl011_read(PL011_FR) & PL011_FR_BUSY)
 		;

@@ -6,12 +6,7 @@
 #ifndef PLATFORM_H
 #define PLATFORM_H
 
-/* Constants usable from C (64-bit) as well as from assembly and linker scripts. */
-#ifdef __ASSEMBLER__
-#define PLAT_U(x) x
-#else
-#define PLAT_U(x) x##ULL
-#endif
+#include "../plat_u.h"
 
 #define PLAT_NAME "qemu-aarch64-virt"
 #define PLAT_CPU_NUM 4
@@ -34,6 +29,8 @@
 
 #define PLAT_UART_BASE PLAT_U(0x09000000) /* PL011, SPI 1 (INTID 33) */
 #define PLAT_UART_INTID 33
+/* Where a VM sees its emulated PL011 unless its config says otherwise (`uart`). */
+#define PLAT_VM_UART_DEFAULT PLAT_U(0x09000000)
 #define PLAT_PMU_PPI 23       /* the PMU's overflow interrupt (PPI 7) */
 #define PLAT_HYP_TIMER_PPI 26 /* the EL2 physical timer, CNTHP (PPI 10) */
 #define PLAT_GICD_BASE PLAT_U(0x08000000)

@@ -5,7 +5,7 @@ makes them (a bench/ script, `make bench|run|test ...`, scripts/run.sh, a
 test, vtrace, vitrine) or the date the figure was taken (YYYY-MM-DD); and
 every script it names exists. One PASS/FAIL line per section; exits 0.
 
-usage: tests/docs/figures.py [FILE.md ...]   (default: docs/measurements.md docs/linux.md)
+usage: tests/docs/figures.py [FILE.md ...]   (default: docs/measurements.md docs/linux.md docs/riscv.md)
 """
 import os
 import re
@@ -55,7 +55,7 @@ def check(path, root):
 
 def main():
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-    paths = sys.argv[1:] or [os.path.join(root, "docs", f) for f in ("measurements.md", "linux.md")]
+    paths = sys.argv[1:] or [os.path.join(root, "docs", f) for f in ("measurements.md", "linux.md", "riscv.md")]
     for path in paths:
         check(path, root)
 

@@ -128,7 +128,7 @@ void cfgci_check(const struct vmc_config *c)
 				          "%02" PRIx64 ":%02" PRIx64 ".%" PRIx64
 				          " is not on bus 0, the only bus the hypervisor scans",
 				          p->bus, p->dev, p->fn);
-			else if (bdf >= PLAT_SMMU_SIDS)
+			else if (bdf + 1 > PLAT_SMMU_SIDS)
 				cfgci_err(
 				    c, vm, p,
 				    "00:%02" PRIx64 ".%" PRIx64 " has no IOMMU path: its stream "

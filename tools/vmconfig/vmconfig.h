@@ -36,7 +36,7 @@
 #define VMC_COLOR_PERIOD ((uint64_t)(PLAT_LLC_COLORS * VMC_PAGE))
 #define VMC_ALL_COLORS ((uint32_t)((1ull << PLAT_LLC_COLORS) - 1))
 #define VMC_LOADS_ALIGN (2ull << 20) /* the vms' loads' region (check.c) */
-#define VMC_UART_DEFAULT 0x09000000ull
+#define VMC_UART_DEFAULT ((uint64_t)PLAT_VM_UART_DEFAULT)
 /* RAM as uint64_t, which is what VMC_X prints */
 #define VMC_RAM_BASE ((uint64_t)PLAT_RAM_BASE)
 #define VMC_RAM_END ((uint64_t)(PLAT_RAM_BASE + PLAT_RAM_SIZE))

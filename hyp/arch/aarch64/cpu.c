@@ -6,7 +6,7 @@
 #include "layout.h"
 #include "membw.h"
 #include "mmu.h"
-#include "pl011.h"
+#include "uart.h"
 #include "pmu_llc.h"
 #include "smmuv3.h"
 #include "sysreg.h"
@@ -77,7 +77,7 @@ int arch_cpu_start(uint32_t id)
 
 void arch_power_off(void)
 {
-	pl011_drain();
+	uart_drain();
 	fw_smc(FW_PSCI_SYSTEM_OFF, 0, 0, 0);
 	for (;;)
 		wfe();

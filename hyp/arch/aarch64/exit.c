@@ -20,18 +20,10 @@ static struct vcpu *exit_vcpu(void)
 	return arch_cpu_this()->vcpu;
 }
 
-/* Stop the VM (or restart it: its on-fault) and say why; the other VMs are untouched. */
 static __attribute__((noreturn)) void exit_fault(struct vcpu *v, const char *what, uint64_t ipa,
                                                  uint64_t esr)
 {
-	int restart = vm_fault_restarts(v->vm);
-
-	trace_vcpu(VT_CLASS_FAULT, VT_EV_FAULT, v, (uint32_t)esr, ipa, v->regs->elr);
-	log_printf("VM %s vCPU %u: %s at IPA 0x%llx, PC 0x%llx (ESR 0x%llx): %s the VM\n",
-	           v->vm->cfg->name, v->id, what, (unsigned long long)ipa,
-	           (unsigned long long)v->regs->elr, (unsigned long long)esr,
-	           restart ? "restarting" : "stopping");
-	vm_fault(v, restart);
+	vm_fault_report(v, what, ipa, v->regs->elr, esr);
 }
 
 static uint64_t exit_fault_ipa(void)

@@ -23,6 +23,7 @@
 
 #include <vitrine/abi.h>
 #include <vitrine/config.h>
+#include <vitrine/llc.h>
 #include <vitrine/sysview.h>
 
 #include "arch.h"
@@ -31,6 +32,9 @@
 #include "log.h"
 #include "spinlock.h"
 #include "sysreg.h"
+
+/* The emulated LLC plugin (tools/llc) writes its counters where the platform keeps a page free. */
+_Static_assert(PLAT_LLC_PAGE_PA == VT_LLC_PAGE_PA, "the plugin and the platform agree");
 
 #define PMU_LLC_REFILL 0
 #define PMU_LLC_ACCESS 1

@@ -62,18 +62,12 @@ void arch_vm_audit_colors(const struct vm *vm)
 {
 	struct s2_audit a = {vm, 0, 0};
 	uint32_t colors = 0;
-	char list[64];
 
 	for (uint32_t i = 0; i < vm->cfg->nr_regions; i++)
 		colors |= vm->cfg->regions[i].colors;
-	if (!colors) {
-		log_printf("VM %s: uncoloured (its memory spans every colour)\n", vm->cfg->name);
-		return;
-	}
-	pt_walk(&vm->arch.s2, s2_audit_leaf, &a);
-	log_printf("VM %s: colours %s: %llu coloured frames mapped, %llu outside their colours\n",
-	           vm->cfg->name, color_list(colors, list, sizeof list),
-	           (unsigned long long)a.frames, (unsigned long long)a.outside);
+	if (colors)
+		pt_walk(&vm->arch.s2, s2_audit_leaf, &a);
+	color_audit_log(vm->cfg->name, colors, a.frames, a.outside);
 }
 
 void arch_vm_init(struct vm *vm)

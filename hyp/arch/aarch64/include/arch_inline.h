@@ -8,6 +8,9 @@
 
 struct cpu;
 
+/* What a fault report calls the exception's syndrome (vm_fault_report). */
+#define ARCH_SYNDROME "ESR"
+
 /*
  * In every busy-wait: a hint to the core, and under QEMU's single-threaded
  * round-robin (-icount) the only way other vCPUs get to run before this

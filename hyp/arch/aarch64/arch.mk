@@ -1,0 +1,18 @@
+# Armv8-A on QEMU's aarch64 `virt`: what the Makefile builds differently per architecture.
+PLATFORM   ?= qemu-aarch64-virt
+CROSS      ?= aarch64-linux-gnu-
+CONFIG_DIR := configs
+HYP_DRIVERS := pl011 smmuv3 pcie vpcie # the console UART first
+ARCH_MONITOR := 1 # the monitor partition (monitor/monitor.mk) is built
+
+ARCH_TGT_FLAGS := -mno-outline-atomics
+# Early boot runs with the MMU off (device memory): no unaligned accesses.
+HYP_ARCH_FLAGS := -mgeneral-regs-only -mstrict-align
+HYP_ARCH_LDFLAGS :=
+
+GUESTS      := hello smp probe psci echo shm exitbench timer sgi pingpong uartirq gicprobe storm lrflood victim hog boot spoof pl011 dbgtarget dma
+GUEST_BASE  := 0x40000000
+GUEST_BASE_PROBE := 0x60000000
+GUEST_LD    := guests/rt/guest.ld
+GUEST_ARCH_FLAGS := -mstrict-align -Ihyp/arch/aarch64/include
+RT_ARCH_SRC := guests/rt/crt0.S guests/rt/vectors.S guests/rt/psci.c guests/rt/gic.c guests/rt/timer.c

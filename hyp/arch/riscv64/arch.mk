@@ -1,0 +1,19 @@
+# RV64GC with the H extension on QEMU's riscv64 `virt`, under OpenSBI (docs/riscv.md).
+PLATFORM   ?= qemu-riscv64-virt
+CROSS      ?= riscv64-linux-gnu-
+O          ?= out/riscv64
+CONFIG_DIR := configs/riscv64
+HYP_DRIVERS := ns16550 # the console UART
+ARCH_MONITOR :=
+
+# No linker relaxation: gp is never the hypervisor's (a guest's gp is live at every trap).
+ARCH_TGT_FLAGS := -mabi=lp64 -mcmodel=medany -mno-relax
+HYP_ARCH_FLAGS := -march=rv64imac_zicsr_zifencei_zbb # Zbb: no libgcc (lp64d) for ctz, popcount
+HYP_ARCH_LDFLAGS := -Wl,--no-relax
+
+GUESTS      := hello smp probe sbi
+GUEST_BASE  := 0x80000000
+GUEST_BASE_PROBE := 0xa0000000
+GUEST_LD    := guests/rt/riscv64/guest.ld
+GUEST_ARCH_FLAGS := -march=rv64imafdc_zicsr_zifencei -mabi=lp64d -Ihyp/arch/riscv64/include # libgcc is lp64d: guests use FP (crt0 turns it on)
+RT_ARCH_SRC := guests/rt/riscv64/crt0.S guests/rt/riscv64/sbi.c

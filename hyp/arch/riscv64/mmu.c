@@ -1,0 +1,150 @@
+/*
+ * The hypervisor's own Sv39 map: its image at VA == PA, each part with its
+ * own permissions, the boot parameter page, its UART, and per-pCPU windows
+ * where a VM's memory is mapped only while vm_load fills it.
+ */
+#include "arch.h"
+#include "bootparam.h"
+#include "cpu.h"
+#include "gpt.h"
+#include "layout.h"
+#include "log.h"
+#include "mmu.h"
+#include "spinlock.h"
+#include "string.h"
+
+extern char __hyp_start[], __text_end[], __rodata_end[], __hyp_end[];
+extern char __vm_loads_start[], __vm_loads_end[];
+
+static struct gpt hyp_pt;
+static struct spinlock mm_lock;
+
+static void mmu_map(uint64_t va, uint64_t pa, uint64_t size, uint64_t attr, const char *what)
+{
+	spin_lock(&mm_lock);
+	if (gpt_map(&hyp_pt, va, pa, size, attr | GPT_G))
+		panic("cannot map %s at 0x%llx (+0x%llx)\n", what, (unsigned long long)va,
+		      (unsigned long long)size);
+	spin_unlock(&mm_lock);
+}
+
+static void mmu_map_image(const char *start, const char *end, uint64_t attr, const char *what)
+{
+	uintptr_t s = (uintptr_t)start, e = (uintptr_t)end;
+
+	if (e > s)
+		mmu_map(s, s, e - s, attr, what);
+}
+
+void mmu_init(void)
+{
+	hyp_pt = (struct gpt){.root = gpt_alloc(1), .root_entries = 512};
+	mmu_map_image(__hyp_start, __text_end, GPT_R | GPT_X, "the hypervisor's code");
+	mmu_map_image(__text_end, __rodata_end, GPT_R, "its read-only data");
+	mmu_map_image(__rodata_end, __hyp_end, GPT_R | GPT_W, "its data");
+	mmu_map_image(__vm_loads_start, __vm_loads_end, GPT_R, "the VMs' images");
+	mmu_map(PLAT_BOOTPARAM_PA, PLAT_BOOTPARAM_PA, 0x1000, GPT_R, "the boot parameters");
+	mmu_map(PLAT_UART_BASE, PLAT_UART_BASE, 0x1000, GPT_R | GPT_W, "the UART");
+}
+
+/* On each pCPU, once mmu_init has built the tables. */
+void mmu_enable(void)
+{
+	csr_write(satp, SATP_SV39 | (uintptr_t)hyp_pt.root >> 12);
+	__asm__ volatile("sfence.vma" ::: "memory");
+}
+
+uintptr_t arch_device_va(uint64_t pa)
+{
+	return (uintptr_t)pa;
+}
+
+uint64_t arch_hyp_pa(const void *va)
+{
+	return (uintptr_t)va;
+}
+
+uint32_t arch_boot_param(void)
+{
+	uint64_t w = *(const volatile uint64_t *)(uintptr_t)PLAT_BOOTPARAM_PA;
+
+	return w >> 32 == BOOTPARAM_MAGIC ? (uint32_t)w : 0;
+}
+
+void *arch_window_map(uint64_t pa, uint64_t size)
+{
+	uint64_t va = HYP_WINDOW_VA + (uint64_t)arch_cpu_this()->id * HYP_WINDOW_SIZE;
+
+	va += pa & ((1ull << 30) - 1); /* superpages wherever pa allows them */
+	if (size > HYP_WINDOW_SIZE / 2)
+		panic("cannot map PA 0x%llx (+0x%llx) to load a VM\n", (unsigned long long)pa,
+		      (unsigned long long)size);
+	mmu_map(va, pa, size, GPT_R | GPT_W, "a VM's memory to load it");
+	return (void *)(uintptr_t)va;
+}
+
+void arch_window_unmap(void *va, uint64_t size)
+{
+	spin_lock(&mm_lock);
+	if (gpt_unmap(&hyp_pt, (uintptr_t)va, size))
+		panic("cannot unmap the load window\n");
+	__asm__ volatile("sfence.vma" ::: "memory");
+	spin_unlock(&mm_lock);
+}
+
+void arch_zero(void *va, uint64_t size)
+{
+	memset(va, 0, size);
+}
+
+/* QEMU's harts are coherent, and RISC-V has no cache maintenance without Zicbom. */
+void arch_dcache_clean(const void *va, uint64_t size)
+{
+	(void)va;
+	(void)size;
+	__asm__ volatile("fence rw, rw" ::: "memory");
+}
+
+void arch_icache_invalidate(void)
+{
+	__asm__ volatile("fence.i" ::: "memory");
+}
+
+static uint64_t mmu_leaf_bytes(uint64_t va, unsigned depth, const uint64_t *table, int devices);
+
+/* What the map holds: the image (and the VMs' images), devices, and anything else. */
+void arch_audit_hyp_map(void)
+{
+	uint64_t all, devices,
+	    image = (uintptr_t)__hyp_end - (uintptr_t)__hyp_start + (uintptr_t)__vm_loads_end -
+	            (uintptr_t)__vm_loads_start + 0x1000; /* and the boot parameter page */
+
+	spin_lock(&mm_lock);
+	all = mmu_leaf_bytes(0, 2, hyp_pt.root, 0);
+	devices = mmu_leaf_bytes(0, 2, hyp_pt.root, 1);
+	spin_unlock(&mm_lock);
+	log_printf("HS map: %llu KiB hypervisor image, %llu KiB devices, %llu KiB other\n",
+	           (unsigned long long)image >> 10, (unsigned long long)devices >> 10,
+	           (unsigned long long)(all - devices - image) >> 10);
+}
+
+/* Bytes mapped under table (at level depth, va its first address): devices' alone, or all. */
+static uint64_t mmu_leaf_bytes(uint64_t va, unsigned depth, const uint64_t *table, int devices)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < 512; i++) {
+		uint64_t e = table[i], at = va + ((uint64_t)i << (12 + 9 * depth));
+
+		if (!(e & GPT_V))
+			continue;
+		if (e & GPT_LEAF) {
+			if (!devices || at - PLAT_RAM_BASE >= PLAT_RAM_SIZE)
+				n += 1ull << (12 + 9 * depth);
+		} else if (depth) {
+			n += mmu_leaf_bytes(at, depth - 1,
+			                    (const uint64_t *)(uintptr_t)(e >> 10 << 12), devices);
+		}
+	}
+	return n;
+}

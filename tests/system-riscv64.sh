@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# QEMU system tests of the riscv64 port (docs/riscv.md): boot its configs
+# (configs/riscv64, built in out/riscv64) and check what the console shows.
+set -u
+O=${O:-out/riscv64}
+FIRMWARE=1
+. "$(dirname "$0")/lib.sh"
+
+# Two VMs: a 1-vCPU one and a 3-vCPU one whose vCPUs start through SBI HSM.
+test_rv_basic() {
+	boot basic 30
+	check riscv64/basic-hello-prints has '^\[hello\] Hello from VM 0, vCPU 0 of 1$'
+	check riscv64/basic-fp-in-guest has '^\[hello\] FP works: 1.5 \* 2.25 = 3375/1000$'
+	check riscv64/basic-console-write-hypercall has '^\[hello\] and hello through the console_write hypercall$'
+	for i in 1 2; do
+		check "riscv64/basic-smp-vcpu$i-up" has "^\[smp\] vCPU $i up \(hart ID 0x$i\)$"
+	done
+	check riscv64/basic-smp-prints has '^\[smp\] all 3 vCPUs up, 2 back off$'
+	check riscv64/basic-whole-lines lines_whole
+	check riscv64/basic-colour-walk-hello has '^vitrine: VM hello: colours 0-7: 4096 coloured frames mapped, 0 outside their colours$'
+	check riscv64/basic-colour-walk-smp has '^vitrine: VM smp: colours 8-15: 8192 coloured frames mapped, 0 outside their colours$'
+	check riscv64/basic-hs-maps-no-vm-memory has '^vitrine: HS map: [0-9]+ KiB hypervisor image, [0-9]+ KiB devices, 0 KiB other$'
+	check riscv64/basic-powers-off has '^vitrine: all VMs are down: powering off$'
+	check riscv64/basic-qemu-exit-0 exited 0
+}
+
+# Three probes touch another VM's RAM, the hypervisor's, the PLIC: each is stopped alone.
+test_rv_probe() {
+	boot probe 30
+	check riscv64/probe-other-vm-memory has \
+		"^vitrine: VM probe-vm vCPU 0: stage-2 fault: read outside the VM's memory at IPA 0x88000000, PC 0xa[0-9a-f]+ \(scause 0x15\): stopping the VM$"
+	check riscv64/probe-hypervisor-memory has \
+		"^vitrine: VM probe-hyp vCPU 0: stage-2 fault: read outside the VM's memory at IPA 0x80200000, PC 0xa[0-9a-f]+ "
+	check riscv64/probe-plic has \
+		"^vitrine: VM probe-plic vCPU 0: stage-2 fault: write outside the VM's memory at IPA 0xc002080, PC 0xa[0-9a-f]+ \(scause 0x17\)"
+	check riscv64/probe-vms-stopped count 3 '^vitrine: VM probe-(vm|hyp|plic) stopped$'
+	check riscv64/probe-nothing-escaped lacks 'PROBE ESCAPED'
+	check riscv64/probe-neighbour-finishes has '^\[hello\] bye$'
+	check riscv64/probe-neighbour-powers-off has '^vitrine: VM hello powered off$'
+	check riscv64/probe-qemu-exit-0 exited 0
+}
+
+# vCPU 0 of a 3-vCPU VM faults while the others print: all three stop, the neighbour runs on.
+test_rv_smp_fault() {
+	boot smp-fault 30
+	check_smp_fault riscv64 0x8
+}
+
+# SBI from inside a 2-vCPU VM (base, HSM, the timer, IPIs, remote
+# fences both ways at once: 29 checks a boot); its SRST cold and warm reboots reset it
+# alone, then it shuts down.
+test_rv_sbi() {
+	boot sbi 30
+	for b in 0 1 2; do
+		check "riscv64/sbi-abi-boot$b" has "^\[sbi\] boot $b: 29 checks, 0 failed$"
+	done
+	check riscv64/sbi-no-failed-check lacks '^\[sbi\] FAIL'
+	check riscv64/sbi-srst-resets-the-vm-twice count 2 '^vitrine: VM sbi reset$'
+	check riscv64/sbi-srst-shutdown-powers-the-vm-off has '^vitrine: VM sbi powered off$'
+	check riscv64/sbi-srst-returns-never lacks 'SRST RETURNED'
+	check riscv64/sbi-neighbour-unaffected has '^\[hello\] bye$'
+	check riscv64/sbi-neighbour-never-reset lacks '^vitrine: VM hello reset$'
+	check riscv64/sbi-hs-maps-no-vm-memory-after-resets has '^vitrine: HS map: [0-9]+ KiB hypervisor image, [0-9]+ KiB devices, 0 KiB other$'
+	check riscv64/sbi-qemu-exit-0 exited 0
+}
+
+# A config that needs what riscv64 does not build (here an emulated UART) stops the boot,
+# naming it, before any VM runs.
+test_rv_not_built() {
+	mkdir -p "$O/test/cfg"
+	printf 'vm hello\n  image hello\n  cpus 0\n  mem 0x80000000 16M\n  uart 0x10000000\n' >"$O/test/notbuilt.cfg"
+	if ! make -s ARCH=riscv64 O="$O" CONFIG="$O/test/notbuilt.cfg" >"$O/test/notbuilt.build" 2>&1; then
+		fail riscv64/not-built-build "see $O/test/notbuilt.build"
+		return
+	fi
+	boot cfg/notbuilt 30
+	check riscv64/not-built-uart-refused has '^vitrine: PANIC: VM hello: an emulated UART \(`uart`\) is not built on riscv64$'
+	check riscv64/not-built-no-vm-ran lacks '^\[hello\]'
+	check riscv64/not-built-panic-status exited 3
+}
+
+run_all() {
+	test_rv_basic
+	test_rv_probe
+	test_rv_smp_fault
+	test_rv_sbi
+	test_rv_not_built
+}
+
+# ONLY="test_a test_b" runs just those.
+if [ -n "${ONLY:-}" ]; then run_all() { for t in $ONLY; do "$t"; done; }; fi
+run_all
