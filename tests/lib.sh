@@ -112,3 +112,19 @@ check_smp_fault() {
 	check "$1/smp-fault-neighbour-finishes" has '^\[hello\] bye$'
 	check "$1/smp-fault-qemu-exit-0" exited 0
 }
+
+# The `basic` config ran: VM hello (1 vCPU, colours 0-7) and VM smp (3 vCPUs, colours 8-15)
+# printed, their colour walks found no stray frame, the hypervisor's own map ($2: EL2 or HS)
+# holds no VM memory, and all powered off. $1: the suite's prefix.
+check_basic() {
+	check "$1/basic-hello-prints" has '^\[hello\] Hello from VM 0, vCPU 0 of 1$'
+	check "$1/basic-smp-prints" has '^\[smp\] all 3 vCPUs up, 2 back off$'
+	check "$1/basic-fp-in-guest" has '^\[hello\] FP works: 1.5 \* 2.25 = 3375/1000$'
+	check "$1/basic-console-write-hypercall" has '^\[hello\] and hello through the console_write hypercall$'
+	check "$1/basic-whole-lines" lines_whole
+	check "$1/basic-colour-walk-hello" has '^vitrine: VM hello: colours 0-7: 4096 coloured frames mapped, 0 outside their colours$'
+	check "$1/basic-colour-walk-smp" has '^vitrine: VM smp: colours 8-15: 8192 coloured frames mapped, 0 outside their colours$'
+	check "$1/basic-${2,,}-maps-no-vm-memory" has "^vitrine: $2 map: [0-9]+ KiB hypervisor image, [0-9]+ KiB devices, 0 KiB other\$"
+	check "$1/basic-powers-off" has '^vitrine: all VMs are down: powering off$'
+	check "$1/basic-qemu-exit-0" exited 0
+}

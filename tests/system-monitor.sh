@@ -595,10 +595,10 @@ test_vitrine_net() {
 	local cport sport pid out vc=$O/host/vitrine
 	read -r cport sport <<<"$(free_ports)"
 	LOG=$O/test/vitrine-net${MODE//\//.}.log
-	# The UART types nothing: the system stays up until the client powers it off.
+	# The UART types nothing (stdin at EOF): the system stays up until the client powers it off.
 	# shellcheck disable=SC2086 # QEMU_ARGS is a list of arguments
-	sleep 120 | NET_PORT=$cport NET_TRACE_PORT=$sport timeout -k 5 120 \
-		scripts/run.sh "$O/monitor-net/vitrine.elf" $QEMU_ARGS >"$LOG" 2>&1 &
+	NET_PORT=$cport NET_TRACE_PORT=$sport timeout -k 5 120 \
+		scripts/run.sh "$O/monitor-net/vitrine.elf" $QEMU_ARGS </dev/null >"$LOG" 2>&1 &
 	pid=$!
 	for _ in $(seq 120); do
 		out=$("$vc" eval --port "$cport" 'print(6*7)' 2>/dev/null) && break
@@ -667,10 +667,10 @@ test_monitor_gdb() {
 	mkdir -p "$O/test"
 	LOG=$O/test/monitor-gdb${MODE//\//.}.log
 	out=$O/test/monitor-gdb${MODE//\//.}.out
-	# The UART types nothing: the system stays up until the client powers it off.
+	# The UART types nothing (stdin at EOF): the system stays up until the client powers it off.
 	# shellcheck disable=SC2086 # QEMU_ARGS is a list of arguments
-	sleep 180 | NET_PORT=$cport NET_TRACE_PORT=$sport NET_GDB_PORT=$gport timeout -k 5 180 \
-		scripts/run.sh "$O/debug-net/vitrine.elf" $QEMU_ARGS >"$LOG" 2>&1 &
+	NET_PORT=$cport NET_TRACE_PORT=$sport NET_GDB_PORT=$gport timeout -k 5 180 \
+		scripts/run.sh "$O/debug-net/vitrine.elf" $QEMU_ARGS </dev/null >"$LOG" 2>&1 &
 	pid=$!
 	for _ in $(seq 120); do
 		"$vc" eval --port "$cport" 'print(6*7)' >/dev/null 2>&1 && break
@@ -701,7 +701,7 @@ test_monitor_gdb() {
 	check system/monitor-gdb-written-global grep -qx '\$2 = 999999990' "$out"
 	check system/monitor-gdb-stepi grep -qx '\$3 = 1' "$out"
 	check system/monitor-gdb-thread-1 grep -Eq '^\* 1 +Thread 1 .*dbg_tick' "$out"
-	check system/monitor-gdb-thread-2 grep -Eq '^  2 +Thread 2 .* rt_relax \(\) at guests/rt/rt.h' "$out"
+	check system/monitor-gdb-thread-2 grep -Eq '^  2 +Thread 2 .* rt_relax \(\) at guests/rt/aarch64/rt_arch.h' "$out"
 	check system/monitor-gdb-fpsr grep -Eq '^fpsr +0x8000011 ' "$out"
 	check system/monitor-gdb-v-register grep -qx '\$4 = {0xfedcba98765432100123456789abcdef}' "$out"
 	check system/monitor-gdb-sysreg grep -qx "\\\$5 = 0x${vbar#"${vbar%%[!0]*}"}" "$out"

@@ -9,19 +9,10 @@ FIRMWARE=1
 # Two VMs: a 1-vCPU one and a 3-vCPU one whose vCPUs start through SBI HSM.
 test_rv_basic() {
 	boot basic 30
-	check riscv64/basic-hello-prints has '^\[hello\] Hello from VM 0, vCPU 0 of 1$'
-	check riscv64/basic-fp-in-guest has '^\[hello\] FP works: 1.5 \* 2.25 = 3375/1000$'
-	check riscv64/basic-console-write-hypercall has '^\[hello\] and hello through the console_write hypercall$'
+	check_basic riscv64 HS
 	for i in 1 2; do
 		check "riscv64/basic-smp-vcpu$i-up" has "^\[smp\] vCPU $i up \(hart ID 0x$i\)$"
 	done
-	check riscv64/basic-smp-prints has '^\[smp\] all 3 vCPUs up, 2 back off$'
-	check riscv64/basic-whole-lines lines_whole
-	check riscv64/basic-colour-walk-hello has '^vitrine: VM hello: colours 0-7: 4096 coloured frames mapped, 0 outside their colours$'
-	check riscv64/basic-colour-walk-smp has '^vitrine: VM smp: colours 8-15: 8192 coloured frames mapped, 0 outside their colours$'
-	check riscv64/basic-hs-maps-no-vm-memory has '^vitrine: HS map: [0-9]+ KiB hypervisor image, [0-9]+ KiB devices, 0 KiB other$'
-	check riscv64/basic-powers-off has '^vitrine: all VMs are down: powering off$'
-	check riscv64/basic-qemu-exit-0 exited 0
 }
 
 # Three probes touch another VM's RAM, the hypervisor's, the PLIC: each is stopped alone.

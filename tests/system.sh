@@ -10,16 +10,7 @@ O=${O:-out}
 
 test_basic() {
 	boot basic
-	check system/basic-hello-prints has '^\[hello\] Hello from VM 0, vCPU 0 of 1$'
-	check system/basic-smp-prints has '^\[smp\] all 3 vCPUs up, 2 back off$'
-	check system/basic-fp-in-guest has '^\[hello\] FP works: 1.5 \* 2.25 = 3375/1000$'
-	check system/basic-console-write-hypercall has '^\[hello\] and hello through the console_write hypercall$'
-	check system/basic-whole-lines lines_whole
-	check system/basic-colour-walk-hello has '^vitrine: VM hello: colours 0-7: 4096 coloured frames mapped, 0 outside their colours$'
-	check system/basic-colour-walk-smp has '^vitrine: VM smp: colours 8-15: 8192 coloured frames mapped, 0 outside their colours$'
-	check system/basic-el2-maps-no-vm-memory has '^vitrine: EL2 map: [0-9]+ KiB hypervisor image, [0-9]+ KiB devices, 0 KiB other$'
-	check system/basic-powers-off has '^vitrine: all VMs are down: powering off$'
-	check system/basic-qemu-exit-0 exited 0
+	check_basic system EL2
 }
 
 # Three VMs on disjoint, exclusive colours: every frame of each in its own
