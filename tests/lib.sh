@@ -128,3 +128,13 @@ check_basic() {
 	check "$1/basic-powers-off" has '^vitrine: all VMs are down: powering off$'
 	check "$1/basic-qemu-exit-0" exited 0
 }
+
+# The `probe` config's three probes (VMs probe-vm, probe-hyp and probe-$2) were all
+# stopped, none escaped, and the neighbour `hello` ran to its end. $1: the suite's prefix.
+check_probes_stopped() {
+	check "$1/probe-vms-stopped" count 3 "^vitrine: VM probe-(vm|hyp|$2) stopped\$"
+	check "$1/probe-nothing-escaped" lacks 'PROBE ESCAPED'
+	check "$1/probe-neighbour-finishes" has '^\[hello\] bye$'
+	check "$1/probe-neighbour-powers-off" has '^vitrine: VM hello powered off$'
+	check "$1/probe-qemu-exit-0" exited 0
+}

@@ -9,7 +9,7 @@ results=$O/test/results.txt
 mkdir -p "$O/test"
 : >"$results"
 
-step() { echo "== $*" >&2; }
+step() { echo "== $* (at ${SECONDS} s)" >&2; }
 # run_suite NAME SCRIPT [ARGS]: a step that is one test script, its PASS/FAIL lines kept.
 run_suite() { step "$1"; shift; "$@" 2>&1 | tee -a "$results" | grep -E '^(PASS|FAIL)' ; }
 

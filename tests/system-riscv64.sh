@@ -24,11 +24,7 @@ test_rv_probe() {
 		"^vitrine: VM probe-hyp vCPU 0: stage-2 fault: read outside the VM's memory at IPA 0x80200000, PC 0xa[0-9a-f]+ "
 	check riscv64/probe-plic has \
 		"^vitrine: VM probe-plic vCPU 0: stage-2 fault: write outside the VM's memory at IPA 0xc002080, PC 0xa[0-9a-f]+ \(scause 0x17\)"
-	check riscv64/probe-vms-stopped count 3 '^vitrine: VM probe-(vm|hyp|plic) stopped$'
-	check riscv64/probe-nothing-escaped lacks 'PROBE ESCAPED'
-	check riscv64/probe-neighbour-finishes has '^\[hello\] bye$'
-	check riscv64/probe-neighbour-powers-off has '^vitrine: VM hello powered off$'
-	check riscv64/probe-qemu-exit-0 exited 0
+	check_probes_stopped riscv64 plic
 }
 
 # vCPU 0 of a 3-vCPU VM faults while the others print: all three stop, the neighbour runs on.

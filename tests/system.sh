@@ -94,11 +94,7 @@ test_probe() {
 		"^vitrine: VM probe-hyp vCPU 0: stage-2 fault: read outside the VM's memory at IPA 0x40000000, PC 0x6[0-9a-f]+ "
 	check system/probe-gic-redistributor has \
 		"^vitrine: VM probe-gic vCPU 0: stage-2 fault: write outside the VM's memory at IPA 0x80c0000, PC 0x6[0-9a-f]+ "
-	check system/probe-vms-stopped count 3 '^vitrine: VM probe-(vm|hyp|gic) stopped$'
-	check system/probe-nothing-escaped lacks 'PROBE ESCAPED'
-	check system/probe-neighbour-finishes has '^\[hello\] bye$'
-	check system/probe-neighbour-powers-off has '^vitrine: VM hello powered off$'
-	check system/probe-qemu-exit-0 exited 0
+	check_probes_stopped system gic
 }
 
 test_psci() {
