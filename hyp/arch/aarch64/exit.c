@@ -107,19 +107,27 @@ static __attribute__((noinline)) uint32_t exit_flush(struct vcpu *v)
 	return EXIT_DONE;
 }
 
-/* Back to the guest with its interrupts in list registers. */
+/*
+ * Back to the guest with its interrupts in list registers. pending_any is
+ * read relaxed, as volatile (an atomic load costs an ADD): vgic_flush's
+ * exchange orders what it reads after.
+ */
 static inline uint32_t exit_resume(struct vcpu *v)
 {
-	if (__atomic_load_n(&v->arch.vgic.pending_any, __ATOMIC_ACQUIRE))
+	if (*(volatile uint32_t *)&v->arch.vgic.pending_any)
 		return exit_flush(v);
 	trace_enter();
 	return EXIT_DONE;
 }
 
-/* The way back, if the vCPU is still meant to run; if not, exit_slow holds or parks it. */
+/*
+ * The way back, if the vCPU is still meant to run; if not, exit_slow holds
+ * or parks it, reading the state again with acquire (vcpu_check_state).
+ * RUNNING was stored by this pCPU: relaxed is enough to see it.
+ */
 static inline uint32_t exit_return(struct vcpu *v)
 {
-	if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_RUNNING)
+	if (*(volatile uint32_t *)&v->state != VCPU_RUNNING)
 		return EXIT_FINISH;
 	return exit_resume(v);
 }
@@ -209,21 +217,28 @@ static __attribute__((noinline)) uint32_t exit_irq_any(struct arch_regs *r, stru
 /*
  * The virtual timer when nothing is unusual (exit_irq_any does the same
  * otherwise): its list register value ready, all of them free, the records
- * inline. No call, so no stack frame.
+ * inline, both at one counter read (the INJECT as vgic_raise writes it).
+ * No call, so no stack frame.
  */
 static inline __attribute__((always_inline)) uint32_t exit_vtimer(struct cpu *self, struct vcpu *v,
                                                                   struct arch_regs *r)
 {
-	uint32_t on = trace_on_read(self);
-	uint64_t ts = 0, who = v->trace_who, lr = vgic_vtimer_lr_ready(v);
+	uint32_t on = trace_on_read(self), rec;
+	uint64_t ts = 0, lr = vgic_vtimer_lr_ready(v);
 
 	if (!lr || !trace_exit_inline(self, on, VT_CLASS_EXIT | VT_CLASS_IRQ, &ts))
 		return exit_irq_any(r, v, VGIC_VTIMER_INTID);
-	trace_exit_flight(self, on, who, VT_EXIT_IRQ, VGIC_VTIMER_INTID, r->elr, ts);
+	rec = trace_classes(on, VT_CLASS_EXIT | VT_CLASS_IRQ);
+	if (__builtin_expect(rec == (VT_CLASS_EXIT | VT_CLASS_IRQ), 1))
+		trace_flight2(self, ts, v->arch.vgic.trace_vtimer[0],
+		              trace_exit_b(self, VGIC_VTIMER_INTID, ts), r->elr,
+		              v->arch.vgic.trace_vtimer[1], VGIC_VTIMER_INTID, 0);
+	else if (rec)
+		trace_flight(self, ts, v->arch.vgic.trace_vtimer[rec == VT_CLASS_IRQ],
+		             rec == VT_CLASS_IRQ ? VGIC_VTIMER_INTID
+		                                 : trace_exit_b(self, VGIC_VTIMER_INTID, ts),
+		             rec == VT_CLASS_IRQ ? 0 : r->elr);
 	gicv3_eoi(VGIC_VTIMER_INTID);
-	trace_put_flight(self, on, VT_CLASS_IRQ,
-	                 who | VT_EV_INJECT | (uint64_t)VGIC_VTIMER_INTID << 32, VGIC_VTIMER_INTID,
-	                 0); /* as vgic_raise writes it */
 	vgic_lr0_write(lr);
 	v->exits++;
 	return exit_return(v);
@@ -242,7 +257,9 @@ static inline __attribute__((always_inline)) uint32_t exit_ipi(struct cpu *self,
 	if (__atomic_load_n(&self->requests, __ATOMIC_ACQUIRE) ||
 	    !trace_exit_inline(self, on, VT_CLASS_EXIT, &ts))
 		return exit_irq_any(r, v, GIC_SGI_IPI);
-	trace_exit_flight(self, on, v->trace_who, VT_EXIT_IRQ, GIC_SGI_IPI, r->elr, ts);
+	if (trace_classes(on, VT_CLASS_EXIT))
+		trace_flight(self, ts, v->trace_who | VT_EV_EXIT | (uint64_t)VT_EXIT_IRQ << 32,
+		             trace_exit_b(self, GIC_SGI_IPI, ts), r->elr);
 	gicv3_eoi(GIC_SGI_IPI);
 	gicv3_deactivate_nosync(GIC_SGI_IPI); /* the ERET synchronizes */
 	v->exits++;
