@@ -142,36 +142,46 @@ static int exit_needs_frame(uint64_t esr)
 	return 0;
 }
 
-/* Inlined into exit_sync: a call and a second prologue on every exit otherwise. */
+/*
+ * Inlined into exit_sync: a call and a second prologue on every exit
+ * otherwise. The EXIT is written in each case, the class a constant there
+ * and the switch taken once.
+ */
 static inline __attribute__((always_inline)) void
 exit_sync_handle(struct vcpu *v, struct arch_regs *r, uint64_t esr)
 {
-	int abort = ESR_EC(esr) == EC_DABT_LOW || ESR_EC(esr) == EC_IABT_LOW;
-	uint64_t ipa = abort ? exit_fault_ipa() : 0; /* read once: the record and the handler */
+	uint64_t ipa;
 
 	v->exits++;
-	trace_exit(v, ESR_EC(esr), esr, abort ? ipa : r->elr);
 	switch (ESR_EC(esr)) {
 	case EC_HVC64:
+		trace_exit(v, EC_HVC64, esr, r->elr);
 		smccc_call(v, r->x);
 		break;
 	case EC_SMC64:
+		trace_exit(v, EC_SMC64, esr, r->elr);
 		smccc_call(v, r->x);
 		r->elr += 4; /* a trapped SMC returns to itself */
 		break;
 	case EC_SYSREG:
+		trace_exit(v, EC_SYSREG, esr, r->elr);
 		exit_sysreg(v, r, esr);
 		break;
 	case EC_DABT_LOW:
+		ipa = exit_fault_ipa(); /* read once: the record and the handler */
+		trace_exit(v, EC_DABT_LOW, esr, ipa);
 		exit_data_abort(v, r, esr, ipa);
 		break;
 	case EC_IABT_LOW:
+		ipa = exit_fault_ipa();
+		trace_exit(v, EC_IABT_LOW, esr, ipa);
 		exit_fault(v, exit_abort_kind(esr, 1), ipa, esr);
-		break;
 	case EC_WFX:
+		trace_exit(v, EC_WFX, esr, r->elr);
 		r->elr += 4;
 		break;
 	default: /* a debugger's: only while a session routes them here (MDCR_EL2.TDE) */
+		trace_exit(v, ESR_EC(esr), esr, r->elr);
 		if (!arch_debug_exit(v, esr))
 			exit_fault(v, "unexpected exception", 0, esr);
 	}
