@@ -140,10 +140,15 @@ static inline void trace_vcpu(uint32_t cls, uint16_t event, const struct vcpu *v
  * Back into the guest: no record, only the time, which the next EXIT of
  * this pCPU carries (include/vitrine/trace_fold.h). The counter's read and one store.
  */
-static inline void trace_enter(void)
+static inline void trace_enter_at(struct cpu *self)
 {
 	if (VT_TRACE_CLASSES & VT_CLASS_EXIT)
-		arch_cpu_this()->last_enter = arch_counter();
+		self->last_enter = arch_counter();
+}
+
+static inline void trace_enter(void)
+{
+	trace_enter_at(arch_cpu_this());
 }
 
 /*

@@ -112,11 +112,11 @@ static __attribute__((noinline)) uint32_t exit_flush(struct vcpu *v)
  * read relaxed, as volatile (an atomic load costs an ADD): vgic_flush's
  * exchange orders what it reads after.
  */
-static inline uint32_t exit_resume(struct vcpu *v)
+static inline uint32_t exit_resume(struct cpu *self, struct vcpu *v)
 {
 	if (*(volatile uint32_t *)&v->arch.vgic.pending_any)
 		return exit_flush(v);
-	trace_enter();
+	trace_enter_at(self);
 	return EXIT_DONE;
 }
 
@@ -125,11 +125,11 @@ static inline uint32_t exit_resume(struct vcpu *v)
  * or parks it, reading the state again with acquire (vcpu_check_state).
  * RUNNING was stored by this pCPU: relaxed is enough to see it.
  */
-static inline uint32_t exit_return(struct vcpu *v)
+static inline uint32_t exit_return(struct cpu *self, struct vcpu *v)
 {
 	if (*(volatile uint32_t *)&v->state != VCPU_RUNNING)
 		return EXIT_FINISH;
-	return exit_resume(v);
+	return exit_resume(self, v);
 }
 
 /* A register x20-x30 the exit reads or writes: those are saved on the slow path only. */
@@ -195,7 +195,7 @@ uint32_t exit_sync(struct arch_regs *r)
 	if (exit_needs_frame(esr))
 		return EXIT_HANDLE;
 	exit_sync_handle(v, r, esr);
-	return exit_return(v);
+	return exit_return(arch_cpu_this(), v);
 }
 
 /*
@@ -221,7 +221,7 @@ static __attribute__((noinline)) uint32_t exit_irq_any(struct arch_regs *r, stru
 				membw_wait(v); /* a regulated vCPU out of budget */
 		}
 	}
-	return exit_return(v);
+	return exit_return(arch_cpu_this(), v);
 }
 
 /*
@@ -233,25 +233,25 @@ static __attribute__((noinline)) uint32_t exit_irq_any(struct arch_regs *r, stru
 static inline __attribute__((always_inline)) uint32_t exit_vtimer(struct cpu *self, struct vcpu *v,
                                                                   struct arch_regs *r)
 {
-	uint32_t on = trace_on_read(self), rec;
-	uint64_t ts = 0, lr = vgic_vtimer_lr_ready(v);
+	uint32_t on = trace_on_read(self), rec = trace_classes(on, VT_CLASS_EXIT | VT_CLASS_IRQ);
+	uint64_t ts, lr = vgic_vtimer_lr_ready(v);
 
-	if (!lr || !trace_exit_inline(self, on, VT_CLASS_EXIT | VT_CLASS_IRQ, &ts))
+	if (!lr)
 		return exit_irq_any(r, v, VGIC_VTIMER_INTID);
-	rec = trace_classes(on, VT_CLASS_EXIT | VT_CLASS_IRQ);
-	if (__builtin_expect(rec == (VT_CLASS_EXIT | VT_CLASS_IRQ), 1))
+	if (rec) { /* both records or none: one class of the two alone is rare */
+		if (rec != (VT_CLASS_EXIT | VT_CLASS_IRQ) || on & TRACE_ON_STREAM)
+			return exit_irq_any(r, v, VGIC_VTIMER_INTID);
+		ts = arch_counter();
+		if (__builtin_expect(ts - self->last_enter >= VT_RUN_NONE, 0))
+			return exit_irq_any(r, v, VGIC_VTIMER_INTID);
 		trace_flight2(self, ts, v->arch.vgic.trace_vtimer[0],
 		              trace_exit_b(self, VGIC_VTIMER_INTID, ts), r->elr,
 		              v->arch.vgic.trace_vtimer[1], VGIC_VTIMER_INTID, 0);
-	else if (rec)
-		trace_flight(self, ts, v->arch.vgic.trace_vtimer[rec == VT_CLASS_IRQ],
-		             rec == VT_CLASS_IRQ ? VGIC_VTIMER_INTID
-		                                 : trace_exit_b(self, VGIC_VTIMER_INTID, ts),
-		             rec == VT_CLASS_IRQ ? 0 : r->elr);
+	}
 	gicv3_eoi(VGIC_VTIMER_INTID);
 	vgic_lr0_write(lr);
 	v->exits++;
-	return exit_return(v);
+	return exit_return(self, v);
 }
 
 /*
@@ -264,8 +264,8 @@ static inline __attribute__((always_inline)) uint32_t exit_ipi(struct cpu *self,
 	uint32_t on = trace_on_read(self);
 	uint64_t ts = 0;
 
-	if (__atomic_load_n(&self->requests, __ATOMIC_ACQUIRE) ||
-	    !trace_exit_inline(self, on, VT_CLASS_EXIT, &ts))
+	/* Relaxed, as volatile: cpu_own_irq reads a request again with acquire. */
+	if (*(volatile uint32_t *)&self->requests || !trace_exit_inline(self, on, VT_CLASS_EXIT, &ts))
 		return exit_irq_any(r, v, GIC_SGI_IPI);
 	if (trace_classes(on, VT_CLASS_EXIT))
 		trace_flight(self, ts, v->trace_who | VT_EV_EXIT | (uint64_t)VT_EXIT_IRQ << 32,
@@ -273,7 +273,7 @@ static inline __attribute__((always_inline)) uint32_t exit_ipi(struct cpu *self,
 	gicv3_eoi(GIC_SGI_IPI);
 	gicv3_deactivate_nosync(GIC_SGI_IPI); /* the ERET synchronizes */
 	v->exits++;
-	return exit_return(v);
+	return exit_return(self, v);
 }
 
 uint32_t exit_irq(struct arch_regs *r)
@@ -303,7 +303,7 @@ void exit_slow(struct arch_regs *r, uint32_t what)
 	if (what == EXIT_HANDLE)
 		exit_sync_handle(v, r, sysreg_read(esr_el2));
 	vcpu_check_state(v);
-	(void)exit_resume(v);
+	(void)exit_resume(arch_cpu_this(), v);
 }
 
 void hyp_exception(struct arch_regs *r, uint64_t kind)
