@@ -19,6 +19,7 @@ struct cpu {
 	uint64_t
 	    last_enter; /* counter at the last return to the guest, or VT_ENTER_NONE: the
 	                   next EXIT record carries the run time (include/vitrine/trace_fold.h) */
+	uint64_t run_limit; /* trace.h trace_folds: beside last_enter, one LDP loads both */
 };
 
 #define CPU_REQ_LLC_SAMPLE 1u /* read the LLC event counters (pmu_llc.c) */

@@ -82,6 +82,7 @@ void trace_init_cpu(struct cpu *c)
 	c->trace = &trace_rings[c->id].ring;
 	c->trace_head = &c->trace->head;
 	c->last_enter = VT_ENTER_NONE;
+	c->run_limit = mode == VT_MODE_STREAM ? 0 : VT_RUN_NONE;
 	vt_ring_init(c->trace, c->id, TRACE_RECORDS, mode, arch_counter_freq());
 }
 

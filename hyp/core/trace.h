@@ -152,24 +152,17 @@ static inline void trace_enter(void)
 }
 
 /*
- * For an exit path written all inline for the usual case: 1 if the records
- * of classes cls go to the flight recorder or nowhere (none is streamed:
- * that is a call) and the EXIT, if recorded, can fold the guest's run, its
- * time then in *ts; 0 and nothing written, else. Masked, one test.
+ * 1 if an EXIT at ts goes to the flight recorder inline, folding the
+ * guest's run since last_enter: the run is under run_limit, which is
+ * VT_RUN_NONE in flight mode and 0 in stream mode (every EXIT then takes
+ * trace_exit_slow). One compare says both.
  */
-static inline int trace_exit_inline(const struct cpu *self, uint32_t on, uint32_t cls, uint64_t *ts)
+static inline int trace_folds(const struct cpu *self, uint64_t ts)
 {
-	if (!trace_classes(on, cls))
-		return 1;
-	if (on & TRACE_ON_STREAM)
-		return 0;
-	*ts = arch_counter();
-	if (!trace_classes(on, VT_CLASS_EXIT))
-		return 1;
-	return *ts - self->last_enter < VT_RUN_NONE;
+	return ts - self->last_enter < self->run_limit;
 }
 
-/* The b of an EXIT at ts, which trace_exit_inline let fold the run since last_enter. */
+/* The b of an EXIT at ts, which trace_folds let fold the run since last_enter. */
 static inline uint64_t trace_exit_b(const struct cpu *self, uint64_t b, uint64_t ts)
 {
 	return vt_fold_b(b, (uint32_t)(ts - self->last_enter));
@@ -193,11 +186,11 @@ static inline void trace_exit(const struct vcpu *v, uint32_t a, uint64_t b, uint
 	if (!(on & VT_CLASS_EXIT))
 		return; /* not recorded */
 	ts = arch_counter();
-	if (__builtin_expect(!(on & TRACE_ON_STREAM) && ts - self->last_enter < VT_RUN_NONE, 1))
-		trace_flight(self, ts, v->trace_who | VT_EV_EXIT | (uint64_t)a << 32,
-		             trace_exit_b(self, b, ts), c);
+	if (__builtin_expect(trace_folds(self, ts), 1))
+		trace_flight(self, ts, v->trace_exit | (uint64_t)a << 32, trace_exit_b(self, b, ts),
+		             c);
 	else
-		trace_exit_slow(v->trace_who | VT_EV_EXIT | (uint64_t)a << 32, b, c);
+		trace_exit_slow(v->trace_exit | (uint64_t)a << 32, b, c);
 }
 
 /* An exit that writes no EXIT (exit_other's fault): the pending ENTER, as a record of its own. */

@@ -104,6 +104,7 @@ void vm_init_all(void)
 			v->id = vm->nr_vcpus;
 			v->pcpu = p;
 			v->trace_who = vt_word1(0, (uint8_t)i, (uint8_t)v->id, 0);
+			v->trace_exit = v->trace_who | VT_EV_EXIT;
 			v->parked = 1;
 			vm->vcpus[vm->nr_vcpus++] = v;
 			cpus[p].vcpu = v;

@@ -53,7 +53,8 @@ struct vcpu {
 	uint64_t context;
 	uint64_t exits;
 	uint64_t sysreg_traps;
-	uint64_t trace_who; /* VM and vCPU ids as placed in a trace record's second word */
+	uint64_t trace_who;  /* VM and vCPU ids as placed in a trace record's second word */
+	uint64_t trace_exit; /* ... with VT_EV_EXIT: an EXIT's second word but its class */
 	struct vconsole console;
 	struct arch_vcpu arch;
 	struct debug_vcpu debug; /* last: the exit paths' fields keep their offsets */

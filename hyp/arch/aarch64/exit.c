@@ -143,6 +143,19 @@ static int exit_needs_frame(uint64_t esr)
 }
 
 /*
+ * ESR's class for the EXIT record, hidden from GCC: in each case of the
+ * switch it would build the constant into the record, up to three
+ * instructions, where the register takes one.
+ */
+static inline uint32_t exit_class(uint64_t esr)
+{
+	uint32_t ec = ESR_EC(esr);
+
+	__asm__("" : "+r"(ec));
+	return ec;
+}
+
+/*
  * Inlined into exit_sync: a call and a second prologue on every exit
  * otherwise. The EXIT is written in each case, the class a constant there
  * and the switch taken once.
@@ -150,38 +163,39 @@ static int exit_needs_frame(uint64_t esr)
 static inline __attribute__((always_inline)) void
 exit_sync_handle(struct vcpu *v, struct arch_regs *r, uint64_t esr)
 {
+	uint32_t ec = exit_class(esr);
 	uint64_t ipa;
 
 	v->exits++;
 	switch (ESR_EC(esr)) {
 	case EC_HVC64:
-		trace_exit(v, EC_HVC64, esr, r->elr);
+		trace_exit(v, ec, esr, r->elr);
 		smccc_call(v, r->x);
 		break;
 	case EC_SMC64:
-		trace_exit(v, EC_SMC64, esr, r->elr);
+		trace_exit(v, ec, esr, r->elr);
 		smccc_call(v, r->x);
 		r->elr += 4; /* a trapped SMC returns to itself */
 		break;
 	case EC_SYSREG:
-		trace_exit(v, EC_SYSREG, esr, r->elr);
+		trace_exit(v, ec, esr, r->elr);
 		exit_sysreg(v, r, esr);
 		break;
 	case EC_DABT_LOW:
 		ipa = exit_fault_ipa(); /* read once: the record and the handler */
-		trace_exit(v, EC_DABT_LOW, esr, ipa);
+		trace_exit(v, ec, esr, ipa);
 		exit_data_abort(v, r, esr, ipa);
 		break;
 	case EC_IABT_LOW:
 		ipa = exit_fault_ipa();
-		trace_exit(v, EC_IABT_LOW, esr, ipa);
+		trace_exit(v, ec, esr, ipa);
 		exit_fault(v, exit_abort_kind(esr, 1), ipa, esr);
 	case EC_WFX:
-		trace_exit(v, EC_WFX, esr, r->elr);
+		trace_exit(v, ec, esr, r->elr);
 		r->elr += 4;
 		break;
 	default: /* a debugger's: only while a session routes them here (MDCR_EL2.TDE) */
-		trace_exit(v, ESR_EC(esr), esr, r->elr);
+		trace_exit(v, ec, esr, r->elr);
 		if (!arch_debug_exit(v, esr))
 			exit_fault(v, "unexpected exception", 0, esr);
 	}
@@ -239,10 +253,10 @@ static inline __attribute__((always_inline)) uint32_t exit_vtimer(struct cpu *se
 	if (!lr)
 		return exit_irq_any(r, v, VGIC_VTIMER_INTID);
 	if (rec) { /* both records or none: one class of the two alone is rare */
-		if (rec != (VT_CLASS_EXIT | VT_CLASS_IRQ) || on & TRACE_ON_STREAM)
+		if (rec != (VT_CLASS_EXIT | VT_CLASS_IRQ))
 			return exit_irq_any(r, v, VGIC_VTIMER_INTID);
 		ts = arch_counter();
-		if (__builtin_expect(ts - self->last_enter >= VT_RUN_NONE, 0))
+		if (__builtin_expect(!trace_folds(self, ts), 0))
 			return exit_irq_any(r, v, VGIC_VTIMER_INTID);
 		trace_flight2(self, ts, v->arch.vgic.trace_vtimer[0],
 		              trace_exit_b(self, VGIC_VTIMER_INTID, ts), r->elr,
@@ -261,15 +275,18 @@ static inline __attribute__((always_inline)) uint32_t exit_vtimer(struct cpu *se
 static inline __attribute__((always_inline)) uint32_t exit_ipi(struct cpu *self, struct vcpu *v,
                                                                struct arch_regs *r)
 {
-	uint32_t on = trace_on_read(self);
-	uint64_t ts = 0;
+	uint64_t ts;
 
 	/* Relaxed, as volatile: cpu_own_irq reads a request again with acquire. */
-	if (*(volatile uint32_t *)&self->requests || !trace_exit_inline(self, on, VT_CLASS_EXIT, &ts))
+	if (*(volatile uint32_t *)&self->requests)
 		return exit_irq_any(r, v, GIC_SGI_IPI);
-	if (trace_classes(on, VT_CLASS_EXIT))
-		trace_flight(self, ts, v->trace_who | VT_EV_EXIT | (uint64_t)VT_EXIT_IRQ << 32,
+	if (trace_classes(trace_on_read(self), VT_CLASS_EXIT)) {
+		ts = arch_counter();
+		if (__builtin_expect(!trace_folds(self, ts), 0))
+			return exit_irq_any(r, v, GIC_SGI_IPI);
+		trace_flight(self, ts, v->trace_exit | (uint64_t)VT_EXIT_IRQ << 32,
 		             trace_exit_b(self, GIC_SGI_IPI, ts), r->elr);
+	}
 	gicv3_eoi(GIC_SGI_IPI);
 	gicv3_deactivate_nosync(GIC_SGI_IPI); /* the ERET synchronizes */
 	v->exits++;
