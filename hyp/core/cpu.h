@@ -17,8 +17,8 @@ struct cpu {
 	uint64_t *trace_head;  /* &trace->head: the flight recorder's writes start there */
 	uint32_t requests;     /* CPU_REQ_*: work another pCPU asked for, then sent an IPI */
 	uint64_t
-	    last_enter; /* counter at the last return to the guest, or VT_ENTER_NONE: the
-	                   next EXIT record carries the run time (include/vitrine/trace_fold.h) */
+	    last_enter;     /* counter at the last return to the guest, or VT_ENTER_NONE: the
+	                       next EXIT record carries the run time (include/vitrine/trace_fold.h) */
 	uint64_t run_limit; /* trace.h trace_folds: beside last_enter, one LDP loads both */
 };
 

@@ -78,8 +78,7 @@ static inline uint64_t trace_flight_at(uint64_t *head, uint64_t h, uint64_t ts, 
 }
 
 /* One flight record at ts. */
-static inline void trace_flight(struct cpu *self, uint64_t ts, uint64_t w1, uint64_t b,
-                                uint64_t c)
+static inline void trace_flight(struct cpu *self, uint64_t ts, uint64_t w1, uint64_t b, uint64_t c)
 {
 	uint64_t *head = self->trace_head;
 
@@ -87,8 +86,8 @@ static inline void trace_flight(struct cpu *self, uint64_t ts, uint64_t w1, uint
 }
 
 /* Two flight records at the same ts, one after the other: the head is loaded once. */
-static inline void trace_flight2(struct cpu *self, uint64_t ts, uint64_t w1, uint64_t b,
-                                 uint64_t c, uint64_t w1_2, uint64_t b_2, uint64_t c_2)
+static inline void trace_flight2(struct cpu *self, uint64_t ts, uint64_t w1, uint64_t b, uint64_t c,
+                                 uint64_t w1_2, uint64_t b_2, uint64_t c_2)
 {
 	uint64_t *head = self->trace_head;
 	uint64_t h = trace_flight_at(head, *head, ts, w1, b, c);
@@ -101,8 +100,7 @@ static inline void trace_flight2(struct cpu *self, uint64_t ts, uint64_t w1, uin
  * either mode; the caller has tested the class, so that a masked event
  * costs the load and one branch, its arguments built only past them.
  */
-static inline void trace_record(struct cpu *self, uint32_t on, uint64_t w1, uint64_t b,
-                                uint64_t c)
+static inline void trace_record(struct cpu *self, uint32_t on, uint64_t w1, uint64_t b, uint64_t c)
 {
 	if (__builtin_expect(on & TRACE_ON_STREAM, 0))
 		trace_put_stream(w1, b, c);
