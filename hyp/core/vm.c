@@ -111,7 +111,7 @@ void vm_init_all(void)
 		}
 		if (cfg->uart_ipa)
 			vmmio_add(&vm->mmio, cfg->uart_ipa, VUART_SIZE, vuart_access, 0);
-		ipc_bell_add(vm);
+		ipc_vm_init(vm);
 		vuart_reset(vm);
 		arch_vm_init(vm);
 		arch_vm_audit_colors(vm);
