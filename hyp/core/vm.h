@@ -75,11 +75,11 @@ struct vm {
 	uint64_t fault_restarts_at;     /* counter value when the current window opened; 0: none */
 	uint32_t pmu; /* its pCPUs' PMUs are its own, untrapped (the config's monitor) */
 	uint64_t ipc_events[CFG_CHANNEL_MAX]; /* doorbell events not yet fetched, by channel */
-	const struct cfg_region *ipc_region[CFG_CHANNEL_MAX]; /* its region of each, or 0 */
 	uint32_t dma_faults; /* its PCIe functions' DMA the SMMU refused (smmuv3.c) */
 	struct arch_vm arch;
 	struct vmmio mmio;
 	struct vuart vuart;
+	const struct cfg_region *ipc_region[CFG_CHANNEL_MAX]; /* its region of each channel, or 0 */
 	struct debug_vm debug; /* last: the exit paths' fields keep their offsets */
 };
 
