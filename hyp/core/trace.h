@@ -135,6 +135,16 @@ static inline void trace_vcpu(uint32_t cls, uint16_t event, const struct vcpu *v
 }
 
 /*
+ * An event about this pCPU's vCPU, the one whose exit this is (a call it
+ * made): its ids come with trace_on's pCPU, so the caller keeps no vCPU
+ * for the record across its work.
+ */
+static inline void trace_own(uint32_t cls, uint16_t event, uint32_t a, uint64_t b, uint64_t c)
+{
+	trace_put(cls, arch_cpu_this()->trace_who | event | (uint64_t)a << 32, b, c);
+}
+
+/*
  * Back into the guest: no record, only the time, which the next EXIT of
  * this pCPU carries (include/vitrine/trace_fold.h). The counter's read and one store.
  */

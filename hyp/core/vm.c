@@ -108,6 +108,7 @@ void vm_init_all(void)
 			v->parked = 1;
 			vm->vcpus[vm->nr_vcpus++] = v;
 			cpus[p].vcpu = v;
+			cpus[p].trace_who = v->trace_who;
 		}
 		if (cfg->uart_ipa)
 			vmmio_add(&vm->mmio, cfg->uart_ipa, VUART_SIZE, vuart_access, 0);

@@ -122,5 +122,5 @@ void vpsci_call(struct vcpu *v, uint64_t *x)
 		return;
 	}
 	x[0] = (uint64_t)ret;
-	trace_vcpu(VT_CLASS_CALL, VT_EV_PSCI, v, fid, x[1], x[0]);
+	trace_own(VT_CLASS_CALL, VT_EV_PSCI, fid, x[1], x[0]);
 }
