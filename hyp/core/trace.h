@@ -96,8 +96,8 @@ static inline void trace_flight2(struct cpu *self, uint64_t ts, uint64_t w1, uin
 }
 
 /*
- * A record of a class on records (on: trace_on, read by the caller), in
- * either mode; the caller has tested the class, so that a masked event
+ * A record whose class on (trace_on, read by the caller) has switched on,
+ * in either mode. The caller tests the class first, so that a masked event
  * costs the load and one branch, its arguments built only past them.
  */
 static inline void trace_record(struct cpu *self, uint32_t on, uint64_t w1, uint64_t b, uint64_t c)
@@ -136,8 +136,8 @@ static inline void trace_vcpu(uint32_t cls, uint16_t event, const struct vcpu *v
 
 /*
  * An event about this pCPU's vCPU, the one whose exit this is (a call it
- * made): its ids come with trace_on's pCPU, so the caller keeps no vCPU
- * for the record across its work.
+ * made): its ids are in struct cpu, beside trace_on, so the caller keeps
+ * no vCPU for the record across its work.
  */
 static inline void trace_own(uint32_t cls, uint16_t event, uint32_t a, uint64_t b, uint64_t c)
 {

@@ -157,8 +157,8 @@ static inline uint32_t exit_class(uint64_t esr)
 
 /*
  * Inlined into exit_sync: a call and a second prologue on every exit
- * otherwise. The EXIT is written in each case, the class a constant there
- * and the switch taken once.
+ * otherwise. The EXIT is written in each case, so that the switch is taken
+ * once.
  */
 static inline __attribute__((always_inline)) void
 exit_sync_handle(struct vcpu *v, struct arch_regs *r, uint64_t esr)
@@ -190,6 +190,7 @@ exit_sync_handle(struct vcpu *v, struct arch_regs *r, uint64_t esr)
 		ipa = exit_fault_ipa();
 		trace_exit(v, ec, esr, ipa);
 		exit_fault(v, exit_abort_kind(esr, 1), ipa, esr);
+		break;
 	case EC_WFX:
 		trace_exit(v, ec, esr, r->elr);
 		r->elr += 4;
