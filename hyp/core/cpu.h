@@ -13,11 +13,14 @@ struct cpu {
 	uint32_t id;
 	struct vcpu *vcpu;     /* the vCPU pinned here, or 0 */
 	struct vt_ring *trace; /* this pCPU's trace ring */
-	uint32_t trace_on;     /* trace_mask, placed by ring mode: see trace.h trace_put */
+	uint32_t trace_on;     /* trace_mask, and the ring's mode: see trace.h TRACE_ON_STREAM */
+	uint64_t *trace_head;  /* &trace->head: the flight recorder's writes start there */
+	uint64_t trace_who;    /* its vCPU's (struct vcpu's): trace_own needs no vCPU at hand */
 	uint32_t requests;     /* CPU_REQ_*: work another pCPU asked for, then sent an IPI */
 	uint64_t
-	    last_enter; /* counter at the last return to the guest, or VT_ENTER_NONE: the
-	                   next EXIT record carries the run time (include/vitrine/trace_fold.h) */
+	    last_enter;     /* counter at the last return to the guest, or VT_ENTER_NONE: the
+	                       next EXIT record carries the run time (include/vitrine/trace_fold.h) */
+	uint64_t run_limit; /* trace.h trace_folds: beside last_enter, one LDP loads both */
 };
 
 #define CPU_REQ_LLC_SAMPLE 1u /* read the LLC event counters (pmu_llc.c) */

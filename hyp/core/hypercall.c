@@ -105,7 +105,7 @@ void hypercall(struct vcpu *v, uint64_t *x)
 		x[0] = (uint64_t)ipc_events(v, x[1], &x[1]);
 		break;
 	case VT_HC_TRACE_MARK:
-		trace_vcpu(VT_CLASS_MARK, VT_EV_MARK, v, (uint32_t)x[1], x[2], 0);
+		trace_own(VT_CLASS_MARK, VT_EV_MARK, (uint32_t)x[1], x[2], 0);
 		x[0] = SMCCC_OK;
 		break;
 	case VT_HC_GUEST_FAULT:
@@ -136,5 +136,5 @@ void hypercall(struct vcpu *v, uint64_t *x)
 			x[0] = (uint64_t)SMCCC_NOT_SUPPORTED;
 		break;
 	}
-	trace_vcpu(VT_CLASS_CALL, VT_EV_HVC, v, fid, arg, x[0]);
+	trace_own(VT_CLASS_CALL, VT_EV_HVC, fid, arg, x[0]);
 }

@@ -19,16 +19,10 @@
 
 struct ipc_channel_stats ipc_stats[CFG_CHANNEL_MAX];
 
-/* The region through which vm maps channel ch, or 0 if vm is not a member. */
+/* The region through which vm maps channel ch (< nr_channels), or 0 if vm is not a member. */
 static const struct cfg_region *ipc_member(const struct vm *vm, uint32_t ch)
 {
-	for (uint32_t i = 0; i < vm->cfg->nr_regions; i++) {
-		const struct cfg_region *r = &vm->cfg->regions[i];
-
-		if (r->kind == CFG_REGION_SHM && r->channel == ch)
-			return r;
-	}
-	return 0;
+	return vm->ipc_region[ch];
 }
 
 int64_t ipc_notify(struct vcpu *v, uint64_t ch, uint64_t event)
@@ -125,12 +119,16 @@ static int ipc_bell_access(struct vcpu *v, const void *ctx, uint64_t offset, uns
 	return 0;
 }
 
-void ipc_bell_add(struct vm *vm)
+void ipc_vm_init(struct vm *vm)
 {
 	for (uint32_t i = 0; i < vm->cfg->nr_regions; i++) {
 		const struct cfg_region *r = &vm->cfg->regions[i];
 
-		if (r->kind == CFG_REGION_SHM && r->flags & CFG_REGION_BELL)
+		if (r->kind != CFG_REGION_SHM)
+			continue;
+		if (!vm->ipc_region[r->channel]) /* the first, as a search of the regions finds */
+			vm->ipc_region[r->channel] = r;
+		if (r->flags & CFG_REGION_BELL)
 			vmmio_add(&vm->mmio, r->bell_ipa, VT_BELL_PAGE, ipc_bell_access, r);
 	}
 }

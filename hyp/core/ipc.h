@@ -20,7 +20,7 @@ extern struct ipc_channel_stats ipc_stats[CFG_CHANNEL_MAX];
 int64_t ipc_notify(struct vcpu *v, uint64_t ch, uint64_t event);
 int64_t ipc_events(struct vcpu *v, uint64_t ch, uint64_t *events);
 void ipc_report(void);
-/* Emulates vm's doorbell pages (its config's `shm ... bell IPA`). */
-void ipc_bell_add(struct vm *vm);
+/* At boot: vm's channels by number, and its doorbell pages (its config's `shm ... bell IPA`). */
+void ipc_vm_init(struct vm *vm);
 
 #endif

@@ -35,7 +35,7 @@ _Static_assert(sizeof(struct trace_cpu_ring) == CFG_TRACE_RING_BYTES, "as vmconf
 static struct trace_cpu_ring trace_ring_ram[PLAT_CPU_NUM] __attribute__((section(".noinit")));
 static struct trace_cpu_ring *trace_rings = trace_ring_ram;
 uint32_t trace_mask = VT_CLASS_ALL;
-static uint32_t trace_on_shift; /* where trace_mask goes in struct cpu's trace_on */
+static uint32_t trace_on_mode; /* TRACE_ON_STREAM in stream mode, beside trace_mask in trace_on */
 
 static struct cfg_region trace_region(void)
 {
@@ -77,10 +77,12 @@ void trace_init_cpu(struct cpu *c)
 
 	if (c->id == 0 && BOOTPARAM_TRACE_CLASSES(arch_boot_param()))
 		trace_mask = BOOTPARAM_TRACE_CLASSES(arch_boot_param()) | VT_CLASS_RING;
-	trace_on_shift = mode == VT_MODE_STREAM ? TRACE_ON_STREAM_SHIFT : 0;
-	c->trace_on = trace_mask << trace_on_shift;
+	trace_on_mode = mode == VT_MODE_STREAM ? TRACE_ON_STREAM : 0;
+	c->trace_on = trace_mask | trace_on_mode;
 	c->trace = &trace_rings[c->id].ring;
+	c->trace_head = &c->trace->head;
 	c->last_enter = VT_ENTER_NONE;
+	c->run_limit = mode == VT_MODE_STREAM ? 0 : VT_RUN_NONE;
 	vt_ring_init(c->trace, c->id, TRACE_RECORDS, mode, arch_counter_freq());
 }
 
@@ -88,7 +90,7 @@ void trace_set_mask(uint32_t mask)
 {
 	__atomic_store_n(&trace_mask, mask | VT_CLASS_RING, __ATOMIC_RELAXED);
 	for (uint32_t i = 0; i < PLAT_CPU_NUM; i++)
-		__atomic_store_n(&cpus[i].trace_on, (mask | VT_CLASS_RING) << trace_on_shift,
+		__atomic_store_n(&cpus[i].trace_on, mask | VT_CLASS_RING | trace_on_mode,
 		                 __ATOMIC_RELAXED);
 }
 

@@ -20,9 +20,14 @@
 #endif
 
 #define TRACE_RECORDS 16384 /* per pCPU ring: 512 KiB */
-/* In struct cpu's trace_on: the classes written inline (flight mode), and, shifted, through
- * trace_put_stream (stream mode, where a full ring drops records). */
-#define TRACE_ON_STREAM_SHIFT 16
+/*
+ * In struct cpu's trace_on, beside the classes recorded: the ring is in
+ * stream mode, its records go through trace_put_stream. So a masked class
+ * costs one load and one bit test, whatever the mode.
+ */
+#define TRACE_ON_STREAM (1u << 31)
+/* From a ring's head to its first slot. */
+#define TRACE_SLOTS_FROM_HEAD (sizeof(struct vt_ring) - __builtin_offsetof(struct vt_ring, head))
 
 extern uint32_t trace_mask;
 
@@ -48,19 +53,62 @@ static inline uint32_t trace_on_read(const struct cpu *self)
 	return *(const volatile uint32_t *)&self->trace_on;
 }
 
-/* A record of class cls in flight mode, trace_on (on) read by the caller: none if cls is off. */
-static inline void trace_put_flight(struct cpu *self, uint32_t on, uint32_t cls, uint64_t w1,
-                                    uint64_t b, uint64_t c)
+/* The classes of cls that on records (none that are compiled out). */
+static inline uint32_t trace_classes(uint32_t on, uint32_t cls)
 {
-	if (__builtin_expect(VT_TRACE_CLASSES & on & cls, 1))
-		vt_ring_write_flight(self->trace, TRACE_RECORDS - 1, arch_counter(), w1, b, c);
+	return VT_TRACE_CLASSES & on & cls;
 }
 
 /*
- * A record of class cls whose second word (event, VM, vCPU, a) is w1. The
- * flight recorder, the usual mode, is written inline: one load and one
- * bit test decide, and the ring's capacity is a constant.
+ * The flight recorder's write of the record at position h, from the ring's
+ * head, which struct cpu's trace_head points at: the slots follow it at a
+ * constant distance, and the capacity is a constant. Returns h + 1.
  */
+static inline uint64_t trace_flight_at(uint64_t *head, uint64_t h, uint64_t ts, uint64_t w1,
+                                       uint64_t b, uint64_t c)
+{
+	char *at = (char *)head + (h & (TRACE_RECORDS - 1)) * sizeof(struct vt_record);
+
+	/* Opaque to GCC, which would otherwise split the address and not pair the stores. */
+	__asm__("" : "+r"(at));
+	__atomic_thread_fence(__ATOMIC_RELEASE); /* see vt_ring_write_flight */
+	vt_slot_store((struct vt_record *)(at + TRACE_SLOTS_FROM_HEAD), ts, w1, b, c);
+	__atomic_store_n(head, h + 1, __ATOMIC_RELEASE);
+	return h + 1;
+}
+
+/* One flight record at ts. */
+static inline void trace_flight(struct cpu *self, uint64_t ts, uint64_t w1, uint64_t b, uint64_t c)
+{
+	uint64_t *head = self->trace_head;
+
+	trace_flight_at(head, *head, ts, w1, b, c);
+}
+
+/* Two flight records at the same ts, one after the other: the head is loaded once. */
+static inline void trace_flight2(struct cpu *self, uint64_t ts, uint64_t w1, uint64_t b, uint64_t c,
+                                 uint64_t w1_2, uint64_t b_2, uint64_t c_2)
+{
+	uint64_t *head = self->trace_head;
+	uint64_t h = trace_flight_at(head, *head, ts, w1, b, c);
+
+	trace_flight_at(head, h, ts, w1_2, b_2, c_2);
+}
+
+/*
+ * A record whose class on (trace_on, read by the caller) has switched on,
+ * in either mode. The caller tests the class first, so that a masked event
+ * costs the load and one branch, its arguments built only past them.
+ */
+static inline void trace_record(struct cpu *self, uint32_t on, uint64_t w1, uint64_t b, uint64_t c)
+{
+	if (__builtin_expect(on & TRACE_ON_STREAM, 0))
+		trace_put_stream(w1, b, c);
+	else
+		trace_flight(self, arch_counter(), w1, b, c);
+}
+
+/* A record of class cls whose second word (event, VM, vCPU, a) is w1. */
 static inline void trace_put(uint32_t cls, uint64_t w1, uint64_t b, uint64_t c)
 {
 	struct cpu *self = arch_cpu_this();
@@ -69,10 +117,8 @@ static inline void trace_put(uint32_t cls, uint64_t w1, uint64_t b, uint64_t c)
 	if (!(VT_TRACE_CLASSES & cls))
 		return;
 	on = trace_on_read(self);
-	if (__builtin_expect(on & cls, 1))
-		trace_put_flight(self, on, cls, w1, b, c);
-	else if (on & cls << TRACE_ON_STREAM_SHIFT)
-		trace_put_stream(w1, b, c);
+	if (trace_classes(on, cls))
+		trace_record(self, on, w1, b, c);
 }
 
 static inline void trace_emit(uint32_t cls, uint16_t event, uint8_t vm, uint8_t vcpu, uint32_t a,
@@ -89,43 +135,45 @@ static inline void trace_vcpu(uint32_t cls, uint16_t event, const struct vcpu *v
 }
 
 /*
+ * An event about this pCPU's vCPU, the one whose exit this is (a call it
+ * made): its ids are in struct cpu, beside trace_on, so the caller keeps
+ * no vCPU for the record across its work.
+ */
+static inline void trace_own(uint32_t cls, uint16_t event, uint32_t a, uint64_t b, uint64_t c)
+{
+	trace_put(cls, arch_cpu_this()->trace_who | event | (uint64_t)a << 32, b, c);
+}
+
+/*
  * Back into the guest: no record, only the time, which the next EXIT of
  * this pCPU carries (include/vitrine/trace_fold.h). The counter's read and one store.
  */
-static inline void trace_enter(void)
+static inline void trace_enter_at(struct cpu *self)
 {
 	if (VT_TRACE_CLASSES & VT_CLASS_EXIT)
-		arch_cpu_this()->last_enter = arch_counter();
+		self->last_enter = arch_counter();
+}
+
+static inline void trace_enter(void)
+{
+	trace_enter_at(arch_cpu_this());
 }
 
 /*
- * The EXIT as trace_exit writes it in flight mode, at ts, folding the run
- * since last_enter; who is the vCPU's trace_who.
+ * 1 if an EXIT at ts goes to the flight recorder inline, folding the
+ * guest's run since last_enter: the run is under run_limit, which is
+ * VT_RUN_NONE in flight mode and 0 in stream mode (every EXIT then takes
+ * trace_exit_slow). One compare says both.
  */
-static inline void trace_exit_flight(struct cpu *self, uint32_t on, uint64_t who, uint32_t a,
-                                     uint64_t b, uint64_t c, uint64_t ts)
+static inline int trace_folds(const struct cpu *self, uint64_t ts)
 {
-	if (__builtin_expect(VT_TRACE_CLASSES & on & VT_CLASS_EXIT, 1))
-		vt_ring_write_flight(self->trace, TRACE_RECORDS - 1, ts,
-		                     who | VT_EV_EXIT | (uint64_t)a << 32,
-		                     vt_fold_b(b, (uint32_t)(ts - self->last_enter)), c);
+	return ts - self->last_enter < self->run_limit;
 }
 
-/*
- * For an exit path written all inline for the usual case: 1 if the records
- * of classes cls go to the flight recorder or nowhere (none is streamed:
- * that is a call) and the EXIT can fold the guest's run, its time then in
- * *ts for trace_exit_flight; 0 and nothing written, else.
- */
-static inline int trace_exit_inline(const struct cpu *self, uint32_t on, uint32_t cls, uint64_t *ts)
+/* The b of an EXIT at ts, which trace_folds let fold the run since last_enter. */
+static inline uint64_t trace_exit_b(const struct cpu *self, uint64_t b, uint64_t ts)
 {
-	cls &= VT_TRACE_CLASSES;
-	if (on & cls << TRACE_ON_STREAM_SHIFT)
-		return 0;
-	if (!(on & cls & VT_CLASS_EXIT))
-		return 1;
-	*ts = arch_counter();
-	return *ts - self->last_enter < VT_RUN_NONE;
+	return vt_fold_b(b, (uint32_t)(ts - self->last_enter));
 }
 
 /*
@@ -137,32 +185,28 @@ static inline int trace_exit_inline(const struct cpu *self, uint32_t on, uint32_
 static inline void trace_exit(const struct vcpu *v, uint32_t a, uint64_t b, uint64_t c)
 {
 	struct cpu *self = arch_cpu_this();
-	uint64_t w1 = v->trace_who | VT_EV_EXIT | (uint64_t)a << 32, ts;
 	uint32_t on;
+	uint64_t ts;
 
 	if (!(VT_TRACE_CLASSES & VT_CLASS_EXIT))
 		return;
 	on = trace_on_read(self);
-	if (__builtin_expect(on & VT_CLASS_EXIT, 1)) { /* the flight recorder's */
-		ts = arch_counter();
-		if (__builtin_expect(ts - self->last_enter < VT_RUN_NONE, 1)) {
-			trace_exit_flight(self, on, v->trace_who, a, b, c, ts);
-			return;
-		}
-	} else if (!(on & VT_CLASS_EXIT << TRACE_ON_STREAM_SHIFT)) {
+	if (!(on & VT_CLASS_EXIT))
 		return; /* not recorded */
-	}
-	trace_exit_slow(w1, b, c);
+	ts = arch_counter();
+	if (__builtin_expect(trace_folds(self, ts), 1))
+		trace_flight(self, ts, v->trace_exit | (uint64_t)a << 32, trace_exit_b(self, b, ts),
+		             c);
+	else
+		trace_exit_slow(v->trace_exit | (uint64_t)a << 32, b, c);
 }
 
 /* An exit that writes no EXIT (exit_other's fault): the pending ENTER, as a record of its own. */
 static inline void trace_enter_flush(const struct vcpu *v)
 {
 	struct cpu *self = arch_cpu_this();
-	uint32_t on = trace_on_read(self);
 
-	if ((VT_TRACE_CLASSES & VT_CLASS_EXIT) &&
-	    on & (VT_CLASS_EXIT | VT_CLASS_EXIT << TRACE_ON_STREAM_SHIFT))
+	if (trace_classes(trace_on_read(self), VT_CLASS_EXIT))
 		trace_enter_unfolded(self, v->trace_who);
 }
 

@@ -104,13 +104,15 @@ void vm_init_all(void)
 			v->id = vm->nr_vcpus;
 			v->pcpu = p;
 			v->trace_who = vt_word1(0, (uint8_t)i, (uint8_t)v->id, 0);
+			v->trace_exit = v->trace_who | VT_EV_EXIT;
 			v->parked = 1;
 			vm->vcpus[vm->nr_vcpus++] = v;
 			cpus[p].vcpu = v;
+			cpus[p].trace_who = v->trace_who;
 		}
 		if (cfg->uart_ipa)
 			vmmio_add(&vm->mmio, cfg->uart_ipa, VUART_SIZE, vuart_access, 0);
-		ipc_bell_add(vm);
+		ipc_vm_init(vm);
 		vuart_reset(vm);
 		arch_vm_init(vm);
 		arch_vm_audit_colors(vm);

@@ -53,7 +53,8 @@ struct vcpu {
 	uint64_t context;
 	uint64_t exits;
 	uint64_t sysreg_traps;
-	uint64_t trace_who; /* VM and vCPU ids as placed in a trace record's second word */
+	uint64_t trace_who;  /* VM and vCPU ids as placed in a trace record's second word */
+	uint64_t trace_exit; /* ... with VT_EV_EXIT: an EXIT's second word but its class */
 	struct vconsole console;
 	struct arch_vcpu arch;
 	struct debug_vcpu debug; /* last: the exit paths' fields keep their offsets */
@@ -78,6 +79,7 @@ struct vm {
 	struct arch_vm arch;
 	struct vmmio mmio;
 	struct vuart vuart;
+	const struct cfg_region *ipc_region[CFG_CHANNEL_MAX]; /* its region of each channel, or 0 */
 	struct debug_vm debug; /* last: the exit paths' fields keep their offsets */
 };
 

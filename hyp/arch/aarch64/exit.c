@@ -107,21 +107,29 @@ static __attribute__((noinline)) uint32_t exit_flush(struct vcpu *v)
 	return EXIT_DONE;
 }
 
-/* Back to the guest with its interrupts in list registers. */
-static inline uint32_t exit_resume(struct vcpu *v)
+/*
+ * Back to the guest with its interrupts in list registers. pending_any is
+ * read relaxed, as volatile (an atomic load costs an ADD): vgic_flush's
+ * exchange orders what it reads after.
+ */
+static inline uint32_t exit_resume(struct cpu *self, struct vcpu *v)
 {
-	if (__atomic_load_n(&v->arch.vgic.pending_any, __ATOMIC_ACQUIRE))
+	if (*(volatile uint32_t *)&v->arch.vgic.pending_any)
 		return exit_flush(v);
-	trace_enter();
+	trace_enter_at(self);
 	return EXIT_DONE;
 }
 
-/* The way back, if the vCPU is still meant to run; if not, exit_slow holds or parks it. */
-static inline uint32_t exit_return(struct vcpu *v)
+/*
+ * The way back, if the vCPU is still meant to run; if not, exit_slow holds
+ * or parks it, reading the state again with acquire (vcpu_check_state).
+ * RUNNING was stored by this pCPU: relaxed is enough to see it.
+ */
+static inline uint32_t exit_return(struct cpu *self, struct vcpu *v)
 {
-	if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_RUNNING)
+	if (*(volatile uint32_t *)&v->state != VCPU_RUNNING)
 		return EXIT_FINISH;
-	return exit_resume(v);
+	return exit_resume(self, v);
 }
 
 /* A register x20-x30 the exit reads or writes: those are saved on the slow path only. */
@@ -134,36 +142,61 @@ static int exit_needs_frame(uint64_t esr)
 	return 0;
 }
 
-/* Inlined into exit_sync: a call and a second prologue on every exit otherwise. */
+/*
+ * ESR's class for the EXIT record, hidden from GCC: in each case of the
+ * switch it would build the constant into the record, up to three
+ * instructions, where the register takes one.
+ */
+static inline uint32_t exit_class(uint64_t esr)
+{
+	uint32_t ec = ESR_EC(esr);
+
+	__asm__("" : "+r"(ec));
+	return ec;
+}
+
+/*
+ * Inlined into exit_sync: a call and a second prologue on every exit
+ * otherwise. The EXIT is written in each case, so that the switch is taken
+ * once.
+ */
 static inline __attribute__((always_inline)) void
 exit_sync_handle(struct vcpu *v, struct arch_regs *r, uint64_t esr)
 {
-	int abort = ESR_EC(esr) == EC_DABT_LOW || ESR_EC(esr) == EC_IABT_LOW;
-	uint64_t ipa = abort ? exit_fault_ipa() : 0; /* read once: the record and the handler */
+	uint32_t ec = exit_class(esr);
+	uint64_t ipa;
 
 	v->exits++;
-	trace_exit(v, ESR_EC(esr), esr, abort ? ipa : r->elr);
 	switch (ESR_EC(esr)) {
 	case EC_HVC64:
+		trace_exit(v, ec, esr, r->elr);
 		smccc_call(v, r->x);
 		break;
 	case EC_SMC64:
+		trace_exit(v, ec, esr, r->elr);
 		smccc_call(v, r->x);
 		r->elr += 4; /* a trapped SMC returns to itself */
 		break;
 	case EC_SYSREG:
+		trace_exit(v, ec, esr, r->elr);
 		exit_sysreg(v, r, esr);
 		break;
 	case EC_DABT_LOW:
+		ipa = exit_fault_ipa(); /* read once: the record and the handler */
+		trace_exit(v, ec, esr, ipa);
 		exit_data_abort(v, r, esr, ipa);
 		break;
 	case EC_IABT_LOW:
+		ipa = exit_fault_ipa();
+		trace_exit(v, ec, esr, ipa);
 		exit_fault(v, exit_abort_kind(esr, 1), ipa, esr);
 		break;
 	case EC_WFX:
+		trace_exit(v, ec, esr, r->elr);
 		r->elr += 4;
 		break;
 	default: /* a debugger's: only while a session routes them here (MDCR_EL2.TDE) */
+		trace_exit(v, ec, esr, r->elr);
 		if (!arch_debug_exit(v, esr))
 			exit_fault(v, "unexpected exception", 0, esr);
 	}
@@ -177,7 +210,7 @@ uint32_t exit_sync(struct arch_regs *r)
 	if (exit_needs_frame(esr))
 		return EXIT_HANDLE;
 	exit_sync_handle(v, r, esr);
-	return exit_return(v);
+	return exit_return(arch_cpu_this(), v);
 }
 
 /*
@@ -203,30 +236,37 @@ static __attribute__((noinline)) uint32_t exit_irq_any(struct arch_regs *r, stru
 				membw_wait(v); /* a regulated vCPU out of budget */
 		}
 	}
-	return exit_return(v);
+	return exit_return(arch_cpu_this(), v);
 }
 
 /*
  * The virtual timer when nothing is unusual (exit_irq_any does the same
  * otherwise): its list register value ready, all of them free, the records
- * inline. No call, so no stack frame.
+ * inline, both at one counter read (the INJECT as vgic_raise writes it).
+ * No call, so no stack frame.
  */
 static inline __attribute__((always_inline)) uint32_t exit_vtimer(struct cpu *self, struct vcpu *v,
                                                                   struct arch_regs *r)
 {
-	uint32_t on = trace_on_read(self);
-	uint64_t ts = 0, who = v->trace_who, lr = vgic_vtimer_lr_ready(v);
+	uint32_t on = trace_on_read(self), rec = trace_classes(on, VT_CLASS_EXIT | VT_CLASS_IRQ);
+	uint64_t ts, lr = vgic_vtimer_lr_ready(v);
 
-	if (!lr || !trace_exit_inline(self, on, VT_CLASS_EXIT | VT_CLASS_IRQ, &ts))
+	if (!lr)
 		return exit_irq_any(r, v, VGIC_VTIMER_INTID);
-	trace_exit_flight(self, on, who, VT_EXIT_IRQ, VGIC_VTIMER_INTID, r->elr, ts);
+	if (rec) { /* both records or none: one class of the two alone is rare */
+		if (rec != (VT_CLASS_EXIT | VT_CLASS_IRQ))
+			return exit_irq_any(r, v, VGIC_VTIMER_INTID);
+		ts = arch_counter();
+		if (__builtin_expect(!trace_folds(self, ts), 0))
+			return exit_irq_any(r, v, VGIC_VTIMER_INTID);
+		trace_flight2(self, ts, v->arch.vgic.trace_vtimer[0],
+		              trace_exit_b(self, VGIC_VTIMER_INTID, ts), r->elr,
+		              v->arch.vgic.trace_vtimer[1], VGIC_VTIMER_INTID, 0);
+	}
 	gicv3_eoi(VGIC_VTIMER_INTID);
-	trace_put_flight(self, on, VT_CLASS_IRQ,
-	                 who | VT_EV_INJECT | (uint64_t)VGIC_VTIMER_INTID << 32, VGIC_VTIMER_INTID,
-	                 0); /* as vgic_raise writes it */
 	vgic_lr0_write(lr);
 	v->exits++;
-	return exit_return(v);
+	return exit_return(self, v);
 }
 
 /*
@@ -236,17 +276,22 @@ static inline __attribute__((always_inline)) uint32_t exit_vtimer(struct cpu *se
 static inline __attribute__((always_inline)) uint32_t exit_ipi(struct cpu *self, struct vcpu *v,
                                                                struct arch_regs *r)
 {
-	uint32_t on = trace_on_read(self);
-	uint64_t ts = 0;
+	uint64_t ts;
 
-	if (__atomic_load_n(&self->requests, __ATOMIC_ACQUIRE) ||
-	    !trace_exit_inline(self, on, VT_CLASS_EXIT, &ts))
+	/* Relaxed, as volatile: cpu_own_irq reads a request again with acquire. */
+	if (*(volatile uint32_t *)&self->requests)
 		return exit_irq_any(r, v, GIC_SGI_IPI);
-	trace_exit_flight(self, on, v->trace_who, VT_EXIT_IRQ, GIC_SGI_IPI, r->elr, ts);
+	if (trace_classes(trace_on_read(self), VT_CLASS_EXIT)) {
+		ts = arch_counter();
+		if (__builtin_expect(!trace_folds(self, ts), 0))
+			return exit_irq_any(r, v, GIC_SGI_IPI);
+		trace_flight(self, ts, v->trace_exit | (uint64_t)VT_EXIT_IRQ << 32,
+		             trace_exit_b(self, GIC_SGI_IPI, ts), r->elr);
+	}
 	gicv3_eoi(GIC_SGI_IPI);
 	gicv3_deactivate_nosync(GIC_SGI_IPI); /* the ERET synchronizes */
 	v->exits++;
-	return exit_return(v);
+	return exit_return(self, v);
 }
 
 uint32_t exit_irq(struct arch_regs *r)
@@ -276,7 +321,7 @@ void exit_slow(struct arch_regs *r, uint32_t what)
 	if (what == EXIT_HANDLE)
 		exit_sync_handle(v, r, sysreg_read(esr_el2));
 	vcpu_check_state(v);
-	(void)exit_resume(v);
+	(void)exit_resume(arch_cpu_this(), v);
 }
 
 void hyp_exception(struct arch_regs *r, uint64_t kind)

@@ -245,6 +245,8 @@ void vgic_vcpu_reset(struct vcpu *v)
 	c->waker = 2; /* ProcessorSleep */
 	for (uint32_t i = 0; i < VGIC_PRIVATE; i++)
 		c->prio[i] = 0;
+	c->trace_vtimer[0] = v->trace_exit | (uint64_t)VT_EXIT_IRQ << 32;
+	c->trace_vtimer[1] = v->trace_who | VT_EV_INJECT | (uint64_t)VGIC_VTIMER_INTID << 32;
 	vgic_lr_vtimer_update(v);
 	gicv3_clear_active(VGIC_VTIMER_INTID, v->pcpu);
 	vgic_lr_reset();

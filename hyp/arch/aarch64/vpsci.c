@@ -67,6 +67,26 @@ static int vpsci_implemented(uint32_t fid)
 	return 0;
 }
 
+/*
+ * CPU_OFF, SYSTEM_OFF and SYSTEM_RESET may never return (the machine may
+ * even power off): recorded first. Out of line, so that the other calls'
+ * way carries none of this.
+ */
+static __attribute__((noinline)) void vpsci_final(struct vcpu *v, uint64_t *x, uint32_t fid)
+{
+	if (fid == PSCI_CPU_OFF || fid == PSCI_SYSTEM_OFF || fid == PSCI_SYSTEM_RESET)
+		trace_vcpu(VT_CLASS_CALL, VT_EV_PSCI, v, fid, x[1], 0);
+	if ((fid & ~PSCI_SMC64) == PSCI_CPU_OFF)
+		vcpu_power_off(v);
+	if ((fid & ~PSCI_SMC64) == PSCI_SYSTEM_OFF)
+		vm_stop(v->vm, VM_OFF);
+	else
+		vm_reset_request(v->vm);
+	x[0] = (uint64_t)PSCI_SUCCESS;
+	if (fid != PSCI_SYSTEM_OFF && fid != PSCI_SYSTEM_RESET)
+		trace_vcpu(VT_CLASS_CALL, VT_EV_PSCI, v, fid, x[1], x[0]);
+}
+
 void vpsci_call(struct vcpu *v, uint64_t *x)
 {
 	uint32_t fid = (uint32_t)x[0];
@@ -79,17 +99,12 @@ void vpsci_call(struct vcpu *v, uint64_t *x)
 	if (!(fid & PSCI_SMC64)) /* SMC32 callers pass 32-bit arguments */
 		for (int i = 1; i < 4; i++)
 			x[i] &= 0xffffffffull;
-	/* These may never return (the machine may even power off): record them first. */
-	if (fid == PSCI_CPU_OFF || fid == PSCI_SYSTEM_OFF || fid == PSCI_SYSTEM_RESET)
-		trace_vcpu(VT_CLASS_CALL, VT_EV_PSCI, v, fid, x[1], 0);
 	switch (fid & ~PSCI_SMC64) {
 	case PSCI_VERSION:
 		ret = 0x10001; /* 1.1 */
 		break;
 	case PSCI_CPU_SUSPEND_64 & ~PSCI_SMC64:
 		break;
-	case PSCI_CPU_OFF:
-		vcpu_power_off(v);
 	case PSCI_CPU_ON_64 & ~PSCI_SMC64:
 		ret = vpsci_cpu_on(v, x[1], x[2], x[3]);
 		break;
@@ -99,17 +114,13 @@ void vpsci_call(struct vcpu *v, uint64_t *x)
 	case PSCI_MIGRATE_INFO_TYPE:
 		ret = 2; /* no trusted OS to migrate */
 		break;
-	case PSCI_SYSTEM_OFF:
-		vm_stop(v->vm, VM_OFF);
-		break;
-	case PSCI_SYSTEM_RESET:
-		vm_reset_request(v->vm);
-		break;
 	case PSCI_FEATURES:
 		ret = vpsci_implemented((uint32_t)x[1]) ? PSCI_SUCCESS : PSCI_NOT_SUPPORTED;
 		break;
+	default: /* PSCI_CPU_OFF, PSCI_SYSTEM_OFF, PSCI_SYSTEM_RESET */
+		vpsci_final(v, x, fid);
+		return;
 	}
 	x[0] = (uint64_t)ret;
-	if (fid != PSCI_SYSTEM_OFF && fid != PSCI_SYSTEM_RESET)
-		trace_vcpu(VT_CLASS_CALL, VT_EV_PSCI, v, fid, x[1], x[0]);
+	trace_own(VT_CLASS_CALL, VT_EV_PSCI, fid, x[1], x[0]);
 }

@@ -30,6 +30,7 @@ struct vgic_cpu {
 	uint32_t waker;
 	uint8_t prio[VGIC_PRIVATE];
 	uint64_t vtimer_lr; /* the virtual timer's list register value, 0 while it is disabled */
+	uint64_t trace_vtimer[2]; /* the second words of its EXIT and INJECT records, ready-made */
 };
 
 /* Per VM: the distributor, for the SPIs it owns (all others read as zero). */
