@@ -1,0 +1,262 @@
+/*
+ * The emulated PLIC from inside a riscv64 VM (hyp/arch/riscv64/vplic.c),
+ * its context being the S-mode one of its hart (2 * hart + 1).
+ *
+ * arg: bits 0..7   the source: the VM's doorbell (`shm ... irq N`) or its device's
+ *      bits 8..11  the role: 0 ping, 1 pong (doorbells on channel 0 at PLIC_SHM),
+ *                  2 rtc (the goldfish RTC's alarm, passed through)
+ *      bits 32..63 round trips or alarms (0: 100)
+ *
+ * pong first checks the PLIC's rules on its own source (priorities and
+ * enables of sources it does not own read as zero; a pending source with
+ * its enable off, or at the threshold, raises no interrupt and claims
+ * nothing; a claimed source is no longer pending), then ping and pong
+ * answer each other's doorbells, each taken as an external interrupt,
+ * claimed and completed. rtc arms the alarm again and again: each alarm
+ * comes only if the hypervisor completed the last one on the real PLIC.
+ * Each prints "plic: ROLE: N interrupts, C checks, F failed"; an interrupt
+ * that does not come within a second is a failed check, and ends the run.
+ */
+#include "csr.h"
+#include "rt.h"
+#include "sbi.h"
+
+#define PLIC_BASE 0x0c000000ul
+#define PLIC_SHM 0x90000000ul
+#define PLIC_RTC 0x00101000ul
+#define PLIC_CHANNEL 0
+#define PLIC_EVENT 1
+#define PLIC_TICKS_PER_S 10000000ull /* the `time` CSR's rate on QEMU's virt */
+
+#define RTC_TIME_LOW 0x00
+#define RTC_TIME_HIGH 0x04
+#define RTC_ALARM_LOW 0x08
+#define RTC_ALARM_HIGH 0x0c
+#define RTC_IRQ_ENABLED 0x10
+#define RTC_CLEAR_INTERRUPT 0x1c
+
+/* What ping and pong tell each other through the channel's page. */
+struct plic_shared {
+	uint32_t armed; /* pong: 1 its rule checks wait for a ring, 2 ready for the rounds */
+	uint32_t ping;  /* the round ping rang for */
+	uint32_t pong;  /* the round pong answered */
+};
+
+static volatile struct plic_shared *const plic_sh = (volatile struct plic_shared *)PLIC_SHM;
+static uint32_t plic_src, plic_irqs;
+
+static volatile uint32_t *plic_reg(uint64_t off)
+{
+	return (volatile uint32_t *)(PLIC_BASE + off);
+}
+
+static uint64_t plic_ctx(void)
+{
+	return 2 * rt_cpu_id() + 1;
+}
+
+static volatile uint32_t *plic_enable_reg(uint32_t src)
+{
+	return plic_reg(0x2000 + 0x80 * plic_ctx() + src / 32 * 4);
+}
+
+static void plic_threshold(uint32_t t)
+{
+	*plic_reg(0x200000 + 0x1000 * plic_ctx()) = t;
+}
+
+static uint32_t plic_claim(void)
+{
+	return *plic_reg(0x200004 + 0x1000 * plic_ctx());
+}
+
+static void plic_complete(uint32_t src)
+{
+	*plic_reg(0x200004 + 0x1000 * plic_ctx()) = src;
+}
+
+static int plic_pending(uint32_t src)
+{
+	return *plic_reg(0x1000 + src / 32 * 4) >> (src % 32) & 1;
+}
+
+static uint64_t plic_now(void)
+{
+	return csr_read(time);
+}
+
+/*
+ * Sleep until the external interrupt, or a second: 1 if it came. It stays
+ * pending (rt_wait_irq returns with interrupts off) until it is claimed.
+ */
+static int plic_wait(const char *what)
+{
+	uint64_t cause;
+
+	sbi_call(SBI_EXT_TIME, 0, plic_now() + PLIC_TICKS_PER_S, 0, 0);
+	csr_set(sie, (1ul << IRQ_S_EXT) | (1ul << IRQ_S_TIMER));
+	cause = rt_wait_irq();
+	csr_clear(sie, (1ul << IRQ_S_EXT) | (1ul << IRQ_S_TIMER));
+	sbi_call(SBI_EXT_TIME, 0, ~0ull, 0, 0);
+	rt_check(what, (int64_t)cause, (int64_t)(1ull << 63 | IRQ_S_EXT));
+	return cause == (1ull << 63 | IRQ_S_EXT);
+}
+
+/* Take our source's interrupt: claim it, and complete it once done(). 1 if it came. */
+static int plic_take(const char *what, void (*done)(void))
+{
+	if (!plic_wait(what))
+		return 0;
+	rt_check("the claim is our source", plic_claim(), plic_src);
+	if (done)
+		done();
+	plic_complete(plic_src);
+	plic_irqs++;
+	return 1;
+}
+
+/* Poll *word until it holds want, for up to a second. */
+static int plic_poll(volatile uint32_t *word, uint32_t want, const char *what)
+{
+	uint64_t t0 = plic_now();
+
+	while (*word != want && plic_now() - t0 < PLIC_TICKS_PER_S)
+		rt_relax();
+	rt_check(what, *word, want);
+	return *word == want;
+}
+
+static void plic_ring(void)
+{
+	__asm__ volatile("fence rw, rw" ::: "memory");
+	rt_check("notify", (int64_t)rt_hvc(VT_HC_IPC_NOTIFY, PLIC_CHANNEL, PLIC_EVENT, 0).x0, 0);
+}
+
+static void plic_doorbell_events(void)
+{
+	struct rt_ret r = rt_hvc(VT_HC_IPC_EVENTS, PLIC_CHANNEL, 0, 0);
+
+	rt_check("the doorbell's event", (int64_t)(r.x0 ? r.x0 : r.x1), 1 << PLIC_EVENT);
+}
+
+/* Our source at priority 1, enabled in our context, threshold 0. */
+static void plic_on(void)
+{
+	*plic_reg(4 * plic_src) = 1;
+	*plic_enable_reg(plic_src) |= 1u << plic_src % 32;
+	plic_threshold(0);
+}
+
+/* The rules, on pong's own source, rung once by ping. */
+static void plic_rules(void)
+{
+	uint32_t other = plic_src + 1, own = 1u << plic_src % 32;
+
+	*plic_reg(4 * plic_src) = 5;
+	rt_check("priority kept", *plic_reg(4 * plic_src), 5);
+	*plic_reg(4 * other) = 5;
+	rt_check("priority of a source not ours reads 0", *plic_reg(4 * other), 0);
+	*plic_enable_reg(plic_src) = ~0u;
+	rt_check("enables: ours only", *plic_enable_reg(plic_src), own);
+	*plic_enable_reg(plic_src) = 0;
+	plic_sh->armed = 1;
+	{
+		uint64_t t0 = plic_now();
+
+		while (!plic_pending(plic_src) && plic_now() - t0 < PLIC_TICKS_PER_S)
+			rt_relax();
+	}
+	rt_check("rung: pending", plic_pending(plic_src), 1);
+	rt_check("enable off: no interrupt", csr_read(sip) >> IRQ_S_EXT & 1, 0);
+	rt_check("enable off: no claim", plic_claim(), 0);
+	*plic_enable_reg(plic_src) = own;
+	plic_threshold(5);
+	rt_check("at the threshold: no interrupt", csr_read(sip) >> IRQ_S_EXT & 1, 0);
+	rt_check("at the threshold: no claim", plic_claim(), 0);
+	plic_threshold(4);
+	if (!plic_wait("below the threshold: the interrupt"))
+		return;
+	rt_check("the claim is our source", plic_claim(), plic_src);
+	rt_check("claimed: not pending", plic_pending(plic_src), 0);
+	rt_check("claimed: no second claim", plic_claim(), 0);
+	plic_doorbell_events();
+	plic_complete(plic_src);
+	rt_check("completed: the line is down", csr_read(sip) >> IRQ_S_EXT & 1, 0);
+	plic_irqs++;
+}
+
+static void plic_pong(uint32_t rounds)
+{
+	plic_rules();
+	plic_on();
+	plic_sh->armed = 2;
+	for (uint32_t r = 1; r <= rounds; r++) {
+		if (!plic_take("pong: the doorbell", plic_doorbell_events))
+			return;
+		rt_check("pong: ping's round", plic_sh->ping, r);
+		plic_sh->pong = r;
+		plic_ring();
+	}
+}
+
+static void plic_ping(uint32_t rounds)
+{
+	plic_on();
+	if (!plic_poll(&plic_sh->armed, 1, "ping: pong armed"))
+		return;
+	plic_ring();
+	if (!plic_poll(&plic_sh->armed, 2, "ping: pong ready"))
+		return;
+	for (uint32_t r = 1; r <= rounds; r++) {
+		plic_sh->ping = r;
+		plic_ring();
+		if (!plic_take("ping: the doorbell", plic_doorbell_events))
+			return;
+		rt_check("ping: pong's answer", plic_sh->pong, r);
+	}
+}
+
+static volatile uint32_t *rtc_reg(uint64_t off)
+{
+	return (volatile uint32_t *)(PLIC_RTC + off);
+}
+
+static void rtc_clear(void)
+{
+	*rtc_reg(RTC_CLEAR_INTERRUPT) = 1;
+}
+
+/* The alarm 100 us ahead, again and again (the RTC counts nanoseconds). */
+static void plic_rtc(uint32_t alarms)
+{
+	plic_on();
+	*rtc_reg(RTC_IRQ_ENABLED) = 1;
+	for (uint32_t i = 0; i < alarms; i++) {
+		uint64_t now = *rtc_reg(RTC_TIME_LOW); /* latches TIME_HIGH */
+		uint64_t at = (now | (uint64_t)*rtc_reg(RTC_TIME_HIGH) << 32) + 100000;
+
+		*rtc_reg(RTC_ALARM_HIGH) = (uint32_t)(at >> 32);
+		*rtc_reg(RTC_ALARM_LOW) = (uint32_t)at;
+		if (!plic_take("rtc: the alarm", rtc_clear))
+			return;
+	}
+	*rtc_reg(RTC_IRQ_ENABLED) = 0;
+}
+
+void main(uint64_t arg)
+{
+	static const char *const roles[] = {"ping", "pong", "rtc"};
+	uint32_t role = arg >> 8 & 0xf, n = (uint32_t)(arg >> 32);
+
+	plic_src = arg & 0xff;
+	if (!n)
+		n = 100;
+	if (role == 0)
+		plic_ping(n);
+	else if (role == 1)
+		plic_pong(n);
+	else if (role == 2)
+		plic_rtc(n);
+	rt_printf("plic: %s: %u interrupts, %d checks, %d failed\n", role < 3 ? roles[role] : "?",
+	          plic_irqs, rt_checks, rt_failed);
+}
