@@ -82,17 +82,33 @@ test_rv_plic() {
 	check riscv64/plic-qemu-exit-0 exited 0
 }
 
-# A config that needs what riscv64 does not build (here an emulated UART) stops the boot,
+# The emulated UART (the core's PL011) at the board UART's address: the `input` VM reads a
+# typed line (longer than the FIFO) by its receive interrupts through its PLIC; the other
+# VM's emulated UART gets nothing. The line is typed once OpenSBI, which reads a byte of
+# what waits at its start, is done.
+rv_uart_feed() {
+	sleep 2
+	printf 'the quick brown fox jumps over the lazy dog\r'
+}
+test_rv_uart() {
+	FEED=rv_uart_feed boot uart 40
+	check riscv64/uart-rx-interrupt-to-input-vm has '^\[uart\] plic: uart: got "the quick brown fox jumps over the lazy dog" in [0-9]+ interrupts$'
+	check riscv64/uart-rx-interrupt-not-elsewhere has '^\[other\] plic: uart: no line after 1 s, 0 interrupts, ""$'
+	check riscv64/uart-no-failed-check lacks 'FAIL'
+	check riscv64/uart-qemu-exit-0 exited 0
+}
+
+# A config that needs what riscv64 does not build (here bandwidth regulation) stops the boot,
 # naming it, before any VM runs.
 test_rv_not_built() {
 	mkdir -p "$O/test/cfg"
-	printf 'vm hello\n  image hello\n  cpus 0\n  mem 0x80000000 16M\n  uart 0x10000000\n' >"$O/test/notbuilt.cfg"
+	printf 'vm hello\n  image hello\n  cpus 0\n  mem 0x80000000 16M\n  membw 256K period 1ms\n' >"$O/test/notbuilt.cfg"
 	if ! make -s ARCH=riscv64 O="$O" CONFIG="$O/test/notbuilt.cfg" >"$O/test/notbuilt.build" 2>&1; then
 		fail riscv64/not-built-build "see $O/test/notbuilt.build"
 		return
 	fi
 	boot cfg/notbuilt 30
-	check riscv64/not-built-uart-refused has '^vitrine: PANIC: VM hello: an emulated UART \(`uart`\) is not built on riscv64$'
+	check riscv64/not-built-membw-refused has '^vitrine: PANIC: VM hello: memory-bandwidth regulation \(`membw`\) is not built on riscv64$'
 	check riscv64/not-built-no-vm-ran lacks '^\[hello\]'
 	check riscv64/not-built-panic-status exited 3
 }
@@ -103,6 +119,7 @@ run_all() {
 	test_rv_smp_fault
 	test_rv_sbi
 	test_rv_plic
+	test_rv_uart
 	test_rv_not_built
 }
 

@@ -4,8 +4,10 @@
  *
  * arg: bits 0..7   the source: the VM's doorbell (`shm ... irq N`) or its device's
  *      bits 8..11  the role: 0 ping, 1 pong (doorbells on channel 0 at PLIC_SHM),
- *                  2 rtc (the goldfish RTC's alarm, passed through)
- *      bits 32..63 round trips or alarms (0: 100)
+ *                  2 rtc (the goldfish RTC's alarm, passed through),
+ *                  3 uart (a line typed on the console, read by the emulated
+ *                  PL011's receive interrupts at PLIC_UART)
+ *      bits 32..63 round trips or alarms (0: 100); uart: seconds to wait (0: 10)
  *
  * pong first checks the PLIC's rules on its own source (priorities and
  * enables of sources it does not own read as zero; a pending source with
@@ -14,9 +16,14 @@
  * answer each other's doorbells, each taken as an external interrupt,
  * claimed and completed. rtc arms the alarm again and again: each alarm
  * comes only if the hypervisor completed the last one on the real PLIC.
+ * uart reads one line, four bytes an interrupt at most, and prints
+ * "plic: uart: got "LINE" in N interrupts" (or "no line after S s, ...").
  * Each prints "plic: ROLE: N interrupts, C checks, F failed"; an interrupt
- * that does not come within a second is a failed check, and ends the run.
+ * that does not come within a second is a failed check (not for uart), and
+ * ends the run.
  */
+#include <hw/pl011.h>
+
 #include "csr.h"
 #include "rt.h"
 #include "sbi.h"
@@ -24,6 +31,7 @@
 #define PLIC_BASE 0x0c000000ul
 #define PLIC_SHM 0x90000000ul
 #define PLIC_RTC 0x00101000ul
+#define PLIC_UART 0x10000000ul
 #define PLIC_CHANNEL 0
 #define PLIC_EVENT 1
 #define PLIC_TICKS_PER_S 10000000ull /* the `time` CSR's rate on QEMU's virt */
@@ -43,7 +51,7 @@ struct plic_shared {
 };
 
 static volatile struct plic_shared *const plic_sh = (volatile struct plic_shared *)PLIC_SHM;
-static uint32_t plic_src, plic_irqs;
+static uint32_t plic_src, plic_irqs, plic_wait_s = 1, plic_may_time_out;
 
 static volatile uint32_t *plic_reg(uint64_t off)
 {
@@ -93,12 +101,13 @@ static int plic_wait(const char *what)
 {
 	uint64_t cause;
 
-	sbi_call(SBI_EXT_TIME, 0, plic_now() + PLIC_TICKS_PER_S, 0, 0);
+	sbi_call(SBI_EXT_TIME, 0, plic_now() + PLIC_TICKS_PER_S * plic_wait_s, 0, 0);
 	csr_set(sie, (1ul << IRQ_S_EXT) | (1ul << IRQ_S_TIMER));
 	cause = rt_wait_irq();
 	csr_clear(sie, (1ul << IRQ_S_EXT) | (1ul << IRQ_S_TIMER));
 	sbi_call(SBI_EXT_TIME, 0, ~0ull, 0, 0);
-	rt_check(what, (int64_t)cause, (int64_t)(1ull << 63 | IRQ_S_EXT));
+	if (!plic_may_time_out || cause != (1ull << 63 | IRQ_S_TIMER))
+		rt_check(what, (int64_t)cause, (int64_t)(1ull << 63 | IRQ_S_EXT));
 	return cause == (1ull << 63 | IRQ_S_EXT);
 }
 
@@ -243,9 +252,50 @@ static void plic_rtc(uint32_t alarms)
 	*rtc_reg(RTC_IRQ_ENABLED) = 0;
 }
 
+static volatile uint32_t *uart_reg(uint64_t off)
+{
+	return (volatile uint32_t *)(PLIC_UART + off);
+}
+
+static char uart_line[64];
+static uint32_t uart_len, uart_done;
+
+/*
+ * Four bytes of the FIFO at most: what is left keeps the level line high,
+ * so the interrupt must come again once completed. A line ends at CR or LF.
+ */
+static void uart_drain(void)
+{
+	for (int i = 0; i < 4 && !(*uart_reg(PL011_FR) & PL011_FR_RXFE); i++) {
+		char c = (char)*uart_reg(PL011_DR);
+
+		if (c == '\r' || c == '\n')
+			uart_done |= uart_len > 0;
+		else if (!uart_done && uart_len < sizeof uart_line - 1)
+			uart_line[uart_len++] = c;
+	}
+}
+
+/* A line, waiting up to secs for each interrupt (a VM without the console input gets none). */
+static void plic_uart(uint32_t secs)
+{
+	plic_wait_s = secs;
+	plic_may_time_out = 1;
+	plic_on();
+	*uart_reg(PL011_IMSC) = PL011_INT_RX | PL011_INT_RT;
+	while (!uart_done && plic_take("uart: the receive interrupt", uart_drain))
+		;
+	*uart_reg(PL011_IMSC) = 0;
+	if (uart_done)
+		rt_printf("plic: uart: got \"%s\" in %u interrupts\n", uart_line, plic_irqs);
+	else
+		rt_printf("plic: uart: no line after %u s, %u interrupts, \"%s\"\n", secs,
+		          plic_irqs, uart_line);
+}
+
 void main(uint64_t arg)
 {
-	static const char *const roles[] = {"ping", "pong", "rtc"};
+	static const char *const roles[] = {"ping", "pong", "rtc", "uart"};
 	uint32_t role = arg >> 8 & 0xf, n = (uint32_t)(arg >> 32);
 
 	plic_src = arg & 0xff;
@@ -257,6 +307,8 @@ void main(uint64_t arg)
 		plic_pong(n);
 	else if (role == 2)
 		plic_rtc(n);
-	rt_printf("plic: %s: %u interrupts, %d checks, %d failed\n", role < 3 ? roles[role] : "?",
+	else if (role == 3)
+		plic_uart(arg >> 32 ? (uint32_t)(arg >> 32) : 10);
+	rt_printf("plic: %s: %u interrupts, %d checks, %d failed\n", role < 4 ? roles[role] : "?",
 	          plic_irqs, rt_checks, rt_failed);
 }

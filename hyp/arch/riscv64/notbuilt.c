@@ -1,10 +1,10 @@
 /*
  * What the core asks of a port that riscv64 does not build yet
- * (docs/riscv.md): the emulated UART, the monitor's LLC figures,
- * the debugger, bandwidth regulation, PCIe pass-through, a coloured
- * hypervisor or trace rings. arch_vm_init refuses,
- * at boot, every config that would need them; the functions here are then
- * never reached, and panic if they are, rather than pretend.
+ * (docs/riscv.md): the monitor's LLC figures, the debugger, bandwidth
+ * regulation, PCIe pass-through, a coloured hypervisor or trace rings.
+ * arch_vm_init refuses, at boot, every config that would need them; the
+ * functions here are then never reached, and panic if they are, rather
+ * than pretend.
  */
 #include <vitrine/abi.h>
 
@@ -22,9 +22,7 @@ void notbuilt_check_vm(const struct vm *vm)
 	const struct cfg_vm *c = vm->cfg;
 	const char *what = 0;
 
-	if (c->uart_ipa)
-		what = "an emulated UART (`uart`)";
-	else if (c->flags & CFG_VM_DEBUG)
+	if (c->flags & CFG_VM_DEBUG)
 		what = "debugging (`debug`)";
 	else if (cfg_system.monitor_vm == vm->id)
 		what = "the monitor";

@@ -6,6 +6,8 @@
  * A source the VM does not own reads as zero and ignores writes, counted
  * as on Arm; a context it has no hart for (an M-mode one, another
  * hart's) stops it, as any unsupported access to an emulated device does.
+ * The emulated UART (vuart.c, the core's PL011) raises the board UART's
+ * source, 10, a virtual level line.
  *
  * A context's line goes to its vCPU as hvip.VSEIP, copied at every entry
  * from the vCPU's seip (another pCPU that changes it sends an IPI). A
@@ -21,6 +23,7 @@
 #include "plic.h"
 #include "trace.h"
 #include "vm.h"
+#include "vuart.h"
 
 #define VPLIC_SIZE 0x4000000 /* the board's PLIC window (PLAT_GICD_SIZE) */
 _Static_assert(PLAT_GICD_SIZE == VPLIC_SIZE, "the VM's PLIC is the board's");
@@ -126,7 +129,11 @@ static struct vm *vplic_hw_owner(uint32_t src)
 	return 0;
 }
 
-/* A physical external interrupt: every source this pCPU's context has, to its VM. */
+/*
+ * A physical external interrupt: every source this pCPU's context has, to
+ * its VM; the console UART's to the `input` VM's emulated one (vuart.c),
+ * which empties the UART or masks its interrupt before it is completed.
+ */
 void vplic_physical_irq(void)
 {
 	uint32_t src;
@@ -134,10 +141,13 @@ void vplic_physical_irq(void)
 	while ((src = plic_claim()) != 0) {
 		struct vm *vm = vplic_hw_owner(src);
 
-		if (vm)
+		if (vm) {
 			arch_virq_raise(vm, src); /* completed when the guest completes it */
-		else
-			plic_complete(src, arch_cpu_this()->id);
+			continue;
+		}
+		if (src == PLAT_UART_INTID)
+			vuart_uart_irq();
+		plic_complete(src, arch_cpu_this()->id);
 	}
 }
 
@@ -259,6 +269,13 @@ static int vplic_read(struct vm *vm, uint64_t off, uint32_t *value)
 	return 0;
 }
 
+/* A write that completes the emulated UART's source (vuart.c's lock comes before ours). */
+static int vplic_uart_complete(const struct vm *vm, uint64_t off, uint64_t value)
+{
+	return vm->cfg->uart_ipa && value == PLAT_UART_INTID && off >= PLIC_CONTEXT &&
+	       (off & (PLIC_CONTEXT_STRIDE - 1)) == PLIC_CLAIM;
+}
+
 /* 32-bit aligned accesses only, as the specification has them. */
 static int vplic_access(struct vcpu *v, const void *ctx, uint64_t off, unsigned size, int write,
                         uint64_t *value)
@@ -279,6 +296,8 @@ static int vplic_access(struct vcpu *v, const void *ctx, uint64_t off, unsigned 
 	spin_unlock(&p->lock);
 	if (!write)
 		*value = r;
+	else if (vplic_uart_complete(v->vm, off, *value))
+		vuart_resample(v->vm); /* a level line: still high, it is pending again */
 	return err;
 }
 
@@ -295,6 +314,13 @@ void vplic_vm_init(struct vm *vm)
 	for (uint32_t i = 0; i < cfg->nr_regions; i++)
 		if (cfg->regions[i].kind == CFG_REGION_SHM && cfg->regions[i].intid)
 			vplic_set(p->owned, cfg->regions[i].intid, 1);
+	if (cfg->uart_ipa) /* its emulated UART's, a virtual level line (vuart.c) */
+		vplic_set(p->owned, PLAT_UART_INTID, 1);
+	/* The console UART feeds the `input` VM's emulated one (vuart_uart_irq). */
+	if (cfg->uart_ipa && cfg_system.input_vm == vm->id) {
+		plic_priority(PLAT_UART_INTID, 1);
+		plic_enable(PLAT_UART_INTID, vplic_hw_pcpu(vm), 1);
+	}
 	vmmio_add(&vm->mmio, PLAT_PLIC_BASE, VPLIC_SIZE, vplic_access, 0);
 	vplic_vm_reset(vm);
 }
