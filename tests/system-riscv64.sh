@@ -68,8 +68,10 @@ test_rv_sbi() {
 # The emulated PLIC: two VMs answer each other's doorbells 100 times, each
 # taken as an external interrupt through the VM's own PLIC context (claim,
 # complete), after pong's checks of the PLIC's rules (enables, threshold,
-# pending and claimed, sources not its own); a third VM owns the goldfish
-# RTC and takes its alarm 100 times, passed through from the real PLIC.
+# pending and claimed, sources not its own). ping rings through its doorbell
+# page; pong (2 vCPUs) answers on vCPU 1 while vCPU 0, its own context's
+# source off, must take none. A third VM owns the goldfish RTC and takes its
+# alarm 100 times, passed through from the real PLIC.
 test_rv_plic() {
 	boot plic 30
 	check riscv64/plic-doorbells-ping has '^\[ping\] plic: ping: 100 interrupts, [0-9]+ checks, 0 failed$'
