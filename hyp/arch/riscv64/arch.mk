@@ -11,7 +11,7 @@ ARCH_TGT_FLAGS := -mabi=lp64 -mcmodel=medany -mno-relax
 HYP_ARCH_FLAGS := -march=rv64imac_zicsr_zifencei_zbb # Zbb: no libgcc (lp64d) for ctz, popcount
 HYP_ARCH_LDFLAGS := -Wl,--no-relax
 
-GUESTS      := hello smp probe sbi plic
+GUESTS      := hello smp probe sbi plic rvexits
 GUEST_BASE  := 0x80000000
 GUEST_BASE_PROBE := 0xa0000000
 GUEST_LD    := guests/rt/riscv64/guest.ld

@@ -27,6 +27,7 @@
 
 #define VPLIC_SIZE 0x4000000 /* the board's PLIC window (PLAT_GICD_SIZE) */
 _Static_assert(PLAT_GICD_SIZE == VPLIC_SIZE, "the VM's PLIC is the board's");
+_Static_assert(PLAT_CPU_NUM <= 32, "pCPUs to kick as a 32-bit mask");
 
 static int vplic_test(const uint32_t *bits, uint32_t src)
 {
@@ -68,10 +69,15 @@ static uint32_t vplic_best(const struct vplic *p, uint32_t i)
 	return best;
 }
 
-/* Each context's line, as its state now has it (under the lock); a changed one reaches its vCPU. */
-static void vplic_update(struct vm *vm)
+/*
+ * Each context's line, as its state now has it (under the lock): the pCPUs
+ * whose vCPU's line changed while it runs, for vplic_kick once unlocked
+ * (an IPI is an SBI call: not under a lock another pCPU may spin on).
+ */
+static uint32_t vplic_update(struct vm *vm)
 {
 	struct vplic *p = &vm->arch.plic;
+	uint32_t kick = 0;
 
 	for (uint32_t i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = vm->vcpus[i];
@@ -82,7 +88,17 @@ static void vplic_update(struct vm *vm)
 		__atomic_store_n(&v->arch.seip, line, __ATOMIC_RELEASE);
 		if (arch_cpu_this()->vcpu != v &&
 		    __atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_RUNNING)
-			arch_ipi_send(v->pcpu);
+			kick |= 1u << v->pcpu;
+	}
+	return kick;
+}
+
+/* The vCPUs whose line changed look at it again: their exit copies it (vplic_sync). */
+static void vplic_kick(uint32_t pcpus)
+{
+	while (pcpus) {
+		arch_ipi_send((uint32_t)__builtin_ctz(pcpus));
+		pcpus &= pcpus - 1;
 	}
 }
 
@@ -97,6 +113,7 @@ void vplic_sync(struct vcpu *v)
 void arch_virq_raise(struct vm *vm, uint32_t intid)
 {
 	struct vplic *p = &vm->arch.plic;
+	uint32_t kick;
 
 	if (!vplic_test(p->owned, intid))
 		return;
@@ -104,20 +121,23 @@ void arch_virq_raise(struct vm *vm, uint32_t intid)
 	           vplic_test(p->hw, intid) ? intid : 0, 0);
 	spin_lock(&p->lock);
 	vplic_set(p->pending, intid, 1);
-	vplic_update(vm);
+	kick = vplic_update(vm);
 	spin_unlock(&p->lock);
+	vplic_kick(kick);
 }
 
 void arch_virq_lower(struct vm *vm, uint32_t intid)
 {
 	struct vplic *p = &vm->arch.plic;
+	uint32_t kick;
 
 	if (!vplic_test(p->owned, intid))
 		return;
 	spin_lock(&p->lock);
 	vplic_set(p->pending, intid, 0);
-	vplic_update(vm);
+	kick = vplic_update(vm);
 	spin_unlock(&p->lock);
+	vplic_kick(kick);
 }
 
 /* The VM whose pass-through source src is, or 0. */
@@ -281,7 +301,7 @@ static int vplic_access(struct vcpu *v, const void *ctx, uint64_t off, unsigned 
                         uint64_t *value)
 {
 	struct vplic *p = &v->vm->arch.plic;
-	uint32_t r = 0;
+	uint32_t r = 0, kick;
 	int err;
 
 	(void)ctx;
@@ -292,8 +312,9 @@ static int vplic_access(struct vcpu *v, const void *ctx, uint64_t off, unsigned 
 		err = vplic_write(v->vm, off, (uint32_t)*value);
 	else
 		err = vplic_read(v->vm, off, &r);
-	vplic_update(v->vm);
+	kick = vplic_update(v->vm);
 	spin_unlock(&p->lock);
+	vplic_kick(kick);
 	if (!write)
 		*value = r;
 	else if (vplic_uart_complete(v->vm, off, *value))
