@@ -86,11 +86,11 @@ test_rv_plic() {
 
 # The emulated UART (the core's PL011) at the board UART's address: the `input` VM reads a
 # typed line (longer than the FIFO) by its receive interrupts through its PLIC; the other
-# VM's emulated UART gets nothing. The line is typed once OpenSBI, which reads a byte of
-# what waits at its start, is done.
+# VM's emulated UART gets nothing. The line is typed once the VM waits for it (OpenSBI
+# reads a byte of what waits at its start).
 rv_uart_feed() {
-	sleep 2
-	printf 'the quick brown fox jumps over the lazy dog\r'
+	wait_log '[uart] plic: uart: waiting for a line' 30 &&
+		printf 'the quick brown fox jumps over the lazy dog\r'
 }
 test_rv_uart() {
 	FEED=rv_uart_feed boot uart 40

@@ -347,6 +347,7 @@ static void plic_uart(uint32_t secs)
 	plic_may_time_out = 1;
 	plic_on();
 	*uart_reg(PL011_IMSC) = PL011_INT_RX | PL011_INT_RT;
+	rt_printf("plic: uart: waiting for a line\n");
 	while (!uart_done && plic_take("uart: the receive interrupt", uart_drain))
 		;
 	*uart_reg(PL011_IMSC) = 0;
