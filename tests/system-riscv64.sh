@@ -100,6 +100,23 @@ test_rv_uart() {
 	check riscv64/uart-qemu-exit-0 exited 0
 }
 
+# vmconfig for riscv64: a device's or a doorbell's interrupt is a PLIC source of the board's
+# (1-96, so 1 and 96 are taken), not the console UART's.
+test_rv_config_irq() {
+	LOG=$O/test/irq.out
+	mkdir -p "$O/test"
+	printf '%s\n' 'channel c 4K' \
+		'vm a' '  image hello' '  cpus 0' '  mem 0x80000000 16M' '  device 0x101000 0x1000 irq 97' '  shm c 0x90000000 rw irq 0' \
+		'vm b' '  image hello' '  cpus 1' '  mem 0x80000000 16M' '  device 0x102000 0x1000 irq 10' \
+		'vm c' '  image hello' '  cpus 2' '  mem 0x80000000 16M' '  device 0x103000 0x1000 irq 1' '  shm c 0x90000000 rw irq 96' \
+		>"$O/test/irq.cfg"
+	"$O/host/vmconfig" -I "$O/guests" "$O/test/irq.cfg" >"$LOG" 2>&1
+	check riscv64/config-irq-above-the-plic has "^$O/test/irq.cfg:6: vm 'a': device: INTID 97 is not a PLIC source \(1\.\.96\)$"
+	check riscv64/config-doorbell-irq-0 has "^$O/test/irq.cfg:7: vm 'a': shm: doorbell INTID 0 is not a PLIC source \(1\.\.96\)$"
+	check riscv64/config-irq-console-uart has "^$O/test/irq.cfg:12: vm 'b': device: INTID 10 is reserved by the hypervisor \(its UART\)$"
+	check riscv64/config-irq-1-and-96-taken has "^$O/test/irq.cfg: 3 errors$"
+}
+
 # A config that needs what riscv64 does not build (here bandwidth regulation) stops the boot,
 # naming it, before any VM runs.
 test_rv_not_built() {
@@ -122,6 +139,7 @@ run_all() {
 	test_rv_sbi
 	test_rv_plic
 	test_rv_uart
+	test_rv_config_irq
 	test_rv_not_built
 }
 
