@@ -1,7 +1,9 @@
 # bench/lib.sh: what the experiment scripts share (sourced, not run).
 # Generated configs go to $B/cfg/NAME.cfg and are built as
 # `make CONFIG=$B/cfg/NAME.cfg` into $O/cfg/NAME/vitrine.elf.
-O=${O:-out}
+# ARCH=riscv64 (bench/exits.sh only) builds and counts in out/riscv64.
+BENCH_ARCH=${ARCH:-aarch64}
+if [ "$BENCH_ARCH" = riscv64 ]; then O=${O:-out/riscv64}; else O=${O:-out}; fi
 B=$O/bench
 ICOUNT=(-icount shift=0,sleep=off)
 mkdir -p "$B/cfg"
@@ -19,7 +21,7 @@ bench_need_gnuplot() {
 bench_build() {
 	local cfg=$1
 	shift
-	make -s O="$O" CONFIG="$cfg" "$@" >"$B/build.log" 2>&1 ||
+	make -s ARCH="$BENCH_ARCH" O="$O" CONFIG="$cfg" "$@" >"$B/build.log" 2>&1 ||
 		{ cat "$B/build.log" >&2; return 1; }
 	echo "$O/cfg/$(basename "$cfg" .cfg)/vitrine.elf"
 }
@@ -44,17 +46,23 @@ bench_ticks() {
 # guest exit, by exit class. Built by make; PLUGIN_SO names another build.
 EL2COUNT=${PLUGIN_SO:-$O/host/libel2count.so}
 bench_el2count_plugin() {
-	[ "$EL2COUNT" != "$O/host/libel2count.so" ] || make -s O="$O" "$EL2COUNT"
+	[ "$EL2COUNT" != "$O/host/libel2count.so" ] || make -s ARCH="$BENCH_ARCH" O="$O" "$EL2COUNT"
 }
 
 # bench_sym ELF SYMBOL: its address, 0x...
-bench_sym() { aarch64-linux-gnu-nm "$1" | awk -v s="$2" '$3 == s { print "0x" $1 }'; }
+bench_sym() { "$BENCH_ARCH-linux-gnu-nm" "$1" | awk -v s="$2" '$3 == s { print "0x" $1 }'; }
 
-# bench_el2count_args ELF MARKER...: the plugin's range, vector table and markers for a vitrine.elf.
+# bench_el2count_args ELF MARKER...: the plugin's range, vector table (riscv64: trap entry) and
+# markers for a vitrine.elf.
 bench_el2count_args() {
 	local elf=$1 f a args
 	shift
-	args="lo=$(bench_sym "$elf" __hyp_start),hi=$(bench_sym "$elf" __text_end),vbar=$(bench_sym "$elf" hyp_vectors)"
+	args="lo=$(bench_sym "$elf" __hyp_start),hi=$(bench_sym "$elf" __text_end)"
+	if [ "$BENCH_ARCH" = riscv64 ]; then
+		args="$args,stvec=$(bench_sym "$elf" hyp_trap)"
+	else
+		args="$args,vbar=$(bench_sym "$elf" hyp_vectors)"
+	fi
 	for f in "$@"; do
 		a=$(bench_sym "$elf" "$f")
 		[ -n "$a" ] || { bench_say "el2count: no function $f in $elf (inlined or renamed?)"; return 1; }
@@ -65,10 +73,10 @@ bench_el2count_args() {
 
 # bench_el2count_classes REPORT: its episode classes (those of the window if
 # it has one), one a line: "ENTRY MARKERS EXITS INSNS MEAN MIN MAX", e.g.
-# "lower64_sync exit_sync+hypercall 1000 123456 123.5 120 130".
+# "lower64_sync exit_sync+hypercall 1000 123456 123.5 120 130" (riscv64: "trap ...").
 bench_el2count_classes() {
 	awk '/^episode classes/ { on = 1; next }
-		on && /\(lower64_/ {
+		on && /\((lower64_|trap\))/ {
 			e = $1; sub(/.*\(/, "", e); sub(/\).*/, "", e)
 			m = $2; sub(":", "", m)
 			print e, m, $3, $4, $5, $6, $7

@@ -15,7 +15,8 @@ test_rv_basic() {
 	done
 }
 
-# Three probes touch another VM's RAM, the hypervisor's, the PLIC: each is stopped alone.
+# Three probes touch another VM's RAM, the hypervisor's, a PLIC context of a hart they do not
+# have: each is stopped alone.
 test_rv_probe() {
 	boot probe 30
 	check riscv64/probe-other-vm-memory has \
@@ -23,7 +24,7 @@ test_rv_probe() {
 	check riscv64/probe-hypervisor-memory has \
 		"^vitrine: VM probe-hyp vCPU 0: stage-2 fault: read outside the VM's memory at IPA 0x80200000, PC 0xa[0-9a-f]+ "
 	check riscv64/probe-plic has \
-		"^vitrine: VM probe-plic vCPU 0: stage-2 fault: write outside the VM's memory at IPA 0xc002080, PC 0xa[0-9a-f]+ \(scause 0x17\)"
+		"^vitrine: VM probe-plic vCPU 0: unsupported access to an emulated device at IPA 0xc002180, PC 0xa[0-9a-f]+ \(scause 0x17\): stopping the VM$"
 	check_probes_stopped riscv64 plic
 }
 
@@ -51,17 +52,69 @@ test_rv_sbi() {
 	check riscv64/sbi-qemu-exit-0 exited 0
 }
 
-# A config that needs what riscv64 does not build (here an emulated UART) stops the boot,
+# The emulated PLIC: two VMs answer each other's doorbells 100 times, each
+# taken as an external interrupt through the VM's own PLIC context (claim,
+# complete), after pong's checks of the PLIC's rules (enables, threshold,
+# pending and claimed, sources not its own). ping rings through its doorbell
+# page; pong (2 vCPUs) answers on vCPU 1 while vCPU 0, its own context's
+# source off, must take none. A third VM owns the goldfish RTC and takes its
+# alarm 100 times, passed through from the real PLIC.
+test_rv_plic() {
+	boot plic 30
+	check riscv64/plic-doorbells-ping has '^\[ping\] plic: ping: 100 interrupts, [0-9]+ checks, 0 failed$'
+	check riscv64/plic-doorbells-pong has '^\[pong\] plic: pong: 101 interrupts, [0-9]+ checks, 0 failed$'
+	check riscv64/plic-no-failed-check lacks 'FAIL'
+	check riscv64/plic-foreign-sources-counted has '^vitrine: VM pong: 2 accesses to interrupts it does not own, ignored$'
+	check riscv64/plic-channel-counts has '^vitrine: channel pp: 201 notifies, 201 delivered, 0 denied$'
+	check riscv64/plic-pass-through-rtc has '^\[rtc\] plic: rtc: 100 interrupts, [0-9]+ checks, 0 failed$'
+	check riscv64/plic-powers-off has '^vitrine: all VMs are down: powering off$'
+	check riscv64/plic-qemu-exit-0 exited 0
+}
+
+# The emulated UART (the core's PL011) at the board UART's address: the `input` VM reads a
+# typed line (longer than the FIFO) by its receive interrupts through its PLIC; the other
+# VM's emulated UART gets nothing. The line is typed once the VM waits for it (OpenSBI
+# reads a byte of what waits at its start).
+rv_uart_feed() {
+	wait_log '[uart] plic: uart: waiting for a line' 30 &&
+		printf 'the quick brown fox jumps over the lazy dog\r'
+}
+test_rv_uart() {
+	FEED=rv_uart_feed boot uart 40
+	check riscv64/uart-rx-interrupt-to-input-vm has '^\[uart\] plic: uart: got "the quick brown fox jumps over the lazy dog" in [0-9]+ interrupts$'
+	check riscv64/uart-rx-interrupt-not-elsewhere has '^\[other\] plic: uart: no line after 1 s, 0 interrupts, ""$'
+	check riscv64/uart-no-failed-check lacks 'FAIL'
+	check riscv64/uart-qemu-exit-0 exited 0
+}
+
+# vmconfig for riscv64: a device's or a doorbell's interrupt is a PLIC source of the board's
+# (1-96, so 1 and 96 are taken), not the console UART's.
+test_rv_config_irq() {
+	LOG=$O/test/irq.out
+	mkdir -p "$O/test"
+	printf '%s\n' 'channel c 4K' \
+		'vm a' '  image hello' '  cpus 0' '  mem 0x80000000 16M' '  device 0x101000 0x1000 irq 97' '  shm c 0x90000000 rw irq 0' \
+		'vm b' '  image hello' '  cpus 1' '  mem 0x80000000 16M' '  device 0x102000 0x1000 irq 10' \
+		'vm c' '  image hello' '  cpus 2' '  mem 0x80000000 16M' '  device 0x103000 0x1000 irq 1' '  shm c 0x90000000 rw irq 96' \
+		>"$O/test/irq.cfg"
+	"$O/host/vmconfig" -I "$O/guests" "$O/test/irq.cfg" >"$LOG" 2>&1
+	check riscv64/config-irq-above-the-plic has "^$O/test/irq.cfg:6: vm 'a': device: INTID 97 is not a PLIC source \(1\.\.96\)$"
+	check riscv64/config-doorbell-irq-0 has "^$O/test/irq.cfg:7: vm 'a': shm: doorbell INTID 0 is not a PLIC source \(1\.\.96\)$"
+	check riscv64/config-irq-console-uart has "^$O/test/irq.cfg:12: vm 'b': device: INTID 10 is reserved by the hypervisor \(its UART\)$"
+	check riscv64/config-irq-1-and-96-taken has "^$O/test/irq.cfg: 3 errors$"
+}
+
+# A config that needs what riscv64 does not build (here bandwidth regulation) stops the boot,
 # naming it, before any VM runs.
 test_rv_not_built() {
 	mkdir -p "$O/test/cfg"
-	printf 'vm hello\n  image hello\n  cpus 0\n  mem 0x80000000 16M\n  uart 0x10000000\n' >"$O/test/notbuilt.cfg"
+	printf 'vm hello\n  image hello\n  cpus 0\n  mem 0x80000000 16M\n  membw 256K period 1ms\n' >"$O/test/notbuilt.cfg"
 	if ! make -s ARCH=riscv64 O="$O" CONFIG="$O/test/notbuilt.cfg" >"$O/test/notbuilt.build" 2>&1; then
 		fail riscv64/not-built-build "see $O/test/notbuilt.build"
 		return
 	fi
 	boot cfg/notbuilt 30
-	check riscv64/not-built-uart-refused has '^vitrine: PANIC: VM hello: an emulated UART \(`uart`\) is not built on riscv64$'
+	check riscv64/not-built-membw-refused has '^vitrine: PANIC: VM hello: memory-bandwidth regulation \(`membw`\) is not built on riscv64$'
 	check riscv64/not-built-no-vm-ran lacks '^\[hello\]'
 	check riscv64/not-built-panic-status exited 3
 }
@@ -71,6 +124,9 @@ run_all() {
 	test_rv_probe
 	test_rv_smp_fault
 	test_rv_sbi
+	test_rv_plic
+	test_rv_uart
+	test_rv_config_irq
 	test_rv_not_built
 }
 

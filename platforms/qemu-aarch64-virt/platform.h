@@ -103,6 +103,8 @@
 #define PLAT_LLC_COLORS 16
 
 /* Largest INTID a pass-through device may name (GICv3 SPIs end at 1019). */
+#define PLAT_INTID_KIND "an SPI"
+#define PLAT_INTID_MIN 32
 #define PLAT_INTID_MAX 1019
 
 #endif

@@ -31,8 +31,8 @@
 /*
  * The ranges vmconfig keeps out of every VM's guest-physical space for the
  * interrupt controller it emulates (the names are the GIC's, which the
- * tool knows): here the PLIC and the CLINT. PLIC emulation is not built yet
- * (docs/riscv.md): a VM touching either is stopped.
+ * tool knows): here the PLIC, which each VM sees emulated at the same
+ * address (vplic.c), and the CLINT (a VM touching it is stopped).
  */
 #define PLAT_GICD_BASE PLAT_U(0x0c000000) /* the PLIC */
 #define PLAT_GICD_SIZE PLAT_U(0x04000000)
@@ -70,7 +70,15 @@
 #define PLAT_PCIE_VECAM_IPA PLAT_PCIE_ECAM_BASE
 #define PLAT_SMMU_SIDS 0
 
-/* Largest interrupt source a pass-through device may name: the PLIC's 1023. */
-#define PLAT_INTID_MAX 1023
+/*
+ * The PLIC (SiFive's, as QEMU builds it): sources 1-96 (`riscv,ndev`), hart
+ * h's S-mode context 2h + 1 (its M-mode one 2h, OpenSBI's). A VM's harts
+ * get the same numbering in its emulated PLIC.
+ */
+#define PLAT_PLIC_BASE PLAT_GICD_BASE
+#define PLAT_PLIC_S_CONTEXT(hart) (2 * (hart) + 1)
+#define PLAT_INTID_KIND "a PLIC source"
+#define PLAT_INTID_MIN 1  /* the smallest source a device or doorbell may name */
+#define PLAT_INTID_MAX 96 /* the largest */
 
 #endif

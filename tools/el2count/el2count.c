@@ -4,7 +4,7 @@
  * exception levels, so "the hypervisor" is a range of virtual addresses, its
  * text [lo,hi), which its guests must never execute at.
  *
- *   -plugin libel2count.so,lo=A,hi=A[,vbar=A][,mark=NAME@A ...][,glo=A,ghi=A]
+ *   -plugin libel2count.so,lo=A,hi=A[,vbar=A|,stvec=A][,mark=NAME@A ...][,glo=A,ghi=A]
  *           [,start_pc=A[,start_count=N]][,stop_pc=A[,stop_count=N]]
  *           [,stop_insns=N][,out=FILE]
  *
@@ -14,11 +14,13 @@
  * entry into a guest), then hyp (in the range) or guest (outside it). An entry, or exit from the
  * guest's point of view, begins an episode: an in-range instruction right after an out-of-range
  * one, or a lower-EL vector slot run right after an in-range ERET (back-to-back: an exception taken
- * before the guest ran an instruction; needs vbar). The episode ends when the vCPU leaves the
- * range, or at the next back-to-back entry; it is then booked in its class, its entry PC and the
- * set of markers (mark=NAME@A, up to 64, e.g. handlers' first instructions) it ran. glo/ghi name
- * the guests' text: guest instructions outside it are counted as stray (a check that the range is
- * right).
+ * before the guest ran an instruction; needs vbar, or on riscv64 stvec: its one trap entry, taking
+ * every trap from a guest, and SRET for ERET). The episode ends when the vCPU leaves the
+ * range (riscv64: not for the firmware that the hypervisor's ECALL runs, an SBI call, whose
+ * instructions count as the hypervisor's, and as fw), or at the next back-to-back entry; it is then
+ * booked in its class, its entry PC and the set of markers (mark=NAME@A, up to 64, e.g. handlers'
+ * first instructions) it ran. glo/ghi name the guests' text: guest instructions outside it are
+ * counted as stray (a check that the range is right).
  *
  * The window: start_pc/stop_pc are guest instructions; the start_count-th
  * execution of start_pc (on all vCPUs together, default 1) opens the window
@@ -61,8 +63,11 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 #define EL2_D_STRAY (1ull << 46) /* out of range and outside [glo,ghi) */
 #define EL2_D_START (1ull << 47) /* start_pc */
 #define EL2_D_STOP (1ull << 48)  /* stop_pc */
+#define EL2_D_ECALL (1ull << 49) /* riscv64: an ECALL, in range (an SBI call to the firmware) */
 #define EL2_SLOT_LOWER 8         /* slots 8-15 take exceptions from lower ELs */
 #define EL2_ERET 0xd69f03e0u
+#define EL2_SRET 0x10200073u
+#define EL2_ECALL 0x00000073u
 _Static_assert(sizeof(void *) == 8, "the packed descriptor needs 64-bit pointers");
 
 static struct el2 el2;
@@ -84,10 +89,14 @@ static uint64_t el2_describe(uint64_t pc, uint32_t op)
 
 	if (pc >= el2.lo && pc < el2.hi) {
 		d = EL2_D_HYP | (pc - el2.lo);
-		if (op == EL2_ERET)
+		unsigned slot = el2_entry_slot(&el2, pc);
+
+		if (op == (el2.stvec ? EL2_SRET : EL2_ERET))
 			d |= EL2_D_ERET;
-		if (el2_slot(el2.vbar, pc) < EL2_SLOTS)
-			d |= (uint64_t)(el2_slot(el2.vbar, pc) + 1) << EL2_D_SLOT_SHIFT;
+		if (el2.stvec && op == EL2_ECALL)
+			d |= EL2_D_ECALL;
+		if (slot != EL2_SLOT_NONE)
+			d |= (uint64_t)(slot + 1) << EL2_D_SLOT_SHIFT;
 		for (unsigned i = 0; i < el2.marks; i++)
 			if (el2.mark[i].pc == pc)
 				d |= (uint64_t)(i + 1) << EL2_D_MARK_SHIFT;
@@ -145,6 +154,17 @@ static void el2_episode_begin(struct el2_cpu *c, uint64_t d)
 	c->n.entries++;
 }
 
+/* One more of the hypervisor's instructions: its init, or its current episode's. */
+static void el2_count_hyp(struct el2_cpu *c)
+{
+	if (c->phase == EL2_INIT) {
+		c->n.init++;
+	} else {
+		c->n.hyp++;
+		c->insns++;
+	}
+}
+
 static void el2_hyp_insn(struct el2_cpu *c, uint64_t d)
 {
 	unsigned slot = el2_d_slot(d), mark = el2_d_mark(d);
@@ -170,16 +190,19 @@ static void el2_hyp_insn(struct el2_cpu *c, uint64_t d)
 			c->n.cur_slot++;
 		}
 	}
-	if (c->phase == EL2_INIT) {
-		c->n.init++;
-	} else {
-		c->n.hyp++;
-		c->insns++;
-		if (mark)
-			c->marks |= 1ull << (mark - 1);
-	}
+	el2_count_hyp(c);
+	if (c->phase != EL2_INIT && mark)
+		c->marks |= 1ull << (mark - 1);
 	c->in_hyp = 1;
 	c->after_eret = (d & EL2_D_ERET) != 0;
+	c->in_fw = (d & EL2_D_ECALL) != 0;
+}
+
+/* An instruction of the firmware's, called by the hypervisor: the hypervisor's cost. */
+static void el2_fw_insn(struct el2_cpu *c)
+{
+	c->n.fw++;
+	el2_count_hyp(c);
 }
 
 static void el2_guest_insn(struct el2_cpu *c, uint64_t d)
@@ -250,6 +273,8 @@ static void el2_insn(unsigned int vcpu, void *udata)
 	c->n.total++;
 	if (d & EL2_D_HYP)
 		el2_hyp_insn(c, d);
+	else if (c->in_fw)
+		el2_fw_insn(c);
 	else
 		el2_guest_insn(c, d);
 	if ((d & EL2_D_START) && c->phase != EL2_PRE &&
@@ -333,6 +358,7 @@ static int el2_option(const char *opt)
 	    {"lo", &el2.lo},
 	    {"hi", &el2.hi},
 	    {"vbar", &el2.vbar},
+	    {"stvec", &el2.stvec},
 	    {"glo", &el2.glo},
 	    {"ghi", &el2.ghi},
 	    {"start_pc", &el2.start_pc},
@@ -352,7 +378,7 @@ static int el2_option(const char *opt)
 		return 0;
 	}
 	fprintf(stderr,
-	        "el2count: unknown option %s (lo= hi= vbar= mark=NAME@A glo= ghi= "
+	        "el2count: unknown option %s (lo= hi= vbar= stvec= mark=NAME@A glo= ghi= "
 	        "start_pc= start_count= stop_pc= stop_count= stop_insns= out=)\n",
 	        opt);
 	return -1;
@@ -372,6 +398,8 @@ static const char *el2_check(int start_given, int stop_given)
 		return "the range [lo,hi) must be under 4 GiB";
 	if (el2.vbar && (!el2_in_range(el2.vbar) || el2.vbar % 0x800))
 		return "vbar must be in [lo,hi) and 2 KiB aligned";
+	if (el2.stvec && (el2.vbar || !el2_in_range(el2.stvec) || el2.stvec % 4))
+		return "stvec (riscv64) must be in [lo,hi), 4-byte aligned, and given without vbar";
 	if (el2.glo > el2.ghi || (el2.glo == el2.ghi && el2.glo))
 		return "give the guests' text as glo=A,ghi=A, glo < ghi";
 	for (unsigned i = 0; i < el2.marks; i++)

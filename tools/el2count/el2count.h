@@ -8,9 +8,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define EL2_MARKS 64    /* markers: one bit each in an episode's set */
-#define EL2_SLOTS 16    /* exception vector slots, 0x80 bytes apart */
-#define EL2_CLASSES 256 /* episode classes kept per scope; more are counted apart */
+#define EL2_MARKS 64                  /* markers: one bit each in an episode's set */
+#define EL2_SLOTS 16                  /* exception vector slots, 0x80 bytes apart */
+#define EL2_SLOT_NONE EL2_SLOTS       /* not a slot */
+#define EL2_SLOT_TRAP (EL2_SLOTS + 1) /* riscv64's one trap entry (stvec) */
+#define EL2_CLASSES 256               /* episode classes kept per scope; more are counted apart */
 
 /*
  * A vCPU's counts since the start of the run; a window's are the difference
@@ -19,11 +21,14 @@
  * init; stray: of guest, those outside [glo,ghi); entries: episodes begun;
  * back2back: of entries, a lower-EL slot right after an in-range ERET;
  * cur_slot: current-EL slot starts inside an episode; lower_slot: lower-EL
- * slot starts inside an episode that are not entries.
+ * slot starts inside an episode that are not entries; fw: of init and hyp,
+ * the firmware's on the hypervisor's behalf (riscv64: an SBI call's, run
+ * out of range between its ECALL and the instruction after it).
  */
 #define EL2_COUNTS(X)                                                                              \
 	X(total)                                                                                   \
-	X(pre) X(init) X(hyp) X(guest) X(stray) X(entries) X(back2back) X(cur_slot) X(lower_slot)
+	X(pre)                                                                                     \
+	X(init) X(hyp) X(guest) X(stray) X(entries) X(back2back) X(cur_slot) X(lower_slot) X(fw)
 
 struct el2_count {
 #define EL2_FIELD(f) uint64_t f;
@@ -39,6 +44,7 @@ struct el2_cpu {
 	enum el2_phase phase;
 	int in_hyp;     /* its last instruction was in range */
 	int after_eret; /* ... and was an ERET */
+	int in_fw;      /* riscv64: in the firmware, called by the hypervisor's ECALL */
 	int in_episode;
 	int episode_in_window; /* begun after the window opened */
 	uint32_t entry;        /* the episode's first PC, minus lo */
@@ -67,6 +73,7 @@ struct el2_mark {
 struct el2 {
 	uint64_t lo, hi;   /* the hypervisor's text */
 	uint64_t vbar;     /* its vector table, or 0 */
+	uint64_t stvec;    /* riscv64: its one trap entry (direct-mode stvec), or 0 */
 	uint64_t glo, ghi; /* where guest code runs, or 0,0 */
 	struct el2_mark mark[EL2_MARKS];
 	unsigned marks;
@@ -89,6 +96,14 @@ static inline unsigned el2_slot(uint64_t vbar, uint64_t pc)
 	return vbar && pc >= vbar && off < EL2_SLOTS * 0x80 && off % 0x80 == 0
 	           ? (unsigned)(off / 0x80)
 	           : EL2_SLOTS;
+}
+
+/* The slot an entry at pc is: a vector slot, riscv64's trap entry, or EL2_SLOT_NONE. */
+static inline unsigned el2_entry_slot(const struct el2 *e, uint64_t pc)
+{
+	if (e->stvec)
+		return pc == e->stvec ? EL2_SLOT_TRAP : EL2_SLOT_NONE;
+	return el2_slot(e->vbar, pc);
 }
 
 /* Writes the report (its format: el2count_report.c). */

@@ -2,7 +2,7 @@
  * el2count's report. Scripts read it (bench/exits.sh, tests/el2count), so
  * its lines keep this shape; numbers are decimal, addresses 0x-prefixed hex:
  *
- *   el2count: text [LO, HI), vbar V, guests' text [GLO, GHI), N markers
+ *   el2count: text [LO, HI), vbar V[, stvec S], guests' text [GLO, GHI), N markers
  *   el2count: start_pc A hit N times, window at M; stop_pc A hit N times, stop at M
  *   == whole run
  *   vcpu  total  pre  init  hyp  guest  stray  entries  hyp/entry
@@ -12,6 +12,7 @@
  *     lower64_sync  ENTRIES  INSNS  MEAN              (one line per slot entered)
  *   checks: stray S; back-to-back B; current-EL slots in episodes C;
  *           lower-EL slots in episodes, not entries L; episodes under way at the report U
+ *           [; firmware's on the hypervisor's behalf F]         (riscv64: SBI calls, in hyp)
  *   == window (after start_pc's hit, to the report)   (or "never opened"; only with start_pc)
  *   ... the same table, slots and checks, counted since the window opened, and in the
  *       checks: episodes under way when it opened (not in its classes) W
@@ -23,8 +24,8 @@
  * guest. The classes are the window's when there is one, else the whole
  * run's, costliest first; "(none)" is an episode that ran no marker,
  * "(not-a-slot)" one entered elsewhere than at a vector slot (a range that is
- * wrong). Entries by slot and classes book an episode when it ends; the
- * entries column counts it when it begins.
+ * wrong); on riscv64 (stvec given) every entry is "(trap)". Entries by slot and classes book an
+ * episode when it ends; the entries column counts it when it begins.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -37,6 +38,8 @@ static const char *const el2_slot_kind[] = {"sync", "irq", "fiq", "serror"};
 
 static const char *el2_slot_name(unsigned slot, char *buf, size_t size)
 {
+	if (slot == EL2_SLOT_TRAP)
+		return "trap";
 	if (slot >= EL2_SLOTS)
 		return "not-a-slot";
 	snprintf(buf, size, "%s_%s", el2_slot_from[slot / 4], el2_slot_kind[slot % 4]);
@@ -96,17 +99,17 @@ static struct el2_count el2_table(FILE *f, const struct el2 *e, int window)
 
 static void el2_slots(FILE *f, const struct el2 *e, const struct el2_classes *t)
 {
-	uint64_t entries[EL2_SLOTS + 1] = {0}, insns[EL2_SLOTS + 1] = {0};
+	uint64_t entries[EL2_SLOT_TRAP + 1] = {0}, insns[EL2_SLOT_TRAP + 1] = {0};
 	char buf[32];
 
 	for (unsigned i = 0; i < t->n; i++) {
-		unsigned s = el2_slot(e->vbar, e->lo + t->c[i].entry);
+		unsigned s = el2_entry_slot(e, e->lo + t->c[i].entry);
 
 		entries[s] += t->c[i].count;
 		insns[s] += t->c[i].insns;
 	}
 	fprintf(f, "entries by vector slot: entries insns insns/entry\n");
-	for (unsigned s = 0; s <= EL2_SLOTS; s++)
+	for (unsigned s = 0; s <= EL2_SLOT_TRAP; s++)
 		if (entries[s])
 			fprintf(f, "  %-14s %10" PRIu64 " %12" PRIu64 " %10.1f\n",
 			        el2_slot_name(s, buf, sizeof(buf)), entries[s], insns[s],
@@ -125,6 +128,8 @@ static void el2_checks(FILE *f, const struct el2 *e, const struct el2_count *all
 	        "; lower-EL slots in episodes, not entries %" PRIu64
 	        "; episodes under way at the report %u",
 	        all->stray, all->back2back, all->cur_slot, all->lower_slot, open);
+	if (e->stvec)
+		fprintf(f, "; firmware's on the hypervisor's behalf %" PRIu64, all->fw);
 	if (window)
 		fprintf(f, "; episodes under way when it opened (not in its classes) %" PRIu64,
 		        e->open_at_start);
@@ -177,7 +182,7 @@ static void el2_classes(FILE *f, const struct el2 *e, const struct el2_classes *
 		fprintf(f,
 		        "  0x%" PRIx64 "(%s) %s: %" PRIu64 " %" PRIu64 " %.1f %" PRIu64 " %" PRIu64
 		        "\n",
-		        pc, el2_slot_name(el2_slot(e->vbar, pc), slot, sizeof(slot)),
+		        pc, el2_slot_name(el2_entry_slot(e, pc), slot, sizeof(slot)),
 		        el2_marks_name(e, k->marks, names, sizeof(names)), k->count, k->insns,
 		        el2_mean(k->insns, k->count), k->min, k->max);
 	}
@@ -191,6 +196,8 @@ void el2_report(FILE *f, const struct el2 *e)
 
 	fprintf(f, "el2count: text [0x%" PRIx64 ", 0x%" PRIx64 "), vbar 0x%" PRIx64, e->lo, e->hi,
 	        e->vbar);
+	if (e->stvec)
+		fprintf(f, ", stvec 0x%" PRIx64, e->stvec);
 	if (e->glo < e->ghi)
 		fprintf(f, ", guests' text [0x%" PRIx64 ", 0x%" PRIx64 ")", e->glo, e->ghi);
 	fprintf(f, ", %u markers\n", e->marks);

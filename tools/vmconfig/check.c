@@ -411,9 +411,10 @@ static void cfgc_intids(const struct vmc_config *c)
 			                        .field = vm->intids[i].field,
 			                        .line = vm->intids[i].line};
 
-			if (id < 32 || id > PLAT_INTID_MAX)
-				cfgc_err(c, &at, "INTID %" PRIu64 " is not an SPI (32..%d)", id,
-				         PLAT_INTID_MAX);
+			if (id < PLAT_INTID_MIN || id > PLAT_INTID_MAX)
+				cfgc_err(c, &at,
+				         "INTID %" PRIu64 " is not " PLAT_INTID_KIND " (%d..%d)",
+				         id, PLAT_INTID_MIN, PLAT_INTID_MAX);
 			else if (id == PLAT_UART_INTID)
 				cfgc_err(c, &at,
 				         "INTID %" PRIu64 " is reserved by the hypervisor "
@@ -454,10 +455,11 @@ static void cfgc_doorbells(const struct vmc_config *c)
 
 			if (reg->kind != CFG_REGION_SHM || !reg->irq)
 				continue;
-			if (id < 32 || id > PLAT_INTID_MAX) {
+			if (id < PLAT_INTID_MIN || id > PLAT_INTID_MAX) {
 				cfgc_err(c, &at,
-				         "doorbell INTID %" PRIu64 " is not an SPI (32..%d)", id,
-				         PLAT_INTID_MAX);
+				         "doorbell INTID %" PRIu64 " is not " PLAT_INTID_KIND
+				         " (%d..%d)",
+				         id, PLAT_INTID_MIN, PLAT_INTID_MAX);
 				continue;
 			}
 			if (id == PLAT_UART_INTID && vm->uart) {

@@ -3,7 +3,7 @@ PLATFORM   ?= qemu-riscv64-virt
 CROSS      ?= riscv64-linux-gnu-
 O          ?= out/riscv64
 CONFIG_DIR := configs/riscv64
-HYP_DRIVERS := ns16550 # the console UART
+HYP_DRIVERS := ns16550 plic # the console UART, the interrupt controller
 ARCH_MONITOR :=
 
 # No linker relaxation: gp is never the hypervisor's (a guest's gp is live at every trap).
@@ -11,7 +11,7 @@ ARCH_TGT_FLAGS := -mabi=lp64 -mcmodel=medany -mno-relax
 HYP_ARCH_FLAGS := -march=rv64imac_zicsr_zifencei_zbb # Zbb: no libgcc (lp64d) for ctz, popcount
 HYP_ARCH_LDFLAGS := -Wl,--no-relax
 
-GUESTS      := hello smp probe sbi
+GUESTS      := hello smp probe sbi plic rvexits
 GUEST_BASE  := 0x80000000
 GUEST_BASE_PROBE := 0xa0000000
 GUEST_LD    := guests/rt/riscv64/guest.ld

@@ -10,8 +10,10 @@
 #include "mmu.h"
 #include "sbi.h"
 #include "trace.h"
+#include "plic.h"
 #include "uart.h"
 #include "vm.h"
+#include "vplic.h"
 
 uint8_t cpu_stacks[PLAT_CPU_NUM][CPU_STACK_SIZE] __attribute__((aligned(16)));
 
@@ -35,6 +37,9 @@ void arch_cpu_init(struct cpu *c)
 	if (c->id == 0)
 		mmu_init();
 	mmu_enable();
+	if (c->id == 0)
+		plic_init();
+	plic_cpu_init();
 	csr_write(hedeleg, HEDELEG_GUEST);
 	csr_write(hideleg, HIDELEG_GUEST);
 	csr_write(hcounteren, HCOUNTEREN_TM);
@@ -42,8 +47,8 @@ void arch_cpu_init(struct cpu *c)
 	/* No Sstc for guests: QEMU 7.2 loses vstimecmp's interrupts at times (riscv.md). */
 	csr_write(henvcfg, 0);
 	cpu_guest_quiet();
-	/* The hypervisor's own interrupts: its IPI, and its timer (a guest's deadline). */
-	csr_write(sie, (1ul << IRQ_S_SOFT) | (1ul << IRQ_S_TIMER));
+	/* The hypervisor's own interrupts: its IPI, its timer (a guest's deadline), the PLIC. */
+	csr_write(sie, (1ul << IRQ_S_SOFT) | (1ul << IRQ_S_TIMER) | (1ul << IRQ_S_EXT));
 }
 
 static void cpu_send_ipi(uint32_t pcpu)
@@ -163,5 +168,6 @@ void arch_vcpu_start(struct vcpu *v)
 	r->sepc = v->entry;
 	arch_cpu_this()->last_enter = VT_ENTER_NONE; /* a first entry: no ENTER, as in format 1 */
 	vsbi_serve(v); /* an IPI sent while it was starting is pending as it starts */
+	vplic_sync(v);
 	guest_resume(r);
 }

@@ -1,8 +1,9 @@
 /*
  * Traps from the guest. Everything a guest can make the hypervisor do
- * starts here: SBI calls, guest-page faults (a fault that stops the VM:
- * MMIO emulation is not built on riscv64), virtual instructions, and the
- * hypervisor's own interrupts (its IPI, the timer of a guest's deadline).
+ * starts here: SBI calls, guest-page faults (an emulated device's access,
+ * else a fault that stops the VM), virtual instructions, and the
+ * hypervisor's own interrupts (its IPI, the timer of a guest's deadline,
+ * the PLIC's pass-through sources).
  */
 #include "arch.h"
 #include "cpu.h"
@@ -10,11 +11,18 @@
 #include "log.h"
 #include "trace.h"
 #include "vm.h"
+#include "vplic.h"
+
+static int exit_mapped(const struct vm *vm, uint64_t gpa)
+{
+	uint64_t pa;
+
+	return gpt_lookup(&vm->arch.g, gpa, &pa) != 0;
+}
 
 static const char *exit_fault_kind(const struct vm *vm, uint64_t cause, uint64_t gpa)
 {
-	uint64_t pa;
-	int mapped = gpt_lookup(&vm->arch.g, gpa, &pa) != 0;
+	int mapped = exit_mapped(vm, gpa);
 
 	if (cause == CAUSE_FETCH_GUEST_PAGE)
 		return mapped ? "stage-2 fault: instruction fetch from a non-executable page"
@@ -26,14 +34,16 @@ static const char *exit_fault_kind(const struct vm *vm, uint64_t cause, uint64_t
 	              : "stage-2 fault: read outside the VM's memory";
 }
 
-/* The IPI ("look at your vCPU": its state, its requests, which exit_trap's return does) or the
- * timer. */
+/* The IPI ("look at your vCPU": its state, its requests, which exit_trap's return does), the
+ * timer, or a pass-through source. */
 static void exit_irq(struct vcpu *v, uint64_t cause)
 {
 	if (cause == IRQ_S_SOFT)
 		csr_clear(sip, 1ul << IRQ_S_SOFT);
 	else if (cause == IRQ_S_TIMER)
 		vsbi_timer_fired();
+	else if (cause == IRQ_S_EXT)
+		vplic_physical_irq();
 	else
 		vm_fault_report(v, "unexpected interrupt", 0, v->regs->sepc, cause | CAUSE_IRQ);
 }
@@ -55,9 +65,16 @@ void exit_trap(struct arch_regs *r)
 	           cause == CAUSE_STORE_GUEST_PAGE) {
 		/* htval: the guest-physical address >> 2; stval's low bits complete it. */
 		uint64_t gpa = csr_read(htval) << 2 | (csr_read(stval) & 3);
+		int handled = 0;
 
 		trace_exit(v, (uint32_t)cause, cause, gpa);
-		vm_fault_report(v, exit_fault_kind(v->vm, cause, gpa), gpa, r->sepc, cause);
+		if (cause != CAUSE_FETCH_GUEST_PAGE && !exit_mapped(v->vm, gpa))
+			handled = mmio_emulate(v, r, gpa, cause == CAUSE_STORE_GUEST_PAGE);
+		if (handled <= 0)
+			vm_fault_report(v,
+			                handled ? "unsupported access to an emulated device"
+			                        : exit_fault_kind(v->vm, cause, gpa),
+			                gpa, r->sepc, cause);
 	} else {
 		trace_exit(v, (uint32_t)cause, cause, r->sepc);
 		vm_fault_report(
@@ -66,6 +83,7 @@ void exit_trap(struct arch_regs *r)
 	}
 	vcpu_check_state(v);
 	vsbi_serve(v);
+	vplic_sync(v);
 	trace_enter();
 }
 

@@ -8,6 +8,7 @@
 #include "entry.h"
 #include "log.h"
 #include "vm.h"
+#include "vplic.h"
 
 _Static_assert(PLAT_IPA_BITS == 41, "Sv39x4 translates 41 bits of guest-physical address");
 
@@ -46,6 +47,7 @@ void arch_vm_init(struct vm *vm)
 	}
 	vm->arch.hgatp = HGATP_SV39X4 | (uint64_t)(vm->id + 1) << HGATP_VMID_SHIFT |
 	                 (uintptr_t)vm->arch.g.root >> 12;
+	vplic_vm_init(vm);
 }
 
 /* On the vCPU's pCPU, before it first runs: its VM's map, no stale translation of its VMID. */

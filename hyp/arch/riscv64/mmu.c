@@ -10,6 +10,7 @@
 #include "layout.h"
 #include "log.h"
 #include "mmu.h"
+#include "plic.h"
 #include "spinlock.h"
 #include "string.h"
 
@@ -45,6 +46,11 @@ void mmu_init(void)
 	mmu_map_image(__vm_loads_start, __vm_loads_end, GPT_R, "the VMs' images");
 	mmu_map(PLAT_BOOTPARAM_PA, PLAT_BOOTPARAM_PA, 0x1000, GPT_R, "the boot parameters");
 	mmu_map(PLAT_UART_BASE, PLAT_UART_BASE, 0x1000, GPT_R | GPT_W, "the UART");
+	/* The PLIC's priorities, pending bits and enables, and its contexts' registers. */
+	mmu_map(PLAT_PLIC_BASE, PLAT_PLIC_BASE, PLIC_CONTEXT, GPT_R | GPT_W, "the PLIC");
+	mmu_map(PLAT_PLIC_BASE + PLIC_CONTEXT, PLAT_PLIC_BASE + PLIC_CONTEXT,
+	        PLIC_CONTEXT_STRIDE * (PLAT_PLIC_S_CONTEXT(PLAT_CPU_NUM - 1) + 1), GPT_R | GPT_W,
+	        "the PLIC's contexts");
 }
 
 /* On each pCPU, once mmu_init has built the tables. */

@@ -1,11 +1,10 @@
 /*
  * What the core asks of a port that riscv64 does not build yet
- * (docs/riscv.md): the virtual interrupt controller (PLIC emulation) and
- * so interrupts into guests, the emulated UART, the monitor's LLC figures,
- * the debugger, bandwidth regulation, PCIe pass-through, a coloured
- * hypervisor or trace rings. arch_vm_init refuses,
- * at boot, every config that would need them; the functions here are then
- * never reached, and panic if they are, rather than pretend.
+ * (docs/riscv.md): the monitor's LLC figures, the debugger, bandwidth
+ * regulation, PCIe pass-through, a coloured hypervisor or trace rings.
+ * arch_vm_init refuses, at boot, every config that would need them; the
+ * functions here are then never reached, and panic if they are, rather
+ * than pretend.
  */
 #include <vitrine/abi.h>
 
@@ -23,11 +22,7 @@ void notbuilt_check_vm(const struct vm *vm)
 	const struct cfg_vm *c = vm->cfg;
 	const char *what = 0;
 
-	if (c->uart_ipa)
-		what = "an emulated UART (`uart`)";
-	else if (c->nr_intids)
-		what = "a pass-through interrupt (PLIC emulation)";
-	else if (c->flags & CFG_VM_DEBUG)
+	if (c->flags & CFG_VM_DEBUG)
 		what = "debugging (`debug`)";
 	else if (cfg_system.monitor_vm == vm->id)
 		what = "the monitor";
@@ -35,9 +30,6 @@ void notbuilt_check_vm(const struct vm *vm)
 		what = "memory-bandwidth regulation (`membw`)";
 	else if (c->nr_pcis)
 		what = "PCIe pass-through (`pci`: no IOMMU on riscv64 `virt`)";
-	for (uint32_t i = 0; !what && i < c->nr_regions; i++)
-		if (c->regions[i].kind == CFG_REGION_SHM && c->regions[i].intid)
-			what = "a doorbell interrupt (PLIC emulation)";
 	if (what)
 		panic("VM %s: %s is not built on riscv64\n", c->name, what);
 }
@@ -68,26 +60,6 @@ void *arch_map_trace_rings(const struct cfg_region *r)
 {
 	(void)r;
 	NOT_BUILT("colouring the trace rings");
-}
-
-uint64_t arch_vm_foreign_irq_accesses(const struct vm *vm)
-{
-	(void)vm;
-	NOT_BUILT("PLIC emulation");
-}
-
-void arch_virq_raise(struct vm *vm, uint32_t intid)
-{
-	(void)vm;
-	(void)intid;
-	NOT_BUILT("PLIC emulation");
-}
-
-void arch_virq_lower(struct vm *vm, uint32_t intid)
-{
-	(void)vm;
-	(void)intid;
-	NOT_BUILT("PLIC emulation");
 }
 
 void arch_llc_geometry(struct vt_sys_llc *llc)

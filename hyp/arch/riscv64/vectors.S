@@ -59,3 +59,27 @@ hyp_self_trap:
 cpu_switch_stack:
 	mv	sp, a1
 	jr	a0
+
+/*
+ * mmio_insn_parcel(va): 16 bits of guest code through the guest's own
+ * translation (HLVX.HU), or -1 if that traps (another vCPU may change the
+ * guest's page tables meanwhile): the trap comes back to 1: with stvec
+ * swapped for the one load. A trap in HS-mode clears hstatus.SPV, which
+ * the way back into the guest needs set.
+ */
+.global mmio_insn_parcel
+mmio_insn_parcel:
+	la	t0, 1f
+	csrrw	t1, stvec, t0
+	.option	push
+	.option	arch, +h
+	hlvx.hu	a0, (a0)
+	.option	pop
+	csrw	stvec, t1
+	ret
+.balign 4
+1:	csrw	stvec, t1
+	li	t0, 1 << 7		/* HSTATUS_SPV */
+	csrs	hstatus, t0
+	li	a0, -1
+	ret

@@ -12,6 +12,7 @@
 #include "sbi.h"
 #include "trace.h"
 #include "vm.h"
+#include "vplic.h"
 
 #define VSBI_SPEC_VERSION (1ul << 24) /* SBI 1.0 */
 #define VSBI_IMPL_ID 0x5654           /* "VT": not a registered implementation ID */
@@ -94,14 +95,14 @@ void vsbi_serve(struct vcpu *v)
 }
 
 /*
- * All of vm's vCPUs are parked: what they asked of each other is void, so
- * that a restart begins clean. (No device interrupt of a VM's is routed
- * anywhere on riscv64: nothing else to silence.)
+ * All of vm's vCPUs are parked: what they asked of each other is void, and
+ * its PLIC is as out of reset, so that a restart begins clean.
  */
 void arch_vm_quiesce(struct vm *vm)
 {
 	for (uint32_t i = 0; i < vm->nr_vcpus; i++)
 		__atomic_store_n(&vm->vcpus[i]->arch.requests, 0, __ATOMIC_RELEASE);
+	vplic_vm_reset(vm);
 }
 
 /* The vCPUs an SBI hart mask names (bits from hart base; base -1: all), or -1 for a hart not v's

@@ -23,6 +23,7 @@ _Static_assert(sizeof(struct arch_regs) == ARCH_FRAME_SIZE, "vectors.S's frame")
 
 struct arch_vcpu {
 	uint32_t requests; /* ARCH_REQ_*, set by others, taken by its own pCPU */
+	uint32_t seip;     /* its PLIC context's line (vplic.c), copied to hvip at each entry */
 };
 
 #endif

@@ -31,6 +31,7 @@
 #define IRQ_S_SOFT 1
 #define IRQ_VS_SOFT 2
 #define IRQ_S_TIMER 5
+#define IRQ_S_EXT 9
 #define IRQ_VS_TIMER 6
 #define IRQ_VS_EXT 10
 

@@ -19,6 +19,11 @@ void gstage_activate(const struct vm *vm);
 void notbuilt_check_vm(const struct vm *vm);
 /* The SBI call of a trap from VS-mode (vsbi.c). */
 void vsbi_call(struct vcpu *v, struct arch_regs *r);
+/* A guest-page fault at gpa: 1 if an emulated device took it, -1 if it refused, 0 if none (mmio.c).
+ */
+int mmio_emulate(struct vcpu *v, struct arch_regs *r, uint64_t gpa, int write);
+/* The 16-bit parcel of guest code at VS virtual address va, or -1 if reading it traps. */
+long mmio_insn_parcel(uint64_t va);
 /* The hypervisor's timer: a guest's SBI deadline passed (vsbi.c). */
 void vsbi_timer_fired(void);
 /* Before v returns to its guest: what other vCPUs of its VM asked of it (vsbi.c). */
