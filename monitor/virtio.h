@@ -12,6 +12,7 @@
 
 #define VIRTQ_SIZE 32
 #define VIRTQ_BUF 2048 /* a buffer: a network header and a full Ethernet frame (1514) fit */
+_Static_assert(4096 % VIRTQ_BUF == 0, "a buffer within a page");
 #define VIRTQ_DESC_F_WRITE 2u
 
 #define VIRTIO_ID_NET 1
@@ -42,12 +43,18 @@ struct virtq_used {
 	uint16_t avail_event;
 };
 
-/* What the device reads and writes, at the alignments virtio asks for, and our indexes. */
+/*
+ * What the device reads and writes, and our indexes. The three rings share
+ * one page and no buffer crosses a page: behind the SMMU, QEMU 7.2's
+ * virtio writes the part of a used-ring element past a page boundary to
+ * the ring's offset as if it were an address (a DMA fault at IOVA 0x30,
+ * with the ring 0x30 bytes short of a page end).
+ */
 struct virtq {
-	struct virtq_desc desc[VIRTQ_SIZE] __attribute__((aligned(16)));
+	struct virtq_desc desc[VIRTQ_SIZE] __attribute__((aligned(4096)));
 	struct virtq_avail avail __attribute__((aligned(16)));
 	struct virtq_used used __attribute__((aligned(16)));
-	uint8_t buf[VIRTQ_SIZE][VIRTQ_BUF] __attribute__((aligned(64)));
+	uint8_t buf[VIRTQ_SIZE][VIRTQ_BUF] __attribute__((aligned(VIRTQ_BUF)));
 	uint16_t avail_idx; /* our copy of avail.idx */
 	uint16_t used_seen; /* used entries consumed so far */
 };

@@ -47,8 +47,8 @@ enum vpci_cfg { VPCI_COMMON = 1, VPCI_NOTIFY, VPCI_ISR, VPCI_DEVICE, VPCI_NR_CFG
 #define VC_QUEUE_DEVICE 0x30
 #define VC_SIZE 0x38
 
-#define VPCI_QUEUES 2 /* the notify addresses kept: enough for virtio-net's receive and transmit   \
-	               */
+/* The notify addresses kept: enough for virtio-net's receive and transmit queues. */
+#define VPCI_QUEUES 2
 
 static uintptr_t vpci_at[VPCI_NR_CFG]; /* each structure's address, by cfg_type */
 static uint32_t vpci_notify_mult;

@@ -16,8 +16,8 @@ struct vm;
 #define PCI_SUBSYSTEM 0x2c
 #define PCI_CAPS 0x34
 #define PCI_INTERRUPT 0x3c
-#define PCI_CAP_VENDOR 0x09 /* a vendor-specific capability: virtio's layout (virtio 1.2, 4.1.4)   \
-	                     */
+/* A vendor-specific capability: what virtio's say where its registers are (virtio 1.2, 4.1.4). */
+#define PCI_CAP_VENDOR 0x09
 
 #define PCI_COMMAND_MEMORY (1u << 1)
 #define PCI_COMMAND_MASTER (1u << 2)
