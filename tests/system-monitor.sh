@@ -606,20 +606,27 @@ test_monitor_net_legacy() {
 	check system/monitor-net-pci-bypass-qemu-exit-0 exited 0
 }
 
+# net_system CONFIG NAME: boots CONFIG in the background ($pid), its log $O/test/NAME.log,
+# the caller's $cport and $sport forwarded, until `vitrine eval` answers ($out: 42).
+# The UART types nothing: the system stays up until a client powers it off.
+net_system() {
+	LOG=$O/test/$2${MODE//\//.}.log
+	# shellcheck disable=SC2086 # QEMU_ARGS is a list of arguments
+	sleep 120 | NET_PORT=$cport NET_TRACE_PORT=$sport timeout -k 5 120 \
+		scripts/run.sh "$O/$1/vitrine.elf" $QEMU_ARGS >"$LOG" 2>&1 &
+	pid=$!
+	for _ in $(seq 120); do
+		out=$("$O/host/vitrine" eval --port "$cport" 'print(6*7)' 2>/dev/null) && break
+		sleep 0.5
+	done
+}
+
 # The console and the trace stream over virtio-mmio (configs/monitor-net-mmio.cfg:
 # the one config that keeps it, the monitor's RAM at IPA == PA, `dma unconfined`).
 test_monitor_net_mmio() {
 	local cport sport pid out vc=$O/host/vitrine
 	read -r cport sport <<<"$(free_ports)"
-	LOG=$O/test/monitor-net-mmio${MODE//\//.}.log
-	# shellcheck disable=SC2086 # QEMU_ARGS is a list of arguments
-	sleep 120 | NET_PORT=$cport NET_TRACE_PORT=$sport timeout -k 5 120 \
-		scripts/run.sh "$O/monitor-net-mmio/vitrine.elf" $QEMU_ARGS >"$LOG" 2>&1 &
-	pid=$!
-	for _ in $(seq 120); do
-		out=$("$vc" eval --port "$cport" 'print(6*7)' 2>/dev/null) && break
-		sleep 0.5
-	done
+	net_system monitor-net-mmio monitor-net-mmio
 	check system/monitor-net-mmio-eval-answers test "$out" = 42
 	"$vc" record --seconds 3 --port "$sport" -o "$O/test/net-mmio.perfetto-trace" >"$O/test/net-mmio-record.out" 2>&1
 	check system/monitor-net-mmio-record-summary grep -Eq '^recorded [1-9][0-9]* events, [0-9]+ lost, in [0-9.]+ s$' "$O/test/net-mmio-record.out"
@@ -638,16 +645,7 @@ test_monitor_net_mmio() {
 test_vitrine_net() {
 	local cport sport pid out vc=$O/host/vitrine
 	read -r cport sport <<<"$(free_ports)"
-	LOG=$O/test/vitrine-net${MODE//\//.}.log
-	# The UART types nothing: the system stays up until the client powers it off.
-	# shellcheck disable=SC2086 # QEMU_ARGS is a list of arguments
-	sleep 120 | NET_PORT=$cport NET_TRACE_PORT=$sport timeout -k 5 120 \
-		scripts/run.sh "$O/monitor-net/vitrine.elf" $QEMU_ARGS >"$LOG" 2>&1 &
-	pid=$!
-	for _ in $(seq 120); do
-		out=$("$vc" eval --port "$cport" 'print(6*7)' 2>/dev/null) && break
-		sleep 0.5
-	done
+	net_system monitor-net vitrine-net
 	check system/vitrine-eval-answers test "$out" = 42
 	check system/vitrine-net-over-pci has '^vitrine: VM monitor: PCIe 00:03\.0: BAR 4 at '
 	"$vc" eval --port "$cport" "error('boom')" >"$O/test/net-eval.out" 2>&1
