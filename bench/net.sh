@@ -2,23 +2,26 @@
 # bench/net.sh: sustained trace-stream throughput over QEMU user networking.
 #
 # Boots configs/monitor-net-storm.cfg free-running (an SGI storm traced on
-# two pCPUs, the monitor streaming every ring over TCP), records SECONDS of
+# two pCPUs, the monitor streaming every ring over TCP through virtio-net-pci,
+# its DMA translated by the SMMU; CONFIG=monitor-net-storm-mmio: through
+# virtio-mmio, its DMA by physical address), records SECONDS of
 # the stream with `vitrine record`, and reports events/s, MB/s (32-byte
 # records on the wire, frame headers apart) and what was lost: records the
 # flight-recorder rings overwrote before the monitor could send them. Runs
-# ROUNDS times; writes out/bench/net.csv.
+# ROUNDS times; writes out/bench/CONFIG.csv.
 #
-#   bench/net.sh [SECONDS [ROUNDS]]      (default 10 s, 3 rounds)
+#   [CONFIG=monitor-net-storm-mmio] bench/net.sh [SECONDS [ROUNDS]]      (default 10 s, 3 rounds)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 O=${O:-out}
 B=$O/bench
 secs=${1:-10}
 rounds=${2:-3}
+cfg=${CONFIG:-monitor-net-storm}
 mkdir -p "$B"
-make -s CONFIG=monitor-net-storm >/dev/null
+make -s CONFIG="$cfg" >/dev/null
 make -s "$O/host/vitrine" >/dev/null
-csv=$B/net.csv
+csv=$B/$cfg.csv
 echo "round,seconds,events,lost,events_per_s,mb_per_s,lost_pct" >"$csv"
 for r in $(seq "$rounds"); do
 	read -r cport sport <<<"$(python3 -c 'import socket
@@ -26,13 +29,13 @@ s = [socket.socket() for _ in range(2)]
 for x in s: x.bind(("127.0.0.1", 0))
 print(*(x.getsockname()[1] for x in s))')"
 	sleep $((secs + 60)) | NET_PORT=$cport NET_TRACE_PORT=$sport timeout -k 5 $((secs + 60)) \
-		scripts/run.sh "$O/monitor-net-storm/vitrine.elf" >"$B/net-$r.log" 2>&1 &
+		scripts/run.sh "$O/$cfg/vitrine.elf" >"$B/$cfg-$r.log" 2>&1 &
 	pid=$!
 	for _ in $(seq 120); do
 		"$O/host/vitrine" eval --port "$cport" 'print(1)' >/dev/null 2>&1 && break
 		sleep 0.5
 	done
-	line=$("$O/host/vitrine" record --seconds "$secs" --port "$sport" -o "$B/net-$r.perfetto-trace" 2>&1 |
+	line=$("$O/host/vitrine" record --seconds "$secs" --port "$sport" -o "$B/$cfg-$r.perfetto-trace" 2>&1 |
 		grep "^recorded" || true)
 	"$O/host/vitrine" eval --port "$cport" 'vitrine.poweroff()' >/dev/null 2>&1 || true
 	kill "$pid" 2>/dev/null || true

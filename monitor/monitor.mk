@@ -104,11 +104,12 @@ $(O)/monitor/%.o: monitor/%.c $(LUA_STAMP) $(LWIP_STAMP) $(MBED_STAMP) | $(DEPS_
 	@echo "  CC      $<"
 	$(Q)$(CC_T) $(MON_FLAGS) -c $< -o $@
 
-# Two links of the same objects: `monitor` at GUEST_BASE, and `monitor-net` at
-# MON_NET_BASE for configs that give it the virtio-net device. The device reads
-# and writes the monitor's buffers by physical address (no IOMMU on `virt`), so
-# that config maps the monitor's RAM at IPA == PA (`mem 0x48000000 32M pa
-# 0x48000000`) and a buffer's address is the same for both (monitor/vnet.c).
+# Two links of the same objects: `monitor` at GUEST_BASE (virtio-net-pci's DMA goes
+# through the SMMU: its RAM may be anywhere), and `monitor-net` at MON_NET_BASE for
+# configs that give it the virtio-mmio device instead. That device reads and writes
+# the monitor's buffers by physical address, so those configs map the monitor's RAM at
+# IPA == PA (`mem 0x48000000 32M pa 0x48000000`) and a buffer's address is the same
+# for both (monitor/virtio_mmio.c).
 MON_NET_BASE := 0x48000000
 MON_LINK_OBJ := $(MON_OBJ) $(LUA_OBJ) $(LWIP_OBJ) $(MBED_OBJ) $(O)/monitor/net_key.o $(MON_RT_OBJ)
 

@@ -1,7 +1,9 @@
 /*
- * lwIP in the monitor: NO_SYS, raw API. net_init finds the device in the
- * system page, checks that the monitor's RAM is identity-mapped (the
- * device's DMA uses physical addresses: vnet.c), starts the device, its
+ * lwIP in the monitor: NO_SYS, raw API. net_init learns from the system
+ * page which device the config gives the monitor: a virtio-net-pci
+ * function (a `pci` line: its DMA is the SMMU's to translate) or the
+ * virtio-mmio device (a `device` line: its DMA uses physical addresses,
+ * so the monitor's RAM must be identity-mapped). It starts the device, its
  * interrupt and lwIP, and opens the services, each behind the handshake
  * (net_auth.c). The main loop (the line editor's idle loop) calls
  * net_idle; Lua count hooks call net_poll.
@@ -23,7 +25,10 @@
 #include "netif/ethernet.h"
 #include "rt.h"
 #include "syspage.h"
+#include "platform.h"
 #include "timer.h"
+#include "virtio_mmio.h"
+#include "virtio_pci.h"
 #include "vnet.h"
 
 #define NET_DEFAULT_ADDR 0x0a00020fu /* 10.0.2.15: what QEMU user networking forwards to */
@@ -75,15 +80,22 @@ uint32_t net_rand(void)
 	return (uint32_t)x;
 }
 
-/* Does the config give the monitor the device's page and INTID? Is its RAM at IPA == PA? */
-static const char *net_check_config(int *wanted)
+/* Which network device the config gives the monitor. */
+enum net_bus { NET_NONE, NET_MMIO, NET_PCI };
+
+/*
+ * From the monitor's regions in the system page: a BAR in the PCIe window
+ * (a `pci` line), or the virtio-mmio page with its INTID and the RAM at
+ * IPA == PA. NET_NONE without an error: no network in this config.
+ */
+static const char *net_check_config(enum net_bus *bus)
 {
 	const char *why;
 	const struct vt_sys *s = syspage_read(&why);
 	const struct vt_sys_vm *m = NULL;
-	int page = 0, intid = 0, identity = 0;
+	int mmio = 0, pci = 0, intid = 0, identity = 0;
 
-	*wanted = 0;
+	*bus = NET_NONE;
 	if (!s)
 		return why;
 	for (uint32_t i = 0; i < s->nr_vms; i++)
@@ -95,22 +107,38 @@ static const char *net_check_config(int *wanted)
 		const struct vt_sys_region *r = &s->regions[i];
 		uintptr_t at = (uintptr_t)__image_start;
 
-		if (r->kind == VT_SYS_DEVICE && r->ipa <= VNET_BASE && VNET_BASE - r->ipa < r->size)
-			page = 1;
+		if (r->kind == VT_SYS_DEVICE && r->ipa <= VIRTIO_MMIO_BASE &&
+		    VIRTIO_MMIO_BASE - r->ipa < r->size)
+			mmio = 1;
+		if (r->kind == VT_SYS_DEVICE && r->ipa >= PLAT_PCIE_MMIO_BASE &&
+		    r->ipa - PLAT_PCIE_MMIO_BASE < PLAT_PCIE_MMIO_SIZE)
+			pci = 1;
 		if (r->kind == VT_SYS_RAM && r->ipa <= at && at - r->ipa < r->size)
 			identity = r->ipa == r->pa;
 	}
 	for (uint32_t i = m->first_intid; i < (uint32_t)m->first_intid + m->nr_intids; i++)
-		intid |= s->intids[i] == VNET_INTID;
-	if (!page)
-		return NULL; /* no network in this config: not an error */
-	*wanted = 1;
+		intid |= s->intids[i] == VIRTIO_MMIO_INTID;
+	if (pci) {
+		*bus = NET_PCI; /* the SMMU translates its DMA: the RAM may be anywhere */
+		return NULL;
+	}
+	if (!mmio)
+		return NULL;
+	*bus = NET_MMIO;
 	if (!intid)
 		return "the config passes the virtio-mmio page through without its INTID 79";
 	if (!identity)
-		return "the device's DMA needs the monitor's RAM at IPA == PA "
-		       "(image monitor-net, mem 0x48000000 32M pa 0x48000000)";
+		return "virtio-mmio's DMA needs the monitor's RAM at IPA == PA "
+		       "(image monitor-net, mem 0x48000000 32M pa 0x48000000), or give the "
+		       "monitor virtio-net-pci instead (pci 00:03.0 bar 4 ...: docs/dma.md)";
 	return NULL;
+}
+
+/* The device, found by its transport. */
+static const char *net_find(enum net_bus bus, struct virtio_dev *d)
+{
+	return bus == NET_PCI ? virtio_pci_find(VIRTIO_ID_NET, d)
+	                      : virtio_mmio_find(VIRTIO_ID_NET, d);
 }
 
 /* A service's listening socket: 0, or why there is none. */
@@ -169,14 +197,17 @@ void net_init(uint64_t arg)
 	uint32_t mask = prefix >= 32 ? ~0u : ~(~0u >> prefix);
 	ip4_addr_t ip, nm, gw;
 	const char *why;
-	int wanted;
+	enum net_bus bus;
+	struct virtio_dev dev;
 	char a[16], g[16];
 
-	why = net_check_config(&wanted);
-	if (!why && !wanted)
+	why = net_check_config(&bus);
+	if (!why && bus == NET_NONE)
 		return;
 	if (!why)
-		why = vnet_probe();
+		why = net_find(bus, &dev);
+	if (!why)
+		why = vnet_probe(&dev);
 	if (!why && (prefix < 8 || prefix > 30))
 		why = "the config's arg gives a prefix length outside 8-30";
 	if (!why)
@@ -186,10 +217,10 @@ void net_init(uint64_t arg)
 		return;
 	}
 	gic_init();
-	irq_register(VNET_INTID, vnet_irq);
-	gic_set_edge(VNET_INTID, 1);
-	gic_route_spi(VNET_INTID, 0);
-	gic_enable(VNET_INTID, NET_IRQ_PRIO);
+	irq_register(dev.intid, vnet_irq);
+	gic_set_edge(dev.intid, dev.edge);
+	gic_route_spi(dev.intid, 0);
+	gic_enable(dev.intid, NET_IRQ_PRIO);
 
 	lwip_init();
 	ip4_addr_set_u32(&ip, lwip_htonl(addr));

@@ -12,9 +12,10 @@
 #                  recorder, the oldest are overwritten)
 # TRACE_CLASSES=exit,irq,...  record only these classes (exit irq call ipc
 #                  fault state mark; default: all)
-# NET_PORT=P       with a config that gives the monitor the virtio-net device
-#                  (a `device 0x0a003000` line), the host's 127.0.0.1:P reaches the
-#                  monitor's Lua console (TCP 5555 inside; default P = 5555)
+# NET_PORT=P       with a config that gives the monitor a network device (a `pci
+#                  00:03.0` line: virtio-net-pci; or a `device 0x0a003000` line:
+#                  virtio-mmio), the host's 127.0.0.1:P reaches the monitor's Lua
+#                  console (TCP 5555 inside; default P = 5555)
 # NET_TRACE_PORT=P  the same for the trace stream (TCP 5556 inside; default 5556)
 # NET_GDB_PORT=P   the same for the GDB server (TCP 5557 inside; default 5557, and
 #                  forwarded by default only when NET_PORT is not set either)
@@ -55,29 +56,42 @@ fi
 # The config is out/CONFIG/vitrine.elf's configs/CONFIG.cfg. Only a networked
 # config gets the NIC and the forwarded ports, so other runs never compete for them.
 cfg=$(dirname "$0")/../$configs/$(basename "$(dirname "$elf")").cfg
+# A config's `pci 00:DD.F` addresses (docs/dma.md). QEMU's virtio-net-pci goes at NET_PCI
+# (modern only, no MSI-X: its registers all in BAR 4, its interrupt INTA; iommu_platform=on,
+# without which QEMU's virtio DMA goes around the SMMU), edu at the others.
+NET_PCI=03.0
+pci=
+[ -r "$cfg" ] && pci=$(sed -En 's/^[[:space:]]*pci[[:space:]]+00:([0-9a-fA-F]{2}\.[0-7])[[:space:]].*/\1/p' "$cfg")
+net=
 if [ -r "$cfg" ] && grep -Eiq '^[[:space:]]*device[[:space:]]+0x0*a003000[[:space:]]' "$cfg"; then
+	net=mmio
+elif grep -qx "$NET_PCI" <<<"$pci"; then
+	net=pci
+fi
+if [ -n "$net" ]; then
 	fwd=hostfwd=tcp:127.0.0.1:${NET_PORT:-5555}-:5555,hostfwd=tcp:127.0.0.1:${NET_TRACE_PORT:-5556}-:5556
 	# The GDB server's port only when asked for, or with every default (`make run`): a
 	# test that picks its ports never collides with another run on 5557.
 	if [ -n "${NET_GDB_PORT:-}" ] || [ -z "${NET_PORT:-}" ]; then
 		fwd+=,hostfwd=tcp:127.0.0.1:${NET_GDB_PORT:-5557}-:5557
 	fi
-	qemu+=(-netdev "user,id=n0,$fwd" -device virtio-net-device,netdev=n0
-		-global virtio-mmio.force-legacy=false)
+	qemu+=(-netdev "user,id=n0,$fwd")
+	if [ "$net" = mmio ]; then
+		qemu+=(-device virtio-net-device,netdev=n0 -global virtio-mmio.force-legacy=false)
+	else
+		qemu+=(-device "virtio-net-pci,netdev=n0,addr=$NET_PCI,disable-legacy=on,vectors=0,iommu_platform=on,romfile=")
+	fi
 	# Said before the console is QEMU's: how else to reach the monitor.
 	[ -t 1 ] && echo "run.sh: the monitor's Lua console is here and at 127.0.0.1:${NET_PORT:-5555}" \
 		"(out/host/vitrine repl --port ${NET_PORT:-5555}); \`console VM\` attaches to a VM, Ctrl-] leaves" >&2
 fi
-# A config with `pci BB:DD.F` lines (docs/dma.md) gets the SMMU in front of the PCIe
-# bus and, at each such address, QEMU's edu DMA engine, its DMA mask opened to 40 bits.
-if [ -r "$cfg" ]; then
-	pci=$(sed -En 's/^[[:space:]]*pci[[:space:]]+00:([0-9a-fA-F]{2}\.[0-7])[[:space:]].*/\1/p' "$cfg")
-	if [ -n "$pci" ]; then
-		qemu[2]+=,iommu=smmuv3
-		for f in $pci; do
-			qemu+=(-device "edu,addr=$f,dma_mask=0xffffffffff")
-		done
-	fi
+# A config with `pci` lines gets the SMMU in front of the PCIe bus and, at each such
+# address but the network's, QEMU's edu DMA engine, its DMA mask opened to 40 bits.
+if [ -n "$pci" ]; then
+	qemu[2]+=,iommu=smmuv3
+	for f in $pci; do
+		[ "$f" = "$NET_PCI" ] || qemu+=(-device "edu,addr=$f,dma_mask=0xffffffffff")
+	done
 fi
 has_monitor() { [ -r "$1" ] && grep -Eq '^[[:space:]]*monitor[[:space:]]' "$1"; }
 # The boot seed (hyp/core/bootparam.h: words 1-3 of the boot-parameter page), always:

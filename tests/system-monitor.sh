@@ -419,8 +419,9 @@ test_monitor_console() {
 	check system/console-qemu-exit-0 exited 0
 }
 
-# The Lua console over TCP (monitor-net: the virtio-net device passed through to
-# the monitor, QEMU user networking forwarding two free loopback ports).
+# The Lua console over TCP (monitor-net: the virtio-net-pci function given to
+# the monitor, its DMA through the SMMU into coloured RAM; QEMU user networking
+# forwarding two free loopback ports).
 # tests/net_client.py is the client; the UART types the same expressions, and
 # one more line once the client is done (FLAG), then the client powers off.
 NET_EXPRS=("2^10" "string.rep('ab', 3)" "error('boom')" "x = = 1" "1, 'two', nil"
@@ -459,6 +460,10 @@ test_monitor_net() {
 	wait "$client"
 	unset NET_PORT NET_TRACE_PORT
 	check system/monitor-net-up has '^monitor: network 10\.0\.2\.15/24 via 10\.0\.2\.2, MAC '
+	check system/monitor-net-over-pci has \
+		'^vitrine: VM monitor: PCIe 00:03\.0: BAR 4 at 0x10000000 \(16 KiB\), INTA INTID 38, DMA through the SMMU$'
+	check system/monitor-net-coloured has '^vitrine: VM monitor: colours 4-7: '
+	check system/monitor-net-no-dma-fault lacks 'DMA fault'
 	for name in banner state-own-global state-separate state-separate-after-set print-to-client \
 		net-stats-interrupts no-attach-over-tcp continuation-prompt continued-chunk-runs error-carries-on eight-clients-answered \
 		ninth-client-refused long-line-refused long-line-session-goes-on \
@@ -561,10 +566,12 @@ vitrine.poweroff()
 
 # A legacy virtio-mmio device is refused with a message; the UART console runs on.
 # Without the device's page (the plain monitor config) there is no network at all.
-# Without a boot seed the network comes up, saying what that costs.
+# Without a boot seed the network comes up, saying what that costs. A
+# virtio-net-pci function whose DMA QEMU would not send through the SMMU
+# (no iommu_platform=on: no ACCESS_PLATFORM) is refused.
 test_monitor_net_legacy() {
 	local in=$'s = net.stats() print(\'netup\', s.up, s.clients)\nvitrine.poweroff()\n'
-	QEMU_ARGS="$QEMU_ARGS -global virtio-mmio.force-legacy=true" boot monitor-net 60 "$in"
+	QEMU_ARGS="$QEMU_ARGS -global virtio-mmio.force-legacy=true" boot monitor-net-mmio 60 "$in"
 	check system/monitor-net-legacy-refused has \
 		'^monitor: no network: the virtio-mmio device is legacy \(version 1\): run QEMU with -global virtio-mmio.force-legacy=false$'
 	check system/monitor-net-legacy-console-runs has $'^netup\tfalse\t0$'
@@ -577,7 +584,7 @@ test_monitor_net_legacy() {
 	LOG=$O/test/monitor-net-unseeded${MODE//\//.}.log
 	# shellcheck disable=SC2086 # QEMU_ARGS is a list of arguments
 	printf %s "$in" | timeout -k 5 60 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 \
-		-cpu cortex-a53 -smp 4 -m 1G -nographic -nic none -kernel "$O/monitor-net/vitrine.elf" \
+		-cpu cortex-a53 -smp 4 -m 1G -nographic -nic none -kernel "$O/monitor-net-mmio/vitrine.elf" \
 		-netdev user,id=n0 -device virtio-net-device,netdev=n0 -global virtio-mmio.force-legacy=false \
 		$QEMU_ARGS >"$LOG" 2>&1
 	STATUS=$?
@@ -586,6 +593,50 @@ test_monitor_net_legacy() {
 		'^monitor: no boot seed was passed \(QEMU run without scripts/run.sh\): network challenges may repeat'
 	check system/monitor-net-unseeded-serves has $'^netup\ttrue\t0$'
 	check system/monitor-net-unseeded-qemu-exit-0 exited 0
+	LOG=$O/test/monitor-net-pci-bypass${MODE//\//.}.log
+	# shellcheck disable=SC2086 # QEMU_ARGS is a list of arguments
+	printf %s "$in" | timeout -k 5 60 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3,iommu=smmuv3 \
+		-cpu cortex-a53 -smp 4 -m 1G -nographic -nic none -kernel "$O/monitor-net/vitrine.elf" -netdev user,id=n0 \
+		-device virtio-net-pci,netdev=n0,addr=03.0,disable-legacy=on,vectors=0,romfile= $QEMU_ARGS >"$LOG" 2>&1
+	STATUS=$?
+	render <"$LOG" >"$LOG.txt" && mv "$LOG.txt" "$LOG"
+	check system/monitor-net-pci-bypass-refused has \
+		'^monitor: no network: the virtio PCI function does not offer ACCESS_PLATFORM: its DMA would bypass the SMMU'
+	check system/monitor-net-pci-bypass-console-runs has $'^netup\tfalse\t0$'
+	check system/monitor-net-pci-bypass-qemu-exit-0 exited 0
+}
+
+# net_system CONFIG NAME: boots CONFIG in the background ($pid), its log $O/test/NAME.log,
+# the caller's $cport and $sport forwarded, until `vitrine eval` answers ($out: 42).
+# The UART types nothing (stdin at EOF): the system stays up until a client powers it off.
+net_system() {
+	LOG=$O/test/$2${MODE//\//.}.log
+	# shellcheck disable=SC2086 # QEMU_ARGS is a list of arguments
+	NET_PORT=$cport NET_TRACE_PORT=$sport timeout -k 5 120 \
+		scripts/run.sh "$O/$1/vitrine.elf" $QEMU_ARGS </dev/null >"$LOG" 2>&1 &
+	pid=$!
+	for _ in $(seq 120); do
+		out=$("$O/host/vitrine" eval --port "$cport" 'print(6*7)' 2>/dev/null) && break
+		sleep 0.5
+	done
+}
+
+# The console and the trace stream over virtio-mmio (configs/monitor-net-mmio.cfg:
+# the one config that keeps it, the monitor's RAM at IPA == PA, `dma unconfined`).
+test_monitor_net_mmio() {
+	local cport sport pid out vc=$O/host/vitrine
+	read -r cport sport <<<"$(free_ports)"
+	net_system monitor-net-mmio monitor-net-mmio
+	check system/monitor-net-mmio-eval-answers test "$out" = 42
+	"$vc" record --seconds 3 --port "$sport" -o "$O/test/net-mmio.perfetto-trace" >"$O/test/net-mmio-record.out" 2>&1
+	check system/monitor-net-mmio-record-summary grep -Eq '^recorded [1-9][0-9]* events, [0-9]+ lost, in [0-9.]+ s$' "$O/test/net-mmio-record.out"
+	check system/monitor-net-mmio-record-valid "$O/host/vtrace" check-perfetto "$O/test/net-mmio.perfetto-trace"
+	"$vc" eval --port "$cport" 'vitrine.poweroff()' >/dev/null 2>&1
+	wait "$pid"
+	STATUS=$?
+	render <"$LOG" >"$LOG.txt" && mv "$LOG.txt" "$LOG"
+	check system/monitor-net-mmio-no-pci lacks 'PCIe'
+	check system/monitor-net-mmio-qemu-exit-0 exited 0
 }
 
 # The vitrine client against the networked monitor: `vitrine eval`
@@ -594,17 +645,9 @@ test_monitor_net_legacy() {
 test_vitrine_net() {
 	local cport sport pid out vc=$O/host/vitrine
 	read -r cport sport <<<"$(free_ports)"
-	LOG=$O/test/vitrine-net${MODE//\//.}.log
-	# The UART types nothing (stdin at EOF): the system stays up until the client powers it off.
-	# shellcheck disable=SC2086 # QEMU_ARGS is a list of arguments
-	NET_PORT=$cport NET_TRACE_PORT=$sport timeout -k 5 120 \
-		scripts/run.sh "$O/monitor-net/vitrine.elf" $QEMU_ARGS </dev/null >"$LOG" 2>&1 &
-	pid=$!
-	for _ in $(seq 120); do
-		out=$("$vc" eval --port "$cport" 'print(6*7)' 2>/dev/null) && break
-		sleep 0.5
-	done
+	net_system monitor-net vitrine-net
 	check system/vitrine-eval-answers test "$out" = 42
+	check system/vitrine-net-over-pci has '^vitrine: VM monitor: PCIe 00:03\.0: BAR 4 at '
 	"$vc" eval --port "$cport" "error('boom')" >"$O/test/net-eval.out" 2>&1
 	check system/vitrine-eval-lua-error-exit-1 test $? = 1
 	# Another secret than the system's: refused, exit status 4, and said so.

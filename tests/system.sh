@@ -682,7 +682,7 @@ run_all() {
 	# Its pauses pace a free-running machine; under -icount they mean nothing.
 	free_only test_monitor_console test_pl011_monitor
 	# Over the network, free-running only (under -icount the slirp timers crawl).
-	free_only test_vitrine_net test_monitor_hostile test_monitor_gdb
+	free_only test_vitrine_net test_monitor_net_mmio test_monitor_hostile test_monitor_gdb
 	# Linux boots in seconds free-running, far longer under -icount.
 	free_only test_linux test_linux_shm test_linux_pci test_linux_rt test_trace_linux test_demo \
 		test_monitor_gdb_linux

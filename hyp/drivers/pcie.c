@@ -1,6 +1,7 @@
 /*
  * The PCIe host bridge (ECAM), for `pci` pass-through: at boot, list bus
- * 0's functions, give each configured one its BAR 0 at the config's address
+ * 0's functions, give each configured one its BAR (the config's `bar N`, 0
+ * when not given; the others stay unassigned) at the config's address
  * (the VM's stage 2 maps it there: a device region vmconfig emitted), attach
  * its stream to its VM in the SMMU, and only then let it decode memory and
  * master the bus. Functions no VM is given stay off the bus. What a VM sees
@@ -76,18 +77,23 @@ static void pcie_scan(void)
 	}
 }
 
-/* BAR 0's size (0: none, or I/O space), read the standard way with decoding off. */
-static uint64_t pcie_bar_size(uint32_t bdf, int *wide)
+/*
+ * A BAR's size (0: none, I/O space, or a 64-bit BAR 5 with no upper half),
+ * read the standard way with decoding off.
+ */
+static uint64_t pcie_bar_size(uint32_t bdf, uint32_t bar, int *wide)
 {
 	uint32_t lo, hi = 0xffffffff;
 	uint64_t mask;
 
-	*pcie_cfg(bdf, PCI_BAR0) = 0xffffffff;
-	lo = *pcie_cfg(bdf, PCI_BAR0);
+	*pcie_cfg(bdf, PCI_BAR(bar)) = 0xffffffff;
+	lo = *pcie_cfg(bdf, PCI_BAR(bar));
 	*wide = (lo & PCI_BAR_TYPE) == PCI_BAR_64;
+	if (*wide && bar == 5)
+		return 0;
 	if (*wide) {
-		*pcie_cfg(bdf, PCI_BAR1) = 0xffffffff;
-		hi = *pcie_cfg(bdf, PCI_BAR1);
+		*pcie_cfg(bdf, PCI_BAR(bar + 1)) = 0xffffffff;
+		hi = *pcie_cfg(bdf, PCI_BAR(bar + 1));
 	}
 	if (lo & PCI_BAR_IO)
 		return 0;
@@ -106,17 +112,17 @@ static void pcie_assign(struct vm *vm, const struct cfg_pci *p)
 		return;
 	}
 	*pcie_cfg(p->bdf, PCI_COMMAND) = 0;
-	size = pcie_bar_size(p->bdf, &wide);
+	size = pcie_bar_size(p->bdf, p->bar, &wide);
 	if (!size || size > p->bar_size) {
-		log_printf("VM %s: PCIe " PCI_BDF_FMT ": BAR 0 takes %llu KiB of memory space, "
+		log_printf("VM %s: PCIe " PCI_BDF_FMT ": BAR %u takes %llu KiB of memory space, "
 		           "the config gives it %llu KiB: not given\n",
-		           vm->cfg->name, PCI_BDF_ARGS(p->bdf), (unsigned long long)size >> 10,
-		           (unsigned long long)p->bar_size >> 10);
+		           vm->cfg->name, PCI_BDF_ARGS(p->bdf), p->bar,
+		           (unsigned long long)size >> 10, (unsigned long long)p->bar_size >> 10);
 		return;
 	}
-	*pcie_cfg(p->bdf, PCI_BAR0) = (uint32_t)p->bar_pa;
+	*pcie_cfg(p->bdf, PCI_BAR(p->bar)) = (uint32_t)p->bar_pa;
 	if (wide)
-		*pcie_cfg(p->bdf, PCI_BAR1) = (uint32_t)(p->bar_pa >> 32);
+		*pcie_cfg(p->bdf, PCI_BAR(p->bar + 1)) = (uint32_t)(p->bar_pa >> 32);
 	if (smmu_attach(vm, p->bdf)) {
 		log_printf("VM %s: PCIe " PCI_BDF_FMT ": the SMMU cannot take it: not given\n",
 		           vm->cfg->name, PCI_BDF_ARGS(p->bdf));
@@ -125,12 +131,13 @@ static void pcie_assign(struct vm *vm, const struct cfg_pci *p)
 	*pcie_cfg(p->bdf, PCI_COMMAND) = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
 	pcie_fns[p->bdf] = (struct pcie_fn){.bar_pa = p->bar_pa,
 	                                    .bar_size = size,
-	                                    .bar_flags = *pcie_cfg(p->bdf, PCI_BAR0) & 0xf,
+	                                    .bar_flags = *pcie_cfg(p->bdf, PCI_BAR(p->bar)) & 0xf,
+	                                    .bar = p->bar,
 	                                    .wide = (uint8_t)wide,
 	                                    .vm = vm};
-	log_printf("VM %s: PCIe " PCI_BDF_FMT ": BAR 0 at 0x%llx (%llu KiB), INTA INTID %u, "
+	log_printf("VM %s: PCIe " PCI_BDF_FMT ": BAR %u at 0x%llx (%llu KiB), INTA INTID %u, "
 	           "DMA through the SMMU\n",
-	           vm->cfg->name, PCI_BDF_ARGS(p->bdf), (unsigned long long)p->bar_pa,
+	           vm->cfg->name, PCI_BDF_ARGS(p->bdf), p->bar, (unsigned long long)p->bar_pa,
 	           (unsigned long long)size >> 10, PLAT_PCIE_INTX_INTID + (p->bdf >> 3 & 31) % 4);
 }
 

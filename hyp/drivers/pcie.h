@@ -12,10 +12,12 @@ struct vm;
 #define PCI_COMMAND 0x04
 #define PCI_CLASS 0x08
 #define PCI_HEADER 0x0c
-#define PCI_BAR0 0x10
-#define PCI_BAR1 0x14
+#define PCI_BAR(n) (0x10u + 4u * (n))
 #define PCI_SUBSYSTEM 0x2c
+#define PCI_CAPS 0x34
 #define PCI_INTERRUPT 0x3c
+/* A vendor-specific capability: what virtio's say where its registers are (virtio 1.2, 4.1.4). */
+#define PCI_CAP_VENDOR 0x09
 
 #define PCI_COMMAND_MEMORY (1u << 1)
 #define PCI_COMMAND_MASTER (1u << 2)
@@ -29,10 +31,11 @@ struct vm;
 /* A function given to its VM (pcie_init): what its emulated config space shows. */
 struct pcie_fn {
 	uint64_t bar_pa;
-	uint64_t bar_size;  /* BAR 0's own size, as sized at boot */
-	uint32_t bar_flags; /* BAR 0's read-only low bits (memory type, prefetchable) */
-	uint8_t wide;       /* BAR 0 is 64-bit: BAR 1 holds its upper half */
-	uint8_t sizing;     /* the guest wrote all-ones to BAR 0 (bit 0), BAR 1 (bit 1) */
+	uint64_t bar_size;  /* the BAR's own size, as sized at boot */
+	uint32_t bar_flags; /* its read-only low bits (memory type, prefetchable) */
+	uint8_t bar;        /* which BAR it is (the config's `bar N`) */
+	uint8_t wide;       /* it is 64-bit: the next BAR holds its upper half */
+	uint8_t sizing;     /* the guest wrote all-ones to it (bit 0), its upper half (bit 1) */
 	const struct vm *vm;
 };
 

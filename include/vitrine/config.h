@@ -52,7 +52,7 @@ struct cfg_load {
 };
 
 /*
- * A PCIe function passed through (`pci`): the hypervisor gives its BAR 0
+ * A PCIe function passed through (`pci`): the hypervisor gives its BAR `bar`
  * bar_pa (the VM sees it at the same IPA, a device region of its own), its
  * INTA line is among the VM's intids, and its DMA is translated by the SMMU
  * with the VM's memory map.
@@ -61,6 +61,7 @@ struct cfg_pci {
 	uint64_t bar_pa;
 	uint64_t bar_size;
 	uint16_t bdf; /* bus << 8 | device << 3 | function: also its SMMU stream ID */
+	uint8_t bar;  /* which BAR (0-5) is placed: the function's others stay unassigned */
 };
 
 /* Linux seeds its random-number generator from the DTB's /chosen/rng-seed. */

@@ -382,7 +382,7 @@ static const struct cfgp_keyword {
     {"membw", "membw BYTES period TIME", 3, 3, true, cfgp_membw},
     {"device", "device BASE SIZE [irq N ...] [dt FILE]", 2, -1, true, cfgp_device},
     {"shm", "shm CHANNEL IPA rw|ro [irq N] [bell IPA]", 3, 7, true, cfgp_shm},
-    {"pci", "pci BB:DD.F bar BASE SIZE", 4, 4, true, cfgp_pci},
+    {"pci", "pci BB:DD.F bar [N] BASE SIZE", 4, 5, true, cfgp_pci},
     {"dma", "dma unconfined", 1, 1, true, cfgp_dma},
     {"on-fault", "on-fault restart|stop", 1, 1, true, cfgp_on_fault},
     {"on-reset", "on-reset restart|stop", 1, 1, true, cfgp_on_reset},

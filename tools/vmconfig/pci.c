@@ -1,5 +1,5 @@
 /*
- * `pci BB:DD.F bar BASE SIZE`: a PCIe function passed through to a vm, its
+ * `pci BB:DD.F bar [N] BASE SIZE`: a PCIe function passed through to a vm, its
  * DMA confined by the SMMU (docs/dma.md). The line gives the vm a device
  * region for the BAR (IPA = PA, checked against every other range by
  * check.c) and the function's INTA line; here, what is PCIe's own: the
@@ -48,6 +48,7 @@ void cfgp_pci(struct cfgp_line *l)
 	struct vmc_pci p = {.line = l->nr};
 	uint64_t base, size;
 	struct vmc_region *r;
+	int a = l->argc - 2; /* BASE's index: after the optional BAR number */
 
 	if (!cfgp_bdf(l->argv[0], &p)) {
 		cfgp_err(l, "pci",
@@ -57,10 +58,17 @@ void cfgp_pci(struct cfgp_line *l)
 		return;
 	}
 	if (strcmp(l->argv[1], "bar")) {
-		cfgp_err(l, "pci", "expected 'bar BASE SIZE' after the function");
+		cfgp_err(l, "pci", "expected 'bar [N] BASE SIZE' after the function");
 		return;
 	}
-	if (!cfgp_number(l, l->argv[2], &base) | !cfgp_number(l, l->argv[3], &size))
+	if (l->argc == 5 && !cfgp_number(l, l->argv[2], &p.bar))
+		return;
+	if (p.bar > 5) {
+		cfgp_err(l, "pci", "BAR %" PRIu64 " does not exist: a function has BARs 0-5",
+		         p.bar);
+		return;
+	}
+	if (!cfgp_number(l, l->argv[a], &base) | !cfgp_number(l, l->argv[a + 1], &size))
 		return;
 	if (vm->nr_pcis == VMC_PCIS_MAX) {
 		cfgp_err(l, "pci", "too many pci lines in this vm (at most %d)", VMC_PCIS_MAX);
@@ -157,8 +165,9 @@ void cfgce_pcis(FILE *f, const struct vmc_vm *vm, int v)
 		const struct vmc_region *r = &vm->regions[vm->pcis[i].region];
 
 		fprintf(f,
-		        "\t{ .bar_pa = " VMC_X ", .bar_size = " VMC_X ", .bdf = 0x%" PRIx64 " },\n",
-		        r->pa, r->size, cfgci_bdf(&vm->pcis[i]));
+		        "\t{ .bar_pa = " VMC_X ", .bar_size = " VMC_X ", .bdf = 0x%" PRIx64
+		        ", .bar = %" PRIu64 " },\n",
+		        r->pa, r->size, cfgci_bdf(&vm->pcis[i]), vm->pcis[i].bar);
 	}
 	fputs("};\n", f);
 }

@@ -84,10 +84,11 @@ struct vmc_intid {
 	const char *field; /* the keyword that gave it: device or pci */
 };
 
-/* A `pci BB:DD.F bar BASE SIZE` line. */
+/* A `pci BB:DD.F bar [N] BASE SIZE` line. */
 struct vmc_pci {
 	uint64_t bus, dev, fn;
-	int region; /* its BAR, a device region of the vm */
+	uint64_t bar; /* N: the BAR placed (0-5; 0 when not given) */
+	int region;   /* its BAR, a device region of the vm */
 	int line;
 };
 

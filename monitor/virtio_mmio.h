@@ -1,0 +1,14 @@
+/* A virtio device over MMIO: QEMU virt's last virtio-mmio slot, passed through by a `device` line.
+ */
+#ifndef VIRTIO_MMIO_H
+#define VIRTIO_MMIO_H
+
+#include "virtio.h"
+
+#define VIRTIO_MMIO_BASE 0x0a003e00ul /* where QEMU's virtio-net lands */
+#define VIRTIO_MMIO_INTID 79          /* that slot's SPI (edge) */
+
+/* Is a modern (version 2) device of device_id there? Fills d, or says why not. */
+const char *virtio_mmio_find(uint32_t device_id, struct virtio_dev *d);
+
+#endif
