@@ -45,7 +45,10 @@ axis() {
 	done
 	[ "$(printf '%s\n' "$@" | sort | uniq -d)" = "" ] || sw_die "axis $name: a value is repeated"
 	sw_axes+=("$name")
-	eval "sw_values_$name=(\"\$@\")"
+	declare -ga "sw_values_$name"
+	local -n values=sw_values_$name
+	# shellcheck disable=SC2034 # a nameref: sw_values_NAME is what is set
+	values=("$@")
 }
 # columns NAME...: the result columns sweep_rows prints, after the axes'.
 columns() { sw_columns=$(IFS=,; echo "$*"); }
@@ -70,7 +73,7 @@ sw_cells() {
 	local rows=("") a r v next
 	for a in "${sw_axes[@]}"; do
 		next=()
-		eval "local vals=(\"\${sw_values_$a[@]}\")"
+		local -n vals=sw_values_$a
 		for r in "${rows[@]}"; do
 			for v in "${vals[@]}"; do next+=("${r:+$r }$v"); done
 		done
@@ -79,97 +82,98 @@ sw_cells() {
 	printf '%s\n' "${rows[@]}"
 }
 
-# sw_set_axes VALUES: each axis's variable set to the cell's value.
+# sw_set_axes VALUES: each axis's variable set to the cell's value. Here and in the
+# functions that run the experiment's code, every variable is an sw_ one: the
+# experiment's names (its axes, its own variables) never meet the runner's.
 sw_set_axes() {
-	local i=0 v
-	for v in $1; do
-		eval "${sw_axes[i]}=\$v"
-		i=$((i + 1))
+	local sw_i=0 sw_v
+	for sw_v in $1; do
+		printf -v "${sw_axes[sw_i]}" %s "$sw_v"
+		sw_i=$((sw_i + 1))
 	done
 }
 
 # sw_prepare FILE DIR: DIR laid out, every cell's config generated and built.
 sw_prepare() {
-	local file=$1 dir=$2 name cell values cfg elf
-	name=$(basename "$file" .sweep)
-	[[ $name =~ ^[A-Za-z0-9_.]+$ ]] || sw_die "$file: its name is not letters, digits, _ and ."
-	if [ -e "$dir" ] && [ ! -e "$dir/experiment.sweep" ]; then
-		sw_die "$dir exists and is not a sweep's directory: give another with -o"
+	local sw_file=$1 sw_d=$2 sw_name sw_values sw_c sw_cfg sw_elf
+	sw_name=$(basename "$sw_file" .sweep)
+	[[ $sw_name =~ ^[A-Za-z0-9_.]+$ ]] || sw_die "$sw_file: its name is not letters, digits, _ and ."
+	if [ -e "$sw_d" ] && [ ! -e "$sw_d/experiment.sweep" ]; then
+		sw_die "$sw_d exists and is not a sweep's directory: give another with -o"
 	fi
-	sw_load "$file"
+	sw_load "$sw_file"
 	make -s O="$O" guests >/dev/null
 	[ "$SWEEP_LLC" = 0 ] || make -s O="$O" llc >/dev/null
-	rm -rf "$dir/cells" "$dir/results.csv"
-	mkdir -p "$dir/cells"
-	cp "$file" "$dir/experiment.sweep"
-	sw_cells | tr ' ' - >"$dir/cells.txt"
-	echo "$name" >"$dir/name"
-	while read -r values; do
-		cell=${values// /-}
-		mkdir -p "$dir/cells/$cell"
-		paste -d= <(printf '%s\n' "${sw_axes[@]}") <(printf '%s\n' $values) >"$dir/cells/$cell/axes"
-		sw_set_axes "$values"
-		sweep_config >"$dir/cells/$cell/config.cfg" || sw_die "$cell: sweep_config failed"
+	rm -rf "$sw_d/cells" "$sw_d/results.csv"
+	mkdir -p "$sw_d/cells"
+	cp "$sw_file" "$sw_d/experiment.sweep"
+	sw_cells | tr ' ' - >"$sw_d/cells.txt"
+	echo "$sw_name" >"$sw_d/name"
+	while read -r sw_values; do
+		sw_c=$sw_d/cells/${sw_values// /-}
+		mkdir -p "$sw_c"
+		# shellcheck disable=SC2086 # a value a word
+		paste -d= <(printf '%s\n' "${sw_axes[@]}") <(printf '%s\n' $sw_values) >"$sw_c/axes"
+		sw_set_axes "$sw_values"
+		sweep_config >"$sw_c/config.cfg" || sw_die "${sw_c##*/}: sweep_config failed"
 		# Built by its path under a name of its own ($O/cfg/sweep-NAME-CELL), copied
 		# only when it changed so that an unchanged cell is not relinked.
-		cfg=$B/cfg/sweep-$name-$cell.cfg
-		cmp -s "$dir/cells/$cell/config.cfg" "$cfg" 2>/dev/null || cp "$dir/cells/$cell/config.cfg" "$cfg"
-		bench_say "sweep: building $cell"
-		elf=$(bench_build "$cfg") || sw_die "$cell: its config does not build (see $B/build.log)"
-		echo "$elf" >"$dir/cells/$cell/elf"
+		sw_cfg=$B/cfg/sweep-$sw_name-${sw_c##*/}.cfg
+		cmp -s "$sw_c/config.cfg" "$sw_cfg" 2>/dev/null || cp "$sw_c/config.cfg" "$sw_cfg"
+		bench_say "sweep: building ${sw_c##*/}"
+		sw_elf=$(bench_build "$sw_cfg") || sw_die "${sw_c##*/}: its config does not build (see $B/build.log)"
+		echo "$sw_elf" >"$sw_c/elf"
 	done < <(sw_cells)
 }
 
 # sw_cell DIR INDEX: boots the cell on line INDEX + 1 of DIR/cells.txt and writes its rows.csv.
 sw_cell() {
-	local dir=$1 index=$2 cell c status=0 prefix line n want
-	[[ $index =~ ^[0-9]+$ ]] || sw_die "cell index '$index' is not a number"
-	cell=$(sed -n "$((index + 1))p" "$dir/cells.txt")
-	[ -n "$cell" ] || sw_die "$dir has no cell $index"
-	c=$dir/cells/$cell
-	sw_load "$dir/experiment.sweep"
-	sw_set_axes "$(cut -d= -f2- "$c/axes" | tr '\n' ' ')"
-	rm -f "$c/rows.csv" "$c/trace.vtr" "$c/llc.txt" "$c/failed"
+	local sw_d=$1 sw_index=$2 sw_cell sw_c sw_status=0 sw_env=() sw_prefix sw_line sw_n=0 sw_want
+	[[ $sw_index =~ ^[0-9]+$ ]] || sw_die "cell index '$sw_index' is not a number"
+	sw_cell=$(sed -n "$((sw_index + 1))p" "$sw_d/cells.txt")
+	[ -n "$sw_cell" ] || sw_die "$sw_d has no cell $sw_index"
+	sw_c=$sw_d/cells/$sw_cell
+	sw_load "$sw_d/experiment.sweep"
+	sw_set_axes "$(cut -d= -f2- "$sw_c/axes" | tr '\n' ' ')"
+	rm -f "$sw_c/rows.csv" "$sw_c/trace.vtr" "$sw_c/llc.txt" "$sw_c/failed"
 	# The task that ran it (not in the CSV: the same rows wherever they ran).
-	[ -z "${SLURM_ARRAY_JOB_ID:-}" ] || echo "$SLURM_ARRAY_JOB_ID $SLURM_ARRAY_TASK_ID" >"$c/slurm-task"
-	local run_env=()
-	[ "$SWEEP_TRACE" = 0 ] || run_env+=("TRACE=$c/trace.vtr")
-	[ "$SWEEP_LLC" = 0 ] || run_env+=(LLC=1 "LLC_OUT=$c/llc.txt")
+	[ -z "${SLURM_ARRAY_JOB_ID:-}" ] || echo "$SLURM_ARRAY_JOB_ID $SLURM_ARRAY_TASK_ID" >"$sw_c/slurm-task"
+	[ "$SWEEP_TRACE" = 0 ] || sw_env+=("TRACE=$sw_c/trace.vtr")
+	[ "$SWEEP_LLC" = 0 ] || sw_env+=(LLC=1 "LLC_OUT=$sw_c/llc.txt")
 	# shellcheck disable=SC2086 # SWEEP_QEMU is a list of QEMU arguments
-	env "${run_env[@]}" timeout -k 5 "$SWEEP_TIMEOUT" scripts/run.sh "$(cat "$c/elf")" "${ICOUNT[@]}" $SWEEP_QEMU \
-		</dev/null >"$c/log.txt" 2>&1 || status=$?
-	sw_fail() { echo "$*" >"$c/failed"; sw_die "$cell: $* (see $c/log.txt)"; }
-	[ "$status" = 0 ] || sw_fail "run.sh exited $status"
-	[ "$SWEEP_TRACE" = 0 ] || [ -s "$c/trace.vtr" ] || sw_fail "no trace came out"
-	prefix=$(cut -d= -f2- "$c/axes" | paste -sd,)
-	want=$(($(tr -cd , <<<"$sw_columns" | wc -c) + 1))
-	n=0
-	while IFS= read -r line; do
-		[ "$(($(tr -cd , <<<"$line" | wc -c) + 1))" = "$want" ] ||
-			sw_fail "sweep_rows printed '$line', not $want columns ($sw_columns)"
-		echo "$prefix,$line"
-		n=$((n + 1))
-	done < <(sweep_rows "$c/log.txt") >"$c/rows.tmp"
-	[ "$n" -gt 0 ] || sw_fail "sweep_rows found no result"
-	mv "$c/rows.tmp" "$c/rows.csv"
+	env "${sw_env[@]}" timeout -k 5 "$SWEEP_TIMEOUT" scripts/run.sh "$(cat "$sw_c/elf")" "${ICOUNT[@]}" \
+		$SWEEP_QEMU </dev/null >"$sw_c/log.txt" 2>&1 || sw_status=$?
+	sw_fail() { echo "$*" >"$sw_c/failed"; sw_die "$sw_cell: $* (see $sw_c/log.txt)"; }
+	[ "$sw_status" = 0 ] || sw_fail "run.sh exited $sw_status"
+	[ "$SWEEP_TRACE" = 0 ] || [ -s "$sw_c/trace.vtr" ] || sw_fail "no trace came out"
+	sw_prefix=$(cut -d= -f2- "$sw_c/axes" | paste -sd,)
+	sw_want=$(($(tr -cd , <<<"$sw_columns" | wc -c) + 1))
+	while IFS= read -r sw_line; do
+		[ "$(($(tr -cd , <<<"$sw_line" | wc -c) + 1))" = "$sw_want" ] ||
+			sw_fail "sweep_rows printed '$sw_line', not $sw_want columns ($sw_columns)"
+		echo "$sw_prefix,$sw_line"
+		sw_n=$((sw_n + 1))
+	done < <(sweep_rows "$sw_c/log.txt") >"$sw_c/rows.tmp"
+	[ "$sw_n" -gt 0 ] || sw_fail "sweep_rows found no result"
+	mv "$sw_c/rows.tmp" "$sw_c/rows.csv"
 }
 
 # sw_gather DIR: results.csv, the header then every cell's rows sorted (C locale),
 # written only when every cell has its rows.
 sw_gather() {
-	local dir=$1 cell missing=()
-	sw_load "$dir/experiment.sweep"
-	while read -r cell; do
-		[ -s "$dir/cells/$cell/rows.csv" ] || missing+=("$cell")
-	done <"$dir/cells.txt"
-	((${#missing[@]} == 0)) ||
-		sw_die "no result from ${missing[*]} (their log.txt and failed in $dir/cells/): no results.csv"
+	local sw_d=$1 sw_cell sw_missing=()
+	sw_load "$sw_d/experiment.sweep"
+	while read -r sw_cell; do
+		[ -s "$sw_d/cells/$sw_cell/rows.csv" ] || sw_missing+=("$sw_cell")
+	done <"$sw_d/cells.txt"
+	((${#sw_missing[@]} == 0)) ||
+		sw_die "no result from ${sw_missing[*]} (their log.txt and failed in $sw_d/cells/): no results.csv"
 	{
 		(IFS=,; echo "${sw_axes[*]},$sw_columns")
-		while read -r cell; do cat "$dir/cells/$cell/rows.csv"; done <"$dir/cells.txt" | LC_ALL=C sort
-	} >"$dir/results.csv.tmp"
-	mv "$dir/results.csv.tmp" "$dir/results.csv"
-	bench_say "sweep: $(($(wc -l <"$dir/results.csv") - 1)) rows from $(wc -l <"$dir/cells.txt") cells: $dir/results.csv"
+		while read -r sw_cell; do cat "$sw_d/cells/$sw_cell/rows.csv"; done <"$sw_d/cells.txt" | LC_ALL=C sort
+	} >"$sw_d/results.csv.tmp"
+	mv "$sw_d/results.csv.tmp" "$sw_d/results.csv"
+	bench_say "sweep: $(($(wc -l <"$sw_d/results.csv") - 1)) rows from $(wc -l <"$sw_d/cells.txt") cells: $sw_d/results.csv"
 }
 
 # sw_slurm DIR: the cells as a job array, waited for.
@@ -182,6 +186,7 @@ sw_slurm() {
 	{
 		echo "#!/usr/bin/env bash"
 		echo "# generated by bench/sweep.sh: task i runs cell i of cells.txt"
+		# shellcheck disable=SC2016 # the task's index, expanded in the task
 		printf 'cd %q && O=%q exec bench/sweep.sh --cell %q "$SLURM_ARRAY_TASK_ID"\n' \
 			"$root" "$(cd "$O" && pwd)" "$(cd "$dir" && pwd)"
 	} >"$dir/job.sh"
@@ -192,14 +197,14 @@ sw_slurm() {
 		bench_say "sweep: the job array did not end well (see $dir/slurm/)"
 }
 
-mode=
-jobs=1
-dir=
+sw_mode=
+sw_jobs=1
+sw_dir=
 while (($#)); do
 	case $1 in
-	--local | --slurm) mode=${1#--} ;;
-	-j) jobs=${2:?-j needs a number}; shift ;;
-	-o) dir=${2:?-o needs a directory}; shift ;;
+	--local | --slurm) sw_mode=${1#--} ;;
+	-j) sw_jobs=${2:?-j needs a number}; shift ;;
+	-o) sw_dir=${2:?-o needs a directory}; shift ;;
 	--cell) sw_cell "$(sw_path "${2:?--cell DIR INDEX}")" "${3:?--cell DIR INDEX}"; exit ;;
 	--gather) sw_gather "$(sw_path "${2:?--gather DIR}")"; exit ;;
 	-*) sw_die "unknown option $1" ;;
@@ -207,15 +212,15 @@ while (($#)); do
 	esac
 	shift
 done
-[ -n "$mode" ] && (($# == 1)) || sw_die "usage: bench/sweep.sh --local [-j N] [-o DIR] FILE.sweep | --slurm [-o DIR] FILE.sweep"
-[[ $jobs =~ ^[1-9][0-9]*$ ]] || sw_die "-j $jobs: not a number of cells at once"
-if [ -n "$dir" ]; then dir=$(sw_path "$dir"); else dir=$O/sweep/$(basename "$1" .sweep); fi
-sw_prepare "$(sw_path "$1")" "$dir"
-if [ "$mode" = local ]; then
-	bench_say "sweep: running $(wc -l <"$dir/cells.txt") cells, $jobs at once"
-	seq 0 $(($(wc -l <"$dir/cells.txt") - 1)) |
-		xargs -P "$jobs" -I{} bench/sweep.sh --cell "$dir" {} || true
+{ [ -n "$sw_mode" ] && (($# == 1)); } || sw_die "usage: bench/sweep.sh --local [-j N] [-o DIR] FILE.sweep | --slurm [-o DIR] FILE.sweep"
+[[ $sw_jobs =~ ^[1-9][0-9]*$ ]] || sw_die "-j $sw_jobs: not a number of cells at once"
+if [ -n "$sw_dir" ]; then sw_dir=$(sw_path "$sw_dir"); else sw_dir=$O/sweep/$(basename "$1" .sweep); fi
+sw_prepare "$(sw_path "$1")" "$sw_dir"
+if [ "$sw_mode" = local ]; then
+	bench_say "sweep: running $(wc -l <"$sw_dir/cells.txt") cells, $sw_jobs at once"
+	seq 0 $(($(wc -l <"$sw_dir/cells.txt") - 1)) |
+		xargs -P "$sw_jobs" -I{} bench/sweep.sh --cell "$sw_dir" {} || true
 else
-	sw_slurm "$dir"
+	sw_slurm "$sw_dir"
 fi
-sw_gather "$dir"
+sw_gather "$sw_dir"
