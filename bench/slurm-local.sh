@@ -81,7 +81,7 @@ running() {
 
 stop() {
 	local d=$1 n pid i
-	if [ -f "$d/slurm.conf" ]; then SLURM_CONF=$d/slurm.conf scancel -u root 2>/dev/null || true; fi
+	if running slurmctld "$d" >/dev/null; then SLURM_CONF=$d/slurm.conf scancel -u root 2>/dev/null || true; fi
 	for n in $(echo "$daemons" | tr ' ' '\n' | tac); do
 		pid=$(running "$n" "$d") || continue
 		kill "$pid"
