@@ -75,6 +75,10 @@ one_array() {
 		[ "$(cat "$B"/slurm/cells/*/slurm-task | awk '{ print $2 }' | sort -u | wc -l)" = "$cells" ]
 }
 check sweep/slurm-array-tasks one_array
-# Stopped: no daemon of its pid files, and no process at all that names the cluster's directory.
-stopped() { stop_cluster && ! bench/slurm-local.sh status "$cluster" >/dev/null && ! pgrep -f "$cluster" >/dev/null; }
+# Stopped: no daemon of its pid files, and no process at all whose command line names the
+# cluster's directory (slurmstepd's included).
+stopped() {
+	stop_cluster && ! bench/slurm-local.sh status "$cluster" >/dev/null &&
+		! grep -qsF "$cluster" /proc/[0-9]*/cmdline
+}
 check sweep/slurm-daemons-stopped stopped
