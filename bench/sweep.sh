@@ -39,6 +39,7 @@ axis() {
 	shift
 	[[ $name =~ ^[a-z][a-z0-9_]*$ && $name != sw_* ]] ||
 		sw_die "axis '$name': a name is lower case letters, digits and _, not beginning with sw_"
+	[[ " ${sw_axes[*]} " != *" $name "* ]] || sw_die "axis $name: named twice"
 	(($#)) || sw_die "axis $name has no values"
 	for v in "$@"; do
 		[[ $v =~ ^[A-Za-z0-9_.]+$ ]] || sw_die "axis $name: value '$v' is not letters, digits, _ and ."
@@ -64,7 +65,8 @@ sw_load() {
 	[ -n "$sw_columns" ] || sw_die "$1: no columns"
 	declare -F sweep_config >/dev/null || sw_die "$1: no sweep_config function"
 	declare -F sweep_rows >/dev/null || sw_die "$1: no sweep_rows function"
-	[[ $SWEEP_TIMEOUT =~ ^[0-9]+$ ]] || sw_die "$1: SWEEP_TIMEOUT is not a number of seconds"
+	[[ $SWEEP_TIMEOUT =~ ^[1-9][0-9]*$ ]] || sw_die "$1: SWEEP_TIMEOUT is not a number of seconds"
+	[[ $SWEEP_TRACE$SWEEP_LLC =~ ^[01][01]$ ]] || sw_die "$1: SWEEP_TRACE and SWEEP_LLC are 0 or 1"
 	return 0
 }
 
