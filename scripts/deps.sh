@@ -38,6 +38,13 @@ if [ "${1:-}" = fuzz ]; then
 		need+=(libclang-rt-14-dev)
 fi
 
+# `scripts/deps.sh slurm` (bench/sweep.sh --slurm and its test): Slurm's controller, node
+# daemon and client commands, and munge, which authenticates them to each other.
+if [ "${1:-}" = slurm ]; then
+	{ have slurmctld && have slurmd && have sbatch; } || need+=(slurm-wlm)
+	have munged || need+=(munge)
+fi
+
 if ((${#need[@]})); then
 	echo "deps: installing ${need[*]}"
 	sudo=

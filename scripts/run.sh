@@ -192,12 +192,16 @@ flags=$((flags | classes << 8))
 word=$(printf '0x56544250%08x' "$flags")
 b64=$TRACE.b64
 set +e
+# The dump's lines go to $b64, the others on, each as it comes: sed -u, as an awk
+# (mawk) may read its input a block at a time, which holds the console back from
+# whoever waits for a line of it.
 console "${qemu[@]}" -device "loader,addr=$bootparam,data=$word,data-len=8" "$@" |
-	awk -v out="$b64" '
-		/^vitrine-trace-begin/ { inside = 1; printf "" > out; next }
-		/^vitrine-trace-end/ { inside = 0; close(out); next }
-		inside { sub(/\r$/, ""); print >> out; next }
-		{ print; fflush() }'
+	sed -u -n "/^vitrine-trace-begin/,/^vitrine-trace-end/ {
+		/^vitrine-trace-/! { s/\r\$//; w $b64
+		}
+		d
+	}
+	p"
 status=${PIPESTATUS[0]}
 set -e
 if [ -s "$b64" ]; then

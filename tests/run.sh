@@ -92,6 +92,9 @@ run_suite "system tests (QEMU)" tests/system.sh
 # ---- the experiments' guests: smoke tests, never speed (tests/bench.sh) ----
 run_suite "bench guests" tests/bench.sh
 
+# ---- sweeps: bench/sweep.sh locally and on a one-node Slurm cluster (tests/sweep/run.sh) ----
+run_suite "sweeps" tests/sweep/run.sh
+
 # ---- trace: ring tests, vtrace, corpus replay (tests/trace/run.sh) ----
 run_suite "trace" tests/trace/run.sh
 
