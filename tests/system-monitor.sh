@@ -874,8 +874,10 @@ test_monitor_debug() {
 	local elf=$O/guests/dbgtarget.elf in tick counter main store
 	sym() { printf '0x%s' "$(aarch64-linux-gnu-nm "$elf" | awk -v s="$1" '$3 == s { print $1 }')"; }
 	tick=$(sym dbg_tick) counter=$(sym dbg_counter) main=$(sym main)
-	# rt_printf's store to the emulated UART (rt_puts inlined): an instruction the hypervisor emulates
-	store=0x$(aarch64-linux-gnu-objdump -d "$elf" | awk '/<rt_printf>:/ { on = 1 }
+	# The store to the emulated UART in rt_putc (or in rt_printf, where the compiler inlines
+	# it): an instruction the hypervisor emulates
+	store=0x$(aarch64-linux-gnu-objdump -d "$elf" | awk '/^[0-9a-f]+ <rt_(putc|printf)>:/ { on = 1; next }
+		/^[0-9a-f]+ </ { on = 0 }
 		on && $3 == "str" && $4 ~ /^w/ && $5 ~ /^\[x[0-9]+\]$/ { sub(":", "", $1); print $1; exit }')
 	# dbg_tick's first instruction, as the ELF has it: what a breakpoint hides and gives back
 	insn=$(aarch64-linux-gnu-objdump -d "$elf" --start-address="$tick" --stop-address=$((tick + 4)) | awk '/^ +[0-9a-f]+:/ { print $2 }')
