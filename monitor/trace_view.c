@@ -284,7 +284,7 @@ static uint32_t tv_event(lua_State *L, int idx, const char *what)
 /* Push key as Lua sees it: a name where there is one (VM, event, exit class), else a number. */
 static void tv_push_key(lua_State *L, enum tq_key by, uint32_t key, const struct vt_sys *s)
 {
-#define TV_EXIT_CASE(class, key_name, label)                                                       \
+#define TV_EXIT_CASE(class, key_name, label, b, c)                                                 \
 	case class:                                                                                \
 		lua_pushstring(L, #key_name);                                                      \
 		return;

@@ -113,6 +113,13 @@ check_smp_fault() {
 	check "$1/smp-fault-qemu-exit-0" exited 0
 }
 
+# Every vCPU line of `vtrace stats` says the trace's exit count equals the hypervisor's.
+exits_all_equal() {
+	local n
+	n=$(grep -c '^vCPU .*: exits: trace [0-9]*, hypervisor [0-9]*, equal$' "$1")
+	[ "$n" = "$2" ] && ! grep -q 'DIFFERENT' "$1"
+}
+
 # The `basic` config ran: VM hello (1 vCPU, colours 0-7) and VM smp (3 vCPUs, colours 8-15)
 # printed, their colour walks found no stray frame, the hypervisor's own map ($2: EL2 or HS)
 # holds no VM memory, and all powered off. $1: the suite's prefix.

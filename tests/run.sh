@@ -17,7 +17,7 @@ run_suite() { step "$1"; shift; "$@" 2>&1 | tee -a "$results" | grep -E '^(PASS|
 riscv64_suite() {
 	local ok=1 c
 	step "riscv64 build"
-	make -s ARCH=riscv64 O="$O/riscv64" guests >"$O/test/build-riscv64.log" 2>&1 || ok=0
+	make -s ARCH=riscv64 O="$O/riscv64" guests vtrace >"$O/test/build-riscv64.log" 2>&1 || ok=0
 	for c in configs/riscv64/*.cfg; do
 		make -s ARCH=riscv64 O="$O/riscv64" CONFIG="$(basename "$c" .cfg)" >>"$O/test/build-riscv64.log" 2>&1 || ok=0
 	done

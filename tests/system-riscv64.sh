@@ -119,6 +119,52 @@ test_rv_not_built() {
 	check riscv64/not-built-panic-status exited 3
 }
 
+# rv_traced CONFIG VCPUS: boot with the rings dumped (TRACE=), then vtrace's listing, stats
+# (every vCPU's exits counted as the hypervisor did) and Perfetto output (checked, decoded).
+rv_traced() {
+	local vt=$O/host/vtrace
+	TRACED=$O/test/$1.vtr
+	rm -f "$TRACED"
+	TRACE=$TRACED boot "$1" 30
+	check "riscv64/trace-$1-saved" test -s "$TRACED"
+	"$vt" dump "$TRACED" >"$TRACED.txt" 2>&1
+	"$vt" stats "$TRACED" >"$TRACED.stats" 2>&1
+	check "riscv64/trace-$1-exit-counts-equal" exits_all_equal "$TRACED.stats" "$2"
+	"$vt" perfetto "$TRACED" -o "$TRACED.pftrace" 2>"$TRACED.err"
+	check "riscv64/trace-$1-perfetto-checks" "$vt" check-perfetto "$TRACED.pftrace"
+	check "riscv64/trace-$1-perfetto-decodes" \
+		sh -c "protoc --decode=perfetto.protos.Trace -Itrace trace/perfetto_subset.proto <'$TRACED.pftrace' >'$TRACED.pftxt'"
+}
+
+traced_has() { grep -Eq -- "$2" "$TRACED.$1"; }
+
+# The trace names riscv64's exit classes (scause codes, not Arm's ECs: 0x17 would be "SMC"):
+# the probes' guest-page faults at the addresses they touch, SBI calls, and the sbi VM's
+# timer and IPI interrupts, the plic VMs' external ones, in the listing, stats and Perfetto.
+test_rv_trace() {
+	rv_traced probe 4
+	check riscv64/trace-probe-load-fault traced_has txt \
+		' EXIT +load guest-page fault IPA 0x88000000 scause 0x15$'
+	check riscv64/trace-probe-store-fault traced_has txt \
+		' EXIT +store guest-page fault IPA 0xc002180 scause 0x17$'
+	check riscv64/trace-probe-fault-record traced_has txt ' FAULT +scause 0x15 IPA 0x80200000 PC 0xa'
+	check riscv64/trace-probe-sbi-call traced_has txt ' EXIT +ecall from VS EID 0x[0-9a-f]+ PC 0x'
+	check riscv64/trace-probe-stats traced_has stats \
+		'^VM probe-vm: exits [0-9]+: ecall from VS [0-9]+, load guest-page fault 1$'
+	check riscv64/trace-probe-perfetto-mmio traced_has pftxt 'name: "MMIO 0xc002180"'
+	rv_traced sbi 3
+	check riscv64/trace-sbi-timer-irq traced_has txt ' EXIT +IRQ timer \(cause 5\) PC 0x'
+	check riscv64/trace-sbi-ipi traced_has txt ' EXIT +IRQ software \(cause 1\) PC 0x'
+	check riscv64/trace-sbi-stats traced_has stats \
+		'^VM sbi: exits [0-9]+: ecall from VS [0-9]+, IRQ [0-9]+$'
+	check riscv64/trace-sbi-stats-irqs traced_has stats '^VM sbi: irqs [0-9]+: software x[0-9]+, timer x[0-9]+$'
+	check riscv64/trace-sbi-perfetto-names sh -c \
+		"grep -q 'name: \"IRQ timer\"' '$TRACED.pftxt' && grep -q 'name: \"ecall from VS\"' '$TRACED.pftxt'"
+	rv_traced plic 4
+	check riscv64/trace-plic-external-irq traced_has txt ' EXIT +IRQ external \(cause 9\) PC 0x'
+	check riscv64/trace-plic-stats-irqs traced_has stats '^VM rtc: irqs [0-9]+: .*external x[0-9]+'
+}
+
 run_all() {
 	test_rv_basic
 	test_rv_probe
@@ -128,6 +174,7 @@ run_all() {
 	test_rv_uart
 	test_rv_config_irq
 	test_rv_not_built
+	test_rv_trace
 }
 
 # ONLY="test_a test_b" runs just those.

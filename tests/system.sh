@@ -497,13 +497,6 @@ test_storm() {
 	check system/storm-qemu-exit-0 exited 0
 }
 
-# Every vCPU line of `vtrace stats` says the trace's exit count equals the hypervisor's.
-exits_all_equal() {
-	local n
-	n=$(grep -c '^vCPU .*: exits: trace [0-9]*, hypervisor [0-9]*, equal$' "$1")
-	[ "$n" = "$2" ] && ! grep -q 'DIFFERENT' "$1"
-}
-
 # traced CONFIG VCPUS: boot with the rings dumped, then every host-side check.
 traced() {
 	local name=$1 vt=$O/host/vtrace f

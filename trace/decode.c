@@ -7,15 +7,49 @@
 
 #include "vtrace.h"
 
-/* Exit classes that get a name; anything else is "other" (its EC is printed). */
-static const struct {
+/* Exit classes that get a name, per architecture; any other is "other" (its number printed). */
+struct dec_exit_class {
 	uint32_t class;
-	const char *name;
-} dec_exits[DEC_EXIT_KINDS - 1] = {
-#define DEC_EXIT(class, key, label) {class, label},
-    VT_EXIT_CLASSES(DEC_EXIT)
-#undef DEC_EXIT
+	const char *name, *b, *c; /* c: "PC", "IPA" or "MMIO" (vitrine/trace.h) */
 };
+
+#define DEC_EXIT(class, key, label, b, c) {class, label, #b, #c},
+static const struct dec_exit_class dec_exits_arm[] = {VT_EXIT_CLASSES(DEC_EXIT)};
+static const struct dec_exit_class dec_exits_riscv64[] = {VT_EXIT_CLASSES_RISCV64(DEC_EXIT)};
+#undef DEC_EXIT
+
+/* class: what an unnamed class is called; syndrome: what a FAULT's a is. */
+static const struct dec_arch {
+	const char *class, *syndrome;
+	const struct dec_exit_class *exits;
+	int n;
+} dec_archs[] = {
+    [VT_ARCH_AARCH64] = {"EC", "ESR", dec_exits_arm, DEC_EXIT_ARM},
+    [VT_ARCH_RISCV64] = {"scause", "scause", dec_exits_riscv64, DEC_EXIT_RISCV64},
+};
+
+#define DEC_ARCH_ONE(NAME, name, value) +1
+_Static_assert(sizeof dec_archs / sizeof dec_archs[0] == 0 VT_ARCHS(DEC_ARCH_ONE),
+               "an exit class list per architecture");
+#undef DEC_ARCH_ONE
+
+int dec_arch_known(uint32_t arch)
+{
+	return arch < sizeof dec_archs / sizeof dec_archs[0];
+}
+
+static const struct dec_arch *dec_arch(const struct vtrace *t)
+{
+	return &dec_archs[dec_arch_known(t->arch) ? t->arch : VT_ARCH_AARCH64];
+}
+
+/* The named class of an exit, NULL for "other". */
+static const struct dec_exit_class *dec_exit_class(const struct vtrace *t, uint32_t class)
+{
+	int kind = dec_exit_kind(t, class);
+
+	return kind < dec_arch(t)->n ? &dec_arch(t)->exits[kind] : NULL;
+}
 
 static const char *dec_class_name(uint32_t class)
 {
@@ -27,17 +61,47 @@ static const char *dec_class_name(uint32_t class)
 	return "?";
 }
 
-int dec_exit_kind(uint32_t class)
+int dec_exit_kind(const struct vtrace *t, uint32_t class)
 {
-	for (int i = 0; i < DEC_EXIT_KINDS - 1; i++)
-		if (dec_exits[i].class == class)
+	const struct dec_arch *a = dec_arch(t);
+
+	for (int i = 0; i < a->n; i++)
+		if (a->exits[i].class == class)
 			return i;
 	return DEC_EXIT_KINDS - 1;
 }
 
-const char *dec_exit_kind_name(int kind)
+const char *dec_exit_kind_name(const struct vtrace *t, int kind)
 {
-	return kind >= 0 && kind < DEC_EXIT_KINDS - 1 ? dec_exits[kind].name : "other";
+	if (kind == DEC_EXIT_KINDS - 1)
+		return "other";
+	return kind >= 0 && kind < dec_arch(t)->n ? dec_arch(t)->exits[kind].name : NULL;
+}
+
+const char *dec_exit_b_name(const struct vtrace *t, uint32_t class)
+{
+	const struct dec_exit_class *c = dec_exit_class(t, class);
+
+	return c ? c->b : dec_arch(t)->syndrome;
+}
+
+int dec_exit_c_is_ipa(const struct vtrace *t, uint32_t class)
+{
+	const struct dec_exit_class *c = dec_exit_class(t, class);
+
+	return c && c->c[0] != 'P';
+}
+
+const char *dec_irq_name(const struct vtrace *t, uint64_t cause)
+{
+	if (t->arch != VT_ARCH_RISCV64)
+		return NULL;
+#define DEC_IRQ(code, name)                                                                        \
+	if (cause == code)                                                                         \
+		return #name;
+	VT_IRQS_RISCV64(DEC_IRQ)
+#undef DEC_IRQ
+	return NULL;
 }
 
 int dec_irq_arrival(const struct vt_record *r, uint32_t *intid)
@@ -101,34 +165,39 @@ uint64_t dec_ns(const struct vtrace *t, uint64_t ts)
 }
 
 /* The name of the hypervisor's work after an exit, as a Perfetto slice. */
-void dec_exit_slice(const struct vt_record *r, char *buf, size_t len)
+void dec_exit_slice(const struct vtrace *t, const struct vt_record *r, char *buf, size_t len)
 {
-	int kind = dec_exit_kind(r->a);
+	const struct dec_exit_class *c = dec_exit_class(t, r->a);
+	const char *irq = dec_irq_name(t, r->b);
 
-	if (r->a == VT_EXIT_IRQ)
+	if (r->a == VT_EXIT_IRQ && irq)
+		snprintf(buf, len, "IRQ %s", irq);
+	else if (r->a == VT_EXIT_IRQ)
 		snprintf(buf, len, "IRQ %" PRIu64, r->b);
-	else if (r->a == 0x24)
+	else if (c && c->c[0] == 'M')
 		snprintf(buf, len, "MMIO 0x%" PRIx64, r->c);
-	else if (kind == DEC_EXIT_KINDS - 1)
-		snprintf(buf, len, "EC 0x%x", r->a);
+	else if (!c)
+		snprintf(buf, len, "%s 0x%x", dec_arch(t)->class, r->a);
 	else
-		snprintf(buf, len, "%s", dec_exit_kind_name(kind));
+		snprintf(buf, len, "%s", c->name);
 }
 
-static void dec_exit(const struct vt_record *r, char *buf, size_t len)
+static void dec_exit(const struct vtrace *t, const struct vt_record *r, char *buf, size_t len)
 {
-	int kind = dec_exit_kind(r->a);
+	const struct dec_exit_class *c = dec_exit_class(t, r->a);
+	const char *irq = dec_irq_name(t, r->b);
 
-	if (r->a == VT_EXIT_IRQ)
-		snprintf(buf, len, "IRQ INTID %" PRIu64, r->b);
-	else if (r->a == 0x24 || r->a == 0x20)
-		snprintf(buf, len, "%s IPA 0x%" PRIx64 " ESR 0x%" PRIx64, dec_exit_kind_name(kind),
-		         r->c, r->b);
-	else if (kind == DEC_EXIT_KINDS - 1)
-		snprintf(buf, len, "EC 0x%x ESR 0x%" PRIx64 " PC 0x%" PRIx64, r->a, r->b, r->c);
+	if (r->a == VT_EXIT_IRQ && irq)
+		snprintf(buf, len, "IRQ %s (cause %" PRIu64 ") PC 0x%" PRIx64, irq, r->b, r->c);
+	else if (r->a == VT_EXIT_IRQ)
+		snprintf(buf, len, "IRQ %s %" PRIu64, c->b, r->b);
+	else if (c && c->c[0] != 'P')
+		snprintf(buf, len, "%s IPA 0x%" PRIx64 " %s 0x%" PRIx64, c->name, r->c, c->b, r->b);
+	else if (!c)
+		snprintf(buf, len, "%s 0x%x %s 0x%" PRIx64 " PC 0x%" PRIx64, dec_arch(t)->class,
+		         r->a, dec_arch(t)->syndrome, r->b, r->c);
 	else
-		snprintf(buf, len, "%s ESR 0x%" PRIx64 " PC 0x%" PRIx64, dec_exit_kind_name(kind),
-		         r->b, r->c);
+		snprintf(buf, len, "%s %s 0x%" PRIx64 " PC 0x%" PRIx64, c->name, c->b, r->b, r->c);
 }
 
 void dec_payload(const struct vtrace *t, const struct vt_record *r, char *buf, size_t len)
@@ -138,7 +207,7 @@ void dec_payload(const struct vtrace *t, const struct vt_record *r, char *buf, s
 		snprintf(buf, len, "%u records lost", r->a);
 		break;
 	case VT_EV_EXIT:
-		dec_exit(r, buf, len);
+		dec_exit(t, r, buf, len);
 		break;
 	case VT_EV_IRQ:
 		snprintf(buf, len, "INTID %u", r->a);
@@ -164,7 +233,8 @@ void dec_payload(const struct vtrace *t, const struct vt_record *r, char *buf, s
 		         r->c < VT_NONE ? dec_vm_name(t, (uint8_t)r->c) : "-");
 		break;
 	case VT_EV_FAULT:
-		snprintf(buf, len, "ESR 0x%x IPA 0x%" PRIx64 " PC 0x%" PRIx64, r->a, r->b, r->c);
+		snprintf(buf, len, "%s 0x%x IPA 0x%" PRIx64 " PC 0x%" PRIx64, dec_arch(t)->syndrome,
+		         r->a, r->b, r->c);
 		break;
 	case VT_EV_VM_STATE:
 		snprintf(buf, len, "%s", dec_vm_state_name(r->a));

@@ -387,16 +387,16 @@ static void pf_record(struct pf_writer *pf, uint32_t ri, const struct vt_record 
 	if (r->event == VT_EV_EXIT) {
 		int irq = r->a == VT_EXIT_IRQ;
 		struct pf_arg args[4] = {
-		    {"reason", 0, 0, dec_exit_kind_name(dec_exit_kind(r->a))},
+		    {"reason", 0, 0, dec_exit_kind_name(pf->t, dec_exit_kind(pf->t, r->a))},
 		    {"class", r->a, 1, NULL},
-		    {irq ? "INTID" : "ESR", r->b, !irq, NULL},
-		    {r->a == 0x24 || r->a == 0x20 ? "IPA" : "PC", r->c, 1, NULL},
+		    {dec_exit_b_name(pf->t, r->a), r->b, !irq, NULL},
+		    {dec_exit_c_is_ipa(pf->t, r->a) ? "IPA" : "PC", r->c, 1, NULL},
 		};
 
 		pf_close_guest(pf, ts);
 		pf_close_inner(pf, ts);
 		pf_outer(pf, ts, vm);
-		dec_exit_slice(r, name, sizeof(name));
+		dec_exit_slice(pf->t, r, name, sizeof(name));
 		pf_event(pf, ts, pf->r->cpu_track, PF_TYPE_SLICE_BEGIN, name, r->event, args,
 		         irq ? 3 : 4, flow, 0);
 		pf->r->inner = 1;

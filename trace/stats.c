@@ -18,7 +18,7 @@ struct stats_block {
 	uint64_t inject, lr_full, hvc, psci, ipc, fault, mark, ipi;
 };
 
-static int stats_count(struct stats_block *b, const struct vt_record *r)
+static int stats_count(const struct vtrace *t, struct stats_block *b, const struct vt_record *r)
 {
 	switch (r->event) {
 	case VT_EV_EXIT:
@@ -26,7 +26,7 @@ static int stats_count(struct stats_block *b, const struct vt_record *r)
 		uint32_t intid;
 
 		if (r->event == VT_EV_EXIT) {
-			b->exits[dec_exit_kind(r->a)]++;
+			b->exits[dec_exit_kind(t, r->a)]++;
 			b->nr_exits++;
 		}
 		if (!dec_irq_arrival(r, &intid))
@@ -65,7 +65,8 @@ static int stats_count(struct stats_block *b, const struct vt_record *r)
 	return 0;
 }
 
-static void stats_block_print(const struct stats_block *b, const char *who, FILE *out)
+static void stats_block_print(const struct vtrace *t, const struct stats_block *b, const char *who,
+                              FILE *out)
 {
 	const char *sep = ": ";
 
@@ -73,7 +74,7 @@ static void stats_block_print(const struct stats_block *b, const char *who, FILE
 	for (int k = 0; k < DEC_EXIT_KINDS; k++) {
 		if (!b->exits[k])
 			continue;
-		fprintf(out, "%s%s %" PRIu64, sep, dec_exit_kind_name(k), b->exits[k]);
+		fprintf(out, "%s%s %" PRIu64, sep, dec_exit_kind_name(t, k), b->exits[k]);
 		sep = ", ";
 	}
 	fprintf(out, "\n%s: irqs %" PRIu64, who, b->nr_irqs);
@@ -81,8 +82,12 @@ static void stats_block_print(const struct stats_block *b, const char *who, FILE
 	for (int i = 0; b->irqs && i <= STATS_INTIDS; i++) {
 		if (!b->irqs[i])
 			continue;
-		fprintf(out, "%sINTID %s%d x%" PRIu64, sep, i == STATS_INTIDS ? ">=" : "", i,
-		        b->irqs[i]);
+		if (dec_irq_name(t, (uint64_t)i))
+			fprintf(out, "%s%s x%" PRIu64, sep, dec_irq_name(t, (uint64_t)i),
+			        b->irqs[i]);
+		else
+			fprintf(out, "%sINTID %s%d x%" PRIu64, sep, i == STATS_INTIDS ? ">=" : "",
+			        i, b->irqs[i]);
 		sep = ", ";
 	}
 	fprintf(out,
@@ -147,7 +152,7 @@ int stats_print(const struct vtrace *t, FILE *out)
 			const struct vt_record *r = &ring->rec[j];
 			int vm = r->vm != VT_NONE ? r->vm : owner;
 
-			if (stats_count(&cpus[i], r) || (vm >= 0 && stats_count(&vms[vm], r)))
+			if (stats_count(t, &cpus[i], r) || (vm >= 0 && stats_count(t, &vms[vm], r)))
 				goto out;
 			if (r->event == VT_EV_LOST)
 				reported[i] += r->a;
@@ -162,13 +167,13 @@ int stats_print(const struct vtrace *t, FILE *out)
 	        dec_ns(t, t->t1) - dec_ns(t, t->t0), t->timer_freq);
 	for (uint32_t i = 0; i < t->nr_vms; i++) {
 		snprintf(who, sizeof(who), "VM %s", t->vms[i].name);
-		stats_block_print(&vms[i], who, out);
+		stats_block_print(t, &vms[i], who, out);
 	}
 	for (uint32_t i = 0; i < t->nr_rings; i++) {
 		const struct vtrace_ring *ring = &t->rings[i];
 
 		snprintf(who, sizeof(who), "cpu %u", ring->cpu);
-		stats_block_print(&cpus[i], who, out);
+		stats_block_print(t, &cpus[i], who, out);
 		fprintf(out,
 		        "cpu %u: ring %s, first %" PRIu64 ", records %" PRIu64 ", lost %" PRIu64
 		        " (%" PRIu64 " reported in the ring), skipped %" PRIu64 "\n",

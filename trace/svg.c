@@ -97,7 +97,7 @@ static void svg_ring(const struct vtrace *t, const struct vtrace_ring *r, FILE *
 			if (in_guest && vm >= 0 && vm != VT_NONE)
 				svg_add(t, c, since, rec->ts, vm % 8);
 			in_guest = 0;
-			kind = dec_exit_kind(rec->a);
+			kind = dec_exit_kind(t, rec->a);
 			since = rec->ts;
 		}
 	}
@@ -150,12 +150,17 @@ int svg_write(const struct vtrace *t, FILE *out)
 		        "font-size='12'>VM %.31s</text>\n",
 		        SVG_LEFT + v * 140, h - 30, svg_colours[v % 8], SVG_LEFT + v * 140 + 16,
 		        h - 20, t->vms[v].name);
-	for (int k = 0; k < DEC_EXIT_KINDS; k++)
+	for (int k = 0, x = SVG_LEFT; k < DEC_EXIT_KINDS; k++) {
+		const char *name = dec_exit_kind_name(t, k);
+
+		if (!name) /* past this architecture's classes */
+			continue;
 		fprintf(out,
 		        "<rect x='%d' y='%d' width='12' height='12' fill='%s'/><text x='%d' y='%d' "
 		        "font-size='12'>%s</text>\n",
-		        SVG_LEFT + k * 140, h - 14, svg_hyp_colours[k], SVG_LEFT + k * 140 + 16,
-		        h - 4, dec_exit_kind_name(k));
+		        x, h - 14, svg_hyp_colours[k], x + 16, h - 4, name);
+		x += 140;
+	}
 	fprintf(out, "</svg>\n");
 	return ferror(out) ? -1 : 0;
 }

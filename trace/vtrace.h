@@ -28,6 +28,7 @@ struct vtrace_ring {
 
 struct vtrace {
 	uint32_t version; /* of the dump's format: 1 or VT_VERSION */
+	uint32_t arch;    /* enum vt_arch: whose exit classes the records carry */
 	uint64_t timer_freq;
 	uint32_t nr_rings, nr_vms, nr_vcpus;
 	struct vt_dump_vm *vms;
@@ -53,18 +54,30 @@ int dump_read_file(const char *path, uint8_t **buf, size_t *len, char *err, size
 /* decode.c */
 /* A physical interrupt's arrival: VT_EV_IRQ, or an exit of class VT_EXIT_IRQ. */
 int dec_irq_arrival(const struct vt_record *r, uint32_t *intid);
-/* The named exit classes (VT_EXIT_CLASSES), then "other". */
-#define DEC_EXIT_ONE(class, key, label) +1
-#define DEC_EXIT_KINDS (1 VT_EXIT_CLASSES(DEC_EXIT_ONE))
-int dec_exit_kind(uint32_t class);
-const char *dec_exit_kind_name(int kind);
+/*
+ * The named exit classes of the dump's architecture (VT_EXIT_CLASSES or
+ * VT_EXIT_CLASSES_RISCV64), then "other": kind DEC_EXIT_KINDS - 1 whatever the
+ * architecture. A kind past the architecture's list has no name (NULL).
+ */
+#define DEC_EXIT_ONE(class, key, label, b, c) +1
+#define DEC_EXIT_ARM (0 VT_EXIT_CLASSES(DEC_EXIT_ONE))
+#define DEC_EXIT_RISCV64 (0 VT_EXIT_CLASSES_RISCV64(DEC_EXIT_ONE))
+#define DEC_EXIT_KINDS (1 + (DEC_EXIT_ARM > DEC_EXIT_RISCV64 ? DEC_EXIT_ARM : DEC_EXIT_RISCV64))
+int dec_arch_known(uint32_t arch);
+int dec_exit_kind(const struct vtrace *t, uint32_t class);
+const char *dec_exit_kind_name(const struct vtrace *t, int kind);
+/* What an EXIT's b holds ("ESR", "INTID", "EID", ...) and whether its c is an IPA. */
+const char *dec_exit_b_name(const struct vtrace *t, uint32_t class);
+int dec_exit_c_is_ipa(const struct vtrace *t, uint32_t class);
+/* A riscv64 interrupt exit's cause (its b) by name (VT_IRQS_RISCV64), else NULL. */
+const char *dec_irq_name(const struct vtrace *t, uint64_t cause);
 const char *dec_event_name(uint16_t event);
 void dec_events_table(FILE *out);
 const char *dec_vm_state_name(uint32_t state);
 const char *dec_vcpu_state_name(uint32_t state);
 const char *dec_vm_name(const struct vtrace *t, uint8_t vm);
 uint64_t dec_ns(const struct vtrace *t, uint64_t ts);
-void dec_exit_slice(const struct vt_record *r, char *buf, size_t len);
+void dec_exit_slice(const struct vtrace *t, const struct vt_record *r, char *buf, size_t len);
 void dec_payload(const struct vtrace *t, const struct vt_record *r, char *buf, size_t len);
 int dec_owner(const struct vtrace *t, uint32_t cpu);
 void dec_list(const struct vtrace *t, FILE *out);

@@ -232,6 +232,7 @@ void trace_dump(void)
 	    .record_size = VT_RECORD_SIZE,
 	    .nr_rings = PLAT_CPU_NUM,
 	    .nr_vms = vm_count,
+	    .arch = ARCH_TRACE_ARCH,
 	    .timer_freq = arch_counter_freq(),
 	};
 

@@ -74,7 +74,8 @@ struct vt_record {
  * Lua, Perfetto, the docs) is built from it.
  * X(NAME, name, value, CLASS, payload): the enum is VT_EV_NAME, the Lua and
  * listing names are derived from `name`, the class is VT_CLASS_CLASS. Exit
- * classes (a of EXIT) are the Arm ESR exception classes, plus VT_EXIT_IRQ.
+ * classes (a of EXIT) are the architecture's (the dump's `arch`): Arm's ESR
+ * exception classes or riscv64's scause codes, plus VT_EXIT_IRQ.
  */
 #define VT_EVENTS(X)                                                                               \
 	X(LOST, lost, 1, RING, "a = records dropped just before this one (stream mode)")           \
@@ -105,18 +106,40 @@ enum vt_event {
 #define VT_EXIT_IRQ 0x100 /* a of VT_EV_EXIT for an interrupt exit; b = INTID */
 
 /*
- * The exit classes readers name (a of VT_EV_EXIT): X(class, key, label).
+ * The exit classes readers name (a of VT_EV_EXIT): X(class, key, label, b, c).
  * key names it in Lua (trace.count{by = 'reason'}), label in listings and
- * Perfetto; readers call any other class "other".
+ * Perfetto; b and c say what the record's b and c hold (c: PC, IPA, or MMIO:
+ * the IPA of a data access, an emulated device's where there is one).
+ * Readers call any other class "other". Arm's: ESR exception classes.
  */
 #define VT_EXIT_CLASSES(X)                                                                         \
-	X(0x01, wfx, "WFx")                                                                        \
-	X(0x16, hvc, "HVC")                                                                        \
-	X(0x17, smc, "SMC")                                                                        \
-	X(0x18, sysreg, "sysreg")                                                                  \
-	X(0x20, iabt, "instruction abort")                                                         \
-	X(0x24, dabt, "data abort")                                                                \
-	X(VT_EXIT_IRQ, irq, "IRQ")
+	X(0x01, wfx, "WFx", ESR, PC)                                                               \
+	X(0x16, hvc, "HVC", ESR, PC)                                                               \
+	X(0x17, smc, "SMC", ESR, PC)                                                               \
+	X(0x18, sysreg, "sysreg", ESR, PC)                                                         \
+	X(0x20, iabt, "instruction abort", ESR, IPA)                                               \
+	X(0x24, dabt, "data abort", ESR, MMIO)                                                     \
+	X(VT_EXIT_IRQ, irq, "IRQ", INTID, PC)
+/* riscv64's: scause exception codes; an ecall's b is a7, the SBI extension (or Vitrine's call). */
+#define VT_EXIT_CLASSES_RISCV64(X)                                                                 \
+	X(0x0a, ecall, "ecall from VS", EID, PC)                                                   \
+	X(0x14, fetch_gpf, "fetch guest-page fault", scause, IPA)                                  \
+	X(0x15, load_gpf, "load guest-page fault", scause, MMIO)                                   \
+	X(0x16, virtual_insn, "virtual instruction", scause, PC)                                   \
+	X(0x17, store_gpf, "store guest-page fault", scause, MMIO)                                 \
+	X(VT_EXIT_IRQ, irq, "IRQ", cause, PC)
+/* riscv64's interrupt exits: b of a VT_EXIT_IRQ is the scause interrupt code. X(code, name). */
+#define VT_IRQS_RISCV64(X) X(1, software) X(5, timer) X(9, external)
+
+/* The architecture a dump's exit classes belong to (struct vt_dump's arch): X(NAME, name, value).
+ */
+#define VT_ARCHS(X) X(AARCH64, aarch64, 0) X(RISCV64, riscv64, 1)
+
+enum vt_arch {
+#define VT_ARCH_ENUM(NAME, name, value) VT_ARCH_##NAME = value,
+	VT_ARCHS(VT_ARCH_ENUM)
+#undef VT_ARCH_ENUM
+};
 #define VT_RUN_SHIFT 32         /* the run time's place in the b of VT_EV_EXIT (v2) */
 #define VT_RUN_NONE 0xffffffffu /* ... when no ENTER is folded into it */
 
@@ -210,7 +233,7 @@ struct vt_dump {
 	uint32_t nr_rings;
 	uint32_t nr_vms;
 	uint32_t nr_vcpus;
-	uint32_t pad;
+	uint32_t arch; /* enum vt_arch (0, aarch64, where a writer leaves it zero) */
 	uint64_t timer_freq;
 };
 

@@ -74,7 +74,7 @@ static inline uint64_t vt_get64(const uint8_t *p)
 /* clang-format off */
 #define VT_DUMP_FIELDS(X) \
 	X(u32, magic) X(u16, version) X(u16, record_size) X(u32, nr_rings) \
-	X(u32, nr_vms) X(u32, nr_vcpus) X(zero, pad) X(u64, timer_freq)
+	X(u32, nr_vms) X(u32, nr_vcpus) X(u32, arch) X(u64, timer_freq)
 #define VT_DUMP_VM_FIELDS(X) \
 	X(name, name) X(u32, id) X(u32, nr_vcpus) X(u64, cpus)
 #define VT_DUMP_VCPU_FIELDS(X) \

@@ -420,6 +420,7 @@ static const struct {
     {"magic", 0, 0x50445457, 4, "offset 0: magic 0x50445457"},
     {"version", 4, 3, 2, "offset 4: version 3, expected 1 or 2"},
     {"record-size", 6, 24, 2, "offset 6: record size 24, expected 32"},
+    {"arch", 20, 2, 4, "offset 20: architecture 2, expected 0 (aarch64) or 1 (riscv64)"},
     {"freq-zero", 24, 0, 8, "offset 24: timer frequency 0 Hz"},
     {"vms-255", 12, 255, 4, "offset 12: 255 VMs"},
     {"vms-too-many", 12, 200, 4, "offset 32: VM table: 200 x 48 bytes"},

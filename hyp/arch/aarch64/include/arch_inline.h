@@ -11,6 +11,9 @@ struct cpu;
 /* What a fault report calls the exception's syndrome (vm_fault_report). */
 #define ARCH_SYNDROME "ESR"
 
+/* Whose exit classes the trace records carry (enum vt_arch, the dump's arch). */
+#define ARCH_TRACE_ARCH VT_ARCH_AARCH64
+
 /*
  * In every busy-wait: a hint to the core, and under QEMU's single-threaded
  * round-robin (-icount) the only way other vCPUs get to run before this

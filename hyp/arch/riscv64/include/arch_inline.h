@@ -12,6 +12,9 @@ struct cpu;
 /* What a fault report calls the exception's syndrome (vm_fault_report). */
 #define ARCH_SYNDROME "scause"
 
+/* Whose exit classes the trace records carry (enum vt_arch, the dump's arch). */
+#define ARCH_TRACE_ARCH VT_ARCH_RISCV64
+
 /* Zihintpause's PAUSE (a FENCE hint: a no-op where it is not implemented). */
 static inline void arch_cpu_relax(void)
 {
