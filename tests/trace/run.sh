@@ -123,6 +123,22 @@ else
 	pass vtrace/dump
 fi
 
+# The same records in a dump whose header says riscv64 (arch word, offset 20): named as
+# riscv64's scause codes and interrupt causes, not as Arm's classes.
+cp "$B/valid.vtr" "$B/riscv64.vtr"
+printf '\001' | dd of="$B/riscv64.vtr" bs=1 seek=20 conv=notrunc status=none
+timeout 10 "$VT" dump "$B/riscv64.vtr" >"$B/riscv64.dump" 2>&1
+missing=
+for want in 'EXIT       store guest-page fault IPA ' 'EXIT       virtual instruction scause ' \
+	'EXIT       IRQ cause 27' 'EXIT       scause 0x7 scause ' 'FAULT      scause 0x93c28006 IPA'; do
+	grep -qF -- "$want" "$B/riscv64.dump" || missing=$want
+done
+if [ -n "$missing" ] || grep -q ' SMC \| HVC ESR\|data abort' "$B/riscv64.dump"; then
+	fail vtrace/dump-riscv64 "missing '$missing', or Arm's names: $(grep -m1 ' SMC \|data abort' "$B/riscv64.dump")"
+else
+	pass vtrace/dump-riscv64
+fi
+
 # perfetto: protoc decodes it, check-perfetto accepts it, a few decoded values.
 if ! command -v protoc >/dev/null; then
 	fail vtrace/perfetto-protoc "no protoc (scripts/deps.sh installs protobuf-compiler)"
