@@ -11,8 +11,8 @@
 #   lwip    TCP/IP, pbufs, checksums
 #   virtio  the virtio-net driver and transports
 #   other   the main loop, Lua, consoles, idle polling
-# and prints each per streamed event (recorded + lost: every event the
-# encoder handled). Counts are exact (-icount); the events streamed in
+# and prints each per streamed event (recorded: sent; a lost one costs the
+# encoder only a count). Counts are exact (-icount); the events streamed in
 # SECONDS of wall clock depend on the host. Writes out/bench/stream-cost-CONFIG.txt.
 #
 #   [CONFIG=monitor-net-storm-mmio] bench/stream-cost.sh [SECONDS]   (default 10 s)
@@ -35,25 +35,32 @@ read -r cport sport <<<"$(python3 -c 'import socket
 s = [socket.socket() for _ in range(2)]
 for x in s: x.bind(("127.0.0.1", 0))
 print(*(x.getsockname()[1] for x in s))')"
-sleep $((secs + 240)) | NET_PORT=$cport NET_TRACE_PORT=$sport timeout -k 5 $((secs + 240)) \
-	scripts/run.sh "$O/$cfg/vitrine.elf" -icount shift=0,sleep=off \
-	-plugin "$O/host/libhotpc.so,top=100000,cpu=0,lo=$lo,hi=$hi,out=$hot" >"$log" 2>&1 &
+# The console's input stays open (as in bench/net.sh) until the run is over.
+exec 3< <(sleep $((secs + 240)))
+hold=$!
+rm -f "$B/stream-cost.pid"
+NET_PORT=$cport NET_TRACE_PORT=$sport timeout -k 5 $((secs + 240)) \
+	scripts/run.sh "$O/$cfg/vitrine.elf" -icount shift=0,sleep=off -pidfile "$B/stream-cost.pid" \
+	-plugin "$O/host/libhotpc.so,top=100000,cpu=0,lo=$lo,hi=$hi,out=$hot" <&3 >"$log" 2>&1 &
 pid=$!
+exec 3<&-
 for _ in $(seq 240); do
 	"$O/host/vitrine" eval --port "$cport" 'print(1)' >/dev/null 2>&1 && break
 	sleep 0.5
 done
 line=$("$O/host/vitrine" record --seconds "$secs" --port "$sport" -o "$B/stream-cost-$cfg.perfetto-trace" 2>&1 |
 	grep "^recorded" || true)
-"$O/host/vitrine" eval --port "$cport" 'vitrine.poweroff()' >/dev/null 2>&1 || true
+# The storm VM runs on: QEMU is stopped, and the plugin writes its counts as it exits.
+kill -TERM "$(cat "$B/stream-cost.pid")" 2>/dev/null || true
 wait "$pid" || true
+kill "$hold" 2>/dev/null || true
 echo "bench: stream-cost: $line" >&2
 read -r n l <<<"$(sed -E 's/^recorded ([0-9]+) events, ([0-9]+) lost, .*/\1 \2/' <<<"$line")"
 # Each block's instructions to its function's part.
 sed 1d "$hot" | awk '{ print $1 }' >"$B/stream-cost-$cfg.pcs"
 aarch64-linux-gnu-addr2line -f -e "$img" <"$B/stream-cost-$cfg.pcs" | awk 'NR % 2' |
 	paste - <(sed 1d "$hot" | awk '{ print $2 }') |
-	awk -v ev=$((n + l)) -v n="$n" -v l="$l" '
+	awk -v ev="$n" -v n="$n" -v l="$l" '
 	function part(f) {
 		if (f ~ /^(stream_|st_|vt_|net_stream_)/) return "encode"
 		if (f ~ /^(memcpy|memmove|memset)$/) return "copy"
@@ -63,7 +70,7 @@ aarch64-linux-gnu-addr2line -f -e "$img" <"$B/stream-cost-$cfg.pcs" | awk 'NR % 
 	}
 	{ p = part($1); sum[p] += $2; fn[$1] += $2; all += $2 }
 	END {
-		printf "events streamed: %d recorded + %d lost\n", n, l
+		printf "events streamed: %d recorded, %d lost\n", n, l
 		printf "monitor instructions (pCPU 0, its image): %d\n", all
 		split("encode copy lwip virtio other", ps, " ")
 		for (i = 1; i <= 5; i++)
