@@ -17,14 +17,15 @@
 #include "timer.h"
 
 #define NET_STREAMS 4
-#define NET_STREAM_BUF (2 * TCP_MSS)
-#define NET_STREAM_MIN 512 /* no fill for less room than this: frames are not tiny */
+#define NET_STREAM_BUF TCP_SND_BUF /* a fill as large as the socket takes: one tcp_write */
+#define NET_STREAM_MIN 512         /* no fill for less room than this: frames are not tiny */
 
 struct net_stream {
 	struct net_conn conn; /* first; last: when it last took data, or had none waiting */
 	struct stream s;
 	size_t off, len; /* filled bytes not yet queued: buf[off, off + len) */
-	uint8_t buf[NET_STREAM_BUF];
+	_Alignas(
+	    8) uint8_t buf[NET_STREAM_BUF]; /* aligned: records are peeked in place (stream.c) */
 };
 
 static struct net_stream net_streams[NET_STREAMS];

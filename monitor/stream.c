@@ -124,19 +124,28 @@ static size_t st_hello(struct stream *s, uint8_t *buf, size_t room)
 	return len;
 }
 
+/*
+ * On a little-endian machine a record in memory is its wire form
+ * (include/vitrine/trace_wire.h): the ring is peeked straight into the
+ * frame, one copy per record; elsewhere through a staging array and the codec.
+ */
+#define ST_IN_PLACE (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+
 /* One records frame of pCPU cpu's ring; 0 if nothing is new or it does not fit. */
 static size_t st_records(struct stream *s, uint32_t cpu, uint8_t *buf, size_t room)
 {
 	const struct vt_ring *r = stream_source.ring(cpu);
-	struct vt_record rec[ST_FRAME_RECORDS];
+	struct vt_record stage[ST_FRAME_RECORDS], *rec = stage;
 	const size_t hdr = VT_FRAME_HDR_SIZE + VT_FRAME_RECORDS_SIZE;
 	uint64_t pos = s->pos[cpu], skipped = 0;
 	size_t n, len;
 	uint32_t got;
-	uint8_t *p;
+	uint8_t *p = buf + hdr;
 
 	if (!r || room < hdr + sizeof(rec[0]))
 		return 0;
+	if (ST_IN_PLACE && (uintptr_t)p % _Alignof(struct vt_record) == 0)
+		rec = (struct vt_record *)(void *)p;
 	n = (room - hdr) / sizeof(rec[0]);
 	got = vt_ring_peek(r, &pos, rec, n < ST_FRAME_RECORDS ? (uint32_t)n : ST_FRAME_RECORDS,
 	                   &skipped);
@@ -144,11 +153,10 @@ static size_t st_records(struct stream *s, uint32_t cpu, uint8_t *buf, size_t ro
 		return 0;
 	len = hdr + got * sizeof(rec[0]);
 	st_header(s, buf, VT_FRAME_RECORDS, (uint32_t)len);
-	p = buf + VT_FRAME_HDR_SIZE;
-	vt_frame_records_put(p, &(struct vt_frame_records){
-	                            .cpu = cpu, .count = got, .first = pos - got, .lost = skipped});
-	p += VT_FRAME_RECORDS_SIZE;
-	for (uint32_t i = 0; i < got; i++, p += VT_RECORD_SIZE)
+	vt_frame_records_put(buf + VT_FRAME_HDR_SIZE,
+	                     &(struct vt_frame_records){
+	                         .cpu = cpu, .count = got, .first = pos - got, .lost = skipped});
+	for (uint32_t i = 0; rec == stage && i < got; i++, p += VT_RECORD_SIZE)
 		vt_record_put(p, &rec[i]);
 	s->pos[cpu] = pos;
 	return len;

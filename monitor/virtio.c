@@ -65,9 +65,9 @@ void virtio_notify(const struct virtio_dev *d, uint32_t n)
 	d->ops->notify(n);
 }
 
-void virtq_post(struct virtq *q, uint16_t id, uint32_t len, uint16_t flags)
+void virtq_post(struct virtq *q, uint16_t id, uint32_t off, uint32_t len, uint16_t flags)
 {
-	q->desc[id].addr = (uint64_t)(uintptr_t)q->buf[id];
+	q->desc[id].addr = (uint64_t)(uintptr_t)(q->buf[id] + off);
 	q->desc[id].len = len;
 	q->desc[id].flags = flags;
 	q->desc[id].next = 0;

@@ -94,8 +94,11 @@ void virtio_go(const struct virtio_dev *d);
 /* Tells the device queue n has new buffers (after virtq_post). */
 void virtio_notify(const struct virtio_dev *d, uint32_t n);
 
-/* Offers buffer id (len bytes, VIRTQ_DESC_F_WRITE if the device fills it) to the device. */
-void virtq_post(struct virtq *q, uint16_t id, uint32_t len, uint16_t flags);
+/*
+ * Offers buffer id to the device: len bytes from byte off of it,
+ * VIRTQ_DESC_F_WRITE if the device fills them.
+ */
+void virtq_post(struct virtq *q, uint16_t id, uint32_t off, uint32_t len, uint16_t flags);
 /* The device's used index, read before the entries up to it. */
 uint16_t virtq_used_end(struct virtq *q);
 /* The next used entry before end: 1 and its id and length, or 0 when there is none. */

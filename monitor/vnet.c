@@ -19,6 +19,12 @@
 #define VNET_HDR 12 /* struct virtio_net_hdr with num_buffers (always there in 1.x) */
 #define VNET_MTU 1500
 #define VNET_F_MAC (1ull << 5)
+/*
+ * Where a transmit buffer's header starts: lwIP's outgoing frames start
+ * 2 bytes past an 8-byte boundary (an aligned TCP payload after 54 bytes of
+ * headers), so the frame lands there too and memcpy goes word by word.
+ */
+#define VNET_TX_OFF 6
 
 #define RXQ 0
 #define TXQ 1
@@ -38,7 +44,7 @@ const char *vnet_probe(const struct virtio_dev *d)
 	if (bad)
 		return bad;
 	for (uint16_t i = 0; i < VIRTQ_SIZE; i++)
-		virtq_post(&vnet_q[RXQ], i, VIRTQ_BUF, VIRTQ_DESC_F_WRITE);
+		virtq_post(&vnet_q[RXQ], i, 0, VIRTQ_BUF, VIRTQ_DESC_F_WRITE);
 	vnet_tx_free = ~0u;
 	virtio_go(&vnet_dev);
 	virtio_notify(&vnet_dev, RXQ);
@@ -73,15 +79,15 @@ static err_t vnet_output(struct netif *nif, struct pbuf *p)
 	(void)nif;
 	if (!vnet_tx_free)
 		vnet_tx_reclaim();
-	if (!vnet_tx_free || p->tot_len > VIRTQ_BUF - VNET_HDR) {
+	if (!vnet_tx_free || p->tot_len > VIRTQ_BUF - VNET_TX_OFF - VNET_HDR) {
 		vnet_counts.tx_full++;
 		return ERR_MEM; /* dropped: TCP sends it again */
 	}
 	id = (uint16_t)__builtin_ctz(vnet_tx_free);
 	vnet_tx_free &= ~(1u << id);
-	memset(q->buf[id], 0, VNET_HDR); /* no checksum offload, no GSO */
-	pbuf_copy_partial(p, q->buf[id] + VNET_HDR, p->tot_len, 0);
-	virtq_post(q, id, VNET_HDR + p->tot_len, 0);
+	memset(q->buf[id] + VNET_TX_OFF, 0, VNET_HDR); /* no checksum offload, no GSO */
+	pbuf_copy_partial(p, q->buf[id] + VNET_TX_OFF + VNET_HDR, p->tot_len, 0);
+	virtq_post(q, id, VNET_TX_OFF, VNET_HDR + p->tot_len, 0);
 	virtio_notify(&vnet_dev, TXQ);
 	vnet_counts.tx_frames++;
 	return ERR_OK;
@@ -114,7 +120,7 @@ void vnet_poll(struct netif *nif)
 		} else {
 			vnet_counts.rx_dropped++; /* pool empty: TCP will send it again */
 		}
-		virtq_post(q, (uint16_t)id, VIRTQ_BUF, VIRTQ_DESC_F_WRITE);
+		virtq_post(q, (uint16_t)id, 0, VIRTQ_BUF, VIRTQ_DESC_F_WRITE);
 		posted = 1;
 	}
 	if (posted)

@@ -43,6 +43,14 @@ check hotpc/vector-head-block has "^$vec +5000 "
 most_first() { sed 1d "$B/hyp.txt" | awk '{ print $2 }' | sort -nrc 2>/dev/null; }
 check hotpc/most-first most_first
 
+# cpu=N: only vCPU N's blocks count (the run has one: 0).
+run "cpu=0,lo=$(sym "$E" hyp_start),hi=$(sym "$E" hyp_end),out=$B/cpu0.txt"
+LOG=$B/cpu0.txt
+check hotpc/cpu-0-counts-all has '^hotpc: 12515 instructions in [0-9]+ blocks$'
+run "cpu=1,out=$B/cpu1.txt"
+LOG=$B/cpu1.txt
+check hotpc/cpu-1-counts-none has '^hotpc: 0 instructions in [0-9]+ blocks$'
+
 run "top=2,out=$B/top2.txt"
 LOG=$B/top2.txt
 check hotpc/top-limits-rows count 3 '.'

@@ -5,10 +5,12 @@
  * listed, most first, as "ADDRESS INSTRUCTIONS PERCENT". addr2line -f on
  * the image the address falls in names the function.
  *
- *   -plugin libhotpc.so[,top=N][,lo=A,hi=A][,out=FILE]
+ *   -plugin libhotpc.so[,top=N][,lo=A,hi=A][,cpu=N][,out=FILE]
  *
  * lo/hi keep only blocks starting in [lo, hi): one image's text, since the
- * VMs share virtual addresses. Counts are exact under -icount
+ * VMs share virtual addresses; cpu=N counts only what vCPU (QEMU CPU) N
+ * runs, for VMs whose texts overlap but whose pCPUs do not (a callback per
+ * block run then, not an inline add: slower). Counts are exact under -icount
  * shift=0,sleep=off (one thread runs every vCPU); with a thread per vCPU
  * they are not atomic, and only roughly right.
  */
@@ -29,13 +31,22 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 struct hotpc_block {
 	uint64_t vaddr;
 	uint64_t insns; /* added to inline, each time the block runs */
+	uint64_t n;     /* its instructions: what cpu=N's callback adds */
 	struct hotpc_block *next;
 };
 
 static struct hotpc_block *hotpc_blocks;
 static pthread_mutex_t hotpc_lock = PTHREAD_MUTEX_INITIALIZER;
-static uint64_t hotpc_top = 30, hotpc_lo, hotpc_hi = UINT64_MAX;
+static uint64_t hotpc_top = 30, hotpc_lo, hotpc_hi = UINT64_MAX, hotpc_cpu = UINT64_MAX;
 static FILE *hotpc_out;
+
+static void hotpc_exec(unsigned int cpu, void *udata)
+{
+	struct hotpc_block *b = udata;
+
+	if (cpu == hotpc_cpu)
+		b->insns += b->n;
+}
 
 static void hotpc_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 {
@@ -46,12 +57,16 @@ static void hotpc_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 	if (vaddr < hotpc_lo || vaddr >= hotpc_hi || !(b = calloc(1, sizeof(*b))))
 		return;
 	b->vaddr = vaddr;
+	b->n = qemu_plugin_tb_n_insns(tb);
 	pthread_mutex_lock(&hotpc_lock);
 	b->next = hotpc_blocks;
 	hotpc_blocks = b;
 	pthread_mutex_unlock(&hotpc_lock);
-	qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64, &b->insns,
-	                                         qemu_plugin_tb_n_insns(tb));
+	if (hotpc_cpu != UINT64_MAX)
+		qemu_plugin_register_vcpu_tb_exec_cb(tb, hotpc_exec, QEMU_PLUGIN_CB_NO_REGS, b);
+	else
+		qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64, &b->insns,
+		                                         b->n);
 }
 
 static int hotpc_by_count(const void *a, const void *b)
@@ -123,6 +138,8 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 			bad = plugin_number("hotpc", argv[i], v, &hotpc_lo);
 		else if (k == 2 && !strncmp(argv[i], "hi", 2))
 			bad = plugin_number("hotpc", argv[i], v, &hotpc_hi);
+		else if (k == 3 && !strncmp(argv[i], "cpu", 3))
+			bad = plugin_number("hotpc", argv[i], v, &hotpc_cpu);
 		else if (k == 3 && !strncmp(argv[i], "out", 3))
 			bad = !(hotpc_out = fopen(v, "w"));
 		else
