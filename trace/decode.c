@@ -29,18 +29,14 @@ static const struct dec_arch {
 };
 
 #define DEC_ARCH_ONE(NAME, name, value) +1
-_Static_assert(sizeof dec_archs / sizeof dec_archs[0] == 0 VT_ARCHS(DEC_ARCH_ONE),
-               "an exit class list per architecture");
+_Static_assert(sizeof dec_archs / sizeof dec_archs[0] == 0 VT_ARCHS(DEC_ARCH_ONE) &&
+                   VT_ARCH_NUM == 0 VT_ARCHS(DEC_ARCH_ONE),
+               "an exit class list per architecture, the architectures numbered from 0");
 #undef DEC_ARCH_ONE
-
-int dec_arch_known(uint32_t arch)
-{
-	return arch < sizeof dec_archs / sizeof dec_archs[0];
-}
 
 static const struct dec_arch *dec_arch(const struct vtrace *t)
 {
-	return &dec_archs[dec_arch_known(t->arch) ? t->arch : VT_ARCH_AARCH64];
+	return &dec_archs[t->arch < VT_ARCH_NUM ? t->arch : VT_ARCH_AARCH64];
 }
 
 /* The named class of an exit, NULL for "other". */

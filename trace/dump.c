@@ -70,7 +70,7 @@ static int dump_header(const uint8_t *buf, size_t len, struct vtrace *t, char *e
 	if (d.record_size != VT_RECORD_SIZE)
 		return dump_err(err, errlen, offsetof(struct vt_dump, record_size),
 		                "record size %u, expected %u", d.record_size, VT_RECORD_SIZE);
-	if (!dec_arch_known(d.arch))
+	if (d.arch >= VT_ARCH_NUM)
 		return dump_err(err, errlen, offsetof(struct vt_dump, arch),
 		                "architecture %u, expected %u (aarch64) or %u (riscv64)", d.arch,
 		                VT_ARCH_AARCH64, VT_ARCH_RISCV64);

@@ -63,7 +63,6 @@ int dec_irq_arrival(const struct vt_record *r, uint32_t *intid);
 #define DEC_EXIT_ARM (0 VT_EXIT_CLASSES(DEC_EXIT_ONE))
 #define DEC_EXIT_RISCV64 (0 VT_EXIT_CLASSES_RISCV64(DEC_EXIT_ONE))
 #define DEC_EXIT_KINDS (1 + (DEC_EXIT_ARM > DEC_EXIT_RISCV64 ? DEC_EXIT_ARM : DEC_EXIT_RISCV64))
-int dec_arch_known(uint32_t arch);
 int dec_exit_kind(const struct vtrace *t, uint32_t class);
 const char *dec_exit_kind_name(const struct vtrace *t, int kind);
 /* What an EXIT's b holds ("ESR", "INTID", "EID", ...) and whether its c is an IPA. */

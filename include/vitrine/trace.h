@@ -139,6 +139,7 @@ enum vt_arch {
 #define VT_ARCH_ENUM(NAME, name, value) VT_ARCH_##NAME = value,
 	VT_ARCHS(VT_ARCH_ENUM)
 #undef VT_ARCH_ENUM
+	    VT_ARCH_NUM /* the values above run from 0 without a gap */
 };
 #define VT_RUN_SHIFT 32         /* the run time's place in the b of VT_EV_EXIT (v2) */
 #define VT_RUN_NONE 0xffffffffu /* ... when no ENTER is folded into it */
