@@ -10,6 +10,25 @@ mkdir -p "$B/cfg"
 
 bench_say() { echo "bench: $*" >&2; }
 
+# Two free loopback TCP ports: the monitor's console's and its trace stream's.
+bench_free_ports() {
+	python3 -c 'import socket
+s = [socket.socket() for _ in range(2)]
+for x in s: x.bind(("127.0.0.1", 0))
+print(*(x.getsockname()[1] for x in s))'
+}
+
+# bench_console_wait PORT TRIES: until the monitor's Lua console answers on PORT, at
+# most TRIES half-seconds; false if it never does.
+bench_console_wait() {
+	local i
+	for ((i = 0; i < $2; i++)); do
+		"$O/host/vitrine" eval --port "$1" 'print(1)' >/dev/null 2>&1 && return 0
+		sleep 0.5
+	done
+	return 1
+}
+
 # gnuplot comes from Debian's archive, installed on first use (not a build dependency).
 bench_need_gnuplot() {
 	command -v gnuplot >/dev/null && return

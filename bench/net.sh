@@ -13,8 +13,7 @@
 #   [CONFIG=monitor-net-storm-mmio] bench/net.sh [SECONDS [ROUNDS]]      (default 10 s, 3 rounds)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-O=${O:-out}
-B=$O/bench
+. bench/lib.sh
 secs=${1:-10}
 rounds=${2:-3}
 cfg=${CONFIG:-monitor-net-storm}
@@ -24,17 +23,12 @@ make -s "$O/host/vitrine" >/dev/null
 csv=$B/$cfg.csv
 echo "round,seconds,events,lost,events_per_s,mb_per_s,lost_pct" >"$csv"
 for r in $(seq "$rounds"); do
-	read -r cport sport <<<"$(python3 -c 'import socket
-s = [socket.socket() for _ in range(2)]
-for x in s: x.bind(("127.0.0.1", 0))
-print(*(x.getsockname()[1] for x in s))')"
-	sleep $((secs + 60)) | NET_PORT=$cport NET_TRACE_PORT=$sport timeout -k 5 $((secs + 60)) \
-		scripts/run.sh "$O/$cfg/vitrine.elf" >"$B/$cfg-$r.log" 2>&1 &
+	read -r cport sport <<<"$(bench_free_ports)"
+	# The console types nothing (stdin at EOF): the system runs until it is powered off.
+	NET_PORT=$cport NET_TRACE_PORT=$sport timeout -k 5 $((secs + 60)) \
+		scripts/run.sh "$O/$cfg/vitrine.elf" </dev/null >"$B/$cfg-$r.log" 2>&1 &
 	pid=$!
-	for _ in $(seq 120); do
-		"$O/host/vitrine" eval --port "$cport" 'print(1)' >/dev/null 2>&1 && break
-		sleep 0.5
-	done
+	bench_console_wait "$cport" 120 || true
 	line=$("$O/host/vitrine" record --seconds "$secs" --port "$sport" -o "$B/$cfg-$r.perfetto-trace" 2>&1 |
 		grep "^recorded" || true)
 	"$O/host/vitrine" eval --port "$cport" 'vitrine.poweroff()' >/dev/null 2>&1 || true

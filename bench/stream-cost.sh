@@ -18,8 +18,7 @@
 #   [CONFIG=monitor-net-storm-mmio] bench/stream-cost.sh [SECONDS]   (default 10 s)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-O=${O:-out}
-B=$O/bench
+. bench/lib.sh
 secs=${1:-10}
 cfg=${CONFIG:-monitor-net-storm}
 img=$O/guests/monitor.elf
@@ -28,14 +27,10 @@ make -s CONFIG="$cfg" >/dev/null
 make -s "$O/host/vitrine" hotpc >/dev/null
 hot=$B/stream-cost-$cfg.hot
 log=$B/stream-cost-$cfg.log
-sym() { aarch64-linux-gnu-nm "$img" | awk -v s="$1" '$3 == s { print "0x" $1 }'; }
-lo=$(sym _start)
-hi=$(sym __image_end)
-read -r cport sport <<<"$(python3 -c 'import socket
-s = [socket.socket() for _ in range(2)]
-for x in s: x.bind(("127.0.0.1", 0))
-print(*(x.getsockname()[1] for x in s))')"
-# The console's input stays open (as in bench/net.sh) until the run is over.
+lo=$(bench_sym "$img" _start)
+hi=$(bench_sym "$img" __image_end)
+read -r cport sport <<<"$(bench_free_ports)"
+# The console's input stays open until the run is over.
 exec 3< <(sleep $((secs + 240)))
 hold=$!
 rm -f "$B/stream-cost.pid"
@@ -44,10 +39,7 @@ NET_PORT=$cport NET_TRACE_PORT=$sport timeout -k 5 $((secs + 240)) \
 	-plugin "$O/host/libhotpc.so,top=100000,cpu=0,lo=$lo,hi=$hi,out=$hot" <&3 >"$log" 2>&1 &
 pid=$!
 exec 3<&-
-for _ in $(seq 240); do
-	"$O/host/vitrine" eval --port "$cport" 'print(1)' >/dev/null 2>&1 && break
-	sleep 0.5
-done
+bench_console_wait "$cport" 240 || true
 line=$("$O/host/vitrine" record --seconds "$secs" --port "$sport" -o "$B/stream-cost-$cfg.perfetto-trace" 2>&1 |
 	grep "^recorded" || true)
 # The storm VM runs on: QEMU is stopped, and the plugin writes its counts as it exits.
