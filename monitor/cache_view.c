@@ -15,6 +15,7 @@
 
 #include "field.h"
 #include "lauxlib.h"
+#include "mon_arch.h"
 #include "pmu_view.h"
 #include "rt.h"
 #include "syspage.h"
@@ -298,8 +299,11 @@ static int cv_llc(lua_State *L)
 	static struct cv_llc_counts n;
 	const struct vt_sys *s = syspage_get(L);
 	int mark = lua_istable(L, 1) && (lua_getfield(L, 1, "mark"), lua_toboolean(L, -1));
-	int answered = 0, emulated = cv_llc_copy(&c);
+	int answered = 0, emulated;
 
+	if (!MON_LLC_COUNTS)
+		return luaL_error(L, "cache.llc: not built on " MON_ARCH " (no LLC counters)");
+	emulated = cv_llc_copy(&c);
 	if (!emulated) {
 		if (s->llc.pmu_refill == VT_SYS_PMU_NONE) {
 			lua_pushnil(L);

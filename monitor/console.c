@@ -1,6 +1,6 @@
 /*
- * The system console, owned by the monitor: the platform PL011 is passed
- * through to it, and the hypervisor's messages and the other VMs' lines
+ * The system console, owned by the monitor: the platform UART is passed
+ * through to it (its driver: con_uart.h), and the hypervisor's messages and the other VMs' lines
  * arrive through the console ring (vitrine/conring.h), which this file
  * prints in the hypervisor's own format ("[name] line", control bytes
  * shown: fmt_visible). `console.attach` shows one VM's lines alone, raw,
@@ -14,17 +14,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <hw/pl011.h>
 #include <vitrine/abi.h>
 #include <vitrine/config.h>
 #include <vitrine/conring.h>
 #include <vitrine/sysview.h>
 
 #include "../hyp/lib/fmt.h" /* not on the path: hyp/lib/string.h would hide picolibc's */
-#include "rt.h"
+#include "con_uart.h"
 #include "syspage.h"
-
-#define CON_UART ((volatile uint32_t *)0x09000000ul) /* the uart IPA monitor configs give */
 
 #define con_hdr ((const volatile struct vt_con *)(uintptr_t)CFG_MONITOR_CON_IPA)
 #define con_data ((const volatile uint8_t *)(uintptr_t)(CFG_MONITOR_CON_IPA + 4096))
@@ -38,9 +35,7 @@ void con_putc(char c)
 {
 	if (c == '\n')
 		con_putc('\r');
-	while (CON_UART[PL011_FR / 4] & PL011_FR_TXFF)
-		rt_relax();
-	CON_UART[PL011_DR / 4] = (uint8_t)c;
+	con_uart_put((uint8_t)c);
 }
 
 void con_write(const char *s, size_t n)
@@ -62,9 +57,7 @@ int con_key(void)
 		con_typed = -1;
 		return c;
 	}
-	if (CON_UART[PL011_FR / 4] & PL011_FR_RXFE)
-		return -1;
-	return (int)(CON_UART[PL011_DR / 4] & 0xff);
+	return con_uart_get();
 }
 
 void con_unget(int c)

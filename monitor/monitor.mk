@@ -1,5 +1,11 @@
 # The monitor partition: a Lua 5.4 console, linked with picolibc
-# (Debian's picolibc-aarch64-linux-gnu) and rt's crt0 (MMU, FP on). Lua is
+# (Debian's picolibc-aarch64-linux-gnu or picolibc-riscv64-unknown-elf) and
+# rt's crt0. What differs per architecture comes from hyp/arch/$(ARCH)/arch.mk:
+# MON_SPECS (picolibc's specs), MON_ARCH_CC (code generation), MON_RT_SRC
+# (rt's boot code, vectors and interrupt controller), MON_UART (the console
+# UART's driver, monitor/uart/), MON_NOT_BUILT (the views the architecture
+# does not have: monitor/$(ARCH)/notbuilt.c answers for them); monitor/$(ARCH)/
+# holds the rest (the stack's guard, interrupts, barriers, the timer). Lua is
 # not in the tree: scripts/fetch-src.sh downloads Debian's source package
 # and the pristine upstream tarball is extracted under $(O). Included by the
 # Makefile; builds $(O)/guests/monitor.bin, named `image monitor` in configs.
@@ -41,11 +47,11 @@ NET_KEY_C := $(O)/monitor/net_key.c
 # The heap ends here: a config naming `image monitor` gives it at least this much `mem`.
 MON_RAM  := 0x2000000
 # Hosted C on picolibc, FP allowed (Lua's numbers are doubles).
-MON_CC   := --specs=picolibc.specs -fno-pie -fno-stack-protector -fno-common \
-            -mno-outline-atomics -O2 -g -MMD -MP
+MON_CC   := $(MON_SPECS) -fno-pie -fno-stack-protector -fno-common \
+            $(MON_ARCH_CC) -O2 -g -MMD -MP
 # -Wno-main: rt calls the guest's `void main(uint64_t arg)`, not a hosted main.
-MON_FLAGS := -std=c11 $(MON_CC) $(WARN) -Wno-main -Iinclude -Iguests/rt/aarch64 -Iguests/rt \
-             -Ihyp/arch/aarch64/include -Iplatforms/$(PLATFORM) \
+MON_FLAGS := -std=c11 $(MON_CC) $(WARN) -Wno-main -Iinclude -Imonitor -Imonitor/$(ARCH) \
+             -Iguests/rt/$(ARCH) -Iguests/rt -Ihyp/arch/$(ARCH)/include -Iplatforms/$(PLATFORM) \
              -I$(LUA_DIR)/src $(LWIP_INC) $(MBED_INC)
 # Lua's limit on nested C calls (and parser levels): an error, never a crash,
 # as long as that many of the deepest levels fit in the monitor's C stack
@@ -54,12 +60,14 @@ MON_LUA_CCALLS := 200
 LUA_FLAGS := -std=c99 $(MON_CC) -Wall -Wextra -I$(LUA_DIR)/src -DLUAI_MAXCCALLS=$(MON_LUA_CCALLS)
 LWIP_FLAGS := -std=c99 $(MON_CC) -Wall -Wextra $(LWIP_INC)
 MBED_FLAGS := -std=c99 $(MON_CC) -Wall -Wextra $(MBED_INC)
-MON_OBJ  := $(patsubst monitor/%.c,$(O)/monitor/%.o,$(wildcard monitor/*.c))
-# Of rt: the boot code, vectors (their IRQ path is in gic.c), calls and console;
-# and hyp/lib's memset and memcpy, which go word by word where picolibc's (built
-# for size) go byte by byte: its malloc clears every block it hands Lua.
-MON_RT_OBJ := $(patsubst %,$(O)/guests/obj/%.o,guests/rt/crt0.S guests/rt/vectors.S \
-              guests/rt/rt.c guests/rt/psci.c guests/rt/gic.c hyp/lib/fmt.c hyp/lib/string.c)
+MON_SRC  := $(filter-out $(patsubst %,monitor/%.c,$(MON_NOT_BUILT)),$(wildcard monitor/*.c)) \
+            $(wildcard monitor/$(ARCH)/*.c monitor/$(ARCH)/*.S) monitor/uart/$(MON_UART).c
+MON_OBJ  := $(patsubst monitor/%,$(O)/monitor/%.o,$(MON_SRC))
+# Of rt: the boot code, vectors and interrupt controller (MON_RT_SRC), calls and
+# console; and hyp/lib's memset and memcpy, which go word by word where picolibc's
+# (built for size) go byte by byte: its malloc clears every block it hands Lua.
+MON_RT_OBJ := $(patsubst %,$(O)/guests/obj/%.o,$(MON_RT_SRC) guests/rt/rt.c hyp/lib/fmt.c \
+              hyp/lib/string.c)
 
 # $(call monitor_lib,VAR,PACKAGE,NAME,SUBDIR[,DEPS]): the rules for a library built from a
 # Debian source package: fetched by scripts/fetch-src.sh PACKAGE, its upstream tarball
@@ -99,7 +107,7 @@ $(NET_KEY_C): $(NET_KEY) monitor/monitor.mk
 $(O)/monitor/net_key.o: $(NET_KEY_C) monitor/auth.h | $(DEPS_OK)
 	$(Q)$(CC_T) $(MON_FLAGS) -Imonitor -c $< -o $@
 
-$(O)/monitor/%.o: monitor/%.c $(LUA_STAMP) $(LWIP_STAMP) $(MBED_STAMP) | $(DEPS_OK)
+$(O)/monitor/%.o: monitor/% $(LUA_STAMP) $(LWIP_STAMP) $(MBED_STAMP) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC_T) $(MON_FLAGS) -c $< -o $@
@@ -109,19 +117,18 @@ $(O)/monitor/%.o: monitor/%.c $(LUA_STAMP) $(LWIP_STAMP) $(MBED_STAMP) | $(DEPS_
 # configs that give it the virtio-mmio device instead. That device reads and writes
 # the monitor's buffers by physical address, so those configs map the monitor's RAM at
 # IPA == PA (`mem 0x48000000 32M pa 0x48000000`) and a buffer's address is the same
-# for both (monitor/virtio_mmio.c).
-MON_NET_BASE := 0x48000000
+# for both (monitor/virtio_mmio.c). MON_NET_BASE: arch.mk.
 MON_LINK_OBJ := $(MON_OBJ) $(LUA_OBJ) $(LWIP_OBJ) $(MBED_OBJ) $(O)/monitor/net_key.o $(MON_RT_OBJ)
 
 $(O)/guests/monitor.elf: $(MON_LINK_OBJ) monitor/monitor.ld
 	@echo "  LD      $@"
-	$(Q)$(CC_T) --specs=picolibc.specs -nostartfiles -static -no-pie -Wl,--no-warn-rwx-segments \
+	$(Q)$(CC_T) $(MON_SPECS) -nostartfiles -static -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
 		-T monitor/monitor.ld -Wl,--defsym=GUEST_BASE=$(GUEST_BASE) \
 		-Wl,--defsym=MONITOR_RAM=$(MON_RAM) $(filter %.o,$^) -o $@
 
 $(O)/guests/monitor-net.elf: $(MON_LINK_OBJ) monitor/monitor.ld
 	@echo "  LD      $@"
-	$(Q)$(CC_T) --specs=picolibc.specs -nostartfiles -static -no-pie -Wl,--no-warn-rwx-segments \
+	$(Q)$(CC_T) $(MON_SPECS) -nostartfiles -static -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
 		-T monitor/monitor.ld -Wl,--defsym=GUEST_BASE=$(MON_NET_BASE) \
 		-Wl,--defsym=MONITOR_RAM=$(MON_RAM) $(filter %.o,$^) -o $@
 

@@ -16,11 +16,11 @@
 
 #include "auth.h"
 #include "console.h"
-#include "gic.h"
 #include "lwip/init.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/netif.h"
 #include "lwip/timeouts.h"
+#include "mon_irq.h"
 #include "net_service.h"
 #include "netif/ethernet.h"
 #include "rt.h"
@@ -34,7 +34,6 @@
 #define NET_DEFAULT_ADDR 0x0a00020fu /* 10.0.2.15: what QEMU user networking forwards to */
 #define NET_DEFAULT_PREFIX 24
 #define NET_DEFAULT_GW_HOST 2 /* 10.0.2.2 */
-#define NET_IRQ_PRIO 0x80
 
 /* Defined by monitor/monitor.ld. */
 extern char __image_start[];
@@ -45,7 +44,7 @@ static struct netif net_if;
 static int net_up;
 static int net_in_poll; /* net_poll is not reentrant (an lwIP callback must not recurse) */
 
-/* lwIP's clock: milliseconds from the generic timer (its frequency read, never assumed). */
+/* lwIP's clock: milliseconds from the counter (its frequency read, never assumed). */
 uint32_t sys_now(void)
 {
 	return (uint32_t)(timer_now() / (timer_freq() / 1000));
@@ -126,11 +125,12 @@ static const char *net_check_config(enum net_bus *bus)
 		return NULL;
 	*bus = NET_MMIO;
 	if (!intid)
-		return "the config passes the virtio-mmio page through without its INTID 79";
+		return "the config passes the virtio-mmio page through without its interrupt";
 	if (!identity)
 		return "virtio-mmio's DMA needs the monitor's RAM at IPA == PA "
-		       "(image monitor-net, mem 0x48000000 32M pa 0x48000000), or give the "
-		       "monitor virtio-net-pci instead (pci 00:03.0 bar 4 ...: docs/dma.md)";
+		       "(image monitor-net, its `mem` with `pa` equal to its address: "
+		       "configs/monitor-net-mmio.cfg), or give the monitor virtio-net-pci "
+		       "instead where it is built (pci 00:03.0 bar 4 ...: docs/dma.md)";
 	return NULL;
 }
 
@@ -216,11 +216,7 @@ void net_init(uint64_t arg)
 		net_diag("monitor: no network: %s\n", why);
 		return;
 	}
-	gic_init();
-	irq_register(dev.intid, vnet_irq);
-	gic_set_edge(dev.intid, dev.edge);
-	gic_route_spi(dev.intid, 0);
-	gic_enable(dev.intid, NET_IRQ_PRIO);
+	mon_irq_attach(dev.intid, dev.edge, vnet_irq);
 
 	lwip_init();
 	ip4_addr_set_u32(&ip, lwip_htonl(addr));
@@ -235,7 +231,7 @@ void net_init(uint64_t arg)
 		if ((why = net_listen(net_services[i])) != NULL)
 			net_diag("monitor: network: the %s's TCP port %d: %s\n",
 			         net_services[i]->name, net_services[i]->port, why);
-	irq_enable_local();
+	mon_irq_on();
 	ip4addr_ntoa_r(&ip, a, sizeof a);
 	ip4addr_ntoa_r(&gw, g, sizeof g);
 	net_diag("monitor: network %s/%u via %s, MAC %02x:%02x:%02x:%02x:%02x:%02x; Lua console "

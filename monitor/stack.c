@@ -1,12 +1,11 @@
 /*
- * The monitor's C stack, with a guard page below it. rt maps the monitor
- * with 1 GiB blocks; here the GiB that holds the stack is remapped with
- * 2 MiB blocks, and the 2 MiB that holds the guard with 4 KiB pages, the
- * guard's left out. An overflow is then a translation fault taken by rt's
- * vectors (on a stack of their own), reported to the hypervisor as the
- * monitor's fault, and the VM's on-fault policy applies (restart, for a
- * monitor). Lua's C-call limit (monitor.mk) keeps every known recursion
- * well above the guard: the guard is for what nobody foresaw.
+ * The monitor's C stack, with a guard page below it: the page is left
+ * out of the monitor's own translation (monitor/ARCH/stack_arch.c). An
+ * overflow is then a page fault taken by rt's vectors (on a stack of
+ * their own), reported to the hypervisor as the monitor's fault, and the
+ * VM's on-fault policy applies (restart, for a monitor). Lua's C-call
+ * limit (monitor.mk) keeps every known recursion well above the guard:
+ * the guard is for what nobody foresaw.
  *
  * The stack is painted at start, so vitrine.stack() can say how deep it
  * has ever been.
@@ -18,69 +17,17 @@
 
 #include "field.h"
 #include "lauxlib.h"
+#include "stack_arch.h"
 
 #define STACK_PAGE 4096u
 #define STACK_PAINT 0x5a5a5a5a5a5a5a5aull
-#define STACK_NORMAL ((3u << 8) | (1u << 10)) /* inner shareable, accessed, MAIR index 0 */
-#define STACK_BLOCK 1u                        /* a level-1/2 block */
-#define STACK_TABLE 3u                        /* a table, or a level-3 page */
-#define STACK_GIB (1ull << 30)
-#define STACK_2MIB (1ull << 21)
 
 /* The guard page, then the stack: an overflow runs into the guard, never into other data. */
 static uint8_t stack_area[STACK_PAGE + STACK_SIZE] __attribute__((aligned(STACK_PAGE)));
-static uint64_t stack_l1[512] __attribute__((aligned(STACK_PAGE)));
-static uint64_t stack_l2[512] __attribute__((aligned(STACK_PAGE)));
-static uint64_t stack_l3[512] __attribute__((aligned(STACK_PAGE)));
 
 static uint64_t *stack_bottom(void)
 {
 	return (uint64_t *)(stack_area + STACK_PAGE);
-}
-
-/*
- * The same addresses with smaller mappings: switched with the MMU off for
- * the moment it takes, since changing a block's size in place would need
- * break-before-make on live mappings. Nothing in between touches memory.
- */
-static void stack_switch_tables(uint64_t ttbr)
-{
-	uint64_t sctlr;
-
-	__asm__ volatile("dsb ish\n\t"
-	                 "mrs %0, sctlr_el1\n\t"
-	                 "bic %0, %0, #1\n\t"
-	                 "msr sctlr_el1, %0\n\t"
-	                 "isb\n\t"
-	                 "msr ttbr0_el1, %1\n\t"
-	                 "isb\n\t"
-	                 "tlbi vmalle1\n\t"
-	                 "dsb nsh\n\t"
-	                 "orr %0, %0, #1\n\t"
-	                 "msr sctlr_el1, %0\n\t"
-	                 "isb"
-	                 : "=&r"(sctlr)
-	                 : "r"(ttbr)
-	                 : "memory");
-}
-
-static void stack_guard(void)
-{
-	uint64_t guard = (uint64_t)(uintptr_t)stack_area;
-	uint64_t gib = guard & ~(STACK_GIB - 1), mib = guard & ~(STACK_2MIB - 1);
-	uint64_t ttbr;
-
-	/* rt's identity map (guests/rt/crt0.S): 1 GiB blocks, where TTBR0_EL1 points. */
-	__asm__ volatile("mrs %0, ttbr0_el1" : "=r"(ttbr));
-	memcpy(stack_l1, (const void *)(uintptr_t)(ttbr & 0xfffffffff000ull), sizeof stack_l1);
-	for (uint64_t i = 0; i < 512; i++)
-		stack_l2[i] = (gib + i * STACK_2MIB) | STACK_NORMAL | STACK_BLOCK;
-	for (uint64_t i = 0; i < 512; i++)
-		stack_l3[i] = (mib + i * STACK_PAGE) | STACK_NORMAL | STACK_TABLE;
-	stack_l3[(guard - mib) / STACK_PAGE] = 0; /* the guard: no mapping */
-	stack_l2[(mib - gib) / STACK_2MIB] = (uint64_t)(uintptr_t)stack_l3 | STACK_TABLE;
-	stack_l1[gib / STACK_GIB] = (uint64_t)(uintptr_t)stack_l2 | STACK_TABLE;
-	stack_switch_tables((uint64_t)(uintptr_t)stack_l1);
 }
 
 void stack_run(void (*fn)(void))
@@ -89,10 +36,8 @@ void stack_run(void (*fn)(void))
 
 	for (size_t i = 0; i < STACK_SIZE / sizeof *p; i++)
 		p[i] = STACK_PAINT;
-	stack_guard();
-	__asm__ volatile("mov sp, %0\n\tbr %1" ::"r"(stack_area + sizeof stack_area), "r"(fn)
-	                 : "memory");
-	__builtin_unreachable();
+	stack_arch_guard((uintptr_t)stack_area);
+	stack_arch_jump(fn, stack_area + sizeof stack_area);
 }
 
 size_t stack_deepest(void)

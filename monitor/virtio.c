@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "mon_arch.h"
+
 #define VIRTIO_ST_ACK 1u
 #define VIRTIO_ST_DRIVER 2u
 #define VIRTIO_ST_DRIVER_OK 4u
@@ -17,12 +19,12 @@
 /* The device must see the ring entries before the index, and the index before the notify. */
 static inline void virtq_wmb(void)
 {
-	__asm__ volatile("dmb oshst" ::: "memory");
+	mon_dev_wmb();
 }
 
 static inline void virtq_rmb(void)
 {
-	__asm__ volatile("dmb oshld" ::: "memory");
+	mon_dev_rmb();
 }
 
 static const char *virtio_fail(const struct virtio_dev *d, const char *why)
@@ -61,7 +63,7 @@ void virtio_go(const struct virtio_dev *d)
 
 void virtio_notify(const struct virtio_dev *d, uint32_t n)
 {
-	__asm__ volatile("dsb osh" ::: "memory"); /* the index before the notify */
+	mon_dev_mb(); /* the index before the notify */
 	d->ops->notify(n);
 }
 

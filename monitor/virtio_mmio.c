@@ -122,14 +122,15 @@ static const struct virtio_ops vmmio_ops = {
 const char *virtio_mmio_find(uint32_t device_id, struct virtio_dev *d)
 {
 	if (vmmio_rd(VM_MAGIC) != VM_MAGIC_VALUE)
-		return "no virtio-mmio device at 0x0a003e00";
+		return "no virtio-mmio device in the board's last slot";
 	if (vmmio_rd(VM_VERSION) == 1)
 		return "the virtio-mmio device is legacy (version 1): run QEMU with "
 		       "-global virtio-mmio.force-legacy=false";
 	if (vmmio_rd(VM_VERSION) != 2)
 		return "the virtio-mmio device has an unknown version";
 	if (vmmio_rd(VM_DEVICE_ID) != device_id)
-		return "the virtio-mmio device at 0x0a003e00 is not the device wanted";
-	*d = (struct virtio_dev){.ops = &vmmio_ops, .intid = VIRTIO_MMIO_INTID, .edge = 1};
+		return "the virtio-mmio device in the board's last slot is not the device wanted";
+	*d = (struct virtio_dev){.ops = &vmmio_ops, .intid = VIRTIO_MMIO_INTID,
+	                         .edge = MON_VIRTIO_MMIO_EDGE};
 	return NULL;
 }

@@ -3,10 +3,11 @@
 #ifndef VIRTIO_MMIO_H
 #define VIRTIO_MMIO_H
 
+#include "mon_arch.h"
 #include "virtio.h"
 
-#define VIRTIO_MMIO_BASE 0x0a003e00ul /* where QEMU's virtio-net lands */
-#define VIRTIO_MMIO_INTID 79          /* that slot's SPI (edge) */
+#define VIRTIO_MMIO_BASE MON_VIRTIO_MMIO_BASE /* where QEMU's virtio-net lands */
+#define VIRTIO_MMIO_INTID MON_VIRTIO_MMIO_INTID
 
 /* Is a modern (version 2) device of device_id there? Fills d, or says why not. */
 const char *virtio_mmio_find(uint32_t device_id, struct virtio_dev *d);

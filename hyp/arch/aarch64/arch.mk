@@ -4,6 +4,12 @@ CROSS      ?= aarch64-linux-gnu-
 CONFIG_DIR := configs
 HYP_DRIVERS := pl011 smmuv3 pcie vpcie # the console UART first
 ARCH_MONITOR := 1 # the monitor partition (monitor/monitor.mk) is built
+MON_SPECS   := --specs=picolibc.specs # Debian's picolibc-aarch64-linux-gnu
+MON_ARCH_CC := -mno-outline-atomics
+MON_RT_SRC  := guests/rt/crt0.S guests/rt/vectors.S guests/rt/psci.c guests/rt/gic.c
+MON_UART    := pl011
+MON_NOT_BUILT :=
+MON_NET_BASE := 0x48000000 # monitor-net's RAM, IPA == PA (monitor/monitor.mk)
 
 ARCH_TGT_FLAGS := -mno-outline-atomics
 # Early boot runs with the MMU off (device memory): no unaligned accesses.

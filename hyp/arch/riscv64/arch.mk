@@ -4,7 +4,18 @@ CROSS      ?= riscv64-linux-gnu-
 O          ?= out/riscv64
 CONFIG_DIR := configs/riscv64
 HYP_DRIVERS := ns16550 plic # the console UART, the interrupt controller
-ARCH_MONITOR :=
+
+# The monitor partition (monitor/monitor.mk). picolibc is Debian's
+# picolibc-riscv64-unknown-elf, whose default multilib (its lib/) is
+# rv64imafdc/lp64d: riscv64-linux-gnu-gcc, which has no multilibs, links it
+# through the same specs file. No PMU, debugger or LLC figures here.
+ARCH_MONITOR := 1
+MON_SPECS   := --specs=/usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs
+MON_ARCH_CC := -march=rv64imafdc_zicsr_zifencei -mabi=lp64d -mcmodel=medany
+MON_RT_SRC  := guests/rt/riscv64/crt0.S guests/rt/riscv64/sbi.c
+MON_UART    := ns16550
+MON_NOT_BUILT := pmu_view debug_view gdb gdb_cmd gdb_rcmd gdb_regs virtio_pci
+MON_NET_BASE := 0x88000000 # monitor-net's RAM, IPA == PA (monitor/monitor.mk)
 
 # No linker relaxation: gp is never the hypervisor's (a guest's gp is live at every trap).
 ARCH_TGT_FLAGS := -mabi=lp64 -mcmodel=medany -mno-relax

@@ -58,9 +58,15 @@ void gstage_activate(const struct vm *vm)
 	__asm__ volatile(H_INSN("hfence.vvma")::: "memory");
 }
 
+/* The hypervisor's own page-aligned object, whole pages of it (the monitor's windows). */
+static uint64_t gstage_pages(uint64_t size)
+{
+	return (size + 0xfff) & ~0xfffull;
+}
+
 void arch_vm_map_readonly(struct vm *vm, uint64_t ipa, const void *va, uint64_t size)
 {
-	gstage_map(vm, ipa, arch_hyp_pa(va), size, GPT_R);
+	gstage_map(vm, ipa, arch_hyp_pa(va), gstage_pages(size), GPT_R);
 }
 
 void arch_vm_map_pa_readonly(struct vm *vm, uint64_t ipa, uint64_t pa, uint64_t size)
@@ -70,7 +76,7 @@ void arch_vm_map_pa_readonly(struct vm *vm, uint64_t ipa, uint64_t pa, uint64_t 
 
 void arch_vm_map_writable(struct vm *vm, uint64_t ipa, void *va, uint64_t size)
 {
-	gstage_map(vm, ipa, arch_hyp_pa(va), size, GPT_R | GPT_W);
+	gstage_map(vm, ipa, arch_hyp_pa(va), gstage_pages(size), GPT_R | GPT_W);
 }
 
 /* Every frame of a coloured region, as its G-stage table maps it: of its colours? */

@@ -1,13 +1,12 @@
 /*
  * What the core asks of a port that riscv64 does not build yet
- * (docs/riscv.md): the monitor's LLC figures, the debugger, bandwidth
- * regulation, PCIe pass-through, a coloured hypervisor or trace rings.
+ * (docs/riscv.md): the debugger, bandwidth regulation (and the emulated
+ * LLC's page it reads), PCIe pass-through, a coloured hypervisor or trace
+ * rings. The monitor is built (monview.c: its system page's LLC part).
  * arch_vm_init refuses, at boot, every config that would need them; the
  * functions here are then never reached, and panic if they are, rather
  * than pretend.
  */
-#include <vitrine/abi.h>
-
 #include "arch.h"
 #include "entry.h"
 #include "log.h"
@@ -24,8 +23,6 @@ void notbuilt_check_vm(const struct vm *vm)
 
 	if (c->flags & CFG_VM_DEBUG)
 		what = "debugging (`debug`)";
-	else if (cfg_system.monitor_vm == vm->id)
-		what = "the monitor";
 	else if (c->membw_bytes)
 		what = "memory-bandwidth regulation (`membw`)";
 	else if (c->nr_pcis)
@@ -60,24 +57,6 @@ void *arch_map_trace_rings(const struct cfg_region *r)
 {
 	(void)r;
 	NOT_BUILT("colouring the trace rings");
-}
-
-void arch_llc_geometry(struct vt_sys_llc *llc)
-{
-	(void)llc;
-	NOT_BUILT("the monitor's LLC figures");
-}
-
-void arch_llc_pmu_describe(struct vt_sys *s)
-{
-	(void)s;
-	NOT_BUILT("the monitor's LLC figures");
-}
-
-int arch_llc_sample(struct vt_sys *s)
-{
-	(void)s;
-	return SMCCC_NOT_SUPPORTED;
 }
 
 void arch_debug_save(struct vcpu *v)

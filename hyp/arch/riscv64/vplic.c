@@ -322,16 +322,24 @@ static int vplic_access(struct vcpu *v, const void *ctx, uint64_t off, unsigned 
 	return err;
 }
 
+/* A pass-through source: the VM's own, enabled on the PLIC when the VM enables it. */
+static void vplic_pass_through(struct vplic *p, uint32_t src)
+{
+	vplic_set(p->owned, src, 1);
+	vplic_set(p->hw, src, 1);
+	plic_priority(src, 1); /* any: the guest's priorities are virtual */
+}
+
 void vplic_vm_init(struct vm *vm)
 {
 	struct vplic *p = &vm->arch.plic;
 	const struct cfg_vm *cfg = vm->cfg;
 
-	for (uint32_t i = 0; i < cfg->nr_intids; i++) {
-		vplic_set(p->owned, cfg->intids[i], 1);
-		vplic_set(p->hw, cfg->intids[i], 1);
-		plic_priority(cfg->intids[i], 1); /* any: the guest's priorities are virtual */
-	}
+	for (uint32_t i = 0; i < cfg->nr_intids; i++)
+		vplic_pass_through(p, cfg->intids[i]);
+	/* The monitor owns the console UART (no model between): its source too. */
+	if (cfg_system.monitor_vm == vm->id)
+		vplic_pass_through(p, PLAT_UART_INTID);
 	for (uint32_t i = 0; i < cfg->nr_regions; i++)
 		if (cfg->regions[i].kind == CFG_REGION_SHM && cfg->regions[i].intid)
 			vplic_set(p->owned, cfg->regions[i].intid, 1);
