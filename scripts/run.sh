@@ -13,7 +13,8 @@
 # TRACE_CLASSES=exit,irq,...  record only these classes (exit irq call ipc
 #                  fault state mark; default: all)
 # NET_PORT=P       with a config that gives the monitor a network device (a `pci
-#                  00:03.0` line: virtio-net-pci; or a `device 0x0a003000` line:
+#                  00:03.0` line: virtio-net-pci; or a `device 0x0a003000` line, on
+#                  riscv64 `device 0x10001000`:
 #                  virtio-mmio), the host's 127.0.0.1:P reaches the monitor's Lua
 #                  console (TCP 5555 inside; default P = 5555)
 # NET_TRACE_PORT=P  the same for the trace stream (TCP 5556 inside; default 5556)
@@ -47,11 +48,13 @@ if [ "$(od -An -tu2 -j18 -N2 "$elf" | tr -d ' ')" = 243 ]; then
 		-nographic -nic none -kernel "$elf")
 	bootparam=0x821ff000
 	configs=configs/riscv64
+	net_mmio='0x0*10001000' # the virtio-mmio slots a config gives the monitor (the NIC is the last)
 else
 	qemu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 -smp 4 -m "$ram_size"
 		-nographic -nic none -kernel "$elf")
 	bootparam=0x41fff000
 	configs=configs
+	net_mmio='0x0*a003000'
 fi
 # The config is out/CONFIG/vitrine.elf's configs/CONFIG.cfg. Only a networked
 # config gets the NIC and the forwarded ports, so other runs never compete for them.
@@ -63,7 +66,7 @@ NET_PCI=03.0
 pci=
 [ -r "$cfg" ] && pci=$(sed -En 's/^[[:space:]]*pci[[:space:]]+00:([0-9a-fA-F]{2}\.[0-7])[[:space:]].*/\1/p' "$cfg")
 net=
-if [ -r "$cfg" ] && grep -Eiq '^[[:space:]]*device[[:space:]]+0x0*a003000[[:space:]]' "$cfg"; then
+if [ -r "$cfg" ] && grep -Eiq "^[[:space:]]*device[[:space:]]+$net_mmio[[:space:]]" "$cfg"; then
 	net=mmio
 elif grep -qx "$NET_PCI" <<<"$pci"; then
 	net=pci

@@ -145,3 +145,49 @@ check_probes_stopped() {
 	check "$1/probe-neighbour-powers-off" has '^vitrine: VM hello powered off$'
 	check "$1/probe-qemu-exit-0" exited 0
 }
+
+# The monitor's Lua console through the UART, on either architecture: answers,
+# errors that leave it working, line editing (DEL, Ctrl-U), a chunk over several
+# lines, CR LF line ends, and vitrine.poweroff() with the monitor's sizes.
+# MON_REPL_IN is what is typed; check_monitor_repl PREFIX checks what came.
+MON_REPL_IN=$'print(1+2)\n2^10\nstring.rep(\'ab\',3)\nx = = 1\nerror(\'boom\')\nprint(\'still here\')\n'
+MON_REPL_IN+=$'print(6*77\x7f)\ngarbage\x15print(\'after ctrl-u\')\nfunction sq(x)\nreturn x*x\nend\nsq(12)\n'
+MON_REPL_IN+=$'print(\'crlf\')\r\nprint(\'next\')\r\nvitrine.poweroff()\n'
+check_monitor_repl() {
+	check "$1"/monitor-banner has '^monitor: Lua 5\.4\.[0-9]+ console; '
+	check "$1"/monitor-echoes-input has '^lua> print\(1\+2\)$'
+	check "$1"/monitor-print has '^3$'
+	check "$1"/monitor-expression-value has '^1024\.0$'
+	check "$1"/monitor-string-lib has '^ababab$'
+	check "$1"/monitor-syntax-error has "^console:1: unexpected symbol near '='$"
+	check "$1"/monitor-runtime-error has '^console:1: boom$'
+	check "$1"/monitor-carries-on-after-errors has '^still here$'
+	check "$1"/monitor-backspace has '^42$'
+	check "$1"/monitor-ctrl-u has '^after ctrl-u$'
+	check "$1"/monitor-continued-chunk has '^lua>> end$'
+	check "$1"/monitor-continued-chunk-runs has '^144$'
+	check "$1"/monitor-crlf-line-ends has '^crlf$'
+	check "$1"/monitor-no-empty-line-from-crlf lacks '^lua> $'
+	check "$1"/monitor-sizes has \
+		'^monitor: image [0-9]+ KiB, Lua state uses [0-9]+ KiB after a full collection, heap top [0-9]+ KiB$'
+	check "$1"/monitor-powered-off has '^vitrine: VM monitor powered off$'
+	check "$1"/monitor-neighbour-runs has '^\[hello\] bye$'
+	check "$1"/monitor-vm-lines-whole lacks '.\[hello\] '
+	check "$1"/monitor-qemu-exit-0 exited 0
+}
+
+# net_system CONFIG NAME: boots CONFIG in the background ($pid), its log $O/test/NAME.log,
+# the caller's $cport and $sport forwarded, until `vitrine eval` answers ($out: 42).
+# The UART types nothing (stdin at EOF): the system stays up until a client powers it off.
+net_system() {
+	LOG=$O/test/$2${MODE//\//.}.log
+	# shellcheck disable=SC2086 # QEMU_ARGS is a list of arguments
+	NET_PORT=$cport NET_TRACE_PORT=$sport timeout -k 5 120 \
+		scripts/run.sh "$O/$1/vitrine.elf" $QEMU_ARGS </dev/null >"$LOG" 2>&1 &
+	pid=$!
+	for _ in $(seq 120); do
+		out=$("$O/host/vitrine" eval --port "$cport" 'print(6*7)' 2>/dev/null) && break
+		sleep 0.5
+	done
+}
+

@@ -354,31 +354,8 @@ test_monitor_scripts() {
 }
 
 test_monitor() {
-	local in
-	in=$'print(1+2)\n2^10\nstring.rep(\'ab\',3)\nx = = 1\nerror(\'boom\')\nprint(\'still here\')\n'
-	in+=$'print(6*77\x7f)\ngarbage\x15print(\'after ctrl-u\')\nfunction sq(x)\nreturn x*x\nend\nsq(12)\n'
-	in+=$'print(\'crlf\')\r\nprint(\'next\')\r\nvitrine.poweroff()\n'
-	boot monitor 60 "$in"
-	check system/monitor-banner has '^monitor: Lua 5\.4\.[0-9]+ console; '
-	check system/monitor-echoes-input has '^lua> print\(1\+2\)$'
-	check system/monitor-print has '^3$'
-	check system/monitor-expression-value has '^1024\.0$'
-	check system/monitor-string-lib has '^ababab$'
-	check system/monitor-syntax-error has "^console:1: unexpected symbol near '='$"
-	check system/monitor-runtime-error has '^console:1: boom$'
-	check system/monitor-carries-on-after-errors has '^still here$'
-	check system/monitor-backspace has '^42$'
-	check system/monitor-ctrl-u has '^after ctrl-u$'
-	check system/monitor-continued-chunk has '^lua>> end$'
-	check system/monitor-continued-chunk-runs has '^144$'
-	check system/monitor-crlf-line-ends has '^crlf$'
-	check system/monitor-no-empty-line-from-crlf lacks '^lua> $'
-	check system/monitor-sizes has \
-		'^monitor: image [0-9]+ KiB, Lua state uses [0-9]+ KiB after a full collection, heap top [0-9]+ KiB$'
-	check system/monitor-powered-off has '^vitrine: VM monitor powered off$'
-	check system/monitor-neighbour-runs has '^\[hello\] bye$'
-	check system/monitor-vm-lines-whole lacks '.\[hello\] '
-	check system/monitor-qemu-exit-0 exited 0
+	boot monitor 60 "$MON_REPL_IN"
+	check_monitor_repl system
 }
 
 # Attached to echo's console, typing to it, then back; the line editor.
@@ -604,21 +581,6 @@ test_monitor_net_legacy() {
 		'^monitor: no network: the virtio PCI function does not offer ACCESS_PLATFORM: its DMA would bypass the SMMU'
 	check system/monitor-net-pci-bypass-console-runs has $'^netup\tfalse\t0$'
 	check system/monitor-net-pci-bypass-qemu-exit-0 exited 0
-}
-
-# net_system CONFIG NAME: boots CONFIG in the background ($pid), its log $O/test/NAME.log,
-# the caller's $cport and $sport forwarded, until `vitrine eval` answers ($out: 42).
-# The UART types nothing (stdin at EOF): the system stays up until a client powers it off.
-net_system() {
-	LOG=$O/test/$2${MODE//\//.}.log
-	# shellcheck disable=SC2086 # QEMU_ARGS is a list of arguments
-	NET_PORT=$cport NET_TRACE_PORT=$sport timeout -k 5 120 \
-		scripts/run.sh "$O/$1/vitrine.elf" $QEMU_ARGS </dev/null >"$LOG" 2>&1 &
-	pid=$!
-	for _ in $(seq 120); do
-		out=$("$O/host/vitrine" eval --port "$cport" 'print(6*7)' 2>/dev/null) && break
-		sleep 0.5
-	done
 }
 
 # The console and the trace stream over virtio-mmio (configs/monitor-net-mmio.cfg:

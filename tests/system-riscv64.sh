@@ -165,6 +165,95 @@ test_rv_trace() {
 	check riscv64/trace-plic-stats-irqs traced_has stats '^VM rtc: irqs [0-9]+: .*external x[0-9]+'
 }
 
+# ---- the monitor partition (configs/riscv64/monitor*.cfg) ----
+# What is typed goes in once the monitor asks (OpenSBI reads a byte of what waits at its start).
+rv_monitor_feed() {
+	wait_log 'monitor: Lua 5.4' 60 && printf '%s' "$RV_MON_IN"
+}
+
+# The UART console: the same assertions as on Arm (check_monitor_repl, tests/lib.sh).
+test_rv_monitor() {
+	RV_MON_IN=$MON_REPL_IN FEED=rv_monitor_feed boot monitor 60
+	check_monitor_repl riscv64
+}
+
+# What the monitor sees of the system: hello's state and its exits, the hypervisor's
+# count (vm.info) against the EXIT records in the rings the monitor maps read-only (0
+# if they were not mapped); hostile lines (an error, a loop stopped by Ctrl-C, a
+# recursion through C past Lua's limit) that leave it serving; the views riscv64 does
+# not build, each an error; and a write to a ring, which restarts it.
+test_rv_monitor_views() {
+	read_text RV_MON_IN <<-'LUA'
+		while vm.info('hello').state ~= 'off' do vm.list() end
+		for _, v in ipairs(vm.list()) do print('row', v.id, v.name, v.state, #v.pcpus, v.ram) end
+		#trace.rings()
+		h = vm.info('hello') c = trace.count{events = 'exit', by = 'vcpu'} print('exits', h.exits > 0, c['hello/0'] == h.exits)
+		n = 0 for _, e in ipairs(trace.read{cpu = h.pcpus[1], max = 100000}.records) do if e.event == 'exit' and e.vm == h.id then n = n + 1 end end print('read', n == h.exits)
+		a = vm.info('monitor').exits b = vm.info(0).exits print('grows', b > a)
+		error('boom')
+		while true do end
+	LUA
+	RV_MON_IN+=$'\x03'
+	read_text in <<-'LUA'
+		print('after-loop', 6*7)
+		function f(s) return (string.gsub('x', 'x', f)) end return f('x')
+		s = vitrine.stack() print('after-recursion', s.deepest > 0 and s.deepest < s.size)
+		pmu.events()
+		debug.attach('hello')
+		cache.llc()
+		trace.poke(0)
+		print('restarted', vm.info('monitor').resets, 6*7)
+		vitrine.poweroff()
+	LUA
+	RV_MON_IN+=$in
+	FEED=rv_monitor_feed boot monitor 90
+	check riscv64/monitor-vm-list-monitor has $'^row\t0\tmonitor\trunning\t1\t33554432$'
+	check riscv64/monitor-vm-list-hello-off has $'^row\t1\thello\toff\t1\t16777216$'
+	check riscv64/monitor-sees-4-rings has '^4$'
+	check riscv64/monitor-trace-count-equals-hyp-exits has $'^exits\ttrue\ttrue$'
+	check riscv64/monitor-trace-read-equals-hyp-exits has $'^read\ttrue$'
+	check riscv64/monitor-vm-counters-grow has $'^grows\ttrue$'
+	check riscv64/monitor-error-carries-on has '^console:1: boom$'
+	check riscv64/monitor-loop-interrupted has '^interrupted \(Ctrl-C\)$'
+	check riscv64/monitor-serves-after-loop has $'^after-loop\t42$'
+	check riscv64/monitor-recursion-error has '^C stack overflow$'
+	check riscv64/monitor-recursion-within-stack has $'^after-recursion\ttrue$'
+	check riscv64/monitor-pmu-not-built has '^console:1: pmu\.events: not built on riscv64 '
+	check riscv64/monitor-debug-not-built has '^console:1: debug\.attach: not built on riscv64 '
+	check riscv64/monitor-llc-not-built has '^console:1: cache\.llc: not built on riscv64 '
+	check riscv64/monitor-ring-read-only has \
+		"^vitrine: VM monitor vCPU 0: stage-2 fault: write to a read-only page at IPA 0x70000000, .*: restarting the VM$"
+	check riscv64/monitor-restart-uart-answers has $'^restarted\t1\t42$'
+	check riscv64/monitor-neighbour-finishes has '^\[hello\] bye$'
+	check riscv64/monitor-views-qemu-exit-0 exited 0
+}
+
+# The network console over virtio-mmio (configs/riscv64/monitor-net.cfg): the vitrine
+# client authenticates and runs Lua lines, a wrong key is refused, the trace stream records.
+test_rv_monitor_net() {
+	local cport sport pid out vc=$O/host/vitrine
+	read -r cport sport <<<"$(free_ports)"
+	net_system monitor-net rv-monitor-net
+	check riscv64/monitor-net-eval-answers test "$out" = 42
+	out=$("$vc" eval --port "$cport" "print(vm.info('hello').state, #trace.rings())" 2>&1)
+	check riscv64/monitor-net-eval-views test "$out" = $'off\t4'
+	"$vc" eval --port "$cport" "pmu.sample()" >"$O/test/rv-net-pmu.out" 2>&1
+	check riscv64/monitor-net-pmu-not-built grep -q 'pmu\.sample: not built on riscv64' "$O/test/rv-net-pmu.out"
+	od -An -tx1 -N32 -v /dev/urandom | tr -d ' \n' >"$O/test/rv-wrong.key"
+	"$vc" eval --key "$O/test/rv-wrong.key" --port "$cport" 'print(6*7)' >"$O/test/rv-net-wrong.out" 2>&1
+	check riscv64/monitor-net-wrong-key-exit-4 test $? = 4
+	"$vc" record --seconds 2 --port "$sport" -o "$O/test/rv-net.perfetto-trace" >"$O/test/rv-net-record.out" 2>&1
+	check riscv64/monitor-net-record-summary grep -Eq '^recorded [1-9][0-9]* events, [0-9]+ lost, in [0-9.]+ s$' "$O/test/rv-net-record.out"
+	check riscv64/monitor-net-record-valid "$O/host/vtrace" check-perfetto "$O/test/rv-net.perfetto-trace"
+	"$vc" eval --port "$cport" 'vitrine.poweroff()' >/dev/null 2>&1
+	wait "$pid"
+	STATUS=$?
+	render <"$LOG" >"$LOG.txt" && mv "$LOG.txt" "$LOG"
+	check riscv64/monitor-net-up has '^monitor: network 10\.0\.2\.15/24 via 10\.0\.2\.2, MAC '
+	check riscv64/monitor-net-dma-unconfined-said has '^vitrine: VM monitor: dma unconfined: '
+	check riscv64/monitor-net-qemu-exit-0 exited 0
+}
+
 run_all() {
 	test_rv_basic
 	test_rv_probe
@@ -175,6 +264,9 @@ run_all() {
 	test_rv_config_irq
 	test_rv_not_built
 	test_rv_trace
+	test_rv_monitor
+	test_rv_monitor_views
+	test_rv_monitor_net
 }
 
 # ONLY="test_a test_b" runs just those.
