@@ -31,6 +31,8 @@ for lib in libprotobuf.so.32:libprotobuf32 libsqlite3.so.0:libsqlite3-0 libz.so.
 done
 # The monitor's C library (monitor/monitor.mk links with --specs=picolibc.specs).
 [ -f /usr/lib/picolibc/aarch64-linux-gnu/picolibc.specs ] || need+=(picolibc-aarch64-linux-gnu)
+# riscv64's (docs/riscv.md): built for riscv64-unknown-elf-gcc, which it brings; riscv64-linux-gnu-gcc links it.
+[ -f /usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs ] || need+=(picolibc-riscv64-unknown-elf)
 # `scripts/deps.sh fuzz` (make fuzz-trace): clang with libFuzzer, not needed by `make test`.
 if [ "${1:-}" = fuzz ]; then
 	have clang-14 || need+=(clang-14)

@@ -242,6 +242,7 @@ test_rv_monitor_net() {
 	od -An -tx1 -N32 -v /dev/urandom | tr -d ' \n' >"$O/test/rv-wrong.key"
 	"$vc" eval --key "$O/test/rv-wrong.key" --port "$cport" 'print(6*7)' >"$O/test/rv-net-wrong.out" 2>&1
 	check riscv64/monitor-net-wrong-key-exit-4 test $? = 4
+	rm -f "$O/test/rv-net.perfetto-trace"
 	"$vc" record --seconds 2 --port "$sport" -o "$O/test/rv-net.perfetto-trace" >"$O/test/rv-net-record.out" 2>&1
 	check riscv64/monitor-net-record-summary grep -Eq '^recorded [1-9][0-9]* events, [0-9]+ lost, in [0-9.]+ s$' "$O/test/rv-net-record.out"
 	check riscv64/monitor-net-record-valid "$O/host/vtrace" check-perfetto "$O/test/rv-net.perfetto-trace"
