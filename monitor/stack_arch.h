@@ -1,4 +1,5 @@
-/* The monitor stack's architecture part (monitor/ARCH/stack_arch.c): its guard and the switch to it. */
+/* The monitor stack's architecture part (monitor/ARCH/stack_arch.c): its guard and the switch to
+ * it. */
 #ifndef STACK_ARCH_H
 #define STACK_ARCH_H
 

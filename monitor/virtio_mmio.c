@@ -130,7 +130,7 @@ const char *virtio_mmio_find(uint32_t device_id, struct virtio_dev *d)
 		return "the virtio-mmio device has an unknown version";
 	if (vmmio_rd(VM_DEVICE_ID) != device_id)
 		return "the virtio-mmio device in the board's last slot is not the device wanted";
-	*d = (struct virtio_dev){.ops = &vmmio_ops, .intid = VIRTIO_MMIO_INTID,
-	                         .edge = MON_VIRTIO_MMIO_EDGE};
+	*d = (struct virtio_dev){
+	    .ops = &vmmio_ops, .intid = VIRTIO_MMIO_INTID, .edge = MON_VIRTIO_MMIO_EDGE};
 	return NULL;
 }

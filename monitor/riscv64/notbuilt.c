@@ -18,8 +18,9 @@
 /* Any field of the table: a function that raises the error (upvalues: the table's name, why). */
 static int nb_call(lua_State *L)
 {
-	return luaL_error(L, "%s.%s: not built on riscv64 (%s)", lua_tostring(L, lua_upvalueindex(1)),
-	                  lua_tostring(L, lua_upvalueindex(2)), lua_tostring(L, lua_upvalueindex(3)));
+	return luaL_error(
+	    L, "%s.%s: not built on riscv64 (%s)", lua_tostring(L, lua_upvalueindex(1)),
+	    lua_tostring(L, lua_upvalueindex(2)), lua_tostring(L, lua_upvalueindex(3)));
 }
 
 static int nb_index(lua_State *L)
