@@ -15,7 +15,7 @@ void cfgr_input(struct vmc_config *c)
 
 	if (mon && !mon->uart)
 		vmc_error(c, mon->uart_line, "vm", mon->name, "uart",
-		          "the monitor owns the console and needs a uart (the platform PL011 is "
+		          "the monitor owns the console and needs a uart (the platform UART is "
 		          "passed through to it there)");
 	if (mon)
 		c->input_vm = c->monitor_vm;

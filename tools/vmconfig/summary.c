@@ -108,7 +108,7 @@ static void cfgs_vm(FILE *f, const struct vmc_config *c, int v)
 	if (vm->uart)
 		fprintf(f, "  %-6s 0x%08" PRIx64 " (%s)\n", "uart", vm->uart,
 		        c->monitor_vm == v
-		            ? "the platform PL011, passed through: it owns the console"
+		            ? "the platform UART, passed through: it owns the console"
 		            : "emulated PL011");
 	if (vm->membw_bytes)
 		fprintf(f, "  membw  %s a pCPU every %" PRIu64 " us (bus bytes, regulated)\n",
