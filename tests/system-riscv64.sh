@@ -229,11 +229,12 @@ test_rv_monitor_views() {
 }
 
 # The network console over virtio-mmio (configs/riscv64/monitor-net.cfg): the vitrine
-# client authenticates and runs Lua lines, a wrong key is refused, the trace stream records.
+# client authenticates and runs Lua lines, a wrong key is refused, the GDB port says the
+# debugger is not built, the trace stream records.
 test_rv_monitor_net() {
-	local cport sport pid out vc=$O/host/vitrine
-	read -r cport sport <<<"$(free_ports)"
-	net_system monitor-net rv-monitor-net
+	local cport sport gport pid out vc=$O/host/vitrine
+	read -r cport sport gport <<<"$(free_ports 3)"
+	NET_GDB_PORT=$gport net_system monitor-net rv-monitor-net
 	check riscv64/monitor-net-eval-answers test "$out" = 42
 	out=$("$vc" eval --port "$cport" "print(vm.info('hello').state, #trace.rings())" 2>&1)
 	check riscv64/monitor-net-eval-views test "$out" = $'off\t4'
@@ -242,6 +243,8 @@ test_rv_monitor_net() {
 	od -An -tx1 -N32 -v /dev/urandom | tr -d ' \n' >"$O/test/rv-wrong.key"
 	"$vc" eval --key "$O/test/rv-wrong.key" --port "$cport" 'print(6*7)' >"$O/test/rv-net-wrong.out" 2>&1
 	check riscv64/monitor-net-wrong-key-exit-4 test $? = 4
+	"$vc" gdb-relay hello --port "$gport" </dev/null >"$O/test/rv-net-gdb.out" 2>&1
+	check riscv64/monitor-net-gdb-not-built grep -q 'the GDB server is not built on riscv64' "$O/test/rv-net-gdb.out"
 	rm -f "$O/test/rv-net.perfetto-trace"
 	"$vc" record --seconds 2 --port "$sport" -o "$O/test/rv-net.perfetto-trace" >"$O/test/rv-net-record.out" 2>&1
 	check riscv64/monitor-net-record-summary grep -Eq '^recorded [1-9][0-9]* events, [0-9]+ lost, in [0-9.]+ s$' "$O/test/rv-net-record.out"

@@ -65,7 +65,7 @@ static const char *nb_gdb_start(struct tcp_pcb *pcb, unsigned id)
 {
 	(void)pcb;
 	(void)id;
-	return "the GDB server is not built on riscv64";
+	return "error: the GDB server is not built on riscv64\n";
 }
 
 static err_t nb_gdb_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
