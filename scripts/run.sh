@@ -86,7 +86,7 @@ if [ -n "$net" ]; then
 	fi
 	# Said before the console is QEMU's: how else to reach the monitor.
 	[ -t 1 ] && echo "run.sh: the monitor's Lua console is here and at 127.0.0.1:${NET_PORT:-5555}" \
-		"(out/host/vitrine repl --port ${NET_PORT:-5555}); \`console VM\` attaches to a VM, Ctrl-] leaves" >&2
+		"(${O:-out}/host/vitrine repl --port ${NET_PORT:-5555}); \`console VM\` attaches to a VM, Ctrl-] leaves" >&2
 fi
 # A config with `pci` lines gets the SMMU in front of the PCIe bus and, at each such
 # address but the network's, QEMU's edu DMA engine, its DMA mask opened to 40 bits.
