@@ -229,7 +229,8 @@ test_rv_monitor_views() {
 }
 
 # The network console over virtio-mmio (configs/riscv64/monitor-net.cfg): the vitrine
-# client authenticates and runs Lua lines, a wrong key is refused, the GDB port says the
+# client authenticates and runs Lua lines, a TCP chunk that loops is stopped by its time
+# budget and the console serves on, a wrong key is refused, the GDB port says the
 # debugger is not built, the trace stream records.
 test_rv_monitor_net() {
 	local cport sport gport pid out vc=$O/host/vitrine
@@ -238,6 +239,12 @@ test_rv_monitor_net() {
 	check riscv64/monitor-net-eval-answers test "$out" = 42
 	out=$("$vc" eval --port "$cport" "print(vm.info('hello').state, #trace.rings())" 2>&1)
 	check riscv64/monitor-net-eval-views test "$out" = $'off\t4'
+	# A TCP chunk that never ends runs out of its budget (10 s by the monitor's clock, the
+	# `time` CSR at the system page's rate), and the console serves on.
+	timeout 60 "$vc" eval --port "$cport" 'while true do end' >"$O/test/rv-net-loop.out" 2>&1
+	check riscv64/monitor-net-loop-budget grep -q 'interrupted: ran past its budget of 10000 ms' "$O/test/rv-net-loop.out"
+	out=$("$vc" eval --port "$cport" 'print(6*7)' 2>&1)
+	check riscv64/monitor-net-serves-after-loop test "$out" = 42
 	"$vc" eval --port "$cport" "pmu.sample()" >"$O/test/rv-net-pmu.out" 2>&1
 	check riscv64/monitor-net-pmu-not-built grep -q 'pmu\.sample: not built on riscv64' "$O/test/rv-net-pmu.out"
 	od -An -tx1 -N32 -v /dev/urandom | tr -d ' \n' >"$O/test/rv-wrong.key"
