@@ -29,6 +29,7 @@ boot() {
 	local config=$1 secs=${2:-60} input=${3:-}
 	mkdir -p "$O/test"
 	LOG=$O/test/$config${MODE//\//.}.log
+	rm -f "$LOG" # a FEED that waits for a line (wait_log) must not find the last run's
 	# shellcheck disable=SC2086 # QEMU_ARGS is a list of arguments
 	# FEED, if set, is a command that types instead (e.g. with pauses between keys).
 	${FEED:-printf %s "$input"} | timeout -k 5 "$secs" scripts/run.sh "$O/$config/vitrine.elf" \
