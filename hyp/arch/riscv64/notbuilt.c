@@ -11,7 +11,6 @@
 #include "arch.h"
 #include "entry.h"
 #include "log.h"
-#include "pcie.h"
 #include "vm.h"
 
 #define NOT_BUILT(what) panic("%s is not built on riscv64\n", what)
@@ -32,11 +31,6 @@ void notbuilt_check_vm(const struct vm *vm)
 		what = "PCIe pass-through (`pci`: no IOMMU on riscv64 `virt`)";
 	if (what)
 		panic("VM %s: %s is not built on riscv64\n", c->name, what);
-}
-
-/* No PCIe scan: every VM with a `pci` function was refused above. */
-void pcie_init(void)
-{
 }
 
 void arch_hyp_timer_at(uint64_t at)
