@@ -71,19 +71,31 @@ test_rv_plic() {
 	check riscv64/plic-qemu-exit-0 exited 0
 }
 
-# The emulated UART (the core's PL011) at the board UART's address: the `input` VM reads a
-# typed line (longer than the FIFO) by its receive interrupts through its PLIC; the other
-# VM's emulated UART gets nothing. The line is typed once the VM waits for it (OpenSBI
-# reads a byte of what waits at its start).
+# The emulated ns16550a at the board UART's address: the `input` VM sets it up (divisor
+# latches, FIFO at a trigger level of 8, read back), reads a typed line (longer than the
+# FIFO) by its receive interrupts through its PLIC, four bytes an interrupt, says a line
+# through THR a byte per THR-empty interrupt, then makes a 4-byte access to the UART; the
+# other VM's UART gets nothing, and it then reads past the registers. Each bad access
+# stops its VM alone (the other prints on). The line is typed once the VM waits for it
+# (OpenSBI reads a byte of what waits at its start).
 rv_uart_feed() {
 	wait_log '[uart] plic: uart: waiting for a line' 30 &&
 		printf 'the quick brown fox jumps over the lazy dog\r'
 }
+vm_line_after() { ! no_vm_line_after "$@"; }
 test_rv_uart() {
 	FEED=rv_uart_feed boot uart 40
 	check riscv64/uart-rx-interrupt-to-input-vm has '^\[uart\] plic: uart: got "the quick brown fox jumps over the lazy dog" in [0-9]+ interrupts$'
-	check riscv64/uart-rx-interrupt-not-elsewhere has '^\[other\] plic: uart: no line after 1 s, 0 interrupts, ""$'
-	check riscv64/uart-no-failed-check lacks 'FAIL'
+	check riscv64/uart-tx-by-thr-interrupts has '^\[uart\] ns16550: a line by THR-empty interrupts$'
+	check riscv64/uart-tx-interrupt-count has '^\[uart\] plic: uart: said a line through THR in 41 interrupts$'
+	check riscv64/uart-rx-interrupt-not-elsewhere has '^\[other\] plic: uart: no line after 3 s, 0 interrupts, ""$'
+	check riscv64/uart-checks has '^\[uart\] plic: uart: [0-9]+ interrupts, [0-9]+ checks, 0 failed$'
+	check riscv64/uart-no-failed-check lacks 'FAIL|BAD ACCESS RETURNED'
+	check riscv64/uart-4-byte-access-stops-the-vm has \
+		"^vitrine: VM uart vCPU 0: unsupported access to an emulated device at IPA 0x10000000, PC 0x8[0-9a-f]+ \(scause 0x15\): stopping the VM$"
+	check riscv64/uart-past-the-registers-stops-the-vm has \
+		"^vitrine: VM other vCPU 0: unsupported access to an emulated device at IPA 0x10000008, PC 0x8[0-9a-f]+ \(scause 0x15\): stopping the VM$"
+	check riscv64/uart-other-vm-runs-on vm_line_after other '^vitrine: VM uart vCPU 0: unsupported access'
 	check riscv64/uart-qemu-exit-0 exited 0
 }
 
@@ -102,6 +114,24 @@ test_rv_config_irq() {
 	check riscv64/config-doorbell-irq-0 has "^$O/test/irq.cfg:7: vm 'a': shm: doorbell INTID 0 is not a PLIC source \(1\.\.96\)$"
 	check riscv64/config-irq-console-uart has "^$O/test/irq.cfg:12: vm 'b': device: INTID 10 is reserved by the hypervisor \(its UART\)$"
 	check riscv64/config-irq-1-and-96-taken has "^$O/test/irq.cfg: 3 errors$"
+}
+
+# vmconfig for riscv64 names the emulated UART as the hypervisor builds it: an ns16550a in
+# the summary and in a kernel VM's generated device tree (PLIC source 10, its stdout).
+test_rv_config_uart() {
+	LOG=$O/test/uart-dt.out
+	mkdir -p "$O/test"
+	{ head -c 8 /dev/zero; printf '\0\0\010\0\0\0\0\0\0\0\040\0\0\0\0\0\002\0\0\0\0\0\0\0'
+	  head -c 24 /dev/zero; printf 'ARMd'; head -c 4036 /dev/zero; } >"$O/test/kimage.bin"
+	printf '%s\n' 'vm l' "  kernel $O/test/kimage.bin" '  cpus 0' '  mem 0x80000000 64M' \
+		'  uart 0x10000000' >"$O/test/uart-dt.cfg"
+	{ "$O/host/vmconfig" -I "$O/guests" -o "$O/test/uart-dt.c" --summary "$O/test/uart-dt.cfg" &&
+		"$O/host/vmconfig" -I "$O/guests" --dts l "$O/test/uart-dt.cfg"; } >"$LOG" 2>&1
+	check riscv64/config-uart-summary-ns16550a has '^  uart   0x10000000 \(emulated ns16550a\)$'
+	check riscv64/config-uart-dt-ns16550a has '^[[:space:]]*compatible = "ns16550a";$'
+	check riscv64/config-uart-dt-plic-source has '^[[:space:]]*interrupts = <0xa>;$'
+	check riscv64/config-uart-dt-stdout has '^[[:space:]]*stdout-path = "/serial@10000000";$'
+	check riscv64/config-uart-dt-no-pl011 lacks 'pl011'
 }
 
 # A config that needs what riscv64 does not build (here bandwidth regulation) stops the boot,
@@ -173,6 +203,7 @@ run_all() {
 	test_rv_plic
 	test_rv_uart
 	test_rv_config_irq
+	test_rv_config_uart
 	test_rv_not_built
 	test_rv_trace
 }
