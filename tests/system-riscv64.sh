@@ -99,6 +99,25 @@ test_rv_uart() {
 	check riscv64/uart-qemu-exit-0 exited 0
 }
 
+# The guests Arm runs too, with the same checks (tests/lib.sh): a channel read-write in
+# one VM and read-only in the other (its write stops it), beside a second RAM region and a
+# pass-through virtio-mmio slot; the timer's 1000 periodic interrupts (SBI TIME);
+# ping and pong's 10,000 round trips, each way a doorbell taken as an interrupt through
+# the VM's PLIC context (ping's rung and read through its doorbell page, pong's by
+# hypercall), ping's ring on a channel not its own refused.
+test_rv_shm() {
+	boot shm 30
+	check_shm riscv64 0x8
+}
+test_rv_timer() {
+	boot timer 30
+	check_timer riscv64 10000
+}
+test_rv_pingpong() {
+	boot pingpong 60
+	check_pingpong riscv64
+}
+
 # vmconfig for riscv64: a device's or a doorbell's interrupt is a PLIC source of the board's
 # (1-96, so 1 and 96 are taken), not the console UART's.
 test_rv_config_irq() {
@@ -202,6 +221,9 @@ run_all() {
 	test_rv_sbi
 	test_rv_plic
 	test_rv_uart
+	test_rv_shm
+	test_rv_timer
+	test_rv_pingpong
 	test_rv_config_irq
 	test_rv_config_uart
 	test_rv_not_built
