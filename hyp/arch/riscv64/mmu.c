@@ -1,11 +1,14 @@
 /*
  * The hypervisor's own Sv39 map: its image at VA == PA, each part with its
- * own permissions, the boot parameter page, its UART, and per-pCPU windows
- * where a VM's memory is mapped only while vm_load fills it.
+ * own permissions, the boot parameter page, its UART, per-pCPU windows
+ * where a VM's memory is mapped only while vm_load fills it, and coloured
+ * trace rings (`trace colors`) at HYP_RINGS_VA.
  */
 #include "arch.h"
 #include "bootparam.h"
+#include "color.h"
 #include "cpu.h"
+#include "fmt.h"
 #include "gpt.h"
 #include "layout.h"
 #include "log.h"
@@ -19,6 +22,7 @@ extern char __vm_loads_start[], __vm_loads_end[];
 
 static struct gpt hyp_pt;
 static struct spinlock mm_lock;
+static uint64_t mmu_rings_size; /* bytes mapped at HYP_RINGS_VA */
 
 static void mmu_map(uint64_t va, uint64_t pa, uint64_t size, uint64_t attr, const char *what)
 {
@@ -116,41 +120,77 @@ void arch_icache_invalidate(void)
 	__asm__ volatile("fence.i" ::: "memory");
 }
 
-static uint64_t mmu_leaf_bytes(uint64_t va, unsigned depth, const uint64_t *table, int devices);
-
-/* What the map holds: the image (and the VMs' images), devices, and anything else. */
-void arch_audit_hyp_map(void)
+/*
+ * The trace rings in their colours: page by page at HYP_RINGS_VA, read and
+ * written, each page's colour checked as mapped. On pCPU 0, before any
+ * other pCPU runs (they share these tables).
+ */
+void *arch_map_trace_rings(const struct cfg_region *r)
 {
-	uint64_t all, devices,
-	    image = (uintptr_t)__hyp_end - (uintptr_t)__hyp_start + (uintptr_t)__vm_loads_end -
-	            (uintptr_t)__vm_loads_start + 0x1000; /* and the boot parameter page */
+	uint64_t outside = 0;
+	char list[64];
 
-	spin_lock(&mm_lock);
-	all = mmu_leaf_bytes(0, 2, hyp_pt.root, 0);
-	devices = mmu_leaf_bytes(0, 2, hyp_pt.root, 1);
-	spin_unlock(&mm_lock);
-	log_printf("HS map: %llu KiB hypervisor image, %llu KiB devices, %llu KiB other\n",
-	           (unsigned long long)image >> 10, (unsigned long long)devices >> 10,
-	           (unsigned long long)(all - devices - image) >> 10);
+	for (uint64_t off = 0; off < r->size; off += COLOR_PAGE) {
+		uint64_t pa = color_pa(r, off);
+
+		mmu_map(HYP_RINGS_VA + off, pa, COLOR_PAGE, GPT_R | GPT_W, "the trace rings");
+		outside += !(r->colors >> color_of(pa) & 1);
+	}
+	__asm__ volatile("sfence.vma" ::: "memory");
+	mmu_rings_size = r->size;
+	log_printf(
+	    "trace rings: colours %s: %llu frames mapped in HS, %llu outside their colours\n",
+	    color_list(r->colors, list, sizeof list), (unsigned long long)(r->size / COLOR_PAGE),
+	    (unsigned long long)outside);
+	return (void *)HYP_RINGS_VA;
 }
 
-/* Bytes mapped under table (at level depth, va its first address): devices' alone, or all. */
-static uint64_t mmu_leaf_bytes(uint64_t va, unsigned depth, const uint64_t *table, int devices)
-{
-	uint64_t n = 0;
+/* Bytes mapped by the hypervisor: all, its devices', its coloured trace rings'. */
+struct mmu_audit {
+	uint64_t all, devices, rings;
+};
 
+static void mmu_audit_table(struct mmu_audit *a, uint64_t va, unsigned depth,
+                            const uint64_t *table);
+
+/* What the map holds: the image (and the VMs' images), devices, the rings, and anything else. */
+void arch_audit_hyp_map(void)
+{
+	struct mmu_audit a = {0, 0, 0};
+	uint64_t image = (uintptr_t)__hyp_end - (uintptr_t)__hyp_start + (uintptr_t)__vm_loads_end -
+	                 (uintptr_t)__vm_loads_start + 0x1000; /* and the boot parameter page */
+	char rings[48] = "";
+
+	spin_lock(&mm_lock);
+	mmu_audit_table(&a, 0, 2, hyp_pt.root);
+	spin_unlock(&mm_lock);
+	if (a.rings)
+		fmt_snprintf(rings, sizeof rings, "%llu KiB coloured trace rings, ",
+		             (unsigned long long)a.rings >> 10);
+	log_printf("HS map: %llu KiB hypervisor image, %llu KiB devices, %s%llu KiB other\n",
+	           (unsigned long long)image >> 10, (unsigned long long)a.devices >> 10, rings,
+	           (unsigned long long)(a.all - a.devices - a.rings - image) >> 10);
+}
+
+/* The leaves under table (at level depth, va its first address), counted into a. */
+static void mmu_audit_table(struct mmu_audit *a, uint64_t va, unsigned depth, const uint64_t *table)
+{
 	for (unsigned i = 0; i < 512; i++) {
 		uint64_t e = table[i], at = va + ((uint64_t)i << (12 + 9 * depth));
+		uint64_t span = 1ull << (12 + 9 * depth);
 
 		if (!(e & GPT_V))
 			continue;
-		if (e & GPT_LEAF) {
-			if (!devices || at - PLAT_RAM_BASE >= PLAT_RAM_SIZE)
-				n += 1ull << (12 + 9 * depth);
-		} else if (depth) {
-			n += mmu_leaf_bytes(at, depth - 1,
-			                    (const uint64_t *)(uintptr_t)(e >> 10 << 12), devices);
+		if (!(e & GPT_LEAF)) {
+			if (depth)
+				mmu_audit_table(a, at, depth - 1,
+				                (const uint64_t *)(uintptr_t)(e >> 10 << 12));
+			continue;
 		}
+		a->all += span;
+		if (at - HYP_RINGS_VA < mmu_rings_size)
+			a->rings += span;
+		else if (at - PLAT_RAM_BASE >= PLAT_RAM_SIZE)
+			a->devices += span;
 	}
-	return n;
 }
