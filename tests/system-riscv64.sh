@@ -214,17 +214,23 @@ test_rv_trace() {
 	check riscv64/trace-plic-stats-irqs traced_has stats '^VM rtc: irqs [0-9]+: .*external x[0-9]+'
 }
 
-# The trace rings in colours of their own (`trace colors 14-15`): every page of them in
-# those colours as mapped in HS, counted apart in the HS map, and the trace written through
-# them dumped whole (every vCPU's exits as the hypervisor counted them).
-test_rv_trace_colors() {
-	rv_traced trace-colors 4
-	check riscv64/trace-colors-rings-in-their-colours has \
+# The hypervisor and its trace rings in colours of their own (`hypervisor colors 12-13`,
+# `trace colors 14-15`): every frame of its image (page tables included) in its colours as
+# its tables map it, after the move (the secondary harts come up on the moved image, the VMs
+# run); every page of the rings in theirs, counted apart in the HS map, and the trace written
+# through them dumped whole (every vCPU's exits as the hypervisor counted them).
+test_rv_colors() {
+	rv_traced colors 4
+	check riscv64/colors-hypervisor-in-its-colours has \
+		'^vitrine: hypervisor: colours 12-13: [0-9]+ frames of its image \(page tables included\), 0 outside their colours$'
+	check riscv64/colors-rings-in-their-colours has \
 		'^vitrine: trace rings: colours 14-15: 516 frames mapped in HS, 0 outside their colours$'
-	check riscv64/trace-colors-rings-in-hs-map has \
+	check riscv64/colors-rings-in-hs-map has \
 		'^vitrine: HS map: [0-9]+ KiB hypervisor image, [0-9]+ KiB devices, 2064 KiB coloured trace rings, 0 KiB other$'
-	check riscv64/trace-colors-vms-ran has '^\[hello\] bye$'
-	check riscv64/trace-colors-qemu-exit-0 exited 0
+	check riscv64/colors-walk-hello has '^vitrine: VM hello: colours 0-5: 4096 coloured frames mapped, 0 outside their colours$'
+	check riscv64/colors-hello-runs has '^\[hello\] bye$'
+	check riscv64/colors-smp-on-secondary-harts has '^\[smp\] all 3 vCPUs up, 2 back off$'
+	check riscv64/colors-qemu-exit-0 exited 0
 }
 
 run_all() {
@@ -241,7 +247,7 @@ run_all() {
 	test_rv_config_uart
 	test_rv_not_built
 	test_rv_trace
-	test_rv_trace_colors
+	test_rv_colors
 }
 
 # ONLY="test_a test_b" runs just those.
