@@ -5,7 +5,7 @@
 # (rt's boot code, vectors and interrupt controller), MON_UART (the console
 # UART's driver, monitor/uart/), MON_NOT_BUILT (the views the architecture
 # does not have: monitor/$(ARCH)/notbuilt.c answers for them); monitor/$(ARCH)/
-# holds the rest (the stack's guard, interrupts, barriers, the timer). Lua is
+# holds the rest (the stack's guard, the network interrupt, barriers). Lua is
 # not in the tree: scripts/fetch-src.sh downloads Debian's source package
 # and the pristine upstream tarball is extracted under $(O). Included by the
 # Makefile; builds $(O)/guests/monitor.bin, named `image monitor` in configs.

@@ -44,7 +44,7 @@ static struct netif net_if;
 static int net_up;
 static int net_in_poll; /* net_poll is not reentrant (an lwIP callback must not recurse) */
 
-/* lwIP's clock: milliseconds from the counter (its frequency read, never assumed). */
+/* lwIP's clock: milliseconds from the counter, at its rate (rt's timer.h). */
 uint32_t sys_now(void)
 {
 	return (uint32_t)(timer_now() / (timer_freq() / 1000));

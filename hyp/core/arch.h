@@ -18,6 +18,8 @@ uintptr_t arch_device_va(uint64_t pa);
 uintptr_t arch_map_device(uint64_t pa, uint64_t size);
 void arch_cpu_init(struct cpu *c);
 int arch_cpu_start(uint32_t id);
+/* After every VM is built: the buses and IOMMUs that hand devices to VMs (PCIe and the SMMU). */
+void arch_devices_init(void);
 void arch_boot_done(void);
 void arch_power_off(void) __attribute__((noreturn));
 

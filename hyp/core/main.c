@@ -10,7 +10,6 @@
 #include "cpu.h"
 #include "entropy.h"
 #include "log.h"
-#include "pcie.h"
 #include "uart.h"
 #include "trace.h"
 #include "vm.h"
@@ -27,7 +26,7 @@ static void boot_primary(void)
 	arch_audit_hyp_colors();
 	entropy_init();
 	vm_init_all();
-	pcie_init();
+	arch_devices_init();
 	for (uint32_t i = 1; i < PLAT_CPU_NUM; i++)
 		if (arch_cpu_start(i) == 0)
 			started++;

@@ -1,14 +1,10 @@
 /* The console UART on riscv64 `virt`: the ns16550a (byte registers), polled. */
 #include "con_uart.h"
 
+#include <hw/ns16550.h>
+
 #include "platform.h"
 #include "rt.h"
-
-#define NS16550_RBR 0 /* receive buffer (read) */
-#define NS16550_THR 0 /* transmit holding (write) */
-#define NS16550_LSR 5
-#define NS16550_LSR_DR 0x01   /* data ready */
-#define NS16550_LSR_THRE 0x20 /* room to transmit */
 
 #define CON_NS16550 ((volatile uint8_t *)PLAT_UART_BASE)
 

@@ -3,7 +3,7 @@
  * needs to run in the vm as the hypervisor shows it (docs/linux.md): its
  * RAM, vCPUs (reg = the MPIDR affinity each reads: Aff0 = vCPU index),
  * PSCI over HVC, the emulated GICv3 (distributor, one redistributor frame
- * per vCPU), the generic timer, the emulated PL011, pass-through devices
+ * per vCPU), the generic timer, the emulated UART, pass-through devices
  * and shared-memory channels, and /chosen. A `dtb FILE` is taken as it is,
  * except for /chosen, which gets the bootargs and the initrd's place.
  */
@@ -98,6 +98,42 @@ static void cfgd_irq(struct cfgd *d, uint64_t intid)
 	cfgd_cells(d, "interrupts", irq, 3);
 }
 
+/*
+ * The emulated UART, the platform's model (PLAT_VUART_MODEL): the PL011 with
+ * the 24 MHz clock, or the ns16550a as QEMU's riscv64 `virt` has it (byte
+ * registers, `reg-shift` 0; its clock 3.6864 MHz; one interrupt cell, the
+ * PLIC's).
+ */
+#if PLAT_VUART_MODEL == PLAT_VUART_PL011
+#define CFGD_UART_NODE "pl011"
+static void cfgd_uart(struct cfgd *d, uint64_t ipa)
+{
+	uint64_t reg[2] = {ipa, VMC_PAGE};
+	uint32_t clocks[2] = {CFGD_CLK_PHANDLE, CFGD_CLK_PHANDLE};
+
+	cfgd_begin(d, CFGD_UART_NODE, ipa, true);
+	cfgd_strs(d, "compatible", "arm,pl011\0arm,primecell", 24);
+	cfgd_reg(d, reg, 1);
+	cfgd_irq(d, PLAT_UART_INTID);
+	cfgd_cells(d, "clocks", clocks, 2);
+	cfgd_strs(d, "clock-names", "uartclk\0apb_pclk", 17);
+	cfgd_end(d);
+}
+#else
+#define CFGD_UART_NODE "serial"
+static void cfgd_uart(struct cfgd *d, uint64_t ipa)
+{
+	uint64_t reg[2] = {ipa, VMC_PAGE};
+
+	cfgd_begin(d, CFGD_UART_NODE, ipa, true);
+	cfgd_str(d, "compatible", "ns16550a");
+	cfgd_reg(d, reg, 1);
+	cfgd_u32(d, "interrupts", PLAT_UART_INTID);
+	cfgd_u32(d, "clock-frequency", 3686400);
+	cfgd_end(d);
+}
+#endif
+
 /* The rng-seed's room: the hypervisor fills it at every start (cfg_vm.rng_seed_ipa). */
 static const uint8_t cfgd_zero_seed[CFG_RNG_SEED_SIZE];
 
@@ -109,7 +145,7 @@ static void cfgd_chosen(struct cfgd *d, const struct vmc_vm *vm)
 	if (vm->bootargs_line)
 		cfgd_str(d, "bootargs", vm->bootargs);
 	if (vm->uart) {
-		snprintf(path, sizeof path, "/pl011@%" PRIx64, vm->uart);
+		snprintf(path, sizeof path, "/%s@%" PRIx64, CFGD_UART_NODE, vm->uart);
 		cfgd_str(d, "stdout-path", path);
 	}
 	if (vm->initrd.size) {
@@ -150,7 +186,6 @@ static void cfgd_devices(struct cfgd *d, const struct vmc_vm *vm)
 	                   PLAT_GICR_STRIDE * (uint64_t)vm->nr_cpus};
 	uint32_t timer[12] = {CFGD_PPI, 13, CFGD_LEVEL_HIGH, CFGD_PPI, 14, CFGD_LEVEL_HIGH,
 	                      CFGD_PPI, 11, CFGD_LEVEL_HIGH, CFGD_PPI, 10, CFGD_LEVEL_HIGH};
-	uint32_t clocks[2] = {CFGD_CLK_PHANDLE, CFGD_CLK_PHANDLE};
 
 	cfgd_begin(d, "intc", PLAT_GICD_BASE, true);
 	cfgd_str(d, "compatible", "arm,gic-v3");
@@ -172,17 +207,8 @@ static void cfgd_devices(struct cfgd *d, const struct vmc_vm *vm)
 	cfgd_str(d, "clock-output-names", "clk24mhz");
 	cfgd_u32(d, "phandle", CFGD_CLK_PHANDLE);
 	cfgd_end(d);
-	if (vm->uart) {
-		uint64_t reg[2] = {vm->uart, VMC_PAGE};
-
-		cfgd_begin(d, "pl011", vm->uart, true);
-		cfgd_strs(d, "compatible", "arm,pl011\0arm,primecell", 24);
-		cfgd_reg(d, reg, 1);
-		cfgd_irq(d, PLAT_UART_INTID);
-		cfgd_cells(d, "clocks", clocks, 2);
-		cfgd_strs(d, "clock-names", "uartclk\0apb_pclk", 17);
-		cfgd_end(d);
-	}
+	if (vm->uart)
+		cfgd_uart(d, vm->uart);
 }
 
 /* mem, device and shm lines: RAM, pass-through MMIO with its INTIDs, channels. */

@@ -6,6 +6,7 @@
 #include "layout.h"
 #include "membw.h"
 #include "mmu.h"
+#include "pcie.h"
 #include "uart.h"
 #include "pmu_llc.h"
 #include "smmuv3.h"
@@ -39,6 +40,12 @@ static int64_t fw_smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 static struct arch_regs *cpu_frame(uint32_t id)
 {
 	return (struct arch_regs *)(cpu_stacks[id] + CPU_STACK_SIZE) - 1;
+}
+
+/* The host bridge's functions, given to their VMs behind the SMMU (pcie.c). */
+void arch_devices_init(void)
+{
+	pcie_init();
 }
 
 void arch_cpu_init(struct cpu *c)

@@ -1,8 +1,8 @@
 /*
  * What the core asks of a port that riscv64 does not build yet
  * (docs/riscv.md): the debugger, bandwidth regulation (and the emulated
- * LLC's page it reads), PCIe pass-through, a coloured hypervisor or trace
- * rings. The monitor is built (monview.c: its system page's LLC part).
+ * LLC's page it reads), PCIe pass-through. The monitor is built
+ * (monview.c: its system page's LLC part).
  * arch_vm_init refuses, at boot, every config that would need them; the
  * functions here are then never reached, and panic if they are, rather
  * than pretend.
@@ -10,7 +10,6 @@
 #include "arch.h"
 #include "entry.h"
 #include "log.h"
-#include "pcie.h"
 #include "vm.h"
 
 #define NOT_BUILT(what) panic("%s is not built on riscv64\n", what)
@@ -31,11 +30,6 @@ void notbuilt_check_vm(const struct vm *vm)
 		panic("VM %s: %s is not built on riscv64\n", c->name, what);
 }
 
-/* No PCIe scan: every VM with a `pci` function was refused above. */
-void pcie_init(void)
-{
-}
-
 void arch_hyp_timer_at(uint64_t at)
 {
 	(void)at;
@@ -45,18 +39,6 @@ void arch_hyp_timer_at(uint64_t at)
 const volatile struct vt_llc_page *arch_llc_page(void)
 {
 	NOT_BUILT("memory-bandwidth regulation");
-}
-
-void arch_audit_hyp_colors(void)
-{
-	if (cfg_system.hyp_colors)
-		NOT_BUILT("a coloured hypervisor (`hypervisor colors`)");
-}
-
-void *arch_map_trace_rings(const struct cfg_region *r)
-{
-	(void)r;
-	NOT_BUILT("colouring the trace rings");
 }
 
 void arch_debug_save(struct vcpu *v)
