@@ -40,9 +40,11 @@ test_rv_smp_fault() {
 test_rv_sbi() {
 	boot sbi 30
 	for b in 0 1 2; do
-		check "riscv64/sbi-abi-boot$b" has "^\[sbi\] boot $b: 29 checks, 0 failed$"
+		check "riscv64/sbi-abi-boot$b" has "^\[sbi\] boot $b: 33 checks, 0 failed$"
 	done
 	check riscv64/sbi-no-failed-check lacks '^\[sbi\] FAIL'
+	check riscv64/sbi-dbcn-write-from-vm-memory count 3 "^\[sbi\] dbcn: a line from the VM's memory$"
+	check riscv64/sbi-dbcn-write-byte count 3 '^\[sbi\] dbcn: a line byte by byte$'
 	check riscv64/sbi-srst-resets-the-vm-twice count 2 '^vitrine: VM sbi reset$'
 	check riscv64/sbi-srst-shutdown-powers-the-vm-off has '^vitrine: VM sbi powered off$'
 	check riscv64/sbi-srst-returns-never lacks 'SRST RETURNED'
