@@ -145,3 +145,47 @@ check_probes_stopped() {
 	check "$1/probe-neighbour-powers-off" has '^vitrine: VM hello powered off$'
 	check "$1/probe-qemu-exit-0" exited 0
 }
+
+# The `shm` config: the writer's second RAM region and pass-through device (a virtio-mmio
+# slot), its message read through the channel, the reader stopped writing its read-only
+# mapping (at PC prefix $2, its RAM's). $1: the suite's prefix.
+check_shm() {
+	check "$1/shm-second-ram-region" has '^\[writer\] second RAM region: read back 0x1234$'
+	check "$1/shm-passthrough-device" has '^\[writer\] pass-through device: magic 0x74726976$'
+	check "$1/shm-channel-carries-data" has '^\[reader\] channel says: written by the other VM$'
+	check "$1/shm-read-only-enforced" has \
+		"^vitrine: VM reader vCPU 0: stage-2 fault: write to a read-only page at IPA 0x50000000, PC $2[0-9a-f]+ "
+	check "$1/shm-nothing-escaped" lacks 'ESCAPED'
+	check "$1/shm-qemu-exit-0" exited 0
+}
+
+# The timer guest's worst lateness, in ticks, is below $1.
+timer_max_below() {
+	local max
+	max=$(sed -n 's/^\[timer\] timer: .* lateness .* max \([0-9]*\) ticks$/\1/p' "$LOG")
+	[ -n "$max" ] && [ "$max" -lt "$1" ]
+}
+
+# The `timer` config: 1000 periodic interrupts of period $2 ticks (1 ms), none early, none
+# missing, none after the timer stopped. $1: the suite's prefix.
+check_timer() {
+	check "$1/timer-1000-interrupts" has "^\[timer\] timer: 1000 interrupts, period $2 ticks, lateness "
+	check "$1/timer-none-early-none-missing" has '^\[timer\] timer: ok$'
+	# Lateness is a count of emulated time only under -icount; free-running, it is the host's noise.
+	[ -n "$MODE" ] && check "$1/timer-never-a-period-late" timer_max_below "$2"
+	check "$1/timer-qemu-exit-0" exited 0
+}
+
+# The `pingpong` config: 10,000 round trips between ping and pong over channel `pp` (of
+# colour 15), each way a doorbell interrupt, and ping's ring on `side`, pong's alone, refused.
+# $1: the suite's prefix.
+check_pingpong() {
+	check "$1/pingpong-coloured-channel" count 2 '^vitrine: VM (ping|pong): colours 15: 1 coloured frames mapped, 0 outside their colours$'
+	check "$1/pingpong-10000-round-trips" has '^\[ping\] pingpong: 10000 round trips, 0 bad$'
+	check "$1/pingpong-pong-answered-all" has '^\[pong\] pingpong: answered 10000, 0 bad$'
+	check "$1/pingpong-non-member-refused" has '^\[ping\] pingpong: notify on a foreign channel -> -4$'
+	check "$1/pingpong-refusal-counted" has '^vitrine: channel side: 0 notifies, 0 delivered, 1 denied$'
+	check "$1/pingpong-doorbells-counted" has '^vitrine: channel pp: 20000 notifies, 20000 delivered, 0 denied$'
+	check "$1/pingpong-powers-off-once" count 1 '^vitrine: all VMs are down: powering off$'
+	check "$1/pingpong-qemu-exit-0" exited 0
+}

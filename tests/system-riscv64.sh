@@ -73,20 +73,51 @@ test_rv_plic() {
 	check riscv64/plic-qemu-exit-0 exited 0
 }
 
-# The emulated UART (the core's PL011) at the board UART's address: the `input` VM reads a
-# typed line (longer than the FIFO) by its receive interrupts through its PLIC; the other
-# VM's emulated UART gets nothing. The line is typed once the VM waits for it (OpenSBI
-# reads a byte of what waits at its start).
+# The emulated ns16550a at the board UART's address: the `input` VM sets it up (divisor
+# latches, FIFO at a trigger level of 8, read back), reads a typed line (longer than the
+# FIFO) by its receive interrupts through its PLIC, four bytes an interrupt, says a line
+# through THR a byte per THR-empty interrupt, then makes a 4-byte access to the UART; the
+# other VM's UART gets nothing, and it then reads past the registers. Each bad access
+# stops its VM alone (the other prints on). The line is typed once the VM waits for it
+# (OpenSBI reads a byte of what waits at its start).
 rv_uart_feed() {
 	wait_log '[uart] plic: uart: waiting for a line' 30 &&
 		printf 'the quick brown fox jumps over the lazy dog\r'
 }
+vm_line_after() { ! no_vm_line_after "$@"; }
 test_rv_uart() {
 	FEED=rv_uart_feed boot uart 40
 	check riscv64/uart-rx-interrupt-to-input-vm has '^\[uart\] plic: uart: got "the quick brown fox jumps over the lazy dog" in [0-9]+ interrupts$'
-	check riscv64/uart-rx-interrupt-not-elsewhere has '^\[other\] plic: uart: no line after 1 s, 0 interrupts, ""$'
-	check riscv64/uart-no-failed-check lacks 'FAIL'
+	check riscv64/uart-tx-by-thr-interrupts has '^\[uart\] ns16550: a line by THR-empty interrupts$'
+	check riscv64/uart-tx-interrupt-count has '^\[uart\] plic: uart: said a line through THR in 41 interrupts$'
+	check riscv64/uart-rx-interrupt-not-elsewhere has '^\[other\] plic: uart: no line after 3 s, 0 interrupts, ""$'
+	check riscv64/uart-checks has '^\[uart\] plic: uart: [0-9]+ interrupts, [0-9]+ checks, 0 failed$'
+	check riscv64/uart-no-failed-check lacks 'FAIL|BAD ACCESS RETURNED'
+	check riscv64/uart-4-byte-access-stops-the-vm has \
+		"^vitrine: VM uart vCPU 0: unsupported access to an emulated device at IPA 0x10000000, PC 0x8[0-9a-f]+ \(scause 0x15\): stopping the VM$"
+	check riscv64/uart-past-the-registers-stops-the-vm has \
+		"^vitrine: VM other vCPU 0: unsupported access to an emulated device at IPA 0x10000008, PC 0x8[0-9a-f]+ \(scause 0x15\): stopping the VM$"
+	check riscv64/uart-other-vm-runs-on vm_line_after other '^vitrine: VM uart vCPU 0: unsupported access'
 	check riscv64/uart-qemu-exit-0 exited 0
+}
+
+# The guests Arm runs too, with the same checks (tests/lib.sh): a channel read-write in
+# one VM and read-only in the other (its write stops it), beside a second RAM region and a
+# pass-through virtio-mmio slot; the timer's 1000 periodic interrupts (SBI TIME);
+# ping and pong's 10,000 round trips, each way a doorbell taken as an interrupt through
+# the VM's PLIC context (ping's rung and read through its doorbell page, pong's by
+# hypercall), ping's ring on a channel not its own refused.
+test_rv_shm() {
+	boot shm 30
+	check_shm riscv64 0x8
+}
+test_rv_timer() {
+	boot timer 30
+	check_timer riscv64 10000
+}
+test_rv_pingpong() {
+	boot pingpong 60
+	check_pingpong riscv64
 }
 
 # vmconfig for riscv64: a device's or a doorbell's interrupt is a PLIC source of the board's
@@ -104,6 +135,24 @@ test_rv_config_irq() {
 	check riscv64/config-doorbell-irq-0 has "^$O/test/irq.cfg:7: vm 'a': shm: doorbell INTID 0 is not a PLIC source \(1\.\.96\)$"
 	check riscv64/config-irq-console-uart has "^$O/test/irq.cfg:12: vm 'b': device: INTID 10 is reserved by the hypervisor \(its UART\)$"
 	check riscv64/config-irq-1-and-96-taken has "^$O/test/irq.cfg: 3 errors$"
+}
+
+# vmconfig for riscv64 names the emulated UART as the hypervisor builds it: an ns16550a in
+# the summary and in a kernel VM's generated device tree (PLIC source 10, its stdout).
+test_rv_config_uart() {
+	LOG=$O/test/uart-dt.out
+	mkdir -p "$O/test"
+	{ head -c 8 /dev/zero; printf '\0\0\010\0\0\0\0\0\0\0\040\0\0\0\0\0\002\0\0\0\0\0\0\0'
+	  head -c 24 /dev/zero; printf 'ARMd'; head -c 4036 /dev/zero; } >"$O/test/kimage.bin"
+	printf '%s\n' 'vm l' "  kernel $O/test/kimage.bin" '  cpus 0' '  mem 0x80000000 64M' \
+		'  uart 0x10000000' >"$O/test/uart-dt.cfg"
+	{ "$O/host/vmconfig" -I "$O/guests" -o "$O/test/uart-dt.c" --summary "$O/test/uart-dt.cfg" &&
+		"$O/host/vmconfig" -I "$O/guests" --dts l "$O/test/uart-dt.cfg"; } >"$LOG" 2>&1
+	check riscv64/config-uart-summary-ns16550a has '^  uart   0x10000000 \(emulated ns16550a\)$'
+	check riscv64/config-uart-dt-ns16550a has '^[[:space:]]*compatible = "ns16550a";$'
+	check riscv64/config-uart-dt-plic-source has '^[[:space:]]*interrupts = <0xa>;$'
+	check riscv64/config-uart-dt-stdout has '^[[:space:]]*stdout-path = "/serial@10000000";$'
+	check riscv64/config-uart-dt-no-pl011 lacks 'pl011'
 }
 
 # A config that needs what riscv64 does not build (here bandwidth regulation) stops the boot,
@@ -167,6 +216,25 @@ test_rv_trace() {
 	check riscv64/trace-plic-stats-irqs traced_has stats '^VM rtc: irqs [0-9]+: .*external x[0-9]+'
 }
 
+# The hypervisor and its trace rings in colours of their own (`hypervisor colors 12-13`,
+# `trace colors 14-15`): every frame of its image (page tables included) in its colours as
+# its tables map it, after the move (the secondary harts come up on the moved image, the VMs
+# run); every page of the rings in theirs, counted apart in the HS map, and the trace written
+# through them dumped whole (every vCPU's exits as the hypervisor counted them).
+test_rv_colors() {
+	rv_traced colors 4
+	check riscv64/colors-hypervisor-in-its-colours has \
+		'^vitrine: hypervisor: colours 12-13: [0-9]+ frames of its image \(page tables included\), 0 outside their colours$'
+	check riscv64/colors-rings-in-their-colours has \
+		'^vitrine: trace rings: colours 14-15: 516 frames mapped in HS, 0 outside their colours$'
+	check riscv64/colors-rings-in-hs-map has \
+		'^vitrine: HS map: [0-9]+ KiB hypervisor image, [0-9]+ KiB devices, 2064 KiB coloured trace rings, 0 KiB other$'
+	check riscv64/colors-walk-hello has '^vitrine: VM hello: colours 0-5: 4096 coloured frames mapped, 0 outside their colours$'
+	check riscv64/colors-hello-runs has '^\[hello\] bye$'
+	check riscv64/colors-smp-on-secondary-harts has '^\[smp\] all 3 vCPUs up, 2 back off$'
+	check riscv64/colors-qemu-exit-0 exited 0
+}
+
 run_all() {
 	test_rv_basic
 	test_rv_probe
@@ -174,9 +242,14 @@ run_all() {
 	test_rv_sbi
 	test_rv_plic
 	test_rv_uart
+	test_rv_shm
+	test_rv_timer
+	test_rv_pingpong
 	test_rv_config_irq
+	test_rv_config_uart
 	test_rv_not_built
 	test_rv_trace
+	test_rv_colors
 }
 
 # ONLY="test_a test_b" runs just those.

@@ -11,6 +11,8 @@
  *      bit 16      role: 0 ping (starts, measures), 1 pong (answers)
  *      bit 17      pong waits for the first round without a deadline (a
  *                  ping that boots first, such as Linux's vtshm)
+ *      bit 18      ring and read events through the doorbell page at
+ *                  PP_BELL (the config's `bell`), not by hypercall
  *      bits 32..63 round trips (0: 10000); both VMs must agree
  *
  * Prints (ping):
@@ -23,17 +25,21 @@
  *   pingpong: TIMEOUT waiting for round R (D doorbells so far)   (1 s without a doorbell)
  *   pingpong: notify -> C                                          (a failed notify)
  *   pingpong: bad round R: ...                                     (first bad message only)
- * Natively (no hypervisor, bench/native.sh) CPU 0 plays ping and
+ * The doorbell is an interrupt of the VM's GIC or PLIC (intc.h). On Arm,
+ * natively (no hypervisor, bench/native.sh) CPU 0 plays ping and
  * starts CPU 1 as pong, and a doorbell is an SGI (PP_NATIVE_SGI) with the
  * event bits in memory: the baseline for the round trip. It first prints
  *   pingpong: native: doorbells are SGI 8 between CPUs 0 and 1
  */
-#include "gic.h"
+#include <vitrine/shmbell.h>
+
+#include "intc.h"
 #include "ppmsg.h"
 #include "rt.h"
 #include "timer.h"
 
 #define PP_SHM 0x50000000ul
+#define PP_BELL 0x50100000ul /* the channel's doorbell page, with bit 18 */
 #define PP_CHANNEL 0
 #define PP_FOREIGN_CHANNEL 1
 #define PP_PRIO 0x80
@@ -51,12 +57,17 @@ struct pp_state {
 
 static struct pp_state pp_st[2];
 static uint64_t pp_watchdog; /* ticks a wait may take */
-static int pp_is_native;
-static uint32_t pp_rounds, pp_pong_ready, pp_pong_done, pp_patient;
+static int pp_is_native, pp_bell;
+static uint32_t pp_rounds, pp_pong_done, pp_patient;
 
 static struct pp_state *pp_me(void)
 {
 	return &pp_st[rt_cpu_id() & 1];
+}
+
+static volatile uint32_t *pp_bell_reg(uint64_t off)
+{
+	return (volatile uint32_t *)(PP_BELL + off);
 }
 
 static void pp_doorbell(uint32_t intid)
@@ -68,6 +79,8 @@ static void pp_doorbell(uint32_t intid)
 	st->doorbells++;
 	if (pp_is_native)
 		r.x1 = __atomic_exchange_n(&st->native_in, 0, __ATOMIC_ACQUIRE);
+	else if (pp_bell)
+		r.x1 = *pp_bell_reg(VT_BELL_EVENTS_LO);
 	else
 		r = rt_hvc(VT_HC_IPC_EVENTS, PP_CHANNEL, 0, 0);
 	if (r.x0)
@@ -115,12 +128,18 @@ static int pp_notify(void)
 	int64_t r;
 
 	/* The message must be in memory before the other side can take the doorbell. */
-	__asm__ volatile("dsb ish" ::: "memory");
+	rt_shm_publish();
+#ifdef __aarch64__
 	if (pp_is_native) {
 		uint32_t peer = (rt_cpu_id() & 1) ^ 1;
 
 		__atomic_fetch_or(&pp_st[peer].native_in, 1ull << PP_EVENT, __ATOMIC_RELEASE);
 		gic_send_sgi(PP_NATIVE_SGI, peer);
+		return 1;
+	}
+#endif
+	if (pp_bell) {
+		*pp_bell_reg(VT_BELL_DOORBELL) = PP_EVENT;
 		return 1;
 	}
 	r = (int64_t)rt_hvc(VT_HC_IPC_NOTIFY, PP_CHANNEL, PP_EVENT, 0).x0;
@@ -227,13 +246,11 @@ static void pp_pong(uint32_t rounds)
 /* The doorbell interrupt, the watchdog, and whatever was rung before we listened. */
 static void pp_setup(uint32_t vintid)
 {
-	gic_init();
+	intc_init();
 	irq_register(vintid, pp_doorbell);
 	irq_register(TIMER_VIRT_INTID, pp_watchdog_irq);
-	if (vintid >= 32)
-		gic_route_spi(vintid, 0);
-	gic_enable(vintid, PP_PRIO);
-	gic_enable(TIMER_VIRT_INTID, PP_PRIO);
+	intc_enable(vintid, PP_PRIO);
+	intc_enable(TIMER_VIRT_INTID, PP_PRIO);
 	if (!pp_is_native) {
 		struct rt_ret ev = rt_hvc(VT_HC_IPC_EVENTS, PP_CHANNEL, 0, 0);
 
@@ -242,6 +259,9 @@ static void pp_setup(uint32_t vintid)
 	}
 	irq_enable_local();
 }
+
+#ifdef __aarch64__
+static uint32_t pp_pong_ready;
 
 static void pp_native_pong(uint32_t cpu)
 {
@@ -270,6 +290,12 @@ static void pp_native(void)
 		rt_relax();
 	pp_ping(pp_rounds);
 }
+#else
+static void pp_native(void)
+{
+	rt_printf("pingpong: native: built on Arm only\n");
+}
+#endif
 
 void main(uint64_t arg)
 {
@@ -281,13 +307,14 @@ void main(uint64_t arg)
 		          (long long)rt_hvc(VT_HC_IPC_NOTIFY, PP_FOREIGN_CHANNEL, PP_EVENT, 0).x0);
 	pp_rounds = arg >> 32 ? (uint32_t)(arg >> 32) : PP_DEFAULT_ROUNDS;
 	pp_patient = pong && arg >> 17 & 1;
+	pp_bell = arg >> 18 & 1;
 	pp_watchdog = timer_ns_to_ticks(1000000000);
 	if (rt_vm_info(&info)) {
 		pp_is_native = 1;
 		pp_native();
 		return;
 	}
-	if (!vintid || vintid >= GIC_NR_INTIDS || vintid == TIMER_VIRT_INTID) {
+	if (!vintid || vintid >= INTC_NR_IDS || vintid == TIMER_VIRT_INTID) {
 		rt_printf("pingpong: arg 0x%llx names no usable doorbell INTID\n",
 		          (unsigned long long)arg);
 		return;

@@ -6,9 +6,11 @@
  *      bits 8..11  the role: 0 ping, 1 pong (doorbells on channel 0 at PLIC_SHM),
  *                  2 rtc (the goldfish RTC's alarm, passed through),
  *                  3 uart (a line typed on the console, read by the emulated
- *                  PL011's receive interrupts at PLIC_UART)
+ *                  ns16550a's receive interrupts at PLIC_UART)
  *      bit 12      ring and read events through the doorbell page at PLIC_BELL
  *                  (the config's `bell`), not by hypercall
+ *      bits 13..14 uart: at the end, an access the UART refuses: 1 a 4-byte
+ *                  read, 2 a byte past its registers (the VM is stopped)
  *      bits 32..63 round trips or alarms (0: 100); uart: seconds to wait (0: 10)
  *
  * pong first checks the PLIC's rules on its own source (priorities and
@@ -20,13 +22,15 @@
  * source enabled in vCPU 1's context only, while vCPU 0 watches that its
  * own context's line stays down. rtc arms the alarm again and again: each alarm
  * comes only if the hypervisor completed the last one on the real PLIC.
- * uart reads one line, four bytes an interrupt at most, and prints
- * "plic: uart: got "LINE" in N interrupts" (or "no line after S s, ...").
+ * uart sets its UART up (divisor latches, FIFO at a trigger level of 8),
+ * reads one line, four bytes an interrupt at most, and prints
+ * "plic: uart: got "LINE" in N interrupts" (or "no line after S s, ...");
+ * then, the line had, says a line through THR, a byte per THR-empty interrupt.
  * Each prints "plic: ROLE: N interrupts, C checks, F failed"; an interrupt
  * that does not come within a second is a failed check (not for uart), and
  * ends the run.
  */
-#include <hw/pl011.h>
+#include <hw/ns16550.h>
 
 #include <vitrine/shmbell.h>
 
@@ -316,13 +320,23 @@ static void plic_rtc(uint32_t alarms)
 	*rtc_reg(RTC_IRQ_ENABLED) = 0;
 }
 
-static volatile uint32_t *uart_reg(uint64_t off)
+static volatile uint8_t *uart_reg(uint64_t off)
 {
-	return (volatile uint32_t *)(PLIC_UART + off);
+	return (volatile uint8_t *)(PLIC_UART + off);
 }
 
 static char uart_line[64];
 static uint32_t uart_len, uart_done;
+
+/* The interrupt our UART says it raised is one of want (IIR, the FIFOs on). */
+static void uart_iir(const char *what, uint8_t want, uint8_t or_want)
+{
+	uint8_t iir = *uart_reg(NS16550_IIR);
+
+	if (iir == (NS16550_IIR_FIFOS | or_want))
+		want = or_want;
+	rt_check(what, iir, NS16550_IIR_FIFOS | want);
+}
 
 /*
  * Four bytes of the FIFO at most: what is left keeps the level line high,
@@ -330,8 +344,9 @@ static uint32_t uart_len, uart_done;
  */
 static void uart_drain(void)
 {
-	for (int i = 0; i < 4 && !(*uart_reg(PL011_FR) & PL011_FR_RXFE); i++) {
-		char c = (char)*uart_reg(PL011_DR);
+	uart_iir("uart: IIR says received data", NS16550_IIR_RDI, NS16550_IIR_TIMEOUT);
+	for (int i = 0; i < 4 && *uart_reg(NS16550_LSR) & NS16550_LSR_DR; i++) {
+		char c = (char)*uart_reg(NS16550_RBR);
 
 		if (c == '\r' || c == '\n')
 			uart_done |= uart_len > 0;
@@ -340,22 +355,78 @@ static void uart_drain(void)
 	}
 }
 
+/* 115200 8N1 from its 3.6864 MHz clock (as firmware leaves it), read back; FIFO on at 8 bytes. */
+static void uart_setup(void)
+{
+	*uart_reg(NS16550_LCR) = NS16550_LCR_DLAB | NS16550_LCR_WLEN8;
+	*uart_reg(NS16550_DLL) = 2;
+	*uart_reg(NS16550_DLM) = 0;
+	rt_check("uart: DLL read back", *uart_reg(NS16550_DLL), 2);
+	rt_check("uart: DLM read back", *uart_reg(NS16550_DLM), 0);
+	*uart_reg(NS16550_LCR) = NS16550_LCR_WLEN8;
+	rt_check("uart: LCR read back", *uart_reg(NS16550_LCR), NS16550_LCR_WLEN8);
+	*uart_reg(NS16550_SCR) = 0x5a;
+	rt_check("uart: SCR read back", *uart_reg(NS16550_SCR), 0x5a);
+	*uart_reg(NS16550_FCR) = NS16550_FCR_ENABLE | NS16550_FCR_CLEAR_RX | 0x80;
+	*uart_reg(NS16550_MCR) = NS16550_MCR_OUT2;
+	rt_check("uart: no interrupt enabled, none said", *uart_reg(NS16550_IIR),
+	         NS16550_IIR_FIFOS | NS16550_IIR_NONE);
+}
+
+static void uart_thr_empty(void)
+{
+	uart_iir("uart: IIR says THR empty", NS16550_IIR_THRI, NS16550_IIR_THRI);
+}
+
+/* A line through THR, a byte per THR-empty interrupt (the first: its enabling). */
+static void uart_say(const char *line)
+{
+	uint32_t took = plic_irqs;
+
+	*uart_reg(NS16550_IER) = NS16550_IER_THRI;
+	for (const char *p = line; *p; p++) {
+		if (!plic_take("uart: THR empty", uart_thr_empty))
+			break;
+		rt_check("uart: THR empty in LSR", *uart_reg(NS16550_LSR) & NS16550_LSR_THRE,
+		         NS16550_LSR_THRE);
+		*uart_reg(NS16550_THR) = (uint8_t)*p;
+	}
+	plic_take("uart: THR empty after the last byte", uart_thr_empty);
+	*uart_reg(NS16550_IER) = 0;
+	rt_printf("plic: uart: said a line through THR in %u interrupts\n", plic_irqs - took);
+}
+
 /* A line, waiting up to secs for each interrupt (a VM without the console input gets none). */
 static void plic_uart(uint32_t secs)
 {
 	plic_wait_s = secs;
 	plic_may_time_out = 1;
 	plic_on();
-	*uart_reg(PL011_IMSC) = PL011_INT_RX | PL011_INT_RT;
+	uart_setup();
+	*uart_reg(NS16550_IER) = NS16550_IER_RDI;
 	rt_printf("plic: uart: waiting for a line\n");
 	while (!uart_done && plic_take("uart: the receive interrupt", uart_drain))
 		;
-	*uart_reg(PL011_IMSC) = 0;
-	if (uart_done)
-		rt_printf("plic: uart: got \"%s\" in %u interrupts\n", uart_line, plic_irqs);
-	else
+	*uart_reg(NS16550_IER) = 0;
+	if (!uart_done) {
 		rt_printf("plic: uart: no line after %u s, %u interrupts, \"%s\"\n", secs,
 		          plic_irqs, uart_line);
+		return;
+	}
+	rt_printf("plic: uart: got \"%s\" in %u interrupts\n", uart_line, plic_irqs);
+	uart_say("ns16550: a line by THR-empty interrupts\n");
+}
+
+/* An access the UART has no register for: the VM is stopped. */
+static void uart_bad(uint32_t how)
+{
+	if (how == 1)
+		(void)*(volatile uint32_t *)PLIC_UART;
+	else if (how == 2)
+		(void)*uart_reg(NS16550_REGS);
+	else
+		return;
+	rt_printf("plic: uart: BAD ACCESS RETURNED\n");
 }
 
 void main(uint64_t arg)
@@ -377,4 +448,6 @@ void main(uint64_t arg)
 		plic_uart(arg >> 32 ? (uint32_t)(arg >> 32) : 10);
 	rt_printf("plic: %s: %u interrupts, %d checks, %d failed\n", role < 4 ? roles[role] : "?",
 	          plic_irqs, rt_checks, rt_failed);
+	if (role == 3)
+		uart_bad(arg >> 13 & 3);
 }

@@ -8,8 +8,8 @@
 
 #define SHM ((volatile char *)0x50000000ul)
 #define SHM_READY ((volatile uint32_t *)0x50000ffcul)
-#define RAM2 ((volatile uint64_t *)0x80000000ul)
-#define VIRTIO_MAGIC ((volatile uint32_t *)0x0a000000ul) /* "virt" */
+#define RAM2 ((volatile uint64_t *)(RT_BOARD_RAM + 0x40000000ul)) /* 1 GiB above the first */
+#define VIRTIO_MAGIC ((volatile uint32_t *)RT_BOARD_VIRTIO)       /* "virt" */
 
 static const char shm_msg[] = "written by the other VM";
 

@@ -1,6 +1,6 @@
 /*
  * Periodic virtual-timer interrupts: takes N of them at a fixed period and
- * measures how late each handler starts (CNTVCT at handler entry minus the
+ * measures how late each handler starts (the counter at handler entry minus the
  * deadline), and marks each handler's start in the trace (VT_MARK_IRQ_ENTRY,
  * for the monitor's irq.latency). Each deadline is the previous one plus
  * the period, so a late interrupt does not shift the ones after it.
@@ -15,9 +15,9 @@
  * and before the verdict, on a problem:
  *   timer: EARLY: K interrupts before their deadline (worst D ticks)
  *   timer: COUNT: got K interrupts, want N
- * and, for information, "timer: S spurious interrupts" if the GIC had any.
+ * and, for information, "timer: S spurious interrupts" if the GIC or PLIC had any.
  */
-#include "gic.h"
+#include "intc.h"
 #include "rt.h"
 #include "timer.h"
 
@@ -68,9 +68,9 @@ void main(uint64_t arg)
 	if (!timer_period)
 		timer_period = 1;
 
-	gic_init();
+	intc_init();
 	irq_register(TIMER_VIRT_INTID, timer_irq);
-	gic_enable(TIMER_VIRT_INTID, TIMER_PRIO);
+	intc_enable(TIMER_VIRT_INTID, TIMER_PRIO);
 
 	timer_deadline = timer_now() + timer_period;
 	timer_arm_at(timer_deadline);

@@ -1,49 +1,43 @@
-/* An emulated PL011 at the VM's UART address, so unmodified guest code has a console. */
+/*
+ * A VM's emulated UART, so unmodified guest code has a console: the
+ * model-neutral part here (vuart.c: the VM's console line, its receive
+ * FIFO, console input for the `input` VM, the interrupt line), the
+ * registers in the platform's model (PLAT_VUART_MODEL: vuart_pl011.c or
+ * vuart_ns16550.c, the one built).
+ */
 #ifndef VUART_H
 #define VUART_H
 
 #include <stdint.h>
 
+#include "platform.h"
 #include "spinlock.h"
+
+#if PLAT_VUART_MODEL == PLAT_VUART_PL011
+#include "vuart_pl011.h"
+#elif PLAT_VUART_MODEL == PLAT_VUART_NS16550A
+#include "vuart_ns16550.h"
+#else
+#error "PLAT_VUART_MODEL names no register model"
+#endif
 
 struct vcpu;
 struct vm;
 
-#define VUART_SIZE 0x1000
+#define VUART_SIZE 0x1000 /* the page it takes in the VM's address space */
 
-#define VUART_FIFO 16 /* a PL011's receive FIFO (LCR_H.FEN set; 1 deep without) */
+#define VUART_FIFO 16 /* the receive FIFO of both models when on (1 deep when off) */
 
-/*
- * The registers that keep what the guest wrote and read it back:
- * X(NAME, field, writable bits, value at reset) for PL011_NAME. At reset:
- * 115200 8N1 from QEMU virt's 24 MHz clock, FIFOs on, interrupt levels half
- * full (a driver that finds the UART enabled derives the console's speed
- * from IBRD/FBRD). A new LCR_H leaves bytes beyond a 1-deep FIFO where they
- * are (they are read out first); DMACR is accepted, there is no DMA.
- */
-#define VUART_KEPT_REGS(X)                                                                         \
-	X(ILPR, ilpr, 0xff, 0)                                                                     \
-	X(IBRD, ibrd, 0xffff, 13)                                                                  \
-	X(FBRD, fbrd, 0x3f, 1)                                                                     \
-	X(LCR_H, lcr_h, 0xff, PL011_LCR_H_WLEN8 | PL011_LCR_H_FEN)                                 \
-	X(CR, cr, 0xff87, PL011_CR_UARTEN | PL011_CR_TXE | PL011_CR_RXE)                           \
-	X(IFLS, ifls, 0x3f, 0x12)                                                                  \
-	X(IMSC, imsc, PL011_INT_ALL, 0)                                                            \
-	X(DMACR, dmacr, 7, 0)
-
-/* What a VM's PL011 remembers between accesses; all of it under lock. */
+/* What a VM's UART remembers between accesses; all of it under lock. */
 struct vuart {
 	struct spinlock lock;
-#define VUART_FIELD(NAME, field, bits, reset) uint32_t field;
-	VUART_KEPT_REGS(VUART_FIELD)
-#undef VUART_FIELD
-	uint32_t cleared; /* interrupts ICR cleared, held off until new data re-arms them */
-	uint32_t line;    /* the interrupt line as last driven: MIS != 0 */
+	struct vuart_regs regs; /* the model's */
+	uint32_t line;          /* the interrupt line as last driven */
 	uint32_t rx_head, rx_tail;
 	uint8_t rx[VUART_FIFO];
 };
 
-/* The PL011 as out of reset, as firmware leaves it (enabled), its FIFO empty. */
+/* The UART as out of reset, as firmware leaves it (enabled), its FIFO empty. */
 void vuart_reset(struct vm *vm);
 int vuart_access(struct vcpu *v, const void *ctx, uint64_t offset, unsigned size, int write,
                  uint64_t *value);
@@ -53,5 +47,29 @@ uint32_t vuart_input(struct vm *vm, const uint8_t *bytes, uint32_t n);
 void vuart_uart_irq(void);
 /* The guest ended its UART interrupt: raise it again if the line is still high (level). */
 void vuart_resample(struct vm *vm);
+
+/* The receive FIFO, for the register file (under the lock). */
+uint32_t vuart_rx_count(const struct vuart *u);
+/* The oldest byte, taken out; 0 if none. */
+uint8_t vuart_rx_pop(struct vuart *u);
+/* A byte received, if the FIFO has room (the model's depth). */
+void vuart_rx_push(struct vuart *u, uint8_t c);
+void vuart_rx_flush(struct vuart *u);
+
+/*
+ * The register file: one model's, the platform's (vuart_pl011.c or
+ * vuart_ns16550.c). All but vuart_regs_valid under the lock.
+ */
+void vuart_regs_reset(struct vuart *u);
+/* How many received bytes the FIFO holds at most, as the guest has set it. */
+uint32_t vuart_regs_depth(const struct vuart *u);
+/* The interrupt line's level. */
+int vuart_regs_line(const struct vuart *u);
+/* Bytes were received: interrupts the guest cleared for older data come again. */
+void vuart_regs_rx_new(struct vuart *u);
+/* 1 if the model has a register of that size there; anything else stops the VM. */
+int vuart_regs_valid(uint64_t offset, unsigned size);
+/* A read or a write; returns the byte the guest transmitted, or -1. */
+int vuart_regs_access(struct vuart *u, uint64_t offset, int write, uint64_t *value);
 
 #endif

@@ -1,14 +1,7 @@
 /* The physical ns16550a UART (QEMU riscv64 `virt`): byte registers, polled. */
-#include "uart.h"
+#include <hw/ns16550.h>
 
-#define NS16550_RBR 0 /* receive buffer (read) */
-#define NS16550_THR 0 /* transmit holding (write) */
-#define NS16550_IER 1
-#define NS16550_LSR 5
-#define NS16550_IER_RX 0x01
-#define NS16550_LSR_DR 0x01   /* data ready */
-#define NS16550_LSR_THRE 0x20 /* room to transmit */
-#define NS16550_LSR_TEMT 0x40 /* all sent */
+#include "uart.h"
 
 static volatile uint8_t *ns16550_regs;
 
@@ -39,7 +32,7 @@ int uart_getc(void)
 
 void uart_rx_irq(int on)
 {
-	ns16550_regs[NS16550_IER] = on ? NS16550_IER_RX : 0;
+	ns16550_regs[NS16550_IER] = on ? NS16550_IER_RDI : 0;
 }
 
 void uart_drain(void)

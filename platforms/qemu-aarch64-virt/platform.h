@@ -31,6 +31,8 @@
 #define PLAT_UART_INTID 33
 /* Where a VM sees its emulated PL011 unless its config says otherwise (`uart`). */
 #define PLAT_VM_UART_DEFAULT PLAT_U(0x09000000)
+/* A VM's emulated UART is the board's own model (why: the riscv64 platform.h). */
+#define PLAT_VUART_MODEL PLAT_VUART_PL011
 #define PLAT_PMU_PPI 23       /* the PMU's overflow interrupt (PPI 7) */
 #define PLAT_HYP_TIMER_PPI 26 /* the EL2 physical timer, CNTHP (PPI 10) */
 #define PLAT_GICD_BASE PLAT_U(0x08000000)

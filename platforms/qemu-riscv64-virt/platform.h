@@ -24,8 +24,15 @@
 
 #define PLAT_UART_BASE PLAT_U(0x10000000) /* ns16550a, PLIC source 10 */
 #define PLAT_UART_INTID 10
-/* No emulated UART by default: guests write through SBI (the emulated PL011 is not built). */
+/* No emulated UART by default: guests write through SBI. */
 #define PLAT_VM_UART_DEFAULT 0
+/*
+ * A VM's emulated UART is the board's own model: software written for the
+ * board (Linux's 8250 driver, as `virt`'s DT names it) drives that one, at
+ * the board's address. One fact per platform, not per VM: the hypervisor
+ * builds that register file alone, and vmconfig's checks and DTs say the same.
+ */
+#define PLAT_VUART_MODEL PLAT_VUART_NS16550A
 #define PLAT_TIMER_FREQ 10000000 /* the `time` CSR's rate (the DTB's timebase-frequency) */
 
 /*

@@ -133,7 +133,7 @@ static void cfge_vm_data(FILE *f, const struct vmc_config *c, int v)
 				fprintf(f, ", .bell_ipa = " VMC_X, r->bell_ipa);
 			fputs(" },\n", f);
 		}
-	if (v == c->monitor_vm) /* the monitor owns the console: the real PL011, not a model */
+	if (v == c->monitor_vm) /* the monitor owns the console: the real UART, not a model */
 		fprintf(f,
 		        "\t{ .ipa = " VMC_X ", .pa = " VMC_X ", .size = 0x1000, "
 		        ".kind = CFG_REGION_DEVICE, .flags = CFG_REGION_WRITE },\n",

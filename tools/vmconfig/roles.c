@@ -14,9 +14,11 @@ void cfgr_input(struct vmc_config *c)
 	const struct vmc_vm *mon = c->monitor_vm >= 0 ? &c->vms[c->monitor_vm] : NULL;
 
 	if (mon && !mon->uart)
-		vmc_error(c, mon->uart_line, "vm", mon->name, "uart",
-		          "the monitor owns the console and needs a uart (the platform PL011 is "
-		          "passed through to it there)");
+		vmc_error(
+		    c, mon->uart_line, "vm", mon->name, "uart",
+		    "the monitor owns the console and needs a uart (the platform " VMC_UART_MODEL
+		    " is "
+		    "passed through to it there)");
 	if (mon)
 		c->input_vm = c->monitor_vm;
 	if (!c->input_line)

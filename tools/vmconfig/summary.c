@@ -107,9 +107,9 @@ static void cfgs_vm(FILE *f, const struct vmc_config *c, int v)
 				cfgs_region(f, c, vm, &vm->regions[i]);
 	if (vm->uart)
 		fprintf(f, "  %-6s 0x%08" PRIx64 " (%s)\n", "uart", vm->uart,
-		        c->monitor_vm == v
-		            ? "the platform PL011, passed through: it owns the console"
-		            : "emulated PL011");
+		        c->monitor_vm == v ? "the platform " VMC_UART_MODEL
+		                             ", passed through: it owns the console"
+		                           : "emulated " VMC_UART_MODEL);
 	if (vm->membw_bytes)
 		fprintf(f, "  membw  %s a pCPU every %" PRIu64 " us (bus bytes, regulated)\n",
 		        cfgs_size(vm->membw_bytes, size, sizeof size), vm->membw_period_ns / 1000);

@@ -37,6 +37,12 @@
 #define VMC_ALL_COLORS ((uint32_t)((1ull << PLAT_LLC_COLORS) - 1))
 #define VMC_LOADS_ALIGN (2ull << 20) /* the vms' loads' region (check.c) */
 #define VMC_UART_DEFAULT ((uint64_t)PLAT_VM_UART_DEFAULT)
+/* The platform's UART model (PLAT_VUART_MODEL), named as the summary and errors say it. */
+#if PLAT_VUART_MODEL == PLAT_VUART_PL011
+#define VMC_UART_MODEL "PL011"
+#else
+#define VMC_UART_MODEL "ns16550a"
+#endif
 /* RAM as uint64_t, which is what VMC_X prints */
 #define VMC_RAM_BASE ((uint64_t)PLAT_RAM_BASE)
 #define VMC_RAM_END ((uint64_t)(PLAT_RAM_BASE + PLAT_RAM_SIZE))

@@ -69,14 +69,62 @@ rt_wait_irq:
 	csrw	stvec, t0
 	ret
 
-/* Every trap is the end of this VM: rt_exception says so, on a fresh stack (sp may be why). */
+/*
+ * An interrupt goes to rt_irq (intc.c) on the stack it came on, the
+ * registers a C call may change saved around it (no FP ones: handlers are
+ * integer code, and GCC has no vector unit to put it in). Every other trap is the
+ * end of this VM: rt_exception says so, on a fresh stack (sp may be why).
+ */
 .balign 4
 rt_trap:
+	csrw	sscratch, t0
+	csrr	t0, scause
+	bltz	t0, rt_trap_irq
 	la	sp, rt_trap_stack + STACK_SIZE
 	csrr	a0, scause
 	csrr	a1, sepc
 	csrr	a2, stval
 	tail	rt_exception
+
+rt_trap_irq:
+	csrr	t0, sscratch
+	addi	sp, sp, -128
+	sd	ra, 0(sp)
+	sd	t0, 8(sp)
+	sd	t1, 16(sp)
+	sd	t2, 24(sp)
+	sd	t3, 32(sp)
+	sd	t4, 40(sp)
+	sd	t5, 48(sp)
+	sd	t6, 56(sp)
+	sd	a0, 64(sp)
+	sd	a1, 72(sp)
+	sd	a2, 80(sp)
+	sd	a3, 88(sp)
+	sd	a4, 96(sp)
+	sd	a5, 104(sp)
+	sd	a6, 112(sp)
+	sd	a7, 120(sp)
+	csrr	a0, scause
+	call	rt_irq
+	ld	ra, 0(sp)
+	ld	t0, 8(sp)
+	ld	t1, 16(sp)
+	ld	t2, 24(sp)
+	ld	t3, 32(sp)
+	ld	t4, 40(sp)
+	ld	t5, 48(sp)
+	ld	t6, 56(sp)
+	ld	a0, 64(sp)
+	ld	a1, 72(sp)
+	ld	a2, 80(sp)
+	ld	a3, 88(sp)
+	ld	a4, 96(sp)
+	ld	a5, 104(sp)
+	ld	a6, 112(sp)
+	ld	a7, 120(sp)
+	addi	sp, sp, 128
+	sret
 
 .section .bss.stacks, "aw", %nobits
 .balign 16

@@ -4,6 +4,10 @@
 
 #define RT_HWID "hart ID"
 
+/* QEMU virt's: where RAM starts (the guests are linked there), its first virtio-mmio slot. */
+#define RT_BOARD_RAM 0x80000000ul
+#define RT_BOARD_VIRTIO 0x10001000ul
+
 #include <stdint.h>
 
 /* Sleep until an interrupt enabled in sie is taken (it stays pending); its scause. */
@@ -13,6 +17,12 @@ uint64_t rt_wait_irq(void);
 static inline void rt_relax(void)
 {
 	__asm__ volatile(".4byte 0x0100000f" ::: "memory");
+}
+
+/* Shared memory written before a doorbell is rung: visible to the VM it rings first. */
+static inline void rt_shm_publish(void)
+{
+	__asm__ volatile("fence rw, rw" ::: "memory");
 }
 
 #endif

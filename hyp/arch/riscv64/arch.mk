@@ -13,12 +13,12 @@ ARCH_TGT_FLAGS := -mabi=lp64 -mcmodel=medany -mno-relax
 HYP_ARCH_FLAGS := -march=rv64imac_zicsr_zifencei_zbb # Zbb: no libgcc (lp64d) for ctz, popcount
 HYP_ARCH_LDFLAGS := -Wl,--no-relax
 
-GUESTS      := hello smp probe sbi plic rvexits
+GUESTS      := hello smp probe sbi plic rvexits shm pingpong timer
 GUEST_BASE  := 0x80000000
 GUEST_BASE_PROBE := 0xa0000000
 GUEST_LD    := guests/rt/riscv64/guest.ld
 GUEST_ARCH_FLAGS := -march=rv64imafdc_zicsr_zifencei -mabi=lp64d -Ihyp/arch/riscv64/include # libgcc is lp64d: guests use FP (crt0 turns it on)
-RT_ARCH_SRC := guests/rt/riscv64/crt0.S guests/rt/riscv64/sbi.c
+RT_ARCH_SRC := guests/rt/riscv64/crt0.S guests/rt/riscv64/sbi.c guests/rt/riscv64/intc.c guests/rt/timer.c
 
 # The Linux guest (guests/linux/linux.mk): Debian's riscv64 kernel, whose vmlinux is the Image
 # ("RSC\x05" at 56; EFI's PE header around it, which the boot ignores). No programs yet: they

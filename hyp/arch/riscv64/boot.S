@@ -35,10 +35,18 @@ _start:
 	addi	t0, t0, 8
 	j	2b
 
-/* From arch_cpu_start (SBI HSM hart_start): a0 = hart ID. */
+/*
+ * From arch_cpu_start (SBI HSM hart_start): a0 = hart ID. The MMU goes on
+ * first: a coloured image has moved, and its original, where this runs
+ * until then, is stale but for the text and mmu_satp.
+ */
 .global boot_secondary
 boot_secondary:
 	csrw	sie, zero
+	la	t0, mmu_satp
+	ld	t0, (t0)
+	csrw	satp, t0
+	sfence.vma
 boot_common:
 	/* sp: the top of this hart's stack, below its vCPU's frame (vectors.S). */
 	la	sp, cpu_stacks

@@ -10,6 +10,7 @@
 
 #include <vitrine/config.h>
 
+#include "mmu.h"
 #include "spinlock.h"
 
 #define GPT_PPN_SHIFT 10
@@ -49,10 +50,10 @@ static void gpt_free(uint64_t *t)
 	spin_unlock(&gpt_lock);
 }
 
-/* The hypervisor runs at VA == PA: a table's address is its physical one. */
+/* Tables are in the hypervisor's image: at their physical address, unless it is coloured. */
 static uint64_t *gpt_table(uint64_t pte)
 {
-	return (uint64_t *)(uintptr_t)(pte >> GPT_PPN_SHIFT << 12);
+	return mmu_table_at(pte >> GPT_PPN_SHIFT << 12);
 }
 
 static uint64_t gpt_pte(uint64_t pa, uint64_t bits)
@@ -91,7 +92,7 @@ static int gpt_map_level(struct gpt *pt, uint64_t *table, unsigned level, uint64
 
 				if (!next)
 					return -1;
-				*e = gpt_pte((uintptr_t)next, 0);
+				*e = gpt_pte(mmu_pa(next), 0);
 			}
 			if (gpt_map_level(pt, gpt_table(*e), level - 1, va, pa, len, attr))
 				return -1;

@@ -7,6 +7,7 @@
 #include "color.h"
 #include "entry.h"
 #include "log.h"
+#include "mmu.h"
 #include "vm.h"
 #include "vplic.h"
 
@@ -46,7 +47,7 @@ void arch_vm_init(struct vm *vm)
 		}
 	}
 	vm->arch.hgatp = HGATP_SV39X4 | (uint64_t)(vm->id + 1) << HGATP_VMID_SHIFT |
-	                 (uintptr_t)vm->arch.g.root >> 12;
+	                 mmu_pa(vm->arch.g.root) >> 12;
 	vplic_vm_init(vm);
 }
 
@@ -58,9 +59,17 @@ void gstage_activate(const struct vm *vm)
 	__asm__ volatile(H_INSN("hfence.vvma")::: "memory");
 }
 
+/* The hypervisor's memory at va, page by page: a coloured image is not contiguous. */
+static void gstage_map_hyp(struct vm *vm, uint64_t ipa, const void *va, uint64_t size,
+                           uint64_t attr)
+{
+	for (uint64_t off = 0; off < size; off += 0x1000)
+		gstage_map(vm, ipa + off, arch_hyp_pa((const char *)va + off), 0x1000, attr);
+}
+
 void arch_vm_map_readonly(struct vm *vm, uint64_t ipa, const void *va, uint64_t size)
 {
-	gstage_map(vm, ipa, arch_hyp_pa(va), size, GPT_R);
+	gstage_map_hyp(vm, ipa, va, size, GPT_R);
 }
 
 void arch_vm_map_pa_readonly(struct vm *vm, uint64_t ipa, uint64_t pa, uint64_t size)
@@ -70,7 +79,7 @@ void arch_vm_map_pa_readonly(struct vm *vm, uint64_t ipa, uint64_t pa, uint64_t 
 
 void arch_vm_map_writable(struct vm *vm, uint64_t ipa, void *va, uint64_t size)
 {
-	gstage_map(vm, ipa, arch_hyp_pa(va), size, GPT_R | GPT_W);
+	gstage_map_hyp(vm, ipa, va, size, GPT_R | GPT_W);
 }
 
 /* Every frame of a coloured region, as its G-stage table maps it: of its colours? */

@@ -1,11 +1,17 @@
 /*
  * The hypervisor's own Sv39 map: its image at VA == PA, each part with its
- * own permissions, the boot parameter page, its UART, and per-pCPU windows
- * where a VM's memory is mapped only while vm_load fills it.
+ * own permissions, the boot parameter page, its UART, per-pCPU windows
+ * where a VM's memory is mapped only while vm_load fills it, and coloured
+ * trace rings (`trace colors`) at HYP_RINGS_VA. A coloured image
+ * (`hypervisor colors`) keeps its addresses, page tables included, each
+ * page mapped to a frame of its colours and copied there as the MMU goes
+ * on; the original stays, for secondary harts to enter.
  */
 #include "arch.h"
 #include "bootparam.h"
+#include "color.h"
 #include "cpu.h"
+#include "fmt.h"
 #include "gpt.h"
 #include "layout.h"
 #include "log.h"
@@ -19,6 +25,40 @@ extern char __vm_loads_start[], __vm_loads_end[];
 
 static struct gpt hyp_pt;
 static struct spinlock mm_lock;
+static uint64_t mmu_rings_size; /* bytes mapped at HYP_RINGS_VA */
+uint64_t mmu_satp;
+/* The coloured image's frames (size 0: not coloured), or why it could not be. */
+static struct cfg_region mmu_hyp;
+static uint32_t mmu_too_big;
+
+/* The offset in the image of physical address pa, if one of the coloured image's frames. */
+static int64_t mmu_hyp_offset(uint64_t pa)
+{
+	uint32_t c = color_of(pa), set = mmu_hyp.colors;
+	uint64_t page;
+
+	if (!mmu_hyp.size || pa < mmu_hyp.pa || !(set >> c & 1))
+		return -1;
+	page = (pa - mmu_hyp.pa) / COLOR_PERIOD * (uint64_t)__builtin_popcount(set) +
+	       (uint64_t)__builtin_popcount(set & ((1u << c) - 1));
+	if (page * COLOR_PAGE >= mmu_hyp.size)
+		return -1;
+	return (int64_t)(page * COLOR_PAGE + pa % COLOR_PAGE);
+}
+
+uint64_t mmu_pa(const void *va)
+{
+	uint64_t off = (uintptr_t)va - (uintptr_t)__hyp_start;
+
+	return off < mmu_hyp.size ? color_pa(&mmu_hyp, off) : (uintptr_t)va;
+}
+
+uint64_t *mmu_table_at(uint64_t pa)
+{
+	int64_t off = mmu_hyp_offset(pa);
+
+	return (uint64_t *)(uintptr_t)(off >= 0 ? (uintptr_t)__hyp_start + (uint64_t)off : pa);
+}
 
 static void mmu_map(uint64_t va, uint64_t pa, uint64_t size, uint64_t attr, const char *what)
 {
@@ -29,16 +69,54 @@ static void mmu_map(uint64_t va, uint64_t pa, uint64_t size, uint64_t attr, cons
 	spin_unlock(&mm_lock);
 }
 
+/* A part of the image: where it is, or page by page in its colours. */
 static void mmu_map_image(const char *start, const char *end, uint64_t attr, const char *what)
 {
 	uintptr_t s = (uintptr_t)start, e = (uintptr_t)end;
 
-	if (e > s)
+	if (e > s && !mmu_hyp.size)
 		mmu_map(s, s, e - s, attr, what);
+	for (uintptr_t at = s; mmu_hyp.size && at < e; at += COLOR_PAGE)
+		mmu_map(at, mmu_pa((const void *)at), COLOR_PAGE, attr, what);
+}
+
+/* The image colours itself if the config says so and it fits its colours' reservation. */
+static void mmu_color_plan(void)
+{
+	uint64_t size = (uintptr_t)__hyp_end - (uintptr_t)__hyp_start;
+
+	if (!cfg_system.hyp_colors)
+		return;
+	if (size > CFG_HYP_COLORED_BYTES) {
+		mmu_too_big = 1; /* said by arch_audit_hyp_colors */
+		return;
+	}
+	mmu_hyp = (struct cfg_region){
+	    .pa = cfg_system.hyp_pa, .size = size, .colors = cfg_system.hyp_colors};
+}
+
+/*
+ * Copy the image to its colours and turn the MMU on: the last writes with
+ * it off, so nothing is written that the copy would miss (this function's
+ * frame was saved before). Word by word, calling nothing.
+ */
+static __attribute__((noinline)) void mmu_color_move(void)
+{
+	for (uintptr_t at = (uintptr_t)__hyp_start; at < (uintptr_t)__hyp_end; at += COLOR_PAGE) {
+		uint64_t *to = (uint64_t *)(uintptr_t)mmu_pa((const void *)at);
+		const uint64_t *from = (const uint64_t *)at;
+
+		for (unsigned i = 0; i < COLOR_PAGE / 8; i++)
+			to[i] = from[i];
+	}
+	__asm__ volatile("fence rw, rw" ::: "memory");
+	csr_write(satp, mmu_satp);
+	__asm__ volatile("sfence.vma\n\tfence.i" ::: "memory");
 }
 
 void mmu_init(void)
 {
+	mmu_color_plan();
 	hyp_pt = (struct gpt){.root = gpt_alloc(1), .root_entries = 512};
 	mmu_map_image(__hyp_start, __text_end, GPT_R | GPT_X, "the hypervisor's code");
 	mmu_map_image(__text_end, __rodata_end, GPT_R, "its read-only data");
@@ -51,12 +129,15 @@ void mmu_init(void)
 	mmu_map(PLAT_PLIC_BASE + PLIC_CONTEXT, PLAT_PLIC_BASE + PLIC_CONTEXT,
 	        PLIC_CONTEXT_STRIDE * (PLAT_PLIC_S_CONTEXT(PLAT_CPU_NUM - 1) + 1), GPT_R | GPT_W,
 	        "the PLIC's contexts");
+	mmu_satp = SATP_SV39 | mmu_pa(hyp_pt.root) >> 12;
+	if (mmu_hyp.size)
+		mmu_color_move();
 }
 
-/* On each pCPU, once mmu_init has built the tables. */
+/* On each pCPU, once mmu_init has built the tables (a secondary's boot.S has turned it on). */
 void mmu_enable(void)
 {
-	csr_write(satp, SATP_SV39 | (uintptr_t)hyp_pt.root >> 12);
+	csr_write(satp, mmu_satp);
 	__asm__ volatile("sfence.vma" ::: "memory");
 }
 
@@ -67,7 +148,35 @@ uintptr_t arch_device_va(uint64_t pa)
 
 uint64_t arch_hyp_pa(const void *va)
 {
-	return (uintptr_t)va;
+	return mmu_pa(va);
+}
+
+/* Every frame of the coloured image, as the tables map it: of its colours? */
+void arch_audit_hyp_colors(void)
+{
+	uint64_t frames = 0, outside = 0, pa;
+	char list[64];
+
+	if (mmu_too_big)
+		log_printf(
+		    "hypervisor: its image (%llu KiB) is bigger than its colours' reservation "
+		    "(%llu KiB): left uncoloured\n",
+		    (unsigned long long)((uintptr_t)__hyp_end - (uintptr_t)__hyp_start) >> 10,
+		    (unsigned long long)CFG_HYP_COLORED_BYTES >> 10);
+	if (!mmu_hyp.size)
+		return;
+	for (uintptr_t va = (uintptr_t)__hyp_start; va < (uintptr_t)__hyp_end; va += COLOR_PAGE) {
+		frames++;
+		spin_lock(&mm_lock);
+		if (!gpt_lookup(&hyp_pt, va, &pa))
+			pa = va; /* not mapped at all: counted as outside */
+		spin_unlock(&mm_lock);
+		outside += pa == va || !(cfg_system.hyp_colors >> color_of(pa) & 1);
+	}
+	log_printf("hypervisor: colours %s: %llu frames of its image (page tables included), "
+	           "%llu outside their colours\n",
+	           color_list(cfg_system.hyp_colors, list, sizeof list), (unsigned long long)frames,
+	           (unsigned long long)outside);
 }
 
 uint32_t arch_boot_param(void)
@@ -116,41 +225,76 @@ void arch_icache_invalidate(void)
 	__asm__ volatile("fence.i" ::: "memory");
 }
 
-static uint64_t mmu_leaf_bytes(uint64_t va, unsigned depth, const uint64_t *table, int devices);
-
-/* What the map holds: the image (and the VMs' images), devices, and anything else. */
-void arch_audit_hyp_map(void)
+/*
+ * The trace rings in their colours: page by page at HYP_RINGS_VA, read and
+ * written, each page's colour checked as mapped. On pCPU 0, before any
+ * other pCPU runs (they share these tables).
+ */
+void *arch_map_trace_rings(const struct cfg_region *r)
 {
-	uint64_t all, devices,
-	    image = (uintptr_t)__hyp_end - (uintptr_t)__hyp_start + (uintptr_t)__vm_loads_end -
-	            (uintptr_t)__vm_loads_start + 0x1000; /* and the boot parameter page */
+	uint64_t outside = 0;
+	char list[64];
 
-	spin_lock(&mm_lock);
-	all = mmu_leaf_bytes(0, 2, hyp_pt.root, 0);
-	devices = mmu_leaf_bytes(0, 2, hyp_pt.root, 1);
-	spin_unlock(&mm_lock);
-	log_printf("HS map: %llu KiB hypervisor image, %llu KiB devices, %llu KiB other\n",
-	           (unsigned long long)image >> 10, (unsigned long long)devices >> 10,
-	           (unsigned long long)(all - devices - image) >> 10);
+	for (uint64_t off = 0; off < r->size; off += COLOR_PAGE) {
+		uint64_t pa = color_pa(r, off);
+
+		mmu_map(HYP_RINGS_VA + off, pa, COLOR_PAGE, GPT_R | GPT_W, "the trace rings");
+		outside += !(r->colors >> color_of(pa) & 1);
+	}
+	__asm__ volatile("sfence.vma" ::: "memory");
+	mmu_rings_size = r->size;
+	log_printf(
+	    "trace rings: colours %s: %llu frames mapped in HS, %llu outside their colours\n",
+	    color_list(r->colors, list, sizeof list), (unsigned long long)(r->size / COLOR_PAGE),
+	    (unsigned long long)outside);
+	return (void *)HYP_RINGS_VA;
 }
 
-/* Bytes mapped under table (at level depth, va its first address): devices' alone, or all. */
-static uint64_t mmu_leaf_bytes(uint64_t va, unsigned depth, const uint64_t *table, int devices)
-{
-	uint64_t n = 0;
+/* Bytes mapped by the hypervisor: all, its devices', its coloured trace rings'. */
+struct mmu_audit {
+	uint64_t all, devices, rings;
+};
 
+static void mmu_audit_table(struct mmu_audit *a, uint64_t va, unsigned depth,
+                            const uint64_t *table);
+
+/* What the map holds: the image (and the VMs' images), devices, the rings, and anything else. */
+void arch_audit_hyp_map(void)
+{
+	struct mmu_audit a = {0, 0, 0};
+	uint64_t image = (uintptr_t)__hyp_end - (uintptr_t)__hyp_start + (uintptr_t)__vm_loads_end -
+	                 (uintptr_t)__vm_loads_start + 0x1000; /* and the boot parameter page */
+	char rings[48] = "";
+
+	spin_lock(&mm_lock);
+	mmu_audit_table(&a, 0, 2, hyp_pt.root);
+	spin_unlock(&mm_lock);
+	if (a.rings)
+		fmt_snprintf(rings, sizeof rings, "%llu KiB coloured trace rings, ",
+		             (unsigned long long)a.rings >> 10);
+	log_printf("HS map: %llu KiB hypervisor image, %llu KiB devices, %s%llu KiB other\n",
+	           (unsigned long long)image >> 10, (unsigned long long)a.devices >> 10, rings,
+	           (unsigned long long)(a.all - a.devices - a.rings - image) >> 10);
+}
+
+/* The leaves under table (at level depth, va its first address), counted into a. */
+static void mmu_audit_table(struct mmu_audit *a, uint64_t va, unsigned depth, const uint64_t *table)
+{
 	for (unsigned i = 0; i < 512; i++) {
 		uint64_t e = table[i], at = va + ((uint64_t)i << (12 + 9 * depth));
+		uint64_t span = 1ull << (12 + 9 * depth);
 
 		if (!(e & GPT_V))
 			continue;
-		if (e & GPT_LEAF) {
-			if (!devices || at - PLAT_RAM_BASE >= PLAT_RAM_SIZE)
-				n += 1ull << (12 + 9 * depth);
-		} else if (depth) {
-			n += mmu_leaf_bytes(at, depth - 1,
-			                    (const uint64_t *)(uintptr_t)(e >> 10 << 12), devices);
+		if (!(e & GPT_LEAF)) {
+			if (depth)
+				mmu_audit_table(a, at, depth - 1, mmu_table_at(e >> 10 << 12));
+			continue;
 		}
+		a->all += span;
+		if (at - HYP_RINGS_VA < mmu_rings_size)
+			a->rings += span;
+		else if (at - PLAT_RAM_BASE >= PLAT_RAM_SIZE)
+			a->devices += span;
 	}
-	return n;
 }

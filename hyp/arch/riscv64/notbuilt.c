@@ -1,7 +1,7 @@
 /*
  * What the core asks of a port that riscv64 does not build yet
  * (docs/riscv.md): the monitor's LLC figures, the debugger, bandwidth
- * regulation, PCIe pass-through, a coloured hypervisor or trace rings.
+ * regulation, PCIe pass-through.
  * arch_vm_init refuses, at boot, every config that would need them; the
  * functions here are then never reached, and panic if they are, rather
  * than pretend.
@@ -42,18 +42,6 @@ void arch_hyp_timer_at(uint64_t at)
 const volatile struct vt_llc_page *arch_llc_page(void)
 {
 	NOT_BUILT("memory-bandwidth regulation");
-}
-
-void arch_audit_hyp_colors(void)
-{
-	if (cfg_system.hyp_colors)
-		NOT_BUILT("a coloured hypervisor (`hypervisor colors`)");
-}
-
-void *arch_map_trace_rings(const struct cfg_region *r)
-{
-	(void)r;
-	NOT_BUILT("colouring the trace rings");
 }
 
 void arch_llc_geometry(struct vt_sys_llc *llc)

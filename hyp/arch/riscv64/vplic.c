@@ -6,7 +6,7 @@
  * A source the VM does not own reads as zero and ignores writes, counted
  * as on Arm; a context it has no hart for (an M-mode one, another
  * hart's) stops it, as any unsupported access to an emulated device does.
- * The emulated UART (vuart.c, the core's PL011) raises the board UART's
+ * The emulated UART (vuart.c, an ns16550a) raises the board UART's
  * source, 10, a virtual level line.
  *
  * A context's line goes to its vCPU as hvip.VSEIP, copied at every entry

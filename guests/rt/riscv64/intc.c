@@ -1,0 +1,115 @@
+/* The riscv64 guests' interrupt handlers (intc.h), called from the trap vector (crt0.S). */
+#include "intc.h"
+
+#include "csr.h"
+#include "rt.h"
+#include "timer.h"
+
+#define INTC_PLIC 0x0c000000ul
+
+static void (*intc_handlers[INTC_NR_IDS])(uint32_t id);
+static uint32_t intc_spurious_count;
+
+static volatile uint32_t *intc_plic(uint64_t off)
+{
+	return (volatile uint32_t *)(INTC_PLIC + off);
+}
+
+static uint64_t intc_ctx(void)
+{
+	return 2 * rt_cpu_id() + 1;
+}
+
+static volatile uint32_t *intc_enables(uint32_t src)
+{
+	return intc_plic(0x2000 + 0x80 * intc_ctx() + src / 32 * 4);
+}
+
+static volatile uint32_t *intc_claim(void)
+{
+	return intc_plic(0x200004 + 0x1000 * intc_ctx());
+}
+
+void intc_init(void)
+{
+	*intc_plic(0x200000 + 0x1000 * intc_ctx()) = 0;
+	csr_set(sie, (1ul << IRQ_S_EXT) | (1ul << IRQ_S_TIMER));
+}
+
+void intc_enable(uint32_t id, uint8_t prio)
+{
+	(void)prio;
+	if (id == TIMER_VIRT_INTID || id >= INTC_NR_IDS)
+		return;
+	*intc_plic(4 * id) = 1;
+	*intc_enables(id) |= 1u << id % 32;
+}
+
+void irq_register(uint32_t id, void (*fn)(uint32_t id))
+{
+	if (id < INTC_NR_IDS)
+		intc_handlers[id] = fn;
+}
+
+uint32_t irq_spurious(void)
+{
+	return __atomic_load_n(&intc_spurious_count, __ATOMIC_RELAXED);
+}
+
+/* A source without a handler is said and turned off; the timer, stopped. */
+static void intc_handle(uint32_t id)
+{
+	void (*fn)(uint32_t) = intc_handlers[id];
+
+	if (fn) {
+		fn(id);
+		return;
+	}
+	rt_printf("intc: interrupt %u has no handler: disabled\n", id);
+	if (id == TIMER_VIRT_INTID)
+		timer_stop();
+	else
+		*intc_enables(id) &= ~(1u << id % 32);
+}
+
+void rt_irq(uint64_t scause);
+
+/* From the trap vector, interrupts masked: every source claimed until none is left. */
+void rt_irq(uint64_t scause)
+{
+	uint64_t cause = scause & ~(1ull << 63);
+
+	if (cause == IRQ_S_TIMER) {
+		intc_handle(TIMER_VIRT_INTID);
+		return;
+	}
+	for (int first = 1; cause == IRQ_S_EXT; first = 0) {
+		uint32_t src = *intc_claim();
+
+		if (!src || src >= INTC_NR_IDS) {
+			if (first)
+				__atomic_add_fetch(&intc_spurious_count, 1, __ATOMIC_RELAXED);
+			return;
+		}
+		/* Pairs with the ringer's fence: what it wrote before the doorbell is visible now.
+		 */
+		__asm__ volatile("fence rw, rw" ::: "memory");
+		intc_handle(src);
+		*intc_claim() = src;
+	}
+	__atomic_add_fetch(&intc_spurious_count, 1, __ATOMIC_RELAXED);
+}
+
+uint32_t irq_wait_change(const volatile uint32_t *word, uint32_t old)
+{
+	uint32_t v;
+
+	irq_disable_local();
+	while ((v = __atomic_load_n(word, __ATOMIC_ACQUIRE)) == old) {
+		irq_wfi();
+		irq_enable_local();
+		irq_disable_local();
+	}
+	irq_enable_local();
+	return v;
+}
