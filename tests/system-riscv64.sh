@@ -142,17 +142,33 @@ test_rv_config_irq() {
 test_rv_config_uart() {
 	LOG=$O/test/uart-dt.out
 	mkdir -p "$O/test"
-	{ head -c 8 /dev/zero; printf '\0\0\010\0\0\0\0\0\0\0\040\0\0\0\0\0\002\0\0\0\0\0\0\0'
-	  head -c 24 /dev/zero; printf 'ARMd'; head -c 4036 /dev/zero; } >"$O/test/kimage.bin"
-	printf '%s\n' 'vm l' "  kernel $O/test/kimage.bin" '  cpus 0' '  mem 0x80000000 64M' \
+	# A riscv64 Image header: text_offset 2 MiB, image_size 8 MiB, "RSC\x05" at 56.
+	{ head -c 8 /dev/zero; printf '\0\0\040\0\0\0\0\0\0\0\200\0\0\0\0\0\0\0\0\0\0\0\0\0'
+	  head -c 24 /dev/zero; printf 'RSC\005'; head -c 4036 /dev/zero; } >"$O/test/kimage.bin"
+	printf '%s\n' 'vm l' "  kernel $O/test/kimage.bin" '  cpus 0 1' '  mem 0x80000000 64M' \
 		'  uart 0x10000000' >"$O/test/uart-dt.cfg"
 	{ "$O/host/vmconfig" -I "$O/guests" -o "$O/test/uart-dt.c" --summary "$O/test/uart-dt.cfg" &&
 		"$O/host/vmconfig" -I "$O/guests" --dts l "$O/test/uart-dt.cfg"; } >"$LOG" 2>&1
+	# The kernel at the RAM's base (no firmware below it in a VM), the DTB's address in a1.
+	check riscv64/config-kernel-at-ram-base has '^  kernel 0x80000000  4096 bytes, image_size 0x800000, text_offset 0x0,'
+	check riscv64/config-kernel-dtb-in-a1 has '^vm .l.  pCPUs 0,1  kernel  entry 0x80000000  a1 \(DTB\) 0x'
+	# Harts with their own interrupt controllers, the PLIC's M and S contexts per hart.
+	check riscv64/config-dt-timebase has '^[[:space:]]*timebase-frequency = <0x989680>;$'
+	check riscv64/config-dt-hart-intc count 2 '^[[:space:]]*compatible = "riscv,cpu-intc";$'
+	check riscv64/config-dt-plic-contexts has '^[[:space:]]*interrupts-extended = <0x2 0xb 0x2 0x9 0x3 0xb 0x3 0x9>;$'
+	check riscv64/config-dt-no-root-interrupt-parent lacks '^	interrupt-parent'
+	check riscv64/config-dt-no-gic lacks 'arm,gic|psci'
 	check riscv64/config-uart-summary-ns16550a has '^  uart   0x10000000 \(emulated ns16550a\)$'
 	check riscv64/config-uart-dt-ns16550a has '^[[:space:]]*compatible = "ns16550a";$'
 	check riscv64/config-uart-dt-plic-source has '^[[:space:]]*interrupts = <0xa>;$'
 	check riscv64/config-uart-dt-stdout has '^[[:space:]]*stdout-path = "/serial@10000000";$'
 	check riscv64/config-uart-dt-no-pl011 lacks 'pl011'
+	# An arm64 Image is refused, naming the magic found.
+	printf 'ARMd' | dd of="$O/test/kimage.bin" bs=1 seek=56 conv=notrunc status=none
+	LOG=$O/test/uart-dt-arm64.out
+	"$O/host/vmconfig" -I "$O/guests" -o "$O/test/uart-dt.c" "$O/test/uart-dt.cfg" >"$LOG" 2>&1
+	check riscv64/config-kernel-arm64-image-refused has \
+		"kernel: '$O/test/kimage.bin' is not a riscv64 Image: magic at offset 56 is 0x644d5241, not 0x05435352$"
 }
 
 # A config that needs what riscv64 does not build (here bandwidth regulation) stops the boot,
