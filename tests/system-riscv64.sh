@@ -251,6 +251,32 @@ test_rv_colors() {
 	check riscv64/colors-qemu-exit-0 exited 0
 }
 
+# Debian's riscv64 kernel (make linux ARCH=riscv64) on two harts beside a
+# bare-metal VM: userspace up on both, its console the emulated ns16550a with
+# its PLIC interrupt, the timer by SBI, SRST's reboot of that VM alone, then a
+# write through /dev/mem outside its RAM: Linux alone is stopped.
+test_rv_linux() {
+	LINUX_TYPE=('echo cpus=$(grep -c ^processor /proc/cpuinfo)' 'grep -E "timer|ttyS" /proc/interrupts'
+		'reboot -f' 'devmem 0x70000000 32 1')
+	local -a LINUX_WAIT=('' '' 'vitrine-linux: userspace up' 'stopping the VM') LINUX_TIMES=(1 1 2)
+	FEED=feed_linux boot linux 300
+	check riscv64/linux-userspace has '^\[linux\] vitrine-linux: userspace up, 2 CPUs$'
+	check riscv64/linux-colours-walk has '^vitrine: VM linux: colours 8-15: 65536 coloured frames mapped, 0 outside their colours$'
+	check riscv64/linux-typed-command-answers has '^\[linux\] cpus=2$'
+	check riscv64/linux-earlycon-by-sbi-dbcn has '^\[linux\] \[ *0\.0+\] earlycon: sbi0 at I/O port 0x0'
+	check riscv64/linux-rng-seeded has '^\[linux\] \[ *0\.0+\] random: crng init done$'
+	check riscv64/linux-timer-interrupts has '^\[linux\] +[0-9]+: +[1-9][0-9]* +[1-9][0-9]* +RISC-V INTC +5 Edge +riscv-timer$'
+	check riscv64/linux-uart-interrupts has '^\[linux\] +[0-9]+: +[0-9]+ +[0-9]+ +SiFive PLIC +10 +(Edge|Level) +ttyS0$'
+	check riscv64/linux-reboot-resets has '^vitrine: VM linux reset$'
+	check riscv64/linux-reboot-boots-again count 2 '^\[linux\] vitrine-linux: userspace up, 2 CPUs$'
+	check riscv64/linux-devmem-guest-page-fault has \
+		"^vitrine: VM linux vCPU [01]: stage-2 fault: write outside the VM's memory at IPA 0x70000000, .*: stopping the VM$"
+	check riscv64/linux-devmem-stopped has '^vitrine: VM linux stopped$'
+	check riscv64/linux-no-panic lacks 'Kernel panic'
+	check riscv64/linux-neighbour-runs has '^\[hello\] bye$'
+	check riscv64/linux-qemu-exit-0 exited 0
+}
+
 run_all() {
 	test_rv_basic
 	test_rv_probe
@@ -266,6 +292,7 @@ run_all() {
 	test_rv_not_built
 	test_rv_trace
 	test_rv_colors
+	test_rv_linux
 }
 
 # ONLY="test_a test_b" runs just those.
