@@ -27,7 +27,8 @@ static void sbi_check_dbcn(void)
 	const uint64_t n = sizeof sbi_dbcn_line - 1;
 	const char *byte = "dbcn: a line byte by byte\n";
 
-	rt_check("dbcn write", (int64_t)sbi_call(SBI_EXT_DBCN, 0, n, (uintptr_t)sbi_dbcn_line, 0).value,
+	rt_check("dbcn write",
+	         (int64_t)sbi_call(SBI_EXT_DBCN, 0, n, (uintptr_t)sbi_dbcn_line, 0).value,
 	         (int64_t)n);
 	rt_check("dbcn write outside our RAM",
 	         (int64_t)sbi_call(SBI_EXT_DBCN, 0, 4, 0x40000000, 0).error, SBI_ERR_INVALID_PARAM);

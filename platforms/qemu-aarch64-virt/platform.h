@@ -109,7 +109,8 @@
 #define PLAT_INTID_MIN 32
 #define PLAT_INTID_MAX 1019
 
-/* A kernel vm's Image (tools/vmconfig/kernel.c): "ARM\x64" at 56; placed at a 2 MiB base + text_offset. */
+/* A kernel vm's Image (tools/vmconfig/kernel.c): "ARM\x64" at 56; placed at a 2 MiB base +
+ * text_offset. */
 #define PLAT_KERNEL_MAGIC 0x644d5241u
 #define PLAT_KERNEL_KIND "an arm64 Image"
 #define PLAT_KERNEL_DTB_REG "x0"

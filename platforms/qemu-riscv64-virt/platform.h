@@ -98,7 +98,8 @@
 #define PLAT_KERNEL_DTB_REG "a1" /* a0: the hart ID */
 #define PLAT_KERNEL_TEXT_OFFSET 0
 
-/* A VM's stage-2 root table, in 4 KiB pages (Sv39x4: 2048 entries, 16 KiB aligned); the pool is aligned to it. */
+/* A VM's stage-2 root table, in 4 KiB pages (Sv39x4: 2048 entries, 16 KiB aligned); the pool is
+ * aligned to it. */
 #define PLAT_S2_ROOT_PAGES 4
 
 #endif

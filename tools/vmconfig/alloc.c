@@ -98,7 +98,8 @@ static uint64_t cfga_pt_pages(const struct vmc_config *c)
 		const struct vmc_vm *vm = &c->vms[v];
 
 		/* its stage-2 root, naturally aligned: up to as many pages again skipped */
-		n += 2 * PLAT_S2_ROOT_PAGES - 1 + (v == c->monitor_vm ? cfga_tables(CFG_MONITOR_WINDOW) + 1 : 0);
+		n += 2 * PLAT_S2_ROOT_PAGES - 1 +
+		     (v == c->monitor_vm ? cfga_tables(CFG_MONITOR_WINDOW) + 1 : 0);
 		for (int i = 0; i < vm->nr_regions; i++)
 			n += cfga_tables(vm->regions[i].size);
 		if (!vm->nr_pcis)

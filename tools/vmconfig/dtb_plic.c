@@ -14,8 +14,8 @@
 #include "vmconfig.h"
 
 #define CFGD_HART_INTC_PHANDLE(i) (2 + (uint32_t)(i))
-#define CFGD_IRQ_M_EXT 11 /* the local interrupt of a hart's M-mode context */
-#define CFGD_IRQ_S_EXT 9  /* ... and of its S-mode one */
+#define CFGD_IRQ_M_EXT 11       /* the local interrupt of a hart's M-mode context */
+#define CFGD_IRQ_S_EXT 9        /* ... and of its S-mode one */
 #define CFGD_UART_CLOCK 3686400 /* QEMU's ns16550a; the model ignores the divisor */
 
 const char cfgd_uart_node[] = "serial";

@@ -66,7 +66,8 @@ static bool cfgk_header(const struct vmc_config *c, struct vmc_vm *vm)
 	vm->khdr.flags = cfgk_le(h + 24, 8);
 	if (magic != PLAT_KERNEL_MAGIC) {
 		cfgk_err(c, vm, k->line, "kernel",
-		         "'%s' is not " PLAT_KERNEL_KIND ": magic at offset 56 is 0x%08x, not 0x%08x",
+		         "'%s' is not " PLAT_KERNEL_KIND
+		         ": magic at offset 56 is 0x%08x, not 0x%08x",
 		         k->name, magic, PLAT_KERNEL_MAGIC);
 		return false;
 	}

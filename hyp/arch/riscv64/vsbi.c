@@ -1,8 +1,9 @@
 /*
  * SBI as a VM sees it (2.0): base, the timer, legacy console
- * putchar and the debug console (DBCN: Linux's `earlycon=sbi`), IPI and RFENCE, HSM over the VM's own harts (a hart ID is a
- * vCPU's index in its VM), SRST of the VM alone; and Vitrine's own calls, whose extension IDs are
- * their SMCCC function IDs (vitrine/abi.h: VT_HC_*), x1-x7 in a0-a6, x0-x7 back in a0-a7.
+ * putchar and the debug console (DBCN: Linux's `earlycon=sbi`), IPI and RFENCE, HSM over the VM's
+ * own harts (a hart ID is a vCPU's index in its VM), SRST of the VM alone; and Vitrine's own calls,
+ * whose extension IDs are their SMCCC function IDs (vitrine/abi.h: VT_HC_*), x1-x7 in a0-a6, x0-x7
+ * back in a0-a7.
  */
 #include <vitrine/abi.h>
 
@@ -244,7 +245,8 @@ static struct sbi_ret vsbi_dbcn(struct vcpu *v, unsigned long fid, const uint64_
 			long c = guest_phys_byte(gpa + i);
 
 			if (c < 0)
-				return (struct sbi_ret){i ? SBI_SUCCESS : SBI_ERR_INVALID_PARAM, (long)i};
+				return (struct sbi_ret){i ? SBI_SUCCESS : SBI_ERR_INVALID_PARAM,
+				                        (long)i};
 			vconsole_putc(v, (char)c);
 		}
 		return (struct sbi_ret){SBI_SUCCESS, (long)n};
