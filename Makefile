@@ -35,7 +35,9 @@ define host_link
 endef
 
 VMCONFIG := $(O)/host/vmconfig
-VMCONFIG_SRC := $(wildcard tools/vmconfig/*.c)
+# The device tree's port part is the architecture's (VMCONFIG_DT, hyp/arch/$(ARCH)/arch.mk).
+VMCONFIG_SRC := $(filter-out tools/vmconfig/dtb_%.c,$(wildcard tools/vmconfig/*.c)) \
+                tools/vmconfig/$(VMCONFIG_DT).c
 
 $(VMCONFIG): $(VMCONFIG_SRC) $(wildcard tools/vmconfig/*.h) platforms/$(PLATFORM)/platform.h include/vitrine/config.h | $(DEPS_OK)
 	$(call host_link,-Iplatforms/$(PLATFORM),-lfdt)

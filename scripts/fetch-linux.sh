@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# fetch-linux.sh [--refresh] [--rt]: Debian's own packages for the Linux
-# guest, downloaded into third_party/debian-arm64/ (git ignores it) and
-# extracted there, one tree each:
+# fetch-linux.sh [--refresh] [--rt] [--arch riscv64]: Debian's own packages
+# for the Linux guest, downloaded into third_party/debian-arm64/ (git ignores
+# it) and extracted there, one tree each:
 #   linux/     the arm64 kernel, the -unsigned variant of the ABI that
 #              linux-image-arm64 depends on now (boot/vmlinuz-*, lib/modules/)
 #   busybox/   busybox-static:arm64 (bin/busybox)
@@ -17,9 +17,15 @@
 # missing. What is already extracted at its current version is not
 # downloaded again. --refresh runs `apt-get update` first, to follow the
 # kernels to a new ABI. Prints the directory.
+#
+# --arch riscv64: the riscv64 kernel (its only flavour, linux-image-riscv64's
+# ABI) and busybox-static, into third_party/debian-riscv64/. Debian 12 has no
+# riscv64 port; Debian 13 (trixie) has, so these come from trixie through an
+# apt state of their own (third_party/debian-riscv64/apt: its sources, lists
+# and cache), which leaves the machine's apt, its sources and dpkg untouched.
+# About 115 MB.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-dir=$top/third_party/debian-arm64
 sudo=
 [ "$(id -u)" = 0 ] || sudo=sudo
 # Other users of apt may hold its locks for a while: wait, do not fail.
@@ -37,7 +43,7 @@ update() {
 
 # show SPEC...: the candidate stanzas of the packages (SPEC: PKG or PKG:ARCH).
 # One apt-cache run for many: each run reads all of apt's lists, seconds.
-show() { apt-cache show --no-all-versions "$@" 2>/dev/null || :; }
+show() { apt-cache "${apt_opts[@]}" show --no-all-versions "$@" 2>/dev/null || :; }
 
 # pick STANZAS SPEC NAME: NAME's value in SPEC's stanza.
 pick() {
@@ -92,14 +98,48 @@ tree() {
 	echo "$stamp" >"$dir/$name/.version"
 }
 
-refresh=0 rt=0
-for a; do
-	case $a in
+# riscv64_apt: apt's options for the riscv64 state, made on first use (its lists fetched below).
+riscv64_apt() {
+	local st=$dir/apt
+	mkdir -p "$st/lists/partial" "$st/cache/archives/partial"
+	echo "deb [arch=riscv64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]" \
+		"http://deb.debian.org/debian trixie main" >"$st/sources.list"
+	touch "$st/status"
+	apt_opts+=(-o Dir::Etc::SourceList="$st/sources.list" -o Dir::Etc::SourceParts=/dev/null
+		-o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null
+		-o Dir::State::Lists="$st/lists" -o Dir::State::status="$st/status"
+		-o Dir::Cache="$st/cache" -o APT::Architecture=riscv64
+		-o APT::Architectures=riscv64 -o Acquire::Languages=none)
+	[ -n "$(ls "$st/lists" | grep -v -e partial -e lock)" ] || refresh=1
+}
+
+refresh=0 rt=0 arch=aarch64
+while (($#)); do
+	case $1 in
 	--refresh) refresh=1 ;;
 	--rt) rt=1 ;;
-	*) die "unknown option $a (usage: $0 [--refresh] [--rt])" ;;
+	--arch) arch=${2:-} && shift ;;
+	*) die "unknown option $1 (usage: $0 [--refresh] [--rt] [--arch riscv64])" ;;
 	esac
+	shift
 done
+if [ "$arch" = riscv64 ]; then
+	[ $rt = 0 ] || die "no PREEMPT_RT kernel for riscv64"
+	dir=$top/third_party/debian-riscv64
+	riscv64_apt
+	info=$(show linux-image-riscv64)
+	[ -n "$info" ] && [ $refresh = 0 ] || { update && info=$(show linux-image-riscv64); }
+	kernel=$(pick "$info" linux-image-riscv64 Depends | grep -o 'linux-image-[^ ,]*-riscv64' |
+		head -n 1) || die "linux-image-riscv64 is not in trixie's lists"
+	info=$(show "$kernel" busybox-static)
+	mkdir -p "$dir"
+	tree linux "$kernel"
+	tree busybox busybox-static
+	echo "$dir"
+	exit 0
+fi
+[ "$arch" = aarch64 ] || die "no Linux guest for --arch '$arch' (aarch64 or riscv64)"
+dir=$top/third_party/debian-arm64
 [ -d "$dir/linux-rt" ] && rt=1
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 	echo "fetch-linux: adding the arm64 architecture to dpkg" >&2

@@ -50,6 +50,23 @@ wait_log() {
 	return 1
 }
 
+# A Linux guest's shell (guests/linux/init), typed into once it is up: each
+# of $LINUX_TYPE once the shell has echoed the one before (its prompt ends no
+# line, so the console shows it only with the echo), or once the console
+# shows the same entry of $LINUX_WAIT, if there is one (as many times as
+# that entry of $LINUX_TIMES says: a second boot).
+feed_linux() {
+	local i
+	wait_log 'vitrine-linux: userspace up' || return
+	sleep 2
+	for i in "${!LINUX_TYPE[@]}"; do
+		printf '%s\n' "${LINUX_TYPE[i]}"
+		wait_log "${LINUX_WAIT[i]:-${LINUX_TYPE[i]}}" 120 "${LINUX_TIMES[i]:-1}" || return
+		sleep 1
+	done
+	sleep 5 # the last line's effect (a power-off) is QEMU's to finish
+}
+
 # console_type VM TEXT SECONDS: at the monitor's prompt, attach to VM's
 # console, type TEXT into it, and give it SECONDS (Ctrl-] leaves: the caller's).
 console_type() {

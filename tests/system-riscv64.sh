@@ -40,9 +40,11 @@ test_rv_smp_fault() {
 test_rv_sbi() {
 	boot sbi 30
 	for b in 0 1 2; do
-		check "riscv64/sbi-abi-boot$b" has "^\[sbi\] boot $b: 29 checks, 0 failed$"
+		check "riscv64/sbi-abi-boot$b" has "^\[sbi\] boot $b: 33 checks, 0 failed$"
 	done
 	check riscv64/sbi-no-failed-check lacks '^\[sbi\] FAIL'
+	check riscv64/sbi-dbcn-write-from-vm-memory count 3 "^\[sbi\] dbcn: a line from the VM's memory$"
+	check riscv64/sbi-dbcn-write-byte count 3 '^\[sbi\] dbcn: a line byte by byte$'
 	check riscv64/sbi-srst-resets-the-vm-twice count 2 '^vitrine: VM sbi reset$'
 	check riscv64/sbi-srst-shutdown-powers-the-vm-off has '^vitrine: VM sbi powered off$'
 	check riscv64/sbi-srst-returns-never lacks 'SRST RETURNED'
@@ -140,17 +142,33 @@ test_rv_config_irq() {
 test_rv_config_uart() {
 	LOG=$O/test/uart-dt.out
 	mkdir -p "$O/test"
-	{ head -c 8 /dev/zero; printf '\0\0\010\0\0\0\0\0\0\0\040\0\0\0\0\0\002\0\0\0\0\0\0\0'
-	  head -c 24 /dev/zero; printf 'ARMd'; head -c 4036 /dev/zero; } >"$O/test/kimage.bin"
-	printf '%s\n' 'vm l' "  kernel $O/test/kimage.bin" '  cpus 0' '  mem 0x80000000 64M' \
+	# A riscv64 Image header: text_offset 2 MiB, image_size 8 MiB, "RSC\x05" at 56.
+	{ head -c 8 /dev/zero; printf '\0\0\040\0\0\0\0\0\0\0\200\0\0\0\0\0\0\0\0\0\0\0\0\0'
+	  head -c 24 /dev/zero; printf 'RSC\005'; head -c 4036 /dev/zero; } >"$O/test/kimage.bin"
+	printf '%s\n' 'vm l' "  kernel $O/test/kimage.bin" '  cpus 0 1' '  mem 0x80000000 64M' \
 		'  uart 0x10000000' >"$O/test/uart-dt.cfg"
 	{ "$O/host/vmconfig" -I "$O/guests" -o "$O/test/uart-dt.c" --summary "$O/test/uart-dt.cfg" &&
 		"$O/host/vmconfig" -I "$O/guests" --dts l "$O/test/uart-dt.cfg"; } >"$LOG" 2>&1
+	# The kernel at the RAM's base (no firmware below it in a VM), the DTB's address in a1.
+	check riscv64/config-kernel-at-ram-base has '^  kernel 0x80000000  4096 bytes, image_size 0x800000, text_offset 0x0,'
+	check riscv64/config-kernel-dtb-in-a1 has '^vm .l.  pCPUs 0,1  kernel  entry 0x80000000  a1 \(DTB\) 0x'
+	# Harts with their own interrupt controllers, the PLIC's M and S contexts per hart.
+	check riscv64/config-dt-timebase has '^[[:space:]]*timebase-frequency = <0x989680>;$'
+	check riscv64/config-dt-hart-intc count 2 '^[[:space:]]*compatible = "riscv,cpu-intc";$'
+	check riscv64/config-dt-plic-contexts has '^[[:space:]]*interrupts-extended = <0x2 0xb 0x2 0x9 0x3 0xb 0x3 0x9>;$'
+	check riscv64/config-dt-no-root-interrupt-parent lacks '^	interrupt-parent'
+	check riscv64/config-dt-no-gic lacks 'arm,gic|psci'
 	check riscv64/config-uart-summary-ns16550a has '^  uart   0x10000000 \(emulated ns16550a\)$'
 	check riscv64/config-uart-dt-ns16550a has '^[[:space:]]*compatible = "ns16550a";$'
 	check riscv64/config-uart-dt-plic-source has '^[[:space:]]*interrupts = <0xa>;$'
 	check riscv64/config-uart-dt-stdout has '^[[:space:]]*stdout-path = "/serial@10000000";$'
 	check riscv64/config-uart-dt-no-pl011 lacks 'pl011'
+	# An arm64 Image is refused, naming the magic found.
+	printf 'ARMd' | dd of="$O/test/kimage.bin" bs=1 seek=56 conv=notrunc status=none
+	LOG=$O/test/uart-dt-arm64.out
+	"$O/host/vmconfig" -I "$O/guests" -o "$O/test/uart-dt.c" "$O/test/uart-dt.cfg" >"$LOG" 2>&1
+	check riscv64/config-kernel-arm64-image-refused has \
+		"kernel: '$O/test/kimage.bin' is not a riscv64 Image: magic at offset 56 is 0x644d5241, not 0x05435352$"
 }
 
 # A config that needs what riscv64 does not build (here bandwidth regulation) stops the boot,
@@ -331,6 +349,31 @@ test_rv_monitor_net() {
 	check riscv64/monitor-net-up has '^monitor: network 10\.0\.2\.15/24 via 10\.0\.2\.2, MAC '
 	check riscv64/monitor-net-dma-unconfined-said has '^vitrine: VM monitor: dma unconfined: '
 	check riscv64/monitor-net-qemu-exit-0 exited 0
+
+# Debian's riscv64 kernel (make linux ARCH=riscv64) on two harts beside a
+# bare-metal VM: userspace up on both, its console the emulated ns16550a with
+# its PLIC interrupt, the timer by SBI, SRST's reboot of that VM alone, then a
+# write through /dev/mem outside its RAM: Linux alone is stopped.
+test_rv_linux() {
+	LINUX_TYPE=('echo cpus=$(grep -c ^processor /proc/cpuinfo)' 'grep -E "timer|ttyS" /proc/interrupts'
+		'reboot -f' 'devmem 0x70000000 32 1')
+	local -a LINUX_WAIT=('' '' 'vitrine-linux: userspace up' 'stopping the VM') LINUX_TIMES=(1 1 2)
+	FEED=feed_linux boot linux 300
+	check riscv64/linux-userspace has '^\[linux\] vitrine-linux: userspace up, 2 CPUs$'
+	check riscv64/linux-colours-walk has '^vitrine: VM linux: colours 8-15: 65536 coloured frames mapped, 0 outside their colours$'
+	check riscv64/linux-typed-command-answers has '^\[linux\] cpus=2$'
+	check riscv64/linux-earlycon-by-sbi-dbcn has '^\[linux\] \[ *0\.0+\] earlycon: sbi0 at I/O port 0x0'
+	check riscv64/linux-rng-seeded has '^\[linux\] \[ *0\.0+\] random: crng init done$'
+	check riscv64/linux-timer-interrupts has '^\[linux\] +[0-9]+: +[1-9][0-9]* +[1-9][0-9]* +RISC-V INTC +5 Edge +riscv-timer$'
+	check riscv64/linux-uart-interrupts has '^\[linux\] +[0-9]+: +[0-9]+ +[0-9]+ +SiFive PLIC +10 +(Edge|Level) +ttyS0$'
+	check riscv64/linux-reboot-resets has '^vitrine: VM linux reset$'
+	check riscv64/linux-reboot-boots-again count 2 '^\[linux\] vitrine-linux: userspace up, 2 CPUs$'
+	check riscv64/linux-devmem-guest-page-fault has \
+		"^vitrine: VM linux vCPU [01]: stage-2 fault: write outside the VM's memory at IPA 0x70000000, .*: stopping the VM$"
+	check riscv64/linux-devmem-stopped has '^vitrine: VM linux stopped$'
+	check riscv64/linux-no-panic lacks 'Kernel panic'
+	check riscv64/linux-neighbour-runs has '^\[hello\] bye$'
+	check riscv64/linux-qemu-exit-0 exited 0
 }
 
 run_all() {
@@ -351,6 +394,7 @@ run_all() {
 	test_rv_monitor
 	test_rv_monitor_views
 	test_rv_monitor_net
+	test_rv_linux
 }
 
 # ONLY="test_a test_b" runs just those.

@@ -135,23 +135,6 @@ test_panic() {
 	check system/panic-exit-status-3 exited 3
 }
 
-# Debian's arm64 kernel (make linux) beside a bare-metal VM, its shell typed
-# into once it is up: each of $LINUX_TYPE once the shell has echoed the one
-# before (its prompt ends no line, so the console shows it only with the echo),
-# or once the console shows the same entry of $LINUX_WAIT, if there is one
-# (as many times as that entry of $LINUX_TIMES says: a second boot).
-feed_linux() {
-	local i
-	wait_log 'vitrine-linux: userspace up' || return
-	sleep 2
-	for i in "${!LINUX_TYPE[@]}"; do
-		printf '%s\n' "${LINUX_TYPE[i]}"
-		wait_log "${LINUX_WAIT[i]:-${LINUX_TYPE[i]}}" 120 "${LINUX_TIMES[i]:-1}" || return
-		sleep 1
-	done
-	sleep 5 # the last line's effect (a power-off) is QEMU's to finish
-}
-
 # Linux userspace (vtshm through /dev/mem and the doorbell pages) against
 # the bare-metal pong: a refused ring on the read-only channel, the
 # registers read with busybox's devmem (a write to MAGIC ignored first),
@@ -218,6 +201,7 @@ test_demo() {
 	check system/demo-qemu-exit-0 exited 0
 }
 
+# Debian's arm64 kernel (make linux) beside a bare-metal VM, its shell typed into (feed_linux).
 test_linux() {
 	# reboot -f: the VM resets (PSCI SYSTEM_RESET) and Linux comes up a second time.
 	LINUX_TYPE=('echo cpus=$(grep -c ^processor /proc/cpuinfo)' 'grep -E "arch_timer|uart" /proc/interrupts'

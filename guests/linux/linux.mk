@@ -10,13 +10,14 @@
 # $(O)/linux/Image and initrd.cpio.gz, `make linux-rt` $(O)/linux/Image-rt
 # and initrd-rt.cpio.gz.
 
-LINUX_PKG    := third_party/debian-arm64
+# LINUX_DEB, LINUX_MAGIC, LINUX_KFILE, LINUX_BINS and LINUX_MODULES: hyp/arch/$(ARCH)/arch.mk.
+LINUX_PKG    := third_party/debian-$(LINUX_DEB)
 LINUX_STAMPS := $(patsubst %,$(LINUX_PKG)/%/.version,linux busybox)
 LINUX_RT_STAMPS := $(patsubst %,$(LINUX_PKG)/%/.version,linux-rt rt-tests)
 LINUX_OUT    := $(O)/linux
 # Into each initramfs as /bin/NAME: guests/linux/NAME.c, static and freestanding (raw system calls);
 # and scripts, as they are.
-LINUX_PROGRAMS := $(patsubst %,$(LINUX_OUT)/bin/%,memhog vtshm)
+LINUX_PROGRAMS := $(patsubst %,$(LINUX_OUT)/bin/%,$(LINUX_BINS))
 LINUX_SCRIPTS  := guests/linux/vtftrace
 LINUX_IMAGES := $(LINUX_OUT)/Image $(LINUX_OUT)/initrd.cpio.gz
 LINUX_RT_IMAGES := $(LINUX_OUT)/Image-rt $(LINUX_OUT)/initrd-rt.cpio.gz
@@ -26,21 +27,21 @@ linux: $(LINUX_IMAGES)
 linux-rt: $(LINUX_RT_IMAGES)
 
 $(LINUX_STAMPS) &: | $(DEPS_OK)
-	$(Q)scripts/fetch-linux.sh >/dev/null
+	$(Q)scripts/fetch-linux.sh --arch $(ARCH) >/dev/null
 
 # After the others: one fetch at a time, even under make -j.
 $(LINUX_RT_STAMPS) &: | $(LINUX_STAMPS) $(DEPS_OK)
 	$(Q)scripts/fetch-linux.sh --rt >/dev/null
 
-# The package's vmlinuz is the raw arm64 Image (its header's magic "ARM\x64" at 56).
+# The package's kernel is the raw Image: its header's magic at 56 (LINUX_MAGIC, as od prints it).
 $(LINUX_OUT)/Image: $(LINUX_PKG)/linux/.version
 $(LINUX_OUT)/Image-rt: $(LINUX_PKG)/linux-rt/.version
 $(LINUX_OUT)/Image $(LINUX_OUT)/Image-rt:
 	@mkdir -p $(@D)
 	@echo "  IMAGE   $@"
-	$(Q)src=$$(echo $(<D)/boot/vmlinuz-*) && \
-		[ "$$(od -An -c -j56 -N4 $$src | tr -d ' ')" = 'ARMd' ] || \
-		{ echo "$$src: not an arm64 Image" >&2; exit 1; }; \
+	$(Q)src=$$(echo $(<D)/boot/$(LINUX_KFILE)-*) && \
+		[ "$$(od -An -tx4 -j56 -N4 $$src | tr -d ' ')" = '$(LINUX_MAGIC)' ] || \
+		{ echo "$$src: not an $(ARCH) Image" >&2; exit 1; }; \
 		cp $$src $@.tmp && mv $@.tmp $@
 
 # No libc: raw system calls. vtshm takes the ping-pong message from the pingpong guest.
@@ -54,7 +55,7 @@ $(LINUX_OUT)/bin/%: guests/linux/%.c $(wildcard guests/linux/*.h) guests/linux/l
 # /init: the kernel package's modules (as /lib/modules/NAME.ko, in the order
 # they load), a package's program with its libraries, and our programs.
 $(LINUX_OUT)/initrd.cpio.gz: private INITRD_ARGS := -k linux
-$(LINUX_OUT)/initrd.cpio.gz: private INITRD_MODULES := uio
+$(LINUX_OUT)/initrd.cpio.gz: private INITRD_MODULES := $(LINUX_MODULES)
 $(LINUX_OUT)/initrd.cpio.gz: $(LINUX_PKG)/linux/.version
 $(LINUX_OUT)/initrd-rt.cpio.gz: private INITRD_ARGS := -k linux-rt -p rt-tests/usr/bin/cyclictest
 $(LINUX_OUT)/initrd-rt.cpio.gz: $(LINUX_PKG)/linux-rt/.version $(LINUX_PKG)/rt-tests/.version

@@ -47,7 +47,11 @@ applets() {
 
 rm -rf "$root"
 mkdir -p "$root"/{bin,dev,proc,sys,lib/modules}
-install -m 755 "$pkg/busybox/bin/busybox" "$root/bin/busybox"
+# bin/busybox, or usr/bin/busybox in a merged-/usr package (Debian 13's, riscv64's).
+bb=$pkg/busybox/bin/busybox
+[ -f "$bb" ] || bb=$pkg/busybox/usr/bin/busybox
+[ -f "$bb" ] || die "no busybox in $pkg/busybox"
+install -m 755 "$bb" "$root/bin/busybox"
 n=0
 for a in $(applets); do
 	ln -s busybox "$root/bin/$a"

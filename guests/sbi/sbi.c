@@ -1,6 +1,6 @@
 /*
  * Checks the SBI a riscv64 VM of two vCPUs is given, from inside it: base
- * probes, HSM over its own harts and its errors, SRST's errors, the timer,
+ * probes, the debug console, HSM over its own harts and its errors, SRST's errors, the timer,
  * IPIs and remote fences between
  * its vCPUs (both fencing the other at once); then resets its own VM (SRST
  * cold, then warm reboot), each reset giving back a pristine image, and
@@ -19,9 +19,29 @@ static uint32_t sbi_ipis_taken, sbi_fences_failed, sbi_fences_done;
 static uint32_t sbi_marker = 42; /* .data: must be 42 again after every reset */
 static uint32_t sbi_scratch;     /* .bss: must be 0 again after every reset */
 
+static const char sbi_dbcn_line[] = "dbcn: a line from the VM's memory\n";
+
+/* The debug console: bytes read from the VM's memory by address, or passed one by one. */
+static void sbi_check_dbcn(void)
+{
+	const uint64_t n = sizeof sbi_dbcn_line - 1;
+	const char *byte = "dbcn: a line byte by byte\n";
+
+	rt_check("dbcn write",
+	         (int64_t)sbi_call(SBI_EXT_DBCN, 0, n, (uintptr_t)sbi_dbcn_line, 0).value,
+	         (int64_t)n);
+	rt_check("dbcn write outside our RAM",
+	         (int64_t)sbi_call(SBI_EXT_DBCN, 0, 4, 0x40000000, 0).error, SBI_ERR_INVALID_PARAM);
+	rt_check("dbcn write above 4 GiB",
+	         (int64_t)sbi_call(SBI_EXT_DBCN, 0, 4, 0x80000000, 1).error, SBI_ERR_INVALID_PARAM);
+	while (*byte)
+		sbi_call(SBI_EXT_DBCN, 2, (uint8_t)*byte++, 0, 0);
+}
+
 static void sbi_check_base(void)
 {
-	rt_check("spec version 1.0", (int64_t)sbi_call(SBI_EXT_BASE, 0, 0, 0, 0).value, 1 << 24);
+	rt_check("spec version 2.0", (int64_t)sbi_call(SBI_EXT_BASE, 0, 0, 0, 0).value, 2 << 24);
+	rt_check("probe dbcn", (int64_t)sbi_call(SBI_EXT_BASE, 3, SBI_EXT_DBCN, 0, 0).value, 1);
 	rt_check("probe base", (int64_t)sbi_call(SBI_EXT_BASE, 3, SBI_EXT_BASE, 0, 0).value, 1);
 	rt_check("probe time", (int64_t)sbi_call(SBI_EXT_BASE, 3, SBI_EXT_TIME, 0, 0).value, 1);
 	rt_check("probe hsm", (int64_t)sbi_call(SBI_EXT_BASE, 3, SBI_EXT_HSM, 0, 0).value, 1);
@@ -147,6 +167,7 @@ void main(uint64_t arg)
 	sbi_marker = 7;
 	sbi_scratch = 7;
 	sbi_check_base();
+	sbi_check_dbcn();
 	sbi_check_hsm((uint32_t)info.nr_vcpus);
 	sbi_check_timer();
 	sbi_check_ipi_fence();

@@ -109,4 +109,14 @@
 #define PLAT_INTID_MIN 32
 #define PLAT_INTID_MAX 1019
 
+/* A kernel vm's Image (tools/vmconfig/kernel.c): "ARM\x64" at 56; placed at a 2 MiB base +
+ * text_offset. */
+#define PLAT_KERNEL_MAGIC 0x644d5241u
+#define PLAT_KERNEL_KIND "an arm64 Image"
+#define PLAT_KERNEL_DTB_REG "x0"
+#define PLAT_KERNEL_TEXT_OFFSET 1
+
+/* A VM's stage-2 root table, in 4 KiB pages (one 4 KiB table); the pool is aligned to it. */
+#define PLAT_S2_ROOT_PAGES 1
+
 #endif

@@ -88,4 +88,18 @@
 #define PLAT_INTID_MIN 1  /* the smallest source a device or doorbell may name */
 #define PLAT_INTID_MAX 96 /* the largest */
 
+/*
+ * A kernel vm's Image (tools/vmconfig/kernel.c): "RSC\x05" at 56. Placed at
+ * the 2 MiB-aligned base of its RAM: text_offset (2 MiB) is the room a board
+ * leaves below the kernel for its firmware, which a VM has none of.
+ */
+#define PLAT_KERNEL_MAGIC 0x05435352u
+#define PLAT_KERNEL_KIND "a riscv64 Image"
+#define PLAT_KERNEL_DTB_REG "a1" /* a0: the hart ID */
+#define PLAT_KERNEL_TEXT_OFFSET 0
+
+/* A VM's stage-2 root table, in 4 KiB pages (Sv39x4: 2048 entries, 16 KiB aligned); the pool is
+ * aligned to it. */
+#define PLAT_S2_ROOT_PAGES 4
+
 #endif

@@ -97,7 +97,9 @@ static uint64_t cfga_pt_pages(const struct vmc_config *c)
 	for (int v = 0; v < c->nr_vms; v++) {
 		const struct vmc_vm *vm = &c->vms[v];
 
-		n += 1 + (v == c->monitor_vm ? cfga_tables(CFG_MONITOR_WINDOW) + 1 : 0);
+		/* its stage-2 root, naturally aligned: up to as many pages again skipped */
+		n += 2 * PLAT_S2_ROOT_PAGES - 1 +
+		     (v == c->monitor_vm ? cfga_tables(CFG_MONITOR_WINDOW) + 1 : 0);
 		for (int i = 0; i < vm->nr_regions; i++)
 			n += cfga_tables(vm->regions[i].size);
 		if (!vm->nr_pcis)

@@ -1,11 +1,10 @@
 /*
- * A kernel vm's device tree, built with libfdt: what Debian's arm64 kernel
- * needs to run in the vm as the hypervisor shows it (docs/linux.md): its
- * RAM, vCPUs (reg = the MPIDR affinity each reads: Aff0 = vCPU index),
- * PSCI over HVC, the emulated GICv3 (distributor, one redistributor frame
- * per vCPU), the generic timer, the emulated UART, pass-through devices
- * and shared-memory channels, and /chosen. A `dtb FILE` is taken as it is,
- * except for /chosen, which gets the bootargs and the initrd's place.
+ * A kernel vm's device tree, built with libfdt: what Debian's kernel needs
+ * to run in the vm as the hypervisor shows it (docs/linux.md): its RAM,
+ * pass-through devices and shared-memory channels, and /chosen, here; its
+ * vCPUs, interrupt controller, timer and emulated UART are the port's
+ * (dtb_gic.c on aarch64, dtb_plic.c on riscv64). A `dtb FILE` is taken as
+ * it is, except for /chosen, which gets the bootargs and the initrd's place.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,30 +13,20 @@
 
 #include <vitrine/shmbell.h>
 
+#include "dtb.h"
 #include "vmconfig.h"
 
-#define CFGD_GIC_PHANDLE 1
-#define CFGD_CLK_PHANDLE 2
-#define CFGD_SPI 0 /* interrupt specifier: SPI, number from 32 */
-#define CFGD_PPI 1
-#define CFGD_LEVEL_HIGH 4
 #define CFGD_EXTRA 4096 /* room for /chosen in a `dtb FILE` */
 #define CFGD_FRAGMENT_MAX (1 << 20)
 #define CFGD_PHANDLE_FREE 16 /* a fragment's phandles start here: those below are ours */
 
-/* Every fdt_* call of a build goes through this: the first error sticks. */
-struct cfgd {
-	void *fdt;
-	int err;
-};
-
-static void cfgd_ok(struct cfgd *d, int rc)
+void cfgd_ok(struct cfgd *d, int rc)
 {
 	if (rc < 0 && !d->err)
 		d->err = rc;
 }
 
-static void cfgd_begin(struct cfgd *d, const char *name, uint64_t addr, bool at)
+void cfgd_begin(struct cfgd *d, const char *name, uint64_t addr, bool at)
 {
 	char buf[64];
 
@@ -48,23 +37,22 @@ static void cfgd_begin(struct cfgd *d, const char *name, uint64_t addr, bool at)
 	cfgd_ok(d, fdt_begin_node(d->fdt, buf));
 }
 
-static void cfgd_end(struct cfgd *d)
+void cfgd_end(struct cfgd *d)
 {
 	cfgd_ok(d, fdt_end_node(d->fdt));
 }
 
-static void cfgd_str(struct cfgd *d, const char *name, const char *s)
+void cfgd_str(struct cfgd *d, const char *name, const char *s)
 {
 	cfgd_ok(d, fdt_property_string(d->fdt, name, s));
 }
 
-static void cfgd_u32(struct cfgd *d, const char *name, uint32_t v)
+void cfgd_u32(struct cfgd *d, const char *name, uint32_t v)
 {
 	cfgd_ok(d, fdt_property_u32(d->fdt, name, v));
 }
 
-/* A property of n 32-bit cells. */
-static void cfgd_cells(struct cfgd *d, const char *name, const uint32_t *v, int n)
+void cfgd_cells(struct cfgd *d, const char *name, const uint32_t *v, int n)
 {
 	fdt32_t be[3 * VMC_INTIDS_MAX];
 
@@ -73,8 +61,7 @@ static void cfgd_cells(struct cfgd *d, const char *name, const uint32_t *v, int 
 	cfgd_ok(d, fdt_property(d->fdt, name, be, n * (int)sizeof be[0]));
 }
 
-/* reg = <addr size> in two cells each (the root's #address-cells and #size-cells). */
-static void cfgd_reg(struct cfgd *d, const uint64_t *pairs, int n)
+void cfgd_reg(struct cfgd *d, const uint64_t *pairs, int n)
 {
 	uint32_t cells[32];
 
@@ -85,54 +72,32 @@ static void cfgd_reg(struct cfgd *d, const uint64_t *pairs, int n)
 	cfgd_cells(d, "reg", cells, 4 * n);
 }
 
-/* A string list: "a\0b\0". */
-static void cfgd_strs(struct cfgd *d, const char *name, const char *list, int len)
+void cfgd_strs(struct cfgd *d, const char *name, const char *list, int len)
 {
 	cfgd_ok(d, fdt_property(d->fdt, name, list, len));
 }
 
-static void cfgd_irq(struct cfgd *d, uint64_t intid)
+void cfgd_flag(struct cfgd *d, const char *name)
 {
-	uint32_t irq[3] = {CFGD_SPI, (uint32_t)intid - 32, CFGD_LEVEL_HIGH};
-
-	cfgd_cells(d, "interrupts", irq, 3);
+	cfgd_ok(d, fdt_property(d->fdt, name, NULL, 0));
 }
 
-/*
- * The emulated UART, the platform's model (PLAT_VUART_MODEL): the PL011 with
- * the 24 MHz clock, or the ns16550a as QEMU's riscv64 `virt` has it (byte
- * registers, `reg-shift` 0; its clock 3.6864 MHz; one interrupt cell, the
- * PLIC's).
- */
-#if PLAT_VUART_MODEL == PLAT_VUART_PL011
-#define CFGD_UART_NODE "pl011"
-static void cfgd_uart(struct cfgd *d, uint64_t ipa)
+void cfgd_irqs(struct cfgd *d, const uint64_t *intids, int n)
 {
-	uint64_t reg[2] = {ipa, VMC_PAGE};
-	uint32_t clocks[2] = {CFGD_CLK_PHANDLE, CFGD_CLK_PHANDLE};
+	uint32_t spec[CFGD_IRQ_CELLS * VMC_INTIDS_MAX];
+	int cells = 0;
 
-	cfgd_begin(d, CFGD_UART_NODE, ipa, true);
-	cfgd_strs(d, "compatible", "arm,pl011\0arm,primecell", 24);
-	cfgd_reg(d, reg, 1);
-	cfgd_irq(d, PLAT_UART_INTID);
-	cfgd_cells(d, "clocks", clocks, 2);
-	cfgd_strs(d, "clock-names", "uartclk\0apb_pclk", 17);
-	cfgd_end(d);
+	for (int i = 0; i < n; i++)
+		cells += cfgd_irq_spec(intids[i], &spec[cells]);
+	if (cfgd_parent_per_node)
+		cfgd_u32(d, "interrupt-parent", CFGD_INTC_PHANDLE);
+	cfgd_cells(d, "interrupts", spec, cells);
 }
-#else
-#define CFGD_UART_NODE "serial"
-static void cfgd_uart(struct cfgd *d, uint64_t ipa)
+
+void cfgd_irq(struct cfgd *d, uint64_t intid)
 {
-	uint64_t reg[2] = {ipa, VMC_PAGE};
-
-	cfgd_begin(d, CFGD_UART_NODE, ipa, true);
-	cfgd_str(d, "compatible", "ns16550a");
-	cfgd_reg(d, reg, 1);
-	cfgd_u32(d, "interrupts", PLAT_UART_INTID);
-	cfgd_u32(d, "clock-frequency", 3686400);
-	cfgd_end(d);
+	cfgd_irqs(d, &intid, 1);
 }
-#endif
 
 /* The rng-seed's room: the hypervisor fills it at every start (cfg_vm.rng_seed_ipa). */
 static const uint8_t cfgd_zero_seed[CFG_RNG_SEED_SIZE];
@@ -145,7 +110,7 @@ static void cfgd_chosen(struct cfgd *d, const struct vmc_vm *vm)
 	if (vm->bootargs_line)
 		cfgd_str(d, "bootargs", vm->bootargs);
 	if (vm->uart) {
-		snprintf(path, sizeof path, "/%s@%" PRIx64, CFGD_UART_NODE, vm->uart);
+		snprintf(path, sizeof path, "/%s@%" PRIx64, cfgd_uart_node, vm->uart);
 		cfgd_str(d, "stdout-path", path);
 	}
 	if (vm->initrd.size) {
@@ -159,65 +124,13 @@ static void cfgd_chosen(struct cfgd *d, const struct vmc_vm *vm)
 	cfgd_end(d);
 }
 
-static void cfgd_cpus(struct cfgd *d, const struct vmc_vm *vm)
-{
-	cfgd_begin(d, "cpus", 0, false);
-	cfgd_u32(d, "#address-cells", 1);
-	cfgd_u32(d, "#size-cells", 0);
-	for (int i = 0; i < vm->nr_cpus; i++) {
-		cfgd_begin(d, "cpu", (uint64_t)i, true);
-		cfgd_str(d, "device_type", "cpu");
-		cfgd_str(d, "compatible", "arm,armv8");
-		cfgd_u32(d, "reg", (uint32_t)i); /* VMPIDR_EL2 Aff0 (vcpu_start.c) */
-		cfgd_str(d, "enable-method", "psci");
-		cfgd_end(d);
-	}
-	cfgd_end(d);
-	cfgd_begin(d, "psci", 0, false);
-	cfgd_strs(d, "compatible", "arm,psci-1.0\0arm,psci-0.2", 26);
-	cfgd_str(d, "method", "hvc");
-	cfgd_end(d);
-}
-
-/* The GIC as vgicd.c and vgicr.c emulate it, the timer's PPIs and the UART. */
-static void cfgd_devices(struct cfgd *d, const struct vmc_vm *vm)
-{
-	uint64_t gic[4] = {PLAT_GICD_BASE, PLAT_GICD_SIZE, PLAT_GICR_BASE,
-	                   PLAT_GICR_STRIDE * (uint64_t)vm->nr_cpus};
-	uint32_t timer[12] = {CFGD_PPI, 13, CFGD_LEVEL_HIGH, CFGD_PPI, 14, CFGD_LEVEL_HIGH,
-	                      CFGD_PPI, 11, CFGD_LEVEL_HIGH, CFGD_PPI, 10, CFGD_LEVEL_HIGH};
-
-	cfgd_begin(d, "intc", PLAT_GICD_BASE, true);
-	cfgd_str(d, "compatible", "arm,gic-v3");
-	cfgd_u32(d, "#interrupt-cells", 3);
-	cfgd_u32(d, "#address-cells", 0); /* the PCIe interrupt-map's entries give it none */
-	cfgd_ok(d, fdt_property(d->fdt, "interrupt-controller", NULL, 0));
-	cfgd_reg(d, gic, 2);
-	cfgd_u32(d, "phandle", CFGD_GIC_PHANDLE);
-	cfgd_end(d);
-	cfgd_begin(d, "timer", 0, false);
-	cfgd_str(d, "compatible", "arm,armv8-timer");
-	cfgd_cells(d, "interrupts", timer, 12);
-	cfgd_ok(d, fdt_property(d->fdt, "always-on", NULL, 0));
-	cfgd_end(d);
-	cfgd_begin(d, "apb-pclk", 0, false);
-	cfgd_str(d, "compatible", "fixed-clock");
-	cfgd_u32(d, "#clock-cells", 0);
-	cfgd_u32(d, "clock-frequency", 24000000);
-	cfgd_str(d, "clock-output-names", "clk24mhz");
-	cfgd_u32(d, "phandle", CFGD_CLK_PHANDLE);
-	cfgd_end(d);
-	if (vm->uart)
-		cfgd_uart(d, vm->uart);
-}
-
 /* mem, device and shm lines: RAM, pass-through MMIO with its INTIDs, channels. */
 static void cfgd_regions(struct cfgd *d, const struct vmc_config *c, const struct vmc_vm *vm)
 {
 	for (int i = 0; i < vm->nr_regions; i++) {
 		const struct vmc_region *r = &vm->regions[i];
 		uint64_t reg[2] = {r->ipa, r->size};
-		uint32_t irqs[3 * VMC_INTIDS_MAX];
+		uint64_t irqs[VMC_INTIDS_MAX];
 		int n = 0;
 
 		switch (r->kind) {
@@ -234,13 +147,10 @@ static void cfgd_regions(struct cfgd *d, const struct vmc_config *c, const struc
 			cfgd_str(d, "compatible", "vitrine,passthrough");
 			cfgd_reg(d, reg, 1);
 			for (int k = 0; k < vm->nr_intids; k++)
-				if (vm->intids[k].line == r->line) {
-					irqs[n++] = CFGD_SPI;
-					irqs[n++] = (uint32_t)vm->intids[k].id - 32;
-					irqs[n++] = CFGD_LEVEL_HIGH;
-				}
+				if (vm->intids[k].line == r->line)
+					irqs[n++] = vm->intids[k].id;
 			if (n)
-				cfgd_cells(d, "interrupts", irqs, n);
+				cfgd_irqs(d, irqs, n);
 			break;
 		default:
 			cfgd_begin(d, "shm", r->ipa, true);
@@ -251,64 +161,13 @@ static void cfgd_regions(struct cfgd *d, const struct vmc_config *c, const struc
 				cfgd_strs(d, "reg-names", "shm\0bell", 9);
 			cfgd_str(d, "vitrine,channel", c->channels[r->channel].name);
 			if (!r->write)
-				cfgd_ok(d, fdt_property(d->fdt, "read-only", NULL, 0));
+				cfgd_flag(d, "read-only");
 			if (r->irq)
 				cfgd_irq(d, r->intid);
 			break;
 		}
 		cfgd_end(d);
 	}
-}
-
-/*
- * pci lines: the emulated bus 0 (hyp/drivers/vpcie.c) as a generic ECAM host
- * whose windows are exactly its functions' BARs (IPA = PA), each device's
- * INTA its INTID.
- */
-static void cfgd_pcie(struct cfgd *d, const struct vmc_vm *vm)
-{
-	uint64_t reg[2] = {PLAT_PCIE_VECAM_IPA, PLAT_PCIE_ECAM_BUS_SIZE};
-	uint32_t ranges[7 * VMC_PCIS_MAX], map[8 * VMC_PCIS_MAX], mask[4] = {0xf800, 0, 0, 7};
-	uint32_t bus[2] = {0, 0};
-	int nr = 0, nm = 0;
-
-	if (!vm->nr_pcis)
-		return;
-	for (int i = 0; i < vm->nr_pcis; i++) {
-		const struct vmc_pci *p = &vm->pcis[i];
-		const struct vmc_region *r = &vm->regions[p->region];
-		uint32_t window[7] = {0x02000000,       (uint32_t)(r->pa >> 32),
-		                      (uint32_t)r->pa,  (uint32_t)(r->pa >> 32),
-		                      (uint32_t)r->pa,  (uint32_t)(r->size >> 32),
-		                      (uint32_t)r->size};
-		uint32_t intx[8] = {(uint32_t)p->dev << 11,
-		                    0,
-		                    0,
-		                    1,
-		                    CFGD_GIC_PHANDLE,
-		                    CFGD_SPI,
-		                    PLAT_PCIE_INTX_INTID + (uint32_t)p->dev % 4 - 32,
-		                    CFGD_LEVEL_HIGH};
-
-		memcpy(&ranges[nr], window, sizeof window);
-		nr += 7;
-		memcpy(&map[nm], intx, sizeof intx);
-		nm += 8;
-	}
-	cfgd_begin(d, "pcie", PLAT_PCIE_VECAM_IPA, true);
-	cfgd_str(d, "compatible", "pci-host-ecam-generic");
-	cfgd_str(d, "device_type", "pci");
-	cfgd_u32(d, "#address-cells", 3);
-	cfgd_u32(d, "#size-cells", 2);
-	cfgd_u32(d, "#interrupt-cells", 1);
-	cfgd_reg(d, reg, 1);
-	cfgd_cells(d, "bus-range", bus, 2);
-	cfgd_u32(d, "linux,pci-domain", 0);
-	cfgd_cells(d, "ranges", ranges, nr);
-	cfgd_cells(d, "interrupt-map-mask", mask, 4);
-	cfgd_cells(d, "interrupt-map", map, nm);
-	cfgd_ok(d, fdt_property(d->fdt, "dma-coherent", NULL, 0));
-	cfgd_end(d);
 }
 
 static int cfgd_generate(const struct vmc_config *c, struct vmc_vm *vm, void *buf, int size)
@@ -322,12 +181,12 @@ static int cfgd_generate(const struct vmc_config *c, struct vmc_vm *vm, void *bu
 	cfgd_str(&d, "model", "Vitrine VM");
 	cfgd_u32(&d, "#address-cells", 2);
 	cfgd_u32(&d, "#size-cells", 2);
-	cfgd_u32(&d, "interrupt-parent", CFGD_GIC_PHANDLE);
+	if (!cfgd_parent_per_node)
+		cfgd_u32(&d, "interrupt-parent", CFGD_INTC_PHANDLE);
 	cfgd_chosen(&d, vm);
-	cfgd_cpus(&d, vm);
-	cfgd_devices(&d, vm);
+	cfgd_arch_nodes(&d, vm);
 	cfgd_regions(&d, c, vm);
-	cfgd_pcie(&d, vm);
+	cfgd_arch_buses(&d, vm);
 	cfgd_end(&d);
 	cfgd_ok(&d, fdt_finish(buf));
 	return d.err;

@@ -89,8 +89,8 @@ static void cfge_images(FILE *f, const struct vmc_config *c, const char *out)
 	}
 	fprintf(f,
 	        "\n/* The page-table pool (vmconfig's bound for this config). */\n"
-	        "uint64_t cfg_pt_pool[%" PRIu64 "][512] __attribute__((aligned(4096)));\n",
-	        c->pt_pages);
+	        "uint64_t cfg_pt_pool[%" PRIu64 "][512] __attribute__((aligned(%d)));\n",
+	        c->pt_pages, PLAT_S2_ROOT_PAGES * 4096);
 }
 
 static void cfge_vm_data(FILE *f, const struct vmc_config *c, int v)

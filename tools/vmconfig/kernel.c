@@ -1,17 +1,18 @@
 /*
  * A vm that boots a Linux kernel (`kernel`, `initrd`, `dtb`, `bootargs`):
- * its arm64 Image header is checked, then its blobs are placed in its
- * first mem region as the arm64 boot protocol asks: the kernel at a 2 MiB
- * aligned base plus text_offset with image_size free from that base, the
- * initrd at the top of the region, the DTB (8-byte aligned, at most 2 MiB)
- * below it. vCPU 0 enters the kernel with x0 = the DTB's IPA.
+ * its Image header is checked (arm64's and riscv64's share the fields read
+ * here; the magic at 56 is the platform's, PLAT_KERNEL_MAGIC), then its
+ * blobs are placed in its first mem region as the boot protocols ask: the
+ * kernel at a 2 MiB aligned base (plus text_offset on arm64) with
+ * image_size free from there, the initrd at the top of the region, the DTB
+ * (8-byte aligned, at most 2 MiB) below it. vCPU 0 enters the kernel with
+ * the DTB's IPA in x0 (arm64) or a1 (riscv64, a0 being the hart ID).
  */
 #include <string.h>
 
 #include "vmconfig.h"
 
 #define CFGK_HEADER 64
-#define CFGK_MAGIC 0x644d5241u /* "ARM\x64" at offset 56 */
 #define CFGK_ALIGN (2ull << 20)
 #define CFGK_DTB_MAX (2ull << 20)
 #define CFGK_FLAG_BE 1ull                /* bit 0: a big-endian kernel */
@@ -51,21 +52,23 @@ static bool cfgk_header(const struct vmc_config *c, struct vmc_vm *vm)
 		return false;
 	if (k->size < CFGK_HEADER) {
 		cfgk_err(c, vm, k->line, "kernel",
-		         "'%s' (%" PRIu64
-		         " bytes) is too small for an arm64 Image header (%d bytes)",
+		         "'%s' (%" PRIu64 " bytes) is too small for " PLAT_KERNEL_KIND
+		         " header (%d bytes)",
 		         k->name, k->size, CFGK_HEADER);
 		return false;
 	}
 	if (!cfgi_read(c, vm, k, "kernel", 0, h, sizeof h))
 		return false;
 	magic = (uint32_t)cfgk_le(h + 56, 4);
-	vm->khdr.text_offset = cfgk_le(h + 8, 8);
+	/* 0 where the platform places the kernel at the base itself (PLAT_KERNEL_TEXT_OFFSET) */
+	vm->khdr.text_offset = PLAT_KERNEL_TEXT_OFFSET ? cfgk_le(h + 8, 8) : 0;
 	vm->khdr.image_size = cfgk_le(h + 16, 8);
 	vm->khdr.flags = cfgk_le(h + 24, 8);
-	if (magic != CFGK_MAGIC) {
+	if (magic != PLAT_KERNEL_MAGIC) {
 		cfgk_err(c, vm, k->line, "kernel",
-		         "'%s' is not an arm64 Image: magic at offset 56 is 0x%08x, not 0x%08x",
-		         k->name, magic, CFGK_MAGIC);
+		         "'%s' is not " PLAT_KERNEL_KIND
+		         ": magic at offset 56 is 0x%08x, not 0x%08x",
+		         k->name, magic, PLAT_KERNEL_MAGIC);
 		return false;
 	}
 	if (vm->khdr.flags & CFGK_FLAG_BE) {

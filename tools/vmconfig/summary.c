@@ -81,8 +81,9 @@ static void cfgs_vm(FILE *f, const struct vmc_config *c, int v)
 	for (int i = 0; i < vm->nr_cpus; i++)
 		fprintf(f, "%s%" PRIu64, i ? "," : " ", vm->cpus[i]);
 	if (vm->kernel.line)
-		fprintf(f, "  kernel  entry 0x%08" PRIx64 "  x0 (DTB) " VMC_X "\n", vm->entry,
-		        vm->arg);
+		fprintf(
+		    f, "  kernel  entry 0x%08" PRIx64 "  " PLAT_KERNEL_DTB_REG " (DTB) " VMC_X "\n",
+		    vm->entry, vm->arg);
 	else
 		fprintf(
 		    f, "  image %s (%s) at 0x%08" PRIx64 "  entry 0x%08" PRIx64 "  arg " VMC_X "\n",

@@ -1,6 +1,8 @@
 # Armv8-A on QEMU's aarch64 `virt`: what the Makefile builds differently per architecture.
 PLATFORM   ?= qemu-aarch64-virt
 CROSS      ?= aarch64-linux-gnu-
+# A kernel vm's device tree: its vCPUs, interrupt controller, UART (tools/vmconfig/dtb.h).
+VMCONFIG_DT := dtb_gic
 CONFIG_DIR := configs
 HYP_DRIVERS := pl011 smmuv3 pcie vpcie # the console UART first
 ARCH_MONITOR := 1 # the monitor partition (monitor/monitor.mk) is built
@@ -22,3 +24,11 @@ GUEST_BASE_PROBE := 0x60000000
 GUEST_LD    := guests/rt/guest.ld
 GUEST_ARCH_FLAGS := -mstrict-align -Ihyp/arch/aarch64/include
 RT_ARCH_SRC := guests/rt/crt0.S guests/rt/vectors.S guests/rt/psci.c guests/rt/gic.c guests/rt/timer.c
+
+# The Linux guest (guests/linux/linux.mk): Debian's arm64 kernel, whose vmlinuz is the Image
+# ("ARM\x64" at 56), and the initramfs's programs and modules.
+LINUX_DEB   := arm64
+LINUX_KFILE := vmlinuz
+LINUX_MAGIC := 644d5241
+LINUX_BINS  := memhog vtshm
+LINUX_MODULES := uio

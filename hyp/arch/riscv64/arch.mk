@@ -2,6 +2,8 @@
 PLATFORM   ?= qemu-riscv64-virt
 CROSS      ?= riscv64-linux-gnu-
 O          ?= out/riscv64
+# A kernel vm's device tree: its vCPUs, interrupt controller, UART (tools/vmconfig/dtb.h).
+VMCONFIG_DT := dtb_plic
 CONFIG_DIR := configs/riscv64
 HYP_DRIVERS := ns16550 plic # the console UART, the interrupt controller
 
@@ -28,3 +30,12 @@ GUEST_BASE_PROBE := 0xa0000000
 GUEST_LD    := guests/rt/riscv64/guest.ld
 GUEST_ARCH_FLAGS := -march=rv64imafdc_zicsr_zifencei -mabi=lp64d -Ihyp/arch/riscv64/include # libgcc is lp64d: guests use FP (crt0 turns it on)
 RT_ARCH_SRC := guests/rt/riscv64/crt0.S guests/rt/riscv64/sbi.c guests/rt/riscv64/intc.c guests/rt/timer.c
+
+# The Linux guest (guests/linux/linux.mk): Debian's riscv64 kernel, whose vmlinux is the Image
+# ("RSC\x05" at 56; EFI's PE header around it, which the boot ignores). No programs yet: they
+# make arm64 system calls.
+LINUX_DEB   := riscv64
+LINUX_KFILE := vmlinux
+LINUX_MAGIC := 05435352
+LINUX_BINS  :=
+LINUX_MODULES :=

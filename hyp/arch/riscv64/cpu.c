@@ -40,6 +40,7 @@ void arch_cpu_init(struct cpu *c)
 	if (c->id == 0)
 		plic_init();
 	plic_cpu_init();
+	vplic_cpu_online(c->id);
 	csr_write(hedeleg, HEDELEG_GUEST);
 	csr_write(hideleg, HIDELEG_GUEST);
 	csr_write(hcounteren, HCOUNTEREN_TM);

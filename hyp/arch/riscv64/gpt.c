@@ -1,20 +1,21 @@
 /*
  * Sv39 / Sv39x4 tables: three levels of 512 entries (the G-stage root has
- * 2048), a leaf at any level. Tables come from one static pool; emptied
- * ones go back to it.
+ * 2048), a leaf at any level. Tables come from the config's pool
+ * (cfg_pt_pool, as many pages as vmconfig's bound for it); emptied ones go
+ * back to it.
  */
 #include "gpt.h"
 
 #include <string.h>
 
+#include <vitrine/config.h>
+
 #include "mmu.h"
 #include "spinlock.h"
 
-#define GPT_POOL_PAGES 128
 #define GPT_PPN_SHIFT 10
 #define GPT_SHIFT(level) (12u + 9u * (level))
 
-static uint64_t gpt_pool[GPT_POOL_PAGES][512] __attribute__((aligned(16384)));
 static uint32_t gpt_next;       /* pages never handed out start here */
 static uint64_t *gpt_free_list; /* given back: each holds the next in word 0 */
 static struct spinlock gpt_lock;
@@ -31,8 +32,8 @@ uint64_t *gpt_alloc(unsigned n)
 	} else {
 		uint32_t at = (gpt_next + n - 1) / n * n; /* naturally aligned */
 
-		if (at + n <= GPT_POOL_PAGES) {
-			t = gpt_pool[at];
+		if (at + n <= cfg_system.pt_pool_pages) {
+			t = cfg_pt_pool[at];
 			gpt_next = at + n;
 		}
 	}

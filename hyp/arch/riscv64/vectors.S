@@ -83,3 +83,29 @@ mmio_insn_parcel:
 	csrs	hstatus, t0
 	li	a0, -1
 	ret
+
+/*
+ * guest_phys_byte(gpa): a byte of the guest's memory at a guest-physical
+ * address, read with HLV.BU while vsatp is Bare, so that the G-stage alone
+ * translates and checks it, as it would the guest's own access; or -1 if
+ * that traps (not the VM's memory), caught as mmio_insn_parcel's is.
+ */
+.global guest_phys_byte
+guest_phys_byte:
+	la	t0, 1f
+	csrrw	t1, stvec, t0
+	csrrw	t2, vsatp, zero
+	.option	push
+	.option	arch, +h
+	hlv.bu	a0, (a0)
+	.option	pop
+	csrw	vsatp, t2
+	csrw	stvec, t1
+	ret
+.balign 4
+1:	csrw	vsatp, t2
+	csrw	stvec, t1
+	li	t0, 1 << 7		/* HSTATUS_SPV */
+	csrs	hstatus, t0
+	li	a0, -1
+	ret

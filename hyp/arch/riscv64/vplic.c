@@ -330,6 +330,25 @@ static void vplic_pass_through(struct vplic *p, uint32_t src)
 	plic_priority(src, 1); /* any: the guest's priorities are virtual */
 }
 
+/* The console UART feeds the `input` VM's emulated one (vuart_uart_irq). */
+static int vplic_takes_input(const struct vm *vm)
+{
+	return vm->cfg->uart_ipa && cfg_system.input_vm == vm->id;
+}
+
+/*
+ * pCPU pcpu has started: OpenSBI cleared its hart's PLIC contexts as it
+ * started it, after pCPU 0 built the VMs, so what vplic_vm_init enabled on
+ * it is enabled again (pass-through sources are enabled later, by their
+ * guests).
+ */
+void vplic_cpu_online(uint32_t pcpu)
+{
+	for (uint32_t i = 0; i < vm_count; i++)
+		if (vplic_takes_input(&vm_table[i]) && vplic_hw_pcpu(&vm_table[i]) == pcpu)
+			plic_enable(PLAT_UART_INTID, pcpu, 1);
+}
+
 void vplic_vm_init(struct vm *vm)
 {
 	struct vplic *p = &vm->arch.plic;
@@ -345,8 +364,7 @@ void vplic_vm_init(struct vm *vm)
 			vplic_set(p->owned, cfg->regions[i].intid, 1);
 	if (cfg->uart_ipa) /* its emulated UART's, a virtual level line (vuart.c) */
 		vplic_set(p->owned, PLAT_UART_INTID, 1);
-	/* The console UART feeds the `input` VM's emulated one (vuart_uart_irq). */
-	if (cfg->uart_ipa && cfg_system.input_vm == vm->id) {
+	if (vplic_takes_input(vm)) {
 		plic_priority(PLAT_UART_INTID, 1);
 		plic_enable(PLAT_UART_INTID, vplic_hw_pcpu(vm), 1);
 	}

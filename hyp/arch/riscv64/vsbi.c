@@ -1,8 +1,9 @@
 /*
- * SBI as a VM sees it: base, the timer, legacy console
- * putchar, IPI and RFENCE, HSM over the VM's own harts (a hart ID is a
- * vCPU's index in its VM), SRST of the VM alone; and Vitrine's own calls, whose extension IDs are
- * their SMCCC function IDs (vitrine/abi.h: VT_HC_*), x1-x7 in a0-a6, x0-x7 back in a0-a7.
+ * SBI as a VM sees it (2.0): base, the timer, legacy console
+ * putchar and the debug console (DBCN: Linux's `earlycon=sbi`), IPI and RFENCE, HSM over the VM's
+ * own harts (a hart ID is a vCPU's index in its VM), SRST of the VM alone; and Vitrine's own calls,
+ * whose extension IDs are their SMCCC function IDs (vitrine/abi.h: VT_HC_*), x1-x7 in a0-a6, x0-x7
+ * back in a0-a7.
  */
 #include <vitrine/abi.h>
 
@@ -14,7 +15,7 @@
 #include "vm.h"
 #include "vplic.h"
 
-#define VSBI_SPEC_VERSION (1ul << 24) /* SBI 1.0 */
+#define VSBI_SPEC_VERSION (2ul << 24) /* SBI 2.0: DBCN is its */
 #define VSBI_IMPL_ID 0x5654           /* "VT": not a registered implementation ID */
 
 #define VSBI_EXTENSIONS(X)                                                                         \
@@ -24,7 +25,8 @@
 	X(SBI_EXT_IPI)                                                                             \
 	X(SBI_EXT_RFENCE)                                                                          \
 	X(SBI_EXT_HSM)                                                                             \
-	X(SBI_EXT_SRST)
+	X(SBI_EXT_SRST)                                                                            \
+	X(SBI_EXT_DBCN)
 
 static int vsbi_has(unsigned long ext)
 {
@@ -225,6 +227,38 @@ static int vsbi_vitrine(unsigned long ext)
 	       (ext & 0xff000000) == (VT_HC_CALL_UID & 0xff000000);
 }
 
+#define VSBI_DBCN_CHUNK 256 /* bytes one write call takes at most: the guest calls again */
+
+/*
+ * DBCN: write (a0 bytes at guest-physical a2:a1), read (nothing to read:
+ * console input is the emulated UART's) and write_byte. The bytes are read
+ * through the VM's G-stage (guest_phys_byte), so an address outside its
+ * memory is an error, not a read of someone else's.
+ */
+static struct sbi_ret vsbi_dbcn(struct vcpu *v, unsigned long fid, const uint64_t *a)
+{
+	uint64_t gpa = a[1] | a[2] << 32, n = a[0] < VSBI_DBCN_CHUNK ? a[0] : VSBI_DBCN_CHUNK;
+
+	switch (fid) {
+	case 0:
+		for (uint64_t i = 0; i < n; i++) {
+			long c = guest_phys_byte(gpa + i);
+
+			if (c < 0)
+				return (struct sbi_ret){i ? SBI_SUCCESS : SBI_ERR_INVALID_PARAM,
+				                        (long)i};
+			vconsole_putc(v, (char)c);
+		}
+		return (struct sbi_ret){SBI_SUCCESS, (long)n};
+	case 1:
+		return (struct sbi_ret){SBI_SUCCESS, 0};
+	case 2:
+		vconsole_putc(v, (char)a[0]);
+		return (struct sbi_ret){SBI_SUCCESS, 0};
+	}
+	return (struct sbi_ret){SBI_ERR_NOT_SUPPORTED, 0};
+}
+
 void vsbi_call(struct vcpu *v, struct arch_regs *r)
 {
 	uint64_t *a = &r->x[10]; /* a0-a7 */
@@ -262,6 +296,9 @@ void vsbi_call(struct vcpu *v, struct arch_regs *r)
 		break;
 	case SBI_EXT_SRST:
 		ret = vsbi_srst(v, fid, a[0]);
+		break;
+	case SBI_EXT_DBCN:
+		ret = vsbi_dbcn(v, fid, a);
 		break;
 	default:
 		ret = (struct sbi_ret){SBI_ERR_NOT_SUPPORTED, 0};

@@ -24,6 +24,8 @@ void vsbi_call(struct vcpu *v, struct arch_regs *r);
 int mmio_emulate(struct vcpu *v, struct arch_regs *r, uint64_t gpa, int write);
 /* The 16-bit parcel of guest code at VS virtual address va, or -1 if reading it traps. */
 long mmio_insn_parcel(uint64_t va);
+/* A byte of the guest's memory at guest-physical gpa, or -1 if it is not the VM's. */
+long guest_phys_byte(uint64_t gpa);
 /* The hypervisor's timer: a guest's SBI deadline passed (vsbi.c). */
 void vsbi_timer_fired(void);
 /* Before v returns to its guest: what other vCPUs of its VM asked of it (vsbi.c). */
