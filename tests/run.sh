@@ -10,8 +10,18 @@ mkdir -p "$O/test"
 : >"$results"
 
 step() { echo "== $* (at ${SECONDS} s)" >&2; }
-# run_suite NAME SCRIPT [ARGS]: a step that is one test script, its PASS/FAIL lines kept.
-run_suite() { step "$1"; shift; "$@" 2>&1 | tee -a "$results" | grep -E '^(PASS|FAIL)' ; }
+# run_suite NAME SCRIPT [ARGS]: a step that is one test script, its PASS/FAIL lines kept;
+# a script that reports nothing, or that the shell cannot read to its end, is a FAIL itself.
+run_suite() {
+	local name=$1 out=$O/test/suite.out
+	step "$name"
+	shift
+	"$@" 2>&1 | tee "$out" | tee -a "$results" | grep -E '^(PASS|FAIL)'
+	if ! grep -Eq '^(PASS|FAIL)' "$out" || grep -q ': syntax error' "$out"; then
+		echo "FAIL suite/$name: $(grep -m1 ': syntax error' "$out" || echo 'no results')" |
+			tee -a "$results"
+	fi
+}
 
 # The riscv64 port (docs/riscv.md): its guests and configs, built in $O/riscv64, and its system tests.
 riscv64_suite() {

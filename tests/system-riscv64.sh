@@ -349,6 +349,7 @@ test_rv_monitor_net() {
 	check riscv64/monitor-net-up has '^monitor: network 10\.0\.2\.15/24 via 10\.0\.2\.2, MAC '
 	check riscv64/monitor-net-dma-unconfined-said has '^vitrine: VM monitor: dma unconfined: '
 	check riscv64/monitor-net-qemu-exit-0 exited 0
+}
 
 # Debian's riscv64 kernel (make linux ARCH=riscv64) on two harts beside a
 # bare-metal VM: userspace up on both, its console the emulated ns16550a with
