@@ -46,7 +46,7 @@ $(VMCONFIG): $(VMCONFIG_SRC) $(wildcard tools/vmconfig/*.h) platforms/$(PLATFORM
 # GUESTS, GUEST_BASE, GUEST_ARCH_FLAGS and RT_ARCH_SRC: hyp/arch/$(ARCH)/arch.mk.
 GUEST_BASE_probe := $(GUEST_BASE_PROBE)
 GUEST_FLAGS := $(TGT_FLAGS) $(GUEST_ARCH_FLAGS) -Iinclude -Iguests/rt/$(ARCH) -Iguests/rt -Ihyp/lib
-RT_SRC      := $(RT_ARCH_SRC) guests/rt/rt.c hyp/lib/fmt.c hyp/lib/string.c
+RT_SRC      := $(RT_ARCH_SRC) guests/rt/rt.c guests/rt/irq_wait.c hyp/lib/fmt.c hyp/lib/string.c
 RT_OBJ      := $(patsubst %,$(O)/guests/obj/%.o,$(RT_SRC))
 
 $(O)/guests/obj/%.c.o: %.c | $(DEPS_OK)

@@ -249,17 +249,3 @@ void irq_dispatch(void)
 		gic_isb();
 	}
 }
-
-uint32_t irq_wait_change(const volatile uint32_t *word, uint32_t old)
-{
-	uint32_t v;
-
-	irq_disable_local();
-	while ((v = __atomic_load_n(word, __ATOMIC_ACQUIRE)) == old) {
-		irq_wfi();
-		irq_enable_local();
-		irq_disable_local();
-	}
-	irq_enable_local();
-	return v;
-}

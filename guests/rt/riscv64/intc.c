@@ -99,17 +99,3 @@ void rt_irq(uint64_t scause)
 	}
 	__atomic_add_fetch(&intc_spurious_count, 1, __ATOMIC_RELAXED);
 }
-
-uint32_t irq_wait_change(const volatile uint32_t *word, uint32_t old)
-{
-	uint32_t v;
-
-	irq_disable_local();
-	while ((v = __atomic_load_n(word, __ATOMIC_ACQUIRE)) == old) {
-		irq_wfi();
-		irq_enable_local();
-		irq_disable_local();
-	}
-	irq_enable_local();
-	return v;
-}
