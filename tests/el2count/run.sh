@@ -53,7 +53,7 @@ fi
 E=$O/timer/vitrine.elf G=$O/guests/timer.elf
 marks=""
 # NAME=FUNCTION: the synchronous exit's two copies (EXIT recorded or masked) are one marker
-for f in exit_sync=exit_sync_traced exit_sync=exit_sync_masked exit_irq=exit_irq hypercall=hypercall \
+for f in exit_sync=exit_sync_traced exit_sync=exit_sync_masked exit_irq=exit_irq hypercall=hypercall hypercall=hypercall_quiet \
 	vgic_flush=vgic_flush; do
 	marks="$marks,mark=${f%%=*}@$(sym "$E" "${f#*=}")"
 done

@@ -161,6 +161,7 @@ static inline uint32_t exit_class(uint64_t esr)
 _Static_assert(__builtin_offsetof(struct cpu, trace_on) == ENTRY_CPU_TRACE_ON, "vectors.S");
 _Static_assert(__builtin_offsetof(struct cpu, last_enter) == ENTRY_CPU_LAST_ENTER, "vectors.S");
 _Static_assert(VT_CLASS_EXIT == 1u << ENTRY_CLASS_EXIT_BIT, "vectors.S");
+_Static_assert(ENTRY_TRACED == !!VT_TRACE_CLASSES, "vectors.S");
 _Static_assert(ENTRY_EXIT_TRACED == !!(VT_TRACE_CLASSES & VT_CLASS_EXIT), "vectors.S");
 
 /* The EXIT, in the copy of an exit that records it (traced, a constant there: see exit_sync_traced). */
@@ -177,9 +178,19 @@ static inline __attribute__((always_inline)) void exit_record(struct cpu *self, 
  * prologue on every exit otherwise. The EXIT is written in each case, so
  * that the switch is taken once.
  */
+/* The call, with its record or not, as on says (the exit's trace_on). */
+static inline __attribute__((always_inline)) void exit_call(uint64_t on, struct vcpu *v,
+                                                            uint64_t *x)
+{
+	if (trace_classes(on, VT_CLASS_CALL))
+		smccc_call(v, x);
+	else
+		smccc_call_quiet(v, x);
+}
+
 static inline __attribute__((always_inline)) uint32_t
-exit_sync_handle(struct cpu *self, int traced, int framed, struct vcpu *v, struct arch_regs *r,
-                 uint64_t esr)
+exit_sync_handle(struct cpu *self, int traced, uint64_t on, int framed, struct vcpu *v,
+                 struct arch_regs *r, uint64_t esr)
 {
 	uint32_t ec = exit_class(esr);
 	uint64_t ipa;
@@ -198,11 +209,11 @@ exit_sync_handle(struct cpu *self, int traced, int framed, struct vcpu *v, struc
 	switch (ESR_EC(esr)) {
 	case EC_HVC64:
 		exit_record(self, traced, v, ec, esr, r->elr);
-		smccc_call(v, r->x);
+		exit_call(on, v, r->x);
 		break;
 	case EC_SMC64:
 		exit_record(self, traced, v, ec, esr, r->elr);
-		smccc_call(v, r->x);
+		exit_call(on, v, r->x);
 		r->elr += 4; /* a trapped SMC returns to itself */
 		break;
 	case EC_SYSREG:
@@ -231,12 +242,12 @@ exit_sync_handle(struct cpu *self, int traced, int framed, struct vcpu *v, struc
 	return EXIT_DONE;
 }
 
-static inline __attribute__((always_inline)) uint32_t exit_sync_copy(struct arch_regs *r,
-                                                                     struct cpu *self, int traced)
+static inline __attribute__((always_inline)) uint32_t
+exit_sync_copy(struct arch_regs *r, struct cpu *self, int traced, uint64_t on)
 {
 	struct vcpu *v = self->vcpu;
 
-	if (exit_sync_handle(self, traced, 0, v, r, sysreg_read(esr_el2)) == EXIT_HANDLE)
+	if (exit_sync_handle(self, traced, on, 0, v, r, sysreg_read(esr_el2)) == EXIT_HANDLE)
 		return EXIT_HANDLE;
 	return exit_return(v, traced);
 }
@@ -248,14 +259,14 @@ static inline __attribute__((always_inline)) uint32_t exit_sync_copy(struct arch
  * last_enter (trace_enter_masked), with no other test and no other
  * register kept.
  */
-uint32_t exit_sync_traced(struct arch_regs *r, struct cpu *self)
+uint32_t exit_sync_traced(struct arch_regs *r, struct cpu *self, uint64_t on)
 {
-	return exit_sync_copy(r, self, 1);
+	return exit_sync_copy(r, self, 1, on);
 }
 
-uint32_t exit_sync_masked(struct arch_regs *r, struct cpu *self)
+uint32_t exit_sync_masked(struct arch_regs *r, struct cpu *self, uint64_t on)
 {
-	return exit_sync_copy(r, self, 0);
+	return exit_sync_copy(r, self, 0, VT_TRACE_CLASSES ? on : 0);
 }
 
 /*
@@ -383,10 +394,11 @@ void exit_slow(struct arch_regs *r, uint32_t what)
 {
 	struct cpu *self = arch_cpu_this();
 	struct vcpu *v = self->vcpu;
+	uint64_t on = VT_TRACE_CLASSES ? trace_on_read(self) : 0;
 
 	if (what == EXIT_HANDLE)
-		(void)exit_sync_handle(self, trace_classes(trace_on_read(self), VT_CLASS_EXIT) != 0,
-		                       1, v, r, sysreg_read(esr_el2));
+		(void)exit_sync_handle(self, trace_classes(on, VT_CLASS_EXIT) != 0, on, 1, v, r,
+		                       sysreg_read(esr_el2));
 	vcpu_check_state(v);
 	(void)exit_resume(v, 1); /* a counter is always a right last_enter */
 }

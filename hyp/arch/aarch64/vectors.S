@@ -47,7 +47,8 @@
 
 /*
  * The synchronous exit, in the copy of exit.c that records its EXIT or the
- * one that does not (x1: this pCPU's struct cpu). Masked, trace_on is
+ * one that does not (x1: this pCPU's struct cpu, x2: its trace_on, which
+ * the copy tests for the classes beside EXIT). Masked, trace_on is
  * stored as last_enter: see trace.h's trace_enter_masked.
  */
 .macro guest_sync_slot
@@ -55,8 +56,10 @@
 	x0_x19 stp
 	save_lr_elr_spsr
 	mrs	x1, tpidr_el2
-#if ENTRY_EXIT_TRACED
+#if ENTRY_TRACED
 	ldr	x2, [x1, #ENTRY_CPU_TRACE_ON]
+#endif
+#if ENTRY_EXIT_TRACED
 	tbz	x2, #ENTRY_CLASS_EXIT_BIT, 1f
 	bl	exit_sync_traced
 	cbnz	w0, exit_slow_path

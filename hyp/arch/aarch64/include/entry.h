@@ -11,6 +11,11 @@
 #define ENTRY_CPU_TRACE_ON 24   /* offsetof(struct cpu, trace_on) */
 #define ENTRY_CPU_LAST_ENTER 56 /* offsetof(struct cpu, last_enter) */
 #define ENTRY_CLASS_EXIT_BIT 1 /* VT_CLASS_EXIT == 1u << it */
+#if !defined(VT_TRACE_CLASSES) || (VT_TRACE_CLASSES)
+#define ENTRY_TRACED 1
+#else
+#define ENTRY_TRACED 0
+#endif
 #if !defined(VT_TRACE_CLASSES) || ((VT_TRACE_CLASSES) >> ENTRY_CLASS_EXIT_BIT & 1)
 #define ENTRY_EXIT_TRACED 1
 #else
@@ -40,9 +45,9 @@ void cpu_switch_stack(void (*fn)(void), uintptr_t sp) __attribute__((noreturn));
 #define EXIT_DONE 0
 #define EXIT_HANDLE 1 /* the sync exit is not handled yet: it reads x20-x30 */
 #define EXIT_FINISH 2 /* handled, but the vCPU is no longer RUNNING */
-uint32_t exit_sync_traced(struct arch_regs *r, struct cpu *self);
-/* The same, EXIT masked or compiled out. */
-uint32_t exit_sync_masked(struct arch_regs *r, struct cpu *self);
+uint32_t exit_sync_traced(struct arch_regs *r, struct cpu *self, uint64_t on);
+/* The same, EXIT masked or compiled out. on: self's trace_on, as the vector loaded it. */
+uint32_t exit_sync_masked(struct arch_regs *r, struct cpu *self, uint64_t on);
 uint32_t exit_irq(struct arch_regs *r);
 uint32_t exit_other(struct arch_regs *r);
 void exit_slow(struct arch_regs *r, uint32_t what);
