@@ -100,10 +100,11 @@ static inline __attribute__((always_inline)) void exit_sysreg(struct vcpu *v, st
 }
 
 /* The flush, out of line: the inline exit paths then make no call of their own. */
-static __attribute__((noinline)) uint32_t exit_flush(struct vcpu *v)
+static __attribute__((noinline)) uint32_t exit_flush(struct vcpu *v, int traced)
 {
 	vgic_flush(v);
-	trace_enter();
+	if (traced)
+		trace_enter();
 	return EXIT_DONE;
 }
 
@@ -118,7 +119,7 @@ static __attribute__((noinline)) uint32_t exit_flush(struct vcpu *v)
 static inline uint32_t exit_resume(struct vcpu *v, int traced)
 {
 	if (*(volatile uint32_t *)&v->arch.vgic.pending_any)
-		return exit_flush(v);
+		return exit_flush(v, traced);
 	if (traced)
 		trace_enter(); /* self again: kept from the exit, it would take a register pair */
 	return EXIT_DONE;
@@ -164,10 +165,9 @@ _Static_assert(VT_CLASS_EXIT == 1u << ENTRY_CLASS_EXIT_BIT, "vectors.S");
 _Static_assert(ENTRY_TRACED == !!VT_TRACE_CLASSES, "vectors.S");
 _Static_assert(ENTRY_EXIT_TRACED == !!(VT_TRACE_CLASSES & VT_CLASS_EXIT), "vectors.S");
 
-/* The EXIT, in the copy of an exit that records it (traced, a constant there: see exit_sync_traced). */
-static inline __attribute__((always_inline)) void exit_record(struct cpu *self, int traced,
-                                                              const struct vcpu *v, uint32_t ec,
-                                                              uint64_t b, uint64_t c)
+/* The EXIT, in the copy of an exit that records it (traced: a constant there). */
+static inline __attribute__((always_inline)) void
+exit_record(struct cpu *self, int traced, const struct vcpu *v, uint32_t ec, uint64_t b, uint64_t c)
 {
 	if (traced)
 		trace_exit_on(self, v, ec, b, c);
@@ -331,8 +331,8 @@ static inline __attribute__((always_inline)) uint32_t exit_vtimer(struct cpu *se
 	if (__builtin_expect(!trace_folds(self, ts), 0))
 		return exit_irq_any(r, v, VGIC_VTIMER_INTID);
 	trace_flight2(self, ts, v->arch.vgic.trace_vtimer[0],
-	              trace_exit_b(self, VGIC_VTIMER_INTID, ts), r->elr, v->arch.vgic.trace_vtimer[1],
-	              VGIC_VTIMER_INTID, 0);
+	              trace_exit_b(self, VGIC_VTIMER_INTID, ts), r->elr,
+	              v->arch.vgic.trace_vtimer[1], VGIC_VTIMER_INTID, 0);
 	gicv3_eoi(VGIC_VTIMER_INTID);
 	vgic_lr0_write(lr);
 	v->exits++;

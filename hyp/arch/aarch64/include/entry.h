@@ -10,7 +10,7 @@
  */
 #define ENTRY_CPU_TRACE_ON 24   /* offsetof(struct cpu, trace_on) */
 #define ENTRY_CPU_LAST_ENTER 56 /* offsetof(struct cpu, last_enter) */
-#define ENTRY_CLASS_EXIT_BIT 1 /* VT_CLASS_EXIT == 1u << it */
+#define ENTRY_CLASS_EXIT_BIT 1  /* VT_CLASS_EXIT == 1u << it */
 #if !defined(VT_TRACE_CLASSES) || (VT_TRACE_CLASSES)
 #define ENTRY_TRACED 1
 #else
