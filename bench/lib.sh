@@ -73,9 +73,9 @@ bench_sym() { "$BENCH_ARCH-linux-gnu-nm" "$1" | awk -v s="$2" '$3 == s { print "
 
 # Markers of two functions each on aarch64: the synchronous exit, compiled twice (EXIT recorded
 # or masked, exit.c), and the calls, with their record or without (hypercall_quiet).
-BENCH_EXIT_SYNC="exit_sync=exit_sync_traced exit_sync=exit_sync_masked"
-BENCH_HYPERCALL="hypercall hypercall=hypercall_quiet"
-BENCH_PSCI="vpsci_call vpsci_call=vpsci_call_quiet"
+BENCH_EXIT_SYNC=(exit_sync=exit_sync_traced exit_sync=exit_sync_masked)
+BENCH_HYPERCALL=(hypercall hypercall=hypercall_quiet)
+BENCH_PSCI=(vpsci_call vpsci_call=vpsci_call_quiet)
 
 # bench_el2count_args ELF MARKER...: the plugin's range, vector table (riscv64: trap entry) and
 # markers for a vitrine.elf. A marker is a function, or NAME=FUNCTION to give it another name
