@@ -93,7 +93,7 @@ static inline __attribute__((always_inline)) void exit_sysreg(struct vcpu *v, st
 
 	if ((esr & SYSREG_ISS_MASK) == ICC_SGI1R_ISS && !read)
 		vgic_sgi_write(v, rt == 31 ? 0 : r->x[rt]);
-	else if (read && rt != 31)
+	else if (read && __builtin_expect(rt != 31, 1)) /* XZR, rarely */
 		r->x[rt] = 0;
 	v->sysreg_traps++;
 	r->elr += 4;
