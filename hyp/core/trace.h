@@ -29,8 +29,8 @@
 /*
  * Always set in trace_on, so that trace_on is itself a last_enter that
  * says "no entry to fold" (any value from VT_ENTER_NONE up does): an exit
- * with EXIT masked stores the word it has in a register on its way back
- * (trace_enter_masked), where a counter read would be two instructions.
+ * that finds EXIT masked stores the word it just loaded (trace_enter_masked),
+ * where keeping the counter on its way back took a read and a store.
  */
 #define TRACE_ON_NO_ENTER VT_ENTER_NONE
 /* From a ring's head to its first slot. */
@@ -167,9 +167,10 @@ static inline void trace_enter(void)
 }
 
 /*
- * Back into the guest from an exit that found EXIT masked in on (its
- * trace_on): no time kept, but a last_enter that folds nothing, so that an
- * EXIT switched on meanwhile takes no stale entry. One store.
+ * An exit that found EXIT masked in on (its trace_on): a last_enter that
+ * folds nothing, so that an EXIT switched on before the next exit takes no
+ * stale entry, and no time kept on the way back. One store (on aarch64 the
+ * vector's, vectors.S).
  */
 static inline void trace_enter_masked(struct cpu *self, uint64_t on)
 {
