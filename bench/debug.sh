@@ -23,7 +23,7 @@ bench_el2count_plugin
 E=$O/debug/vitrine.elf G=$O/guests/dbgtarget.elf M=$O/guests/monitor.elf
 make -s O="$O" CONFIG=debug >/dev/null
 tick=$(bench_sym "$G" dbg_tick) off=$(bench_sym "$M" debug_step_off)
-args="$(bench_el2count_args "$E" exit_sync hypercall),glo=0x40000000,ghi=0x40100000"
+args="$(bench_el2count_args "$E" "${BENCH_EXIT_SYNC[@]}" "${BENCH_HYPERCALL[@]}"),glo=0x40000000,ghi=0x40100000"
 
 # run NAME WINDOW LUA: the window's rows of el2count's report: vCPU total hyp guest entries.
 run() {

@@ -103,7 +103,8 @@ fi
 measure() {
 	local name=$1 E=$O/$2/vitrine.elf args
 	make -s O="$O" CONFIG="$2" >/dev/null
-	args=$(bench_el2count_args "$E" exit_sync exit_irq hypercall vuart_access vpsci_call vgic_sgi_write vgic_flush)
+	args=$(bench_el2count_args "$E" "${BENCH_EXIT_SYNC[@]}" exit_irq "${BENCH_HYPERCALL[@]}" vuart_access \
+		"${BENCH_PSCI[@]}" vgic_sgi_write vgic_flush)
 	# shellcheck disable=SC2086 # QEMU_EXTRA holds several arguments
 	window "$name" "$E" "${@:3:5}" "$args,glo=0x40000000,ghi=0x40100000" "${ICOUNT[@]}" ${QEMU_EXTRA:-} |
 		awk -v scen="$name" '

@@ -71,8 +71,15 @@ bench_el2count_plugin() {
 # bench_sym ELF SYMBOL: its address, 0x...
 bench_sym() { "$BENCH_ARCH-linux-gnu-nm" "$1" | awk -v s="$2" '$3 == s { print "0x" $1 }'; }
 
+# Markers of two functions each on aarch64: the synchronous exit, compiled twice (EXIT recorded
+# or masked, exit.c), and the calls, with their record or without (hypercall_quiet).
+BENCH_EXIT_SYNC=(exit_sync=exit_sync_traced exit_sync=exit_sync_masked)
+BENCH_HYPERCALL=(hypercall hypercall=hypercall_quiet)
+BENCH_PSCI=(vpsci_call vpsci_call=vpsci_call_quiet)
+
 # bench_el2count_args ELF MARKER...: the plugin's range, vector table (riscv64: trap entry) and
-# markers for a vitrine.elf.
+# markers for a vitrine.elf. A marker is a function, or NAME=FUNCTION to give it another name
+# (two functions may share one: the two copies of aarch64's synchronous exit are exit_sync).
 bench_el2count_args() {
 	local elf=$1 f a args
 	shift
@@ -83,9 +90,9 @@ bench_el2count_args() {
 		args="$args,vbar=$(bench_sym "$elf" hyp_vectors)"
 	fi
 	for f in "$@"; do
-		a=$(bench_sym "$elf" "$f")
-		[ -n "$a" ] || { bench_say "el2count: no function $f in $elf (inlined or renamed?)"; return 1; }
-		args="$args,mark=$f@$a"
+		a=$(bench_sym "$elf" "${f#*=}")
+		[ -n "$a" ] || { bench_say "el2count: no function ${f#*=} in $elf (inlined or renamed?)"; return 1; }
+		args="$args,mark=${f%%=*}@$a"
 	done
 	echo "$args"
 }

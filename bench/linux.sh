@@ -21,7 +21,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
-MARKS="exit_sync exit_irq exit_data_abort smccc_call vpsci_call hypercall vuart_access
+MARKS="${BENCH_EXIT_SYNC[*]} exit_irq exit_data_abort smccc_call smccc_call=smccc_call_quiet ${BENCH_PSCI[*]} ${BENCH_HYPERCALL[*]} vuart_access
 	vgicd_access vgicr_access vgic_sgi_write vgic_flush"
 make -s O="$O" linux >/dev/null
 bench_el2count_plugin

@@ -7,8 +7,10 @@
 # virtio-mmio, its DMA by physical address), records SECONDS of
 # the stream with `vitrine record`, and reports events/s, MB/s (32-byte
 # records on the wire, frame headers apart) and what was lost: records the
-# flight-recorder rings overwrote before the monitor could send them. Runs
-# ROUNDS times; writes out/bench/CONFIG.csv.
+# flight-recorder rings overwrote before the monitor could send them, and
+# what the monitor's pushes found (net.stats(): fills sent; empty, the rings
+# had nothing new; full, the socket had no room). Runs ROUNDS times; writes
+# out/bench/CONFIG.csv.
 #
 #   [CONFIG=monitor-net-storm-mmio] bench/net.sh [SECONDS [ROUNDS]]      (default 10 s, 3 rounds)
 set -euo pipefail
@@ -21,7 +23,7 @@ mkdir -p "$B"
 make -s CONFIG="$cfg" >/dev/null
 make -s "$O/host/vitrine" >/dev/null
 csv=$B/$cfg.csv
-echo "round,seconds,events,lost,events_per_s,mb_per_s,lost_pct" >"$csv"
+echo "round,seconds,events,lost,events_per_s,mb_per_s,lost_pct,fills,empty,full" >"$csv"
 for r in $(seq "$rounds"); do
 	read -r cport sport <<<"$(bench_free_ports)"
 	# The console types nothing (stdin at EOF): the system runs until it is powered off.
@@ -31,14 +33,16 @@ for r in $(seq "$rounds"); do
 	bench_console_wait "$cport" 120 || true
 	line=$("$O/host/vitrine" record --seconds "$secs" --port "$sport" -o "$B/$cfg-$r.perfetto-trace" 2>&1 |
 		grep "^recorded" || true)
+	read -r fills empty full <<<"$("$O/host/vitrine" eval --port "$cport" \
+		's = net.stats() print(s.stream_fills, s.stream_empty, s.stream_full)' 2>/dev/null || echo - - -)"
 	"$O/host/vitrine" eval --port "$cport" 'vitrine.poweroff()' >/dev/null 2>&1 || true
 	kill "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
 	# "recorded N events, L lost, in S s"
 	read -r n l s <<<"$(sed -E 's/^recorded ([0-9]+) events, ([0-9]+) lost, in ([0-9.]+) s$/\1 \2 \3/' <<<"$line")"
 	echo "bench: net: round $r: $line" >&2
-	awk -v r="$r" -v n="$n" -v l="$l" -v s="$s" 'BEGIN {
-		printf "%d,%.2f,%d,%d,%.0f,%.3f,%.2f\n", r, s, n, l, n / s, n * 32 / s / 1e6, 100 * l / (n + l) }' >>"$csv"
+	awk -v r="$r" -v n="$n" -v l="$l" -v s="$s" -v f="$fills,$empty,$full" 'BEGIN {
+		printf "%d,%.2f,%d,%d,%.0f,%.3f,%.2f,%s\n", r, s, n, l, n / s, n * 32 / s / 1e6, 100 * l / (n + l), f }' >>"$csv"
 done
 column -s, -t "$csv"
 echo "bench: net: $csv"

@@ -125,6 +125,15 @@ int net_con_budget(lua_State *L);
 extern const struct net_service net_stream;
 /* Fill each stream client's socket, a bounded amount per call; drop idle clients. */
 void net_stream_poll(void);
+/*
+ * What the streams' pushes found, all clients together: a fill sent (fills),
+ * nothing new in the rings (empty: the stream waits on the tracing), or no
+ * room in the socket for what waits or for a fill (full: it waits on TCP).
+ */
+struct net_stream_stats {
+	uint64_t fills, empty, full;
+};
+const struct net_stream_stats *net_stream_stats(void);
 extern const struct net_peers net_stream_peers;
 
 /* gdb.c: the GDB remote protocol, "gdb" on NET_GDB_PORT. */

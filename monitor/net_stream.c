@@ -29,6 +29,7 @@ struct net_stream {
 };
 
 static struct net_stream net_streams[NET_STREAMS];
+static struct net_stream_stats net_stream_counts;
 
 static void net_stream_close(struct net_stream *n)
 {
@@ -70,14 +71,22 @@ static void net_stream_push(struct net_stream *n)
 		n->len = stream_fill(&n->s, n->buf, room < sizeof n->buf ? room : sizeof n->buf);
 		if (n->len > sizeof n->buf)
 			n->len = 0; /* an encoder that overran: nothing sane to send */
+		if (n->len)
+			net_stream_counts.fills++;
+		else
+			net_stream_counts.empty++;
+	} else if (!n->len) {
+		net_stream_counts.full++;
 	}
 	if (!n->len)
 		return;
 	if (room > n->len)
 		room = n->len;
 	if (!room ||
-	    tcp_write(n->conn.pcb, n->buf + n->off, (u16_t)room, TCP_WRITE_FLAG_COPY) != ERR_OK)
+	    tcp_write(n->conn.pcb, n->buf + n->off, (u16_t)room, TCP_WRITE_FLAG_COPY) != ERR_OK) {
+		net_stream_counts.full++;
 		return; /* kept for the next call */
+	}
 	n->off += room;
 	n->len -= room;
 	tcp_output(n->conn.pcb);
@@ -113,6 +122,11 @@ static const char *net_stream_start(struct tcp_pcb *pcb, unsigned id)
 		return NULL;
 	}
 	return "monitor: too many trace stream clients\n";
+}
+
+const struct net_stream_stats *net_stream_stats(void)
+{
+	return &net_stream_counts;
 }
 
 const struct net_service net_stream = {"stream", NET_STREAM_PORT, net_stream_start,

@@ -13,7 +13,10 @@
 #include "timer.h"
 #include "vnet.h"
 
-/* net.stats(): whether the network is up, the device's counters, the console's clients. */
+/*
+ * net.stats(): whether the network is up, the device's counters, the
+ * console's clients, what the trace streams' pushes found (net_service.h).
+ */
 static int net_stats(lua_State *L)
 {
 	const struct vnet_stats *v = vnet_stats();
@@ -27,6 +30,9 @@ static int net_stats(lua_State *L)
 	field_int(L, "tx_full", v->tx_full);
 	field_int(L, "clients", net_con_clients());
 	field_int(L, "auth_ticks", auth_last_ticks());
+	field_int(L, "stream_fills", net_stream_stats()->fills);
+	field_int(L, "stream_empty", net_stream_stats()->empty);
+	field_int(L, "stream_full", net_stream_stats()->full);
 	return 1;
 }
 

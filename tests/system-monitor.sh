@@ -52,7 +52,7 @@ test_monitor_rings() {
 		vm.reset('monitor')
 		trace.enable{'mark'} w = trace.rings()[1].written print('masked', trace.rings()[1].written == w)
 		trace.enable{'exit', 'bogus'}
-		trace.enable{'exit','irq','call','ipc','fault','state','mark'}
+		w = trace.rings()[1].written trace.enable{'exit','irq','call','ipc','fault','state','mark'} for i = 1, 50 do vm.info(0) end print('first-exit', trace.read{cpu=0, since=w, max=1}.records[1].event)
 		t = trace.read{cpu=0, max=100000, events={'exit', 'enter'}} n = 0
 		for _, e in ipairs(t.records) do if e.event ~= 'exit' and e.event ~= 'enter' then n = n + 1 end end
 		print('filtered', #t.records > 0, n)
@@ -80,6 +80,8 @@ test_monitor_rings() {
 	check system/monitor-may-not-reset-itself has "^console:1: the hypervisor refused to reset VM 0 \(-3\)$"
 	check system/monitor-trace-classes-masked has $'^masked\ttrue$'
 	check system/monitor-trace-class-unknown has "^console:1: no trace class 'bogus'$"
+	# EXIT switched back on: its first exit folds no entry from before (none kept while masked)
+	check system/monitor-trace-unmasked-no-stale-enter has $'^first-exit\texit$'
 	check system/monitor-read-events-filter has $'^filtered\ttrue\t0$'
 	check system/monitor-read-events-one-name has $'^three\t3\texit\ttrue$'
 	check system/monitor-read-events-unknown has "^console:1: no trace event 'bogus'$"

@@ -13,7 +13,7 @@ struct cpu {
 	uint32_t id;
 	struct vcpu *vcpu;     /* the vCPU pinned here, or 0 */
 	struct vt_ring *trace; /* this pCPU's trace ring */
-	uint32_t trace_on;     /* trace_mask, and the ring's mode: see trace.h TRACE_ON_STREAM */
+	uint64_t trace_on;     /* trace_mask, the ring's mode: see trace.h TRACE_ON_STREAM */
 	uint64_t *trace_head;  /* &trace->head: the flight recorder's writes start there */
 	uint64_t trace_who;    /* its vCPU's (struct vcpu's): trace_own needs no vCPU at hand */
 	uint32_t requests;     /* CPU_REQ_*: work another pCPU asked for, then sent an IPI */

@@ -82,10 +82,10 @@ static int64_t hc_monitor(struct vcpu *v, uint32_t fid, const uint64_t *x)
 	}
 }
 
-void hypercall(struct vcpu *v, uint64_t *x)
+/* The call, without its record. */
+static inline __attribute__((always_inline)) void hypercall_do(struct vcpu *v, uint64_t *x)
 {
 	uint32_t fid = (uint32_t)x[0];
-	uint64_t arg = x[1];
 
 	switch (fid) {
 	case VT_HC_VM_INFO:
@@ -136,5 +136,18 @@ void hypercall(struct vcpu *v, uint64_t *x)
 			x[0] = (uint64_t)SMCCC_NOT_SUPPORTED;
 		break;
 	}
+}
+
+void hypercall(struct vcpu *v, uint64_t *x)
+{
+	uint32_t fid = (uint32_t)x[0];
+	uint64_t arg = x[1];
+
+	hypercall_do(v, x);
 	trace_own(VT_CLASS_CALL, VT_EV_HVC, fid, arg, x[0]);
+}
+
+void hypercall_quiet(struct vcpu *v, uint64_t *x)
+{
+	hypercall_do(v, x);
 }

@@ -35,7 +35,8 @@ _Static_assert(sizeof(struct trace_cpu_ring) == CFG_TRACE_RING_BYTES, "as vmconf
 static struct trace_cpu_ring trace_ring_ram[PLAT_CPU_NUM] __attribute__((section(".noinit")));
 static struct trace_cpu_ring *trace_rings = trace_ring_ram;
 uint32_t trace_mask = VT_CLASS_ALL;
-static uint32_t trace_on_mode; /* TRACE_ON_STREAM in stream mode, beside trace_mask in trace_on */
+/* Beside trace_mask in trace_on: TRACE_ON_NO_ENTER, and TRACE_ON_STREAM in stream mode. */
+static uint64_t trace_on_mode = TRACE_ON_NO_ENTER;
 
 static struct cfg_region trace_region(void)
 {
@@ -77,7 +78,7 @@ void trace_init_cpu(struct cpu *c)
 
 	if (c->id == 0 && BOOTPARAM_TRACE_CLASSES(arch_boot_param()))
 		trace_mask = BOOTPARAM_TRACE_CLASSES(arch_boot_param()) | VT_CLASS_RING;
-	trace_on_mode = mode == VT_MODE_STREAM ? TRACE_ON_STREAM : 0;
+	trace_on_mode = TRACE_ON_NO_ENTER | (mode == VT_MODE_STREAM ? TRACE_ON_STREAM : 0);
 	c->trace_on = trace_mask | trace_on_mode;
 	c->trace = &trace_rings[c->id].ring;
 	c->trace_head = &c->trace->head;
@@ -124,7 +125,7 @@ void trace_exit_slow(uint64_t w1, uint64_t b, uint64_t c)
  */
 void trace_enter_unfolded(struct cpu *self, uint64_t who)
 {
-	if (self->last_enter == VT_ENTER_NONE)
+	if (self->last_enter >= VT_ENTER_NONE) /* none, or an exit's with EXIT masked */
 		return;
 	vt_ring_write(self->trace, self->last_enter, who | VT_EV_ENTER, 0, 0);
 	self->last_enter = VT_ENTER_NONE;

@@ -26,6 +26,13 @@
  * costs one load and one bit test, whatever the mode.
  */
 #define TRACE_ON_STREAM (1u << 31)
+/*
+ * Always set in trace_on, so that trace_on is itself a last_enter that
+ * says "no entry to fold" (any value from VT_ENTER_NONE up does): an exit
+ * that finds EXIT masked stores the word it just loaded (trace_enter_masked),
+ * where keeping the counter on its way back took a read and a store.
+ */
+#define TRACE_ON_NO_ENTER VT_ENTER_NONE
 /* From a ring's head to its first slot. */
 #define TRACE_SLOTS_FROM_HEAD (sizeof(struct vt_ring) - __builtin_offsetof(struct vt_ring, head))
 
@@ -47,16 +54,16 @@ void trace_exit_slow(uint64_t w1, uint64_t b, uint64_t c);
 void trace_enter_unfolded(struct cpu *self, uint64_t who);
 
 /* This pCPU's trace_on, read once for all the records of an exit. */
-static inline uint32_t trace_on_read(const struct cpu *self)
+static inline uint64_t trace_on_read(const struct cpu *self)
 {
 	/* Relaxed, as volatile: GCC 12 adds an ADD for the atomic. */
-	return *(const volatile uint32_t *)&self->trace_on;
+	return *(const volatile uint64_t *)&self->trace_on;
 }
 
 /* The classes of cls that on records (none that are compiled out). */
-static inline uint32_t trace_classes(uint32_t on, uint32_t cls)
+static inline uint32_t trace_classes(uint64_t on, uint32_t cls)
 {
-	return VT_TRACE_CLASSES & on & cls;
+	return VT_TRACE_CLASSES & (uint32_t)on & cls;
 }
 
 /*
@@ -100,7 +107,7 @@ static inline void trace_flight2(struct cpu *self, uint64_t ts, uint64_t w1, uin
  * in either mode. The caller tests the class first, so that a masked event
  * costs the load and one branch, its arguments built only past them.
  */
-static inline void trace_record(struct cpu *self, uint32_t on, uint64_t w1, uint64_t b, uint64_t c)
+static inline void trace_record(struct cpu *self, uint64_t on, uint64_t w1, uint64_t b, uint64_t c)
 {
 	if (__builtin_expect(on & TRACE_ON_STREAM, 0))
 		trace_put_stream(w1, b, c);
@@ -112,7 +119,7 @@ static inline void trace_record(struct cpu *self, uint32_t on, uint64_t w1, uint
 static inline void trace_put(uint32_t cls, uint64_t w1, uint64_t b, uint64_t c)
 {
 	struct cpu *self = arch_cpu_this();
-	uint32_t on;
+	uint64_t on;
 
 	if (!(VT_TRACE_CLASSES & cls))
 		return;
@@ -160,6 +167,18 @@ static inline void trace_enter(void)
 }
 
 /*
+ * An exit that found EXIT masked in on (its trace_on): a last_enter that
+ * folds nothing, so that an EXIT switched on before the next exit takes no
+ * stale entry, and no time kept on the way back. One store (on aarch64 the
+ * vector's, vectors.S).
+ */
+static inline void trace_enter_masked(struct cpu *self, uint64_t on)
+{
+	if (VT_TRACE_CLASSES & VT_CLASS_EXIT)
+		self->last_enter = on;
+}
+
+/*
  * 1 if an EXIT at ts goes to the flight recorder inline, folding the
  * guest's run since last_enter: the run is under run_limit, which is
  * VT_RUN_NONE in flight mode and 0 in stream mode (every EXIT then takes
@@ -178,27 +197,30 @@ static inline uint64_t trace_exit_b(const struct cpu *self, uint64_t b, uint64_t
 
 /*
  * The EXIT of vCPU v (a = exit class, b = ESR or INTID, c = IPA or PC),
- * with the guest's run time since last_enter folded into b's high half.
- * Streamed, or with no run to fold (VT_ENTER_NONE, or over a minute), it
- * goes out of line, where the ENTER, if any, becomes a record of its own.
+ * its class switched on (the caller tested trace_on), with the guest's run
+ * time since last_enter folded into b's high half. Streamed, or with no
+ * run to fold (VT_ENTER_NONE or above, or over a minute), it goes out of
+ * line, where the ENTER, if any, becomes a record of its own.
  */
-static inline void trace_exit(const struct vcpu *v, uint32_t a, uint64_t b, uint64_t c)
+static inline void trace_exit_on(struct cpu *self, const struct vcpu *v, uint32_t a, uint64_t b,
+                                 uint64_t c)
 {
-	struct cpu *self = arch_cpu_this();
-	uint32_t on;
-	uint64_t ts;
+	uint64_t ts = arch_counter();
 
-	if (!(VT_TRACE_CLASSES & VT_CLASS_EXIT))
-		return;
-	on = trace_on_read(self);
-	if (!(on & VT_CLASS_EXIT))
-		return; /* not recorded */
-	ts = arch_counter();
 	if (__builtin_expect(trace_folds(self, ts), 1))
 		trace_flight(self, ts, v->trace_exit | (uint64_t)a << 32, trace_exit_b(self, b, ts),
 		             c);
 	else
 		trace_exit_slow(v->trace_exit | (uint64_t)a << 32, b, c);
+}
+
+/* The same, if EXIT is recorded. */
+static inline void trace_exit(const struct vcpu *v, uint32_t a, uint64_t b, uint64_t c)
+{
+	struct cpu *self = arch_cpu_this();
+
+	if (trace_classes(trace_on_read(self), VT_CLASS_EXIT))
+		trace_exit_on(self, v, a, b, c);
 }
 
 /* An exit that writes no EXIT (exit_other's fault): the pending ENTER, as a record of its own. */

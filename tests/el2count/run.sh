@@ -52,7 +52,11 @@ fi
 # ---- the timer config: bench/exits.sh's timer window ----
 E=$O/timer/vitrine.elf G=$O/guests/timer.elf
 marks=""
-for f in exit_sync exit_irq hypercall vgic_flush; do marks="$marks,mark=$f@$(sym "$E" $f)"; done
+# NAME=FUNCTION: the synchronous exit's two copies (EXIT recorded or masked) are one marker
+for f in exit_sync=exit_sync_traced exit_sync=exit_sync_masked exit_irq=exit_irq hypercall=hypercall hypercall=hypercall_quiet \
+	vgic_flush=vgic_flush; do
+	marks="$marks,mark=${f%%=*}@$(sym "$E" "${f#*=}")"
+done
 args="lo=$(sym "$E" __hyp_start),hi=$(sym "$E" __text_end),vbar=$(sym "$E" hyp_vectors)"
 args="$args,glo=0x40000000,ghi=0x40100000$marks"
 args="$args,start_pc=$(sym "$G" timer_irq),start_count=20,stop_pc=$(sym "$G" timer_irq),stop_count=120"

@@ -93,7 +93,7 @@ static inline __attribute__((always_inline)) void exit_sysreg(struct vcpu *v, st
 
 	if ((esr & SYSREG_ISS_MASK) == ICC_SGI1R_ISS && !read)
 		vgic_sgi_write(v, rt == 31 ? 0 : r->x[rt]);
-	else if (read && rt != 31)
+	else if (read && __builtin_expect(rt != 31, 1)) /* XZR, rarely */
 		r->x[rt] = 0;
 	v->sysreg_traps++;
 	r->elr += 4;
@@ -107,16 +107,27 @@ static __attribute__((noinline)) uint32_t exit_flush(struct vcpu *v)
 	return EXIT_DONE;
 }
 
+/* The same for an exit with EXIT masked, which keeps no time (see exit_resume). */
+static __attribute__((noinline)) uint32_t exit_flush_masked(struct vcpu *v)
+{
+	vgic_flush(v);
+	return EXIT_DONE;
+}
+
 /*
  * Back to the guest with its interrupts in list registers. pending_any is
  * read relaxed, as volatile (an atomic load costs an ADD): vgic_flush's
- * exchange orders what it reads after.
+ * exchange orders what it reads after. traced: the exit found EXIT
+ * recorded; a constant in each copy of an exit (exit_sync_kind), so a
+ * masked exit (which stored trace_enter_masked's "none" as it began) keeps
+ * no time on its way back, nor tests anything for it.
  */
-static inline uint32_t exit_resume(struct cpu *self, struct vcpu *v)
+static inline uint32_t exit_resume(struct vcpu *v, int traced)
 {
 	if (*(volatile uint32_t *)&v->arch.vgic.pending_any)
-		return exit_flush(v);
-	trace_enter_at(self);
+		return traced ? exit_flush(v) : exit_flush_masked(v);
+	if (traced)
+		trace_enter(); /* self again: kept from the exit, it would take a register pair */
 	return EXIT_DONE;
 }
 
@@ -125,21 +136,20 @@ static inline uint32_t exit_resume(struct cpu *self, struct vcpu *v)
  * or parks it, reading the state again with acquire (vcpu_check_state).
  * RUNNING was stored by this pCPU: relaxed is enough to see it.
  */
-static inline uint32_t exit_return(struct cpu *self, struct vcpu *v)
+static inline uint32_t exit_return(struct vcpu *v, int traced)
 {
-	if (*(volatile uint32_t *)&v->state != VCPU_RUNNING)
+	if (__builtin_expect(*(volatile uint32_t *)&v->state != VCPU_RUNNING, 0))
 		return EXIT_FINISH;
-	return exit_resume(self, v);
+	return exit_resume(v, traced);
 }
 
-/* A register x20-x30 the exit reads or writes: those are saved on the slow path only. */
-static int exit_needs_frame(uint64_t esr)
+/*
+ * A register x20-x30 (rt) the exit reads or writes: those are saved on the
+ * slow path only, so the exit without them (framed 0) leaves it to that.
+ */
+static inline __attribute__((always_inline)) int exit_needs_frame(int framed, unsigned rt)
 {
-	unsigned rt = ESR_EC(esr) == EC_SYSREG ? ESR_SYSREG_RT(esr) : ESR_DABT_SRT(esr);
-
-	if (ESR_EC(esr) == EC_SYSREG || (ESR_EC(esr) == EC_DABT_LOW && ESR_DABT_ISV(esr)))
-		return rt >= 20 && rt != 31;
-	return 0;
+	return !framed && rt >= 20 && rt != 31;
 }
 
 /*
@@ -155,62 +165,114 @@ static inline uint32_t exit_class(uint64_t esr)
 	return ec;
 }
 
-/*
- * Inlined into exit_sync: a call and a second prologue on every exit
- * otherwise. The EXIT is written in each case, so that the switch is taken
- * once.
- */
+_Static_assert(__builtin_offsetof(struct cpu, trace_on) == ENTRY_CPU_TRACE_ON, "vectors.S");
+_Static_assert(__builtin_offsetof(struct cpu, last_enter) == ENTRY_CPU_LAST_ENTER, "vectors.S");
+_Static_assert(VT_CLASS_EXIT == 1u << ENTRY_CLASS_EXIT_BIT, "vectors.S");
+_Static_assert(ENTRY_TRACED == !!VT_TRACE_CLASSES, "vectors.S");
+_Static_assert(ENTRY_EXIT_TRACED == !!(VT_TRACE_CLASSES & VT_CLASS_EXIT), "vectors.S");
+
+/* The EXIT, in the copy of an exit that records it (traced: a constant there). */
 static inline __attribute__((always_inline)) void
-exit_sync_handle(struct vcpu *v, struct arch_regs *r, uint64_t esr)
+exit_record(struct cpu *self, int traced, const struct vcpu *v, uint32_t ec, uint64_t b, uint64_t c)
+{
+	if (traced)
+		trace_exit_on(self, v, ec, b, c);
+}
+
+/*
+ * Inlined into exit_sync_traced and exit_sync_masked: a call and a second
+ * prologue on every exit otherwise. The EXIT is written in each case, so
+ * that the switch is taken once.
+ */
+/* The call, with its record or not, as on says (the exit's trace_on). */
+static inline __attribute__((always_inline)) void exit_call(uint64_t on, struct vcpu *v,
+                                                            uint64_t *x)
+{
+	if (trace_classes(on, VT_CLASS_CALL))
+		smccc_call(v, x);
+	else
+		smccc_call_quiet(v, x);
+}
+
+static inline __attribute__((always_inline)) uint32_t
+exit_sync_handle(struct cpu *self, int traced, uint64_t on, int framed, struct vcpu *v,
+                 struct arch_regs *r, uint64_t esr)
 {
 	uint32_t ec = exit_class(esr);
 	uint64_t ipa;
 
+	switch (ESR_EC(esr)) {
+	case EC_SYSREG:
+		if (exit_needs_frame(framed, ESR_SYSREG_RT(esr)))
+			return EXIT_HANDLE;
+		break;
+	case EC_DABT_LOW:
+		if (ESR_DABT_ISV(esr) && exit_needs_frame(framed, ESR_DABT_SRT(esr)))
+			return EXIT_HANDLE;
+		break;
+	}
 	v->exits++;
 	switch (ESR_EC(esr)) {
 	case EC_HVC64:
-		trace_exit(v, ec, esr, r->elr);
-		smccc_call(v, r->x);
+		exit_record(self, traced, v, ec, esr, r->elr);
+		exit_call(on, v, r->x);
 		break;
 	case EC_SMC64:
-		trace_exit(v, ec, esr, r->elr);
-		smccc_call(v, r->x);
+		exit_record(self, traced, v, ec, esr, r->elr);
+		exit_call(on, v, r->x);
 		r->elr += 4; /* a trapped SMC returns to itself */
 		break;
 	case EC_SYSREG:
-		trace_exit(v, ec, esr, r->elr);
+		exit_record(self, traced, v, ec, esr, r->elr);
 		exit_sysreg(v, r, esr);
 		break;
 	case EC_DABT_LOW:
 		ipa = exit_fault_ipa(); /* read once: the record and the handler */
-		trace_exit(v, ec, esr, ipa);
+		exit_record(self, traced, v, ec, esr, ipa);
 		exit_data_abort(v, r, esr, ipa);
 		break;
 	case EC_IABT_LOW:
 		ipa = exit_fault_ipa();
-		trace_exit(v, ec, esr, ipa);
+		exit_record(self, traced, v, ec, esr, ipa);
 		exit_fault(v, exit_abort_kind(esr, 1), ipa, esr);
 		break;
 	case EC_WFX:
-		trace_exit(v, ec, esr, r->elr);
+		exit_record(self, traced, v, ec, esr, r->elr);
 		r->elr += 4;
 		break;
 	default: /* a debugger's: only while a session routes them here (MDCR_EL2.TDE) */
-		trace_exit(v, ec, esr, r->elr);
+		exit_record(self, traced, v, ec, esr, r->elr);
 		if (!arch_debug_exit(v, esr))
 			exit_fault(v, "unexpected exception", 0, esr);
 	}
+	return EXIT_DONE;
 }
 
-uint32_t exit_sync(struct arch_regs *r)
+static inline __attribute__((always_inline)) uint32_t
+exit_sync_copy(struct arch_regs *r, struct cpu *self, int traced, uint64_t on)
 {
-	struct vcpu *v = exit_vcpu();
-	uint64_t esr = sysreg_read(esr_el2);
+	struct vcpu *v = self->vcpu;
 
-	if (exit_needs_frame(esr))
+	if (exit_sync_handle(self, traced, on, 0, v, r, sysreg_read(esr_el2)) == EXIT_HANDLE)
 		return EXIT_HANDLE;
-	exit_sync_handle(v, r, esr);
-	return exit_return(arch_cpu_this(), v);
+	return exit_return(v, traced);
+}
+
+/*
+ * A synchronous exit is compiled twice, and the vector takes one copy or
+ * the other on trace_on's EXIT bit (vectors.S): a masked exit then pays
+ * that load and that branch, and the store of the word it loaded as
+ * last_enter (trace_enter_masked), with no other test and no other
+ * register kept.
+ */
+uint32_t exit_sync_traced(struct arch_regs *r, struct cpu *self, uint64_t on)
+{
+	return exit_sync_copy(r, self, 1, on);
+}
+
+uint32_t exit_sync_masked(struct arch_regs *r, struct cpu *self, uint64_t on)
+{
+	return exit_sync_copy(r, self, 0, VT_TRACE_CLASSES ? on : 0);
 }
 
 /*
@@ -225,8 +287,15 @@ uint32_t exit_sync(struct arch_regs *r)
 static __attribute__((noinline)) uint32_t exit_irq_any(struct arch_regs *r, struct vcpu *v,
                                                        uint32_t intid)
 {
+	struct cpu *self = arch_cpu_this();
+	uint64_t on = VT_TRACE_CLASSES & VT_CLASS_EXIT ? trace_on_read(self) : 0;
+	int traced = trace_classes(on, VT_CLASS_EXIT) != 0;
+
 	v->exits++;
-	trace_exit(v, VT_EXIT_IRQ, intid, r->elr);
+	if (traced)
+		trace_exit_on(self, v, VT_EXIT_IRQ, intid, r->elr);
+	else
+		trace_enter_masked(self, on);
 	if (intid != GIC_SPURIOUS) {
 		gicv3_eoi(intid);
 		if (!vgic_physical_irq(v, intid)) {
@@ -236,7 +305,7 @@ static __attribute__((noinline)) uint32_t exit_irq_any(struct arch_regs *r, stru
 				membw_wait(v); /* a regulated vCPU out of budget */
 		}
 	}
-	return exit_return(arch_cpu_this(), v);
+	return exit_return(v, traced);
 }
 
 /*
@@ -248,25 +317,32 @@ static __attribute__((noinline)) uint32_t exit_irq_any(struct arch_regs *r, stru
 static inline __attribute__((always_inline)) uint32_t exit_vtimer(struct cpu *self, struct vcpu *v,
                                                                   struct arch_regs *r)
 {
-	uint32_t on = trace_on_read(self), rec = trace_classes(on, VT_CLASS_EXIT | VT_CLASS_IRQ);
+	uint64_t on = VT_TRACE_CLASSES & (VT_CLASS_EXIT | VT_CLASS_IRQ) ? trace_on_read(self) : 0;
 	uint64_t ts, lr = vgic_vtimer_lr_ready(v);
+	uint32_t rec = trace_classes(on, VT_CLASS_EXIT | VT_CLASS_IRQ);
 
 	if (!lr)
 		return exit_irq_any(r, v, VGIC_VTIMER_INTID);
-	if (rec) { /* both records or none: one class of the two alone is rare */
-		if (rec != (VT_CLASS_EXIT | VT_CLASS_IRQ))
-			return exit_irq_any(r, v, VGIC_VTIMER_INTID);
-		ts = arch_counter();
-		if (__builtin_expect(!trace_folds(self, ts), 0))
-			return exit_irq_any(r, v, VGIC_VTIMER_INTID);
-		trace_flight2(self, ts, v->arch.vgic.trace_vtimer[0],
-		              trace_exit_b(self, VGIC_VTIMER_INTID, ts), r->elr,
-		              v->arch.vgic.trace_vtimer[1], VGIC_VTIMER_INTID, 0);
+	if (!rec) {
+		trace_enter_masked(self, on);
+		gicv3_eoi(VGIC_VTIMER_INTID);
+		vgic_lr0_write(lr);
+		v->exits++;
+		return exit_return(v, 0);
 	}
+	/* Both records, or exit_irq_any: one class of the two alone is rare. */
+	if (rec != (VT_CLASS_EXIT | VT_CLASS_IRQ))
+		return exit_irq_any(r, v, VGIC_VTIMER_INTID);
+	ts = arch_counter();
+	if (__builtin_expect(!trace_folds(self, ts), 0))
+		return exit_irq_any(r, v, VGIC_VTIMER_INTID);
+	trace_flight2(self, ts, v->arch.vgic.trace_vtimer[0],
+	              trace_exit_b(self, VGIC_VTIMER_INTID, ts), r->elr,
+	              v->arch.vgic.trace_vtimer[1], VGIC_VTIMER_INTID, 0);
 	gicv3_eoi(VGIC_VTIMER_INTID);
 	vgic_lr0_write(lr);
 	v->exits++;
-	return exit_return(self, v);
+	return exit_return(v, 1);
 }
 
 /*
@@ -276,22 +352,28 @@ static inline __attribute__((always_inline)) uint32_t exit_vtimer(struct cpu *se
 static inline __attribute__((always_inline)) uint32_t exit_ipi(struct cpu *self, struct vcpu *v,
                                                                struct arch_regs *r)
 {
-	uint64_t ts;
+	uint64_t ts, on;
 
 	/* Relaxed, as volatile: cpu_own_irq reads a request again with acquire. */
 	if (*(volatile uint32_t *)&self->requests)
 		return exit_irq_any(r, v, GIC_SGI_IPI);
-	if (trace_classes(trace_on_read(self), VT_CLASS_EXIT)) {
-		ts = arch_counter();
-		if (__builtin_expect(!trace_folds(self, ts), 0))
-			return exit_irq_any(r, v, GIC_SGI_IPI);
-		trace_flight(self, ts, v->trace_exit | (uint64_t)VT_EXIT_IRQ << 32,
-		             trace_exit_b(self, GIC_SGI_IPI, ts), r->elr);
+	on = VT_TRACE_CLASSES & VT_CLASS_EXIT ? trace_on_read(self) : 0;
+	if (!trace_classes(on, VT_CLASS_EXIT)) {
+		trace_enter_masked(self, on);
+		gicv3_eoi(GIC_SGI_IPI);
+		gicv3_deactivate_nosync(GIC_SGI_IPI); /* the ERET synchronizes */
+		v->exits++;
+		return exit_return(v, 0);
 	}
+	ts = arch_counter();
+	if (__builtin_expect(!trace_folds(self, ts), 0))
+		return exit_irq_any(r, v, GIC_SGI_IPI);
+	trace_flight(self, ts, v->trace_exit | (uint64_t)VT_EXIT_IRQ << 32,
+	             trace_exit_b(self, GIC_SGI_IPI, ts), r->elr);
 	gicv3_eoi(GIC_SGI_IPI);
-	gicv3_deactivate_nosync(GIC_SGI_IPI); /* the ERET synchronizes */
+	gicv3_deactivate_nosync(GIC_SGI_IPI);
 	v->exits++;
-	return exit_return(self, v);
+	return exit_return(v, 1);
 }
 
 uint32_t exit_irq(struct arch_regs *r)
@@ -313,15 +395,18 @@ uint32_t exit_other(struct arch_regs *r)
 	exit_fault(exit_vcpu(), "SError or FIQ from the guest", 0, sysreg_read(esr_el2));
 }
 
-/* With the whole frame: finish what exit_sync, exit_irq or exit_other could not. */
+/* With the whole frame: finish what exit_sync_*, exit_irq or exit_other could not. */
 void exit_slow(struct arch_regs *r, uint32_t what)
 {
-	struct vcpu *v = exit_vcpu();
+	struct cpu *self = arch_cpu_this();
+	struct vcpu *v = self->vcpu;
+	uint64_t on = VT_TRACE_CLASSES ? trace_on_read(self) : 0;
 
 	if (what == EXIT_HANDLE)
-		exit_sync_handle(v, r, sysreg_read(esr_el2));
+		(void)exit_sync_handle(self, trace_classes(on, VT_CLASS_EXIT) != 0, on, 1, v, r,
+		                       sysreg_read(esr_el2));
 	vcpu_check_state(v);
-	(void)exit_resume(arch_cpu_this(), v);
+	(void)exit_resume(v, 1); /* a counter is always a right last_enter */
 }
 
 void hyp_exception(struct arch_regs *r, uint64_t kind)

@@ -9,7 +9,9 @@
 #define SMCCC_OWNER_STD 4 /* PSCI lives here */
 #define SMCCC_OWNER_VENDOR_HYP 6
 
-void smccc_call(struct vcpu *v, uint64_t *x)
+/* recorded: a constant, smccc_call's 1 or smccc_call_quiet's 0. */
+static inline __attribute__((always_inline)) void smccc_do(struct vcpu *v, uint64_t *x,
+                                                           int recorded)
 {
 	uint32_t fid = (uint32_t)x[0];
 
@@ -28,12 +30,28 @@ void smccc_call(struct vcpu *v, uint64_t *x)
 			x[0] = (uint64_t)SMCCC_NOT_SUPPORTED;
 		break;
 	case SMCCC_OWNER_STD:
-		vpsci_call(v, x);
+		if (recorded)
+			vpsci_call(v, x);
+		else
+			vpsci_call_quiet(v, x);
 		break;
 	case SMCCC_OWNER_VENDOR_HYP:
-		hypercall(v, x);
+		if (recorded)
+			hypercall(v, x);
+		else
+			hypercall_quiet(v, x);
 		break;
 	default:
 		x[0] = (uint64_t)SMCCC_NOT_SUPPORTED;
 	}
+}
+
+void smccc_call(struct vcpu *v, uint64_t *x)
+{
+	smccc_do(v, x, 1);
+}
+
+void smccc_call_quiet(struct vcpu *v, uint64_t *x)
+{
+	smccc_do(v, x, 0);
 }

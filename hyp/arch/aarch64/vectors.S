@@ -11,6 +11,7 @@
  * (a register above x19 to read, or a vCPU that may be held or parked with
  * its context): then x20-x29 join the frame and exit_slow finishes.
  */
+#include "entry.h"
 #include "reg_pairs.S"
 
 #define FRAME_ELR 248
@@ -44,6 +45,32 @@
 	b	guest_resume_x0_x19
 .endm
 
+/*
+ * The synchronous exit, in the copy of exit.c that records its EXIT or the
+ * one that does not (x1: this pCPU's struct cpu, x2: its trace_on, which
+ * the copy tests for the classes beside EXIT). Masked, trace_on is
+ * stored as last_enter: see trace.h's trace_enter_masked.
+ */
+.macro guest_sync_slot
+.balign 0x80
+	x0_x19 stp
+	save_lr_elr_spsr
+	mrs	x1, tpidr_el2
+#if ENTRY_TRACED
+	ldr	x2, [x1, #ENTRY_CPU_TRACE_ON]
+#endif
+#if ENTRY_EXIT_TRACED
+	tbz	x2, #ENTRY_CLASS_EXIT_BIT, 1f
+	bl	exit_sync_traced
+	cbnz	w0, exit_slow_path
+	b	guest_resume_x0_x19
+1:	str	x2, [x1, #ENTRY_CPU_LAST_ENTER]
+#endif
+	bl	exit_sync_masked
+	cbnz	w0, exit_slow_path
+	b	guest_resume_x0_x19
+.endm
+
 /* An exception taken in the hypervisor itself is a bug: report and stop. */
 .macro hyp_slot kind
 .balign 0x80
@@ -67,7 +94,7 @@ hyp_vectors:
 	hyp_slot 1
 	hyp_slot 2
 	hyp_slot 3
-	guest_slot exit_sync	/* lower EL, AArch64 */
+	guest_sync_slot		/* lower EL, AArch64 */
 	guest_slot exit_irq
 	guest_slot exit_other
 	guest_slot exit_other

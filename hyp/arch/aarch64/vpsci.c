@@ -87,7 +87,9 @@ static __attribute__((noinline)) void vpsci_final(struct vcpu *v, uint64_t *x, u
 		trace_vcpu(VT_CLASS_CALL, VT_EV_PSCI, v, fid, x[1], x[0]);
 }
 
-void vpsci_call(struct vcpu *v, uint64_t *x)
+/* The call, and its record if recorded (a constant: vpsci_call or vpsci_call_quiet). */
+static inline __attribute__((always_inline)) void vpsci_do(struct vcpu *v, uint64_t *x,
+                                                           int recorded)
 {
 	uint32_t fid = (uint32_t)x[0];
 	int64_t ret = PSCI_SUCCESS;
@@ -122,5 +124,17 @@ void vpsci_call(struct vcpu *v, uint64_t *x)
 		return;
 	}
 	x[0] = (uint64_t)ret;
-	trace_own(VT_CLASS_CALL, VT_EV_PSCI, fid, x[1], x[0]);
+	if (recorded)
+		trace_own(VT_CLASS_CALL, VT_EV_PSCI, fid, x[1], x[0]);
+}
+
+void vpsci_call(struct vcpu *v, uint64_t *x)
+{
+	vpsci_do(v, x, 1);
+}
+
+/* vpsci_final, out of line, still records as its class says: those calls are rare. */
+void vpsci_call_quiet(struct vcpu *v, uint64_t *x)
+{
+	vpsci_do(v, x, 0);
 }
