@@ -10,17 +10,17 @@
 # colours 0-7 exclusive, i.e. half the LLC, the hogs on 8-15), then coloured
 # with each hog held to MEMBW (`membw` in its VM: bus bytes per period).
 # Every run is under -icount shift=0,sleep=off with the emulated LLC
-# (tools/llc) and its timing model, so the figures are the same on every
-# run. The victim's figures are its pCPU's row of the plugin's summary minus
+# (tools/llc) and its timing model, and one boot seed (run.sh's BOOT_SEED),
+# so the figures are the same on every run. The victim's figures are its pCPU's row of the plugin's summary minus
 # that of the same system whose victim does no work (passes 0): what is left
 # is its work alone, without the hypervisor loading its VM or the victim
 # waiting for the hogs to start. Its modelled cycles over those of the
 # first row of its working set (the uncoloured solo run, with the default
 # SETUPS and HOGS) are its slowdown.
 #
-# Then the interferer is a Linux VM instead (hogs = "linux"): Debian's kernel
-# on pCPU 1 (128 MiB, colours 8-15 when coloured) whose /init runs
-# guests/linux/memhog over 4 MiB (vitrine.run= on its command line); memhog
+# Then the interferer is a Linux VM instead (hogs = "linux", regulated as a
+# hog is in setup 2): Debian's kernel on pCPU 1 (128 MiB, colours 8-15 when
+# coloured) whose /init runs guests/linux/memhog over 4 MiB (vitrine.run= on its command line); memhog
 # maps the shared page through /dev/mem and says it is streaming as a hog
 # does, so the victim waits for Linux's whole boot, which the run without
 # work takes out again. The same victim, the same figures.
@@ -91,11 +91,13 @@ gen() {
 	echo "$f"
 }
 
+# Linux seeds its generator from the boot seed, and boots differently with each: a fixed one.
+SEED=56495452494e45000000000000000001
 # run NAME: boots it with the LLC plugin; the log and the summary stay in $B/intf/.
 run() {
 	local elf
 	elf=$(bench_build "$(gen "$@")")
-	timeout 1200 env LLC=1 LLC_OUT="$B/intf/$1.llc" scripts/run.sh "$elf" "${ICOUNT[@]}" \
+	timeout 1200 env LLC=1 LLC_OUT="$B/intf/$1.llc" BOOT_SEED=$SEED scripts/run.sh "$elf" "${ICOUNT[@]}" \
 		</dev/null >"$B/intf/$1.log" 2>&1
 	grep -q "victim: work .*: ok" "$B/intf/$1.log" ||
 		{ bench_say "$1: the victim did not finish well (see $B/intf/$1.log)"; exit 1; }
@@ -160,10 +162,10 @@ time_data() {
 	echo "set output '$B/interference-time.png'"
 	echo "set multiplot layout 1,$(echo "$WS" | wc -w) title 'Victim modelled time for a fixed amount of work, over the uncoloured solo run (timing model of tools/llc, -icount)'"
 	echo "set style data histograms; set style histogram clustered gap 1; set style fill solid 0.8 border -1"
-	echo "set yrange [0:*]; set ylabel 'slowdown (x solo)'; set xlabel 'memory hogs on the other pCPUs'; set key below; set grid ytics"
+	echo "set yrange [0:*]; set ylabel 'slowdown (x solo)'; set xlabel 'memory hogs on the other pCPUs, or a Linux VM running memhog'; set key below; set grid ytics"
 	for ws in $WS; do
 		echo "set title 'working set $ws KiB'"
-		echo "plot '-' using 2:xtic(1) title 'uncoloured', '' using 3 title 'coloured', '' using 4 title 'coloured, hogs regulated'"
+		echo "plot '-' using 2:xtic(1) title 'uncoloured', '' using 3 title 'coloured', '' using 4 title 'coloured, interferers regulated'"
 		for _ in 1 2 3; do
 			time_data "$ws"
 			echo e

@@ -33,6 +33,9 @@
 # LLC_PAGE=FILE    save the counters page (4 KiB) to FILE after the run
 #                  (out/host/llc-page FILE 0 prints it)
 # LLC_RAM_DIR=DIR  where the RAM file goes (default /dev/shm)
+# BOOT_SEED=HEX    the boot seed, 32 hex digits, instead of 128 random bits: a
+#                  run that must repeat exactly (a Linux guest's generator, so
+#                  its layout, grows from it)
 #
 # Exit status: 0 the machine powered off (every VM down, vitrine.poweroff(),
 # or Ctrl-A x); 3 the hypervisor panicked (it powers off too: run.sh knows
@@ -99,8 +102,17 @@ fi
 has_monitor() { [ -r "$1" ] && grep -Eq '^[[:space:]]*monitor[[:space:]]' "$1"; }
 # The boot seed (hyp/core/bootparam.h: words 1-3 of the boot-parameter page), always:
 # 128 random bits that keep the monitor's network challenges from repeating across boots.
+if [ -n "${BOOT_SEED:-}" ]; then
+	[[ $BOOT_SEED =~ ^[0-9a-fA-F]{32}$ ]] || {
+		echo "run.sh: BOOT_SEED=$BOOT_SEED: want 32 hex digits" >&2
+		exit 2
+	}
+	seed="${BOOT_SEED:0:16} ${BOOT_SEED:16:16}"
+else
+	seed=$(od -An -tx8 -N16 -v /dev/urandom)
+fi
 i=0
-for w in 0x4445455350425456 $(od -An -tx8 -N16 -v /dev/urandom); do
+for w in 0x4445455350425456 $seed; do
 	qemu+=(-device "loader,addr=$((bootparam + 8 + 8 * i)),data=0x${w#0x},data-len=8")
 	i=$((i + 1))
 done

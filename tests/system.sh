@@ -596,8 +596,8 @@ icount_only() { [ -z "$MODE" ] || for t; do "$t"; done; }
 run_all() {
 	test_basic
 	test_colors
-	# Its budgets are in virtual time, so it runs under -icount only (it sets it).
-	icount_only test_membw
+	# Their budgets are in virtual time, so they run under -icount only (they set it).
+	icount_only test_membw test_membw_linux
 	test_smp
 	test_input
 	test_smp_fault

@@ -5,7 +5,8 @@
  * refills, live in its counters page, vitrine/llc.h); once the period's
  * allowance is spent the vCPU waits, in the hypervisor, for the period's
  * end. A tick sees the overrun late by up to a tick's worth of traffic: the
- * next period's allowance is cut by it (MemGuard's debt), so that over many
+ * next period's allowance is cut by it (MemGuard's debt), and a debt of a
+ * whole budget or more is waited out a period at a time, so that over many
  * periods a VM moves its budget and no more. Unused budget is not carried.
  *
  * Time is the generic counter's, QEMU's virtual time under -icount: not the
@@ -97,6 +98,20 @@ void membw_start(struct vcpu *v)
 	membw_arm(s, now);
 }
 
+/* The vCPU waits for the period's end, from the next exit on. */
+static void membw_throttle(struct membw_cpu *s, const struct vcpu *v, uint64_t used)
+{
+	struct membw_stats *st = &membw_stats[s->vm->id];
+
+	s->throttled = 1;
+	__atomic_fetch_add(&st->throttles, 1, __ATOMIC_RELAXED);
+	if (v)
+		trace_vcpu(VT_CLASS_STATE, VT_EV_MEMBW, v,
+		           used > UINT32_MAX ? UINT32_MAX : (uint32_t)used, s->vm->cfg->membw_bytes,
+		           s->period_end);
+	arch_hyp_timer_at(s->period_end);
+}
+
 /* The period is over: count it, carry its overrun, begin the next. */
 static void membw_next_period(struct membw_cpu *s, uint64_t now, uint64_t used)
 {
@@ -126,16 +141,17 @@ void membw_tick(void)
 	used = membw_bytes(s) - s->at_start;
 	if (now >= s->period_end) {
 		membw_next_period(s, now, used);
+		/*
+		 * A debt of a whole budget (one tick moved more than the budget: a vCPU alone
+		 * on the bus streams that fast) is paid by waiting out whole periods. Else the
+		 * vCPU would move a tick's traffic every period, however deep in debt.
+		 */
+		if (s->allowance <= 0) {
+			membw_throttle(s, self->vcpu, 0);
+			return;
+		}
 	} else if (!s->throttled && (int64_t)used >= s->allowance) {
-		struct membw_stats *st = &membw_stats[s->vm->id];
-
-		s->throttled = 1;
-		__atomic_fetch_add(&st->throttles, 1, __ATOMIC_RELAXED);
-		if (self->vcpu)
-			trace_vcpu(VT_CLASS_STATE, VT_EV_MEMBW, self->vcpu,
-			           used > UINT32_MAX ? UINT32_MAX : (uint32_t)used,
-			           s->vm->cfg->membw_bytes, s->period_end);
-		arch_hyp_timer_at(s->period_end);
+		membw_throttle(s, self->vcpu, used);
 		return;
 	}
 	membw_arm(s, now);

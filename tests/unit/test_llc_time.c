@@ -162,6 +162,29 @@ static void lltt_two_streams(void)
 	llct_free(&t);
 }
 
+/*
+ * The two streams settle, then CPU 1 waits for an interrupt (a vCPU in WFI, or one held by
+ * bandwidth regulation) while CPU 0 streams on alone for fewer instructions than `stale`.
+ * CPU 0 must take the one-stream figure at once, T^2 - 33 T + 16 = 0 (32.5 cycles a line),
+ * not wait behind CPU 1's last demand as if it still streamed (48.3). Once it runs again,
+ * both are back at T^2 - 49 T + 32 = 0.
+ */
+static void lltt_one_idles(void)
+{
+	struct llct_model t;
+	double alone = lltt_root(33, 16), both = lltt_root(49, 32), got;
+
+	lltt_setup(&t, 2);
+	lltt_stream(&t, 2, 1, 200000, 64, 0);
+	llct_idle(&t, 1);
+	got = lltt_stream(&t, 1, 1, 100000, 64, 0);
+	lltt_result("idle-cpu-demands-nothing", lltt_near(got, alone, 0.005), "cycles", got, alone);
+	lltt_result("idle-cpu-rho", lltt_near(t.rho, 16 / alone, 0.01), "rho", t.rho, 16 / alone);
+	got = lltt_stream(&t, 2, 1, 200000, 64, 0);
+	lltt_result("idle-cpu-back-in-its-window", lltt_near(got, both, 0.01), "cycles", got, both);
+	llct_free(&t);
+}
+
 /* Bad parameters are refused, each with its reason. */
 static void lltt_refused(void)
 {
@@ -181,6 +204,7 @@ int main(void)
 	lltt_pure_hit();
 	lltt_one_stream();
 	lltt_two_streams();
+	lltt_one_idles();
 	lltt_refused();
 	return failures ? 1 : 0;
 }

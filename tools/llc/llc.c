@@ -19,7 +19,8 @@
  * every `publish` accesses and at exit. out=FILE: also write the summary,
  * which always goes to stderr at exit. time=on (the default) also runs the
  * timing model (llc_time.h: modelled cycles and memory-bus bytes per vCPU),
- * whose parameters (LLCT_PARAMS) are options of the same names.
+ * whose parameters (LLCT_PARAMS) are options of the same names; a vCPU's
+ * wait-for-interrupt instruction tells it that the vCPU stops demanding the bus.
  *
  * The model is not locked: it needs QEMU to run every vCPU in one thread,
  * as -icount does, or -accel tcg,thread=single. The plugin checks which
@@ -62,6 +63,7 @@ static uint64_t llc_publishes;
 static char *llc_out;
 static pthread_t llc_thread;
 static int llc_thread_known;
+static uint32_t llc_wfi; /* the target's wait-for-interrupt encoding, or 0 */
 
 /* Two threads running vCPUs means MTTCG: the unlocked model would race. */
 static void llc_check_thread(void)
@@ -152,6 +154,27 @@ static void llc_tb_exec(unsigned int vcpu, void *udata)
 	llct_insns(&llc_t, vcpu, (uint64_t)(uintptr_t)udata);
 }
 
+/*
+ * A vCPU is about to wait for an interrupt: idle, or held by bandwidth regulation. QEMU
+ * tells a plugin of idle vCPUs only when each has a thread of its own, and the model needs
+ * one thread for all (-icount), so the instruction itself is the sign.
+ */
+static void llc_wfi_exec(unsigned int vcpu, void *udata)
+{
+	(void)udata;
+	llct_idle(&llc_t, vcpu);
+}
+
+static int llc_is_wfi(const struct qemu_plugin_insn *insn)
+{
+	uint32_t word;
+
+	if (!llc_wfi || qemu_plugin_insn_size(insn) != sizeof(word))
+		return 0;
+	memcpy(&word, qemu_plugin_insn_data(insn), sizeof(word));
+	return word == llc_wfi;
+}
+
 static void llc_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 {
 	size_t n = qemu_plugin_tb_n_insns(tb);
@@ -161,9 +184,15 @@ static void llc_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 	if (llc_timed)
 		qemu_plugin_register_vcpu_tb_exec_cb(tb, llc_tb_exec, QEMU_PLUGIN_CB_NO_REGS,
 		                                     (void *)(uintptr_t)n);
-	for (size_t i = 0; i < n; i++)
-		qemu_plugin_register_vcpu_mem_cb(qemu_plugin_tb_get_insn(tb, i), llc_mem,
-		                                 QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_MEM_RW, NULL);
+	for (size_t i = 0; i < n; i++) {
+		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
+
+		qemu_plugin_register_vcpu_mem_cb(insn, llc_mem, QEMU_PLUGIN_CB_NO_REGS,
+		                                 QEMU_PLUGIN_MEM_RW, NULL);
+		if (llc_timed && llc_is_wfi(insn))
+			qemu_plugin_register_vcpu_insn_exec_cb(insn, llc_wfi_exec,
+			                                       QEMU_PLUGIN_CB_NO_REGS, NULL);
+	}
 }
 
 static void llc_vcpu_resume(qemu_plugin_id_t id, unsigned int vcpu)
@@ -363,6 +392,11 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 	}
 	if (counters && llc_map(counters, offset))
 		return -1;
+	/* little-endian words; a target not named here keeps the `stale` rule alone */
+	if (!strcmp(info->target_name, "aarch64"))
+		llc_wfi = 0xd503207f;
+	else if (!strcmp(info->target_name, "riscv64"))
+		llc_wfi = 0x10500073;
 	qemu_plugin_register_vcpu_tb_trans_cb(id, llc_tb_trans);
 	qemu_plugin_register_vcpu_resume_cb(id, llc_vcpu_resume);
 	qemu_plugin_register_atexit_cb(id, llc_exit, NULL);

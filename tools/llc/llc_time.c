@@ -85,6 +85,17 @@ void llct_window(struct llct_model *t, unsigned cpu)
 	llct_costs(t);
 }
 
+void llct_idle(struct llct_model *t, unsigned cpu)
+{
+	struct llct_cpu *c = &t->cpu[cpu];
+
+	/* the partial window is dropped: woken, its rate is measured afresh on what it moves */
+	c->seen = 0;
+	c->rate = 0;
+	c->win_cycles = c->cycles;
+	c->win_bytes = c->bus_bytes;
+}
+
 uint64_t llct_ns(const struct llct_model *t, uint64_t cycles)
 {
 	return cycles * 1000 / t->p.freq_mhz;

@@ -12,9 +12,11 @@
  * modelled cycles, and rho moves `gain` of the way to the sum of the fresh
  * rates (capped at rho_max) whenever a CPU closes a window. The average
  * damps the loop (more demand, longer waits, less demand) that would
- * otherwise swing from window to window. A CPU that stops running (WFI, a
- * parked pCPU) closes no window; its rate drops out after `stale`
- * instructions of the others.
+ * otherwise swing from window to window. A CPU that waits for an interrupt
+ * (WFI: idle, or held by bandwidth regulation) moves nothing, so its rate
+ * drops out at once (llct_idle), and comes back with its first window once
+ * it runs again. One that stops otherwise (a parked pCPU that spins) closes
+ * no window; its rate drops out after `stale` instructions of the others.
  *
  * A miss is either latency-bound (miss_cycles + wait: a pointer chase) or,
  * when it takes the line after this CPU's previous miss, prefetched:
@@ -90,6 +92,9 @@ void llct_free(struct llct_model *t);
 
 /* A CPU closes its window: its rate, the bus's utilisation and the costs follow. */
 void llct_window(struct llct_model *t, unsigned cpu);
+
+/* A CPU stops to wait for an interrupt: it demands no bus until its next full window. */
+void llct_idle(struct llct_model *t, unsigned cpu);
 
 /* Modelled nanoseconds of a cycle count (not fixed point). */
 uint64_t llct_ns(const struct llct_model *t, uint64_t cycles);
