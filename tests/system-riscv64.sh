@@ -377,6 +377,46 @@ test_rv_linux() {
 	check riscv64/linux-qemu-exit-0 exited 0
 }
 
+# The whole system (configs/riscv64/demo.cfg, what `make run ARCH=riscv64` boots): the
+# monitor's UART reaches Linux's shell with `console linux`, the monitor reads Linux's
+# exits from the rings (SBI calls, and guest-page faults: its emulated PLIC and UART),
+# the real-time VM reports.
+rv_demo_feed() {
+	wait_log 'vitrine-linux: userspace up' 300 || return
+	sleep 2
+	printf "id = vm.info('linux').id c = {} for cpu = 1, 2 do for _, r in ipairs(trace.read{cpu=cpu, max=5000, events={'exit'}}.records) do if r.vm == id then c[r.a] = (c[r.a] or 0) + 1 end end end print('linux-exits', c[10] ~= nil, c[21] ~= nil or c[23] ~= nil)\r"
+	sleep 1
+	printf 'console linux\r'
+	wait_log 'console: attached to linux' || return
+	sleep 1
+	printf 'echo hi-$((6*7))\r'
+	wait_log 'hi-42' || return
+	printf 'poweroff -f\r'
+	wait_log 'VM linux powered off' || return
+	sleep 1
+	printf '\x1d'
+	wait_log 'console: left linux' || return
+	printf "v = vm.info('linux') print('linux-info', v.state, v.exits > 0, #v.vcpus)\\r"
+	sleep 1
+	printf 'vitrine.poweroff()\r'
+	sleep 5
+}
+
+test_rv_demo() {
+	local NET_PORT NET_TRACE_PORT
+	read -r NET_PORT NET_TRACE_PORT <<<"$(free_ports)"
+	NET_PORT=$NET_PORT NET_TRACE_PORT=$NET_TRACE_PORT FEED=rv_demo_feed boot demo 400
+	check riscv64/demo-linux-userspace has '^\[linux\] vitrine-linux: userspace up, 2 CPUs$'
+	check riscv64/demo-linux-colours has '^vitrine: VM linux: colours 8-15: 65536 coloured frames mapped, 0 outside their colours$'
+	check riscv64/demo-rt-reports has '^\[rt\] timer: ok$'
+	check riscv64/demo-console-linux-attached has '^console: attached to linux; Ctrl-\] leaves$'
+	check riscv64/demo-console-linux-answers has '^hi-42$'
+	check riscv64/demo-linux-poweroff has '^vitrine: VM linux powered off$'
+	check riscv64/demo-linux-info has $'^linux-info\toff\ttrue\t2$'
+	check riscv64/demo-linux-exits-by-class has $'^linux-exits\ttrue\ttrue$'
+	check riscv64/demo-qemu-exit-0 exited 0
+}
+
 run_all() {
 	test_rv_basic
 	test_rv_probe
@@ -396,6 +436,7 @@ run_all() {
 	test_rv_monitor_views
 	test_rv_monitor_net
 	test_rv_linux
+	test_rv_demo
 }
 
 # ONLY="test_a test_b" runs just those.
