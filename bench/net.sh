@@ -12,7 +12,8 @@
 # had nothing new; full, the socket had no room). Runs ROUNDS times; writes
 # out/bench/CONFIG.csv.
 #
-#   [CONFIG=monitor-net-storm-mmio] bench/net.sh [SECONDS [ROUNDS]]      (default 10 s, 3 rounds)
+#   [CONFIG=monitor-net-storm-mmio|monitor-net-marks] bench/net.sh [SECONDS [ROUNDS]]   (default 10 s, 3 rounds)
+#   (monitor-net-marks: a paced 200,000 records a second, guests/marks)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh

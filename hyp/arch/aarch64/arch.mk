@@ -18,7 +18,7 @@ ARCH_TGT_FLAGS := -mno-outline-atomics
 HYP_ARCH_FLAGS := -mgeneral-regs-only -mstrict-align
 HYP_ARCH_LDFLAGS :=
 
-GUESTS      := hello smp probe psci echo shm exitbench timer sgi pingpong uartirq gicprobe storm lrflood victim hog boot spoof pl011 dbgtarget dma
+GUESTS      := hello smp probe psci echo shm exitbench timer sgi pingpong uartirq gicprobe storm lrflood victim hog boot spoof pl011 dbgtarget dma marks
 GUEST_BASE  := 0x40000000
 GUEST_BASE_PROBE := 0x60000000
 GUEST_LD    := guests/rt/guest.ld
