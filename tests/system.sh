@@ -393,6 +393,7 @@ test_pl011() {
 	check system/pl011-very-long-line-first-piece has '^\[pl\] pl011: very long (0123456789){49}01234$'
 	check system/pl011-very-long-line-rest has '^\[pl\] 56789(0123456789){10}$'
 	check system/pl011-long-line-by-tx-irqs has '^\[pl\] pl011: long line sent in 62 TX interrupts$'
+	check system/pl011-line-across-vcpus-whole has '^\[pl\] pl011: a line begun on vCPU 0 and ended on vCPU 1$'
 	check system/pl011-typed-line-by-rx-irqs has "^\\[pl\\] $PL011_GOT"
 	check system/pl011-neighbour-runs has '^\[hello\] bye$'
 	check system/pl011-qemu-exit-0 exited 0

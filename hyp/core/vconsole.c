@@ -3,11 +3,11 @@
 #include "log.h"
 #include "vm.h"
 
-void vconsole_flush(struct vcpu *v)
+void vconsole_end(struct vconsole *con, uint32_t vm)
 {
-	if (v->console.len)
-		log_line(v->vm->id, v->console.line, v->console.len);
-	v->console.len = 0;
+	if (con->len)
+		log_line(vm, con->line, con->len);
+	con->len = 0;
 }
 
 /*
@@ -15,17 +15,25 @@ void vconsole_flush(struct vcpu *v)
  * is seen whole: its CR is dropped, and any other CR stays in the line (the
  * console shows it, log.c, instead of letting it return to the line's start).
  */
-void vconsole_putc(struct vcpu *v, char c)
+void vconsole_put(struct vconsole *con, uint32_t vm, char c)
 {
-	struct vconsole *con = &v->console;
-
 	if (c == '\n') {
 		if (con->len && con->line[con->len - 1] == '\r')
 			con->len--;
-		vconsole_flush(v);
+		vconsole_end(con, vm);
 		return;
 	}
 	if (con->len == VCONSOLE_LINE)
-		vconsole_flush(v);
+		vconsole_end(con, vm);
 	con->line[con->len++] = c;
+}
+
+void vconsole_putc(struct vcpu *v, char c)
+{
+	vconsole_put(&v->console, v->vm->id, c);
+}
+
+void vconsole_flush(struct vcpu *v)
+{
+	vconsole_end(&v->console, v->vm->id);
 }

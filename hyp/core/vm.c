@@ -205,6 +205,7 @@ static int vm_leave_running(struct vm *vm, enum vm_state to)
 	/* Lines the calling vCPU left unfinished come out before the message about its VM. */
 	if (self->vcpu && self->vcpu->vm == vm)
 		vconsole_flush(self->vcpu);
+	vuart_flush(vm);
 	arch_vm_quiesce(vm);
 	/* Said before it is down: the pCPU that sees every VM down powers off at once. */
 	if (to != VM_RESETTING)

@@ -86,11 +86,19 @@ static void vuart_pull(struct vm *vm)
 	uart_rx_irq(vuart_rx_room(u));
 }
 
+void vuart_flush(struct vm *vm)
+{
+	spin_lock(&vm->vuart.lock);
+	vconsole_end(&vm->vuart.out, vm->id);
+	spin_unlock(&vm->vuart.lock);
+}
+
 void vuart_reset(struct vm *vm)
 {
 	struct vuart *u = &vm->vuart;
 
 	spin_lock(&u->lock);
+	vconsole_end(&u->out, vm->id);
 	vuart_regs_reset(u);
 	u->rx_head = u->rx_tail = 0;
 	u->line = 0;
@@ -149,12 +157,11 @@ int vuart_access(struct vcpu *v, const void *ctx, uint64_t offset, unsigned size
 	if (vuart_has_input(vm))
 		vuart_pull(vm);
 	tx = vuart_regs_access(&vm->vuart, offset, write, value);
+	if (tx >= 0)
+		vconsole_put(&vm->vuart.out, vm->id, (char)tx);
 	if (vuart_has_input(vm))
 		vuart_pull(vm);
 	vuart_update(vm);
 	spin_unlock(&vm->vuart.lock);
-	/* The console line is the vCPU's own: written unlocked. */
-	if (tx >= 0)
-		vconsole_putc(v, (char)tx);
 	return 0;
 }

@@ -12,6 +12,7 @@
 
 #include "platform.h"
 #include "spinlock.h"
+#include "vconsole.h"
 
 #if PLAT_VUART_MODEL == PLAT_VUART_PL011
 #include "vuart_pl011.h"
@@ -35,6 +36,7 @@ struct vuart {
 	uint32_t line;          /* the interrupt line as last driven */
 	uint32_t rx_head, rx_tail;
 	uint8_t rx[VUART_FIFO];
+	struct vconsole out; /* what it sent: one line per VM, whichever vCPU writes */
 };
 
 /* The UART as out of reset, as firmware leaves it (enabled), its FIFO empty. */
@@ -45,6 +47,8 @@ int vuart_access(struct vcpu *v, const void *ctx, uint64_t offset, unsigned size
 uint32_t vuart_input(struct vm *vm, const uint8_t *bytes, uint32_t n);
 /* The physical UART's receive interrupt: what it holds goes to the `input` VM's FIFO. */
 void vuart_uart_irq(void);
+/* What vm's UART sent of a line not ended yet, written out (before the VM stops). */
+void vuart_flush(struct vm *vm);
 /* The guest ended its UART interrupt: raise it again if the line is still high (level). */
 void vuart_resample(struct vm *vm);
 
