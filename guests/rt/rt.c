@@ -13,16 +13,37 @@ void rt_puts(const char *s)
 		rt_putc(*s++);
 }
 
+/* The vCPU writing a formatted line (RT_PRINT_FREE: none). */
+#define RT_PRINT_FREE 0xffffffffu
+static uint32_t rt_print_owner = RT_PRINT_FREE;
+
+/*
+ * One formatted line at a time, whole: the UART is one device, and the
+ * hypervisor shows what it is sent as it comes, so vCPUs that print at once
+ * take turns, as an SMP program does on hardware. A handler that prints on
+ * a vCPU already printing goes straight through rather than wait on itself.
+ */
 int rt_printf(const char *fmt, ...)
 {
 	char buf[256];
 	va_list ap;
 	int n;
+	uint32_t me = rt_cpu_id(), free = RT_PRINT_FREE, mine = 0;
 
 	va_start(ap, fmt);
 	n = fmt_vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
+	if (__atomic_load_n(&rt_print_owner, __ATOMIC_RELAXED) != me) {
+		while (!__atomic_compare_exchange_n(&rt_print_owner, &free, me, 0, __ATOMIC_ACQUIRE,
+		                                    __ATOMIC_RELAXED)) {
+			free = RT_PRINT_FREE;
+			rt_relax();
+		}
+		mine = 1;
+	}
 	rt_puts(buf);
+	if (mine)
+		__atomic_store_n(&rt_print_owner, RT_PRINT_FREE, __ATOMIC_RELEASE);
 	return n;
 }
 
