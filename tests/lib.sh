@@ -67,6 +67,26 @@ feed_linux() {
 	sleep 5 # the last line's effect (a power-off) is QEMU's to finish
 }
 
+# The demos' end (test_demo, test_rv_demo): `console linux` at the monitor's prompt, a
+# line typed into Linux's shell and its answer, Linux's power-off, Ctrl-] back to the
+# monitor, Linux's state as the monitor sees it, then the system's power-off.
+demo_console_linux() {
+	printf 'console linux\r'
+	wait_log 'console: attached to linux' || return
+	sleep 1
+	printf 'echo hi-$((6*7))\r'
+	wait_log 'hi-42' || return
+	printf 'poweroff -f\r'
+	wait_log 'VM linux powered off' || return
+	sleep 1
+	printf '\x1d'
+	wait_log 'console: left linux' || return
+	printf "v = vm.info('linux') print('linux-info', v.state, v.exits > 0, #v.vcpus)\\r"
+	sleep 1
+	printf 'vitrine.poweroff()\r'
+	sleep 5
+}
+
 # console_type VM TEXT SECONDS: at the monitor's prompt, attach to VM's
 # console, type TEXT into it, and give it SECONDS (Ctrl-] leaves: the caller's).
 console_type() {

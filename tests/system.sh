@@ -168,20 +168,7 @@ feed_demo() {
 	printf "id = vm.info('linux').id l = irq.latency{vm=id, intid=27} print('linux-timer', l.count > 0, l.min <= l.max)\r"
 	printf "c = {} for cpu = 1, 2 do for _, r in ipairs(trace.read{cpu=cpu, max=5000, events={'exit'}}.records) do if r.vm == id then c[r.a] = (c[r.a] or 0) + 1 end end end print('linux-exits', c[0x100] ~= nil, c[0x24] ~= nil)\r"
 	sleep 1
-	printf 'console linux\r'
-	wait_log 'console: attached to linux' || return
-	sleep 1
-	printf 'echo hi-$((6*7))\r'
-	wait_log 'hi-42' || return
-	printf 'poweroff -f\r'
-	wait_log 'VM linux powered off' || return
-	sleep 1
-	printf '\x1d'
-	wait_log 'console: left linux' || return
-	printf "v = vm.info('linux') print('linux-info', v.state, v.exits > 0, #v.vcpus)\\r"
-	sleep 1
-	printf 'vitrine.poweroff()\r'
-	sleep 5
+	demo_console_linux
 }
 
 test_demo() {
