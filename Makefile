@@ -85,8 +85,10 @@ HYP_INC  := -Iinclude -Ihyp/core -Ihyp/arch/$(ARCH)/include -Ihyp/lib -Ihyp/driv
             -Iplatforms/$(PLATFORM)
 # Early boot runs with the MMU off (device memory): no unaligned accesses.
 # EXTRA_HYP_FLAGS: e.g. -DVT_TRACE_CLASSES=0 (tracing compiled out; use another O=).
+# No padding before branch targets: an exit's paths meet at labels GCC would pad with
+# NOPs that every exit then executes.
 HYP_FLAGS := $(TGT_FLAGS) $(HYP_ARCH_FLAGS) -DVT_RING_PLAIN_STORES $(HYP_INC) \
-             $(EXTRA_HYP_FLAGS)
+             -falign-jumps=1 -falign-labels=1 -falign-loops=1 $(EXTRA_HYP_FLAGS)
 
 $(O)/hyp/%.c.o: %.c | $(DEPS_OK)
 	@mkdir -p $(@D)

@@ -196,22 +196,28 @@ static inline uint64_t trace_exit_b(const struct cpu *self, uint64_t b, uint64_t
 }
 
 /*
- * The EXIT of vCPU v (a = exit class, b = ESR or INTID, c = IPA or PC),
- * its class switched on (the caller tested trace_on), with the guest's run
- * time since last_enter folded into b's high half. Streamed, or with no
- * run to fold (VT_ENTER_NONE or above, or over a minute), it goes out of
- * line, where the ENTER, if any, becomes a record of its own.
+ * An EXIT whose second word is w1 (a vCPU's, with a = exit class), b = ESR
+ * or INTID, c = IPA or PC, its class switched on (the caller tested
+ * trace_on), with the guest's run time since last_enter folded into b's
+ * high half. Streamed, or with no run to fold (VT_ENTER_NONE or above, or
+ * over a minute), it goes out of line, where the ENTER, if any, becomes a
+ * record of its own.
  */
-static inline void trace_exit_on(struct cpu *self, const struct vcpu *v, uint32_t a, uint64_t b,
-                                 uint64_t c)
+static inline void trace_exit_word(struct cpu *self, uint64_t w1, uint64_t b, uint64_t c)
 {
 	uint64_t ts = arch_counter();
 
 	if (__builtin_expect(trace_folds(self, ts), 1))
-		trace_flight(self, ts, v->trace_exit | (uint64_t)a << 32, trace_exit_b(self, b, ts),
-		             c);
+		trace_flight(self, ts, w1, trace_exit_b(self, b, ts), c);
 	else
-		trace_exit_slow(v->trace_exit | (uint64_t)a << 32, b, c);
+		trace_exit_slow(w1, b, c);
+}
+
+/* The same, for vCPU v's EXIT of class a. */
+static inline void trace_exit_on(struct cpu *self, const struct vcpu *v, uint32_t a, uint64_t b,
+                                 uint64_t c)
+{
+	trace_exit_word(self, v->trace_exit | (uint64_t)a << 32, b, c);
 }
 
 /* The same, if EXIT is recorded. */

@@ -24,14 +24,9 @@ static int vuart_has_input(const struct vm *vm)
 	return cfg_system.input_vm == vm->id && vm->cfg->uart_ipa;
 }
 
-uint32_t vuart_rx_count(const struct vuart *u)
-{
-	return u->rx_head - u->rx_tail;
-}
-
 static int vuart_rx_room(const struct vuart *u)
 {
-	return vuart_rx_count(u) < vuart_regs_depth(u);
+	return vuart_rx_count(u) < vuart_regs_depth(&u->regs);
 }
 
 uint8_t vuart_rx_pop(struct vuart *u)

@@ -14,6 +14,8 @@
 #include "spinlock.h"
 #include "vconsole.h"
 
+#define VUART_FIFO 16 /* the receive FIFO of both models when on (1 deep when off) */
+
 #if PLAT_VUART_MODEL == PLAT_VUART_PL011
 #include "vuart_pl011.h"
 #elif PLAT_VUART_MODEL == PLAT_VUART_NS16550A
@@ -26,8 +28,6 @@ struct vcpu;
 struct vm;
 
 #define VUART_SIZE 0x1000 /* the page it takes in the VM's address space */
-
-#define VUART_FIFO 16 /* the receive FIFO of both models when on (1 deep when off) */
 
 /* What a VM's UART remembers between accesses; all of it under lock. */
 struct vuart {
@@ -52,8 +52,13 @@ void vuart_flush(struct vm *vm);
 /* The guest ended its UART interrupt: raise it again if the line is still high (level). */
 void vuart_resample(struct vm *vm);
 
-/* The receive FIFO, for the register file (under the lock). */
-uint32_t vuart_rx_count(const struct vuart *u);
+/* The receive FIFO, for the register file (under the lock). Inline, as the helpers
+ * below that take a struct vuart_regs: an emulated access is on a guest's hot path. */
+static inline uint32_t vuart_rx_count(const struct vuart *u)
+{
+	return u->rx_head - u->rx_tail;
+}
+
 /* The oldest byte, taken out; 0 if none. */
 uint8_t vuart_rx_pop(struct vuart *u);
 /* A byte received, if the FIFO has room (the model's depth). */
@@ -62,17 +67,16 @@ void vuart_rx_flush(struct vuart *u);
 
 /*
  * The register file: one model's, the platform's (vuart_pl011.c or
- * vuart_ns16550.c). All but vuart_regs_valid under the lock.
+ * vuart_ns16550.c), under the lock. Its header gives vuart_regs_depth (how
+ * many received bytes the FIFO holds at most, as the guest has set it) and
+ * vuart_regs_valid (1 if the model has a register of that size there;
+ * anything else stops the VM).
  */
 void vuart_regs_reset(struct vuart *u);
-/* How many received bytes the FIFO holds at most, as the guest has set it. */
-uint32_t vuart_regs_depth(const struct vuart *u);
 /* The interrupt line's level. */
 int vuart_regs_line(const struct vuart *u);
 /* Bytes were received: interrupts the guest cleared for older data come again. */
 void vuart_regs_rx_new(struct vuart *u);
-/* 1 if the model has a register of that size there; anything else stops the VM. */
-int vuart_regs_valid(uint64_t offset, unsigned size);
 /* A read or a write; returns the byte the guest transmitted, or -1. */
 int vuart_regs_access(struct vuart *u, uint64_t offset, int write, uint64_t *value);
 

@@ -25,11 +25,6 @@ static int ns16550_fifo_on(const struct vuart_regs *r)
 	return r->fcr & NS16550_FCR_ENABLE;
 }
 
-uint32_t vuart_regs_depth(const struct vuart *u)
-{
-	return ns16550_fifo_on(&u->regs) ? VUART_FIFO : 1;
-}
-
 /* FCR's receive trigger level: 1, 4, 8 or 14 bytes; one without the FIFO. */
 static uint32_t ns16550_rx_level(const struct vuart_regs *r)
 {
@@ -73,11 +68,6 @@ void vuart_regs_reset(struct vuart *u)
 	r->mcr = 0;
 	r->scr = 0;
 	r->thr_pending = 0;
-}
-
-int vuart_regs_valid(uint64_t offset, unsigned size)
-{
-	return offset < NS16550_REGS && size == 1;
 }
 
 /* In loopback the modem inputs are MCR's outputs: DTR to DSR, RTS to CTS, OUT1 to RI, OUT2 to DCD.

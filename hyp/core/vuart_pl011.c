@@ -14,11 +14,6 @@
 /* Peripheral ID 0x00141011 (ARM, PL011 r1: a 16-byte FIFO to Linux), PrimeCell ID 0xb105f00d. */
 static const uint8_t vuart_id[8] = {0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1};
 
-uint32_t vuart_regs_depth(const struct vuart *u)
-{
-	return u->regs.lcr_h & PL011_LCR_H_FEN ? VUART_FIFO : 1;
-}
-
 /* IFLS.RXIFLSEL: 1/8, 1/4, 1/2, 3/4, 7/8 of the FIFO; one byte without it. */
 static uint32_t pl011_rx_level(const struct vuart_regs *r)
 {
@@ -66,17 +61,12 @@ void vuart_regs_reset(struct vuart *u)
 	u->regs.cleared = 0;
 }
 
-int vuart_regs_valid(uint64_t offset, unsigned size)
-{
-	return !(offset & 3) && size <= 4;
-}
-
 static uint32_t pl011_read_fr(const struct vuart *u)
 {
 	uint32_t n = vuart_rx_count(u);
 
 	return PL011_FR_TXFE | (n ? 0 : PL011_FR_RXFE) |
-	       (n >= vuart_regs_depth(u) ? PL011_FR_RXFF : 0);
+	       (n >= vuart_regs_depth(&u->regs) ? PL011_FR_RXFF : 0);
 }
 
 /* A kept register's case in pl011_read and in pl011_write. */

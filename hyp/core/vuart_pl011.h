@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include <hw/pl011.h>
+
 /*
  * The registers that keep what the guest wrote and read it back:
  * X(NAME, field, writable bits, value at reset) for PL011_NAME. At reset:
@@ -28,5 +30,16 @@ struct vuart_regs {
 #undef VUART_FIELD
 	uint32_t cleared; /* interrupts ICR cleared, held off until new data re-arms them */
 };
+
+static inline uint32_t vuart_regs_depth(const struct vuart_regs *r)
+{
+	return r->lcr_h & PL011_LCR_H_FEN ? VUART_FIFO : 1;
+}
+
+/* Word registers, read and written whole or in part. */
+static inline int vuart_regs_valid(uint64_t offset, unsigned size)
+{
+	return !(offset & 3) && size <= 4;
+}
 
 #endif

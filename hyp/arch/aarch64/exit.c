@@ -85,18 +85,20 @@ static void exit_data_abort(struct vcpu *v, struct arch_regs *r, uint64_t esr, u
  * SGIs. Everything else trapped for isolation (debug, PMU, ACTLR, set/way,
  * impdef) reads as zero and ignores writes.
  */
-static inline __attribute__((always_inline)) void exit_sysreg(struct vcpu *v, struct arch_regs *r,
-                                                              uint64_t esr)
+static inline __attribute__((always_inline)) void
+exit_sysreg(int framed, struct vcpu *v, struct arch_regs *r, uint64_t esr, uint64_t elr)
 {
 	unsigned rt = ESR_SYSREG_RT(esr);
+	int xzr = framed && rt == 31; /* unframed, rt is one of x0-x19 (exit_sync_handle) */
 	int read = ESR_SYSREG_READ(esr);
 
+	r->elr = elr + 4;
+
 	if ((esr & SYSREG_ISS_MASK) == ICC_SGI1R_ISS && !read)
-		vgic_sgi_write(v, rt == 31 ? 0 : r->x[rt]);
-	else if (read && __builtin_expect(rt != 31, 1)) /* XZR, rarely */
+		vgic_sgi_write(v, xzr ? 0 : r->x[rt]);
+	else if (read && !xzr)
 		r->x[rt] = 0;
 	v->sysreg_traps++;
-	r->elr += 4;
 }
 
 /* The flush, out of line: the inline exit paths then make no call of their own. */
@@ -152,31 +154,28 @@ static inline __attribute__((always_inline)) int exit_needs_frame(int framed, un
 	return !framed && rt >= 20 && rt != 31;
 }
 
-/*
- * ESR's class for the EXIT record, hidden from GCC: in each case of the
- * switch it would build the constant into the record, up to three
- * instructions, where the register takes one.
- */
-static inline uint32_t exit_class(uint64_t esr)
-{
-	uint32_t ec = ESR_EC(esr);
-
-	__asm__("" : "+r"(ec));
-	return ec;
-}
-
 _Static_assert(__builtin_offsetof(struct cpu, trace_on) == ENTRY_CPU_TRACE_ON, "vectors.S");
 _Static_assert(__builtin_offsetof(struct cpu, last_enter) == ENTRY_CPU_LAST_ENTER, "vectors.S");
 _Static_assert(VT_CLASS_EXIT == 1u << ENTRY_CLASS_EXIT_BIT, "vectors.S");
 _Static_assert(ENTRY_TRACED == !!VT_TRACE_CLASSES, "vectors.S");
 _Static_assert(ENTRY_EXIT_TRACED == !!(VT_TRACE_CLASSES & VT_CLASS_EXIT), "vectors.S");
 
-/* The EXIT, in the copy of an exit that records it (traced: a constant there). */
+/*
+ * The EXIT, in the copy of an exit that records it (traced: a constant
+ * there). Its second word is v's for the class (exit_vcpu_init): in each
+ * case of the switch, one load at a constant offset.
+ */
 static inline __attribute__((always_inline)) void
-exit_record(struct cpu *self, int traced, const struct vcpu *v, uint32_t ec, uint64_t b, uint64_t c)
+exit_record(struct cpu *self, int traced, const struct vcpu *v, uint64_t esr, uint64_t c)
 {
 	if (traced)
-		trace_exit_on(self, v, ec, b, c);
+		trace_exit_word(self, v->arch.trace_exit[ESR_EC(esr)], esr, c);
+}
+
+void exit_vcpu_init(struct vcpu *v)
+{
+	for (uint64_t ec = 0; ec < ARCH_EXIT_CLASSES; ec++)
+		v->arch.trace_exit[ec] = v->trace_exit | ec << 32;
 }
 
 /*
@@ -196,14 +195,13 @@ static inline __attribute__((always_inline)) void exit_call(uint64_t on, struct 
 
 static inline __attribute__((always_inline)) uint32_t
 exit_sync_handle(struct cpu *self, int traced, uint64_t on, int framed, struct vcpu *v,
-                 struct arch_regs *r, uint64_t esr)
+                 struct arch_regs *r, uint64_t esr, uint64_t elr)
 {
-	uint32_t ec = exit_class(esr);
 	uint64_t ipa;
 
 	switch (ESR_EC(esr)) {
-	case EC_SYSREG:
-		if (exit_needs_frame(framed, ESR_SYSREG_RT(esr)))
+	case EC_SYSREG: /* XZR too, rare here: the fast path's rt is then one of x0-x19 */
+		if (!framed && ESR_SYSREG_RT(esr) >= 20)
 			return EXIT_HANDLE;
 		break;
 	case EC_DABT_LOW:
@@ -214,34 +212,34 @@ exit_sync_handle(struct cpu *self, int traced, uint64_t on, int framed, struct v
 	v->exits++;
 	switch (ESR_EC(esr)) {
 	case EC_HVC64:
-		exit_record(self, traced, v, ec, esr, r->elr);
+		exit_record(self, traced, v, esr, elr);
 		exit_call(on, v, r->x);
 		break;
 	case EC_SMC64:
-		exit_record(self, traced, v, ec, esr, r->elr);
+		exit_record(self, traced, v, esr, elr);
 		exit_call(on, v, r->x);
 		r->elr += 4; /* a trapped SMC returns to itself */
 		break;
 	case EC_SYSREG:
-		exit_record(self, traced, v, ec, esr, r->elr);
-		exit_sysreg(v, r, esr);
+		exit_record(self, traced, v, esr, elr);
+		exit_sysreg(framed, v, r, esr, elr);
 		break;
 	case EC_DABT_LOW:
 		ipa = exit_fault_ipa(); /* read once: the record and the handler */
-		exit_record(self, traced, v, ec, esr, ipa);
+		exit_record(self, traced, v, esr, ipa);
 		exit_data_abort(v, r, esr, ipa);
 		break;
 	case EC_IABT_LOW:
 		ipa = exit_fault_ipa();
-		exit_record(self, traced, v, ec, esr, ipa);
+		exit_record(self, traced, v, esr, ipa);
 		exit_fault(v, exit_abort_kind(esr, 1), ipa, esr);
 		break;
 	case EC_WFX:
-		exit_record(self, traced, v, ec, esr, r->elr);
-		r->elr += 4;
+		exit_record(self, traced, v, esr, elr);
+		r->elr = elr + 4;
 		break;
 	default: /* a debugger's: only while a session routes them here (MDCR_EL2.TDE) */
-		exit_record(self, traced, v, ec, esr, r->elr);
+		exit_record(self, traced, v, esr, elr);
 		if (!arch_debug_exit(v, esr))
 			exit_fault(v, "unexpected exception", 0, esr);
 	}
@@ -249,11 +247,11 @@ exit_sync_handle(struct cpu *self, int traced, uint64_t on, int framed, struct v
 }
 
 static inline __attribute__((always_inline)) uint32_t
-exit_sync_copy(struct arch_regs *r, struct cpu *self, int traced, uint64_t on)
+exit_sync_copy(struct arch_regs *r, struct cpu *self, int traced, uint64_t on, uint64_t elr)
 {
 	struct vcpu *v = self->vcpu;
 
-	if (exit_sync_handle(self, traced, on, 0, v, r, sysreg_read(esr_el2)) == EXIT_HANDLE)
+	if (exit_sync_handle(self, traced, on, 0, v, r, sysreg_read(esr_el2), elr) == EXIT_HANDLE)
 		return EXIT_HANDLE;
 	return exit_return(v, traced);
 }
@@ -265,14 +263,14 @@ exit_sync_copy(struct arch_regs *r, struct cpu *self, int traced, uint64_t on)
  * last_enter (trace_enter_masked), with no other test and no other
  * register kept.
  */
-uint32_t exit_sync_traced(struct arch_regs *r, struct cpu *self, uint64_t on)
+uint32_t exit_sync_traced(struct arch_regs *r, struct cpu *self, uint64_t on, uint64_t elr)
 {
-	return exit_sync_copy(r, self, 1, on);
+	return exit_sync_copy(r, self, 1, on, elr);
 }
 
-uint32_t exit_sync_masked(struct arch_regs *r, struct cpu *self, uint64_t on)
+uint32_t exit_sync_masked(struct arch_regs *r, struct cpu *self, uint64_t on, uint64_t elr)
 {
-	return exit_sync_copy(r, self, 0, VT_TRACE_CLASSES ? on : 0);
+	return exit_sync_copy(r, self, 0, VT_TRACE_CLASSES ? on : 0, elr);
 }
 
 /*
@@ -404,7 +402,7 @@ void exit_slow(struct arch_regs *r, uint32_t what)
 
 	if (what == EXIT_HANDLE)
 		(void)exit_sync_handle(self, trace_classes(on, VT_CLASS_EXIT) != 0, on, 1, v, r,
-		                       sysreg_read(esr_el2));
+		                       sysreg_read(esr_el2), r->elr);
 	vcpu_check_state(v);
 	(void)exit_resume(v, 1); /* a counter is always a right last_enter */
 }

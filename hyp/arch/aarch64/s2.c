@@ -7,6 +7,7 @@
  */
 #include "arch.h"
 #include "color.h"
+#include "entry.h"
 #include "log.h"
 #include "mmu.h"
 #include "sysreg.h"
@@ -87,6 +88,8 @@ void arch_vm_init(struct vm *vm)
 	vmmio_add(&vm->mmio, PLAT_GICD_BASE, PLAT_GICD_SIZE, vgicd_access, 0);
 	vmmio_add(&vm->mmio, PLAT_GICR_BASE, PLAT_GICR_STRIDE * vm->nr_vcpus, vgicr_access, 0);
 	vgic_vm_init(vm);
+	for (uint32_t i = 0; i < vm->nr_vcpus; i++)
+		exit_vcpu_init(vm->vcpus[i]);
 	vm->arch.vttbr = ((uint64_t)(vm->id + 1) << 48) | mmu_pt_root_pa(s2);
 }
 

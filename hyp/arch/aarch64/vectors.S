@@ -27,11 +27,11 @@
 	reg_pairs \op, x, 20, 29, sp, 16 * 10, 8
 .endm
 
-/* x30, ELR, SPSR; x0 = the frame, for the C handler. */
-.macro save_lr_elr_spsr
-	mrs	x0, elr_el2
+/* x30, ELR (left in elr too), SPSR; x0 = the frame, for the C handler. */
+.macro save_lr_elr_spsr elr=x0
+	mrs	\elr, elr_el2
 	mrs	x1, spsr_el2
-	stp	x30, x0, [sp, #16 * 15]
+	stp	x30, \elr, [sp, #16 * 15]
 	str	x1, [sp, #FRAME_SPSR]
 	mov	x0, sp
 .endm
@@ -48,13 +48,13 @@
 /*
  * The synchronous exit, in the copy of exit.c that records its EXIT or the
  * one that does not (x1: this pCPU's struct cpu, x2: its trace_on, which
- * the copy tests for the classes beside EXIT). Masked, trace_on is
+ * the copy tests for the classes beside EXIT, x3: ELR). Masked, trace_on is
  * stored as last_enter: see trace.h's trace_enter_masked.
  */
 .macro guest_sync_slot
 .balign 0x80
 	x0_x19 stp
-	save_lr_elr_spsr
+	save_lr_elr_spsr x3
 	mrs	x1, tpidr_el2
 #if ENTRY_TRACED
 	ldr	x2, [x1, #ENTRY_CPU_TRACE_ON]

@@ -45,12 +45,17 @@ void cpu_switch_stack(void (*fn)(void), uintptr_t sp) __attribute__((noreturn));
 #define EXIT_DONE 0
 #define EXIT_HANDLE 1 /* the sync exit is not handled yet: it reads x20-x30 */
 #define EXIT_FINISH 2 /* handled, but the vCPU is no longer RUNNING */
-uint32_t exit_sync_traced(struct arch_regs *r, struct cpu *self, uint64_t on);
-/* The same, EXIT masked or compiled out. on: self's trace_on, as the vector loaded it. */
-uint32_t exit_sync_masked(struct arch_regs *r, struct cpu *self, uint64_t on);
+uint32_t exit_sync_traced(struct arch_regs *r, struct cpu *self, uint64_t on, uint64_t elr);
+/*
+ * The same, EXIT masked or compiled out. on: self's trace_on, as the
+ * vector loaded it; elr: the guest's PC, as it saved it in r.
+ */
+uint32_t exit_sync_masked(struct arch_regs *r, struct cpu *self, uint64_t on, uint64_t elr);
 uint32_t exit_irq(struct arch_regs *r);
 uint32_t exit_other(struct arch_regs *r);
 void exit_slow(struct arch_regs *r, uint32_t what);
+/* Its records' ready-made words (struct arch_vcpu), once the VM has placed it. */
+void exit_vcpu_init(struct vcpu *v);
 /* cpu.c: one of the hypervisor's own interrupts (not a guest's), acknowledged and not yet
  * deactivated */
 void cpu_own_irq(uint32_t intid);
