@@ -52,6 +52,22 @@ static uint64_t st_oldest(const struct vt_ring *r)
 	return h - t > r->capacity ? h - r->capacity : t;
 }
 
+/*
+ * Where a stream begins in a ring: at its oldest record, but no more than
+ * half a flight ring back. The oldest records of a full flight ring are the
+ * next the writer overwrites: a stream starting there loses them unless it
+ * drains faster than the writer from its first fill on. Half a ring behind,
+ * it has half a ring's time to catch up.
+ */
+static uint64_t st_start(const struct vt_ring *r)
+{
+	uint64_t oldest = st_oldest(r), h = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
+
+	if (r->mode == VT_MODE_FLIGHT && h - oldest > r->capacity / 2)
+		return h - r->capacity / 2;
+	return oldest;
+}
+
 void stream_start(struct stream *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -59,7 +75,7 @@ void stream_start(struct stream *s)
 		const struct vt_ring *r = stream_source.ring(cpu);
 
 		if (r)
-			s->pos[cpu] = st_oldest(r);
+			s->pos[cpu] = st_start(r);
 	}
 }
 

@@ -61,9 +61,16 @@ void virtio_go(const struct virtio_dev *d)
 	d->ops->set_status(VIRTIO_ST_STARTED | VIRTIO_ST_DRIVER_OK);
 }
 
-void virtio_notify(const struct virtio_dev *d, uint32_t n)
+/*
+ * The index is published before the flags are read (virtio 1.2, 2.7.10): a
+ * device that turns notifications back on reads the index again after, so
+ * it sees the buffers either way.
+ */
+void virtio_notify(const struct virtio_dev *d, uint32_t n, const struct virtq *q)
 {
-	mon_dev_mb(); /* the index before the notify */
+	mon_dev_mb();
+	if (__atomic_load_n(&q->used.flags, __ATOMIC_RELAXED) & VIRTQ_USED_F_NO_NOTIFY)
+		return;
 	d->ops->notify(n);
 }
 

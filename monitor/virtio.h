@@ -14,6 +14,7 @@
 #define VIRTQ_BUF 2048 /* a buffer: a network header and a full Ethernet frame (1514) fit */
 _Static_assert(4096 % VIRTQ_BUF == 0, "a buffer within a page");
 #define VIRTQ_DESC_F_WRITE 2u
+#define VIRTQ_USED_F_NO_NOTIFY 1u /* the device works through the queue unasked */
 
 #define VIRTIO_ID_NET 1
 #define VIRTIO_F_VERSION_1 (1ull << 32)
@@ -91,8 +92,11 @@ struct virtio_dev {
 const char *virtio_start(const struct virtio_dev *d, uint64_t features, struct virtq *q,
                          uint32_t n);
 void virtio_go(const struct virtio_dev *d);
-/* Tells the device queue n has new buffers (after virtq_post). */
-void virtio_notify(const struct virtio_dev *d, uint32_t n);
+/*
+ * Tells the device queue n (q) has new buffers (after virtq_post), unless
+ * it said it needs no telling: each notify is a trap into the device.
+ */
+void virtio_notify(const struct virtio_dev *d, uint32_t n, const struct virtq *q);
 
 /*
  * Offers buffer id to the device: len bytes from byte off of it,

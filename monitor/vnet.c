@@ -47,7 +47,7 @@ const char *vnet_probe(const struct virtio_dev *d)
 		virtq_post(&vnet_q[RXQ], i, 0, VIRTQ_BUF, VIRTQ_DESC_F_WRITE);
 	vnet_tx_free = ~0u;
 	virtio_go(&vnet_dev);
-	virtio_notify(&vnet_dev, RXQ);
+	virtio_notify(&vnet_dev, RXQ, &vnet_q[RXQ]);
 	return NULL;
 }
 
@@ -88,7 +88,7 @@ static err_t vnet_output(struct netif *nif, struct pbuf *p)
 	memset(q->buf[id] + VNET_TX_OFF, 0, VNET_HDR); /* no checksum offload, no GSO */
 	pbuf_copy_partial(p, q->buf[id] + VNET_TX_OFF + VNET_HDR, p->tot_len, 0);
 	virtq_post(q, id, VNET_TX_OFF, VNET_HDR + p->tot_len, 0);
-	virtio_notify(&vnet_dev, TXQ);
+	virtio_notify(&vnet_dev, TXQ, q);
 	vnet_counts.tx_frames++;
 	return ERR_OK;
 }
@@ -124,7 +124,7 @@ void vnet_poll(struct netif *nif)
 		posted = 1;
 	}
 	if (posted)
-		virtio_notify(&vnet_dev, RXQ);
+		virtio_notify(&vnet_dev, RXQ, &vnet_q[RXQ]);
 }
 
 err_t vnet_netif_init(struct netif *nif)

@@ -36,7 +36,8 @@
 
 #define MEM_ALIGNMENT 8
 #define MEM_SIZE (256 * 1024)
-#define MEMP_NUM_PBUF 32
+/* The stream's segments reference its buffers (net_stream.c): 4 x TCP_SND_QUEUELEN, and more. */
+#define MEMP_NUM_PBUF 160
 #define MEMP_NUM_TCP_PCB 22       /* 8 console + 4 stream + 2 gdb clients, refusals, TIME_WAIT */
 #define MEMP_NUM_TCP_PCB_LISTEN 3 /* console, stream, gdb */
 #define MEMP_NUM_TCP_SEG 256
