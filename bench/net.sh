@@ -10,9 +10,12 @@
 # flight-recorder rings overwrote before the monitor could send them, and
 # what the monitor's pushes found (net.stats(): fills sent; empty, the rings
 # had nothing new; full, the socket had no room). Runs ROUNDS times; writes
-# out/bench/CONFIG.csv.
+# out/bench/CONFIG.csv. Then, unless COST=0, the monitor's instructions per
+# streamed event, by part: bench/stream-cost.sh on the same config (under
+# -icount, where instructions are counted exactly; free-running they are not).
 #
-#   [CONFIG=monitor-net-storm-mmio|monitor-net-marks] bench/net.sh [SECONDS [ROUNDS]]   (default 10 s, 3 rounds)
+#   [CONFIG=monitor-net-storm-mmio|monitor-net-marks] [COST=0] bench/net.sh [SECONDS [ROUNDS]]
+#   (default 10 s, 3 rounds)
 #   (monitor-net-marks: a paced 200,000 records a second, guests/marks)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,3 +50,7 @@ for r in $(seq "$rounds"); do
 done
 column -s, -t "$csv"
 echo "bench: net: $csv"
+if [ "${COST:-1}" != 0 ]; then
+	CONFIG=$cfg bench/stream-cost.sh 10 2>/dev/null | sed -n '1,8p'
+	echo "bench: net: the monitor's instructions per event: $B/stream-cost-$cfg.txt"
+fi
