@@ -35,10 +35,10 @@
 #include <vitrine/shmbell.h>
 
 #include "csr.h"
+#include "intc.h"
 #include "rt.h"
 #include "sbi.h"
 
-#define PLIC_BASE 0x0c000000ul
 #define PLIC_SHM 0x90000000ul
 #define PLIC_BELL 0x90001000ul
 #define PLIC_RTC 0x00101000ul
@@ -65,39 +65,24 @@ static volatile struct plic_shared *const plic_sh = (volatile struct plic_shared
 static uint32_t plic_src, plic_irqs, plic_wait_s = 1, plic_may_time_out, plic_bell;
 static uint32_t pong_rounds, pong_done;
 
-static volatile uint32_t *plic_reg(uint64_t off)
-{
-	return (volatile uint32_t *)(PLIC_BASE + off);
-}
-
-static uint64_t plic_ctx(void)
-{
-	return 2 * rt_cpu_id() + 1;
-}
-
-static volatile uint32_t *plic_enable_reg(uint32_t src)
-{
-	return plic_reg(0x2000 + 0x80 * plic_ctx() + src / 32 * 4);
-}
-
 static void plic_threshold(uint32_t t)
 {
-	*plic_reg(0x200000 + 0x1000 * plic_ctx()) = t;
+	*intc_threshold() = t;
 }
 
 static uint32_t plic_claim(void)
 {
-	return *plic_reg(0x200004 + 0x1000 * plic_ctx());
+	return *intc_claim();
 }
 
 static void plic_complete(uint32_t src)
 {
-	*plic_reg(0x200004 + 0x1000 * plic_ctx()) = src;
+	*intc_claim() = src;
 }
 
 static int plic_pending(uint32_t src)
 {
-	return *plic_reg(0x1000 + src / 32 * 4) >> (src % 32) & 1;
+	return *intc_plic(0x1000 + src / 32 * 4) >> (src % 32) & 1;
 }
 
 static uint64_t plic_now(void)
@@ -198,8 +183,8 @@ static void plic_doorbell_events(void)
 /* Our source at priority 1, enabled in our context, threshold 0. */
 static void plic_on(void)
 {
-	*plic_reg(4 * plic_src) = 1;
-	*plic_enable_reg(plic_src) |= 1u << plic_src % 32;
+	*intc_plic(4 * plic_src) = 1;
+	*intc_enables(plic_src) |= 1u << plic_src % 32;
 	plic_threshold(0);
 }
 
@@ -208,13 +193,13 @@ static void plic_rules(void)
 {
 	uint32_t other = plic_src + 1, own = 1u << plic_src % 32;
 
-	*plic_reg(4 * plic_src) = 5;
-	rt_check("priority kept", *plic_reg(4 * plic_src), 5);
-	*plic_reg(4 * other) = 5;
-	rt_check("priority of a source not ours reads 0", *plic_reg(4 * other), 0);
-	*plic_enable_reg(plic_src) = ~0u;
-	rt_check("enables: ours only", *plic_enable_reg(plic_src), own);
-	*plic_enable_reg(plic_src) = 0;
+	*intc_plic(4 * plic_src) = 5;
+	rt_check("priority kept", *intc_plic(4 * plic_src), 5);
+	*intc_plic(4 * other) = 5;
+	rt_check("priority of a source not ours reads 0", *intc_plic(4 * other), 0);
+	*intc_enables(plic_src) = ~0u;
+	rt_check("enables: ours only", *intc_enables(plic_src), own);
+	*intc_enables(plic_src) = 0;
 	plic_sh->armed = 1;
 	{
 		uint64_t t0 = plic_now();
@@ -225,7 +210,7 @@ static void plic_rules(void)
 	rt_check("rung: pending", plic_pending(plic_src), 1);
 	rt_check("enable off: no interrupt", plic_line(), 0);
 	rt_check("enable off: no claim", plic_claim(), 0);
-	*plic_enable_reg(plic_src) = own;
+	*intc_enables(plic_src) = own;
 	plic_threshold(5);
 	rt_check("at the threshold: no interrupt", plic_line(), 0);
 	rt_check("at the threshold: no claim", plic_claim(), 0);
@@ -268,7 +253,7 @@ static void plic_pong(uint32_t rounds)
 		plic_pong_rounds(0);
 		return;
 	}
-	*plic_enable_reg(plic_src) = 0; /* and a threshold that would let it through */
+	*intc_enables(plic_src) = 0; /* and a threshold that would let it through */
 	plic_threshold(0);
 	rt_check("pong: vCPU 1 starts", rt_cpu_on(1, plic_pong_rounds), 0);
 	while (!__atomic_load_n(&pong_done, __ATOMIC_ACQUIRE))

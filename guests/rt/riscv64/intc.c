@@ -5,34 +5,12 @@
 #include "rt.h"
 #include "timer.h"
 
-#define INTC_PLIC 0x0c000000ul
-
 static void (*intc_handlers[INTC_NR_IDS])(uint32_t id);
 static uint32_t intc_spurious_count;
 
-static volatile uint32_t *intc_plic(uint64_t off)
-{
-	return (volatile uint32_t *)(INTC_PLIC + off);
-}
-
-static uint64_t intc_ctx(void)
-{
-	return 2 * rt_cpu_id() + 1;
-}
-
-static volatile uint32_t *intc_enables(uint32_t src)
-{
-	return intc_plic(0x2000 + 0x80 * intc_ctx() + src / 32 * 4);
-}
-
-static volatile uint32_t *intc_claim(void)
-{
-	return intc_plic(0x200004 + 0x1000 * intc_ctx());
-}
-
 void intc_init(void)
 {
-	*intc_plic(0x200000 + 0x1000 * intc_ctx()) = 0;
+	*intc_threshold() = 0;
 	csr_set(sie, (1ul << IRQ_S_EXT) | (1ul << IRQ_S_TIMER));
 }
 

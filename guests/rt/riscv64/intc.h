@@ -10,7 +10,39 @@
 
 #include <stdint.h>
 
+#include "rt.h"
+
 #define INTC_NR_IDS 97 /* the timer, then PLIC sources 1-96 */
+
+/* The VM's PLIC, in QEMU's SiFive layout: a register, and those of this hart's S-mode context. */
+#define INTC_PLIC 0x0c000000ul
+
+static inline volatile uint32_t *intc_plic(uint64_t off)
+{
+	return (volatile uint32_t *)(INTC_PLIC + off);
+}
+
+static inline uint64_t intc_ctx(void)
+{
+	return 2 * (uint64_t)rt_cpu_id() + 1;
+}
+
+/* The enable word that holds src's bit. */
+static inline volatile uint32_t *intc_enables(uint32_t src)
+{
+	return intc_plic(0x2000 + 0x80 * intc_ctx() + src / 32 * 4);
+}
+
+static inline volatile uint32_t *intc_threshold(void)
+{
+	return intc_plic(0x200000 + 0x1000 * intc_ctx());
+}
+
+/* Read: claim; write: complete. */
+static inline volatile uint32_t *intc_claim(void)
+{
+	return intc_plic(0x200004 + 0x1000 * intc_ctx());
+}
 
 /* This hart's context: every priority taken (threshold 0), external and timer interrupts on. */
 void intc_init(void);
