@@ -66,8 +66,13 @@ void arch_llc_pmu_describe(struct vt_sys *s);
 /* Every pCPU's LLC event counts into s->pcpus: how many answered, or SMCCC_NOT_SUPPORTED. */
 int arch_llc_sample(struct vt_sys *s);
 struct cfg_region;
-/* Map the trace rings' coloured pages (r: placement and colours) contiguously at EL2. */
-void *arch_map_trace_rings(const struct cfg_region *r);
+/*
+ * The trace rings in their colours (`trace colors`), in the hypervisor's own
+ * map at HYP_RINGS_VA: their page at off is pa; then, all mapped (on pCPU 0,
+ * before any other runs), where they are.
+ */
+void arch_map_ring_page(uint64_t off, uint64_t pa);
+void *arch_rings_mapped(uint64_t size);
 /* The physical address behind one of the hypervisor's own virtual addresses. */
 uint64_t arch_hyp_pa(const void *va);
 /* Log where the hypervisor's image went, if the config colours it. */

@@ -45,12 +45,26 @@ static struct cfg_region trace_region(void)
 	                           .colors = cfg_system.trace_colors};
 }
 
+/* Coloured, page by page, each page's colour checked as it is mapped. */
 void trace_place(void)
 {
 	struct cfg_region r = trace_region();
+	uint64_t outside = 0;
+	char list[64];
 
-	if (cfg_system.trace_colors)
-		trace_rings = arch_map_trace_rings(&r);
+	if (!cfg_system.trace_colors)
+		return;
+	for (uint64_t off = 0; off < r.size; off += COLOR_PAGE) {
+		uint64_t pa = color_pa(&r, off);
+
+		arch_map_ring_page(off, pa);
+		outside += !(r.colors >> color_of(pa) & 1);
+	}
+	trace_rings = arch_rings_mapped(r.size);
+	log_printf("trace rings: colours %s: %llu frames mapped " ARCH_HYP_MAP
+	           ", %llu outside their colours\n",
+	           color_list(r.colors, list, sizeof list),
+	           (unsigned long long)(r.size / COLOR_PAGE), (unsigned long long)outside);
 }
 
 void trace_show_rings(struct vm *vm)

@@ -404,28 +404,16 @@ void arch_dcache_clean(const void *va, uint64_t size)
 
 static uint64_t mmu_rings_size; /* bytes mapped at HYP_RINGS_VA */
 
-/*
- * The trace rings in their colours: page by page at HYP_RINGS_VA, each
- * page's colour checked as mapped. Before any other pCPU runs.
- */
-void *arch_map_trace_rings(const struct cfg_region *r)
+void arch_map_ring_page(uint64_t off, uint64_t pa)
 {
-	uint64_t outside = 0;
-	char list[64];
+	mmu_map_or_hang(&hyp_pt, HYP_RINGS_VA + off, pa, COLOR_PAGE, PT_S1_NORMAL | PT_XN);
+}
 
-	for (uint64_t off = 0; off < r->size; off += COLOR_PAGE) {
-		uint64_t pa = color_pa(r, off);
-
-		mmu_map_or_hang(&hyp_pt, HYP_RINGS_VA + off, pa, COLOR_PAGE, PT_S1_NORMAL | PT_XN);
-		outside += !(r->colors >> color_of(pa) & 1);
-	}
+void *arch_rings_mapped(uint64_t size)
+{
 	dsb(ishst);
 	mmu_tlb_flush_this_cpu();
-	mmu_rings_size = r->size;
-	log_printf(
-	    "trace rings: colours %s: %llu frames mapped at EL2, %llu outside their colours\n",
-	    color_list(r->colors, list, sizeof list), (unsigned long long)(r->size / COLOR_PAGE),
-	    (unsigned long long)outside);
+	mmu_rings_size = size;
 	return (void *)HYP_RINGS_VA;
 }
 

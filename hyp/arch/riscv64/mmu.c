@@ -225,28 +225,15 @@ void arch_icache_invalidate(void)
 	__asm__ volatile("fence.i" ::: "memory");
 }
 
-/*
- * The trace rings in their colours: page by page at HYP_RINGS_VA, read and
- * written, each page's colour checked as mapped. On pCPU 0, before any
- * other pCPU runs (they share these tables).
- */
-void *arch_map_trace_rings(const struct cfg_region *r)
+void arch_map_ring_page(uint64_t off, uint64_t pa)
 {
-	uint64_t outside = 0;
-	char list[64];
+	mmu_map(HYP_RINGS_VA + off, pa, COLOR_PAGE, GPT_R | GPT_W, "the trace rings");
+}
 
-	for (uint64_t off = 0; off < r->size; off += COLOR_PAGE) {
-		uint64_t pa = color_pa(r, off);
-
-		mmu_map(HYP_RINGS_VA + off, pa, COLOR_PAGE, GPT_R | GPT_W, "the trace rings");
-		outside += !(r->colors >> color_of(pa) & 1);
-	}
+void *arch_rings_mapped(uint64_t size)
+{
 	__asm__ volatile("sfence.vma" ::: "memory");
-	mmu_rings_size = r->size;
-	log_printf(
-	    "trace rings: colours %s: %llu frames mapped in HS, %llu outside their colours\n",
-	    color_list(r->colors, list, sizeof list), (unsigned long long)(r->size / COLOR_PAGE),
-	    (unsigned long long)outside);
+	mmu_rings_size = size;
 	return (void *)HYP_RINGS_VA;
 }
 

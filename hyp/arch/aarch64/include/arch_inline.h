@@ -10,6 +10,8 @@ struct cpu;
 
 /* What a fault report calls the exception's syndrome (vm_fault_report). */
 #define ARCH_SYNDROME "ESR"
+/* Where the hypervisor's own map is, in messages. */
+#define ARCH_HYP_MAP "at EL2"
 
 /* Whose exit classes the trace records carry (enum vt_arch, the dump's arch). */
 #define ARCH_TRACE_ARCH VT_ARCH_AARCH64

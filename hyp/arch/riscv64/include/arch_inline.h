@@ -11,6 +11,8 @@ struct cpu;
 
 /* What a fault report calls the exception's syndrome (vm_fault_report). */
 #define ARCH_SYNDROME "scause"
+/* Where the hypervisor's own map is, in messages. */
+#define ARCH_HYP_MAP "in HS"
 
 /* Whose exit classes the trace records carry (enum vt_arch, the dump's arch). */
 #define ARCH_TRACE_ARCH VT_ARCH_RISCV64
