@@ -191,7 +191,7 @@ test_rv_not_built() {
 rv_traced() {
 	local vt=$O/host/vtrace
 	TRACED=$O/test/$1.vtr
-	rm -f "$TRACED"
+	rm -f "$TRACED" "$TRACED".* # a failed step must not leave an older run's output to check
 	TRACE=$TRACED boot "$1" 30
 	check "riscv64/trace-$1-saved" test -s "$TRACED"
 	"$vt" dump "$TRACED" >"$TRACED.txt" 2>&1
