@@ -171,6 +171,16 @@ static void tv_push_event_names(lua_State *L)
 	}
 }
 
+/* How many records ring r holds from position pos on: what a read from there can return. */
+static uint64_t tv_held(const struct vt_ring *r, uint64_t pos)
+{
+	uint64_t h = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
+
+	if (pos >= h)
+		return 0;
+	return h - pos < r->capacity ? h - pos : r->capacity;
+}
+
 /*
  * trace.read{cpu=N, since=POS, max=M, events=NAMES, columns=true|FIELDS}: {records = {...},
  * next = POS, skipped = K}. With columns, no table per record: an array per field instead (all,
@@ -208,10 +218,16 @@ static int tv_read(lua_State *L)
 	names = lua_gettop(L);
 	lua_createtable(L, 0, columns ? TV_COLUMNS + 3 : 3);
 	base = lua_gettop(L) + 1;
-	/* A read returns at most max + 1 events, and a ring holds two per record at most. */
-	presize = max + 1 < 2 * (lua_Integer)r->capacity ? max + 1 : 2 * (lua_Integer)r->capacity;
+	/*
+	 * A read returns at most max + 1 events, two per record at most of those
+	 * the ring holds from pos: the arrays are sized for that and no more, as
+	 * the allocator clears and Lua initialises every slot of them.
+	 */
+	presize = events ? 0 : 2 * (lua_Integer)tv_held(r, pos); /* a filter's share is unknown */
+	if (presize > max + 1)
+		presize = max + 1;
 	for (int k = 0; k < (columns ? __builtin_popcount(columns) : 1); k++)
-		lua_createtable(L, columns ? (int)presize : 0, 0);
+		lua_createtable(L, (int)presize, 0);
 	next = pos;
 	/* The ring is read-only here: read it without consuming (include/vitrine/trace_ring.h). */
 	while (i < max &&
