@@ -39,6 +39,21 @@ static inline uint64_t color_pa(const struct cfg_region *r, uint64_t off)
 	       off % COLOR_PAGE;
 }
 
+/* The reverse: the byte of coloured region r at physical address pa, or -1 if none is. */
+static inline int64_t color_off(const struct cfg_region *r, uint64_t pa)
+{
+	uint32_t c = color_of(pa), set = r->colors;
+	uint64_t page;
+
+	if (!r->size || pa < r->pa || !(set >> c & 1))
+		return -1;
+	page = (pa - r->pa) / COLOR_PERIOD * (uint64_t)__builtin_popcount(set) +
+	       (uint64_t)__builtin_popcount(set & ((1u << c) - 1));
+	if (page * COLOR_PAGE >= r->size)
+		return -1;
+	return (int64_t)(page * COLOR_PAGE + pa % COLOR_PAGE);
+}
+
 /*
  * Bytes from off on that are contiguous in physical memory: the rest of an
  * uncoloured region, else a run of pages of neighbouring colours.

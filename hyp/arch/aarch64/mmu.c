@@ -44,21 +44,6 @@ static uint32_t mmu_llc_page; /* the emulated LLC's page is mapped (arch_llc_pag
 static struct cfg_region mmu_hyp;
 static uint64_t mmu_hyp_base, mmu_offset;
 
-/* The offset in the image of coloured physical address pa, or -1. */
-static int64_t mmu_hyp_offset(uint64_t pa)
-{
-	uint32_t c = color_of(pa), set = mmu_hyp.colors;
-	uint64_t page;
-
-	if (pa < mmu_hyp.pa || !(set >> c & 1))
-		return -1;
-	page = (pa - mmu_hyp.pa) / COLOR_PERIOD * (uint64_t)__builtin_popcount(set) +
-	       (uint64_t)__builtin_popcount(set & ((1u << c) - 1));
-	if (page * COLOR_PAGE >= mmu_hyp.size)
-		return -1;
-	return (int64_t)(page * COLOR_PAGE + pa % COLOR_PAGE);
-}
-
 /* A table's physical address, and back: what pt.c uses when the hypervisor is coloured. */
 static uint64_t mmu_table_pa(const uint64_t *t)
 {
@@ -71,7 +56,7 @@ static uint64_t mmu_table_pa(const uint64_t *t)
 
 static uint64_t *mmu_table_at(uint64_t pa)
 {
-	int64_t off = mmu_hyp_offset(pa);
+	int64_t off = color_off(&mmu_hyp, pa);
 
 	return (uint64_t *)(uintptr_t)(off >= 0 ? mmu_hyp_base + (uint64_t)off : pa + mmu_offset);
 }

@@ -31,21 +31,6 @@ uint64_t mmu_satp;
 static struct cfg_region mmu_hyp;
 static uint32_t mmu_too_big;
 
-/* The offset in the image of physical address pa, if one of the coloured image's frames. */
-static int64_t mmu_hyp_offset(uint64_t pa)
-{
-	uint32_t c = color_of(pa), set = mmu_hyp.colors;
-	uint64_t page;
-
-	if (!mmu_hyp.size || pa < mmu_hyp.pa || !(set >> c & 1))
-		return -1;
-	page = (pa - mmu_hyp.pa) / COLOR_PERIOD * (uint64_t)__builtin_popcount(set) +
-	       (uint64_t)__builtin_popcount(set & ((1u << c) - 1));
-	if (page * COLOR_PAGE >= mmu_hyp.size)
-		return -1;
-	return (int64_t)(page * COLOR_PAGE + pa % COLOR_PAGE);
-}
-
 uint64_t mmu_pa(const void *va)
 {
 	uint64_t off = (uintptr_t)va - (uintptr_t)__hyp_start;
@@ -55,7 +40,7 @@ uint64_t mmu_pa(const void *va)
 
 uint64_t *mmu_table_at(uint64_t pa)
 {
-	int64_t off = mmu_hyp_offset(pa);
+	int64_t off = color_off(&mmu_hyp, pa);
 
 	return (uint64_t *)(uintptr_t)(off >= 0 ? (uintptr_t)__hyp_start + (uint64_t)off : pa);
 }
