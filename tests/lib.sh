@@ -67,6 +67,21 @@ feed_linux() {
 	sleep 5 # the last line's effect (a power-off) is QEMU's to finish
 }
 
+# What both demos show (test_demo, test_rv_demo; $1 names the checks): Linux up in its
+# colours, the timer's verdict, the console attached to Linux and answering, Linux powered
+# off, its exits counted by class from the rings, and QEMU's clean exit.
+check_demo() {
+	check "$1"/demo-linux-userspace has '^\[linux\] vitrine-linux: userspace up, 2 CPUs$'
+	check "$1"/demo-linux-colours has '^vitrine: VM linux: colours 8-15: 65536 coloured frames mapped, 0 outside their colours$'
+	check "$1"/demo-rt-reports has '^\[rt\] timer: ok$'
+	check "$1"/demo-console-linux-attached has '^console: attached to linux; Ctrl-\] leaves$'
+	check "$1"/demo-console-linux-answers has '^hi-42$'
+	check "$1"/demo-linux-poweroff has '^vitrine: VM linux powered off$'
+	check "$1"/demo-linux-info has $'^linux-info\toff\ttrue\t2$'
+	check "$1"/demo-linux-exits-by-class has $'^linux-exits\ttrue\ttrue$'
+	check "$1"/demo-qemu-exit-0 exited 0
+}
+
 # The demos' end (test_demo, test_rv_demo): `console linux` at the monitor's prompt, a
 # line typed into Linux's shell and its answer, Linux's power-off, Ctrl-] back to the
 # monitor, Linux's state as the monitor sees it, then the system's power-off.

@@ -393,15 +393,7 @@ test_rv_demo() {
 	local NET_PORT NET_TRACE_PORT
 	read -r NET_PORT NET_TRACE_PORT <<<"$(free_ports)"
 	NET_PORT=$NET_PORT NET_TRACE_PORT=$NET_TRACE_PORT FEED=rv_demo_feed boot demo 400
-	check riscv64/demo-linux-userspace has '^\[linux\] vitrine-linux: userspace up, 2 CPUs$'
-	check riscv64/demo-linux-colours has '^vitrine: VM linux: colours 8-15: 65536 coloured frames mapped, 0 outside their colours$'
-	check riscv64/demo-rt-reports has '^\[rt\] timer: ok$'
-	check riscv64/demo-console-linux-attached has '^console: attached to linux; Ctrl-\] leaves$'
-	check riscv64/demo-console-linux-answers has '^hi-42$'
-	check riscv64/demo-linux-poweroff has '^vitrine: VM linux powered off$'
-	check riscv64/demo-linux-info has $'^linux-info\toff\ttrue\t2$'
-	check riscv64/demo-linux-exits-by-class has $'^linux-exits\ttrue\ttrue$'
-	check riscv64/demo-qemu-exit-0 exited 0
+	check_demo riscv64
 }
 
 run_all() {

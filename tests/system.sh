@@ -176,16 +176,8 @@ test_demo() {
 	export NET_PORT NET_TRACE_PORT
 	FEED=feed_demo boot demo 240
 	unset NET_PORT NET_TRACE_PORT
-	check system/demo-linux-userspace has '^\[linux\] vitrine-linux: userspace up, 2 CPUs$'
-	check system/demo-linux-colours has '^vitrine: VM linux: colours 8-15: 65536 coloured frames mapped, 0 outside their colours$'
-	check system/demo-rt-reports has '^\[rt\] timer: ok$'
-	check system/demo-console-linux-attached has '^console: attached to linux; Ctrl-\] leaves$'
-	check system/demo-console-linux-answers has '^hi-42$'
-	check system/demo-linux-poweroff has '^vitrine: VM linux powered off$'
-	check system/demo-linux-info has $'^linux-info\toff\ttrue\t2$'
+	check_demo system
 	check system/demo-linux-timer-latency has $'^linux-timer\ttrue\ttrue$'
-	check system/demo-linux-exits-by-class has $'^linux-exits\ttrue\ttrue$'
-	check system/demo-qemu-exit-0 exited 0
 }
 
 # Debian's arm64 kernel (make linux) beside a bare-metal VM, its shell typed into (feed_linux).
