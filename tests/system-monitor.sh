@@ -659,8 +659,9 @@ test_vitrine_net() {
 # end. Its two vCPUs as threads, FP and system registers against what the
 # guest set, a V register written, and `monitor` Lua commands. Before that, a raw client
 # (tests/gdb_hostile.py) sends bad checksums, a huge packet, garbage,
-# binary writes with escapes and malformed ones, and monitor commands that
-# fail, loop or print too much, and the server answers on.
+# binary writes with escapes and malformed ones, monitor commands that
+# fail, loop or print too much, and continues that stop at once, are
+# interrupted twice, get garbage or lose their client, and the server answers on.
 test_monitor_gdb() {
 	local cport sport gport pid vc=$O/host/vitrine elf=$O/guests/dbgtarget.elf tick out vbar counter
 	if ! command -v gdb-multiarch >/dev/null; then
@@ -688,7 +689,8 @@ test_monitor_gdb() {
 		no-checksum-nak huge-packet-nak registers-after-garbage unmapped-read-e14 bad-length-e01 \
 		no-such-register-e01 unknown-empty x-escaped-write x-malformed-e01 x-probe-ok m-restored \
 		rcmd-output rcmd-error rcmd-loop-ctrl-c rcmd-huge-output-cut rcmd-bad-hex-e01 \
-		rcmd-state-kept detach-ok serves-on; do
+		rcmd-state-kept detach-ok serves-on cont-attached cont-stop-at-once-reported cont-hw-removed \
+		cont-ctrl-c-twice-one-stop cont-garbage-then-ctrl-c cont-lost-client-reattach cont-detach-ok; do
 		check "system/monitor-gdb-raw-$c" grep -qx "ok $c" "$out.raw"
 	done
 	check system/monitor-gdb-raw-all-reached sh -c "! grep -q '^bad' '$out.raw'"
@@ -866,7 +868,9 @@ test_monitor_debug() {
 	in+=$'print(\'self\', pcall(dbg.attach, \'monitor\'))\n'
 	in+="dbg.unbrk('dbgtarget', $tick) print('restored', string.format('%x', string.unpack('<I4', dbg.read('dbgtarget', $tick, 4, 'ipa'))))"$'\n'
 	# The counter written above makes it print: a step over the UART store stops right after it.
-	in+="dbg.brk('dbgtarget', $store) dbg.cont('dbgtarget') s = dbg.wait('dbgtarget', 20000) r, pc = dbg.step('dbgtarget')"$'\n'
+	# The guest reaches the store long before the busy loop ends: a stop that comes between
+	# dbg.cont and dbg.wait is still the one dbg.wait reports.
+	in+="dbg.brk('dbgtarget', $store) dbg.cont('dbgtarget') for _ = 1, 1000000 do end s = dbg.wait('dbgtarget', 20000) r, pc = dbg.step('dbgtarget')"$'\n'
 	in+="print('mmio step', s.pc == $store, r, pc == $store + 4) dbg.unbrk('dbgtarget', $store)"$'\n'
 	in+="dbg.hwbrk('dbgtarget', $tick) dbg.cont('dbgtarget') s = dbg.wait('dbgtarget', 20000) print('hw', s.reason, s.pc == $tick)"$'\n'
 	in+="dbg.unhwbrk('dbgtarget', $tick) dbg.watch('dbgtarget', $counter, 8) dbg.cont('dbgtarget') s = dbg.wait('dbgtarget', 20000)"$'\n'
