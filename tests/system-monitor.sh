@@ -849,6 +849,10 @@ test_monitor_debug() {
 	insn=$(aarch64-linux-gnu-objdump -d "$elf" --start-address="$tick" --stop-address=$((tick + 4)) | awk '/^ +[0-9a-f]+:/ { print $2 }')
 	in=$'while vm.info(\'dbgtarget\').vcpus[1].state ~= \'running\' do end\n'
 	in+=$'dbg.attach(\'dbgtarget\') s = dbg.status(\'dbgtarget\') print(\'attached\', s.stopped, s.reason)\n'
+	# A pause right behind a resume finds vCPUs waking from their hold (in a session, putting
+	# their registers back): each must be held again, none lost (a lost one would leave the
+	# next pause waiting for good).
+	in+=$'for _ = 1, 3000 do vm.resume(\'dbgtarget\') vm.pause(\'dbgtarget\') end print(\'churn\', vm.info(\'dbgtarget\').state, dbg.status(\'dbgtarget\').stopped)\n'
 	in+="hits = 0 print('brk', dbg.brk('dbgtarget', $tick, function(s) hits = hits + 1 return hits < 3 end) == $tick)"$'\n'
 	in+=$'dbg.cont(\'dbgtarget\') s = dbg.wait(\'dbgtarget\', 20000)\n'
 	in+="print('hit', s.reason, s.vcpu, s.pc == $tick, hits, dbg.reg('dbgtarget', 'pc') == $tick)"$'\n'
@@ -886,6 +890,7 @@ test_monitor_debug() {
 	in+=$'vitrine.poweroff()\n'
 	boot debug 120 "$in"
 	check system/monitor-debug-guest-refused has '^\[dbgtarget\] dbgtarget: attach itself: -4, status: -4$'
+	check system/monitor-debug-pause-resume-churn has $'^churn\tpaused\ttrue$'
 	check system/monitor-debug-attach-stops has $'^attached\ttrue\tnone$'
 	check system/monitor-debug-brk has $'^brk\ttrue$'
 	check system/monitor-debug-hit-after-callbacks has $'^hit\tbreak\t0\ttrue\t3\ttrue$'
