@@ -77,7 +77,7 @@ static uint32_t dv_vm(lua_State *L, int idx)
 	return syspage_find_vm(L, syspage_get(L), idx);
 }
 
-/* The stop count dbg.wait is to look past for vm (a dbg.cont's), or none (-1): forgotten once read. */
+/* The stop count a dbg.wait on vm looks past (a dbg.cont's), or none (-1); read once. */
 static void dv_seen_set(lua_State *L, uint32_t vm, lua_Integer stops)
 {
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &dv_seen_key);

@@ -292,7 +292,8 @@ static int debug_step(struct vm *vm, struct vcpu *v, uint64_t *x)
 			return VT_DBG_ERR_RUNNING; /* off, or its VM reset meanwhile */
 		if (!until && !__atomic_load_n(&v->debug.saved, __ATOMIC_ACQUIRE))
 			until = debug_ms() + DEBUG_STEP_MS; /* it left its hold */
-		if (!late && (until ? debug_ms() > until : debug_ms() > start + DEBUG_STEP_WAKE_MS)) {
+		if (!late &&
+		    (until ? debug_ms() > until : debug_ms() > start + DEBUG_STEP_WAKE_MS)) {
 			late = 1;
 			if (debug_step_cancel(vm, v)) {
 				x[1] = VT_DBG_STOP_PAUSE;
@@ -442,6 +443,12 @@ void debug_held(struct vcpu *v)
 	__atomic_fetch_add(&v->debug.holds, 1, __ATOMIC_RELEASE);
 }
 
+int debug_step_again(struct vcpu *v)
+{
+	return __atomic_load_n(&v->debug.stepping, __ATOMIC_ACQUIRE) && !v->debug.stop &&
+	       !v->debug.saved && *arch_debug_reg(v, VT_DBG_REG_PC) == v->debug.step_pc;
+}
+
 int debug_release(struct vcpu *v)
 {
 	int on = __atomic_load_n(&v->vm->debug.attached, __ATOMIC_ACQUIRE);
@@ -451,6 +458,7 @@ int debug_release(struct vcpu *v)
 		return 0;
 	arch_debug_restore(v, on, step);
 	v->debug.step = 0;
+	v->debug.step_pc = *arch_debug_reg(v, VT_DBG_REG_PC);
 	__atomic_store_n(&v->debug.stepping, step, __ATOMIC_RELEASE);
 	__atomic_store_n(&v->debug.saved, 0, __ATOMIC_RELEASE);
 	return step;

@@ -79,6 +79,8 @@ void vcpu_not_running(struct vcpu *v)
 {
 	uint32_t state = __atomic_load_n(&v->state, __ATOMIC_ACQUIRE);
 
+	if (state == VCPU_PAUSED && debug_step_again(v))
+		return; /* an exit that ran nothing does not end a step */
 	while (state == VCPU_PAUSED) {
 		debug_held(v);
 		__atomic_store_n(&v->held, 1, __ATOMIC_RELEASE);
