@@ -884,6 +884,8 @@ test_monitor_debug() {
 	in+="dbg.brk('dbgtarget', $tick) n = dbg.status('dbgtarget').stops vm.reset('dbgtarget')"$'\n'
 	in+="t = 0 repeat s = dbg.status('dbgtarget') t = t + 1 until (s.stops > n and s.stopped) or t > 1000000"$'\n'
 	in+="print('reset re-armed', s and s.reason, s and s.pc == $tick, vm.info('dbgtarget').resets)"$'\n'
+	# A new session starts with no stop of its own, whatever the last one's was.
+	in+=$'dbg.detach(\'dbgtarget\') dbg.attach(\'dbgtarget\') s = dbg.status(\'dbgtarget\') print(\'reattached\', s.reason, s.stopped)\n'
 	in+="dbg.write('dbgtarget', $counter, string.pack('<I8', 999999998))"$'\n'
 	in+=$'dbg.detach(\'dbgtarget\') print(\'after detach\', pcall(dbg.reg, \'dbgtarget\', \'pc\'))\n'
 	in+=$'while vm.info(\'dbgtarget\').state ~= \'off\' do end print(\'guest ended\')\n'
@@ -912,6 +914,7 @@ test_monitor_debug() {
 	check system/monitor-debug-hw-breakpoint has $'^hw\thw\ttrue$'
 	check system/monitor-debug-watchpoint has $'^watch\twatch\ttrue\ttrue$'
 	check system/monitor-debug-reset-re-armed has $'^reset re-armed\tbreak\ttrue\t1$'
+	check system/monitor-debug-reattached-no-stop has $'^reattached\tnone\ttrue$'
 	check system/monitor-debug-insn-restored has "^restored	$insn$"
 	check system/monitor-debug-detached has $'^after detach\tfalse\tdbg.reg: refused.*\\(-4\\)$'
 	check system/monitor-debug-written-seen has '^\[dbgtarget\] dbgtarget: counter jumped to 999999999$'

@@ -206,6 +206,9 @@ static int debug_attach(struct vm *vm)
 {
 	if (__atomic_load_n(&vm->debug.attached, __ATOMIC_ACQUIRE))
 		return 0;
+	spin_lock(&vm->lock);
+	vm->debug.reason = VT_DBG_STOP_NONE; /* a past session's stop is not this one's */
+	spin_unlock(&vm->lock);
 	__atomic_store_n(&vm->debug.attached, 1, __ATOMIC_RELEASE);
 	if (!vm->paused && vm_pause(vm)) {
 		__atomic_store_n(&vm->debug.attached, 0, __ATOMIC_RELEASE);
