@@ -452,6 +452,11 @@ int debug_step_again(struct vcpu *v)
 	       !v->debug.saved && *arch_debug_reg(v, VT_DBG_REG_PC) == v->debug.step_pc;
 }
 
+void debug_parked(struct vcpu *v)
+{
+	__atomic_store_n(&v->debug.stepping, 0, __ATOMIC_RELEASE);
+}
+
 int debug_release(struct vcpu *v)
 {
 	int on = __atomic_load_n(&v->vm->debug.attached, __ATOMIC_ACQUIRE);

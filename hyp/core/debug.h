@@ -58,6 +58,8 @@ void debug_held(struct vcpu *v);
  * it is to go back and run the step, not be held.
  */
 int debug_step_again(struct vcpu *v);
+/* v parked (off, reset): a step it ran is over, and none carries into its next start. */
+void debug_parked(struct vcpu *v);
 /*
  * v leaves its hold: put back what the monitor changed, arm a step, or end
  * its session. 1 if a step is armed: v is to be held at its next exit.

@@ -22,6 +22,7 @@ void vcpu_loop(void)
 		int start = 0;
 
 		vconsole_flush(v);
+		debug_parked(v);
 		__atomic_store_n(&v->parked, 1, __ATOMIC_RELEASE);
 		while (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_ON_PENDING)
 			arch_cpu_idle();
