@@ -26,6 +26,7 @@ static const char *const dv_stops[VT_DBG_STOP_COUNT] = VT_DBG_STOP_NAMES;
 const char *const debug_sys_names[VT_DBG_SYS_COUNT] = {VT_DBG_SYSREGS(DV_SYS_NAME)};
 #undef DV_SYS_NAME
 static const char dv_callbacks_key = 0; /* registry: {[vm] = {[ipa] = function}} */
+static const char dv_seen_key = 0;      /* registry: {[vm] = stop count its last dbg.cont left} */
 
 const char *debug_why(int64_t r)
 {
@@ -74,6 +75,30 @@ static int dv_unmapped(lua_State *L, uint64_t addr)
 static uint32_t dv_vm(lua_State *L, int idx)
 {
 	return syspage_find_vm(L, syspage_get(L), idx);
+}
+
+/* The stop count a dbg.wait on vm looks past (a dbg.cont's), or none (-1); read once. */
+static void dv_seen_set(lua_State *L, uint32_t vm, lua_Integer stops)
+{
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &dv_seen_key);
+	if (stops < 0)
+		lua_pushnil(L);
+	else
+		lua_pushinteger(L, stops);
+	lua_rawseti(L, -2, vm);
+	lua_pop(L, 1);
+}
+
+static lua_Integer dv_seen_take(lua_State *L, uint32_t vm)
+{
+	lua_Integer stops = -1;
+
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &dv_seen_key);
+	if (lua_rawgeti(L, -1, vm) == LUA_TNUMBER)
+		stops = lua_tointeger(L, -1);
+	lua_pop(L, 2);
+	dv_seen_set(L, vm, -1);
+	return stops;
 }
 
 /* The vCPU argument at idx (0 when absent). */
@@ -153,6 +178,7 @@ static int dv_detach(lua_State *L)
 	uint64_t x[8] = {VT_HC_DBG_DETACH, vm};
 
 	dv_call(L, x, "detach", 0);
+	dv_seen_set(L, vm, -1);
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &dv_callbacks_key);
 	lua_pushnil(L);
 	lua_rawseti(L, -2, vm);
@@ -445,7 +471,7 @@ static int dv_step_off(lua_State *L, uint32_t vm, uint64_t vcpu, uint64_t *x)
 	return (int)r;
 }
 
-int64_t debug_cont(uint32_t vm, uint32_t nr_vcpus)
+int64_t debug_cont(uint32_t vm, uint32_t nr_vcpus, uint64_t *stops)
 {
 	uint64_t x[8];
 	int64_t r;
@@ -461,6 +487,12 @@ int64_t debug_cont(uint32_t vm, uint32_t nr_vcpus)
 	if (x[5] && (x[2] == VT_DBG_STOP_HW || x[2] == VT_DBG_STOP_WATCH) &&
 	    (r = debug_step_once(vm, x[3], x)) < 0)
 		return r;
+	x[0] = VT_HC_DBG_STATUS; /* stopped still: nothing moves the count till the resume */
+	x[1] = vm;
+	rt_hvc_regs(x);
+	if ((int64_t)x[0] < 0)
+		return (int64_t)x[0];
+	*stops = x[1];
 	x[0] = VT_HC_VM_RESUME;
 	x[1] = vm;
 	rt_hvc_regs(x);
@@ -473,6 +505,7 @@ static int dv_step(lua_State *L)
 	uint32_t vm = dv_vm(L, 1);
 	uint64_t vcpu = dv_vcpu(L, 2), x[8];
 
+	dv_seen_set(L, vm, -1); /* its stop is told here, not to a dbg.wait */
 	if (!dv_step_off(L, vm, vcpu, x))
 		dv_step_once(L, vm, vcpu, x);
 	lua_pushstring(L, x[1] < VT_DBG_STOP_COUNT ? dv_stops[x[1]] : "?");
@@ -485,6 +518,7 @@ static int dv_stop(lua_State *L)
 {
 	uint64_t x[8] = {VT_HC_VM_PAUSE, dv_vm(L, 1)};
 
+	dv_seen_set(L, (uint32_t)x[1], -1);
 	dv_call(L, x, "stop", 0);
 	return 0;
 }
@@ -494,19 +528,23 @@ static int dv_cont(lua_State *L)
 {
 	const struct vt_sys *s = syspage_get(L);
 	uint32_t vm = syspage_find_vm(L, s, 1), nr = 0;
+	uint64_t stops;
 	int64_t r;
 
 	for (uint32_t k = 0; k < s->nr_vcpus; k++)
 		nr += s->vcpus[k].vm == vm;
-	if ((r = debug_cont(vm, nr)) < 0)
+	if ((r = debug_cont(vm, nr, &stops)) < 0)
 		return luaL_error(L, "dbg.cont: %s (%d)", debug_why(r), (int)r);
+	dv_seen_set(L, vm, (lua_Integer)stops);
 	return 0;
 }
 
 /*
  * dbg.wait(vm [, ms]): the next stop (a breakpoint or step) as dbg.status
- * gives it, or nil after ms (5000). A breakpoint's callback runs first; if
- * it returns true, the VM continues and the wait goes on.
+ * gives it, or nil after ms (5000): the next after the last dbg.cont, even
+ * if it came before the wait began, else the next from now. A breakpoint's
+ * callback runs first; if it returns true, the VM continues and the wait
+ * goes on.
  */
 static int dv_wait(lua_State *L)
 {
@@ -514,9 +552,10 @@ static int dv_wait(lua_State *L)
 	uint64_t until =
 	    timer_now() + (uint64_t)luaL_optinteger(L, 2, DV_WAIT_MS) * timer_freq() / 1000;
 	uint64_t x[8] = {VT_HC_DBG_STATUS, vm}, seen;
+	lua_Integer cont = dv_seen_take(L, vm);
 
 	dv_call(L, x, "wait", 0);
-	seen = x[1];
+	seen = cont >= 0 ? (uint64_t)cont : x[1];
 	for (;;) {
 		uint64_t t[8];
 
@@ -554,10 +593,7 @@ static int dv_wait(lua_State *L)
 		lua_pushcfunction(L, dv_cont);
 		lua_pushinteger(L, vm);
 		lua_call(L, 1, 0);
-		x[0] = VT_HC_DBG_STATUS; /* the steps off breakpoints that cont made are not news */
-		x[1] = vm;
-		dv_call(L, x, "wait", 0);
-		seen = x[1];
+		seen = (uint64_t)dv_seen_take(L, vm); /* its steps off breakpoints are not news */
 	}
 }
 
@@ -588,6 +624,8 @@ void debug_view_open(lua_State *L)
 {
 	lua_newtable(L);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &dv_callbacks_key);
+	lua_newtable(L);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &dv_seen_key);
 	luaL_newlib(L, dv_lib);
 	lua_setglobal(L, "dbg");
 }

@@ -18,7 +18,11 @@ const char *debug_why(int64_t r);
  * step's answer), then back in. 1 if it stepped, 0 if not, < 0 a call failed.
  */
 int64_t debug_step_off(uint32_t vm, uint64_t vcpu, uint64_t *x);
-/* Every vCPU off the breakpoint it stands on, and off a hardware stop; then the VM runs on. */
-int64_t debug_cont(uint32_t vm, uint32_t nr_vcpus);
+/*
+ * Every vCPU off the breakpoint it stands on, and off a hardware stop; then
+ * the VM runs on. *stops: the stop count just before it ran on, so that a
+ * stop that comes at once is still news to whoever waits for the next.
+ */
+int64_t debug_cont(uint32_t vm, uint32_t nr_vcpus, uint64_t *stops);
 
 #endif

@@ -9,8 +9,9 @@
  *
  * One session per VM, GDB_CONNS at once. Packets are answered from lwIP's
  * receive callback (each debug call is short: a step returns within
- * 100 ms); a stop after a continue is found by gdb_poll, which asks
- * DBG_STATUS whether the stop count moved. The session ends (every
+ * 100 ms of its vCPU leaving its hold); a stop after a continue is found by
+ * gdb_poll, which asks DBG_STATUS whether the stop count moved past the
+ * one taken before the VM ran on (debug_cont). The session ends (every
  * breakpoint out, the VM runs on) when the client detaches or the
  * connection goes, whichever way.
  *

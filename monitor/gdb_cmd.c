@@ -249,13 +249,12 @@ static void gdb_step(struct gdb_session *s)
 
 static void gdb_continue(struct gdb_session *s)
 {
-	int64_t r = debug_cont(s->vm, s->nr_vcpus);
+	int64_t r = debug_cont(s->vm, s->nr_vcpus, &s->stops); /* its steps are not news */
 
 	if (r < 0) {
 		gdb_error(s, r);
 		return;
 	}
-	gdb_seen(s); /* the steps off breakpoints are not stops to report */
 	s->running = 1;
 }
 

@@ -3,8 +3,9 @@
 hostile client of the monitor's GDB server (TCP 5557) tries once it
 authenticated, and that the server answers the protocol right through it
 and serves on: framing, memory (m, M and the binary X with its escapes),
-and `monitor` commands (qRcmd) that fail, loop until a Ctrl-C or print
-too much. Prints "ok NAME" or "bad NAME: why" per check.
+`monitor` commands (qRcmd) that fail, loop until a Ctrl-C or print
+too much, and continues that end at once, by Ctrl-Cs or by the
+connection's end. Prints "ok NAME" or "bad NAME: why" per check.
 
 usage: gdb_hostile.py GDB_PORT KEY VM ADDR
 ADDR: a writable 8 bytes of the VM's (put back as they were).
@@ -153,6 +154,55 @@ def run(port, vm, addr):
     s.sendall(packet(b"?"))
     check("serves-on", line == b"ok" and s.recv(1) == b"+" and reply(s).startswith(b"T05"))
     s.close()  # the connection's end detaches too: the VM runs on
+    continues(port, vm)
+
+
+def continues(port, vm):
+    """Continues ended every way a client can: by a stop that comes at once
+    (a hardware breakpoint where the vCPU stands: the first instruction it
+    runs), by two Ctrl-Cs (one stop reply), by a Ctrl-C after garbage and
+    a packet the running VM refuses, and by the connection's end mid-run;
+    then a new session attaches and answers."""
+    s, line = session(port, vm)
+    check("cont-attached", line == b"ok", repr(line))
+    pc = ask(s, b"p20")
+    at = int.from_bytes(bytes.fromhex(pc.decode()), "little")
+    ok = ask(s, b"Z1,%x,4" % at)
+    s.sendall(packet(b"c"))
+    acked = s.recv(1) == b"+"
+    stop = reply(s)
+    now = ask(s, b"p20")
+    check("cont-stop-at-once-reported", ok == b"OK" and acked and stop == b"T05thread:1;"
+          and now == pc, f"{ok!r} {stop!r} {pc!r} {now!r}")
+    check("cont-hw-removed", ask(s, b"z1,%x,4" % at) == b"OK")
+    s.sendall(packet(b"c"))
+    acked = s.recv(1) == b"+"
+    s.sendall(b"\x03\x03")
+    stop = reply(s)
+    check("cont-ctrl-c-twice-one-stop", acked and stop == b"T02thread:1;"
+          and ask(s, b"?") == b"T05thread:1;", repr(stop))
+    s.sendall(packet(b"c"))
+    acked = s.recv(1) == b"+"
+    rnd = random.Random(5558)
+    s.sendall(bytes(rnd.choice(b"+xyz#\x00\xff\r\n}*") for _ in range(5000)))
+    refused = ask(s, b"g")
+    s.sendall(b"\x03")
+    stop = reply(s)
+    check("cont-garbage-then-ctrl-c", acked and refused == b"E16" and stop == b"T02thread:1;",
+          f"{refused!r} {stop!r}")
+    s.sendall(packet(b"c"))
+    acked = s.recv(1) == b"+"
+    s.close()  # mid-run: the session ends, the VM runs on
+    for _ in range(50):  # the server sees the close at its next poll
+        s, line = session(port, vm)
+        if line == b"ok":
+            break
+        s.close()
+        time.sleep(0.1)
+    check("cont-lost-client-reattach", acked and line == b"ok"
+          and ask(s, b"?") == b"T05thread:1;", repr(line))
+    check("cont-detach-ok", ask(s, b"D") == b"OK")
+    s.close()
 
 
 def interrupt(port, vm):

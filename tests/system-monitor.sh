@@ -660,8 +660,9 @@ test_vitrine_net() {
 # end. Its two vCPUs as threads, FP and system registers against what the
 # guest set, a V register written, and `monitor` Lua commands. Before that, a raw client
 # (tests/gdb_hostile.py) sends bad checksums, a huge packet, garbage,
-# binary writes with escapes and malformed ones, and monitor commands that
-# fail, loop or print too much, and the server answers on.
+# binary writes with escapes and malformed ones, monitor commands that
+# fail, loop or print too much, and continues that stop at once, are
+# interrupted twice, get garbage or lose their client, and the server answers on.
 test_monitor_gdb() {
 	local cport sport gport pid vc=$O/host/vitrine elf=$O/guests/dbgtarget.elf tick out vbar counter
 	if ! command -v gdb-multiarch >/dev/null; then
@@ -689,7 +690,8 @@ test_monitor_gdb() {
 		no-checksum-nak huge-packet-nak registers-after-garbage unmapped-read-e14 bad-length-e01 \
 		no-such-register-e01 unknown-empty x-escaped-write x-malformed-e01 x-probe-ok m-restored \
 		rcmd-output rcmd-error rcmd-loop-ctrl-c rcmd-huge-output-cut rcmd-bad-hex-e01 \
-		rcmd-state-kept detach-ok serves-on; do
+		rcmd-state-kept detach-ok serves-on cont-attached cont-stop-at-once-reported cont-hw-removed \
+		cont-ctrl-c-twice-one-stop cont-garbage-then-ctrl-c cont-lost-client-reattach cont-detach-ok; do
 		check "system/monitor-gdb-raw-$c" grep -qx "ok $c" "$out.raw"
 	done
 	check system/monitor-gdb-raw-all-reached sh -c "! grep -q '^bad' '$out.raw'"
@@ -848,6 +850,10 @@ test_monitor_debug() {
 	insn=$(aarch64-linux-gnu-objdump -d "$elf" --start-address="$tick" --stop-address=$((tick + 4)) | awk '/^ +[0-9a-f]+:/ { print $2 }')
 	in=$'while vm.info(\'dbgtarget\').vcpus[1].state ~= \'running\' do end\n'
 	in+=$'dbg.attach(\'dbgtarget\') s = dbg.status(\'dbgtarget\') print(\'attached\', s.stopped, s.reason)\n'
+	# A pause right behind a resume finds vCPUs waking from their hold (in a session, putting
+	# their registers back): each must be held again, none lost (a lost one would leave the
+	# next pause waiting for good).
+	in+=$'for _ = 1, 3000 do vm.resume(\'dbgtarget\') vm.pause(\'dbgtarget\') end print(\'churn\', vm.info(\'dbgtarget\').state, dbg.status(\'dbgtarget\').stopped)\n'
 	in+="hits = 0 print('brk', dbg.brk('dbgtarget', $tick, function(s) hits = hits + 1 return hits < 3 end) == $tick)"$'\n'
 	in+=$'dbg.cont(\'dbgtarget\') s = dbg.wait(\'dbgtarget\', 20000)\n'
 	in+="print('hit', s.reason, s.vcpu, s.pc == $tick, hits, dbg.reg('dbgtarget', 'pc') == $tick)"$'\n'
@@ -867,7 +873,9 @@ test_monitor_debug() {
 	in+=$'print(\'self\', pcall(dbg.attach, \'monitor\'))\n'
 	in+="dbg.unbrk('dbgtarget', $tick) print('restored', string.format('%x', string.unpack('<I4', dbg.read('dbgtarget', $tick, 4, 'ipa'))))"$'\n'
 	# The counter written above makes it print: a step over the UART store stops right after it.
-	in+="dbg.brk('dbgtarget', $store) dbg.cont('dbgtarget') s = dbg.wait('dbgtarget', 20000) r, pc = dbg.step('dbgtarget')"$'\n'
+	# The guest reaches the store long before the busy loop ends: a stop that comes between
+	# dbg.cont and dbg.wait is still the one dbg.wait reports.
+	in+="dbg.brk('dbgtarget', $store) dbg.cont('dbgtarget') for _ = 1, 1000000 do end s = dbg.wait('dbgtarget', 20000) r, pc = dbg.step('dbgtarget')"$'\n'
 	in+="print('mmio step', s.pc == $store, r, pc == $store + 4) dbg.unbrk('dbgtarget', $store)"$'\n'
 	in+="dbg.hwbrk('dbgtarget', $tick) dbg.cont('dbgtarget') s = dbg.wait('dbgtarget', 20000) print('hw', s.reason, s.pc == $tick)"$'\n'
 	in+="dbg.unhwbrk('dbgtarget', $tick) dbg.watch('dbgtarget', $counter, 8) dbg.cont('dbgtarget') s = dbg.wait('dbgtarget', 20000)"$'\n'
@@ -877,12 +885,15 @@ test_monitor_debug() {
 	in+="dbg.brk('dbgtarget', $tick) n = dbg.status('dbgtarget').stops vm.reset('dbgtarget')"$'\n'
 	in+="t = 0 repeat s = dbg.status('dbgtarget') t = t + 1 until (s.stops > n and s.stopped) or t > 1000000"$'\n'
 	in+="print('reset re-armed', s and s.reason, s and s.pc == $tick, vm.info('dbgtarget').resets)"$'\n'
+	# A new session starts with no stop of its own, whatever the last one's was.
+	in+=$'dbg.detach(\'dbgtarget\') dbg.attach(\'dbgtarget\') s = dbg.status(\'dbgtarget\') print(\'reattached\', s.reason, s.stopped)\n'
 	in+="dbg.write('dbgtarget', $counter, string.pack('<I8', 999999998))"$'\n'
 	in+=$'dbg.detach(\'dbgtarget\') print(\'after detach\', pcall(dbg.reg, \'dbgtarget\', \'pc\'))\n'
 	in+=$'while vm.info(\'dbgtarget\').state ~= \'off\' do end print(\'guest ended\')\n'
 	in+=$'vitrine.poweroff()\n'
 	boot debug 120 "$in"
 	check system/monitor-debug-guest-refused has '^\[dbgtarget\] dbgtarget: attach itself: -4, status: -4$'
+	check system/monitor-debug-pause-resume-churn has $'^churn\tpaused\ttrue$'
 	check system/monitor-debug-attach-stops has $'^attached\ttrue\tnone$'
 	check system/monitor-debug-brk has $'^brk\ttrue$'
 	check system/monitor-debug-hit-after-callbacks has $'^hit\tbreak\t0\ttrue\t3\ttrue$'
@@ -904,6 +915,7 @@ test_monitor_debug() {
 	check system/monitor-debug-hw-breakpoint has $'^hw\thw\ttrue$'
 	check system/monitor-debug-watchpoint has $'^watch\twatch\ttrue\ttrue$'
 	check system/monitor-debug-reset-re-armed has $'^reset re-armed\tbreak\ttrue\t1$'
+	check system/monitor-debug-reattached-no-stop has $'^reattached\tnone\ttrue$'
 	check system/monitor-debug-insn-restored has "^restored	$insn$"
 	check system/monitor-debug-detached has $'^after detach\tfalse\tdbg.reg: refused.*\\(-4\\)$'
 	check system/monitor-debug-written-seen has '^\[dbgtarget\] dbgtarget: counter jumped to 999999999$'

@@ -18,6 +18,7 @@
 
 #define DEBUG_PAGE 0x1000ull
 #define DEBUG_STEP_MS 100
+#define DEBUG_STEP_WAKE_MS 1000 /* one that never leaves its hold: the call returns anyway */
 
 /* The physical address of vm's RAM at ipa, and how many bytes follow it in the same page. */
 static int debug_ipa_pa(const struct vm *vm, uint64_t ipa, uint64_t *pa)
@@ -205,6 +206,9 @@ static int debug_attach(struct vm *vm)
 {
 	if (__atomic_load_n(&vm->debug.attached, __ATOMIC_ACQUIRE))
 		return 0;
+	spin_lock(&vm->lock);
+	vm->debug.reason = VT_DBG_STOP_NONE; /* a past session's stop is not this one's */
+	spin_unlock(&vm->lock);
 	__atomic_store_n(&vm->debug.attached, 1, __ATOMIC_RELEASE);
 	if (!vm->paused && vm_pause(vm)) {
 		__atomic_store_n(&vm->debug.attached, 0, __ATOMIC_RELEASE);
@@ -245,11 +249,38 @@ static uint64_t debug_ms(void)
 	return arch_counter() / (arch_counter_freq() / 1000);
 }
 
-/* Run v alone for one instruction: back once it is held again (or stopped after DEBUG_STEP_MS). */
+/*
+ * Hold v where it is instead of finishing its step: 1 if it had not left its
+ * hold yet (then it never will for this step), 0 if it runs the step and is
+ * to be made to exit (it ends as a pause, not a step: a WFI, say).
+ */
+static int debug_step_cancel(struct vm *vm, struct vcpu *v)
+{
+	int kept;
+
+	spin_lock(&vm->lock);
+	kept = v->state == VCPU_RUNNING; /* once it left, the step made it PAUSED */
+	if (kept)
+		v->debug.step = 0;
+	else
+		__atomic_store_n(&v->debug.stepping, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&v->state, VCPU_PAUSED, __ATOMIC_RELEASE);
+	spin_unlock(&vm->lock);
+	if (!kept)
+		arch_ipi_send(v->pcpu);
+	return kept;
+}
+
+/*
+ * Run v alone for one instruction: back once it is held again. The time
+ * allowed (DEBUG_STEP_MS) counts from when it left its hold, not from the
+ * call: a pCPU that its host runs late is no reason to call the step
+ * anything but a step.
+ */
 static int debug_step(struct vm *vm, struct vcpu *v, uint64_t *x)
 {
 	uint32_t holds = __atomic_load_n(&v->debug.holds, __ATOMIC_ACQUIRE);
-	uint64_t until = debug_ms() + DEBUG_STEP_MS;
+	uint64_t until = 0, start = debug_ms();
 	int late = 0;
 
 	v->debug.step = 1;
@@ -262,14 +293,16 @@ static int debug_step(struct vm *vm, struct vcpu *v, uint64_t *x)
 
 		if (s != VCPU_RUNNING && s != VCPU_PAUSED)
 			return VT_DBG_ERR_RUNNING; /* off, or its VM reset meanwhile */
-		if (!late && debug_ms() > until) { /* a WFI, say: hold it where it is */
+		if (!until && !__atomic_load_n(&v->debug.saved, __ATOMIC_ACQUIRE))
+			until = debug_ms() + DEBUG_STEP_MS; /* it left its hold */
+		if (!late &&
+		    (until ? debug_ms() > until : debug_ms() > start + DEBUG_STEP_WAKE_MS)) {
 			late = 1;
-			__atomic_store_n(&v->debug.stepping, 0, __ATOMIC_RELEASE); /* not a step */
-			spin_lock(&vm->lock);
-			if (v->state == VCPU_RUNNING)
-				__atomic_store_n(&v->state, VCPU_PAUSED, __ATOMIC_RELEASE);
-			spin_unlock(&vm->lock);
-			arch_ipi_send(v->pcpu);
+			if (debug_step_cancel(vm, v)) {
+				x[1] = VT_DBG_STOP_PAUSE;
+				x[2] = *arch_debug_reg(v, VT_DBG_REG_PC);
+				return 0;
+			}
 		}
 		arch_cpu_relax();
 	}
@@ -413,6 +446,17 @@ void debug_held(struct vcpu *v)
 	__atomic_fetch_add(&v->debug.holds, 1, __ATOMIC_RELEASE);
 }
 
+int debug_step_again(struct vcpu *v)
+{
+	return __atomic_load_n(&v->debug.stepping, __ATOMIC_ACQUIRE) && !v->debug.stop &&
+	       !v->debug.saved && *arch_debug_reg(v, VT_DBG_REG_PC) == v->debug.step_pc;
+}
+
+void debug_parked(struct vcpu *v)
+{
+	__atomic_store_n(&v->debug.stepping, 0, __ATOMIC_RELEASE);
+}
+
 int debug_release(struct vcpu *v)
 {
 	int on = __atomic_load_n(&v->vm->debug.attached, __ATOMIC_ACQUIRE);
@@ -422,6 +466,7 @@ int debug_release(struct vcpu *v)
 		return 0;
 	arch_debug_restore(v, on, step);
 	v->debug.step = 0;
+	v->debug.step_pc = *arch_debug_reg(v, VT_DBG_REG_PC);
 	__atomic_store_n(&v->debug.stepping, step, __ATOMIC_RELEASE);
 	__atomic_store_n(&v->debug.saved, 0, __ATOMIC_RELEASE);
 	return step;

@@ -42,16 +42,24 @@ struct debug_vcpu {
 	uint32_t stop;     /* enum vt_dbg_stop: why it is being held, reported once it is */
 	uint32_t last;     /* ... and why it was, last time */
 	uint32_t step;     /* run one instruction when it leaves the hold */
-	uint32_t stepping; /* left the hold for a step: the next exit, whatever it is, ends it */
+	uint32_t stepping; /* left the hold for a step: the next exit that ran it ends it */
 	uint32_t saved;    /* held, its EL1 state in arch.dbg_sys: the monitor may touch it */
 	uint32_t holds;    /* times it was held with its state saved */
 	uint64_t addr;     /* what a watchpoint saw it touch */
+	uint64_t step_pc;  /* where the step began */
 };
 
 /* A monitor call in [VT_HC_DBG_FIRST, VT_HC_DBG_LAST]: x in, results in x[1..]; -> x0 */
 int64_t debug_call(struct vcpu *caller, uint32_t fid, uint64_t *x);
 /* v is held (paused at an exit), on its own pCPU: in a session, save its state for the monitor. */
 void debug_held(struct vcpu *v);
+/*
+ * v, paused, exits with its step not begun (an interrupt came first): 1 if
+ * it is to go back and run the step, not be held.
+ */
+int debug_step_again(struct vcpu *v);
+/* v parked (off, reset): a step it ran is over, and none carries into its next start. */
+void debug_parked(struct vcpu *v);
 /*
  * v leaves its hold: put back what the monitor changed, arm a step, or end
  * its session. 1 if a step is armed: v is to be held at its next exit.

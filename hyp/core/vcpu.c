@@ -22,6 +22,7 @@ void vcpu_loop(void)
 		int start = 0;
 
 		vconsole_flush(v);
+		debug_parked(v);
 		__atomic_store_n(&v->parked, 1, __ATOMIC_RELEASE);
 		while (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_ON_PENDING)
 			arch_cpu_idle();
@@ -46,17 +47,27 @@ void vcpu_park(void)
 }
 
 /*
- * A step: v runs, but as a paused vCPU, so that its next exit holds it
+ * v leaves its hold if it is to run, under its VM's lock: a pause that
+ * comes as it wakes either sees it RUNNING (and holds it at its next exit)
+ * or keeps it held, never both, so no pause finds it gone and waits on.
+ * A step makes it run as a paused vCPU, so that its next exit holds it
  * again, whichever it is (the step's own exception, or an exit that
  * emulates the instruction and moves the PC past it), and no exit path
- * looks for a step.
+ * looks for a step. The state it left for, or VCPU_PAUSED if it stays.
  */
-static void vcpu_hold_next(struct vcpu *v)
+static uint32_t vcpu_leave_hold(struct vcpu *v)
 {
+	uint32_t state;
+
 	spin_lock(&v->vm->lock);
-	if (v->state == VCPU_RUNNING)
-		__atomic_store_n(&v->state, VCPU_PAUSED, __ATOMIC_RELEASE);
+	state = v->state;
+	if (state != VCPU_PAUSED) {
+		__atomic_store_n(&v->held, 0, __ATOMIC_RELEASE);
+		if (debug_release(v) && state == VCPU_RUNNING)
+			__atomic_store_n(&v->state, VCPU_PAUSED, __ATOMIC_RELEASE);
+	}
 	spin_unlock(&v->vm->lock);
+	return state;
 }
 
 /*
@@ -67,24 +78,21 @@ static void vcpu_hold_next(struct vcpu *v)
  */
 void vcpu_not_running(struct vcpu *v)
 {
-	int step;
+	uint32_t state = __atomic_load_n(&v->state, __ATOMIC_ACQUIRE);
 
-	if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_PAUSED) {
+	if (state == VCPU_PAUSED && debug_step_again(v))
+		return; /* an exit that ran nothing does not end a step */
+	while (state == VCPU_PAUSED) {
 		debug_held(v);
 		__atomic_store_n(&v->held, 1, __ATOMIC_RELEASE);
 		while (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_PAUSED) {
 			arch_cpu_idle();
 			debug_held(v); /* a session opened while it was held */
 		}
-		__atomic_store_n(&v->held, 0, __ATOMIC_RELEASE);
-		step = debug_release(v);
-		if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_RUNNING) {
-			if (step)
-				vcpu_hold_next(v);
-			return;
-		}
+		state = vcpu_leave_hold(v);
 	}
-	vcpu_park();
+	if (state != VCPU_RUNNING)
+		vcpu_park();
 }
 
 /* PSCI CPU_ON, or the reset of a VM: PSCI_SUCCESS or a PSCI error code. */

@@ -100,12 +100,14 @@ static uint64_t debug_hw_load(const struct debug_vm *d, int on)
  * Back from the hold: the saved registers, as the monitor left them, and
  * the session's breakpoints and watchpoints, except for a step. The OS Lock
  * (set out of reset, and the guest cannot reach it: TDOSA) would keep step
- * and hardware debug exceptions from being taken.
+ * and hardware debug exceptions from being taken. A step traps WFI and WFE:
+ * the exit ends it at once, where the guest could otherwise sleep through it.
  */
 void arch_debug_restore(struct vcpu *v, int session, int step)
 {
 	const uint64_t *sys = v->arch.dbg_sys;
 	uint64_t mdscr = debug_hw_load(&v->vm->debug, session && !step);
+	uint64_t hcr = sysreg_read(hcr_el2) & ~(HCR_TWI | HCR_TWE);
 
 #define DEBUG_RESTORE(name) sysreg_write(name, sys[VT_DBG_SYS_##name]);
 	VT_DBG_SYSREGS(DEBUG_RESTORE)
@@ -117,7 +119,9 @@ void arch_debug_restore(struct vcpu *v, int session, int step)
 	if (step) {
 		mdscr |= MDSCR_SS;
 		v->regs->spsr |= SPSR_SS;
+		hcr |= HCR_TWI | HCR_TWE;
 	}
+	sysreg_write(hcr_el2, hcr);
 	sysreg_write(mdscr_el1, mdscr);
 	isb();
 }

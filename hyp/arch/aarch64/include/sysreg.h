@@ -36,6 +36,8 @@
 #define HCR_AMO (1ul << 5)
 #define HCR_FB (1ul << 9)
 #define HCR_BSU_IS (1ul << 10)
+#define HCR_TWI (1ul << 13)
+#define HCR_TWE (1ul << 14)
 #define HCR_TSC (1ul << 19)
 #define HCR_TIDCP (1ul << 20)
 #define HCR_TACR (1ul << 21)
