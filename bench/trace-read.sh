@@ -6,7 +6,9 @@
 # reads (vitrine.now(), vitrine.freq() ticks a second) counts instructions.
 # While it measures, only the monitor's pCPU runs (hello has powered off,
 # the other pCPUs sleep), so they are that pCPU's: Lua, the C of
-# trace.read, the Lua tables it builds and the garbage collector's share.
+# trace.read, the Lua tables it builds and the garbage collector's share: each
+# reading pass starts from a collected heap and ends with a full collection,
+# counted, so it pays for collecting what it made and nothing of another's.
 # The monitor first fills pCPU 0's ring (hypercalls: 2 records each, 3 events
 # with the ENTER rebuilt from its exit), then reads the rings in turn, from
 # their oldest record, until N events (default 100,000) were returned. Prints
@@ -30,6 +32,7 @@ for i = 1, 10000 do vm.list() end
 want = $N
 function insns(t0) return (vitrine.now() - t0) * 1000000000 // vitrine.freq() end
 function read_all(cols)
+  collectgarbage()
   local got, calls, t0 = 0, 0, vitrine.now()
   while got < want do
     for cpu = 0, 3 do
@@ -39,6 +42,7 @@ function read_all(cols)
       end
     end
   end
+  collectgarbage()
   return got, insns(t0), calls
 end
 got, n, calls = read_all(nil)
