@@ -91,10 +91,11 @@ if [ -n "$net" ]; then
 	[ -t 1 ] && echo "run.sh: the monitor's Lua console is here and at 127.0.0.1:${NET_PORT:-5555}" \
 		"(${O:-out}/host/vitrine repl --port ${NET_PORT:-5555}); \`console VM\` attaches to a VM, Ctrl-] leaves" >&2
 fi
-# A config with `pci` lines gets the SMMU in front of the PCIe bus and, at each such
-# address but the network's, QEMU's edu DMA engine, its DMA mask opened to 40 bits.
+# A config with `pci` lines gets the SMMU in front of the PCIe bus (SMMU=0: not, a machine
+# without one) and, at each such address but the network's, QEMU's edu DMA engine, its
+# DMA mask opened to 40 bits.
 if [ -n "$pci" ]; then
-	qemu[2]+=,iommu=smmuv3
+	[ "${SMMU:-1}" = 0 ] || qemu[2]+=,iommu=smmuv3
 	for f in $pci; do
 		[ "$f" = "$NET_PCI" ] || qemu+=(-device "edu,addr=$f,dma_mask=0xffffffffff")
 	done

@@ -506,6 +506,24 @@ has_flows() {
 	[ -n "$n" ] && [ "$n" -ge "$2" ]
 }
 
+# A config with `pci` on a machine without the SMMU (SMMU=0: QEMU's virt
+# without iommu=smmuv3, where nothing decodes the SMMU's registers and a read
+# of them aborts): the hypervisor's probe finds nothing and says so, no
+# function is given to a VM, and the system runs on, the monitor without its
+# network.
+test_pci_no_smmu() {
+	local NET_PORT NET_TRACE_PORT
+	read -r NET_PORT NET_TRACE_PORT <<<"$(free_ports)"
+	NET_PORT=$NET_PORT NET_TRACE_PORT=$NET_TRACE_PORT SMMU=0 boot monitor-net 90 \
+		$'print("up", 6*7)\nvitrine.poweroff()\n'
+	check system/pci-no-smmu-said has '^vitrine: SMMU: nothing answers at 0x9050000$'
+	check system/pci-no-smmu-no-function has '^vitrine: PCIe: no SMMU to confine DMA: no function is given to a VM$'
+	check system/pci-no-smmu-monitor-no-network has '^monitor: no network: '
+	check system/pci-no-smmu-monitor-runs-on has $'^up\t42$'
+	check system/pci-no-smmu-no-panic lacks 'in the hypervisor'
+	check system/pci-no-smmu-qemu-exit-0 exited 0
+}
+
 # DMA isolation (docs/dma.md): vm dma finds on its emulated PCIe bus only its
 # own function (not the host bridge), BAR 0 where the config put it, sized,
 # and not movable; its edu PCIe device copies within its own
@@ -623,6 +641,8 @@ run_all() {
 	icount_only test_monitor_debug_neighbour
 	# A build of its own: once is enough.
 	free_only test_monitor_guard
+	# The machine's shape, not its timing.
+	free_only test_pci_no_smmu
 }
 
 # ONLY="test_a test_b" runs just those (while working on them); MODES=free or

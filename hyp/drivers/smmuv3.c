@@ -13,6 +13,7 @@
 #include "smmuv3.h"
 
 #include "arch.h"
+#include "entry.h"
 #include "gicv3.h"
 #include "log.h"
 #include "mmu.h"
@@ -165,7 +166,10 @@ int smmu_init(void)
 	uint32_t idr0, idr1;
 
 	smmu_base = arch_map_device(PLAT_SMMU_BASE, PLAT_SMMU_SIZE);
-	idr0 = *smmu_reg(SMMU_IDR0);
+	if (arch_probe_read32(smmu_reg(SMMU_IDR0), &idr0)) { /* QEMU's virt without iommu=smmuv3 */
+		log_printf("SMMU: nothing answers at 0x%llx\n", (unsigned long long)PLAT_SMMU_BASE);
+		return -1;
+	}
 	idr1 = *smmu_reg(SMMU_IDR1);
 	if (!(idr0 & IDR0_S1P) || !(idr0 & IDR0_TTF_AA64) || (idr1 & 0x3f) < 6 ||
 	    (idr1 >> 21 & 0x1f) < SMMU_CMDQ_LOG2 || (idr1 >> 16 & 0x1f) < SMMU_EVENTQ_LOG2) {

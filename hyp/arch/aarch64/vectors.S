@@ -71,7 +71,10 @@
 	b	guest_resume_x0_x19
 .endm
 
-/* An exception taken in the hypervisor itself is a bug: report and stop. */
+/*
+ * An exception taken in the hypervisor itself is a bug: report and stop.
+ * hyp_exception returns only for a probe's abort (probe.S), to be resumed.
+ */
 .macro hyp_slot kind
 .balign 0x80
 	sub	sp, sp, #FRAME_SIZE
@@ -79,7 +82,8 @@
 	x20_x29 stp
 	save_lr_elr_spsr
 	mov	x1, #\kind
-	b	hyp_exception
+	bl	hyp_exception
+	b	hyp_resume
 .endm
 
 .section .text.vectors, "ax"
@@ -122,6 +126,17 @@ guest_resume_x0_x19:
 	msr	elr_el2, x0
 	msr	spsr_el2, x1
 	x0_x19 ldp
+	eret
+
+/* Back into the hypervisor where hyp_exception resumes it, its frame at SP. */
+hyp_resume:
+	ldp	x30, x0, [sp, #16 * 15]
+	ldr	x1, [sp, #FRAME_SPSR]
+	msr	elr_el2, x0
+	msr	spsr_el2, x1
+	x0_x19 ldp
+	x20_x29 ldp
+	add	sp, sp, #FRAME_SIZE
 	eret
 
 /* void guest_enter(struct arch_regs *frame): first entry into a vCPU. */

@@ -59,7 +59,10 @@ void exit_vcpu_init(struct vcpu *v);
 /* cpu.c: one of the hypervisor's own interrupts (not a guest's), acknowledged and not yet
  * deactivated */
 void cpu_own_irq(uint32_t intid);
-void hyp_exception(struct arch_regs *r, uint64_t kind) __attribute__((noreturn));
+/* An exception the hypervisor took: a panic, but for arch_probe_read32's abort, resumed. */
+void hyp_exception(struct arch_regs *r, uint64_t kind);
+/* probe.S: *p into *out, 0; or -1 if nothing answers there (an external abort). */
+int arch_probe_read32(const volatile uint32_t *p, uint32_t *out);
 
 /* fpregs.S */
 void fp_regs_zero(void);

@@ -69,6 +69,7 @@
 #define EC_SYSREG 0x18
 #define EC_IABT_LOW 0x20
 #define EC_DABT_LOW 0x24
+#define EC_DABT_CUR 0x25  /* a data abort taken at EL2 itself */
 #define EC_BKPT_LOW 0x30  /* a hardware breakpoint, from a lower EL */
 #define EC_SSTEP_LOW 0x32 /* software step, from a lower EL */
 #define EC_WATCH_LOW 0x34 /* a watchpoint, from a lower EL */
