@@ -36,6 +36,14 @@
 	mov	x0, sp
 .endm
 
+/* The reverse: x30, ELR and SPSR back from the frame at SP, x0 and x1 used to do it. */
+.macro load_lr_elr_spsr
+	ldp	x30, x0, [sp, #16 * 15]
+	ldr	x1, [sp, #FRAME_SPSR]
+	msr	elr_el2, x0
+	msr	spsr_el2, x1
+.endm
+
 .macro guest_slot handler
 .balign 0x80
 	x0_x19 stp
@@ -121,19 +129,13 @@ guest_resume:
 	x20_x29 ldp
 /* The same, when x20-x29 still hold the guest's values. */
 guest_resume_x0_x19:
-	ldp	x30, x0, [sp, #16 * 15]
-	ldr	x1, [sp, #FRAME_SPSR]
-	msr	elr_el2, x0
-	msr	spsr_el2, x1
+	load_lr_elr_spsr
 	x0_x19 ldp
 	eret
 
 /* Back into the hypervisor where hyp_exception resumes it, its frame at SP. */
 hyp_resume:
-	ldp	x30, x0, [sp, #16 * 15]
-	ldr	x1, [sp, #FRAME_SPSR]
-	msr	elr_el2, x0
-	msr	spsr_el2, x1
+	load_lr_elr_spsr
 	x0_x19 ldp
 	x20_x29 ldp
 	add	sp, sp, #FRAME_SIZE
