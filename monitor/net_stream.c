@@ -120,10 +120,12 @@ static void net_stream_push(struct net_stream *n)
 	space = net_stream_space(n, &at);
 	if (!n->len && room >= NET_STREAM_MIN && space >= NET_STREAM_MIN &&
 	    tcp_sndqueuelen(n->conn.pcb) < TCP_SND_QUEUELEN - 2) {
-		size_t want = room < NET_STREAM_FILL ? room : NET_STREAM_FILL;
-		size_t len = stream_fill(&n->s, n->buf + at, want < space ? want : space);
+		size_t want = room < NET_STREAM_FILL ? room : NET_STREAM_FILL, len;
 
-		if (len > (want < space ? want : space))
+		if (want > space)
+			want = space;
+		len = stream_fill(&n->s, n->buf + at, want);
+		if (len > want)
 			len = 0; /* an encoder that overran: nothing sane to send */
 		if (len) {
 			net_stream_filled(n, at, len);
